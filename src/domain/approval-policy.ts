@@ -1,0 +1,65 @@
+import { DomainError } from './errors';
+import { Decision, Person, TransferRequest, approvals } from './transfer-request';
+
+export interface DecideInput {
+  request: TransferRequest;
+  actor: Person;
+  /** Result of the approver check (configured ids or group membership), done by the caller. */
+  actorIsApprover: boolean;
+  decision: 'approve' | 'reject';
+  /** The version the clicked card showed; null for the text fallback (`approve <id>`). */
+  cardVersion: number | null;
+  comment?: string | null;
+  now: Date;
+}
+
+export type DecideOutcome =
+  | { ok: true; request: TransferRequest; effect: 'approval-recorded' | 'approved' | 'rejected' }
+  | { ok: false; error: DomainError; expired?: boolean };
+
+/**
+ * The only place an approval decision is made. Everything is checked against server state:
+ * who clicks (Entra object id), the request's status, expiry, and the version the card showed.
+ */
+export function decide(input: DecideInput): DecideOutcome {
+  const { request, actor, now } = input;
+  if (!input.actorIsApprover) return refuse('APPROVER.NOT_ALLOWED');
+  if (actor.aadObjectId.toLowerCase() === request.requester.aadObjectId.toLowerCase()) {
+    return refuse('APPROVER.SELF_APPROVAL');
+  }
+  if (request.status !== 'pending') return refuse('REQUEST.NOT_PENDING', { status: request.status });
+  if (now.getTime() >= Date.parse(request.expiresAt)) {
+    return { ok: false, error: { code: 'REQUEST.EXPIRED', detail: { expiresAt: request.expiresAt } }, expired: true };
+  }
+  if (request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === actor.aadObjectId.toLowerCase())) {
+    return refuse('APPROVER.ALREADY_DECIDED');
+  }
+  if (input.cardVersion !== null && input.cardVersion !== request.version) {
+    return refuse('REQUEST.STALE_CARD', { cardVersion: input.cardVersion, currentVersion: request.version });
+  }
+  const entry: Decision = {
+    by: actor,
+    at: now.toISOString(),
+    decision: input.decision,
+    comment: input.comment?.trim() ? input.comment.trim().slice(0, 500) : null,
+  };
+  const decisions = [...request.decisions, entry];
+  if (input.decision === 'reject') {
+    return { ok: true, effect: 'rejected', request: { ...request, decisions, status: 'rejected', version: request.version + 1, finishedAt: entry.at } };
+  }
+  const next: TransferRequest = { ...request, decisions, version: request.version + 1 };
+  if (approvals(next).length >= request.approvalsRequired) {
+    return { ok: true, effect: 'approved', request: { ...next, status: 'approved' } };
+  }
+  return { ok: true, effect: 'approval-recorded', request: next };
+}
+
+/** Marks a pending request expired; returns null when it is not due or not pending. */
+export function expireIfDue(request: TransferRequest, now: Date): TransferRequest | null {
+  if (request.status !== 'pending' || now.getTime() < Date.parse(request.expiresAt)) return null;
+  return { ...request, status: 'expired', version: request.version + 1, finishedAt: now.toISOString() };
+}
+
+function refuse(code: DomainError['code'], detail?: DomainError['detail']): DecideOutcome {
+  return { ok: false, error: detail ? { code, detail } : { code } };
+}

@@ -1,0 +1,43 @@
+/**
+ * Expected failures are values with stable codes. User-facing wording lives in one place
+ * (src/app/messages.ts); the codes never change meaning once shipped.
+ */
+export type ErrorCode =
+  | 'COMMAND.EMPTY'
+  | 'COMMAND.UNKNOWN'
+  | 'COMMAND.MISSING_UPN'
+  | 'COMMAND.INVALID_UPN'
+  | 'COMMAND.TOO_MANY_UPNS'
+  | 'COMMAND.MISSING_REQUEST_ID'
+  | 'REQUESTER.NOT_ALLOWED'
+  | 'REQUEST.NOT_FOUND'
+  | 'REQUEST.NOT_PENDING'
+  | 'REQUEST.EXPIRED'
+  | 'REQUEST.STALE_CARD'
+  | 'REQUEST.NONE_ELIGIBLE'
+  | 'REQUEST.NO_APPROVAL_CHANNEL'
+  | 'APPROVER.NOT_ALLOWED'
+  | 'APPROVER.SELF_APPROVAL'
+  | 'APPROVER.ALREADY_DECIDED'
+  | 'CARD.INVALID_DATA'
+  | 'GRAPH.PERMISSION_MISSING'
+  | 'GRAPH.NOT_FOUND'
+  | 'GRAPH.BAD_REQUEST'
+  | 'GRAPH.THROTTLED'
+  | 'GRAPH.UNAVAILABLE'
+  | 'GRAPH.AUTH_FAILED'
+  | 'GRAPH.UNKNOWN';
+
+export interface DomainError {
+  code: ErrorCode;
+  /** Optional details that the message mapper may use (never secrets). */
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = <T = never>(code: ErrorCode, detail?: DomainError['detail']): Result<T> => ({
+  ok: false,
+  error: detail ? { code, detail } : { code },
+});

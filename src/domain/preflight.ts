@@ -1,0 +1,54 @@
+import { DirectoryUser, SoaState, classifySoa } from './soa-state';
+
+export type PreflightBlocker = 'not-found' | 'cloud-native' | 'already-transferred' | 'federated-domain' | 'not-synced';
+
+export interface PreflightResult {
+  upn: string;
+  userId: string | null;
+  displayName: string | null;
+  state: SoaState;
+  eligible: boolean;
+  blocker: PreflightBlocker | null;
+  /** Non-blocking notes the approver should see (the admin decides). */
+  warnings: string[];
+}
+
+export interface PreflightInput {
+  upn: string;
+  user: DirectoryUser | null;
+  isCloudManaged: boolean | null;
+  /** authenticationType of the UPN's domain, null when the domain is not in the tenant. */
+  domainAuthenticationType: 'Managed' | 'Federated' | null;
+}
+
+/** soa-and-graph.md §5: blockers first (most specific first), then warnings. */
+export function preflightTransfer(input: PreflightInput): PreflightResult {
+  const { user } = input;
+  const state = classifySoa(user, input.isCloudManaged);
+  const base = {
+    upn: user?.userPrincipalName ?? input.upn,
+    userId: user?.id ?? null,
+    displayName: user?.displayName ?? null,
+    state,
+    warnings: [] as string[],
+  };
+  const blocked = (blocker: PreflightBlocker): PreflightResult => ({ ...base, eligible: false, blocker });
+  if (state === 'not-found') return blocked('not-found');
+  if (state === 'transferred') return blocked('already-transferred');
+  if (state === 'cloud-native') return blocked('cloud-native');
+  if (input.domainAuthenticationType === 'Federated') return blocked('federated-domain');
+  if (state !== 'synced') return blocked('not-synced');
+  const warnings: string[] = [];
+  if (user?.mail && user.onPremisesUserPrincipalName) {
+    warnings.push('Mail-enabled with on-premises attributes: check that the mailbox is not still managed on-premises (Exchange).');
+  }
+  return { ...base, eligible: true, blocker: null, warnings };
+}
+
+export const BLOCKER_REASON: Record<PreflightBlocker, string> = {
+  'not-found': 'No such user in the directory. Check the spelling of the UPN.',
+  'cloud-native': 'Cloud-native user (never synced from AD DS): there is nothing to transfer.',
+  'already-transferred': 'Already transferred: the source of authority is already the cloud.',
+  'federated-domain': 'The UPN domain is federated (AD FS). Convert the domain to managed authentication first.',
+  'not-synced': 'Not currently synced from AD DS (for example rolled back and waiting for the sync client).',
+};

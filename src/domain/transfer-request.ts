@@ -1,0 +1,113 @@
+import { PreflightResult } from './preflight';
+
+export type RequestKind = 'transfer';
+
+export type RequestStatus =
+  | 'pending'
+  | 'approved' // quorum reached, execution queued
+  | 'executing'
+  | 'completed' // every user done or already done
+  | 'completed-with-failures'
+  | 'failed' // no user could be changed
+  | 'rejected'
+  | 'expired';
+
+export const OPEN_STATUSES: readonly RequestStatus[] = ['pending', 'approved', 'executing'];
+export const FINAL_STATUSES: readonly RequestStatus[] = ['completed', 'completed-with-failures', 'failed', 'rejected', 'expired'];
+
+export interface Person {
+  aadObjectId: string;
+  name: string;
+  /** Teams MRI (29:...), needed for card refresh and mentions; unknown until the person writes. */
+  mri?: string | null;
+}
+
+export type ExecutionOutcome = 'pending' | 'in-progress' | 'done' | 'already-done' | 'failed' | 'unknown';
+
+export interface TargetExecution {
+  outcome: ExecutionOutcome;
+  errorCode?: string | null;
+  /** Plain-language detail of the failure (never a raw payload). */
+  errorDetail?: string | null;
+  graphRequestId?: string | null;
+  /** Set before the PATCH is sent (intent), so a crash leaves a trace. */
+  attemptedAt?: string | null;
+  finishedAt?: string | null;
+}
+
+export type AuditStatus = 'not-started' | 'searching' | 'found' | 'missing';
+
+export interface TargetAudit {
+  status: AuditStatus;
+  activity?: string | null;
+  activityDateTime?: string | null;
+  correlationId?: string | null;
+  auditId?: string | null;
+}
+
+export interface RequestTarget {
+  preflight: PreflightResult;
+  execution: TargetExecution;
+  audit: TargetAudit;
+}
+
+export interface Decision {
+  by: Person;
+  at: string;
+  decision: 'approve' | 'reject';
+  comment?: string | null;
+}
+
+export type ConversationKind = 'personal' | 'groupChat' | 'channel';
+
+/** A message the bot posted about this request, updated on each change. */
+export interface CardLocation {
+  role: 'approval' | 'status';
+  conversationKey: string;
+  activityId: string;
+}
+
+export interface TransferRequest {
+  id: string;
+  kind: RequestKind;
+  status: RequestStatus;
+  /** Bumped on every change; cards carry it so stale clicks are refused. */
+  version: number;
+  requester: Person;
+  justification: string;
+  createdAt: string;
+  expiresAt: string;
+  approvalsRequired: number;
+  decisions: Decision[];
+  /** Eligible users: the only ones the request acts on. */
+  targets: RequestTarget[];
+  /** Users refused at preflight, shown on the card for the record. */
+  blocked: PreflightResult[];
+  origin: { conversationKey: string; kind: ConversationKind };
+  cards: CardLocation[];
+  graphApiVersion: 'v1.0' | 'beta';
+  correlationId: string;
+  executedAt?: string | null;
+  finishedAt?: string | null;
+}
+
+export function approvals(request: TransferRequest): Decision[] {
+  return request.decisions.filter((d) => d.decision === 'approve');
+}
+
+export function rejection(request: TransferRequest): Decision | undefined {
+  return request.decisions.find((d) => d.decision === 'reject');
+}
+
+export function isOpen(request: TransferRequest): boolean {
+  return OPEN_STATUSES.includes(request.status);
+}
+
+/** Final status from per-user outcomes. */
+export function summarizeOutcome(targets: RequestTarget[]): RequestStatus {
+  const outcomes = targets.map((t) => t.execution.outcome);
+  const succeeded = outcomes.filter((o) => o === 'done' || o === 'already-done').length;
+  if (succeeded === outcomes.length) return 'completed';
+  if (succeeded === 0) return 'failed';
+  return 'completed-with-failures';
+}

@@ -1,0 +1,27 @@
+import { ConversationKind } from '../domain/transfer-request';
+
+/**
+ * What the bot remembers of a conversation to write to it later. `reference` is the channel's
+ * opaque conversation reference (a JSON object owned by the Teams adapter).
+ */
+export interface StoredConversation {
+  key: string;
+  kind: ConversationKind;
+  tenantId: string | null;
+  teamId: string | null;
+  channelId: string | null;
+  reference: Record<string, unknown>;
+  updatedAt: string;
+}
+
+export interface ConversationStore {
+  save(conversation: StoredConversation): Promise<void>;
+  get(key: string): Promise<StoredConversation | null>;
+  /** Finds the stored reference of a Teams channel by its channel id (19:...@thread.tacv2). */
+  findByChannelId(channelId: string): Promise<StoredConversation | null>;
+  /** Person records learned from activities: Entra object id -> Teams MRI and name. */
+  savePerson(person: { aadObjectId: string; mri: string; name: string; updatedAt: string }): Promise<void>;
+  personByAadObjectId(aadObjectId: string): Promise<{ aadObjectId: string; mri: string; name: string } | null>;
+  /** Marks a business key as processed; false when it was already there (duplicate delivery). */
+  claimOnce(key: string, at: string): Promise<boolean>;
+}

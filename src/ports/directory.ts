@@ -1,0 +1,62 @@
+import { DirectoryUser } from '../domain/soa-state';
+
+/** A Graph call's trace for the record: method, path (no query secrets), status, request-id. */
+export interface GraphCallRecord {
+  method: string;
+  path: string;
+  status: number | null;
+  requestId: string | null;
+  at: string;
+  durationMs: number;
+}
+
+/**
+ * Failures the directory reports, with the stable codes of domain/errors.ts.
+ * `status` is Graph's HTTP status when there was one; `graphCode` is Graph's error.code.
+ */
+export class DirectoryError extends Error {
+  constructor(
+    readonly code:
+      | 'GRAPH.PERMISSION_MISSING'
+      | 'GRAPH.NOT_FOUND'
+      | 'GRAPH.BAD_REQUEST'
+      | 'GRAPH.THROTTLED'
+      | 'GRAPH.UNAVAILABLE'
+      | 'GRAPH.AUTH_FAILED'
+      | 'GRAPH.UNKNOWN',
+    message: string,
+    readonly details: { status?: number | null; graphCode?: string | null; requestId?: string | null; permission?: string | null } = {},
+  ) {
+    super(message);
+    this.name = 'DirectoryError';
+  }
+}
+
+export interface AuditRecord {
+  id: string;
+  activityDisplayName: string;
+  activityDateTime: string;
+  correlationId: string | null;
+  result: string | null;
+}
+
+export interface SoaWriteResult {
+  /** Graph's request-id of the PATCH. */
+  requestId: string | null;
+  status: number;
+}
+
+/** What the bot needs from Microsoft Graph, in domain words. Implemented by GraphDirectory. */
+export interface Directory {
+  /** null when the user does not exist (404). */
+  getUser(upnOrId: string): Promise<DirectoryUser | null>;
+  /** onPremisesSyncBehavior.isCloudManaged. */
+  getCloudManaged(userId: string): Promise<boolean>;
+  setCloudManaged(userId: string, isCloudManaged: boolean): Promise<SoaWriteResult>;
+  /** authenticationType of a verified domain; null when the tenant has no such domain. */
+  getDomainAuthenticationType(domain: string): Promise<'Managed' | 'Federated' | null>;
+  /** Transitive membership check: which of groupIds the user (object id) belongs to. */
+  memberGroups(userId: string, groupIds: string[]): Promise<string[]>;
+  /** Directory audit records for the object since a time whose activity starts with the prefix. */
+  findAuditRecords(query: { objectId: string; activityPrefix: string; since: string }): Promise<AuditRecord[]>;
+}

@@ -1,0 +1,34 @@
+import { TransferRequest } from '../domain/transfer-request';
+
+export interface RequestEvent {
+  requestId: string;
+  at: string;
+  /** e.g. request.created, decision.approve, graph.patch, execution.user, audit.found, card.posted */
+  type: string;
+  actorId?: string | null;
+  /** Structured detail; never tokens or raw payloads. */
+  data: Record<string, unknown>;
+}
+
+export class VersionConflictError extends Error {
+  constructor(readonly requestId: string, readonly expectedVersion: number) {
+    super(`request ${requestId} changed since version ${expectedVersion}`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/**
+ * Durable record of requests and everything that happened to them. Writes are compare-and-set
+ * on `version` so two clicks (or two instances) cannot both win.
+ */
+export interface RequestStore {
+  create(request: TransferRequest, event: RequestEvent): Promise<void>;
+  get(id: string): Promise<TransferRequest | null>;
+  /** Saves `next` only if the stored version is `expectedVersion`; throws VersionConflictError otherwise. */
+  update(next: TransferRequest, expectedVersion: number, events?: RequestEvent[]): Promise<void>;
+  appendEvents(events: RequestEvent[]): Promise<void>;
+  events(requestId: string): Promise<RequestEvent[]>;
+  listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]>;
+  /** Every request with its events, oldest first, for export. */
+  exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }>;
+}
