@@ -1,6 +1,12 @@
 import { DirectoryUser, SoaState, classifySoa } from './soa-state';
 
-export type PreflightBlocker = 'not-found' | 'cloud-native' | 'already-transferred' | 'federated-domain' | 'not-synced';
+export type PreflightBlocker =
+  | 'not-found'
+  | 'cloud-native'
+  | 'already-transferred'
+  | 'federated-domain'
+  | 'not-synced'
+  | 'in-open-request';
 
 export interface PreflightResult {
   upn: string;
@@ -19,6 +25,11 @@ export interface PreflightInput {
   isCloudManaged: boolean | null;
   /** authenticationType of the UPN's domain, null when the domain is not in the tenant. */
   domainAuthenticationType: 'Managed' | 'Federated' | null;
+}
+
+/** Marks an otherwise eligible user as blocked because another open request already covers it. */
+export function blockAsInOpenRequest(result: PreflightResult): PreflightResult {
+  return { ...result, eligible: false, blocker: 'in-open-request' };
 }
 
 /** soa-and-graph.md §5: blockers first (most specific first), then warnings. */
@@ -51,4 +62,5 @@ export const BLOCKER_REASON: Record<PreflightBlocker, string> = {
   'already-transferred': 'Already transferred: the source of authority is already the cloud.',
   'federated-domain': 'The UPN domain is federated (AD FS). Convert the domain to managed authentication first.',
   'not-synced': 'Not currently synced from AD DS (for example rolled back and waiting for the sync client).',
+  'in-open-request': 'Already part of another open request: wait until that one is decided or finished.',
 };

@@ -1,0 +1,158 @@
+import type { TokenCredential } from '@azure/identity';
+import {
+  AuthenticationHandler,
+  Client,
+  HTTPMessageHandler,
+  RedirectHandler,
+  RedirectHandlerOptions,
+  RetryHandler,
+  RetryHandlerOptions,
+  TelemetryHandler,
+  type AuthenticationProvider,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import type { GraphCallRecord } from '../../ports/directory';
+import type { Logger } from '../../ports/logger';
+import { authFailureCode, pipelineFailure, transportFailure } from './graph-error-mapper';
+
+export type GraphApiVersion = 'v1.0' | 'beta';
+
+export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
+
+export interface GraphClientOptions {
+  credential: TokenCredential;
+  /** Default https://graph.microsoft.com; must be https (the SDK only sends tokens over https). */
+  baseUrl?: string;
+  /** Default 'v1.0'. */
+  apiVersion?: GraphApiVersion;
+  /** Default [`${origin of baseUrl}/.default`]. */
+  scopes?: string[];
+  /** Retries of 429/503/504 by the SDK's RetryHandler. Default 3, at most 10. */
+  maxRetries?: number;
+  /** Delay (seconds) before a retry when the response has no Retry-After. Default 3. */
+  retryDelaySeconds?: number;
+  /** Cap (seconds) on any single retry delay, Retry-After included. Default 30. */
+  maxRetryDelaySeconds?: number;
+  /** Timeout of each HTTP attempt (ms), body included. Default 30000. */
+  timeoutMs?: number;
+  /** Called once per HTTP request sent to Graph (each retry attempt is a call). Must not throw. */
+  onCall?: (record: GraphCallRecord) => void | Promise<void>;
+  logger?: Logger;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Token errors come back tagged so that the directory maps them to GRAPH.AUTH_FAILED. */
+class GuardedAuthProvider implements AuthenticationProvider {
+  constructor(private readonly inner: AuthenticationProvider) {}
+
+  async getAccessToken(): Promise<string> {
+    try {
+      return await this.inner.getAccessToken();
+    } catch (err) {
+      throw pipelineFailure({ phase: 'auth', code: authFailureCode(err) }, 'Could not get an access token for Graph');
+    }
+  }
+}
+
+/**
+ * Sits just before the HTTP handler, so it sees every attempt (retries included): arms a
+ * per-attempt timeout, records method/path/status/request-id/duration, tags transport failures.
+ */
+export class CallObserverHandler implements Middleware {
+  private next: Middleware | undefined;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly onCall: GraphClientOptions['onCall'],
+    private readonly logger: Logger | undefined,
+  ) {}
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    if (!this.next) throw new Error('CallObserverHandler has no next middleware');
+    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    const options = context.options ?? (context.options = {});
+    const method = (options.method ?? (typeof context.request === 'string' ? 'GET' : context.request.method)).toUpperCase();
+    const path = pathOf(url);
+    options.signal = AbortSignal.timeout(this.timeoutMs);
+    const at = new Date().toISOString();
+    const started = performance.now();
+    let status: number | null = null;
+    let requestId: string | null = null;
+    try {
+      await this.next.execute(context);
+      status = context.response?.status ?? null;
+      requestId = context.response?.headers.get('request-id') ?? null;
+    } catch (err) {
+      throw transportFailure(err, this.timeoutMs);
+    } finally {
+      const record: GraphCallRecord = { method, path, status, requestId, at, durationMs: Math.round(performance.now() - started) };
+      this.logger?.debug({ graph: record }, 'graph call');
+      this.emit(record);
+    }
+  }
+
+  private emit(record: GraphCallRecord): void {
+    if (!this.onCall) return;
+    try {
+      const result = this.onCall(record);
+      if (result && typeof (result as Promise<void>).catch === 'function') {
+        (result as Promise<void>).catch(() => this.logger?.warn({ path: record.path }, 'graph call recorder failed'));
+      }
+    } catch {
+      this.logger?.warn({ path: record.path }, 'graph call recorder failed');
+    }
+  }
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.split('?')[0];
+  }
+}
+
+/** Limits enforced by RetryHandlerOptions' constructor (private statics in the SDK). */
+const SDK_MAX_RETRIES = 10;
+const SDK_MAX_DELAY_SECONDS = 180;
+
+/** RetryHandlerOptions whose delay cap is ours (the SDK's getMaxDelay is a fixed 180 s). */
+export function retryOptions(maxRetries: number, delaySeconds: number, maxDelaySeconds: number): RetryHandlerOptions {
+  const clampedRetries = Math.max(0, Math.min(SDK_MAX_RETRIES, Math.floor(maxRetries)));
+  const cap = Math.max(0, Math.min(SDK_MAX_DELAY_SECONDS, maxDelaySeconds));
+  const opts = new RetryHandlerOptions(Math.max(0, Math.min(cap, delaySeconds)), clampedRetries);
+  // Own property: the RetryHandler copies its options with Object.assign, which keeps it.
+  Object.defineProperty(opts, 'getMaxDelay', { value: () => cap, enumerable: true, writable: true });
+  return opts;
+}
+
+/** Builds a Graph client with an explicit middleware chain (auth, retry, redirect, telemetry, observer, HTTP). */
+export function createGraphClient(options: GraphClientOptions): Client {
+  const baseUrl = (options.baseUrl ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, '');
+  const parsed = new URL(baseUrl);
+  if (parsed.protocol !== 'https:') throw new Error('Graph baseUrl must be https');
+  const scopes = options.scopes ?? [`${parsed.origin}/.default`];
+  const auth = new GuardedAuthProvider(new TokenCredentialAuthenticationProvider(options.credential, { scopes }));
+  const chain: Middleware[] = [
+    new AuthenticationHandler(auth),
+    new RetryHandler(retryOptions(options.maxRetries ?? 3, options.retryDelaySeconds ?? 3, options.maxRetryDelaySeconds ?? 30)),
+    new RedirectHandler(new RedirectHandlerOptions()),
+    new TelemetryHandler(),
+    new CallObserverHandler(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.onCall, options.logger),
+    new HTTPMessageHandler(),
+  ];
+  const customHosts = parsed.hostname.toLowerCase() === 'graph.microsoft.com' ? undefined : new Set([parsed.hostname.toLowerCase()]);
+  return Client.initWithMiddleware({
+    middleware: chain,
+    baseUrl,
+    defaultVersion: options.apiVersion ?? 'v1.0',
+    ...(customHosts ? { customHosts } : {}),
+  });
+}

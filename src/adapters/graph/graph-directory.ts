@@ -1,0 +1,220 @@
+import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
+import type { DirectoryUser } from '../../domain/soa-state';
+import type { AuditRecord, Directory, SoaWriteResult } from '../../ports/directory';
+import type { Logger } from '../../ports/logger';
+import type { GraphApiVersion } from './graph-client-factory';
+import {
+  malformedBody,
+  mapErrorResponse,
+  mapThrownError,
+  transportFailure,
+  type GraphOperation,
+} from './graph-error-mapper';
+import { auditFilter, domainPath, userPath } from './graph-paths';
+
+export const USER_SELECT = [
+  'id',
+  'userPrincipalName',
+  'displayName',
+  'onPremisesSyncEnabled',
+  'onPremisesImmutableId',
+  'onPremisesLastSyncDateTime',
+  'onPremisesDistinguishedName',
+  'onPremisesSamAccountName',
+  'onPremisesSecurityIdentifier',
+  'onPremisesDomainName',
+  'onPremisesUserPrincipalName',
+  'mail',
+] as const;
+
+/** checkMemberGroups accepts at most 20 group ids per request. */
+export const CHECK_MEMBER_GROUPS_CHUNK = 20;
+
+export interface GraphDirectoryOptions {
+  client: Client;
+  /** Default 'v1.0'; every call is sent with this version. */
+  apiVersion?: GraphApiVersion;
+  /** Graph base URL: audit `@odata.nextLink`s must stay on its origin (without it: any https link). */
+  baseUrl?: string;
+  /** Pages of audit records followed at most. Default 10. */
+  maxAuditPages?: number;
+  logger?: Logger;
+}
+
+interface RawResult {
+  status: number;
+  requestId: string | null;
+  text: string;
+}
+
+type Json = Record<string, unknown>;
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const boolOrNull = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+
+export class GraphDirectory implements Directory {
+  private readonly client: Client;
+  private readonly version: GraphApiVersion;
+  private readonly baseOrigin: string | null;
+  private readonly maxAuditPages: number;
+  private readonly logger: Logger | undefined;
+
+  constructor(options: GraphDirectoryOptions) {
+    this.client = options.client;
+    this.version = options.apiVersion ?? 'v1.0';
+    this.baseOrigin = options.baseUrl ? new URL(options.baseUrl).origin : null;
+    this.maxAuditPages = Math.max(1, options.maxAuditPages ?? 10);
+    this.logger = options.logger;
+  }
+
+  async getUser(upnOrId: string): Promise<DirectoryUser | null> {
+    const op: GraphOperation = 'getUser';
+    const res = await this.send(op, this.client.api(userPath(upnOrId)).select([...USER_SELECT]), 'GET', undefined, [404]);
+    if (res.status === 404) return null;
+    const body = this.json(op, res);
+    const id = str(body.id);
+    const upn = str(body.userPrincipalName);
+    if (!id || !upn) throw malformedBody(op, res.status, res.requestId);
+    return {
+      id,
+      userPrincipalName: upn,
+      displayName: str(body.displayName),
+      mail: str(body.mail),
+      onPremisesSyncEnabled: boolOrNull(body.onPremisesSyncEnabled),
+      onPremisesImmutableId: str(body.onPremisesImmutableId),
+      onPremisesLastSyncDateTime: str(body.onPremisesLastSyncDateTime),
+      onPremisesDistinguishedName: str(body.onPremisesDistinguishedName),
+      onPremisesSamAccountName: str(body.onPremisesSamAccountName),
+      onPremisesSecurityIdentifier: str(body.onPremisesSecurityIdentifier),
+      onPremisesDomainName: str(body.onPremisesDomainName),
+      onPremisesUserPrincipalName: str(body.onPremisesUserPrincipalName),
+    };
+  }
+
+  async getCloudManaged(userId: string): Promise<boolean> {
+    const op: GraphOperation = 'getCloudManaged';
+    const req = this.client.api(`${userPath(userId)}/onPremisesSyncBehavior`).select(['isCloudManaged']);
+    const res = await this.send(op, req, 'GET');
+    const body = this.json(op, res);
+    // The docs' sample wraps the object in {"value": {...}}; accept both shapes.
+    const inner = body.value && typeof body.value === 'object' && !Array.isArray(body.value) ? (body.value as Json) : body;
+    if (typeof inner.isCloudManaged !== 'boolean') throw malformedBody(op, res.status, res.requestId);
+    return inner.isCloudManaged;
+  }
+
+  async setCloudManaged(userId: string, isCloudManaged: boolean): Promise<SoaWriteResult> {
+    const op: GraphOperation = 'setCloudManaged';
+    const req = this.client.api(`${userPath(userId)}/onPremisesSyncBehavior`);
+    // 204 (newest docs) and 200 with the object (older docs) both mean success; the body is not needed.
+    const res = await this.send(op, req, 'PATCH', { isCloudManaged });
+    return { requestId: res.requestId, status: res.status };
+  }
+
+  async getDomainAuthenticationType(domain: string): Promise<'Managed' | 'Federated' | null> {
+    const op: GraphOperation = 'getDomainAuthenticationType';
+    const req = this.client.api(domainPath(domain)).select(['id', 'authenticationType']);
+    const res = await this.send(op, req, 'GET', undefined, [404]);
+    if (res.status === 404) return null;
+    const type = str(this.json(op, res).authenticationType)?.toLowerCase();
+    if (type === 'managed') return 'Managed';
+    if (type === 'federated') return 'Federated';
+    throw malformedBody(op, res.status, res.requestId);
+  }
+
+  async memberGroups(userId: string, groupIds: string[]): Promise<string[]> {
+    const op: GraphOperation = 'memberGroups';
+    const unique = [...new Set(groupIds)];
+    const found = new Set<string>();
+    for (let i = 0; i < unique.length; i += CHECK_MEMBER_GROUPS_CHUNK) {
+      const chunk = unique.slice(i, i + CHECK_MEMBER_GROUPS_CHUNK);
+      const req = this.client.api(`${userPath(userId)}/checkMemberGroups`);
+      const res = await this.send(op, req, 'POST', { groupIds: chunk });
+      const value = this.json(op, res).value;
+      if (!Array.isArray(value)) throw malformedBody(op, res.status, res.requestId);
+      for (const id of value) if (typeof id === 'string') found.add(id);
+    }
+    return unique.filter((id) => found.has(id));
+  }
+
+  async findAuditRecords(query: { objectId: string; activityPrefix: string; since: string }): Promise<AuditRecord[]> {
+    const op: GraphOperation = 'findAuditRecords';
+    const filter = auditFilter(query.objectId, query.activityPrefix, query.since);
+    const records: AuditRecord[] = [];
+    let req: GraphRequest = this.client.api('/auditLogs/directoryAudits').filter(encodeURIComponent(filter));
+    for (let page = 0; page < this.maxAuditPages; page++) {
+      const res = await this.send(op, req, 'GET');
+      const body = this.json(op, res);
+      if (!Array.isArray(body.value)) throw malformedBody(op, res.status, res.requestId);
+      for (const item of body.value as unknown[]) {
+        const record = toAuditRecord(item);
+        if (!record) throw malformedBody(op, res.status, res.requestId);
+        records.push(record);
+      }
+      const next = str(body['@odata.nextLink']);
+      if (!next) break;
+      if (!this.sameOrigin(next)) throw malformedBody(op, res.status, res.requestId);
+      req = this.client.api(next);
+    }
+    return records;
+  }
+
+  private sameOrigin(link: string): boolean {
+    try {
+      const origin = new URL(link).origin;
+      return this.baseOrigin === null ? origin.startsWith('https://') : origin === this.baseOrigin;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Sends one request in RAW mode; returns 2xx (and the statuses in `allow`), throws a DirectoryError otherwise. */
+  private async send(
+    op: GraphOperation,
+    request: GraphRequest,
+    method: 'GET' | 'PATCH' | 'POST',
+    body?: unknown,
+    allow: number[] = [],
+  ): Promise<RawResult> {
+    const started = performance.now();
+    let response: Response;
+    try {
+      const raw = request.version(this.version).responseType(ResponseType.RAW);
+      response = (await (method === 'GET' ? raw.get() : method === 'PATCH' ? raw.patch(body) : raw.post(body))) as Response;
+    } catch (err) {
+      const mapped = mapThrownError(op, err);
+      this.logger?.debug({ op, code: mapped.code, graphCode: mapped.details.graphCode ?? null }, 'graph operation failed');
+      throw mapped;
+    }
+    const requestId = response.headers.get('request-id');
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (err) {
+      throw mapThrownError(op, transportFailure(err, 0), requestId);
+    }
+    const durationMs = Math.round(performance.now() - started);
+    this.logger?.debug({ op, status: response.status, requestId, durationMs }, 'graph operation');
+    if (response.ok || allow.includes(response.status)) return { status: response.status, requestId, text };
+    throw mapErrorResponse(op, response.status, text, requestId);
+  }
+
+  private json(op: GraphOperation, res: RawResult): Json {
+    try {
+      const parsed: unknown = JSON.parse(res.text);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Json;
+    } catch {
+      // fall through
+    }
+    throw malformedBody(op, res.status, res.requestId);
+  }
+}
+
+function toAuditRecord(item: unknown): AuditRecord | null {
+  if (!item || typeof item !== 'object') return null;
+  const o = item as Json;
+  const id = str(o.id);
+  const activityDisplayName = str(o.activityDisplayName);
+  const activityDateTime = str(o.activityDateTime);
+  if (!id || activityDisplayName === null || !activityDateTime) return null;
+  return { id, activityDisplayName, activityDateTime, correlationId: str(o.correlationId), result: str(o.result) };
+}

@@ -1,0 +1,66 @@
+import type { GraphCallRecord } from '../../ports/directory';
+import type { Logger } from '../../ports/logger';
+import { createCredential, type CredentialKind, type CredentialOptions } from './credential-factory';
+import { createGraphClient, DEFAULT_GRAPH_BASE_URL, type GraphApiVersion, type GraphClientOptions } from './graph-client-factory';
+import { GraphDirectory } from './graph-directory';
+
+export { createCredential, CredentialConfigError } from './credential-factory';
+export type { BuiltCredential, CredentialKind, CredentialOptions } from './credential-factory';
+export { createGraphClient, DEFAULT_GRAPH_BASE_URL, DEFAULT_TIMEOUT_MS } from './graph-client-factory';
+export type { GraphApiVersion, GraphClientOptions } from './graph-client-factory';
+export { GraphDirectory, USER_SELECT, CHECK_MEMBER_GROUPS_CHUNK } from './graph-directory';
+export type { GraphDirectoryOptions } from './graph-directory';
+export { OPERATION_PERMISSION, mapErrorResponse, mapThrownError } from './graph-error-mapper';
+export type { GraphOperation } from './graph-error-mapper';
+export { userPath, domainPath, auditFilter, odataString } from './graph-paths';
+
+export interface CreateGraphDirectoryOptions extends CredentialOptions {
+  /** Default https://graph.microsoft.com (https only). */
+  graphBaseUrl?: string;
+  /** Default 'v1.0'. */
+  apiVersion?: GraphApiVersion;
+  /** Default 3 (max 10): retries of 429/503/504, honouring Retry-After. */
+  maxRetries?: number;
+  /** Seconds before a retry without Retry-After. Default 3. */
+  retryDelaySeconds?: number;
+  /** Cap in seconds on each retry delay. Default 30. */
+  maxRetryDelaySeconds?: number;
+  /** Per-attempt timeout in ms. Default 30000. */
+  timeoutMs?: number;
+  /** Called for every HTTP request sent to Graph (each retry attempt too). */
+  onCall?: (record: GraphCallRecord) => void | Promise<void>;
+  logger?: Logger;
+  maxAuditPages?: number;
+}
+
+export interface CreatedGraphDirectory {
+  directory: GraphDirectory;
+  /** Which credential was used: start-up should warn on 'client-secret'. */
+  credentialKind: CredentialKind;
+}
+
+/** Builds credential, Graph client and directory in one go. Makes no network call. */
+export function createGraphDirectory(options: CreateGraphDirectoryOptions): CreatedGraphDirectory {
+  const { credential, kind } = createCredential(options);
+  const baseUrl = options.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL;
+  const clientOptions: GraphClientOptions = {
+    credential,
+    baseUrl,
+    apiVersion: options.apiVersion,
+    maxRetries: options.maxRetries,
+    retryDelaySeconds: options.retryDelaySeconds,
+    maxRetryDelaySeconds: options.maxRetryDelaySeconds,
+    timeoutMs: options.timeoutMs,
+    onCall: options.onCall,
+    logger: options.logger,
+  };
+  const client = createGraphClient(clientOptions);
+  const directory = new GraphDirectory({
+    client,
+    apiVersion: options.apiVersion,
+    baseUrl,
+    maxAuditPages: options.maxAuditPages,
+    logger: options.logger,
+  });
+  return { directory, credentialKind: kind };
+}

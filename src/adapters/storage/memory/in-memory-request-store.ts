@@ -1,0 +1,78 @@
+import { TransferRequest } from '../../../domain/transfer-request';
+import { RequestEvent, RequestStore, VersionConflictError } from '../../../ports/request-store';
+import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
+import { assertEventsFor, assertNextVersion, requestColumns } from '../request-rules';
+import { jsonCopy } from '../copy';
+
+interface Row {
+  createdAt: string;
+  status: string;
+  request: TransferRequest;
+  events: RequestEvent[];
+}
+
+/** Same contract as SqliteRequestStore; objects are copied in and out as JSON, like a database would. */
+export class InMemoryRequestStore implements RequestStore {
+  private readonly rows = new Map<string, Row>();
+
+  async create(request: TransferRequest, event: RequestEvent): Promise<void> {
+    assertEventsFor(request.id, [event]);
+    const columns = requestColumns(request);
+    if (this.rows.has(request.id)) throw new RequestAlreadyExistsError(request.id);
+    this.rows.set(request.id, { createdAt: columns.createdAt, status: request.status, request: jsonCopy(request), events: [toStored(event)] });
+  }
+
+  async get(id: string): Promise<TransferRequest | null> {
+    const row = this.rows.get(id);
+    return row ? jsonCopy(row.request) : null;
+  }
+
+  async update(next: TransferRequest, expectedVersion: number, events: RequestEvent[] = []): Promise<void> {
+    assertNextVersion(next, expectedVersion);
+    assertEventsFor(next.id, events);
+    requestColumns(next); // same validation as the SQL stores (timestamps must parse)
+    const row = this.rows.get(next.id);
+    if (!row) throw new RequestNotFoundError(next.id);
+    if (row.request.version !== expectedVersion) throw new VersionConflictError(next.id, expectedVersion);
+    const stored = jsonCopy(next);
+    // created_at and kind are not rewritten by an update (as in the SQL row); the body is.
+    this.rows.set(next.id, { ...row, status: stored.status, request: stored, events: [...row.events, ...events.map(toStored)] });
+  }
+
+  async appendEvents(events: RequestEvent[]): Promise<void> {
+    const missing = events.find((e) => !this.rows.has(e.requestId));
+    if (missing) throw new RequestNotFoundError(missing.requestId);
+    for (const e of events) this.rows.get(e.requestId)!.events.push(toStored(e));
+  }
+
+  async events(requestId: string): Promise<RequestEvent[]> {
+    return jsonCopy(this.rows.get(requestId)?.events ?? []);
+  }
+
+  async listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]> {
+    const max = limit === undefined ? Infinity : Math.max(0, Math.floor(limit));
+    return this.ordered()
+      .filter((row) => statuses.includes(row.status))
+      .slice(0, max)
+      .map((row) => jsonCopy(row.request));
+  }
+
+  async *exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }> {
+    for (const row of this.ordered()) yield { request: jsonCopy(row.request), events: jsonCopy(row.events) };
+  }
+
+  private ordered(): Row[] {
+    return [...this.rows.entries()]
+      .sort(([idA, a], [idB, b]) => compare(a.createdAt, b.createdAt) || compare(idA, idB))
+      .map(([, row]) => row);
+  }
+}
+
+function toStored(e: RequestEvent): RequestEvent {
+  return { requestId: e.requestId, at: e.at, type: e.type, actorId: e.actorId ?? null, data: jsonCopy(e.data ?? {}) };
+}
+
+/** Code-unit order, as SQLite's default BINARY collation. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,22 @@
+import { Storage } from '../storage';
+import { InMemoryConversationStore } from './in-memory-conversation-store';
+import { InMemoryJobQueue } from './in-memory-job-queue';
+import { InMemoryRequestStore } from './in-memory-request-store';
+
+export { InMemoryConversationStore, InMemoryJobQueue, InMemoryRequestStore };
+
+export interface InMemoryStorage extends Storage {
+  requests: InMemoryRequestStore;
+  jobs: InMemoryJobQueue;
+  conversations: InMemoryConversationStore;
+}
+
+/** Non-durable stores for tests and dev mode; same contract as openSqliteStorage. */
+export function createInMemoryStorage(options: { newId?: () => string } = {}): InMemoryStorage {
+  return {
+    requests: new InMemoryRequestStore(),
+    jobs: new InMemoryJobQueue({ newId: options.newId }),
+    conversations: new InMemoryConversationStore(),
+    async close() {},
+  };
+}

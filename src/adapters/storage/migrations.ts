@@ -1,0 +1,121 @@
+import { SchemaTooNewError } from './errors';
+
+/**
+ * Ordered, numbered schema migrations. `portable` SQL sticks to TEXT/INTEGER columns, ISO timestamps as
+ * TEXT, JSON as TEXT and `ON CONFLICT` so a PostgreSQL runner can reuse it; `sqlite` holds what only
+ * SQLite understands (a PostgreSQL runner brings its own equivalent in `postgres`).
+ * Never edit a released migration: append a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  portable: string;
+  sqlite?: string;
+  postgres?: string;
+}
+
+export const SCHEMA_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema: requests, events, jobs, conversations, people, once keys',
+    portable: `
+CREATE TABLE requests (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  requester_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX requests_by_status ON requests (status, created_at, id);
+CREATE INDEX requests_by_created ON requests (created_at, id);
+
+CREATE TABLE request_events (
+  request_id TEXT NOT NULL REFERENCES requests (id),
+  seq INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  type TEXT NOT NULL,
+  actor_id TEXT,
+  data TEXT NOT NULL,
+  PRIMARY KEY (request_id, seq)
+);
+
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  run_at TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL,
+  lease_until TEXT,
+  created_at TEXT NOT NULL,
+  done_at TEXT
+);
+CREATE INDEX jobs_open_by_run_at ON jobs (run_at, id) WHERE done_at IS NULL;
+
+CREATE TABLE conversations (
+  key TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  tenant_id TEXT,
+  team_id TEXT,
+  channel_id TEXT,
+  reference TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX conversations_by_channel ON conversations (channel_id);
+
+CREATE TABLE people (
+  aad_object_id TEXT PRIMARY KEY,
+  mri TEXT NOT NULL,
+  name TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE once_keys (
+  key TEXT PRIMARY KEY,
+  claimed_at TEXT NOT NULL
+);
+`,
+    sqlite: `
+CREATE TRIGGER request_events_no_update BEFORE UPDATE ON request_events
+BEGIN SELECT RAISE(ABORT, 'request_events is append-only'); END;
+CREATE TRIGGER request_events_no_delete BEFORE DELETE ON request_events
+BEGIN SELECT RAISE(ABORT, 'request_events is append-only'); END;
+`,
+  },
+];
+
+export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+}
+
+/**
+ * Given the versions recorded in schema_migrations, returns the migrations still to apply, in order.
+ * Refuses (SchemaTooNewError) when the database records a version this build does not know.
+ */
+export function pendingMigrations(applied: readonly number[], migrations: readonly Migration[] = MIGRATIONS): Migration[] {
+  assertOrdered(migrations);
+  const known = new Set(migrations.map((m) => m.version));
+  const unknown = applied.filter((v) => !known.has(v)).sort((a, b) => a - b);
+  if (unknown.length > 0) throw new SchemaTooNewError(unknown, latestVersion(migrations));
+  const done = new Set(applied);
+  return migrations.filter((m) => !done.has(m.version));
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (!Number.isInteger(m.version) || m.version < 1 || (i > 0 && m.version <= migrations[i - 1].version)) {
+      throw new Error(`migrations must have increasing positive integer versions (bad: ${m.version} "${m.name}")`);
+    }
+  });
+}

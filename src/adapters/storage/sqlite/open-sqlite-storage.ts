@@ -1,0 +1,38 @@
+import { Clock, systemClock } from '../../../ports/clock';
+import { Storage } from '../storage';
+import { SqliteDatabase, openSqliteDatabase } from './database';
+import { SqliteConversationStore } from './sqlite-conversation-store';
+import { SqliteJobQueue } from './sqlite-job-queue';
+import { SqliteRequestStore } from './sqlite-request-store';
+
+export interface SqliteStorageOptions {
+  /** File path (parent folder created when missing) or ':memory:'. */
+  path: string;
+  clock?: Clock;
+  /** Job ids; random UUIDs by default. */
+  newId?: () => string;
+  busyTimeoutMs?: number;
+}
+
+export interface SqliteStorage extends Storage {
+  requests: SqliteRequestStore;
+  jobs: SqliteJobQueue;
+  conversations: SqliteConversationStore;
+  /** The connection, for diagnostics and tests. */
+  db: SqliteDatabase;
+}
+
+/** Opens (and migrates) the database and builds the stores on one connection. */
+export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage {
+  const clock = options.clock ?? systemClock;
+  const db = openSqliteDatabase({ path: options.path, clock, busyTimeoutMs: options.busyTimeoutMs });
+  return {
+    db,
+    requests: new SqliteRequestStore(db, { clock }),
+    jobs: new SqliteJobQueue(db, { clock, newId: options.newId }),
+    conversations: new SqliteConversationStore(db),
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

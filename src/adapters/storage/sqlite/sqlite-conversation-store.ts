@@ -1,0 +1,74 @@
+import { ConversationKind } from '../../../domain/transfer-request';
+import { ConversationStore, StoredConversation } from '../../../ports/conversation-store';
+import { SqliteDatabase } from './database';
+
+interface ConversationRow {
+  key: string;
+  kind: ConversationKind;
+  tenant_id: string | null;
+  team_id: string | null;
+  channel_id: string | null;
+  reference: string;
+  updated_at: string;
+}
+
+export class SqliteConversationStore implements ConversationStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async save(c: StoredConversation): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO conversations (key, kind, tenant_id, team_id, channel_id, reference, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, tenant_id = excluded.tenant_id, team_id = excluded.team_id,
+           channel_id = excluded.channel_id, reference = excluded.reference, updated_at = excluded.updated_at`,
+      )
+      .run(c.key, c.kind, c.tenantId ?? null, c.teamId ?? null, c.channelId ?? null, JSON.stringify(c.reference), c.updatedAt);
+  }
+
+  async get(key: string): Promise<StoredConversation | null> {
+    const row = this.db.prepare('SELECT * FROM conversations WHERE key = ?').get(key) as ConversationRow | undefined;
+    return row ? toConversation(row) : null;
+  }
+
+  /** The most recently updated conversation of that channel. */
+  async findByChannelId(channelId: string): Promise<StoredConversation | null> {
+    const row = this.db
+      .prepare('SELECT * FROM conversations WHERE channel_id = ? ORDER BY updated_at DESC, key LIMIT 1')
+      .get(channelId) as ConversationRow | undefined;
+    return row ? toConversation(row) : null;
+  }
+
+  async savePerson(p: { aadObjectId: string; mri: string; name: string; updatedAt: string }): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO people (aad_object_id, mri, name, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (aad_object_id) DO UPDATE SET mri = excluded.mri, name = excluded.name, updated_at = excluded.updated_at`,
+      )
+      .run(p.aadObjectId, p.mri, p.name, p.updatedAt);
+  }
+
+  async personByAadObjectId(aadObjectId: string): Promise<{ aadObjectId: string; mri: string; name: string } | null> {
+    const row = this.db.prepare('SELECT aad_object_id, mri, name FROM people WHERE aad_object_id = ?').get(aadObjectId) as
+      | { aad_object_id: string; mri: string; name: string }
+      | undefined;
+    return row ? { aadObjectId: row.aad_object_id, mri: row.mri, name: row.name } : null;
+  }
+
+  async claimOnce(key: string, at: string): Promise<boolean> {
+    const result = this.db.prepare('INSERT INTO once_keys (key, claimed_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, at);
+    return result.changes === 1;
+  }
+}
+
+function toConversation(row: ConversationRow): StoredConversation {
+  return {
+    key: row.key,
+    kind: row.kind,
+    tenantId: row.tenant_id,
+    teamId: row.team_id,
+    channelId: row.channel_id,
+    reference: JSON.parse(row.reference),
+    updatedAt: row.updated_at,
+  };
+}

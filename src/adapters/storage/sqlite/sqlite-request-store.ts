@@ -1,0 +1,130 @@
+import { Clock, systemClock } from '../../../ports/clock';
+import { TransferRequest } from '../../../domain/transfer-request';
+import { RequestEvent, RequestStore, VersionConflictError } from '../../../ports/request-store';
+import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
+import { assertEventsFor, assertNextVersion, requestColumns } from '../request-rules';
+import { SqliteDatabase } from './database';
+
+interface EventRow {
+  request_id: string;
+  seq: number;
+  at: string;
+  type: string;
+  actor_id: string | null;
+  data: string;
+}
+
+const EXPORT_PAGE_SIZE = 100;
+
+export class SqliteRequestStore implements RequestStore {
+  private readonly clock: Clock;
+
+  constructor(private readonly db: SqliteDatabase, options: { clock?: Clock } = {}) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async create(request: TransferRequest, event: RequestEvent): Promise<void> {
+    assertEventsFor(request.id, [event]);
+    this.db
+      .transaction(() => {
+        const c = requestColumns(request);
+        const inserted = this.db
+          .prepare(
+            `INSERT INTO requests (id, kind, status, version, created_at, expires_at, requester_id, body, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+          )
+          .run(c.id, c.kind, c.status, c.version, c.createdAt, c.expiresAt, c.requesterId, c.body, this.clock.now().toISOString());
+        if (inserted.changes === 0) throw new RequestAlreadyExistsError(request.id);
+        this.insertEvents([event]);
+      })
+      .immediate();
+  }
+
+  async get(id: string): Promise<TransferRequest | null> {
+    const row = this.db.prepare('SELECT body FROM requests WHERE id = ?').get(id) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as TransferRequest) : null;
+  }
+
+  async update(next: TransferRequest, expectedVersion: number, events: RequestEvent[] = []): Promise<void> {
+    assertNextVersion(next, expectedVersion);
+    assertEventsFor(next.id, events);
+    this.db
+      .transaction(() => {
+        const current = this.db.prepare('SELECT version FROM requests WHERE id = ?').get(next.id) as { version: number } | undefined;
+        if (!current) throw new RequestNotFoundError(next.id);
+        if (current.version !== expectedVersion) throw new VersionConflictError(next.id, expectedVersion);
+        const c = requestColumns(next);
+        const updated = this.db
+          .prepare(
+            `UPDATE requests SET status = ?, version = ?, expires_at = ?, requester_id = ?, body = ?, updated_at = ?
+             WHERE id = ? AND version = ?`,
+          )
+          .run(c.status, c.version, c.expiresAt, c.requesterId, c.body, this.clock.now().toISOString(), c.id, expectedVersion);
+        if (updated.changes !== 1) throw new VersionConflictError(next.id, expectedVersion);
+        this.insertEvents(events);
+      })
+      .immediate();
+  }
+
+  async appendEvents(events: RequestEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    this.db.transaction(() => this.insertEvents(events)).immediate();
+  }
+
+  async events(requestId: string): Promise<RequestEvent[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM request_events WHERE request_id = ? ORDER BY seq')
+      .all(requestId) as EventRow[];
+    return rows.map(toEvent);
+  }
+
+  async listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]> {
+    if (statuses.length === 0) return [];
+    const marks = statuses.map(() => '?').join(', ');
+    const rows = this.db
+      .prepare(`SELECT body FROM requests WHERE status IN (${marks}) ORDER BY created_at, id LIMIT ?`)
+      .all(...statuses, limit === undefined ? -1 : Math.max(0, Math.floor(limit))) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as TransferRequest);
+  }
+
+  /** Pages by (created_at, id) so no statement stays open across awaits. */
+  async *exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }> {
+    let after: { createdAt: string; id: string } | null = null;
+    for (;;) {
+      const page = (
+        after
+          ? this.db
+              .prepare(
+                `SELECT id, created_at, body FROM requests WHERE created_at > ? OR (created_at = ? AND id > ?)
+                 ORDER BY created_at, id LIMIT ?`,
+              )
+              .all(after.createdAt, after.createdAt, after.id, EXPORT_PAGE_SIZE)
+          : this.db.prepare('SELECT id, created_at, body FROM requests ORDER BY created_at, id LIMIT ?').all(EXPORT_PAGE_SIZE)
+      ) as { id: string; created_at: string; body: string }[];
+      for (const row of page) {
+        yield { request: JSON.parse(row.body) as TransferRequest, events: await this.events(row.id) };
+      }
+      if (page.length < EXPORT_PAGE_SIZE) return;
+      const last = page[page.length - 1];
+      after = { createdAt: last.created_at, id: last.id };
+    }
+  }
+
+  /** Call inside a transaction. Sequence numbers continue per request. */
+  private insertEvents(events: RequestEvent[]): void {
+    const exists = this.db.prepare('SELECT 1 FROM requests WHERE id = ?');
+    const nextSeq = this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM request_events WHERE request_id = ?');
+    const insert = this.db.prepare(
+      'INSERT INTO request_events (request_id, seq, at, type, actor_id, data) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const e of events) {
+      if (!exists.get(e.requestId)) throw new RequestNotFoundError(e.requestId);
+      const { seq } = nextSeq.get(e.requestId) as { seq: number };
+      insert.run(e.requestId, seq, e.at, e.type, e.actorId ?? null, JSON.stringify(e.data ?? {}));
+    }
+  }
+}
+
+function toEvent(row: EventRow): RequestEvent {
+  return { requestId: row.request_id, at: row.at, type: row.type, actorId: row.actor_id, data: JSON.parse(row.data) };
+}

@@ -1,0 +1,187 @@
+import { ActivityTypes, AdaptiveCardInvokeResponse, InvokeResponse, TeamsActivityHandler, TeamsInfo, TurnContext } from 'botbuilder';
+import { parseCommand } from '../../domain/command-parser';
+import { Person, TransferRequest } from '../../domain/transfer-request';
+import { parseCardAction, VERBS } from '../../cards/action-data';
+import { renderRequestCard } from '../../cards/request-card';
+import { renderHelpText } from '../../cards/help-text';
+import { AppDeps } from '../../app/app-deps';
+import { decideRequest } from '../../app/decide-request';
+import { requestTransfer } from '../../app/request-transfer';
+import { showStatus } from '../../app/show-status';
+import { approverMris, errorSummary } from '../../app/card-publisher';
+import { describeError } from '../../app/messages';
+import { ConversationTracker, channelInfo, conversationKind } from './conversation-tracker';
+import { cardResponse, messageResponse } from './card-invoke';
+
+/**
+ * Translates Teams activities into use-case calls and results into replies. No business rule lives
+ * here: who may do what is decided in app/ and domain/.
+ */
+export class SoaBot extends TeamsActivityHandler {
+  private readonly tracker: ConversationTracker;
+
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly options: { allowedTenantIds: string[] },
+  ) {
+    super();
+    this.tracker = new ConversationTracker(deps.conversations, deps.clock);
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    const { tenantId } = channelInfo(context.activity);
+    if (!tenantId || !this.options.allowedTenantIds.includes(tenantId.toLowerCase())) {
+      this.deps.logger.warn({ tenantId: tenantId ?? null, type: context.activity.type }, 'activity from a tenant that is not allowed: ignored');
+      if (context.activity.type === ActivityTypes.Invoke) {
+        await context.sendActivity({ type: 'invokeResponse', value: { status: 403 } });
+      }
+      return;
+    }
+    try {
+      await this.tracker.track(context);
+    } catch (error) {
+      this.deps.logger.warn({ err: errorSummary(error) }, 'could not store the conversation reference');
+    }
+    await super.run(context);
+  }
+
+  protected override async onMessageActivity(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    if (activity.value && typeof activity.value === 'object' && !activity.text) {
+      await this.onSubmit(context, activity.value);
+      return;
+    }
+    const parsed = parseCommand(activity.text ?? '', { maxUsersPerRequest: this.deps.settings.maxUsersPerRequest });
+    if (!parsed.ok) {
+      await context.sendActivity(describeError(parsed.error));
+      return;
+    }
+    const actor = actorOf(context);
+    const command = parsed.command;
+    switch (command.verb) {
+      case 'help':
+        await context.sendActivity(
+          renderHelpText({ approvalsRequired: this.deps.settings.approvalsRequired, ttlHours: Math.round(this.deps.settings.approvalTtlMs / 36e5) }),
+        );
+        return;
+      case 'status':
+        await context.sendActivities([{ type: ActivityTypes.Typing }]);
+        await context.sendActivity(await showStatus(this.deps, { actorId: actor.aadObjectId, upns: command.upns }));
+        return;
+      case 'transfer': {
+        await context.sendActivities([{ type: ActivityTypes.Typing }]);
+        const reply = await requestTransfer(this.deps, {
+          actor,
+          upns: command.upns,
+          justification: command.justification,
+          origin: { conversationKey: activity.conversation.id, kind: conversationKind(activity) },
+        });
+        if (reply.text) await context.sendActivity(reply.text);
+        return;
+      }
+      case 'approve':
+      case 'reject': {
+        const reply = await decideRequest(this.deps, {
+          actor,
+          requestId: command.requestId,
+          decision: command.verb,
+          cardVersion: null,
+          comment: command.verb === 'reject' ? command.comment : null,
+        });
+        await context.sendActivity(reply.text);
+        return;
+      }
+    }
+  }
+
+  /** Action.Submit fallback of older clients: the same decision as the card button. */
+  private async onSubmit(context: TurnContext, value: unknown): Promise<void> {
+    const action = parseCardAction(undefined, value);
+    if (!action || action.verb === VERBS.refresh) {
+      await context.sendActivity(describeError({ code: 'CARD.INVALID_DATA' }));
+      return;
+    }
+    const reply = await decideRequest(this.deps, {
+      actor: actorOf(context),
+      requestId: action.data.requestId,
+      decision: action.verb === VERBS.approve ? 'approve' : 'reject',
+      cardVersion: action.data.version,
+      comment: action.data.comment ?? null,
+    });
+    await context.sendActivity(reply.text);
+  }
+
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
+    const value = (context.activity.value ?? {}) as { action?: { type?: unknown; verb?: unknown; data?: unknown } };
+    const response = await this.onCardAction(context, value.action?.verb, value.action?.data);
+    return { status: 200, body: response };
+  }
+
+  private async onCardAction(context: TurnContext, verb: unknown, data: unknown): Promise<AdaptiveCardInvokeResponse> {
+    const action = parseCardAction(verb, data);
+    if (!action) {
+      this.deps.logger.warn({ verb: typeof verb === 'string' ? verb.slice(0, 40) : typeof verb }, 'card action with invalid data refused');
+      return messageResponse(describeError({ code: 'CARD.INVALID_DATA' }));
+    }
+    const actor = actorOf(context);
+    if (action.verb === VERBS.refresh) {
+      const request = await this.deps.requests.get(action.data.requestId);
+      if (!request) return messageResponse(describeError({ code: 'REQUEST.NOT_FOUND', detail: { requestId: action.data.requestId } }));
+      return cardResponse(await this.viewFor(actor, request));
+    }
+    const reply = await decideRequest(this.deps, {
+      actor,
+      requestId: action.data.requestId,
+      decision: action.verb === VERBS.approve ? 'approve' : 'reject',
+      cardVersion: action.data.version,
+      comment: action.data.comment ?? null,
+    });
+    if (!reply.request) return messageResponse(reply.text);
+    const tone = reply.ok ? 'good' : 'attention';
+    return cardResponse(await this.viewFor(actor, reply.request, { text: reply.text, tone }));
+  }
+
+  /** The card as this person should see it: Approve/Reject only for an approver who may still decide. */
+  private async viewFor(actor: Person, request: TransferRequest, notice?: { text: string; tone: 'good' | 'attention' }) {
+    const refreshUserIds = await approverMris(this.deps, request);
+    let mayDecide = false;
+    if (request.status === 'pending' && actor.aadObjectId && actor.aadObjectId !== request.requester.aadObjectId.toLowerCase()) {
+      const decided = request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === actor.aadObjectId);
+      mayDecide = !decided && (await this.deps.authorization.isApprover(actor.aadObjectId).catch(() => false));
+    }
+    return renderRequestCard(request, { audience: mayDecide ? 'approver' : 'everyone', refreshUserIds, notice });
+  }
+
+  protected override async onInstallationUpdateAddActivity(context: TurnContext): Promise<void> {
+    await this.rememberTeamChannels(context);
+  }
+
+  protected override async onTeamsMembersAdded(context: TurnContext): Promise<void> {
+    const added = context.activity.membersAdded ?? [];
+    if (added.some((m) => m.id === context.activity.recipient?.id)) await this.rememberTeamChannels(context);
+  }
+
+  /** On install in a team: remember each channel, so one of them can be the approvals channel. */
+  private async rememberTeamChannels(context: TurnContext): Promise<void> {
+    const info = channelInfo(context.activity);
+    if (!info.teamId) return;
+    const reference = TurnContext.getConversationReference(context.activity) as Record<string, unknown>;
+    delete reference.activityId;
+    await this.tracker.saveChannel(reference, info, info.teamId);
+    try {
+      const channels = await TeamsInfo.getTeamChannels(context, info.teamId);
+      for (const channel of channels) {
+        if (channel.id) await this.tracker.saveChannel(reference, info, channel.id);
+      }
+    } catch (error) {
+      // Without the channel list the General channel and every channel the bot is addressed in still count.
+      this.deps.logger.info({ teamId: info.teamId, err: errorSummary(error) }, 'could not list the team\'s channels');
+    }
+  }
+}
+
+function actorOf(context: TurnContext): Person {
+  const from = context.activity.from ?? { id: '', name: '' };
+  return { aadObjectId: (from.aadObjectId ?? '').toLowerCase(), name: from.name || 'Someone', mri: from.id || null };
+}

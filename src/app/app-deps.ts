@@ -1,0 +1,35 @@
+import { Chat } from '../ports/chat';
+import { Clock } from '../ports/clock';
+import { ConversationStore } from '../ports/conversation-store';
+import { Directory } from '../ports/directory';
+import { Ids } from '../ports/ids';
+import { JobQueue } from '../ports/job-queue';
+import { Logger } from '../ports/logger';
+import { RequestStore } from '../ports/request-store';
+import { Authorization } from './authorization';
+
+export interface AppSettings {
+  approvalsRequired: number;
+  approvalTtlMs: number;
+  approvalChannelId: string | null;
+  graphApiVersion: 'v1.0' | 'beta';
+  auditLookupTimeoutMs: number;
+  auditLookupFirstDelayMs: number;
+  maxUsersPerRequest: number;
+}
+
+/** Everything the use cases need, as ports. Built once in the composition root. */
+export interface AppDeps {
+  requests: RequestStore;
+  jobs: JobQueue;
+  conversations: ConversationStore;
+  directory: Directory;
+  chat: Chat;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  authorization: Authorization;
+  settings: AppSettings;
+  /** Asks the job runner to look at the queue now (after enqueueing urgent work). */
+  kickJobs: () => void;
+}

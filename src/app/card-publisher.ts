@@ -1,0 +1,42 @@
+import { TransferRequest } from '../domain/transfer-request';
+import { renderRequestCard } from '../cards/request-card';
+import { AppDeps } from './app-deps';
+
+/**
+ * Keeps every message the bot posted about a request in step with the request. Failures to update a
+ * card are logged and never undo or block the recorded state: the record is the truth, cards follow.
+ */
+export async function refreshCards(deps: AppDeps, request: TransferRequest): Promise<void> {
+  const refreshUserIds = await approverMris(deps, request);
+  await Promise.all(
+    request.cards.map(async (location) => {
+      try {
+        const card = renderRequestCard(request, { audience: 'everyone', refreshUserIds: location.role === 'approval' ? refreshUserIds : [] });
+        await deps.chat.update(location.conversationKey, location.activityId, { card });
+      } catch (error) {
+        deps.logger.warn({ requestId: request.id, role: location.role, err: errorSummary(error) }, 'could not update a request card');
+      }
+    }),
+  );
+}
+
+/**
+ * MRIs of people the bot has seen who may approve this request (not the requester, not someone who
+ * already decided): their clients fetch the approver view automatically. Others use "Show my options".
+ */
+export async function approverMris(deps: AppDeps, request: TransferRequest): Promise<string[]> {
+  const ids = deps.authorization.configuredApproverIds();
+  const decided = new Set(request.decisions.map((d) => d.by.aadObjectId.toLowerCase()));
+  const mris: string[] = [];
+  for (const id of ids) {
+    if (id === request.requester.aadObjectId.toLowerCase() || decided.has(id)) continue;
+    const person = await deps.conversations.personByAadObjectId(id);
+    if (person) mris.push(person.mri);
+  }
+  return mris;
+}
+
+export function errorSummary(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300);
+  return String(error).slice(0, 300);
+}

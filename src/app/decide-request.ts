@@ -1,0 +1,142 @@
+import { decide, expireIfDue } from '../domain/approval-policy';
+import { DomainError } from '../domain/errors';
+import { Person, TransferRequest } from '../domain/transfer-request';
+import { DirectoryError } from '../ports/directory';
+import { VersionConflictError } from '../ports/request-store';
+import { AppDeps } from './app-deps';
+import { errorSummary, refreshCards } from './card-publisher';
+import { describeError } from './messages';
+
+export interface DecisionInput {
+  actor: Person;
+  requestId: string;
+  decision: 'approve' | 'reject';
+  /** Version shown on the clicked card; null for the typed fallback. */
+  cardVersion: number | null;
+  comment?: string | null;
+}
+
+export type DecisionReply =
+  | { ok: true; request: TransferRequest; text: string }
+  | { ok: false; error: DomainError; text: string; request: TransferRequest | null };
+
+/**
+ * Approve or reject. The request is reloaded and every rule is checked against server state; the
+ * write is compare-and-set, so two simultaneous clicks cannot both count. Card updates and execution
+ * happen after the answer, never inside it.
+ */
+export async function decideRequest(deps: AppDeps, input: DecisionInput): Promise<DecisionReply> {
+  const log = deps.logger.child({ useCase: 'decide', requestId: input.requestId, actorId: input.actor.aadObjectId });
+  const request = await deps.requests.get(input.requestId);
+  if (!request) return refuse({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }, null);
+
+  let actorIsApprover: boolean;
+  try {
+    actorIsApprover = await deps.authorization.isApprover(input.actor.aadObjectId);
+  } catch (error) {
+    const code = error instanceof DirectoryError ? error.code : 'GRAPH.UNKNOWN';
+    log.warn({ err: errorSummary(error) }, 'approver check failed');
+    return refuse({ code, detail: { permission: error instanceof DirectoryError ? error.details.permission ?? null : null } }, request);
+  }
+
+  const now = deps.clock.now();
+  const outcome = decide({ request, actor: input.actor, actorIsApprover, decision: input.decision, cardVersion: input.cardVersion, comment: input.comment, now });
+  if (!outcome.ok) {
+    log.info({ code: outcome.error.code }, 'decision refused');
+    await deps.requests.appendEvents([
+      { requestId: request.id, at: now.toISOString(), type: 'decision.refused', actorId: input.actor.aadObjectId, data: { decision: input.decision, code: outcome.error.code, cardVersion: input.cardVersion } },
+    ]);
+    if (outcome.expired) {
+      const expired = await expireRequest(deps, request);
+      return refuse(outcome.error, expired ?? request);
+    }
+    return refuse(outcome.error, request);
+  }
+
+  const next = outcome.request;
+  try {
+    await deps.requests.update(next, request.version, [
+      {
+        requestId: request.id,
+        at: now.toISOString(),
+        type: `decision.${input.decision}`,
+        actorId: input.actor.aadObjectId,
+        data: { cardVersion: input.cardVersion, comment: next.decisions[next.decisions.length - 1].comment ?? null, effect: outcome.effect },
+      },
+    ]);
+  } catch (error) {
+    if (error instanceof VersionConflictError) {
+      // Someone else changed it between our read and write: their decision stands, ours is not applied.
+      const current = await deps.requests.get(request.id);
+      return refuse({ code: 'REQUEST.STALE_CARD' }, current);
+    }
+    throw error;
+  }
+  log.info({ effect: outcome.effect, version: next.version }, 'decision recorded');
+
+  if (outcome.effect === 'approved') {
+    await deps.jobs.enqueue({ key: `execute:${next.id}`, kind: 'execute', requestId: next.id, runAt: now.toISOString() });
+    deps.kickJobs();
+  }
+  void afterDecision(deps, next, outcome.effect, input.actor);
+  return { ok: true, request: next, text: decisionText(next, outcome.effect, input.actor) };
+}
+
+/** Cards and the requester's notice, after the click has been answered. */
+async function afterDecision(deps: AppDeps, request: TransferRequest, effect: string, actor: Person): Promise<void> {
+  try {
+    await refreshCards(deps, request);
+    if (effect === 'rejected') {
+      const comment = request.decisions[request.decisions.length - 1].comment;
+      const text = `${mention(request.requester)}: your request ${request.id} was rejected by ${actor.name}${comment ? `: "${comment}"` : '.'}`;
+      await deps.chat.post(request.origin.conversationKey, { text });
+    }
+  } catch (error) {
+    deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not publish a decision');
+  }
+}
+
+/** Marks the request expired (idempotent) and updates its cards. */
+export async function expireRequest(deps: AppDeps, request: TransferRequest): Promise<TransferRequest | null> {
+  const expired = expireIfDue(request, deps.clock.now());
+  if (!expired) return null;
+  try {
+    await deps.requests.update(expired, request.version, [
+      { requestId: request.id, at: deps.clock.now().toISOString(), type: 'request.expired', data: {} },
+    ]);
+  } catch (error) {
+    if (error instanceof VersionConflictError) return deps.requests.get(request.id);
+    throw error;
+  }
+  deps.logger.info({ requestId: request.id }, 'request expired');
+  await refreshCards(deps, expired);
+  try {
+    await deps.chat.post(expired.origin.conversationKey, {
+      text: `${mention(expired.requester)}: request ${expired.id} expired without enough approvals. Nothing was changed; make a new request if it is still needed.`,
+    });
+  } catch (error) {
+    deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not announce expiry');
+  }
+  return expired;
+}
+
+function decisionText(request: TransferRequest, effect: string, actor: Person): string {
+  switch (effect) {
+    case 'approved':
+      return `Approved by ${actor.name}. The transfer of ${request.targets.length} user(s) is starting; I will post the outcome here.`;
+    case 'approval-recorded': {
+      const count = request.decisions.filter((d) => d.decision === 'approve').length;
+      return `Your approval is recorded (${count} of ${request.approvalsRequired}). Waiting for another approver.`;
+    }
+    default:
+      return `Rejected by ${actor.name}. The requester has been told; nothing will be changed.`;
+  }
+}
+
+function mention(person: Person): string {
+  return person.name;
+}
+
+function refuse(error: DomainError, request: TransferRequest | null): DecisionReply {
+  return { ok: false, error, text: describeError(error), request };
+}

@@ -1,0 +1,155 @@
+import { RequestTarget, TransferRequest, summarizeOutcome } from '../domain/transfer-request';
+import { renderOutcomeCard, outcomeText } from '../cards/outcome-card';
+import { DirectoryError } from '../ports/directory';
+import { RequestEvent } from '../ports/request-store';
+import { AppDeps } from './app-deps';
+import { errorSummary, refreshCards } from './card-publisher';
+import { withRequestContext } from './graph-call-context';
+import { describeError } from './messages';
+
+const UNFINISHED = new Set(['pending', 'in-progress', 'unknown']);
+
+/**
+ * Runs an approved request: for each user, re-read, PATCH, read back. The intent is stored before
+ * each PATCH, so if the process dies mid-way the next run knows a PATCH may have landed and reads
+ * the real state before doing anything (no blind second PATCH).
+ */
+export async function executeRequest(deps: AppDeps, requestId: string): Promise<void> {
+  await withRequestContext(requestId, () => run(deps, requestId));
+}
+
+async function run(deps: AppDeps, requestId: string): Promise<void> {
+  const log = deps.logger.child({ useCase: 'execute', requestId });
+  let request = await deps.requests.get(requestId);
+  if (!request) return;
+  if (request.status === 'approved') {
+    request = await save(deps, { ...request, status: 'executing', executedAt: now(deps) }, request.version, [event(deps, request.id, 'execution.started', {})]);
+    void refreshCards(deps, request);
+  }
+  if (request.status !== 'executing') return; // finished earlier (duplicate job) or never approved
+
+  for (let i = 0; i < request.targets.length; i++) {
+    if (!UNFINISHED.has(request.targets[i].execution.outcome)) continue;
+    request = await transferOne(deps, request, i);
+  }
+
+  const status = summarizeOutcome(request.targets);
+  request = await save(deps, { ...request, status, version: request.version + 1, finishedAt: now(deps) }, request.version, [
+    event(deps, request.id, 'execution.finished', { status, outcomes: request.targets.map((t) => ({ upn: t.preflight.upn, outcome: t.execution.outcome })) }),
+  ]);
+  log.info({ status, correlationId: request.correlationId }, 'execution finished');
+
+  await refreshCards(deps, request);
+  try {
+    await deps.chat.post(request.origin.conversationKey, { text: outcomeText(request), card: renderOutcomeCard(request) });
+  } catch (error) {
+    log.warn({ err: errorSummary(error) }, 'could not post the outcome');
+    await deps.requests.appendEvents([event(deps, request.id, 'outcome.post-failed', { error: errorSummary(error) })]);
+  }
+  if (request.targets.some((t) => t.execution.outcome === 'done')) {
+    await deps.jobs.enqueue({
+      key: `audit:${request.id}`,
+      kind: 'audit-lookup',
+      requestId: request.id,
+      runAt: new Date(deps.clock.now().getTime() + deps.settings.auditLookupFirstDelayMs).toISOString(),
+      state: { startedAt: now(deps), attempt: 0 },
+    });
+  }
+}
+
+async function transferOne(deps: AppDeps, request: TransferRequest, index: number): Promise<TransferRequest> {
+  const target = request.targets[index];
+  const userId = target.preflight.userId!;
+  const upn = target.preflight.upn;
+  const setTarget = (patch: Partial<RequestTarget['execution']>) => withTarget(request, index, { ...target.execution, ...patch });
+
+  // 1. Re-read: the user may have changed since approval, or our earlier PATCH may have landed.
+  let isCloudManaged: boolean;
+  try {
+    const user = await deps.directory.getUser(userId);
+    if (!user) return finish(deps, request, setTarget(failure('GRAPH.NOT_FOUND')), upn);
+    isCloudManaged = await deps.directory.getCloudManaged(userId);
+    if (isCloudManaged) {
+      const outcome = target.execution.attemptedAt ? 'done' : 'already-done';
+      return finish(deps, request, setTarget({ outcome, finishedAt: now(deps), errorCode: null, errorDetail: null }), upn);
+    }
+    if (user.onPremisesSyncEnabled !== true) {
+      return finish(deps, request, setTarget({ outcome: 'failed', errorCode: 'STATE.CHANGED', errorDetail: 'The user is no longer synced from AD DS (its state changed after approval); nothing was changed.', finishedAt: now(deps) }), upn);
+    }
+  } catch (error) {
+    return finish(deps, request, setTarget(failureFrom(error)), upn);
+  }
+
+  // 2. Intent, stored before the side effect.
+  const attemptedAt = now(deps);
+  request = await save(deps, setTarget({ outcome: 'in-progress', attemptedAt }), request.version, [event(deps, request.id, 'graph.patch.intent', { upn, userId, isCloudManaged: true })]);
+
+  // 3. The switch, then a read-back to verify.
+  let graphRequestId: string | null = null;
+  try {
+    const result = await deps.directory.setCloudManaged(userId, true);
+    graphRequestId = result.requestId;
+    await deps.requests.appendEvents([event(deps, request.id, 'graph.patch.result', { upn, status: result.status, graphRequestId })]);
+  } catch (error) {
+    const failed = failureFrom(error);
+    await deps.requests.appendEvents([event(deps, request.id, 'graph.patch.error', { upn, code: failed.errorCode, graphRequestId: failed.graphRequestId ?? null })]);
+    if (failed.errorCode !== 'GRAPH.UNAVAILABLE' && failed.errorCode !== 'GRAPH.UNKNOWN') {
+      return finish(deps, request, withTarget(request, index, { ...request.targets[index].execution, ...failed, attemptedAt }), upn);
+    }
+    // The PATCH may or may not have landed: only a read-back can tell.
+    graphRequestId = failed.graphRequestId ?? null;
+  }
+  try {
+    const verified = await deps.directory.getCloudManaged(userId);
+    const execution = verified
+      ? { outcome: 'done' as const, graphRequestId, finishedAt: now(deps), errorCode: null, errorDetail: null }
+      : { outcome: 'failed' as const, graphRequestId, finishedAt: now(deps), errorCode: 'VERIFY.MISMATCH', errorDetail: 'Graph accepted the change but reading it back still shows the user as synced. Check it in the Entra admin center before trying again.' };
+    return finish(deps, request, withTarget(request, index, { ...request.targets[index].execution, ...execution }), upn);
+  } catch (error) {
+    const unknown = { outcome: 'unknown' as const, graphRequestId, errorCode: 'VERIFY.UNREACHABLE', errorDetail: `Could not read the user back to confirm the change. ${describeFailure(error)}` };
+    return finish(deps, request, withTarget(request, index, { ...request.targets[index].execution, ...unknown }), upn);
+  }
+}
+
+async function finish(deps: AppDeps, current: TransferRequest, next: TransferRequest, upn: string): Promise<TransferRequest> {
+  const target = next.targets.find((t) => t.preflight.upn === upn)!;
+  return save(deps, next, current.version, [
+    event(deps, next.id, 'execution.user', { upn, outcome: target.execution.outcome, code: target.execution.errorCode ?? null, graphRequestId: target.execution.graphRequestId ?? null }),
+  ]);
+}
+
+function withTarget(request: TransferRequest, index: number, execution: RequestTarget['execution']): TransferRequest {
+  const targets = request.targets.map((t, i) => (i === index ? { ...t, execution } : t));
+  return { ...request, targets };
+}
+
+function failure(code: string, detail?: string): Partial<RequestTarget['execution']> {
+  return { outcome: 'failed', errorCode: code, errorDetail: detail ?? describeError({ code: code as never }), finishedAt: new Date().toISOString() };
+}
+
+function failureFrom(error: unknown): Partial<RequestTarget['execution']> & { errorCode: string } {
+  if (error instanceof DirectoryError) {
+    const text = describeError({ code: error.code, detail: { permission: error.details.permission ?? null } });
+    return { outcome: 'failed', errorCode: error.code, errorDetail: text, graphRequestId: error.details.requestId ?? null, finishedAt: new Date().toISOString() };
+  }
+  return { outcome: 'failed', errorCode: 'GRAPH.UNKNOWN', errorDetail: describeFailure(error), finishedAt: new Date().toISOString() };
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof DirectoryError) return describeError({ code: error.code, detail: { permission: error.details.permission ?? null } });
+  return 'Unexpected error; see the bot log.';
+}
+
+async function save(deps: AppDeps, next: TransferRequest, expectedVersion: number, events: RequestEvent[]): Promise<TransferRequest> {
+  // Per-user progress is bookkeeping inside one execution: it keeps the version unless the caller bumped it.
+  await deps.requests.update(next, expectedVersion, events);
+  return next;
+}
+
+function event(deps: AppDeps, requestId: string, type: string, data: Record<string, unknown>): RequestEvent {
+  return { requestId, at: now(deps), type, data };
+}
+
+function now(deps: AppDeps): string {
+  return deps.clock.now().toISOString();
+}

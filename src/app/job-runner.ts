@@ -1,0 +1,112 @@
+import { Job } from '../ports/job-queue';
+import { AppDeps } from './app-deps';
+import { errorSummary } from './card-publisher';
+import { expireRequest } from './decide-request';
+import { executeRequest } from './execute-request';
+import { lookupAudit } from './lookup-audit';
+
+const LEASE_MS = 60_000;
+const BATCH = 10;
+
+/**
+ * Runs durable background jobs (execution, audit search, expiry). Jobs live in the store until done,
+ * so work in progress at a crash is picked up again once its lease runs out. A failing job is retried
+ * with back-off; it is never silently dropped.
+ */
+export class JobRunner {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private rerun = false;
+  private stopped = true;
+
+  constructor(
+    private readonly deps: Omit<AppDeps, 'kickJobs'> & { kickJobs?: () => void },
+    private readonly pollIntervalMs: number,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  /** Looks at the queue now (coalesced with a run already in progress). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.running = this.runDue()
+      .then(() => undefined)
+      .catch((error) => this.deps.logger.error({ err: errorSummary(error) }, 'job loop failed'))
+      .finally(() => {
+        this.running = null;
+        if (this.stopped) return;
+        if (this.rerun) {
+          this.rerun = false;
+          this.kick();
+        } else {
+          this.schedule();
+        }
+      });
+  }
+
+  /** Stops taking new jobs and waits for the one in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Runs every due job once; returns when they are handled. Tests call this directly. */
+  async runDue(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const jobs = await this.deps.jobs.claimDue(this.deps.clock.now().toISOString(), BATCH, LEASE_MS);
+      if (jobs.length === 0) return handled;
+      for (const job of jobs) {
+        await this.handle(job);
+        handled++;
+      }
+    }
+  }
+
+  private async handle(job: Job): Promise<void> {
+    const log = this.deps.logger.child({ jobId: job.id, kind: job.kind, requestId: job.requestId });
+    const deps = { ...this.deps, kickJobs: () => this.kick() } as AppDeps;
+    try {
+      switch (job.kind) {
+        case 'execute':
+          await executeRequest(deps, job.requestId);
+          await this.deps.jobs.complete(job.id);
+          return;
+        case 'expire': {
+          const request = await this.deps.requests.get(job.requestId);
+          if (request) await expireRequest(deps, request);
+          await this.deps.jobs.complete(job.id);
+          return;
+        }
+        case 'audit-lookup': {
+          const step = await lookupAudit(deps, job);
+          if (step.done) await this.deps.jobs.complete(job.id);
+          else await this.deps.jobs.reschedule(job.id, step.runAt, step.state);
+          return;
+        }
+      }
+    } catch (error) {
+      const delay = Math.min(1000 * 2 ** Math.min(job.attempts, 8), 300_000);
+      log.error({ err: errorSummary(error), attempts: job.attempts, retryInMs: delay }, 'job failed; will retry');
+      await this.deps.jobs.reschedule(job.id, new Date(this.deps.clock.now().getTime() + delay).toISOString(), job.state);
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.kick();
+    }, this.pollIntervalMs);
+    this.timer.unref?.();
+  }
+}

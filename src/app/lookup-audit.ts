@@ -1,0 +1,73 @@
+import { renderAuditText } from '../cards/outcome-card';
+import { Job } from '../ports/job-queue';
+import { AppDeps } from './app-deps';
+import { errorSummary, refreshCards } from './card-publisher';
+import { withRequestContext } from './graph-call-context';
+
+export const TRANSFER_AUDIT_PREFIX = 'Change Source of Authority';
+const MAX_DELAY_MS = 120_000;
+
+export type AuditStep = { done: true } | { done: false; runAt: string; state: Record<string, unknown> };
+
+/**
+ * Looks for the directory audit record of each transferred user. Records appear minutes after the
+ * change, so the search polls with back-off until AUDIT_LOOKUP_TIMEOUT, then says what is missing.
+ * Its progress lives in the job, so a restart resumes the same search window.
+ */
+export async function lookupAudit(deps: AppDeps, job: Job): Promise<AuditStep> {
+  return withRequestContext(job.requestId, async () => {
+    let request = await deps.requests.get(job.requestId);
+    if (!request) return { done: true };
+    const startedAt = String(job.state.startedAt ?? request.finishedAt ?? deps.clock.now().toISOString());
+    const attempt = Number(job.state.attempt ?? 0);
+    const pending = request.targets.filter((t) => t.execution.outcome === 'done' && t.audit.status !== 'found');
+
+    const found = new Map<string, { activity: string; at: string; correlationId: string | null; id: string }>();
+    for (const target of pending) {
+      try {
+        const records = await deps.directory.findAuditRecords({ objectId: target.preflight.userId!, activityPrefix: TRANSFER_AUDIT_PREFIX, since: request.createdAt });
+        const record = records.sort((a, b) => a.activityDateTime.localeCompare(b.activityDateTime))[0];
+        if (record) found.set(target.preflight.userId!, { activity: record.activityDisplayName, at: record.activityDateTime, correlationId: record.correlationId, id: record.id });
+      } catch (error) {
+        deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'audit search failed; will retry');
+      }
+    }
+
+    const elapsed = deps.clock.now().getTime() - Date.parse(startedAt);
+    const timedOut = elapsed >= deps.settings.auditLookupTimeoutMs;
+    const allFound = pending.every((t) => found.has(t.preflight.userId!));
+    const targets = request.targets.map((t) => {
+      if (t.execution.outcome !== 'done' || t.audit.status === 'found') return t;
+      const rec = found.get(t.preflight.userId!);
+      if (rec) return { ...t, audit: { status: 'found' as const, activity: rec.activity, activityDateTime: rec.at, correlationId: rec.correlationId, auditId: rec.id } };
+      return { ...t, audit: { status: timedOut ? ('missing' as const) : ('searching' as const) } };
+    });
+    const changed = JSON.stringify(targets) !== JSON.stringify(request.targets);
+    if (changed) {
+      const next = { ...request, targets };
+      await deps.requests.update(next, request.version, [
+        {
+          requestId: request.id,
+          at: deps.clock.now().toISOString(),
+          type: allFound ? 'audit.found' : timedOut ? 'audit.missing' : 'audit.progress',
+          data: { found: [...found.entries()].map(([userId, r]) => ({ userId, auditId: r.id, correlationId: r.correlationId })) },
+        },
+      ]);
+      request = next;
+      void refreshCards(deps, request);
+    }
+
+    if (allFound || timedOut) {
+      try {
+        await deps.chat.post(request.origin.conversationKey, { text: renderAuditText(request) });
+      } catch (error) {
+        deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not post the audit result');
+      }
+      return { done: true };
+    }
+    const delay = Math.min(deps.settings.auditLookupFirstDelayMs * 2 ** (attempt + 1), MAX_DELAY_MS);
+    const remaining = deps.settings.auditLookupTimeoutMs - elapsed;
+    const runAt = new Date(deps.clock.now().getTime() + Math.max(10, Math.min(delay, remaining))).toISOString();
+    return { done: false, runAt, state: { startedAt, attempt: attempt + 1 } };
+  });
+}

@@ -1,0 +1,167 @@
+import { BLOCKER_REASON } from '../domain/preflight';
+import { SOA_STATE_LABEL } from '../domain/soa-state';
+import { RequestStatus, RequestTarget, TransferRequest, approvals, rejection } from '../domain/transfer-request';
+import { VERBS } from './action-data';
+import { AUDIT_LOG_URL, entraUserUrl } from './links';
+
+type Element = Record<string, unknown>;
+export type AdaptiveCard = Record<string, unknown>;
+
+export interface RequestCardView {
+  /** approver: pending requests show Approve/Reject. everyone: status only. */
+  audience: 'approver' | 'everyone';
+  /** MRIs of approvers whose Teams client should fetch the approver view automatically. */
+  refreshUserIds?: string[];
+  /** A notice shown above the card (e.g. why a click was refused). */
+  notice?: { text: string; tone: 'attention' | 'good' | 'warning' };
+}
+
+const STATUS_LABEL: Record<RequestStatus, string> = {
+  pending: 'Waiting for approval',
+  approved: 'Approved, transfer queued',
+  executing: 'Approved, transfer running',
+  completed: 'Completed',
+  'completed-with-failures': 'Completed with failures',
+  failed: 'Failed',
+  rejected: 'Rejected',
+  expired: 'Expired',
+};
+
+const STATUS_COLOR: Record<RequestStatus, string> = {
+  pending: 'accent',
+  approved: 'good',
+  executing: 'good',
+  completed: 'good',
+  'completed-with-failures': 'warning',
+  failed: 'attention',
+  rejected: 'attention',
+  expired: 'warning',
+};
+
+const OUTCOME_LABEL: Record<string, string> = {
+  pending: 'Eligible',
+  'in-progress': 'Transferring…',
+  done: '✅ Transferred and verified',
+  'already-done': '✅ Already transferred (nothing to do)',
+  failed: '❌ Failed',
+  unknown: '⚠️ Outcome unknown: being checked',
+};
+
+/** Adaptive Card 1.5 (Teams' ceiling) for a transfer request, as one audience sees it. */
+export function renderRequestCard(request: TransferRequest, view: RequestCardView): AdaptiveCard {
+  const body: Element[] = [];
+  if (view.notice) {
+    body.push({ type: 'TextBlock', text: view.notice.text, wrap: true, color: view.notice.tone, weight: 'Bolder' });
+  }
+  body.push(
+    { type: 'TextBlock', text: `Source of Authority transfer · ${request.id}`, size: 'Large', weight: 'Bolder', wrap: true },
+    { type: 'TextBlock', text: STATUS_LABEL[request.status], color: STATUS_COLOR[request.status], weight: 'Bolder', spacing: 'None', wrap: true },
+    {
+      type: 'FactSet',
+      facts: [
+        { title: 'Requested by', value: request.requester.name },
+        { title: 'Justification', value: request.justification || '(none given)' },
+        { title: 'Requested at', value: utc(request.createdAt) },
+        { title: request.status === 'expired' ? 'Expired at' : 'Expires at', value: utc(request.expiresAt) },
+        { title: 'Approvals', value: `${approvals(request).length} of ${request.approvalsRequired} required` },
+        { title: 'Correlation id', value: request.correlationId },
+      ],
+    },
+    { type: 'TextBlock', text: `Users to transfer (${request.targets.length})`, weight: 'Bolder', spacing: 'Medium', wrap: true },
+    ...request.targets.map(targetBlock),
+  );
+  if (request.blocked.length > 0) {
+    body.push({ type: 'TextBlock', text: `Not included (${request.blocked.length})`, weight: 'Bolder', spacing: 'Medium', wrap: true });
+    for (const b of request.blocked) {
+      body.push({ type: 'TextBlock', text: `${b.upn}: ${b.blocker ? BLOCKER_REASON[b.blocker] : 'blocked'}`, wrap: true, isSubtle: true, spacing: 'Small' });
+    }
+  }
+  for (const d of request.decisions) {
+    const verb = d.decision === 'approve' ? 'Approved' : 'Rejected';
+    const comment = d.comment ? `: "${d.comment}"` : '';
+    body.push({ type: 'TextBlock', text: `${verb} by ${d.by.name} at ${utc(d.at)}${comment}`, wrap: true, spacing: 'Small' });
+  }
+  if (request.status !== 'pending' && request.status !== 'rejected' && request.status !== 'expired') {
+    body.push({ type: 'TextBlock', text: `[Directory audit log](${AUDIT_LOG_URL})`, wrap: true, spacing: 'Small' });
+  }
+
+  const data = { requestId: request.id, version: request.version };
+  if (request.status === 'pending') {
+    if (view.audience === 'approver') {
+      body.push(
+        { type: 'Input.Text', id: 'comment', placeholder: 'Comment (optional, shown with a rejection)', maxLength: 500, isMultiline: false },
+        {
+          type: 'ActionSet',
+          actions: [executeAction('Approve', VERBS.approve, data, 'positive'), executeAction('Reject', VERBS.reject, data, 'destructive')],
+        },
+      );
+    } else {
+      body.push({
+        type: 'ActionSet',
+        actions: [executeAction('Show my options', VERBS.refresh, data, 'default')],
+      });
+    }
+    body.push({
+      type: 'TextBlock',
+      text: `No buttons (mobile)? Approvers can type \`approve ${request.id}\` or \`reject ${request.id} <comment>\`.`,
+      wrap: true,
+      isSubtle: true,
+      size: 'Small',
+    });
+  }
+
+  const card: AdaptiveCard = {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    msteams: { width: 'Full' },
+  };
+  if (request.status === 'pending' && view.refreshUserIds && view.refreshUserIds.length > 0) {
+    card.refresh = {
+      action: { type: 'Action.Execute', title: 'Refresh', verb: VERBS.refresh, data },
+      userIds: view.refreshUserIds.slice(0, 60),
+    };
+  }
+  return card;
+}
+
+function targetBlock(target: RequestTarget): Element {
+  const p = target.preflight;
+  const name = p.displayName ? `${p.displayName} (${p.upn})` : p.upn;
+  const lines = [p.userId ? `[${escapeMd(name)}](${entraUserUrl(p.userId)})` : escapeMd(name)];
+  const outcome = OUTCOME_LABEL[target.execution.outcome] ?? target.execution.outcome;
+  lines.push(target.execution.outcome === 'pending' ? `${outcome}: ${SOA_STATE_LABEL[p.state]}` : outcome);
+  if (target.execution.outcome === 'failed' && target.execution.errorDetail) lines.push(target.execution.errorDetail);
+  for (const w of p.warnings) lines.push(`⚠️ ${w}`);
+  if (target.audit.status === 'found') {
+    lines.push(`Audit: "${target.audit.activity}" at ${utc(target.audit.activityDateTime ?? '')} (correlation id ${target.audit.correlationId})`);
+  } else if (target.audit.status === 'searching') {
+    lines.push('Audit record: searching…');
+  } else if (target.audit.status === 'missing') {
+    lines.push('Audit record: not found yet');
+  }
+  return { type: 'TextBlock', text: lines.join('\n\n'), wrap: true, spacing: 'Small' };
+}
+
+function executeAction(title: string, verb: string, data: { requestId: string; version: number }, style: string): Element {
+  return {
+    type: 'Action.Execute',
+    title,
+    verb,
+    data,
+    style,
+    // Older and mobile clients without Universal Actions send a message with this data instead.
+    fallback: { type: 'Action.Submit', title, data: { ...data, verb }, style },
+  };
+}
+
+export function utc(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/([\\[\]()*_`])/g, '\\$1');
+}

@@ -1,0 +1,130 @@
+import { Config } from './config';
+import { AppDeps } from './app/app-deps';
+import { Authorization } from './app/authorization';
+import { currentRequestId } from './app/graph-call-context';
+import { JobRunner } from './app/job-runner';
+import { createGraphDirectory } from './adapters/graph';
+import { createHttpServer } from './adapters/http/http-server';
+import { randomIds } from './adapters/system/random-ids';
+import { createBotAdapter } from './adapters/teams/bot-adapter-factory';
+import { SoaBot } from './adapters/teams/soa-bot';
+import { TeamsChat } from './adapters/teams/teams-chat';
+import { Storage, openSqliteStorage, parseDatabaseUrl, describeDatabaseLocation } from './adapters/storage';
+import { Clock, systemClock } from './ports/clock';
+import { Directory, GraphCallRecord } from './ports/directory';
+import { Ids } from './ports/ids';
+import { Logger } from './ports/logger';
+
+export interface Overrides {
+  clock?: Clock;
+  ids?: Ids;
+  directory?: Directory;
+  storage?: Storage;
+  /** Passed to @azure/identity (tests use { maxRetries: 0 }). */
+  credentialRetryOptions?: { maxRetries?: number };
+  graphRetryDelaySeconds?: number;
+}
+
+export interface ComposedApp {
+  deps: AppDeps;
+  runner: JobRunner;
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+}
+
+/** The one place that builds adapters and wires them together. */
+export function compose(config: Config, logger: Logger, overrides: Overrides = {}): ComposedApp {
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? randomIds;
+  const storage = overrides.storage ?? openStorage(config, clock, logger);
+
+  let directory = overrides.directory;
+  if (!directory) {
+    const created = createGraphDirectory({
+      tenantId: config.graph.tenantId,
+      clientId: config.graph.clientId,
+      clientSecret: config.graph.credentialKind === 'client-secret' ? config.graph.clientSecret ?? undefined : undefined,
+      certificatePath: config.graph.credentialKind === 'certificate' ? config.graph.certificatePath ?? undefined : undefined,
+      managedIdentity: config.graph.credentialKind === 'managed-identity' ? { clientId: config.graph.clientId || undefined } : undefined,
+      authorityHost: config.graph.authorityHost,
+      retryOptions: overrides.credentialRetryOptions,
+      graphBaseUrl: config.graph.baseUrl,
+      apiVersion: config.graph.apiVersion,
+      maxRetries: config.graph.maxRetries,
+      retryDelaySeconds: overrides.graphRetryDelaySeconds,
+      timeoutMs: config.graph.timeoutMs,
+      logger: logger.child({ component: 'graph' }),
+      onCall: (call) => recordGraphCall(storage, call),
+    });
+    if (created.credentialKind === 'client-secret') {
+      logger.warn({}, 'Graph uses a client secret. Prefer a certificate (GRAPH_CERTIFICATE_PATH) or a managed identity in production.');
+    }
+    directory = created.directory;
+  }
+
+  const adapter = createBotAdapter(
+    { appId: config.bot.appId, appPassword: config.bot.appPassword, appType: config.bot.appType, tenantId: config.bot.tenantId },
+    logger.child({ component: 'bot-adapter' }),
+  );
+  const chat = new TeamsChat(adapter, config.bot.appId, storage.conversations, logger.child({ component: 'teams-chat' }));
+  const authorization = new Authorization(config.authorization, directory, clock);
+
+  let runner: JobRunner | null = null;
+  const deps: AppDeps = {
+    requests: storage.requests,
+    jobs: storage.jobs,
+    conversations: storage.conversations,
+    directory,
+    chat,
+    clock,
+    ids,
+    logger,
+    authorization,
+    settings: {
+      approvalsRequired: config.authorization.approvalsRequired,
+      approvalTtlMs: config.approvalTtlMs,
+      approvalChannelId: config.approvalChannelId,
+      graphApiVersion: config.graph.apiVersion,
+      auditLookupTimeoutMs: config.auditLookupTimeoutMs,
+      auditLookupFirstDelayMs: config.auditLookupFirstDelayMs,
+      maxUsersPerRequest: config.maxUsersPerRequest,
+    },
+    kickJobs: () => runner?.kick(),
+  };
+  runner = new JobRunner(deps, config.jobPollIntervalMs);
+  const bot = new SoaBot(deps, { allowedTenantIds: config.authorization.allowedTenantIds });
+  const http = createHttpServer(adapter, bot, { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes }, logger.child({ component: 'http' }));
+
+  return {
+    deps,
+    runner,
+    async start() {
+      const address = await http.listen();
+      runner!.start();
+      return address;
+    },
+    async stop() {
+      await http.close();
+      await runner!.stop();
+      await storage.close();
+    },
+  };
+}
+
+function openStorage(config: Config, clock: Clock, logger: Logger): Storage {
+  const location = parseDatabaseUrl(config.databaseUrl ?? undefined);
+  if (location.kind === 'postgres') {
+    throw new Error('DATABASE_URL points to PostgreSQL, which this version does not support yet. Use a SQLite path (see README).');
+  }
+  logger.info({ database: describeDatabaseLocation(location) }, 'opening the database');
+  return openSqliteStorage({ path: location.path, clock });
+}
+
+/** Every Graph call made for a request goes into that request's durable record. */
+function recordGraphCall(storage: Storage, call: GraphCallRecord): void {
+  const requestId = currentRequestId();
+  if (!requestId) return;
+  void storage.requests
+    .appendEvents([{ requestId, at: call.at, type: 'graph.call', data: { method: call.method, path: call.path, status: call.status, graphRequestId: call.requestId, durationMs: call.durationMs } }])
+    .catch(() => undefined);
+}

@@ -1,0 +1,286 @@
+import { z } from 'zod';
+
+/**
+ * Configuration is a function of the environment passed in (only main.ts reads process.env).
+ * Every problem is reported at once so an operator fixes a bad deployment in one go.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  bot: {
+    authDisabled: boolean;
+    appId: string;
+    appPassword: string | null;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMsi';
+    tenantId: string | null;
+  };
+  graph: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string | null;
+    certificatePath: string | null;
+    managedIdentity: boolean;
+    credentialKind: 'certificate' | 'managed-identity' | 'client-secret';
+    baseUrl: string;
+    authorityHost: string;
+    apiVersion: 'v1.0' | 'beta';
+    maxRetries: number;
+    timeoutMs: number;
+  };
+  authorization: {
+    requesterGroupId: string | null;
+    requesterIds: string[];
+    approverGroupId: string | null;
+    approverIds: string[];
+    approvalsRequired: number;
+    allowedTenantIds: string[];
+  };
+  approvalChannelId: string | null;
+  databaseUrl: string | null;
+  approvalTtlMs: number;
+  auditLookupTimeoutMs: number;
+  auditLookupFirstDelayMs: number;
+  jobPollIntervalMs: number;
+  maxUsersPerRequest: number;
+  maxBodyBytes: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() ? v.trim() : null));
+
+const guidList = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const items = (v ?? '').split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
+      for (const item of items) {
+        if (!GUID.test(item)) ctx.addIssue({ code: 'custom', message: `${name}: "${item}" is not an Entra object id (GUID)` });
+      }
+      return items.map((s) => s.toLowerCase());
+    });
+
+const optionalGuid = (name: string) =>
+  optionalText.superRefine((v, ctx) => {
+    if (v && !GUID.test(v)) ctx.addIssue({ code: 'custom', message: `${name} must be a GUID, got "${v}"` });
+  });
+
+const boolFlag = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return false;
+    const lower = v.trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(lower)) return true;
+    if (['false', '0', 'no'].includes(lower)) return false;
+    ctx.addIssue({ code: 'custom', message: `expected true or false, got "${v}"` });
+    return false;
+  });
+
+const intIn = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max}, got "${v}"` });
+        return fallback;
+      }
+      return n;
+    });
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Durations: "24h", "15m", "90s", "500ms", "1d"; a bare number is seconds. */
+export function parseDuration(value: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i.exec(value.trim());
+  if (!match) return null;
+  return Math.round(Number(match[1]) * UNIT_MS[(match[2] ?? 's').toLowerCase()]);
+}
+
+const duration = (fallback: string, minMs: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const ms = parseDuration(v && v.trim() ? v : fallback);
+      if (ms === null || ms < minMs) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration such as 24h, 15m or 30s (at least ${minMs} ms), got "${v}"` });
+        return parseDuration(fallback) ?? 0;
+      }
+      return ms;
+    });
+
+const httpsUrl = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const raw = (v && v.trim() ? v.trim() : fallback).replace(/\/+$/, '');
+      try {
+        const url = new URL(raw);
+        if (url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: `must be an https URL (tokens are only sent over https), got "${raw}"` });
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `is not a URL: "${raw}"` });
+      }
+      return raw;
+    });
+
+const schema = z.object({
+  PORT: intIn(1, 65535, 3978),
+  HOST: optionalText,
+  BOT_AUTH_DISABLED: boolFlag,
+  BOT_ID: optionalText,
+  BOT_PASSWORD: optionalText,
+  SECRET_BOT_PASSWORD: optionalText,
+  BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).optional().default('MultiTenant'),
+  BOT_TENANT_ID: optionalText,
+  GRAPH_TENANT_ID: optionalText,
+  GRAPH_CLIENT_ID: optionalText,
+  GRAPH_CLIENT_SECRET: optionalText,
+  SECRET_GRAPH_CLIENT_SECRET: optionalText,
+  GRAPH_CERTIFICATE_PATH: optionalText,
+  GRAPH_USE_MANAGED_IDENTITY: boolFlag,
+  GRAPH_BASE_URL: httpsUrl('https://graph.microsoft.com'),
+  GRAPH_AUTHORITY_HOST: httpsUrl('https://login.microsoftonline.com'),
+  GRAPH_API_VERSION: z.enum(['v1.0', 'beta']).optional().default('v1.0'),
+  GRAPH_MAX_RETRIES: intIn(0, 10, 3),
+  GRAPH_TIMEOUT: duration('30s', 1000),
+  REQUESTER_GROUP_ID: optionalGuid('REQUESTER_GROUP_ID'),
+  REQUESTER_IDS: guidList('REQUESTER_IDS'),
+  APPROVER_GROUP_ID: optionalGuid('APPROVER_GROUP_ID'),
+  APPROVER_IDS: guidList('APPROVER_IDS'),
+  APPROVALS_REQUIRED: intIn(1, 10, 1),
+  ALLOWED_TENANT_IDS: guidList('ALLOWED_TENANT_IDS'),
+  APPROVAL_CHANNEL_ID: optionalText,
+  DATABASE_URL: optionalText,
+  APPROVAL_TTL: duration('24h', 60_000),
+  AUDIT_LOOKUP_TIMEOUT: duration('15m', 1000),
+  AUDIT_LOOKUP_FIRST_DELAY: duration('15s', 10),
+  JOB_POLL_INTERVAL: duration('2s', 10),
+  MAX_USERS_PER_REQUEST: intIn(1, 1000, 50),
+  MAX_BODY_BYTES: intIn(1024, 10_000_000, 262_144),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+});
+
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.');
+      problems.push(issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const botPassword = e.BOT_PASSWORD ?? e.SECRET_BOT_PASSWORD;
+  const graphSecret = e.GRAPH_CLIENT_SECRET ?? e.SECRET_GRAPH_CLIENT_SECRET;
+
+  if (!e.BOT_AUTH_DISABLED && !e.BOT_ID) {
+    problems.push('BOT_ID is empty: set the bot\'s Microsoft app id (or BOT_AUTH_DISABLED=true for local development only).');
+  }
+  if (e.BOT_ID && e.BOT_TYPE !== 'UserAssignedMsi' && !botPassword && !e.BOT_AUTH_DISABLED) {
+    problems.push('BOT_PASSWORD is empty: set the bot\'s client secret (or use BOT_TYPE=UserAssignedMsi).');
+  }
+  if (e.BOT_TYPE !== 'MultiTenant' && e.BOT_ID && !e.BOT_TENANT_ID) {
+    problems.push(`BOT_TENANT_ID is required when BOT_TYPE=${e.BOT_TYPE}.`);
+  }
+  if (!e.GRAPH_TENANT_ID) problems.push('GRAPH_TENANT_ID is empty: set the Entra tenant id whose users the bot manages.');
+  if (!e.GRAPH_CLIENT_ID && !e.GRAPH_USE_MANAGED_IDENTITY) {
+    problems.push('GRAPH_CLIENT_ID is empty: set the app registration (client) id of the bot\'s Graph identity.');
+  }
+  const credentialCount = [graphSecret, e.GRAPH_CERTIFICATE_PATH, e.GRAPH_USE_MANAGED_IDENTITY ? 'mi' : null].filter(Boolean).length;
+  if (credentialCount === 0) {
+    problems.push('No Graph credential: set GRAPH_CERTIFICATE_PATH (preferred), GRAPH_USE_MANAGED_IDENTITY=true, or GRAPH_CLIENT_SECRET.');
+  } else if (credentialCount > 1) {
+    problems.push('More than one Graph credential is set: keep exactly one of GRAPH_CERTIFICATE_PATH, GRAPH_USE_MANAGED_IDENTITY, GRAPH_CLIENT_SECRET.');
+  }
+  if (!e.APPROVER_GROUP_ID && e.APPROVER_IDS.length === 0) {
+    problems.push('No approver configured: set APPROVER_GROUP_ID (an Entra group) or APPROVER_IDS (Entra object ids, comma-separated).');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const allowedTenantIds = e.ALLOWED_TENANT_IDS.length > 0 ? e.ALLOWED_TENANT_IDS : [e.GRAPH_TENANT_ID!.toLowerCase()];
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST ?? '0.0.0.0',
+    bot: {
+      authDisabled: e.BOT_AUTH_DISABLED,
+      appId: e.BOT_AUTH_DISABLED ? '' : e.BOT_ID!,
+      appPassword: e.BOT_AUTH_DISABLED ? null : botPassword,
+      appType: e.BOT_TYPE,
+      tenantId: e.BOT_TENANT_ID,
+    },
+    graph: {
+      tenantId: e.GRAPH_TENANT_ID!,
+      clientId: e.GRAPH_CLIENT_ID ?? '',
+      clientSecret: graphSecret,
+      certificatePath: e.GRAPH_CERTIFICATE_PATH,
+      managedIdentity: e.GRAPH_USE_MANAGED_IDENTITY,
+      credentialKind: e.GRAPH_CERTIFICATE_PATH ? 'certificate' : e.GRAPH_USE_MANAGED_IDENTITY ? 'managed-identity' : 'client-secret',
+      baseUrl: e.GRAPH_BASE_URL,
+      authorityHost: e.GRAPH_AUTHORITY_HOST,
+      apiVersion: e.GRAPH_API_VERSION,
+      maxRetries: e.GRAPH_MAX_RETRIES,
+      timeoutMs: e.GRAPH_TIMEOUT,
+    },
+    authorization: {
+      requesterGroupId: e.REQUESTER_GROUP_ID?.toLowerCase() ?? null,
+      requesterIds: e.REQUESTER_IDS,
+      approverGroupId: e.APPROVER_GROUP_ID?.toLowerCase() ?? null,
+      approverIds: e.APPROVER_IDS,
+      approvalsRequired: e.APPROVALS_REQUIRED,
+      allowedTenantIds,
+    },
+    approvalChannelId: e.APPROVAL_CHANNEL_ID,
+    databaseUrl: e.DATABASE_URL,
+    approvalTtlMs: e.APPROVAL_TTL,
+    auditLookupTimeoutMs: e.AUDIT_LOOKUP_TIMEOUT,
+    auditLookupFirstDelayMs: e.AUDIT_LOOKUP_FIRST_DELAY,
+    jobPollIntervalMs: e.JOB_POLL_INTERVAL,
+    maxUsersPerRequest: e.MAX_USERS_PER_REQUEST,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    logLevel: e.LOG_LEVEL,
+  };
+  return Object.freeze(config);
+}
+
+/** What start-up logs: no secrets, only whether they are set. */
+export function redactedSummary(config: Config): Record<string, unknown> {
+  return {
+    port: config.port,
+    botAuth: config.bot.authDisabled ? 'DISABLED (local development only)' : `${config.bot.appType} app ${config.bot.appId}`,
+    botPasswordSet: Boolean(config.bot.appPassword),
+    graph: {
+      tenantId: config.graph.tenantId,
+      clientId: config.graph.clientId,
+      credential: config.graph.credentialKind,
+      baseUrl: config.graph.baseUrl,
+      authorityHost: config.graph.authorityHost,
+      apiVersion: config.graph.apiVersion,
+    },
+    requesters: { groupId: config.authorization.requesterGroupId, ids: config.authorization.requesterIds.length },
+    approvers: { groupId: config.authorization.approverGroupId, ids: config.authorization.approverIds.length },
+    approvalsRequired: config.authorization.approvalsRequired,
+    allowedTenantIds: config.authorization.allowedTenantIds,
+    approvalChannelId: config.approvalChannelId,
+    database: config.databaseUrl ? config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') : 'sqlite (default ./data/soa-bot.db)',
+    approvalTtlMs: config.approvalTtlMs,
+    auditLookupTimeoutMs: config.auditLookupTimeoutMs,
+  };
+}
