@@ -141,7 +141,7 @@ const httpsUrl = (fallback: string) =>
     });
 
 const schema = z.object({
-  PORT: intIn(1, 65535, 3978),
+  PORT: intIn(0, 65535, 3978),
   HOST: optionalText,
   BOT_AUTH_DISABLED: boolFlag,
   BOT_ID: optionalText,

@@ -23,7 +23,7 @@ async function run(deps: AppDeps, requestId: string): Promise<void> {
   let request = await deps.requests.get(requestId);
   if (!request) return;
   if (request.status === 'approved') {
-    request = await save(deps, { ...request, status: 'executing', executedAt: now(deps) }, request.version, [event(deps, request.id, 'execution.started', {})]);
+    request = await save(deps, { ...request, status: 'executing', cardVersion: request.cardVersion + 1, executedAt: now(deps) }, request.version, [event(deps, request.id, 'execution.started', {})]);
     void refreshCards(deps, request);
   }
   if (request.status !== 'executing') return; // finished earlier (duplicate job) or never approved
@@ -34,7 +34,7 @@ async function run(deps: AppDeps, requestId: string): Promise<void> {
   }
 
   const status = summarizeOutcome(request.targets);
-  request = await save(deps, { ...request, status, version: request.version + 1, finishedAt: now(deps) }, request.version, [
+  request = await save(deps, { ...request, status, cardVersion: request.cardVersion + 1, finishedAt: now(deps) }, request.version, [
     event(deps, request.id, 'execution.finished', { status, outcomes: request.targets.map((t) => ({ upn: t.preflight.upn, outcome: t.execution.outcome })) }),
   ]);
   log.info({ status, correlationId: request.correlationId }, 'execution finished');
@@ -141,9 +141,9 @@ function describeFailure(error: unknown): string {
 }
 
 async function save(deps: AppDeps, next: TransferRequest, expectedVersion: number, events: RequestEvent[]): Promise<TransferRequest> {
-  // Per-user progress is bookkeeping inside one execution: it keeps the version unless the caller bumped it.
-  await deps.requests.update(next, expectedVersion, events);
-  return next;
+  const saved = { ...next, version: expectedVersion + 1 };
+  await deps.requests.update(saved, expectedVersion, events);
+  return saved;
 }
 
 function event(deps: AppDeps, requestId: string, type: string, data: Record<string, unknown>): RequestEvent {

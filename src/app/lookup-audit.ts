@@ -44,7 +44,7 @@ export async function lookupAudit(deps: AppDeps, job: Job): Promise<AuditStep> {
     });
     const changed = JSON.stringify(targets) !== JSON.stringify(request.targets);
     if (changed) {
-      const next = { ...request, targets };
+      const next = { ...request, targets, version: request.version + 1 };
       await deps.requests.update(next, request.version, [
         {
           requestId: request.id,

@@ -46,6 +46,7 @@ export async function requestTransfer(
       kind: 'transfer',
       status: 'pending',
       version: 1,
+      cardVersion: 1,
       requester: actor,
       justification: input.justification.slice(0, 1000),
       createdAt: now.toISOString(),
@@ -151,8 +152,8 @@ async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: s
     }
   }
   if (locations.length > 0) {
-    // Card locations are bookkeeping, not a decision: they do not bump the version the cards show.
-    const next = { ...current, cards: locations };
+    // Card locations are bookkeeping, not a decision: they do not change the version the cards show.
+    const next = { ...current, cards: locations, version: current.version + 1 };
     await deps.requests.update(next, current.version, [
       { requestId: request.id, at: deps.clock.now().toISOString(), type: 'card.posted', data: { cards: locations.map((l) => ({ role: l.role, activityId: l.activityId })) } },
     ]);

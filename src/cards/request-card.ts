@@ -85,7 +85,7 @@ export function renderRequestCard(request: TransferRequest, view: RequestCardVie
     body.push({ type: 'TextBlock', text: `[Directory audit log](${AUDIT_LOG_URL})`, wrap: true, spacing: 'Small' });
   }
 
-  const data = { requestId: request.id, version: request.version };
+  const data = { requestId: request.id, version: request.cardVersion };
   if (request.status === 'pending') {
     if (view.audience === 'approver') {
       body.push(

@@ -34,8 +34,8 @@ export function decide(input: DecideInput): DecideOutcome {
   if (request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === actor.aadObjectId.toLowerCase())) {
     return refuse('APPROVER.ALREADY_DECIDED');
   }
-  if (input.cardVersion !== null && input.cardVersion !== request.version) {
-    return refuse('REQUEST.STALE_CARD', { cardVersion: input.cardVersion, currentVersion: request.version });
+  if (input.cardVersion !== null && input.cardVersion !== request.cardVersion) {
+    return refuse('REQUEST.STALE_CARD', { cardVersion: input.cardVersion, currentVersion: request.cardVersion });
   }
   const entry: Decision = {
     by: actor,
@@ -45,9 +45,9 @@ export function decide(input: DecideInput): DecideOutcome {
   };
   const decisions = [...request.decisions, entry];
   if (input.decision === 'reject') {
-    return { ok: true, effect: 'rejected', request: { ...request, decisions, status: 'rejected', version: request.version + 1, finishedAt: entry.at } };
+    return { ok: true, effect: 'rejected', request: { ...request, decisions, status: 'rejected', version: request.version + 1, cardVersion: request.cardVersion + 1, finishedAt: entry.at } };
   }
-  const next: TransferRequest = { ...request, decisions, version: request.version + 1 };
+  const next: TransferRequest = { ...request, decisions, version: request.version + 1, cardVersion: request.cardVersion + 1 };
   if (approvals(next).length >= request.approvalsRequired) {
     return { ok: true, effect: 'approved', request: { ...next, status: 'approved' } };
   }
@@ -57,7 +57,7 @@ export function decide(input: DecideInput): DecideOutcome {
 /** Marks a pending request expired; returns null when it is not due or not pending. */
 export function expireIfDue(request: TransferRequest, now: Date): TransferRequest | null {
   if (request.status !== 'pending' || now.getTime() < Date.parse(request.expiresAt)) return null;
-  return { ...request, status: 'expired', version: request.version + 1, finishedAt: now.toISOString() };
+  return { ...request, status: 'expired', version: request.version + 1, cardVersion: request.cardVersion + 1, finishedAt: now.toISOString() };
 }
 
 function refuse(code: DomainError['code'], detail?: DomainError['detail']): DecideOutcome {

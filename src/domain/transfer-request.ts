@@ -71,8 +71,13 @@ export interface TransferRequest {
   id: string;
   kind: RequestKind;
   status: RequestStatus;
-  /** Bumped on every change; cards carry it so stale clicks are refused. */
+  /** Storage revision, bumped on every save (compare-and-set). */
   version: number;
+  /**
+   * Version of what approvers see (status, decisions, targets, justification). Cards carry it, so a
+   * click on an out-of-date card is refused; bookkeeping saves do not change it.
+   */
+  cardVersion: number;
   requester: Person;
   justification: string;
   createdAt: string;

@@ -1,0 +1,54 @@
+import { describeDatabaseLocation, parseDatabaseUrl } from '../../src/adapters/storage/database-url';
+
+const cwd = '/srv/soa-bot';
+const parse = (value: string | undefined) => parseDatabaseUrl(value, { cwd });
+
+describe('parseDatabaseUrl', () => {
+  it('defaults to ./data/soa-bot.db when unset or blank', () => {
+    expect(parse(undefined)).toEqual({ kind: 'sqlite', path: '/srv/soa-bot/data/soa-bot.db' });
+    expect(parse('  ')).toEqual({ kind: 'sqlite', path: '/srv/soa-bot/data/soa-bot.db' });
+  });
+
+  it.each([
+    ['sqlite:data/bot.db', '/srv/soa-bot/data/bot.db'],
+    ['sqlite:./bot.db', '/srv/soa-bot/bot.db'],
+    ['sqlite:/var/lib/soa/bot.db', '/var/lib/soa/bot.db'],
+    ['sqlite:///var/lib/soa/bot.db', '/var/lib/soa/bot.db'],
+    ['SQLITE:///var/lib/soa/bot.db', '/var/lib/soa/bot.db'],
+    ['file:bot.db', '/srv/soa-bot/bot.db'],
+    ['file:/var/lib/soa/bot.db', '/var/lib/soa/bot.db'],
+    ['file:///var/lib/soa/my%20bot.db', '/var/lib/soa/my bot.db'],
+    [':memory:', ':memory:'],
+    ['sqlite::memory:', ':memory:'],
+  ])('reads %s as SQLite at %s', (value, expected) => {
+    expect(parse(value)).toEqual({ kind: 'sqlite', path: expected });
+  });
+
+  it.each(['postgres://soa:secret@db.internal:5432/soa', 'postgresql://db.internal/soa?sslmode=require'])('recognises %s as PostgreSQL', (url) => {
+    expect(parse(url)).toEqual({ kind: 'postgres', url });
+  });
+
+  it.each([
+    ['mysql://root:hunter2@db/soa', /"mysql:" URL: unsupported form/],
+    ['./data/bot.db', /a value without a scheme: unsupported form/],
+    ['sqlite:', /the path is empty/],
+    ['sqlite://relative.db', /absolute path/],
+    ['file://otherhost/x.db', /"file:" URL/],
+    ['postgres://[bad', /malformed/],
+  ])('refuses %s with a clear message naming the accepted forms', (value, why) => {
+    let error: Error | undefined;
+    try {
+      parse(value);
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toMatch(why);
+    expect(error?.message).toContain('Accepted forms: unset (SQLite at ./data/soa-bot.db); sqlite:relative/or/absolute/path.db;');
+    expect(error?.message).not.toContain('hunter2');
+  });
+
+  it('describes a location for logs without the password', () => {
+    expect(describeDatabaseLocation(parse('postgres://soa:secret@db.internal:5432/soa'))).toBe('postgres://soa:***@db.internal:5432/soa');
+    expect(describeDatabaseLocation(parse('sqlite:/var/lib/soa/bot.db'))).toBe('sqlite:/var/lib/soa/bot.db');
+  });
+});

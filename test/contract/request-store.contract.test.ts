@@ -1,0 +1,161 @@
+import { RequestAlreadyExistsError, RequestNotFoundError } from '../../src/adapters/storage/errors';
+import { Storage } from '../../src/adapters/storage/storage';
+import { TransferRequest } from '../../src/domain/transfer-request';
+import { RequestStore, VersionConflictError } from '../../src/ports/request-store';
+import { aDecision, aRequestEvent, aTarget, aTransferRequest } from '../support/builders';
+import { StorageImplementation, storageImplementations } from './support/storage-implementations';
+
+const created = aRequestEvent();
+const approved = (request: TransferRequest): TransferRequest => ({
+  ...request,
+  status: 'approved',
+  version: request.version + 1,
+  decisions: [aDecision()],
+});
+const approveEvent = aRequestEvent({ type: 'decision.approve', at: '2025-06-01T10:05:00.000Z', actorId: 'bob', data: { comment: null } });
+
+function requestStoreContract(impl: StorageImplementation): void {
+  describe(`RequestStore contract: ${impl.name}`, () => {
+    let storage: Storage;
+    let store: RequestStore;
+    beforeEach(() => {
+      storage = impl.open();
+      store = storage.requests;
+    });
+    afterAll(() => impl.cleanup());
+
+    it('round-trips a full request and returns null for an unknown id', async () => {
+      const request = aTransferRequest({ decisions: [aDecision()], targets: [aTarget(), aTarget({ audit: { status: 'found', auditId: 'a1' } })] });
+      await store.create(request, created);
+      expect(await store.get(request.id)).toEqual(request);
+      expect(await store.get('R-NOPE')).toBeNull();
+      expect(await store.events(request.id)).toEqual([{ ...created }]);
+    });
+
+    it('copies objects in and out, so callers cannot change stored state', async () => {
+      const request = aTransferRequest();
+      await store.create(request, created);
+      request.justification = 'changed after create';
+      const loaded = (await store.get(request.id))!;
+      loaded.decisions.push(aDecision());
+      (await store.events(request.id))[0].data.extra = 1;
+      expect(await store.get(request.id)).toEqual(aTransferRequest());
+      expect((await store.events(request.id))[0].data).toEqual(created.data);
+    });
+
+    it('refuses to create the same id twice and keeps the first', async () => {
+      await store.create(aTransferRequest(), created);
+      await expect(store.create(aTransferRequest({ justification: 'second' }), created)).rejects.toBeInstanceOf(RequestAlreadyExistsError);
+      expect((await store.get('R-7K3Q'))!.justification).toBe(aTransferRequest().justification);
+      expect(await store.events('R-7K3Q')).toHaveLength(1);
+    });
+
+    it('updates when the stored version matches and appends the events with it', async () => {
+      const request = aTransferRequest();
+      await store.create(request, created);
+      await store.update(approved(request), 1, [approveEvent]);
+      expect(await store.get(request.id)).toEqual(approved(request));
+      expect((await store.events(request.id)).map((e) => e.type)).toEqual(['request.created', 'decision.approve']);
+    });
+
+    it('throws VersionConflictError on a stale version and leaves row and events unchanged', async () => {
+      const request = aTransferRequest();
+      await store.create(request, created);
+      await store.update(approved(request), 1, [approveEvent]);
+      const stale = { ...request, status: 'rejected' as const, version: 2 };
+      const error = await store.update(stale, 1, [aRequestEvent({ type: 'decision.reject' })]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VersionConflictError);
+      expect(error).toMatchObject({ requestId: request.id, expectedVersion: 1 });
+      expect(await store.get(request.id)).toEqual(approved(request));
+      expect((await store.events(request.id)).map((e) => e.type)).toEqual(['request.created', 'decision.approve']);
+    });
+
+    it('is atomic: when an event cannot be written, the update is rolled back too', async () => {
+      const request = aTransferRequest();
+      await store.create(request, created);
+      const unwritable = aRequestEvent({ type: 'bad', data: { big: BigInt(1) } });
+      await expect(store.update(approved(request), 1, [approveEvent, unwritable])).rejects.toThrow();
+      expect(await store.get(request.id)).toEqual(request);
+      expect(await store.events(request.id)).toHaveLength(1);
+      await store.update(approved(request), 1, [approveEvent]);
+      expect((await store.get(request.id))!.version).toBe(2);
+    });
+
+    it('refuses an update that does not move the version forward, or of an unknown request', async () => {
+      const request = aTransferRequest();
+      await store.create(request, created);
+      await expect(store.update({ ...request, status: 'approved' }, 1)).rejects.toThrow(/must be greater/);
+      await expect(store.update(approved(aTransferRequest({ id: 'R-NOPE' })), 1)).rejects.toBeInstanceOf(RequestNotFoundError);
+      expect(await store.get(request.id)).toEqual(request);
+    });
+
+    it('refuses events that belong to another request', async () => {
+      await store.create(aTransferRequest(), created);
+      await expect(store.update(approved(aTransferRequest()), 1, [aRequestEvent({ requestId: 'R-OTHER' })])).rejects.toThrow(/belongs to request R-OTHER/);
+      expect((await store.get('R-7K3Q'))!.version).toBe(1);
+    });
+
+    it('appends events in order, and all or none of a batch', async () => {
+      await store.create(aTransferRequest(), created);
+      const e = (type: string, at: string) => aRequestEvent({ type, at, actorId: undefined, data: { type } });
+      await store.appendEvents([e('card.posted', '2025-06-01T10:01:00.000Z'), e('audit.found', '2025-06-01T09:00:00.000Z')]);
+      await store.appendEvents([e('graph.patch', '2025-06-01T10:02:00.000Z')]);
+      await store.appendEvents([]);
+      await expect(store.appendEvents([e('x.ok', '2025-06-01T10:03:00.000Z'), { ...e('x.orphan', '2025-06-01T10:03:00.000Z'), requestId: 'R-NOPE' }])).rejects.toBeInstanceOf(RequestNotFoundError);
+      const events = await store.events('R-7K3Q');
+      expect(events.map((x) => x.type)).toEqual(['request.created', 'card.posted', 'audit.found', 'graph.patch']);
+      expect(events[1]).toEqual({ requestId: 'R-7K3Q', at: '2025-06-01T10:01:00.000Z', type: 'card.posted', actorId: null, data: { type: 'card.posted' } });
+      expect(await store.events('R-NOPE')).toEqual([]);
+    });
+
+    it('lists by status, oldest first (then by id), with a limit', async () => {
+      const make = (id: string, status: TransferRequest['status'], createdAt: string) => aTransferRequest({ id, status, createdAt });
+      await store.create(make('R-C', 'pending', '2025-06-03T00:00:00.000Z'), { ...created, requestId: 'R-C' });
+      await store.create(make('R-B', 'approved', '2025-06-01T00:00:00.000Z'), { ...created, requestId: 'R-B' });
+      await store.create(make('R-A', 'pending', '2025-06-01T00:00:00.000Z'), { ...created, requestId: 'R-A' });
+      await store.create(make('R-D', 'completed', '2025-05-01T00:00:00.000Z'), { ...created, requestId: 'R-D' });
+      const ids = async (statuses: string[], limit?: number) => (await store.listByStatus(statuses, limit)).map((r) => r.id);
+      expect(await ids(['pending', 'approved'])).toEqual(['R-A', 'R-B', 'R-C']);
+      expect(await ids(['pending', 'approved'], 2)).toEqual(['R-A', 'R-B']);
+      expect(await ids(['pending'])).toEqual(['R-A', 'R-C']);
+      expect(await ids(['expired'])).toEqual([]);
+      expect(await ids([])).toEqual([]);
+      const c = (await store.get('R-C'))!;
+      await store.update({ ...c, status: 'expired', version: 2 }, 1);
+      expect(await ids(['pending'])).toEqual(['R-A']);
+      expect((await store.listByStatus(['expired']))[0]).toEqual({ ...c, status: 'expired', version: 2 });
+    });
+
+    it('exports every request with its events, ordered by created_at then id, across many pages', async () => {
+      const total = 230;
+      for (let i = 0; i < total; i++) {
+        const id = `R-${String(total - i).padStart(4, '0')}`;
+        const createdAt = `2025-06-${String(1 + (i % 3)).padStart(2, '0')}T00:00:00.000Z`;
+        await store.create(aTransferRequest({ id, createdAt }), { ...created, requestId: id });
+      }
+      await store.appendEvents([aRequestEvent({ requestId: 'R-0001', type: 'card.posted' })]);
+      const exported: { request: TransferRequest; events: unknown[] }[] = [];
+      for await (const item of store.exportAll()) exported.push(item);
+      expect(exported).toHaveLength(total);
+      const keys = exported.map((x) => `${x.request.createdAt}|${x.request.id}`);
+      expect(keys).toEqual([...keys].sort());
+      expect(new Set(keys).size).toBe(total);
+      expect(exported.find((x) => x.request.id === 'R-0001')!.events).toHaveLength(2);
+    });
+
+    if (impl.reopen) {
+      const reopen = impl.reopen.bind(impl);
+      it('keeps requests and events after close and reopen (durability)', async () => {
+        const request = aTransferRequest();
+        await store.create(request, created);
+        await store.update(approved(request), 1, [approveEvent]);
+        const again = await reopen(storage);
+        expect(await again.requests.get(request.id)).toEqual(approved(request));
+        expect((await again.requests.events(request.id)).map((e) => e.type)).toEqual(['request.created', 'decision.approve']);
+        await expect(again.requests.update(approved(request), 1)).rejects.toBeInstanceOf(VersionConflictError);
+      });
+    }
+  });
+}
+
+for (const impl of storageImplementations()) requestStoreContract(impl);

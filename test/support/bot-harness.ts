@@ -1,0 +1,125 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { startGraphEmulator } from '../../emulator';
+import { DEMO_IDS, demoTenant } from '../../emulator/seeds/demo-tenant';
+import { loadConfig } from '../../src/config';
+import { ComposedApp, compose } from '../../src/composition-root';
+import { createPinoLogger } from '../../src/adapters/logging/pino-logger';
+import { Clock } from '../../src/ports/clock';
+import { ConnectorCapture } from './connector-capture';
+import { TENANT_ID, TestPerson } from './teams-activities';
+
+type Emulator = Awaited<ReturnType<typeof startGraphEmulator>>;
+
+export const PEOPLE: Record<'rita' | 'adam' | 'amy' | 'ben', TestPerson> = {
+  rita: { aadObjectId: DEMO_IDS.users.rita, name: 'Rita Requester', mri: '29:rita' },
+  adam: { aadObjectId: DEMO_IDS.users.adam, name: 'Adam Approver', mri: '29:adam' },
+  amy: { aadObjectId: DEMO_IDS.users.amy, name: 'Amy Approver', mri: '29:amy' },
+  ben: { aadObjectId: DEMO_IDS.users.ben, name: 'Ben Bystander', mri: '29:ben' },
+};
+
+/** A settable clock for expiry tests; defaults to real time. */
+export class TestClock implements Clock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+export interface BotHarness {
+  emulator: Emulator;
+  connector: ConnectorCapture;
+  clock: TestClock;
+  app: ComposedApp;
+  logs: string[];
+  dbPath: string;
+  send(activity: Record<string, unknown>): Promise<{ status: number; body: any }>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real bot (composition root, restify, botbuilder CloudAdapter, Graph client, @azure/identity,
+ * SQLite) against local stand-ins: the HTTPS Graph emulator with its token endpoint and a connector
+ * capture server. Only the settings a deployment would use are passed.
+ */
+export async function startBotHarness(options: { env?: Record<string, string>; emulator?: Emulator } = {}): Promise<BotHarness> {
+  const emulator = options.emulator ?? (await startGraphEmulator({ seed: demoTenant() }));
+  const connector = new ConnectorCapture();
+  await connector.start();
+  const clock = new TestClock();
+  const dbPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'soa-bot-')), 'bot.db');
+  const logs: string[] = [];
+  const env: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BOT_AUTH_DISABLED: 'true',
+    GRAPH_TENANT_ID: emulator.tenantId,
+    GRAPH_CLIENT_ID: emulator.clientId,
+    GRAPH_CLIENT_SECRET: emulator.clientSecret,
+    GRAPH_BASE_URL: emulator.baseUrl,
+    GRAPH_AUTHORITY_HOST: emulator.authorityHost,
+    GRAPH_MAX_RETRIES: '2',
+    REQUESTER_GROUP_ID: DEMO_IDS.groups.requesters,
+    APPROVER_GROUP_ID: DEMO_IDS.groups.approvers,
+    ALLOWED_TENANT_IDS: TENANT_ID,
+    DATABASE_URL: `sqlite:${dbPath}`,
+    JOB_POLL_INTERVAL: '50ms',
+    AUDIT_LOOKUP_FIRST_DELAY: '50ms',
+    AUDIT_LOOKUP_TIMEOUT: '3s',
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const build = () =>
+    compose(config, createPinoLogger({ level: config.logLevel, destination: sink }), {
+      clock,
+      credentialRetryOptions: { maxRetries: 0 },
+      graphRetryDelaySeconds: 0.01,
+    });
+
+  let app = build();
+  let port = (await app.start()).port;
+  const harness: BotHarness = {
+    emulator,
+    connector,
+    clock,
+    get app() {
+      return app;
+    },
+    logs,
+    dbPath,
+    async send(activity) {
+      const response = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...activity, serviceUrl: connector.url }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    async restart() {
+      await app.stop();
+      app = build();
+      port = (await app.start()).port;
+    },
+    async stop() {
+      await app.stop();
+      await connector.stop();
+      if (!options.emulator) await emulator.close();
+      fs.rmSync(path.dirname(dbPath), { recursive: true, force: true });
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,111 @@
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+export interface CapturedActivity {
+  op: 'post' | 'reply' | 'update';
+  conversationId: string;
+  activityId: string;
+  replyToId?: string;
+  activity: {
+    type?: string;
+    text?: string;
+    attachments?: { contentType: string; content: Record<string, unknown> }[];
+    [key: string]: unknown;
+  };
+  at: number;
+}
+
+/**
+ * A local stand-in for the Bot Connector service (the serviceUrl of Teams activities): it records
+ * every message the bot sends or edits and answers like the connector does. Faults can be queued.
+ */
+export class ConnectorCapture {
+  readonly activities: CapturedActivity[] = [];
+  private server: http.Server | null = null;
+  private counter = 0;
+  private faults: { status: number; times: number; retryAfter?: string }[] = [];
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    this.server = null;
+  }
+
+  /** The next `times` sends answer `status` (e.g. 429). */
+  failNext(status: number, times: number, retryAfter?: string): void {
+    this.faults.push({ status, times, retryAfter });
+  }
+
+  posts(conversationId?: string): CapturedActivity[] {
+    return this.activities.filter((a) => a.op !== 'update' && (!conversationId || a.conversationId === conversationId));
+  }
+
+  updates(activityId?: string): CapturedActivity[] {
+    return this.activities.filter((a) => a.op === 'update' && (!activityId || a.activityId === activityId));
+  }
+
+  texts(conversationId?: string): string[] {
+    return this.posts(conversationId).map((a) => a.activity.text ?? '').filter(Boolean);
+  }
+
+  /** The latest version of a posted card (after any edits). */
+  latestCard(activityId: string): Record<string, unknown> | null {
+    const versions = this.activities.filter((a) => a.activityId === activityId && a.activity.attachments?.length);
+    const last = versions[versions.length - 1];
+    return last?.activity.attachments?.[0]?.content ?? null;
+  }
+
+  clear(): void {
+    this.activities.length = 0;
+  }
+
+  async waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error('timed out waiting for the bot to send the expected message');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const fault = this.faults[0];
+      if (fault && req.method !== 'GET') {
+        fault.times--;
+        if (fault.times <= 0) this.faults.shift();
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (fault.retryAfter) headers['retry-after'] = fault.retryAfter;
+        res.writeHead(fault.status, headers).end(JSON.stringify({ error: { code: 'Throttled', message: 'test fault' } }));
+        return;
+      }
+      const match = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
+      if (!match) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{}');
+        return;
+      }
+      const conversationId = decodeURIComponent(match[1]);
+      const pathActivityId = match[2] ? decodeURIComponent(match[2]) : undefined;
+      const activity = body ? JSON.parse(body) : {};
+      if (req.method === 'PUT' && pathActivityId) {
+        this.activities.push({ op: 'update', conversationId, activityId: pathActivityId, activity, at: Date.now() });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: pathActivityId }));
+        return;
+      }
+      const id = `act-${++this.counter}`;
+      this.activities.push({ op: pathActivityId ? 'reply' : 'post', conversationId, activityId: id, replyToId: pathActivityId, activity, at: Date.now() });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
+    });
+  }
+}
