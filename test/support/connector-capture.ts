@@ -77,6 +77,12 @@ export class ConnectorCapture {
     }
   }
 
+  // restify patches http.ServerResponse (writeHead no longer returns `this`), so no chaining.
+  private reply(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+    res.writeHead(status, headers);
+    res.end(body);
+  }
+
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
@@ -87,12 +93,12 @@ export class ConnectorCapture {
         if (fault.times <= 0) this.faults.shift();
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (fault.retryAfter) headers['retry-after'] = fault.retryAfter;
-        res.writeHead(fault.status, headers).end(JSON.stringify({ error: { code: 'Throttled', message: 'test fault' } }));
+        this.reply(res, fault.status, headers, JSON.stringify({ error: { code: 'Throttled', message: 'test fault' } }));
         return;
       }
       const match = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
       if (!match) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{}');
+        this.reply(res, 404, { 'content-type': 'application/json' }, '{}');
         return;
       }
       const conversationId = decodeURIComponent(match[1]);
@@ -100,12 +106,12 @@ export class ConnectorCapture {
       const activity = body ? JSON.parse(body) : {};
       if (req.method === 'PUT' && pathActivityId) {
         this.activities.push({ op: 'update', conversationId, activityId: pathActivityId, activity, at: Date.now() });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: pathActivityId }));
+        this.reply(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ id: pathActivityId }));
         return;
       }
       const id = `act-${++this.counter}`;
       this.activities.push({ op: pathActivityId ? 'reply' : 'post', conversationId, activityId: id, replyToId: pathActivityId, activity, at: Date.now() });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
+      this.reply(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ id }));
     });
   }
 }

@@ -27,7 +27,11 @@ export interface GraphClientOptions {
   baseUrl?: string;
   /** Default 'v1.0'. */
   apiVersion?: GraphApiVersion;
-  /** Default [`${origin of baseUrl}/.default`]. */
+  /**
+   * Token scopes. Default: `${origin}/.default` when baseUrl is a Microsoft Graph cloud host
+   * (graph.microsoft.com, graph.microsoft.us, ...), else https://graph.microsoft.com/.default
+   * (a local stand-in or proxy still serves tokens for the Graph audience).
+   */
   scopes?: string[];
   /** Retries of 429/503/504 by the SDK's RetryHandler. Default 3, at most 10. */
   maxRetries?: number;
@@ -43,6 +47,22 @@ export interface GraphClientOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Graph hosts of the national clouds (the SDK's own list); their origin is the token audience. */
+const GRAPH_CLOUD_HOSTS = new Set([
+  'graph.microsoft.com',
+  'graph.microsoft.us',
+  'dod-graph.microsoft.us',
+  'graph.microsoft.de',
+  'microsoftgraph.chinacloudapi.cn',
+  'canary.graph.microsoft.com',
+]);
+
+/** Default token scope for a Graph base URL (see GraphClientOptions.scopes). */
+export function defaultGraphScope(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return GRAPH_CLOUD_HOSTS.has(url.hostname.toLowerCase()) ? `${url.origin}/.default` : `${DEFAULT_GRAPH_BASE_URL}/.default`;
+}
 
 /** Token errors come back tagged so that the directory maps them to GRAPH.AUTH_FAILED. */
 class GuardedAuthProvider implements AuthenticationProvider {
@@ -138,7 +158,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
   const baseUrl = (options.baseUrl ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, '');
   const parsed = new URL(baseUrl);
   if (parsed.protocol !== 'https:') throw new Error('Graph baseUrl must be https');
-  const scopes = options.scopes ?? [`${parsed.origin}/.default`];
+  const scopes = options.scopes ?? [defaultGraphScope(baseUrl)];
   const auth = new GuardedAuthProvider(new TokenCredentialAuthenticationProvider(options.credential, { scopes }));
   const chain: Middleware[] = [
     new AuthenticationHandler(auth),
@@ -148,7 +168,8 @@ export function createGraphClient(options: GraphClientOptions): Client {
     new CallObserverHandler(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.onCall, options.logger),
     new HTTPMessageHandler(),
   ];
-  const customHosts = parsed.hostname.toLowerCase() === 'graph.microsoft.com' ? undefined : new Set([parsed.hostname.toLowerCase()]);
+  const host = parsed.hostname.toLowerCase();
+  const customHosts = GRAPH_CLOUD_HOSTS.has(host) ? undefined : new Set([host]);
   return Client.initWithMiddleware({
     middleware: chain,
     baseUrl,

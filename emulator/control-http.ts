@@ -1,0 +1,99 @@
+import { describeFaults } from './faults';
+import { demoTenant } from './seeds/demo-tenant';
+import { EmulatorControl } from './emulator-api';
+import { FaultSpec, TenantSeed, TenantState } from './types';
+
+/**
+ * /_control/... : the EmulatorControl over HTTP for the playground and out-of-process tests.
+ * Unauthenticated on purpose: the emulator listens on 127.0.0.1 only.
+ */
+export interface ControlResponse {
+  status: number;
+  body?: unknown;
+}
+
+export function handleControl(control: EmulatorControl, state: TenantState, method: string, path: string, body: unknown): ControlResponse {
+  const parts = path.split('/').filter(Boolean).slice(1).map((p) => decodeURIComponent(p));
+  const route = `${method} ${parts[0] ?? ''}`;
+  const b = (body ?? {}) as Record<string, unknown>;
+  try {
+    switch (route) {
+      case 'GET state':
+        return ok(snapshot(state));
+      case 'POST seed':
+        control.seed(parts[1] === 'demo' ? demoTenant() : (body as TenantSeed));
+        return ok(snapshot(state));
+      case 'POST reset':
+        control.reset();
+        return ok(snapshot(state));
+      case 'GET faults':
+        return ok(describeFaults(state));
+      case 'POST faults':
+        return ok({ id: control.injectFault(body as FaultSpec) });
+      case 'DELETE faults':
+        control.clearFaults();
+        return ok({});
+      case 'GET calls':
+        return ok(control.calls());
+      case 'DELETE calls':
+        control.clearCalls();
+        return ok({});
+      case 'PUT granted-roles':
+        control.setGrantedRoles(b.roles as string[]);
+        return ok({ roles: state.grantedRoles });
+      case 'PUT audit-delay':
+        control.setAuditDelay(Number(b.ms));
+        return ok({ ms: state.auditDelayMs });
+      case 'PATCH behaviour':
+        control.setBehaviour(b);
+        return ok(state.behaviour);
+      case 'PATCH tenant-settings':
+        control.setTenantSettings(b);
+        return ok(state.settings);
+      case 'POST sync-cycle':
+        return ok(control.runSyncCycle());
+      case 'GET audits':
+        return ok(control.audits());
+      case 'GET users': {
+        const user = parts[1] ? control.getUser(parts[1]) : undefined;
+        return user ? ok(user) : { status: 404, body: { error: `no user '${parts[1] ?? ''}'` } };
+      }
+      case 'PUT users':
+        return ok(control.setUser(b));
+      case 'PATCH users': {
+        const user = parts[1] ? control.getUser(parts[1]) : undefined;
+        if (!user) return { status: 404, body: { error: `no user '${parts[1] ?? ''}'` } };
+        return ok(control.setUser({ ...b, id: user.id }));
+      }
+      case 'POST users':
+        if (parts[2] !== 'ad-edits') break;
+        control.editInAd(parts[1], b);
+        return ok(control.getUser(parts[1]));
+      default:
+        break;
+    }
+    return { status: 404, body: { error: `unknown control call ${method} ${path}` } };
+  } catch (e) {
+    return { status: 400, body: { error: e instanceof Error ? e.message : String(e) } };
+  }
+}
+
+function ok(body: unknown): ControlResponse {
+  return { status: 200, body };
+}
+
+function snapshot(state: TenantState): unknown {
+  return {
+    tenantId: state.tenantId,
+    users: [...state.users.values()],
+    groups: [...state.groups.values()],
+    domains: [...state.domains.values()],
+    catalogs: state.catalogs,
+    settings: state.settings,
+    grantedRoles: state.grantedRoles,
+    auditDelayMs: state.auditDelayMs,
+    behaviour: state.behaviour,
+    faults: describeFaults(state),
+    auditCount: state.audits.length,
+  };
+}

@@ -1,0 +1,76 @@
+import {
+  BehaviourOptions, CallRecord, DirectoryAudit, FaultSpec, SyncCycleResult, TenantSeed, TenantSettings, TenantState,
+  ThrottleOptions, UserRecord, UserSeed,
+} from './types';
+
+/** The emulator's public API: start options, the running handle, and the control surface. */
+
+export interface EmulatorControl {
+  /** Replace the directory (users, groups, domains, audits, settings) with the seed. */
+  seed(seed: TenantSeed): void;
+  /** Back to the start-up seed; faults, calls and throttle buckets cleared. */
+  reset(): void;
+  injectFault(fault: FaultSpec): string;
+  clearFaults(): void;
+  calls(): CallRecord[];
+  clearCalls(): void;
+  /** Roles put in tokens issued from now on (MSAL caches tokens: use a new credential to see a change). */
+  setGrantedRoles(roles: string[]): void;
+  setAuditDelay(ms: number): void;
+  setBehaviour(patch: Partial<BehaviourOptions>): void;
+  setTenantSettings(patch: Partial<TenantSettings>): void;
+  runSyncCycle(): SyncCycleResult;
+  /** Create or merge a user (seed shape). Returns the stored record. */
+  setUser(user: Partial<UserSeed> & { id?: string; userPrincipalName?: string }): UserRecord;
+  getUser(idOrUpn: string): UserRecord | undefined;
+  /** Simulate an edit in AD DS: applied by the next sync cycle unless the user's SOA is in the cloud. */
+  editInAd(idOrUpn: string, changes: Record<string, unknown>): void;
+  /** All audit records, including those not yet visible. */
+  audits(): DirectoryAudit[];
+}
+
+export interface EmulatorOptions {
+  /** 0 = random (default). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  seed?: TenantSeed;
+  auditDelayMs?: number;
+  /** Default: test/certs/server.pem + server-key.pem. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  clientId?: string;
+  clientSecret?: string;
+  tenantId?: string;
+  /** Display name of the app in audit records' initiatedBy.app. */
+  appDisplayName?: string;
+  /** PEM certificates whose keys may sign client assertions. Default: test/certs/client-cert.pem. */
+  clientCertificates?: (string | Buffer)[];
+  /** Application permissions put in issued tokens' roles claim. Default DEFAULT_GRANTED_ROLES. */
+  grantedRoles?: string[];
+  behaviour?: Partial<BehaviourOptions>;
+  /** Shortcut for behaviour.wrapSoaInValue. */
+  wrapSoaInValue?: boolean;
+  /** Shortcut for behaviour.soaPatchStatus. */
+  soaPatchStatus?: 200 | 204;
+  /** Shortcut for behaviour.auditThrottle. */
+  auditThrottle?: boolean;
+  /** Resource-unit throttling (§7); off when omitted. */
+  throttle?: ThrottleOptions;
+  /** Lifetime of issued access tokens in seconds (default 3599). */
+  tokenLifetimeSeconds?: number;
+  logger?: (line: string) => void;
+}
+
+export interface RunningEmulator {
+  /** https://localhost:PORT (host name localhost: the Graph client only sends tokens to customHosts). */
+  baseUrl: string;
+  /** Same origin; give it to @azure/identity as authorityHost. */
+  authorityHost: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  port: number;
+  state: TenantState;
+  control: EmulatorControl;
+  close(): Promise<void>;
+}

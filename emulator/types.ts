@@ -1,0 +1,244 @@
+/**
+ * Public types of the local Graph + Entra emulator. Kept in one file so that tests, the playground
+ * and the Graph adapter's helpers import shapes from one place.
+ */
+
+/** A user as seeded. Omitted onPremises* fields default to null (a cloud-native user). */
+export interface UserSeed {
+  id: string;
+  userPrincipalName: string;
+  displayName?: string | null;
+  givenName?: string | null;
+  surname?: string | null;
+  mail?: string | null;
+  jobTitle?: string | null;
+  accountEnabled?: boolean;
+  onPremisesSyncEnabled?: boolean | null;
+  onPremisesImmutableId?: string | null;
+  onPremisesLastSyncDateTime?: string | null;
+  onPremisesDistinguishedName?: string | null;
+  onPremisesSamAccountName?: string | null;
+  onPremisesSecurityIdentifier?: string | null;
+  onPremisesDomainName?: string | null;
+  onPremisesUserPrincipalName?: string | null;
+  /** onPremisesSyncBehavior.isCloudManaged (default false). */
+  isCloudManaged?: boolean;
+  /** Any other Graph user properties to serve (e.g. proxyAddresses, onPremisesExtensionAttributes). */
+  extra?: Record<string, unknown>;
+}
+
+export interface GroupSeed {
+  id: string;
+  displayName: string;
+  description?: string | null;
+  mailEnabled?: boolean;
+  securityEnabled?: boolean;
+  onPremisesSyncEnabled?: boolean | null;
+  onPremisesImmutableId?: string | null;
+  onPremisesLastSyncDateTime?: string | null;
+  isCloudManaged?: boolean;
+  /** Direct members: user ids or group ids (nested groups make memberships transitive). */
+  members?: string[];
+}
+
+export interface DomainSeed {
+  /** The domain name, e.g. contoso.com. */
+  id: string;
+  authenticationType: 'Managed' | 'Federated';
+  isVerified?: boolean;
+  isDefault?: boolean;
+}
+
+/** Entitlement-management catalog with its resources (rollback preflight: is a group used by an access package?). */
+export interface CatalogSeed {
+  id: string;
+  displayName: string;
+  resources?: { id: string; displayName: string; originId: string; originSystem?: string }[];
+}
+
+export interface TenantSettings {
+  /** Tenant safeguard (§6): while true, a sync cycle does not take over rolled-back objects. */
+  blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
+}
+
+export interface TenantSeed {
+  tenantId?: string;
+  users?: UserSeed[];
+  groups?: GroupSeed[];
+  domains?: DomainSeed[];
+  catalogs?: CatalogSeed[];
+  /** Pre-existing audit records (visible at once). */
+  directoryAudits?: DirectoryAudit[];
+  settings?: Partial<TenantSettings>;
+}
+
+/** Stored user: all Graph properties plus the SOA flag (served only through onPremisesSyncBehavior). */
+export interface UserRecord {
+  id: string;
+  userPrincipalName: string;
+  displayName: string | null;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  jobTitle: string | null;
+  accountEnabled: boolean;
+  businessPhones: string[];
+  mobilePhone: string | null;
+  officeLocation: string | null;
+  preferredLanguage: string | null;
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesImmutableId: string | null;
+  onPremisesLastSyncDateTime: string | null;
+  onPremisesDistinguishedName: string | null;
+  onPremisesSamAccountName: string | null;
+  onPremisesSecurityIdentifier: string | null;
+  onPremisesDomainName: string | null;
+  onPremisesUserPrincipalName: string | null;
+  isCloudManaged: boolean;
+  extra: Record<string, unknown>;
+  /** Edits made in AD DS that the next sync cycle applies (or drops, once transferred). */
+  pendingAdEdits: Record<string, unknown> | null;
+}
+
+export interface GroupRecord {
+  id: string;
+  displayName: string;
+  description: string | null;
+  mailEnabled: boolean;
+  securityEnabled: boolean;
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesImmutableId: string | null;
+  onPremisesLastSyncDateTime: string | null;
+  isCloudManaged: boolean;
+  members: string[];
+}
+
+export interface DirectoryAudit {
+  id: string;
+  category: string;
+  correlationId: string;
+  result: string;
+  resultReason: string;
+  activityDisplayName: string;
+  activityDateTime: string;
+  loggedByService: string;
+  operationType: string;
+  initiatedBy: {
+    app: { appId: string; displayName: string; servicePrincipalId: string | null; servicePrincipalName: string | null } | null;
+    user: { id: string; userPrincipalName: string } | null;
+  };
+  targetResources: {
+    id: string;
+    displayName: string | null;
+    type: 'User' | 'Group';
+    userPrincipalName: string | null;
+    modifiedProperties: { displayName: string; oldValue: string; newValue: string }[];
+  }[];
+  additionalDetails: { key: string; value: string }[];
+}
+
+/** Behaviour the docs leave open (soa-and-graph.md §2-§3): configurable, the bot must not depend on it. */
+export interface BehaviourOptions {
+  /** Answer GET onPremisesSyncBehavior as {"value":{...}} (the docs' sample) instead of the bare object. */
+  wrapSoaInValue: boolean;
+  /** Status of a successful SOA PATCH: 204 (newest docs) or 200 with the object (older docs). */
+  soaPatchStatus: 200 | 204;
+  /** SOA PATCH on a cloud-native object: 'reject' (400) or 'accept' (204/200, no change, no audit). */
+  cloudNativeSoaPatch: 'reject' | 'accept';
+  /** SOA PATCH with the value the object already has: 'no-op' (success, no audit) or 'reject' (400). */
+  repeatedSoaPatch: 'no-op' | 'reject';
+  /** Reports API throttle: 5 requests / 10 s / app on /auditLogs (429 + Retry-After). */
+  auditThrottle: boolean;
+  /** Return $batch responses in reverse order (real Graph does not promise request order). */
+  reverseBatchResponses: boolean;
+}
+
+/** Resource-unit throttling of soa-and-graph.md §7 (token buckets per app). Off unless given. */
+export interface ThrottleOptions {
+  /** Resource units per 10 s (3500 / 5000 / 8000 by tenant size). Default 3500. */
+  resourceUnitsPer10s?: number;
+  /** Writes per 150 s. Default 3000. */
+  writesPer150s?: number;
+  /** Multiplies the windows: 0.001 turns 10 s into 10 ms so tests can hit limits quickly. Default 1. */
+  timeScale?: number;
+}
+
+/**
+ * status: answer with an error status; reset: destroy the socket; timeout: never answer (until close);
+ * malformed: 200 with invalid JSON; delay: wait delayMs, then serve the request normally.
+ */
+export type FaultKind = 'status' | 'reset' | 'timeout' | 'malformed' | 'delay';
+
+export interface FaultSpec {
+  /** HTTP method to match (any when omitted). */
+  method?: string;
+  /** Regex (string) tested against the path without /v1.0 or /beta and without query, e.g. "^/users/[^/]+/onPremisesSyncBehavior$". */
+  pathPattern: string;
+  /** Status for kind 'status' (default 503). */
+  status?: number;
+  /** How many matching requests fail. Default 1; a negative number means every request until cleared. */
+  times?: number;
+  /** Retry-After seconds (string or number, may be fractional). Every 429/503 gets one (default 1). */
+  retryAfter?: string | number;
+  /** error.code of the envelope (defaults by status: TooManyRequests, ServiceUnavailable, ...). */
+  graphCode?: string;
+  message?: string;
+  /** Wait this long before answering (any kind). */
+  delayMs?: number;
+  kind?: FaultKind;
+}
+
+export interface ActiveFault extends FaultSpec {
+  id: string;
+  remaining: number;
+  hits: number;
+}
+
+export interface CallRecord {
+  method: string;
+  /** Path without the version prefix and without query, as sent (not percent-decoded). */
+  path: string;
+  /** 'v1.0' | 'beta' for Graph calls, null for token/metadata calls. */
+  version: string | null;
+  query: Record<string, string>;
+  status: number;
+  requestId: string;
+  clientRequestId: string | null;
+  /** True for a request carried inside a $batch. */
+  inBatch: boolean;
+  /** Name of the injected fault kind when one answered this call. */
+  fault: FaultKind | null;
+  at: string;
+}
+
+export interface SyncCycleResult {
+  /** Rolled-back objects the sync client took over (onPremisesSyncEnabled back to true). */
+  takenOver: string[];
+  /** Rolled-back objects left alone because the tenant safeguard is on. */
+  blockedBySafeguard: string[];
+  /** Synced objects whose pending AD edits were applied. */
+  adEditsApplied: string[];
+  /** Transferred objects whose AD edits were dropped. */
+  adEditsDropped: string[];
+}
+
+export interface TenantState {
+  tenantId: string;
+  /** Keyed by lower-case id. */
+  users: Map<string, UserRecord>;
+  groups: Map<string, GroupRecord>;
+  /** Keyed by lower-case domain name. */
+  domains: Map<string, DomainSeed>;
+  catalogs: CatalogSeed[];
+  /** Every record with the time it becomes visible to queries. */
+  audits: { record: DirectoryAudit; visibleAt: number }[];
+  settings: TenantSettings;
+  grantedRoles: string[];
+  auditDelayMs: number;
+  behaviour: BehaviourOptions;
+  faults: ActiveFault[];
+  calls: CallRecord[];
+}
+
+// Re-exported so that 'emulator/types' stays the one import for every public shape.
+export type { EmulatorControl, EmulatorOptions, RunningEmulator } from './emulator-api';

@@ -1,0 +1,57 @@
+import { DEMO_IDS } from '../../../emulator/seeds/demo-tenant';
+import { BotHarness, PEOPLE } from '../../support/bot-harness';
+import { CHANNEL, ConversationSpec, TestPerson, cardActionInvoke, messageActivity } from '../../support/teams-activities';
+import { VERBS } from '../../../src/cards/action-data';
+
+export { DEMO_IDS, PEOPLE, CHANNEL, VERBS };
+
+export interface PostedCard {
+  requestId: string;
+  version: number;
+  activityId: string;
+  conversationId: string;
+  card: Record<string, any>;
+}
+
+/** The approval card the bot posted most recently in a conversation. */
+export function findRequestCard(h: BotHarness, conversationId = CHANNEL.id): PostedCard | null {
+  const posts = h.connector.posts(conversationId).filter((p) => p.activity.attachments?.some((a) => JSON.stringify(a.content).includes('soa.refresh')));
+  const last = posts[posts.length - 1];
+  if (!last) return null;
+  const card = h.connector.latestCard(last.activityId)!;
+  // The id comes from the card as first posted; the version from the latest edit, if it still has buttons.
+  const original = JSON.stringify(last.activity.attachments![0].content).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/)!;
+  const latest = JSON.stringify(card).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
+  return { requestId: original[1], version: Number((latest ?? original)[2]), activityId: last.activityId, conversationId, card };
+}
+
+export async function requestInChannel(h: BotHarness, text: string, from: TestPerson = PEOPLE.rita): Promise<PostedCard> {
+  const before = findRequestCard(h)?.activityId;
+  const response = await h.send(messageActivity({ serviceUrl: h.connector.url, from, text, conversation: CHANNEL }));
+  if (response.status >= 300) throw new Error(`bot answered ${response.status}`);
+  return h.connector.waitFor(() => {
+    const card = findRequestCard(h);
+    return card && card.activityId !== before ? card : null;
+  });
+}
+
+export async function click(h: BotHarness, from: TestPerson, verb: string, posted: { requestId: string; version: number; activityId: string }, conversation: ConversationSpec = CHANNEL, extra: Record<string, unknown> = {}) {
+  return h.send(
+    cardActionInvoke({
+      serviceUrl: h.connector.url,
+      from,
+      verb,
+      data: { requestId: posted.requestId, version: posted.version, ...extra },
+      replyToId: posted.activityId,
+      conversation,
+    }),
+  );
+}
+
+export function soaPatches(h: BotHarness, userId?: string) {
+  return h.emulator.control.calls().filter((c) => c.method === 'PATCH' && /onPremisesSyncBehavior$/.test(c.path) && (!userId || c.path.includes(userId)));
+}
+
+export async function waitForText(h: BotHarness, pattern: RegExp, conversationId = CHANNEL.id, timeoutMs = 10_000): Promise<string> {
+  return h.connector.waitFor(() => h.connector.posts(conversationId).map((p) => p.activity.text ?? '').find((t) => pattern.test(t)), timeoutMs);
+}

@@ -1,0 +1,114 @@
+import path from 'node:path';
+import { createGraphDirectory, type CreateGraphDirectoryOptions } from '../../../src/adapters/graph';
+import type { GraphCallRecord } from '../../../src/ports/directory';
+import type { Logger } from '../../../src/ports/logger';
+import { startGraphEmulator } from '../../../emulator';
+import type { RunningEmulator, TenantSeed } from '../../../emulator/types';
+
+export const CERT_AND_KEY = path.resolve(__dirname, '../../certs/client-cert-and-key.pem');
+
+export const IDS = {
+  alice: '11111111-1111-4111-8111-111111111111',
+  guest: '22222222-2222-4222-8222-222222222222',
+  dollar: '33333333-3333-4333-8333-333333333333',
+  cloud: '44444444-4444-4444-8444-444444444444',
+  outer: '55555555-5555-4555-8555-555555555555',
+};
+
+/** 24 plain groups g00..g23; alice is a direct member of g02 and g21, and of g23 through `outer`. */
+export const GROUP_IDS = Array.from({ length: 24 }, (_, i) => `aaaaaaaa-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`);
+
+const synced = (id: string, upn: string, sam: string) => ({
+  id,
+  userPrincipalName: upn,
+  displayName: sam,
+  mail: upn,
+  onPremisesSyncEnabled: true,
+  onPremisesImmutableId: `imm-${sam}`,
+  onPremisesLastSyncDateTime: '2026-01-10T08:00:00Z',
+  onPremisesDistinguishedName: `CN=${sam},OU=Users,DC=contoso,DC=com`,
+  onPremisesSamAccountName: sam,
+  onPremisesSecurityIdentifier: `S-1-5-21-1-2-3-${sam.length}`,
+  onPremisesDomainName: 'contoso.com',
+  onPremisesUserPrincipalName: upn,
+});
+
+export const SEED: TenantSeed = {
+  users: [
+    synced(IDS.alice, "alice.o'neil@contoso.com", 'alice'),
+    synced(IDS.guest, 'bob_fabrikam.com#EXT#@contoso.onmicrosoft.com', 'bob'),
+    synced(IDS.dollar, '$svc@contoso.com', 'svc'),
+    { id: IDS.cloud, userPrincipalName: 'carol@contoso.com', displayName: 'Carol' },
+  ],
+  groups: [
+    ...GROUP_IDS.map((id, i) => ({
+      id,
+      displayName: `g${i}`,
+      members: i === 2 || i === 21 ? [IDS.alice] : i === 23 ? [IDS.outer] : [],
+    })),
+    { id: IDS.outer, displayName: 'outer', members: [IDS.alice] },
+  ],
+  domains: [
+    { id: 'contoso.com', authenticationType: 'Managed', isVerified: true, isDefault: true },
+    { id: 'fabrikam.com', authenticationType: 'Federated', isVerified: true },
+  ],
+};
+
+export async function startEmulator(): Promise<RunningEmulator> {
+  return startGraphEmulator({ seed: SEED, auditDelayMs: 0 });
+}
+
+export interface Harness {
+  directory: ReturnType<typeof createGraphDirectory>['directory'];
+  credentialKind: ReturnType<typeof createGraphDirectory>['credentialKind'];
+  records: GraphCallRecord[];
+  debugLines: Record<string, unknown>[];
+}
+
+export function silentLogger(debugLines: Record<string, unknown>[] = []): Logger {
+  const logger: Logger = {
+    debug: (fields) => void debugLines.push(fields),
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+    child: () => logger,
+  };
+  return logger;
+}
+
+/** A fresh directory (fresh credential, so a fresh token) against the emulator, with tiny retry delays. */
+export function harness(emu: RunningEmulator, overrides: Partial<CreateGraphDirectoryOptions> = {}): Harness {
+  const records: GraphCallRecord[] = [];
+  const debugLines: Record<string, unknown>[] = [];
+  const built = createGraphDirectory({
+    tenantId: emu.tenantId,
+    clientId: emu.clientId,
+    clientSecret: emu.clientSecret,
+    authorityHost: emu.authorityHost,
+    graphBaseUrl: emu.baseUrl,
+    retryOptions: { maxRetries: 0 },
+    maxRetries: 3,
+    retryDelaySeconds: 0.01,
+    maxRetryDelaySeconds: 2,
+    timeoutMs: 5000,
+    onCall: (r) => void records.push(r),
+    logger: silentLogger(debugLines),
+    ...overrides,
+  });
+  return { directory: built.directory, credentialKind: built.credentialKind, records, debugLines };
+}
+
+/** Graph calls seen by the emulator (token calls excluded). */
+export function graphCalls(emu: RunningEmulator) {
+  return emu.control.calls().filter((c) => c.version !== null);
+}
+
+/** Runs the promise and returns what it rejected with (fails the test if it resolved). */
+export async function rejection(p: Promise<unknown>): Promise<any> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}

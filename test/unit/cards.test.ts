@@ -1,0 +1,93 @@
+import { renderRequestCard } from '../../src/cards/request-card';
+import { renderOutcomeCard } from '../../src/cards/outcome-card';
+import { parseCardAction, VERBS } from '../../src/cards/action-data';
+import { RequestStatus } from '../../src/domain/transfer-request';
+import { aDecision, aTarget, aTransferRequest, aPreflightResult } from '../support/builders';
+import { actionsOf, cardProblems, cardText, walk } from '../support/card-validation';
+
+const STATUSES: RequestStatus[] = ['pending', 'approved', 'executing', 'completed', 'completed-with-failures', 'failed', 'rejected', 'expired'];
+
+describe('request card', () => {
+  it('parses with the adaptivecards SDK at version 1.5 in every state and for both audiences', () => {
+    for (const status of STATUSES) {
+      for (const audience of ['approver', 'everyone'] as const) {
+        const card = renderRequestCard(aTransferRequest({ status }), { audience, refreshUserIds: ['29:adam'], notice: { text: 'n', tone: 'good' } });
+        expect({ status, audience, problems: cardProblems(card) }).toEqual({ status, audience, problems: [] });
+        expect(card.version).toBe('1.5');
+      }
+    }
+  });
+
+  it('shows Approve and Reject only to approvers of a pending request, inside an ActionSet with a Submit fallback', () => {
+    const request = aTransferRequest({ status: 'pending', cardVersion: 4 });
+    const approverCard = renderRequestCard(request, { audience: 'approver' });
+    const verbs = actionsOf(approverCard).map((a) => a.verb);
+    expect(verbs).toEqual([VERBS.approve, VERBS.reject]);
+    for (const action of actionsOf(approverCard)) {
+      expect(action.data).toEqual({ requestId: request.id, version: 4 });
+      expect(action.fallback).toMatchObject({ type: 'Action.Submit', data: { requestId: request.id, version: 4, verb: action.verb } });
+    }
+    let insideActionSet = 0;
+    walk(approverCard.body, (n) => {
+      if (n.type === 'ActionSet') insideActionSet += (n.actions as unknown[]).length;
+    });
+    expect(insideActionSet).toBe(2);
+
+    const everyoneCard = renderRequestCard(request, { audience: 'everyone' });
+    expect(actionsOf(everyoneCard).map((a) => a.verb)).toEqual([VERBS.refresh]);
+  });
+
+  it('has no buttons once the request is decided, and says who decided when', () => {
+    const request = aTransferRequest({ status: 'approved', decisions: [aDecision({ at: '2025-06-01T10:05:00.000Z' })] });
+    const card = renderRequestCard(request, { audience: 'approver' });
+    expect(actionsOf(card)).toEqual([]);
+    expect(cardText(card)).toMatch(/Approved by Bob Approver at 2025-06-01 10:05 UTC/);
+  });
+
+  it('lists who asked, why, the users with their preflight result, blocked users and the expiry', () => {
+    const card = renderRequestCard(aTransferRequest(), { audience: 'everyone' });
+    const text = cardText(card);
+    expect(text).toMatch(/Requested by: /);
+    expect(text).toMatch(/Justification: Moving Jane/);
+    expect(text).toMatch(/Expires at: 2025-06-02 10:00 UTC/);
+    expect(text).toMatch(/Eligible: Synced from AD DS/);
+    expect(text).toMatch(/cloud.only@contoso.com: Cloud-native/);
+  });
+
+  it('carries per-approver refresh with at most 60 MRIs only while pending', () => {
+    const ids = Array.from({ length: 70 }, (_, i) => `29:u${i}`);
+    const card = renderRequestCard(aTransferRequest(), { audience: 'everyone', refreshUserIds: ids }) as any;
+    expect(card.refresh.userIds).toHaveLength(60);
+    expect(card.refresh.action).toMatchObject({ type: 'Action.Execute', verb: VERBS.refresh });
+    expect((renderRequestCard(aTransferRequest({ status: 'rejected' }), { audience: 'everyone', refreshUserIds: ids }) as any).refresh).toBeUndefined();
+  });
+
+  it('stays under 28 KB with 50 users', () => {
+    const targets = Array.from({ length: 50 }, (_, i) =>
+      aTarget({ preflight: aPreflightResult({ upn: `user${i}@contoso.com`, userId: `0000000${i}-0000-0000-0000-000000000000`, displayName: `User Number ${i}` }) }),
+    );
+    expect(cardProblems(renderRequestCard(aTransferRequest({ targets }), { audience: 'approver' }))).toEqual([]);
+  });
+
+  it('outcome card parses and links each user to the admin center', () => {
+    const card = renderOutcomeCard(aTransferRequest({ status: 'completed-with-failures' }));
+    expect(cardProblems(card)).toEqual([]);
+    expect(cardText(card)).toMatch(/entra\.microsoft\.com/);
+  });
+});
+
+describe('card action data', () => {
+  it('accepts exactly {requestId, version} (plus the comment input)', () => {
+    expect(parseCardAction(VERBS.approve, { requestId: 'SOA-ABC123', version: 2 })).toEqual({ verb: VERBS.approve, data: { requestId: 'SOA-ABC123', version: 2 } });
+    expect(parseCardAction(VERBS.reject, { requestId: 'SOA-ABC123', version: 2, comment: 'no' })).not.toBeNull();
+  });
+
+  it('refuses tampered or extra data', () => {
+    expect(parseCardAction(VERBS.approve, { requestId: 'SOA-ABC123', version: 2, approver: 'me' })).toBeNull();
+    expect(parseCardAction(VERBS.approve, { requestId: 'SOA-ABC123', version: '2' })).toBeNull();
+    expect(parseCardAction(VERBS.approve, { requestId: "x' OR 1=1", version: 2 })).toBeNull();
+    expect(parseCardAction('soa.delete', { requestId: 'SOA-ABC123', version: 2 })).toBeNull();
+    expect(parseCardAction(VERBS.approve, null)).toBeNull();
+    expect(parseCardAction(VERBS.approve, { requestId: 'SOA-ABC123', version: 2, verb: VERBS.reject })).toBeNull();
+  });
+});
