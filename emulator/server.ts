@@ -78,6 +78,13 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   if (fault) {
     if (fault.delayMs) await sleep(fault.delayMs);
     const kind = fault.kind ?? 'status';
+    if (kind === 'apply-then-reset') {
+      // The change lands, then the connection dies before the answer: the caller cannot know.
+      if (version) await graphRequest(deps, { method, version, rest, query, headers: req.headers, raw, ids });
+      record(0, kind);
+      res.socket?.destroy();
+      return;
+    }
     if (kind !== 'delay') return answerFault(fault, kind, ids, res, send, record);
   }
 

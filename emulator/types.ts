@@ -167,7 +167,7 @@ export interface ThrottleOptions {
  * status: answer with an error status; reset: destroy the socket; timeout: never answer (until close);
  * malformed: 200 with invalid JSON; delay: wait delayMs, then serve the request normally.
  */
-export type FaultKind = 'status' | 'reset' | 'timeout' | 'malformed' | 'delay';
+export type FaultKind = 'status' | 'reset' | 'timeout' | 'malformed' | 'delay' | 'apply-then-reset';
 
 export interface FaultSpec {
   /** HTTP method to match (any when omitted). */

@@ -86,6 +86,7 @@ async function transferOne(deps: AppDeps, request: TransferRequest, index: numbe
 
   // 3. The switch, then a read-back to verify.
   let graphRequestId: string | null = null;
+  let patchFailure: ReturnType<typeof failureFrom> | null = null;
   try {
     const result = await deps.directory.setCloudManaged(userId, true);
     graphRequestId = result.requestId;
@@ -98,12 +99,15 @@ async function transferOne(deps: AppDeps, request: TransferRequest, index: numbe
     }
     // The PATCH may or may not have landed: only a read-back can tell.
     graphRequestId = failed.graphRequestId ?? null;
+    patchFailure = failed;
   }
   try {
     const verified = await deps.directory.getCloudManaged(userId);
     const execution = verified
       ? { outcome: 'done' as const, graphRequestId, finishedAt: now(deps), errorCode: null, errorDetail: null }
-      : { outcome: 'failed' as const, graphRequestId, finishedAt: now(deps), errorCode: 'VERIFY.MISMATCH', errorDetail: 'Graph accepted the change but reading it back still shows the user as synced. Check it in the Entra admin center before trying again.' };
+      : patchFailure
+        ? { ...patchFailure, graphRequestId, errorDetail: `${patchFailure.errorDetail} Reading the user back shows the change did not land; nothing was changed.` }
+        : { outcome: 'failed' as const, graphRequestId, finishedAt: now(deps), errorCode: 'VERIFY.MISMATCH', errorDetail: 'Graph accepted the change but reading it back still shows the user as synced. Check it in the Entra admin center before trying again.' };
     return finish(deps, request, withTarget(request, index, { ...request.targets[index].execution, ...execution }), upn);
   } catch (error) {
     const unknown = { outcome: 'unknown' as const, graphRequestId, errorCode: 'VERIFY.UNREACHABLE', errorDetail: `Could not read the user back to confirm the change. ${describeFailure(error)}` };
