@@ -6,6 +6,12 @@ import { withRequestContext } from './graph-call-context';
 
 export const TRANSFER_AUDIT_PREFIX = 'Change Source of Authority';
 const MAX_DELAY_MS = 120_000;
+// Our clock and Entra's may differ a little; a record stamped just before our request time still counts.
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+function searchSince(createdAt: string): string {
+  return new Date(Date.parse(createdAt) - CLOCK_SKEW_MS).toISOString();
+}
 
 export type AuditStep = { done: true } | { done: false; runAt: string; state: Record<string, unknown> };
 
@@ -25,7 +31,7 @@ export async function lookupAudit(deps: AppDeps, job: Job): Promise<AuditStep> {
     const found = new Map<string, { activity: string; at: string; correlationId: string | null; id: string }>();
     for (const target of pending) {
       try {
-        const records = await deps.directory.findAuditRecords({ objectId: target.preflight.userId!, activityPrefix: TRANSFER_AUDIT_PREFIX, since: request.createdAt });
+        const records = await deps.directory.findAuditRecords({ objectId: target.preflight.userId!, activityPrefix: TRANSFER_AUDIT_PREFIX, since: searchSince(request.createdAt) });
         const record = records.sort((a, b) => a.activityDateTime.localeCompare(b.activityDateTime))[0];
         if (record) found.set(target.preflight.userId!, { activity: record.activityDisplayName, at: record.activityDateTime, correlationId: record.correlationId, id: record.id });
       } catch (error) {

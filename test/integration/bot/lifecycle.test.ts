@@ -1,0 +1,180 @@
+import { BotHarness, startBotHarness } from '../../support/bot-harness';
+import { cardText } from '../../support/card-validation';
+import { messageActivity } from '../../support/teams-activities';
+import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForText } from './flow-helpers';
+
+describe('expiry and restarts', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness({ env: { APPROVAL_TTL: '2h', AUDIT_LOOKUP_TIMEOUT: '20m', AUDIT_LOOKUP_FIRST_DELAY: '1s' } });
+  });
+  afterAll(() => h.stop());
+
+  it('expires an unapproved request: the card says Expired, the requester is told, a late approval changes nothing', async () => {
+    const posted = await requestInChannel(h, 'transfer alice@contoso.com reason: expiry');
+    h.clock.advance(2 * 3600_000 + 1000);
+    await h.app.runner.runDue();
+    await h.connector.waitFor(() => /Expired/.test(cardText(h.connector.latestCard(posted.activityId))));
+    const told = await waitForText(h, new RegExp(`request ${posted.requestId} expired`));
+    expect(told).toContain('Rita Requester');
+
+    const late = await click(h, PEOPLE.adam, VERBS.approve, posted);
+    expect(cardText(late.body.value)).toMatch(/no longer waiting for approval \(it is expired\)/);
+    expect(soaPatches(h)).toHaveLength(0);
+    expect((await h.app.deps.requests.get(posted.requestId))?.status).toBe('expired');
+  });
+
+  it('a click after the expiry time but before the expiry job ran is refused and expires the request', async () => {
+    const posted = await requestInChannel(h, 'transfer bob@contoso.com reason: expiry race');
+    await h.app.runner.stop();
+    h.clock.advance(2 * 3600_000 + 1000);
+    const late = await click(h, PEOPLE.adam, VERBS.approve, posted);
+    expect(cardText(late.body.value)).toMatch(/has expired/);
+    expect((await h.app.deps.requests.get(posted.requestId))?.status).toBe('expired');
+    expect(soaPatches(h)).toHaveLength(0);
+    await h.restart();
+  });
+
+  it('an approval recorded just before a restart is executed once after it, and the card still works after restart', async () => {
+    const posted = await requestInChannel(h, 'transfer carol@contoso.com reason: restart');
+    await h.restart();
+    // An approval clicked after a restart works (everything is loaded from the database).
+    await h.app.runner.stop(); // the "crash" comes right after the approval is stored, before execution
+    await click(h, PEOPLE.adam, VERBS.approve, posted);
+    expect((await h.app.deps.requests.get(posted.requestId))?.status).toBe('approved');
+    expect(soaPatches(h, DEMO_IDS.users.carol)).toHaveLength(0);
+
+    await h.restart();
+    await waitForText(h, new RegExp(`Transfer ${posted.requestId}: completed`));
+    expect(soaPatches(h, DEMO_IDS.users.carol)).toHaveLength(1);
+    await h.restart();
+    await h.app.runner.runDue();
+    expect(soaPatches(h, DEMO_IDS.users.carol)).toHaveLength(1);
+  });
+
+  it('a crash after the PATCH intent was stored is reconciled by reading back, not by patching again', async () => {
+    const posted = await requestInChannel(h, 'transfer dave@contoso.com reason: crash mid-way');
+    await h.app.runner.stop();
+    await click(h, PEOPLE.adam, VERBS.approve, posted);
+    // Simulate the state a crash leaves: intent recorded, PATCH landed, outcome never written.
+    const stored = (await h.app.deps.requests.get(posted.requestId))!;
+    const attemptedAt = new Date().toISOString();
+    const midway = { ...stored, status: 'executing' as const, version: stored.version + 1, targets: stored.targets.map((t) => ({ ...t, execution: { outcome: 'in-progress' as const, attemptedAt } })) };
+    await h.app.deps.requests.update(midway, stored.version, []);
+    h.emulator.control.setUser({ id: DEMO_IDS.users.dave, isCloudManaged: true, onPremisesSyncEnabled: null });
+    h.emulator.control.clearCalls();
+
+    await h.restart();
+    const outcome = await waitForText(h, new RegExp(`Transfer ${posted.requestId}: completed`));
+    expect(outcome).toMatch(/1 done/);
+    expect(soaPatches(h)).toHaveLength(0);
+  });
+});
+
+describe('audit record search', () => {
+  // Its own bot: the audit records carry real time, so this clock must not have been moved by hours.
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness({ env: { AUDIT_LOOKUP_TIMEOUT: '20m', AUDIT_LOOKUP_FIRST_DELAY: '1s' } });
+  });
+  afterAll(() => h.stop());
+
+  it('an audit search in progress resumes after a restart and reports when the record appears', async () => {
+    h.emulator.control.setAuditDelay(1500); // the record shows up 1.5 s (real time) after the change
+    const posted = await requestInChannel(h, 'transfer alice@contoso.com reason: audit resume');
+    // alice expired earlier, so she can be requested again
+    await click(h, PEOPLE.adam, VERBS.approve, posted);
+    await waitForText(h, new RegExp(`Transfer ${posted.requestId}: completed`));
+    h.clock.advance(2000);
+    await h.app.runner.runDue();
+    expect((await h.app.deps.requests.get(posted.requestId))!.targets[0].audit.status).toBe('searching');
+
+    await h.restart();
+    await new Promise((r) => setTimeout(r, 1600));
+    h.clock.advance(60_000);
+    await h.app.runner.runDue();
+    const audit = await waitForText(h, new RegExp(`Audit records for ${posted.requestId}`));
+    expect(audit).toMatch(/Change Source of Authority/);
+    expect((await h.app.deps.requests.get(posted.requestId))!.targets[0].audit.status).toBe('found');
+  });
+
+  it('says the audit record is still missing when the search window ends', async () => {
+    h.emulator.control.setAuditDelay(24 * 60 * 60_000);
+    const posted = await requestInChannel(h, 'transfer bob@contoso.com reason: audit missing');
+    await click(h, PEOPLE.adam, VERBS.approve, posted);
+    await waitForText(h, new RegExp(`Transfer ${posted.requestId}: completed`));
+    h.clock.advance(21 * 60_000);
+    await h.app.runner.runDue();
+    const audit = await waitForText(h, new RegExp(`Audit records for ${posted.requestId}`));
+    expect(audit).toMatch(/no audit record yet/);
+    expect((await h.app.deps.requests.get(posted.requestId))!.targets[0].audit.status).toBe('missing');
+  });
+});
+
+describe('conversations, status and help', () => {
+  let h: BotHarness;
+  const APPROVALS_CHANNEL = '19:approvals@thread.tacv2';
+  beforeAll(async () => {
+    h = await startBotHarness({ env: { APPROVAL_CHANNEL_ID: APPROVALS_CHANNEL } });
+  });
+  afterAll(() => h.stop());
+
+  const personal = { kind: 'personal' as const, id: 'a:rita-personal' };
+
+  it('refuses a personal-chat request while no approvals channel is known, with instructions', async () => {
+    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer alice@contoso.com reason: dm', conversation: personal }));
+    const reply = await waitForText(h, /no approvals channel is known/, personal.id);
+    expect(reply).toMatch(/APPROVAL_CHANNEL_ID/);
+    expect(h.connector.posts(APPROVALS_CHANNEL)).toHaveLength(0);
+  });
+
+  it('carries a personal-chat request to the approvals channel and keeps a status card in the chat', async () => {
+    // The bot learns the channel when someone addresses it there.
+    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.adam, text: 'help', conversation: CHANNEL }));
+    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer alice@contoso.com reason: dm', conversation: personal }));
+    const approvalPost = await h.connector.waitFor(() => h.connector.posts(APPROVALS_CHANNEL).find((p) => p.activity.attachments?.length));
+    const statusPost = await h.connector.waitFor(() => h.connector.posts(personal.id).find((p) => p.activity.attachments?.length));
+    expect(await waitForText(h, /was sent to the approvals channel/, personal.id)).toBeTruthy();
+    const id = JSON.stringify(approvalPost.activity.attachments![0].content).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/)!;
+    expect(JSON.stringify(statusPost.activity.attachments![0].content)).toContain(id[1]);
+
+    const channelConversation = { kind: 'channel' as const, id: APPROVALS_CHANNEL, teamId: CHANNEL.teamId, channelId: APPROVALS_CHANNEL };
+    await click(h, PEOPLE.adam, VERBS.approve, { requestId: id[1], version: Number(id[2]), activityId: approvalPost.activityId }, channelConversation);
+    await waitForText(h, new RegExp(`Transfer ${id[1]}: completed`), personal.id);
+    await h.connector.waitFor(() => /Completed/.test(cardText(h.connector.latestCard(statusPost.activityId))));
+    await h.connector.waitFor(() => /Completed/.test(cardText(h.connector.latestCard(approvalPost.activityId))));
+  });
+
+  it('status shows the SOA state and on-premises attributes without any approval', async () => {
+    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'status bob@contoso.com frank@contoso.com grace@contoso.com nobody@contoso.com', conversation: personal }));
+    const reply = await waitForText(h, /bob@contoso.com/, personal.id);
+    expect(reply).toMatch(/Synced from AD DS/);
+    expect(reply).toMatch(/onPremisesImmutableId: \S+/);
+    expect(reply).toMatch(/onPremisesSamAccountName: bob/);
+    expect(reply).toMatch(/Rolled back, waiting for the next sync cycle/);
+    expect(reply).toMatch(/Cloud-native/);
+    expect(reply).toMatch(/nobody@contoso.com\*\*: Not found/);
+  });
+
+  it('help lists the commands; bad input gets a specific error with the usage line', async () => {
+    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.ben, text: 'HELP', conversation: personal }));
+    expect(await waitForText(h, /transfer <upn>/, personal.id)).toMatch(/password authentication/);
+    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer alice@ reason', conversation: personal }));
+    expect(await waitForText(h, /not a valid user principal name/, personal.id)).toMatch(/Usage:/);
+  });
+
+  it('refuses requests from people who are not requesters, and status to bystanders', async () => {
+    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.ben, text: 'transfer dave@contoso.com', conversation: CHANNEL }));
+    await waitForText(h, /not allowed to request/);
+  });
+
+  it('ignores activities from a tenant that is not allowed', async () => {
+    const outsider = { kind: 'personal' as const, id: 'a:outsider' };
+    const response = await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'help', conversation: outsider, tenantId: '99999999-9999-9999-9999-999999999999' }));
+    expect(response.status).toBeLessThan(300);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.connector.posts(outsider.id)).toHaveLength(0);
+    expect(await h.app.deps.conversations.get(outsider.id)).toBeNull();
+    expect(h.logs.some((l) => l.includes('not allowed: ignored'))).toBe(true);
+  });
+});
