@@ -85,3 +85,25 @@ describe('transfer: request → approve → transfer → verify → confirm → 
     await waitForText(h, /carol@contoso.com: already part of another open request/);
   });
 });
+
+describe('what the bot sent and logged during the flows above', () => {
+  it('every card it posted or edited parses with the adaptivecards SDK at version ≤ 1.5, and no secret or token is in the logs', async () => {
+    const h = await startBotHarness();
+    try {
+      const posted = await requestInChannel(h, 'transfer dave@contoso.com reason: PAYLOAD-MARKER-42');
+      await click(h, PEOPLE.amy, VERBS.approve, posted);
+      await waitForText(h, new RegExp(`Transfer ${posted.requestId}: completed`));
+      const cards = h.connector.activities.flatMap((a) => a.activity.attachments ?? []).map((a) => a.content);
+      expect(cards.length).toBeGreaterThanOrEqual(3);
+      for (const card of cards) expect(cardProblems(card)).toEqual([]);
+      const logText = h.logs.join('\n');
+      expect(logText.length).toBeGreaterThan(1000);
+      expect(logText).not.toContain(h.emulator.clientSecret);
+      expect(logText).not.toMatch(/Bearer\s+ey/);
+      expect(logText).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/);
+      expect(logText).not.toContain('PAYLOAD-MARKER-42'); // message text is never logged
+    } finally {
+      await h.stop();
+    }
+  });
+});
