@@ -47,7 +47,12 @@ export function handleControl(control: EmulatorControl, state: TenantState, meth
       case 'PATCH behaviour':
         control.setBehaviour(b);
         return ok(state.behaviour);
+      case 'GET tenant-settings':
+        return ok(control.tenantSettings());
       case 'PATCH tenant-settings':
+        if (Object.entries(b).some(([k, v]) => k !== 'blockCloudObjectTakeoverThroughHardMatchEnabled' || typeof v !== 'boolean')) {
+          return { status: 400, body: { error: 'expected {"blockCloudObjectTakeoverThroughHardMatchEnabled": boolean}' } };
+        }
         control.setTenantSettings(b);
         return ok(state.settings);
       case 'POST sync-cycle':

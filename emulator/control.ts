@@ -50,6 +50,9 @@ export function createControl(state: TenantState, startup: StartupSnapshot, clea
     setTenantSettings(patch) {
       state.settings = { ...state.settings, ...patch };
     },
+    tenantSettings() {
+      return { ...state.settings };
+    },
     runSyncCycle() {
       return runSyncCycle(state);
     },

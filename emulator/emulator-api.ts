@@ -18,7 +18,12 @@ export interface EmulatorControl {
   setGrantedRoles(roles: string[]): void;
   setAuditDelay(ms: number): void;
   setBehaviour(patch: Partial<BehaviourOptions>): void;
+  /**
+   * The tenant safeguard (§6). Graph's own API for it (/directory/onPremisesSynchronization) is
+   * delegated-only: the emulator answers app tokens 403 there, so tests read and set it here.
+   */
   setTenantSettings(patch: Partial<TenantSettings>): void;
+  tenantSettings(): TenantSettings;
   runSyncCycle(): SyncCycleResult;
   /** Create or merge a user (seed shape). Returns the stored record. */
   setUser(user: Partial<UserSeed> & { id?: string; userPrincipalName?: string }): UserRecord;

@@ -49,11 +49,27 @@ export interface DomainSeed {
   isDefault?: boolean;
 }
 
+/**
+ * An access package of a catalog. `groupIds` are the groups it uses as resource scopes (each served as
+ * an accessPackageResourceRoleScope with role "Member" and scope {originId: groupId, originSystem: 'AadGroup'}).
+ * Real Graph needs the group to be a resource of the catalog first; the emulator does not enforce it.
+ */
+export interface AccessPackageSeed {
+  id: string;
+  displayName: string;
+  groupIds: string[];
+  description?: string | null;
+  isHidden?: boolean;
+  /** Default 2026-01-05T09:00:00Z (also modifiedDateTime). */
+  createdDateTime?: string;
+}
+
 /** Entitlement-management catalog with its resources (rollback preflight: is a group used by an access package?). */
 export interface CatalogSeed {
   id: string;
   displayName: string;
   resources?: { id: string; displayName: string; originId: string; originSystem?: string }[];
+  accessPackages?: AccessPackageSeed[];
 }
 
 export interface TenantSettings {
@@ -151,6 +167,12 @@ export interface BehaviourOptions {
   auditThrottle: boolean;
   /** Return $batch responses in reverse order (real Graph does not promise request order). */
   reverseBatchResponses: boolean;
+  /**
+   * Page size of the collections that page (memberOf/transitiveMemberOf, entitlement-management catalogs,
+   * resources and access packages): answers carry `@odata.nextLink` with a `$skiptoken`. null = one page.
+   * A request's `$top` overrides it.
+   */
+  pageSize: number | null;
 }
 
 /** Resource-unit throttling of soa-and-graph.md §7 (token buckets per app). Off unless given. */

@@ -7,6 +7,8 @@ import { createGraphDirectory } from './adapters/graph';
 import { createHttpServer } from './adapters/http/http-server';
 import { randomIds } from './adapters/system/random-ids';
 import { createBotAdapter } from './adapters/teams/bot-adapter-factory';
+import { createBotRequestHandler } from './adapters/teams/bot-request-handler';
+import { UserRateLimiter } from './adapters/teams/user-rate-limiter';
 import { SoaBot } from './adapters/teams/soa-bot';
 import { TeamsChat } from './adapters/teams/teams-chat';
 import { Storage, openSqliteStorage, parseDatabaseUrl, describeDatabaseLocation } from './adapters/storage';
@@ -63,7 +65,15 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
   }
 
   const adapter = createBotAdapter(
-    { appId: config.bot.appId, appPassword: config.bot.appPassword, appType: config.bot.appType, tenantId: config.bot.tenantId },
+    {
+      appId: config.bot.appId,
+      appPassword: config.bot.appPassword,
+      appType: config.bot.appType,
+      tenantId: config.bot.tenantId,
+      certificate: config.bot.certificate,
+      channelService: config.bot.channelService,
+      endpoints: config.bot.endpoints,
+    },
     logger.child({ component: 'bot-adapter' }),
   );
   const chat = new TeamsChat(adapter, config.bot.appId, storage.conversations, logger.child({ component: 'teams-chat' }));
@@ -74,6 +84,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     requests: storage.requests,
     jobs: storage.jobs,
     conversations: storage.conversations,
+    notifications: storage.notifications,
     directory,
     chat,
     clock,
@@ -88,17 +99,30 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       auditLookupTimeoutMs: config.auditLookupTimeoutMs,
       auditLookupFirstDelayMs: config.auditLookupFirstDelayMs,
       maxUsersPerRequest: config.maxUsersPerRequest,
+      rollbackApprovalsRequired: config.authorization.rollbackApprovalsRequired,
+      rollbackWatchIntervalMs: config.rollback.watchIntervalMs,
+      rollbackWatchTimeoutMs: config.rollback.watchTimeoutMs,
+      notifyTransfers: config.notify.includeTransfers,
+      tenantId: config.graph.tenantId,
     },
     kickJobs: () => runner?.kick(),
   };
   runner = new JobRunner(deps, config.jobPollIntervalMs);
   const bot = new SoaBot(deps, { allowedTenantIds: config.authorization.allowedTenantIds });
-  const http = createHttpServer(adapter, bot, { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes }, logger.child({ component: 'http' }));
+  const handleBotRequest = createBotRequestHandler({
+    adapter,
+    bot,
+    logger: logger.child({ component: 'inbound' }),
+    rateLimiter: new UserRateLimiter({ limit: config.rateLimitPerMinute, windowMs: 60_000, clock }),
+    allowedTenantIds: config.authorization.allowedTenantIds,
+  });
+  const http = createHttpServer(handleBotRequest, { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes }, logger.child({ component: 'http' }));
 
   return {
     deps,
     runner,
     async start() {
+      await presetSubscriptions(deps, config.notify.presetChannelIds);
       const address = await http.listen();
       runner!.start();
       return address;
@@ -109,6 +133,15 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       await storage.close();
     },
   };
+}
+
+/** NOTIFY_CHANNEL_IDS: channels subscribed from the start (kept until someone writes `notify off`). */
+async function presetSubscriptions(deps: AppDeps, channelIds: string[]): Promise<void> {
+  const existing = new Set((await deps.notifications.subscriptions()).map((s) => s.channelId));
+  for (const channelId of channelIds) {
+    if (existing.has(channelId)) continue;
+    await deps.notifications.subscribe({ channelId, conversationKey: channelId, subscribedBy: null, subscribedAt: deps.clock.now().toISOString(), source: 'preset' });
+  }
 }
 
 function openStorage(config: Config, clock: Clock, logger: Logger): Storage {

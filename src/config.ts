@@ -13,6 +13,12 @@ export interface Config {
     appPassword: string | null;
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMsi';
     tenantId: string | null;
+    /** Certificate instead of BOT_PASSWORD: SHA-1 thumbprint (hex) and the PEM private key file. */
+    certificate: { thumbprint: string; privateKeyPath: string } | null;
+    /** botbuilder's `ChannelService` (https://botframework.azure.us = US Government built-ins). */
+    channelService: string | null;
+    /** botbuilder's endpoint settings, all or none; null = built-in defaults of the cloud. */
+    endpoints: BotFrameworkEndpoints | null;
   };
   graph: {
     tenantId: string;
@@ -34,6 +40,20 @@ export interface Config {
     approverIds: string[];
     approvalsRequired: number;
     allowedTenantIds: string[];
+    /** Rollback approvers; fall back to the transfer approvers when neither is set. */
+    rollbackApproverGroupId: string | null;
+    rollbackApproverIds: string[];
+    rollbackApprovalsRequired: number;
+    adminGroupId: string | null;
+    adminIds: string[];
+  };
+  rollback: {
+    watchIntervalMs: number;
+    watchTimeoutMs: number;
+  };
+  notify: {
+    presetChannelIds: string[];
+    includeTransfers: boolean;
   };
   approvalChannelId: string | null;
   databaseUrl: string | null;
@@ -43,8 +63,24 @@ export interface Config {
   jobPollIntervalMs: number;
   maxUsersPerRequest: number;
   maxBodyBytes: number;
+  /** Commands (message activities) per person per minute on /api/messages. */
+  rateLimitPerMinute: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
+
+/** botbuilder's own setting names: setting one makes botbuilder drop every default, so all are needed. */
+export const BOT_ENDPOINT_KEYS = [
+  'ToBotFromChannelOpenIdMetadataUrl',
+  'ToBotFromChannelTokenIssuer',
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+  'ToBotFromEmulatorOpenIdMetadataUrl',
+  'OAuthUrl',
+  'CallerId',
+] as const;
+export type BotFrameworkEndpoints = Record<(typeof BOT_ENDPOINT_KEYS)[number], string>;
+/** The one ChannelService value botbuilder has built-in endpoints for (besides empty = public cloud). */
+export const US_GOV_CHANNEL_SERVICE = 'https://botframework.azure.us';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -149,6 +185,16 @@ const schema = z.object({
   SECRET_BOT_PASSWORD: optionalText,
   BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).optional().default('MultiTenant'),
   BOT_TENANT_ID: optionalText,
+  BOT_CERTIFICATE_THUMBPRINT: optionalText,
+  BOT_CERTIFICATE_PRIVATE_KEY_PATH: optionalText,
+  ChannelService: optionalText,
+  ToBotFromChannelOpenIdMetadataUrl: optionalText,
+  ToBotFromChannelTokenIssuer: optionalText,
+  ToChannelFromBotLoginUrl: optionalText,
+  ToChannelFromBotOAuthScope: optionalText,
+  ToBotFromEmulatorOpenIdMetadataUrl: optionalText,
+  OAuthUrl: optionalText,
+  CallerId: optionalText,
   GRAPH_TENANT_ID: optionalText,
   GRAPH_CLIENT_ID: optionalText,
   GRAPH_CLIENT_SECRET: optionalText,
@@ -165,6 +211,18 @@ const schema = z.object({
   APPROVER_GROUP_ID: optionalGuid('APPROVER_GROUP_ID'),
   APPROVER_IDS: guidList('APPROVER_IDS'),
   APPROVALS_REQUIRED: intIn(1, 10, 1),
+  ROLLBACK_APPROVER_GROUP_ID: optionalGuid('ROLLBACK_APPROVER_GROUP_ID'),
+  ROLLBACK_APPROVER_IDS: guidList('ROLLBACK_APPROVER_IDS'),
+  ROLLBACK_APPROVALS_REQUIRED: intIn(0, 10, 0),
+  ROLLBACK_WATCH_INTERVAL: duration('5m', 10),
+  ROLLBACK_WATCH_TIMEOUT: duration('24h', 1000),
+  ADMIN_GROUP_ID: optionalGuid('ADMIN_GROUP_ID'),
+  ADMIN_IDS: guidList('ADMIN_IDS'),
+  NOTIFY_CHANNEL_IDS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(/[,\s]+/).map((s) => s.trim()).filter(Boolean)),
+  NOTIFY_TRANSFERS: boolFlag,
   ALLOWED_TENANT_IDS: guidList('ALLOWED_TENANT_IDS'),
   APPROVAL_CHANNEL_ID: optionalText,
   DATABASE_URL: optionalText,
@@ -174,6 +232,7 @@ const schema = z.object({
   JOB_POLL_INTERVAL: duration('2s', 10),
   MAX_USERS_PER_REQUEST: intIn(1, 1000, 50),
   MAX_BODY_BYTES: intIn(1024, 10_000_000, 262_144),
+  RATE_LIMIT_PER_MINUTE: intIn(1, 100_000, 20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
 
@@ -194,9 +253,18 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   if (!e.BOT_AUTH_DISABLED && !e.BOT_ID) {
     problems.push('BOT_ID is empty: set the bot\'s Microsoft app id (or BOT_AUTH_DISABLED=true for local development only).');
   }
-  if (e.BOT_ID && e.BOT_TYPE !== 'UserAssignedMsi' && !botPassword && !e.BOT_AUTH_DISABLED) {
-    problems.push('BOT_PASSWORD is empty: set the bot\'s client secret (or use BOT_TYPE=UserAssignedMsi).');
+  const botCertificate = e.BOT_CERTIFICATE_THUMBPRINT && e.BOT_CERTIFICATE_PRIVATE_KEY_PATH
+    ? { thumbprint: e.BOT_CERTIFICATE_THUMBPRINT, privateKeyPath: e.BOT_CERTIFICATE_PRIVATE_KEY_PATH }
+    : null;
+  if (Boolean(e.BOT_CERTIFICATE_THUMBPRINT) !== Boolean(e.BOT_CERTIFICATE_PRIVATE_KEY_PATH)) {
+    problems.push('BOT_CERTIFICATE_THUMBPRINT and BOT_CERTIFICATE_PRIVATE_KEY_PATH go together: set both or neither.');
+  } else if (botCertificate && botPassword) {
+    problems.push('Both BOT_PASSWORD and a bot certificate are set: keep one of them (the certificate is preferred).');
   }
+  if (e.BOT_ID && e.BOT_TYPE !== 'UserAssignedMsi' && !botPassword && !botCertificate && !e.BOT_AUTH_DISABLED) {
+    problems.push('BOT_PASSWORD is empty: set the bot\'s client secret (or a certificate with BOT_CERTIFICATE_THUMBPRINT, or BOT_TYPE=UserAssignedMsi).');
+  }
+  const botEndpoints = checkBotEndpoints(e, problems);
   if (e.BOT_TYPE !== 'MultiTenant' && e.BOT_ID && !e.BOT_TENANT_ID) {
     problems.push(`BOT_TENANT_ID is required when BOT_TYPE=${e.BOT_TYPE}.`);
   }
@@ -225,6 +293,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       appPassword: e.BOT_AUTH_DISABLED ? null : botPassword,
       appType: e.BOT_TYPE,
       tenantId: e.BOT_TENANT_ID,
+      certificate: e.BOT_AUTH_DISABLED ? null : botCertificate,
+      channelService: e.ChannelService,
+      endpoints: botEndpoints,
     },
     graph: {
       tenantId: e.GRAPH_TENANT_ID!,
@@ -246,7 +317,15 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       approverIds: e.APPROVER_IDS,
       approvalsRequired: e.APPROVALS_REQUIRED,
       allowedTenantIds,
+      rollbackApproverGroupId: e.ROLLBACK_APPROVER_GROUP_ID?.toLowerCase() ?? (e.ROLLBACK_APPROVER_IDS.length > 0 ? null : e.APPROVER_GROUP_ID?.toLowerCase() ?? null),
+      rollbackApproverIds: e.ROLLBACK_APPROVER_IDS.length > 0 || e.ROLLBACK_APPROVER_GROUP_ID ? e.ROLLBACK_APPROVER_IDS : e.APPROVER_IDS,
+      // 0 (unset) means "the same quorum as transfers".
+      rollbackApprovalsRequired: e.ROLLBACK_APPROVALS_REQUIRED || e.APPROVALS_REQUIRED,
+      adminGroupId: e.ADMIN_GROUP_ID?.toLowerCase() ?? null,
+      adminIds: e.ADMIN_IDS,
     },
+    rollback: { watchIntervalMs: e.ROLLBACK_WATCH_INTERVAL, watchTimeoutMs: e.ROLLBACK_WATCH_TIMEOUT },
+    notify: { presetChannelIds: e.NOTIFY_CHANNEL_IDS, includeTransfers: e.NOTIFY_TRANSFERS },
     approvalChannelId: e.APPROVAL_CHANNEL_ID,
     databaseUrl: e.DATABASE_URL,
     approvalTtlMs: e.APPROVAL_TTL,
@@ -255,9 +334,49 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     jobPollIntervalMs: e.JOB_POLL_INTERVAL,
     maxUsersPerRequest: e.MAX_USERS_PER_REQUEST,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
   };
   return Object.freeze(config);
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * botbuilder's endpoint settings (sovereign clouds, local test issuers): none (built-in public cloud, or
+ * US Government with ChannelService) or all of them. The key and login URLs must be https, except on
+ * this machine (a local test issuer): keys fetched over plain http could be swapped by anyone on the path.
+ */
+function checkBotEndpoints(e: z.infer<typeof schema>, problems: string[]): BotFrameworkEndpoints | null {
+  const set = BOT_ENDPOINT_KEYS.filter((key) => e[key]);
+  if (set.length === 0) {
+    if (e.ChannelService && e.ChannelService.replace(/\/+$/, '') !== US_GOV_CHANNEL_SERVICE) {
+      problems.push(
+        `ChannelService "${e.ChannelService}" has no built-in endpoints in botbuilder (only ${US_GOV_CHANNEL_SERVICE} for US Government). ` +
+          `For another cloud (e.g. Azure China) set all of: ${BOT_ENDPOINT_KEYS.join(', ')}.`,
+      );
+    }
+    return null;
+  }
+  if (set.length < BOT_ENDPOINT_KEYS.length) {
+    const missing = BOT_ENDPOINT_KEYS.filter((key) => !e[key]);
+    problems.push(
+      `Bot Framework endpoints: ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not. ` +
+        'Setting one of them makes botbuilder drop all of its defaults: set all of them (for your cloud) or none.',
+    );
+    return null;
+  }
+  for (const key of ['ToBotFromChannelOpenIdMetadataUrl', 'ToBotFromEmulatorOpenIdMetadataUrl', 'ToChannelFromBotLoginUrl', 'OAuthUrl'] as const) {
+    try {
+      const url = new URL(e[key]!);
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
+        problems.push(`${key} must be an https URL (http only on localhost), got "${e[key]}"`);
+      }
+    } catch {
+      problems.push(`${key} is not a URL: "${e[key]}"`);
+    }
+  }
+  return Object.fromEntries(BOT_ENDPOINT_KEYS.map((key) => [key, e[key]!])) as BotFrameworkEndpoints;
 }
 
 /** What start-up logs: no secrets, only whether they are set. */
@@ -266,6 +385,9 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     port: config.port,
     botAuth: config.bot.authDisabled ? 'DISABLED (local development only)' : `${config.bot.appType} app ${config.bot.appId}`,
     botPasswordSet: Boolean(config.bot.appPassword),
+    botCertificate: config.bot.certificate ? { thumbprint: config.bot.certificate.thumbprint } : null,
+    botFrameworkEndpoints: config.bot.endpoints ?? (config.bot.channelService ? `built-in for ${config.bot.channelService}` : 'built-in (public cloud)'),
+    rateLimitPerMinute: config.rateLimitPerMinute,
     graph: {
       tenantId: config.graph.tenantId,
       clientId: config.graph.clientId,

@@ -1,6 +1,7 @@
 import { Router } from '../http/router';
 import { directoryAuditRoutes } from './audit-logs-directory-audits';
 import { batchRoutes } from './batch';
+import { directorySyncRoutes } from './directory-on-premises-synchronization';
 import { domainRoutes } from './domains';
 import { groupRoutes } from './groups';
 import { groupSyncBehaviorRoutes } from './groups-on-premises-sync-behavior';
@@ -22,6 +23,7 @@ export function createGraphRouter(): Router {
     ...domainRoutes,
     ...directoryAuditRoutes,
     ...entitlementRoutes,
+    ...directorySyncRoutes,
     ...batchRoutes,
   );
 }

@@ -1,5 +1,6 @@
 import { ROLES } from '../auth/permissions';
 import { GraphContext, GraphRequest, GraphResponse, RouteDefinition } from '../http/graph-types';
+import { pageOf, withNextLink } from '../http/paging';
 import { odataContext, projectEntity } from '../http/select';
 import { directGroupsOf, transitiveGroupsOf } from '../state/tenant-state';
 import { GROUP_PROPS, groupEntity } from './groups';
@@ -8,6 +9,7 @@ import { resolveUser } from './users';
 /**
  * GET /users/{id}/memberOf[/microsoft.graph.group] (direct) and /transitiveMemberOf[...] (nested too).
  * Our directory objects are only groups, so the cast and the uncast forms list the same objects.
+ * Pages with `$top` / `behaviour.pageSize` (`@odata.nextLink` + `$skiptoken`), as Graph does.
  */
 function listGroups(transitive: boolean, cast: boolean) {
   return (req: GraphRequest, { id }: Record<string, string>, ctx: GraphContext): GraphResponse => {
@@ -22,8 +24,10 @@ function listGroups(transitive: boolean, cast: boolean) {
       selected = projected.selected;
       value.push(cast ? projected.value : { '@odata.type': '#microsoft.graph.group', ...projected.value });
     }
+    const page = pageOf(req, ctx, value);
+    if (!page.ok) return page.response;
     const entitySet = cast ? 'groups' : 'directoryObjects';
-    return { status: 200, body: { '@odata.context': odataContext(req, entitySet, selected, ''), value } };
+    return { status: 200, body: withNextLink({ '@odata.context': odataContext(req, entitySet, selected, ''), value: page.value }, page.nextLink) };
   };
 }
 

@@ -7,6 +7,7 @@ export const DEFAULT_BEHAVIOUR: BehaviourOptions = {
   repeatedSoaPatch: 'no-op',
   auditThrottle: false,
   reverseBatchResponses: false,
+  pageSize: null,
 };
 
 export function toUserRecord(seed: Partial<UserSeed> & { id: string; userPrincipalName: string }): UserRecord {

@@ -5,6 +5,7 @@ import { Directory } from '../ports/directory';
 import { Ids } from '../ports/ids';
 import { JobQueue } from '../ports/job-queue';
 import { Logger } from '../ports/logger';
+import { NotificationStore } from '../ports/notification-store';
 import { RequestStore } from '../ports/request-store';
 import { Authorization } from './authorization';
 
@@ -16,6 +17,12 @@ export interface AppSettings {
   auditLookupTimeoutMs: number;
   auditLookupFirstDelayMs: number;
   maxUsersPerRequest: number;
+  rollbackApprovalsRequired: number;
+  rollbackWatchIntervalMs: number;
+  rollbackWatchTimeoutMs: number;
+  notifyTransfers: boolean;
+  /** The managed tenant, shown in the rollback safeguard step. */
+  tenantId: string;
 }
 
 /** Everything the use cases need, as ports. Built once in the composition root. */
@@ -23,6 +30,7 @@ export interface AppDeps {
   requests: RequestStore;
   jobs: JobQueue;
   conversations: ConversationStore;
+  notifications: NotificationStore;
   directory: Directory;
   chat: Chat;
   clock: Clock;

@@ -6,7 +6,13 @@ export interface RoleSettings {
   requesterIds: string[];
   approverGroupId: string | null;
   approverIds: string[];
+  rollbackApproverGroupId: string | null;
+  rollbackApproverIds: string[];
+  adminGroupId: string | null;
+  adminIds: string[];
 }
+
+export type Role = 'requester' | 'approver' | 'rollback-approver' | 'admin';
 
 const CACHE_MS = 60_000;
 
@@ -25,20 +31,30 @@ export class Authorization {
   ) {}
 
   isRequester(aadObjectId: string | undefined | null): Promise<boolean> {
-    return this.hasRole(aadObjectId, this.settings.requesterIds, this.settings.requesterGroupId);
-  }
-
-  /** Approvers named by id in the configuration (group members are only known when they act). */
-  configuredApproverIds(): string[] {
-    return [...this.settings.approverIds];
+    return this.has('requester', aadObjectId);
   }
 
   isApprover(aadObjectId: string | undefined | null): Promise<boolean> {
-    return this.hasRole(aadObjectId, this.settings.approverIds, this.settings.approverGroupId);
+    return this.has('approver', aadObjectId);
   }
 
-  private async hasRole(aadObjectId: string | undefined | null, ids: string[], groupId: string | null): Promise<boolean> {
+  /** Approver for a request of this kind. */
+  isApproverFor(kind: 'transfer' | 'rollback', aadObjectId: string | undefined | null): Promise<boolean> {
+    return this.has(kind === 'rollback' ? 'rollback-approver' : 'approver', aadObjectId);
+  }
+
+  isAdmin(aadObjectId: string | undefined | null): Promise<boolean> {
+    return this.has('admin', aadObjectId);
+  }
+
+  /** Approvers named by id in the configuration (group members are only known when they act). */
+  configuredApproverIds(kind: 'transfer' | 'rollback' = 'transfer'): string[] {
+    return [...(kind === 'rollback' ? this.settings.rollbackApproverIds : this.settings.approverIds)];
+  }
+
+  async has(role: Role, aadObjectId: string | undefined | null): Promise<boolean> {
     if (!aadObjectId) return false;
+    const [ids, groupId] = this.source(role);
     const id = aadObjectId.toLowerCase();
     if (ids.includes(id)) return true;
     if (!groupId) return false;
@@ -46,11 +62,26 @@ export class Authorization {
     return groups.has(groupId);
   }
 
+  private source(role: Role): [string[], string | null] {
+    const s = this.settings;
+    switch (role) {
+      case 'requester':
+        return [s.requesterIds, s.requesterGroupId];
+      case 'approver':
+        return [s.approverIds, s.approverGroupId];
+      case 'rollback-approver':
+        return [s.rollbackApproverIds, s.rollbackApproverGroupId];
+      case 'admin':
+        return [s.adminIds, s.adminGroupId];
+    }
+  }
+
   private async memberGroups(userId: string): Promise<Set<string>> {
     const now = this.clock.now().getTime();
     const cached = this.cache.get(userId);
     if (cached && now - cached.at < CACHE_MS) return cached.groups;
-    const wanted = [this.settings.requesterGroupId, this.settings.approverGroupId].filter((g): g is string => Boolean(g));
+    const s = this.settings;
+    const wanted = [s.requesterGroupId, s.approverGroupId, s.rollbackApproverGroupId, s.adminGroupId].filter((g): g is string => Boolean(g));
     const found = await this.directory.memberGroups(userId, [...new Set(wanted)]);
     const groups = new Set(found.map((g) => g.toLowerCase()));
     this.cache.set(userId, { at: now, groups });

@@ -28,7 +28,7 @@ async function publish(deps: AppDeps, request: TransferRequest): Promise<void> {
   await Promise.all(
     request.cards.map(async (location) => {
       try {
-        const card = renderRequestCard(request, { audience: 'everyone', refreshUserIds: location.role === 'approval' ? refreshUserIds : [] });
+        const card = renderRequestCard(request, { audience: 'everyone', refreshUserIds: location.role === 'approval' ? refreshUserIds : [], tenantId: deps.settings.tenantId });
         await deps.chat.update(location.conversationKey, location.activityId, { card });
       } catch (error) {
         deps.logger.warn({ requestId: request.id, role: location.role, err: errorSummary(error) }, 'could not update a request card');
@@ -42,7 +42,7 @@ async function publish(deps: AppDeps, request: TransferRequest): Promise<void> {
  * already decided): their clients fetch the approver view automatically. Others use "Show my options".
  */
 export async function approverMris(deps: AppDeps, request: TransferRequest): Promise<string[]> {
-  const ids = deps.authorization.configuredApproverIds();
+  const ids = deps.authorization.configuredApproverIds(request.kind);
   const decided = new Set(request.decisions.map((d) => d.by.aadObjectId.toLowerCase()));
   const mris: string[] = [];
   for (const id of ids) {

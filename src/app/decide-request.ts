@@ -6,6 +6,7 @@ import { VersionConflictError } from '../ports/request-store';
 import { AppDeps } from './app-deps';
 import { errorSummary, refreshCards } from './card-publisher';
 import { describeError } from './messages';
+import { notifyRequestEvent } from './notify';
 
 export interface DecisionInput {
   actor: Person;
@@ -32,7 +33,7 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
 
   let actorIsApprover: boolean;
   try {
-    actorIsApprover = await deps.authorization.isApprover(input.actor.aadObjectId);
+    actorIsApprover = await deps.authorization.isApproverFor(request.kind, input.actor.aadObjectId);
   } catch (error) {
     const code = error instanceof DirectoryError ? error.code : 'GRAPH.UNKNOWN';
     log.warn({ err: errorSummary(error) }, 'approver check failed');
@@ -74,6 +75,9 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
   }
   log.info({ effect: outcome.effect, version: next.version }, 'decision recorded');
 
+  if (outcome.effect === 'approved' || outcome.effect === 'awaiting-safeguard' || outcome.effect === 'rejected') {
+    void notifyRequestEvent(deps, next, outcome.effect === 'rejected' ? 'rejected' : 'approved', input.actor);
+  }
   if (outcome.effect === 'approved') {
     await deps.jobs.enqueue({ key: `execute:${next.id}`, kind: 'execute', requestId: next.id, runAt: now.toISOString() });
     deps.kickJobs();
@@ -109,6 +113,7 @@ export async function expireRequest(deps: AppDeps, request: TransferRequest): Pr
     throw error;
   }
   deps.logger.info({ requestId: request.id }, 'request expired');
+  await notifyRequestEvent(deps, expired, 'expired');
   await refreshCards(deps, expired);
   try {
     await deps.chat.post(expired.origin.conversationKey, {
@@ -123,7 +128,9 @@ export async function expireRequest(deps: AppDeps, request: TransferRequest): Pr
 function decisionText(request: TransferRequest, effect: string, actor: Person): string {
   switch (effect) {
     case 'approved':
-      return `Approved by ${actor.name}. The transfer of ${request.targets.length} user(s) is starting; I will post the outcome here.`;
+      return `Approved by ${actor.name}. The ${request.kind} of ${request.targets.length} user(s) is starting; I will post the outcome here.`;
+    case 'awaiting-safeguard':
+      return `Approved by ${actor.name}. Before the rollback runs, someone must confirm on the card that the tenant safeguard is off.`;
     case 'approval-recorded': {
       const count = request.decisions.filter((d) => d.decision === 'approve').length;
       return `Your approval is recorded (${count} of ${request.approvalsRequired}). Waiting for another approver.`;

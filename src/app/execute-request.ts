@@ -1,4 +1,4 @@
-import { RequestTarget, TransferRequest, summarizeOutcome } from '../domain/transfer-request';
+import { RequestTarget, TransferRequest, summarizeOutcome, targetCloudManaged } from '../domain/transfer-request';
 import { renderOutcomeCard, outcomeText } from '../cards/outcome-card';
 import { DirectoryError } from '../ports/directory';
 import { RequestEvent } from '../ports/request-store';
@@ -6,6 +6,7 @@ import { AppDeps } from './app-deps';
 import { errorSummary, refreshCards } from './card-publisher';
 import { withRequestContext } from './graph-call-context';
 import { describeError } from './messages';
+import { notifyRequestEvent } from './notify';
 
 const UNFINISHED = new Set(['pending', 'in-progress', 'unknown']);
 
@@ -33,10 +34,29 @@ async function run(deps: AppDeps, requestId: string): Promise<void> {
     request = await transferOne(deps, request, i);
   }
 
-  const status = summarizeOutcome(request.targets);
-  request = await save(deps, { ...request, status, cardVersion: request.cardVersion + 1, finishedAt: now(deps) }, request.version, [
-    event(deps, request.id, 'execution.finished', { status, outcomes: request.targets.map((t) => ({ upn: t.preflight.upn, outcome: t.execution.outcome })) }),
-  ]);
+  const summary = summarizeOutcome(request.targets);
+  // A rollback is only complete when the sync client has taken the users back: follow it.
+  const watching = request.kind === 'rollback' && summary !== 'failed';
+  const status = watching ? 'awaiting-sync' : summary;
+  if (watching) {
+    // Queued before the status is saved, so a crash in between cannot leave a rollback nobody follows.
+    await deps.jobs.enqueue({
+      key: `rollback-watch:${request.id}`,
+      kind: 'rollback-watch',
+      requestId: request.id,
+      runAt: new Date(deps.clock.now().getTime() + deps.settings.rollbackWatchIntervalMs).toISOString(),
+      state: { startedAt: now(deps) },
+    });
+  }
+  const targets = watching
+    ? request.targets.map((t) => (t.execution.outcome === 'done' || t.execution.outcome === 'already-done' ? { ...t, sync: { status: 'waiting' as const } } : t))
+    : request.targets;
+  request = await save(
+    deps,
+    { ...request, targets, status, cardVersion: request.cardVersion + 1, finishedAt: watching ? null : now(deps), syncWatchStartedAt: watching ? now(deps) : null },
+    request.version,
+    [event(deps, request.id, 'execution.finished', { status, outcomes: request.targets.map((t) => ({ upn: t.preflight.upn, outcome: t.execution.outcome })) })],
+  );
   log.info({ status, correlationId: request.correlationId }, 'execution finished');
 
   await refreshCards(deps, request);
@@ -46,6 +66,7 @@ async function run(deps: AppDeps, requestId: string): Promise<void> {
     log.warn({ err: errorSummary(error) }, 'could not post the outcome');
     await deps.requests.appendEvents([event(deps, request.id, 'outcome.post-failed', { error: errorSummary(error) })]);
   }
+  await notifyRequestEvent(deps, request, status === 'failed' ? 'failed' : request.kind === 'rollback' ? 'executed' : 'completed');
   if (request.targets.some((t) => t.execution.outcome === 'done')) {
     await deps.jobs.enqueue({
       key: `audit:${request.id}`,
@@ -59,6 +80,7 @@ async function run(deps: AppDeps, requestId: string): Promise<void> {
 
 async function transferOne(deps: AppDeps, request: TransferRequest, index: number): Promise<TransferRequest> {
   const target = request.targets[index];
+  const desired = targetCloudManaged(request.kind);
   const userId = target.preflight.userId!;
   const upn = target.preflight.upn;
   const setTarget = (patch: Partial<RequestTarget['execution']>) => withTarget(request, index, { ...target.execution, ...patch });
@@ -69,12 +91,15 @@ async function transferOne(deps: AppDeps, request: TransferRequest, index: numbe
     const user = await deps.directory.getUser(userId);
     if (!user) return finish(deps, request, setTarget(failure('GRAPH.NOT_FOUND')), upn);
     isCloudManaged = await deps.directory.getCloudManaged(userId);
-    if (isCloudManaged) {
+    if (isCloudManaged === desired) {
       const outcome = target.execution.attemptedAt ? 'done' : 'already-done';
       return finish(deps, request, setTarget({ outcome, finishedAt: now(deps), errorCode: null, errorDetail: null }), upn);
     }
-    if (user.onPremisesSyncEnabled !== true) {
+    if (desired && user.onPremisesSyncEnabled !== true) {
       return finish(deps, request, setTarget({ outcome: 'failed', errorCode: 'STATE.CHANGED', errorDetail: 'The user is no longer synced from AD DS (its state changed after approval); nothing was changed.', finishedAt: now(deps) }), upn);
+    }
+    if (!desired && !user.onPremisesImmutableId) {
+      return finish(deps, request, setTarget({ outcome: 'failed', errorCode: 'STATE.CHANGED', errorDetail: 'The user lost its on-premises anchor after approval, so AD DS could not take it back; nothing was changed.', finishedAt: now(deps) }), upn);
     }
   } catch (error) {
     return finish(deps, request, setTarget(failureFrom(error)), upn);
@@ -82,13 +107,13 @@ async function transferOne(deps: AppDeps, request: TransferRequest, index: numbe
 
   // 2. Intent, stored before the side effect.
   const attemptedAt = now(deps);
-  request = await save(deps, setTarget({ outcome: 'in-progress', attemptedAt }), request.version, [event(deps, request.id, 'graph.patch.intent', { upn, userId, isCloudManaged: true })]);
+  request = await save(deps, setTarget({ outcome: 'in-progress', attemptedAt }), request.version, [event(deps, request.id, 'graph.patch.intent', { upn, userId, isCloudManaged: desired })]);
 
   // 3. The switch, then a read-back to verify.
   let graphRequestId: string | null = null;
   let patchFailure: ReturnType<typeof failureFrom> | null = null;
   try {
-    const result = await deps.directory.setCloudManaged(userId, true);
+    const result = await deps.directory.setCloudManaged(userId, desired);
     graphRequestId = result.requestId;
     await deps.requests.appendEvents([event(deps, request.id, 'graph.patch.result', { upn, status: result.status, graphRequestId })]);
   } catch (error) {
@@ -102,12 +127,12 @@ async function transferOne(deps: AppDeps, request: TransferRequest, index: numbe
     patchFailure = failed;
   }
   try {
-    const verified = await deps.directory.getCloudManaged(userId);
+    const verified = (await deps.directory.getCloudManaged(userId)) === desired;
     const execution = verified
       ? { outcome: 'done' as const, graphRequestId, finishedAt: now(deps), errorCode: null, errorDetail: null }
       : patchFailure
         ? { ...patchFailure, graphRequestId, errorDetail: `${patchFailure.errorDetail} Reading the user back shows the change did not land; nothing was changed.` }
-        : { outcome: 'failed' as const, graphRequestId, finishedAt: now(deps), errorCode: 'VERIFY.MISMATCH', errorDetail: 'Graph accepted the change but reading it back still shows the user as synced. Check it in the Entra admin center before trying again.' };
+        : { outcome: 'failed' as const, graphRequestId, finishedAt: now(deps), errorCode: 'VERIFY.MISMATCH', errorDetail: `Graph accepted the change but reading it back still shows isCloudManaged ${!desired}. Check the user in the Entra admin center before trying again.` };
     return finish(deps, request, withTarget(request, index, { ...request.targets[index].execution, ...execution }), upn);
   } catch (error) {
     const unknown = { outcome: 'unknown' as const, graphRequestId, errorCode: 'VERIFY.UNREACHABLE', errorDetail: `Could not read the user back to confirm the change. ${describeFailure(error)}` };

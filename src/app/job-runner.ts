@@ -4,6 +4,8 @@ import { errorSummary } from './card-publisher';
 import { expireRequest } from './decide-request';
 import { executeRequest } from './execute-request';
 import { lookupAudit } from './lookup-audit';
+import { sendDueNotifications } from './notification-sender';
+import { watchRollback } from './watch-rollback';
 
 const LEASE_MS = 60_000;
 const BATCH = 10;
@@ -64,7 +66,13 @@ export class JobRunner {
     let handled = 0;
     for (;;) {
       const jobs = await this.deps.jobs.claimDue(this.deps.clock.now().toISOString(), BATCH, LEASE_MS);
-      if (jobs.length === 0) return handled;
+      if (jobs.length === 0) {
+        handled += await sendDueNotifications({ ...this.deps, kickJobs: () => undefined } as AppDeps).catch((error) => {
+          this.deps.logger.error({ err: errorSummary(error) }, 'notification sending failed');
+          return 0;
+        });
+        return handled;
+      }
       for (const job of jobs) {
         await this.handle(job);
         handled++;
@@ -85,6 +93,12 @@ export class JobRunner {
           const request = await this.deps.requests.get(job.requestId);
           if (request) await expireRequest(deps, request);
           await this.deps.jobs.complete(job.id);
+          return;
+        }
+        case 'rollback-watch': {
+          const step = await watchRollback(deps, job);
+          if (step.done) await this.deps.jobs.complete(job.id);
+          else await this.deps.jobs.reschedule(job.id, step.runAt, job.state);
           return;
         }
         case 'audit-lookup': {

@@ -5,6 +5,7 @@ import { errorSummary, refreshCards } from './card-publisher';
 import { withRequestContext } from './graph-call-context';
 
 export const TRANSFER_AUDIT_PREFIX = 'Change Source of Authority';
+export const ROLLBACK_AUDIT_PREFIX = 'Undo changes to Source of Authority';
 const MAX_DELAY_MS = 120_000;
 // Our clock and Entra's may differ a little; a record stamped just before our request time still counts.
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -31,7 +32,7 @@ export async function lookupAudit(deps: AppDeps, job: Job): Promise<AuditStep> {
     const found = new Map<string, { activity: string; at: string; correlationId: string | null; id: string }>();
     for (const target of pending) {
       try {
-        const records = await deps.directory.findAuditRecords({ objectId: target.preflight.userId!, activityPrefix: TRANSFER_AUDIT_PREFIX, since: searchSince(request.createdAt) });
+        const records = await deps.directory.findAuditRecords({ objectId: target.preflight.userId!, activityPrefix: request.kind === 'rollback' ? ROLLBACK_AUDIT_PREFIX : TRANSFER_AUDIT_PREFIX, since: searchSince(request.createdAt) });
         const record = records.sort((a, b) => a.activityDateTime.localeCompare(b.activityDateTime))[0];
         if (record) found.set(target.preflight.userId!, { activity: record.activityDisplayName, at: record.activityDateTime, correlationId: record.correlationId, id: record.id });
       } catch (error) {

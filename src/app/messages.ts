@@ -42,6 +42,12 @@ export function describeError(error: DomainError): string {
       return 'You have already recorded your decision on this request. Nothing was changed.';
     case 'CARD.INVALID_DATA':
       return 'This card action is not valid. Use the buttons on the latest card, or type `approve <request-id>`.';
+    case 'SAFEGUARD.ALREADY_CONFIRMED':
+      return 'The safeguard step is already confirmed on this request. Nothing was changed.';
+    case 'ADMIN.NOT_ALLOWED':
+      return 'Only approvers and admins can change where notifications go.';
+    case 'NOTIFY.NOT_IN_CHANNEL':
+      return '`notify here` works in a team channel: mention the bot in the channel that should receive rollback notifications.';
     case 'GRAPH.PERMISSION_MISSING':
       return `Microsoft Graph refused the call (403): the bot's app identity lacks the application permission ${d.permission ?? 'needed for this call'}. ${PERMISSION_FIX}`;
     case 'GRAPH.NOT_FOUND':

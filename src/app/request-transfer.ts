@@ -1,11 +1,13 @@
 import { DomainError } from '../domain/errors';
-import { PreflightResult, blockAsInOpenRequest, preflightTransfer } from '../domain/preflight';
-import { ConversationKind, OPEN_STATUSES, Person, TransferRequest } from '../domain/transfer-request';
+import { CloudReference, PreflightResult, blockAsInOpenRequest, preflightTransfer } from '../domain/preflight';
+import { preflightRollback } from '../domain/rollback-preflight';
+import { ConversationKind, OPEN_STATUSES, Person, RequestKind, TransferRequest } from '../domain/transfer-request';
 import { renderRequestCard } from '../cards/request-card';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
 import { approverMris, errorSummary } from './card-publisher';
 import { describeError } from './messages';
+import { notifyRequestEvent } from './notify';
 
 export interface Origin {
   conversationKey: string;
@@ -17,19 +19,28 @@ export type TransferReply =
   | { kind: 'created'; request: TransferRequest; text: string | null };
 
 /** `transfer <upns> [reason]`: authorize, preflight, create, post the approval card. */
-export async function requestTransfer(
+export function requestTransfer(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin }): Promise<TransferReply> {
+  return requestChange(deps, { ...input, kind: 'transfer' });
+}
+
+/** `rollback <upns> [reason]`: the same, with the rollback preflight, approvers and quorum. */
+export function requestRollback(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin }): Promise<TransferReply> {
+  return requestChange(deps, { ...input, kind: 'rollback' });
+}
+
+async function requestChange(
   deps: AppDeps,
-  input: { actor: Person; upns: string[]; justification: string; origin: Origin },
+  input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; origin: Origin },
 ): Promise<TransferReply> {
-  const { actor, origin } = input;
-  const log = deps.logger.child({ useCase: 'request-transfer', actorId: actor.aadObjectId });
+  const { actor, origin, kind } = input;
+  const log = deps.logger.child({ useCase: `request-${kind}`, actorId: actor.aadObjectId });
   try {
     if (!(await deps.authorization.isRequester(actor.aadObjectId))) return refused({ code: 'REQUESTER.NOT_ALLOWED' });
 
     const approvalKey = await approvalConversationKey(deps, origin);
     if (!approvalKey) return refused({ code: 'REQUEST.NO_APPROVAL_CHANNEL' });
 
-    const results = await preflightAll(deps, input.upns);
+    const results = kind === 'rollback' ? await preflightRollbackAll(deps, input.upns) : await preflightAll(deps, input.upns);
     const inOpen = await usersInOpenRequests(deps);
     const checked = results.map((r) => (r.eligible && r.userId && inOpen.has(r.userId) ? blockAsInOpenRequest(r) : r));
     const eligible = checked.filter((r) => r.eligible);
@@ -43,7 +54,7 @@ export async function requestTransfer(
     const now = deps.clock.now();
     const request: TransferRequest = {
       id: deps.ids.requestId(),
-      kind: 'transfer',
+      kind,
       status: 'pending',
       version: 1,
       cardVersion: 1,
@@ -51,7 +62,7 @@ export async function requestTransfer(
       justification: input.justification.slice(0, 1000),
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + deps.settings.approvalTtlMs).toISOString(),
-      approvalsRequired: deps.settings.approvalsRequired,
+      approvalsRequired: kind === 'rollback' ? deps.settings.rollbackApprovalsRequired : deps.settings.approvalsRequired,
       decisions: [],
       targets: eligible.map((preflight) => ({ preflight, execution: { outcome: 'pending' }, audit: { status: 'not-started' } })),
       blocked,
@@ -64,13 +75,15 @@ export async function requestTransfer(
       requestId: request.id,
       at: request.createdAt,
       type: 'request.created',
+      // kind is part of the record: a rollback and a transfer are different governed actions
       actorId: actor.aadObjectId,
       data: { upns: input.upns, eligible: eligible.map((e) => e.upn), blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })) },
     });
     await deps.jobs.enqueue({ key: `expire:${request.id}`, kind: 'expire', requestId: request.id, runAt: request.expiresAt });
-    log.info({ requestId: request.id, correlationId: request.correlationId, targets: eligible.length, blocked: blocked.length }, 'transfer requested');
+    log.info({ requestId: request.id, correlationId: request.correlationId, targets: eligible.length, blocked: blocked.length }, `${kind} requested`);
 
     const posted = await postCards(deps, request, approvalKey);
+    await notifyRequestEvent(deps, posted, 'requested', actor);
     const text =
       origin.kind === 'personal'
         ? `Request ${request.id} was sent to the approvals channel. This card follows it to the end.`
@@ -119,6 +132,35 @@ async function preflightAll(deps: AppDeps, upns: string[]): Promise<PreflightRes
     );
   }
   // The same person typed twice under different spellings counts once.
+  return dedupe(results);
+}
+
+async function preflightRollbackAll(deps: AppDeps, upns: string[]): Promise<PreflightResult[]> {
+  const results: PreflightResult[] = [];
+  for (const upn of upns) {
+    const user = await deps.directory.getUser(upn);
+    if (!user) {
+      results.push(preflightRollback({ upn, user: null, isCloudManaged: null, references: [] }));
+      continue;
+    }
+    const isCloudManaged = await deps.directory.getCloudManaged(user.id);
+    const references: CloudReference[] = [];
+    if (isCloudManaged && user.onPremisesImmutableId) {
+      for (const group of await deps.directory.cloudManagedGroupsOf(user.id)) {
+        const packages = await deps.directory.accessPackagesUsingGroup(group.id);
+        references.push({
+          groupId: group.id,
+          groupName: group.displayName,
+          accessPackages: packages.map((p) => ({ id: p.id, displayName: p.displayName, catalogName: p.catalogName })),
+        });
+      }
+    }
+    results.push(preflightRollback({ upn, user, isCloudManaged, references }));
+  }
+  return dedupe(results);
+}
+
+function dedupe(results: PreflightResult[]): PreflightResult[] {
   const seen = new Set<string>();
   return results.filter((r) => {
     const key = r.userId ?? `upn:${r.upn.toLowerCase()}`;
@@ -138,14 +180,14 @@ async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: s
   const locations: TransferRequest['cards'] = [];
   const refreshUserIds = await approverMris(deps, request);
   try {
-    const id = await deps.chat.post(approvalKey, { card: renderRequestCard(request, { audience: 'everyone', refreshUserIds }) });
+    const id = await deps.chat.post(approvalKey, { card: renderRequestCard(request, { audience: 'everyone', refreshUserIds, tenantId: deps.settings.tenantId }) });
     locations.push({ role: 'approval', conversationKey: approvalKey, activityId: id });
   } catch (error) {
     deps.logger.error({ requestId: request.id, err: errorSummary(error) }, 'could not post the approval card');
   }
   if (request.origin.kind === 'personal') {
     try {
-      const id = await deps.chat.post(request.origin.conversationKey, { card: renderRequestCard(request, { audience: 'everyone' }) });
+      const id = await deps.chat.post(request.origin.conversationKey, { card: renderRequestCard(request, { audience: 'everyone', tenantId: deps.settings.tenantId }) });
       locations.push({ role: 'status', conversationKey: request.origin.conversationKey, activityId: id });
     } catch (error) {
       deps.logger.error({ requestId: request.id, err: errorSummary(error) }, 'could not post the status card');
@@ -170,6 +212,9 @@ function blockerText(result: PreflightResult): string {
     'federated-domain': 'UPN domain is federated (convert it to managed authentication first)',
     'not-synced': 'not currently synced from AD DS',
     'in-open-request': 'already part of another open request',
+    'not-transferred': 'not transferred to the cloud, nothing to roll back',
+    'no-anchor': 'no on-premises anchor (onPremisesImmutableId), AD DS could not take it back',
+    'cloud-references': `still referenced from the cloud: ${(result.references ?? []).map((r) => `group "${r.groupName}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => p.displayName).join(', ')})` : ''}`).join('; ')}. Remove these references first`,
   };
   return reasons[result.blocker ?? ''] ?? 'blocked';
 }

@@ -5,6 +5,7 @@ export const VERBS = {
   approve: 'soa.approve',
   reject: 'soa.reject',
   refresh: 'soa.refresh',
+  confirmSafeguard: 'soa.confirmSafeguard',
 } as const;
 export type CardVerb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -18,7 +19,7 @@ export const cardActionDataSchema = z
     requestId: z.string().regex(/^[A-Z0-9-]{4,40}$/),
     version: z.number().int().min(0).max(1_000_000),
     comment: z.string().max(1000).optional(),
-    verb: z.enum([VERBS.approve, VERBS.reject, VERBS.refresh]).optional(),
+    verb: z.enum([VERBS.approve, VERBS.reject, VERBS.refresh, VERBS.confirmSafeguard]).optional(),
   })
   .strict();
 
@@ -28,7 +29,7 @@ export function parseCardAction(verb: unknown, data: unknown): { verb: CardVerb;
   const parsed = cardActionDataSchema.safeParse(data);
   if (!parsed.success) return null;
   const effectiveVerb = (typeof verb === 'string' && verb ? verb : parsed.data.verb) as string | undefined;
-  if (effectiveVerb !== VERBS.approve && effectiveVerb !== VERBS.reject && effectiveVerb !== VERBS.refresh) return null;
+  if (!(Object.values(VERBS) as string[]).includes(effectiveVerb ?? '')) return null;
   if (parsed.data.verb && parsed.data.verb !== effectiveVerb) return null;
-  return { verb: effectiveVerb, data: parsed.data };
+  return { verb: effectiveVerb as CardVerb, data: parsed.data };
 }

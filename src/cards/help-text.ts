@@ -4,6 +4,8 @@ export function renderHelpText(options: { approvalsRequired: number; ttlHours: n
     '**SOA Bot** moves the Source of Authority of synced users from AD DS to Entra ID, with approval.',
     '',
     '- `transfer <upn> [more upns] [reason: why]`: request the transfer of one or more users. Approvers get a card.',
+    '- `rollback <upn> [more upns] [reason: why]`: hand transferred users back to AD DS. Needs rollback approval and a person confirming the tenant safeguard is off; the bot follows it until the sync client has taken the users back.',
+    '- `notify here` / `notify off` / `notify status` (approvers and admins, in a team channel): rollback notifications in this channel.',
     '- `status <upn> [more upns]`: show a user\'s SOA state and on-premises attributes (no approval needed).',
     '- `approve <request-id>` / `reject <request-id> [comment]`: decide without the card buttons (mobile).',
     '- `help`: this text.',

@@ -3,6 +3,7 @@ import { SOA_STATE_LABEL } from '../domain/soa-state';
 import { RequestStatus, RequestTarget, TransferRequest, approvals, rejection } from '../domain/transfer-request';
 import { VERBS } from './action-data';
 import { AUDIT_LOG_URL, entraUserUrl } from './links';
+import { referencesText, safeguardChecklist } from './rollback-section';
 
 type Element = Record<string, unknown>;
 export type AdaptiveCard = Record<string, unknown>;
@@ -14,10 +15,17 @@ export interface RequestCardView {
   refreshUserIds?: string[];
   /** A notice shown above the card (e.g. why a click was refused). */
   notice?: { text: string; tone: 'attention' | 'good' | 'warning' };
+  /** Rollback: this person may confirm the safeguard step (requester or rollback approver). */
+  mayConfirmSafeguard?: boolean;
+  /** Rollback: tenant id, to show the exact safeguard call. */
+  tenantId?: string;
 }
 
 const STATUS_LABEL: Record<RequestStatus, string> = {
   pending: 'Waiting for approval',
+  'awaiting-safeguard': 'Approved: waiting for the safeguard step to be confirmed',
+  'awaiting-sync': 'Rolled back: waiting for the sync client to take the users over',
+  'sync-timed-out': 'Rolled back, but the sync client did not take the users over in time',
   approved: 'Approved, transfer queued',
   executing: 'Approved, transfer running',
   completed: 'Completed',
@@ -29,6 +37,9 @@ const STATUS_LABEL: Record<RequestStatus, string> = {
 
 const STATUS_COLOR: Record<RequestStatus, string> = {
   pending: 'accent',
+  'awaiting-safeguard': 'warning',
+  'awaiting-sync': 'accent',
+  'sync-timed-out': 'attention',
   approved: 'good',
   executing: 'good',
   completed: 'good',
@@ -36,6 +47,15 @@ const STATUS_COLOR: Record<RequestStatus, string> = {
   failed: 'attention',
   rejected: 'attention',
   expired: 'warning',
+};
+
+const ROLLBACK_OUTCOME_LABEL: Record<string, string> = {
+  pending: 'Eligible',
+  'in-progress': 'Rolling back…',
+  done: '↩️ Rolled back and verified (isCloudManaged false)',
+  'already-done': '↩️ Already rolled back (nothing to do)',
+  failed: '❌ Failed',
+  unknown: '⚠️ Outcome unknown: being checked',
 };
 
 const OUTCOME_LABEL: Record<string, string> = {
@@ -54,7 +74,7 @@ export function renderRequestCard(request: TransferRequest, view: RequestCardVie
     body.push({ type: 'TextBlock', text: view.notice.text, wrap: true, color: view.notice.tone, weight: 'Bolder' });
   }
   body.push(
-    { type: 'TextBlock', text: `Source of Authority transfer · ${request.id}`, size: 'Large', weight: 'Bolder', wrap: true },
+    { type: 'TextBlock', text: `Source of Authority ${request.kind === 'rollback' ? 'rollback' : 'transfer'} · ${request.id}`, size: 'Large', weight: 'Bolder', wrap: true },
     { type: 'TextBlock', text: STATUS_LABEL[request.status], color: STATUS_COLOR[request.status], weight: 'Bolder', spacing: 'None', wrap: true },
     {
       type: 'FactSet',
@@ -67,13 +87,14 @@ export function renderRequestCard(request: TransferRequest, view: RequestCardVie
         { title: 'Correlation id', value: request.correlationId },
       ],
     },
-    { type: 'TextBlock', text: `Users to transfer (${request.targets.length})`, weight: 'Bolder', spacing: 'Medium', wrap: true },
-    ...request.targets.map(targetBlock),
+    { type: 'TextBlock', text: `Users to ${request.kind === 'rollback' ? 'roll back' : 'transfer'} (${request.targets.length})`, weight: 'Bolder', spacing: 'Medium', wrap: true },
+    ...request.targets.map((t) => targetBlock(t, request.kind === 'rollback' ? ROLLBACK_OUTCOME_LABEL : OUTCOME_LABEL)),
   );
   if (request.blocked.length > 0) {
     body.push({ type: 'TextBlock', text: `Not included (${request.blocked.length})`, weight: 'Bolder', spacing: 'Medium', wrap: true });
     for (const b of request.blocked) {
-      body.push({ type: 'TextBlock', text: `${b.upn}: ${b.blocker ? BLOCKER_REASON[b.blocker] : 'blocked'}`, wrap: true, isSubtle: true, spacing: 'Small' });
+      const refs = referencesText(b.references);
+      body.push({ type: 'TextBlock', text: `${escapeMd(b.upn)}: ${b.blocker ? BLOCKER_REASON[b.blocker] : 'blocked'}${refs ? ` ${refs}` : ''}`, wrap: true, isSubtle: true, spacing: 'Small' });
     }
   }
   for (const d of request.decisions) {
@@ -85,7 +106,18 @@ export function renderRequestCard(request: TransferRequest, view: RequestCardVie
     body.push({ type: 'TextBlock', text: `[Directory audit log](${AUDIT_LOG_URL})`, wrap: true, spacing: 'Small' });
   }
 
+  if (request.kind === 'rollback' && request.status !== 'rejected' && request.status !== 'expired') {
+    body.push(...safeguardChecklist(request, view.tenantId ?? '{tenant-id}'));
+  }
+
   const data = { requestId: request.id, version: request.cardVersion };
+  const mayConfirm = request.kind === 'rollback' && !request.safeguard && view.mayConfirmSafeguard && (request.status === 'pending' || request.status === 'awaiting-safeguard');
+  if (mayConfirm) {
+    body.push({ type: 'ActionSet', actions: [executeAction('Confirm: safeguard is off', VERBS.confirmSafeguard, data, 'positive')] });
+  }
+  if (request.status === 'awaiting-safeguard' && !mayConfirm) {
+    body.push({ type: 'ActionSet', actions: [executeAction('Show my options', VERBS.refresh, data, 'default')] });
+  }
   if (request.status === 'pending') {
     if (view.audience === 'approver') {
       body.push(
@@ -117,7 +149,7 @@ export function renderRequestCard(request: TransferRequest, view: RequestCardVie
     body,
     msteams: { width: 'Full' },
   };
-  if (request.status === 'pending' && view.refreshUserIds && view.refreshUserIds.length > 0) {
+  if ((request.status === 'pending' || request.status === 'awaiting-safeguard') && view.refreshUserIds && view.refreshUserIds.length > 0) {
     card.refresh = {
       action: { type: 'Action.Execute', title: 'Refresh', verb: VERBS.refresh, data },
       userIds: view.refreshUserIds.slice(0, 60),
@@ -126,14 +158,17 @@ export function renderRequestCard(request: TransferRequest, view: RequestCardVie
   return card;
 }
 
-function targetBlock(target: RequestTarget): Element {
+function targetBlock(target: RequestTarget, labels: Record<string, string>): Element {
   const p = target.preflight;
   const name = p.displayName ? `${p.displayName} (${p.upn})` : p.upn;
   const lines = [p.userId ? `[${escapeMd(name)}](${entraUserUrl(p.userId)})` : escapeMd(name)];
-  const outcome = OUTCOME_LABEL[target.execution.outcome] ?? target.execution.outcome;
+  const outcome = labels[target.execution.outcome] ?? target.execution.outcome;
   lines.push(target.execution.outcome === 'pending' ? `${outcome}: ${SOA_STATE_LABEL[p.state]}` : outcome);
   if (target.execution.outcome === 'failed' && target.execution.errorDetail) lines.push(target.execution.errorDetail);
   for (const w of p.warnings) lines.push(`⚠️ ${w}`);
+  if (target.sync?.status === 'waiting') lines.push('Waiting for the sync client to take the user back…');
+  if (target.sync?.status === 'taken-over') lines.push('✅ Taken back by the sync client (onPremisesSyncEnabled true)');
+  if (target.sync?.status === 'timed-out') lines.push('⚠️ Not taken back by the sync client in time');
   if (target.audit.status === 'found') {
     lines.push(`Audit: "${target.audit.activity}" at ${utc(target.audit.activityDateTime ?? '')} (correlation id ${target.audit.correlationId})`);
   } else if (target.audit.status === 'searching') {

@@ -14,7 +14,7 @@ export interface DecideInput {
 }
 
 export type DecideOutcome =
-  | { ok: true; request: TransferRequest; effect: 'approval-recorded' | 'approved' | 'rejected' }
+  | { ok: true; request: TransferRequest; effect: 'approval-recorded' | 'approved' | 'awaiting-safeguard' | 'rejected' }
   | { ok: false; error: DomainError; expired?: boolean };
 
 /**
@@ -49,6 +49,10 @@ export function decide(input: DecideInput): DecideOutcome {
   }
   const next: TransferRequest = { ...request, decisions, version: request.version + 1, cardVersion: request.cardVersion + 1 };
   if (approvals(next).length >= request.approvalsRequired) {
+    // A rollback also needs a person to confirm the tenant safeguard is off (the app cannot check it).
+    if (request.kind === 'rollback' && !request.safeguard) {
+      return { ok: true, effect: 'awaiting-safeguard', request: { ...next, status: 'awaiting-safeguard' } };
+    }
     return { ok: true, effect: 'approved', request: { ...next, status: 'approved' } };
   }
   return { ok: true, effect: 'approval-recorded', request: next };
@@ -62,4 +66,45 @@ export function expireIfDue(request: TransferRequest, now: Date): TransferReques
 
 function refuse(code: DomainError['code'], detail?: DomainError['detail']): DecideOutcome {
   return { ok: false, error: detail ? { code, detail } : { code } };
+}
+
+export interface ConfirmSafeguardInput {
+  request: TransferRequest;
+  actor: Person;
+  /** Requester or rollback approver: the people who may attest on this card. */
+  actorMayConfirm: boolean;
+  cardVersion: number | null;
+  now: Date;
+}
+
+export type ConfirmOutcome =
+  | { ok: true; request: TransferRequest; effect: 'confirmed' | 'approved' }
+  | { ok: false; error: DomainError; expired?: boolean };
+
+/**
+ * Records that a person confirmed the tenant safeguard (blockCloudObjectTakeoverThroughHardMatchEnabled)
+ * is off. It is an attestation, not an approval: it never counts towards the quorum.
+ */
+export function confirmSafeguard(input: ConfirmSafeguardInput): ConfirmOutcome {
+  const { request, now } = input;
+  if (request.kind !== 'rollback') return { ok: false, error: { code: 'CARD.INVALID_DATA' } };
+  if (!input.actorMayConfirm) return { ok: false, error: { code: 'APPROVER.NOT_ALLOWED' } };
+  if (request.status !== 'pending' && request.status !== 'awaiting-safeguard') {
+    return { ok: false, error: { code: 'REQUEST.NOT_PENDING', detail: { status: request.status } } };
+  }
+  if (now.getTime() >= Date.parse(request.expiresAt)) {
+    return { ok: false, error: { code: 'REQUEST.EXPIRED', detail: { expiresAt: request.expiresAt } }, expired: true };
+  }
+  if (request.safeguard) return { ok: false, error: { code: 'SAFEGUARD.ALREADY_CONFIRMED' } };
+  if (input.cardVersion !== null && input.cardVersion !== request.cardVersion) {
+    return { ok: false, error: { code: 'REQUEST.STALE_CARD', detail: { cardVersion: input.cardVersion, currentVersion: request.cardVersion } } };
+  }
+  const confirmed: TransferRequest = {
+    ...request,
+    safeguard: { confirmedBy: input.actor, at: now.toISOString() },
+    version: request.version + 1,
+    cardVersion: request.cardVersion + 1,
+  };
+  if (request.status === 'awaiting-safeguard') return { ok: true, effect: 'approved', request: { ...confirmed, status: 'approved' } };
+  return { ok: true, effect: 'confirmed', request: confirmed };
 }

@@ -5,13 +5,15 @@ export type Command =
   | { verb: 'help' }
   | { verb: 'status'; upns: string[] }
   | { verb: 'transfer'; upns: string[]; justification: string }
+  | { verb: 'rollback'; upns: string[]; justification: string }
+  | { verb: 'notify'; action: 'here' | 'off' | 'status' }
   | { verb: 'approve'; requestId: string }
   | { verb: 'reject'; requestId: string; comment: string };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: DomainError };
 
 export const USAGE =
-  'Usage: `transfer <upn> [more upns] [reason: why]` · `status <upn>` · `approve <request-id>` · `reject <request-id> [comment]` · `help`';
+  'Usage: `transfer <upn> [more upns] [reason: why]` · `rollback <upn> [more upns] [reason: why]` · `status <upn>` · `approve <request-id>` · `reject <request-id> [comment]` · `notify here|off|status` · `help`';
 
 export interface ParseOptions {
   maxUsersPerRequest: number;
@@ -49,15 +51,21 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
       }
       return { ok: true, command: { verb: 'status', upns } };
     }
+    case 'notify': {
+      const action = (rest[0] ?? '').toLowerCase();
+      if (action === 'here' || action === 'off' || action === 'status') return { ok: true, command: { verb: 'notify', action } };
+      return err('COMMAND.UNKNOWN', { verb: truncate(`notify ${rest[0] ?? ''}`.trim()) });
+    }
+    case 'rollback':
     case 'transfer': {
       const { upns, remainder, error } = takeUpns(rest);
       if (error) return { ok: false, error };
-      if (upns.length === 0) return err('COMMAND.MISSING_UPN', { verb: 'transfer' });
+      if (upns.length === 0) return err('COMMAND.MISSING_UPN', { verb });
       if (upns.length > options.maxUsersPerRequest) {
         return err('COMMAND.TOO_MANY_UPNS', { count: upns.length, max: options.maxUsersPerRequest });
       }
       const justification = remainder.replace(/^reason\s*:\s*/i, '').trim();
-      return { ok: true, command: { verb: 'transfer', upns, justification } };
+      return { ok: true, command: { verb, upns, justification } };
     }
     case 'approve':
     case 'reject': {

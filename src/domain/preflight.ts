@@ -6,7 +6,17 @@ export type PreflightBlocker =
   | 'already-transferred'
   | 'federated-domain'
   | 'not-synced'
-  | 'in-open-request';
+  | 'in-open-request'
+  | 'not-transferred'
+  | 'no-anchor'
+  | 'cloud-references';
+
+/** A cloud-managed group the user belongs to, with the access packages that use it (rollback blockers). */
+export interface CloudReference {
+  groupId: string;
+  groupName: string;
+  accessPackages: { id: string; displayName: string; catalogName: string }[];
+}
 
 export interface PreflightResult {
   upn: string;
@@ -17,6 +27,8 @@ export interface PreflightResult {
   blocker: PreflightBlocker | null;
   /** Non-blocking notes the approver should see (the admin decides). */
   warnings: string[];
+  /** Rollback: the cloud references that block it. */
+  references?: CloudReference[];
 }
 
 export interface PreflightInput {
@@ -63,4 +75,7 @@ export const BLOCKER_REASON: Record<PreflightBlocker, string> = {
   'federated-domain': 'The UPN domain is federated (AD FS). Convert the domain to managed authentication first.',
   'not-synced': 'Not currently synced from AD DS (for example rolled back and waiting for the sync client).',
   'in-open-request': 'Already part of another open request: wait until that one is decided or finished.',
+  'not-transferred': 'Not transferred to the cloud, so there is nothing to roll back.',
+  'no-anchor': 'No on-premises anchor (onPremisesImmutableId): AD DS could not take this user back.',
+  'cloud-references': 'Still referenced from the cloud: remove the user from the cloud-managed groups listed (and those groups from the access packages that use them) first.',
 };

@@ -1,19 +1,22 @@
 import { PreflightResult } from './preflight';
 
-export type RequestKind = 'transfer';
+export type RequestKind = 'transfer' | 'rollback';
 
 export type RequestStatus =
   | 'pending'
-  | 'approved' // quorum reached, execution queued
+  | 'awaiting-safeguard' // rollback: approved, waiting for someone to confirm the tenant safeguard is off
+  | 'approved' // quorum reached (and, for a rollback, safeguard confirmed): execution queued
   | 'executing'
+  | 'awaiting-sync' // rollback: switched back, waiting for the sync client to take the users over
+  | 'sync-timed-out' // rollback: the sync client did not take the users over in time
   | 'completed' // every user done or already done
   | 'completed-with-failures'
   | 'failed' // no user could be changed
   | 'rejected'
   | 'expired';
 
-export const OPEN_STATUSES: readonly RequestStatus[] = ['pending', 'approved', 'executing'];
-export const FINAL_STATUSES: readonly RequestStatus[] = ['completed', 'completed-with-failures', 'failed', 'rejected', 'expired'];
+export const OPEN_STATUSES: readonly RequestStatus[] = ['pending', 'awaiting-safeguard', 'approved', 'executing', 'awaiting-sync'];
+export const FINAL_STATUSES: readonly RequestStatus[] = ['completed', 'completed-with-failures', 'failed', 'rejected', 'expired', 'sync-timed-out'];
 
 export interface Person {
   aadObjectId: string;
@@ -45,10 +48,17 @@ export interface TargetAudit {
   auditId?: string | null;
 }
 
+/** Rollback only: has the sync client taken the user back (onPremisesSyncEnabled true again)? */
+export interface TargetSync {
+  status: 'waiting' | 'taken-over' | 'timed-out';
+  at?: string | null;
+}
+
 export interface RequestTarget {
   preflight: PreflightResult;
   execution: TargetExecution;
   audit: TargetAudit;
+  sync?: TargetSync | null;
 }
 
 export interface Decision {
@@ -94,6 +104,15 @@ export interface TransferRequest {
   correlationId: string;
   executedAt?: string | null;
   finishedAt?: string | null;
+  /** Rollback only: who confirmed on the card that the tenant safeguard is off, and when. */
+  safeguard?: { confirmedBy: Person; at: string } | null;
+  /** Rollback only: when the bot started following the sync client. */
+  syncWatchStartedAt?: string | null;
+}
+
+/** The isCloudManaged value a request of this kind sets. */
+export function targetCloudManaged(kind: RequestKind): boolean {
+  return kind === 'transfer';
 }
 
 export function approvals(request: TransferRequest): Decision[] {

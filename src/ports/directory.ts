@@ -46,6 +46,20 @@ export interface SoaWriteResult {
   status: number;
 }
 
+/** A group whose source of authority is in the cloud (onPremisesSyncBehavior.isCloudManaged true). */
+export interface CloudManagedGroup {
+  id: string;
+  displayName: string;
+}
+
+/** An entitlement-management access package that uses a group as a resource role scope. */
+export interface AccessPackageRef {
+  id: string;
+  displayName: string;
+  catalogId: string;
+  catalogName: string;
+}
+
 /** What the bot needs from Microsoft Graph, in domain words. Implemented by GraphDirectory. */
 export interface Directory {
   /** null when the user does not exist (404). */
@@ -59,4 +73,11 @@ export interface Directory {
   memberGroups(userId: string, groupIds: string[]): Promise<string[]>;
   /** Directory audit records for the object since a time whose activity starts with the prefix. */
   findAuditRecords(query: { objectId: string; activityPrefix: string; since: string }): Promise<AuditRecord[]>;
+  /**
+   * Rollback preflight (§6): the groups the user (object id) is a DIRECT member of whose SOA is in the
+   * cloud. Direct membership is what Microsoft's rollback guidance checks; nested groups are not followed.
+   */
+  cloudManagedGroupsOf(userId: string): Promise<CloudManagedGroup[]>;
+  /** Rollback preflight (§6): the access packages that use the group (object id) as a resource role scope. */
+  accessPackagesUsingGroup(groupId: string): Promise<AccessPackageRef[]>;
 }

@@ -100,5 +100,25 @@ describe('SQLite stores on one file through several connections', () => {
       expect(await storage.jobs.claimDue('2025-06-01T10:00:00.000Z', 100, 1000)).toEqual([]);
       await storage.close();
     });
+
+    it('simultaneous notification claimDue calls hand each notification to exactly one worker', async () => {
+      const storage = openSqliteStorage({ path: file });
+      for (let i = 0; i < 60; i++) {
+        await storage.notifications.enqueue({
+          key: `C|R-${i}|rollback.approved`, channelId: 'C', requestId: `R-${i}`, event: 'rollback.approved', text: `n${i}`,
+          at: '2025-06-01T10:00:00.000Z',
+        });
+      }
+      const claimed: string[] = [];
+      for (let round = 0; round < 5; round++) {
+        const replies = await everyone({ type: 'claim-notifications', now: '2025-06-01T10:00:00.000Z', limit: 4, leaseMs: 600_000 });
+        replies.forEach((r) => expect(r.outcome).toBe('claimed'));
+        claimed.push(...replies.flatMap((r) => r.ids as string[]));
+      }
+      expect(claimed).toHaveLength(60);
+      expect(new Set(claimed).size).toBe(60);
+      expect(await storage.notifications.claimDue('2025-06-01T10:00:00.000Z', 100, 1000)).toEqual([]);
+      await storage.close();
+    });
   });
 });

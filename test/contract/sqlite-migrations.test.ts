@@ -25,7 +25,10 @@ describe('SQLite migrations', () => {
     const file = freshFile();
     const db = openSqliteDatabase({ path: file, clock: fixedClock('2025-06-01T00:00:00.000Z') });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['conversations', 'jobs', 'once_keys', 'people', 'request_events', 'requests', 'schema_migrations']);
+    expect(tables).toEqual([
+      'channel_subscriptions', 'conversations', 'jobs', 'notification_outbox', 'notification_threads', 'once_keys', 'people',
+      'request_events', 'requests', 'schema_migrations',
+    ]);
     db.close();
     expect(applied(file)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2025-06-01T00:00:00.000Z' })));
   });

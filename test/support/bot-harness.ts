@@ -8,6 +8,8 @@ import { loadConfig } from '../../src/config';
 import { ComposedApp, compose } from '../../src/composition-root';
 import { createPinoLogger } from '../../src/adapters/logging/pino-logger';
 import { Clock } from '../../src/ports/clock';
+import { clearBotFrameworkCaches } from '../../src/adapters/teams/bot-framework-caches';
+import { BotTokenIssuer } from './bot-token-issuer';
 import { ConnectorCapture } from './connector-capture';
 import { TENANT_ID, TestPerson } from './teams-activities';
 
@@ -38,7 +40,15 @@ export interface BotHarness {
   app: ComposedApp;
   logs: string[];
   dbPath: string;
-  send(activity: Record<string, unknown>): Promise<{ status: number; body: any }>;
+  /** With `botAuth: true`: the local Bot Connector token issuer the bot trusts; otherwise null. */
+  botTokens: BotTokenIssuer | null;
+  /** The bot's /api/messages URL. */
+  readonly messagesUrl: string;
+  /**
+   * POST an activity (serviceUrl = the connector capture). With `botAuth: true` a valid channel token
+   * for it is attached unless `authorization` says otherwise (null = no header at all).
+   */
+  send(activity: Record<string, unknown>, options?: { authorization?: string | null }): Promise<{ status: number; body: any }>;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -48,10 +58,25 @@ export interface BotHarness {
  * SQLite) against local stand-ins: the HTTPS Graph emulator with its token endpoint and a connector
  * capture server. Only the settings a deployment would use are passed.
  */
-export async function startBotHarness(options: { env?: Record<string, string>; emulator?: Emulator } = {}): Promise<BotHarness> {
+export async function startBotHarness(
+  options: {
+    env?: Record<string, string>;
+    emulator?: Emulator;
+    /**
+     * Bot Framework authentication on, as in production: BOT_ID/BOT_PASSWORD = the emulator's app
+     * registration, inbound tokens from a local BotTokenIssuer, outbound tokens from the emulator's Entra.
+     */
+    botAuth?: boolean;
+  } = {},
+): Promise<BotHarness> {
   const emulator = options.emulator ?? (await startGraphEmulator({ seed: demoTenant() }));
   const connector = new ConnectorCapture();
   await connector.start();
+  const botTokens = options.botAuth ? new BotTokenIssuer() : null;
+  if (botTokens) {
+    await botTokens.start();
+    clearBotFrameworkCaches();
+  }
   const clock = new TestClock();
   const dbPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'soa-bot-')), 'bot.db');
   const logs: string[] = [];
@@ -73,6 +98,9 @@ export async function startBotHarness(options: { env?: Record<string, string>; e
     AUDIT_LOOKUP_FIRST_DELAY: '50ms',
     AUDIT_LOOKUP_TIMEOUT: '3s',
     LOG_LEVEL: 'debug',
+    // Flows send many commands per person within a minute; the rate-limit test sets its own.
+    RATE_LIMIT_PER_MINUTE: '1000',
+    ...(botTokens ? botAuthEnv(emulator, botTokens) : {}),
     ...options.env,
   };
   const config = loadConfig(env);
@@ -100,10 +128,20 @@ export async function startBotHarness(options: { env?: Record<string, string>; e
     },
     logs,
     dbPath,
-    async send(activity) {
+    botTokens,
+    get messagesUrl() {
+      return `http://127.0.0.1:${port}/api/messages`;
+    },
+    async send(activity, sendOptions = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      let authorization = sendOptions.authorization;
+      if (authorization === undefined && botTokens) {
+        authorization = `Bearer ${botTokens.token({ audience: config.bot.appId, serviceUrl: connector.url })}`;
+      }
+      if (authorization) headers.authorization = authorization;
       const response = await fetch(`http://127.0.0.1:${port}/api/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers,
         body: JSON.stringify({ ...activity, serviceUrl: connector.url }),
       });
       const text = await response.text();
@@ -117,9 +155,33 @@ export async function startBotHarness(options: { env?: Record<string, string>; e
     async stop() {
       await app.stop();
       await connector.stop();
+      if (botTokens) {
+        await botTokens.stop();
+        clearBotFrameworkCaches();
+      }
       if (!options.emulator) await emulator.close();
       fs.rmSync(path.dirname(dbPath), { recursive: true, force: true });
     },
   };
   return harness;
+}
+
+/**
+ * botbuilder's endpoint settings pointed at local stand-ins (all of them: one alone drops every default).
+ * The emulator's Entra only issues tokens for Graph, so the outbound scope is Graph's here; in
+ * production it is the Bot Connector's (https://api.botframework.com).
+ */
+function botAuthEnv(emulator: Emulator, botTokens: BotTokenIssuer): Record<string, string> {
+  return {
+    BOT_AUTH_DISABLED: 'false',
+    BOT_ID: emulator.clientId,
+    BOT_PASSWORD: emulator.clientSecret,
+    ToBotFromChannelOpenIdMetadataUrl: botTokens.metadataUrl,
+    ToBotFromChannelTokenIssuer: botTokens.issuer,
+    ToChannelFromBotLoginUrl: `${emulator.authorityHost}/${emulator.tenantId}`,
+    ToChannelFromBotOAuthScope: 'https://graph.microsoft.com',
+    ToBotFromEmulatorOpenIdMetadataUrl: botTokens.metadataUrl,
+    OAuthUrl: botTokens.url,
+    CallerId: 'urn:botframework:azure',
+  };
 }

@@ -13,6 +13,8 @@ export interface CapturedActivity {
     [key: string]: unknown;
   };
   at: number;
+  /** The request's headers as received (e.g. `authorization` with the bot's outbound token). */
+  headers: http.IncomingHttpHeaders;
 }
 
 /**
@@ -21,6 +23,8 @@ export interface CapturedActivity {
  */
 export class ConnectorCapture {
   readonly activities: CapturedActivity[] = [];
+  /** Every request received, whatever its path (sends, edits, lookups). */
+  requestCount = 0;
   private server: http.Server | null = null;
   private counter = 0;
   private faults: { status: number; times: number; retryAfter?: string }[] = [];
@@ -84,6 +88,7 @@ export class ConnectorCapture {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.requestCount++;
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
@@ -105,12 +110,12 @@ export class ConnectorCapture {
       const pathActivityId = match[2] ? decodeURIComponent(match[2]) : undefined;
       const activity = body ? JSON.parse(body) : {};
       if (req.method === 'PUT' && pathActivityId) {
-        this.activities.push({ op: 'update', conversationId, activityId: pathActivityId, activity, at: Date.now() });
+        this.activities.push({ op: 'update', conversationId, activityId: pathActivityId, activity, at: Date.now(), headers: req.headers });
         this.reply(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ id: pathActivityId }));
         return;
       }
       const id = `act-${++this.counter}`;
-      this.activities.push({ op: pathActivityId ? 'reply' : 'post', conversationId, activityId: id, replyToId: pathActivityId, activity, at: Date.now() });
+      this.activities.push({ op: pathActivityId ? 'reply' : 'post', conversationId, activityId: id, replyToId: pathActivityId, activity, at: Date.now(), headers: req.headers });
       this.reply(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ id }));
     });
   }

@@ -77,3 +77,58 @@ describe('configuration', () => {
     expect(summary).not.toContain('pw-123');
   });
 });
+
+describe('configuration: inbound channel', () => {
+  const endpoints = {
+    ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.azure.cn/v1/.well-known/openidconfiguration',
+    ToBotFromChannelTokenIssuer: 'https://api.botframework.azure.cn',
+    ToChannelFromBotLoginUrl: 'https://login.partner.microsoftonline.cn/microsoftservices.partner.onmschina.cn',
+    ToChannelFromBotOAuthScope: 'https://api.botframework.azure.cn',
+    ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.partner.microsoftonline.cn/a55a4d5b-9241-49b1-b4ff-befa8db00269/v2.0/.well-known/openid-configuration',
+    OAuthUrl: 'https://token.botframework.azure.cn',
+    CallerId: 'urn:botframework:azure',
+  };
+
+  it('uses botbuilder\'s built-in endpoints by default and 20 commands per minute', () => {
+    const config = loadConfig(valid);
+    expect(config.bot).toMatchObject({ endpoints: null, channelService: null, certificate: null });
+    expect(config.rateLimitPerMinute).toBe(20);
+    expect(loadConfig({ ...valid, RATE_LIMIT_PER_MINUTE: '5' }).rateLimitPerMinute).toBe(5);
+    expect(problems({ ...valid, RATE_LIMIT_PER_MINUTE: '0' }).join('\n')).toMatch(/RATE_LIMIT_PER_MINUTE/);
+  });
+
+  it('takes all of botbuilder\'s endpoint settings, under their own names (e.g. Azure China)', () => {
+    const config = loadConfig({ ...valid, ...endpoints, ChannelService: 'https://botframework.azure.cn' });
+    expect(config.bot.endpoints).toEqual(endpoints);
+    expect(config.bot.channelService).toBe('https://botframework.azure.cn');
+    expect(JSON.stringify(redactedSummary(config))).toContain('https://api.botframework.azure.cn');
+  });
+
+  it('refuses some endpoint settings without the others, naming the missing ones', () => {
+    const { CallerId, OAuthUrl, ...partial } = endpoints;
+    const list = problems({ ...valid, ...partial }).join('\n');
+    expect(list).toMatch(/OAuthUrl, CallerId are not/);
+    expect(list).toMatch(/drop all of its defaults: set all of them/);
+    expect(problems({ ...valid, ToBotFromChannelTokenIssuer: 'https://api.botframework.com' }).join('\n')).toMatch(/ToBotFromChannelTokenIssuer is set but ToBotFromChannelOpenIdMetadataUrl, /);
+  });
+
+  it('knows US Government by ChannelService alone and refuses another ChannelService without endpoints', () => {
+    expect(loadConfig({ ...valid, ChannelService: 'https://botframework.azure.us' }).bot).toMatchObject({ channelService: 'https://botframework.azure.us', endpoints: null });
+    expect(problems({ ...valid, ChannelService: 'https://botframework.azure.cn' }).join('\n')).toMatch(/ChannelService "https:\/\/botframework.azure.cn" has no built-in endpoints.*set all of: ToBotFromChannelOpenIdMetadataUrl/);
+  });
+
+  it('wants https for keys and login, except a local issuer on this machine', () => {
+    expect(problems({ ...valid, ...endpoints, ToBotFromChannelOpenIdMetadataUrl: 'http://keys.example.com/openid' }).join('\n')).toMatch(/ToBotFromChannelOpenIdMetadataUrl must be an https URL/);
+    expect(problems({ ...valid, ...endpoints, ToChannelFromBotLoginUrl: 'not a url' }).join('\n')).toMatch(/ToChannelFromBotLoginUrl is not a URL/);
+    expect(loadConfig({ ...valid, ...endpoints, ToBotFromChannelOpenIdMetadataUrl: 'http://127.0.0.1:8080/v1/.well-known/openidconfiguration' }).bot.endpoints?.ToBotFromChannelOpenIdMetadataUrl).toMatch(/^http:\/\/127/);
+  });
+
+  it('takes a bot certificate instead of a password, as a pair', () => {
+    const { BOT_PASSWORD, ...rest } = valid;
+    const config = loadConfig({ ...rest, BOT_CERTIFICATE_THUMBPRINT: 'AB12', BOT_CERTIFICATE_PRIVATE_KEY_PATH: '/secrets/bot.key' });
+    expect(config.bot).toMatchObject({ appPassword: null, certificate: { thumbprint: 'AB12', privateKeyPath: '/secrets/bot.key' } });
+    expect(problems({ ...rest, BOT_CERTIFICATE_THUMBPRINT: 'AB12' }).join('\n')).toMatch(/go together/);
+    expect(problems({ ...valid, BOT_CERTIFICATE_THUMBPRINT: 'AB12', BOT_CERTIFICATE_PRIVATE_KEY_PATH: '/k' }).join('\n')).toMatch(/Both BOT_PASSWORD and a bot certificate/);
+    expect(problems(rest).join('\n')).toMatch(/BOT_PASSWORD is empty/);
+  });
+});

@@ -1,6 +1,6 @@
 import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { DirectoryUser } from '../../domain/soa-state';
-import type { AuditRecord, Directory, SoaWriteResult } from '../../ports/directory';
+import { DirectoryError, type AccessPackageRef, type AuditRecord, type CloudManagedGroup, type Directory, type SoaWriteResult } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
 import type { GraphApiVersion } from './graph-client-factory';
 import {
@@ -10,7 +10,7 @@ import {
   transportFailure,
   type GraphOperation,
 } from './graph-error-mapper';
-import { auditFilter, domainPath, userPath } from './graph-paths';
+import { auditFilter, catalogIdFilter, catalogPath, domainPath, groupPath, originIdFilter, userPath } from './graph-paths';
 
 export const USER_SELECT = [
   'id',
@@ -30,6 +30,14 @@ export const USER_SELECT = [
 /** checkMemberGroups accepts at most 20 group ids per request. */
 export const CHECK_MEMBER_GROUPS_CHUNK = 20;
 
+/** §2 "Group memberships": what cloudManagedGroupsOf reads per group. */
+export const MEMBER_OF_SELECT = ['id', 'displayName', 'onPremisesSyncEnabled'] as const;
+
+/** The nested expand that puts each role scope's scope (originId = group id) on an access package. */
+export const ACCESS_PACKAGE_EXPAND = 'resourceRoleScopes($expand=scope)';
+
+const ENTITLEMENT = '/identityGovernance/entitlementManagement';
+
 export interface GraphDirectoryOptions {
   client: Client;
   /** Default 'v1.0'; every call is sent with this version. */
@@ -38,6 +46,13 @@ export interface GraphDirectoryOptions {
   baseUrl?: string;
   /** Pages of audit records followed at most. Default 10. */
   maxAuditPages?: number;
+  /**
+   * Pages followed at most for memberOf and the entitlement-management lists. Default 20. A list that
+   * still has a next page after that fails (GRAPH.UNKNOWN): a truncated list could hide a blocker.
+   */
+  maxListPages?: number;
+  /** Group SOA reads in flight at once in cloudManagedGroupsOf. Default 4. */
+  groupReadConcurrency?: number;
   logger?: Logger;
 }
 
@@ -57,6 +72,8 @@ export class GraphDirectory implements Directory {
   private readonly version: GraphApiVersion;
   private readonly baseOrigin: string | null;
   private readonly maxAuditPages: number;
+  private readonly maxListPages: number;
+  private readonly groupReadConcurrency: number;
   private readonly logger: Logger | undefined;
 
   constructor(options: GraphDirectoryOptions) {
@@ -64,6 +81,8 @@ export class GraphDirectory implements Directory {
     this.version = options.apiVersion ?? 'v1.0';
     this.baseOrigin = options.baseUrl ? new URL(options.baseUrl).origin : null;
     this.maxAuditPages = Math.max(1, options.maxAuditPages ?? 10);
+    this.maxListPages = Math.max(1, options.maxListPages ?? 20);
+    this.groupReadConcurrency = Math.max(1, Math.floor(options.groupReadConcurrency ?? 4));
     this.logger = options.logger;
   }
 
@@ -95,11 +114,7 @@ export class GraphDirectory implements Directory {
     const op: GraphOperation = 'getCloudManaged';
     const req = this.client.api(`${userPath(userId)}/onPremisesSyncBehavior`).select(['isCloudManaged']);
     const res = await this.send(op, req, 'GET');
-    const body = this.json(op, res);
-    // The docs' sample wraps the object in {"value": {...}}; accept both shapes.
-    const inner = body.value && typeof body.value === 'object' && !Array.isArray(body.value) ? (body.value as Json) : body;
-    if (typeof inner.isCloudManaged !== 'boolean') throw malformedBody(op, res.status, res.requestId);
-    return inner.isCloudManaged;
+    return this.isCloudManagedOf(op, res);
   }
 
   async setCloudManaged(userId: string, isCloudManaged: boolean): Promise<SoaWriteResult> {
@@ -158,6 +173,112 @@ export class GraphDirectory implements Directory {
     return records;
   }
 
+  async cloudManagedGroupsOf(userId: string): Promise<CloudManagedGroup[]> {
+    // Direct memberships only (memberOf, not transitiveMemberOf): Microsoft's rollback guidance checks
+    // the groups the user itself is a member of. $top=999 is Graph's largest page for memberOf.
+    const listOp: GraphOperation = 'listGroupMemberships';
+    const first = this.client
+      .api(`${userPath(userId)}/memberOf/microsoft.graph.group`)
+      .select([...MEMBER_OF_SELECT])
+      .top(999);
+    const groups: CloudManagedGroup[] = [];
+    const seen = new Set<string>();
+    for (const { item, res } of await this.listAll(listOp, first)) {
+      const id = str(item.id);
+      if (!id) throw malformedBody(listOp, res.status, res.requestId);
+      if (seen.has(id.toLowerCase())) continue;
+      seen.add(id.toLowerCase());
+      groups.push({ id, displayName: str(item.displayName) ?? id });
+    }
+    // Every group's SOA is read (also synced ones): the flag, not onPremisesSyncEnabled, is authoritative.
+    const managed = await mapLimit(groups, this.groupReadConcurrency, async (group) => {
+      const op: GraphOperation = 'getGroupCloudManaged';
+      const req = this.client.api(`${groupPath(group.id)}/onPremisesSyncBehavior`).select(['isCloudManaged']);
+      const res = await this.send(op, req, 'GET', undefined, [404]);
+      // Deleted between the two calls: it no longer references the user.
+      if (res.status === 404) return false;
+      return this.isCloudManagedOf(op, res);
+    });
+    return groups.filter((_, i) => managed[i]);
+  }
+
+  async accessPackagesUsingGroup(groupId: string): Promise<AccessPackageRef[]> {
+    const op: GraphOperation = 'accessPackagesUsingGroup';
+    const id = groupId.trim();
+    const wanted = id.toLowerCase();
+    if (!wanted) throw new DirectoryError('GRAPH.BAD_REQUEST', 'Empty group id', { status: null });
+    // The catalog list is read once per call.
+    const catalogs: { id: string; displayName: string }[] = [];
+    for (const { item, res } of await this.listAll(op, this.client.api(`${ENTITLEMENT}/catalogs`))) {
+      const id = str(item.id);
+      if (!id) throw malformedBody(op, res.status, res.requestId);
+      catalogs.push({ id, displayName: str(item.displayName) ?? id });
+    }
+    const found = new Map<string, AccessPackageRef>();
+    for (const catalog of catalogs) {
+      const resourcesReq = this.client
+        .api(`${catalogPath(catalog.id)}/resources`)
+        .filter(encodeURIComponent(originIdFilter(id)));
+      const resources = await this.listAll(op, resourcesReq);
+      if (!resources.some(({ item }) => str(item.originId)?.toLowerCase() === wanted)) continue;
+      const packagesReq = this.client
+        .api(`${ENTITLEMENT}/accessPackages`)
+        .filter(encodeURIComponent(catalogIdFilter(catalog.id)))
+        .expand(encodeURIComponent(ACCESS_PACKAGE_EXPAND));
+      for (const { item, res } of await this.listAll(op, packagesReq)) {
+        const id = str(item.id);
+        const scopes = item.resourceRoleScopes;
+        // Without the expanded role scopes the answer cannot be decided: fail rather than say "none".
+        if (!id || !Array.isArray(scopes)) throw malformedBody(op, res.status, res.requestId);
+        const usesGroup = scopes.some((rs) => {
+          const scope = rs && typeof rs === 'object' ? (rs as Json).scope : null;
+          return !!scope && typeof scope === 'object' && str((scope as Json).originId)?.toLowerCase() === wanted;
+        });
+        if (usesGroup && !found.has(id)) {
+          found.set(id, { id, displayName: str(item.displayName) ?? id, catalogId: catalog.id, catalogName: catalog.displayName });
+        }
+      }
+    }
+    return [...found.values()];
+  }
+
+  /** isCloudManaged from the bare object or the docs' {"value": {...}} shape. */
+  private isCloudManagedOf(op: GraphOperation, res: RawResult): boolean {
+    const body = this.json(op, res);
+    const inner = body.value && typeof body.value === 'object' && !Array.isArray(body.value) ? (body.value as Json) : body;
+    if (typeof inner.isCloudManaged !== 'boolean') throw malformedBody(op, res.status, res.requestId);
+    return inner.isCloudManaged;
+  }
+
+  /**
+   * Every item of a collection, following `@odata.nextLink` on the Graph origin for at most
+   * maxListPages pages; a further page fails closed (GRAPH.UNKNOWN) instead of truncating.
+   */
+  private async listAll(op: GraphOperation, first: GraphRequest): Promise<{ item: Json; res: RawResult }[]> {
+    const items: { item: Json; res: RawResult }[] = [];
+    let req = first;
+    for (let page = 0; ; page++) {
+      const res = await this.send(op, req, 'GET');
+      const body = this.json(op, res);
+      if (!Array.isArray(body.value)) throw malformedBody(op, res.status, res.requestId);
+      for (const item of body.value as unknown[]) {
+        if (!item || typeof item !== 'object' || Array.isArray(item)) throw malformedBody(op, res.status, res.requestId);
+        items.push({ item: item as Json, res });
+      }
+      const next = str(body['@odata.nextLink']);
+      if (!next) return items;
+      if (!this.sameOrigin(next)) throw malformedBody(op, res.status, res.requestId);
+      if (page + 1 >= this.maxListPages) {
+        throw new DirectoryError('GRAPH.UNKNOWN', `Graph ${op}: more than ${this.maxListPages} pages; the list was not read to the end`, {
+          status: res.status,
+          graphCode: null,
+          requestId: res.requestId,
+        });
+      }
+      req = this.client.api(next);
+    }
+  }
+
   private sameOrigin(link: string): boolean {
     try {
       const origin = new URL(link).origin;
@@ -207,6 +328,20 @@ export class GraphDirectory implements Directory {
     }
     throw malformedBody(op, res.status, res.requestId);
   }
+}
+
+/** Maps items with at most `limit` promises in flight; results keep the input order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function toAuditRecord(item: unknown): AuditRecord | null {

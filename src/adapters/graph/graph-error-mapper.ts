@@ -8,7 +8,10 @@ export type GraphOperation =
   | 'setCloudManaged'
   | 'getDomainAuthenticationType'
   | 'memberGroups'
-  | 'findAuditRecords';
+  | 'findAuditRecords'
+  | 'listGroupMemberships'
+  | 'getGroupCloudManaged'
+  | 'accessPackagesUsingGroup';
 
 export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   getUser: 'User.Read.All',
@@ -17,6 +20,10 @@ export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   getDomainAuthenticationType: 'Domain.Read.All',
   memberGroups: 'GroupMember.Read.All',
   findAuditRecords: 'AuditLog.Read.All',
+  // cloudManagedGroupsOf makes two kinds of call, each with its own permission:
+  listGroupMemberships: 'GroupMember.Read.All',
+  getGroupCloudManaged: 'Group-OnPremisesSyncBehavior.ReadWrite.All',
+  accessPackagesUsingGroup: 'EntitlementManagement.Read.All',
 };
 
 /**

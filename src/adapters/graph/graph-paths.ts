@@ -48,3 +48,31 @@ export function auditFilter(objectId: string, activityPrefix: string, since: str
     ` and activityDateTime ge ${time.toISOString()}`
   );
 }
+
+/** Path of a group by object id (escaped like a user key; groups have no UPN-style key). */
+export function groupPath(groupId: string): string {
+  const key = groupId.trim();
+  if (key === '' || key === '.' || key === '..') {
+    throw new DirectoryError('GRAPH.BAD_REQUEST', 'Empty or invalid group id', { status: null });
+  }
+  return `/groups/${escapeSegment(key)}`;
+}
+
+/** Path of an entitlement-management catalog by id. */
+export function catalogPath(catalogId: string): string {
+  const key = catalogId.trim();
+  if (key === '' || key === '.' || key === '..') {
+    throw new DirectoryError('GRAPH.BAD_REQUEST', 'Empty or invalid catalog id', { status: null });
+  }
+  return `/identityGovernance/entitlementManagement/catalogs/${escapeSegment(key)}`;
+}
+
+/** `$filter` for a catalog's resources that stand for one directory object (e.g. a group). */
+export function originIdFilter(objectId: string): string {
+  return `originId eq '${odataString(objectId)}'`;
+}
+
+/** `$filter` for the access packages of one catalog. */
+export function catalogIdFilter(catalogId: string): string {
+  return `catalog/id eq '${odataString(catalogId)}'`;
+}

@@ -8,11 +8,11 @@ export { createCredential, CredentialConfigError } from './credential-factory';
 export type { BuiltCredential, CredentialKind, CredentialOptions } from './credential-factory';
 export { createGraphClient, DEFAULT_GRAPH_BASE_URL, DEFAULT_TIMEOUT_MS } from './graph-client-factory';
 export type { GraphApiVersion, GraphClientOptions } from './graph-client-factory';
-export { GraphDirectory, USER_SELECT, CHECK_MEMBER_GROUPS_CHUNK } from './graph-directory';
+export { GraphDirectory, USER_SELECT, CHECK_MEMBER_GROUPS_CHUNK, MEMBER_OF_SELECT, ACCESS_PACKAGE_EXPAND } from './graph-directory';
 export type { GraphDirectoryOptions } from './graph-directory';
 export { OPERATION_PERMISSION, mapErrorResponse, mapThrownError } from './graph-error-mapper';
 export type { GraphOperation } from './graph-error-mapper';
-export { userPath, domainPath, auditFilter, odataString } from './graph-paths';
+export { userPath, domainPath, auditFilter, odataString, groupPath, catalogPath, originIdFilter, catalogIdFilter } from './graph-paths';
 
 export interface CreateGraphDirectoryOptions extends CredentialOptions {
   /** Default https://graph.microsoft.com (https only). */
@@ -31,6 +31,10 @@ export interface CreateGraphDirectoryOptions extends CredentialOptions {
   onCall?: (record: GraphCallRecord) => void | Promise<void>;
   logger?: Logger;
   maxAuditPages?: number;
+  /** Pages followed at most for memberOf and entitlement-management lists (default 20); more fails closed. */
+  maxListPages?: number;
+  /** Parallel group SOA reads in cloudManagedGroupsOf (default 4). */
+  groupReadConcurrency?: number;
 }
 
 export interface CreatedGraphDirectory {
@@ -60,6 +64,8 @@ export function createGraphDirectory(options: CreateGraphDirectoryOptions): Crea
     apiVersion: options.apiVersion,
     baseUrl,
     maxAuditPages: options.maxAuditPages,
+    maxListPages: options.maxListPages,
+    groupReadConcurrency: options.groupReadConcurrency,
     logger: options.logger,
   });
   return { directory, credentialKind: kind };

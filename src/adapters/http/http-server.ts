@@ -1,6 +1,5 @@
 import restify from 'restify';
-import { CloudAdapter } from 'botbuilder';
-import { ActivityHandler } from 'botbuilder';
+import type { BotRequestHandler } from '../teams/bot-request-handler';
 import { Logger } from '../../ports/logger';
 
 export interface HttpServerOptions {
@@ -9,14 +8,20 @@ export interface HttpServerOptions {
   maxBodyBytes: number;
 }
 
-/** restify: POST /api/messages for the Bot Framework and GET /healthz for probes; nothing else. */
-export function createHttpServer(adapter: CloudAdapter, bot: ActivityHandler, options: HttpServerOptions, logger: Logger) {
+/**
+ * restify: POST /api/messages for the Bot Framework and GET /healthz for probes; nothing else.
+ * Bodies over maxBodyBytes are refused with 413 before anything reads them; the bot handler
+ * authenticates every request (401) before a turn runs.
+ */
+export function createHttpServer(handleBotRequest: BotRequestHandler, options: HttpServerOptions, logger: Logger) {
   const server = restify.createServer({ name: 'soa-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes, mapParams: false, rejectUnknown: true }));
 
   server.post('/api/messages', async (req, res) => {
     try {
-      await adapter.process(req, res, (context) => bot.run(context));
+      const result = await handleBotRequest({ headers: req.headers, body: req.body });
+      if (result.body === undefined || result.body === null) res.send(result.status);
+      else res.send(result.status, result.body);
     } catch (error) {
       logger.error({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'request to /api/messages failed');
       if (!res.headersSent) res.send(500);

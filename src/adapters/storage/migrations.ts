@@ -93,6 +93,45 @@ CREATE TRIGGER request_events_no_delete BEFORE DELETE ON request_events
 BEGIN SELECT RAISE(ABORT, 'request_events is append-only'); END;
 `,
   },
+  {
+    version: 2,
+    name: 'channel notifications: subscriptions, outbox, threads',
+    // No foreign keys on purpose: a notification may outlive its subscription or refer to a request
+    // this database never held, and must still be sent (or reported) on its own.
+    portable: `
+CREATE TABLE channel_subscriptions (
+  channel_id TEXT PRIMARY KEY,
+  conversation_key TEXT NOT NULL,
+  subscribed_by TEXT,
+  subscribed_at TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+
+CREATE TABLE notification_outbox (
+  id TEXT PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  channel_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  event TEXT NOT NULL,
+  text TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  sent_at TEXT,
+  activity_id TEXT
+);
+CREATE INDEX notification_outbox_due ON notification_outbox (status, next_attempt_at);
+
+CREATE TABLE notification_threads (
+  channel_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  conversation_key TEXT NOT NULL,
+  PRIMARY KEY (channel_id, request_id)
+);
+`,
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -6,7 +6,9 @@ import { renderRequestCard } from '../../cards/request-card';
 import { renderHelpText } from '../../cards/help-text';
 import { AppDeps } from '../../app/app-deps';
 import { decideRequest } from '../../app/decide-request';
-import { requestTransfer } from '../../app/request-transfer';
+import { requestRollback, requestTransfer } from '../../app/request-transfer';
+import { confirmRollbackSafeguard, mayConfirm } from '../../app/confirm-safeguard';
+import { manageNotifications } from '../../app/manage-notifications';
 import { showStatus } from '../../app/show-status';
 import { approverMris, errorSummary } from '../../app/card-publisher';
 import { describeError } from '../../app/messages';
@@ -68,9 +70,21 @@ export class SoaBot extends TeamsActivityHandler {
         await context.sendActivities([{ type: ActivityTypes.Typing }]);
         await context.sendActivity(await showStatus(this.deps, { actorId: actor.aadObjectId, upns: command.upns }));
         return;
+      case 'notify': {
+        const info = channelInfo(activity);
+        const text = await manageNotifications(this.deps, {
+          actorId: actor.aadObjectId,
+          action: command.action,
+          channelId: conversationKind(activity) === 'channel' ? info.channelId ?? activity.conversation.id.split(';')[0] : null,
+        });
+        await context.sendActivity(text);
+        return;
+      }
+      case 'rollback':
       case 'transfer': {
         await context.sendActivities([{ type: ActivityTypes.Typing }]);
-        const reply = await requestTransfer(this.deps, {
+        const start = command.verb === 'rollback' ? requestRollback : requestTransfer;
+        const reply = await start(this.deps, {
           actor,
           upns: command.upns,
           justification: command.justification,
@@ -99,6 +113,11 @@ export class SoaBot extends TeamsActivityHandler {
     const action = parseCardAction(undefined, value);
     if (!action || action.verb === VERBS.refresh) {
       await context.sendActivity(describeError({ code: 'CARD.INVALID_DATA' }));
+      return;
+    }
+    if (action.verb === VERBS.confirmSafeguard) {
+      const reply = await confirmRollbackSafeguard(this.deps, { actor: actorOf(context), requestId: action.data.requestId, cardVersion: action.data.version });
+      await context.sendActivity(reply.text);
       return;
     }
     const reply = await decideRequest(this.deps, {
@@ -130,13 +149,16 @@ export class SoaBot extends TeamsActivityHandler {
       if (!request) return messageResponse(describeError({ code: 'REQUEST.NOT_FOUND', detail: { requestId: action.data.requestId } }));
       return cardResponse(await this.viewFor(actor, request));
     }
-    const reply = await decideRequest(this.deps, {
-      actor,
-      requestId: action.data.requestId,
-      decision: action.verb === VERBS.approve ? 'approve' : 'reject',
-      cardVersion: action.data.version,
-      comment: action.data.comment ?? null,
-    });
+    const reply =
+      action.verb === VERBS.confirmSafeguard
+        ? await confirmRollbackSafeguard(this.deps, { actor, requestId: action.data.requestId, cardVersion: action.data.version })
+        : await decideRequest(this.deps, {
+            actor,
+            requestId: action.data.requestId,
+            decision: action.verb === VERBS.approve ? 'approve' : 'reject',
+            cardVersion: action.data.version,
+            comment: action.data.comment ?? null,
+          });
     if (!reply.request) return messageResponse(reply.text);
     const tone = reply.ok ? 'good' : 'attention';
     return cardResponse(await this.viewFor(actor, reply.request, { text: reply.text, tone }));
@@ -148,9 +170,10 @@ export class SoaBot extends TeamsActivityHandler {
     let mayDecide = false;
     if (request.status === 'pending' && actor.aadObjectId && actor.aadObjectId !== request.requester.aadObjectId.toLowerCase()) {
       const decided = request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === actor.aadObjectId);
-      mayDecide = !decided && (await this.deps.authorization.isApprover(actor.aadObjectId).catch(() => false));
+      mayDecide = !decided && (await this.deps.authorization.isApproverFor(request.kind, actor.aadObjectId).catch(() => false));
     }
-    return renderRequestCard(request, { audience: mayDecide ? 'approver' : 'everyone', refreshUserIds, notice });
+    const mayConfirmSafeguard = request.kind === 'rollback' && !request.safeguard && (await mayConfirm(this.deps, request, actor));
+    return renderRequestCard(request, { audience: mayDecide ? 'approver' : 'everyone', refreshUserIds, notice, mayConfirmSafeguard, tenantId: this.deps.settings.tenantId });
   }
 
   protected override async onInstallationUpdateAddActivity(context: TurnContext): Promise<void> {

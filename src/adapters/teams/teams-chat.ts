@@ -1,5 +1,5 @@
 import { Activity, CardFactory, CloudAdapter, ConversationReference } from 'botbuilder';
-import { Chat, ChatMessage } from '../../ports/chat';
+import { Chat, ChatMessage, ChatSendError } from '../../ports/chat';
 import { ConversationStore } from '../../ports/conversation-store';
 import { Logger } from '../../ports/logger';
 
@@ -40,9 +40,26 @@ export class TeamsChat implements Chat {
     );
   }
 
+  async startThread(channelKey: string, message: ChatMessage): Promise<{ activityId: string; threadKey: string }> {
+    const channel = await this.conversations.get(channelKey);
+    if (!channel) throw new ChatSendError('no conversation reference stored for this channel', null, null);
+    const activityId = await this.post(channelKey, message);
+    // Teams addresses a thread as "<channel id>;messageid=<root message id>".
+    const reference = channel.reference as { conversation?: Record<string, unknown> };
+    const channelConversationId = String(reference.conversation?.id ?? channelKey).split(';')[0];
+    const threadKey = `${channelConversationId};messageid=${activityId}`;
+    await this.conversations.save({
+      ...channel,
+      key: threadKey,
+      reference: { ...channel.reference, conversation: { ...(reference.conversation ?? {}), id: threadKey } },
+      updatedAt: new Date().toISOString(),
+    });
+    return { activityId, threadKey };
+  }
+
   private async reference(conversationKey: string): Promise<Partial<ConversationReference>> {
     const stored = await this.conversations.get(conversationKey);
-    if (!stored) throw new Error(`no conversation reference stored for this conversation`);
+    if (!stored) throw new ChatSendError('no conversation reference stored for this conversation', null, null);
     return stored.reference as Partial<ConversationReference>;
   }
 
@@ -55,8 +72,10 @@ export class TeamsChat implements Chat {
         return;
       } catch (error) {
         const status = statusOf(error);
-        if (attempt >= maxAttempts || status === null || !retryable(status)) throw error;
         const retryAfter = retryAfterMs(error);
+        if (attempt >= maxAttempts || status === null || !retryable(status)) {
+          throw new ChatSendError(`Teams ${what} failed${status ? ` with ${status}` : ''}`, status, retryAfter);
+        }
         const delay = retryAfter ?? base * 2 ** (attempt - 1) * (0.5 + Math.random());
         this.logger.warn({ what, status, attempt, delayMs: Math.round(delay) }, 'Teams send throttled or failed; backing off');
         await new Promise((resolve) => setTimeout(resolve, delay));

@@ -39,6 +39,9 @@ parentPort.on('message', async (message) => {
     } else if (message.type === 'claim') {
       const jobs = await storage.jobs.claimDue(message.now, message.limit, message.leaseMs);
       parentPort.postMessage({ type: 'result', outcome: 'claimed', ids: jobs.map((j) => j.id) });
+    } else if (message.type === 'claim-notifications') {
+      const notes = await storage.notifications.claimDue(message.now, message.limit, message.leaseMs);
+      parentPort.postMessage({ type: 'result', outcome: 'claimed', ids: notes.map((n) => n.id) });
     }
   } catch (e) {
     parentPort.postMessage({ type: 'result', outcome: e && e.name === 'VersionConflictError' ? 'conflict' : `error: ${e && e.message}` });

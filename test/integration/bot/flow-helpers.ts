@@ -55,3 +55,13 @@ export function soaPatches(h: BotHarness, userId?: string) {
 export async function waitForText(h: BotHarness, pattern: RegExp, conversationId = CHANNEL.id, timeoutMs = 10_000): Promise<string> {
   return h.connector.waitFor(() => h.connector.posts(conversationId).map((p) => p.activity.text ?? '').find((t) => pattern.test(t)), timeoutMs);
 }
+
+export async function waitForStatus(h: BotHarness, requestId: string, status: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const request = await h.app.deps.requests.get(requestId);
+    if (request?.status === status) return;
+    if (Date.now() > deadline) throw new Error(`request ${requestId} is ${request?.status}, expected ${status}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -50,7 +50,7 @@ describe('/_control over HTTP', () => {
     await control('POST', 'seed', { users: [{ id: '99999999-0000-4000-8000-000000000000', userPrincipalName: 'solo@contoso.com' }] });
     expect(emu.state.users.size).toBe(1);
     await control('POST', 'seed/demo');
-    expect(emu.state.users.size).toBe(12);
+    expect(emu.state.users.size).toBe(14);
     expect((await control('GET', 'nope')).status).toBe(404);
   });
 

@@ -26,6 +26,8 @@ describe('application permissions', () => {
     ['memberOf', 'GroupMember.Read.All', (c) => c.api(`/users/${IDS.synced}/memberOf/microsoft.graph.group`).get()],
     ['directoryAudits', 'AuditLog.Read.All', (c) => c.api('/auditLogs/directoryAudits').get()],
     ['group SOA', 'Group-OnPremisesSyncBehavior.ReadWrite.All', (c) => c.api(`/groups/${IDS.syncedGroup}/onPremisesSyncBehavior`).get()],
+    ['catalogs', 'EntitlementManagement.Read.All', (c) => c.api('/identityGovernance/entitlementManagement/catalogs').get()],
+    ['accessPackages', 'EntitlementManagement.Read.All', (c) => c.api('/identityGovernance/entitlementManagement/accessPackages').get()],
   ];
 
   it.each(calls)('%s: 403 without %s, allowed with it', async (_name, role, call) => {

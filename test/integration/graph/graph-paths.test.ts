@@ -1,6 +1,6 @@
 import { ManagedIdentityCredential } from '@azure/identity';
 import { createCredential, CredentialConfigError } from '../../../src/adapters/graph/credential-factory';
-import { auditFilter, domainPath, odataString, userPath } from '../../../src/adapters/graph/graph-paths';
+import { auditFilter, catalogIdFilter, catalogPath, domainPath, groupPath, odataString, originIdFilter, userPath } from '../../../src/adapters/graph/graph-paths';
 import { retryOptions } from '../../../src/adapters/graph/graph-client-factory';
 import { mapErrorResponse, mapThrownError, pipelineFailure } from '../../../src/adapters/graph/graph-error-mapper';
 import { DirectoryError } from '../../../src/ports/directory';
@@ -67,6 +67,21 @@ describe('retry options and error mapping (unit)', () => {
     expect(mapThrownError('getUser', pipelineFailure({ phase: 'auth', code: 'invalid_client' }, 'x')).code).toBe('GRAPH.AUTH_FAILED');
     expect(mapThrownError('getUser', pipelineFailure({ phase: 'timeout', code: 'TimeoutError' }, 'x')).code).toBe('GRAPH.UNAVAILABLE');
     expect(mapThrownError('getUser', new Error('boom')).code).toBe('GRAPH.UNKNOWN');
+  });
+});
+
+describe('group and entitlement-management paths (unit)', () => {
+  it('escapes group and catalog ids like user keys and refuses empty ones', () => {
+    expect(groupPath('6f1c2d4e-0000-4000-8000-000000000001')).toBe('/groups/6f1c2d4e-0000-4000-8000-000000000001');
+    expect(groupPath('a/../users')).toBe('/groups/a%2F..%2Fusers');
+    expect(catalogPath('c?x')).toBe('/identityGovernance/entitlementManagement/catalogs/c%3Fx');
+    expect(() => groupPath(' ')).toThrow(DirectoryError);
+    expect(() => catalogPath('..')).toThrow(DirectoryError);
+  });
+
+  it('quotes ids as OData string literals in filters', () => {
+    expect(originIdFilter("o'brien")).toBe("originId eq 'o''brien'");
+    expect(catalogIdFilter('c1')).toBe("catalog/id eq 'c1'");
   });
 });
 

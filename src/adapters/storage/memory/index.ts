@@ -1,14 +1,16 @@
 import { Storage } from '../storage';
 import { InMemoryConversationStore } from './in-memory-conversation-store';
 import { InMemoryJobQueue } from './in-memory-job-queue';
+import { InMemoryNotificationStore } from './in-memory-notification-store';
 import { InMemoryRequestStore } from './in-memory-request-store';
 
-export { InMemoryConversationStore, InMemoryJobQueue, InMemoryRequestStore };
+export { InMemoryConversationStore, InMemoryJobQueue, InMemoryNotificationStore, InMemoryRequestStore };
 
 export interface InMemoryStorage extends Storage {
   requests: InMemoryRequestStore;
   jobs: InMemoryJobQueue;
   conversations: InMemoryConversationStore;
+  notifications: InMemoryNotificationStore;
 }
 
 /** Non-durable stores for tests and dev mode; same contract as openSqliteStorage. */
@@ -17,6 +19,7 @@ export function createInMemoryStorage(options: { newId?: () => string } = {}): I
     requests: new InMemoryRequestStore(),
     jobs: new InMemoryJobQueue({ newId: options.newId }),
     conversations: new InMemoryConversationStore(),
+    notifications: new InMemoryNotificationStore({ newId: options.newId }),
     async close() {},
   };
 }

@@ -6,3 +6,4 @@ export { SqliteRequestStore } from './sqlite-request-store';
 export { SqliteJobQueue } from './sqlite-job-queue';
 export type { JobQueueOptions } from './sqlite-job-queue';
 export { SqliteConversationStore } from './sqlite-conversation-store';
+export { SqliteNotificationStore } from './sqlite-notification-store';

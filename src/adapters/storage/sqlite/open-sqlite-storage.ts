@@ -3,13 +3,14 @@ import { Storage } from '../storage';
 import { SqliteDatabase, openSqliteDatabase } from './database';
 import { SqliteConversationStore } from './sqlite-conversation-store';
 import { SqliteJobQueue } from './sqlite-job-queue';
+import { SqliteNotificationStore } from './sqlite-notification-store';
 import { SqliteRequestStore } from './sqlite-request-store';
 
 export interface SqliteStorageOptions {
   /** File path (parent folder created when missing) or ':memory:'. */
   path: string;
   clock?: Clock;
-  /** Job ids; random UUIDs by default. */
+  /** Job and notification ids; random UUIDs by default. */
   newId?: () => string;
   busyTimeoutMs?: number;
 }
@@ -18,6 +19,7 @@ export interface SqliteStorage extends Storage {
   requests: SqliteRequestStore;
   jobs: SqliteJobQueue;
   conversations: SqliteConversationStore;
+  notifications: SqliteNotificationStore;
   /** The connection, for diagnostics and tests. */
   db: SqliteDatabase;
 }
@@ -31,6 +33,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     requests: new SqliteRequestStore(db, { clock }),
     jobs: new SqliteJobQueue(db, { clock, newId: options.newId }),
     conversations: new SqliteConversationStore(db),
+    notifications: new SqliteNotificationStore(db, { newId: options.newId }),
     async close() {
       if (db.open) db.close();
     },

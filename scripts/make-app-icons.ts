@@ -1,0 +1,110 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+
+/**
+ * Writes the Teams app icons (no image library: a tiny RGBA PNG encoder on node:zlib):
+ *   appPackage/color.png    192x192, white cloud with an upward arrow on Teams blue
+ *   appPackage/outline.png   32x32, the same glyph in white on a transparent background
+ * Run: npm run build && node dist/scripts/make-app-icons.js
+ */
+
+type Rgba = [number, number, number, number];
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+export function crc32(buffer: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of buffer) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const typeAndData = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typeAndData));
+  return Buffer.concat([length, typeAndData, crc]);
+}
+
+/** PNG, 8-bit RGBA, no interlace. */
+export function encodePng(width: number, height: number, pixel: (x: number, y: number) => Rgba): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 6; // colour type RGBA
+  const raw = Buffer.alloc((width * 4 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 4 + 1);
+    raw[row] = 0; // filter: none
+    for (let x = 0; x < width; x++) {
+      const [r, g, b, a] = pixel(x, y);
+      raw.set([r, g, b, a], row + 1 + x * 4);
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** Coverage (0..1) of the glyph at a point in unit coordinates (0..1 both ways): a cloud with an arrow cut out. */
+function glyph(u: number, v: number): boolean {
+  const inCircle = (cx: number, cy: number, r: number) => (u - cx) ** 2 + (v - cy) ** 2 <= r * r;
+  const cloud =
+    inCircle(0.36, 0.56, 0.17) ||
+    inCircle(0.55, 0.46, 0.22) ||
+    inCircle(0.74, 0.6, 0.13) ||
+    (u >= 0.2 && u <= 0.86 && v >= 0.56 && v <= 0.73 && (inCircle(0.3, 0.63, 0.1) || u >= 0.3) && (inCircle(0.8, 0.63, 0.1) || u <= 0.8));
+  // Upward arrow (the move to the cloud), cut out of the cloud.
+  const shaft = u >= 0.49 && u <= 0.61 && v >= 0.45 && v <= 0.8;
+  const head = v >= 0.3 && v <= 0.5 && Math.abs(u - 0.55) <= (v - 0.3) * 0.9;
+  return cloud && !(shaft || head);
+}
+
+/** Average of n x n samples per pixel: smooth edges. */
+function coverage(x: number, y: number, size: number, samples = 4): number {
+  let hits = 0;
+  for (let i = 0; i < samples; i++) {
+    for (let j = 0; j < samples; j++) {
+      if (glyph((x + (i + 0.5) / samples) / size, (y + (j + 0.5) / samples) / size)) hits++;
+    }
+  }
+  return hits / (samples * samples);
+}
+
+export function colorIcon(): Buffer {
+  const size = 192;
+  const blue: [number, number, number] = [0x0f, 0x6c, 0xbd];
+  return encodePng(size, size, (x, y) => {
+    const c = coverage(x, y, size);
+    const mix = (channel: number) => Math.round(channel * (1 - c) + 255 * c);
+    return [mix(blue[0]), mix(blue[1]), mix(blue[2]), 255];
+  });
+}
+
+export function outlineIcon(): Buffer {
+  const size = 32;
+  return encodePng(size, size, (x, y) => [255, 255, 255, Math.round(255 * coverage(x, y, size, 8))]);
+}
+
+if (require.main === module) {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'appPackage')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  const target = path.join(dir, 'appPackage');
+  fs.writeFileSync(path.join(target, 'color.png'), colorIcon());
+  fs.writeFileSync(path.join(target, 'outline.png'), outlineIcon());
+  process.stdout.write(`wrote ${path.join(target, 'color.png')} (192x192) and ${path.join(target, 'outline.png')} (32x32)\n`);
+}

@@ -1,0 +1,126 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { crc32 } from './make-app-icons';
+
+/**
+ * Builds the Teams app package without the Agents Toolkit:
+ *   ENV_NAME=dev npm run app:package   ->  appPackage/build/appPackage.dev.zip
+ * Fills every ${{NAME}} in appPackage/manifest.json from the environment, then env/.env.<ENV_NAME>.user,
+ * then env/.env.<ENV_NAME> (first wins), refuses to write a package with an empty placeholder, checks the
+ * icon sizes, and zips manifest.json, color.png and outline.png at the zip's root.
+ */
+
+function readEnvFile(file: string): Record<string, string> {
+  if (!fs.existsSync(file)) return {};
+  const values: Record<string, string> = {};
+  for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
+    if (!match || line.trim().startsWith('#')) continue;
+    values[match[1]] = match[2].replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return values;
+}
+
+export function fillPlaceholders(template: string, lookup: (name: string) => string | undefined): { text: string; missing: string[] } {
+  const missing = new Set<string>();
+  const text = template.replace(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_all, name: string) => {
+    const value = lookup(name);
+    if (value === undefined || (value === '' && name !== 'APP_NAME_SUFFIX')) {
+      missing.add(name);
+      return '';
+    }
+    // The value goes inside a JSON string.
+    return JSON.stringify(value).slice(1, -1);
+  });
+  return { text, missing: [...missing] };
+}
+
+function pngSize(file: string): { width: number; height: number } {
+  const data = fs.readFileSync(file);
+  if (data.length < 24 || data.toString('ascii', 12, 16) !== 'IHDR') throw new Error(`${file} is not a PNG`);
+  return { width: data.readUInt32BE(16), height: data.readUInt32BE(20) };
+}
+
+/** A zip (deflate) of in-memory files at the archive root. */
+export function zip(files: { name: string; data: Buffer }[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  const dosTime = 0; // 00:00:00
+  const dosDate = ((2024 - 1980) << 9) | (1 << 5) | 1; // fixed date: reproducible packages
+  for (const file of files) {
+    const name = Buffer.from(file.name, 'utf8');
+    const compressed = zlib.deflateRawSync(file.data, { level: 9 });
+    const crc = crc32(file.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(dosTime, 10);
+    local.writeUInt16LE(dosDate, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(compressed.length, 18);
+    local.writeUInt32LE(file.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(dosTime, 12);
+    central.writeUInt16LE(dosDate, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(compressed.length, 20);
+    central.writeUInt32LE(file.data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, compressed);
+    centrals.push(central, name);
+    offset += local.length + name.length + compressed.length;
+  }
+  const centralDirectory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(centralDirectory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, centralDirectory, end]);
+}
+
+function main(): void {
+  let root = __dirname;
+  while (!fs.existsSync(path.join(root, 'appPackage', 'manifest.json')) && path.dirname(root) !== root) root = path.dirname(root);
+  const appPackage = path.join(root, 'appPackage');
+  const envName = process.env.ENV_NAME ?? process.env.TEAMSFX_ENV ?? 'dev';
+  const files = [readEnvFile(path.join(root, 'env', `.env.${envName}.user`)), readEnvFile(path.join(root, 'env', `.env.${envName}`))];
+  const lookup = (name: string) => process.env[name] ?? files.find((f) => name in f)?.[name];
+
+  const { text, missing } = fillPlaceholders(fs.readFileSync(path.join(appPackage, 'manifest.json'), 'utf8'), lookup);
+  if (missing.length > 0) {
+    process.stderr.write(`Cannot build the app package for "${envName}": empty or unset ${missing.join(', ')} (env/.env.${envName} or the environment).\n`);
+    process.exit(1);
+  }
+  JSON.parse(text); // still valid JSON after filling
+  for (const [file, size] of [['color.png', 192], ['outline.png', 32]] as const) {
+    const { width, height } = pngSize(path.join(appPackage, file));
+    if (width !== size || height !== size) throw new Error(`appPackage/${file} must be ${size}x${size}, is ${width}x${height}`);
+  }
+  const output = path.join(appPackage, 'build', `appPackage.${envName}.zip`);
+  fs.mkdirSync(path.dirname(output), { recursive: true });
+  fs.writeFileSync(
+    output,
+    zip([
+      { name: 'manifest.json', data: Buffer.from(text, 'utf8') },
+      { name: 'color.png', data: fs.readFileSync(path.join(appPackage, 'color.png')) },
+      { name: 'outline.png', data: fs.readFileSync(path.join(appPackage, 'outline.png')) },
+    ]),
+  );
+  process.stdout.write(`wrote ${path.relative(process.cwd(), output)}\n`);
+}
+
+if (require.main === module) main();

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { ChannelSubscription, NotificationRecord, NotificationStatus, NotificationStore } from '../../../ports/notification-store';
+import { addMs, toInstant } from '../time';
+import { SqliteDatabase } from './database';
+
+interface SubscriptionRow {
+  channel_id: string;
+  conversation_key: string;
+  subscribed_by: string | null;
+  subscribed_at: string;
+  source: ChannelSubscription['source'];
+}
+
+interface OutboxRow {
+  id: string;
+  key: string;
+  channel_id: string;
+  request_id: string;
+  event: string;
+  text: string;
+  status: NotificationStatus;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+  activity_id: string | null;
+}
+
+/**
+ * Sent notifications are never deleted: their key keeps de-duplicating a late re-enqueue, and
+ * `sent` is final (markSent/markRetry on a sent row change nothing). Timestamps are normalized to
+ * toISOString() form, so text order is time order.
+ */
+export class SqliteNotificationStore implements NotificationStore {
+  private readonly newId: () => string;
+
+  constructor(private readonly db: SqliteDatabase, options: { newId?: () => string } = {}) {
+    this.newId = options.newId ?? randomUUID;
+  }
+
+  async subscribe(s: ChannelSubscription): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO channel_subscriptions (channel_id, conversation_key, subscribed_by, subscribed_at, source)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (channel_id) DO UPDATE SET conversation_key = excluded.conversation_key,
+           subscribed_by = excluded.subscribed_by, subscribed_at = excluded.subscribed_at, source = excluded.source`,
+      )
+      .run(s.channelId, s.conversationKey, s.subscribedBy ?? null, toInstant(s.subscribedAt, 'subscribedAt'), s.source);
+  }
+
+  async unsubscribe(channelId: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM channel_subscriptions WHERE channel_id = ?').run(channelId).changes === 1;
+  }
+
+  async subscriptions(): Promise<ChannelSubscription[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM channel_subscriptions ORDER BY subscribed_at, channel_id')
+      .all() as SubscriptionRow[];
+    return rows.map(toSubscription);
+  }
+
+  async enqueue(n: { key: string; channelId: string; requestId: string; event: string; text: string; at: string }): Promise<boolean> {
+    const at = toInstant(n.at, 'at');
+    const result = this.db
+      .prepare(
+        `INSERT INTO notification_outbox
+           (id, key, channel_id, request_id, event, text, status, attempts, next_attempt_at, last_error, created_at, sent_at, activity_id)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, ?, NULL, NULL) ON CONFLICT (key) DO NOTHING`,
+      )
+      .run(this.newId(), n.key, n.channelId, n.requestId, n.event, n.text, at, at);
+    return result.changes === 1;
+  }
+
+  async claimDue(now: string, limit: number, leaseMs: number): Promise<NotificationRecord[]> {
+    const at = toInstant(now, 'now');
+    const leaseUntil = addMs(at, leaseMs);
+    const claim = this.db.transaction(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT * FROM notification_outbox WHERE status = 'pending' AND next_attempt_at <= ?
+           ORDER BY next_attempt_at, created_at, id LIMIT ?`,
+        )
+        .all(at, Math.max(0, Math.floor(limit))) as OutboxRow[];
+      const take = this.db.prepare("UPDATE notification_outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'");
+      for (const row of rows) take.run(leaseUntil, row.id);
+      return rows.map((row) => toRecord({ ...row, next_attempt_at: leaseUntil }));
+    });
+    // IMMEDIATE: the write lock is taken before the SELECT, so two connections never claim the same row.
+    return claim.immediate();
+  }
+
+  async markSent(id: string, at: string, activityId: string | null): Promise<void> {
+    this.db
+      .prepare("UPDATE notification_outbox SET status = 'sent', sent_at = ?, activity_id = ? WHERE id = ? AND status = 'pending'")
+      .run(toInstant(at, 'at'), activityId ?? null, id);
+  }
+
+  async markRetry(id: string, nextAttemptAt: string, error: string): Promise<void> {
+    this.db
+      .prepare(
+        `UPDATE notification_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+         WHERE id = ? AND status = 'pending'`,
+      )
+      .run(toInstant(nextAttemptAt, 'nextAttemptAt'), error, id);
+  }
+
+  async failing(minAttempts: number): Promise<NotificationRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM notification_outbox WHERE status = 'pending' AND attempts >= ?
+         ORDER BY created_at, id`,
+      )
+      .all(minAttempts) as OutboxRow[];
+    return rows.map(toRecord);
+  }
+
+  async threadOf(channelId: string, requestId: string): Promise<string | null> {
+    const row = this.db
+      .prepare('SELECT conversation_key FROM notification_threads WHERE channel_id = ? AND request_id = ?')
+      .get(channelId, requestId) as { conversation_key: string } | undefined;
+    return row ? row.conversation_key : null;
+  }
+
+  async setThread(channelId: string, requestId: string, conversationKey: string): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO notification_threads (channel_id, request_id, conversation_key) VALUES (?, ?, ?)
+         ON CONFLICT (channel_id, request_id) DO UPDATE SET conversation_key = excluded.conversation_key`,
+      )
+      .run(channelId, requestId, conversationKey);
+  }
+}
+
+function toSubscription(row: SubscriptionRow): ChannelSubscription {
+  return {
+    channelId: row.channel_id,
+    conversationKey: row.conversation_key,
+    subscribedBy: row.subscribed_by,
+    subscribedAt: row.subscribed_at,
+    source: row.source,
+  };
+}
+
+function toRecord(row: OutboxRow): NotificationRecord {
+  return {
+    id: row.id,
+    key: row.key,
+    channelId: row.channel_id,
+    requestId: row.request_id,
+    event: row.event,
+    text: row.text,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    sentAt: row.sent_at,
+    activityId: row.activity_id,
+  };
+}

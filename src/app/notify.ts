@@ -1,0 +1,58 @@
+import { Person, TransferRequest } from '../domain/transfer-request';
+import { entraUserUrl, AUDIT_LOG_URL } from '../cards/links';
+import { AppDeps } from './app-deps';
+import { errorSummary } from './card-publisher';
+
+export type NotifyEvent = 'requested' | 'approved' | 'rejected' | 'expired' | 'executed' | 'completed' | 'timed-out' | 'failed';
+
+const HEADLINE: Record<NotifyEvent, string> = {
+  requested: 'requested',
+  approved: 'approved',
+  rejected: 'rejected',
+  expired: 'expired without approval',
+  executed: 'executed: waiting for the sync client to take the users back',
+  completed: 'completed',
+  'timed-out': 'timed out: the sync client did not take the users back',
+  failed: 'failed',
+};
+
+/**
+ * Puts one notification per subscribed channel in the durable outbox. The key (channel, request,
+ * event) makes a repeated call harmless; sending happens in the background with retries.
+ */
+export async function notifyRequestEvent(deps: AppDeps, request: TransferRequest, event: NotifyEvent, actor?: Person | null): Promise<void> {
+  if (request.kind !== 'rollback' && !deps.settings.notifyTransfers) return;
+  try {
+    const subscriptions = await deps.notifications.subscriptions();
+    if (subscriptions.length === 0) return;
+    const text = renderNotification(request, event, actor ?? null);
+    const at = deps.clock.now().toISOString();
+    for (const sub of subscriptions) {
+      await deps.notifications.enqueue({ key: `${sub.channelId}|${request.id}|${event}`, channelId: sub.channelId, requestId: request.id, event, text, at });
+    }
+    deps.kickJobs();
+  } catch (error) {
+    deps.logger.error({ requestId: request.id, event, err: errorSummary(error) }, 'could not queue notifications');
+  }
+}
+
+export function renderNotification(request: TransferRequest, event: NotifyEvent, actor: Person | null): string {
+  const what = request.kind === 'rollback' ? 'Rollback' : 'Transfer';
+  const users = request.targets
+    .map((t) => {
+      const name = t.preflight.displayName ? `${t.preflight.displayName} (${t.preflight.upn})` : t.preflight.upn;
+      return t.preflight.userId ? `[${name}](${entraUserUrl(t.preflight.userId)})` : name;
+    })
+    .join(', ');
+  const lines = [`**${what} ${request.id} ${HEADLINE[event]}**`, `Users: ${users}`];
+  if (actor) lines.push(`By: ${actor.name}`);
+  if (event === 'requested') lines.push(`Requested by: ${request.requester.name}${request.justification ? ` · Reason: ${request.justification}` : ''}`);
+  const rejection = request.decisions.find((d) => d.decision === 'reject');
+  if (event === 'rejected' && rejection?.comment) lines.push(`Comment: ${rejection.comment}`);
+  if (event === 'failed' || event === 'executed' || event === 'completed') {
+    const failed = request.targets.filter((t) => t.execution.outcome === 'failed');
+    if (failed.length > 0) lines.push(`Failed: ${failed.map((t) => `${t.preflight.upn} (${t.execution.errorDetail ?? t.execution.errorCode})`).join('; ')}`);
+  }
+  lines.push(`[Audit log](${AUDIT_LOG_URL}) · correlation id ${request.correlationId}`);
+  return lines.join('\n\n');
+}

@@ -1,0 +1,78 @@
+import { TransferRequest } from '../domain/transfer-request';
+import { Job } from '../ports/job-queue';
+import { AppDeps } from './app-deps';
+import { errorSummary, refreshCards } from './card-publisher';
+import { withRequestContext } from './graph-call-context';
+import { notifyRequestEvent } from './notify';
+import { safeguardCall, safeguardPowerShell } from '../cards/rollback-section';
+
+export type WatchStep = { done: true } | { done: false; runAt: string };
+
+/**
+ * Follows a rollback until the sync client has taken every rolled-back user back
+ * (onPremisesSyncEnabled true again), on a schedule that survives restarts (it is a durable job).
+ * Then it closes the request and reminds whoever confirmed the safeguard to switch it back on.
+ */
+export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep> {
+  return withRequestContext(job.requestId, async () => {
+    let request = await deps.requests.get(job.requestId);
+    const now = deps.clock.now();
+    if (request && (request.status === 'approved' || request.status === 'executing')) {
+      return { done: false, runAt: new Date(now.getTime() + deps.settings.rollbackWatchIntervalMs).toISOString() };
+    }
+    if (!request || request.status !== 'awaiting-sync') return { done: true };
+    let targets = request.targets;
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i];
+      if (t.sync?.status !== 'waiting') continue;
+      try {
+        const user = await deps.directory.getUser(t.preflight.userId!);
+        if (user?.onPremisesSyncEnabled === true) {
+          targets = targets.map((x, j) => (j === i ? { ...x, sync: { status: 'taken-over' as const, at: now.toISOString() } } : x));
+        }
+      } catch (error) {
+        deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not read a rolled-back user; will try again');
+      }
+    }
+    const waiting = targets.filter((t) => t.sync?.status === 'waiting');
+    const startedAt = Date.parse(request.syncWatchStartedAt ?? String(job.state.startedAt ?? now.toISOString()));
+    const timedOut = waiting.length > 0 && now.getTime() - startedAt >= deps.settings.rollbackWatchTimeoutMs;
+
+    if (waiting.length === 0 || timedOut) {
+      const finalTargets = timedOut ? targets.map((t) => (t.sync?.status === 'waiting' ? { ...t, sync: { status: 'timed-out' as const, at: now.toISOString() } } : t)) : targets;
+      const failures = finalTargets.some((t) => t.execution.outcome === 'failed');
+      const status = timedOut ? 'sync-timed-out' : failures ? 'completed-with-failures' : 'completed';
+      const next: TransferRequest = { ...request, targets: finalTargets, status, version: request.version + 1, cardVersion: request.cardVersion + 1, finishedAt: now.toISOString() };
+      await deps.requests.update(next, request.version, [
+        { requestId: request.id, at: now.toISOString(), type: timedOut ? 'rollback.sync-timed-out' : 'rollback.completed', data: { users: finalTargets.map((t) => ({ upn: t.preflight.upn, sync: t.sync?.status ?? null })) } },
+      ]);
+      request = next;
+      await refreshCards(deps, request);
+      await announce(deps, request, timedOut);
+      await notifyRequestEvent(deps, request, timedOut ? 'timed-out' : 'completed');
+      return { done: true };
+    }
+
+    if (targets !== request.targets) {
+      const next = { ...request, targets, version: request.version + 1 };
+      await deps.requests.update(next, request.version, [
+        { requestId: request.id, at: now.toISOString(), type: 'rollback.progress', data: { waiting: waiting.map((t) => t.preflight.upn) } },
+      ]);
+      void refreshCards(deps, next);
+    }
+    return { done: false, runAt: new Date(now.getTime() + deps.settings.rollbackWatchIntervalMs).toISOString() };
+  });
+}
+
+async function announce(deps: AppDeps, request: TransferRequest, timedOut: boolean): Promise<void> {
+  const who = request.safeguard?.confirmedBy.name ?? 'The Global Administrator';
+  const text = timedOut
+    ? `Rollback ${request.id}: the sync client did not take ${request.targets.filter((t) => t.sync?.status === 'timed-out').map((t) => t.preflight.upn).join(', ')} back within the time limit. The users are rolled back in the cloud (isCloudManaged false) but still editable there. Check the sync client (Connect Sync or Cloud Sync): is it running, and are the users in its scope? Then run \`status <upn>\` to see where they are.`
+    : `Rollback ${request.id} completed: the sync client has taken ${request.targets.filter((t) => t.sync?.status === 'taken-over').map((t) => t.preflight.upn).join(', ')} back; AD DS is their source of authority again.`;
+  const reminder = `${who}: switch the tenant safeguard back on now. Graph: \`${safeguardCall(deps.settings.tenantId, true)}\` · PowerShell: \`${safeguardPowerShell(true)}\``;
+  try {
+    await deps.chat.post(request.origin.conversationKey, { text: `${text}\n\n${reminder}` });
+  } catch (error) {
+    deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not announce the end of a rollback');
+  }
+}

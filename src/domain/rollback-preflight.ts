@@ -1,0 +1,31 @@
+import { CloudReference, PreflightResult } from './preflight';
+import { DirectoryUser, classifySoa } from './soa-state';
+
+export interface RollbackPreflightInput {
+  upn: string;
+  user: DirectoryUser | null;
+  isCloudManaged: boolean | null;
+  /** Cloud-managed groups the user is a member of, with their access packages. */
+  references: CloudReference[];
+}
+
+/**
+ * soa-and-graph.md §6: only a transferred user that still has its on-premises anchor and no cloud
+ * references (cloud-managed groups, and access packages using them) can be handed back to AD DS.
+ */
+export function preflightRollback(input: RollbackPreflightInput): PreflightResult {
+  const { user } = input;
+  const state = classifySoa(user, input.isCloudManaged);
+  const base = {
+    upn: user?.userPrincipalName ?? input.upn,
+    userId: user?.id ?? null,
+    displayName: user?.displayName ?? null,
+    state,
+    warnings: [] as string[],
+  };
+  if (state === 'not-found') return { ...base, eligible: false, blocker: 'not-found' };
+  if (state !== 'transferred') return { ...base, eligible: false, blocker: 'not-transferred' };
+  if (!user?.onPremisesImmutableId) return { ...base, eligible: false, blocker: 'no-anchor' };
+  if (input.references.length > 0) return { ...base, eligible: false, blocker: 'cloud-references', references: input.references };
+  return { ...base, eligible: true, blocker: null };
+}
