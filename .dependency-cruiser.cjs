@@ -50,10 +50,17 @@ module.exports = {
     },
     {
       name: 'graph-sdk-only-in-graph-adapter',
-      comment: '@microsoft/microsoft-graph-client and @azure/identity (and MSAL) only in src/adapters/graph.',
+      comment: '@microsoft/microsoft-graph-client and @azure/identity only in src/adapters/graph.',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/adapters/graph/' },
-      to: { path: sdk(['@microsoft/microsoft-graph-client', '@azure/identity', '@azure/msal-node']) },
+      to: { path: sdk(['@microsoft/microsoft-graph-client', '@azure/identity']) },
+    },
+    {
+      name: 'msal-only-in-identity-adapters',
+      comment: 'MSAL directly only where a token is acquired: Graph (through @azure/identity) and the bot\'s outbound Bot Framework token (botbuilder takes an MSAL app).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/adapters/(graph|teams)/' },
+      to: { path: sdk(['@azure/msal-node']) },
     },
     {
       name: 'sqlite-only-in-storage-adapter',

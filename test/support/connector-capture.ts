@@ -27,7 +27,7 @@ export class ConnectorCapture {
   requestCount = 0;
   private server: http.Server | null = null;
   private counter = 0;
-  private faults: { status: number; times: number; retryAfter?: string }[] = [];
+  private faults: { status: number; times: number; retryAfter?: string; conversationPrefix?: string }[] = [];
   url = '';
 
   async start(): Promise<void> {
@@ -44,8 +44,12 @@ export class ConnectorCapture {
   }
 
   /** The next `times` sends answer `status` (e.g. 429). */
-  failNext(status: number, times: number, retryAfter?: string): void {
-    this.faults.push({ status, times, retryAfter });
+  failNext(status: number, times: number, retryAfter?: string, conversationPrefix?: string): void {
+    this.faults.push({ status, times, retryAfter, conversationPrefix });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
   }
 
   posts(conversationId?: string): CapturedActivity[] {
@@ -92,10 +96,11 @@ export class ConnectorCapture {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
-      const fault = this.faults[0];
+      const conversation = decodeURIComponent(/\/v3\/conversations\/([^/]+)/.exec(req.url ?? '')?.[1] ?? '');
+      const fault = this.faults.find((f) => !f.conversationPrefix || conversation.startsWith(f.conversationPrefix));
       if (fault && req.method !== 'GET') {
         fault.times--;
-        if (fault.times <= 0) this.faults.shift();
+        if (fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (fault.retryAfter) headers['retry-after'] = fault.retryAfter;
         this.reply(res, fault.status, headers, JSON.stringify({ error: { code: 'Throttled', message: 'test fault' } }));

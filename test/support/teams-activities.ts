@@ -15,7 +15,7 @@ export interface ConversationSpec {
   channelId?: string;
 }
 
-export const PERSONAL = (person: TestPerson): ConversationSpec => ({ kind: 'personal', id: `a:personal-${person.aadObjectId.slice(0, 8)}` });
+export const PERSONAL = (person: TestPerson): ConversationSpec => ({ kind: 'personal', id: `a:personal-${person.aadObjectId}` });
 export const CHANNEL: ConversationSpec = {
   kind: 'channel',
   id: '19:approvals@thread.tacv2;messageid=1700000000000',

@@ -67,7 +67,7 @@ export class SoaBot extends TeamsActivityHandler {
         );
         return;
       case 'status':
-        await context.sendActivities([{ type: ActivityTypes.Typing }]);
+        await this.typing(context);
         await context.sendActivity(await showStatus(this.deps, { actorId: actor.aadObjectId, upns: command.upns }));
         return;
       case 'notify': {
@@ -82,7 +82,7 @@ export class SoaBot extends TeamsActivityHandler {
       }
       case 'rollback':
       case 'transfer': {
-        await context.sendActivities([{ type: ActivityTypes.Typing }]);
+        await this.typing(context);
         const start = command.verb === 'rollback' ? requestRollback : requestTransfer;
         const reply = await start(this.deps, {
           actor,
@@ -106,6 +106,11 @@ export class SoaBot extends TeamsActivityHandler {
         return;
       }
     }
+  }
+
+  /** Best effort: a typing indicator that cannot be sent must not stop the command. */
+  private async typing(context: TurnContext): Promise<void> {
+    await context.sendActivities([{ type: ActivityTypes.Typing }]).catch(() => undefined);
   }
 
   /** Action.Submit fallback of older clients: the same decision as the card button. */

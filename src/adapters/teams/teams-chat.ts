@@ -1,4 +1,4 @@
-import { Activity, CardFactory, CloudAdapter, ConversationReference } from 'botbuilder';
+import { Activity, CardFactory, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { Chat, ChatMessage, ChatSendError } from '../../ports/chat';
 import { ConversationStore } from '../../ports/conversation-store';
 import { Logger } from '../../ports/logger';
@@ -23,7 +23,7 @@ export class TeamsChat implements Chat {
     const reference = await this.reference(conversationKey);
     let id = '';
     await this.withRetry('post', (status) => status === 429 || status === 412, () =>
-      this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+      this.proactive(reference, async (context) => {
         const response = await context.sendActivity(toActivity(message));
         id = response?.id ?? '';
       }),
@@ -34,10 +34,26 @@ export class TeamsChat implements Chat {
   async update(conversationKey: string, activityId: string, message: ChatMessage): Promise<void> {
     const reference = await this.reference(conversationKey);
     await this.withRetry('update', (status) => RETRYABLE.has(status), () =>
-      this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+      this.proactive(reference, async (context) => {
         await context.updateActivity({ ...toActivity(message), id: activityId });
       }),
     );
+  }
+
+  /**
+   * botbuilder hands errors thrown inside proactive logic to adapter.onTurnError and resolves
+   * normally, which would make a refused send look delivered. Catch inside, rethrow outside.
+   */
+  private async proactive(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    let failure: unknown = null;
+    await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+      try {
+        await logic(context);
+      } catch (error) {
+        failure = error;
+      }
+    });
+    if (failure) throw failure;
   }
 
   async startThread(channelKey: string, message: ChatMessage): Promise<{ activityId: string; threadKey: string }> {
