@@ -3,6 +3,7 @@ import { AppDeps } from './app/app-deps';
 import { Authorization } from './app/authorization';
 import { currentRequestId } from './app/graph-call-context';
 import { JobRunner } from './app/job-runner';
+import { Readiness, describeIdentity, readiness } from './app/health';
 import { createGraphDirectory } from './adapters/graph';
 import { createHttpServer } from './adapters/http/http-server';
 import { randomIds } from './adapters/system/random-ids';
@@ -15,12 +16,14 @@ import { Storage, openSqliteStorage, parseDatabaseUrl, describeDatabaseLocation 
 import { Clock, systemClock } from './ports/clock';
 import { Directory, GraphCallRecord } from './ports/directory';
 import { Ids } from './ports/ids';
+import { IdentityCheck } from './ports/identity-check';
 import { Logger } from './ports/logger';
 
 export interface Overrides {
   clock?: Clock;
   ids?: Ids;
   directory?: Directory;
+  identity?: IdentityCheck;
   storage?: Storage;
   /** Passed to @azure/identity (tests use { maxRetries: 0 }). */
   credentialRetryOptions?: { maxRetries?: number };
@@ -41,6 +44,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
   const storage = overrides.storage ?? openStorage(config, clock, logger);
 
   let directory = overrides.directory;
+  let identity: IdentityCheck = overrides.identity ?? { check: async () => ({ tokenObtained: true, error: null, credentialKind: config.graph.credentialKind, roles: [], certificateNotAfter: null }) };
   if (!directory) {
     const created = createGraphDirectory({
       tenantId: config.graph.tenantId,
@@ -62,6 +66,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       logger.warn({}, 'Graph uses a client secret. Prefer a certificate (GRAPH_CERTIFICATE_PATH) or a managed identity in production.');
     }
     directory = created.directory;
+    identity = overrides.identity ?? created.identityCheck;
   }
 
   const adapter = createBotAdapter(
@@ -85,6 +90,8 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     jobs: storage.jobs,
     conversations: storage.conversations,
     notifications: storage.notifications,
+    settingsStore: storage.settings,
+    identity,
     directory,
     chat,
     clock,
@@ -104,6 +111,8 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       rollbackWatchTimeoutMs: config.rollback.watchTimeoutMs,
       notifyTransfers: config.notify.includeTransfers,
       tenantId: config.graph.tenantId,
+      protectedGroupIds: config.scope.protectedGroupIds,
+      allowedTargetGroupId: config.scope.allowedTargetGroupId,
     },
     kickJobs: () => runner?.kick(),
   };
@@ -116,13 +125,18 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     rateLimiter: new UserRateLimiter({ limit: config.rateLimitPerMinute, windowMs: 60_000, clock }),
     allowedTenantIds: config.authorization.allowedTenantIds,
   });
-  const http = createHttpServer(handleBotRequest, { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes }, logger.child({ component: 'http' }));
+  const http = createHttpServer(
+    handleBotRequest,
+    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: cachedReadiness(deps) },
+    logger.child({ component: 'http' }),
+  );
 
   return {
     deps,
     runner,
     async start() {
       await presetSubscriptions(deps, config.notify.presetChannelIds);
+      await selfCheck(deps);
       const address = await http.listen();
       runner!.start();
       return address;
@@ -133,6 +147,26 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       await storage.close();
     },
   };
+}
+
+/** Start-up self-check: logged, never fatal (Graph may be briefly unreachable while the bot starts). */
+async function selfCheck(deps: AppDeps): Promise<void> {
+  const report = await deps.identity.check();
+  const { ok, lines } = describeIdentity(report, deps.clock.now());
+  const log = deps.logger.child({ component: 'self-check' });
+  for (const line of lines) (ok ? log.info.bind(log) : log.warn.bind(log))({ roles: report.roles }, line);
+}
+
+/** Probes come often: a successful Graph token check is reused for 30 s; store and freeze are read each time. */
+function cachedReadiness(deps: AppDeps) {
+  let lastOk = 0;
+  const tokenObtainable = async () => {
+    if (Date.now() - lastOk < 30_000) return true;
+    const ok = (await deps.identity.check()).tokenObtained;
+    if (ok) lastOk = Date.now();
+    return ok;
+  };
+  return (): Promise<Readiness> => readiness(deps, tokenObtainable);
 }
 
 /** NOTIFY_CHANNEL_IDS: channels subscribed from the start (kept until someone writes `notify off`). */

@@ -47,6 +47,10 @@ export interface Config {
     adminGroupId: string | null;
     adminIds: string[];
   };
+  scope: {
+    protectedGroupIds: string[];
+    allowedTargetGroupId: string | null;
+  };
   rollback: {
     watchIntervalMs: number;
     watchTimeoutMs: number;
@@ -217,6 +221,8 @@ const schema = z.object({
   ROLLBACK_WATCH_INTERVAL: duration('5m', 10),
   ROLLBACK_WATCH_TIMEOUT: duration('24h', 1000),
   ADMIN_GROUP_ID: optionalGuid('ADMIN_GROUP_ID'),
+  PROTECTED_GROUP_IDS: guidList('PROTECTED_GROUP_IDS'),
+  ALLOWED_TARGET_GROUP_ID: optionalGuid('ALLOWED_TARGET_GROUP_ID'),
   ADMIN_IDS: guidList('ADMIN_IDS'),
   NOTIFY_CHANNEL_IDS: z
     .string()
@@ -324,6 +330,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       adminGroupId: e.ADMIN_GROUP_ID?.toLowerCase() ?? null,
       adminIds: e.ADMIN_IDS,
     },
+    scope: { protectedGroupIds: e.PROTECTED_GROUP_IDS, allowedTargetGroupId: e.ALLOWED_TARGET_GROUP_ID?.toLowerCase() ?? null },
     rollback: { watchIntervalMs: e.ROLLBACK_WATCH_INTERVAL, watchTimeoutMs: e.ROLLBACK_WATCH_TIMEOUT },
     notify: { presetChannelIds: e.NOTIFY_CHANNEL_IDS, includeTransfers: e.NOTIFY_TRANSFERS },
     approvalChannelId: e.APPROVAL_CHANNEL_ID,

@@ -6,6 +6,8 @@ import { Ids } from '../ports/ids';
 import { JobQueue } from '../ports/job-queue';
 import { Logger } from '../ports/logger';
 import { NotificationStore } from '../ports/notification-store';
+import { IdentityCheck } from '../ports/identity-check';
+import { SettingsStore } from '../ports/settings-store';
 import { RequestStore } from '../ports/request-store';
 import { Authorization } from './authorization';
 
@@ -23,6 +25,10 @@ export interface AppSettings {
   notifyTransfers: boolean;
   /** The managed tenant, shown in the rollback safeguard step. */
   tenantId: string;
+  /** Scope guard: members of these groups can never be targeted (break-glass, privileged admins). */
+  protectedGroupIds: string[];
+  /** Scope guard: when set, only members of this group can be targeted. */
+  allowedTargetGroupId: string | null;
 }
 
 /** Everything the use cases need, as ports. Built once in the composition root. */
@@ -31,6 +37,8 @@ export interface AppDeps {
   jobs: JobQueue;
   conversations: ConversationStore;
   notifications: NotificationStore;
+  settingsStore: SettingsStore;
+  identity: IdentityCheck;
   directory: Directory;
   chat: Chat;
   clock: Clock;

@@ -7,6 +7,7 @@ import { AppDeps } from './app-deps';
 import { errorSummary, refreshCards } from './card-publisher';
 import { describeError } from './messages';
 import { notifyRequestEvent } from './notify';
+import { frozenState } from './freeze';
 
 export interface DecisionInput {
   actor: Person;
@@ -83,7 +84,9 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
     deps.kickJobs();
   }
   void afterDecision(deps, next, outcome.effect, input.actor);
-  return { ok: true, request: next, text: decisionText(next, outcome.effect, input.actor) };
+  const frozen = outcome.effect === 'approved' ? await frozenState(deps) : null;
+  const held = frozen ? ' Executions are frozen right now: it will start when an admin writes `unfreeze`.' : '';
+  return { ok: true, request: next, text: decisionText(next, outcome.effect, input.actor) + held };
 }
 
 /** Cards and the requester's notice, after the click has been answered. */

@@ -90,6 +90,10 @@ async function transferOne(deps: AppDeps, request: TransferRequest, index: numbe
   try {
     const user = await deps.directory.getUser(userId);
     if (!user) return finish(deps, request, setTarget(failure('GRAPH.NOT_FOUND')), upn);
+    if (deps.settings.protectedGroupIds.length > 0 && (await deps.directory.memberGroups(userId, deps.settings.protectedGroupIds)).length > 0) {
+      // Membership can change between approval and execution: the guard is checked again here.
+      return finish(deps, request, setTarget({ outcome: 'failed', errorCode: 'SCOPE.PROTECTED', errorDetail: 'The user became a protected account (PROTECTED_GROUP_IDS) after approval; nothing was changed.', finishedAt: now(deps) }), upn);
+    }
     isCloudManaged = await deps.directory.getCloudManaged(userId);
     if (isCloudManaged === desired) {
       const outcome = target.execution.attemptedAt ? 'done' : 'already-done';

@@ -6,8 +6,10 @@ import { executeRequest } from './execute-request';
 import { lookupAudit } from './lookup-audit';
 import { sendDueNotifications } from './notification-sender';
 import { watchRollback } from './watch-rollback';
+import { frozenState } from './freeze';
 
 const LEASE_MS = 60_000;
+const HELD_RETRY_MS = 2_000;
 const BATCH = 10;
 
 /**
@@ -85,10 +87,21 @@ export class JobRunner {
     const deps = { ...this.deps, kickJobs: () => this.kick() } as AppDeps;
     try {
       switch (job.kind) {
-        case 'execute':
+        case 'execute': {
+          const frozen = await frozenState(deps);
+          if (frozen) {
+            // Kill switch: the approved request waits, durable, until an admin unfreezes.
+            if (!job.state.heldAt) {
+              await this.deps.requests.appendEvents([{ requestId: job.requestId, at: this.deps.clock.now().toISOString(), type: 'execution.held', data: { reason: 'frozen' } }]);
+            }
+            const next = new Date(this.deps.clock.now().getTime() + HELD_RETRY_MS).toISOString();
+            await this.deps.jobs.reschedule(job.id, next, { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() });
+            return;
+          }
           await executeRequest(deps, job.requestId);
           await this.deps.jobs.complete(job.id);
           return;
+        }
         case 'expire': {
           const request = await this.deps.requests.get(job.requestId);
           if (request) await expireRequest(deps, request);

@@ -1,5 +1,6 @@
 import { DomainError } from '../domain/errors';
 import { USAGE } from '../domain/command-parser';
+import { escapeMarkdown } from '../cards/markdown-text';
 
 const PERMISSION_FIX =
   'Grant it in the Entra admin center: App registrations → the bot\'s app → API permissions → Add a permission → Microsoft Graph → Application permissions, then "Grant admin consent".';
@@ -11,11 +12,11 @@ export function describeError(error: DomainError): string {
     case 'COMMAND.EMPTY':
       return `Tell me what to do. ${USAGE}`;
     case 'COMMAND.UNKNOWN':
-      return `I don't know the command "${d.verb}". ${USAGE}`;
+      return `I don't know the command "${escapeMarkdown(String(d.verb ?? ''))}". ${USAGE}`;
     case 'COMMAND.MISSING_UPN':
       return `\`${d.verb}\` needs at least one user principal name, for example \`${d.verb} alice@contoso.com\`. ${USAGE}`;
     case 'COMMAND.INVALID_UPN':
-      return `"${d.value}" is not a valid user principal name (expected name@domain, without spaces or quotes). ${USAGE}`;
+      return invalidUpnText(d);
     case 'COMMAND.TOO_MANY_UPNS':
       return `That is ${d.count} users; one request can hold at most ${d.max}. Split it into several requests.`;
     case 'COMMAND.MISSING_REQUEST_ID':
@@ -23,7 +24,7 @@ export function describeError(error: DomainError): string {
     case 'REQUESTER.NOT_ALLOWED':
       return 'You are not allowed to request Source of Authority changes. Ask your identity team to add you to the requesters group.';
     case 'REQUEST.NOT_FOUND':
-      return `There is no request ${d.requestId ?? ''}. Check the id on the card.`.replace('  ', ' ');
+      return `There is no request ${escapeMarkdown(String(d.requestId ?? ''))}. Check the id on the card.`.replace('  ', ' ');
     case 'REQUEST.NOT_PENDING':
       return `This request is no longer waiting for approval (it is ${String(d.status).replace(/-/g, ' ')}). Nothing was changed.`;
     case 'REQUEST.EXPIRED':
@@ -63,4 +64,16 @@ export function describeError(error: DomainError): string {
     case 'GRAPH.UNKNOWN':
       return 'Microsoft Graph answered something unexpected.';
   }
+}
+
+/** User input echoed back (already cut to 60 characters by the parser) is escaped: it is shown as text. */
+function invalidUpnText(d: NonNullable<DomainError['detail']>): string {
+  const value = `"${escapeMarkdown(String(d.value ?? ''))}"`;
+  if (d.reason === 'non-ascii') {
+    return `${value} contains characters outside plain ASCII. Look-alike characters (for example a Cyrillic "а" in place of a Latin "a") are not accepted: type the user principal name in plain ASCII, as it appears in Entra ID.`;
+  }
+  if (d.reason === 'too-long') {
+    return `${value} is too long for a user principal name (at most ${d.max ?? 113} characters).`;
+  }
+  return `${value} is not a valid user principal name (expected name@domain, without spaces or double quotes). ${USAGE}`;
 }

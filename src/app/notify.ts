@@ -1,5 +1,6 @@
 import { Person, TransferRequest } from '../domain/transfer-request';
 import { entraUserUrl, AUDIT_LOG_URL } from '../cards/links';
+import { escapeMarkdown as md, markdownLink } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
 import { errorSummary } from './card-publisher';
 
@@ -40,18 +41,19 @@ export function renderNotification(request: TransferRequest, event: NotifyEvent,
   const what = request.kind === 'rollback' ? 'Rollback' : 'Transfer';
   const users = request.targets
     .map((t) => {
+      // Names, UPNs, reasons and comments are user or directory text: escaped, shown as text (issue 4).
       const name = t.preflight.displayName ? `${t.preflight.displayName} (${t.preflight.upn})` : t.preflight.upn;
-      return t.preflight.userId ? `[${name}](${entraUserUrl(t.preflight.userId)})` : name;
+      return t.preflight.userId ? markdownLink(name, entraUserUrl(t.preflight.userId)) : md(name);
     })
     .join(', ');
   const lines = [`**${what} ${request.id} ${HEADLINE[event]}**`, `Users: ${users}`];
-  if (actor) lines.push(`By: ${actor.name}`);
-  if (event === 'requested') lines.push(`Requested by: ${request.requester.name}${request.justification ? ` · Reason: ${request.justification}` : ''}`);
+  if (actor) lines.push(`By: ${md(actor.name, 100)}`);
+  if (event === 'requested') lines.push(`Requested by: ${md(request.requester.name, 100)}${request.justification ? ` · Reason: ${md(request.justification)}` : ''}`);
   const rejection = request.decisions.find((d) => d.decision === 'reject');
-  if (event === 'rejected' && rejection?.comment) lines.push(`Comment: ${rejection.comment}`);
+  if (event === 'rejected' && rejection?.comment) lines.push(`Comment: ${md(rejection.comment)}`);
   if (event === 'failed' || event === 'executed' || event === 'completed') {
     const failed = request.targets.filter((t) => t.execution.outcome === 'failed');
-    if (failed.length > 0) lines.push(`Failed: ${failed.map((t) => `${t.preflight.upn} (${t.execution.errorDetail ?? t.execution.errorCode})`).join('; ')}`);
+    if (failed.length > 0) lines.push(`Failed: ${failed.map((t) => `${md(t.preflight.upn)} (${t.execution.errorDetail ?? t.execution.errorCode})`).join('; ')}`);
   }
   lines.push(`[Audit log](${AUDIT_LOG_URL}) · correlation id ${request.correlationId}`);
   return lines.join('\n\n');

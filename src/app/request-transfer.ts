@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors';
-import { CloudReference, PreflightResult, blockAsInOpenRequest, preflightTransfer } from '../domain/preflight';
+import { CloudReference, PreflightResult, applyScopeGuard, blockAsInOpenRequest, preflightTransfer } from '../domain/preflight';
 import { preflightRollback } from '../domain/rollback-preflight';
 import { ConversationKind, OPEN_STATUSES, Person, RequestKind, TransferRequest } from '../domain/transfer-request';
 import { renderRequestCard } from '../cards/request-card';
@@ -40,7 +40,8 @@ async function requestChange(
     const approvalKey = await approvalConversationKey(deps, origin);
     if (!approvalKey) return refused({ code: 'REQUEST.NO_APPROVAL_CHANNEL' });
 
-    const results = kind === 'rollback' ? await preflightRollbackAll(deps, input.upns) : await preflightAll(deps, input.upns);
+    const preflighted = kind === 'rollback' ? await preflightRollbackAll(deps, input.upns) : await preflightAll(deps, input.upns);
+    const results = await guardScope(deps, preflighted);
     const inOpen = await usersInOpenRequests(deps);
     const checked = results.map((r) => (r.eligible && r.userId && inOpen.has(r.userId) ? blockAsInOpenRequest(r) : r));
     const eligible = checked.filter((r) => r.eligible);
@@ -170,6 +171,28 @@ function dedupe(results: PreflightResult[]): PreflightResult[] {
   });
 }
 
+/** PROTECTED_GROUP_IDS and ALLOWED_TARGET_GROUP_ID, checked transitively through Graph. */
+async function guardScope(deps: AppDeps, results: PreflightResult[]): Promise<PreflightResult[]> {
+  const { protectedGroupIds, allowedTargetGroupId } = deps.settings;
+  const groups = [...protectedGroupIds, ...(allowedTargetGroupId ? [allowedTargetGroupId] : [])];
+  if (groups.length === 0) return results;
+  const guarded: PreflightResult[] = [];
+  for (const result of results) {
+    if (!result.eligible || !result.userId) {
+      guarded.push(result);
+      continue;
+    }
+    const memberOf = new Set((await deps.directory.memberGroups(result.userId, groups)).map((g) => g.toLowerCase()));
+    guarded.push(
+      applyScopeGuard(result, {
+        isProtected: protectedGroupIds.some((g) => memberOf.has(g)),
+        inAllowedScope: !allowedTargetGroupId || memberOf.has(allowedTargetGroupId),
+      }),
+    );
+  }
+  return guarded;
+}
+
 async function usersInOpenRequests(deps: AppDeps): Promise<Set<string>> {
   const open = await deps.requests.listByStatus(OPEN_STATUSES, 1000);
   return new Set(open.flatMap((r) => r.targets.map((t) => t.preflight.userId).filter((id): id is string => Boolean(id))));
@@ -212,6 +235,8 @@ function blockerText(result: PreflightResult): string {
     'federated-domain': 'UPN domain is federated (convert it to managed authentication first)',
     'not-synced': 'not currently synced from AD DS',
     'in-open-request': 'already part of another open request',
+    protected: 'protected account (PROTECTED_GROUP_IDS): the bot never changes it',
+    'outside-allowed-scope': 'outside the allowed scope (not a member of ALLOWED_TARGET_GROUP_ID)',
     'not-transferred': 'not transferred to the cloud, nothing to roll back',
     'no-anchor': 'no on-premises anchor (onPremisesImmutableId), AD DS could not take it back',
     'cloud-references': `still referenced from the cloud: ${(result.references ?? []).map((r) => `group "${r.groupName}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => p.displayName).join(', ')})` : ''}`).join('; ')}. Remove these references first`,

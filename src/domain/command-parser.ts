@@ -7,6 +7,9 @@ export type Command =
   | { verb: 'transfer'; upns: string[]; justification: string }
   | { verb: 'rollback'; upns: string[]; justification: string }
   | { verb: 'notify'; action: 'here' | 'off' | 'status' }
+  | { verb: 'health' }
+  | { verb: 'freeze'; reason: string }
+  | { verb: 'unfreeze' }
   | { verb: 'approve'; requestId: string }
   | { verb: 'reject'; requestId: string; comment: string };
 
@@ -19,13 +22,30 @@ export interface ParseOptions {
   maxUsersPerRequest: number;
 }
 
-// A UPN is local@domain. We accept what Entra accepts for the local part (including '#EXT#' guests
-// and a leading '$') and refuse anything with whitespace, quotes or control characters. Length
-// limit: 113 characters (64 + '@' + 48) for cloud UPNs; synced UPNs follow the same limit.
+// A UPN is local@domain. We accept what Entra accepts for the local part (including '#EXT#' guests,
+// a leading '$', a single quote as in O'Brien and '%') and refuse anything with whitespace, double
+// quotes or control characters. Length limit: 113 characters (64 + '@' + 48) for cloud UPNs; synced
+// UPNs follow the same limit.
+//
+// Hostile input (issue 4), decided here:
+// - Entra UPNs are ASCII only. A UPN with any non-ASCII character (a Cyrillic 'а' in contoso, a
+//   full-width '＠', an accented letter) is refused with its own message ("look-alike characters are
+//   not accepted, type the UPN in plain ASCII") instead of being looked up: a look-alike could
+//   otherwise resolve to a different, attacker-registered account in a directory that allowed it,
+//   and the approver could not tell the two apart on the card.
+// - Characters that are valid but special in URLs or OData ('#', '%', '$', "'", '&', '+', '?'...)
+//   are accepted; the Graph adapter encodes them on every path (graph-paths.ts: '#' and '%' are
+//   percent-encoded, a leading '$' uses the key form users('...') with doubled quotes) and every
+//   $filter literal doubles single quotes.
+// - Over-long values are refused with a message that names the limit; what we echo back is cut to
+//   60 characters.
 const UPN_PATTERN = /^[A-Za-z0-9!#$%&*+\-/=?^_`{|}~.']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const MAX_UPN_LENGTH = 113;
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9-]{4,40}$/;
 const MAX_TEXT_LENGTH = 2000;
+/** Anything that contains an at sign, ASCII or a look-alike (full-width, small form), is meant as a UPN. */
+const AT_SIGN = /[@\uff20\ufe6b]/;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 export function isValidUpn(candidate: string): boolean {
   return candidate.length <= MAX_UPN_LENGTH && UPN_PATTERN.test(candidate) && !candidate.includes('..');
@@ -33,7 +53,9 @@ export function isValidUpn(candidate: string): boolean {
 
 /** Parses one chat message (raw Teams text; mentions and HTML are tolerated). */
 export function parseCommand(rawText: string, options: ParseOptions): ParseResult {
-  const text = normalizeMessageText(rawText ?? '').slice(0, MAX_TEXT_LENGTH);
+  // The whole message is parsed (the normaliser is linear), so a UPN is never cut in half; only the
+  // free text (justification, comment) is capped at MAX_TEXT_LENGTH.
+  const text = normalizeMessageText(typeof rawText === 'string' ? rawText : '');
   if (!text) return err('COMMAND.EMPTY');
   const [first, ...rest] = text.split(' ');
   const verb = first.toLowerCase().replace(/^\//, '');
@@ -45,12 +67,18 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
       const { upns, remainder, error } = takeUpns(rest);
       if (error) return { ok: false, error };
       if (upns.length === 0) return err('COMMAND.MISSING_UPN', { verb: 'status' });
-      if (remainder) return err('COMMAND.INVALID_UPN', { value: truncate(remainder.split(' ')[0]) });
+      if (remainder) return { ok: false, error: invalidUpn(remainder.split(' ')[0]) };
       if (upns.length > options.maxUsersPerRequest) {
         return err('COMMAND.TOO_MANY_UPNS', { count: upns.length, max: options.maxUsersPerRequest });
       }
       return { ok: true, command: { verb: 'status', upns } };
     }
+    case 'health':
+      return { ok: true, command: { verb: 'health' } };
+    case 'freeze':
+      return { ok: true, command: { verb: 'freeze', reason: rest.join(' ').replace(/^reason\s*:\s*/i, '').slice(0, 200) } };
+    case 'unfreeze':
+      return { ok: true, command: { verb: 'unfreeze' } };
     case 'notify': {
       const action = (rest[0] ?? '').toLowerCase();
       if (action === 'here' || action === 'off' || action === 'status') return { ok: true, command: { verb: 'notify', action } };
@@ -64,7 +92,7 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
       if (upns.length > options.maxUsersPerRequest) {
         return err('COMMAND.TOO_MANY_UPNS', { count: upns.length, max: options.maxUsersPerRequest });
       }
-      const justification = remainder.replace(/^reason\s*:\s*/i, '').trim();
+      const justification = remainder.replace(/^reason\s*:\s*/i, '').slice(0, MAX_TEXT_LENGTH).trim();
       return { ok: true, command: { verb, upns, justification } };
     }
     case 'approve':
@@ -73,7 +101,7 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
       if (!id || !REQUEST_ID_PATTERN.test(id)) return err('COMMAND.MISSING_REQUEST_ID', { verb });
       const requestId = id.toUpperCase();
       if (verb === 'approve') return { ok: true, command: { verb, requestId } };
-      const comment = rest.slice(1).join(' ').replace(/^(reason|comment)\s*:\s*/i, '').trim();
+      const comment = rest.slice(1).join(' ').replace(/^(reason|comment)\s*:\s*/i, '').slice(0, MAX_TEXT_LENGTH).trim();
       return { ok: true, command: { verb, requestId, comment } };
     }
     default:
@@ -88,26 +116,28 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
  */
 function takeUpns(tokens: string[]): { upns: string[]; remainder: string; error?: DomainError } {
   const upns: string[] = [];
+  const seen = new Set<string>();
   let i = 0;
   for (; i < tokens.length; i++) {
     const token = tokens[i];
     if (/^reason\s*:/i.test(token)) break;
     const parts = token.split(/[,;]/).filter((p) => p.length > 0);
     if (parts.length === 0) continue;
-    if (!parts.every((p) => p.includes('@'))) {
-      if (parts.some((p) => p.includes('@'))) {
+    if (!parts.every((p) => AT_SIGN.test(p))) {
+      if (parts.some((p) => AT_SIGN.test(p))) {
         const bad = parts.find((p) => !isValidUpn(stripWrapping(p))) ?? token;
-        return { upns, remainder: '', error: { code: 'COMMAND.INVALID_UPN', detail: { value: truncate(bad) } } };
+        return { upns, remainder: '', error: invalidUpn(bad) };
       }
       break;
     }
     for (const part of parts) {
       const upn = stripWrapping(part);
-      if (!isValidUpn(upn)) {
-        return { upns, remainder: '', error: { code: 'COMMAND.INVALID_UPN', detail: { value: truncate(part) } } };
-      }
+      if (!isValidUpn(upn)) return { upns, remainder: '', error: invalidUpn(part) };
       const lower = upn.toLowerCase();
-      if (!upns.some((u) => u.toLowerCase() === lower)) upns.push(upn);
+      if (!seen.has(lower)) {
+        seen.add(lower);
+        upns.push(upn);
+      }
     }
   }
   return { upns, remainder: tokens.slice(i).join(' ').trim() };
@@ -118,8 +148,23 @@ function stripWrapping(value: string): string {
   return value.replace(/^mailto:/i, '').replace(/^[<(]+/, '').replace(/[>).]+$/, '');
 }
 
+/**
+ * INVALID_UPN with a reason the message mapper words differently: 'non-ascii' (look-alike
+ * characters), 'too-long', or none (malformed).
+ */
+function invalidUpn(value: string): DomainError {
+  const upn = stripWrapping(value);
+  const reason = NON_ASCII.test(upn) ? 'non-ascii' : upn.length > MAX_UPN_LENGTH ? 'too-long' : null;
+  const detail: Record<string, string | number> = { value: truncate(value) };
+  if (reason) detail.reason = reason;
+  if (reason === 'too-long') detail.max = MAX_UPN_LENGTH;
+  return { code: 'COMMAND.INVALID_UPN', detail };
+}
+
+/** What we echo back of the user's input: at most 60 characters (code points, never half a pair). */
 function truncate(value: string): string {
-  return value.length > 60 ? `${value.slice(0, 57)}...` : value;
+  const points = Array.from(value);
+  return points.length > 60 ? `${points.slice(0, 57).join('')}...` : value;
 }
 
 function err(code: DomainError['code'], detail?: DomainError['detail']): ParseResult {

@@ -9,7 +9,9 @@ export type PreflightBlocker =
   | 'in-open-request'
   | 'not-transferred'
   | 'no-anchor'
-  | 'cloud-references';
+  | 'cloud-references'
+  | 'protected'
+  | 'outside-allowed-scope';
 
 /** A cloud-managed group the user belongs to, with the access packages that use it (rollback blockers). */
 export interface CloudReference {
@@ -37,6 +39,14 @@ export interface PreflightInput {
   isCloudManaged: boolean | null;
   /** authenticationType of the UPN's domain, null when the domain is not in the tenant. */
   domainAuthenticationType: 'Managed' | 'Federated' | null;
+}
+
+/** Scope guard: blocks an otherwise eligible user that is protected or outside the allowed group. */
+export function applyScopeGuard(result: PreflightResult, scope: { isProtected: boolean; inAllowedScope: boolean }): PreflightResult {
+  if (!result.eligible) return result;
+  if (scope.isProtected) return { ...result, eligible: false, blocker: 'protected' };
+  if (!scope.inAllowedScope) return { ...result, eligible: false, blocker: 'outside-allowed-scope' };
+  return result;
 }
 
 /** Marks an otherwise eligible user as blocked because another open request already covers it. */
@@ -77,5 +87,7 @@ export const BLOCKER_REASON: Record<PreflightBlocker, string> = {
   'in-open-request': 'Already part of another open request: wait until that one is decided or finished.',
   'not-transferred': 'Not transferred to the cloud, so there is nothing to roll back.',
   'no-anchor': 'No on-premises anchor (onPremisesImmutableId): AD DS could not take this user back.',
+  protected: 'Protected account (member of a group in PROTECTED_GROUP_IDS, e.g. break-glass or privileged admins): the bot never changes it.',
+  'outside-allowed-scope': 'Outside the allowed scope: not a member of ALLOWED_TARGET_GROUP_ID.',
   'cloud-references': 'Still referenced from the cloud: remove the user from the cloud-managed groups listed (and those groups from the access packages that use them) first.',
 };

@@ -271,8 +271,8 @@ describe('migration 2 (notifications) on a database created at version 1', () =>
 
     const storage = openSqliteStorage({ path: file });
     const versions = storage.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[];
-    expect(versions.map((v) => v.version)).toEqual([1, 2]);
-    expect(latestVersion()).toBe(2);
+    expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(latestVersion()).toBeGreaterThanOrEqual(2);
     expect(await storage.conversations.claimOnce('old-key', at(MIN))).toBe(false);
 
     await storage.notifications.subscribe(subscription('A'));

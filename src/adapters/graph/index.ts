@@ -3,6 +3,8 @@ import type { Logger } from '../../ports/logger';
 import { createCredential, type CredentialKind, type CredentialOptions } from './credential-factory';
 import { createGraphClient, DEFAULT_GRAPH_BASE_URL, type GraphApiVersion, type GraphClientOptions } from './graph-client-factory';
 import { GraphDirectory } from './graph-directory';
+import { GraphIdentityCheck } from './graph-identity-check';
+import { defaultGraphScope } from './graph-client-factory';
 
 export { createCredential, CredentialConfigError } from './credential-factory';
 export type { BuiltCredential, CredentialKind, CredentialOptions } from './credential-factory';
@@ -41,6 +43,8 @@ export interface CreatedGraphDirectory {
   directory: GraphDirectory;
   /** Which credential was used: start-up should warn on 'client-secret'. */
   credentialKind: CredentialKind;
+  /** Token and permission self-check with the same credential. */
+  identityCheck: GraphIdentityCheck;
 }
 
 /** Builds credential, Graph client and directory in one go. Makes no network call. */
@@ -68,5 +72,6 @@ export function createGraphDirectory(options: CreateGraphDirectoryOptions): Crea
     groupReadConcurrency: options.groupReadConcurrency,
     logger: options.logger,
   });
-  return { directory, credentialKind: kind };
+  const identityCheck = new GraphIdentityCheck(credential, { scope: defaultGraphScope(baseUrl), credentialKind: kind, certificatePath: options.certificatePath });
+  return { directory, credentialKind: kind, identityCheck };
 }

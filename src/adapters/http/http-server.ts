@@ -6,6 +6,8 @@ export interface HttpServerOptions {
   port: number;
   host: string;
   maxBodyBytes: number;
+  /** /readyz: whether this instance should receive traffic, with reasons when not. */
+  readiness?: () => Promise<{ ready: boolean; checks: Record<string, boolean>; reasons: string[] }>;
 }
 
 /**
@@ -31,6 +33,12 @@ export function createHttpServer(handleBotRequest: BotRequestHandler, options: H
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });
     return next();
+  });
+
+  server.get('/readyz', async (_req, res) => {
+    if (!options.readiness) return res.send(200, { status: 'ready' });
+    const result = await options.readiness().catch(() => ({ ready: false, checks: {}, reasons: ['readiness check failed'] }));
+    res.send(result.ready ? 200 : 503, { status: result.ready ? 'ready' : 'not ready', checks: result.checks, reasons: result.reasons });
   });
 
   return {

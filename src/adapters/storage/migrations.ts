@@ -132,6 +132,18 @@ CREATE TABLE notification_threads (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'operational settings (freeze)',
+    portable: `
+CREATE TABLE bot_settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  updated_by TEXT
+);
+`,
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -2,6 +2,7 @@ import { ConversationStore } from '../../ports/conversation-store';
 import { JobQueue } from '../../ports/job-queue';
 import { NotificationStore } from '../../ports/notification-store';
 import { RequestStore } from '../../ports/request-store';
+import { SettingsStore } from '../../ports/settings-store';
 
 /** The durable stores of one database, and how to let go of it. */
 export interface Storage {
@@ -9,6 +10,7 @@ export interface Storage {
   jobs: JobQueue;
   conversations: ConversationStore;
   notifications: NotificationStore;
+  settings: SettingsStore;
   /** Idempotent. Async so a PostgreSQL pool can drain. */
   close(): Promise<void>;
 }

@@ -9,6 +9,8 @@ import { decideRequest } from '../../app/decide-request';
 import { requestRollback, requestTransfer } from '../../app/request-transfer';
 import { confirmRollbackSafeguard, mayConfirm } from '../../app/confirm-safeguard';
 import { manageNotifications } from '../../app/manage-notifications';
+import { healthReport } from '../../app/health';
+import { setFrozen } from '../../app/freeze';
 import { showStatus } from '../../app/show-status';
 import { approverMris, errorSummary } from '../../app/card-publisher';
 import { describeError } from '../../app/messages';
@@ -69,6 +71,14 @@ export class SoaBot extends TeamsActivityHandler {
       case 'status':
         await this.typing(context);
         await context.sendActivity(await showStatus(this.deps, { actorId: actor.aadObjectId, upns: command.upns }));
+        return;
+      case 'health':
+        await this.typing(context);
+        await context.sendActivity(await healthReport(this.deps, actor.aadObjectId));
+        return;
+      case 'freeze':
+      case 'unfreeze':
+        await context.sendActivity(await setFrozen(this.deps, { actorId: actor.aadObjectId, actorName: actor.name, frozen: command.verb === 'freeze', reason: command.verb === 'freeze' ? command.reason : '' }));
         return;
       case 'notify': {
         const info = channelInfo(activity);

@@ -3,6 +3,7 @@ import { InMemoryConversationStore } from './in-memory-conversation-store';
 import { InMemoryJobQueue } from './in-memory-job-queue';
 import { InMemoryNotificationStore } from './in-memory-notification-store';
 import { InMemoryRequestStore } from './in-memory-request-store';
+import { InMemorySettingsStore } from './in-memory-settings-store';
 
 export { InMemoryConversationStore, InMemoryJobQueue, InMemoryNotificationStore, InMemoryRequestStore };
 
@@ -20,6 +21,7 @@ export function createInMemoryStorage(options: { newId?: () => string } = {}): I
     jobs: new InMemoryJobQueue({ newId: options.newId }),
     conversations: new InMemoryConversationStore(),
     notifications: new InMemoryNotificationStore({ newId: options.newId }),
+    settings: new InMemorySettingsStore(),
     async close() {},
   };
 }

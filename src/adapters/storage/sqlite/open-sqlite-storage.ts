@@ -5,6 +5,7 @@ import { SqliteConversationStore } from './sqlite-conversation-store';
 import { SqliteJobQueue } from './sqlite-job-queue';
 import { SqliteNotificationStore } from './sqlite-notification-store';
 import { SqliteRequestStore } from './sqlite-request-store';
+import { SqliteSettingsStore } from './sqlite-settings-store';
 
 export interface SqliteStorageOptions {
   /** File path (parent folder created when missing) or ':memory:'. */
@@ -34,6 +35,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     jobs: new SqliteJobQueue(db, { clock, newId: options.newId }),
     conversations: new SqliteConversationStore(db),
     notifications: new SqliteNotificationStore(db, { newId: options.newId }),
+    settings: new SqliteSettingsStore(db),
     async close() {
       if (db.open) db.close();
     },

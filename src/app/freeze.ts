@@ -1,0 +1,24 @@
+import { StoredSetting } from '../ports/settings-store';
+import { AppDeps } from './app-deps';
+
+const KEY = 'executions.frozen';
+
+/** The kill switch: while frozen no execution starts (approvals still work; approved requests wait). */
+export async function frozenState(deps: Pick<AppDeps, 'settingsStore'>): Promise<StoredSetting | null> {
+  const setting = await deps.settingsStore.get(KEY);
+  return setting && setting.value === 'true' ? setting : null;
+}
+
+export async function setFrozen(deps: AppDeps, input: { actorId: string; actorName: string; frozen: boolean; reason: string }): Promise<string> {
+  if (!(await deps.authorization.isAdmin(input.actorId))) {
+    return `Only admins can ${input.frozen ? 'freeze' : 'unfreeze'} executions.`;
+  }
+  const at = deps.clock.now().toISOString();
+  await deps.settingsStore.set(KEY, { value: String(input.frozen), updatedAt: at, updatedBy: input.actorId });
+  deps.logger.warn({ actorId: input.actorId, frozen: input.frozen, reason: input.reason.slice(0, 200) }, input.frozen ? 'executions frozen' : 'executions unfrozen');
+  if (!input.frozen) {
+    deps.kickJobs();
+    return `Executions unfrozen by ${input.actorName}. Approved requests that were waiting start now.`;
+  }
+  return `🧊 Executions frozen by ${input.actorName}${input.reason ? ` (${input.reason})` : ''}. Nothing will be changed in the directory until an admin writes \`unfreeze\`. Requests can still be made and approved; they wait.`;
+}

@@ -1,0 +1,63 @@
+import { missingPermissions } from '../domain/permissions';
+import { IdentityReport } from '../ports/identity-check';
+import { AppDeps } from './app-deps';
+import { frozenState } from './freeze';
+
+const CERT_WARNING_DAYS = 30;
+
+export interface Readiness {
+  ready: boolean;
+  checks: { store: boolean; graphToken: boolean; notFrozen: boolean };
+  reasons: string[];
+}
+
+/** Start-up self-check and `health`: can we get a token, which permissions does it carry, is anything about to break. */
+export function describeIdentity(report: IdentityReport, now: Date): { ok: boolean; lines: string[] } {
+  const lines: string[] = [];
+  let ok = true;
+  if (!report.tokenObtained) {
+    ok = false;
+    lines.push(`❌ The bot could not get a Microsoft Graph token with its ${report.credentialKind} credential: ${report.error}. Check GRAPH_TENANT_ID, GRAPH_CLIENT_ID and the credential.`);
+    return { ok, lines };
+  }
+  lines.push(`✅ Graph token obtained with the ${report.credentialKind} credential.`);
+  const missing = missingPermissions(report.roles);
+  if (missing.length === 0) lines.push('✅ All needed application permissions are granted.');
+  for (const p of missing) {
+    ok = false;
+    lines.push(`❌ Missing application permission ${p.name} (needed to ${p.why}). Grant it: Entra admin center → App registrations → the bot's app → API permissions → Add a permission → Microsoft Graph → Application permissions → ${p.name}, then "Grant admin consent".`);
+  }
+  if (report.credentialKind === 'client-secret') lines.push('⚠️ A client secret is in use; a certificate or a managed identity is safer.');
+  if (report.certificateNotAfter) {
+    const days = Math.floor((Date.parse(report.certificateNotAfter) - now.getTime()) / 86_400_000);
+    if (days < 0) {
+      ok = false;
+      lines.push(`❌ The certificate expired on ${report.certificateNotAfter.slice(0, 10)}.`);
+    } else {
+      lines.push(`${days < CERT_WARNING_DAYS ? '⚠️' : '✅'} The certificate expires on ${report.certificateNotAfter.slice(0, 10)} (in ${days} days).`);
+    }
+  }
+  return { ok, lines };
+}
+
+/** `health` (admins only). */
+export async function healthReport(deps: AppDeps, actorId: string): Promise<string> {
+  if (!(await deps.authorization.isAdmin(actorId))) return 'Only admins can see the health report (ADMIN_GROUP_ID / ADMIN_IDS).';
+  const report = await deps.identity.check();
+  const { lines } = describeIdentity(report, deps.clock.now());
+  const freeze = await frozenState(deps);
+  lines.push(freeze ? `🧊 Executions are frozen since ${freeze.updatedAt.slice(0, 16).replace('T', ' ')} UTC.` : '✅ Executions are not frozen.');
+  return ['**SOA Bot health**', ...lines].join('\n\n');
+}
+
+/** /readyz: the store answers, a Graph token can be obtained, executions are not frozen. */
+export async function readiness(deps: AppDeps, tokenObtainable: () => Promise<boolean> = async () => (await deps.identity.check()).tokenObtained): Promise<Readiness> {
+  const reasons: string[] = [];
+  const store = await deps.requests.listByStatus(['pending'], 1).then(() => true, () => false);
+  if (!store) reasons.push('store unreachable');
+  const token = store ? await tokenObtainable().catch(() => false) : false;
+  if (store && !token) reasons.push('no Graph token');
+  const frozen = store ? Boolean(await frozenState(deps).catch(() => null)) : false;
+  if (frozen) reasons.push('executions frozen');
+  return { ready: store && token && !frozen, checks: { store, graphToken: token, notFrozen: !frozen }, reasons };
+}

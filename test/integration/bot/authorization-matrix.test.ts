@@ -1,0 +1,84 @@
+import { BotHarness, startBotHarness } from '../../support/bot-harness';
+import { cardText } from '../../support/card-validation';
+import { TestPerson, messageActivity } from '../../support/teams-activities';
+import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, waitForText } from './flow-helpers';
+
+/**
+ * Every role against every command and card action, decided on the server from from.aadObjectId.
+ * rita: requester · adam: approver (and rollback approver by fallback) · ben: admin · erin: nobody.
+ */
+const ERIN: TestPerson = { aadObjectId: DEMO_IDS.users.erin, name: 'Erin Nobody', mri: '29:erin' };
+const ROLES: Record<string, TestPerson> = { requester: PEOPLE.rita, approver: PEOPLE.adam, admin: PEOPLE.ben, nobody: ERIN };
+
+const REFUSALS: Record<string, RegExp> = {
+  transfer: /not allowed to request/,
+  rollback: /not allowed to request/,
+  status: /not allowed to request/,
+  'notify status': /Only approvers and admins/,
+  health: /Only admins can see the health report/,
+  freeze: /Only admins can freeze/,
+  unfreeze: /Only admins can unfreeze/,
+};
+const COMMANDS: Record<string, string> = {
+  transfer: 'transfer dave@contoso.com reason: matrix',
+  rollback: 'rollback ivan@contoso.com reason: matrix',
+  status: 'status dave@contoso.com',
+  'notify status': 'notify status',
+  health: 'health',
+  freeze: 'freeze matrix',
+  unfreeze: 'unfreeze',
+};
+const ALLOWED: Record<string, string[]> = {
+  transfer: ['requester'],
+  rollback: ['requester'],
+  status: ['requester', 'approver'],
+  'notify status': ['approver', 'admin'],
+  health: ['admin'],
+  freeze: ['admin'],
+  unfreeze: ['admin'],
+};
+
+describe('authorization matrix', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness({ env: { ADMIN_IDS: DEMO_IDS.users.ben } });
+  });
+  afterAll(() => h.stop());
+
+  const cases = Object.keys(COMMANDS).flatMap((command) => Object.keys(ROLES).map((role) => [command, role] as const));
+  it.each(cases)('%s by %s', async (command, role) => {
+    const conversation = { kind: 'personal' as const, id: `a:matrix-${command.replace(' ', '-')}-${role}` };
+    await h.send(messageActivity({ serviceUrl: h.connector.url, from: ROLES[role], text: COMMANDS[command], conversation }));
+    await h.connector.waitFor(() => h.connector.texts(conversation.id).length > 0 || h.connector.posts(conversation.id).length > 0);
+    await new Promise((r) => setTimeout(r, 50));
+    const said = h.connector.texts(conversation.id).join('\n');
+    if (ALLOWED[command].includes(role)) expect(said).not.toMatch(REFUSALS[command]);
+    else expect(said).toMatch(REFUSALS[command]);
+    if (command === 'freeze' && role === 'admin') {
+      await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.ben, text: 'unfreeze', conversation }));
+      await waitForText(h, /unfrozen/, conversation.id);
+    }
+  });
+
+  it('card actions: only approvers decide, only requester or rollback approvers confirm the safeguard, everyone may look', async () => {
+    const transfer = await requestInChannel(h, 'transfer dave@contoso.com reason: card matrix');
+    for (const person of [PEOPLE.rita, PEOPLE.ben, ERIN]) {
+      for (const verb of [VERBS.approve, VERBS.reject]) {
+        const response = await click(h, person, verb, transfer);
+        expect(cardText(response.body.value)).toMatch(/Only approvers/);
+      }
+      const look = await click(h, person, VERBS.refresh, transfer);
+      expect(JSON.stringify(look.body.value)).not.toContain(VERBS.approve);
+    }
+    expect(JSON.stringify((await click(h, PEOPLE.adam, VERBS.refresh, transfer)).body.value)).toContain(VERBS.approve);
+    expect((await h.app.deps.requests.get(transfer.requestId))?.decisions).toHaveLength(0);
+
+    const rollback = await requestInChannel(h, 'rollback ivan@contoso.com reason: card matrix');
+    for (const person of [PEOPLE.ben, ERIN]) {
+      const response = await click(h, person, VERBS.confirmSafeguard, rollback);
+      expect(cardText(response.body.value)).toMatch(/Only approvers/);
+    }
+    const byRequester = await click(h, PEOPLE.rita, VERBS.confirmSafeguard, rollback);
+    expect(cardText(byRequester.body.value)).toMatch(/Safeguard step confirmed by Rita Requester/);
+  });
+});

@@ -1,0 +1,101 @@
+import { BotHarness, startBotHarness } from '../../support/bot-harness';
+import { cardText } from '../../support/card-validation';
+import { messageActivity } from '../../support/teams-activities';
+import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForStatus, waitForText } from './flow-helpers';
+
+describe('kill switch, scope guard, health and readiness', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness({
+      env: {
+        ADMIN_IDS: DEMO_IDS.users.ben,
+        // "Sales (AD)" stands in for a privileged group here: its members (alice, bob) can never be targeted.
+        PROTECTED_GROUP_IDS: DEMO_IDS.groups.sales,
+      },
+    });
+  });
+  afterAll(() => h.stop());
+  const say = (from: typeof PEOPLE.rita, text: string) => h.send(messageActivity({ serviceUrl: h.connector.url, from, text, conversation: CHANNEL }));
+  const readyz = async () => {
+    const url = h.messagesUrl.replace('/api/messages', '/readyz');
+    const response = await fetch(url);
+    return { status: response.status, body: (await response.json()) as { checks: Record<string, boolean>; reasons: string[] } };
+  };
+
+  it('freeze is for admins only; while frozen, approved requests wait durably and run after unfreeze', async () => {
+    await say(PEOPLE.adam, 'freeze change window');
+    await waitForText(h, /Only admins can freeze/);
+    expect((await readyz()).status).toBe(200);
+
+    await say(PEOPLE.ben, 'freeze reason: change freeze for the audit');
+    await waitForText(h, /Executions frozen by Ben Bystander \(change freeze for the audit\)/);
+    expect(await readyz()).toMatchObject({ status: 503, body: { checks: { notFrozen: false }, reasons: ['executions frozen'] } });
+
+    const posted = await requestInChannel(h, 'transfer carol@contoso.com reason: during freeze');
+    const approved = await click(h, PEOPLE.adam, VERBS.approve, posted);
+    expect(cardText(approved.body.value)).toMatch(/Executions are frozen right now/);
+    h.clock.advance(10_000);
+    await h.app.runner.runDue();
+    await h.restart();
+    h.clock.advance(10_000);
+    await h.app.runner.runDue();
+    expect(soaPatches(h)).toHaveLength(0);
+    expect((await h.app.deps.requests.get(posted.requestId))?.status).toBe('approved');
+    expect((await h.app.deps.requests.events(posted.requestId)).filter((e) => e.type === 'execution.held')).toHaveLength(1);
+
+    await say(PEOPLE.ben, 'unfreeze');
+    await waitForText(h, /Executions unfrozen by Ben Bystander/);
+    h.clock.advance(3_000);
+    await h.app.runner.runDue();
+    await waitForStatus(h, posted.requestId, 'completed');
+    expect(soaPatches(h, DEMO_IDS.users.carol)).toHaveLength(1);
+    expect((await readyz()).status).toBe(200);
+  });
+
+  it('never lets a protected account into a request', async () => {
+    await say(PEOPLE.rita, 'transfer bob@contoso.com reason: protected');
+    await waitForText(h, /bob@contoso.com: protected account/);
+  });
+
+  it('health is for admins and reports the token, the permissions and what to grant', async () => {
+    await say(PEOPLE.adam, 'health');
+    await waitForText(h, /Only admins can see the health report/);
+    await say(PEOPLE.ben, 'health');
+    const report = await waitForText(h, /SOA Bot health/);
+    expect(report).toMatch(/Graph token obtained with the client-secret credential/);
+    expect(report).toMatch(/All needed application permissions are granted/);
+    expect(report).toMatch(/client secret is in use/);
+  });
+});
+
+describe('allowed target scope', () => {
+  it('refuses users outside ALLOWED_TARGET_GROUP_ID', async () => {
+    const h = await startBotHarness({ env: { ALLOWED_TARGET_GROUP_ID: DEMO_IDS.groups.sales } });
+    try {
+      const posted = await requestInChannel(h, 'transfer alice@contoso.com dave@contoso.com reason: scope');
+      const text = cardText(posted.card);
+      expect(text).toMatch(/Users to transfer \(1\)/);
+      expect(text).toMatch(/dave@contoso.com: Outside the allowed scope/);
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
+describe('start-up self-check with missing permissions', () => {
+  it('logs each missing permission with the fix', async () => {
+    const { startGraphEmulator, demoTenant } = await import('../../../emulator');
+    const emulator = await startGraphEmulator({ seed: demoTenant(), grantedRoles: ['User-OnPremisesSyncBehavior.ReadWrite.All', 'User.Read.All', 'GroupMember.Read.All'] });
+    const h = await startBotHarness({ emulator, env: { ADMIN_IDS: DEMO_IDS.users.ben } });
+    try {
+      const warnings = h.logs.filter((l) => l.includes('"component":"self-check"') && l.includes('"level":"warn"')).join('\n');
+      expect(warnings).toMatch(/Missing application permission Domain\.Read\.All/);
+      expect(warnings).toMatch(/Missing application permission AuditLog\.Read\.All/);
+      expect(warnings).toMatch(/Grant admin consent/);
+      expect(warnings).not.toMatch(/Missing application permission User\.Read\.All/);
+    } finally {
+      await h.stop();
+      await emulator.close();
+    }
+  });
+});
