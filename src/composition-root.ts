@@ -12,7 +12,7 @@ import { createBotRequestHandler } from './adapters/teams/bot-request-handler';
 import { UserRateLimiter } from './adapters/teams/user-rate-limiter';
 import { SoaBot } from './adapters/teams/soa-bot';
 import { TeamsChat } from './adapters/teams/teams-chat';
-import { Storage, openSqliteStorage, parseDatabaseUrl, describeDatabaseLocation } from './adapters/storage';
+import { Storage, createPostgresStorage, openSqliteStorage, parseDatabaseUrl, describeDatabaseLocation } from './adapters/storage';
 import { Clock, systemClock } from './ports/clock';
 import { Directory, GraphCallRecord } from './ports/directory';
 import { Ids } from './ports/ids';
@@ -41,7 +41,8 @@ export interface ComposedApp {
 export function compose(config: Config, logger: Logger, overrides: Overrides = {}): ComposedApp {
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? randomIds;
-  const storage = overrides.storage ?? openStorage(config, clock, logger);
+  const opened = overrides.storage ? { storage: overrides.storage, ready: Promise.resolve() } : openStorage(config, clock, logger);
+  const storage = opened.storage;
 
   let directory = overrides.directory;
   let identity: IdentityCheck = overrides.identity ?? { check: async () => ({ tokenObtained: true, error: null, credentialKind: config.graph.credentialKind, roles: [], certificateNotAfter: null }) };
@@ -116,7 +117,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     },
     kickJobs: () => runner?.kick(),
   };
-  runner = new JobRunner(deps, config.jobPollIntervalMs);
+  runner = new JobRunner(deps, config.jobPollIntervalMs, config.jobLeaseMs);
   const bot = new SoaBot(deps, { allowedTenantIds: config.authorization.allowedTenantIds });
   const handleBotRequest = createBotRequestHandler({
     adapter,
@@ -135,6 +136,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     deps,
     runner,
     async start() {
+      await opened.ready;
       await presetSubscriptions(deps, config.notify.presetChannelIds);
       await selfCheck(deps);
       const address = await http.listen();
@@ -178,13 +180,22 @@ async function presetSubscriptions(deps: AppDeps, channelIds: string[]): Promise
   }
 }
 
-function openStorage(config: Config, clock: Clock, logger: Logger): Storage {
+/**
+ * SQLite opens and migrates synchronously. PostgreSQL connects and migrates asynchronously: its stores
+ * wait for that, and start() awaits `ready`, so an unreachable or too-new database fails the start-up.
+ */
+function openStorage(config: Config, clock: Clock, logger: Logger): { storage: Storage; ready: Promise<void> } {
   const location = parseDatabaseUrl(config.databaseUrl ?? undefined);
-  if (location.kind === 'postgres') {
-    throw new Error('DATABASE_URL points to PostgreSQL, which this version does not support yet. Use a SQLite path (see README).');
-  }
   logger.info({ database: describeDatabaseLocation(location) }, 'opening the database');
-  return openSqliteStorage({ path: location.path, clock });
+  if (location.kind === 'postgres') {
+    const storage = createPostgresStorage({
+      url: location.url,
+      clock,
+      onPoolError: (error) => logger.warn({ err: { message: error.message } }, 'an idle PostgreSQL connection failed; the pool replaces it'),
+    });
+    return { storage, ready: storage.ready };
+  }
+  return { storage: openSqliteStorage({ path: location.path, clock }), ready: Promise.resolve() };
 }
 
 /** Every Graph call made for a request goes into that request's durable record. */

@@ -65,6 +65,8 @@ export interface Config {
   auditLookupTimeoutMs: number;
   auditLookupFirstDelayMs: number;
   jobPollIntervalMs: number;
+  /** How long a claimed background job is reserved for one instance before another may take it over. */
+  jobLeaseMs: number;
   maxUsersPerRequest: number;
   maxBodyBytes: number;
   /** Commands (message activities) per person per minute on /api/messages. */
@@ -236,6 +238,7 @@ const schema = z.object({
   AUDIT_LOOKUP_TIMEOUT: duration('15m', 1000),
   AUDIT_LOOKUP_FIRST_DELAY: duration('15s', 10),
   JOB_POLL_INTERVAL: duration('2s', 10),
+  JOB_LEASE: duration('2m', 500),
   MAX_USERS_PER_REQUEST: intIn(1, 1000, 50),
   MAX_BODY_BYTES: intIn(1024, 10_000_000, 262_144),
   RATE_LIMIT_PER_MINUTE: intIn(1, 100_000, 20),
@@ -339,6 +342,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     auditLookupTimeoutMs: e.AUDIT_LOOKUP_TIMEOUT,
     auditLookupFirstDelayMs: e.AUDIT_LOOKUP_FIRST_DELAY,
     jobPollIntervalMs: e.JOB_POLL_INTERVAL,
+    jobLeaseMs: e.JOB_LEASE,
     maxUsersPerRequest: e.MAX_USERS_PER_REQUEST,
     maxBodyBytes: e.MAX_BODY_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -48,6 +48,18 @@ async function run(deps: AppDeps, requestId: string): Promise<void> {
       state: { startedAt: now(deps) },
     });
   }
+  // Everything that must follow the result is queued before the result is saved: a crash right after
+  // the save then still announces it and looks for the audit record (jobs are de-duplicated by key).
+  await deps.jobs.enqueue({ key: `announce:${request.id}`, kind: 'announce', requestId: request.id, runAt: now(deps) });
+  if (request.targets.some((t) => t.execution.outcome === 'done')) {
+    await deps.jobs.enqueue({
+      key: `audit:${request.id}`,
+      kind: 'audit-lookup',
+      requestId: request.id,
+      runAt: new Date(deps.clock.now().getTime() + deps.settings.auditLookupFirstDelayMs).toISOString(),
+      state: { startedAt: now(deps), attempt: 0 },
+    });
+  }
   const targets = watching
     ? request.targets.map((t) => (t.execution.outcome === 'done' || t.execution.outcome === 'already-done' ? { ...t, sync: { status: 'waiting' as const } } : t))
     : request.targets;
@@ -58,24 +70,22 @@ async function run(deps: AppDeps, requestId: string): Promise<void> {
     [event(deps, request.id, 'execution.finished', { status, outcomes: request.targets.map((t) => ({ upn: t.preflight.upn, outcome: t.execution.outcome })) })],
   );
   log.info({ status, correlationId: request.correlationId }, 'execution finished');
+  deps.kickJobs();
+}
 
+/**
+ * The `announce` job: the outcome message, the edited cards and the notifications of a finished
+ * execution. At least once: a crash between posting and completing the job posts it again, which
+ * is better than an outcome nobody hears about.
+ */
+export async function announceOutcome(deps: AppDeps, requestId: string): Promise<void> {
+  const request = await deps.requests.get(requestId);
+  if (!request) return;
   await refreshCards(deps, request);
-  try {
-    await deps.chat.post(request.origin.conversationKey, { text: outcomeText(request), card: renderOutcomeCard(request) });
-  } catch (error) {
-    log.warn({ err: errorSummary(error) }, 'could not post the outcome');
-    await deps.requests.appendEvents([event(deps, request.id, 'outcome.post-failed', { error: errorSummary(error) })]);
-  }
+  await deps.chat.post(request.origin.conversationKey, { text: outcomeText(request), card: renderOutcomeCard(request) });
+  await deps.requests.appendEvents([event(deps, request.id, 'outcome.posted', {})]);
+  const status = request.status;
   await notifyRequestEvent(deps, request, status === 'failed' ? 'failed' : request.kind === 'rollback' ? 'executed' : 'completed');
-  if (request.targets.some((t) => t.execution.outcome === 'done')) {
-    await deps.jobs.enqueue({
-      key: `audit:${request.id}`,
-      kind: 'audit-lookup',
-      requestId: request.id,
-      runAt: new Date(deps.clock.now().getTime() + deps.settings.auditLookupFirstDelayMs).toISOString(),
-      state: { startedAt: now(deps), attempt: 0 },
-    });
-  }
 }
 
 async function transferOne(deps: AppDeps, request: TransferRequest, index: number): Promise<TransferRequest> {

@@ -2,7 +2,7 @@ import { Job } from '../ports/job-queue';
 import { AppDeps } from './app-deps';
 import { errorSummary } from './card-publisher';
 import { expireRequest } from './decide-request';
-import { executeRequest } from './execute-request';
+import { announceOutcome, executeRequest } from './execute-request';
 import { lookupAudit } from './lookup-audit';
 import { sendDueNotifications } from './notification-sender';
 import { watchRollback } from './watch-rollback';
@@ -26,6 +26,7 @@ export class JobRunner {
   constructor(
     private readonly deps: Omit<AppDeps, 'kickJobs'> & { kickJobs?: () => void },
     private readonly pollIntervalMs: number,
+    private readonly leaseMs: number = LEASE_MS,
   ) {}
 
   start(): void {
@@ -67,7 +68,7 @@ export class JobRunner {
   async runDue(): Promise<number> {
     let handled = 0;
     for (;;) {
-      const jobs = await this.deps.jobs.claimDue(this.deps.clock.now().toISOString(), BATCH, LEASE_MS);
+      const jobs = await this.deps.jobs.claimDue(this.deps.clock.now().toISOString(), BATCH, this.leaseMs);
       if (jobs.length === 0) {
         handled += await sendDueNotifications({ ...this.deps, kickJobs: () => undefined } as AppDeps).catch((error) => {
           this.deps.logger.error({ err: errorSummary(error) }, 'notification sending failed');
@@ -108,6 +109,10 @@ export class JobRunner {
           await this.deps.jobs.complete(job.id);
           return;
         }
+        case 'announce':
+          await announceOutcome(deps, job.requestId);
+          await this.deps.jobs.complete(job.id);
+          return;
         case 'rollback-watch': {
           const step = await watchRollback(deps, job);
           if (step.done) await this.deps.jobs.complete(job.id);

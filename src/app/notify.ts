@@ -55,6 +55,6 @@ export function renderNotification(request: TransferRequest, event: NotifyEvent,
     const failed = request.targets.filter((t) => t.execution.outcome === 'failed');
     if (failed.length > 0) lines.push(`Failed: ${failed.map((t) => `${md(t.preflight.upn)} (${t.execution.errorDetail ?? t.execution.errorCode})`).join('; ')}`);
   }
-  lines.push(`[Audit log](${AUDIT_LOG_URL}) · correlation id ${request.correlationId}`);
+  lines.push(`[Audit log](${AUDIT_LOG_URL}) · correlation id ${md(request.correlationId)}`);
   return lines.join('\n\n');
 }

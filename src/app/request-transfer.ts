@@ -37,6 +37,12 @@ async function requestChange(
   try {
     if (!(await deps.authorization.isRequester(actor.aadObjectId))) return refused({ code: 'REQUESTER.NOT_ALLOWED' });
 
+    const duplicate = await findDuplicate(deps, input);
+    if (duplicate) {
+      log.info({ requestId: duplicate.id }, 'duplicate request ignored');
+      return { kind: 'created', request: duplicate, text: `This is the same as request ${duplicate.id}, made ${Math.max(0, Math.round((deps.clock.now().getTime() - Date.parse(duplicate.createdAt)) / 1000))} s ago; nothing new was created.` };
+    }
+
     const approvalKey = await approvalConversationKey(deps, origin);
     if (!approvalKey) return refused({ code: 'REQUEST.NO_APPROVAL_CHANNEL' });
 
@@ -98,6 +104,26 @@ async function requestChange(
     }
     throw error;
   }
+}
+
+const DUPLICATE_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Teams re-delivers slow turns, sometimes with a new activity id: the same person asking for the
+ * same users with the same words a moment ago is the same request (business-key de-duplication).
+ */
+async function findDuplicate(deps: AppDeps, input: { kind: RequestKind; actor: Person; upns: string[]; justification: string }): Promise<TransferRequest | null> {
+  const wanted = [...new Set(input.upns.map((u) => u.toLowerCase()))].sort().join(',');
+  const now = deps.clock.now().getTime();
+  const open = await deps.requests.listByStatus(OPEN_STATUSES, 1000);
+  return (
+    open.find((r) => {
+      if (r.kind !== input.kind || r.requester.aadObjectId.toLowerCase() !== input.actor.aadObjectId.toLowerCase()) return false;
+      if (now - Date.parse(r.createdAt) > DUPLICATE_WINDOW_MS || r.justification !== input.justification.slice(0, 1000)) return false;
+      const asked = [...r.targets.map((t) => t.preflight.upn), ...r.blocked.map((b) => b.upn)].map((u) => u.toLowerCase());
+      return [...new Set(asked)].sort().join(',') === wanted;
+    }) ?? null
+  );
 }
 
 async function approvalConversationKey(deps: AppDeps, origin: Origin): Promise<string | null> {

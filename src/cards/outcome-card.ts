@@ -1,6 +1,8 @@
 import { TransferRequest } from '../domain/transfer-request';
 import { AUDIT_LOG_URL, entraUserUrl } from './links';
 import { AdaptiveCard, utc } from './request-card';
+import { TextLimits, fitCard, moreLine } from './card-budget';
+import { escapeMarkdown as md, markdownLink } from './markdown-text';
 
 const LINE: Record<string, string> = {
   done: '✅ done: transferred to the cloud and verified',
@@ -11,21 +13,30 @@ const LINE: Record<string, string> = {
   'in-progress': '… not finished',
 };
 
-/** The message posted when execution ends: per user done / already done / failed, with links. */
+/**
+ * The message posted when execution ends: per user done / already done / failed, with links. UPNs
+ * and Graph values are escaped; a very large request shows as many users as fit (card-budget.ts).
+ */
 export function renderOutcomeCard(request: TransferRequest): AdaptiveCard {
+  return fitCard((limits, maxEntries) => buildOutcomeCard(request, limits, maxEntries), request.targets.length);
+}
+
+function buildOutcomeCard(request: TransferRequest, limits: TextLimits, maxEntries: number): AdaptiveCard {
   const counts = countOutcomes(request);
   const body: Record<string, unknown>[] = [
-    { type: 'TextBlock', text: `Transfer ${request.id}: ${headline(request)}`, weight: 'Bolder', size: 'Medium', wrap: true },
+    { type: 'TextBlock', text: `Transfer ${md(request.id)}: ${headline(request)}`, weight: 'Bolder', size: 'Medium', wrap: true },
     { type: 'TextBlock', text: summaryLine(counts), wrap: true, spacing: 'None' },
   ];
-  for (const t of request.targets) {
+  const shown = request.targets.slice(0, maxEntries);
+  for (const t of shown) {
     const p = t.preflight;
-    const link = p.userId ? `[${p.upn}](${entraUserUrl(p.userId)})` : p.upn;
-    const parts = [`${link}: ${LINE[t.execution.outcome] ?? t.execution.outcome}`];
-    if (t.execution.errorDetail) parts.push(t.execution.errorDetail);
-    if (t.execution.graphRequestId) parts.push(`Graph request-id ${t.execution.graphRequestId}`);
+    const link = p.userId && !limits.compact ? markdownLink(p.upn, entraUserUrl(p.userId), 120) : md(p.upn, 120);
+    const parts = [`${link}: ${LINE[t.execution.outcome] ?? md(t.execution.outcome, 40)}`];
+    if (t.execution.errorDetail && !limits.compact) parts.push(t.execution.errorDetail);
+    if (t.execution.graphRequestId) parts.push(`Graph request-id ${md(t.execution.graphRequestId, 64)}`);
     body.push({ type: 'TextBlock', text: parts.join(' · '), wrap: true, spacing: 'Small' });
   }
+  if (shown.length < request.targets.length) body.push(moreLine(request.targets.length - shown.length, 'users'));
   body.push({
     type: 'TextBlock',
     text: `[Open the directory audit log](${AUDIT_LOG_URL}) · I will post the matching audit record when it appears.`,
@@ -41,14 +52,14 @@ export function outcomeText(request: TransferRequest): string {
 
 /** The message posted when the audit search ends. */
 export function renderAuditText(request: TransferRequest): string {
-  const lines = [`Audit records for ${request.id}:`];
+  const lines = [`Audit records for ${md(request.id)}:`];
   for (const t of request.targets) {
     if (t.execution.outcome !== 'done') continue;
     const a = t.audit;
     if (a.status === 'found') {
-      lines.push(`- ${t.preflight.upn}: "${a.activity}" at ${utc(a.activityDateTime ?? '')}, correlation id ${a.correlationId}`);
+      lines.push(`- ${md(t.preflight.upn, 120)}: "${md(a.activity, 100)}" at ${utc(a.activityDateTime ?? '')}, correlation id ${md(a.correlationId, 64)}`);
     } else {
-      lines.push(`- ${t.preflight.upn}: no audit record yet (still missing after the search window). Check the [audit log](${AUDIT_LOG_URL}) later.`);
+      lines.push(`- ${md(t.preflight.upn, 120)}: no audit record yet (still missing after the search window). Check the [audit log](${AUDIT_LOG_URL}) later.`);
     }
   }
   return lines.join('\n');

@@ -1,8 +1,10 @@
 import { BLOCKER_REASON } from '../domain/preflight';
 import { SOA_STATE_LABEL } from '../domain/soa-state';
-import { RequestStatus, RequestTarget, TransferRequest, approvals, rejection } from '../domain/transfer-request';
+import { RequestStatus, RequestTarget, TransferRequest, approvals } from '../domain/transfer-request';
 import { VERBS } from './action-data';
 import { AUDIT_LOG_URL, entraUserUrl } from './links';
+import { MAX_NOTICE_LENGTH, TextLimits, fitCard, moreLine } from './card-budget';
+import { escapeMarkdown as md, inlineText, markdownLink, truncateText } from './markdown-text';
 import { referencesText, safeguardChecklist } from './rollback-section';
 
 type Element = Record<string, unknown>;
@@ -67,47 +69,66 @@ const OUTCOME_LABEL: Record<string, string> = {
   unknown: '⚠️ Outcome unknown: being checked',
 };
 
-/** Adaptive Card 1.5 (Teams' ceiling) for a transfer request, as one audience sees it. */
+/**
+ * Adaptive Card 1.5 (Teams' ceiling) for a transfer request, as one audience sees it. Every text that
+ * comes from a user or the directory is escaped (markdown-text.ts) and capped (card-budget.ts), so
+ * the card always parses, stays under Teams' size limit and shows such text as text.
+ */
 export function renderRequestCard(request: TransferRequest, view: RequestCardView): AdaptiveCard {
+  return fitCard((limits, maxEntries) => buildRequestCard(request, view, limits, maxEntries), request.targets.length + request.blocked.length);
+}
+
+function buildRequestCard(request: TransferRequest, view: RequestCardView, limits: TextLimits, maxEntries: number): AdaptiveCard {
   const body: Element[] = [];
   if (view.notice) {
-    body.push({ type: 'TextBlock', text: view.notice.text, wrap: true, color: view.notice.tone, weight: 'Bolder' });
+    // Notices are our texts (they escape what they quote); the cap only keeps the card small.
+    body.push({ type: 'TextBlock', text: truncateText(view.notice.text, MAX_NOTICE_LENGTH), wrap: true, color: view.notice.tone, weight: 'Bolder' });
   }
+  const shownTargets = request.targets.slice(0, maxEntries);
+  const shownBlocked = request.blocked.slice(0, Math.max(0, maxEntries - shownTargets.length));
+  const labels = request.kind === 'rollback' ? ROLLBACK_OUTCOME_LABEL : OUTCOME_LABEL;
   body.push(
-    { type: 'TextBlock', text: `Source of Authority ${request.kind === 'rollback' ? 'rollback' : 'transfer'} · ${request.id}`, size: 'Large', weight: 'Bolder', wrap: true },
+    { type: 'TextBlock', text: `Source of Authority ${request.kind === 'rollback' ? 'rollback' : 'transfer'} · ${md(request.id)}`, size: 'Large', weight: 'Bolder', wrap: true },
     { type: 'TextBlock', text: STATUS_LABEL[request.status], color: STATUS_COLOR[request.status], weight: 'Bolder', spacing: 'None', wrap: true },
     {
       type: 'FactSet',
+      // Fact values are markdown too (the SDK renders them as TextBlocks): escaped like the rest.
       facts: [
-        { title: 'Requested by', value: request.requester.name },
-        { title: 'Justification', value: request.justification || '(none given)' },
+        { title: 'Requested by', value: md(request.requester.name, limits.person) || '(unknown)' },
+        { title: 'Justification', value: md(request.justification, limits.justification) || '(none given)' },
         { title: 'Requested at', value: utc(request.createdAt) },
         { title: request.status === 'expired' ? 'Expired at' : 'Expires at', value: utc(request.expiresAt) },
         { title: 'Approvals', value: `${approvals(request).length} of ${request.approvalsRequired} required` },
-        { title: 'Correlation id', value: request.correlationId },
+        { title: 'Correlation id', value: md(request.correlationId, 64) },
       ],
     },
     { type: 'TextBlock', text: `Users to ${request.kind === 'rollback' ? 'roll back' : 'transfer'} (${request.targets.length})`, weight: 'Bolder', spacing: 'Medium', wrap: true },
-    ...request.targets.map((t) => targetBlock(t, request.kind === 'rollback' ? ROLLBACK_OUTCOME_LABEL : OUTCOME_LABEL)),
+    ...shownTargets.map((t) => (limits.compact ? compactTargetBlock(t, labels) : targetBlock(t, labels, limits))),
   );
+  if (shownTargets.length < request.targets.length) body.push(moreLine(request.targets.length - shownTargets.length, 'users'));
   if (request.blocked.length > 0) {
     body.push({ type: 'TextBlock', text: `Not included (${request.blocked.length})`, weight: 'Bolder', spacing: 'Medium', wrap: true });
-    for (const b of request.blocked) {
-      const refs = referencesText(b.references);
-      body.push({ type: 'TextBlock', text: `${escapeMd(b.upn)}: ${b.blocker ? BLOCKER_REASON[b.blocker] : 'blocked'}${refs ? ` ${refs}` : ''}`, wrap: true, isSubtle: true, spacing: 'Small' });
+    for (const b of shownBlocked) {
+      const refs = limits.compact ? '' : referencesText(b.references, limits);
+      body.push({ type: 'TextBlock', text: `${md(b.upn, 120)}: ${b.blocker ? BLOCKER_REASON[b.blocker] ?? 'blocked' : 'blocked'}${refs ? ` ${refs}` : ''}`, wrap: true, isSubtle: true, spacing: 'Small' });
     }
+    if (shownBlocked.length < request.blocked.length) body.push(moreLine(request.blocked.length - shownBlocked.length, 'refused users'));
   }
-  for (const d of request.decisions) {
+  const decisions = request.decisions.slice(-limits.maxDecisions);
+  if (decisions.length < request.decisions.length) {
+    body.push({ type: 'TextBlock', text: `${request.decisions.length - decisions.length} earlier decision(s) not shown.`, wrap: true, isSubtle: true, spacing: 'Small' });
+  }
+  for (const d of decisions) {
     const verb = d.decision === 'approve' ? 'Approved' : 'Rejected';
-    const comment = d.comment ? `: "${d.comment}"` : '';
-    body.push({ type: 'TextBlock', text: `${verb} by ${d.by.name} at ${utc(d.at)}${comment}`, wrap: true, spacing: 'Small' });
+    const comment = d.comment ? `: "${md(d.comment, limits.comment)}"` : '';
+    body.push({ type: 'TextBlock', text: `${verb} by ${md(d.by.name, limits.person)} at ${utc(d.at)}${comment}`, wrap: true, spacing: 'Small' });
   }
   if (request.status !== 'pending' && request.status !== 'rejected' && request.status !== 'expired') {
     body.push({ type: 'TextBlock', text: `[Directory audit log](${AUDIT_LOG_URL})`, wrap: true, spacing: 'Small' });
   }
 
   if (request.kind === 'rollback' && request.status !== 'rejected' && request.status !== 'expired') {
-    body.push(...safeguardChecklist(request, view.tenantId ?? '{tenant-id}'));
+    body.push(...safeguardChecklist(request, view.tenantId ?? '{tenant-id}', limits));
   }
 
   const data = { requestId: request.id, version: request.cardVersion };
@@ -158,25 +179,33 @@ export function renderRequestCard(request: TransferRequest, view: RequestCardVie
   return card;
 }
 
-function targetBlock(target: RequestTarget, labels: Record<string, string>): Element {
+function targetBlock(target: RequestTarget, labels: Record<string, string>, limits: TextLimits): Element {
   const p = target.preflight;
-  const name = p.displayName ? `${p.displayName} (${p.upn})` : p.upn;
-  const lines = [p.userId ? `[${escapeMd(name)}](${entraUserUrl(p.userId)})` : escapeMd(name)];
-  const outcome = labels[target.execution.outcome] ?? target.execution.outcome;
-  lines.push(target.execution.outcome === 'pending' ? `${outcome}: ${SOA_STATE_LABEL[p.state]}` : outcome);
+  const upn = truncateText(inlineText(p.upn), 120);
+  const shownName = limits.displayName > 0 && p.displayName ? `${truncateText(inlineText(p.displayName), limits.displayName)} (${upn})` : upn;
+  const lines = [p.userId ? markdownLink(shownName, entraUserUrl(p.userId)) : md(shownName)];
+  const outcome = labels[target.execution.outcome] ?? md(target.execution.outcome, 40);
+  lines.push(target.execution.outcome === 'pending' ? `${outcome}: ${SOA_STATE_LABEL[p.state] ?? md(p.state, 40)}` : outcome);
   if (target.execution.outcome === 'failed' && target.execution.errorDetail) lines.push(target.execution.errorDetail);
   for (const w of p.warnings) lines.push(`⚠️ ${w}`);
   if (target.sync?.status === 'waiting') lines.push('Waiting for the sync client to take the user back…');
   if (target.sync?.status === 'taken-over') lines.push('✅ Taken back by the sync client (onPremisesSyncEnabled true)');
   if (target.sync?.status === 'timed-out') lines.push('⚠️ Not taken back by the sync client in time');
   if (target.audit.status === 'found') {
-    lines.push(`Audit: "${target.audit.activity}" at ${utc(target.audit.activityDateTime ?? '')} (correlation id ${target.audit.correlationId})`);
+    // Activity name and correlation id come from the directory's audit log.
+    lines.push(`Audit: "${md(target.audit.activity, limits.reference)}" at ${utc(target.audit.activityDateTime ?? '')} (correlation id ${md(target.audit.correlationId, 64)})`);
   } else if (target.audit.status === 'searching') {
     lines.push('Audit record: searching…');
   } else if (target.audit.status === 'missing') {
     lines.push('Audit record: not found yet');
   }
   return { type: 'TextBlock', text: lines.join('\n\n'), wrap: true, spacing: 'Small' };
+}
+
+/** Last size level: the UPN and the outcome, nothing else. */
+function compactTargetBlock(target: RequestTarget, labels: Record<string, string>): Element {
+  const outcome = labels[target.execution.outcome] ?? md(target.execution.outcome, 40);
+  return { type: 'TextBlock', text: `${md(target.preflight.upn, 120)}: ${outcome}`, wrap: true, spacing: 'None' };
 }
 
 function executeAction(title: string, verb: string, data: { requestId: string; version: number }, style: string): Element {
@@ -191,12 +220,9 @@ function executeAction(title: string, verb: string, data: { requestId: string; v
   };
 }
 
+/** An ISO time as `YYYY-MM-DD HH:mm UTC`; anything else (e.g. a malformed time from Graph) as escaped text. */
 export function utc(iso: string): string {
   const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
+  if (Number.isNaN(t)) return md(iso, 40);
   return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function escapeMd(text: string): string {
-  return text.replace(/([\\[\]()*_`])/g, '\\$1');
 }

@@ -1,6 +1,8 @@
 import { CloudReference } from '../domain/preflight';
 import { TransferRequest } from '../domain/transfer-request';
 import { entraGroupUrl } from './links';
+import { TEXT_LIMITS, TextLimits } from './card-budget';
+import { escapeMarkdown as md, markdownLink } from './markdown-text';
 
 type Element = Record<string, unknown>;
 
@@ -14,7 +16,7 @@ export function safeguardPowerShell(enabled: boolean): string {
 }
 
 /** The checklist step of a rollback card: what a person must do, and who confirmed it. */
-export function safeguardChecklist(request: TransferRequest, tenantId: string): Element[] {
+export function safeguardChecklist(request: TransferRequest, tenantId: string, limits: TextLimits = TEXT_LIMITS[0]): Element[] {
   const done = request.safeguard;
   const items: Element[] = [
     { type: 'TextBlock', text: 'Checklist before execution', weight: 'Bolder', spacing: 'Medium', wrap: true },
@@ -22,7 +24,7 @@ export function safeguardChecklist(request: TransferRequest, tenantId: string): 
       type: 'TextBlock',
       wrap: true,
       text: done
-        ? `✅ Tenant safeguard confirmed off by ${done.confirmedBy.name} at ${done.at.slice(0, 16).replace('T', ' ')} UTC.`
+        ? `✅ Tenant safeguard confirmed off by ${md(done.confirmedBy.name, limits.person)} at ${md(done.at.slice(0, 16).replace('T', ' '))} UTC.`
         : '⬜ A Global Administrator switches off the tenant safeguard blockCloudObjectTakeoverThroughHardMatchEnabled, so that AD DS can take the users back. The bot cannot check or change it; a person confirms it here.',
     },
   ];
@@ -38,12 +40,15 @@ export function safeguardChecklist(request: TransferRequest, tenantId: string): 
   return items;
 }
 
-export function referencesText(references: CloudReference[] | undefined): string {
+/** Group, access package and catalog names come from the directory: escaped and capped. */
+export function referencesText(references: CloudReference[] | undefined, limits: TextLimits = TEXT_LIMITS[0]): string {
   if (!references || references.length === 0) return '';
-  return references
-    .map((r) => {
-      const packages = r.accessPackages.length > 0 ? `; used by access package(s): ${r.accessPackages.map((p) => `${p.displayName} (catalog ${p.catalogName})`).join(', ')}` : '';
-      return `cloud-managed group [${r.groupName}](${entraGroupUrl(r.groupId)})${packages}`;
-    })
-    .join(' · ');
+  const shown = references.slice(0, limits.maxReferences).map((r) => {
+    const packages = r.accessPackages.slice(0, limits.maxReferences).map((p) => `${md(p.displayName, limits.reference)} (catalog ${md(p.catalogName, limits.reference)})`);
+    if (r.accessPackages.length > packages.length) packages.push(`${r.accessPackages.length - packages.length} more`);
+    const used = packages.length > 0 ? `; used by access package(s): ${packages.join(', ')}` : '';
+    return `cloud-managed group ${markdownLink(r.groupName, entraGroupUrl(r.groupId), limits.reference)}${used}`;
+  });
+  if (references.length > shown.length) shown.push(`${references.length - shown.length} more cloud-managed group(s)`);
+  return shown.join(' · ');
 }

@@ -1,5 +1,6 @@
 import { DirectoryUser, SOA_STATE_LABEL, SoaState } from '../domain/soa-state';
 import { entraUserUrl } from './links';
+import { escapeMarkdown as md, inlineText, markdownLink, truncateText } from './markdown-text';
 
 export interface StatusEntry {
   upn: string;
@@ -15,7 +16,8 @@ export function renderStatusText(entries: StatusEntry[]): string {
 
 function renderOne(entry: StatusEntry): string {
   const { user } = entry;
-  if (!user) return `**${entry.upn}**: ${SOA_STATE_LABEL['not-found']}.`;
+  // UPNs, names and on-premises attributes are directory text: escaped (a DN's `\,` stays visible).
+  if (!user) return `**${md(entry.upn, 120)}**: ${SOA_STATE_LABEL['not-found']}.`;
   const rows: [string, string | boolean | null][] = [
     ['SOA state', SOA_STATE_LABEL[entry.state]],
     ['isCloudManaged', entry.isCloudManaged],
@@ -28,9 +30,9 @@ function renderOne(entry: StatusEntry): string {
     ['onPremisesDomainName', user.onPremisesDomainName],
     ['onPremisesUserPrincipalName', user.onPremisesUserPrincipalName],
   ];
-  const title = user.displayName ? `${user.displayName} (${user.userPrincipalName})` : user.userPrincipalName;
+  const title = user.displayName ? `${truncateText(inlineText(user.displayName), 128)} (${truncateText(inlineText(user.userPrincipalName), 120)})` : truncateText(inlineText(user.userPrincipalName), 120);
   return [
-    `**[${title}](${entraUserUrl(user.id)})**`,
-    ...rows.map(([k, v]) => `- ${k}: ${v === null || v === undefined ? '(not set)' : String(v)}`),
+    `**${markdownLink(title, entraUserUrl(user.id))}**`,
+    ...rows.map(([k, v]) => `- ${k}: ${v === null || v === undefined ? '(not set)' : md(String(v), 300)}`),
   ].join('\n');
 }

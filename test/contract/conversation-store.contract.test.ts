@@ -10,8 +10,8 @@ function conversationStoreContract(impl: StorageImplementation): void {
   describe(`ConversationStore contract: ${impl.name}`, () => {
     let storage: Storage;
     let store: ConversationStore;
-    beforeEach(() => {
-      storage = impl.open();
+    beforeEach(async () => {
+      storage = await impl.open();
       store = storage.conversations;
     });
     afterAll(() => impl.cleanup());

@@ -12,8 +12,8 @@ function jobQueueContract(impl: StorageImplementation): void {
   describe(`JobQueue contract: ${impl.name}`, () => {
     let storage: Storage;
     let jobs: JobQueue;
-    beforeEach(() => {
-      storage = impl.open();
+    beforeEach(async () => {
+      storage = await impl.open();
       jobs = storage.jobs;
     });
     afterAll(() => impl.cleanup());

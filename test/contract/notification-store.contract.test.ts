@@ -33,8 +33,8 @@ function notificationStoreContract(impl: StorageImplementation): void {
   describe(`NotificationStore contract: ${impl.name}`, () => {
     let storage: Storage;
     let store: NotificationStore;
-    beforeEach(() => {
-      storage = impl.open();
+    beforeEach(async () => {
+      storage = await impl.open();
       store = storage.notifications;
     });
     afterAll(() => impl.cleanup());

@@ -18,8 +18,8 @@ function requestStoreContract(impl: StorageImplementation): void {
   describe(`RequestStore contract: ${impl.name}`, () => {
     let storage: Storage;
     let store: RequestStore;
-    beforeEach(() => {
-      storage = impl.open();
+    beforeEach(async () => {
+      storage = await impl.open();
       store = storage.requests;
     });
     afterAll(() => impl.cleanup());
@@ -124,6 +124,16 @@ function requestStoreContract(impl: StorageImplementation): void {
       await store.update({ ...c, status: 'expired', version: 2 }, 1);
       expect(await ids(['pending'])).toEqual(['R-A']);
       expect((await store.listByStatus(['expired']))[0]).toEqual({ ...c, status: 'expired', version: 2 });
+    });
+
+    it('orders ids by code unit, as SQLite does, whatever the collation of the database', async () => {
+      const ids = ['R-b', 'R-B', 'R_a', 'R-a1', 'R-A', 'r-a', 'R-Ä', 'R a'];
+      for (const id of ids) await store.create(aTransferRequest({ id }), { ...created, requestId: id });
+      const expected = [...ids].sort(); // UTF-16 code units: the byte order of UTF-8 for these
+      expect((await store.listByStatus(['pending'])).map((r) => r.id)).toEqual(expected);
+      const exported: string[] = [];
+      for await (const item of store.exportAll()) exported.push(item.request.id);
+      expect(exported).toEqual(expected);
     });
 
     it('exports every request with its events, ordered by created_at then id, across many pages', async () => {

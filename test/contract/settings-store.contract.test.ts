@@ -1,36 +1,41 @@
-import * as path from 'node:path';
-import { openSqliteStorage } from '../../src/adapters/storage/sqlite';
-import { InMemorySettingsStore } from '../../src/adapters/storage/memory/in-memory-settings-store';
+import { Storage } from '../../src/adapters/storage/storage';
 import { SettingsStore } from '../../src/ports/settings-store';
-import { tempDir } from './support/storage-implementations';
+import { StorageImplementation, storageImplementations } from './support/storage-implementations';
 
-function contract(name: string, make: () => { store: SettingsStore; reopen?: () => SettingsStore; close: () => Promise<void> }) {
-  describe(`SettingsStore (${name})`, () => {
+function settingsStoreContract(impl: StorageImplementation): void {
+  describe(`SettingsStore contract: ${impl.name}`, () => {
+    let storage: Storage;
+    let store: SettingsStore;
+    beforeEach(async () => {
+      storage = await impl.open();
+      store = storage.settings;
+    });
+    afterAll(() => impl.cleanup());
+
     it('returns null for an unknown key, then the last value set with who and when', async () => {
-      const { store, close } = make();
       expect(await store.get('executions.frozen')).toBeNull();
       await store.set('executions.frozen', { value: 'true', updatedAt: '2026-01-01T00:00:00.000Z', updatedBy: 'admin-1' });
       await store.set('executions.frozen', { value: 'false', updatedAt: '2026-01-02T00:00:00.000Z', updatedBy: 'admin-2' });
       expect(await store.get('executions.frozen')).toEqual({ value: 'false', updatedAt: '2026-01-02T00:00:00.000Z', updatedBy: 'admin-2' });
-      await close();
     });
+
+    it('copies settings in and out', async () => {
+      const setting = { value: 'true', updatedAt: '2026-01-01T00:00:00.000Z', updatedBy: 'admin-1' };
+      await store.set('executions.frozen', setting);
+      setting.value = 'changed';
+      (await store.get('executions.frozen'))!.value = 'changed too';
+      expect((await store.get('executions.frozen'))!.value).toBe('true');
+    });
+
+    if (impl.reopen) {
+      const reopen = impl.reopen.bind(impl);
+      it('keeps the freeze across a reopen (durability)', async () => {
+        await store.set('executions.frozen', { value: 'true', updatedAt: '2026-01-01T00:00:00.000Z', updatedBy: null });
+        const again = (await reopen(storage)).settings;
+        expect(await again.get('executions.frozen')).toEqual({ value: 'true', updatedAt: '2026-01-01T00:00:00.000Z', updatedBy: null });
+      });
+    }
   });
 }
 
-contract('in-memory', () => ({ store: new InMemorySettingsStore(), close: async () => undefined }));
-contract('sqlite', () => {
-  const storage = openSqliteStorage({ path: path.join(tempDir(), 'settings.db') });
-  return { store: storage.settings, close: () => storage.close() };
-});
-
-describe('SettingsStore (sqlite) durability', () => {
-  it('keeps the freeze across a reopen', async () => {
-    const file = path.join(tempDir(), 'settings-reopen.db');
-    const first = openSqliteStorage({ path: file });
-    await first.settings.set('executions.frozen', { value: 'true', updatedAt: '2026-01-01T00:00:00.000Z', updatedBy: null });
-    await first.close();
-    const second = openSqliteStorage({ path: file });
-    expect(await second.settings.get('executions.frozen')).toMatchObject({ value: 'true', updatedBy: null });
-    await second.close();
-  });
-});
+for (const impl of storageImplementations()) settingsStoreContract(impl);

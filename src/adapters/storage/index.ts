@@ -6,3 +6,4 @@ export { parseDatabaseUrl, describeDatabaseLocation, DEFAULT_SQLITE_PATH, ACCEPT
 export type { DatabaseLocation } from './database-url';
 export * from './sqlite';
 export * from './memory';
+export * from './postgres';

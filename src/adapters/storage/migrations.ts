@@ -3,7 +3,8 @@ import { SchemaTooNewError } from './errors';
 /**
  * Ordered, numbered schema migrations. `portable` SQL sticks to TEXT/INTEGER columns, ISO timestamps as
  * TEXT, JSON as TEXT and `ON CONFLICT` so a PostgreSQL runner can reuse it; `sqlite` holds what only
- * SQLite understands (a PostgreSQL runner brings its own equivalent in `postgres`).
+ * SQLite understands (a PostgreSQL runner brings its own equivalent in `postgres`). Each runner applies
+ * `portable` and then its own part, in the same transaction.
  * Never edit a released migration: append a new one.
  */
 export interface Migration {
@@ -92,6 +93,43 @@ BEGIN SELECT RAISE(ABORT, 'request_events is append-only'); END;
 CREATE TRIGGER request_events_no_delete BEFORE DELETE ON request_events
 BEGIN SELECT RAISE(ABORT, 'request_events is append-only'); END;
 `,
+    // SQLite compares TEXT byte by byte (BINARY); a PostgreSQL database usually collates by a natural
+    // language (en_US: 'R-b' < 'R-B'). Keys and ISO timestamps that are ordered or compared get the
+    // "C" collation, so ordering, ranges and ids behave exactly as in SQLite whatever the database locale.
+    postgres: `
+ALTER TABLE request_events DROP CONSTRAINT request_events_request_id_fkey;
+ALTER TABLE requests
+  ALTER COLUMN id TYPE TEXT COLLATE "C",
+  ALTER COLUMN status TYPE TEXT COLLATE "C",
+  ALTER COLUMN created_at TYPE TEXT COLLATE "C",
+  ALTER COLUMN expires_at TYPE TEXT COLLATE "C",
+  ALTER COLUMN updated_at TYPE TEXT COLLATE "C";
+ALTER TABLE request_events
+  ALTER COLUMN request_id TYPE TEXT COLLATE "C",
+  ALTER COLUMN at TYPE TEXT COLLATE "C",
+  ADD CONSTRAINT request_events_request_id_fkey FOREIGN KEY (request_id) REFERENCES requests (id);
+ALTER TABLE jobs
+  ALTER COLUMN id TYPE TEXT COLLATE "C",
+  ALTER COLUMN key TYPE TEXT COLLATE "C",
+  ALTER COLUMN run_at TYPE TEXT COLLATE "C",
+  ALTER COLUMN lease_until TYPE TEXT COLLATE "C",
+  ALTER COLUMN created_at TYPE TEXT COLLATE "C",
+  ALTER COLUMN done_at TYPE TEXT COLLATE "C";
+ALTER TABLE conversations
+  ALTER COLUMN key TYPE TEXT COLLATE "C",
+  ALTER COLUMN channel_id TYPE TEXT COLLATE "C",
+  ALTER COLUMN updated_at TYPE TEXT COLLATE "C";
+ALTER TABLE people ALTER COLUMN aad_object_id TYPE TEXT COLLATE "C";
+ALTER TABLE once_keys ALTER COLUMN key TYPE TEXT COLLATE "C";
+
+CREATE FUNCTION request_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'request_events is append-only'; END;
+$$;
+CREATE TRIGGER request_events_no_update BEFORE UPDATE OR DELETE ON request_events
+  FOR EACH ROW EXECUTE FUNCTION request_events_append_only();
+CREATE TRIGGER request_events_no_truncate BEFORE TRUNCATE ON request_events
+  FOR EACH STATEMENT EXECUTE FUNCTION request_events_append_only();
+`,
   },
   {
     version: 2,
@@ -131,6 +169,22 @@ CREATE TABLE notification_threads (
   PRIMARY KEY (channel_id, request_id)
 );
 `,
+    // Byte-wise order of keys and timestamps, as in SQLite (see migration 1).
+    postgres: `
+ALTER TABLE channel_subscriptions
+  ALTER COLUMN channel_id TYPE TEXT COLLATE "C",
+  ALTER COLUMN subscribed_at TYPE TEXT COLLATE "C";
+ALTER TABLE notification_outbox
+  ALTER COLUMN id TYPE TEXT COLLATE "C",
+  ALTER COLUMN key TYPE TEXT COLLATE "C",
+  ALTER COLUMN status TYPE TEXT COLLATE "C",
+  ALTER COLUMN next_attempt_at TYPE TEXT COLLATE "C",
+  ALTER COLUMN created_at TYPE TEXT COLLATE "C",
+  ALTER COLUMN sent_at TYPE TEXT COLLATE "C";
+ALTER TABLE notification_threads
+  ALTER COLUMN channel_id TYPE TEXT COLLATE "C",
+  ALTER COLUMN request_id TYPE TEXT COLLATE "C";
+`,
   },
   {
     version: 3,
@@ -143,6 +197,7 @@ CREATE TABLE bot_settings (
   updated_by TEXT
 );
 `,
+    postgres: `ALTER TABLE bot_settings ALTER COLUMN key TYPE TEXT COLLATE "C";`,
   },
 ];
 

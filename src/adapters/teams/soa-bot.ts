@@ -51,6 +51,11 @@ export class SoaBot extends TeamsActivityHandler {
 
   protected override async onMessageActivity(context: TurnContext): Promise<void> {
     const activity = context.activity;
+    // The same activity delivered twice (Teams retries slow turns) is handled once.
+    if (activity.id && !(await this.deps.conversations.claimOnce(`activity:${activity.conversation?.id ?? ''}:${activity.id}`, this.deps.clock.now().toISOString()))) {
+      this.deps.logger.info({ activityId: activity.id }, 'duplicate delivery ignored');
+      return;
+    }
     if (activity.value && typeof activity.value === 'object' && !activity.text) {
       await this.onSubmit(context, activity.value);
       return;

@@ -1,15 +1,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Client } from 'pg';
 import { Storage } from '../../../src/adapters/storage/storage';
 import { openSqliteStorage } from '../../../src/adapters/storage/sqlite';
 import { createInMemoryStorage } from '../../../src/adapters/storage/memory';
+import { openPostgresStorage } from '../../../src/adapters/storage/postgres';
+import { testPostgres } from '../../support/postgres-server';
 
 /** Every implementation of the storage ports; each contract suite runs against all of them. */
 export interface StorageImplementation {
   name: string;
   /** Fresh, empty storage. */
-  open(): Storage;
+  open(): Promise<Storage>;
   /** Durable implementations only: closes `storage` and opens the same data on a new connection. */
   reopen?(storage: Storage): Promise<Storage>;
   /** Releases everything opened by this implementation (call in afterAll). */
@@ -26,7 +29,7 @@ function sqliteFile(): StorageImplementation {
   let n = 0;
   return {
     name: 'SQLite (temp file)',
-    open() {
+    async open() {
       const file = path.join(dir, `db-${++n}.db`);
       const storage = openSqliteStorage({ path: file });
       paths.set(storage, file);
@@ -48,9 +51,51 @@ function sqliteFile(): StorageImplementation {
 }
 
 function inMemory(): StorageImplementation {
-  return { name: 'in-memory', open: () => createInMemoryStorage(), cleanup: async () => {} };
+  return { name: 'in-memory', open: async () => createInMemoryStorage(), cleanup: async () => {} };
+}
+
+/**
+ * One database on the test server per suite, and a new schema in it (selected through the connection's
+ * search_path) for every open(): as empty as a new database, ten times faster to make. The server is
+ * started on first use (test/support/postgres-server.ts); if it cannot be, every PostgreSQL test fails
+ * with the reason.
+ */
+export function postgres(): StorageImplementation {
+  const urls = new Map<Storage, string>();
+  let database: Promise<string> | undefined;
+  let n = 0;
+  const databaseUrl = () => (database ??= testPostgres().then((server) => server.createDatabase('contract')));
+  return {
+    name: 'PostgreSQL',
+    async open() {
+      const base = await databaseUrl();
+      const schema = `contract_${++n}`;
+      const admin = new Client({ connectionString: base });
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA ${schema}`).finally(() => admin.end());
+      const url = new URL(base);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      const storage = await openPostgresStorage({ url: url.toString(), poolSize: 4 });
+      urls.set(storage, url.toString());
+      return storage;
+    },
+    async reopen(storage) {
+      const url = urls.get(storage);
+      if (!url) throw new Error('not opened by this implementation');
+      await storage.close();
+      const again = await openPostgresStorage({ url, poolSize: 4 });
+      urls.set(again, url);
+      return again;
+    },
+    async cleanup() {
+      for (const storage of urls.keys()) await storage.close();
+      urls.clear();
+      if (database) await (await testPostgres()).dropDatabase(await database);
+      database = undefined;
+    },
+  };
 }
 
 export function storageImplementations(): StorageImplementation[] {
-  return [sqliteFile(), inMemory()];
+  return [sqliteFile(), inMemory(), postgres()];
 }

@@ -107,3 +107,21 @@ describe('what the bot sent and logged during the flows above', () => {
     }
   });
 });
+
+describe('duplicate deliveries', () => {
+  it('the same command delivered twice (same or new activity id) creates one request', async () => {
+    const h = await startBotHarness();
+    try {
+      const activity = messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer alice@contoso.com reason: once', conversation: CHANNEL });
+      await Promise.all([h.send(activity), h.send(activity)]);
+      await h.send({ ...activity, id: 'redelivered-with-new-id' });
+      const reply = await waitForText(h, /This is the same as request SOA-/);
+      const cards = h.connector.posts(CHANNEL.id).filter((p) => JSON.stringify(p.activity.attachments ?? []).includes('soa.refresh'));
+      expect(cards).toHaveLength(1);
+      expect(reply).toContain(findRequestCard(h)!.requestId);
+      expect(await h.app.deps.requests.listByStatus(['pending'])).toHaveLength(1);
+    } finally {
+      await h.stop();
+    }
+  });
+});

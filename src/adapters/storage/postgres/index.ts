@@ -1,0 +1,10 @@
+export { PostgresDatabase, migrate as migratePostgres, MIGRATION_LOCK_KEY } from './database';
+export type { PostgresDatabaseOptions, Queryable } from './database';
+export { openPostgresStorage, createPostgresStorage } from './open-postgres-storage';
+export type { PostgresStorage, PostgresStorageOptions } from './open-postgres-storage';
+export { PostgresRequestStore } from './postgres-request-store';
+export { PostgresJobQueue } from './postgres-job-queue';
+export type { PostgresJobQueueOptions } from './postgres-job-queue';
+export { PostgresConversationStore } from './postgres-conversation-store';
+export { PostgresNotificationStore } from './postgres-notification-store';
+export { PostgresSettingsStore } from './postgres-settings-store';

@@ -1,0 +1,76 @@
+import { ConversationKind } from '../../../domain/transfer-request';
+import { ConversationStore, StoredConversation } from '../../../ports/conversation-store';
+import { PostgresDatabase } from './database';
+
+interface ConversationRow {
+  key: string;
+  kind: ConversationKind;
+  tenant_id: string | null;
+  team_id: string | null;
+  channel_id: string | null;
+  reference: string;
+  updated_at: string;
+}
+
+/** Same contract as SqliteConversationStore. */
+export class PostgresConversationStore implements ConversationStore {
+  constructor(private readonly db: PostgresDatabase) {}
+
+  async save(c: StoredConversation): Promise<void> {
+    await this.db.query(
+      `INSERT INTO conversations (key, kind, tenant_id, team_id, channel_id, reference, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, tenant_id = excluded.tenant_id, team_id = excluded.team_id,
+         channel_id = excluded.channel_id, reference = excluded.reference, updated_at = excluded.updated_at`,
+      [c.key, c.kind, c.tenantId ?? null, c.teamId ?? null, c.channelId ?? null, JSON.stringify(c.reference), c.updatedAt],
+    );
+  }
+
+  async get(key: string): Promise<StoredConversation | null> {
+    const { rows } = await this.db.query<ConversationRow>('SELECT * FROM conversations WHERE key = $1', [key]);
+    return rows.length > 0 ? toConversation(rows[0]) : null;
+  }
+
+  /** The most recently updated conversation of that channel. */
+  async findByChannelId(channelId: string): Promise<StoredConversation | null> {
+    const { rows } = await this.db.query<ConversationRow>(
+      'SELECT * FROM conversations WHERE channel_id = $1 ORDER BY updated_at DESC, key LIMIT 1',
+      [channelId],
+    );
+    return rows.length > 0 ? toConversation(rows[0]) : null;
+  }
+
+  async savePerson(p: { aadObjectId: string; mri: string; name: string; updatedAt: string }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO people (aad_object_id, mri, name, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (aad_object_id) DO UPDATE SET mri = excluded.mri, name = excluded.name, updated_at = excluded.updated_at`,
+      [p.aadObjectId, p.mri, p.name, p.updatedAt],
+    );
+  }
+
+  async personByAadObjectId(aadObjectId: string): Promise<{ aadObjectId: string; mri: string; name: string } | null> {
+    const { rows } = await this.db.query<{ aad_object_id: string; mri: string; name: string }>(
+      'SELECT aad_object_id, mri, name FROM people WHERE aad_object_id = $1',
+      [aadObjectId],
+    );
+    return rows.length > 0 ? { aadObjectId: rows[0].aad_object_id, mri: rows[0].mri, name: rows[0].name } : null;
+  }
+
+  /** Two instances claiming one key at once: the unique index lets exactly one insert through. */
+  async claimOnce(key: string, at: string): Promise<boolean> {
+    const result = await this.db.query('INSERT INTO once_keys (key, claimed_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, at]);
+    return result.rowCount === 1;
+  }
+}
+
+function toConversation(row: ConversationRow): StoredConversation {
+  return {
+    key: row.key,
+    kind: row.kind,
+    tenantId: row.tenant_id,
+    teamId: row.team_id,
+    channelId: row.channel_id,
+    reference: JSON.parse(row.reference),
+    updatedAt: row.updated_at,
+  };
+}

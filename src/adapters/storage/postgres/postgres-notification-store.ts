@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { ChannelSubscription, NotificationRecord, NotificationStatus, NotificationStore } from '../../../ports/notification-store';
+import { addMs, toInstant } from '../time';
+import { PostgresDatabase } from './database';
+
+interface SubscriptionRow {
+  channel_id: string;
+  conversation_key: string;
+  subscribed_by: string | null;
+  subscribed_at: string;
+  source: ChannelSubscription['source'];
+}
+
+interface OutboxRow {
+  id: string;
+  key: string;
+  channel_id: string;
+  request_id: string;
+  event: string;
+  text: string;
+  status: NotificationStatus;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+  activity_id: string | null;
+}
+
+/**
+ * Same contract as SqliteNotificationStore: sent rows stay and keep de-duplicating their key, `sent` is
+ * final. `claimDue` locks what it takes with `FOR UPDATE SKIP LOCKED` and moves nextAttemptAt to the end
+ * of the lease in the same statement, so two instances never send the same notification at once.
+ */
+export class PostgresNotificationStore implements NotificationStore {
+  private readonly newId: () => string;
+
+  constructor(private readonly db: PostgresDatabase, options: { newId?: () => string } = {}) {
+    this.newId = options.newId ?? randomUUID;
+  }
+
+  async subscribe(s: ChannelSubscription): Promise<void> {
+    await this.db.query(
+      `INSERT INTO channel_subscriptions (channel_id, conversation_key, subscribed_by, subscribed_at, source)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (channel_id) DO UPDATE SET conversation_key = excluded.conversation_key,
+         subscribed_by = excluded.subscribed_by, subscribed_at = excluded.subscribed_at, source = excluded.source`,
+      [s.channelId, s.conversationKey, s.subscribedBy ?? null, toInstant(s.subscribedAt, 'subscribedAt'), s.source],
+    );
+  }
+
+  async unsubscribe(channelId: string): Promise<boolean> {
+    return (await this.db.query('DELETE FROM channel_subscriptions WHERE channel_id = $1', [channelId])).rowCount === 1;
+  }
+
+  async subscriptions(): Promise<ChannelSubscription[]> {
+    const { rows } = await this.db.query<SubscriptionRow>('SELECT * FROM channel_subscriptions ORDER BY subscribed_at, channel_id');
+    return rows.map(toSubscription);
+  }
+
+  async enqueue(n: { key: string; channelId: string; requestId: string; event: string; text: string; at: string }): Promise<boolean> {
+    const at = toInstant(n.at, 'at');
+    const result = await this.db.query(
+      `INSERT INTO notification_outbox
+         (id, key, channel_id, request_id, event, text, status, attempts, next_attempt_at, last_error, created_at, sent_at, activity_id)
+       VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, NULL, $7, NULL, NULL) ON CONFLICT (key) DO NOTHING`,
+      [this.newId(), n.key, n.channelId, n.requestId, n.event, n.text, at],
+    );
+    return result.rowCount === 1;
+  }
+
+  async claimDue(now: string, limit: number, leaseMs: number): Promise<NotificationRecord[]> {
+    const at = toInstant(now, 'now');
+    const leaseUntil = addMs(at, leaseMs);
+    const take = Math.max(0, Math.floor(limit));
+    if (take === 0) return [];
+    const { rows } = await this.db.query<OutboxRow & { due_at: string }>(
+      `WITH due AS (
+         SELECT id, next_attempt_at FROM notification_outbox
+         WHERE status = 'pending' AND next_attempt_at <= $1
+         ORDER BY next_attempt_at, created_at, id LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE notification_outbox o SET next_attempt_at = $3 FROM due WHERE o.id = due.id
+       RETURNING o.*, due.next_attempt_at AS due_at`,
+      [at, take, leaseUntil],
+    );
+    // RETURNING has no defined order: restore the claim order (when it was due, then age, then id).
+    rows.sort((a, b) => compare(a.due_at, b.due_at) || compare(a.created_at, b.created_at) || compare(a.id, b.id));
+    return rows.map(toRecord);
+  }
+
+  async markSent(id: string, at: string, activityId: string | null): Promise<void> {
+    await this.db.query("UPDATE notification_outbox SET status = 'sent', sent_at = $1, activity_id = $2 WHERE id = $3 AND status = 'pending'", [
+      toInstant(at, 'at'),
+      activityId ?? null,
+      id,
+    ]);
+  }
+
+  async markRetry(id: string, nextAttemptAt: string, error: string): Promise<void> {
+    await this.db.query(
+      `UPDATE notification_outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2
+       WHERE id = $3 AND status = 'pending'`,
+      [toInstant(nextAttemptAt, 'nextAttemptAt'), error, id],
+    );
+  }
+
+  async failing(minAttempts: number): Promise<NotificationRecord[]> {
+    const { rows } = await this.db.query<OutboxRow>(
+      `SELECT * FROM notification_outbox WHERE status = 'pending' AND attempts >= $1 ORDER BY created_at, id`,
+      [minAttempts],
+    );
+    return rows.map(toRecord);
+  }
+
+  async threadOf(channelId: string, requestId: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ conversation_key: string }>(
+      'SELECT conversation_key FROM notification_threads WHERE channel_id = $1 AND request_id = $2',
+      [channelId, requestId],
+    );
+    return rows[0]?.conversation_key ?? null;
+  }
+
+  async setThread(channelId: string, requestId: string, conversationKey: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO notification_threads (channel_id, request_id, conversation_key) VALUES ($1, $2, $3)
+       ON CONFLICT (channel_id, request_id) DO UPDATE SET conversation_key = excluded.conversation_key`,
+      [channelId, requestId, conversationKey],
+    );
+  }
+}
+
+function toSubscription(row: SubscriptionRow): ChannelSubscription {
+  return {
+    channelId: row.channel_id,
+    conversationKey: row.conversation_key,
+    subscribedBy: row.subscribed_by,
+    subscribedAt: row.subscribed_at,
+    source: row.source,
+  };
+}
+
+function toRecord(row: OutboxRow): NotificationRecord {
+  return {
+    id: row.id,
+    key: row.key,
+    channelId: row.channel_id,
+    requestId: row.request_id,
+    event: row.event,
+    text: row.text,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    sentAt: row.sent_at,
+    activityId: row.activity_id,
+  };
+}
+
+/** Code-unit order, as the "C" collation of these columns. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

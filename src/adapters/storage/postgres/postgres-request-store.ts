@@ -1,0 +1,142 @@
+import { Clock, systemClock } from '../../../ports/clock';
+import { TransferRequest } from '../../../domain/transfer-request';
+import { RequestEvent, RequestStore, VersionConflictError } from '../../../ports/request-store';
+import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
+import { assertEventsFor, assertNextVersion, requestColumns } from '../request-rules';
+import { PostgresDatabase, Queryable } from './database';
+
+interface EventRow {
+  request_id: string;
+  seq: number;
+  at: string;
+  type: string;
+  actor_id: string | null;
+  data: string;
+}
+
+type PageRow = { id: string; created_at: string; body: string };
+
+const EXPORT_PAGE_SIZE = 100;
+
+/**
+ * Same contract as SqliteRequestStore. Concurrency: `update` is one `UPDATE ... WHERE version = $expected`;
+ * a concurrent writer of the same row waits for the first to commit, then re-checks the version and
+ * finds it moved, so exactly one of them wins. Event sequence numbers are taken under a row lock on the
+ * request, so two instances appending to one request never pick the same number.
+ */
+export class PostgresRequestStore implements RequestStore {
+  private readonly clock: Clock;
+
+  constructor(private readonly db: PostgresDatabase, options: { clock?: Clock } = {}) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async create(request: TransferRequest, event: RequestEvent): Promise<void> {
+    assertEventsFor(request.id, [event]);
+    const c = requestColumns(request);
+    await this.db.transaction(async (tx) => {
+      const inserted = await tx.query(
+        `INSERT INTO requests (id, kind, status, version, created_at, expires_at, requester_id, body, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+        [c.id, c.kind, c.status, c.version, c.createdAt, c.expiresAt, c.requesterId, c.body, this.clock.now().toISOString()],
+      );
+      if (inserted.rowCount !== 1) throw new RequestAlreadyExistsError(request.id);
+      await insertEvents(tx, [event]);
+    });
+  }
+
+  async get(id: string): Promise<TransferRequest | null> {
+    const { rows } = await this.db.query<{ body: string }>('SELECT body FROM requests WHERE id = $1', [id]);
+    return rows.length > 0 ? (JSON.parse(rows[0].body) as TransferRequest) : null;
+  }
+
+  async update(next: TransferRequest, expectedVersion: number, events: RequestEvent[] = []): Promise<void> {
+    assertNextVersion(next, expectedVersion);
+    assertEventsFor(next.id, events);
+    const c = requestColumns(next);
+    await this.db.transaction(async (tx) => {
+      const updated = await tx.query(
+        `UPDATE requests SET status = $1, version = $2, expires_at = $3, requester_id = $4, body = $5, updated_at = $6
+         WHERE id = $7 AND version = $8`,
+        [c.status, c.version, c.expiresAt, c.requesterId, c.body, this.clock.now().toISOString(), c.id, expectedVersion],
+      );
+      if (updated.rowCount !== 1) {
+        const exists = await tx.query('SELECT 1 FROM requests WHERE id = $1', [next.id]);
+        if (exists.rowCount === 0) throw new RequestNotFoundError(next.id);
+        throw new VersionConflictError(next.id, expectedVersion);
+      }
+      await insertEvents(tx, events);
+    });
+  }
+
+  async appendEvents(events: RequestEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db.transaction((tx) => insertEvents(tx, events));
+  }
+
+  async events(requestId: string): Promise<RequestEvent[]> {
+    const { rows } = await this.db.query<EventRow>('SELECT * FROM request_events WHERE request_id = $1 ORDER BY seq', [requestId]);
+    return rows.map(toEvent);
+  }
+
+  async listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]> {
+    if (statuses.length === 0) return [];
+    const { rows } = await this.db.query<{ body: string }>(
+      'SELECT body FROM requests WHERE status = ANY($1::text[]) ORDER BY created_at, id LIMIT $2',
+      [[...statuses], limit === undefined ? null : Math.max(0, Math.floor(limit))],
+    );
+    return rows.map((r) => JSON.parse(r.body) as TransferRequest);
+  }
+
+  /** Pages by (created_at, id) so no cursor or connection stays open across the caller's awaits. */
+  async *exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }> {
+    let after: { createdAt: string; id: string } | null = null;
+    for (;;) {
+      const page: PageRow[] = (
+        after
+          ? await this.db.query<PageRow>(
+              'SELECT id, created_at, body FROM requests WHERE (created_at, id) > ($1, $2) ORDER BY created_at, id LIMIT $3',
+              [after.createdAt, after.id, EXPORT_PAGE_SIZE],
+            )
+          : await this.db.query<PageRow>('SELECT id, created_at, body FROM requests ORDER BY created_at, id LIMIT $1', [EXPORT_PAGE_SIZE])
+      ).rows;
+      for (const row of page) {
+        yield { request: JSON.parse(row.body) as TransferRequest, events: await this.events(row.id) };
+      }
+      if (page.length < EXPORT_PAGE_SIZE) return;
+      const last = page[page.length - 1];
+      after = { createdAt: last.created_at, id: last.id };
+    }
+  }
+}
+
+/**
+ * Call inside a transaction. Locks each request row (in id order, so two batches cannot deadlock), which
+ * also checks it exists; sequence numbers then continue per request without a race.
+ */
+async function insertEvents(tx: Queryable, events: readonly RequestEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  // Serialize first: an event that cannot be stored fails the whole transaction before anything is locked.
+  const rows = events.map((e) => ({ e, data: JSON.stringify(e.data ?? {}) }));
+  const ids = [...new Set(events.map((e) => e.requestId))].sort(compare);
+  for (const id of ids) {
+    const locked = await tx.query('SELECT 1 FROM requests WHERE id = $1 FOR NO KEY UPDATE', [id]);
+    if (locked.rowCount === 0) throw new RequestNotFoundError(id);
+  }
+  for (const { e, data } of rows) {
+    await tx.query(
+      `INSERT INTO request_events (request_id, seq, at, type, actor_id, data)
+       SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5 FROM request_events WHERE request_id = $1`,
+      [e.requestId, e.at, e.type, e.actorId ?? null, data],
+    );
+  }
+}
+
+function toEvent(row: EventRow): RequestEvent {
+  return { requestId: row.request_id, at: row.at, type: row.type, actorId: row.actor_id, data: JSON.parse(row.data) };
+}
+
+/** Code-unit order, as the "C" collation of the id column. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

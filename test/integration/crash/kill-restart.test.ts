@@ -1,0 +1,162 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startGraphEmulator } from '../../../emulator';
+import { DEMO_IDS, demoTenant } from '../../../emulator/seeds/demo-tenant';
+import { openSqliteStorage } from '../../../src/adapters/storage';
+import { BotProcess, startBotProcess } from '../../support/bot-process';
+import { ConnectorCapture } from '../../support/connector-capture';
+import { CHANNEL, TENANT_ID, cardActionInvoke, messageActivity } from '../../support/teams-activities';
+import { PEOPLE } from '../../support/bot-harness';
+
+/**
+ * SIGKILL the real bot process at each step of a transfer and a rollback, start it again on the same
+ * database, and check every request ends correctly with exactly one PATCH per user.
+ */
+describe('kill -9 and restart', () => {
+  let emulator: Awaited<ReturnType<typeof startGraphEmulator>>;
+  let connector: ConnectorCapture;
+  let env: Record<string, string>;
+  let bot: BotProcess | null = null;
+  let dir: string;
+
+  beforeAll(async () => {
+    emulator = await startGraphEmulator({ seed: demoTenant() });
+    connector = new ConnectorCapture();
+    await connector.start();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'soa-crash-'));
+    env = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BOT_AUTH_DISABLED: 'true',
+      GRAPH_TENANT_ID: emulator.tenantId,
+      GRAPH_CLIENT_ID: emulator.clientId,
+      GRAPH_CLIENT_SECRET: emulator.clientSecret,
+      GRAPH_BASE_URL: emulator.baseUrl,
+      GRAPH_AUTHORITY_HOST: emulator.authorityHost,
+      REQUESTER_GROUP_ID: DEMO_IDS.groups.requesters,
+      APPROVER_GROUP_ID: DEMO_IDS.groups.approvers,
+      ALLOWED_TENANT_IDS: TENANT_ID,
+      DATABASE_URL: `sqlite:${path.join(dir, 'bot.db')}`,
+      JOB_POLL_INTERVAL: '100ms',
+      JOB_LEASE: '1s',
+      AUDIT_LOOKUP_FIRST_DELAY: '200ms',
+      AUDIT_LOOKUP_TIMEOUT: '30s',
+      ROLLBACK_WATCH_INTERVAL: '200ms',
+      LOG_LEVEL: 'info',
+    };
+  });
+  afterEach(async () => {
+    await bot?.kill('SIGKILL');
+    bot = null;
+    emulator.control.clearFaults();
+  });
+  afterAll(async () => {
+    await connector.stop();
+    await emulator.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const patches = (userId: string) => emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(userId) && /onPremisesSyncBehavior$/.test(c.path));
+  const say = (text: string) => bot!.send({ ...messageActivity({ serviceUrl: connector.url, from: PEOPLE.rita, text, conversation: CHANNEL }) });
+  const readStore = async <T>(fn: (s: ReturnType<typeof openSqliteStorage>) => Promise<T>): Promise<T> => {
+    const storage = openSqliteStorage({ path: path.join(dir, 'bot.db') });
+    try {
+      return await fn(storage);
+    } finally {
+      await storage.close();
+    }
+  };
+  async function waitUntil(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${bot?.output.slice(-20).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  async function request(text: string): Promise<{ requestId: string; version: number; activityId: string }> {
+    const before = connector.activities.length;
+    await say(text);
+    let found: { requestId: string; version: number; activityId: string } | null = null;
+    await waitUntil(() => {
+      const post = connector.activities.slice(before).find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
+      const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
+      if (post && m) found = { requestId: m[1], version: Number(m[2]), activityId: post.activityId };
+      return Boolean(found);
+    }, 'the approval card');
+    return found!;
+  }
+  const click = (from: typeof PEOPLE.adam, verb: string, r: { requestId: string; version: number; activityId: string }) =>
+    bot!.send(cardActionInvoke({ serviceUrl: connector.url, from, verb, data: { requestId: r.requestId, version: r.version }, replyToId: r.activityId, conversation: CHANNEL }));
+  const status = (id: string) => readStore(async (s) => (await s.requests.get(id))?.status);
+
+  it('killed while the approved request re-reads the user: executed once after restart', async () => {
+    bot = await startBotProcess(env);
+    const r = await request('transfer alice@contoso.com reason: crash before patch');
+    emulator.control.injectFault({ method: 'GET', pathPattern: `^/users/${DEMO_IDS.users.alice}$`, kind: 'delay', delayMs: 3000, times: 1 });
+    await click(PEOPLE.adam, 'soa.approve', r);
+    await waitUntil(() => emulator.control.calls().some((c) => c.method === 'GET' && c.path === `/users/${DEMO_IDS.users.alice}` && c.fault === 'delay') || Boolean(bot!.output.find((l) => l.includes('decision recorded'))), 'the re-read');
+    await new Promise((res) => setTimeout(res, 300));
+    await bot.kill('SIGKILL');
+    expect(patches(DEMO_IDS.users.alice)).toHaveLength(0);
+
+    bot = await startBotProcess(env);
+    await waitUntil(async () => (await status(r.requestId)) === 'completed', 'completion after restart');
+    expect(patches(DEMO_IDS.users.alice)).toHaveLength(1);
+  });
+
+  it('killed while the PATCH is in flight (it lands anyway): reconciled by reading back, never patched twice', async () => {
+    bot = await startBotProcess(env);
+    const r = await request('transfer bob@contoso.com reason: crash during patch');
+    emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${DEMO_IDS.users.bob}/onPremisesSyncBehavior$`, kind: 'delay', delayMs: 1500, times: 1 });
+    await click(PEOPLE.adam, 'soa.approve', r);
+    await waitUntil(() => readStore(async (s) => (await s.requests.events(r.requestId)).some((e) => e.type === 'graph.patch.intent')), 'the PATCH intent');
+    await bot.kill('SIGKILL');
+    await waitUntil(() => emulator.control.getUser('bob@contoso.com')?.isCloudManaged === true, 'the delayed PATCH to land');
+
+    bot = await startBotProcess(env);
+    await waitUntil(async () => (await status(r.requestId)) === 'completed', 'completion after restart');
+    const stored = await readStore((s) => s.requests.get(r.requestId));
+    expect(stored!.targets[0].execution.outcome).toBe('done');
+    expect(patches(DEMO_IDS.users.bob)).toHaveLength(1);
+  });
+
+  it('killed during the audit search: it resumes and posts the record', async () => {
+    bot = await startBotProcess(env);
+    emulator.control.setAuditDelay(2500);
+    const r = await request('transfer carol@contoso.com reason: crash during audit');
+    await click(PEOPLE.adam, 'soa.approve', r);
+    await waitUntil(async () => (await status(r.requestId)) === 'completed', 'the transfer');
+    await bot.kill('SIGKILL');
+
+    bot = await startBotProcess(env);
+    await waitUntil(() => connector.texts().some((t) => t.includes(`Audit records for ${r.requestId}`) && t.includes('Change Source of Authority')), 'the audit record after restart').catch(async (e) => {
+      const jobs = await readStore(async (s) => s.db.prepare('select kind, run_at, attempts, state, lease_until, done_at from jobs').all());
+      const events = await readStore((s) => s.requests.events(r.requestId));
+      console.log('DBG', new Date().toISOString(), JSON.stringify(jobs), JSON.stringify(events.map((x) => [x.type, x.at])), JSON.stringify(connector.texts().filter((t) => t.includes(r.requestId))));
+      throw e;
+    });
+    emulator.control.setAuditDelay(0);
+  });
+
+  it('a rollback killed while waiting for the sync client completes after restart and sync', async () => {
+    bot = await startBotProcess(env);
+    emulator.control.setTenantSettings({ blockCloudObjectTakeoverThroughHardMatchEnabled: false });
+    const r = await request('rollback ivan@contoso.com reason: crash during sync wait');
+    await click(PEOPLE.adam, 'soa.approve', r);
+    await click(PEOPLE.adam, 'soa.confirmSafeguard', { ...r, version: r.version + 1 });
+    await waitUntil(async () => (await status(r.requestId)) === 'awaiting-sync', 'the rollback to execute');
+    await bot.kill('SIGKILL');
+    emulator.control.runSyncCycle();
+
+    bot = await startBotProcess(env);
+    await waitUntil(async () => (await status(r.requestId)) === 'completed', 'rollback completion after restart');
+    expect(patches(DEMO_IDS.users.ivan)).toHaveLength(1);
+  });
+
+  it('SIGTERM shuts down cleanly with exit code 0', async () => {
+    bot = await startBotProcess(env);
+    expect(await bot.kill('SIGTERM')).toBe(0);
+    expect(bot.output.join('\n')).toMatch(/shutting down/);
+  });
+});
