@@ -64,10 +64,10 @@ module.exports = {
     },
     {
       name: 'sqlite-only-in-storage-adapter',
-      comment: 'better-sqlite3 only in src/adapters/storage.',
+      comment: 'Database drivers (better-sqlite3, pg) only in src/adapters/storage.',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/adapters/storage/' },
-      to: { path: sdk(['better-sqlite3']) },
+      to: { path: sdk(['better-sqlite3', 'pg']) },
     },
     {
       name: 'restify-only-in-http-adapter',

@@ -6,6 +6,7 @@ import { errorSummary, refreshCards } from './card-publisher';
 import { expireRequest, DecisionReply } from './decide-request';
 import { describeError } from './messages';
 import { notifyRequestEvent } from './notify';
+import { escapeMarkdown as md } from '../cards/markdown-text';
 
 /** The rollback checklist step: a person attests the tenant safeguard is off; the bot records who and when. */
 export async function confirmRollbackSafeguard(deps: AppDeps, input: { actor: Person; requestId: string; cardVersion: number | null }): Promise<DecisionReply> {
@@ -36,8 +37,8 @@ export async function confirmRollbackSafeguard(deps: AppDeps, input: { actor: Pe
   void refreshCards(deps, outcome.request).catch((error) => deps.logger.warn({ err: errorSummary(error) }, 'card refresh failed'));
   const text =
     outcome.effect === 'approved'
-      ? `Safeguard step confirmed by ${input.actor.name}. The rollback is approved and starting; I will post the outcome here.`
-      : `Safeguard step confirmed by ${input.actor.name}. The rollback still needs its approvals.`;
+      ? `Safeguard step confirmed by ${md(input.actor.name, 100)}. The rollback is approved and starting; I will post the outcome here.`
+      : `Safeguard step confirmed by ${md(input.actor.name, 100)}. The rollback still needs its approvals.`;
   if (outcome.effect === 'approved') void notifyRequestEvent(deps, outcome.request, 'approved', input.actor);
   return { ok: true, request: outcome.request, text };
 }

@@ -8,6 +8,7 @@ import { errorSummary, refreshCards } from './card-publisher';
 import { describeError } from './messages';
 import { notifyRequestEvent } from './notify';
 import { frozenState } from './freeze';
+import { escapeMarkdown as md } from '../cards/markdown-text';
 
 export interface DecisionInput {
   actor: Person;
@@ -95,7 +96,7 @@ async function afterDecision(deps: AppDeps, request: TransferRequest, effect: st
     await refreshCards(deps, request);
     if (effect === 'rejected') {
       const comment = request.decisions[request.decisions.length - 1].comment;
-      const text = `${mention(request.requester)}: your request ${request.id} was rejected by ${actor.name}${comment ? `: "${comment}"` : '.'}`;
+      const text = `${mention(request.requester)}: your request ${request.id} was rejected by ${md(actor.name, 100)}${comment ? `: "${md(comment, 1000)}"` : '.'}`;
       await deps.chat.post(request.origin.conversationKey, { text });
     }
   } catch (error) {
@@ -131,20 +132,20 @@ export async function expireRequest(deps: AppDeps, request: TransferRequest): Pr
 function decisionText(request: TransferRequest, effect: string, actor: Person): string {
   switch (effect) {
     case 'approved':
-      return `Approved by ${actor.name}. The ${request.kind} of ${request.targets.length} user(s) is starting; I will post the outcome here.`;
+      return `Approved by ${md(actor.name, 100)}. The ${request.kind} of ${request.targets.length} user(s) is starting; I will post the outcome here.`;
     case 'awaiting-safeguard':
-      return `Approved by ${actor.name}. Before the rollback runs, someone must confirm on the card that the tenant safeguard is off.`;
+      return `Approved by ${md(actor.name, 100)}. Before the rollback runs, someone must confirm on the card that the tenant safeguard is off.`;
     case 'approval-recorded': {
       const count = request.decisions.filter((d) => d.decision === 'approve').length;
       return `Your approval is recorded (${count} of ${request.approvalsRequired}). Waiting for another approver.`;
     }
     default:
-      return `Rejected by ${actor.name}. The requester has been told; nothing will be changed.`;
+      return `Rejected by ${md(actor.name, 100)}. The requester has been told; nothing will be changed.`;
   }
 }
 
 function mention(person: Person): string {
-  return person.name;
+  return md(person.name, 100);
 }
 
 function refuse(error: DomainError, request: TransferRequest | null): DecisionReply {

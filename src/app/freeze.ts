@@ -1,5 +1,6 @@
 import { StoredSetting } from '../ports/settings-store';
 import { AppDeps } from './app-deps';
+import { escapeMarkdown as md } from '../cards/markdown-text';
 
 const KEY = 'executions.frozen';
 
@@ -18,7 +19,7 @@ export async function setFrozen(deps: AppDeps, input: { actorId: string; actorNa
   deps.logger.warn({ actorId: input.actorId, frozen: input.frozen, reason: input.reason.slice(0, 200) }, input.frozen ? 'executions frozen' : 'executions unfrozen');
   if (!input.frozen) {
     deps.kickJobs();
-    return `Executions unfrozen by ${input.actorName}. Approved requests that were waiting start now.`;
+    return `Executions unfrozen by ${md(input.actorName, 100)}. Approved requests that were waiting start now.`;
   }
-  return `🧊 Executions frozen by ${input.actorName}${input.reason ? ` (${input.reason})` : ''}. Nothing will be changed in the directory until an admin writes \`unfreeze\`. Requests can still be made and approved; they wait.`;
+  return `🧊 Executions frozen by ${md(input.actorName, 100)}${input.reason ? ` (${md(input.reason, 200)})` : ''}. Nothing will be changed in the directory until an admin writes \`unfreeze\`. Requests can still be made and approved; they wait.`;
 }

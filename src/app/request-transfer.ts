@@ -8,6 +8,7 @@ import { AppDeps } from './app-deps';
 import { approverMris, errorSummary } from './card-publisher';
 import { describeError } from './messages';
 import { notifyRequestEvent } from './notify';
+import { escapeMarkdown as md } from '../cards/markdown-text';
 
 export interface Origin {
   conversationKey: string;
@@ -53,7 +54,7 @@ async function requestChange(
     const eligible = checked.filter((r) => r.eligible);
     const blocked = checked.filter((r) => !r.eligible);
     if (eligible.length === 0) {
-      const reasons = blocked.map((b) => `- ${b.upn}: ${blockerText(b)}`).join('\n');
+      const reasons = blocked.map((b) => `- ${md(b.upn, 120)}: ${blockerText(b)}`).join('\n');
       const error: DomainError = { code: 'REQUEST.NONE_ELIGIBLE' };
       return { kind: 'refused', error, blocked, text: `${reasons}\n\n${describeError(error)}` };
     }
@@ -265,7 +266,7 @@ function blockerText(result: PreflightResult): string {
     'outside-allowed-scope': 'outside the allowed scope (not a member of ALLOWED_TARGET_GROUP_ID)',
     'not-transferred': 'not transferred to the cloud, nothing to roll back',
     'no-anchor': 'no on-premises anchor (onPremisesImmutableId), AD DS could not take it back',
-    'cloud-references': `still referenced from the cloud: ${(result.references ?? []).map((r) => `group "${r.groupName}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => p.displayName).join(', ')})` : ''}`).join('; ')}. Remove these references first`,
+    'cloud-references': `still referenced from the cloud: ${(result.references ?? []).map((r) => `group "${md(r.groupName, 100)}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => md(p.displayName, 100)).join(', ')})` : ''}`).join('; ')}. Remove these references first`,
   };
   return reasons[result.blocker ?? ''] ?? 'blocked';
 }

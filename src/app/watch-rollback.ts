@@ -5,6 +5,7 @@ import { errorSummary, refreshCards } from './card-publisher';
 import { withRequestContext } from './graph-call-context';
 import { notifyRequestEvent } from './notify';
 import { safeguardCall, safeguardPowerShell } from '../cards/rollback-section';
+import { escapeMarkdown as md } from '../cards/markdown-text';
 
 export type WatchStep = { done: true } | { done: false; runAt: string };
 
@@ -65,10 +66,10 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
 }
 
 async function announce(deps: AppDeps, request: TransferRequest, timedOut: boolean): Promise<void> {
-  const who = request.safeguard?.confirmedBy.name ?? 'The Global Administrator';
+  const who = request.safeguard ? md(request.safeguard.confirmedBy.name, 100) : 'The Global Administrator';
   const text = timedOut
-    ? `Rollback ${request.id}: the sync client did not take ${request.targets.filter((t) => t.sync?.status === 'timed-out').map((t) => t.preflight.upn).join(', ')} back within the time limit. The users are rolled back in the cloud (isCloudManaged false) but still editable there. Check the sync client (Connect Sync or Cloud Sync): is it running, and are the users in its scope? Then run \`status <upn>\` to see where they are.`
-    : `Rollback ${request.id} completed: the sync client has taken ${request.targets.filter((t) => t.sync?.status === 'taken-over').map((t) => t.preflight.upn).join(', ')} back; AD DS is their source of authority again.`;
+    ? `Rollback ${request.id}: the sync client did not take ${request.targets.filter((t) => t.sync?.status === 'timed-out').map((t) => md(t.preflight.upn, 120)).join(', ')} back within the time limit. The users are rolled back in the cloud (isCloudManaged false) but still editable there. Check the sync client (Connect Sync or Cloud Sync): is it running, and are the users in its scope? Then run \`status <upn>\` to see where they are.`
+    : `Rollback ${request.id} completed: the sync client has taken ${request.targets.filter((t) => t.sync?.status === 'taken-over').map((t) => md(t.preflight.upn, 120)).join(', ')} back; AD DS is their source of authority again.`;
   const reminder = `${who}: switch the tenant safeguard back on now. Graph: \`${safeguardCall(deps.settings.tenantId, true)}\` · PowerShell: \`${safeguardPowerShell(true)}\``;
   try {
     await deps.chat.post(request.origin.conversationKey, { text: `${text}\n\n${reminder}` });

@@ -18,6 +18,8 @@ import { CARD_TYPES, cardTexts, cardTypes, markupProblems } from './markup-check
  * code spans: user text is always shown as text. 10,000 generated requests per builder (issue 4).
  */
 const RUNS = 10_000;
+/** ~3-9 s each alone on 2 cores; generous for a loaded CI runner next to other suites. */
+const FUZZ_TIMEOUT_MS = 90_000;
 
 const STATUSES: RequestStatus[] = ['pending', 'awaiting-safeguard', 'approved', 'executing', 'awaiting-sync', 'sync-timed-out', 'completed', 'completed-with-failures', 'failed', 'rejected', 'expired'];
 const OUTCOMES: ExecutionOutcome[] = ['pending', 'in-progress', 'done', 'already-done', 'failed', 'unknown'];
@@ -130,14 +132,14 @@ describe('card builders (property-based, 10,000 requests each)', () => {
       fc.property(request, view, (r, v) => assertNoProblems(safeCardProblems(renderRequestCard(r, v)))),
       { numRuns: RUNS },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('renderOutcomeCard: arbitrary text', () => {
     fc.assert(
       fc.property(request, (r) => assertNoProblems(safeCardProblems(renderOutcomeCard(r)))),
       { numRuns: RUNS },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('message texts (notification, audit, status) show arbitrary text as text', () => {
     const events: NotifyEvent[] = ['requested', 'approved', 'rejected', 'expired', 'executed', 'completed', 'timed-out', 'failed'];
@@ -163,7 +165,7 @@ describe('card builders (property-based, 10,000 requests each)', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
 
 describe('card size limits', () => {

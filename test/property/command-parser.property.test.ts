@@ -11,6 +11,8 @@ import { markupProblems } from './markup-check';
  */
 const MAX = 7;
 const RUNS = 10_000;
+/** ~3-9 s each alone on 2 cores; generous for a loaded CI runner next to other suites. */
+const FUZZ_TIMEOUT_MS = 90_000;
 const parse = (text: string) => parseCommand(text, { maxUsersPerRequest: MAX });
 
 function checkResult(input: string, result: ParseResult): void {
@@ -63,21 +65,21 @@ describe('command parser (property-based, 10,000 inputs each)', () => {
       fc.property(fc.string({ maxLength: 300 }), (s) => checkResult(s, parse(s))),
       { numRuns: RUNS },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('arbitrary full-Unicode strings (unit: binary, the v4 form of fullUnicodeString)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => checkResult(s, parse(s))),
       { numRuns: RUNS },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('structured messages: verbs, UPN-like tokens, mentions, HTML, entities and whitespace', () => {
     fc.assert(
       fc.property(structured, (s) => checkResult(s, parse(s))),
       { numRuns: RUNS },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('long messages (up to 5,000 characters) stay correct and fast', () => {
     fc.assert(
