@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startGraphEmulator } from '../../../emulator';
 import { DEMO_IDS, demoTenant } from '../../../emulator/seeds/demo-tenant';
-import { openSqliteStorage } from '../../../src/adapters/storage';
+import { Storage, openPostgresStorage, openSqliteStorage } from '../../../src/adapters/storage';
+import { testPostgres } from '../../support/postgres-server';
 import { BotProcess, startBotProcess } from '../../support/bot-process';
 import { ConnectorCapture } from '../../support/connector-capture';
 import { CHANNEL, TENANT_ID, cardActionInvoke, messageActivity } from '../../support/teams-activities';
@@ -13,7 +14,7 @@ import { PEOPLE } from '../../support/bot-harness';
  * SIGKILL the real bot process at each step of a transfer and a rollback, start it again on the same
  * database, and check every request ends correctly with exactly one PATCH per user.
  */
-describe('kill -9 and restart', () => {
+describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (databaseKind) => {
   let emulator: Awaited<ReturnType<typeof startGraphEmulator>>;
   let connector: ConnectorCapture;
   let env: Record<string, string>;
@@ -37,7 +38,7 @@ describe('kill -9 and restart', () => {
       REQUESTER_GROUP_ID: DEMO_IDS.groups.requesters,
       APPROVER_GROUP_ID: DEMO_IDS.groups.approvers,
       ALLOWED_TENANT_IDS: TENANT_ID,
-      DATABASE_URL: `sqlite:${path.join(dir, 'bot.db')}`,
+      DATABASE_URL: databaseKind === 'postgres' ? await (await testPostgres()).createDatabase('crash') : `sqlite:${path.join(dir, 'bot.db')}`,
       JOB_POLL_INTERVAL: '100ms',
       JOB_LEASE: '1s',
       AUDIT_LOOKUP_FIRST_DELAY: '200ms',
@@ -59,8 +60,8 @@ describe('kill -9 and restart', () => {
 
   const patches = (userId: string) => emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(userId) && /onPremisesSyncBehavior$/.test(c.path));
   const say = (text: string) => bot!.send({ ...messageActivity({ serviceUrl: connector.url, from: PEOPLE.rita, text, conversation: CHANNEL }) });
-  const readStore = async <T>(fn: (s: ReturnType<typeof openSqliteStorage>) => Promise<T>): Promise<T> => {
-    const storage = openSqliteStorage({ path: path.join(dir, 'bot.db') });
+  const readStore = async <T>(fn: (s: Storage) => Promise<T>): Promise<T> => {
+    const storage: Storage = databaseKind === 'postgres' ? await openPostgresStorage({ url: env.DATABASE_URL, poolSize: 2 }) : openSqliteStorage({ path: path.join(dir, 'bot.db') });
     try {
       return await fn(storage);
     } finally {
@@ -131,9 +132,8 @@ describe('kill -9 and restart', () => {
 
     bot = await startBotProcess(env);
     await waitUntil(() => connector.texts().some((t) => t.includes(`Audit records for ${r.requestId}`) && t.includes('Change Source of Authority')), 'the audit record after restart').catch(async (e) => {
-      const jobs = await readStore(async (s) => s.db.prepare('select kind, run_at, attempts, state, lease_until, done_at from jobs').all());
       const events = await readStore((s) => s.requests.events(r.requestId));
-      console.log('DBG', new Date().toISOString(), JSON.stringify(jobs), JSON.stringify(events.map((x) => [x.type, x.at])), JSON.stringify(connector.texts().filter((t) => t.includes(r.requestId))));
+      console.log('audit wait failed', new Date().toISOString(), JSON.stringify(events.map((x) => [x.type, x.at])), JSON.stringify(connector.texts().filter((t) => t.includes(r.requestId))));
       throw e;
     });
     emulator.control.setAuditDelay(0);

@@ -1,0 +1,104 @@
+import { startGraphEmulator } from '../../../emulator';
+import { DEMO_IDS, demoTenant } from '../../../emulator/seeds/demo-tenant';
+import { Storage, openPostgresStorage } from '../../../src/adapters/storage';
+import { PEOPLE } from '../../support/bot-harness';
+import { BotProcess, startBotProcess } from '../../support/bot-process';
+import { ConnectorCapture } from '../../support/connector-capture';
+import { testPostgres } from '../../support/postgres-server';
+import { CHANNEL, TENANT_ID, cardActionInvoke, messageActivity } from '../../support/teams-activities';
+
+/** Two bot processes on one PostgreSQL database, as behind Azure Bot Service. */
+describe('two instances on PostgreSQL', () => {
+  let emulator: Awaited<ReturnType<typeof startGraphEmulator>>;
+  let connector: ConnectorCapture;
+  let env: Record<string, string>;
+  let a: BotProcess;
+  let b: BotProcess;
+  let store: Storage;
+
+  beforeAll(async () => {
+    emulator = await startGraphEmulator({ seed: demoTenant() });
+    connector = new ConnectorCapture();
+    await connector.start();
+    env = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BOT_AUTH_DISABLED: 'true',
+      GRAPH_TENANT_ID: emulator.tenantId,
+      GRAPH_CLIENT_ID: emulator.clientId,
+      GRAPH_CLIENT_SECRET: emulator.clientSecret,
+      GRAPH_BASE_URL: emulator.baseUrl,
+      GRAPH_AUTHORITY_HOST: emulator.authorityHost,
+      REQUESTER_GROUP_ID: DEMO_IDS.groups.requesters,
+      APPROVER_GROUP_ID: DEMO_IDS.groups.approvers,
+      ALLOWED_TENANT_IDS: TENANT_ID,
+      DATABASE_URL: await (await testPostgres()).createDatabase('two_instances'),
+      JOB_POLL_INTERVAL: '100ms',
+      JOB_LEASE: '1500ms',
+      AUDIT_LOOKUP_FIRST_DELAY: '200ms',
+      RATE_LIMIT_PER_MINUTE: '1000',
+      LOG_LEVEL: 'info',
+    };
+    [a, b] = await Promise.all([startBotProcess(env), startBotProcess(env)]);
+    store = await openPostgresStorage({ url: env.DATABASE_URL, poolSize: 2 });
+  });
+  afterAll(async () => {
+    await Promise.all([a?.kill('SIGKILL'), b?.kill('SIGKILL')]);
+    await store?.close();
+    await connector.stop();
+    await emulator.close();
+  });
+
+  const patches = (userId: string) => emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(userId) && /onPremisesSyncBehavior$/.test(c.path));
+  async function waitUntil(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  async function request(via: BotProcess, text: string) {
+    const before = connector.activities.length;
+    await via.send(messageActivity({ serviceUrl: connector.url, from: PEOPLE.rita, text, conversation: CHANNEL }));
+    let found: { requestId: string; version: number; activityId: string } | null = null;
+    await waitUntil(() => {
+      const post = connector.activities.slice(before).find((x) => x.op !== 'update' && JSON.stringify(x.activity.attachments ?? []).includes('soa.refresh'));
+      const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
+      if (post && m) found = { requestId: m[1], version: Number(m[2]), activityId: post.activityId };
+      return Boolean(found);
+    }, 'the approval card');
+    return found!;
+  }
+  const approve = (via: BotProcess, from: typeof PEOPLE.adam, r: { requestId: string; version: number; activityId: string }) =>
+    via.send(cardActionInvoke({ serviceUrl: connector.url, from, verb: 'soa.approve', data: { requestId: r.requestId, version: r.version }, replyToId: r.activityId, conversation: CHANNEL }));
+
+  it('hundreds of concurrent approvals of one request on both instances execute it exactly once', async () => {
+    const r = await request(a, 'transfer alice@contoso.com reason: race');
+    const attempts: Promise<{ status: number }>[] = [];
+    for (let i = 0; i < 200; i++) attempts.push(approve(i % 2 ? a : b, i % 3 ? PEOPLE.adam : PEOPLE.amy, r));
+    const answers = await Promise.all(attempts);
+    expect(answers.every((x) => x.status === 200)).toBe(true);
+    await waitUntil(async () => (await store.requests.get(r.requestId))?.status === 'completed', 'the transfer');
+    await new Promise((res) => setTimeout(res, 500));
+    expect(patches(DEMO_IDS.users.alice)).toHaveLength(1);
+    const events = await store.requests.events(r.requestId);
+    expect(events.filter((e) => e.type === 'decision.approve')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'execution.started')).toHaveLength(1);
+    expect(connector.texts().filter((t) => t.startsWith(`Transfer ${r.requestId}: completed`))).toHaveLength(1);
+  });
+
+  it('a card clicked on A is finished by B when A dies mid-execution', async () => {
+    const r = await request(b, 'transfer bob@contoso.com reason: takeover');
+    emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${DEMO_IDS.users.bob}/onPremisesSyncBehavior$`, kind: 'delay', delayMs: 1000, times: 2 });
+    // Only A runs jobs from here: B is stopped and restarted after A is killed.
+    await b.kill('SIGKILL');
+    await approve(a, PEOPLE.adam, r);
+    await waitUntil(async () => (await store.requests.events(r.requestId)).some((e) => e.type === 'graph.patch.intent'), 'the PATCH intent on A');
+    await a.kill('SIGKILL');
+    b = await startBotProcess(env);
+    await waitUntil(async () => (await store.requests.get(r.requestId))?.status === 'completed', 'B to finish the job');
+    expect(patches(DEMO_IDS.users.bob)).toHaveLength(1);
+    expect((await store.requests.get(r.requestId))!.targets[0].execution.outcome).toBe('done');
+    a = await startBotProcess(env);
+  });
+});
