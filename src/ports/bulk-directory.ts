@@ -1,0 +1,26 @@
+import { DirectoryUser } from '../domain/soa-state';
+import { DirectoryError, SoaWriteResult } from './directory';
+
+/** One item's answer in a bulk call: its value, or the error Graph gave for that item alone. */
+export type BulkResult<T> = { ok: true; value: T } | { ok: false; error: DirectoryError };
+
+/**
+ * Many users at once, for waves of hundreds or thousands (Graph JSON batching, 20 requests per
+ * batch, several batches in flight, concurrency adapted to throttling). Results are keyed by the
+ * input string exactly as given. An item that is still throttled after its retries comes back as a
+ * GRAPH.THROTTLED error; the others are not held back by it.
+ */
+export interface BulkDirectory {
+  /** Users by UPN or id; `null` value when the user does not exist. */
+  getUsers(upnsOrIds: string[]): Promise<Map<string, BulkResult<DirectoryUser | null>>>;
+  /** onPremisesSyncBehavior.isCloudManaged for user ids. */
+  getCloudManaged(userIds: string[]): Promise<Map<string, BulkResult<boolean>>>;
+  /** PATCH onPremisesSyncBehavior for user ids (200 and 204 both mean success). */
+  setCloudManaged(userIds: string[], isCloudManaged: boolean): Promise<Map<string, BulkResult<SoaWriteResult>>>;
+  /** Direct members of a group that are users (id, UPN), following paging. */
+  groupMembers(groupId: string): Promise<{ id: string; userPrincipalName: string }[]>;
+  /** Groups whose displayName equals the name exactly (to refuse ambiguous names). */
+  findGroupsByName(displayName: string): Promise<{ id: string; displayName: string }[]>;
+  /** Live view of the throttling controller, for progress messages and the benchmark. */
+  stats(): { requests: number; throttled: number; concurrency: number };
+}
