@@ -17,12 +17,16 @@ import { Clock, systemClock } from './ports/clock';
 import { Directory, GraphCallRecord } from './ports/directory';
 import { Ids } from './ports/ids';
 import { IdentityCheck } from './ports/identity-check';
+import { BulkDirectory } from './ports/bulk-directory';
+import { FileLinks } from './app/bulk/file-links';
+import { downloadTable } from './app/bulk/download-table';
 import { Logger } from './ports/logger';
 
 export interface Overrides {
   clock?: Clock;
   ids?: Ids;
   directory?: Directory;
+  bulk?: BulkDirectory;
   identity?: IdentityCheck;
   storage?: Storage;
   /** Passed to @azure/identity (tests use { maxRetries: 0 }). */
@@ -45,6 +49,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
   const storage = opened.storage;
 
   let directory = overrides.directory;
+  let bulk: BulkDirectory | null = overrides.bulk ?? null;
   let identity: IdentityCheck = overrides.identity ?? { check: async () => ({ tokenObtained: true, error: null, credentialKind: config.graph.credentialKind, roles: [], certificateNotAfter: null }) };
   if (!directory) {
     const created = createGraphDirectory({
@@ -92,6 +97,8 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     conversations: storage.conversations,
     notifications: storage.notifications,
     settingsStore: storage.settings,
+    bulk,
+    fileLinks: new FileLinks({ baseUrl: config.bulk.publicBaseUrl, secret: config.bulk.fileLinkSecret, ttlMs: config.bulk.fileLinkTtlMs, now: () => clock.now() }),
     identity,
     directory,
     chat,
@@ -114,6 +121,10 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       tenantId: config.graph.tenantId,
       protectedGroupIds: config.scope.protectedGroupIds,
       allowedTargetGroupId: config.scope.allowedTargetGroupId,
+      bulkMinUsers: 20,
+      adminMaxUsersPerRequest: config.bulk.adminMaxUsersPerRequest,
+      waves: config.bulk.waves,
+      haltFailureRate: config.bulk.haltFailureRate,
     },
     kickJobs: () => runner?.kick(),
   };
@@ -128,7 +139,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
   });
   const http = createHttpServer(
     handleBotRequest,
-    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: cachedReadiness(deps) },
+    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: cachedReadiness(deps), download: (token) => downloadTable(deps, token) },
     logger.child({ component: 'http' }),
   );
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseWaves } from './domain/waves';
 
 /**
  * Configuration is a function of the environment passed in (only main.ts reads process.env).
@@ -68,6 +69,16 @@ export interface Config {
   /** How long a claimed background job is reserved for one instance before another may take it over. */
   jobLeaseMs: number;
   maxUsersPerRequest: number;
+  bulk: {
+    /** Admins may ask for more users in one request (a migration wave). */
+    adminMaxUsersPerRequest: number;
+    waves: string;
+    haltFailureRate: number;
+    /** Where people reach the bot over HTTPS, for the signed CSV download links; null = no links. */
+    publicBaseUrl: string | null;
+    fileLinkSecret: string | null;
+    fileLinkTtlMs: number;
+  };
   maxBodyBytes: number;
   /** Commands (message activities) per person per minute on /api/messages. */
   rateLimitPerMinute: number;
@@ -240,6 +251,27 @@ const schema = z.object({
   JOB_POLL_INTERVAL: duration('2s', 10),
   JOB_LEASE: duration('2m', 500),
   MAX_USERS_PER_REQUEST: intIn(1, 1000, 50),
+  ADMIN_MAX_USERS_PER_REQUEST: intIn(1, 100_000, 10_000),
+  WAVES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const value = v && v.trim() ? v.trim() : '1,10%,rest';
+      if (!parseWaves(value)) ctx.addIssue({ code: 'custom', message: `expected waves such as "1,10%,rest" (counts, percentages, and "rest" last), got "${v}"` });
+      return value;
+    }),
+  HALT_FAILURE_RATE: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const raw = v && v.trim() ? v.trim() : '5%';
+      const n = raw.endsWith('%') ? Number(raw.slice(0, -1)) / 100 : Number(raw);
+      if (!Number.isFinite(n) || n < 0 || n > 1) ctx.addIssue({ code: 'custom', message: `expected a rate such as 5% or 0.05, got "${v}"` });
+      return Number.isFinite(n) ? n : 0.05;
+    }),
+  PUBLIC_BASE_URL: optionalText,
+  FILE_LINK_SECRET: optionalText,
+  FILE_LINK_TTL: duration('15m', 10_000),
   MAX_BODY_BYTES: intIn(1024, 10_000_000, 262_144),
   RATE_LIMIT_PER_MINUTE: intIn(1, 100_000, 20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
@@ -344,6 +376,14 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     jobPollIntervalMs: e.JOB_POLL_INTERVAL,
     jobLeaseMs: e.JOB_LEASE,
     maxUsersPerRequest: e.MAX_USERS_PER_REQUEST,
+    bulk: {
+      adminMaxUsersPerRequest: Math.max(e.ADMIN_MAX_USERS_PER_REQUEST, e.MAX_USERS_PER_REQUEST),
+      waves: e.WAVES,
+      haltFailureRate: e.HALT_FAILURE_RATE,
+      publicBaseUrl: e.PUBLIC_BASE_URL ? e.PUBLIC_BASE_URL.replace(/\/+$/, '') : null,
+      fileLinkSecret: e.FILE_LINK_SECRET,
+      fileLinkTtlMs: e.FILE_LINK_TTL,
+    },
     maxBodyBytes: e.MAX_BODY_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,

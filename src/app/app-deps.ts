@@ -8,6 +8,8 @@ import { Logger } from '../ports/logger';
 import { NotificationStore } from '../ports/notification-store';
 import { IdentityCheck } from '../ports/identity-check';
 import { SettingsStore } from '../ports/settings-store';
+import { BulkDirectory } from '../ports/bulk-directory';
+import { FileLinks } from './bulk/file-links';
 import { RequestStore } from '../ports/request-store';
 import { Authorization } from './authorization';
 
@@ -29,6 +31,11 @@ export interface AppSettings {
   protectedGroupIds: string[];
   /** Scope guard: when set, only members of this group can be targeted. */
   allowedTargetGroupId: string | null;
+  /** Above this many users (or for a group or file), a transfer is a bulk request executed in waves. */
+  bulkMinUsers: number;
+  adminMaxUsersPerRequest: number;
+  waves: string;
+  haltFailureRate: number;
 }
 
 /** Everything the use cases need, as ports. Built once in the composition root. */
@@ -40,6 +47,9 @@ export interface AppDeps {
   settingsStore: SettingsStore;
   identity: IdentityCheck;
   directory: Directory;
+  /** Graph batching for large requests; null where not wired (the single-user path is used). */
+  bulk: BulkDirectory | null;
+  fileLinks: FileLinks;
   chat: Chat;
   clock: Clock;
   ids: Ids;

@@ -28,7 +28,7 @@ async function publish(deps: AppDeps, request: TransferRequest): Promise<void> {
   await Promise.all(
     request.cards.map(async (location) => {
       try {
-        const card = renderRequestCard(request, { audience: 'everyone', refreshUserIds: location.role === 'approval' ? refreshUserIds : [], tenantId: deps.settings.tenantId });
+        const card = renderRequestCard(request, { audience: 'everyone', refreshUserIds: location.role === 'approval' ? refreshUserIds : [], tenantId: deps.settings.tenantId, links: cardLinks(deps, request) });
         await deps.chat.update(location.conversationKey, location.activityId, { card });
       } catch (error) {
         deps.logger.warn({ requestId: request.id, role: location.role, err: errorSummary(error) }, 'could not update a request card');
@@ -56,4 +56,17 @@ export async function approverMris(deps: AppDeps, request: TransferRequest): Pro
 export function errorSummary(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300);
   return String(error).slice(0, 300);
+}
+
+/** Bulk requests: signed, short-lived links to the full preflight table and, once running, the results. */
+export function cardLinks(deps: AppDeps, request: TransferRequest): { label: string; url: string }[] {
+  if (!request.bulk || !deps.fileLinks.enabled) return [];
+  const links: { label: string; url: string }[] = [];
+  const preflight = deps.fileLinks.url(request.id, 'preflight');
+  if (preflight) links.push({ label: 'Download the full preflight table (CSV, link valid for a short time)', url: preflight });
+  if (request.status !== 'pending' && request.status !== 'rejected' && request.status !== 'expired') {
+    const results = deps.fileLinks.url(request.id, 'results');
+    if (results) links.push({ label: 'Download the results table (CSV)', url: results });
+  }
+  return links;
 }

@@ -7,6 +7,8 @@ import { errorSummary, refreshCards } from './card-publisher';
 import { withRequestContext } from './graph-call-context';
 import { describeError } from './messages';
 import { notifyRequestEvent } from './notify';
+import { executeWaves } from './bulk/execute-waves';
+import { directoryAsBulk } from './bulk/directory-as-bulk';
 
 const UNFINISHED = new Set(['pending', 'in-progress', 'unknown']);
 
@@ -15,23 +17,30 @@ const UNFINISHED = new Set(['pending', 'in-progress', 'unknown']);
  * each PATCH, so if the process dies mid-way the next run knows a PATCH may have landed and reads
  * the real state before doing anything (no blind second PATCH).
  */
-export async function executeRequest(deps: AppDeps, requestId: string): Promise<void> {
-  await withRequestContext(requestId, () => run(deps, requestId));
+export async function executeRequest(deps: AppDeps, requestId: string): Promise<'done' | 'held'> {
+  return withRequestContext(requestId, () => run(deps, requestId));
 }
 
-async function run(deps: AppDeps, requestId: string): Promise<void> {
+async function run(deps: AppDeps, requestId: string): Promise<'done' | 'held'> {
   const log = deps.logger.child({ useCase: 'execute', requestId });
   let request = await deps.requests.get(requestId);
-  if (!request) return;
+  if (!request) return 'done';
   if (request.status === 'approved') {
     request = await save(deps, { ...request, status: 'executing', cardVersion: request.cardVersion + 1, executedAt: now(deps) }, request.version, [event(deps, request.id, 'execution.started', {})]);
     void refreshCards(deps, request);
   }
-  if (request.status !== 'executing') return; // finished earlier (duplicate job) or never approved
+  if (request.status !== 'executing') return 'done'; // finished earlier (duplicate job) or never approved
 
-  for (let i = 0; i < request.targets.length; i++) {
-    if (!UNFINISHED.has(request.targets[i].execution.outcome)) continue;
-    request = await transferOne(deps, request, i);
+  if (request.bulk) {
+    const run = await executeWaves(deps, deps.bulk ?? directoryAsBulk(deps.directory), request);
+    if (run.outcome === 'held') return 'held';
+    if (run.outcome === 'halted') return 'done';
+    request = run.request;
+  } else {
+    for (let i = 0; i < request.targets.length; i++) {
+      if (!UNFINISHED.has(request.targets[i].execution.outcome)) continue;
+      request = await transferOne(deps, request, i);
+    }
   }
 
   const summary = summarizeOutcome(request.targets);
@@ -71,6 +80,7 @@ async function run(deps: AppDeps, requestId: string): Promise<void> {
   );
   log.info({ status, correlationId: request.correlationId }, 'execution finished');
   deps.kickJobs();
+  return 'done';
 }
 
 /**

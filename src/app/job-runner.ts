@@ -99,7 +99,11 @@ export class JobRunner {
             await this.deps.jobs.reschedule(job.id, next, { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() });
             return;
           }
-          await executeRequest(deps, job.requestId);
+          if ((await executeRequest(deps, job.requestId)) === 'held') {
+            // Frozen between two waves: try again later, from where it stopped.
+            await this.deps.jobs.reschedule(job.id, new Date(this.deps.clock.now().getTime() + HELD_RETRY_MS).toISOString(), { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() });
+            return;
+          }
           await this.deps.jobs.complete(job.id);
           return;
         }

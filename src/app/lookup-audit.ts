@@ -1,4 +1,5 @@
 import { renderAuditText } from '../cards/outcome-card';
+import { RequestTarget } from '../domain/transfer-request';
 import { Job } from '../ports/job-queue';
 import { AppDeps } from './app-deps';
 import { errorSummary, refreshCards } from './card-publisher';
@@ -7,6 +8,7 @@ import { withRequestContext } from './graph-call-context';
 export const TRANSFER_AUDIT_PREFIX = 'Change Source of Authority';
 export const ROLLBACK_AUDIT_PREFIX = 'Undo changes to Source of Authority';
 const MAX_DELAY_MS = 120_000;
+const AUDIT_SAMPLE = 20;
 // Our clock and Entra's may differ a little; a record stamped just before our request time still counts.
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -27,7 +29,10 @@ export async function lookupAudit(deps: AppDeps, job: Job): Promise<AuditStep> {
     if (!request) return { done: true };
     const startedAt = String(job.state.startedAt ?? request.finishedAt ?? deps.clock.now().toISOString());
     const attempt = Number(job.state.attempt ?? 0);
-    const pending = request.targets.filter((t) => t.execution.outcome === 'done' && t.audit.status !== 'found');
+    // A migration wave is spot-checked: the audit API has its own small throttle (5 requests / 10 s).
+    const sampled = request.bulk ? new Set(request.targets.filter((t) => t.execution.outcome === 'done').slice(0, AUDIT_SAMPLE).map((t) => t.preflight.userId)) : null;
+    const inScope = (t: RequestTarget) => t.execution.outcome === 'done' && (!sampled || sampled.has(t.preflight.userId));
+    const pending = request.targets.filter((t) => inScope(t) && t.audit.status !== 'found');
 
     const found = new Map<string, { activity: string; at: string; correlationId: string | null; id: string }>();
     for (const target of pending) {
@@ -44,7 +49,7 @@ export async function lookupAudit(deps: AppDeps, job: Job): Promise<AuditStep> {
     const timedOut = elapsed >= deps.settings.auditLookupTimeoutMs;
     const allFound = pending.every((t) => found.has(t.preflight.userId!));
     const targets = request.targets.map((t) => {
-      if (t.execution.outcome !== 'done' || t.audit.status === 'found') return t;
+      if (!inScope(t) || t.audit.status === 'found') return t;
       const rec = found.get(t.preflight.userId!);
       if (rec) return { ...t, audit: { status: 'found' as const, activity: rec.activity, activityDateTime: rec.at, correlationId: rec.correlationId, auditId: rec.id } };
       return { ...t, audit: { status: timedOut ? ('missing' as const) : ('searching' as const) } };

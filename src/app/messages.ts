@@ -21,6 +21,14 @@ export function describeError(error: DomainError): string {
       return `That is ${d.count} users; one request can hold at most ${d.max}. Split it into several requests.`;
     case 'COMMAND.MISSING_REQUEST_ID':
       return `\`${d.verb}\` needs the request id shown on the card, for example \`${d.verb} SOA-7K3Q9C\`.`;
+    case 'COMMAND.MISSING_GROUP':
+      return 'Name the group: `transfer members of <group name or object id> reason: why` (the name ends where `reason:` starts).';
+    case 'GROUP.NOT_FOUND':
+      return `No group is named exactly "${escapeMarkdown(String(d.group ?? ''), 80)}". Check the name, or use the group's object id.`;
+    case 'GROUP.AMBIGUOUS':
+      return `Several groups are named "${escapeMarkdown(String(d.group ?? ''), 80)}": ${escapeMarkdown(String(d.candidates ?? ''), 600)}. Use the object id of the one you mean.`;
+    case 'FILE.UNREADABLE':
+      return `I could not read that file (${escapeMarkdown(String(d.reason ?? 'unknown reason'), 120)}). Send a CSV with one UPN per line, or a column named userPrincipalName.`;
     case 'REQUESTER.NOT_ALLOWED':
       return 'You are not allowed to request Source of Authority changes. Ask your identity team to add you to the requesters group.';
     case 'REQUEST.NOT_FOUND':

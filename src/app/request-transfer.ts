@@ -5,9 +5,12 @@ import { ConversationKind, OPEN_STATUSES, Person, RequestKind, TransferRequest }
 import { renderRequestCard } from '../cards/request-card';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
-import { approverMris, errorSummary } from './card-publisher';
+import { approverMris, cardLinks, errorSummary } from './card-publisher';
 import { describeError } from './messages';
 import { notifyRequestEvent } from './notify';
+import { parseWaves, planWaves } from '../domain/waves';
+import { preflightMany } from './bulk/bulk-preflight';
+import { listFingerprint } from './bulk/request-table';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 
 export interface Origin {
@@ -20,7 +23,7 @@ export type TransferReply =
   | { kind: 'created'; request: TransferRequest; text: string | null };
 
 /** `transfer <upns> [reason]`: authorize, preflight, create, post the approval card. */
-export function requestTransfer(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin }): Promise<TransferReply> {
+export function requestTransfer(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin; source?: string }): Promise<TransferReply> {
   return requestChange(deps, { ...input, kind: 'transfer' });
 }
 
@@ -31,9 +34,10 @@ export function requestRollback(deps: AppDeps, input: { actor: Person; upns: str
 
 async function requestChange(
   deps: AppDeps,
-  input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; origin: Origin },
+  input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; origin: Origin; source?: string },
 ): Promise<TransferReply> {
   const { actor, origin, kind } = input;
+  const isBulk = kind === 'transfer' && (input.upns.length > deps.settings.bulkMinUsers || Boolean(input.source));
   const log = deps.logger.child({ useCase: `request-${kind}`, actorId: actor.aadObjectId });
   try {
     if (!(await deps.authorization.isRequester(actor.aadObjectId))) return refused({ code: 'REQUESTER.NOT_ALLOWED' });
@@ -44,17 +48,25 @@ async function requestChange(
       return { kind: 'created', request: duplicate, text: `This is the same as request ${duplicate.id}, made ${Math.max(0, Math.round((deps.clock.now().getTime() - Date.parse(duplicate.createdAt)) / 1000))} s ago; nothing new was created.` };
     }
 
+    // MAX_USERS_PER_REQUEST for everyone; admins may go up to ADMIN_MAX_USERS_PER_REQUEST (a migration wave).
+    if (input.upns.length > deps.settings.maxUsersPerRequest) {
+      const max = (await deps.authorization.isAdmin(actor.aadObjectId)) ? deps.settings.adminMaxUsersPerRequest : deps.settings.maxUsersPerRequest;
+      if (input.upns.length > max) return refused({ code: 'COMMAND.TOO_MANY_UPNS', detail: { count: input.upns.length, max } });
+    }
+
     const approvalKey = await approvalConversationKey(deps, origin);
     if (!approvalKey) return refused({ code: 'REQUEST.NO_APPROVAL_CHANNEL' });
 
-    const preflighted = kind === 'rollback' ? await preflightRollbackAll(deps, input.upns) : await preflightAll(deps, input.upns);
-    const results = await guardScope(deps, preflighted);
+    const results =
+      isBulk && deps.bulk
+        ? await preflightMany(deps, deps.bulk, input.upns)
+        : await guardScope(deps, kind === 'rollback' ? await preflightRollbackAll(deps, input.upns) : await preflightAll(deps, input.upns));
     const inOpen = await usersInOpenRequests(deps);
     const checked = results.map((r) => (r.eligible && r.userId && inOpen.has(r.userId) ? blockAsInOpenRequest(r) : r));
     const eligible = checked.filter((r) => r.eligible);
     const blocked = checked.filter((r) => !r.eligible);
     if (eligible.length === 0) {
-      const reasons = blocked.map((b) => `- ${md(b.upn, 120)}: ${blockerText(b)}`).join('\n');
+      const reasons = blocked.slice(0, 20).map((b) => `- ${md(b.upn, 120)}: ${blockerText(b)}`).join('\n') + (blocked.length > 20 ? `\n- … and ${blocked.length - 20} more` : '');
       const error: DomainError = { code: 'REQUEST.NONE_ELIGIBLE' };
       return { kind: 'refused', error, blocked, text: `${reasons}\n\n${describeError(error)}` };
     }
@@ -78,6 +90,16 @@ async function requestChange(
       cards: [],
       graphApiVersion: deps.settings.graphApiVersion,
       correlationId: deps.ids.uuid(),
+      bulk: isBulk
+        ? {
+            waves: planWaves(parseWaves(deps.settings.waves) ?? [{ kind: 'rest' }], eligible.length),
+            nextWave: 0,
+            haltFailureRate: deps.settings.haltFailureRate,
+            haltedReason: null,
+            fingerprint: listFingerprint(eligible.map((e) => e.userId!)),
+            source: input.source ?? `${input.upns.length} users listed in the message`,
+          }
+        : null,
     };
     await deps.requests.create(request, {
       requestId: request.id,
@@ -230,7 +252,7 @@ async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: s
   const locations: TransferRequest['cards'] = [];
   const refreshUserIds = await approverMris(deps, request);
   try {
-    const id = await deps.chat.post(approvalKey, { card: renderRequestCard(request, { audience: 'everyone', refreshUserIds, tenantId: deps.settings.tenantId }) });
+    const id = await deps.chat.post(approvalKey, { card: renderRequestCard(request, { audience: 'everyone', refreshUserIds, tenantId: deps.settings.tenantId, links: cardLinks(deps, request) }) });
     locations.push({ role: 'approval', conversationKey: approvalKey, activityId: id });
   } catch (error) {
     deps.logger.error({ requestId: request.id, err: errorSummary(error) }, 'could not post the approval card');

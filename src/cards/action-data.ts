@@ -6,6 +6,8 @@ export const VERBS = {
   reject: 'soa.reject',
   refresh: 'soa.refresh',
   confirmSafeguard: 'soa.confirmSafeguard',
+  resume: 'soa.resume',
+  cancel: 'soa.cancel',
 } as const;
 export type CardVerb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -19,7 +21,7 @@ export const cardActionDataSchema = z
     requestId: z.string().regex(/^[A-Z0-9-]{4,40}$/),
     version: z.number().int().min(0).max(1_000_000),
     comment: z.string().max(1000).optional(),
-    verb: z.enum([VERBS.approve, VERBS.reject, VERBS.refresh, VERBS.confirmSafeguard]).optional(),
+    verb: z.enum([VERBS.approve, VERBS.reject, VERBS.refresh, VERBS.confirmSafeguard, VERBS.resume, VERBS.cancel]).optional(),
   })
   .strict();
 

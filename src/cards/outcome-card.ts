@@ -27,7 +27,9 @@ function buildOutcomeCard(request: TransferRequest, limits: TextLimits, maxEntri
     { type: 'TextBlock', text: `Transfer ${md(request.id)}: ${headline(request)}`, weight: 'Bolder', size: 'Medium', wrap: true },
     { type: 'TextBlock', text: summaryLine(counts), wrap: true, spacing: 'None' },
   ];
-  const shown = request.targets.slice(0, maxEntries);
+  // A migration wave lists its failures first (up to 10); the full table is behind the card's link.
+  const ordered = request.bulk ? [...request.targets.filter((t) => t.execution.outcome === 'failed' || t.execution.outcome === 'unknown')].slice(0, 10) : request.targets;
+  const shown = ordered.slice(0, maxEntries);
   for (const t of shown) {
     const p = t.preflight;
     const link = p.userId && !limits.compact ? markdownLink(p.upn, entraUserUrl(p.userId), 120) : md(p.upn, 120);
@@ -36,7 +38,9 @@ function buildOutcomeCard(request: TransferRequest, limits: TextLimits, maxEntri
     if (t.execution.graphRequestId) parts.push(`Graph request-id ${md(t.execution.graphRequestId, 64)}`);
     body.push({ type: 'TextBlock', text: parts.join(' · '), wrap: true, spacing: 'Small' });
   }
-  if (shown.length < request.targets.length) body.push(moreLine(request.targets.length - shown.length, 'users'));
+  if (request.bulk) {
+    body.push({ type: 'TextBlock', text: 'The full results table can be downloaded from the request card.', wrap: true, isSubtle: true, spacing: 'Small' });
+  } else if (shown.length < request.targets.length) body.push(moreLine(request.targets.length - shown.length, 'users'));
   body.push({
     type: 'TextBlock',
     text: `[Open the directory audit log](${AUDIT_LOG_URL}) · I will post the matching audit record when it appears.`,
@@ -52,9 +56,10 @@ export function outcomeText(request: TransferRequest): string {
 
 /** The message posted when the audit search ends. */
 export function renderAuditText(request: TransferRequest): string {
-  const lines = [`Audit records for ${md(request.id)}:`];
-  for (const t of request.targets) {
-    if (t.execution.outcome !== 'done') continue;
+  const checked = request.targets.filter((t) => t.execution.outcome === 'done' && t.audit.status !== 'not-started');
+  const done = request.targets.filter((t) => t.execution.outcome === 'done').length;
+  const lines = [`Audit records for ${md(request.id)}${checked.length < done ? ` (spot check of ${checked.length} of ${done} transferred users)` : ''}:`];
+  for (const t of checked) {
     const a = t.audit;
     if (a.status === 'found') {
       lines.push(`- ${md(t.preflight.upn, 120)}: "${md(a.activity, 100)}" at ${utc(a.activityDateTime ?? '')}, correlation id ${md(a.correlationId, 64)}`);

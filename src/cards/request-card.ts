@@ -6,6 +6,7 @@ import { AUDIT_LOG_URL, entraUserUrl } from './links';
 import { MAX_NOTICE_LENGTH, TextLimits, fitCard, moreLine } from './card-budget';
 import { escapeMarkdown as md, inlineText, markdownLink, truncateText } from './markdown-text';
 import { referencesText, safeguardChecklist } from './rollback-section';
+import { BULK_FIRST_ROWS, bulkSection } from './bulk-section';
 
 type Element = Record<string, unknown>;
 export type AdaptiveCard = Record<string, unknown>;
@@ -21,10 +22,14 @@ export interface RequestCardView {
   mayConfirmSafeguard?: boolean;
   /** Rollback: tenant id, to show the exact safeguard call. */
   tenantId?: string;
+  /** Bulk: signed, short-lived download links (the full preflight or result table). */
+  links?: { label: string; url: string }[];
 }
 
 const STATUS_LABEL: Record<RequestStatus, string> = {
   pending: 'Waiting for approval',
+  halted: 'Halted: an approver must resume or cancel',
+  cancelled: 'Cancelled',
   'awaiting-safeguard': 'Approved: waiting for the safeguard step to be confirmed',
   'awaiting-sync': 'Rolled back: waiting for the sync client to take the users over',
   'sync-timed-out': 'Rolled back, but the sync client did not take the users over in time',
@@ -39,6 +44,8 @@ const STATUS_LABEL: Record<RequestStatus, string> = {
 
 const STATUS_COLOR: Record<RequestStatus, string> = {
   pending: 'accent',
+  halted: 'attention',
+  cancelled: 'warning',
   'awaiting-safeguard': 'warning',
   'awaiting-sync': 'accent',
   'sync-timed-out': 'attention',
@@ -84,8 +91,10 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
     // Notices are our texts (they escape what they quote); the cap only keeps the card small.
     body.push({ type: 'TextBlock', text: truncateText(view.notice.text, MAX_NOTICE_LENGTH), wrap: true, color: view.notice.tone, weight: 'Bolder' });
   }
-  const shownTargets = request.targets.slice(0, maxEntries);
-  const shownBlocked = request.blocked.slice(0, Math.max(0, maxEntries - shownTargets.length));
+  // A migration wave lists its first rows; counts and the downloadable table cover the rest.
+  const rows = request.bulk ? Math.min(maxEntries, BULK_FIRST_ROWS) : maxEntries;
+  const shownTargets = request.targets.slice(0, rows);
+  const shownBlocked = request.blocked.slice(0, Math.max(0, rows - shownTargets.length));
   const labels = request.kind === 'rollback' ? ROLLBACK_OUTCOME_LABEL : OUTCOME_LABEL;
   body.push(
     { type: 'TextBlock', text: `Source of Authority ${request.kind === 'rollback' ? 'rollback' : 'transfer'} · ${md(request.id)}`, size: 'Large', weight: 'Bolder', wrap: true },
@@ -102,6 +111,7 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
         { title: 'Correlation id', value: md(request.correlationId, 64) },
       ],
     },
+    ...(request.bulk ? bulkSection(request, view.links ?? []) : []),
     { type: 'TextBlock', text: `Users to ${request.kind === 'rollback' ? 'roll back' : 'transfer'} (${request.targets.length})`, weight: 'Bolder', spacing: 'Medium', wrap: true },
     ...shownTargets.map((t) => (limits.compact ? compactTargetBlock(t, labels) : targetBlock(t, labels, limits))),
   );
@@ -139,6 +149,15 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   if (request.status === 'awaiting-safeguard' && !mayConfirm) {
     body.push({ type: 'ActionSet', actions: [executeAction('Show my options', VERBS.refresh, data, 'default')] });
   }
+  if (request.status === 'halted') {
+    body.push({
+      type: 'ActionSet',
+      actions:
+        view.audience === 'approver'
+          ? [executeAction('Resume', VERBS.resume, data, 'positive'), executeAction('Cancel the rest', VERBS.cancel, data, 'destructive')]
+          : [executeAction('Show my options', VERBS.refresh, data, 'default')],
+    });
+  }
   if (request.status === 'pending') {
     if (view.audience === 'approver') {
       body.push(
@@ -170,7 +189,7 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
     body,
     msteams: { width: 'Full' },
   };
-  if ((request.status === 'pending' || request.status === 'awaiting-safeguard') && view.refreshUserIds && view.refreshUserIds.length > 0) {
+  if ((request.status === 'pending' || request.status === 'awaiting-safeguard' || request.status === 'halted') && view.refreshUserIds && view.refreshUserIds.length > 0) {
     card.refresh = {
       action: { type: 'Action.Execute', title: 'Refresh', verb: VERBS.refresh, data },
       userIds: view.refreshUserIds.slice(0, 60),

@@ -5,6 +5,7 @@ export type Command =
   | { verb: 'help' }
   | { verb: 'status'; upns: string[] }
   | { verb: 'transfer'; upns: string[]; justification: string }
+  | { verb: 'transfer-group'; group: string; justification: string }
   | { verb: 'rollback'; upns: string[]; justification: string }
   | { verb: 'notify'; action: 'here' | 'off' | 'status' }
   | { verb: 'health' }
@@ -86,6 +87,15 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
     }
     case 'rollback':
     case 'transfer': {
+      if (verb === 'transfer' && rest.length >= 2 && rest[0].toLowerCase() === 'members' && rest[1].toLowerCase() === 'of') {
+        // `transfer members of <group name or id> [reason: why]`: the name runs up to `reason:`.
+        const tail = rest.slice(2).join(' ');
+        const [groupPart, ...reasonParts] = tail.split(/\breason\s*:/i);
+        const group = groupPart.trim().replace(/^["'“”]|["'“”]$/g, '').trim();
+        if (!group) return err('COMMAND.MISSING_GROUP');
+        if (group.length > 256) return err('COMMAND.MISSING_GROUP');
+        return { ok: true, command: { verb: 'transfer-group', group, justification: reasonParts.join('reason:').slice(0, MAX_TEXT_LENGTH).trim() } };
+      }
       const { upns, remainder, error } = takeUpns(rest);
       if (error) return { ok: false, error };
       if (upns.length === 0) return err('COMMAND.MISSING_UPN', { verb });

@@ -9,14 +9,16 @@ export type RequestStatus =
   | 'executing'
   | 'awaiting-sync' // rollback: switched back, waiting for the sync client to take the users over
   | 'sync-timed-out' // rollback: the sync client did not take the users over in time
+  | 'halted' // bulk: stopped after a wave whose failure rate was too high; an approver resumes or cancels
+  | 'cancelled' // bulk: an approver cancelled a halted request; users not reached were not changed
   | 'completed' // every user done or already done
   | 'completed-with-failures'
   | 'failed' // no user could be changed
   | 'rejected'
   | 'expired';
 
-export const OPEN_STATUSES: readonly RequestStatus[] = ['pending', 'awaiting-safeguard', 'approved', 'executing', 'awaiting-sync'];
-export const FINAL_STATUSES: readonly RequestStatus[] = ['completed', 'completed-with-failures', 'failed', 'rejected', 'expired', 'sync-timed-out'];
+export const OPEN_STATUSES: readonly RequestStatus[] = ['pending', 'awaiting-safeguard', 'approved', 'executing', 'awaiting-sync', 'halted'];
+export const FINAL_STATUSES: readonly RequestStatus[] = ['completed', 'completed-with-failures', 'failed', 'rejected', 'expired', 'sync-timed-out', 'cancelled'];
 
 export interface Person {
   aadObjectId: string;
@@ -108,6 +110,22 @@ export interface TransferRequest {
   safeguard?: { confirmedBy: Person; at: string } | null;
   /** Rollback only: when the bot started following the sync client. */
   syncWatchStartedAt?: string | null;
+  /** Large requests (a migration wave): executed in waves, with a halt on failures. */
+  bulk?: BulkPlan | null;
+}
+
+export interface BulkPlan {
+  /** Sizes of the waves, in target order. */
+  waves: number[];
+  /** Index of the next wave to run. */
+  nextWave: number;
+  /** Halt when a wave's failure rate is above this (0.05 = 5 %). */
+  haltFailureRate: number;
+  haltedReason: string | null;
+  /** Short hash of the exact list of target user ids: what the approval covers. */
+  fingerprint: string;
+  /** Where the list came from, for the card. */
+  source: string;
 }
 
 /** The isCloudManaged value a request of this kind sets. */

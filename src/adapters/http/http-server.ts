@@ -8,6 +8,8 @@ export interface HttpServerOptions {
   maxBodyBytes: number;
   /** /readyz: whether this instance should receive traffic, with reasons when not. */
   readiness?: () => Promise<{ ready: boolean; checks: Record<string, boolean>; reasons: string[] }>;
+  /** GET /files/{token}: signed, short-lived CSV downloads of a bulk request's tables. */
+  download?: (token: string) => Promise<{ status: 200; fileName: string; csv: string } | { status: number; message: string }>;
 }
 
 /**
@@ -16,7 +18,8 @@ export interface HttpServerOptions {
  * authenticates every request (401) before a turn runs.
  */
 export function createHttpServer(handleBotRequest: BotRequestHandler, options: HttpServerOptions, logger: Logger) {
-  const server = restify.createServer({ name: 'soa-bot', handleUncaughtExceptions: false });
+  // maxParamLength: the signed download tokens are longer than find-my-way's default of 100.
+  const server = restify.createServer({ name: 'soa-bot', handleUncaughtExceptions: false, maxParamLength: 1024 } as restify.ServerOptions);
   server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes, mapParams: false, rejectUnknown: true }));
 
   server.post('/api/messages', async (req, res) => {
@@ -33,6 +36,22 @@ export function createHttpServer(handleBotRequest: BotRequestHandler, options: H
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });
     return next();
+  });
+
+  server.get('/files/:token', async (req, res) => {
+    if (!options.download) return res.send(404);
+    const token = String((req.params as { token?: string }).token ?? '').slice(0, 1024);
+    const result = await options.download(token).catch(() => ({ status: 500, message: 'download failed' }));
+    if (result.status !== 200 || !('csv' in result)) {
+      res.send(result.status, { error: 'message' in result ? result.message : 'not available' });
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${result.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+      'cache-control': 'no-store',
+    });
+    res.end(result.csv);
   });
 
   server.get('/readyz', async (_req, res) => {

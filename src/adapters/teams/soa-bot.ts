@@ -9,10 +9,14 @@ import { decideRequest } from '../../app/decide-request';
 import { requestRollback, requestTransfer } from '../../app/request-transfer';
 import { confirmRollbackSafeguard, mayConfirm } from '../../app/confirm-safeguard';
 import { manageNotifications } from '../../app/manage-notifications';
+import { resumeOrCancel } from '../../app/bulk/resume-cancel';
+import { requestTransferFromCsv, requestTransferOfGroup } from '../../app/bulk/request-sources';
+import { normalizeMessageText } from '../../domain/text-normalizer';
+import { MAX_CSV_BYTES, csvAttachment, downloadText } from './file-attachments';
 import { healthReport } from '../../app/health';
 import { setFrozen } from '../../app/freeze';
 import { showStatus } from '../../app/show-status';
-import { approverMris, errorSummary } from '../../app/card-publisher';
+import { approverMris, cardLinks, errorSummary } from '../../app/card-publisher';
 import { describeError } from '../../app/messages';
 import { ConversationTracker, channelInfo, conversationKind } from './conversation-tracker';
 import { cardResponse, messageResponse } from './card-invoke';
@@ -60,7 +64,13 @@ export class SoaBot extends TeamsActivityHandler {
       await this.onSubmit(context, activity.value);
       return;
     }
-    const parsed = parseCommand(activity.text ?? '', { maxUsersPerRequest: this.deps.settings.maxUsersPerRequest });
+    const csv = csvAttachment(activity.attachments);
+    if (csv) {
+      await this.onCsvFile(context, csv);
+      return;
+    }
+    // The parser takes up to the admins' limit; the use case applies each person's own limit.
+    const parsed = parseCommand(activity.text ?? '', { maxUsersPerRequest: this.deps.settings.adminMaxUsersPerRequest });
     if (!parsed.ok) {
       await context.sendActivity(describeError(parsed.error));
       return;
@@ -95,6 +105,17 @@ export class SoaBot extends TeamsActivityHandler {
         await context.sendActivity(text);
         return;
       }
+      case 'transfer-group': {
+        await this.typing(context);
+        const reply = await requestTransferOfGroup(this.deps, {
+          actor,
+          group: command.group,
+          justification: command.justification,
+          origin: { conversationKey: activity.conversation.id, kind: conversationKind(activity) },
+        });
+        if (reply.text) await context.sendActivity(reply.text);
+        return;
+      }
       case 'rollback':
       case 'transfer': {
         await this.typing(context);
@@ -123,6 +144,25 @@ export class SoaBot extends TeamsActivityHandler {
     }
   }
 
+  /** A CSV of UPNs sent to the bot (Teams file consent flow in a personal chat delivers a download URL). */
+  private async onCsvFile(context: TurnContext, file: { name: string; downloadUrl: string }): Promise<void> {
+    await this.typing(context);
+    const download = await downloadText(file.downloadUrl, MAX_CSV_BYTES);
+    if (!download.ok) {
+      await context.sendActivity(describeError({ code: 'FILE.UNREADABLE', detail: { reason: download.reason } }));
+      return;
+    }
+    const text = normalizeMessageText(context.activity.text ?? '').replace(/^transfer\b/i, '').replace(/^\s*reason\s*:/i, '').trim();
+    const reply = await requestTransferFromCsv(this.deps, {
+      actor: actorOf(context),
+      csv: download.text,
+      fileName: file.name,
+      justification: text,
+      origin: { conversationKey: context.activity.conversation.id, kind: conversationKind(context.activity) },
+    });
+    if (reply.text) await context.sendActivity(reply.text);
+  }
+
   /** Best effort: a typing indicator that cannot be sent must not stop the command. */
   private async typing(context: TurnContext): Promise<void> {
     await context.sendActivities([{ type: ActivityTypes.Typing }]).catch(() => undefined);
@@ -135,19 +175,22 @@ export class SoaBot extends TeamsActivityHandler {
       await context.sendActivity(describeError({ code: 'CARD.INVALID_DATA' }));
       return;
     }
-    if (action.verb === VERBS.confirmSafeguard) {
-      const reply = await confirmRollbackSafeguard(this.deps, { actor: actorOf(context), requestId: action.data.requestId, cardVersion: action.data.version });
-      await context.sendActivity(reply.text);
-      return;
-    }
-    const reply = await decideRequest(this.deps, {
-      actor: actorOf(context),
-      requestId: action.data.requestId,
-      decision: action.verb === VERBS.approve ? 'approve' : 'reject',
-      cardVersion: action.data.version,
-      comment: action.data.comment ?? null,
-    });
+    const reply = await this.act(actorOf(context), action);
     await context.sendActivity(reply.text);
+  }
+
+  /** One card action (button or its Submit fallback) to its use case. */
+  private act(actor: Person, action: NonNullable<ReturnType<typeof parseCardAction>>) {
+    const { requestId, version } = action.data;
+    switch (action.verb) {
+      case VERBS.confirmSafeguard:
+        return confirmRollbackSafeguard(this.deps, { actor, requestId, cardVersion: version });
+      case VERBS.resume:
+      case VERBS.cancel:
+        return resumeOrCancel(this.deps, { actor, requestId, cardVersion: version, action: action.verb === VERBS.resume ? 'resume' : 'cancel' });
+      default:
+        return decideRequest(this.deps, { actor, requestId, decision: action.verb === VERBS.approve ? 'approve' : 'reject', cardVersion: version, comment: action.data.comment ?? null });
+    }
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
@@ -169,16 +212,7 @@ export class SoaBot extends TeamsActivityHandler {
       if (!request) return messageResponse(describeError({ code: 'REQUEST.NOT_FOUND', detail: { requestId: action.data.requestId } }));
       return cardResponse(await this.viewFor(actor, request));
     }
-    const reply =
-      action.verb === VERBS.confirmSafeguard
-        ? await confirmRollbackSafeguard(this.deps, { actor, requestId: action.data.requestId, cardVersion: action.data.version })
-        : await decideRequest(this.deps, {
-            actor,
-            requestId: action.data.requestId,
-            decision: action.verb === VERBS.approve ? 'approve' : 'reject',
-            cardVersion: action.data.version,
-            comment: action.data.comment ?? null,
-          });
+    const reply = await this.act(actor, action);
     if (!reply.request) return messageResponse(reply.text);
     const tone = reply.ok ? 'good' : 'attention';
     return cardResponse(await this.viewFor(actor, reply.request, { text: reply.text, tone }));
@@ -188,12 +222,14 @@ export class SoaBot extends TeamsActivityHandler {
   private async viewFor(actor: Person, request: TransferRequest, notice?: { text: string; tone: 'good' | 'attention' }) {
     const refreshUserIds = await approverMris(this.deps, request);
     let mayDecide = false;
-    if (request.status === 'pending' && actor.aadObjectId && actor.aadObjectId !== request.requester.aadObjectId.toLowerCase()) {
+    if (request.status === 'halted') {
+      mayDecide = await this.deps.authorization.isApproverFor(request.kind, actor.aadObjectId).catch(() => false);
+    } else if (request.status === 'pending' && actor.aadObjectId && actor.aadObjectId !== request.requester.aadObjectId.toLowerCase()) {
       const decided = request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === actor.aadObjectId);
       mayDecide = !decided && (await this.deps.authorization.isApproverFor(request.kind, actor.aadObjectId).catch(() => false));
     }
     const mayConfirmSafeguard = request.kind === 'rollback' && !request.safeguard && (await mayConfirm(this.deps, request, actor));
-    return renderRequestCard(request, { audience: mayDecide ? 'approver' : 'everyone', refreshUserIds, notice, mayConfirmSafeguard, tenantId: this.deps.settings.tenantId });
+    return renderRequestCard(request, { audience: mayDecide ? 'approver' : 'everyone', refreshUserIds, notice, mayConfirmSafeguard, tenantId: this.deps.settings.tenantId, links: cardLinks(this.deps, request) });
   }
 
   protected override async onInstallationUpdateAddActivity(context: TurnContext): Promise<void> {

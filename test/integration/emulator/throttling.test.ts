@@ -4,8 +4,8 @@ import { IDS, testTenant } from './fixtures';
 
 // Resource-unit token buckets of §7, with a time scale so a test reaches the limit in milliseconds.
 describe('resource-unit throttling', () => {
-  // 4 RU per (10 s x 0.2 =) 2 s: one unit comes back every 500 ms.
-  const { emu, graph } = useEmulator({ seed: testTenant(), throttle: { resourceUnitsPer10s: 4, timeScale: 0.2 } });
+  // 4 RU per 10 s, time running 5x faster: one unit comes back every 500 ms.
+  const { emu, graph } = useEmulator({ seed: testTenant(), throttle: { resourceUnitsPer10s: 4, timeScale: 5 } });
   const noRetry = [new RetryHandlerOptions(0, 0)];
 
   it('charges §7 costs ($select -1) and answers 429 with Retry-After when the bucket is empty', async () => {

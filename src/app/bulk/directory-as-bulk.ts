@@ -1,0 +1,41 @@
+import { DirectoryUser } from '../../domain/soa-state';
+import { BulkDirectory, BulkResult } from '../../ports/bulk-directory';
+import { Directory, DirectoryError, SoaWriteResult } from '../../ports/directory';
+
+const PARALLEL = 4;
+
+/**
+ * BulkDirectory on top of the single-call Directory, a few calls at a time. Used when no batching
+ * implementation is wired (tests with a plain Directory); the Graph adapter provides the real one.
+ */
+export function directoryAsBulk(directory: Directory): BulkDirectory {
+  let requests = 0;
+  const each = async <T>(keys: string[], call: (key: string) => Promise<T>): Promise<Map<string, BulkResult<T>>> => {
+    const out = new Map<string, BulkResult<T>>();
+    for (let i = 0; i < keys.length; i += PARALLEL) {
+      await Promise.all(
+        keys.slice(i, i + PARALLEL).map(async (key) => {
+          requests++;
+          try {
+            out.set(key, { ok: true, value: await call(key) });
+          } catch (error) {
+            out.set(key, { ok: false, error: error instanceof DirectoryError ? error : new DirectoryError('GRAPH.UNKNOWN', 'unexpected error') });
+          }
+        }),
+      );
+    }
+    return out;
+  };
+  return {
+    getUsers: (keys) => each<DirectoryUser | null>(keys, (k) => directory.getUser(k)),
+    getCloudManaged: (ids) => each<boolean>(ids, (id) => directory.getCloudManaged(id)),
+    setCloudManaged: (ids, value) => each<SoaWriteResult>(ids, (id) => directory.setCloudManaged(id, value)),
+    groupMembers: async () => {
+      throw new DirectoryError('GRAPH.UNKNOWN', 'group listing needs the Graph bulk directory');
+    },
+    findGroupsByName: async () => {
+      throw new DirectoryError('GRAPH.UNKNOWN', 'group search needs the Graph bulk directory');
+    },
+    stats: () => ({ requests, throttled: 0, concurrency: PARALLEL }),
+  };
+}

@@ -1,0 +1,152 @@
+import { RequestTarget, TargetExecution, TransferRequest } from '../../domain/transfer-request';
+import { shouldHalt } from '../../domain/waves';
+import { BulkDirectory, BulkResult } from '../../ports/bulk-directory';
+import { DirectoryError } from '../../ports/directory';
+import { AppDeps } from '../app-deps';
+import { refreshCards } from '../card-publisher';
+import { describeError } from '../messages';
+import { notifyRequestEvent } from '../notify';
+import { frozenState } from '../freeze';
+
+const CHUNK = 200;
+const CARD_UPDATE_EVERY_MS = 5_000;
+const UNFINISHED = new Set(['pending', 'in-progress', 'unknown']);
+
+export type WaveRun = { request: TransferRequest; outcome: 'finished' | 'halted' | 'held' };
+
+/**
+ * Executes a large transfer wave by wave, in chunks through Graph batching: re-read the chunk, store
+ * the intent, PATCH, read back, store the outcomes. After each wave the failure rate decides whether
+ * to continue or halt for an approver. Per-user state is durable at every chunk, so a restart picks
+ * up where it stopped and never patches anyone twice blindly.
+ */
+export async function executeWaves(deps: AppDeps, bulk: BulkDirectory, start: TransferRequest): Promise<WaveRun> {
+  let request = start;
+  const plan = request.bulk!;
+  let lastCardUpdate = 0;
+  const protectedIds = await protectedMembers(deps, bulk);
+  while (request.bulk!.nextWave < plan.waves.length) {
+    if (await frozenState(deps)) return { request, outcome: 'held' };
+    const waveIndex = request.bulk!.nextWave;
+    const from = plan.waves.slice(0, waveIndex).reduce((a, b) => a + b, 0);
+    const to = from + plan.waves[waveIndex];
+    for (let i = from; i < to; i += CHUNK) {
+      const indexes = range(i, Math.min(i + CHUNK, to)).filter((k) => UNFINISHED.has(request.targets[k].execution.outcome));
+      if (indexes.length === 0) continue;
+      request = await runChunk(deps, bulk, request, indexes, protectedIds);
+      if (Date.now() - lastCardUpdate > CARD_UPDATE_EVERY_MS) {
+        lastCardUpdate = Date.now();
+        void refreshCards(deps, request);
+      }
+    }
+    const wave = request.targets.slice(from, to);
+    const failed = wave.filter((t) => t.execution.outcome === 'failed' || t.execution.outcome === 'unknown').length;
+    const nextWave = waveIndex + 1;
+    const halt = nextWave < plan.waves.length && shouldHalt({ attempted: wave.length, failed }, plan.haltFailureRate);
+    const haltedReason = halt
+      ? `Halted after wave ${nextWave} of ${plan.waves.length}: ${failed} of ${wave.length} users failed (${Math.round((failed / wave.length) * 1000) / 10}%), above the ${Math.round(plan.haltFailureRate * 1000) / 10}% limit. Check the failures, then Resume or Cancel the rest.`
+      : null;
+    const next: TransferRequest = {
+      ...request,
+      status: halt ? 'halted' : request.status,
+      cardVersion: request.cardVersion + 1,
+      bulk: { ...request.bulk!, nextWave, haltedReason },
+      version: request.version + 1,
+    };
+    await deps.requests.update(next, request.version, [
+      { requestId: request.id, at: deps.clock.now().toISOString(), type: halt ? 'wave.halted' : 'wave.finished', data: { wave: nextWave, size: wave.length, failed } },
+    ]);
+    request = next;
+    if (halt) {
+      deps.logger.warn({ requestId: request.id, wave: nextWave, failed, size: wave.length }, 'bulk execution halted');
+      await refreshCards(deps, request);
+      await deps.chat.post(request.origin.conversationKey, { text: `${request.id}: ${haltedReason}` }).catch(() => undefined);
+      await notifyRequestEvent(deps, request, 'failed');
+      return { request, outcome: 'halted' };
+    }
+  }
+  return { request, outcome: 'finished' };
+}
+
+async function runChunk(deps: AppDeps, bulk: BulkDirectory, start: TransferRequest, indexes: number[], protectedIds: Set<string>): Promise<TransferRequest> {
+  let request = start;
+  const now = () => deps.clock.now().toISOString();
+  const ids = indexes.map((k) => request.targets[k].preflight.userId!);
+  const patch = new Map<number, Partial<TargetExecution>>();
+
+  // 1. Re-read the chunk: state may have changed since approval, or an earlier PATCH may have landed.
+  const users = await bulk.getUsers(ids);
+  const soa = await bulk.getCloudManaged(ids);
+  const toPatch: number[] = [];
+  for (const k of indexes) {
+    const t = request.targets[k];
+    const id = t.preflight.userId!;
+    const user = users.get(id);
+    const state = soa.get(id);
+    if (!user || !user.ok) patch.set(k, failed(user && !user.ok ? user.error : null));
+    else if (!user.value) patch.set(k, failed(new DirectoryError('GRAPH.NOT_FOUND', 'not found')));
+    else if (!state || !state.ok) patch.set(k, failed(state && !state.ok ? state.error : null));
+    else if (state.value) patch.set(k, { outcome: t.execution.attemptedAt ? 'done' : 'already-done', finishedAt: now(), errorCode: null, errorDetail: null });
+    else if (user.value.onPremisesSyncEnabled !== true) patch.set(k, { outcome: 'failed', errorCode: 'STATE.CHANGED', errorDetail: 'No longer synced from AD DS (changed after approval); nothing was changed.', finishedAt: now() });
+    else if (protectedIds.has(id.toLowerCase())) patch.set(k, { outcome: 'failed', errorCode: 'SCOPE.PROTECTED', errorDetail: 'Became a protected account (PROTECTED_GROUP_IDS) after approval; nothing was changed.', finishedAt: now() });
+    else toPatch.push(k);
+  }
+
+  // 2. Intent for the whole chunk, stored before the side effects.
+  const attemptedAt = now();
+  for (const k of toPatch) patch.set(k, { outcome: 'in-progress', attemptedAt });
+  request = await save(deps, request, patch, 'graph.patch.intent', { users: toPatch.length });
+  patch.clear();
+
+  // 3. PATCH, then read back what was sent (and what failed in a way that may have landed).
+  const patchIds = toPatch.map((k) => request.targets[k].preflight.userId!);
+  const written = patchIds.length > 0 ? await bulk.setCloudManaged(patchIds, true) : new Map<string, BulkResult<{ requestId: string | null; status: number }>>();
+  const maybeLanded: number[] = [];
+  for (const k of toPatch) {
+    const r = written.get(request.targets[k].preflight.userId!);
+    if (r && r.ok) {
+      patch.set(k, { graphRequestId: r.value.requestId });
+      maybeLanded.push(k);
+    } else if (r && !r.ok && r.error.code !== 'GRAPH.UNAVAILABLE' && r.error.code !== 'GRAPH.UNKNOWN') {
+      patch.set(k, failed(r.error));
+    } else {
+      patch.set(k, { graphRequestId: r && !r.ok ? r.error.details.requestId ?? null : null, errorCode: r && !r.ok ? r.error.code : 'GRAPH.UNKNOWN' });
+      maybeLanded.push(k);
+    }
+  }
+  if (maybeLanded.length > 0) {
+    const check = await bulk.getCloudManaged(maybeLanded.map((k) => request.targets[k].preflight.userId!));
+    for (const k of maybeLanded) {
+      const r = check.get(request.targets[k].preflight.userId!);
+      const prior = patch.get(k) ?? {};
+      if (r && r.ok && r.value) patch.set(k, { ...prior, outcome: 'done', finishedAt: now(), errorCode: null, errorDetail: null });
+      else if (r && r.ok) patch.set(k, { ...prior, outcome: 'failed', finishedAt: now(), errorDetail: prior.errorCode ? `${describeError({ code: prior.errorCode as never })} Reading back shows it did not land.` : 'Graph accepted the change but reading it back shows it did not land.', errorCode: prior.errorCode ?? 'VERIFY.MISMATCH' });
+      else patch.set(k, { ...prior, outcome: 'unknown', errorDetail: 'Could not read the user back to confirm the change; it will be checked again before anything else is done.' });
+    }
+  }
+  return save(deps, request, patch, 'execution.chunk', {
+    outcomes: indexes.map((k) => ({ upn: request.targets[k].preflight.upn, outcome: patch.get(k)?.outcome ?? request.targets[k].execution.outcome })),
+  });
+}
+
+async function save(deps: AppDeps, request: TransferRequest, patch: Map<number, Partial<TargetExecution>>, type: string, data: Record<string, unknown>): Promise<TransferRequest> {
+  const targets: RequestTarget[] = request.targets.map((t, k) => (patch.has(k) ? { ...t, execution: { ...t.execution, ...patch.get(k) } } : t));
+  const next = { ...request, targets, version: request.version + 1 };
+  await deps.requests.update(next, request.version, [{ requestId: request.id, at: deps.clock.now().toISOString(), type, data }]);
+  return next;
+}
+
+function failed(error: DirectoryError | null): Partial<TargetExecution> {
+  const code = error?.code ?? 'GRAPH.UNKNOWN';
+  return { outcome: 'failed', errorCode: code, errorDetail: describeError({ code, detail: { permission: error?.details.permission ?? null } }), graphRequestId: error?.details.requestId ?? null, finishedAt: new Date().toISOString() };
+}
+
+async function protectedMembers(deps: AppDeps, bulk: BulkDirectory): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const groupId of deps.settings.protectedGroupIds) for (const m of await bulk.groupMembers(groupId)) ids.add(m.id.toLowerCase());
+  return ids;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}

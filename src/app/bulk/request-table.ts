@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import { BLOCKER_REASON } from '../../domain/preflight';
+import { TransferRequest } from '../../domain/transfer-request';
+import { TableKind } from './file-links';
+
+/** Hash of the exact list of target ids: shown on the card and recorded with the approval. */
+export function listFingerprint(userIds: string[]): string {
+  const digest = createHash('sha256').update([...userIds].map((id) => id.toLowerCase()).sort().join('\n')).digest('hex');
+  return `${digest.slice(0, 4)}-${digest.slice(4, 8)}-${digest.slice(8, 12)}`.toUpperCase();
+}
+
+/**
+ * The full table behind a bulk card, as CSV (csv-stringify quotes every field that needs it; cells
+ * that a spreadsheet would run as a formula are prefixed with a quote).
+ */
+export function requestTableCsv(request: TransferRequest, table: TableKind): string {
+  const rows: string[][] = [];
+  if (table === 'preflight') {
+    rows.push(['userPrincipalName', 'userId', 'displayName', 'eligible', 'reason']);
+    for (const t of request.targets) rows.push([t.preflight.upn, t.preflight.userId ?? '', t.preflight.displayName ?? '', 'yes', '']);
+    for (const b of request.blocked) rows.push([b.upn, b.userId ?? '', b.displayName ?? '', 'no', b.blocker ? BLOCKER_REASON[b.blocker] ?? b.blocker : '']);
+  } else {
+    rows.push(['userPrincipalName', 'userId', 'outcome', 'reason', 'graphRequestId', 'finishedAt']);
+    for (const t of request.targets) {
+      rows.push([t.preflight.upn, t.preflight.userId ?? '', t.execution.outcome, t.execution.errorDetail ?? '', t.execution.graphRequestId ?? '', t.execution.finishedAt ?? '']);
+    }
+  }
+  return stringify(rows.map((r) => r.map(neutralizeFormula)));
+}
+
+function neutralizeFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}

@@ -1,0 +1,45 @@
+import { Person, TransferRequest } from '../../domain/transfer-request';
+import { VersionConflictError } from '../../ports/request-store';
+import { AppDeps } from '../app-deps';
+import { refreshCards } from '../card-publisher';
+import { DecisionReply } from '../decide-request';
+import { describeError } from '../messages';
+import { escapeMarkdown as md } from '../../cards/markdown-text';
+
+/** A halted bulk request: an approver resumes it (next wave) or cancels the rest. */
+export async function resumeOrCancel(deps: AppDeps, input: { actor: Person; requestId: string; cardVersion: number | null; action: 'resume' | 'cancel' }): Promise<DecisionReply> {
+  const request = await deps.requests.get(input.requestId);
+  const refuse = (code: Parameters<typeof describeError>[0]['code'], current: TransferRequest | null, detail?: Record<string, string>) =>
+    ({ ok: false, error: { code, detail }, text: describeError({ code, detail }), request: current }) as DecisionReply;
+  if (!request) return refuse('REQUEST.NOT_FOUND', null, { requestId: input.requestId });
+  if (!(await deps.authorization.isApproverFor(request.kind, input.actor.aadObjectId).catch(() => false))) return refuse('APPROVER.NOT_ALLOWED', request);
+  if (request.status !== 'halted') return refuse('REQUEST.NOT_PENDING', request, { status: request.status });
+  if (input.cardVersion !== null && input.cardVersion !== request.cardVersion) return refuse('REQUEST.STALE_CARD', request);
+
+  const at = deps.clock.now().toISOString();
+  const next: TransferRequest =
+    input.action === 'resume'
+      ? { ...request, status: 'executing', bulk: { ...request.bulk!, haltedReason: null }, version: request.version + 1, cardVersion: request.cardVersion + 1 }
+      : { ...request, status: 'cancelled', finishedAt: at, version: request.version + 1, cardVersion: request.cardVersion + 1 };
+  try {
+    await deps.requests.update(next, request.version, [{ requestId: request.id, at, type: `bulk.${input.action}`, actorId: input.actor.aadObjectId, data: { afterWave: request.bulk?.nextWave ?? null } }]);
+  } catch (error) {
+    if (error instanceof VersionConflictError) return refuse('REQUEST.STALE_CARD', await deps.requests.get(request.id));
+    throw error;
+  }
+  deps.logger.info({ requestId: request.id, actorId: input.actor.aadObjectId, action: input.action }, `bulk request ${input.action}d`);
+  if (input.action === 'resume') {
+    await deps.jobs.enqueue({ key: `execute:${request.id}:resume:${next.version}`, kind: 'execute', requestId: request.id, runAt: at });
+    deps.kickJobs();
+  } else {
+    await deps.jobs.enqueue({ key: `announce:${request.id}`, kind: 'announce', requestId: request.id, runAt: at });
+    deps.kickJobs();
+  }
+  void refreshCards(deps, next);
+  const who = md(input.actor.name);
+  return {
+    ok: true,
+    request: next,
+    text: input.action === 'resume' ? `Resumed by ${who}: the next wave is starting.` : `Cancelled by ${who}: users not reached yet were not changed.`,
+  };
+}

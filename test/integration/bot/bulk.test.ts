@@ -1,0 +1,131 @@
+import { demoTenant, DEMO_IDS } from '../../../emulator/seeds/demo-tenant';
+import { syncedUsers } from '../../../emulator/seeds/builders';
+import { BotHarness, PEOPLE, startBotHarness } from '../../support/bot-harness';
+import { cardProblems, cardText } from '../../support/card-validation';
+import { messageActivity } from '../../support/teams-activities';
+import { CHANNEL, VERBS, click, requestInChannel, waitForStatus, waitForText } from './flow-helpers';
+
+const WAVE_A = syncedUsers(60, 'contoso.com', { start: 100 });
+const WAVE_B = syncedUsers(60, 'contoso.com', { start: 200 });
+const WAVE_C = syncedUsers(30, 'contoso.com', { start: 300 });
+
+describe('bulk transfers in waves', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness({
+      env: {
+        ADMIN_IDS: DEMO_IDS.users.rita,
+        REQUESTER_IDS: DEMO_IDS.users.ben,
+        PUBLIC_BASE_URL: 'https://soabot.example.test',
+        FILE_LINK_SECRET: 'test-link-secret',
+        WAVES: '1,10%,rest',
+        HALT_FAILURE_RATE: '5%',
+      },
+    });
+    const demo = demoTenant();
+    h.emulator.control.seed({ ...demo, users: [...(demo.users ?? []), ...WAVE_A, ...WAVE_B, ...WAVE_C] });
+  });
+  afterAll(() => h.stop());
+
+  const upns = (users: typeof WAVE_A) => users.map((u) => u.userPrincipalName).join('\n');
+  const patchesOf = (users: typeof WAVE_A) => h.emulator.control.calls().filter((c) => c.method === 'PATCH' && users.some((u) => c.path.includes(u.id)) && c.status < 300);
+  const linkOf = (card: Record<string, unknown>, label: RegExp) => {
+    const m = cardText(card).split('\n').map((l) => /\[(.*?)\]\((https:\/\/soabot\.example\.test\/files\/[^)]+)\)/.exec(l)).find((x) => x && label.test(x[1]));
+    return m ? m[2].replace('https://soabot.example.test', h.messagesUrl.replace('/api/messages', '')) : null;
+  };
+
+  it('limits ordinary requesters to MAX_USERS_PER_REQUEST; an admin may ask for a whole wave', async () => {
+    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.ben, text: `transfer ${upns(WAVE_A)}`, conversation: CHANNEL }));
+    expect(await waitForText(h, /one request can hold at most 50/)).toMatch(/That is 60 users/);
+  });
+
+  it('summarises the preflight, covers exactly the list, runs in waves and offers the tables as signed CSV links', async () => {
+    const list = `${upns(WAVE_A)}\nerin@contoso.com\ngrace@contoso.com\nnobody@contoso.com`;
+    const posted = await requestInChannel(h, `transfer ${list} reason: migration wave A`);
+    expect(cardProblems(posted.card)).toEqual([]);
+    const text = cardText(posted.card);
+    expect(text).toMatch(/Eligible: 60/);
+    expect(text).toMatch(/Already transferred: 1/);
+    expect(text).toMatch(/Cloud-native: 1/);
+    expect(text).toMatch(/Not found: 1/);
+    expect(text).toMatch(/List fingerprint: [0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}/);
+    expect(text).toMatch(/Waves: 1 → 6 → 53 users; halt above 5% failures/);
+    expect(text).toMatch(/Users to transfer \(60\)/);
+
+    const preflightUrl = linkOf(posted.card, /preflight/)!;
+    const csv = await (await fetch(preflightUrl)).text();
+    expect(csv.split('\n').filter(Boolean)).toHaveLength(1 + 63);
+    expect(csv).toMatch(/nobody@contoso.com,,,no,No such user/);
+    expect((await fetch(preflightUrl.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).status).toBe(403);
+
+    await click(h, PEOPLE.adam, VERBS.approve, posted);
+    await waitForStatus(h, posted.requestId, 'completed', 30_000);
+    expect(patchesOf(WAVE_A)).toHaveLength(60);
+    const request = (await h.app.deps.requests.get(posted.requestId))!;
+    expect(request.bulk).toMatchObject({ nextWave: 3, haltedReason: null });
+    const events = (await h.app.deps.requests.events(posted.requestId)).map((e) => e.type);
+    expect(events.filter((e) => e === 'wave.finished')).toHaveLength(3);
+
+    const latest = h.connector.latestCard(posted.activityId)!;
+    await h.connector.waitFor(() => /Completed/.test(cardText(h.connector.latestCard(posted.activityId))));
+    const results = await (await fetch(linkOf(h.connector.latestCard(posted.activityId)!, /results/)!)).text();
+    expect(results.split('\n').filter((l) => l.includes(',done,'))).toHaveLength(60);
+    expect(cardProblems(latest)).toEqual([]);
+  });
+
+  it('halts a wave whose failure rate is above the limit; an approver resumes, and nobody is patched twice', async () => {
+    const posted = await requestInChannel(h, `transfer ${upns(WAVE_B)} reason: migration wave B`);
+    // Two users of the second wave (users 2-7) fail: 2 of 6 is above 5 %.
+    for (const u of [WAVE_B[2], WAVE_B[3]]) {
+      h.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${u.id}/onPremisesSyncBehavior$`, status: 403, graphCode: 'Authorization_RequestDenied', times: -1 });
+    }
+    await click(h, PEOPLE.amy, VERBS.approve, posted);
+    await waitForStatus(h, posted.requestId, 'halted', 30_000);
+    const halted = await waitForText(h, /Halted after wave 2 of 3: 2 of 6 users failed/);
+    expect(halted).toMatch(/above the 5% limit/);
+    expect(patchesOf(WAVE_B)).toHaveLength(5);
+    const card = h.connector.latestCard(posted.activityId)!;
+    expect(cardText(card)).toMatch(/Halted after wave 2/);
+
+    const stored = (await h.app.deps.requests.get(posted.requestId))!;
+    const bystander = await click(h, PEOPLE.ben, VERBS.resume, { ...posted, version: stored.cardVersion });
+    expect(cardText(bystander.body.value)).toMatch(/Only approvers/);
+    const resumed = await click(h, PEOPLE.amy, VERBS.resume, { ...posted, version: stored.cardVersion });
+    expect(cardText(resumed.body.value)).toMatch(/Resumed by Amy Approver/);
+    await waitForStatus(h, posted.requestId, 'completed-with-failures', 30_000);
+    expect(patchesOf(WAVE_B)).toHaveLength(58);
+    h.emulator.control.clearFaults();
+  });
+
+  it('a halted request can be cancelled: users not reached are not changed', async () => {
+    const posted = await requestInChannel(h, `transfer ${upns(WAVE_C.slice(0, 25))} reason: wave C`);
+    h.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${WAVE_C[0].id}/onPremisesSyncBehavior$`, status: 400, graphCode: 'Request_BadRequest', times: -1 });
+    await click(h, PEOPLE.adam, VERBS.approve, posted);
+    await waitForStatus(h, posted.requestId, 'halted', 30_000);
+    const stored = (await h.app.deps.requests.get(posted.requestId))!;
+    await click(h, PEOPLE.adam, VERBS.cancel, { ...posted, version: stored.cardVersion });
+    await waitForStatus(h, posted.requestId, 'cancelled');
+    expect(patchesOf(WAVE_C)).toHaveLength(0);
+    expect(h.emulator.control.getUser(WAVE_C[10].userPrincipalName)?.isCloudManaged).toBe(false);
+    h.emulator.control.clearFaults();
+  });
+
+  it('takes a CSV file of UPNs sent to the bot', async () => {
+    const csvUrl = h.connector.serveFile('wave-c.csv', `userPrincipalName,comment\n${WAVE_C.slice(25).map((u) => `${u.userPrincipalName},x`).join('\n')}\n`);
+    await h.send({
+      ...messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'reason: from the HR export', conversation: CHANNEL }),
+      attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'wave-c.csv', content: { downloadUrl: csvUrl, uniqueId: 'x', fileType: 'csv' } }],
+    });
+    const card = await h.connector.waitFor(() => h.connector.posts(CHANNEL.id).map((p) => p.activity.attachments?.[0]?.content).find((c) => c && /file "wave-c.csv", 5 users/.test(cardText(c))));
+    expect(cardText(card)).toMatch(/from the HR export/);
+  });
+
+  it('refuses a CSV with invalid values, naming the lines', async () => {
+    const csvUrl = h.connector.serveFile('bad.csv', `upn\nok@contoso.com\nnot an upn\n`);
+    await h.send({
+      ...messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: '', conversation: CHANNEL }),
+      attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'bad.csv', content: { downloadUrl: csvUrl, fileType: 'csv' } }],
+    });
+    expect(await waitForText(h, /could not read that file/)).toMatch(/line 3/);
+  });
+});
