@@ -1,7 +1,7 @@
 import { describeFaults } from './faults';
 import { demoTenant } from './seeds/demo-tenant';
 import { EmulatorControl } from './emulator-api';
-import { FaultSpec, TenantSeed, TenantState } from './types';
+import { FaultSpec, TenantSeed, TenantState, ThrottleOptions } from './types';
 
 /**
  * /_control/... : the EmulatorControl over HTTP for the playground and out-of-process tests.
@@ -70,6 +70,34 @@ export function handleControl(control: EmulatorControl, state: TenantState, meth
         if (!user) return { status: 404, body: { error: `no user '${parts[1] ?? ''}'` } };
         return ok(control.setUser({ ...b, id: user.id }));
       }
+      case 'GET throttle':
+        return ok(control.throttleStatus());
+      case 'PUT throttle': {
+        if (b.enabled === false) {
+          control.setThrottle(null);
+          return ok(control.throttleStatus());
+        }
+        const options = throttleOptionsOf(b);
+        if (typeof options === 'string') return { status: 400, body: { error: options } };
+        control.setThrottle(options);
+        return ok(control.throttleStatus());
+      }
+      case 'DELETE throttle':
+        control.setThrottle(null);
+        return ok(control.throttleStatus());
+      case 'PUT latency':
+        control.setLatency(Number(b.ms));
+        return ok({ ms: state.limits.latencyMs });
+      case 'POST synced-users': {
+        const ids = control.addSyncedUsers({
+          count: Number(b.count),
+          domain: typeof b.domain === 'string' ? b.domain : undefined,
+          start: b.start === undefined ? undefined : Number(b.start),
+          groupName: typeof b.groupName === 'string' ? b.groupName : undefined,
+          groupId: typeof b.groupId === 'string' ? b.groupId : undefined,
+        });
+        return ok({ added: ids.length, firstId: ids[0] ?? null, lastId: ids.at(-1) ?? null, userCount: state.users.size });
+      }
       case 'POST users':
         if (parts[2] !== 'ad-edits') break;
         control.editInAd(parts[1], b);
@@ -81,6 +109,24 @@ export function handleControl(control: EmulatorControl, state: TenantState, meth
   } catch (e) {
     return { status: 400, body: { error: e instanceof Error ? e.message : String(e) } };
   }
+}
+
+/** ThrottleOptions from a control body, or the reason it is not one. */
+function throttleOptionsOf(b: Record<string, unknown>): ThrottleOptions | string {
+  const out: ThrottleOptions = {};
+  for (const [key, value] of Object.entries(b)) {
+    if (key === 'enabled') continue;
+    if (key === 'tenantSize') {
+      if (value !== 'auto' && value !== 'small' && value !== 'medium' && value !== 'large') return 'tenantSize must be auto, small, medium or large';
+      out.tenantSize = value;
+    } else if (key === 'resourceUnitsPer10s' || key === 'writesPer150s' || key === 'timeScale') {
+      if (typeof value !== 'number' || !(value > 0)) return `${key} must be a positive number`;
+      out[key] = value;
+    } else {
+      return `unknown throttle option '${key}'`;
+    }
+  }
+  return out;
 }
 
 function ok(body: unknown): ControlResponse {
@@ -98,6 +144,7 @@ function snapshot(state: TenantState): unknown {
     grantedRoles: state.grantedRoles,
     auditDelayMs: state.auditDelayMs,
     behaviour: state.behaviour,
+    limits: state.limits,
     faults: describeFaults(state),
     auditCount: state.audits.length,
   };

@@ -1,8 +1,9 @@
 import { addFault } from './faults';
 import { runSyncCycle } from './state/soa-state-machine';
-import { applySeed, findUser, toUserRecord } from './state/tenant-state';
+import { bulkUserId, withSyncedUsers } from './seeds/builders';
+import { applySeed, findUser, invalidateUserIndex, toGroupRecord, toUserRecord } from './state/tenant-state';
 import { EmulatorControl } from './emulator-api';
-import { BehaviourOptions, TenantSeed, TenantState, UserRecord, UserSeed } from './types';
+import { BehaviourOptions, EmulatedLimits, TenantSeed, TenantState, ThrottleStatus, UserRecord, UserSeed } from './types';
 
 /** What reset() goes back to. */
 export interface StartupSnapshot {
@@ -10,9 +11,17 @@ export interface StartupSnapshot {
   grantedRoles: string[];
   auditDelayMs: number;
   behaviour: BehaviourOptions;
+  limits: EmulatedLimits;
 }
 
-export function createControl(state: TenantState, startup: StartupSnapshot, clearThrottles: () => void): EmulatorControl {
+export const DEFAULT_BULK_DOMAIN = 'contoso.com';
+
+export function createControl(
+  state: TenantState,
+  startup: StartupSnapshot,
+  clearThrottles: () => void,
+  throttleStatus: () => ThrottleStatus,
+): EmulatorControl {
   return {
     seed(seed) {
       applySeed(state, seed);
@@ -24,6 +33,7 @@ export function createControl(state: TenantState, startup: StartupSnapshot, clea
       state.behaviour = { ...startup.behaviour };
       state.faults.length = 0;
       state.calls.length = 0;
+      state.limits = cloneLimits(startup.limits);
       clearThrottles();
     },
     injectFault(fault) {
@@ -70,7 +80,47 @@ export function createControl(state: TenantState, startup: StartupSnapshot, clea
     audits() {
       return state.audits.map((a) => structuredClone(a.record));
     },
+    setThrottle(options) {
+      state.limits = { ...state.limits, throttle: options ? { ...options } : null };
+      clearThrottles();
+    },
+    setLatency(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new Error('latency must be a number of milliseconds >= 0');
+      state.limits = { ...state.limits, latencyMs: ms };
+    },
+    throttleStatus() {
+      return throttleStatus();
+    },
+    addSyncedUsers(input) {
+      const count = Math.floor(Number(input.count));
+      if (!Number.isFinite(count) || count < 1 || count > 200_000) throw new Error('count must be between 1 and 200000');
+      const domain = input.domain ?? DEFAULT_BULK_DOMAIN;
+      const start = input.start ?? nextBulkIndex(state);
+      const added = withSyncedUsers({}, count, domain, { start, groupName: input.groupName, groupId: input.groupId });
+      for (const u of added.users ?? []) {
+        if (state.users.has(u.id.toLowerCase())) throw new Error(`user ${u.id} exists already`);
+      }
+      for (const u of added.users ?? []) state.users.set(u.id.toLowerCase(), toUserRecord(u));
+      for (const d of added.domains ?? []) {
+        if (!state.domains.has(d.id.toLowerCase())) state.domains.set(d.id.toLowerCase(), { isVerified: true, isDefault: false, ...d });
+      }
+      for (const g of added.groups ?? []) state.groups.set(g.id.toLowerCase(), toGroupRecord(g));
+      invalidateUserIndex(state);
+      return (added.users ?? []).map((u) => u.id);
+    },
   };
+}
+
+export function cloneLimits(limits: EmulatedLimits): EmulatedLimits {
+  return { throttle: limits.throttle ? { ...limits.throttle } : null, latencyMs: limits.latencyMs };
+}
+
+/** First bulk index not used yet (so repeated additions do not collide). */
+function nextBulkIndex(state: TenantState): number {
+  let i = 0;
+  while (state.users.has(bulkUserId(i))) i += 1000;
+  while (i > 0 && !state.users.has(bulkUserId(i - 1))) i -= 1;
+  return i;
 }
 
 function upsertUser(state: TenantState, user: Partial<UserSeed>): UserRecord {
@@ -84,5 +134,6 @@ function upsertUser(state: TenantState, user: Partial<UserSeed>): UserRecord {
   const { extra, id: _id, ...rest } = user;
   Object.assign(existing, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
   if (extra) existing.extra = { ...existing.extra, ...extra };
+  invalidateUserIndex(state);
   return existing;
 }

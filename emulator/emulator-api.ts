@@ -1,6 +1,6 @@
 import {
   BehaviourOptions, CallRecord, DirectoryAudit, FaultSpec, SyncCycleResult, TenantSeed, TenantSettings, TenantState,
-  ThrottleOptions, UserRecord, UserSeed,
+  ThrottleOptions, ThrottleStatus, UserRecord, UserSeed,
 } from './types';
 
 /** The emulator's public API: start options, the running handle, and the control surface. */
@@ -32,6 +32,17 @@ export interface EmulatorControl {
   editInAd(idOrUpn: string, changes: Record<string, unknown>): void;
   /** All audit records, including those not yet visible. */
   audits(): DirectoryAudit[];
+  /** Resource-unit throttling (§7) on with these settings, or off (null). Buckets start full again. */
+  setThrottle(options: ThrottleOptions | null): void;
+  /** Latency added to each Graph HTTP request (a $batch once, as a whole). 0 = none. */
+  setLatency(ms: number): void;
+  /** Limits, tokens left per app and counters of the resource-unit throttle. */
+  throttleStatus(): ThrottleStatus;
+  /**
+   * Add `count` synced users (bulkNNNNN@domain, ids from bulkUserId) to the current directory, the
+   * domain as Managed when missing, and optionally a group holding them. Returns the new users' ids.
+   */
+  addSyncedUsers(input: { count: number; domain?: string; start?: number; groupName?: string; groupId?: string }): string[];
 }
 
 export interface EmulatorOptions {
@@ -61,6 +72,8 @@ export interface EmulatorOptions {
   auditThrottle?: boolean;
   /** Resource-unit throttling (§7); off when omitted. */
   throttle?: ThrottleOptions;
+  /** Latency (ms) added to each Graph HTTP request, a $batch counting once as a whole. Default 0. */
+  latencyMs?: number;
   /** Lifetime of issued access tokens in seconds (default 3599). */
   tokenLifetimeSeconds?: number;
   logger?: (line: string) => void;

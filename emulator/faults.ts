@@ -13,10 +13,14 @@ export function addFault(state: TenantState, spec: FaultSpec): string {
   return id;
 }
 
-/** Consume one use of the first matching fault. `path` is the path without version prefix or query. */
-export function takeFault(state: TenantState, method: string, path: string): ActiveFault | null {
+/**
+ * Consume one use of the first matching fault. `path` is the path without version prefix or query;
+ * `inBatch` tells a $batch item from a top-level HTTP request (faults may target either).
+ */
+export function takeFault(state: TenantState, method: string, path: string, inBatch = false): ActiveFault | null {
   for (const fault of state.faults) {
     if (fault.remaining <= 0) continue;
+    if (fault.inBatch !== undefined && fault.inBatch !== inBatch) continue;
     if (fault.method && fault.method.toUpperCase() !== method.toUpperCase()) continue;
     if (!matches(fault.pathPattern, path)) continue;
     fault.remaining -= 1;

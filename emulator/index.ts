@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { EntraEndpoint } from './auth/entra-endpoint';
 import { DEFAULT_GRANTED_ROLES } from './auth/permissions';
 import { TokenIssuer } from './auth/token-issuer';
-import { createControl } from './control';
+import { cloneLimits, createControl } from './control';
 import { DEFAULT_APP_DISPLAY_NAME, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID } from './defaults';
 import { runGraphRequest } from './http/graph-pipeline';
 import { GraphContext } from './http/graph-types';
@@ -21,7 +21,11 @@ export { DEFAULT_GRANTED_ROLES, ROLES } from './auth/permissions';
 export { DEFAULT_APP_DISPLAY_NAME, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID } from './defaults';
 export { TRANSFER_ACTIVITY, ROLLBACK_ACTIVITY } from './state/soa-state-machine';
 export { demoTenant, DEMO_IDS, DEMO_UPNS } from './seeds/demo-tenant';
-export { cloudUser, syncedUser, transferredUser, rolledBackUser, pastSoaAudit, immutableIdFor } from './seeds/builders';
+export {
+  cloudUser, syncedUser, transferredUser, rolledBackUser, pastSoaAudit, immutableIdFor,
+  syncedUsers, withSyncedUsers, bulkUserId, bulkUserUpn, BULK_GROUP_ID,
+} from './seeds/builders';
+export { tenantSizeClass, RESOURCE_UNITS_PER_10S, WRITES_PER_150S } from './throttle/resource-throttle';
 export { findCertsDir } from './tls-defaults';
 
 /**
@@ -59,6 +63,10 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
     behaviour: { ...behaviour },
     faults: [],
     calls: [],
+    limits: {
+      throttle: options.throttle ? { ...options.throttle } : null,
+      latencyMs: options.latencyMs ?? 0,
+    },
   };
   applySeed(state, seed);
 
@@ -73,7 +81,7 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
     issuer,
   });
   const auditThrottle = new AuditThrottle();
-  const resourceThrottle = options.throttle ? new ResourceThrottle(options.throttle) : null;
+  const resourceThrottle = new ResourceThrottle(state);
   const router = createGraphRouter();
   const ctx: GraphContext = {
     state,
@@ -82,10 +90,15 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
     resourceThrottle,
     dispatch: (req) => runGraphRequest(router, req, ctx),
   };
-  const control = createControl(state, { seed, grantedRoles, auditDelayMs, behaviour }, () => {
-    auditThrottle.clear();
-    resourceThrottle?.clear();
-  });
+  const control = createControl(
+    state,
+    { seed, grantedRoles, auditDelayMs, behaviour, limits: cloneLimits(state.limits) },
+    () => {
+      auditThrottle.clear();
+      resourceThrottle.clear();
+    },
+    () => resourceThrottle.status(),
+  );
   const log = options.logger ?? (() => undefined);
 
   const server = createServer({ key: tls.key, cert: tls.cert }, createListener({ state, router, ctx, issuer, entra, control, log }));

@@ -74,7 +74,11 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     deps.log(`${method} ${path} -> ${status}${fault ? ` (fault ${fault})` : ''} ${Date.now() - started}ms request-id=${ids.requestId}`);
   };
 
+  // Emulated network latency (limits.latencyMs): half on the way in, half on the way out; a $batch counts once.
+  const latencyMs = version ? deps.state.limits.latencyMs : 0;
+  if (latencyMs > 0) await sleep(latencyMs / 2);
   const fault = takeFault(deps.state, method, version ? rest : path);
+  if (fault && (fault.kind ?? 'status') !== 'delay' && latencyMs > 0) await sleep(latencyMs - latencyMs / 2);
   if (fault) {
     if (fault.delayMs) await sleep(fault.delayMs);
     const kind = fault.kind ?? 'status';
@@ -92,6 +96,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   let contentType = GRAPH_JSON;
   if (version) {
     response = await graphRequest(deps, { method, version, rest, query, headers: req.headers, raw, ids });
+    if (latencyMs > 0) await sleep(latencyMs - latencyMs / 2);
   } else {
     const entra = deps.entra.handle(method, path, String(req.headers.host ?? 'localhost'), raw);
     contentType = 'application/json; charset=utf-8';

@@ -173,15 +173,33 @@ export interface BehaviourOptions {
    * A request's `$top` overrides it.
    */
   pageSize: number | null;
+  /** Put `request-id` / `client-request-id` in each $batch item's headers (real Graph may leave them out). */
+  batchItemRequestIds: boolean;
 }
 
-/** Resource-unit throttling of soa-and-graph.md §7 (token buckets per app). Off unless given. */
+/** Tenant size classes of soa-and-graph.md §7 (by number of users): <50, 50-500, >500. */
+export type TenantSizeClass = 'small' | 'medium' | 'large';
+
+/**
+ * Identity-and-access service limits of soa-and-graph.md §7 as token buckets per app per tenant:
+ * resource units per 10 s (by tenant size class) and writes per 150 s. Off unless given.
+ */
 export interface ThrottleOptions {
-  /** Resource units per 10 s (3500 / 5000 / 8000 by tenant size). Default 3500. */
+  /**
+   * Resource units per 10 s. Default: by tenant size class (3,500 under 50 users, 5,000 for 50-500,
+   * 8,000 over 500), the class taken from `tenantSize` or, when that is 'auto' (default), from the number
+   * of users in the tenant at the time of each request.
+   */
   resourceUnitsPer10s?: number;
+  /** Size class used for the default resource units. Default 'auto' (from the user count). */
+  tenantSize?: TenantSizeClass | 'auto';
   /** Writes per 150 s. Default 3000. */
   writesPer150s?: number;
-  /** Multiplies the windows: 0.001 turns 10 s into 10 ms so tests can hit limits quickly. Default 1. */
+  /**
+   * Speed-up of time for the buckets: 10 means they refill 10x faster (10 s of Graph time pass in 1 s)
+   * and Retry-After values are a tenth of Graph's, so a long wave can be benchmarked in a short run.
+   * Default 1 (real time). Values below 1 slow time down.
+   */
   timeScale?: number;
 }
 
@@ -208,6 +226,11 @@ export interface FaultSpec {
   /** Wait this long before answering (any kind). */
   delayMs?: number;
   kind?: FaultKind;
+  /**
+   * true: only requests carried inside a $batch (items); false: only top-level HTTP requests (the
+   * $batch POST itself included). Default: both.
+   */
+  inBatch?: boolean;
 }
 
 export interface ActiveFault extends FaultSpec {
@@ -260,6 +283,31 @@ export interface TenantState {
   behaviour: BehaviourOptions;
   faults: ActiveFault[];
   calls: CallRecord[];
+  /** Service limits and network: resource-unit throttling (null = off) and per-request latency. */
+  limits: EmulatedLimits;
+}
+
+/** What `control.setThrottle` / `setLatency` change; `reset()` goes back to the start-up values. */
+export interface EmulatedLimits {
+  /** null: no resource-unit throttling. */
+  throttle: ThrottleOptions | null;
+  /** Added to each Graph HTTP request (a $batch counts once, as a whole). 0 = none. */
+  latencyMs: number;
+}
+
+/** The resource-unit throttle as it stands (control `GET throttle`). */
+export interface ThrottleStatus {
+  enabled: boolean;
+  tenantSize: TenantSizeClass;
+  userCount: number;
+  timeScale: number;
+  resourceUnits: { capacity: number; windowSeconds: number; refillPerSecond: number };
+  writes: { capacity: number; windowSeconds: number; refillPerSecond: number };
+  latencyMs: number;
+  /** Per app: tokens left now. */
+  apps: { appId: string; resourceUnitsLeft: number; writesLeft: number }[];
+  /** Since start or the last reset: requests charged, 429s answered by the buckets, units and writes taken. */
+  counters: { charged: number; throttled: number; resourceUnits: number; writes: number };
 }
 
 // Re-exported so that 'emulator/types' stays the one import for every public shape.

@@ -4,7 +4,7 @@ import * as zlib from 'node:zlib';
 
 /**
  * Writes the Teams app icons (no image library: a tiny RGBA PNG encoder on node:zlib):
- *   appPackage/color.png    192x192, white cloud with an upward arrow on Teams blue
+ *   appPackage/color.png    192x192, white server -> arrow -> cloud on Teams blue
  *   appPackage/outline.png   32x32, the same glyph in white on a transparent background
  * Run: npm run build && node dist/scripts/make-app-icons.js
  */
@@ -60,18 +60,36 @@ export function encodePng(width: number, height: number, pixel: (x: number, y: n
   ]);
 }
 
-/** Coverage (0..1) of the glyph at a point in unit coordinates (0..1 both ways): a cloud with an arrow cut out. */
-function glyph(u: number, v: number): boolean {
+/**
+ * The glyph, in unit coordinates (0..1 both ways): an on-premises server (two rack units, AD DS) on the
+ * left, an arrow, and a cloud (Entra ID) on the right: "move the source of authority to the cloud".
+ */
+export function glyph(u: number, v: number): boolean {
   const inCircle = (cx: number, cy: number, r: number) => (u - cx) ** 2 + (v - cy) ** 2 <= r * r;
+  const roundedBox = (x0: number, y0: number, x1: number, y1: number, r: number) => {
+    if (u < x0 || u > x1 || v < y0 || v > y1) return false;
+    const cx = Math.min(Math.max(u, x0 + r), x1 - r);
+    const cy = Math.min(Math.max(v, y0 + r), y1 - r);
+    return (u - cx) ** 2 + (v - cy) ** 2 <= r * r;
+  };
+  // Server: two rack units, each with a status light and a drive slot cut out.
+  const unit = (y0: number, y1: number) => {
+    const mid = (y0 + y1) / 2;
+    const light = inCircle(0.165, mid, 0.03);
+    const slot = u >= 0.23 && u <= 0.33 && Math.abs(v - mid) <= 0.018;
+    return roundedBox(0.08, y0, 0.38, y1, 0.035) && !light && !slot;
+  };
+  const server = unit(0.33, 0.5) || unit(0.54, 0.71);
+  // Arrow from the server to the cloud.
+  const shaft = u >= 0.41 && u <= 0.5 && Math.abs(v - 0.52) <= 0.04;
+  const head = u >= 0.48 && u <= 0.59 && Math.abs(v - 0.52) <= (0.59 - u) * 0.95;
+  // Cloud.
   const cloud =
-    inCircle(0.36, 0.56, 0.17) ||
-    inCircle(0.55, 0.46, 0.22) ||
-    inCircle(0.74, 0.6, 0.13) ||
-    (u >= 0.2 && u <= 0.86 && v >= 0.56 && v <= 0.73 && (inCircle(0.3, 0.63, 0.1) || u >= 0.3) && (inCircle(0.8, 0.63, 0.1) || u <= 0.8));
-  // Upward arrow (the move to the cloud), cut out of the cloud.
-  const shaft = u >= 0.49 && u <= 0.61 && v >= 0.45 && v <= 0.8;
-  const head = v >= 0.3 && v <= 0.5 && Math.abs(u - 0.55) <= (v - 0.3) * 0.9;
-  return cloud && !(shaft || head);
+    inCircle(0.69, 0.6, 0.085) ||
+    inCircle(0.78, 0.5, 0.12) ||
+    inCircle(0.88, 0.61, 0.07) ||
+    (u >= 0.69 && u <= 0.88 && v >= 0.55 && v <= 0.685);
+  return server || shaft || head || cloud;
 }
 
 /** Average of n x n samples per pixel: smooth edges. */

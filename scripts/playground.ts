@@ -10,7 +10,8 @@ import type { RunningEmulator } from '../emulator/emulator-api';
  *   1. the HTTPS Graph emulator (demo tenant), in this process;
  *   2. the bot (dist/src/main.js) as a child process that trusts the emulator's test CA;
  *   3. Microsoft 365 Agents Playground (Microsoft's local Teams emulator) as a child process.
- * `startPlaygroundStack` is used by `npm run playground` and by test/integration/playground.
+ * `startPlaygroundStack` is used by `npm run playground` and by the end-to-end suite (test/e2e/), which
+ * starts one playground instance per person (`people`): one instance = one signed-in Teams user.
  */
 
 export const DEFAULT_BOT_PORT = 3978;
@@ -59,7 +60,21 @@ export interface PlaygroundConfig {
   team: { id: string; name: string; aadGroupId: string; channels: { id: string; name: string }[] };
 }
 
-type DemoPerson = keyof typeof PLAYGROUND_IDS.mri;
+export type DemoPerson = keyof typeof PLAYGROUND_IDS.mri;
+
+const PERSON_NAMES: Record<DemoPerson, [string, string]> = {
+  rita: ['Rita', 'Requester'],
+  adam: ['Adam', 'Approver'],
+  amy: ['Amy', 'Approver'],
+  ben: ['Ben', 'Bystander'],
+  grace: ['Grace', 'Green'],
+  carol: ['Carol', 'Chen'],
+};
+
+/** Each instance has its own personal chat with the bot (Rita's keeps the historical id). */
+export function personalChatIdOf(person: DemoPerson): string {
+  return person === 'rita' ? PLAYGROUND_IDS.personalChat : `${PLAYGROUND_IDS.personalChat}-${person}`;
+}
 
 function user(key: DemoPerson, givenName: string, surname: string): PlaygroundUser {
   return {
@@ -73,21 +88,21 @@ function user(key: DemoPerson, givenName: string, surname: string): PlaygroundUs
   };
 }
 
-/** The playground's config (rules: docs e2e-playground.md): Rita signed in, exactly 5 other users. */
-export function buildPlaygroundConfig(tenantId: string = DEMO_IDS.tenant): PlaygroundConfig {
+/**
+ * The playground's config (rules: docs e2e-playground.md): `person` signed in (default Rita), the five
+ * other people as its users. Every instance shares the tenant, the group chat and the team; each has
+ * its own personal chat.
+ */
+export function buildPlaygroundConfig(tenantId: string = DEMO_IDS.tenant, person: DemoPerson = 'rita'): PlaygroundConfig {
+  const everyone = Object.keys(PERSON_NAMES) as DemoPerson[];
+  const make = (key: DemoPerson) => user(key, PERSON_NAMES[key][0], PERSON_NAMES[key][1]);
   return {
     version: '0.1.1',
     tenantId,
     bot: { ...PLAYGROUND_IDS.bot },
-    currentUser: user('rita', 'Rita', 'Requester'),
-    users: [
-      user('adam', 'Adam', 'Approver'),
-      user('amy', 'Amy', 'Approver'),
-      user('ben', 'Ben', 'Bystander'),
-      user('grace', 'Grace', 'Green'),
-      user('carol', 'Carol', 'Chen'),
-    ],
-    personalChat: { id: PLAYGROUND_IDS.personalChat },
+    currentUser: make(person),
+    users: everyone.filter((key) => key !== person).map(make),
+    personalChat: { id: personalChatIdOf(person) },
     groupChat: { ...PLAYGROUND_IDS.groupChat },
     team: { ...PLAYGROUND_IDS.team, channels: [{ ...PLAYGROUND_IDS.approvalsChannel }] },
   };
@@ -289,6 +304,13 @@ async function httpOk(url: string, expectBody?: RegExp): Promise<boolean> {
  */
 const PASSED_THROUGH_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'SystemRoot', 'ComSpec'];
 
+/** The playground needs no test CA (it calls only the bot); a relative NODE_EXTRA_CA_CERTS would only warn in its cwd. */
+function withoutKeys(env: NodeJS.ProcessEnv, keys: string[]): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const key of keys) delete copy[key];
+  return copy;
+}
+
 function passThroughEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const key of PASSED_THROUGH_ENV) if (process.env[key] !== undefined) env[key] = process.env[key];
@@ -314,6 +336,13 @@ export interface PlaygroundStackOptions {
   botEnv?: Record<string, string>;
   /** Send the team's installation event, so the bot learns the approvals channel (default true). */
   installInTeam?: boolean;
+  /**
+   * One playground instance per person (one instance = one signed-in Teams user), default ['rita'].
+   * The first listens on `playgroundPort`; the others on `extraPlaygroundPorts` (default: free ports).
+   * The team's installation event is sent from the first instance.
+   */
+  people?: DemoPerson[];
+  extraPlaygroundPorts?: number[];
   /** Copy the children's output to this process's stderr. */
   echoChildOutput?: boolean;
   /** Progress lines. */
@@ -321,16 +350,32 @@ export interface PlaygroundStackOptions {
   startTimeoutMs?: number;
 }
 
+/** One running Agents Playground: one signed-in person. */
+export interface PlaygroundInstance {
+  person: DemoPerson;
+  config: PlaygroundConfig;
+  url: string;
+  port: number;
+  logPath: string;
+  /** The playground's activity log (only while no browser tab listens to its log stream). */
+  activityLogPath: string;
+  configPath: string;
+}
+
 export interface PlaygroundStack {
   emulator: RunningEmulator;
+  /** The first instance's config. */
   config: PlaygroundConfig;
   botUrl: string;
+  /** The first instance's URL, log and activity log. */
   playgroundUrl: string;
   workDir: string;
   botLogPath: string;
   playgroundLogPath: string;
   /** The playground's activity log (only while no browser tab listens to its log stream). */
   activityLogPath: string;
+  /** Every instance, in the order of `people`. */
+  playgrounds: PlaygroundInstance[];
   botSettings: Record<string, string>;
   /** Ends the playground, the bot and the emulator (idempotent). */
   stop(): Promise<void>;
@@ -386,7 +431,6 @@ export async function startPlaygroundStack(options: PlaygroundStackOptions = {})
     });
     log(`Graph emulator: ${emulator.baseUrl} (tenant ${emulator.tenantId})`);
 
-    const config = buildPlaygroundConfig(emulator.tenantId);
     const botSettings: Record<string, string> = {
       PORT: String(botPort),
       HOST: '127.0.0.1',
@@ -398,7 +442,7 @@ export async function startPlaygroundStack(options: PlaygroundStackOptions = {})
       GRAPH_AUTHORITY_HOST: emulator.authorityHost,
       REQUESTER_GROUP_ID: DEMO_IDS.groups.requesters,
       APPROVER_GROUP_ID: DEMO_IDS.groups.approvers,
-      ALLOWED_TENANT_IDS: config.tenantId,
+      ALLOWED_TENANT_IDS: emulator.tenantId,
       DATABASE_URL: databaseUrl,
       APPROVAL_CHANNEL_ID: PLAYGROUND_IDS.approvalsChannel.id,
       AUDIT_LOOKUP_FIRST_DELAY: '5s',
@@ -417,42 +461,34 @@ export async function startPlaygroundStack(options: PlaygroundStackOptions = {})
     await waitUntil(`the bot answered ${botUrl}/healthz`, () => httpOk(`${botUrl}/healthz`), bot, timeoutMs);
     log(`SOA Bot: ${botUrl}/api/messages (log: ${path.relative(process.cwd(), botLogPath)})`);
 
-    fs.writeFileSync(
-      path.join(workDir, '.m365agentsplayground.yml'),
-      `# Written by scripts/playground.ts at every start: edit that script, not this file.\n${toYaml(config)}`,
-    );
-    const playgroundLogPath = path.join(workDir, 'logs', 'playground.log');
-    const activityLogPath = path.join(workDir, 'logs', 'playground-activity.log');
-    fs.rmSync(activityLogPath, { force: true });
-    fs.writeFileSync(playgroundLogPath, '');
-    const playground = startChild(
-      'Agents Playground',
-      process.execPath,
-      [playgroundBin, '-e', `${botUrl}/api/messages`, '-c', 'msteams', '--dt', '-p', String(playgroundPort)],
-      {
-        cwd: workDir,
-        env: {
-          ...process.env,
-          TEAMSAPPTESTER_BROWSER: 'none',
-          M365_AGENTS_PLAYGROUND_CONFIG_PATH: path.join(workDir, '.m365agentsplayground.yml'),
-          M365_AGENTS_PLAYGROUND_LOGFILE: activityLogPath,
-        },
-        logPath: playgroundLogPath,
+    const people = options.people && options.people.length > 0 ? options.people : (['rita'] as DemoPerson[]);
+    if (new Set(people).size !== people.length) throw new Error(`each person needs exactly one playground instance, got ${people.join(', ')}`);
+    const playgrounds: PlaygroundInstance[] = [];
+    for (const [index, person] of people.entries()) {
+      const port = index === 0 ? playgroundPort : options.extraPlaygroundPorts?.[index - 1] ?? (await freePort());
+      if (index > 0) {
+        if (port === botPort || playgrounds.some((p) => p.port === port)) throw new Error(`playground port ${port} is used twice`);
+        await assertPortFree(port, `Agents Playground of ${person}`);
+      }
+      const { instance, child } = await startPlaygroundInstance({
+        person,
+        port,
+        // The first instance keeps the historical file names (npm run playground, README).
+        dir: index === 0 ? workDir : path.join(workDir, `playground-${person}`),
+        tenantId: emulator.tenantId,
+        botUrl,
+        playgroundBin,
         echo: options.echoChildOutput,
-      },
-    );
-    children.push(playground);
-    const playgroundUrl = `http://localhost:${playgroundPort}`;
-    await waitUntil(`the playground answered ${playgroundUrl}/_debug/ping`, () => httpOk(`${playgroundUrl}/_debug/ping`, /pong/), playground, timeoutMs);
-    // It falls back to a random port when its port is taken (a race with our check): say so.
-    const listening = /Listening on (\d+)/.exec(fs.readFileSync(playgroundLogPath, 'utf8'));
-    if (listening && Number(listening[1]) !== playgroundPort) {
-      throw new PortBusyError(playgroundPort, `Agents Playground; it moved to ${listening[1]}`);
+        timeoutMs,
+      });
+      children.push(child);
+      playgrounds.push(instance);
+      log(`Agents Playground (${person}): ${instance.url} (log: ${path.relative(process.cwd(), instance.logPath)})`);
     }
-    log(`Agents Playground: ${playgroundUrl} (log: ${path.relative(process.cwd(), playgroundLogPath)})`);
+    const first = playgrounds[0];
 
     if (options.installInTeam ?? true) {
-      const confirmed = await installInTeam(playgroundUrl, activityLogPath, bot, timeoutMs);
+      const confirmed = await installInTeam(first.url, first.activityLogPath, bot, timeoutMs);
       if (!confirmed) log('Sent the installation event to the team (not confirmed: a browser tab from an earlier run may be connected).');
       else log('Installed in the team "' + PLAYGROUND_IDS.team.name + '": the bot knows the "' + PLAYGROUND_IDS.approvalsChannel.name + '" channel.');
     }
@@ -460,13 +496,14 @@ export async function startPlaygroundStack(options: PlaygroundStackOptions = {})
     const childExited = Promise.race(children.map((child) => child.exited.then(() => `${child.name} exited with code ${child.exitCode}`)));
     return {
       emulator,
-      config,
+      config: first.config,
       botUrl,
-      playgroundUrl,
+      playgroundUrl: first.url,
       workDir,
       botLogPath,
-      playgroundLogPath,
-      activityLogPath,
+      playgroundLogPath: first.logPath,
+      activityLogPath: first.activityLogPath,
+      playgrounds,
       botSettings,
       stop,
       childExited,
@@ -475,6 +512,51 @@ export async function startPlaygroundStack(options: PlaygroundStackOptions = {})
     await stop();
     throw error;
   }
+}
+
+/** Writes one person's config and starts their playground; ready when it answers /_debug/ping on its own port. */
+async function startPlaygroundInstance(o: {
+  person: DemoPerson;
+  port: number;
+  dir: string;
+  tenantId: string;
+  botUrl: string;
+  playgroundBin: string;
+  echo?: boolean;
+  timeoutMs: number;
+}): Promise<{ instance: PlaygroundInstance; child: ManagedChild }> {
+  fs.mkdirSync(path.join(o.dir, 'logs'), { recursive: true });
+  const config = buildPlaygroundConfig(o.tenantId, o.person);
+  const configPath = path.join(o.dir, '.m365agentsplayground.yml');
+  fs.writeFileSync(configPath, `# Written by scripts/playground.ts at every start: edit that script, not this file.\n${toYaml(config)}`);
+  const logPath = path.join(o.dir, 'logs', 'playground.log');
+  const activityLogPath = path.join(o.dir, 'logs', 'playground-activity.log');
+  fs.rmSync(activityLogPath, { force: true });
+  fs.writeFileSync(logPath, '');
+  const child = startChild(
+    `Agents Playground (${o.person})`,
+    process.execPath,
+    [o.playgroundBin, '-e', `${o.botUrl}/api/messages`, '-c', 'msteams', '--dt', '-p', String(o.port)],
+    {
+      cwd: o.dir,
+      env: {
+        ...withoutKeys(process.env, ['NODE_EXTRA_CA_CERTS']),
+        TEAMSAPPTESTER_BROWSER: 'none',
+        M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
+        M365_AGENTS_PLAYGROUND_LOGFILE: activityLogPath,
+      },
+      logPath,
+      echo: o.echo,
+    },
+  );
+  const url = `http://localhost:${o.port}`;
+  await waitUntil(`the playground answered ${url}/_debug/ping`, () => httpOk(`${url}/_debug/ping`, /pong/), child, o.timeoutMs);
+  // It falls back to a random port when its port is taken (a race with our check): say so.
+  const listening = /Listening on (\d+)/.exec(fs.readFileSync(logPath, 'utf8'));
+  if (listening && Number(listening[1]) !== o.port) {
+    throw new PortBusyError(o.port, `Agents Playground; it moved to ${listening[1]}`);
+  }
+  return { instance: { person: o.person, config, url, port: o.port, logPath, activityLogPath, configPath }, child };
 }
 
 /**
@@ -536,7 +618,7 @@ export function instructions(stack: PlaygroundStack): string {
     `   - or through the playground API: POST ${stack.playgroundUrl}/_conversation/v1/invoke with`,
     `     {"name":"adaptiveCard/action","from":{"id":"${PLAYGROUND_IDS.mri.adam}"},"conversation":{"id":"<card's conversation>"},`,
     '      "replyToId":"<card message id>","value":{"action":{"type":"Action.Execute","verb":"soa.approve",',
-    '      "data":{"requestId":"SOA-...","version":N}}}} (see test/integration/playground/playground.test.ts);',
+    '      "data":{"requestId":"SOA-...","version":N}}}} (see test/e2e/api-flows.e2e.ts);',
     '   - or type `approve SOA-...` / `reject SOA-... <comment>` as an approver in a conversation with the bot.',
     ` Requesters: Rita. Approvers: Adam (${PLAYGROUND_IDS.mri.adam}), Amy (${PLAYGROUND_IDS.mri.amy}). Ben is neither.`,
     ' A transfer is done within seconds; the audit record follows ~5 s later (emulated audit-log delay).',

@@ -5,13 +5,14 @@ import { crc32 } from './make-app-icons';
 
 /**
  * Builds the Teams app package without the Agents Toolkit:
- *   ENV_NAME=dev npm run app:package   ->  appPackage/build/appPackage.dev.zip
- * Fills every ${{NAME}} in appPackage/manifest.json from the environment, then env/.env.<ENV_NAME>.user,
- * then env/.env.<ENV_NAME> (first wins), refuses to write a package with an empty placeholder, checks the
- * icon sizes, and zips manifest.json, color.png and outline.png at the zip's root.
+ *   npm run package -- --env dev     (or ENV_NAME=dev npm run package)  ->  appPackage/build/appPackage.dev.zip
+ * Fills every ${{NAME}} in appPackage/manifest.json from the environment, then env/.env.<env>.user,
+ * then env/.env.<env> (first wins), refuses to write a package with an empty placeholder, checks the
+ * icon sizes, and zips manifest.json, color.png and outline.png at the zip's root (the layout Teams and
+ * the Toolkit's teamsApp/zipAppPackage produce).
  */
 
-function readEnvFile(file: string): Record<string, string> {
+export function readEnvFile(file: string): Record<string, string> {
   if (!fs.existsSync(file)) return {};
   const values: Record<string, string> = {};
   for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
@@ -36,7 +37,7 @@ export function fillPlaceholders(template: string, lookup: (name: string) => str
   return { text, missing: [...missing] };
 }
 
-function pngSize(file: string): { width: number; height: number } {
+export function pngSize(file: string): { width: number; height: number } {
   const data = fs.readFileSync(file);
   if (data.length < 24 || data.toString('ascii', 12, 16) !== 'IHDR') throw new Error(`${file} is not a PNG`);
   return { width: data.readUInt32BE(16), height: data.readUInt32BE(20) };
@@ -92,35 +93,61 @@ export function zip(files: { name: string; data: Buffer }[]): Buffer {
   return Buffer.concat([...locals, centralDirectory, end]);
 }
 
-function main(): void {
-  let root = __dirname;
-  while (!fs.existsSync(path.join(root, 'appPackage', 'manifest.json')) && path.dirname(root) !== root) root = path.dirname(root);
-  const appPackage = path.join(root, 'appPackage');
-  const envName = process.env.ENV_NAME ?? process.env.TEAMSFX_ENV ?? 'dev';
-  const files = [readEnvFile(path.join(root, 'env', `.env.${envName}.user`)), readEnvFile(path.join(root, 'env', `.env.${envName}`))];
-  const lookup = (name: string) => process.env[name] ?? files.find((f) => name in f)?.[name];
-
-  const { text, missing } = fillPlaceholders(fs.readFileSync(path.join(appPackage, 'manifest.json'), 'utf8'), lookup);
-  if (missing.length > 0) {
-    process.stderr.write(`Cannot build the app package for "${envName}": empty or unset ${missing.join(', ')} (env/.env.${envName} or the environment).\n`);
-    process.exit(1);
+export class MissingValuesError extends Error {
+  constructor(
+    readonly envName: string,
+    readonly missing: string[],
+  ) {
+    super(`Cannot build the app package for "${envName}": empty or unset ${missing.join(', ')} (set them in env/.env.${envName}, env/.env.${envName}.user or the environment; the Toolkit's provision step fills TEAMS_APP_ID, BOT_ID and BOT_DOMAIN).`);
+    this.name = 'MissingValuesError';
   }
-  JSON.parse(text); // still valid JSON after filling
-  for (const [file, size] of [['color.png', 192], ['outline.png', 32]] as const) {
+}
+
+export const ICON_SIZES = { 'color.png': 192, 'outline.png': 32 } as const;
+
+/** Fills the manifest for one environment, checks it and the icons, writes the zip. */
+export function buildAppPackage(options: { root: string; envName: string; env?: Record<string, string | undefined>; outputDir?: string }): { zipPath: string; manifest: Record<string, unknown> } {
+  const appPackage = path.join(options.root, 'appPackage');
+  const env = options.env ?? process.env;
+  const files = [readEnvFile(path.join(options.root, 'env', `.env.${options.envName}.user`)), readEnvFile(path.join(options.root, 'env', `.env.${options.envName}`))];
+  const lookup = (name: string) => env[name] ?? files.find((f) => name in f)?.[name];
+  const { text, missing } = fillPlaceholders(fs.readFileSync(path.join(appPackage, 'manifest.json'), 'utf8'), lookup);
+  if (missing.length > 0) throw new MissingValuesError(options.envName, missing);
+  const manifest = JSON.parse(text) as Record<string, unknown>; // still valid JSON after filling
+  for (const [file, size] of Object.entries(ICON_SIZES)) {
     const { width, height } = pngSize(path.join(appPackage, file));
     if (width !== size || height !== size) throw new Error(`appPackage/${file} must be ${size}x${size}, is ${width}x${height}`);
   }
-  const output = path.join(appPackage, 'build', `appPackage.${envName}.zip`);
-  fs.mkdirSync(path.dirname(output), { recursive: true });
+  const zipPath = path.join(options.outputDir ?? path.join(appPackage, 'build'), `appPackage.${options.envName}.zip`);
+  fs.mkdirSync(path.dirname(zipPath), { recursive: true });
   fs.writeFileSync(
-    output,
+    zipPath,
     zip([
       { name: 'manifest.json', data: Buffer.from(text, 'utf8') },
       { name: 'color.png', data: fs.readFileSync(path.join(appPackage, 'color.png')) },
       { name: 'outline.png', data: fs.readFileSync(path.join(appPackage, 'outline.png')) },
     ]),
   );
-  process.stdout.write(`wrote ${path.relative(process.cwd(), output)}\n`);
+  return { zipPath, manifest };
+}
+
+function main(): void {
+  let root = __dirname;
+  while (!fs.existsSync(path.join(root, 'appPackage', 'manifest.json')) && path.dirname(root) !== root) root = path.dirname(root);
+  const args = process.argv.slice(2);
+  const flag = args.indexOf('--env');
+  const envName = (flag >= 0 ? args[flag + 1] : undefined) ?? process.env.ENV_NAME ?? process.env.TEAMSFX_ENV ?? 'dev';
+  if (!/^[A-Za-z0-9_-]+$/.test(envName)) {
+    process.stderr.write(`invalid environment name "${envName}"\n`);
+    process.exit(2);
+  }
+  try {
+    const { zipPath } = buildAppPackage({ root, envName });
+    process.stdout.write(`wrote ${path.relative(process.cwd(), zipPath)} (manifest.json, color.png, outline.png at the root)\n`);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
 }
 
 if (require.main === module) main();

@@ -73,6 +73,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     }
     directory = created.directory;
     identity = overrides.identity ?? created.identityCheck;
+    bulk = overrides.bulk ?? created.bulkDirectory;
   }
 
   const adapter = createBotAdapter(

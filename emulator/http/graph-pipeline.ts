@@ -2,6 +2,7 @@ import { hasAnyRole } from '../auth/permissions';
 import { graphError, INSUFFICIENT_PRIVILEGES } from './graph-errors';
 import { GraphContext, GraphRequest, GraphResponse } from './graph-types';
 import { Router } from './router';
+import { LIMIT_PERCENTAGE_REPORTED_FROM } from '../throttle/resource-throttle';
 
 /**
  * One Graph request after authentication: route, permission check, resource-unit throttle, handler.
@@ -21,16 +22,29 @@ export async function runGraphRequest(router: Router, req: GraphRequest, ctx: Gr
     return graphError(req, 403, 'Authorization_RequestDenied', INSUFFICIENT_PRIVILEGES);
   }
   const headers: Record<string, string> = {};
-  if (ctx.resourceThrottle) {
-    // §7 costs: $select takes one unit off, never below 1.
-    const cost = Math.max(1, def.cost - (req.query['$select'] ? 1 : 0));
+  // The $batch envelope (cost 0) is not charged: its items are, one by one.
+  if (def.cost > 0) {
+    const cost = requestCost(def.cost, req.query);
     const taken = ctx.resourceThrottle.take(req.token.appid, cost, def.write === true);
-    if (taken.retryAfter !== null) {
-      return graphError(req, 429, 'TooManyRequests', 'Too many requests. Please retry later.', { retryAfter: taken.retryAfter });
+    if (taken) {
+      headers['x-ms-resource-unit'] = String(cost);
+      // Graph reports the share of the limit in use only from 0.8 on (0.8 to 1.8).
+      if (taken.limitUsed >= LIMIT_PERCENTAGE_REPORTED_FROM) {
+        headers['x-ms-throttle-limit-percentage'] = String(Math.min(1.8, Math.round(taken.limitUsed * 1000) / 1000));
+      }
+      if (taken.retryAfter !== null) {
+        const refused = graphError(req, 429, 'TooManyRequests', 'Too many requests. Please retry later.', { retryAfter: taken.retryAfter });
+        return { ...refused, headers: { ...refused.headers, ...headers } };
+      }
     }
-    headers['x-ms-resource-unit'] = String(cost);
-    if (taken.percentage >= 80) headers['x-ms-throttle-limit-percentage'] = (taken.percentage / 100).toFixed(2);
   }
   const res = await def.handler(req, params, ctx);
   return { ...res, headers: { ...headers, ...res.headers } };
+}
+
+/** §7 costs: the route's base cost, `$select` one unit less, `$expand` one more, never below 1. */
+export function requestCost(base: number, query: Record<string, string>): number {
+  const select = query['$select'] !== undefined && query['$select'].trim() !== '' ? 1 : 0;
+  const expand = query['$expand'] !== undefined && query['$expand'].trim() !== '' ? 1 : 0;
+  return Math.max(1, base - select + expand);
 }

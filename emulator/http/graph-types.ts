@@ -43,7 +43,8 @@ export interface GraphResponse {
 export interface GraphContext {
   state: TenantState;
   appDisplayName: string;
-  resourceThrottle: ResourceThrottle | null;
+  /** Charges every request while `state.limits.throttle` is set. */
+  resourceThrottle: ResourceThrottle;
   auditThrottle: AuditThrottle;
   /** Runs one request through the whole Graph pipeline (used by $batch). */
   dispatch(req: GraphRequest): Promise<GraphResponse>;

@@ -63,7 +63,7 @@ async function runItem(outer: GraphRequest, item: BatchItem, ctx: GraphContext):
   if (version && version !== outer.version) {
     return { ...base, ...graphError(ids, 400, 'BadRequest', 'A batch cannot mix API versions.') };
   }
-  const fault = takeFault(ctx.state, item.method, rest);
+  const fault = takeFault(ctx.state, item.method, rest, true);
   if (fault?.delayMs) await sleep(fault.delayMs);
   if (fault && fault.kind !== 'delay') {
     // Socket-level faults cannot hit one item: the gateway reports them as a timed-out item.
@@ -130,6 +130,10 @@ export const batchRoutes: RouteDefinition[] = [
           });
           const headers: Record<string, string> = { ...r.headers };
           if (r.body !== undefined) headers['Content-Type'] = 'application/json';
+          if (ctx.state.behaviour.batchItemRequestIds) {
+            headers['request-id'] = r.requestId;
+            headers['client-request-id'] = r.clientRequestId;
+          }
           res = { id: item.id, status: r.status, headers, ...(r.body !== undefined ? { body: r.body } : {}) };
         }
         results.set(item.id, res);

@@ -1,11 +1,63 @@
 import { ROLES } from '../auth/permissions';
 import { badRequest, notFound, SYNCED_OBJECT_READ_ONLY } from '../http/graph-errors';
-import { RouteDefinition } from '../http/graph-types';
+import { GraphContext, GraphRequest, GraphResponse, RouteDefinition } from '../http/graph-types';
+import { pageOf, withNextLink } from '../http/paging';
 import { odataContext, projectEntity } from '../http/select';
 import { findGroup } from '../state/tenant-state';
 import { GroupRecord } from '../types';
+import { BASE_PROPS, USER_DEFAULT_PROPS, userEntity } from './users';
 
-/** GET/PATCH /groups/{id} and GET /groups/{id}/members (minimal group model). */
+/**
+ * GET /groups (`$filter=displayName eq '...'`), GET/PATCH /groups/{id}, GET /groups/{id}/members and
+ * /members/microsoft.graph.user (users only), paged like Graph (`$top`, `behaviour.pageSize`).
+ */
+
+/** `displayName eq 'x'` (quotes doubled inside), the one filter the bot sends; null when not that shape. */
+export function parseDisplayNameFilter(filter: string): string | null {
+  const m = /^\s*displayName\s+eq\s+'((?:[^']|'')*)'\s*$/i.exec(filter);
+  return m ? m[1].replace(/''/g, "'") : null;
+}
+
+function listGroups(req: GraphRequest, _params: Record<string, string>, ctx: GraphContext): GraphResponse {
+  let groups = [...ctx.state.groups.values()];
+  const filter = req.query['$filter'];
+  if (filter !== undefined) {
+    const name = parseDisplayNameFilter(filter);
+    if (name === null) return badRequest(req, `Unsupported or invalid query filter clause specified: '${filter}'.`, 'Request_UnsupportedQuery');
+    // Directory string comparisons are case-insensitive.
+    groups = groups.filter((g) => g.displayName.toLowerCase() === name.toLowerCase());
+  }
+  const value: Record<string, unknown>[] = [];
+  let selected: string[] | null = null;
+  for (const g of groups) {
+    const projected = projectEntity(req, groupEntity(g), { typeName: 'microsoft.graph.group', allowed: GROUP_PROPS, defaults: GROUP_PROPS });
+    if (!projected.ok) return projected.response;
+    selected = projected.selected;
+    value.push(projected.value);
+  }
+  const page = pageOf(req, ctx, value);
+  if (!page.ok) return page.response;
+  return { status: 200, body: withNextLink({ '@odata.context': odataContext(req, 'groups', selected, ''), value: page.value }, page.nextLink) };
+}
+
+function listUserMembers(req: GraphRequest, { id }: Record<string, string>, ctx: GraphContext): GraphResponse {
+  const group = findGroup(ctx.state, id);
+  if (!group) return notFound(req, id);
+  const value: Record<string, unknown>[] = [];
+  let selected: string[] | null = null;
+  for (const m of group.members) {
+    const u = ctx.state.users.get(m.toLowerCase());
+    if (!u) continue;
+    const allowed = [...BASE_PROPS, ...Object.keys(u.extra)];
+    const projected = projectEntity(req, userEntity(u), { typeName: 'microsoft.graph.user', allowed, defaults: USER_DEFAULT_PROPS });
+    if (!projected.ok) return projected.response;
+    selected = projected.selected;
+    value.push(projected.value);
+  }
+  const page = pageOf(req, ctx, value);
+  if (!page.ok) return page.response;
+  return { status: 200, body: withNextLink({ '@odata.context': odataContext(req, 'users', selected, ''), value: page.value }, page.nextLink) };
+}
 
 export const GROUP_PROPS = [
   'id', 'displayName', 'description', 'mailEnabled', 'securityEnabled', 'groupTypes',
@@ -27,6 +79,21 @@ export function groupEntity(g: GroupRecord): Record<string, unknown> {
 }
 
 export const groupRoutes: RouteDefinition[] = [
+  {
+    method: 'GET',
+    pattern: '/groups',
+    // List groups: GroupMember.Read.All is the least privileged application permission.
+    anyOfRoles: [...ROLES.membership],
+    cost: 2,
+    handler: listGroups,
+  },
+  {
+    method: 'GET',
+    pattern: '/groups/:id/members/microsoft.graph.user',
+    anyOfRoles: [...ROLES.membership],
+    cost: 3,
+    handler: listUserMembers,
+  },
   {
     method: 'GET',
     pattern: '/groups/:id',
@@ -70,7 +137,9 @@ export const groupRoutes: RouteDefinition[] = [
         const g = ctx.state.groups.get(m.toLowerCase());
         return { '@odata.type': '#microsoft.graph.group', id: m, displayName: g?.displayName ?? null };
       });
-      return { status: 200, body: { '@odata.context': odataContext(req, 'directoryObjects', null, ''), value } };
+      const page = pageOf(req, ctx, value);
+      if (!page.ok) return page.response;
+      return { status: 200, body: withNextLink({ '@odata.context': odataContext(req, 'directoryObjects', null, ''), value: page.value }, page.nextLink) };
     },
   },
 ];

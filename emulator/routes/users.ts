@@ -7,7 +7,8 @@ import { TenantState, UserRecord } from '../types';
 
 /** GET/PATCH /users/{id | userPrincipalName} (also the key form /users('upn')). */
 
-const BASE_PROPS = [
+/** Every user property the emulator serves (besides seeded extras). */
+export const BASE_PROPS = [
   'id', 'userPrincipalName', 'displayName', 'givenName', 'surname', 'mail', 'mailNickname', 'jobTitle',
   'accountEnabled', 'businessPhones', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'userType',
   'createdDateTime', 'proxyAddresses', 'usageLocation', 'department', 'companyName', 'employeeId',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DirectoryAudit, UserSeed } from '../types';
+import { DirectoryAudit, TenantSeed, UserSeed } from '../types';
 import { ROLLBACK_ACTIVITY, TRANSFER_ACTIVITY } from '../state/soa-state-machine';
 
 /**
@@ -107,3 +107,62 @@ export function pastSoaAudit(input: {
     additionalDetails: [],
   };
 }
+
+/** Object id of the i-th bulk user (0-based): stable, so runs and tests can refer to them. */
+export function bulkUserId(i: number): string {
+  return `5d0a0b00-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+}
+
+/** UPN of the i-th bulk user (0-based), e.g. bulk00042@contoso.com. */
+export function bulkUserUpn(i: number, domain: string): string {
+  return `bulk${String(i).padStart(5, '0')}@${domain}`;
+}
+
+/**
+ * `count` users synced from AD DS (SOA still on premises), for waves and benchmarks: ids from
+ * bulkUserId(start..), UPNs bulkNNNNN@domain. 10,000 take a few tens of milliseconds to build.
+ */
+export function syncedUsers(count: number, domain: string, options: { start?: number } = {}): UserSeed[] {
+  const start = options.start ?? 0;
+  const users: UserSeed[] = [];
+  for (let i = start; i < start + count; i++) {
+    users.push(
+      syncedUser({
+        id: bulkUserId(i),
+        userPrincipalName: bulkUserUpn(i, domain),
+        displayName: `Bulk User ${String(i).padStart(5, '0')}`,
+        rid: 20_000 + i,
+      }),
+    );
+  }
+  return users;
+}
+
+/**
+ * A copy of `seed` with `count` synced users added (see syncedUsers), the domain added as Managed when
+ * the seed does not have it, and optionally a group holding all of them. The seed itself is not changed.
+ */
+export function withSyncedUsers(
+  seed: TenantSeed,
+  count: number,
+  domain: string,
+  options: { groupName?: string; groupId?: string; start?: number } = {},
+): TenantSeed {
+  const added = syncedUsers(count, domain, { start: options.start });
+  const domains = [...(seed.domains ?? [])];
+  if (!domains.some((d) => d.id.toLowerCase() === domain.toLowerCase())) domains.push({ id: domain, authenticationType: 'Managed' });
+  const groups = [...(seed.groups ?? [])];
+  if (options.groupName) {
+    groups.push({
+      id: options.groupId ?? BULK_GROUP_ID,
+      displayName: options.groupName,
+      onPremisesSyncEnabled: true,
+      onPremisesImmutableId: immutableIdFor(options.groupId ?? BULK_GROUP_ID),
+      members: added.map((u) => u.id),
+    });
+  }
+  return { ...seed, users: [...(seed.users ?? []), ...added], domains, groups };
+}
+
+/** Id of the group withSyncedUsers creates when given a group name. */
+export const BULK_GROUP_ID = '5d0a0b01-0000-4000-8000-000000000001';

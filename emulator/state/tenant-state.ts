@@ -8,6 +8,7 @@ export const DEFAULT_BEHAVIOUR: BehaviourOptions = {
   auditThrottle: false,
   reverseBatchResponses: false,
   pageSize: null,
+  batchItemRequestIds: false,
 };
 
 export function toUserRecord(seed: Partial<UserSeed> & { id: string; userPrincipalName: string }): UserRecord {
@@ -60,6 +61,7 @@ export function applySeed(state: TenantState, seed: TenantSeed): void {
   state.groups.clear();
   state.domains.clear();
   for (const u of seed.users ?? []) state.users.set(u.id.toLowerCase(), toUserRecord(u));
+  invalidateUserIndex(state);
   for (const g of seed.groups ?? []) state.groups.set(g.id.toLowerCase(), toGroupRecord(g));
   for (const d of seed.domains ?? []) {
     state.domains.set(d.id.toLowerCase(), { isVerified: true, isDefault: false, ...d });
@@ -69,14 +71,40 @@ export function applySeed(state: TenantState, seed: TenantSeed): void {
   state.settings = { blockCloudObjectTakeoverThroughHardMatchEnabled: true, ...seed.settings };
 }
 
+/**
+ * UPN index per tenant state (a wave of thousands resolves users by UPN: a scan per request would be
+ * quadratic). Rebuilt when the user map changed size or an entry no longer matches; code that changes a
+ * user's UPN in place calls invalidateUserIndex.
+ */
+const upnIndexes = new WeakMap<TenantState, { size: number; byUpn: Map<string, UserRecord> }>();
+
+export function invalidateUserIndex(state: TenantState): void {
+  upnIndexes.delete(state);
+}
+
+function upnIndex(state: TenantState, rebuild: boolean): Map<string, UserRecord> {
+  let index = upnIndexes.get(state);
+  if (!index || rebuild || index.size !== state.users.size) {
+    const byUpn = new Map<string, UserRecord>();
+    for (const u of state.users.values()) {
+      const upn = u.userPrincipalName.toLowerCase();
+      if (!byUpn.has(upn)) byUpn.set(upn, u);
+    }
+    index = { size: state.users.size, byUpn };
+    upnIndexes.set(state, index);
+  }
+  return index.byUpn;
+}
+
 /** Find a user by object id or UPN, both case-insensitive (as Graph does). */
 export function findUser(state: TenantState, idOrUpn: string): UserRecord | undefined {
   const key = idOrUpn.toLowerCase();
   const byId = state.users.get(key);
   if (byId) return byId;
-  for (const u of state.users.values()) {
-    if (u.userPrincipalName.toLowerCase() === key) return u;
-  }
+  const hit = upnIndex(state, false).get(key);
+  if (hit && hit.userPrincipalName.toLowerCase() === key && state.users.get(hit.id.toLowerCase()) === hit) return hit;
+  // Stale entry (a UPN changed in place): rebuild once and look again.
+  if (hit) return upnIndex(state, true).get(key);
   return undefined;
 }
 

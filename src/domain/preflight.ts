@@ -54,17 +54,23 @@ export function blockAsInOpenRequest(result: PreflightResult): PreflightResult {
   return { ...result, eligible: false, blocker: 'in-open-request' };
 }
 
-/** soa-and-graph.md §5: blockers first (most specific first), then warnings. */
-export function preflightTransfer(input: PreflightInput): PreflightResult {
+/** The identity part of a preflight result (what was asked, what the directory says). */
+export function preflightBase(input: { upn: string; user: DirectoryUser | null; isCloudManaged: boolean | null }) {
   const { user } = input;
-  const state = classifySoa(user, input.isCloudManaged);
-  const base = {
+  return {
     upn: user?.userPrincipalName ?? input.upn,
     userId: user?.id ?? null,
     displayName: user?.displayName ?? null,
-    state,
+    state: classifySoa(user, input.isCloudManaged),
     warnings: [] as string[],
   };
+}
+
+/** soa-and-graph.md §5: blockers first (most specific first), then warnings. */
+export function preflightTransfer(input: PreflightInput): PreflightResult {
+  const { user } = input;
+  const base = preflightBase(input);
+  const state = base.state;
   const blocked = (blocker: PreflightBlocker): PreflightResult => ({ ...base, eligible: false, blocker });
   if (state === 'not-found') return blocked('not-found');
   if (state === 'transferred') return blocked('already-transferred');

@@ -1,5 +1,5 @@
-import { CloudReference, PreflightResult } from './preflight';
-import { DirectoryUser, classifySoa } from './soa-state';
+import { CloudReference, PreflightResult, preflightBase } from './preflight';
+import { DirectoryUser } from './soa-state';
 
 export interface RollbackPreflightInput {
   upn: string;
@@ -15,14 +15,8 @@ export interface RollbackPreflightInput {
  */
 export function preflightRollback(input: RollbackPreflightInput): PreflightResult {
   const { user } = input;
-  const state = classifySoa(user, input.isCloudManaged);
-  const base = {
-    upn: user?.userPrincipalName ?? input.upn,
-    userId: user?.id ?? null,
-    displayName: user?.displayName ?? null,
-    state,
-    warnings: [] as string[],
-  };
+  const base = preflightBase(input);
+  const state = base.state;
   if (state === 'not-found') return { ...base, eligible: false, blocker: 'not-found' };
   if (state !== 'transferred') return { ...base, eligible: false, blocker: 'not-transferred' };
   if (!user?.onPremisesImmutableId) return { ...base, eligible: false, blocker: 'no-anchor' };

@@ -47,7 +47,15 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
   beforeAll(async () => {
     e2e = await startE2eStack('api', {
       people: ['rita', 'adam'],
-      botEnv: { APPROVAL_TTL: '60s', ROLLBACK_WATCH_INTERVAL: '300ms', ROLLBACK_WATCH_TIMEOUT: '10m' },
+      botEnv: {
+        APPROVAL_TTL: '60s',
+        ROLLBACK_WATCH_INTERVAL: '300ms',
+        ROLLBACK_WATCH_TIMEOUT: '10m',
+        // Named approvers (besides the approvers group) get the card's refresh once the bot knows their MRI.
+        APPROVER_IDS: `${DEMO_IDS.users.adam},${DEMO_IDS.users.amy}`,
+        // Adam may also request: the self-approval case needs an approver who is the requester.
+        REQUESTER_IDS: DEMO_IDS.users.adam,
+      },
     });
     rita = e2e.client('rita');
     adam = e2e.client('adam');
@@ -116,6 +124,22 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
 
   let expiring: PostedCard;
 
+  it2('each playground has its own signed-in person, the shared tenant, team and chats (config validated at start)', async () => {
+    const { config: ritas } = await rita.api('GET', '/_internal/v1/testConfig');
+    const { config: adams } = await adam.api('GET', '/_internal/v1/testConfig');
+    expect(ritas.tenantId).toBe(e2e.stack.emulator.tenantId);
+    expect(ritas.currentUser).toMatchObject({ name: 'Rita Requester', aadObjectId: DEMO_IDS.users.rita });
+    expect(adams.currentUser).toMatchObject({ name: 'Adam Approver', aadObjectId: DEMO_IDS.users.adam });
+    for (const config of [ritas, adams]) {
+      expect(config.users).toHaveLength(5);
+      expect(config.users.map((u: { id: string }) => u.id)).not.toContain(config.currentUser.id);
+      expect(config.teams[0].channels.map((c: { name: string }) => c.name)).toEqual(['General', 'SOA approvals']);
+    }
+    expect(ritas.personalChat.id).not.toBe(adams.personalChat.id);
+    expect(e2e.stack.botSettings.ALLOWED_TENANT_IDS).toBe(ritas.tenantId);
+    expect(e2e.stack.botSettings.APPROVAL_CHANNEL_ID).toBe(CHANNEL);
+  });
+
   it2('a request nobody decides is made first (it expires at the end of the suite)', async () => {
     await rita.say(CHANNEL, 'transfer dave@contoso.com reason: e2e expiry');
     expiring = await requestCard(rita, 'dave@contoso.com');
@@ -139,6 +163,10 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
     expect(sent.conversationId).toMatch(new RegExp(`^${GENERAL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')};messageid=`));
     await waitForText(rita, (id) => id === sent.conversationId, /bob@contoso\.com/);
 
+    // Adam, in his own playground, talks to the bot once: from now on it knows his MRI (card refresh).
+    await adam.say(adam.personalChat, 'help');
+    await waitForText(adam, (id) => id === adam.personalChat, /transfer <upn>/);
+
     // An unknown command gets the usage, not silence.
     await rita.say(rita.personalChat, 'frobnicate');
     await waitForText(rita, (id) => id === rita.personalChat, /I don't know the command/);
@@ -156,6 +184,8 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
     expect(cardText(posted.card)).toContain(`approve ${posted.requestId}`);
     expectNoDecisionButtons(posted.card);
     expect(posted.card.refresh.action.verb).toBe(VERBS.refresh);
+    expect(posted.card.refresh.userIds).toContain(MRI.adam);
+    expect(posted.card.refresh.userIds).not.toContain(MRI.rita);
 
     // Who sees what.
     expectApproverView(await viewOf(rita, MRI.adam, posted));
@@ -207,7 +237,29 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
     expect(soaPatches(DEMO_IDS.users.bob)).toHaveLength(0);
   });
 
-  it2('in a group chat: the bystander and the requester are refused, a double click counts once', async () => {
+  it2('self-approval is refused: Adam requests from his personal chat, then tries to approve by click and by text', async () => {
+    await adam.say(adam.personalChat, `transfer ${EXTRA.leo.upn} reason: e2e self-approval`);
+    // The approval card goes to the approvals channel (Rita's playground sees it); Adam's chat gets the status copy.
+    const posted = await requestCard(rita, EXTRA.leo.upn, (id) => id.startsWith(CHANNEL));
+    await waitForText(adam, (id) => id === adam.personalChat, new RegExp(`Request ${posted.requestId} was sent to the approvals channel`));
+    expectNoDecisionButtons(await viewOf(rita, MRI.adam, posted));
+    expect(posted.card.refresh?.userIds ?? []).not.toContain(MRI.adam);
+
+    const click = await clickAs(rita, MRI.adam, posted, VERBS.approve);
+    expect(textOf(click)).toMatch(/You made this request, so you cannot approve or reject it yourself/);
+    expectNoDecisionButtons(click.value);
+    await adam.say(adam.personalChat, `approve ${posted.requestId}`);
+    await waitForText(adam, (id) => id === adam.personalChat, /You made this request, so you cannot approve/);
+    expect(soaPatches(EXTRA.leo.id)).toHaveLength(0);
+
+    // Another approver decides; the requester's status copy follows.
+    const amy = await clickAs(rita, MRI.amy, posted, VERBS.approve);
+    expect(textOf(amy)).toMatch(/Approved by Amy Approver/);
+    await waitForText(adam, (id) => id === adam.personalChat, new RegExp(`Transfer ${posted.requestId}: completed`));
+    expect(soaPatches(EXTRA.leo.id)).toHaveLength(1);
+  });
+
+  it2('in a group chat: the bystander and a requester who is no approver are refused, a double click counts once', async () => {
     await rita.say(GROUP, 'transfer carol@contoso.com reason: e2e group chat', { mentionBot: true });
     const posted = await requestCard(rita, 'carol@contoso.com', (id) => id === GROUP);
 
@@ -216,19 +268,20 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
     expect(textOf(ben)).toMatch(/Only approvers can approve or reject this request/);
     expectNoDecisionButtons(ben.value);
 
-    // Rita cannot approve her own request, by click or by the text fallback.
+    // Rita (requester, not an approver) neither, by click or by the text fallback.
     const self = await clickAs(rita, MRI.rita, posted, VERBS.approve);
-    expect(textOf(self)).toMatch(/You made this request, so you cannot approve or reject it yourself/);
+    expect(textOf(self)).toMatch(/Only approvers can approve or reject this request/);
     expectNoDecisionButtons(self.value);
     await rita.say(GROUP, `approve ${posted.requestId}`, { mentionBot: true });
-    await waitForText(rita, (id) => id === GROUP, /You made this request, so you cannot approve/);
+    await waitForText(rita, (id) => id === GROUP, /Only approvers can approve or reject this request/);
     expect(soaPatches(DEMO_IDS.users.carol)).toHaveLength(0);
 
     // Adam double-clicks Approve: both clicks reach the bot at the same time, one counts.
     const [first, second] = await Promise.all([clickAs(rita, MRI.adam, posted, VERBS.approve), clickAs(rita, MRI.adam, posted, VERBS.approve)]);
-    const texts = [textOf(first), textOf(second)];
-    expect(texts.filter((t) => /Approved by Adam Approver/.test(t))).toHaveLength(1);
-    expect(texts.filter((t) => /already recorded your decision|no longer waiting for approval|out of date/.test(t))).toHaveLength(1);
+    // The first line of each answer is the notice for that click.
+    const notices = [textOf(first), textOf(second)].map((t) => t.split('\n')[0]);
+    expect(notices.filter((t) => /^Approved by Adam Approver\./.test(t))).toHaveLength(1);
+    expect(notices.filter((t) => /already recorded your decision|no longer waiting for approval|out of date/.test(t))).toHaveLength(1);
 
     await waitForText(rita, (id) => id === GROUP, new RegExp(`Transfer ${posted.requestId}: completed`));
     expectClosedCard(await waitForCardStatus(rita, posted.messageId, /Completed/));

@@ -11,6 +11,7 @@ import { Clock } from '../../src/ports/clock';
 import { clearBotFrameworkCaches } from '../../src/adapters/teams/bot-framework-caches';
 import { BotTokenIssuer } from './bot-token-issuer';
 import { ConnectorCapture } from './connector-capture';
+import { botEnvFor } from './bot-env';
 import { TENANT_ID, TestPerson } from './teams-activities';
 
 type Emulator = Awaited<ReturnType<typeof startGraphEmulator>>;
@@ -80,19 +81,8 @@ export async function startBotHarness(
   const clock = new TestClock();
   const dbPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'soa-bot-')), 'bot.db');
   const logs: string[] = [];
-  const env: Record<string, string> = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    BOT_AUTH_DISABLED: 'true',
-    GRAPH_TENANT_ID: emulator.tenantId,
-    GRAPH_CLIENT_ID: emulator.clientId,
-    GRAPH_CLIENT_SECRET: emulator.clientSecret,
-    GRAPH_BASE_URL: emulator.baseUrl,
-    GRAPH_AUTHORITY_HOST: emulator.authorityHost,
+  const env: Record<string, string> = botEnvFor(emulator, {
     GRAPH_MAX_RETRIES: '2',
-    REQUESTER_GROUP_ID: DEMO_IDS.groups.requesters,
-    APPROVER_GROUP_ID: DEMO_IDS.groups.approvers,
-    ALLOWED_TENANT_IDS: TENANT_ID,
     DATABASE_URL: `sqlite:${dbPath}`,
     JOB_POLL_INTERVAL: '50ms',
     AUDIT_LOOKUP_FIRST_DELAY: '50ms',
@@ -102,7 +92,7 @@ export async function startBotHarness(
     RATE_LIMIT_PER_MINUTE: '1000',
     ...(botTokens ? botAuthEnv(emulator, botTokens) : {}),
     ...options.env,
-  };
+  });
   const config = loadConfig(env);
   const sink = new Writable({
     write(chunk, _enc, done) {

@@ -11,7 +11,9 @@ export type GraphOperation =
   | 'findAuditRecords'
   | 'listGroupMemberships'
   | 'getGroupCloudManaged'
-  | 'accessPackagesUsingGroup';
+  | 'accessPackagesUsingGroup'
+  | 'listGroupMembers'
+  | 'findGroupsByName';
 
 export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   getUser: 'User.Read.All',
@@ -24,6 +26,9 @@ export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   listGroupMemberships: 'GroupMember.Read.All',
   getGroupCloudManaged: 'Group-OnPremisesSyncBehavior.ReadWrite.All',
   accessPackagesUsingGroup: 'EntitlementManagement.Read.All',
+  // Bulk: a group's members and groups by name (GroupMember.Read.All is the least privileged for both).
+  listGroupMembers: 'GroupMember.Read.All',
+  findGroupsByName: 'GroupMember.Read.All',
 };
 
 /**

@@ -3,6 +3,7 @@ import type { Logger } from '../../ports/logger';
 import { createCredential, type CredentialKind, type CredentialOptions } from './credential-factory';
 import { createGraphClient, DEFAULT_GRAPH_BASE_URL, type GraphApiVersion, type GraphClientOptions } from './graph-client-factory';
 import { GraphDirectory } from './graph-directory';
+import { GraphBulkDirectory, type GraphBulkDirectoryOptions } from './graph-bulk-directory';
 import { GraphIdentityCheck } from './graph-identity-check';
 import { defaultGraphScope } from './graph-client-factory';
 
@@ -12,6 +13,12 @@ export { createGraphClient, DEFAULT_GRAPH_BASE_URL, DEFAULT_TIMEOUT_MS } from '.
 export type { GraphApiVersion, GraphClientOptions } from './graph-client-factory';
 export { GraphDirectory, USER_SELECT, CHECK_MEMBER_GROUPS_CHUNK, MEMBER_OF_SELECT, ACCESS_PACKAGE_EXPAND } from './graph-directory';
 export type { GraphDirectoryOptions } from './graph-directory';
+export { GraphBulkDirectory } from './graph-bulk-directory';
+export type { GraphBulkDirectoryOptions } from './graph-bulk-directory';
+export { GraphBatchExecutor, MAX_BATCH_ITEMS, parseRetryAfter } from './graph-batch-executor';
+export type { BatchItemOutcome, BatchRequestSpec, GraphBatchExecutorOptions } from './graph-batch-executor';
+export { ThrottleController } from './throttle-controller';
+export type { BatchFeedback, Lane, ThrottleControllerOptions, ThrottleStats } from './throttle-controller';
 export { OPERATION_PERMISSION, mapErrorResponse, mapThrownError } from './graph-error-mapper';
 export type { GraphOperation } from './graph-error-mapper';
 export { userPath, domainPath, auditFilter, odataString, groupPath, catalogPath, originIdFilter, catalogIdFilter } from './graph-paths';
@@ -37,10 +44,17 @@ export interface CreateGraphDirectoryOptions extends CredentialOptions {
   maxListPages?: number;
   /** Parallel group SOA reads in cloudManagedGroupsOf (default 4). */
   groupReadConcurrency?: number;
+  /**
+   * Tuning of the bulk directory ($batch): controller windows, item retries, back-off. Its whole-$batch
+   * SDK retries default to maxRetries / retryDelaySeconds / maxRetryDelaySeconds above.
+   */
+  bulk?: Omit<GraphBulkDirectoryOptions, 'client' | 'apiVersion' | 'baseUrl' | 'logger'>;
 }
 
 export interface CreatedGraphDirectory {
   directory: GraphDirectory;
+  /** Many users at once over $batch, same client (auth, retries, timeouts) and API version. */
+  bulkDirectory: GraphBulkDirectory;
   /** Which credential was used: start-up should warn on 'client-secret'. */
   credentialKind: CredentialKind;
   /** Token and permission self-check with the same credential. */
@@ -72,6 +86,14 @@ export function createGraphDirectory(options: CreateGraphDirectoryOptions): Crea
     groupReadConcurrency: options.groupReadConcurrency,
     logger: options.logger,
   });
+  const bulkDirectory = new GraphBulkDirectory({
+    batchRetries: { maxRetries: options.maxRetries, delaySeconds: options.retryDelaySeconds, maxDelaySeconds: options.maxRetryDelaySeconds },
+    ...options.bulk,
+    client,
+    apiVersion: options.apiVersion,
+    baseUrl,
+    logger: options.logger,
+  });
   const identityCheck = new GraphIdentityCheck(credential, { scope: defaultGraphScope(baseUrl), credentialKind: kind, certificatePath: options.certificatePath });
-  return { directory, credentialKind: kind, identityCheck };
+  return { directory, bulkDirectory, credentialKind: kind, identityCheck };
 }

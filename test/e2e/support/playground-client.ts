@@ -153,11 +153,16 @@ export class PlaygroundClient {
     return this.waitFor(what, () => this.events.find((e) => e.action !== 'typing' && match(e)), timeoutMs);
   }
 
-  /** The bot answered the activity `activityName` in `conversationId` (its HTTP status), after `since`. */
-  waitForBotAnswer(activityName: string, conversationId: string, since: number, timeoutMs = 20_000): Promise<number> {
-    return this.waitFor(`the bot's answer to ${activityName} in ${conversationId}`, () => {
+  /** The bot answered the activity `activityName` in `conversationId` (any when null) with this HTTP status, after `since`. */
+  waitForBotAnswer(activityName: string, conversationId: string | null, since: number, timeoutMs = 20_000): Promise<number> {
+    return this.waitFor(`the bot's answer to ${activityName} in ${conversationId ?? 'any conversation'}`, () => {
       const entry = this.logs.find(
-        (l) => l.to === TO_BOT && l.activityName === activityName && l.conversationId === conversationId && (l.timestamp ?? 0) >= since - 1000 && typeof l.response?.statusCode === 'number',
+        (l) =>
+          l.to === TO_BOT &&
+          l.activityName === activityName &&
+          (conversationId === null || l.conversationId === conversationId) &&
+          (l.timestamp ?? 0) >= since - 1000 &&
+          typeof l.response?.statusCode === 'number',
       );
       return entry ? entry.response!.statusCode! : null;
     }, timeoutMs);

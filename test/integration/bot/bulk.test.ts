@@ -129,3 +129,39 @@ describe('bulk transfers in waves', () => {
     expect(await waitForText(h, /could not read that file/)).toMatch(/line 3/);
   });
 });
+
+describe('transfer members of a group', () => {
+  let h: BotHarness;
+  const MEMBERS = syncedUsers(25, 'contoso.com', { start: 400 });
+  const GROUP = { id: '5d0a0002-0000-4000-8000-0000000000b1', displayName: 'Wave 7 (HR)', members: MEMBERS.map((u) => u.id) };
+  beforeAll(async () => {
+    h = await startBotHarness({ env: { PUBLIC_BASE_URL: 'https://soabot.example.test' } });
+    const demo = demoTenant();
+    h.emulator.control.seed({
+      ...demo,
+      users: [...(demo.users ?? []), ...MEMBERS],
+      groups: [...(demo.groups ?? []), GROUP, { id: '5d0a0002-0000-4000-8000-0000000000b2', displayName: 'Twins', members: [] }, { id: '5d0a0002-0000-4000-8000-0000000000b3', displayName: 'Twins', members: [] }],
+    });
+  });
+  afterAll(() => h.stop());
+
+  it('resolves the group exactly, takes its members, and transfers them through Graph batching', async () => {
+    const posted = await requestInChannel(h, 'transfer members of Wave 7 (HR) reason: HR goes cloud-only');
+    const text = cardText(posted.card);
+    expect(text).toMatch(/direct members of group "Wave 7 \\\(HR\\\)"|direct members of group "Wave 7 \(HR\)"/);
+    expect(text).toMatch(/Eligible: 25/);
+    await click(h, PEOPLE.adam, VERBS.approve, posted);
+    await waitForStatus(h, posted.requestId, 'completed', 30_000);
+    expect(h.emulator.control.calls().some((c) => c.path === '/$batch')).toBe(true);
+    for (const u of MEMBERS) expect(h.emulator.control.getUser(u.id)?.isCloudManaged).toBe(true);
+  });
+
+  it('refuses an ambiguous or unknown group name, listing the candidates', async () => {
+    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer members of Twins', conversation: CHANNEL }));
+    const reply = await waitForText(h, /Several groups are named/);
+    expect(reply).toContain('5d0a0002-0000-4000-8000-0000000000b2');
+    expect(reply).toContain('5d0a0002-0000-4000-8000-0000000000b3');
+    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer members of Nobody Here reason: x', conversation: CHANNEL }));
+    await waitForText(h, /No group is named exactly "Nobody Here"/);
+  });
+});

@@ -7,7 +7,8 @@ import { Storage, openPostgresStorage, openSqliteStorage } from '../../../src/ad
 import { testPostgres } from '../../support/postgres-server';
 import { BotProcess, startBotProcess } from '../../support/bot-process';
 import { ConnectorCapture } from '../../support/connector-capture';
-import { CHANNEL, TENANT_ID, cardActionInvoke, messageActivity } from '../../support/teams-activities';
+import { botEnvFor } from '../../support/bot-env';
+import { CHANNEL, cardActionInvoke, messageActivity } from '../../support/teams-activities';
 import { PEOPLE } from '../../support/bot-harness';
 
 /**
@@ -26,18 +27,7 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
     connector = new ConnectorCapture();
     await connector.start();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'soa-crash-'));
-    env = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BOT_AUTH_DISABLED: 'true',
-      GRAPH_TENANT_ID: emulator.tenantId,
-      GRAPH_CLIENT_ID: emulator.clientId,
-      GRAPH_CLIENT_SECRET: emulator.clientSecret,
-      GRAPH_BASE_URL: emulator.baseUrl,
-      GRAPH_AUTHORITY_HOST: emulator.authorityHost,
-      REQUESTER_GROUP_ID: DEMO_IDS.groups.requesters,
-      APPROVER_GROUP_ID: DEMO_IDS.groups.approvers,
-      ALLOWED_TENANT_IDS: TENANT_ID,
+    env = botEnvFor(emulator, {
       DATABASE_URL: databaseKind === 'postgres' ? await (await testPostgres()).createDatabase('crash') : `sqlite:${path.join(dir, 'bot.db')}`,
       JOB_POLL_INTERVAL: '100ms',
       JOB_LEASE: '1s',
@@ -45,7 +35,7 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
       AUDIT_LOOKUP_TIMEOUT: '30s',
       ROLLBACK_WATCH_INTERVAL: '200ms',
       LOG_LEVEL: 'info',
-    };
+    });
   });
   afterEach(async () => {
     await bot?.kill('SIGKILL');

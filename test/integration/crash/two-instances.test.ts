@@ -4,8 +4,9 @@ import { Storage, openPostgresStorage } from '../../../src/adapters/storage';
 import { PEOPLE } from '../../support/bot-harness';
 import { BotProcess, startBotProcess } from '../../support/bot-process';
 import { ConnectorCapture } from '../../support/connector-capture';
+import { botEnvFor } from '../../support/bot-env';
 import { testPostgres } from '../../support/postgres-server';
-import { CHANNEL, TENANT_ID, cardActionInvoke, messageActivity } from '../../support/teams-activities';
+import { CHANNEL, cardActionInvoke, messageActivity } from '../../support/teams-activities';
 
 /** Two bot processes on one PostgreSQL database, as behind Azure Bot Service. */
 describe('two instances on PostgreSQL', () => {
@@ -20,25 +21,14 @@ describe('two instances on PostgreSQL', () => {
     emulator = await startGraphEmulator({ seed: demoTenant() });
     connector = new ConnectorCapture();
     await connector.start();
-    env = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BOT_AUTH_DISABLED: 'true',
-      GRAPH_TENANT_ID: emulator.tenantId,
-      GRAPH_CLIENT_ID: emulator.clientId,
-      GRAPH_CLIENT_SECRET: emulator.clientSecret,
-      GRAPH_BASE_URL: emulator.baseUrl,
-      GRAPH_AUTHORITY_HOST: emulator.authorityHost,
-      REQUESTER_GROUP_ID: DEMO_IDS.groups.requesters,
-      APPROVER_GROUP_ID: DEMO_IDS.groups.approvers,
-      ALLOWED_TENANT_IDS: TENANT_ID,
+    env = botEnvFor(emulator, {
       DATABASE_URL: await (await testPostgres()).createDatabase('two_instances'),
       JOB_POLL_INTERVAL: '100ms',
       JOB_LEASE: '1500ms',
       AUDIT_LOOKUP_FIRST_DELAY: '200ms',
       RATE_LIMIT_PER_MINUTE: '1000',
       LOG_LEVEL: 'info',
-    };
+    });
     [a, b] = await Promise.all([startBotProcess(env), startBotProcess(env)]);
     store = await openPostgresStorage({ url: env.DATABASE_URL, poolSize: 2 });
   });

@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** The Graph emulator in its own process (node dist/emulator/cli.js), so the bot side's RSS is its own. */
+export interface EmulatorProcess {
+  baseUrl: string;
+  authorityHost: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  pid: number;
+  control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startEmulatorProcess(distRoot: string, args: string[]): Promise<EmulatorProcess> {
+  const cli = join(distRoot, 'emulator', 'cli.js');
+  const child: ChildProcess = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+    child.once('error', reject);
+  });
+  const info = JSON.parse(line) as { baseUrl: string; authorityHost: string; tenantId: string; clientId: string; clientSecret: string };
+  return {
+    ...info,
+    pid: child.pid as number,
+    async control<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const res = await fetch(`${info.baseUrl}/_control/${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`control ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

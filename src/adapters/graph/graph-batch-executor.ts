@@ -1,0 +1,564 @@
+import { ResponseType, RetryHandlerOptions, type Client } from '@microsoft/microsoft-graph-client';
+import type { Logger } from '../../ports/logger';
+import { retryOptions, type GraphApiVersion } from './graph-client-factory';
+import { type Lane, ThrottleController } from './throttle-controller';
+
+/**
+ * Graph JSON batching (soa-and-graph.md §7) with the per-item handling the SDK does not do:
+ * - at most 20 requests per `POST /{version}/$batch`, never two API versions in one batch;
+ * - several batches in flight, as many as the ThrottleController allows (reads and writes separately);
+ * - items answered 429 go back to the queue after their own Retry-After (fractional seconds allowed) and
+ *   pause every sender until then; 5xx items are retried with exponential back-off; 424 items wait for
+ *   their dependency and are sent again once it succeeded (without the dependency, which is done);
+ * - a whole batch answered 429/503/504 is retried by the SDK's retry handler (which tells the controller,
+ *   so every sender pauses), then by this executor, items keeping their dependency groups;
+ * - retries are bounded (`maxItemRetries`): an item still failing comes back with its last answer.
+ * Everything else (2xx, other 4xx) is final and returned as it came.
+ */
+
+export interface BatchRequestSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Path and query after the version, e.g. `/users/{id}/onPremisesSyncBehavior?$select=isCloudManaged`. */
+  url: string;
+  /** JSON body (sent with Content-Type application/json). */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Default: the executor's version. Batches never mix versions. */
+  version?: GraphApiVersion;
+  /** Indices of requests of the same execute() call that must succeed first (sent in the same batch). */
+  dependsOn?: number[];
+}
+
+/** One request's final answer; header names are lower-case. */
+export type BatchItemOutcome =
+  | { kind: 'response'; status: number; headers: Record<string, string>; body: unknown; requestId: string | null; attempts: number }
+  | { kind: 'error'; error: unknown; attempts: number };
+
+export interface GraphBatchExecutorOptions {
+  /** The authenticated Graph client (its middleware does auth, whole-request retries, timeouts). */
+  client: Client;
+  /** Default 'v1.0'. */
+  apiVersion?: GraphApiVersion;
+  /** Shared throttle controller; default a new one. */
+  controller?: ThrottleController;
+  /** Retries per item after its first attempt (429, 5xx, transport, 424 after its dependency). Default 8. */
+  maxItemRetries?: number;
+  /** First back-off for 5xx/transport failures without Retry-After (doubles each time, jittered). Default 1000 ms. */
+  retryBaseDelayMs?: number;
+  /** Cap on any wait before a retry, Retry-After included. Default 30000 ms. */
+  maxRetryDelayMs?: number;
+  /** Wait before retrying a 429 that came without Retry-After. Default 1000 ms. */
+  defaultRetryAfterMs?: number;
+  /** Hard cap on $batch requests in flight whatever the controller says. Default 32. */
+  maxBatchesInFlight?: number;
+  /** The SDK's whole-request retries of each $batch POST (429/503/504). Defaults 3 retries, 3 s, cap 30 s. */
+  batchRetries?: { maxRetries?: number; delaySeconds?: number; maxDelaySeconds?: number };
+  logger?: Logger;
+}
+
+export const MAX_BATCH_ITEMS = 20;
+
+type ItemState = 'queued' | 'inflight' | 'waiting' | 'done';
+
+interface Item {
+  spec: BatchRequestSpec;
+  deps: Item[];
+  state: ItemState;
+  attempts: number;
+  outcome: BatchItemOutcome | null;
+  onSettled: (() => void)[];
+  resolve: (outcome: BatchItemOutcome) => void;
+}
+
+/** Items that travel together (a dependency group); retried items travel alone. */
+interface Unit {
+  items: Item[];
+  lane: Lane;
+  version: GraphApiVersion;
+  readyAt: number;
+}
+
+class UnitQueue {
+  private items: Unit[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(unit: Unit): void {
+    this.items.push(unit);
+  }
+
+  peek(): Unit {
+    return this.items[this.head];
+  }
+
+  shift(): Unit {
+    const unit = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return unit;
+  }
+}
+
+interface LaneQueues {
+  /** Retries go first, so an item is not starved behind a long wave. */
+  retry: UnitQueue;
+  fresh: UnitQueue;
+}
+
+const LANES: Lane[] = ['write', 'read'];
+
+export class GraphBatchExecutor {
+  readonly controller: ThrottleController;
+  private readonly client: Client;
+  private readonly version: GraphApiVersion;
+  private readonly maxItemRetries: number;
+  private readonly retryBaseDelayMs: number;
+  private readonly maxRetryDelayMs: number;
+  private readonly defaultRetryAfterMs: number;
+  private readonly maxBatchesInFlight: number;
+  private readonly batchRetries: { maxRetries: number; delaySeconds: number; maxDelaySeconds: number };
+  private readonly logger: Logger | undefined;
+  private readonly queues = new Map<string, LaneQueues & { lane: Lane; version: GraphApiVersion }>();
+  private delayed: Unit[] = [];
+  private batchesInFlight = 0;
+  private pumping = false;
+  private pumpAgain = false;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+
+  constructor(options: GraphBatchExecutorOptions) {
+    this.client = options.client;
+    this.version = options.apiVersion ?? 'v1.0';
+    this.controller = options.controller ?? new ThrottleController();
+    this.maxItemRetries = Math.max(0, Math.floor(options.maxItemRetries ?? 8));
+    this.retryBaseDelayMs = Math.max(0, options.retryBaseDelayMs ?? 1000);
+    this.maxRetryDelayMs = Math.max(0, options.maxRetryDelayMs ?? 30_000);
+    this.defaultRetryAfterMs = Math.max(0, options.defaultRetryAfterMs ?? 1000);
+    this.maxBatchesInFlight = Math.max(1, Math.floor(options.maxBatchesInFlight ?? 32));
+    this.batchRetries = {
+      maxRetries: options.batchRetries?.maxRetries ?? 3,
+      delaySeconds: options.batchRetries?.delaySeconds ?? 3,
+      maxDelaySeconds: options.batchRetries?.maxDelaySeconds ?? 30,
+    };
+    this.logger = options.logger;
+    this.controller.subscribe(() => this.pump());
+  }
+
+  /**
+   * Sends every request (in batches, with the retries described above) and resolves with one outcome
+   * per request, in input order. Throws at once on an invalid dependency (unknown index, cycle, a group
+   * larger than 20 requests or spanning two API versions).
+   */
+  execute(specs: BatchRequestSpec[]): Promise<BatchItemOutcome[]> {
+    if (specs.length === 0) return Promise.resolve([]);
+    const promises: Promise<BatchItemOutcome>[] = [];
+    const items: Item[] = specs.map((spec) => {
+      let resolve: (outcome: BatchItemOutcome) => void = () => undefined;
+      promises.push(new Promise<BatchItemOutcome>((r) => (resolve = r)));
+      return { spec, deps: [], state: 'queued', attempts: 0, outcome: null, onSettled: [], resolve };
+    });
+    specs.forEach((spec, i) => {
+      for (const d of spec.dependsOn ?? []) {
+        if (!Number.isInteger(d) || d < 0 || d >= items.length || d === i) throw new Error(`request ${i}: invalid dependsOn ${d}`);
+        items[i].deps.push(items[d]);
+      }
+    });
+    const units = groupUnits(items, (spec) => spec.version ?? this.version);
+    const now = Date.now();
+    for (const unit of units) this.queueFor(unit).fresh.push({ ...unit, readyAt: now });
+    this.pump();
+    return Promise.all(promises);
+  }
+
+  private queueFor(unit: { lane: Lane; version: GraphApiVersion }): LaneQueues {
+    const key = `${unit.lane}|${unit.version}`;
+    let q = this.queues.get(key);
+    if (!q) {
+      q = { lane: unit.lane, version: unit.version, retry: new UnitQueue(), fresh: new UnitQueue() };
+      this.queues.set(key, q);
+    }
+    return q;
+  }
+
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        const now = Date.now();
+        this.promoteDue(now);
+        if (now < this.controller.pausedUntil) {
+          this.armTimer(this.controller.pausedUntil);
+          break;
+        }
+        for (const lane of LANES) this.fill(lane);
+      } while (this.pumpAgain);
+      this.armTimer(this.delayed.reduce((min, u) => Math.min(min, u.readyAt), Infinity));
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Forms and sends batches for one lane while its window has room. */
+  private fill(lane: Lane): void {
+    for (const q of this.queues.values()) {
+      if (q.lane !== lane) continue;
+      for (;;) {
+        if (this.batchesInFlight >= this.maxBatchesInFlight) return;
+        const room = this.controller.room(lane);
+        if (room <= 0) return;
+        const units: Unit[] = [];
+        let size = 0;
+        for (const source of [q.retry, q.fresh]) {
+          while (source.size > 0) {
+            const n = source.peek().items.length;
+            if (size + n > MAX_BATCH_ITEMS) break;
+            // A group larger than the room still goes when nothing else of the lane is out (progress).
+            if (size + n > room && !(size === 0 && this.controller.inFlight(lane) === 0)) break;
+            units.push(source.shift());
+            size += n;
+          }
+          if (size >= MAX_BATCH_ITEMS) break;
+        }
+        if (units.length === 0) break;
+        void this.send(lane, q.version, units);
+      }
+    }
+  }
+
+  private async send(lane: Lane, version: GraphApiVersion, units: Unit[]): Promise<void> {
+    const items = units.flatMap((u) => u.items);
+    const idOf = new Map<Item, string>();
+    items.forEach((item, i) => idOf.set(item, String(i + 1)));
+    const requests = items.map((item) => {
+      item.state = 'inflight';
+      item.attempts += 1;
+      const dependsOn = item.deps.filter((d) => idOf.has(d)).map((d) => idOf.get(d) as string);
+      const headers: Record<string, string> = { ...(item.spec.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...item.spec.headers };
+      return {
+        id: idOf.get(item) as string,
+        method: item.spec.method,
+        url: item.spec.url,
+        ...(Object.keys(headers).length > 0 ? { headers } : {}),
+        ...(item.spec.body !== undefined ? { body: item.spec.body } : {}),
+        ...(dependsOn.length > 0 ? { dependsOn } : {}),
+      };
+    });
+    const ticket = this.controller.onSend(lane, items.length);
+    this.batchesInFlight += 1;
+    const started = performance.now();
+    let status = 0;
+    let requestId: string | null = null;
+    let text = '';
+    let headerRetryAfterMs: number | null = null;
+    try {
+      const response = (await this.client
+        .api('/$batch')
+        .version(version)
+        .responseType(ResponseType.RAW)
+        .middlewareOptions([this.sdkRetryOptions(lane, items.length, ticket)])
+        .post({ requests })) as Response;
+      status = response.status;
+      requestId = response.headers.get('request-id');
+      headerRetryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      text = await response.text();
+    } catch (error) {
+      this.batchesInFlight -= 1;
+      this.logger?.debug({ graphBatch: { version, items: items.length, error: errorName(error) } }, 'graph batch failed');
+      const fatal = isAuthFailure(error);
+      for (const unit of units) {
+        const outcome = (item: Item): BatchItemOutcome => ({ kind: 'error', error, attempts: item.attempts });
+        if (fatal) unit.items.forEach((item) => this.settle(item, outcome(item)));
+        else this.retryUnit(unit, this.backoff(unit), outcome);
+      }
+      this.controller.onResult({ lane, ticket, items: items.length, throttled: 0, retryAfterMs: null, limitPercentage: null, resourceUnits: 0, serverErrors: items.length });
+      return;
+    }
+    this.batchesInFlight -= 1;
+    const durationMs = Math.round(performance.now() - started);
+
+    const parsed = status === 200 ? parseBatchBody(text) : null;
+    if (!parsed) {
+      // The batch as a whole failed (after the SDK's retries): every item gets that answer.
+      const body = parseJson(text);
+      const whole = (item: Item): BatchItemOutcome => ({ kind: 'response', status, headers: {}, body, requestId, attempts: item.attempts });
+      const transient = status === 429 || status === 503 || status === 504 || status === 200 || status >= 500;
+      for (const unit of units) {
+        if (!transient) unit.items.forEach((item) => this.settle(item, whole(item)));
+        else this.retryUnit(unit, headerRetryAfterMs ?? (status === 429 ? this.defaultRetryAfterMs : this.backoff(unit)), whole);
+      }
+      this.logger?.debug({ graphBatch: { version, items: items.length, status, requestId, durationMs } }, 'graph batch answered as a whole');
+      this.controller.onResult({
+        lane, ticket, items: items.length,
+        throttled: status === 429 ? items.length : 0,
+        retryAfterMs: status === 429 ? headerRetryAfterMs ?? this.defaultRetryAfterMs : null,
+        limitPercentage: null, resourceUnits: 0,
+        serverErrors: status >= 500 || status === 200 ? items.length : 0,
+      });
+      return;
+    }
+
+    const byId = new Map(parsed.map((r) => [r.id, r]));
+    let throttled = 0;
+    let serverErrors = 0;
+    let retryAfterMs: number | null = null;
+    let limitPercentage: number | null = null;
+    let resourceUnits = 0;
+    const failedDependency: { item: Item; outcome: BatchItemOutcome }[] = [];
+    for (const item of items) {
+      const r = byId.get(idOf.get(item) as string);
+      if (!r) {
+        // No answer for the item: as if the transport failed for it alone.
+        serverErrors += 1;
+        this.retryItem(item, this.backoffFor(item.attempts), { kind: 'error', error: new Error('Graph $batch answer has no response for the item'), attempts: item.attempts });
+        continue;
+      }
+      const itemRequestId = r.headers['request-id'] ?? envelopeRequestId(r.body) ?? requestId;
+      const outcome: BatchItemOutcome = { kind: 'response', status: r.status, headers: r.headers, body: r.body, requestId: itemRequestId, attempts: item.attempts };
+      const pct = Number(r.headers['x-ms-throttle-limit-percentage']);
+      if (r.headers['x-ms-throttle-limit-percentage'] !== undefined && Number.isFinite(pct)) limitPercentage = Math.max(limitPercentage ?? 0, pct);
+      const ru = Number(r.headers['x-ms-resource-unit']);
+      // A refused (429) request is not charged.
+      if (r.status !== 429 && Number.isFinite(ru)) resourceUnits += ru;
+      if (r.status === 429) {
+        throttled += 1;
+        const wait = parseRetryAfter(r.headers['retry-after']) ?? this.defaultRetryAfterMs;
+        retryAfterMs = Math.max(retryAfterMs ?? 0, wait);
+        this.retryItem(item, wait, outcome);
+      } else if (r.status === 424) {
+        failedDependency.push({ item, outcome });
+      } else if (r.status >= 500) {
+        serverErrors += 1;
+        this.retryItem(item, parseRetryAfter(r.headers['retry-after']) ?? this.backoffFor(item.attempts), outcome);
+      } else {
+        this.settle(item, outcome);
+      }
+    }
+    // After the others of the batch are settled or requeued, so a dependency's fate is known.
+    for (const { item, outcome } of failedDependency) this.afterFailedDependency(item, outcome);
+    this.logger?.debug({ graphBatch: { version, items: items.length, status, requestId, durationMs, throttled, limitPercentage } }, 'graph batch');
+    this.controller.onResult({ lane, ticket, items: items.length, throttled, retryAfterMs, limitPercentage, resourceUnits, serverErrors });
+  }
+
+  /** The SDK retries a whole $batch on 429/503/504; this hook lets every other sender pause as well. */
+  private sdkRetryOptions(lane: Lane, items: number, ticket: number): RetryHandlerOptions {
+    const options = retryOptions(this.batchRetries.maxRetries, this.batchRetries.delaySeconds, this.batchRetries.maxDelaySeconds);
+    options.shouldRetry = (_delay, _attempt, _request, _options, response) => {
+      const wait = parseRetryAfter(response.headers.get('retry-after'));
+      if (response.status === 429) this.controller.throttleSignal(lane, items, wait ?? this.defaultRetryAfterMs, ticket);
+      else this.controller.busySignal(lane, wait, ticket);
+      this.controller.onResend(items);
+      return true;
+    };
+    return options;
+  }
+
+  /** 424: wait until the dependencies are settled; send again if they all succeeded, else that is the answer. */
+  private afterFailedDependency(item: Item, outcome: BatchItemOutcome): void {
+    const pending = item.deps.filter((d) => d.state !== 'done');
+    if (pending.length > 0) {
+      item.state = 'waiting';
+      const check = () => {
+        if (item.state !== 'waiting' || item.deps.some((d) => d.state !== 'done')) return;
+        this.afterFailedDependency(item, outcome);
+      };
+      for (const d of pending) d.onSettled.push(check);
+      return;
+    }
+    if (item.deps.every((d) => isSuccess(d.outcome))) this.retryItem(item, 0, outcome);
+    else this.settle(item, outcome);
+    this.pump();
+  }
+
+  private retryItem(item: Item, delayMs: number, lastOutcome: BatchItemOutcome): void {
+    if (item.attempts > this.maxItemRetries) {
+      this.settle(item, lastOutcome);
+      return;
+    }
+    const version = item.spec.version ?? this.version;
+    this.requeue({ items: [item], lane: laneOf([item]), version, readyAt: Date.now() + Math.min(delayMs, this.maxRetryDelayMs) });
+  }
+
+  /** A whole unit back to the queue (a failed batch): the group stays together. */
+  private retryUnit(unit: Unit, delayMs: number, outcome: (item: Item) => BatchItemOutcome): void {
+    if (unit.items.some((item) => item.attempts > this.maxItemRetries)) {
+      unit.items.forEach((item) => this.settle(item, outcome(item)));
+      return;
+    }
+    this.requeue({ ...unit, readyAt: Date.now() + Math.min(delayMs, this.maxRetryDelayMs) });
+  }
+
+  private requeue(unit: Unit): void {
+    for (const item of unit.items) item.state = 'queued';
+    if (unit.readyAt <= Date.now()) this.queueFor(unit).retry.push(unit);
+    else this.delayed.push(unit);
+  }
+
+  private settle(item: Item, outcome: BatchItemOutcome): void {
+    if (item.state === 'done') return;
+    item.state = 'done';
+    item.outcome = outcome;
+    item.resolve(outcome);
+    const listeners = item.onSettled;
+    item.onSettled = [];
+    for (const l of listeners) l();
+  }
+
+  private promoteDue(now: number): void {
+    if (this.delayed.length === 0) return;
+    const still: Unit[] = [];
+    for (const unit of this.delayed) {
+      if (unit.readyAt <= now) this.queueFor(unit).retry.push(unit);
+      else still.push(unit);
+    }
+    this.delayed = still;
+  }
+
+  private armTimer(at: number): void {
+    if (!Number.isFinite(at)) return;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.pump();
+    }, Math.max(0, at - Date.now()));
+  }
+
+  private backoff(unit: Unit): number {
+    return this.backoffFor(Math.max(...unit.items.map((i) => i.attempts)));
+  }
+
+  /** Exponential back-off with equal jitter: base x 2^(attempt-1), half of it random. */
+  private backoffFor(attempts: number): number {
+    const full = Math.min(this.maxRetryDelayMs, this.retryBaseDelayMs * 2 ** Math.max(0, attempts - 1));
+    return full / 2 + Math.random() * (full / 2);
+  }
+}
+
+/** Connected dependency groups, in input order of their first member. */
+function groupUnits(items: Item[], versionOf: (spec: BatchRequestSpec) => GraphApiVersion): Omit<Unit, 'readyAt'>[] {
+  const parent = items.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const index = new Map(items.map((item, i) => [item, i]));
+  items.forEach((item, i) => {
+    for (const d of item.deps) parent[find(index.get(d) as number)] = find(i);
+  });
+  const groups = new Map<number, Item[]>();
+  items.forEach((item, i) => {
+    const root = find(i);
+    const g = groups.get(root);
+    if (g) g.push(item);
+    else groups.set(root, [item]);
+  });
+  const units: Omit<Unit, 'readyAt'>[] = [];
+  for (const group of groups.values()) {
+    if (group.length > MAX_BATCH_ITEMS) throw new Error(`a dependency group of ${group.length} requests does not fit one batch (${MAX_BATCH_ITEMS})`);
+    const versions = new Set(group.map((i) => versionOf(i.spec)));
+    if (versions.size > 1) throw new Error('a dependency group cannot span API versions');
+    assertAcyclic(group);
+    // Dependencies before dependents inside the batch, as Graph expects.
+    units.push({ items: topological(group), lane: laneOf(group), version: [...versions][0] });
+  }
+  return units;
+}
+
+function assertAcyclic(group: Item[]): void {
+  const state = new Map<Item, 1 | 2>();
+  const visit = (item: Item): void => {
+    const s = state.get(item);
+    if (s === 2) return;
+    if (s === 1) throw new Error('dependsOn has a cycle');
+    state.set(item, 1);
+    item.deps.forEach(visit);
+    state.set(item, 2);
+  };
+  group.forEach(visit);
+}
+
+function topological(group: Item[]): Item[] {
+  const out: Item[] = [];
+  const seen = new Set<Item>();
+  const visit = (item: Item): void => {
+    if (seen.has(item)) return;
+    seen.add(item);
+    item.deps.forEach(visit);
+    out.push(item);
+  };
+  group.forEach(visit);
+  return out;
+}
+
+function laneOf(items: Item[]): Lane {
+  return items.some((i) => i.spec.method !== 'GET') ? 'write' : 'read';
+}
+
+function isSuccess(outcome: BatchItemOutcome | null): boolean {
+  return !!outcome && outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300;
+}
+
+/** Retry-After in ms: seconds (fractional allowed) or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined): number | null {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+interface ParsedItemResponse {
+  id: string;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+function parseBatchBody(text: string): ParsedItemResponse[] | null {
+  const json = parseJson(text) as { responses?: unknown } | null;
+  if (!json || !Array.isArray(json.responses)) return null;
+  const out: ParsedItemResponse[] = [];
+  for (const r of json.responses as Record<string, unknown>[]) {
+    if (!r || typeof r !== 'object' || typeof r.id !== 'string' || typeof r.status !== 'number') continue;
+    const headers: Record<string, string> = {};
+    if (r.headers && typeof r.headers === 'object') {
+      for (const [k, v] of Object.entries(r.headers as Record<string, unknown>)) headers[k.toLowerCase()] = String(v);
+    }
+    out.push({ id: r.id, status: r.status, headers, body: r.body });
+  }
+  return out;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function envelopeRequestId(body: unknown): string | null {
+  const inner = (body as { error?: { innerError?: Record<string, unknown> } } | null)?.error?.innerError;
+  const rid = inner?.['request-id'];
+  return typeof rid === 'string' ? rid : null;
+}
+
+/** Token failures are tagged by the client factory (phase 'auth'): retrying the batch will not help. */
+function isAuthFailure(error: unknown): boolean {
+  const custom = (error as { customError?: { phase?: unknown } } | null)?.customError;
+  return !!custom && custom.phase === 'auth';
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}

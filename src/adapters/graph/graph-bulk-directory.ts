@@ -1,0 +1,288 @@
+import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
+import type { DirectoryUser } from '../../domain/soa-state';
+import type { BulkDirectory, BulkResult } from '../../ports/bulk-directory';
+import { DirectoryError, type SoaWriteResult } from '../../ports/directory';
+import type { Logger } from '../../ports/logger';
+import { type BatchItemOutcome, type BatchRequestSpec, GraphBatchExecutor, type GraphBatchExecutorOptions, parseRetryAfter } from './graph-batch-executor';
+import type { GraphApiVersion } from './graph-client-factory';
+import { USER_SELECT } from './graph-directory';
+import { malformedBody, mapErrorResponse, mapThrownError, transportFailure, type GraphOperation } from './graph-error-mapper';
+import { groupPath, odataString, userPath } from './graph-paths';
+import { ThrottleController, type ThrottleControllerOptions, type ThrottleStats } from './throttle-controller';
+
+export interface GraphBulkDirectoryOptions extends Omit<GraphBatchExecutorOptions, 'client' | 'apiVersion' | 'controller'> {
+  client: Client;
+  /** Default 'v1.0'; every request (batches and their items) uses it. */
+  apiVersion?: GraphApiVersion;
+  /** Graph base URL: `@odata.nextLink`s must stay on its origin (without it: any https link). */
+  baseUrl?: string;
+  /** A shared controller, or the options of a new one. */
+  controller?: ThrottleController | ThrottleControllerOptions;
+  /** Pages of group members followed at most (999 per page). Default 200; more fails (GRAPH.UNKNOWN). */
+  maxMemberPages?: number;
+  logger?: Logger;
+}
+
+type Json = Record<string, unknown>;
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const boolOrNull = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+
+const USER_QUERY = `$select=${USER_SELECT.join(',')}`;
+const MEMBER_SELECT = ['id', 'userPrincipalName'];
+
+/**
+ * BulkDirectory over Graph JSON batching (GraphBatchExecutor + ThrottleController). The same paths,
+ * `$select`s and error mapping as GraphDirectory, item by item: 403 names the permission, 404 is a
+ * `null` user for getUsers and GRAPH.NOT_FOUND elsewhere, an item still throttled after its retries is
+ * GRAPH.THROTTLED. A request id comes from the item's own headers when Graph sends one, else from its
+ * error envelope, else it is the request id of the $batch that carried it.
+ */
+export class GraphBulkDirectory implements BulkDirectory {
+  readonly executor: GraphBatchExecutor;
+  private readonly client: Client;
+  private readonly version: GraphApiVersion;
+  private readonly baseOrigin: string | null;
+  private readonly maxMemberPages: number;
+  private readonly logger: Logger | undefined;
+
+  constructor(options: GraphBulkDirectoryOptions) {
+    this.client = options.client;
+    this.version = options.apiVersion ?? 'v1.0';
+    this.baseOrigin = options.baseUrl ? new URL(options.baseUrl).origin : null;
+    this.maxMemberPages = Math.max(1, options.maxMemberPages ?? 200);
+    this.logger = options.logger;
+    const controller = options.controller instanceof ThrottleController ? options.controller : new ThrottleController(options.controller);
+    this.executor = new GraphBatchExecutor({ ...options, apiVersion: this.version, controller });
+  }
+
+  async getUsers(upnsOrIds: string[]): Promise<Map<string, BulkResult<DirectoryUser | null>>> {
+    const op: GraphOperation = 'getUser';
+    return this.run(op, upnsOrIds, (key) => ({ method: 'GET', url: `${userPath(key)}?${USER_QUERY}` }), (o) => {
+      if (o.status === 404) return null;
+      return toDirectoryUser(op, o);
+    }, [404]);
+  }
+
+  async getCloudManaged(userIds: string[]): Promise<Map<string, BulkResult<boolean>>> {
+    const op: GraphOperation = 'getCloudManaged';
+    return this.run(
+      op,
+      userIds,
+      (id) => ({ method: 'GET', url: `${userPath(id)}/onPremisesSyncBehavior?$select=isCloudManaged` }),
+      (o) => isCloudManagedOf(op, o),
+    );
+  }
+
+  async setCloudManaged(userIds: string[], isCloudManaged: boolean): Promise<Map<string, BulkResult<SoaWriteResult>>> {
+    const op: GraphOperation = 'setCloudManaged';
+    // 204 (newest docs) and 200 with the object (older docs) both mean success; the body is not needed.
+    return this.run(
+      op,
+      userIds,
+      (id) => ({ method: 'PATCH', url: `${userPath(id)}/onPremisesSyncBehavior`, body: { isCloudManaged } }),
+      (o) => ({ requestId: o.requestId, status: o.status }),
+    );
+  }
+
+  async groupMembers(groupId: string): Promise<{ id: string; userPrincipalName: string }[]> {
+    const op: GraphOperation = 'listGroupMembers';
+    const first = this.client.api(`${groupPath(groupId)}/members/microsoft.graph.user`).select(MEMBER_SELECT).top(999);
+    const members: { id: string; userPrincipalName: string }[] = [];
+    const seen = new Set<string>();
+    for (const { item, status, requestId } of await this.listAll(op, first, this.maxMemberPages)) {
+      const id = str(item.id);
+      const upn = str(item.userPrincipalName);
+      if (!id || !upn) throw malformedBody(op, status, requestId);
+      if (seen.has(id.toLowerCase())) continue;
+      seen.add(id.toLowerCase());
+      members.push({ id, userPrincipalName: upn });
+    }
+    return members;
+  }
+
+  /** Graph compares displayName case-insensitively: "Sales" also finds "sales" (callers refuse ambiguity). */
+  async findGroupsByName(displayName: string): Promise<{ id: string; displayName: string }[]> {
+    const op: GraphOperation = 'findGroupsByName';
+    if (displayName.trim() === '') throw new DirectoryError('GRAPH.BAD_REQUEST', 'Empty group name', { status: null });
+    const filter = `displayName eq '${odataString(displayName)}'`;
+    const first = this.client.api('/groups').filter(encodeURIComponent(filter)).select(['id', 'displayName']);
+    const groups: { id: string; displayName: string }[] = [];
+    for (const { item, status, requestId } of await this.listAll(op, first, 20)) {
+      const id = str(item.id);
+      if (!id) throw malformedBody(op, status, requestId);
+      groups.push({ id, displayName: str(item.displayName) ?? displayName });
+    }
+    return groups;
+  }
+
+  stats(): ThrottleStats {
+    return this.executor.controller.stats();
+  }
+
+  /**
+   * One bulk call: distinct keys, one request each (a key that cannot form a path fails alone, unsent),
+   * outcomes mapped per key. Keys are the input strings exactly as given.
+   */
+  private async run<T>(
+    op: GraphOperation,
+    keys: string[],
+    request: (key: string) => BatchRequestSpec,
+    onSuccess: (o: { status: number; body: unknown; requestId: string | null }) => T,
+    allow: number[] = [],
+  ): Promise<Map<string, BulkResult<T>>> {
+    const results = new Map<string, BulkResult<T>>();
+    const sent: string[] = [];
+    const seen = new Set<string>();
+    const specs: BatchRequestSpec[] = [];
+    for (const key of keys) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      try {
+        specs.push(request(key));
+        sent.push(key);
+      } catch (err) {
+        results.set(key, { ok: false, error: err instanceof DirectoryError ? err : mapThrownError(op, err) });
+      }
+    }
+    const outcomes = await this.executor.execute(specs);
+    outcomes.forEach((outcome, i) => results.set(sent[i], toResult(op, outcome, onSuccess, allow)));
+    // Input order (Map keeps insertion order).
+    const ordered = new Map<string, BulkResult<T>>();
+    for (const key of keys) if (!ordered.has(key)) ordered.set(key, results.get(key) as BulkResult<T>);
+    return ordered;
+  }
+
+  /** Every item of a collection, following `@odata.nextLink` on the Graph origin, at most maxPages pages. */
+  private async listAll(op: GraphOperation, first: GraphRequest, maxPages: number): Promise<{ item: Json; status: number; requestId: string | null }[]> {
+    const items: { item: Json; status: number; requestId: string | null }[] = [];
+    let req = first;
+    for (let page = 0; ; page++) {
+      const res = await this.single(op, req);
+      const body = parseObject(res.text);
+      if (!body || !Array.isArray(body.value)) throw malformedBody(op, res.status, res.requestId);
+      for (const item of body.value as unknown[]) {
+        if (!item || typeof item !== 'object' || Array.isArray(item)) throw malformedBody(op, res.status, res.requestId);
+        items.push({ item: item as Json, status: res.status, requestId: res.requestId });
+      }
+      const next = str(body['@odata.nextLink']);
+      if (!next) return items;
+      if (!this.sameOrigin(next)) throw malformedBody(op, res.status, res.requestId);
+      if (page + 1 >= maxPages) {
+        throw new DirectoryError('GRAPH.UNKNOWN', `Graph ${op}: more than ${maxPages} pages; the list was not read to the end`, {
+          status: res.status,
+          graphCode: null,
+          requestId: res.requestId,
+        });
+      }
+      req = this.client.api(next);
+    }
+  }
+
+  /** One GET outside a batch, counted by (and paused with) the throttle controller. */
+  private async single(op: GraphOperation, request: GraphRequest): Promise<{ status: number; requestId: string | null; text: string }> {
+    const controller = this.executor.controller;
+    for (let wait = controller.pausedUntil - Date.now(); wait > 0; wait = controller.pausedUntil - Date.now()) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    const ticket = controller.onSend('read', 1);
+    let response: Response;
+    let text: string;
+    try {
+      response = (await request.version(this.version).responseType(ResponseType.RAW).get()) as Response;
+      text = await response.text().catch((err: unknown) => {
+        throw transportFailure(err, 0);
+      });
+    } catch (err) {
+      controller.onResult({ lane: 'read', ticket, items: 1, throttled: 0, retryAfterMs: null, limitPercentage: null, resourceUnits: 0, serverErrors: 1 });
+      const mapped = mapThrownError(op, err);
+      this.logger?.debug({ op, code: mapped.code }, 'graph operation failed');
+      throw mapped;
+    }
+    const requestId = response.headers.get('request-id');
+    const pct = response.headers.get('x-ms-throttle-limit-percentage');
+    controller.onResult({
+      lane: 'read',
+      ticket,
+      items: 1,
+      throttled: response.status === 429 ? 1 : 0,
+      retryAfterMs: response.status === 429 ? parseRetryAfter(response.headers.get('retry-after')) : null,
+      limitPercentage: pct !== null && Number.isFinite(Number(pct)) ? Number(pct) : null,
+      resourceUnits: Number(response.headers.get('x-ms-resource-unit')) || 0,
+      serverErrors: response.status >= 500 ? 1 : 0,
+    });
+    this.logger?.debug({ op, status: response.status, requestId }, 'graph operation');
+    if (response.ok) return { status: response.status, requestId, text };
+    throw mapErrorResponse(op, response.status, text, requestId);
+  }
+
+  private sameOrigin(link: string): boolean {
+    try {
+      const origin = new URL(link).origin;
+      return this.baseOrigin === null ? origin.startsWith('https://') : origin === this.baseOrigin;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Maps one item's final outcome the way GraphDirectory maps a single call's. */
+function toResult<T>(
+  op: GraphOperation,
+  outcome: BatchItemOutcome,
+  onSuccess: (o: { status: number; body: unknown; requestId: string | null }) => T,
+  allow: number[],
+): BulkResult<T> {
+  if (outcome.kind === 'error') return { ok: false, error: mapThrownError(op, outcome.error) };
+  const ok = outcome.status >= 200 && outcome.status < 300;
+  if (!ok && !allow.includes(outcome.status)) {
+    const text = typeof outcome.body === 'string' ? outcome.body : JSON.stringify(outcome.body ?? null);
+    return { ok: false, error: mapErrorResponse(op, outcome.status, text, outcome.requestId) };
+  }
+  try {
+    return { ok: true, value: onSuccess(outcome) };
+  } catch (err) {
+    return { ok: false, error: err instanceof DirectoryError ? err : malformedBody(op, outcome.status, outcome.requestId) };
+  }
+}
+
+function toDirectoryUser(op: GraphOperation, o: { status: number; body: unknown; requestId: string | null }): DirectoryUser {
+  const body = asObject(o.body);
+  const id = str(body?.id);
+  const upn = str(body?.userPrincipalName);
+  if (!body || !id || !upn) throw malformedBody(op, o.status, o.requestId);
+  return {
+    id,
+    userPrincipalName: upn,
+    displayName: str(body.displayName),
+    mail: str(body.mail),
+    onPremisesSyncEnabled: boolOrNull(body.onPremisesSyncEnabled),
+    onPremisesImmutableId: str(body.onPremisesImmutableId),
+    onPremisesLastSyncDateTime: str(body.onPremisesLastSyncDateTime),
+    onPremisesDistinguishedName: str(body.onPremisesDistinguishedName),
+    onPremisesSamAccountName: str(body.onPremisesSamAccountName),
+    onPremisesSecurityIdentifier: str(body.onPremisesSecurityIdentifier),
+    onPremisesDomainName: str(body.onPremisesDomainName),
+    onPremisesUserPrincipalName: str(body.onPremisesUserPrincipalName),
+  };
+}
+
+/** isCloudManaged from the bare object or the docs' {"value": {...}} shape. */
+function isCloudManagedOf(op: GraphOperation, o: { status: number; body: unknown; requestId: string | null }): boolean {
+  const body = asObject(o.body);
+  const inner = body && asObject(body.value) ? (asObject(body.value) as Json) : body;
+  if (!inner || typeof inner.isCloudManaged !== 'boolean') throw malformedBody(op, o.status, o.requestId);
+  return inner.isCloudManaged;
+}
+
+function asObject(v: unknown): Json | null {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null;
+}
+
+function parseObject(text: string): Json | null {
+  try {
+    return asObject(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}

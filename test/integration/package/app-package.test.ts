@@ -1,0 +1,249 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { ICON_SIZES, MissingValuesError, buildAppPackage, fillPlaceholders, readEnvFile } from '../../../scripts/zip-app-package';
+import { glyph } from '../../../scripts/make-app-icons';
+
+/**
+ * The Teams app package: the manifest validated against Microsoft's own schema (bundled in
+ * @microsoft/app-manifest, read from disk: no network), the icons' sizes and pixels (PNG header and
+ * data), and the zip `npm run package` writes (manifest and icons at the root, env values filled in).
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const APP = path.join(ROOT, 'appPackage');
+const template = fs.readFileSync(path.join(APP, 'manifest.json'), 'utf8');
+const manifestTemplate = JSON.parse(template);
+
+/**
+ * Microsoft's validator, `AppManifestUtils.validateAgainstSchema(manifest, schema)` of
+ * @microsoft/app-manifest, with the schema bundled in that package (read from disk, so nothing is
+ * fetched). It runs in a plain Node process: the package pulls in ESM-only dependencies that jest's
+ * CommonJS module registry cannot load. Returns its list of problems (empty = valid).
+ */
+function validateAgainstSchema(manifest: unknown): string[] {
+  const script = `
+    const { AppManifestUtils } = require('@microsoft/app-manifest');
+    const manifest = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+    const schema = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
+    globalThis.fetch = () => Promise.reject(new Error('no network: the schema is local'));
+    AppManifestUtils.validateAgainstSchema(manifest, schema).then((problems) => process.stdout.write(JSON.stringify(problems)), (e) => { console.error(e); process.exit(2); });`;
+  const output = execFileSync(process.execPath, ['-e', script, localSchemaPath((manifest as { $schema: string }).$schema)], { cwd: ROOT, input: JSON.stringify(manifest), encoding: 'utf8', timeout: 30_000 });
+  return JSON.parse(output) as string[];
+}
+
+/** Values the Toolkit's provision step would write (TEAMS_APP_ID, BOT_ID, BOT_DOMAIN). */
+const PROVISIONED = {
+  TEAMS_APP_ID: '11111111-2222-4333-8444-555555555555',
+  BOT_ID: '66666666-7777-4888-9999-000000000000',
+  BOT_DOMAIN: 'soabot-dev.azurewebsites.net',
+};
+
+/** The schema of the manifest's own $schema version, as bundled in @microsoft/app-manifest. */
+function localSchemaPath(schemaUrl: string): string {
+  const version = /\/teams\/(v[\d.]+)\/MicrosoftTeams\.schema\.json$/.exec(schemaUrl)?.[1];
+  if (!version) throw new Error(`unexpected $schema ${schemaUrl}`);
+  return path.join(ROOT, 'node_modules', '@microsoft', 'app-manifest', 'build', 'json-schemas', 'teams', version, 'MicrosoftTeams.schema.json');
+}
+
+function localSchema(schemaUrl: string): any {
+  return JSON.parse(fs.readFileSync(localSchemaPath(schemaUrl), 'utf8'));
+}
+
+interface PngInfo {
+  width: number;
+  height: number;
+  colorType: number;
+  bitDepth: number;
+  pixel(x: number, y: number): [number, number, number, number];
+}
+
+/** Header (IHDR) and RGBA pixels of an 8-bit RGB/RGBA, non-interlaced PNG with filter type 0 rows. */
+function readPng(data: Buffer): PngInfo {
+  expect(data.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  expect(data.toString('ascii', 12, 16)).toBe('IHDR');
+  const width = data.readUInt32BE(16);
+  const height = data.readUInt32BE(20);
+  const bitDepth = data[24];
+  const colorType = data[25];
+  const chunks: Buffer[] = [];
+  for (let offset = 8; offset < data.length; ) {
+    const length = data.readUInt32BE(offset);
+    if (data.toString('ascii', offset + 4, offset + 8) === 'IDAT') chunks.push(data.subarray(offset + 8, offset + 8 + length));
+    offset += 12 + length;
+  }
+  const raw = zlib.inflateSync(Buffer.concat(chunks));
+  const channels = colorType === 6 ? 4 : 3;
+  return {
+    width,
+    height,
+    colorType,
+    bitDepth,
+    pixel(x, y) {
+      const row = y * (width * channels + 1);
+      expect(raw[row]).toBe(0); // filter type none (what make-app-icons writes)
+      const i = row + 1 + x * channels;
+      return [raw[i], raw[i + 1], raw[i + 2], channels === 4 ? raw[i + 3] : 255];
+    },
+  };
+}
+
+/** Entries of a zip (central directory), inflated. */
+function readZip(data: Buffer): { name: string; data: Buffer }[] {
+  const end = data.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  expect(end).toBeGreaterThan(0);
+  const count = data.readUInt16LE(end + 10);
+  let offset = data.readUInt32LE(end + 16);
+  const entries: { name: string; data: Buffer }[] = [];
+  for (let i = 0; i < count; i++) {
+    expect(data.readUInt32LE(offset)).toBe(0x02014b50);
+    const method = data.readUInt16LE(offset + 10);
+    const compressedSize = data.readUInt32LE(offset + 20);
+    const nameLength = data.readUInt16LE(offset + 28);
+    const extraLength = data.readUInt16LE(offset + 30);
+    const commentLength = data.readUInt16LE(offset + 32);
+    const localOffset = data.readUInt32LE(offset + 42);
+    const name = data.toString('utf8', offset + 46, offset + 46 + nameLength);
+    const localNameLength = data.readUInt16LE(localOffset + 26);
+    const localExtraLength = data.readUInt16LE(localOffset + 28);
+    const body = data.subarray(localOffset + 30 + localNameLength + localExtraLength, localOffset + 30 + localNameLength + localExtraLength + compressedSize);
+    entries.push({ name, data: method === 8 ? zlib.inflateRawSync(body) : Buffer.from(body) });
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+describe('Teams app manifest', () => {
+  it('is on a current schema (v1.2x) that @microsoft/app-manifest bundles', () => {
+    expect(manifestTemplate.manifestVersion).toMatch(/^1\.2\d$/);
+    expect(manifestTemplate.$schema).toBe(`https://developer.microsoft.com/json-schemas/teams/v${manifestTemplate.manifestVersion}/MicrosoftTeams.schema.json`);
+    expect(localSchema(manifestTemplate.$schema)).toHaveProperty('properties.bots');
+  });
+
+  it('uses only ${{...}} placeholders of the Agents Toolkit convention, each defined in every Toolkit env file', () => {
+    const names = [...template.matchAll(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]);
+    expect(new Set(names)).toEqual(new Set(['TEAMS_APP_ID', 'APP_DEVELOPER_NAME', 'APP_WEBSITE_URL', 'APP_PRIVACY_URL', 'APP_TERMS_URL', 'APP_NAME_SUFFIX', 'BOT_ID', 'BOT_DOMAIN']));
+    // No other variant (${NAME}, {{NAME}}, %NAME%) is left once the Toolkit's placeholders are taken out.
+    expect(template.replace(/\$\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/g, '')).not.toMatch(/\$\{|\{\{|%[A-Z_]+%/);
+    for (const env of ['dev', 'local']) {
+      const values = readEnvFile(path.join(ROOT, 'env', `.env.${env}`));
+      for (const name of names) expect({ env, name, defined: name in values }).toEqual({ env, name, defined: true });
+    }
+  });
+
+  it.each(['dev', 'local'])('filled for env/.env.%s, validates against Microsoft\'s schema offline', async (env) => {
+    const values = { ...readEnvFile(path.join(ROOT, 'env', `.env.${env}`)), ...PROVISIONED };
+    const { text, missing } = fillPlaceholders(template, (name) => (values as Record<string, string>)[name]);
+    expect(missing).toEqual([]);
+    const manifest = JSON.parse(text);
+    expect(validateAgainstSchema(manifest)).toEqual([]);
+    expect(manifest.id).toBe(PROVISIONED.TEAMS_APP_ID);
+    expect(manifest.bots[0].botId).toBe(PROVISIONED.BOT_ID);
+    expect(manifest.validDomains).toEqual([PROVISIONED.BOT_DOMAIN]);
+  });
+
+  it('the schema check does catch mistakes (a too-long short name, a missing bot id)', async () => {
+    const values = { ...readEnvFile(path.join(ROOT, 'env', '.env.dev')), ...PROVISIONED };
+    const manifest = JSON.parse(fillPlaceholders(template, (name) => (values as Record<string, string>)[name]).text);
+    manifest.name.short = 'S'.repeat(31);
+    delete manifest.bots[0].botId;
+    const problems = validateAgainstSchema(manifest);
+    expect(problems.join('\n')).toMatch(/name\/short/);
+    expect(problems.join('\n')).toMatch(/botId/);
+  });
+
+  it('declares the bot in personal, team and group chat scopes, with its commands listed for each scope', () => {
+    const bot = manifestTemplate.bots[0];
+    expect(bot.scopes.sort()).toEqual(['groupChat', 'personal', 'team']);
+    const commandsFor = (scope: string) => bot.commandLists.filter((l: { scopes: string[] }) => l.scopes.includes(scope)).flatMap((l: { commands: { title: string }[] }) => l.commands.map((c) => c.title));
+    for (const scope of ['personal', 'team', 'groupChat']) {
+      expect(commandsFor(scope)).toEqual(expect.arrayContaining(['transfer', 'rollback', 'status', 'approve', 'reject', 'help']));
+    }
+    expect(commandsFor('team')).toContain('notify');
+    expect(commandsFor('personal')).toEqual(expect.arrayContaining(['health', 'freeze', 'unfreeze']));
+    for (const list of bot.commandLists) {
+      expect(list.commands.length).toBeLessThanOrEqual(10);
+      for (const c of list.commands) expect(c.description.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('Teams app icons', () => {
+  const color = readPng(fs.readFileSync(path.join(APP, 'color.png')));
+  const outline = readPng(fs.readFileSync(path.join(APP, 'outline.png')));
+
+  it('color.png is 192x192 and outline.png 32x32 (PNG header)', () => {
+    expect([color.width, color.height]).toEqual([ICON_SIZES['color.png'], ICON_SIZES['color.png']]);
+    expect([outline.width, outline.height]).toEqual([ICON_SIZES['outline.png'], ICON_SIZES['outline.png']]);
+    expect(outline.colorType).toBe(6); // RGBA: the outline needs an alpha channel
+    expect(outline.bitDepth).toBe(8);
+  });
+
+  it('outline.png has a transparent background and white lines only', () => {
+    let opaque = 0;
+    for (let y = 0; y < 32; y++) {
+      for (let x = 0; x < 32; x++) {
+        const [r, g, b, a] = outline.pixel(x, y);
+        if (a > 0) expect([r, g, b]).toEqual([255, 255, 255]);
+        if (a > 200) opaque++;
+      }
+    }
+    for (const [x, y] of [[0, 0], [31, 0], [0, 31], [31, 31]]) expect(outline.pixel(x, y)[3]).toBe(0);
+    expect(opaque).toBeGreaterThan(100); // a glyph, not an empty square
+    expect(opaque).toBeLessThan(700);
+  });
+
+  it('color.png shows the glyph (server, arrow, cloud) in white on an opaque coloured background', () => {
+    const [r, g, b, a] = color.pixel(2, 2);
+    expect(a).toBe(255);
+    expect([r, g, b]).not.toEqual([255, 255, 255]);
+    // Where the glyph is, the icon is white: server (left), arrow (middle), cloud (right).
+    for (const [u, v] of [[0.2, 0.4], [0.45, 0.52], [0.78, 0.55]]) {
+      expect(glyph(u, v)).toBe(true);
+      expect(color.pixel(Math.round(u * 192), Math.round(v * 192)).slice(0, 3)).toEqual([255, 255, 255]);
+    }
+  });
+});
+
+describe('npm run package (scripts/zip-app-package.ts)', () => {
+  let out: string;
+  beforeAll(() => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'soa-app-package-'));
+  });
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it('builds appPackage.<env>.zip with manifest.json, color.png and outline.png at its root, env values filled in', async () => {
+    const { zipPath } = buildAppPackage({ root: ROOT, envName: 'dev', env: { ...PROVISIONED }, outputDir: out });
+    expect(path.basename(zipPath)).toBe('appPackage.dev.zip');
+    const entries = readZip(fs.readFileSync(zipPath));
+    expect(entries.map((e) => e.name).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.data.toString('utf8'));
+    expect(JSON.stringify(manifest)).not.toMatch(/\$\{\{/);
+    expect(manifest.id).toBe(PROVISIONED.TEAMS_APP_ID);
+    expect(manifest.name.short).toBe('SOA Bot-dev');
+    expect(manifest.developer.name).toBe('Contoso IT');
+    expect(validateAgainstSchema(manifest)).toEqual([]);
+    expect(entries.find((e) => e.name === 'color.png')!.data).toEqual(fs.readFileSync(path.join(APP, 'color.png')));
+    expect(entries.find((e) => e.name === 'outline.png')!.data).toEqual(fs.readFileSync(path.join(APP, 'outline.png')));
+  });
+
+  it('refuses to build while provisioned values are missing, naming them', () => {
+    expect(() => buildAppPackage({ root: ROOT, envName: 'dev', env: {}, outputDir: out })).toThrow(MissingValuesError);
+    try {
+      buildAppPackage({ root: ROOT, envName: 'dev', env: {}, outputDir: out });
+    } catch (error) {
+      expect((error as MissingValuesError).missing.sort()).toEqual(['BOT_DOMAIN', 'BOT_ID', 'TEAMS_APP_ID']);
+    }
+  });
+
+  it('is what `npm run package -- --env <name>` runs (the built script, env from the environment and env/.env.<name>)', () => {
+    const script = path.join(ROOT, 'dist', 'scripts', 'zip-app-package.js');
+    expect(fs.existsSync(script)).toBe(true); // npm test builds first
+    const output = execFileSync(process.execPath, [script, '--env', 'local'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...PROVISIONED }, encoding: 'utf8' });
+    expect(output).toMatch(/appPackage\.local\.zip/);
+    const zipPath = path.join(APP, 'build', 'appPackage.local.zip');
+    expect(readZip(fs.readFileSync(zipPath)).map((e) => e.name).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+  });
+});
