@@ -197,7 +197,7 @@ export class GraphBatchExecutor {
         const now = Date.now();
         this.promoteDue(now);
         if (now < this.controller.pausedUntil) {
-          this.armTimer(this.controller.pausedUntil);
+          if (this.hasQueued()) this.armTimer(this.controller.pausedUntil);
           break;
         }
         for (const lane of LANES) this.fill(lane);
@@ -411,6 +411,11 @@ export class GraphBatchExecutor {
     const listeners = item.onSettled;
     item.onSettled = [];
     for (const l of listeners) l();
+  }
+
+  private hasQueued(): boolean {
+    for (const q of this.queues.values()) if (q.retry.size > 0 || q.fresh.size > 0) return true;
+    return false;
   }
 
   private promoteDue(now: number): void {
