@@ -1,73 +1,101 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { BulkDirectory } from '../src/ports/bulk-directory';
+import type { Directory } from '../src/ports/directory';
+import { AppDeps } from '../src/app/app-deps';
+import { Authorization } from '../src/app/authorization';
+import { FileLinks } from '../src/app/bulk/file-links';
+import { preflightMany } from '../src/app/bulk/bulk-preflight';
+import { listFingerprint } from '../src/app/bulk/request-table';
+import { executeWaves } from '../src/app/bulk/execute-waves';
+import { openSqliteStorage } from '../src/adapters/storage';
+import { silentLogger } from '../src/adapters/logging/pino-logger';
+import { systemClock } from '../src/ports/clock';
+import { randomIds } from '../src/adapters/system/random-ids';
+import { TransferRequest } from '../src/domain/transfer-request';
+import { parseWaves, planWaves } from '../src/domain/waves';
 
 /**
- * "The bot's bulk path" as the benchmark measures it. For now it calls the BulkDirectory the way the
- * wave executor will: per chunk of users, read state (getUsers + getCloudManaged), PATCH
- * (setCloudManaged), read back (getCloudManaged), a few chunks in flight. To measure the bot's own
- * executor instead, replace `runBulkPath` (same input, same result shape).
+ * "The bot's bulk path", measured with the bot's own code: the batched preflight (preflightMany) and
+ * the wave executor (executeWaves) with its durable per-chunk intent and outcome records in SQLite,
+ * exactly as the job runner calls them after an approval. Chat is a no-op (no Teams here).
  */
-
 export interface BulkPathInput {
   bulk: BulkDirectory;
+  directory: Directory;
   upns: string[];
-  /** Users per chunk. Default 500. */
-  chunkSize?: number;
-  /** Chunks worked on at once (their phases overlap). Default 3. */
-  chunksInFlight?: number;
 }
 
 export interface BulkPathResult {
-  /** PATCHed and read back as cloud-managed. */
+  /** Seconds of the batched preflight (at request time) and of the approved execution (the wave). */
+  preflightSeconds: number;
+  executionSeconds: number;
   transferred: number;
-  /** Already cloud-managed before the PATCH. */
   alreadyDone: number;
-  /** Not found, not synced, or an error (reason -> count). */
   skippedOrFailed: Map<string, number>;
 }
 
 export async function runBulkPath(input: BulkPathInput): Promise<BulkPathResult> {
-  const chunkSize = input.chunkSize ?? 500;
-  const chunks: string[][] = [];
-  for (let i = 0; i < input.upns.length; i += chunkSize) chunks.push(input.upns.slice(i, i + chunkSize));
-  const result: BulkPathResult = { transferred: 0, alreadyDone: 0, skippedOrFailed: new Map() };
-  const fail = (reason: string) => result.skippedOrFailed.set(reason, (result.skippedOrFailed.get(reason) ?? 0) + 1);
-
-  const one = async (chunk: string[]): Promise<void> => {
-    const users = await input.bulk.getUsers(chunk);
-    const synced: string[] = [];
-    for (const r of users.values()) {
-      if (!r.ok) fail(r.error.code);
-      else if (!r.value) fail('not found');
-      else if (r.value.onPremisesSyncEnabled !== true) fail('not synced');
-      else synced.push(r.value.id);
-    }
-    const before = await input.bulk.getCloudManaged(synced);
-    const eligible: string[] = [];
-    for (const [id, r] of before) {
-      if (!r.ok) fail(r.error.code);
-      else if (r.value) result.alreadyDone += 1;
-      else eligible.push(id);
-    }
-    const patched = await input.bulk.setCloudManaged(eligible, true);
-    const written: string[] = [];
-    for (const [id, r] of patched) {
-      if (r.ok) written.push(id);
-      else fail(r.error.code);
-    }
-    const after = await input.bulk.getCloudManaged(written);
-    for (const r of after.values()) {
-      if (r.ok && r.value) result.transferred += 1;
-      else fail(r.ok ? 'read back not cloud-managed' : r.error.code);
-    }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'soa-bench-'));
+  const storage = openSqliteStorage({ path: path.join(dir, 'bench.db') });
+  const deps: AppDeps = {
+    requests: storage.requests,
+    jobs: storage.jobs,
+    conversations: storage.conversations,
+    notifications: storage.notifications,
+    settingsStore: storage.settings,
+    identity: { check: async () => ({ tokenObtained: true, error: null, credentialKind: 'client-secret', roles: [], certificateNotAfter: null }) },
+    directory: input.directory,
+    bulk: input.bulk,
+    fileLinks: new FileLinks({ baseUrl: null, secret: null, ttlMs: 60_000, now: () => new Date() }),
+    chat: { post: async () => 'x', update: async () => undefined, startThread: async () => ({ activityId: 'x', threadKey: 'x' }) },
+    clock: systemClock,
+    ids: randomIds,
+    logger: silentLogger,
+    authorization: new Authorization({ requesterGroupId: null, requesterIds: [], approverGroupId: null, approverIds: [], rollbackApproverGroupId: null, rollbackApproverIds: [], adminGroupId: null, adminIds: [] }, input.directory, systemClock),
+    settings: {
+      approvalsRequired: 1, approvalTtlMs: 86_400_000, approvalChannelId: null, graphApiVersion: 'v1.0', auditLookupTimeoutMs: 60_000, auditLookupFirstDelayMs: 1_000,
+      maxUsersPerRequest: 50, rollbackApprovalsRequired: 1, rollbackWatchIntervalMs: 60_000, rollbackWatchTimeoutMs: 60_000, notifyTransfers: false, tenantId: 'bench',
+      protectedGroupIds: [], allowedTargetGroupId: null, bulkMinUsers: 20, adminMaxUsersPerRequest: 100_000, waves: '1,10%,rest', haltFailureRate: 0.05,
+    },
+    kickJobs: () => undefined,
   };
-
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < chunks.length) await one(chunks[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(input.chunksInFlight ?? 3, chunks.length) }, worker));
-  return result;
+  try {
+    const t0 = performance.now();
+    const results = await preflightMany(deps, input.bulk, input.upns);
+    const preflightSeconds = (performance.now() - t0) / 1000;
+    const eligible = results.filter((r) => r.eligible);
+    const now = new Date().toISOString();
+    const request: TransferRequest = {
+      id: 'SOA-BENCH1', kind: 'transfer', status: 'executing', version: 1, cardVersion: 1,
+      requester: { aadObjectId: 'bench', name: 'Bench' }, justification: 'benchmark', createdAt: now, expiresAt: now,
+      approvalsRequired: 1, decisions: [], blocked: results.filter((r) => !r.eligible), origin: { conversationKey: 'x', kind: 'channel' }, cards: [],
+      graphApiVersion: 'v1.0', correlationId: 'bench',
+      targets: eligible.map((preflight) => ({ preflight, execution: { outcome: 'pending' }, audit: { status: 'not-started' } })),
+      bulk: { waves: planWaves(parseWaves('1,10%,rest')!, eligible.length), nextWave: 0, haltFailureRate: 0.05, haltedReason: null, fingerprint: listFingerprint(eligible.map((e) => e.userId!)), source: 'benchmark' },
+    };
+    await deps.requests.create(request, { requestId: request.id, at: now, type: 'request.created', data: {} });
+    const t1 = performance.now();
+    const run = await executeWaves(deps, input.bulk, request);
+    const executionSeconds = (performance.now() - t1) / 1000;
+    const out: BulkPathResult = { preflightSeconds, executionSeconds, transferred: 0, alreadyDone: 0, skippedOrFailed: new Map() };
+    const fail = (reason: string) => out.skippedOrFailed.set(reason, (out.skippedOrFailed.get(reason) ?? 0) + 1);
+    for (const r of results) if (!r.eligible) fail(r.blocker ?? 'blocked');
+    if (run.outcome !== 'finished') fail(`execution ${run.outcome}`);
+    for (const t of run.request.targets) {
+      if (t.execution.outcome === 'done') out.transferred++;
+      else if (t.execution.outcome === 'already-done') out.alreadyDone++;
+      else fail(t.execution.errorCode ?? t.execution.outcome);
+    }
+    return out;
+  } finally {
+    await storage.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-/** Graph cost of the path above per user: GET user ($select), GET SOA ($select), PATCH, GET SOA. */
-export const BULK_PATH_COST_PER_USER = { resourceUnits: 4, writes: 1 } as const;
+/** Graph cost per user: preflight (GET user, GET SOA), execution (GET user, GET SOA, PATCH, GET SOA). */
+export const BULK_PATH_COST_PER_USER = { resourceUnits: 6, writes: 1 } as const;
+/** The approved execution alone (re-read, PATCH, read back). */
+export const EXECUTION_COST_PER_USER = { resourceUnits: 4, writes: 1 } as const;

@@ -26,7 +26,7 @@ export interface ThrottleControllerOptions {
   initialConcurrency?: number;
   /** Smallest window per lane, in batches (0.05 = one item of a 20-item batch). Default 0.05. */
   minConcurrency?: number;
-  /** Largest window per lane, in batches. Default 16. */
+  /** Largest window per lane, in batches. Default 32 (at 100 ms per call that is ~6,400 reads/s, above any tenant's limit). */
   maxConcurrency?: number;
   /** Items per batch (Graph allows at most 20). Default 20. */
   batchSize?: number;
@@ -115,7 +115,7 @@ export class ThrottleController {
     this.batchSize = Math.max(1, Math.min(20, Math.floor(options.batchSize ?? 20)));
     // Windows are kept in items.
     this.min = Math.max(1, (options.minConcurrency ?? 0.05) * this.batchSize);
-    this.max = Math.max(this.min, (options.maxConcurrency ?? 16) * this.batchSize);
+    this.max = Math.max(this.min, (options.maxConcurrency ?? 32) * this.batchSize);
     const initial = clamp((options.initialConcurrency ?? 4) * this.batchSize, this.min, this.max);
     this.holdAbove = Math.min(0.99, options.holdAbove ?? 0.8);
     this.target = clamp(options.targetPercentage ?? 0.95, this.holdAbove, 0.999);

@@ -3,7 +3,8 @@ import { BulkDirectory } from '../../ports/bulk-directory';
 import { DirectoryError } from '../../ports/directory';
 import { AppDeps } from '../app-deps';
 
-const CHUNK = 500;
+// Big chunks: the bulk directory already keeps many batches in flight; small ones would wait on latency.
+const CHUNK = 5000;
 
 /**
  * Preflight for thousands of users through Graph batching: users and their SOA flag in bulk, one

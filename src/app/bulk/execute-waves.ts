@@ -8,7 +8,8 @@ import { describeError } from '../messages';
 import { notifyRequestEvent } from '../notify';
 import { frozenState } from '../freeze';
 
-const CHUNK = 200;
+const CHUNK = 500;
+const CHUNKS_IN_FLIGHT = 3;
 const CARD_UPDATE_EVERY_MS = 5_000;
 const UNFINISHED = new Set(['pending', 'in-progress', 'unknown']);
 
@@ -30,15 +31,30 @@ export async function executeWaves(deps: AppDeps, bulk: BulkDirectory, start: Tr
     const waveIndex = request.bulk!.nextWave;
     const from = plan.waves.slice(0, waveIndex).reduce((a, b) => a + b, 0);
     const to = from + plan.waves[waveIndex];
+    const chunks: number[][] = [];
     for (let i = from; i < to; i += CHUNK) {
       const indexes = range(i, Math.min(i + CHUNK, to)).filter((k) => UNFINISHED.has(request.targets[k].execution.outcome));
-      if (indexes.length === 0) continue;
-      request = await runChunk(deps, bulk, request, indexes, protectedIds);
-      if (Date.now() - lastCardUpdate > CARD_UPDATE_EVERY_MS) {
-        lastCardUpdate = Date.now();
-        void refreshCards(deps, request);
-      }
+      if (indexes.length > 0) chunks.push(indexes);
     }
+    // Several chunks in flight (their Graph calls overlap); their saves go one at a time onto the
+    // latest stored request, each touching only its own users.
+    let saving: Promise<unknown> = Promise.resolve();
+    const apply = (patch: Map<number, Partial<TargetExecution>>, type: string, data: Record<string, unknown>) => {
+      const run = saving.then(async () => {
+        request = await save(deps, request, patch, type, data);
+        if (Date.now() - lastCardUpdate > CARD_UPDATE_EVERY_MS) {
+          lastCardUpdate = Date.now();
+          void refreshCards(deps, request);
+        }
+      });
+      saving = run.catch(() => undefined);
+      return run;
+    };
+    let cursor = 0;
+    const worker = async () => {
+      while (cursor < chunks.length) await runChunk(deps, bulk, request, chunks[cursor++], protectedIds, apply);
+    };
+    await Promise.all(Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, chunks.length) }, worker));
     const wave = request.targets.slice(from, to);
     const failed = wave.filter((t) => t.execution.outcome === 'failed' || t.execution.outcome === 'unknown').length;
     const nextWave = waveIndex + 1;
@@ -68,8 +84,11 @@ export async function executeWaves(deps: AppDeps, bulk: BulkDirectory, start: Tr
   return { request, outcome: 'finished' };
 }
 
-async function runChunk(deps: AppDeps, bulk: BulkDirectory, start: TransferRequest, indexes: number[], protectedIds: Set<string>): Promise<TransferRequest> {
-  let request = start;
+type Apply = (patch: Map<number, Partial<TargetExecution>>, type: string, data: Record<string, unknown>) => Promise<void>;
+
+/** One chunk: re-read, intent, PATCH, read back. `snapshot` is only read for this chunk's own users. */
+async function runChunk(deps: AppDeps, bulk: BulkDirectory, snapshot: TransferRequest, indexes: number[], protectedIds: Set<string>, apply: Apply): Promise<void> {
+  const request = snapshot;
   const now = () => deps.clock.now().toISOString();
   const ids = indexes.map((k) => request.targets[k].preflight.userId!);
   const patch = new Map<number, Partial<TargetExecution>>();
@@ -95,7 +114,7 @@ async function runChunk(deps: AppDeps, bulk: BulkDirectory, start: TransferReque
   // 2. Intent for the whole chunk, stored before the side effects.
   const attemptedAt = now();
   for (const k of toPatch) patch.set(k, { outcome: 'in-progress', attemptedAt });
-  request = await save(deps, request, patch, 'graph.patch.intent', { users: toPatch.length });
+  await apply(new Map(patch), 'graph.patch.intent', { users: toPatch.length });
   patch.clear();
 
   // 3. PATCH, then read back what was sent (and what failed in a way that may have landed).
@@ -124,7 +143,7 @@ async function runChunk(deps: AppDeps, bulk: BulkDirectory, start: TransferReque
       else patch.set(k, { ...prior, outcome: 'unknown', errorDetail: 'Could not read the user back to confirm the change; it will be checked again before anything else is done.' });
     }
   }
-  return save(deps, request, patch, 'execution.chunk', {
+  await apply(patch, 'execution.chunk', {
     outcomes: indexes.map((k) => ({ upn: request.targets[k].preflight.upn, outcome: patch.get(k)?.outcome ?? request.targets[k].execution.outcome })),
   });
 }
