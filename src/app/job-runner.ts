@@ -7,6 +7,7 @@ import { lookupAudit } from './lookup-audit';
 import { sendDueNotifications } from './notification-sender';
 import { watchRollback } from './watch-rollback';
 import { frozenState } from './freeze';
+import { withRequestContext } from './graph-call-context';
 
 const LEASE_MS = 60_000;
 const HELD_RETRY_MS = 2_000;
@@ -83,7 +84,11 @@ export class JobRunner {
     }
   }
 
-  private async handle(job: Job): Promise<void> {
+  private handle(job: Job): Promise<void> {
+    return withRequestContext(job.requestId, () => this.handleInContext(job));
+  }
+
+  private async handleInContext(job: Job): Promise<void> {
     const log = this.deps.logger.child({ jobId: job.id, kind: job.kind, requestId: job.requestId });
     const deps = { ...this.deps, kickJobs: () => this.kick() } as AppDeps;
     try {
