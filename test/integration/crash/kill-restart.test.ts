@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startGraphEmulator } from '../../../emulator';
 import { DEMO_IDS, demoTenant } from '../../../emulator/seeds/demo-tenant';
+import { syncedUsers } from '../../../emulator/seeds/builders';
 import { Storage, openPostgresStorage, openSqliteStorage } from '../../../src/adapters/storage';
 import { testPostgres } from '../../support/postgres-server';
 import { BotProcess, startBotProcess } from '../../support/bot-process';
@@ -142,6 +143,26 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
     bot = await startBotProcess(env);
     await waitUntil(async () => (await status(r.requestId)) === 'completed', 'rollback completion after restart');
     expect(patches(DEMO_IDS.users.ivan)).toHaveLength(1);
+  });
+
+  it('a bulk wave killed mid-flight continues after restart and patches every user exactly once', async () => {
+    const users = syncedUsers(40, 'contoso.com', { start: 700 + (databaseKind === 'postgres' ? 100 : 0) });
+    for (const u of users) emulator.control.setUser(u);
+    bot = await startBotProcess(env);
+    const r = await request(`transfer ${users.map((u) => u.userPrincipalName).join(' ')} reason: crash during a wave`);
+    // Slow batches so the process is killed while PATCH batches are in flight.
+    emulator.control.injectFault({ method: 'POST', pathPattern: '^/\\$batch$', kind: 'delay', delayMs: 700, times: -1 });
+    await click(PEOPLE.adam, 'soa.approve', r);
+    await waitUntil(() => readStore(async (s) => (await s.requests.events(r.requestId)).filter((e) => e.type === 'graph.patch.intent').length >= 2), 'intent records of the waves');
+    await bot.kill('SIGKILL');
+    emulator.control.clearFaults();
+
+    bot = await startBotProcess(env);
+    await waitUntil(async () => (await status(r.requestId)) === 'completed', 'the bulk request to complete after restart', 30_000);
+    for (const u of users) {
+      const ok = emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(u.id) && c.status < 300);
+      expect({ user: u.userPrincipalName, successfulPatches: ok.length }).toEqual({ user: u.userPrincipalName, successfulPatches: 1 });
+    }
   });
 
   it('SIGTERM shuts down cleanly with exit code 0', async () => {
