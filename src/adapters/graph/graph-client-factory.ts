@@ -13,6 +13,7 @@ import {
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import { CachingTokenCredential } from './caching-token-credential';
 import type { GraphCallRecord } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
 import { authFailureCode, pipelineFailure, transportFailure } from './graph-error-mapper';
@@ -159,7 +160,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
   const parsed = new URL(baseUrl);
   if (parsed.protocol !== 'https:') throw new Error('Graph baseUrl must be https');
   const scopes = options.scopes ?? [defaultGraphScope(baseUrl)];
-  const auth = new GuardedAuthProvider(new TokenCredentialAuthenticationProvider(options.credential, { scopes }));
+  const auth = new GuardedAuthProvider(new TokenCredentialAuthenticationProvider(new CachingTokenCredential(options.credential), { scopes }));
   const chain: Middleware[] = [
     new AuthenticationHandler(auth),
     new RetryHandler(retryOptions(options.maxRetries ?? 3, options.retryDelaySeconds ?? 3, options.maxRetryDelaySeconds ?? 30)),

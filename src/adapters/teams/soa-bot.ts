@@ -84,7 +84,7 @@ export class SoaBot extends TeamsActivityHandler {
         );
         return;
       case 'status':
-        await this.typing(context);
+        // No typing indicator: a status answer comes within a second, and each send costs a connector call.
         await context.sendActivity(await showStatus(this.deps, { actorId: actor.aadObjectId, upns: command.upns }));
         return;
       case 'health':
