@@ -47,7 +47,7 @@ export interface ChatLatencyResult {
   /** One message at a time (no concurrency), for scale: what a single person waits. */
   serial: { bot: LatencySummary; echo: LatencySummary };
   approval: LatencySummary & { approved: number };
-  /** Bot Connector calls the SOA bot made per status message (typing + reply). */
+  /** Bot Connector calls the SOA bot made per status message. */
   connectorCallsPerStatus: number;
 }
 
