@@ -4,15 +4,7 @@ import { RequestEvent, RequestStore, VersionConflictError } from '../../../ports
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assertEventsFor, assertNextVersion, requestColumns } from '../request-rules';
 import { PostgresDatabase, Queryable } from './database';
-
-interface EventRow {
-  request_id: string;
-  seq: number;
-  at: string;
-  type: string;
-  actor_id: string | null;
-  data: string;
-}
+import { EventRow, toEvent } from '../row-mapping';
 
 type PageRow = { id: string; created_at: string; body: string };
 
@@ -130,10 +122,6 @@ async function insertEvents(tx: Queryable, events: readonly RequestEvent[]): Pro
       [e.requestId, e.at, e.type, e.actorId ?? null, data],
     );
   }
-}
-
-function toEvent(row: EventRow): RequestEvent {
-  return { requestId: row.request_id, at: row.at, type: row.type, actorId: row.actor_id, data: JSON.parse(row.data) };
 }
 
 /** Code-unit order, as the "C" collation of the id column. */

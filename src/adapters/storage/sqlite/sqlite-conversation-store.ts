@@ -1,16 +1,7 @@
 import { ConversationKind } from '../../../domain/transfer-request';
 import { ConversationStore, StoredConversation } from '../../../ports/conversation-store';
 import { SqliteDatabase } from './database';
-
-interface ConversationRow {
-  key: string;
-  kind: ConversationKind;
-  tenant_id: string | null;
-  team_id: string | null;
-  channel_id: string | null;
-  reference: string;
-  updated_at: string;
-}
+import { ConversationRow, toConversation } from '../row-mapping';
 
 export class SqliteConversationStore implements ConversationStore {
   constructor(private readonly db: SqliteDatabase) {}
@@ -61,14 +52,3 @@ export class SqliteConversationStore implements ConversationStore {
   }
 }
 
-function toConversation(row: ConversationRow): StoredConversation {
-  return {
-    key: row.key,
-    kind: row.kind,
-    tenantId: row.tenant_id,
-    teamId: row.team_id,
-    channelId: row.channel_id,
-    reference: JSON.parse(row.reference),
-    updatedAt: row.updated_at,
-  };
-}

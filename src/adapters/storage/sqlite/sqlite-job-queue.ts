@@ -3,15 +3,7 @@ import { Clock, systemClock } from '../../../ports/clock';
 import { Job, JobKind, JobQueue } from '../../../ports/job-queue';
 import { addMs, toInstant } from '../time';
 import { SqliteDatabase } from './database';
-
-interface JobRow {
-  id: string;
-  kind: JobKind;
-  request_id: string;
-  run_at: string;
-  attempts: number;
-  state: string;
-}
+import { JobRow, toJob } from '../row-mapping';
 
 export interface JobQueueOptions {
   clock?: Clock;
@@ -93,6 +85,3 @@ export class SqliteJobQueue implements JobQueue {
   }
 }
 
-function toJob(row: JobRow): Job {
-  return { id: row.id, kind: row.kind, requestId: row.request_id, runAt: row.run_at, attempts: row.attempts, state: JSON.parse(row.state) };
-}

@@ -2,30 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ChannelSubscription, NotificationRecord, NotificationStatus, NotificationStore } from '../../../ports/notification-store';
 import { addMs, toInstant } from '../time';
 import { SqliteDatabase } from './database';
-
-interface SubscriptionRow {
-  channel_id: string;
-  conversation_key: string;
-  subscribed_by: string | null;
-  subscribed_at: string;
-  source: ChannelSubscription['source'];
-}
-
-interface OutboxRow {
-  id: string;
-  key: string;
-  channel_id: string;
-  request_id: string;
-  event: string;
-  text: string;
-  status: NotificationStatus;
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  created_at: string;
-  sent_at: string | null;
-  activity_id: string | null;
-}
+import { SubscriptionRow, OutboxRow, toSubscription, toRecord } from '../row-mapping';
 
 /**
  * Sent notifications are never deleted: their key keeps de-duplicating a late re-enqueue, and
@@ -133,30 +110,3 @@ export class SqliteNotificationStore implements NotificationStore {
   }
 }
 
-function toSubscription(row: SubscriptionRow): ChannelSubscription {
-  return {
-    channelId: row.channel_id,
-    conversationKey: row.conversation_key,
-    subscribedBy: row.subscribed_by,
-    subscribedAt: row.subscribed_at,
-    source: row.source,
-  };
-}
-
-function toRecord(row: OutboxRow): NotificationRecord {
-  return {
-    id: row.id,
-    key: row.key,
-    channelId: row.channel_id,
-    requestId: row.request_id,
-    event: row.event,
-    text: row.text,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    sentAt: row.sent_at,
-    activityId: row.activity_id,
-  };
-}

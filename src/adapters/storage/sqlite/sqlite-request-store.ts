@@ -4,15 +4,7 @@ import { RequestEvent, RequestStore, VersionConflictError } from '../../../ports
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assertEventsFor, assertNextVersion, requestColumns } from '../request-rules';
 import { SqliteDatabase } from './database';
-
-interface EventRow {
-  request_id: string;
-  seq: number;
-  at: string;
-  type: string;
-  actor_id: string | null;
-  data: string;
-}
+import { EventRow, toEvent } from '../row-mapping';
 
 const EXPORT_PAGE_SIZE = 100;
 
@@ -125,6 +117,3 @@ export class SqliteRequestStore implements RequestStore {
   }
 }
 
-function toEvent(row: EventRow): RequestEvent {
-  return { requestId: row.request_id, at: row.at, type: row.type, actorId: row.actor_id, data: JSON.parse(row.data) };
-}
