@@ -273,7 +273,8 @@ const schema = z.object({
   FILE_LINK_SECRET: optionalText,
   FILE_LINK_TTL: duration('15m', 10_000),
   MAX_BODY_BYTES: intIn(1024, 10_000_000, 262_144),
-  RATE_LIMIT_PER_MINUTE: intIn(1, 100_000, 20),
+  // A person rarely types more than a command a second; a flood (a script, a stuck client) is slowed.
+  RATE_LIMIT_PER_MINUTE: intIn(1, 100_000, 60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
 

@@ -92,7 +92,7 @@ describe('configuration: inbound channel', () => {
   it('uses botbuilder\'s built-in endpoints by default and 20 commands per minute', () => {
     const config = loadConfig(valid);
     expect(config.bot).toMatchObject({ endpoints: null, channelService: null, certificate: null });
-    expect(config.rateLimitPerMinute).toBe(20);
+    expect(config.rateLimitPerMinute).toBe(60);
     expect(loadConfig({ ...valid, RATE_LIMIT_PER_MINUTE: '5' }).rateLimitPerMinute).toBe(5);
     expect(problems({ ...valid, RATE_LIMIT_PER_MINUTE: '0' }).join('\n')).toMatch(/RATE_LIMIT_PER_MINUTE/);
   });
