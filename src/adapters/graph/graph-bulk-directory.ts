@@ -1,5 +1,6 @@
 import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { DirectoryUser } from '../../domain/soa-state';
+import { type Json, asObject, str, toDirectoryUser, toIsCloudManaged } from './graph-body';
 import type { BulkDirectory, BulkResult } from '../../ports/bulk-directory';
 import { DirectoryError, type SoaWriteResult } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
@@ -22,11 +23,6 @@ export interface GraphBulkDirectoryOptions extends Omit<GraphBatchExecutorOption
   maxMemberPages?: number;
   logger?: Logger;
 }
-
-type Json = Record<string, unknown>;
-
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const boolOrNull = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
 
 const USER_QUERY = `$select=${USER_SELECT.join(',')}`;
 const MEMBER_SELECT = ['id', 'userPrincipalName'];
@@ -60,7 +56,7 @@ export class GraphBulkDirectory implements BulkDirectory {
     const op: GraphOperation = 'getUser';
     return this.run(op, upnsOrIds, (key) => ({ method: 'GET', url: `${userPath(key)}?${USER_QUERY}` }), (o) => {
       if (o.status === 404) return null;
-      return toDirectoryUser(op, o);
+      return toDirectoryUser(o.body, { op, ...o });
     }, [404]);
   }
 
@@ -70,7 +66,7 @@ export class GraphBulkDirectory implements BulkDirectory {
       op,
       userIds,
       (id) => ({ method: 'GET', url: `${userPath(id)}/onPremisesSyncBehavior?$select=isCloudManaged` }),
-      (o) => isCloudManagedOf(op, o),
+      (o) => toIsCloudManaged(o.body, { op, ...o }),
     );
   }
 
@@ -244,39 +240,6 @@ function toResult<T>(
   } catch (err) {
     return { ok: false, error: err instanceof DirectoryError ? err : malformedBody(op, outcome.status, outcome.requestId) };
   }
-}
-
-function toDirectoryUser(op: GraphOperation, o: { status: number; body: unknown; requestId: string | null }): DirectoryUser {
-  const body = asObject(o.body);
-  const id = str(body?.id);
-  const upn = str(body?.userPrincipalName);
-  if (!body || !id || !upn) throw malformedBody(op, o.status, o.requestId);
-  return {
-    id,
-    userPrincipalName: upn,
-    displayName: str(body.displayName),
-    mail: str(body.mail),
-    onPremisesSyncEnabled: boolOrNull(body.onPremisesSyncEnabled),
-    onPremisesImmutableId: str(body.onPremisesImmutableId),
-    onPremisesLastSyncDateTime: str(body.onPremisesLastSyncDateTime),
-    onPremisesDistinguishedName: str(body.onPremisesDistinguishedName),
-    onPremisesSamAccountName: str(body.onPremisesSamAccountName),
-    onPremisesSecurityIdentifier: str(body.onPremisesSecurityIdentifier),
-    onPremisesDomainName: str(body.onPremisesDomainName),
-    onPremisesUserPrincipalName: str(body.onPremisesUserPrincipalName),
-  };
-}
-
-/** isCloudManaged from the bare object or the docs' {"value": {...}} shape. */
-function isCloudManagedOf(op: GraphOperation, o: { status: number; body: unknown; requestId: string | null }): boolean {
-  const body = asObject(o.body);
-  const inner = body && asObject(body.value) ? (asObject(body.value) as Json) : body;
-  if (!inner || typeof inner.isCloudManaged !== 'boolean') throw malformedBody(op, o.status, o.requestId);
-  return inner.isCloudManaged;
-}
-
-function asObject(v: unknown): Json | null {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null;
 }
 
 function parseObject(text: string): Json | null {

@@ -1,5 +1,6 @@
 import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { DirectoryUser } from '../../domain/soa-state';
+import { type Json, str, toDirectoryUser, toIsCloudManaged } from './graph-body';
 import { DirectoryError, type AccessPackageRef, type AuditRecord, type CloudManagedGroup, type Directory, type SoaWriteResult } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
 import type { GraphApiVersion } from './graph-client-factory';
@@ -62,10 +63,7 @@ interface RawResult {
   text: string;
 }
 
-type Json = Record<string, unknown>;
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const boolOrNull = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
 
 export class GraphDirectory implements Directory {
   private readonly client: Client;
@@ -90,24 +88,7 @@ export class GraphDirectory implements Directory {
     const op: GraphOperation = 'getUser';
     const res = await this.send(op, this.client.api(userPath(upnOrId)).select([...USER_SELECT]), 'GET', undefined, [404]);
     if (res.status === 404) return null;
-    const body = this.json(op, res);
-    const id = str(body.id);
-    const upn = str(body.userPrincipalName);
-    if (!id || !upn) throw malformedBody(op, res.status, res.requestId);
-    return {
-      id,
-      userPrincipalName: upn,
-      displayName: str(body.displayName),
-      mail: str(body.mail),
-      onPremisesSyncEnabled: boolOrNull(body.onPremisesSyncEnabled),
-      onPremisesImmutableId: str(body.onPremisesImmutableId),
-      onPremisesLastSyncDateTime: str(body.onPremisesLastSyncDateTime),
-      onPremisesDistinguishedName: str(body.onPremisesDistinguishedName),
-      onPremisesSamAccountName: str(body.onPremisesSamAccountName),
-      onPremisesSecurityIdentifier: str(body.onPremisesSecurityIdentifier),
-      onPremisesDomainName: str(body.onPremisesDomainName),
-      onPremisesUserPrincipalName: str(body.onPremisesUserPrincipalName),
-    };
+    return toDirectoryUser(this.json(op, res), { op, ...res });
   }
 
   async getCloudManaged(userId: string): Promise<boolean> {
@@ -242,12 +223,8 @@ export class GraphDirectory implements Directory {
     return [...found.values()];
   }
 
-  /** isCloudManaged from the bare object or the docs' {"value": {...}} shape. */
   private isCloudManagedOf(op: GraphOperation, res: RawResult): boolean {
-    const body = this.json(op, res);
-    const inner = body.value && typeof body.value === 'object' && !Array.isArray(body.value) ? (body.value as Json) : body;
-    if (typeof inner.isCloudManaged !== 'boolean') throw malformedBody(op, res.status, res.requestId);
-    return inner.isCloudManaged;
+    return toIsCloudManaged(this.json(op, res), { op, ...res });
   }
 
   /**
