@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { DEMO_IDS, DEMO_UPNS, demoTenant, startGraphEmulator } from '../emulator';
 import type { RunningEmulator } from '../emulator/emulator-api';
+import { botEnvFor } from '../emulator/bot-env';
 
 /**
  * One command for a local, offline SOA Bot session:
@@ -431,23 +432,13 @@ export async function startPlaygroundStack(options: PlaygroundStackOptions = {})
     });
     log(`Graph emulator: ${emulator.baseUrl} (tenant ${emulator.tenantId})`);
 
-    const botSettings: Record<string, string> = {
+    const botSettings = botEnvFor(emulator, {
       PORT: String(botPort),
-      HOST: '127.0.0.1',
-      BOT_AUTH_DISABLED: 'true',
-      GRAPH_TENANT_ID: emulator.tenantId,
-      GRAPH_CLIENT_ID: emulator.clientId,
-      GRAPH_CLIENT_SECRET: emulator.clientSecret,
-      GRAPH_BASE_URL: emulator.baseUrl,
-      GRAPH_AUTHORITY_HOST: emulator.authorityHost,
-      REQUESTER_GROUP_ID: DEMO_IDS.groups.requesters,
-      APPROVER_GROUP_ID: DEMO_IDS.groups.approvers,
-      ALLOWED_TENANT_IDS: emulator.tenantId,
       DATABASE_URL: databaseUrl,
       APPROVAL_CHANNEL_ID: PLAYGROUND_IDS.approvalsChannel.id,
       AUDIT_LOOKUP_FIRST_DELAY: '5s',
       ...options.botEnv,
-    };
+    });
     const botLogPath = path.join(workDir, 'logs', 'bot.log');
     fs.writeFileSync(botLogPath, '');
     const bot = startChild('SOA Bot', process.execPath, [mainJs], {

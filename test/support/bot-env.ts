@@ -1,20 +1,7 @@
-import { DEMO_IDS } from '../../emulator/seeds/demo-tenant';
+import { botEnvFor as emulatorBotEnv } from '../../emulator/bot-env';
 import { TENANT_ID } from './teams-activities';
 
-/** The settings a deployment would use, pointed at a running Graph emulator (demo tenant roles). */
-export function botEnvFor(emulator: { tenantId: string; clientId: string; clientSecret: string; baseUrl: string; authorityHost: string }, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    BOT_AUTH_DISABLED: 'true',
-    GRAPH_TENANT_ID: emulator.tenantId,
-    GRAPH_CLIENT_ID: emulator.clientId,
-    GRAPH_CLIENT_SECRET: emulator.clientSecret,
-    GRAPH_BASE_URL: emulator.baseUrl,
-    GRAPH_AUTHORITY_HOST: emulator.authorityHost,
-    REQUESTER_GROUP_ID: DEMO_IDS.groups.requesters,
-    APPROVER_GROUP_ID: DEMO_IDS.groups.approvers,
-    ALLOWED_TENANT_IDS: TENANT_ID,
-    ...extra,
-  };
+/** The emulator's bot settings, serving the Teams tenant the test activities come from. */
+export function botEnvFor(emulator: Parameters<typeof emulatorBotEnv>[0], extra: Record<string, string> = {}): Record<string, string> {
+  return emulatorBotEnv(emulator, { ALLOWED_TENANT_IDS: TENANT_ID, ...extra });
 }
