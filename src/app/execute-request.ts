@@ -5,8 +5,8 @@ import { RequestEvent } from '../ports/request-store';
 import { AppDeps } from './app-deps';
 import { errorSummary, refreshCards } from './card-publisher';
 import { withRequestContext } from './graph-call-context';
-import { describeError } from './messages';
 import { notifyRequestEvent } from './notify';
+import { describeDirectoryError, failedExecution } from './execution-failure';
 import { executeWaves } from './bulk/execute-waves';
 import { directoryAsBulk } from './bulk/directory-as-bulk';
 
@@ -109,7 +109,7 @@ async function transferOne(deps: AppDeps, request: TransferRequest, index: numbe
   let isCloudManaged: boolean;
   try {
     const user = await deps.directory.getUser(userId);
-    if (!user) return finish(deps, request, setTarget(failure('GRAPH.NOT_FOUND')), upn);
+    if (!user) return finish(deps, request, setTarget(failedExecution(new DirectoryError('GRAPH.NOT_FOUND', 'not found'), now(deps))), upn);
     if (deps.settings.protectedGroupIds.length > 0 && (await deps.directory.memberGroups(userId, deps.settings.protectedGroupIds)).length > 0) {
       // Membership can change between approval and execution: the guard is checked again here.
       return finish(deps, request, setTarget({ outcome: 'failed', errorCode: 'SCOPE.PROTECTED', errorDetail: 'The user became a protected account (PROTECTED_GROUP_IDS) after approval; nothing was changed.', finishedAt: now(deps) }), upn);
@@ -126,7 +126,7 @@ async function transferOne(deps: AppDeps, request: TransferRequest, index: numbe
       return finish(deps, request, setTarget({ outcome: 'failed', errorCode: 'STATE.CHANGED', errorDetail: 'The user lost its on-premises anchor after approval, so AD DS could not take it back; nothing was changed.', finishedAt: now(deps) }), upn);
     }
   } catch (error) {
-    return finish(deps, request, setTarget(failureFrom(error)), upn);
+    return finish(deps, request, setTarget(failedExecution(error, now(deps))), upn);
   }
 
   // 2. Intent, stored before the side effect.
@@ -135,13 +135,13 @@ async function transferOne(deps: AppDeps, request: TransferRequest, index: numbe
 
   // 3. The switch, then a read-back to verify.
   let graphRequestId: string | null = null;
-  let patchFailure: ReturnType<typeof failureFrom> | null = null;
+  let patchFailure: ReturnType<typeof failedExecution> | null = null;
   try {
     const result = await deps.directory.setCloudManaged(userId, desired);
     graphRequestId = result.requestId;
     await deps.requests.appendEvents([event(deps, request.id, 'graph.patch.result', { upn, status: result.status, graphRequestId })]);
   } catch (error) {
-    const failed = failureFrom(error);
+    const failed = failedExecution(error, now(deps));
     await deps.requests.appendEvents([event(deps, request.id, 'graph.patch.error', { upn, code: failed.errorCode, graphRequestId: failed.graphRequestId ?? null })]);
     if (failed.errorCode !== 'GRAPH.UNAVAILABLE' && failed.errorCode !== 'GRAPH.UNKNOWN') {
       return finish(deps, request, withTarget(request, index, { ...request.targets[index].execution, ...failed, attemptedAt }), upn);
@@ -176,21 +176,8 @@ function withTarget(request: TransferRequest, index: number, execution: RequestT
   return { ...request, targets };
 }
 
-function failure(code: string, detail?: string): Partial<RequestTarget['execution']> {
-  return { outcome: 'failed', errorCode: code, errorDetail: detail ?? describeError({ code: code as never }), finishedAt: new Date().toISOString() };
-}
-
-function failureFrom(error: unknown): Partial<RequestTarget['execution']> & { errorCode: string } {
-  if (error instanceof DirectoryError) {
-    const text = describeError({ code: error.code, detail: { permission: error.details.permission ?? null } });
-    return { outcome: 'failed', errorCode: error.code, errorDetail: text, graphRequestId: error.details.requestId ?? null, finishedAt: new Date().toISOString() };
-  }
-  return { outcome: 'failed', errorCode: 'GRAPH.UNKNOWN', errorDetail: describeFailure(error), finishedAt: new Date().toISOString() };
-}
-
 function describeFailure(error: unknown): string {
-  if (error instanceof DirectoryError) return describeError({ code: error.code, detail: { permission: error.details.permission ?? null } });
-  return 'Unexpected error; see the bot log.';
+  return error instanceof DirectoryError ? describeDirectoryError(error) : 'Unexpected error; see the bot log.';
 }
 
 async function save(deps: AppDeps, next: TransferRequest, expectedVersion: number, events: RequestEvent[]): Promise<TransferRequest> {

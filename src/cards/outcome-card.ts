@@ -13,6 +13,17 @@ const LINE: Record<string, string> = {
   'in-progress': '… not finished',
 };
 
+const ROLLBACK_LINE: Record<string, string> = {
+  ...LINE,
+  done: '↩️ done: handed back to AD DS (isCloudManaged false) and verified; waiting for the sync client',
+  'already-done': '↩️ already done: it was already rolled back',
+};
+
+/** "Transfer SOA-…" or "Rollback SOA-…": the headline names what was done. */
+function title(request: TransferRequest): string {
+  return `${request.kind === 'rollback' ? 'Rollback' : 'Transfer'} ${md(request.id)}`;
+}
+
 /**
  * The message posted when execution ends: per user done / already done / failed, with links. UPNs
  * and Graph values are escaped; a very large request shows as many users as fit (card-budget.ts).
@@ -24,7 +35,7 @@ export function renderOutcomeCard(request: TransferRequest): AdaptiveCard {
 function buildOutcomeCard(request: TransferRequest, limits: TextLimits, maxEntries: number): AdaptiveCard {
   const counts = countOutcomes(request);
   const body: Record<string, unknown>[] = [
-    { type: 'TextBlock', text: `Transfer ${md(request.id)}: ${headline(request)}`, weight: 'Bolder', size: 'Medium', wrap: true },
+    { type: 'TextBlock', text: `${title(request)}: ${headline(request)}`, weight: 'Bolder', size: 'Medium', wrap: true },
     { type: 'TextBlock', text: summaryLine(counts), wrap: true, spacing: 'None' },
   ];
   // A migration wave lists its failures first (up to 10); the full table is behind the card's link.
@@ -33,7 +44,8 @@ function buildOutcomeCard(request: TransferRequest, limits: TextLimits, maxEntri
   for (const t of shown) {
     const p = t.preflight;
     const link = p.userId && !limits.compact ? markdownLink(p.upn, entraUserUrl(p.userId), 120) : md(p.upn, 120);
-    const parts = [`${link}: ${LINE[t.execution.outcome] ?? md(t.execution.outcome, 40)}`];
+    const lines = request.kind === 'rollback' ? ROLLBACK_LINE : LINE;
+    const parts = [`${link}: ${lines[t.execution.outcome] ?? md(t.execution.outcome, 40)}`];
     if (t.execution.errorDetail && !limits.compact) parts.push(t.execution.errorDetail);
     if (t.execution.graphRequestId) parts.push(`Graph request-id ${md(t.execution.graphRequestId, 64)}`);
     body.push({ type: 'TextBlock', text: parts.join(' · '), wrap: true, spacing: 'Small' });
@@ -51,7 +63,7 @@ function buildOutcomeCard(request: TransferRequest, limits: TextLimits, maxEntri
 }
 
 export function outcomeText(request: TransferRequest): string {
-  return `Transfer ${request.id}: ${headline(request)}. ${summaryLine(countOutcomes(request))}`;
+  return `${title(request)}: ${headline(request)}. ${summaryLine(countOutcomes(request))}`;
 }
 
 /** The message posted when the audit search ends. */
@@ -78,8 +90,12 @@ function headline(request: TransferRequest): string {
       return 'completed with failures';
     case 'failed':
       return 'failed';
+    case 'awaiting-sync':
+      return 'rolled back, waiting for the sync client to take the users over';
+    case 'cancelled':
+      return 'cancelled (users not reached were not changed)';
     default:
-      return request.status;
+      return request.status.replace(/-/g, ' ');
   }
 }
 

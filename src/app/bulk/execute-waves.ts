@@ -6,6 +6,7 @@ import { AppDeps } from '../app-deps';
 import { refreshCards } from '../card-publisher';
 import { describeError } from '../messages';
 import { notifyRequestEvent } from '../notify';
+import { failedExecution } from '../execution-failure';
 import { frozenState } from '../freeze';
 
 const CHUNK = 500;
@@ -102,9 +103,9 @@ async function runChunk(deps: AppDeps, bulk: BulkDirectory, snapshot: TransferRe
     const id = t.preflight.userId!;
     const user = users.get(id);
     const state = soa.get(id);
-    if (!user || !user.ok) patch.set(k, failed(user && !user.ok ? user.error : null));
-    else if (!user.value) patch.set(k, failed(new DirectoryError('GRAPH.NOT_FOUND', 'not found')));
-    else if (!state || !state.ok) patch.set(k, failed(state && !state.ok ? state.error : null));
+    if (!user || !user.ok) patch.set(k, failedExecution(user && !user.ok ? user.error : missing(), now()));
+    else if (!user.value) patch.set(k, failedExecution(new DirectoryError('GRAPH.NOT_FOUND', 'not found'), now()));
+    else if (!state || !state.ok) patch.set(k, failedExecution(state && !state.ok ? state.error : missing(), now()));
     else if (state.value) patch.set(k, { outcome: t.execution.attemptedAt ? 'done' : 'already-done', finishedAt: now(), errorCode: null, errorDetail: null });
     else if (user.value.onPremisesSyncEnabled !== true) patch.set(k, { outcome: 'failed', errorCode: 'STATE.CHANGED', errorDetail: 'No longer synced from AD DS (changed after approval); nothing was changed.', finishedAt: now() });
     else if (protectedIds.has(id.toLowerCase())) patch.set(k, { outcome: 'failed', errorCode: 'SCOPE.PROTECTED', errorDetail: 'Became a protected account (PROTECTED_GROUP_IDS) after approval; nothing was changed.', finishedAt: now() });
@@ -127,7 +128,7 @@ async function runChunk(deps: AppDeps, bulk: BulkDirectory, snapshot: TransferRe
       patch.set(k, { graphRequestId: r.value.requestId });
       maybeLanded.push(k);
     } else if (r && !r.ok && r.error.code !== 'GRAPH.UNAVAILABLE' && r.error.code !== 'GRAPH.UNKNOWN') {
-      patch.set(k, failed(r.error));
+      patch.set(k, failedExecution(r.error, now()));
     } else {
       patch.set(k, { graphRequestId: r && !r.ok ? r.error.details.requestId ?? null : null, errorCode: r && !r.ok ? r.error.code : 'GRAPH.UNKNOWN' });
       maybeLanded.push(k);
@@ -155,9 +156,10 @@ async function save(deps: AppDeps, request: TransferRequest, patch: Map<number, 
   return next;
 }
 
-function failed(error: DirectoryError | null): Partial<TargetExecution> {
-  const code = error?.code ?? 'GRAPH.UNKNOWN';
-  return { outcome: 'failed', errorCode: code, errorDetail: describeError({ code, detail: { permission: error?.details.permission ?? null } }), graphRequestId: error?.details.requestId ?? null, finishedAt: new Date().toISOString() };
+
+/** A key the batch answer left out: treated as Graph answering something unexpected. */
+function missing(): DirectoryError {
+  return new DirectoryError('GRAPH.UNKNOWN', 'missing from the batch answer');
 }
 
 async function protectedMembers(deps: AppDeps, bulk: BulkDirectory): Promise<Set<string>> {

@@ -60,6 +60,8 @@ describe('rollback', () => {
     await waitForStatus(h, posted.requestId, 'awaiting-sync');
     const request = (await h.app.deps.requests.get(posted.requestId))!;
     expect(request.status).toBe('awaiting-sync');
+    const outcome = await waitForText(h, new RegExp(`Rollback ${posted.requestId}: rolled back, waiting for the sync client`));
+    expect(outcome).toMatch(/1 done/);
     expect(request.safeguard).toMatchObject({ confirmedBy: { name: 'Adam Approver', aadObjectId: DEMO_IDS.users.adam } });
     expect(h.emulator.control.getUser('ivan@contoso.com')).toMatchObject({ isCloudManaged: false, onPremisesSyncEnabled: null });
     expect(soaPatches(h, DEMO_IDS.users.ivan)).toHaveLength(1);
@@ -138,5 +140,44 @@ describe('rollback approvers', () => {
     expect(cardText(adam.body.value)).toMatch(/Only approvers/);
     const amy = await click(h, PEOPLE.amy, VERBS.approve, posted);
     expect(cardText(amy.body.value)).toMatch(/Approved by Amy Approver/);
+  });
+});
+
+describe('rollback quorum and unsubscribing', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness({ env: { ROLLBACK_APPROVALS_REQUIRED: '2', APPROVALS_REQUIRED: '1', NOTIFY_TRANSFERS: 'true' } });
+  });
+  afterAll(() => h.stop());
+
+  it('a rollback needs ROLLBACK_APPROVALS_REQUIRED approvals while a transfer needs APPROVALS_REQUIRED', async () => {
+    const rollback = await requestInChannel(h, 'rollback ivan@contoso.com reason: quorum');
+    expect(cardText(rollback.card)).toMatch(/0 of 2 required/);
+    const first = await click(h, PEOPLE.adam, VERBS.approve, rollback);
+    expect(cardText(first.body.value)).toMatch(/1 of 2/);
+    expect((await h.app.deps.requests.get(rollback.requestId))?.status).toBe('pending');
+    const transfer = await requestInChannel(h, 'transfer alice@contoso.com reason: quorum');
+    expect(cardText(transfer.card)).toMatch(/0 of 1 required/);
+  });
+
+  it('notify off stops notifications for that channel only', async () => {
+    const say = (from: typeof PEOPLE.rita, text: string) => h.send(messageActivity({ serviceUrl: h.connector.url, from, text, conversation: NOTIFY_CHANNEL }));
+    const notesFor = (id: string) => h.connector.posts().filter((p) => p.conversationId.startsWith(NOTIFY_CHANNEL.id) && (p.activity.text ?? '').includes(id));
+    await say(PEOPLE.adam, 'notify here');
+    await waitForText(h, /will now get a thread/, NOTIFY_CHANNEL.id);
+    const before = await requestInChannel(h, 'transfer bob@contoso.com reason: while subscribed');
+    await h.app.runner.runDue();
+    await h.connector.waitFor(() => notesFor(before.requestId).length > 0);
+
+    await say(PEOPLE.ben, 'notify off');
+    await waitForText(h, /Only approvers and admins/, NOTIFY_CHANNEL.id);
+    expect(await h.app.deps.notifications.subscriptions()).toHaveLength(1);
+    await say(PEOPLE.adam, 'notify off');
+    await waitForText(h, /will no longer get notifications/, NOTIFY_CHANNEL.id);
+    expect(await h.app.deps.notifications.subscriptions()).toHaveLength(0);
+    const after = await requestInChannel(h, 'transfer carol@contoso.com reason: after unsubscribing');
+    await h.app.runner.runDue();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(notesFor(after.requestId)).toHaveLength(0);
   });
 });

@@ -1,0 +1,24 @@
+import { TargetExecution } from '../domain/transfer-request';
+import { DirectoryError } from '../ports/directory';
+import { describeError } from './messages';
+
+/**
+ * A user's execution that failed, in plain words: what Graph refused (403 names the permission),
+ * with its request-id. Shared by the per-user and the wave executor so both report failures alike.
+ */
+export function failedExecution(error: unknown, at: string): Partial<TargetExecution> & { errorCode: string } {
+  if (error instanceof DirectoryError) {
+    return {
+      outcome: 'failed',
+      errorCode: error.code,
+      errorDetail: describeDirectoryError(error),
+      graphRequestId: error.details.requestId ?? null,
+      finishedAt: at,
+    };
+  }
+  return { outcome: 'failed', errorCode: 'GRAPH.UNKNOWN', errorDetail: 'Unexpected error; see the bot log.', finishedAt: at };
+}
+
+export function describeDirectoryError(error: DirectoryError): string {
+  return describeError({ code: error.code, detail: { permission: error.details.permission ?? null } });
+}
