@@ -4,7 +4,7 @@ import { escapeMarkdown as md, markdownLink } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
 import { errorSummary } from './card-publisher';
 
-export type NotifyEvent = 'requested' | 'approved' | 'rejected' | 'expired' | 'executed' | 'completed' | 'timed-out' | 'failed';
+export type NotifyEvent = 'requested' | 'approved' | 'rejected' | 'expired' | 'executed' | 'completed' | 'timed-out' | 'failed' | 'halted';
 
 const HEADLINE: Record<NotifyEvent, string> = {
   requested: 'requested',
@@ -15,6 +15,7 @@ const HEADLINE: Record<NotifyEvent, string> = {
   completed: 'completed',
   'timed-out': 'timed out: the sync client did not take the users back',
   failed: 'failed',
+  halted: 'halted: too many failures in a wave; an approver must resume or cancel',
 };
 
 /**
@@ -51,7 +52,7 @@ export function renderNotification(request: TransferRequest, event: NotifyEvent,
   if (event === 'requested') lines.push(`Requested by: ${md(request.requester.name, 100)}${request.justification ? ` · Reason: ${md(request.justification)}` : ''}`);
   const rejection = request.decisions.find((d) => d.decision === 'reject');
   if (event === 'rejected' && rejection?.comment) lines.push(`Comment: ${md(rejection.comment)}`);
-  if (event === 'failed' || event === 'executed' || event === 'completed') {
+  if (event === 'failed' || event === 'halted' || event === 'executed' || event === 'completed') {
     const failed = request.targets.filter((t) => t.execution.outcome === 'failed');
     if (failed.length > 0) lines.push(`Failed: ${failed.map((t) => `${md(t.preflight.upn)} (${t.execution.errorDetail ?? t.execution.errorCode})`).join('; ')}`);
   }

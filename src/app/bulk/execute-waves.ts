@@ -78,7 +78,7 @@ export async function executeWaves(deps: AppDeps, bulk: BulkDirectory, start: Tr
       deps.logger.warn({ requestId: request.id, wave: nextWave, failed, size: wave.length }, 'bulk execution halted');
       await refreshCards(deps, request);
       await deps.chat.post(request.origin.conversationKey, { text: `${request.id}: ${haltedReason}` }).catch(() => undefined);
-      await notifyRequestEvent(deps, request, 'failed');
+      await notifyRequestEvent(deps, request, 'halted');
       return { request, outcome: 'halted' };
     }
   }
