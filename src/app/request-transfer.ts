@@ -242,6 +242,7 @@ async function guardScope(deps: AppDeps, results: PreflightResult[]): Promise<Pr
   return guarded;
 }
 
+/** Read after the (possibly long) preflight, not reused from the duplicate check: a request made meanwhile must count. */
 async function usersInOpenRequests(deps: AppDeps): Promise<Set<string>> {
   const open = await deps.requests.listByStatus(OPEN_STATUSES, 1000);
   return new Set(open.flatMap((r) => r.targets.map((t) => t.preflight.userId).filter((id): id is string => Boolean(id))));
