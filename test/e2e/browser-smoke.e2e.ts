@@ -19,16 +19,13 @@ import { PlaygroundClient, cardOf, executeActions } from './support/playground-c
 jest.setTimeout(90_000);
 
 const missing = chromiumMissing();
-const describeIfChromium = missing ? describe.skip : describe;
+// Without chromium the flows are not declared at all (nothing skipped): the test below fails instead.
+const describeIfChromium = (missing ? () => undefined : describe) as typeof describe;
 if (missing) {
-  // Never silently green: say why nothing ran. .ci/run installs chromium and sets E2E_REQUIRE_BROWSER=1,
-  // so there a missing browser is a failure, not a skip.
-  process.stderr.write(`browser smoke flows skipped: ${missing}\n`);
-  if (process.env.E2E_REQUIRE_BROWSER === '1') {
-    it('needs chromium (E2E_REQUIRE_BROWSER=1)', () => {
-      throw new Error(missing);
-    });
-  }
+  // No silent skip: without chromium the suite fails and says how to get it (.ci/run installs it).
+  it('needs Debian chromium (apt-get install -y chromium)', () => {
+    throw new Error(missing);
+  });
 }
 
 describeIfChromium('SOA Bot in the Agents Playground web UI (headless chromium, two people)', () => {
