@@ -2,6 +2,11 @@ import { ResponseType, RetryHandlerOptions, type Client } from '@microsoft/micro
 import type { Logger } from '../../ports/logger';
 import { retryOptions, type GraphApiVersion } from './graph-client-factory';
 import { type Lane, ThrottleController } from './throttle-controller';
+import { MAX_BATCH_ITEMS, type Item, type LaneQueues, type Unit, UnitQueue, groupUnits, isSuccess, laneOf } from './graph-batch-units';
+import { envelopeRequestId, errorName, isAuthFailure, parseBatchBody, parseJson, parseRetryAfter } from './graph-batch-wire';
+
+export { parseRetryAfter } from './graph-batch-wire';
+export { MAX_BATCH_ITEMS } from './graph-batch-units';
 
 /**
  * Graph JSON batching (soa-and-graph.md §7) with the per-item handling the SDK does not do:
@@ -56,59 +61,6 @@ export interface GraphBatchExecutorOptions {
   logger?: Logger;
 }
 
-export const MAX_BATCH_ITEMS = 20;
-
-type ItemState = 'queued' | 'inflight' | 'waiting' | 'done';
-
-interface Item {
-  spec: BatchRequestSpec;
-  deps: Item[];
-  state: ItemState;
-  attempts: number;
-  outcome: BatchItemOutcome | null;
-  onSettled: (() => void)[];
-  resolve: (outcome: BatchItemOutcome) => void;
-}
-
-/** Items that travel together (a dependency group); retried items travel alone. */
-interface Unit {
-  items: Item[];
-  lane: Lane;
-  version: GraphApiVersion;
-  readyAt: number;
-}
-
-class UnitQueue {
-  private items: Unit[] = [];
-  private head = 0;
-
-  get size(): number {
-    return this.items.length - this.head;
-  }
-
-  push(unit: Unit): void {
-    this.items.push(unit);
-  }
-
-  peek(): Unit {
-    return this.items[this.head];
-  }
-
-  shift(): Unit {
-    const unit = this.items[this.head++];
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return unit;
-  }
-}
-
-interface LaneQueues {
-  /** Retries go first, so an item is not starved behind a long wave. */
-  retry: UnitQueue;
-  fresh: UnitQueue;
-}
 
 const LANES: Lane[] = ['write', 'read'];
 
@@ -452,118 +404,3 @@ export class GraphBatchExecutor {
 }
 
 /** Connected dependency groups, in input order of their first member. */
-function groupUnits(items: Item[], versionOf: (spec: BatchRequestSpec) => GraphApiVersion): Omit<Unit, 'readyAt'>[] {
-  const parent = items.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  const index = new Map(items.map((item, i) => [item, i]));
-  items.forEach((item, i) => {
-    for (const d of item.deps) parent[find(index.get(d) as number)] = find(i);
-  });
-  const groups = new Map<number, Item[]>();
-  items.forEach((item, i) => {
-    const root = find(i);
-    const g = groups.get(root);
-    if (g) g.push(item);
-    else groups.set(root, [item]);
-  });
-  const units: Omit<Unit, 'readyAt'>[] = [];
-  for (const group of groups.values()) {
-    if (group.length > MAX_BATCH_ITEMS) throw new Error(`a dependency group of ${group.length} requests does not fit one batch (${MAX_BATCH_ITEMS})`);
-    const versions = new Set(group.map((i) => versionOf(i.spec)));
-    if (versions.size > 1) throw new Error('a dependency group cannot span API versions');
-    assertAcyclic(group);
-    // Dependencies before dependents inside the batch, as Graph expects.
-    units.push({ items: topological(group), lane: laneOf(group), version: [...versions][0] });
-  }
-  return units;
-}
-
-function assertAcyclic(group: Item[]): void {
-  const state = new Map<Item, 1 | 2>();
-  const visit = (item: Item): void => {
-    const s = state.get(item);
-    if (s === 2) return;
-    if (s === 1) throw new Error('dependsOn has a cycle');
-    state.set(item, 1);
-    item.deps.forEach(visit);
-    state.set(item, 2);
-  };
-  group.forEach(visit);
-}
-
-function topological(group: Item[]): Item[] {
-  const out: Item[] = [];
-  const seen = new Set<Item>();
-  const visit = (item: Item): void => {
-    if (seen.has(item)) return;
-    seen.add(item);
-    item.deps.forEach(visit);
-    out.push(item);
-  };
-  group.forEach(visit);
-  return out;
-}
-
-function laneOf(items: Item[]): Lane {
-  return items.some((i) => i.spec.method !== 'GET') ? 'write' : 'read';
-}
-
-function isSuccess(outcome: BatchItemOutcome | null): boolean {
-  return !!outcome && outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300;
-}
-
-/** Retry-After in ms: seconds (fractional allowed) or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined): number | null {
-  if (value === null || value === undefined || value.trim() === '') return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
-}
-
-interface ParsedItemResponse {
-  id: string;
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-function parseBatchBody(text: string): ParsedItemResponse[] | null {
-  const json = parseJson(text) as { responses?: unknown } | null;
-  if (!json || !Array.isArray(json.responses)) return null;
-  const out: ParsedItemResponse[] = [];
-  for (const r of json.responses as Record<string, unknown>[]) {
-    if (!r || typeof r !== 'object' || typeof r.id !== 'string' || typeof r.status !== 'number') continue;
-    const headers: Record<string, string> = {};
-    if (r.headers && typeof r.headers === 'object') {
-      for (const [k, v] of Object.entries(r.headers as Record<string, unknown>)) headers[k.toLowerCase()] = String(v);
-    }
-    out.push({ id: r.id, status: r.status, headers, body: r.body });
-  }
-  return out;
-}
-
-function parseJson(text: string): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-function envelopeRequestId(body: unknown): string | null {
-  const inner = (body as { error?: { innerError?: Record<string, unknown> } } | null)?.error?.innerError;
-  const rid = inner?.['request-id'];
-  return typeof rid === 'string' ? rid : null;
-}
-
-/** Token failures are tagged by the client factory (phase 'auth'): retrying the batch will not help. */
-function isAuthFailure(error: unknown): boolean {
-  const custom = (error as { customError?: { phase?: unknown } } | null)?.customError;
-  return !!custom && custom.phase === 'auth';
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
-}
