@@ -54,7 +54,6 @@ async function run(deps: AppDeps, requestId: string): Promise<'done' | 'held'> {
       kind: 'rollback-watch',
       requestId: request.id,
       runAt: new Date(deps.clock.now().getTime() + deps.settings.rollbackWatchIntervalMs).toISOString(),
-      state: { startedAt: now(deps) },
     });
   }
   // Everything that must follow the result is queued before the result is saved: a crash right after

@@ -36,7 +36,8 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
       }
     }
     const waiting = targets.filter((t) => t.sync?.status === 'waiting');
-    const startedAt = Date.parse(request.syncWatchStartedAt ?? String(job.state.startedAt ?? now.toISOString()));
+    // Set with the awaiting-sync status, in the same save: the request is the one record of when following began.
+    const startedAt = Date.parse(request.syncWatchStartedAt ?? now.toISOString());
     const timedOut = waiting.length > 0 && now.getTime() - startedAt >= deps.settings.rollbackWatchTimeoutMs;
 
     if (waiting.length === 0 || timedOut) {
