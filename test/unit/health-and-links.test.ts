@@ -16,7 +16,7 @@ describe('identity self-check wording', () => {
     const { ok, lines } = describeIdentity(report(), NOW);
     expect(ok).toBe(true);
     expect(lines.join('\n')).toMatch(/All needed application permissions are granted/);
-    expect(lines.join('\n')).toMatch(/✅ The certificate expires on 2027-06-01 \(in 183 days\)/);
+    expect(lines.join('\n')).toMatch(/✅ The certificate expires on 2027-06-01 \(in 182 days\)/);
   });
 
   it('warns about a certificate that expires within 30 days and fails on an expired one', () => {
