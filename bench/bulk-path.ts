@@ -57,7 +57,7 @@ export async function runBulkPath(input: BulkPathInput): Promise<BulkPathResult>
     settings: {
       approvalsRequired: 1, approvalTtlMs: 86_400_000, approvalChannelId: null, graphApiVersion: 'v1.0', auditLookupTimeoutMs: 60_000, auditLookupFirstDelayMs: 1_000,
       maxUsersPerRequest: 50, rollbackApprovalsRequired: 1, rollbackWatchIntervalMs: 60_000, rollbackWatchTimeoutMs: 60_000, notifyTransfers: false, tenantId: 'bench',
-      protectedGroupIds: [], allowedTargetGroupId: null, bulkMinUsers: 20, adminMaxUsersPerRequest: 100_000, waves: '1,10%,rest', haltFailureRate: 0.05,
+      protectedGroupIds: [], allowedTargetGroupId: null, bulkMinUsers: 20, adminMaxUsersPerRequest: 100_000, waves: '1,10%,rest', haltFailureRate: 0.05, patchSettleMs: 32_000,
     },
     kickJobs: () => undefined,
   };

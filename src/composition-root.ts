@@ -126,6 +126,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       adminMaxUsersPerRequest: config.bulk.adminMaxUsersPerRequest,
       waves: config.bulk.waves,
       haltFailureRate: config.bulk.haltFailureRate,
+      patchSettleMs: config.graph.timeoutMs + 2_000,
     },
     kickJobs: () => runner?.kick(),
   };

@@ -36,6 +36,8 @@ export interface AppSettings {
   adminMaxUsersPerRequest: number;
   waves: string;
   haltFailureRate: number;
+  /** How long after its intent a PATCH may still land (the Graph call timeout plus a margin). */
+  patchSettleMs: number;
 }
 
 /** Everything the use cases need, as ports. Built once in the composition root. */

@@ -6,6 +6,7 @@ import { AppDeps } from './app-deps';
 import { errorSummary, refreshCards } from './card-publisher';
 import { withRequestContext } from './graph-call-context';
 import { notifyRequestEvent } from './notify';
+import { mayStillLand } from '../domain/patch-settle';
 import { describeDirectoryError, failedExecution } from './execution-failure';
 import { executeWaves } from './bulk/execute-waves';
 import { directoryAsBulk } from './bulk/directory-as-bulk';
@@ -37,10 +38,14 @@ async function run(deps: AppDeps, requestId: string): Promise<'done' | 'held'> {
     if (run.outcome === 'halted') return 'done';
     request = run.request;
   } else {
+    let waiting = false;
     for (let i = 0; i < request.targets.length; i++) {
       if (!UNFINISHED.has(request.targets[i].execution.outcome)) continue;
-      request = await transferOne(deps, request, i);
+      const next = await transferOne(deps, request, i);
+      if (next === 'wait') waiting = true;
+      else request = next;
     }
+    if (waiting) return 'held'; // a PATCH from before a crash may still land: look again shortly
   }
 
   const summary = summarizeOutcome(request.targets);
@@ -97,7 +102,7 @@ export async function announceOutcome(deps: AppDeps, requestId: string): Promise
   await notifyRequestEvent(deps, request, status === 'failed' ? 'failed' : request.kind === 'rollback' ? 'executed' : 'completed');
 }
 
-async function transferOne(deps: AppDeps, request: TransferRequest, index: number): Promise<TransferRequest> {
+async function transferOne(deps: AppDeps, request: TransferRequest, index: number): Promise<TransferRequest | 'wait'> {
   const target = request.targets[index];
   const desired = targetCloudManaged(request.kind);
   const userId = target.preflight.userId!;
@@ -118,6 +123,7 @@ async function transferOne(deps: AppDeps, request: TransferRequest, index: numbe
       const outcome = target.execution.attemptedAt ? 'done' : 'already-done';
       return finish(deps, request, setTarget({ outcome, finishedAt: now(deps), errorCode: null, errorDetail: null }), upn);
     }
+    if (mayStillLand(target.execution, deps.clock.now(), deps.settings.patchSettleMs)) return 'wait';
     if (desired && user.onPremisesSyncEnabled !== true) {
       return finish(deps, request, setTarget({ outcome: 'failed', errorCode: 'STATE.CHANGED', errorDetail: 'The user is no longer synced from AD DS (its state changed after approval); nothing was changed.', finishedAt: now(deps) }), upn);
     }

@@ -7,6 +7,7 @@ import { refreshCards } from '../card-publisher';
 import { describeError } from '../messages';
 import { notifyRequestEvent } from '../notify';
 import { failedExecution } from '../execution-failure';
+import { mayStillLand } from '../../domain/patch-settle';
 import { frozenState } from '../freeze';
 
 const CHUNK = 500;
@@ -57,6 +58,8 @@ export async function executeWaves(deps: AppDeps, bulk: BulkDirectory, start: Tr
     };
     await Promise.all(Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, chunks.length) }, worker));
     const wave = request.targets.slice(from, to);
+    // A PATCH from before a crash may still land for some users: finish this wave later, not now.
+    if (wave.some((t) => t.execution.outcome === 'in-progress')) return { request, outcome: 'held' };
     const failed = wave.filter((t) => t.execution.outcome === 'failed' || t.execution.outcome === 'unknown').length;
     const nextWave = waveIndex + 1;
     const halt = nextWave < plan.waves.length && shouldHalt({ attempted: wave.length, failed }, plan.haltFailureRate);
@@ -107,6 +110,7 @@ async function runChunk(deps: AppDeps, bulk: BulkDirectory, snapshot: TransferRe
     else if (!user.value) patch.set(k, failedExecution(new DirectoryError('GRAPH.NOT_FOUND', 'not found'), now()));
     else if (!state || !state.ok) patch.set(k, failedExecution(state && !state.ok ? state.error : missing(), now()));
     else if (state.value) patch.set(k, { outcome: t.execution.attemptedAt ? 'done' : 'already-done', finishedAt: now(), errorCode: null, errorDetail: null });
+    else if (mayStillLand(t.execution, deps.clock.now(), deps.settings.patchSettleMs)) continue; // stays in-progress; looked at again
     else if (user.value.onPremisesSyncEnabled !== true) patch.set(k, { outcome: 'failed', errorCode: 'STATE.CHANGED', errorDetail: 'No longer synced from AD DS (changed after approval); nothing was changed.', finishedAt: now() });
     else if (protectedIds.has(id.toLowerCase())) patch.set(k, { outcome: 'failed', errorCode: 'SCOPE.PROTECTED', errorDetail: 'Became a protected account (PROTECTED_GROUP_IDS) after approval; nothing was changed.', finishedAt: now() });
     else toPatch.push(k);

@@ -25,6 +25,7 @@ describe('two instances on PostgreSQL', () => {
       DATABASE_URL: await (await testPostgres()).createDatabase('two_instances'),
       JOB_POLL_INTERVAL: '100ms',
       JOB_LEASE: '1500ms',
+      GRAPH_TIMEOUT: '2s',
       AUDIT_LOOKUP_FIRST_DELAY: '200ms',
       RATE_LIMIT_PER_MINUTE: '1000',
       LOG_LEVEL: 'info',
