@@ -4,6 +4,11 @@ import { DirectoryError, SoaWriteResult } from './directory';
 /** One item's answer in a bulk call: its value, or the error Graph gave for that item alone. */
 export type BulkResult<T> = { ok: true; value: T } | { ok: false; error: DirectoryError };
 
+export interface UserWithSoa {
+  user: DirectoryUser | null;
+  isCloudManaged: boolean | null;
+}
+
 /**
  * Many users at once, for waves of hundreds or thousands (Graph JSON batching, 20 requests per
  * batch, several batches in flight, concurrency adapted to throttling). Results are keyed by the
@@ -13,6 +18,11 @@ export type BulkResult<T> = { ok: true; value: T } | { ok: false; error: Directo
 export interface BulkDirectory {
   /** Users by UPN or id; `null` value when the user does not exist. */
   getUsers(upnsOrIds: string[]): Promise<Map<string, BulkResult<DirectoryUser | null>>>;
+  /**
+   * Users by UPN or id together with their SOA flag, both read at once (no round trip in between):
+   * `user: null` (and `isCloudManaged: null`) when the user does not exist.
+   */
+  getUsersWithSoa(upnsOrIds: string[]): Promise<Map<string, BulkResult<UserWithSoa>>>;
   /** onPremisesSyncBehavior.isCloudManaged for user ids. */
   getCloudManaged(userIds: string[]): Promise<Map<string, BulkResult<boolean>>>;
   /** PATCH onPremisesSyncBehavior for user ids (200 and 204 both mean success). */

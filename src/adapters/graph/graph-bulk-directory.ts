@@ -1,7 +1,7 @@
 import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { DirectoryUser } from '../../domain/soa-state';
 import { type Json, asObject, str, toDirectoryUser, toIsCloudManaged } from './graph-body';
-import type { BulkDirectory, BulkResult } from '../../ports/bulk-directory';
+import type { BulkDirectory, BulkResult, UserWithSoa } from '../../ports/bulk-directory';
 import { DirectoryError, type SoaWriteResult } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
 import { type BatchItemOutcome, type BatchRequestSpec, GraphBatchExecutor, type GraphBatchExecutorOptions, parseRetryAfter } from './graph-batch-executor';
@@ -58,6 +58,47 @@ export class GraphBulkDirectory implements BulkDirectory {
       if (o.status === 404) return null;
       return toDirectoryUser(o.body, { op, ...o });
     }, [404]);
+  }
+
+  /**
+   * Each user and its SOA flag as two items of the same round of batches, the flag addressed through the
+   * same key (`/users/{upn}/onPremisesSyncBehavior`, like every navigation of a user). Should Graph
+   * refuse that address for a user it found (400/404), the flag is read again by object id.
+   */
+  async getUsersWithSoa(upnsOrIds: string[]): Promise<Map<string, BulkResult<UserWithSoa>>> {
+    const keys = [...new Set(upnsOrIds)];
+    const results = new Map<string, BulkResult<UserWithSoa>>();
+    const specs: BatchRequestSpec[] = [];
+    const sent: string[] = [];
+    for (const key of keys) {
+      try {
+        specs.push({ method: 'GET', url: `${userPath(key)}?${USER_QUERY}` }, { method: 'GET', url: `${userPath(key)}/onPremisesSyncBehavior?$select=isCloudManaged` });
+        sent.push(key);
+      } catch (err) {
+        results.set(key, { ok: false, error: err instanceof DirectoryError ? err : mapThrownError('getUser', err) });
+      }
+    }
+    const outcomes = await this.executor.execute(specs);
+    const byId = new Map<string, { key: string; user: DirectoryUser }>();
+    sent.forEach((key, i) => {
+      const user = toResult('getUser', outcomes[2 * i], (o) => (o.status === 404 ? null : toDirectoryUser(o.body, { op: 'getUser', ...o })), [404]);
+      if (!user.ok) return results.set(key, user);
+      if (user.value === null) return results.set(key, { ok: true, value: { user: null, isCloudManaged: null } });
+      const soa = toResult('getCloudManaged', outcomes[2 * i + 1], (o) => toIsCloudManaged(o.body, { op: 'getCloudManaged', ...o }), []);
+      if (soa.ok) return results.set(key, { ok: true, value: { user: user.value, isCloudManaged: soa.value } });
+      if (soa.error.code === 'GRAPH.NOT_FOUND' || soa.error.code === 'GRAPH.BAD_REQUEST') return byId.set(user.value.id, { key, user: user.value });
+      return results.set(key, soa);
+    });
+    if (byId.size > 0) {
+      const again = await this.getCloudManaged([...byId.keys()]);
+      for (const [id, { key, user }] of byId) {
+        const soa = again.get(id) as BulkResult<boolean>;
+        results.set(key, soa.ok ? { ok: true, value: { user, isCloudManaged: soa.value } } : soa);
+      }
+    }
+    const ordered = new Map<string, BulkResult<UserWithSoa>>();
+    for (const key of upnsOrIds) if (!ordered.has(key)) ordered.set(key, results.get(key) as BulkResult<UserWithSoa>);
+    return ordered;
   }
 
   async getCloudManaged(userIds: string[]): Promise<Map<string, BulkResult<boolean>>> {

@@ -119,8 +119,10 @@ export function transportFailure(err: unknown, timeoutMs: number): GraphClientEr
   if (name === 'TimeoutError' || name === 'AbortError') {
     return pipelineFailure({ phase: 'timeout', code: name }, `Graph did not answer within ${timeoutMs} ms`);
   }
+  // fetch wraps the socket error (cause.code); node:https gives it directly (code).
   const cause = err instanceof Error ? (err as { cause?: { code?: unknown } }).cause : undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : name;
+  const own = err instanceof Error ? (err as { code?: unknown }).code : undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : typeof own === 'string' ? own : name;
   return pipelineFailure({ phase: 'network', code }, 'Graph connection failed');
 }
 

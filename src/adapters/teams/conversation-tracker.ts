@@ -10,6 +10,10 @@ export interface TeamsChannelInfo {
   channelId: string | null;
 }
 
+/** An unchanged conversation or person is written again after this long anyway. */
+const REWRITE_AFTER_MS = 10 * 60_000;
+const MAX_REMEMBERED = 10_000;
+
 export function channelInfo(activity: Partial<Activity>): TeamsChannelInfo {
   const data = (activity.channelData ?? {}) as { tenant?: { id?: unknown }; team?: { id?: unknown }; channel?: { id?: unknown } };
   const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
@@ -33,10 +37,42 @@ export function conversationKind(activity: Partial<Activity>): ConversationKind 
  * object id -> Teams MRI, for card refresh).
  */
 export class ConversationTracker {
+  /** What this process last saved per conversation / person, and when: unchanged rows are not written again. */
+  private readonly saved = new Map<string, { value: string; at: number }>();
+
   constructor(
     private readonly store: ConversationStore,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Whether `value` differs from what was saved under `key` (or that is older than REWRITE_AFTER_MS, so
+   * updatedAt stays roughly current). Every message of a chat would otherwise write the same rows again.
+   */
+  private changed(key: string, value: unknown): boolean {
+    const now = this.clock.now().getTime();
+    const json = JSON.stringify(value);
+    const last = this.saved.get(key);
+    if (last && last.value === json && now - last.at < REWRITE_AFTER_MS) return false;
+    if (this.saved.size >= MAX_REMEMBERED) this.saved.clear();
+    this.saved.set(key, { value: json, at: now });
+    return true;
+  }
+
+  /** After a failed save the row must be written next time. */
+  private forget(key: string): void {
+    this.saved.delete(key);
+  }
+
+  private async saveIfChanged(key: string, value: unknown, save: () => Promise<void>): Promise<void> {
+    if (!this.changed(key, value)) return;
+    try {
+      await save();
+    } catch (err) {
+      this.forget(key);
+      throw err;
+    }
+  }
 
   async track(context: TurnContext): Promise<void> {
     const activity = context.activity;
@@ -46,13 +82,16 @@ export class ConversationTracker {
     delete reference.activityId;
     const updatedAt = this.clock.now().toISOString();
     const kind = conversationKind(activity);
-    await this.store.save({ key: activity.conversation.id, kind, tenantId: info.tenantId, teamId: info.teamId, channelId: info.channelId, reference, updatedAt });
+    const row = { key: activity.conversation.id, kind, tenantId: info.tenantId, teamId: info.teamId, channelId: info.channelId, reference };
+    await this.saveIfChanged(`c:${row.key}`, row, () => this.store.save({ ...row, updatedAt }));
     if (kind === 'channel' && info.channelId && info.channelId !== activity.conversation.id) {
-      await this.saveChannel(reference, info, info.channelId, updatedAt);
+      const channelId = info.channelId;
+      await this.saveIfChanged(`ch:${channelId}`, { reference, info }, () => this.saveChannel(reference, info, channelId, updatedAt));
     }
     const from = activity.from;
     if (from?.aadObjectId && from.id && activity.type !== 'conversationUpdate') {
-      await this.store.savePerson({ aadObjectId: from.aadObjectId.toLowerCase(), mri: from.id, name: from.name ?? from.id, updatedAt });
+      const person = { aadObjectId: from.aadObjectId.toLowerCase(), mri: from.id, name: from.name ?? from.id };
+      await this.saveIfChanged(`p:${person.aadObjectId}`, person, () => this.store.savePerson({ ...person, updatedAt }));
     }
   }
 

@@ -1,5 +1,5 @@
 import { DirectoryUser } from '../../domain/soa-state';
-import { BulkDirectory, BulkResult } from '../../ports/bulk-directory';
+import { BulkDirectory, BulkResult, UserWithSoa } from '../../ports/bulk-directory';
 import { Directory, DirectoryError, SoaWriteResult } from '../../ports/directory';
 
 const PARALLEL = 4;
@@ -28,6 +28,11 @@ export function directoryAsBulk(directory: Directory): BulkDirectory {
   };
   return {
     getUsers: (keys) => each<DirectoryUser | null>(keys, (k) => directory.getUser(k)),
+    getUsersWithSoa: (keys) =>
+      each<UserWithSoa>(keys, async (k) => {
+        const user = await directory.getUser(k);
+        return { user, isCloudManaged: user ? await directory.getCloudManaged(user.id) : null };
+      }),
     getCloudManaged: (ids) => each<boolean>(ids, (id) => directory.getCloudManaged(id)),
     setCloudManaged: (ids, value) => each<SoaWriteResult>(ids, (id) => directory.setCloudManaged(id, value)),
     groupMembers: async () => {

@@ -245,6 +245,32 @@ describe('GraphBulkDirectory', () => {
     expect((await bulk().findGroupsByName('Sales')).map((g) => g.displayName).sort()).toEqual(['Sales', 'sales']);
   });
 
+  it('reads each user and its SOA flag in the same round of batches, addressed by the key given', async () => {
+    emu.control.setUser({ id: id(7), isCloudManaged: true });
+    const keys = [...range(30).map(upn), 'nobody@contoso.com'];
+    const read = await bulk().getUsersWithSoa(keys);
+    expect([...read.keys()]).toEqual(keys);
+    expect(read.get(upn(0))).toMatchObject({ ok: true, value: { user: { id: id(0), onPremisesSyncEnabled: true }, isCloudManaged: false } });
+    expect(read.get(upn(7))).toMatchObject({ ok: true, value: { user: { id: id(7) }, isCloudManaged: true } });
+    expect(read.get('nobody@contoso.com')).toEqual({ ok: true, value: { user: null, isCloudManaged: null } });
+    // Two items per key, nothing read a second time: 62 items in 4 batches of at most 20.
+    expect(batchItems()).toHaveLength(62);
+    expect(batchPosts()).toHaveLength(4);
+    expect(batchItems((c) => c.path.endsWith('/onPremisesSyncBehavior') && c.path.includes('@'))).toHaveLength(31);
+  });
+
+  it('reads the SOA flag again by object id when Graph refuses it by UPN, and keeps a 403 as that user\'s error', async () => {
+    emu.control.injectFault({ method: 'GET', pathPattern: '^/users/[^/]*@[^/]*/onPremisesSyncBehavior$', status: 400, times: -1, inBatch: true });
+    emu.control.injectFault({ method: 'GET', pathPattern: `^${SOA_PATH(id(2))}$`, status: 403, times: -1, inBatch: true });
+    const read = await bulk().getUsersWithSoa(range(5).map(upn));
+    expect(read.get(upn(0))).toMatchObject({ ok: true, value: { user: { id: id(0) }, isCloudManaged: false } });
+    expect(read.get(upn(4))).toMatchObject({ ok: true, value: { user: { id: id(4) }, isCloudManaged: false } });
+    const refused = read.get(upn(2));
+    expect(refused?.ok).toBe(false);
+    expect(!refused?.ok && refused?.error.code).toBe('GRAPH.PERMISSION_MISSING');
+    expect(batchItems((c) => c.path === SOA_PATH(id(0)))).toHaveLength(1);
+  });
+
   it('stats() counts item requests, 429s and the current concurrency', async () => {
     const directory = bulk();
     expect(directory.stats()).toMatchObject({ requests: 0, throttled: 0, concurrency: 8 });

@@ -1,0 +1,94 @@
+import * as https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+
+export interface NodeHttpHandlerOptions {
+  /** Sockets kept open per Graph host. Default 32: a burst queues on warm connections instead of opening hundreds. */
+  maxSockets?: number;
+}
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The last middleware of the Graph client: sends the request with node:https over a keep-alive agent
+ * instead of the global fetch. Measured on the chat benchmark, fetch cost about three times the CPU of
+ * a plain https request per Graph call, and a burst of concurrent calls opened a TLS connection each.
+ * Hands the SDK a standard Response, so everything above it (auth, retry, redirect, response parsing) is
+ * unchanged; honours the per-attempt AbortSignal the observer sets.
+ */
+export class NodeHttpHandler implements Middleware {
+  private readonly agent: https.Agent;
+
+  constructor(options: NodeHttpHandlerOptions = {}) {
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: Math.max(1, options.maxSockets ?? 32), scheduling: 'lifo' });
+  }
+
+  async execute(context: Context): Promise<void> {
+    const options = context.options ?? {};
+    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    const method = (options.method ?? (typeof context.request === 'string' ? 'GET' : context.request.method)).toUpperCase();
+    const headers: Record<string, string> = {};
+    if (typeof context.request !== 'string') new Headers(context.request.headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => (headers[k] = v));
+    new Headers(options.headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => (headers[k] = v));
+    const body = await bodyBytes(options.body ?? (typeof context.request === 'string' ? null : await context.request.arrayBuffer()));
+    if (body) headers['content-length'] = String(body.length);
+    context.response = await this.send(url, method, headers, body, options.signal ?? undefined);
+  }
+
+  /** Closes idle sockets (shutdown, tests). */
+  destroy(): void {
+    this.agent.destroy();
+  }
+
+  private send(url: string, method: string, headers: Record<string, string>, body: Buffer | null, signal: AbortSignal | undefined): Promise<Response> {
+    return new Promise<Response>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason ?? abortError());
+      const req = https.request(url, { method, headers, agent: this.agent, signal });
+      req.once('error', reject);
+      req.once('response', (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let ended = false;
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.once('error', reject);
+        res.once('end', () => {
+          ended = true;
+          try {
+            resolve(toResponse(res, chunks, method));
+          } catch (err) {
+            reject(err);
+          }
+        });
+        // A body cut short (timeout, reset) closes without 'end' and not always with 'error'.
+        res.once('close', () => {
+          if (!ended) reject(signal?.aborted ? signal.reason ?? abortError() : Object.assign(new Error('Graph closed the response early'), { code: 'ECONNRESET' }));
+        });
+      });
+      req.end(body ?? undefined);
+    });
+  }
+}
+
+function toResponse(res: IncomingMessage, chunks: Buffer[], method: string): Response {
+  const status = res.statusCode ?? 0;
+  const headers = new Headers();
+  for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+  const noBody = NULL_BODY_STATUSES.has(status) || method === 'HEAD';
+  return new Response(noBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers });
+}
+
+async function bodyBytes(body: unknown): Promise<Buffer | null> {
+  if (body === null || body === undefined) return null;
+  if (typeof body === 'string') return Buffer.from(body);
+  if (Buffer.isBuffer(body)) return body;
+  if (body instanceof ArrayBuffer) return Buffer.from(body);
+  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (body instanceof Blob) return Buffer.from(await body.arrayBuffer());
+  if (body instanceof URLSearchParams) return Buffer.from(body.toString());
+  throw new TypeError('Graph request body of an unsupported type');
+}
+
+function abortError(): Error {
+  const err = new Error('The operation was aborted');
+  err.name = 'AbortError';
+  return err;
+}
