@@ -22,7 +22,7 @@ import { runChatLatency, type ChatLatencyResult } from './chat-latency';
  *      echo bot process, and p99 invoke response time of concurrent approval clicks (bench/chat-latency.ts).
  * Options: --users 10000 --baseline-users 50 --latency-ms 100 --target-seconds 40 [--time-scale T]
  *          --chunk 500 --chunks-in-flight 3 [--trace]
- *          --chat-conversations 200 --chat-rounds 3 --approvals 50 [--chat-only]
+ *          --chat-conversations 200 --chat-rounds 3 --approvals 50 [--chat-only | --bulk-only]
  */
 
 interface Args {
@@ -40,6 +40,8 @@ interface Args {
   approvals: number;
   /** Skip (a)-(c): only the chat and approval figures. */
   chatOnly: boolean;
+  /** Skip (d): only the bulk figures. */
+  bulkOnly: boolean;
 }
 
 const DOMAIN = 'bulk.contoso.com';
@@ -65,6 +67,7 @@ function parseArgs(argv: string[]): Args {
     chatRounds: Math.floor(get('chat-rounds', 3)),
     approvals: Math.floor(get('approvals', 50)),
     chatOnly: argv.includes('--chat-only'),
+    bulkOnly: argv.includes('--bulk-only'),
   };
 }
 
@@ -125,6 +128,11 @@ async function main(): Promise<void> {
   // (a)-(c) on their own emulator, stopped before (d) starts.
   const bulk = args.chatOnly ? { rows: [] as Row[], footer: [] as string[] } : await bulkFigures(args, distRoot);
 
+  if (args.bulkOnly) {
+    printTable(['Figure', 'Measured', 'Target', 'Met'], bulk.rows);
+    for (const line of bulk.footer) out(line);
+    return;
+  }
   // (d) chat responsiveness and approval clicks.
   out(`Chat: ${args.chatConversations} concurrent conversations x ${args.chatRounds} rounds of \`status <upn>\`, SOA bot vs echo bot; ${args.approvals} concurrent approval clicks`);
   const chat = await runChatLatency(distRoot, { conversations: args.chatConversations, rounds: args.chatRounds, approvals: args.approvals }, out);

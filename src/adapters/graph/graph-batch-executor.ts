@@ -54,7 +54,7 @@ export interface GraphBatchExecutorOptions {
   maxRetryDelayMs?: number;
   /** Wait before retrying a 429 that came without Retry-After. Default 1000 ms. */
   defaultRetryAfterMs?: number;
-  /** Hard cap on $batch requests in flight whatever the controller says. Default 32. */
+  /** Hard cap on $batch requests in flight whatever the controller says. Default 64. */
   maxBatchesInFlight?: number;
   /** The SDK's whole-request retries of each $batch POST (429/503/504). Defaults 3 retries, 3 s, cap 30 s. */
   batchRetries?: { maxRetries?: number; delaySeconds?: number; maxDelaySeconds?: number };
@@ -91,7 +91,7 @@ export class GraphBatchExecutor {
     this.retryBaseDelayMs = Math.max(0, options.retryBaseDelayMs ?? 1000);
     this.maxRetryDelayMs = Math.max(0, options.maxRetryDelayMs ?? 30_000);
     this.defaultRetryAfterMs = Math.max(0, options.defaultRetryAfterMs ?? 1000);
-    this.maxBatchesInFlight = Math.max(1, Math.floor(options.maxBatchesInFlight ?? 32));
+    this.maxBatchesInFlight = Math.max(1, Math.floor(options.maxBatchesInFlight ?? 64));
     this.batchRetries = {
       maxRetries: options.batchRetries?.maxRetries ?? 3,
       delaySeconds: options.batchRetries?.delaySeconds ?? 3,

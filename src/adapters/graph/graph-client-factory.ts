@@ -41,7 +41,7 @@ export interface GraphClientOptions {
   maxRetryDelaySeconds?: number;
   /** Timeout of each HTTP attempt (ms), body included. Default 30000. */
   timeoutMs?: number;
-  /** Keep-alive sockets per Graph host (NodeHttpHandler). Default 32. */
+  /** Keep-alive sockets per Graph host (NodeHttpHandler). Default 64. */
   maxSockets?: number;
   /** Called once per HTTP request sent to Graph (each retry attempt is a call). Must not throw. */
   onCall?: (record: GraphCallRecord) => void | Promise<void>;

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 
 export interface NodeHttpHandlerOptions {
-  /** Sockets kept open per Graph host. Default 32: a burst queues on warm connections instead of opening hundreds. */
+  /** Sockets kept open per Graph host. Default 64 (the batch executor's batches in flight): a burst queues on warm connections instead of opening hundreds. */
   maxSockets?: number;
 }
 
@@ -20,7 +20,7 @@ export class NodeHttpHandler implements Middleware {
   private readonly agent: https.Agent;
 
   constructor(options: NodeHttpHandlerOptions = {}) {
-    this.agent = new https.Agent({ keepAlive: true, maxSockets: Math.max(1, options.maxSockets ?? 32), scheduling: 'lifo' });
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: Math.max(1, options.maxSockets ?? 64), scheduling: 'lifo' });
   }
 
   async execute(context: Context): Promise<void> {

@@ -9,7 +9,7 @@
  * - Healthy answers (no 429, `x-ms-throttle-limit-percentage` absent, i.e. below 0.8) grow the window
  *   additively, by about 5 % (at least one item) per round trip.
  * - From `holdAbove` (0.8) on, the level and trend of the percentage steer the window towards
- *   `targetPercentage` (0.95): above the target and still rising it shrinks, the more the closer to the
+ *   `targetPercentage` (0.99): above the target and still rising it shrinks, the more the closer to the
  *   limit (down to x `easeFactor` at 1.0); above and not rising it holds; below the target it grows
  *   unless the percentage is already rising. So the bot uses the limit's refill fully while keeping a
  *   small reserve, just under the limit instead of bouncing off it.
@@ -26,13 +26,13 @@ export interface ThrottleControllerOptions {
   initialConcurrency?: number;
   /** Smallest window per lane, in batches (0.05 = one item of a 20-item batch). Default 0.05. */
   minConcurrency?: number;
-  /** Largest window per lane, in batches. Default 32 (at 100 ms per call that is ~6,400 reads/s, above any tenant's limit). */
+  /** Largest window per lane, in batches. Default 64 (at 100 ms per call that is ~12,800 reads/s, above any tenant's limit). */
   maxConcurrency?: number;
   /** Items per batch (Graph allows at most 20). Default 20. */
   batchSize?: number;
   /** Limit percentage from which its trend steers the window. Default 0.8 (Graph reports from 0.8). */
   holdAbove?: number;
-  /** Limit percentage the lanes aim at once near the limit. Default 0.95. */
+  /** Limit percentage the lanes aim at once near the limit. Default 0.99: what is left unused when a wave ends is lost. */
   targetPercentage?: number;
   /** Multiplier on a 429. Default 0.5. */
   decreaseFactor?: number;
@@ -115,10 +115,10 @@ export class ThrottleController {
     this.batchSize = Math.max(1, Math.min(20, Math.floor(options.batchSize ?? 20)));
     // Windows are kept in items.
     this.min = Math.max(1, (options.minConcurrency ?? 0.05) * this.batchSize);
-    this.max = Math.max(this.min, (options.maxConcurrency ?? 32) * this.batchSize);
+    this.max = Math.max(this.min, (options.maxConcurrency ?? 64) * this.batchSize);
     const initial = clamp((options.initialConcurrency ?? 4) * this.batchSize, this.min, this.max);
     this.holdAbove = Math.min(0.99, options.holdAbove ?? 0.8);
-    this.target = clamp(options.targetPercentage ?? 0.95, this.holdAbove, 0.999);
+    this.target = clamp(options.targetPercentage ?? 0.99, this.holdAbove, 0.999);
     this.decreaseFactor = clamp(options.decreaseFactor ?? 0.5, 0.05, 0.95);
     this.easeFactor = clamp(options.easeFactor ?? 0.5, 0.05, 1);
     this.increaseShare = clamp(options.increaseShare ?? 0.05, 0, 1);

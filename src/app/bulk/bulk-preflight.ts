@@ -3,44 +3,48 @@ import { BulkDirectory } from '../../ports/bulk-directory';
 import { DirectoryError } from '../../ports/directory';
 import { AppDeps } from '../app-deps';
 
-// Big chunks: the bulk directory already keeps many batches in flight; small ones would wait on latency.
-const CHUNK = 5000;
+// Chunks of users in flight at once: their reads share the bulk directory's window, so while one chunk
+// is being turned into results the others keep Graph busy.
+const CHUNK = 1000;
+const CHUNKS_IN_FLIGHT = 4;
 
 /**
- * Preflight for thousands of users through Graph batching: users and their SOA flag in bulk, one
- * domain lookup per distinct domain, and the scope guard from one member listing per guarded group
- * (direct members) instead of one membership check per user.
+ * Preflight for thousands of users through Graph batching: each user and its SOA flag read together,
+ * one domain lookup per distinct domain, and the scope guard from one member listing per guarded group
+ * (direct members) instead of one membership check per user. Results in input order.
  */
 export async function preflightMany(deps: AppDeps, bulk: BulkDirectory, upns: string[]): Promise<PreflightResult[]> {
-  const results: PreflightResult[] = [];
   const domains = new Map<string, Promise<'Managed' | 'Federated' | null>>();
   const domainType = (upn: string) => {
     const domain = (upn.split('@')[1] ?? '').toLowerCase();
     if (!domains.has(domain)) domains.set(domain, deps.directory.getDomainAuthenticationType(domain));
     return domains.get(domain)!;
   };
-  for (let i = 0; i < upns.length; i += CHUNK) {
-    const chunk = upns.slice(i, i + CHUNK);
-    const users = await bulk.getUsers(chunk);
-    const found = chunk.flatMap((upn) => {
-      const r = users.get(upn);
-      if (!r) throw new DirectoryError('GRAPH.UNKNOWN', 'a user is missing from the batch answer');
-      if (!r.ok) throw r.error;
-      return r.value ? [r.value] : [];
-    });
-    const soa = await bulk.getCloudManaged(found.map((u) => u.id));
-    for (const upn of chunk) {
-      const user = (users.get(upn) as { ok: true; value: import('../../domain/soa-state').DirectoryUser | null }).value;
-      if (!user) {
-        results.push(preflightTransfer({ upn, user: null, isCloudManaged: null, domainAuthenticationType: null }));
-        continue;
-      }
-      const s = soa.get(user.id);
-      if (!s || !s.ok) throw s && !s.ok ? s.error : new DirectoryError('GRAPH.UNKNOWN', 'SOA state missing from the batch answer');
-      results.push(preflightTransfer({ upn, user, isCloudManaged: s.value, domainAuthenticationType: await domainType(user.userPrincipalName) }));
+  const chunks: string[][] = [];
+  for (let i = 0; i < upns.length; i += CHUNK) chunks.push(upns.slice(i, i + CHUNK));
+  const done: PreflightResult[][] = new Array(chunks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const k = next++;
+      done[k] = await preflightChunk(chunks[k], bulk, domainType);
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, chunks.length) }, worker));
+  return guardScopeByListing(deps, bulk, done.flat());
+}
+
+async function preflightChunk(chunk: string[], bulk: BulkDirectory, domainType: (upn: string) => Promise<'Managed' | 'Federated' | null>): Promise<PreflightResult[]> {
+  const read = await bulk.getUsersWithSoa(chunk);
+  const results: PreflightResult[] = [];
+  for (const upn of chunk) {
+    const r = read.get(upn);
+    if (!r) throw new DirectoryError('GRAPH.UNKNOWN', 'a user is missing from the batch answer');
+    if (!r.ok) throw r.error;
+    const { user, isCloudManaged } = r.value;
+    results.push(preflightTransfer({ upn, user, isCloudManaged: user ? isCloudManaged : null, domainAuthenticationType: user ? await domainType(user.userPrincipalName) : null }));
   }
-  return guardScopeByListing(deps, bulk, results);
+  return results;
 }
 
 async function guardScopeByListing(deps: AppDeps, bulk: BulkDirectory, results: PreflightResult[]): Promise<PreflightResult[]> {

@@ -98,21 +98,18 @@ async function runChunk(deps: AppDeps, bulk: BulkDirectory, snapshot: TransferRe
   const patch = new Map<number, Partial<TargetExecution>>();
 
   // 1. Re-read the chunk: state may have changed since approval, or an earlier PATCH may have landed.
-  const users = await bulk.getUsers(ids);
-  const soa = await bulk.getCloudManaged(ids);
+  const reread = await bulk.getUsersWithSoa(ids);
   const toPatch: number[] = [];
   for (const k of indexes) {
     const t = request.targets[k];
-    const id = t.preflight.userId!;
-    const user = users.get(id);
-    const state = soa.get(id);
-    if (!user || !user.ok) patch.set(k, failedExecution(user && !user.ok ? user.error : missing(), now()));
-    else if (!user.value) patch.set(k, failedExecution(new DirectoryError('GRAPH.NOT_FOUND', 'not found'), now()));
-    else if (!state || !state.ok) patch.set(k, failedExecution(state && !state.ok ? state.error : missing(), now()));
-    else if (state.value) patch.set(k, { outcome: t.execution.attemptedAt ? 'done' : 'already-done', finishedAt: now(), errorCode: null, errorDetail: null });
+    const r = reread.get(t.preflight.userId!);
+    const user = r && r.ok ? r.value.user : null;
+    if (!r || !r.ok) patch.set(k, failedExecution(r && !r.ok ? r.error : missing(), now()));
+    else if (!user) patch.set(k, failedExecution(new DirectoryError('GRAPH.NOT_FOUND', 'not found'), now()));
+    else if (r.value.isCloudManaged) patch.set(k, { outcome: t.execution.attemptedAt ? 'done' : 'already-done', finishedAt: now(), errorCode: null, errorDetail: null });
     else if (mayStillLand(t.execution, deps.clock.now(), deps.settings.patchSettleMs)) continue; // stays in-progress; looked at again
-    else if (user.value.onPremisesSyncEnabled !== true) patch.set(k, { outcome: 'failed', errorCode: 'STATE.CHANGED', errorDetail: 'No longer synced from AD DS (changed after approval); nothing was changed.', finishedAt: now() });
-    else if (protectedIds.has(id.toLowerCase())) patch.set(k, { outcome: 'failed', errorCode: 'SCOPE.PROTECTED', errorDetail: 'Became a protected account (PROTECTED_GROUP_IDS) after approval; nothing was changed.', finishedAt: now() });
+    else if (user.onPremisesSyncEnabled !== true) patch.set(k, { outcome: 'failed', errorCode: 'STATE.CHANGED', errorDetail: 'No longer synced from AD DS (changed after approval); nothing was changed.', finishedAt: now() });
+    else if (protectedIds.has(user.id.toLowerCase())) patch.set(k, { outcome: 'failed', errorCode: 'SCOPE.PROTECTED', errorDetail: 'Became a protected account (PROTECTED_GROUP_IDS) after approval; nothing was changed.', finishedAt: now() });
     else toPatch.push(k);
   }
 
