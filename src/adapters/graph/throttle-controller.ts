@@ -9,10 +9,11 @@
  * - Healthy answers (no 429, `x-ms-throttle-limit-percentage` absent, i.e. below 0.8) grow the window
  *   additively, by about 5 % (at least one item) per round trip.
  * - From `holdAbove` (0.8) on, the level and trend of the percentage steer the window towards
- *   `targetPercentage` (0.99): above the target and still rising it shrinks, the more the closer to the
- *   limit (down to x `easeFactor` at 1.0); above and not rising it holds; below the target it grows
- *   unless the percentage is already rising. So the bot uses the limit's refill fully while keeping a
- *   small reserve, just under the limit instead of bouncing off it.
+ *   `targetPercentage` (0.99): above the target and still rising it shrinks, in proportion to how far
+ *   past the target it is (x `easeFactor` at 1.0; a slight overshoot only trims, so the level does not
+ *   swing far below the target, where the unused reserve is lost when the wave ends); above and not
+ *   rising it holds; below the target it grows unless the percentage is already rising. So the bot uses
+ *   the limit's refill fully while keeping a small reserve, just under the limit instead of bouncing off it.
  * - Any 429 (an item or a whole batch) shrinks the lane's window by `decreaseFactor` and pauses every
  *   sender until the largest Retry-After has passed.
  * Each lane shrinks at most once per round trip: only answers to batches sent after its last decrease count.
@@ -179,8 +180,9 @@ export class ThrottleController {
       const trend = previous === null ? 1 : pct - previous;
       const rising = trend > TREND_EPSILON;
       if (pct >= 1 || (pct > this.target && rising)) {
-        const closeness = Math.min(1, (pct - this.holdAbove) / (1 - this.holdAbove));
-        this.decrease(lane, 1 - (1 - this.easeFactor) * closeness, feedback.ticket);
+        // The further past the target, the harder: a small overshoot trims, reaching the limit halves.
+        const overshoot = Math.min(1, Math.max(MIN_OVERSHOOT, (pct - this.target) / (1 - this.target)));
+        this.decrease(lane, 1 - (1 - this.easeFactor) * overshoot, feedback.ticket);
       } else if (pct <= this.target && !rising) {
         this.increase(lane, feedback.items);
       } else {
@@ -253,6 +255,8 @@ export class ThrottleController {
   }
 }
 
+/** Share of the full decrease applied at the smallest overshoot of the target. */
+const MIN_OVERSHOOT = 0.1;
 /** Changes of the limit percentage smaller than this count as flat. */
 const TREND_EPSILON = 0.001;
 
