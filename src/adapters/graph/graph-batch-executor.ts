@@ -80,6 +80,7 @@ export class GraphBatchExecutor {
   private batchesInFlight = 0;
   private pumping = false;
   private pumpAgain = false;
+  private pumpScheduled = false;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
 
@@ -123,8 +124,21 @@ export class GraphBatchExecutor {
     const units = groupUnits(items, (spec) => spec.version ?? this.version);
     const now = Date.now();
     for (const unit of units) this.queueFor(unit).fresh.push({ ...unit, readyAt: now });
-    this.pump();
+    this.pumpSoon();
     return Promise.all(promises);
+  }
+
+  /**
+   * Pumps once the current turn of the event loop is over, so that the requests of calls made in the
+   * same turn (a burst of chat messages, each reading one user) share batches instead of one each.
+   */
+  private pumpSoon(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   private queueFor(unit: { lane: Lane; version: GraphApiVersion }): LaneQueues {
