@@ -1,4 +1,5 @@
 import * as https from 'node:https';
+import * as zlib from 'node:zlib';
 import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 
@@ -44,7 +45,8 @@ export class NodeHttpHandler implements Middleware {
     return new Promise<Response>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason ?? abortError());
       const req = https.request(url, { method, headers, agent: this.agent, signal });
-      req.once('error', reject);
+      // Like fetch: an aborted request fails with the signal's reason (TimeoutError for AbortSignal.timeout).
+      req.once('error', (err) => reject(signal?.aborted ? signal.reason ?? err : err));
       req.once('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         let ended = false;
@@ -73,7 +75,15 @@ function toResponse(res: IncomingMessage, chunks: Buffer[], method: string): Res
   const headers = new Headers();
   for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
   const noBody = NULL_BODY_STATUSES.has(status) || method === 'HEAD';
-  return new Response(noBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers });
+  let body = Buffer.concat(chunks);
+  // Nothing here asks for compression, but a proxy may still compress: undo it as fetch would.
+  const encoding = headers.get('content-encoding')?.trim().toLowerCase();
+  if (!noBody && encoding && encoding !== 'identity' && body.length > 0) {
+    body = encoding === 'gzip' || encoding === 'x-gzip' ? zlib.gunzipSync(body) : encoding === 'deflate' ? zlib.inflateSync(body) : encoding === 'br' ? zlib.brotliDecompressSync(body) : body;
+    headers.delete('content-encoding');
+    headers.delete('content-length');
+  }
+  return new Response(noBody ? null : body, { status, statusText: res.statusMessage ?? '', headers });
 }
 
 async function bodyBytes(body: unknown): Promise<Buffer | null> {
