@@ -22,7 +22,7 @@ import { runChatLatency, type ChatLatencyResult } from './chat-latency';
  *      echo bot process, and p99 invoke response time of concurrent approval clicks (bench/chat-latency.ts).
  * Options: --users 10000 --baseline-users 50 --latency-ms 100 --target-seconds 40 [--time-scale T]
  *          --chunk 500 --chunks-in-flight 3 [--trace]
- *          --chat-conversations 200 --chat-rounds 3 --approvals 50 [--chat-only | --bulk-only]
+ *          --chat-conversations 200 --chat-rounds 6 --approvals 50 [--chat-only | --bulk-only]
  */
 
 interface Args {
@@ -64,7 +64,7 @@ function parseArgs(argv: string[]): Args {
     chunksInFlight: Math.floor(get('chunks-in-flight', 3)),
     trace: argv.includes('--trace'),
     chatConversations: Math.floor(get('chat-conversations', 200)),
-    chatRounds: Math.floor(get('chat-rounds', 3)),
+    chatRounds: Math.floor(get('chat-rounds', 6)),
     approvals: Math.floor(get('approvals', 50)),
     chatOnly: argv.includes('--chat-only'),
     bulkOnly: argv.includes('--bulk-only'),

@@ -26,12 +26,33 @@ export function openSqliteDatabase(options: OpenSqliteDatabaseOptions): SqliteDa
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db, options.migrations ?? MIGRATIONS, options.clock ?? systemClock);
+    cacheStatements(db);
     return db;
   } catch (e) {
     db.close();
     throw e;
   }
 }
+
+/**
+ * Every store prepares its SQL where it runs it; compiling the same statement again on each call cost
+ * about as much as running it (measured on the chat path: one INSERT per message). The connection keeps
+ * each distinct SQL text's statement instead (no store uses per-statement modes such as pluck or raw).
+ */
+function cacheStatements(db: SqliteDatabase): void {
+  const prepare = db.prepare.bind(db);
+  const statements = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = prepare(sql);
+      if (statements.size < MAX_CACHED_STATEMENTS) statements.set(sql, statement);
+    }
+    return statement;
+  }) as SqliteDatabase['prepare'];
+}
+
+const MAX_CACHED_STATEMENTS = 500;
 
 /** Applies pending migrations in one IMMEDIATE transaction: all or nothing, one process at a time. */
 export function migrate(db: SqliteDatabase, migrations: readonly Migration[], clock: Clock): number[] {
