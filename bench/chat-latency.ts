@@ -2,12 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
-import { bulkUserUpn } from '../emulator';
+import { bulkUserUpn, demoTenant, startGraphEmulator, withSyncedUsers, type RunningEmulator } from '../emulator';
 import { DEMO_IDS, DEMO_UPNS } from '../emulator/seeds/demo-tenant';
 import { botEnvFor } from '../test/support/bot-env';
 import { ConnectorCapture, type CapturedActivity } from '../test/support/connector-capture';
 import { cardActionInvoke, messageActivity, type ConversationSpec, type TestPerson } from '../test/support/teams-activities';
-import { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
 
 /**
  * Chat responsiveness and approval clicks, against the built bot (dist/src/main.js) as its own process,
@@ -190,12 +189,14 @@ async function statusRound(
 export async function runChatLatency(distRoot: string, options: ChatLatencyOptions, log: (line: string) => void = () => undefined): Promise<ChatLatencyResult> {
   const totalRequests = options.approvals + WARM_UP_APPROVALS;
   const dir = fs.mkdtempSync(join(os.tmpdir(), 'soa-bench-chat-'));
-  let emu: EmulatorProcess | null = null;
+  let emu: RunningEmulator | null = null;
   const connector = new ConnectorCapture();
   const bots: ChildBot[] = [];
   try {
-    // No --throttle (and none of its options): the throttle is off; no latency per call.
-    emu = await startEmulatorProcess(distRoot, ['--seed', 'demo', '--synced-users', String(totalRequests), '--synced-domain', SYNCED_DOMAIN, '--latency-ms', '0']);
+    // Graph runs in this process, next to the Teams clients and the Bot Connector stand-in: this process
+    // plays everything outside the bot, so that both bots are measured with the same number of busy
+    // processes on the machine (the bench and the bot). No throttle, no latency per call.
+    emu = await startGraphEmulator({ seed: withSyncedUsers(demoTenant(), totalRequests, SYNCED_DOMAIN), latencyMs: 0, auditDelayMs: 0 });
     await connector.start();
     const replies = new Map<string, (at: number) => void>();
     onConnectorActivity(connector, (a, at) => {
@@ -222,7 +223,7 @@ export async function runChatLatency(distRoot: string, options: ChatLatencyOptio
     bots.push(bot);
     const echo = await startChildBot('echo bot', join(distRoot, 'bench', 'echo-bot.js'), { NODE_EXTRA_CA_CERTS: caPath });
     bots.push(echo);
-    log(`chat: emulator pid ${emu.pid} (latency 0, no throttle), SOA bot pid ${bot.pid} on :${bot.port}, echo bot pid ${echo.pid} on :${echo.port}`);
+    log(`chat: emulator in the bench process (latency 0, no throttle), SOA bot pid ${bot.pid} on :${bot.port}, echo bot pid ${echo.pid} on :${echo.port}`);
 
     const statusText = `status ${DEMO_UPNS.alice}`;
     const ids = (prefix: string) => Array.from({ length: options.conversations }, (_, i) => `a:bench-${prefix}-${String(i).padStart(3, '0')}`);
@@ -328,7 +329,7 @@ export async function runChatLatency(distRoot: string, options: ChatLatencyOptio
   } finally {
     for (const b of bots.reverse()) await b.stop().catch(() => undefined);
     await connector.stop().catch(() => undefined);
-    await emu?.stop().catch(() => undefined);
+    await emu?.close().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

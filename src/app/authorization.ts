@@ -23,6 +23,7 @@ const CACHE_MS = 60_000;
  */
 export class Authorization {
   private readonly cache = new Map<string, { at: number; groups: Set<string> }>();
+  private readonly pending = new Map<string, Promise<Set<string>>>();
 
   constructor(
     private readonly settings: RoleSettings,
@@ -80,11 +81,23 @@ export class Authorization {
     const now = this.clock.now().getTime();
     const cached = this.cache.get(userId);
     if (cached && now - cached.at < CACHE_MS) return cached.groups;
-    const s = this.settings;
-    const wanted = [s.requesterGroupId, s.approverGroupId, s.rollbackApproverGroupId, s.adminGroupId].filter((g): g is string => Boolean(g));
-    const found = await this.directory.memberGroups(userId, [...new Set(wanted)]);
-    const groups = new Set(found.map((g) => g.toLowerCase()));
-    this.cache.set(userId, { at: now, groups });
-    return groups;
+    // One Graph call per person at a time: when the entry expires under a burst of that person's
+    // messages, they all wait for the same answer instead of each asking Graph.
+    const pending = this.pending.get(userId);
+    if (pending) return pending;
+    const lookup = (async () => {
+      const s = this.settings;
+      const wanted = [s.requesterGroupId, s.approverGroupId, s.rollbackApproverGroupId, s.adminGroupId].filter((g): g is string => Boolean(g));
+      const found = await this.directory.memberGroups(userId, [...new Set(wanted)]);
+      const groups = new Set(found.map((g) => g.toLowerCase()));
+      this.cache.set(userId, { at: now, groups });
+      return groups;
+    })();
+    this.pending.set(userId, lookup);
+    try {
+      return await lookup;
+    } finally {
+      this.pending.delete(userId);
+    }
   }
 }
