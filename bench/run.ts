@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createGraphClient, createGraphDirectory, createCredential } from '../src/adapters/graph';
@@ -42,6 +43,8 @@ interface Args {
   chatOnly: boolean;
   /** Skip (d): only the bulk figures. */
   bulkOnly: boolean;
+  /** With --chat-only: print the result as one JSON line (how the full run reads its chat part). */
+  chatJson: boolean;
 }
 
 const DOMAIN = 'bulk.contoso.com';
@@ -68,6 +71,7 @@ function parseArgs(argv: string[]): Args {
     approvals: Math.floor(get('approvals', 50)),
     chatOnly: argv.includes('--chat-only'),
     bulkOnly: argv.includes('--bulk-only'),
+    chatJson: argv.includes('--chat-json'),
   };
 }
 
@@ -135,7 +139,14 @@ async function main(): Promise<void> {
   }
   // (d) chat responsiveness and approval clicks.
   out(`Chat: ${args.chatConversations} concurrent conversations x ${args.chatRounds} rounds of \`status <upn>\`, SOA bot vs echo bot; ${args.approvals} concurrent approval clicks`);
-  const chat = await runChatLatency(distRoot, { conversations: args.chatConversations, rounds: args.chatRounds, approvals: args.approvals }, out);
+  const chatOptions = { conversations: args.chatConversations, rounds: args.chatRounds, approvals: args.approvals };
+  // After the bulk part this process holds a large heap; measured here, its collections would land
+  // in the middle of chat rounds. The chat part runs in a fresh process of this script instead.
+  const chat = args.chatOnly ? await runChatLatency(distRoot, chatOptions, out) : await chatInFreshProcess(out);
+  if (args.chatJson) {
+    out(`${CHAT_RESULT_PREFIX}${JSON.stringify(chat)}`);
+    return;
+  }
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   out(`  SOA bot  reply latency: p50 ${ms(chat.bot.p50)}, p99 ${ms(chat.bot.p99)}, max ${ms(chat.bot.max)}, mean ${ms(chat.bot.mean)} (n ${chat.bot.n}; ${chat.connectorCallsPerStatus.toFixed(1)} connector calls per status)`);
   out(`  echo bot reply latency: p50 ${ms(chat.echo.p50)}, p99 ${ms(chat.echo.p99)}, max ${ms(chat.echo.max)}, mean ${ms(chat.echo.mean)} (n ${chat.echo.n})`);
@@ -259,6 +270,25 @@ async function bulkFigures(args: Args, distRoot: string): Promise<{ rows: Row[];
   } finally {
     await emu.stop();
   }
+}
+
+const CHAT_RESULT_PREFIX = 'CHAT_RESULT ';
+
+/** Runs this script with --chat-only --chat-json and the same chat options; relays its lines, returns its result. */
+async function chatInFreshProcess(out: (s?: string) => void): Promise<ChatLatencyResult> {
+  const passOn = ['--chat-conversations', '--chat-rounds', '--approvals'].flatMap((flag) => {
+    const i = process.argv.indexOf(flag);
+    return i >= 0 ? [flag, process.argv[i + 1]] : [];
+  });
+  const child = spawn(process.execPath, [__filename, '--chat-only', '--chat-json', ...passOn], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  let result: ChatLatencyResult | null = null;
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line.startsWith(CHAT_RESULT_PREFIX)) result = JSON.parse(line.slice(CHAT_RESULT_PREFIX.length)) as ChatLatencyResult;
+    else if (!line.startsWith('Chat: ')) out(line);
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0 || !result) throw new Error(`the chat measurement failed (exit ${code})`);
+  return result;
 }
 
 function mark(ok: boolean): string {
