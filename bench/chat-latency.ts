@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { bulkUserUpn, demoTenant, startGraphEmulator, withSyncedUsers, type RunningEmulator } from '../emulator';
 import { DEMO_IDS, DEMO_UPNS } from '../emulator/seeds/demo-tenant';
 import { botEnvFor } from '../test/support/bot-env';
-import { botNodeFlags } from '../test/support/start-flags';
 import { ConnectorCapture, type CapturedActivity } from '../test/support/connector-capture';
 import { cardActionInvoke, messageActivity, type ConversationSpec, type TestPerson } from '../test/support/teams-activities';
 
@@ -82,8 +81,7 @@ interface ChildBot {
 }
 
 async function startChildBot(name: string, script: string, env: Record<string, string>, timeoutMs = 20_000): Promise<ChildBot> {
-  // Both bots run with the node options of `npm start`, as deployed.
-  const child: ChildProcess = spawn(process.execPath, [...botNodeFlags(), script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const remember = (line: string) => {
     output.push(line);

@@ -9,7 +9,6 @@ import { BULK_PATH_COST_PER_USER, runBulkPath, type BulkPathResult } from './bul
 import { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
 import { theoreticalMax } from './limits';
 import { runChatLatency, type ChatLatencyResult } from './chat-latency';
-import { botNodeFlags } from '../test/support/start-flags';
 
 /**
  * npm run bench: figures, not a test. One emulator (its own process), large tenant class, 100 ms per
@@ -78,16 +77,13 @@ function parseArgs(argv: string[]): Args {
 
 /**
  * The emulator's test CA must be trusted from process start (NODE_EXTRA_CA_CERTS is read once, and
- * takes one file): re-run this script with it unless it is set to that CA already (and with the node
- * options of `npm start`). The bench only talks to the local emulator.
+ * takes one file): re-run this script with it unless it is set to that CA already. The bench only talks
+ * to the local emulator.
  */
 function ensureTestCa(): void {
   const ca = join(findCertsDir(__dirname), 'ca.pem');
-  const flags = botNodeFlags();
-  const hasFlags = flags.every((f) => process.execArgv.includes(f));
-  if (process.env.NODE_EXTRA_CA_CERTS && resolve(process.env.NODE_EXTRA_CA_CERTS) === ca && hasFlags) return;
-  // This process runs the bot's bulk path, so it gets the node options of `npm start` too (heap limit).
-  const r = spawnSync(process.execPath, [...flags, __filename, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: ca } });
+  if (process.env.NODE_EXTRA_CA_CERTS && resolve(process.env.NODE_EXTRA_CA_CERTS) === ca) return;
+  const r = spawnSync(process.execPath, [__filename, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: ca } });
   process.exit(r.status ?? 1);
 }
 
@@ -284,7 +280,7 @@ async function chatInFreshProcess(out: (s?: string) => void): Promise<ChatLatenc
     const i = process.argv.indexOf(flag);
     return i >= 0 ? [flag, process.argv[i + 1]] : [];
   });
-  const child = spawn(process.execPath, [...process.execArgv, __filename, '--chat-only', '--chat-json', ...passOn], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  const child = spawn(process.execPath, [__filename, '--chat-only', '--chat-json', ...passOn], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
   let result: ChatLatencyResult | null = null;
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (line.startsWith(CHAT_RESULT_PREFIX)) result = JSON.parse(line.slice(CHAT_RESULT_PREFIX.length)) as ChatLatencyResult;

@@ -1,5 +1,4 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { botNodeFlags } from './start-flags';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -17,7 +16,7 @@ export interface BotProcess {
  * can SIGKILL it at any moment and start it again on the same database.
  */
 export async function startBotProcess(env: Record<string, string>, timeoutMs = 15_000): Promise<BotProcess> {
-  const child = spawn(process.execPath, [...botNodeFlags(ROOT), path.join(ROOT, 'dist', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: path.join(ROOT, 'test', 'certs', 'ca.pem'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
