@@ -53,11 +53,7 @@ export class GraphBulkDirectory implements BulkDirectory {
   }
 
   async getUsers(upnsOrIds: string[]): Promise<Map<string, BulkResult<DirectoryUser | null>>> {
-    const op: GraphOperation = 'getUser';
-    return this.run(op, upnsOrIds, (key) => ({ method: 'GET', url: `${userPath(key)}?${USER_QUERY}` }), (o) => {
-      if (o.status === 404) return null;
-      return toDirectoryUser(o.body, { op, ...o });
-    }, [404]);
+    return this.perKey('getUser', upnsOrIds, (key) => [userSpec(key)], ([user]) => readUser(user));
   }
 
   /**
@@ -66,59 +62,35 @@ export class GraphBulkDirectory implements BulkDirectory {
    * refuse that address for a user it found (400/404), the flag is read again by object id.
    */
   async getUsersWithSoa(upnsOrIds: string[]): Promise<Map<string, BulkResult<UserWithSoa>>> {
-    const keys = [...new Set(upnsOrIds)];
-    const results = new Map<string, BulkResult<UserWithSoa>>();
-    const specs: BatchRequestSpec[] = [];
-    const sent: string[] = [];
-    for (const key of keys) {
-      try {
-        specs.push({ method: 'GET', url: `${userPath(key)}?${USER_QUERY}` }, { method: 'GET', url: `${userPath(key)}/onPremisesSyncBehavior?$select=isCloudManaged` });
-        sent.push(key);
-      } catch (err) {
-        results.set(key, { ok: false, error: err instanceof DirectoryError ? err : mapThrownError('getUser', err) });
-      }
-    }
-    const outcomes = await this.executor.execute(specs);
-    const byId = new Map<string, { key: string; user: DirectoryUser }>();
-    sent.forEach((key, i) => {
-      const user = toResult('getUser', outcomes[2 * i], (o) => (o.status === 404 ? null : toDirectoryUser(o.body, { op: 'getUser', ...o })), [404]);
-      if (!user.ok) return results.set(key, user);
-      if (user.value === null) return results.set(key, { ok: true, value: { user: null, isCloudManaged: null } });
-      const soa = toResult('getCloudManaged', outcomes[2 * i + 1], (o) => toIsCloudManaged(o.body, { op: 'getCloudManaged', ...o }), []);
-      if (soa.ok) return results.set(key, { ok: true, value: { user: user.value, isCloudManaged: soa.value } });
-      if (soa.error.code === 'GRAPH.NOT_FOUND' || soa.error.code === 'GRAPH.BAD_REQUEST') return byId.set(user.value.id, { key, user: user.value });
-      return results.set(key, soa);
+    const refused = new Map<string, DirectoryUser>();
+    const results = await this.perKey<UserWithSoa>('getUser', upnsOrIds, (key) => [userSpec(key), soaSpec(key)], ([userOutcome, soaOutcome], key) => {
+      const user = readUser(userOutcome);
+      if (!user.ok) return user;
+      if (!user.value) return { ok: true, value: { user: null, isCloudManaged: null } };
+      const soa = readSoa(soaOutcome);
+      if (soa.ok) return { ok: true, value: { user: user.value, isCloudManaged: soa.value } };
+      if (soa.error.code === 'GRAPH.NOT_FOUND' || soa.error.code === 'GRAPH.BAD_REQUEST') refused.set(key, user.value);
+      return soa;
     });
-    if (byId.size > 0) {
-      const again = await this.getCloudManaged([...byId.keys()]);
-      for (const [id, { key, user }] of byId) {
-        const soa = again.get(id) as BulkResult<boolean>;
+    if (refused.size > 0) {
+      const again = await this.getCloudManaged([...refused.values()].map((u) => u.id));
+      for (const [key, user] of refused) {
+        const soa = again.get(user.id) as BulkResult<boolean>;
         results.set(key, soa.ok ? { ok: true, value: { user, isCloudManaged: soa.value } } : soa);
       }
     }
-    const ordered = new Map<string, BulkResult<UserWithSoa>>();
-    for (const key of upnsOrIds) if (!ordered.has(key)) ordered.set(key, results.get(key) as BulkResult<UserWithSoa>);
-    return ordered;
+    return results;
   }
 
   async getCloudManaged(userIds: string[]): Promise<Map<string, BulkResult<boolean>>> {
-    const op: GraphOperation = 'getCloudManaged';
-    return this.run(
-      op,
-      userIds,
-      (id) => ({ method: 'GET', url: `${userPath(id)}/onPremisesSyncBehavior?$select=isCloudManaged` }),
-      (o) => toIsCloudManaged(o.body, { op, ...o }),
-    );
+    return this.perKey('getCloudManaged', userIds, (id) => [soaSpec(id)], ([soa]) => readSoa(soa));
   }
 
   async setCloudManaged(userIds: string[], isCloudManaged: boolean): Promise<Map<string, BulkResult<SoaWriteResult>>> {
     const op: GraphOperation = 'setCloudManaged';
     // 204 (newest docs) and 200 with the object (older docs) both mean success; the body is not needed.
-    return this.run(
-      op,
-      userIds,
-      (id) => ({ method: 'PATCH', url: `${userPath(id)}/onPremisesSyncBehavior`, body: { isCloudManaged } }),
-      (o) => ({ requestId: o.requestId, status: o.status }),
+    return this.perKey(op, userIds, (id) => [{ method: 'PATCH', url: `${userPath(id)}/onPremisesSyncBehavior`, body: { isCloudManaged } }], ([o]) =>
+      toResult(op, o, (r) => ({ requestId: r.requestId, status: r.status })),
     );
   }
 
@@ -158,36 +130,33 @@ export class GraphBulkDirectory implements BulkDirectory {
   }
 
   /**
-   * One bulk call: distinct keys, one request each (a key that cannot form a path fails alone, unsent),
-   * outcomes mapped per key. Keys are the input strings exactly as given.
+   * One bulk call: distinct keys, each sending its requests (a key that cannot form a path fails alone,
+   * unsent) and settled from their outcomes. Results keyed by the input strings exactly as given, in
+   * input order.
    */
-  private async run<T>(
+  private async perKey<T>(
     op: GraphOperation,
     keys: string[],
-    request: (key: string) => BatchRequestSpec,
-    onSuccess: (o: { status: number; body: unknown; requestId: string | null }) => T,
-    allow: number[] = [],
+    specsOf: (key: string) => BatchRequestSpec[],
+    settle: (outcomes: BatchItemOutcome[], key: string) => BulkResult<T>,
   ): Promise<Map<string, BulkResult<T>>> {
-    const results = new Map<string, BulkResult<T>>();
-    const sent: string[] = [];
-    const seen = new Set<string>();
+    const results = new Map<string, BulkResult<T> | null>();
+    const sent: { key: string; from: number; count: number }[] = [];
     const specs: BatchRequestSpec[] = [];
     for (const key of keys) {
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (results.has(key)) continue;
+      results.set(key, null); // keeps input order
       try {
-        specs.push(request(key));
-        sent.push(key);
+        const own = specsOf(key);
+        sent.push({ key, from: specs.length, count: own.length });
+        specs.push(...own);
       } catch (err) {
         results.set(key, { ok: false, error: err instanceof DirectoryError ? err : mapThrownError(op, err) });
       }
     }
     const outcomes = await this.executor.execute(specs);
-    outcomes.forEach((outcome, i) => results.set(sent[i], toResult(op, outcome, onSuccess, allow)));
-    // Input order (Map keeps insertion order).
-    const ordered = new Map<string, BulkResult<T>>();
-    for (const key of keys) if (!ordered.has(key)) ordered.set(key, results.get(key) as BulkResult<T>);
-    return ordered;
+    for (const { key, from, count } of sent) results.set(key, settle(outcomes.slice(from, from + count), key));
+    return results as Map<string, BulkResult<T>>;
   }
 
   /** Every item of a collection, following `@odata.nextLink` on the Graph origin, at most maxPages pages. */
@@ -263,12 +232,19 @@ export class GraphBulkDirectory implements BulkDirectory {
   }
 }
 
+const userSpec = (key: string): BatchRequestSpec => ({ method: 'GET', url: `${userPath(key)}?${USER_QUERY}` });
+const soaSpec = (key: string): BatchRequestSpec => ({ method: 'GET', url: `${userPath(key)}/onPremisesSyncBehavior?$select=isCloudManaged` });
+/** A user read: `null` when Graph answers 404. */
+const readUser = (o: BatchItemOutcome): BulkResult<DirectoryUser | null> =>
+  toResult('getUser', o, (r) => (r.status === 404 ? null : toDirectoryUser(r.body, { op: 'getUser', ...r })), [404]);
+const readSoa = (o: BatchItemOutcome): BulkResult<boolean> => toResult('getCloudManaged', o, (r) => toIsCloudManaged(r.body, { op: 'getCloudManaged', ...r }));
+
 /** Maps one item's final outcome the way GraphDirectory maps a single call's. */
 function toResult<T>(
   op: GraphOperation,
   outcome: BatchItemOutcome,
   onSuccess: (o: { status: number; body: unknown; requestId: string | null }) => T,
-  allow: number[],
+  allow: number[] = [],
 ): BulkResult<T> {
   if (outcome.kind === 'error') return { ok: false, error: mapThrownError(op, outcome.error) };
   const ok = outcome.status >= 200 && outcome.status < 300;
