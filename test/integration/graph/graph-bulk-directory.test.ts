@@ -2,7 +2,7 @@ import { createGraphDirectory, type CreateGraphDirectoryOptions, GraphBulkDirect
 import { DirectoryError } from '../../../src/ports/directory';
 import { BULK_GROUP_ID, bulkUserId, bulkUserUpn, startGraphEmulator, withSyncedUsers } from '../../../emulator';
 import type { CallRecord, RunningEmulator } from '../../../emulator/types';
-import { IDS, SEED, silentLogger } from './graph-test-kit';
+import { IDS, SEED, harness, silentLogger } from './graph-test-kit';
 
 // GraphBulkDirectory ($batch, per-item retries, adaptive concurrency) against the Graph emulator.
 const USERS = 150;
@@ -26,18 +26,8 @@ beforeEach(() => emu.control.reset());
 
 /** A fresh directory (fresh token) with tiny retry delays. */
 function bulk(overrides: Partial<CreateGraphDirectoryOptions> = {}): GraphBulkDirectory {
-  return createGraphDirectory({
-    tenantId: emu.tenantId,
-    clientId: emu.clientId,
-    clientSecret: emu.clientSecret,
-    authorityHost: emu.authorityHost,
-    graphBaseUrl: emu.baseUrl,
-    retryOptions: { maxRetries: 0 },
-    maxRetries: 3,
-    retryDelaySeconds: 0.01,
-    maxRetryDelaySeconds: 2,
+  return harness(emu, {
     timeoutMs: 10_000,
-    logger: silentLogger(),
     ...overrides,
     bulk: { retryBaseDelayMs: 10, maxRetryDelayMs: 500, defaultRetryAfterMs: 20, ...overrides.bulk },
   }).bulkDirectory;

@@ -60,6 +60,7 @@ export async function startEmulator(): Promise<RunningEmulator> {
 
 export interface Harness {
   directory: ReturnType<typeof createGraphDirectory>['directory'];
+  bulkDirectory: ReturnType<typeof createGraphDirectory>['bulkDirectory'];
   credentialKind: ReturnType<typeof createGraphDirectory>['credentialKind'];
   records: GraphCallRecord[];
   debugLines: Record<string, unknown>[];
@@ -95,7 +96,7 @@ export function harness(emu: RunningEmulator, overrides: Partial<CreateGraphDire
     logger: silentLogger(debugLines),
     ...overrides,
   });
-  return { directory: built.directory, credentialKind: built.credentialKind, records, debugLines };
+  return { directory: built.directory, bulkDirectory: built.bulkDirectory, credentialKind: built.credentialKind, records, debugLines };
 }
 
 /** Graph calls seen by the emulator (token calls excluded). */
