@@ -249,6 +249,16 @@ describe('GraphBulkDirectory', () => {
     expect(batchItems((c) => c.path.endsWith('/onPremisesSyncBehavior') && c.path.includes('@'))).toHaveLength(31);
   });
 
+  it('calls made in the same turn of the event loop share batches (a burst of status messages)', async () => {
+    const directory = bulk();
+    await directory.getUsers([upn(0)]); // token and connection first
+    emu.control.clearCalls();
+    const reads = await Promise.all(range(10, 1).map((i) => directory.getUsersWithSoa([upn(i)])));
+    expect(reads.map((r, k) => r.get(upn(k + 1))?.ok)).toEqual(Array(10).fill(true));
+    expect(batchItems()).toHaveLength(20);
+    expect(batchPosts()).toHaveLength(1);
+  });
+
   it('reads the SOA flag again by object id when Graph refuses it by UPN, and keeps a 403 as that user\'s error', async () => {
     emu.control.injectFault({ method: 'GET', pathPattern: '^/users/[^/]*@[^/]*/onPremisesSyncBehavior$', status: 400, times: -1, inBatch: true });
     emu.control.injectFault({ method: 'GET', pathPattern: `^${SOA_PATH(id(2))}$`, status: 403, times: -1, inBatch: true });
