@@ -59,17 +59,12 @@ export class ConversationTracker {
     return true;
   }
 
-  /** After a failed save the row must be written next time. */
-  private forget(key: string): void {
-    this.saved.delete(key);
-  }
-
   private async saveIfChanged(key: string, value: unknown, save: () => Promise<void>): Promise<void> {
     if (!this.changed(key, value)) return;
     try {
       await save();
     } catch (err) {
-      this.forget(key);
+      this.saved.delete(key); // not saved: written again with the next message
       throw err;
     }
   }
