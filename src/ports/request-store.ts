@@ -17,6 +17,15 @@ export class VersionConflictError extends Error {
   }
 }
 
+export interface RequestUpdateOptions {
+  /**
+   * Positions (in `next.targets`) of the only targets that differ from the stored version: the store
+   * writes just those, the others keep what is stored. A wave saving one chunk of a 10,000-user request
+   * lists its chunk. Omitted: every target is written.
+   */
+  changedTargets?: readonly number[];
+}
+
 /**
  * Durable record of requests and everything that happened to them. Writes are compare-and-set
  * on `version` so two clicks (or two instances) cannot both win.
@@ -25,7 +34,7 @@ export interface RequestStore {
   create(request: TransferRequest, event: RequestEvent): Promise<void>;
   get(id: string): Promise<TransferRequest | null>;
   /** Saves `next` only if the stored version is `expectedVersion`; throws VersionConflictError otherwise. */
-  update(next: TransferRequest, expectedVersion: number, events?: RequestEvent[]): Promise<void>;
+  update(next: TransferRequest, expectedVersion: number, events?: RequestEvent[], options?: RequestUpdateOptions): Promise<void>;
   appendEvents(events: RequestEvent[]): Promise<void>;
   events(requestId: string): Promise<RequestEvent[]>;
   listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]>;

@@ -3,7 +3,7 @@ import { SchemaTooNewError } from '../../src/adapters/storage/errors';
 import { MIGRATIONS, Migration, latestVersion } from '../../src/adapters/storage/migrations';
 import { PostgresDatabase, createPostgresStorage, openPostgresStorage } from '../../src/adapters/storage/postgres';
 import { Clock } from '../../src/ports/clock';
-import { aRequestEvent, aTransferRequest } from '../support/builders';
+import { aRequestEvent, aTarget, aTransferRequest } from '../support/builders';
 import { TestPostgres, testPostgres } from '../support/postgres-server';
 
 const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
@@ -53,7 +53,7 @@ describe('PostgreSQL migrations', () => {
     );
     expect(tables.map((t) => t.table_name)).toEqual([
       'bot_settings', 'channel_subscriptions', 'conversations', 'jobs', 'notification_outbox', 'notification_threads', 'once_keys', 'people',
-      'request_events', 'requests', 'schema_migrations',
+      'request_events', 'request_targets', 'requests', 'schema_migrations',
     ]);
     expect(await applied(url)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2025-06-01T00:00:00.000Z' })));
   });
@@ -80,9 +80,30 @@ describe('PostgreSQL migrations', () => {
       'once_keys.claimed_at',
       'people.mri', 'people.name', 'people.updated_at',
       'request_events.actor_id', 'request_events.data', 'request_events.type',
+      'request_targets.body',
       'requests.body', 'requests.kind', 'requests.requester_id',
       'schema_migrations.applied_at', 'schema_migrations.name',
     ]);
+  });
+
+  it('moves the targets of requests stored before migration 4 into their own rows, in order', async () => {
+    const url = await fresh();
+    await open(url, { migrations: MIGRATIONS.filter((m) => m.version < 4) });
+    const request = aTransferRequest({ targets: [aTarget(), aTarget({ audit: { status: 'found', auditId: 'a1' } })] });
+    await sql(
+      url,
+      `INSERT INTO requests (id, kind, status, version, created_at, expires_at, requester_id, body, updated_at)
+       VALUES ($1, 'transfer', $2, 1, $3, $4, 'r', $5, $3)`,
+      [request.id, request.status, request.createdAt, request.expiresAt, JSON.stringify(request)],
+    );
+    const storage = await openPostgresStorage({ url });
+    try {
+      expect(await storage.requests.get(request.id)).toEqual(request);
+    } finally {
+      await storage.close();
+    }
+    expect((await sql<{ body: string }>(url, 'SELECT body FROM requests'))[0].body).not.toContain('targets');
+    expect(await sql(url, 'SELECT idx FROM request_targets ORDER BY idx')).toEqual([{ idx: 0 }, { idx: 1 }]);
   });
 
   it('re-opening applies nothing: the recorded versions and times stay as they were', async () => {

@@ -58,6 +58,38 @@ function requestStoreContract(impl: StorageImplementation): void {
       expect((await store.events(request.id)).map((e) => e.type)).toEqual(['request.created', 'decision.approve']);
     });
 
+    it('writes only the targets an update names as changed; the others keep what is stored', async () => {
+      const request = aTransferRequest({ targets: [aTarget({ preflight: { ...aTarget().preflight, upn: 'a@contoso.com' } }), aTarget(), aTarget()] });
+      await store.create(request, created);
+      const done = { outcome: 'done' as const, finishedAt: '2025-06-01T11:00:00.000Z' };
+      const next: TransferRequest = {
+        ...request,
+        version: 2,
+        // Position 1 changed and is named; position 2 changed too but is not named (a caller's bug).
+        targets: request.targets.map((t, k) => (k === 0 ? t : { ...t, execution: { ...t.execution, ...done } })),
+      };
+      await store.update(next, 1, [], { changedTargets: [1] });
+      const stored = (await store.get(request.id))!;
+      expect(stored.version).toBe(2);
+      expect(stored.targets.map((t) => t.execution.outcome)).toEqual([request.targets[0].execution.outcome, 'done', request.targets[2].execution.outcome]);
+      expect(stored.targets[0].preflight.upn).toBe('a@contoso.com');
+      // Nothing named: only the request itself changes.
+      await store.update({ ...stored, version: 3, status: 'completed' }, 2, [], { changedTargets: [] });
+      expect(await store.get(request.id)).toEqual({ ...stored, version: 3, status: 'completed' });
+      await expect(store.update({ ...stored, version: 4 }, 3, [], { changedTargets: [3] })).rejects.toThrow(/changed target 3 is not a position of its 3 targets/);
+    });
+
+    it('an update without changedTargets writes the whole target list, shorter or longer', async () => {
+      const request = aTransferRequest({ targets: [aTarget(), aTarget(), aTarget()] });
+      await store.create(request, created);
+      const shorter = { ...request, version: 2, targets: request.targets.slice(0, 1) };
+      await store.update(shorter, 1);
+      expect(await store.get(request.id)).toEqual(shorter);
+      const longer = { ...shorter, version: 3, targets: [...shorter.targets, aTarget({ audit: { status: 'found', auditId: 'a2' } })] };
+      await store.update(longer, 2);
+      expect(await store.get(request.id)).toEqual(longer);
+    });
+
     it('throws VersionConflictError on a stale version and leaves row and events unchanged', async () => {
       const request = aTransferRequest();
       await store.create(request, created);

@@ -5,6 +5,7 @@ import { MIGRATIONS, Migration, latestVersion, pendingMigrations } from '../../s
 import { openSqliteDatabase, openSqliteStorage } from '../../src/adapters/storage/sqlite';
 import { Clock } from '../../src/ports/clock';
 import { tempDir } from './support/storage-implementations';
+import { aTarget, aTransferRequest } from '../support/builders';
 
 const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
 
@@ -27,10 +28,29 @@ describe('SQLite migrations', () => {
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual([
       'bot_settings', 'channel_subscriptions', 'conversations', 'jobs', 'notification_outbox', 'notification_threads', 'once_keys', 'people',
-      'request_events', 'requests', 'schema_migrations',
+      'request_events', 'request_targets', 'requests', 'schema_migrations',
     ]);
     db.close();
     expect(applied(file)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2025-06-01T00:00:00.000Z' })));
+  });
+
+  it('moves the targets of requests stored before migration 4 into their own rows, in order', async () => {
+    const file = freshFile();
+    const before = MIGRATIONS.filter((m) => m.version < 4);
+    const request = aTransferRequest({ targets: [aTarget(), aTarget({ audit: { status: 'found', auditId: 'a1' } })] });
+    const old = openSqliteDatabase({ path: file, migrations: before });
+    old.prepare(
+      `INSERT INTO requests (id, kind, status, version, created_at, expires_at, requester_id, body, updated_at)
+       VALUES (?, 'transfer', ?, 1, ?, ?, 'r', ?, ?)`,
+    ).run(request.id, request.status, request.createdAt, request.expiresAt, JSON.stringify(request), request.createdAt);
+    old.close();
+    const storage = openSqliteStorage({ path: file });
+    expect(await storage.requests.get(request.id)).toEqual(request);
+    await storage.close();
+    const db = openSqliteDatabase({ path: file });
+    expect((db.prepare('SELECT body FROM requests').get() as { body: string }).body).not.toContain('targets');
+    expect(db.prepare('SELECT idx FROM request_targets ORDER BY idx').all()).toEqual([{ idx: 0 }, { idx: 1 }]);
+    db.close();
   });
 
   it('re-opening applies nothing: the recorded versions and times stay as they were', () => {

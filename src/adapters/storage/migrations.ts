@@ -199,6 +199,32 @@ CREATE TABLE bot_settings (
 `,
     postgres: `ALTER TABLE bot_settings ALTER COLUMN key TYPE TEXT COLLATE "C";`,
   },
+  {
+    version: 4,
+    name: 'request targets in their own rows',
+    portable: `
+CREATE TABLE request_targets (
+  request_id TEXT NOT NULL REFERENCES requests (id),
+  idx INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (request_id, idx)
+);
+`,
+    // Existing requests: their targets move out of the body, in order.
+    sqlite: `
+INSERT INTO request_targets (request_id, idx, body)
+  SELECT r.id, CAST(t.key AS INTEGER), t.value FROM requests r, json_each(r.body, '$.targets') t;
+UPDATE requests SET body = json_remove(body, '$.targets') WHERE json_type(body, '$.targets') IS NOT NULL;
+`,
+    postgres: `
+ALTER TABLE request_targets ALTER COLUMN request_id TYPE TEXT COLLATE "C";
+INSERT INTO request_targets (request_id, idx, body)
+  SELECT r.id, (t.ord - 1)::integer, t.value::text
+  FROM requests r CROSS JOIN LATERAL jsonb_array_elements(r.body::jsonb -> 'targets') WITH ORDINALITY AS t(value, ord)
+  WHERE jsonb_typeof(r.body::jsonb -> 'targets') = 'array';
+UPDATE requests SET body = (body::jsonb - 'targets')::text WHERE jsonb_typeof(body::jsonb -> 'targets') = 'array';
+`,
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

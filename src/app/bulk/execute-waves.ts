@@ -73,9 +73,12 @@ export async function executeWaves(deps: AppDeps, bulk: BulkDirectory, start: Tr
       bulk: { ...request.bulk!, nextWave, haltedReason },
       version: request.version + 1,
     };
-    await deps.requests.update(next, request.version, [
-      { requestId: request.id, at: deps.clock.now().toISOString(), type: halt ? 'wave.halted' : 'wave.finished', data: { wave: nextWave, size: wave.length, failed } },
-    ]);
+    await deps.requests.update(
+      next,
+      request.version,
+      [{ requestId: request.id, at: deps.clock.now().toISOString(), type: halt ? 'wave.halted' : 'wave.finished', data: { wave: nextWave, size: wave.length, failed } }],
+      { changedTargets: [] },
+    );
     request = next;
     if (halt) {
       deps.logger.warn({ requestId: request.id, wave: nextWave, failed, size: wave.length }, 'bulk execution halted');
@@ -153,7 +156,8 @@ async function runChunk(deps: AppDeps, bulk: BulkDirectory, snapshot: TransferRe
 async function save(deps: AppDeps, request: TransferRequest, patch: Map<number, Partial<TargetExecution>>, type: string, data: Record<string, unknown>): Promise<TransferRequest> {
   const targets: RequestTarget[] = request.targets.map((t, k) => (patch.has(k) ? { ...t, execution: { ...t.execution, ...patch.get(k) } } : t));
   const next = { ...request, targets, version: request.version + 1 };
-  await deps.requests.update(next, request.version, [{ requestId: request.id, at: deps.clock.now().toISOString(), type, data }]);
+  // Only this chunk's users are written again, not the whole list.
+  await deps.requests.update(next, request.version, [{ requestId: request.id, at: deps.clock.now().toISOString(), type, data }], { changedTargets: [...patch.keys()] });
   return next;
 }
 

@@ -1,7 +1,7 @@
 import { TransferRequest } from '../../../domain/transfer-request';
-import { RequestEvent, RequestStore, VersionConflictError } from '../../../ports/request-store';
+import { RequestEvent, RequestStore, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
-import { assertEventsFor, assertNextVersion, requestColumns } from '../request-rules';
+import { assertEventsFor, assertNextVersion, requestColumns, targetRows } from '../request-rules';
 import { jsonCopy } from '../copy';
 
 interface Row {
@@ -27,14 +27,17 @@ export class InMemoryRequestStore implements RequestStore {
     return row ? jsonCopy(row.request) : null;
   }
 
-  async update(next: TransferRequest, expectedVersion: number, events: RequestEvent[] = []): Promise<void> {
+  async update(next: TransferRequest, expectedVersion: number, events: RequestEvent[] = [], options: RequestUpdateOptions = {}): Promise<void> {
     assertNextVersion(next, expectedVersion);
     assertEventsFor(next.id, events);
     requestColumns(next); // same validation as the SQL stores (timestamps must parse)
+    const written = new Set(targetRows(next, options.changedTargets).map((r) => r.idx));
     const row = this.rows.get(next.id);
     if (!row) throw new RequestNotFoundError(next.id);
     if (row.request.version !== expectedVersion) throw new VersionConflictError(next.id, expectedVersion);
     const stored = jsonCopy(next);
+    // As the SQL stores: positions not written keep their stored target.
+    stored.targets = stored.targets.map((t, k) => (written.has(k) || !row.request.targets[k] ? t : row.request.targets[k]));
     // created_at and kind are not rewritten by an update (as in the SQL row); the body is.
     this.rows.set(next.id, { ...row, status: stored.status, request: stored, events: [...row.events, ...events.map(toStored)] });
   }

@@ -1,12 +1,15 @@
 import { Clock, systemClock } from '../../../ports/clock';
 import { TransferRequest } from '../../../domain/transfer-request';
-import { RequestEvent, RequestStore, VersionConflictError } from '../../../ports/request-store';
+import { RequestEvent, RequestStore, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
-import { assertEventsFor, assertNextVersion, requestColumns } from '../request-rules';
+import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, targetRows, TargetRow } from '../request-rules';
 import { PostgresDatabase, Queryable } from './database';
 import { EventRow, toEvent } from '../row-mapping';
 
-type PageRow = { id: string; created_at: string; body: string };
+type PageRow = { id: string; created_at: string; body: string; targets: string[] };
+
+/** The row's targets in order, in the same statement (one snapshot) as the row. */
+const TARGETS = `(SELECT COALESCE(array_agg(t.body ORDER BY t.idx), '{}') FROM request_targets t WHERE t.request_id = requests.id) AS targets`;
 
 const EXPORT_PAGE_SIZE = 100;
 
@@ -33,19 +36,21 @@ export class PostgresRequestStore implements RequestStore {
         [c.id, c.kind, c.status, c.version, c.createdAt, c.expiresAt, c.requesterId, c.body, this.clock.now().toISOString()],
       );
       if (inserted.rowCount !== 1) throw new RequestAlreadyExistsError(request.id);
+      await writeTargets(tx, request.id, request.targets.length, targetRows(request));
       await insertEvents(tx, [event]);
     });
   }
 
   async get(id: string): Promise<TransferRequest | null> {
-    const { rows } = await this.db.query<{ body: string }>('SELECT body FROM requests WHERE id = $1', [id]);
-    return rows.length > 0 ? (JSON.parse(rows[0].body) as TransferRequest) : null;
+    const { rows } = await this.db.query<{ body: string; targets: string[] }>(`SELECT body, ${TARGETS} FROM requests WHERE id = $1`, [id]);
+    return rows.length > 0 ? assemble(rows[0]) : null;
   }
 
-  async update(next: TransferRequest, expectedVersion: number, events: RequestEvent[] = []): Promise<void> {
+  async update(next: TransferRequest, expectedVersion: number, events: RequestEvent[] = [], options: RequestUpdateOptions = {}): Promise<void> {
     assertNextVersion(next, expectedVersion);
     assertEventsFor(next.id, events);
     const c = requestColumns(next);
+    const targets = targetRows(next, options.changedTargets);
     await this.db.transaction(async (tx) => {
       const updated = await tx.query(
         `UPDATE requests SET status = $1, version = $2, expires_at = $3, requester_id = $4, body = $5, updated_at = $6
@@ -57,6 +62,7 @@ export class PostgresRequestStore implements RequestStore {
         if (exists.rowCount === 0) throw new RequestNotFoundError(next.id);
         throw new VersionConflictError(next.id, expectedVersion);
       }
+      await writeTargets(tx, next.id, next.targets.length, targets);
       await insertEvents(tx, events);
     });
   }
@@ -73,11 +79,11 @@ export class PostgresRequestStore implements RequestStore {
 
   async listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]> {
     if (statuses.length === 0) return [];
-    const { rows } = await this.db.query<{ body: string }>(
-      'SELECT body FROM requests WHERE status = ANY($1::text[]) ORDER BY created_at, id LIMIT $2',
+    const { rows } = await this.db.query<{ body: string; targets: string[] }>(
+      `SELECT body, ${TARGETS} FROM requests WHERE status = ANY($1::text[]) ORDER BY created_at, id LIMIT $2`,
       [[...statuses], limit === undefined ? null : Math.max(0, Math.floor(limit))],
     );
-    return rows.map((r) => JSON.parse(r.body) as TransferRequest);
+    return rows.map(assemble);
   }
 
   /** Pages by (created_at, id) so no cursor or connection stays open across the caller's awaits. */
@@ -87,19 +93,35 @@ export class PostgresRequestStore implements RequestStore {
       const page: PageRow[] = (
         after
           ? await this.db.query<PageRow>(
-              'SELECT id, created_at, body FROM requests WHERE (created_at, id) > ($1, $2) ORDER BY created_at, id LIMIT $3',
+              `SELECT id, created_at, body, ${TARGETS} FROM requests WHERE (created_at, id) > ($1, $2) ORDER BY created_at, id LIMIT $3`,
               [after.createdAt, after.id, EXPORT_PAGE_SIZE],
             )
-          : await this.db.query<PageRow>('SELECT id, created_at, body FROM requests ORDER BY created_at, id LIMIT $1', [EXPORT_PAGE_SIZE])
+          : await this.db.query<PageRow>(`SELECT id, created_at, body, ${TARGETS} FROM requests ORDER BY created_at, id LIMIT $1`, [EXPORT_PAGE_SIZE])
       ).rows;
       for (const row of page) {
-        yield { request: JSON.parse(row.body) as TransferRequest, events: await this.events(row.id) };
+        yield { request: assemble(row), events: await this.events(row.id) };
       }
       if (page.length < EXPORT_PAGE_SIZE) return;
       const last = page[page.length - 1];
       after = { createdAt: last.created_at, id: last.id };
     }
   }
+}
+
+function assemble(row: { body: string; targets: string[] }): TransferRequest {
+  return assembleRequest(row.body, row.targets.map((body) => ({ body })));
+}
+
+/** Call inside a transaction. Writes `rows` in one statement, drops positions from `count` on. */
+async function writeTargets(tx: Queryable, requestId: string, count: number, rows: readonly TargetRow[]): Promise<void> {
+  if (rows.length > 0) {
+    await tx.query(
+      `INSERT INTO request_targets (request_id, idx, body) SELECT $1, t.idx, t.body FROM unnest($2::integer[], $3::text[]) AS t(idx, body)
+       ON CONFLICT (request_id, idx) DO UPDATE SET body = EXCLUDED.body`,
+      [requestId, rows.map((r) => r.idx), rows.map((r) => r.body)],
+    );
+  }
+  await tx.query('DELETE FROM request_targets WHERE request_id = $1 AND idx >= $2', [requestId, count]);
 }
 
 /**

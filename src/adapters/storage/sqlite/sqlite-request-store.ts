@@ -1,8 +1,8 @@
 import { Clock, systemClock } from '../../../ports/clock';
 import { TransferRequest } from '../../../domain/transfer-request';
-import { RequestEvent, RequestStore, VersionConflictError } from '../../../ports/request-store';
+import { RequestEvent, RequestStore, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
-import { assertEventsFor, assertNextVersion, requestColumns } from '../request-rules';
+import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, targetRows, TargetRow } from '../request-rules';
 import { SqliteDatabase } from './database';
 import { EventRow, toEvent } from '../row-mapping';
 
@@ -27,19 +27,24 @@ export class SqliteRequestStore implements RequestStore {
           )
           .run(c.id, c.kind, c.status, c.version, c.createdAt, c.expiresAt, c.requesterId, c.body, this.clock.now().toISOString());
         if (inserted.changes === 0) throw new RequestAlreadyExistsError(request.id);
+        this.writeTargets(request.id, request.targets.length, targetRows(request));
         this.insertEvents([event]);
       })
       .immediate();
   }
 
   async get(id: string): Promise<TransferRequest | null> {
-    const row = this.db.prepare('SELECT body FROM requests WHERE id = ?').get(id) as { body: string } | undefined;
-    return row ? (JSON.parse(row.body) as TransferRequest) : null;
+    // One read transaction: the row and its targets from the same commit (another instance may write).
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT body FROM requests WHERE id = ?').get(id) as { body: string } | undefined;
+      return row ? this.assemble(id, row.body) : null;
+    })();
   }
 
-  async update(next: TransferRequest, expectedVersion: number, events: RequestEvent[] = []): Promise<void> {
+  async update(next: TransferRequest, expectedVersion: number, events: RequestEvent[] = [], options: RequestUpdateOptions = {}): Promise<void> {
     assertNextVersion(next, expectedVersion);
     assertEventsFor(next.id, events);
+    const targets = targetRows(next, options.changedTargets);
     this.db
       .transaction(() => {
         const current = this.db.prepare('SELECT version FROM requests WHERE id = ?').get(next.id) as { version: number } | undefined;
@@ -53,6 +58,7 @@ export class SqliteRequestStore implements RequestStore {
           )
           .run(c.status, c.version, c.expiresAt, c.requesterId, c.body, this.clock.now().toISOString(), c.id, expectedVersion);
         if (updated.changes !== 1) throw new VersionConflictError(next.id, expectedVersion);
+        this.writeTargets(next.id, next.targets.length, targets);
         this.insertEvents(events);
       })
       .immediate();
@@ -73,10 +79,12 @@ export class SqliteRequestStore implements RequestStore {
   async listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]> {
     if (statuses.length === 0) return [];
     const marks = statuses.map(() => '?').join(', ');
-    const rows = this.db
-      .prepare(`SELECT body FROM requests WHERE status IN (${marks}) ORDER BY created_at, id LIMIT ?`)
-      .all(...statuses, limit === undefined ? -1 : Math.max(0, Math.floor(limit))) as { body: string }[];
-    return rows.map((r) => JSON.parse(r.body) as TransferRequest);
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare(`SELECT id, body FROM requests WHERE status IN (${marks}) ORDER BY created_at, id LIMIT ?`)
+        .all(...statuses, limit === undefined ? -1 : Math.max(0, Math.floor(limit))) as { id: string; body: string }[];
+      return rows.map((r) => this.assemble(r.id, r.body));
+    })();
   }
 
   /** Pages by (created_at, id) so no statement stays open across awaits. */
@@ -94,12 +102,25 @@ export class SqliteRequestStore implements RequestStore {
           : this.db.prepare('SELECT id, created_at, body FROM requests ORDER BY created_at, id LIMIT ?').all(EXPORT_PAGE_SIZE)
       ) as { id: string; created_at: string; body: string }[];
       for (const row of page) {
-        yield { request: JSON.parse(row.body) as TransferRequest, events: await this.events(row.id) };
+        yield { request: this.assemble(row.id, row.body), events: await this.events(row.id) };
       }
       if (page.length < EXPORT_PAGE_SIZE) return;
       const last = page[page.length - 1];
       after = { createdAt: last.created_at, id: last.id };
     }
+  }
+
+  private assemble(id: string, body: string): TransferRequest {
+    return assembleRequest(body, this.db.prepare('SELECT body FROM request_targets WHERE request_id = ? ORDER BY idx').all(id) as { body: string }[]);
+  }
+
+  /** Call inside a transaction. Writes `rows`, drops positions from `count` on. */
+  private writeTargets(requestId: string, count: number, rows: TargetRow[]): void {
+    const upsert = this.db.prepare(
+      'INSERT INTO request_targets (request_id, idx, body) VALUES (?, ?, ?) ON CONFLICT (request_id, idx) DO UPDATE SET body = excluded.body',
+    );
+    for (const row of rows) upsert.run(requestId, row.idx, row.body);
+    this.db.prepare('DELETE FROM request_targets WHERE request_id = ? AND idx >= ?').run(requestId, count);
   }
 
   /** Call inside a transaction. Sequence numbers continue per request. */
