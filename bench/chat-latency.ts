@@ -81,7 +81,7 @@ interface ChildBot {
 }
 
 async function startChildBot(name: string, script: string, env: Record<string, string>, timeoutMs = 20_000): Promise<ChildBot> {
-  const child: ChildProcess = spawn(process.execPath, [...(name === "SOA bot" && process.env.BOT_FLAGS ? process.env.BOT_FLAGS.split(" ") : []), script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const remember = (line: string) => {
     output.push(line);
