@@ -69,6 +69,26 @@ describe('NodeHttpHandler', () => {
     handler.destroy();
   });
 
+  it('its Response reads like the standard one: once, or through clone(), body stream, arrayBuffer and blob', async () => {
+    const handler = new NodeHttpHandler();
+    const response = await send(handler, '/users', { method: 'POST', body: 'x' });
+    expect(response).toBeInstanceOf(Response);
+    expect(response.bodyUsed).toBe(false);
+    const copy = response.clone();
+    expect(await response.text()).toBe('{"echo":"x"}');
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow(TypeError);
+    expect(() => response.clone()).toThrow(TypeError);
+    expect(Buffer.from(await copy.arrayBuffer()).toString()).toBe('{"echo":"x"}');
+    const streamed = await send(handler, '/users', { method: 'POST', body: 'y' });
+    expect(await new Response(streamed.body).json()).toEqual({ echo: 'y' });
+    await expect(streamed.json()).rejects.toThrow(TypeError);
+    const blob = await (await send(handler, '/users', { method: 'POST', body: 'z' })).blob();
+    expect(blob.type).toBe('application/json');
+    expect(await blob.text()).toBe('{"echo":"z"}');
+    handler.destroy();
+  });
+
   it('a burst of 100 concurrent calls shares at most maxSockets connections, kept for the next burst', async () => {
     const handler = new NodeHttpHandler({ maxSockets: 8 });
     const burst = () => Promise.all(Array.from({ length: 100 }, (_, i) => send(handler, `/users/${i}`).then((r) => r.json())));
