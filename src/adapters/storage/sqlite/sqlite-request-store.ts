@@ -91,18 +91,22 @@ export class SqliteRequestStore implements RequestStore {
   async *exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }> {
     let after: { createdAt: string; id: string } | null = null;
     for (;;) {
-      const page = (
-        after
-          ? this.db
-              .prepare(
-                `SELECT id, created_at, body FROM requests WHERE created_at > ? OR (created_at = ? AND id > ?)
-                 ORDER BY created_at, id LIMIT ?`,
-              )
-              .all(after.createdAt, after.createdAt, after.id, EXPORT_PAGE_SIZE)
-          : this.db.prepare('SELECT id, created_at, body FROM requests ORDER BY created_at, id LIMIT ?').all(EXPORT_PAGE_SIZE)
-      ) as { id: string; created_at: string; body: string }[];
+      const from: { createdAt: string; id: string } | null = after;
+      // Each page's rows with their targets in one read transaction (from the same commit).
+      const page: { id: string; created_at: string; request: TransferRequest }[] = this.db.transaction(() =>
+        (
+          (from
+            ? this.db
+                .prepare(
+                  `SELECT id, created_at, body FROM requests WHERE created_at > ? OR (created_at = ? AND id > ?)
+                   ORDER BY created_at, id LIMIT ?`,
+                )
+                .all(from.createdAt, from.createdAt, from.id, EXPORT_PAGE_SIZE)
+            : this.db.prepare('SELECT id, created_at, body FROM requests ORDER BY created_at, id LIMIT ?').all(EXPORT_PAGE_SIZE)) as { id: string; created_at: string; body: string }[]
+        ).map((row) => ({ id: row.id, created_at: row.created_at, request: this.assemble(row.id, row.body) })),
+      )();
       for (const row of page) {
-        yield { request: this.assemble(row.id, row.body), events: await this.events(row.id) };
+        yield { request: row.request, events: await this.events(row.id) };
       }
       if (page.length < EXPORT_PAGE_SIZE) return;
       const last = page[page.length - 1];
