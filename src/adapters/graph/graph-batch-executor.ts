@@ -3,7 +3,7 @@ import type { Logger } from '../../ports/logger';
 import { retryOptions, type GraphApiVersion } from './graph-client-factory';
 import { type Lane, ThrottleController } from './throttle-controller';
 import { MAX_BATCH_ITEMS, type Item, type LaneQueues, type Unit, UnitQueue, groupUnits, isSuccess, laneOf } from './graph-batch-units';
-import { envelopeRequestId, errorName, isAuthFailure, parseBatchBody, parseJson, parseRetryAfter } from './graph-batch-wire';
+import { type BatchAnswer, envelopeRequestId, errorName, isAuthFailure, type ParsedItemResponse, parseBatchBody, parseJson, parseRetryAfter, type WireRequest, wireRequests } from './graph-batch-wire';
 
 export { parseRetryAfter } from './graph-batch-wire';
 export { MAX_BATCH_ITEMS } from './graph-batch-units';
@@ -203,76 +203,80 @@ export class GraphBatchExecutor {
 
   private async send(lane: Lane, version: GraphApiVersion, units: Unit[]): Promise<void> {
     const items = units.flatMap((u) => u.items);
-    const idOf = new Map<Item, string>();
-    items.forEach((item, i) => idOf.set(item, String(i + 1)));
-    const requests = items.map((item) => {
-      item.state = 'inflight';
-      item.attempts += 1;
-      const dependsOn = item.deps.filter((d) => idOf.has(d)).map((d) => idOf.get(d) as string);
-      const headers: Record<string, string> = { ...(item.spec.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...item.spec.headers };
-      return {
-        id: idOf.get(item) as string,
-        method: item.spec.method,
-        url: item.spec.url,
-        ...(Object.keys(headers).length > 0 ? { headers } : {}),
-        ...(item.spec.body !== undefined ? { body: item.spec.body } : {}),
-        ...(dependsOn.length > 0 ? { dependsOn } : {}),
-      };
-    });
+    const { requests, idOf } = wireRequests(items);
     const ticket = this.controller.onSend(lane, items.length);
     this.batchesInFlight += 1;
     const started = performance.now();
-    let status = 0;
-    let requestId: string | null = null;
-    let text = '';
-    let headerRetryAfterMs: number | null = null;
+    let answer: BatchAnswer;
     try {
-      const response = (await this.client
-        .api('/$batch')
-        .version(version)
-        .responseType(ResponseType.RAW)
-        .middlewareOptions([this.sdkRetryOptions(lane, items.length, ticket)])
-        .post({ requests })) as Response;
-      status = response.status;
-      requestId = response.headers.get('request-id');
-      headerRetryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      text = await response.text();
+      answer = await this.post(lane, version, requests, ticket);
     } catch (error) {
       this.batchesInFlight -= 1;
-      this.logger?.debug({ graphBatch: { version, items: items.length, error: errorName(error) } }, 'graph batch failed');
-      const fatal = isAuthFailure(error);
-      for (const unit of units) {
-        const outcome = (item: Item): BatchItemOutcome => ({ kind: 'error', error, attempts: item.attempts });
-        if (fatal) unit.items.forEach((item) => this.settle(item, outcome(item)));
-        else this.retryUnit(unit, this.backoff(unit), outcome);
-      }
-      this.controller.onResult({ lane, ticket, items: items.length, throttled: 0, retryAfterMs: null, limitPercentage: null, resourceUnits: 0, serverErrors: items.length });
+      this.onTransportFailure(lane, version, units, ticket, error);
       return;
     }
     this.batchesInFlight -= 1;
     const durationMs = Math.round(performance.now() - started);
+    const parsed = answer.status === 200 ? parseBatchBody(answer.text) : null;
+    if (parsed) this.onItemAnswers(lane, version, items, idOf, ticket, answer, parsed, durationMs);
+    else this.onWholeAnswer(lane, version, units, ticket, answer, durationMs);
+  }
 
-    const parsed = status === 200 ? parseBatchBody(text) : null;
-    if (!parsed) {
-      // The batch as a whole failed (after the SDK's retries): every item gets that answer.
-      const body = parseJson(text);
-      const whole = (item: Item): BatchItemOutcome => ({ kind: 'response', status, headers: {}, body, requestId, attempts: item.attempts });
-      const transient = status === 429 || status === 503 || status === 504 || status === 200 || status >= 500;
-      for (const unit of units) {
-        if (!transient) unit.items.forEach((item) => this.settle(item, whole(item)));
-        else this.retryUnit(unit, headerRetryAfterMs ?? (status === 429 ? this.defaultRetryAfterMs : this.backoff(unit)), whole);
-      }
-      this.logger?.debug({ graphBatch: { version, items: items.length, status, requestId, durationMs } }, 'graph batch answered as a whole');
-      this.controller.onResult({
-        lane, ticket, items: items.length,
-        throttled: status === 429 ? items.length : 0,
-        retryAfterMs: status === 429 ? headerRetryAfterMs ?? this.defaultRetryAfterMs : null,
-        limitPercentage: null, resourceUnits: 0,
-        serverErrors: status >= 500 || status === 200 ? items.length : 0,
-      });
-      return;
+  /** One `POST /{version}/$batch` through the Graph client (auth, the SDK's whole-request retries, timeout). */
+  private async post(lane: Lane, version: GraphApiVersion, requests: WireRequest[], ticket: number): Promise<BatchAnswer> {
+    const response = (await this.client
+      .api('/$batch')
+      .version(version)
+      .responseType(ResponseType.RAW)
+      .middlewareOptions([this.sdkRetryOptions(lane, requests.length, ticket)])
+      .post({ requests })) as Response;
+    return {
+      status: response.status,
+      requestId: response.headers.get('request-id'),
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+      text: await response.text(),
+    };
+  }
+
+  /** No answer at all (transport, timeout, token): the batch's units are retried, or fail at once on a token failure. */
+  private onTransportFailure(lane: Lane, version: GraphApiVersion, units: Unit[], ticket: number, error: unknown): void {
+    const items = units.reduce((n, u) => n + u.items.length, 0);
+    this.logger?.debug({ graphBatch: { version, items, error: errorName(error) } }, 'graph batch failed');
+    const fatal = isAuthFailure(error);
+    for (const unit of units) {
+      const outcome = (item: Item): BatchItemOutcome => ({ kind: 'error', error, attempts: item.attempts });
+      if (fatal) unit.items.forEach((item) => this.settle(item, outcome(item)));
+      else this.retryUnit(unit, this.backoff(unit), outcome);
     }
+    this.controller.onResult({ lane, ticket, items, throttled: 0, retryAfterMs: null, limitPercentage: null, resourceUnits: 0, serverErrors: items });
+  }
 
+  /** The batch as a whole failed (after the SDK's retries): every item gets that answer, or is retried if it is transient. */
+  private onWholeAnswer(lane: Lane, version: GraphApiVersion, units: Unit[], ticket: number, answer: BatchAnswer, durationMs: number): void {
+    const { status, requestId } = answer;
+    const items = units.reduce((n, u) => n + u.items.length, 0);
+    const body = parseJson(answer.text);
+    const whole = (item: Item): BatchItemOutcome => ({ kind: 'response', status, headers: {}, body, requestId, attempts: item.attempts });
+    const transient = status === 429 || status === 503 || status === 504 || status === 200 || status >= 500;
+    for (const unit of units) {
+      if (!transient) unit.items.forEach((item) => this.settle(item, whole(item)));
+      else this.retryUnit(unit, answer.retryAfterMs ?? (status === 429 ? this.defaultRetryAfterMs : this.backoff(unit)), whole);
+    }
+    this.logger?.debug({ graphBatch: { version, items, status, requestId, durationMs } }, 'graph batch answered as a whole');
+    this.controller.onResult({
+      lane, ticket, items,
+      throttled: status === 429 ? items : 0,
+      retryAfterMs: status === 429 ? answer.retryAfterMs ?? this.defaultRetryAfterMs : null,
+      limitPercentage: null, resourceUnits: 0,
+      serverErrors: status >= 500 || status === 200 ? items : 0,
+    });
+  }
+
+  /** Each item's own answer: final, retried after its Retry-After (429) or back-off (5xx), or after its dependency (424). */
+  private onItemAnswers(
+    lane: Lane, version: GraphApiVersion, items: Item[], idOf: Map<Item, string>, ticket: number,
+    answer: BatchAnswer, parsed: ParsedItemResponse[], durationMs: number,
+  ): void {
     const byId = new Map(parsed.map((r) => [r.id, r]));
     let throttled = 0;
     let serverErrors = 0;
@@ -288,7 +292,7 @@ export class GraphBatchExecutor {
         this.retryItem(item, this.backoffFor(item.attempts), { kind: 'error', error: new Error('Graph $batch answer has no response for the item'), attempts: item.attempts });
         continue;
       }
-      const itemRequestId = r.headers['request-id'] ?? envelopeRequestId(r.body) ?? requestId;
+      const itemRequestId = r.headers['request-id'] ?? envelopeRequestId(r.body) ?? answer.requestId;
       const outcome: BatchItemOutcome = { kind: 'response', status: r.status, headers: r.headers, body: r.body, requestId: itemRequestId, attempts: item.attempts };
       const pct = Number(r.headers['x-ms-throttle-limit-percentage']);
       if (r.headers['x-ms-throttle-limit-percentage'] !== undefined && Number.isFinite(pct)) limitPercentage = Math.max(limitPercentage ?? 0, pct);
@@ -311,7 +315,7 @@ export class GraphBatchExecutor {
     }
     // After the others of the batch are settled or requeued, so a dependency's fate is known.
     for (const { item, outcome } of failedDependency) this.afterFailedDependency(item, outcome);
-    this.logger?.debug({ graphBatch: { version, items: items.length, status, requestId, durationMs, throttled, limitPercentage } }, 'graph batch');
+    this.logger?.debug({ graphBatch: { version, items: items.length, status: answer.status, requestId: answer.requestId, durationMs, throttled, limitPercentage } }, 'graph batch');
     this.controller.onResult({ lane, ticket, items: items.length, throttled, retryAfterMs, limitPercentage, resourceUnits, serverErrors });
   }
 

@@ -1,5 +1,50 @@
 
-/* Reading Graph's $batch answers: Retry-After, item responses, request ids, error kinds. */
+import type { Item } from './graph-batch-units';
+
+/* Graph's $batch on the wire: the requests sent, and reading the answers (Retry-After, item responses, request ids, error kinds). */
+
+/** One request inside a $batch body. */
+export interface WireRequest {
+  id: string;
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  dependsOn?: string[];
+}
+
+/** What came back for a $batch POST. */
+export interface BatchAnswer {
+  status: number;
+  requestId: string | null;
+  /** The answer's own Retry-After (of the batch as a whole), in ms. */
+  retryAfterMs: number | null;
+  text: string;
+}
+
+/**
+ * The $batch requests of `items` (ids 1..n), marking each item in flight and counting its attempt. A
+ * dependency is only named when it travels in the same batch (one that already succeeded is not).
+ */
+export function wireRequests(items: Item[]): { requests: WireRequest[]; idOf: Map<Item, string> } {
+  const idOf = new Map<Item, string>();
+  items.forEach((item, i) => idOf.set(item, String(i + 1)));
+  const requests = items.map((item): WireRequest => {
+    item.state = 'inflight';
+    item.attempts += 1;
+    const dependsOn = item.deps.filter((d) => idOf.has(d)).map((d) => idOf.get(d) as string);
+    const headers: Record<string, string> = { ...(item.spec.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...item.spec.headers };
+    return {
+      id: idOf.get(item) as string,
+      method: item.spec.method,
+      url: item.spec.url,
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      ...(item.spec.body !== undefined ? { body: item.spec.body } : {}),
+      ...(dependsOn.length > 0 ? { dependsOn } : {}),
+    };
+  });
+  return { requests, idOf };
+}
 
 /** Retry-After in ms: seconds (fractional allowed) or an HTTP date; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null | undefined): number | null {
