@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
+import { endWithThisProcess } from './end-with-this-process';
 import { bulkUserUpn, demoTenant, startGraphEmulator, withSyncedUsers, type RunningEmulator } from '../emulator';
 import { DEMO_IDS, DEMO_UPNS } from '../emulator/seeds/demo-tenant';
 import { botEnvFor } from '../test/support/bot-env';
@@ -82,6 +83,7 @@ interface ChildBot {
 
 async function startChildBot(name: string, script: string, env: Record<string, string>, timeoutMs = 20_000): Promise<ChildBot> {
   const child: ChildProcess = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  endWithThisProcess(child);
   const output: string[] = [];
   const remember = (line: string) => {
     output.push(line);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { endWithThisProcess } from './end-with-this-process';
 
 /** The Graph emulator in its own process (node dist/emulator/cli.js), so the bot side's RSS is its own. */
 export interface EmulatorProcess {
@@ -25,6 +26,7 @@ export async function startEmulatorProcess(distRoot: string, args: string[]): Pr
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
     child.once('error', reject);
   });
+  endWithThisProcess(child);
   const info = JSON.parse(line) as { baseUrl: string; authorityHost: string; tenantId: string; clientId: string; clientSecret: string };
   return {
     ...info,

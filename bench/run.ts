@@ -8,6 +8,7 @@ import type { ThrottleStatus } from '../emulator/types';
 import { BULK_PATH_COST_PER_USER, runBulkPath, type BulkPathResult } from './bulk-path';
 import { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
 import { theoreticalMax } from './limits';
+import { endWithThisProcess } from './end-with-this-process';
 import { runChatLatency, type ChatLatencyResult } from './chat-latency';
 
 /**
@@ -289,6 +290,7 @@ async function chatInFreshProcess(out: (s?: string) => void): Promise<ChatLatenc
     return i >= 0 ? [flag, process.argv[i + 1]] : [];
   });
   const child = spawn(process.execPath, [__filename, '--chat-only', '--chat-json', ...passOn], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  endWithThisProcess(child);
   let result: ChatLatencyResult | null = null;
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (line.startsWith(CHAT_RESULT_PREFIX)) result = JSON.parse(line.slice(CHAT_RESULT_PREFIX.length)) as ChatLatencyResult;
@@ -309,6 +311,9 @@ function printTable(header: string[], rows: string[][]): void {
   process.stdout.write(`${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n`);
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
 }
+
+// A signal ends the bench through process.exit, so the emulator process is stopped with it.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(130));
 
 main().catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
