@@ -185,7 +185,10 @@ export async function assertPortFree(port: number, what: string): Promise<void> 
   if (!(await isPortFree(port))) throw new PortBusyError(port, what);
 }
 
-/** A port that is free right now (the OS picks it). */
+/** Ports freePort() handed out in this process: the OS may offer a port again once it is closed. */
+const handedOut = new Set<number>();
+
+/** A port that is free right now (the OS picks it), and not one this process was given before. */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = await new Promise<number>((resolve, reject) => {
@@ -196,7 +199,10 @@ export async function freePort(): Promise<number> {
         server.close(() => resolve(address.port));
       });
     });
-    if (await isPortFree(port)) return port;
+    if (!handedOut.has(port) && (await isPortFree(port))) {
+      handedOut.add(port);
+      return port;
+    }
   }
   throw new Error('could not find a free port');
 }

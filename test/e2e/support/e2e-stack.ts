@@ -37,12 +37,12 @@ export async function startE2eStack(
   const dir = path.join(ARTIFACTS, name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const extraPorts: number[] = [];
-  for (let i = 1; i < options.people.length; i++) extraPorts.push(await freePort());
+  // The other people's playground ports are picked by the stack just before each starts: picked here,
+  // they stayed unused while the emulator, the bot and the first playground started, and one of those
+  // (listening on a port of the OS's choosing) could take it first (seen once in CI).
   const stack = await startPlaygroundStack({
     botPort: await freePort(),
     playgroundPort: await freePort(),
-    extraPlaygroundPorts: extraPorts,
     people: options.people,
     workDir: dir,
     auditDelayMs: options.auditDelayMs ?? 300,
