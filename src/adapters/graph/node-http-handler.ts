@@ -104,7 +104,6 @@ export class BufferedResponse extends Response {
   }
 }
 
-
 function take(response: BufferedResponse): Buffer {
   const state = response[BUFFERED];
   if (state.used || state.stream) throw new TypeError('Body is unusable: Body has already been read');
@@ -155,6 +154,7 @@ Object.defineProperties(BufferedResponse.prototype, {
     },
   },
 });
+
 async function bodyBytes(body: unknown): Promise<Buffer | null> {
   if (body === null || body === undefined) return null;
   if (typeof body === 'string') return Buffer.from(body);

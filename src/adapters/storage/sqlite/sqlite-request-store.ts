@@ -91,20 +91,7 @@ export class SqliteRequestStore implements RequestStore {
   async *exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }> {
     let after: { createdAt: string; id: string } | null = null;
     for (;;) {
-      const from: { createdAt: string; id: string } | null = after;
-      // Each page's rows with their targets in one read transaction (from the same commit).
-      const page: { id: string; created_at: string; request: TransferRequest }[] = this.db.transaction(() =>
-        (
-          (from
-            ? this.db
-                .prepare(
-                  `SELECT id, created_at, body FROM requests WHERE created_at > ? OR (created_at = ? AND id > ?)
-                   ORDER BY created_at, id LIMIT ?`,
-                )
-                .all(from.createdAt, from.createdAt, from.id, EXPORT_PAGE_SIZE)
-            : this.db.prepare('SELECT id, created_at, body FROM requests ORDER BY created_at, id LIMIT ?').all(EXPORT_PAGE_SIZE)) as { id: string; created_at: string; body: string }[]
-        ).map((row) => ({ id: row.id, created_at: row.created_at, request: this.assemble(row.id, row.body) })),
-      )();
+      const page = this.exportPage(after);
       for (const row of page) {
         yield { request: row.request, events: await this.events(row.id) };
       }
@@ -112,6 +99,23 @@ export class SqliteRequestStore implements RequestStore {
       const last = page[page.length - 1];
       after = { createdAt: last.created_at, id: last.id };
     }
+  }
+
+  /** One page of requests after `after`, each with its targets, in one read transaction (from the same commit). */
+  private exportPage(after: { createdAt: string; id: string } | null): { id: string; created_at: string; request: TransferRequest }[] {
+    return this.db.transaction(() => {
+      const rows = (
+        after
+          ? this.db
+              .prepare(
+                `SELECT id, created_at, body FROM requests WHERE created_at > ? OR (created_at = ? AND id > ?)
+                 ORDER BY created_at, id LIMIT ?`,
+              )
+              .all(after.createdAt, after.createdAt, after.id, EXPORT_PAGE_SIZE)
+          : this.db.prepare('SELECT id, created_at, body FROM requests ORDER BY created_at, id LIMIT ?').all(EXPORT_PAGE_SIZE)
+      ) as { id: string; created_at: string; body: string }[];
+      return rows.map((row) => ({ id: row.id, created_at: row.created_at, request: this.assemble(row.id, row.body) }));
+    })();
   }
 
   private assemble(id: string, body: string): TransferRequest {
