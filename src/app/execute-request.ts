@@ -9,7 +9,7 @@ import { notifyRequestEvent } from './notify';
 import { mayStillLand } from '../domain/patch-settle';
 import { describeDirectoryError, failedExecution } from './execution-failure';
 import { executeWaves } from './bulk/execute-waves';
-import { directoryAsBulk } from './bulk/directory-as-bulk';
+import { bulkDirectoryOf } from './bulk/directory-as-bulk';
 
 const UNFINISHED = new Set(['pending', 'in-progress', 'unknown']);
 
@@ -33,7 +33,7 @@ async function run(deps: AppDeps, requestId: string): Promise<'done' | 'held'> {
   if (request.status !== 'executing') return 'done'; // finished earlier (duplicate job) or never approved
 
   if (request.bulk) {
-    const run = await executeWaves(deps, deps.bulk ?? directoryAsBulk(deps.directory), request);
+    const run = await executeWaves(deps, bulkDirectoryOf(deps), request);
     if (run.outcome === 'held') return 'held';
     if (run.outcome === 'halted') return 'done';
     request = run.request;

@@ -3,7 +3,7 @@ import { StatusEntry, renderStatusText } from '../cards/status-report';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
 import { describeError } from './messages';
-import { directoryAsBulk } from './bulk/directory-as-bulk';
+import { bulkDirectoryOf } from './bulk/directory-as-bulk';
 
 /** `status <upn>`: read-only, no approval, available to requesters and approvers. */
 export async function showStatus(deps: AppDeps, input: { actorId: string; upns: string[] }): Promise<string> {
@@ -11,7 +11,7 @@ export async function showStatus(deps: AppDeps, input: { actorId: string; upns: 
   if (!allowed) return describeError({ code: 'REQUESTER.NOT_ALLOWED' });
   try {
     // Every user and SOA flag in one round of Graph batches: one round trip, not two per user.
-    const read = await (deps.bulk ?? directoryAsBulk(deps.directory)).getUsersWithSoa(input.upns);
+    const read = await bulkDirectoryOf(deps).getUsersWithSoa(input.upns);
     const entries: StatusEntry[] = input.upns.map((upn) => {
       const r = read.get(upn);
       if (!r || !r.ok) throw r ? r.error : new DirectoryError('GRAPH.UNKNOWN', 'missing from the batch answer');

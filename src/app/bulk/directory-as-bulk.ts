@@ -1,8 +1,14 @@
 import { DirectoryUser } from '../../domain/soa-state';
 import { BulkDirectory, BulkResult, UserWithSoa } from '../../ports/bulk-directory';
 import { Directory, DirectoryError, SoaWriteResult } from '../../ports/directory';
+import { AppDeps } from '../app-deps';
 
 const PARALLEL = 4;
+
+/** The wired batching directory, or the single-call one used a few calls at a time. */
+export function bulkDirectoryOf(deps: Pick<AppDeps, 'bulk' | 'directory'>): BulkDirectory {
+  return deps.bulk ?? directoryAsBulk(deps.directory);
+}
 
 /**
  * BulkDirectory on top of the single-call Directory, a few calls at a time. Used when no batching
