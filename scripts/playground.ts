@@ -345,11 +345,10 @@ export interface PlaygroundStackOptions {
   installInTeam?: boolean;
   /**
    * One playground instance per person (one instance = one signed-in Teams user), default ['rita'].
-   * The first listens on `playgroundPort`; the others on `extraPlaygroundPorts` (default: free ports).
+   * The first listens on `playgroundPort`; the others on free ports picked just before each starts.
    * The team's installation event is sent from the first instance.
    */
   people?: DemoPerson[];
-  extraPlaygroundPorts?: number[];
   /** Copy the children's output to this process's stderr. */
   echoChildOutput?: boolean;
   /** Progress lines. */
@@ -462,7 +461,7 @@ export async function startPlaygroundStack(options: PlaygroundStackOptions = {})
     if (new Set(people).size !== people.length) throw new Error(`each person needs exactly one playground instance, got ${people.join(', ')}`);
     const playgrounds: PlaygroundInstance[] = [];
     for (const [index, person] of people.entries()) {
-      const port = index === 0 ? playgroundPort : options.extraPlaygroundPorts?.[index - 1] ?? (await freePort());
+      const port = index === 0 ? playgroundPort : await freePort();
       if (index > 0) {
         if (port === botPort || playgrounds.some((p) => p.port === port)) throw new Error(`playground port ${port} is used twice`);
         await assertPortFree(port, `Agents Playground of ${person}`);
