@@ -39,6 +39,9 @@ export function createControl(
     injectFault(fault) {
       return addFault(state, fault);
     },
+    faultHits(id) {
+      return state.faults.find((f) => f.id === id)?.hits ?? 0;
+    },
     clearFaults() {
       state.faults.length = 0;
     },

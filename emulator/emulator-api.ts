@@ -11,6 +11,11 @@ export interface EmulatorControl {
   /** Back to the start-up seed; faults, calls and throttle buckets cleared. */
   reset(): void;
   injectFault(fault: FaultSpec): string;
+  /**
+   * How many requests the fault with this id (from injectFault) has taken so far. A request is counted
+   * when it arrives, before any delay: tests use it to know a delayed call has left the bot.
+   */
+  faultHits(id: string): number;
   clearFaults(): void;
   calls(): CallRecord[];
   clearCalls(): void;

@@ -101,9 +101,12 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
   it('killed while the PATCH is in flight (it lands anyway): reconciled by reading back, never patched twice', async () => {
     bot = await startBotProcess(env);
     const r = await request('transfer bob@contoso.com reason: crash during patch');
-    emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${DEMO_IDS.users.bob}/onPremisesSyncBehavior$`, kind: 'delay', delayMs: 1500, times: 1 });
+    const slowPatch = emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${DEMO_IDS.users.bob}/onPremisesSyncBehavior$`, kind: 'delay', delayMs: 1500, times: 1 });
     await click(PEOPLE.adam, 'soa.approve', r);
     await waitUntil(() => readStore(async (s) => (await s.requests.events(r.requestId)).some((e) => e.type === 'graph.patch.intent')), 'the PATCH intent');
+    // The intent is saved just before the PATCH leaves: kill only once Graph has it (a kill in between is
+    // the first test's case, where nothing was sent).
+    await waitUntil(() => emulator.control.faultHits(slowPatch) === 1, 'the PATCH to reach Graph');
     await bot.kill('SIGKILL');
     await waitUntil(() => emulator.control.getUser('bob@contoso.com')?.isCloudManaged === true, 'the delayed PATCH to land');
 

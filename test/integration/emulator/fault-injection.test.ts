@@ -60,6 +60,18 @@ describe('fault injection', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
   });
 
+  it('faultHits counts a delayed request as soon as it arrives, before it is answered', async () => {
+    const id = emu().control.injectFault({ pathPattern: '^/domains/', kind: 'delay', delayMs: 400 });
+    expect(emu().control.faultHits(id)).toBe(0);
+    const answered = graph().api('/domains/contoso.com').get();
+    const deadline = Date.now() + 300;
+    while (emu().control.faultHits(id) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(emu().control.faultHits(id)).toBe(1);
+    expect(emu().control.calls().filter((c) => c.path === '/domains/contoso.com')).toHaveLength(0);
+    await expect(answered).resolves.toMatchObject({ id: 'contoso.com' });
+    expect(emu().control.faultHits('no-such-fault')).toBe(0);
+  });
+
   it("'malformed' answers 200 with invalid JSON", async () => {
     emu().control.injectFault({ pathPattern: userPath, kind: 'malformed' });
     await expect(graph().api(`/users/${IDS.synced}`).get()).rejects.toThrow();
