@@ -1,6 +1,7 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardText } from '../../support/card-validation';
 import { messageActivity } from '../../support/teams-activities';
+import { syncedUsers } from '../../../emulator/seeds/builders';
 import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForText } from './flow-helpers';
 
 describe('expiry and restarts', () => {
@@ -68,6 +69,34 @@ describe('expiry and restarts', () => {
     const outcome = await waitForText(h, new RegExp(`Transfer ${posted.requestId}: completed`));
     expect(outcome).toMatch(/1 done/);
     expect(soaPatches(h)).toHaveLength(0);
+  });
+
+  it('a crash after the intent was stored but before the PATCH left: it waits for a late PATCH, then patches once', async () => {
+    const [user] = syncedUsers(1, 'contoso.com', { start: 950 });
+    h.emulator.control.setUser(user);
+    const posted = await requestInChannel(h, `transfer ${user.userPrincipalName} reason: crash before the PATCH left`);
+    await h.app.runner.stop();
+    await click(h, PEOPLE.adam, VERBS.approve, posted);
+    // The state such a crash leaves: intent recorded, nothing sent, so the user still reads as synced.
+    const stored = (await h.app.deps.requests.get(posted.requestId))!;
+    const attemptedAt = h.clock.now().toISOString();
+    const midway = { ...stored, status: 'executing' as const, version: stored.version + 1, targets: stored.targets.map((t) => ({ ...t, execution: { ...t.execution, outcome: 'in-progress' as const, attemptedAt } })) };
+    await h.app.deps.requests.update(midway, stored.version, []);
+    h.emulator.control.clearCalls();
+
+    await h.restart();
+    await h.app.runner.stop(); // only the explicit runDue calls below run jobs (stop waits for a run in flight)
+    await h.app.runner.runDue();
+    // Within the settle time a PATCH from before the crash could still land: nothing is sent yet.
+    expect(soaPatches(h, user.id)).toHaveLength(0);
+    expect((await h.app.deps.requests.get(posted.requestId))?.status).toBe('executing');
+
+    h.clock.advance(h.app.deps.settings.patchSettleMs + 1000);
+    await h.app.runner.runDue();
+    const outcome = await waitForText(h, new RegExp(`Transfer ${posted.requestId}: completed`));
+    expect(outcome).toMatch(/1 done/);
+    expect(soaPatches(h, user.id)).toHaveLength(1);
+    expect(h.emulator.control.getUser(user.id)?.isCloudManaged).toBe(true);
   });
 });
 

@@ -86,10 +86,9 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
   it('killed while the approved request re-reads the user: executed once after restart', async () => {
     bot = await startBotProcess(env);
     const r = await request('transfer alice@contoso.com reason: crash before patch');
-    emulator.control.injectFault({ method: 'GET', pathPattern: `^/users/${DEMO_IDS.users.alice}$`, kind: 'delay', delayMs: 3000, times: 1 });
+    const slowRead = emulator.control.injectFault({ method: 'GET', pathPattern: `^/users/${DEMO_IDS.users.alice}$`, kind: 'delay', delayMs: 3000, times: 1 });
     await click(PEOPLE.adam, 'soa.approve', r);
-    await waitUntil(() => emulator.control.calls().some((c) => c.method === 'GET' && c.path === `/users/${DEMO_IDS.users.alice}` && c.fault === 'delay') || Boolean(bot!.output.find((l) => l.includes('decision recorded'))), 'the re-read');
-    await new Promise((res) => setTimeout(res, 300));
+    await waitUntil(() => emulator.control.faultHits(slowRead) === 1, 'the re-read to reach Graph');
     await bot.kill('SIGKILL');
     expect(patches(DEMO_IDS.users.alice)).toHaveLength(0);
 
