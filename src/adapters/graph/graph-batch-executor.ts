@@ -203,6 +203,10 @@ export class GraphBatchExecutor {
 
   private async send(lane: Lane, version: GraphApiVersion, units: Unit[]): Promise<void> {
     const items = units.flatMap((u) => u.items);
+    for (const item of items) {
+      item.state = 'inflight';
+      item.attempts += 1;
+    }
     const { requests, idOf } = wireRequests(items);
     const ticket = this.controller.onSend(lane, items.length);
     this.batchesInFlight += 1;

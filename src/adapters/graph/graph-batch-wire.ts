@@ -23,15 +23,13 @@ export interface BatchAnswer {
 }
 
 /**
- * The $batch requests of `items` (ids 1..n), marking each item in flight and counting its attempt. A
- * dependency is only named when it travels in the same batch (one that already succeeded is not).
+ * The $batch requests of `items` (ids 1..n). A dependency is only named when it travels in the same
+ * batch (one that already succeeded is not).
  */
-export function wireRequests(items: Item[]): { requests: WireRequest[]; idOf: Map<Item, string> } {
+export function wireRequests(items: readonly Item[]): { requests: WireRequest[]; idOf: Map<Item, string> } {
   const idOf = new Map<Item, string>();
   items.forEach((item, i) => idOf.set(item, String(i + 1)));
   const requests = items.map((item): WireRequest => {
-    item.state = 'inflight';
-    item.attempts += 1;
     const dependsOn = item.deps.filter((d) => idOf.has(d)).map((d) => idOf.get(d) as string);
     const headers: Record<string, string> = { ...(item.spec.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...item.spec.headers };
     return {
