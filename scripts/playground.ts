@@ -461,11 +461,8 @@ export async function startPlaygroundStack(options: PlaygroundStackOptions = {})
     if (new Set(people).size !== people.length) throw new Error(`each person needs exactly one playground instance, got ${people.join(', ')}`);
     const playgrounds: PlaygroundInstance[] = [];
     for (const [index, person] of people.entries()) {
+      // freePort() checks the port is free (the bot and the earlier playgrounds already listen) and never repeats one.
       const port = index === 0 ? playgroundPort : await freePort();
-      if (index > 0) {
-        if (port === botPort || playgrounds.some((p) => p.port === port)) throw new Error(`playground port ${port} is used twice`);
-        await assertPortFree(port, `Agents Playground of ${person}`);
-      }
       const { instance, child } = await startPlaygroundInstance({
         person,
         port,
