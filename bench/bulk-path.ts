@@ -6,7 +6,7 @@ import type { Directory } from '../src/ports/directory';
 import { AppDeps } from '../src/app/app-deps';
 import { Authorization } from '../src/app/authorization';
 import { FileLinks } from '../src/app/bulk/file-links';
-import { preflightMany } from '../src/app/bulk/bulk-preflight';
+import { checkTargets } from '../src/app/target-checks';
 import { listFingerprint } from '../src/app/bulk/request-table';
 import { executeWaves } from '../src/app/bulk/execute-waves';
 import { openSqliteStorage } from '../src/adapters/storage';
@@ -17,7 +17,7 @@ import { TransferRequest } from '../src/domain/transfer-request';
 import { parseWaves, planWaves } from '../src/domain/waves';
 
 /**
- * "The bot's bulk path", measured with the bot's own code: the batched preflight (preflightMany) and
+ * "The bot's bulk path", measured with the bot's own code: the batched preflight (checkTargets) and
  * the wave executor (executeWaves) with its durable per-chunk intent and outcome records in SQLite,
  * exactly as the job runner calls them after an approval. Chat is a no-op (no Teams here).
  */
@@ -63,7 +63,7 @@ export async function runBulkPath(input: BulkPathInput): Promise<BulkPathResult>
   };
   try {
     const t0 = performance.now();
-    const results = await preflightMany(deps, input.bulk, input.upns);
+    const results = await checkTargets(deps, input.bulk, 'transfer', input.upns);
     const preflightSeconds = (performance.now() - t0) / 1000;
     const eligible = results.filter((r) => r.eligible);
     const now = new Date().toISOString();

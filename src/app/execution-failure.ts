@@ -1,12 +1,13 @@
+import { ErrorCode } from '../domain/errors';
 import { TargetExecution } from '../domain/transfer-request';
 import { DirectoryError } from '../ports/directory';
 import { describeError } from './messages';
 
 /**
  * A user's execution that failed, in plain words: what Graph refused (403 names the permission),
- * with its request-id. Shared by the per-user and the wave executor so both report failures alike.
+ * with its request-id. Used by the one execution step (execute-step.ts) for every request.
  */
-export function failedExecution(error: unknown, at: string): Partial<TargetExecution> & { errorCode: string } {
+export function failedExecution(error: unknown, at: string): Partial<TargetExecution> & { errorCode: ErrorCode } {
   if (error instanceof DirectoryError) {
     return {
       outcome: 'failed',

@@ -71,6 +71,16 @@ export function describeError(error: DomainError): string {
       return 'The bot could not sign in to Microsoft Graph with its app identity. An admin must check its certificate, secret or managed identity.';
     case 'GRAPH.UNKNOWN':
       return 'Microsoft Graph answered something unexpected.';
+    case 'SCOPE.PROTECTED':
+      return 'Protected account (a member of a group in PROTECTED_GROUP_IDS, directly or through a nested group): the bot never changes it.';
+    case 'SCOPE.OUTSIDE_ALLOWED':
+      return 'Outside the allowed scope: not a member of ALLOWED_TARGET_GROUP_ID (directly or through a nested group).';
+    case 'STATE.CHANGED':
+      return 'The user\'s state changed after approval, so it can no longer be switched; nothing was changed.';
+    case 'VERIFY.MISMATCH':
+      return 'Graph accepted the change but reading the user back shows it did not take effect. Check the user in the Entra admin center before trying again.';
+    case 'VERIFY.UNREACHABLE':
+      return 'The change was sent but the user could not be read back to confirm it; the bot reads it again before doing anything else.';
   }
 }
 

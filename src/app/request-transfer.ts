@@ -1,6 +1,5 @@
 import { DomainError } from '../domain/errors';
-import { CloudReference, PreflightResult, applyScopeGuard, blockAsInOpenRequest, preflightTransfer } from '../domain/preflight';
-import { preflightRollback } from '../domain/rollback-preflight';
+import { PreflightResult } from '../domain/preflight';
 import { ConversationKind, OPEN_STATUSES, Person, RequestKind, TransferRequest } from '../domain/transfer-request';
 import { renderRequestCard } from '../cards/request-card';
 import { DirectoryError } from '../ports/directory';
@@ -9,7 +8,8 @@ import { approverMris, cardLinks, errorSummary } from './card-publisher';
 import { describeError } from './messages';
 import { notifyRequestEvent } from './notify';
 import { parseWaves, planWaves } from '../domain/waves';
-import { preflightMany } from './bulk/bulk-preflight';
+import { checkTargets } from './target-checks';
+import { directoryFor } from './bulk/directory-as-bulk';
 import { listFingerprint } from './bulk/request-table';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 
@@ -57,12 +57,8 @@ async function requestChange(
     const approvalKey = await approvalConversationKey(deps, origin);
     if (!approvalKey) return refused({ code: 'REQUEST.NO_APPROVAL_CHANNEL' });
 
-    const results =
-      isBulk && deps.bulk
-        ? await preflightMany(deps, deps.bulk, input.upns)
-        : await guardScope(deps, kind === 'rollback' ? await preflightRollbackAll(deps, input.upns) : await preflightAll(deps, input.upns));
-    const inOpen = await usersInOpenRequests(deps);
-    const checked = results.map((r) => (r.eligible && r.userId && inOpen.has(r.userId) ? blockAsInOpenRequest(r) : r));
+    // The one target policy, whatever the request's size or source (domain/target-policy.ts).
+    const checked = await checkTargets(deps, directoryFor(deps, isBulk), kind, input.upns);
     const eligible = checked.filter((r) => r.eligible);
     const blocked = checked.filter((r) => !r.eligible);
     if (eligible.length === 0) {
@@ -154,98 +150,6 @@ async function approvalConversationKey(deps: AppDeps, origin: Origin): Promise<s
   if (!deps.settings.approvalChannelId) return null;
   const channel = await deps.conversations.findByChannelId(deps.settings.approvalChannelId);
   return channel?.key ?? null;
-}
-
-async function preflightAll(deps: AppDeps, upns: string[]): Promise<PreflightResult[]> {
-  const domainCache = new Map<string, Promise<'Managed' | 'Federated' | null>>();
-  const domainType = (domain: string) => {
-    const key = domain.toLowerCase();
-    if (!domainCache.has(key)) domainCache.set(key, deps.directory.getDomainAuthenticationType(key));
-    return domainCache.get(key)!;
-  };
-  const results: PreflightResult[] = [];
-  // A handful at a time: fast for a few users, gentle on Graph for fifty.
-  for (let i = 0; i < upns.length; i += 5) {
-    const chunk = upns.slice(i, i + 5);
-    results.push(
-      ...(await Promise.all(
-        chunk.map(async (upn) => {
-          const user = await deps.directory.getUser(upn);
-          if (!user) return preflightTransfer({ upn, user: null, isCloudManaged: null, domainAuthenticationType: null });
-          const [isCloudManaged, authType] = await Promise.all([
-            deps.directory.getCloudManaged(user.id),
-            domainType(user.userPrincipalName.split('@')[1] ?? ''),
-          ]);
-          return preflightTransfer({ upn, user, isCloudManaged, domainAuthenticationType: authType });
-        }),
-      )),
-    );
-  }
-  // The same person typed twice under different spellings counts once.
-  return dedupe(results);
-}
-
-async function preflightRollbackAll(deps: AppDeps, upns: string[]): Promise<PreflightResult[]> {
-  const results: PreflightResult[] = [];
-  for (const upn of upns) {
-    const user = await deps.directory.getUser(upn);
-    if (!user) {
-      results.push(preflightRollback({ upn, user: null, isCloudManaged: null, references: [] }));
-      continue;
-    }
-    const isCloudManaged = await deps.directory.getCloudManaged(user.id);
-    const references: CloudReference[] = [];
-    if (isCloudManaged && user.onPremisesImmutableId) {
-      for (const group of await deps.directory.cloudManagedGroupsOf(user.id)) {
-        const packages = await deps.directory.accessPackagesUsingGroup(group.id);
-        references.push({
-          groupId: group.id,
-          groupName: group.displayName,
-          accessPackages: packages.map((p) => ({ id: p.id, displayName: p.displayName, catalogName: p.catalogName })),
-        });
-      }
-    }
-    results.push(preflightRollback({ upn, user, isCloudManaged, references }));
-  }
-  return dedupe(results);
-}
-
-function dedupe(results: PreflightResult[]): PreflightResult[] {
-  const seen = new Set<string>();
-  return results.filter((r) => {
-    const key = r.userId ?? `upn:${r.upn.toLowerCase()}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-/** PROTECTED_GROUP_IDS and ALLOWED_TARGET_GROUP_ID, checked transitively through Graph. */
-async function guardScope(deps: AppDeps, results: PreflightResult[]): Promise<PreflightResult[]> {
-  const { protectedGroupIds, allowedTargetGroupId } = deps.settings;
-  const groups = [...protectedGroupIds, ...(allowedTargetGroupId ? [allowedTargetGroupId] : [])];
-  if (groups.length === 0) return results;
-  const guarded: PreflightResult[] = [];
-  for (const result of results) {
-    if (!result.eligible || !result.userId) {
-      guarded.push(result);
-      continue;
-    }
-    const memberOf = new Set((await deps.directory.memberGroups(result.userId, groups)).map((g) => g.toLowerCase()));
-    guarded.push(
-      applyScopeGuard(result, {
-        isProtected: protectedGroupIds.some((g) => memberOf.has(g)),
-        inAllowedScope: !allowedTargetGroupId || memberOf.has(allowedTargetGroupId),
-      }),
-    );
-  }
-  return guarded;
-}
-
-/** Read after the (possibly long) preflight, not reused from the duplicate check: a request made meanwhile must count. */
-async function usersInOpenRequests(deps: AppDeps): Promise<Set<string>> {
-  const open = await deps.requests.listByStatus(OPEN_STATUSES, 1000);
-  return new Set(open.flatMap((r) => r.targets.map((t) => t.preflight.userId).filter((id): id is string => Boolean(id))));
 }
 
 async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: string): Promise<TransferRequest> {

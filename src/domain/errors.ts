@@ -33,7 +33,12 @@ export type ErrorCode =
   | 'GRAPH.THROTTLED'
   | 'GRAPH.UNAVAILABLE'
   | 'GRAPH.AUTH_FAILED'
-  | 'GRAPH.UNKNOWN';
+  | 'GRAPH.UNKNOWN'
+  | 'SCOPE.PROTECTED'
+  | 'SCOPE.OUTSIDE_ALLOWED'
+  | 'STATE.CHANGED'
+  | 'VERIFY.MISMATCH'
+  | 'VERIFY.UNREACHABLE';
 
 export interface DomainError {
   code: ErrorCode;

@@ -41,19 +41,6 @@ export interface PreflightInput {
   domainAuthenticationType: 'Managed' | 'Federated' | null;
 }
 
-/** Scope guard: blocks an otherwise eligible user that is protected or outside the allowed group. */
-export function applyScopeGuard(result: PreflightResult, scope: { isProtected: boolean; inAllowedScope: boolean }): PreflightResult {
-  if (!result.eligible) return result;
-  if (scope.isProtected) return { ...result, eligible: false, blocker: 'protected' };
-  if (!scope.inAllowedScope) return { ...result, eligible: false, blocker: 'outside-allowed-scope' };
-  return result;
-}
-
-/** Marks an otherwise eligible user as blocked because another open request already covers it. */
-export function blockAsInOpenRequest(result: PreflightResult): PreflightResult {
-  return { ...result, eligible: false, blocker: 'in-open-request' };
-}
-
 /** The identity part of a preflight result (what was asked, what the directory says). */
 export function preflightBase(input: { upn: string; user: DirectoryUser | null; isCloudManaged: boolean | null }) {
   const { user } = input;

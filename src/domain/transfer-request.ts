@@ -1,3 +1,4 @@
+import { ErrorCode } from './errors';
 import { PreflightResult } from './preflight';
 
 export type RequestKind = 'transfer' | 'rollback';
@@ -31,7 +32,8 @@ export type ExecutionOutcome = 'pending' | 'in-progress' | 'done' | 'already-don
 
 export interface TargetExecution {
   outcome: ExecutionOutcome;
-  errorCode?: string | null;
+  /** One of the domain's codes (errors.ts), so failures read the same whatever path produced them. */
+  errorCode?: ErrorCode | null;
   /** Plain-language detail of the failure (never a raw payload). */
   errorDetail?: string | null;
   graphRequestId?: string | null;

@@ -27,6 +27,11 @@ export interface BulkDirectory {
   getCloudManaged(userIds: string[]): Promise<Map<string, BulkResult<boolean>>>;
   /** PATCH onPremisesSyncBehavior for user ids (200 and 204 both mean success). */
   setCloudManaged(userIds: string[], isCloudManaged: boolean): Promise<Map<string, BulkResult<SoaWriteResult>>>;
+  /**
+   * Transitive membership (Graph checkMemberGroups, nested groups followed): for each user id, which
+   * of groupIds it belongs to. The scope guard's one question, for one user or ten thousand.
+   */
+  memberGroupsOf(userIds: string[], groupIds: string[]): Promise<Map<string, BulkResult<string[]>>>;
   /** Direct members of a group that are users (id, UPN), following paging. */
   groupMembers(groupId: string): Promise<{ id: string; userPrincipalName: string }[]>;
   /** Groups whose displayName equals the name exactly (to refuse ambiguous names). */

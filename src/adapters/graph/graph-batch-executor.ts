@@ -32,6 +32,8 @@ export interface BatchRequestSpec {
   version?: GraphApiVersion;
   /** Indices of requests of the same execute() call that must succeed first (sent in the same batch). */
   dependsOn?: number[];
+  /** A POST that only reads (checkMemberGroups): it travels in the read lane, not with the writes. */
+  readOnly?: boolean;
 }
 
 /** One request's final answer; header names are lower-case. */

@@ -116,7 +116,7 @@ export function topological(group: Item[]): Item[] {
 }
 
 export function laneOf(items: Item[]): Lane {
-  return items.some((i) => i.spec.method !== 'GET') ? 'write' : 'read';
+  return items.some((i) => i.spec.method !== 'GET' && !i.spec.readOnly) ? 'write' : 'read';
 }
 
 export function isSuccess(outcome: BatchItemOutcome | null): boolean {

@@ -6,7 +6,7 @@ import { DirectoryError, type SoaWriteResult } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
 import { type BatchItemOutcome, type BatchRequestSpec, GraphBatchExecutor, type GraphBatchExecutorOptions, parseRetryAfter } from './graph-batch-executor';
 import type { GraphApiVersion } from './graph-client-factory';
-import { USER_SELECT } from './graph-directory';
+import { CHECK_MEMBER_GROUPS_CHUNK, USER_SELECT } from './graph-directory';
 import { malformedBody, mapErrorResponse, mapThrownError, transportFailure, type GraphOperation } from './graph-error-mapper';
 import { groupPath, odataString, userPath } from './graph-paths';
 import { ThrottleController, type ThrottleControllerOptions, type ThrottleStats } from './throttle-controller';
@@ -91,6 +91,32 @@ export class GraphBulkDirectory implements BulkDirectory {
     // 204 (newest docs) and 200 with the object (older docs) both mean success; the body is not needed.
     return this.perKey(op, userIds, (id) => [{ method: 'PATCH', url: `${userPath(id)}/onPremisesSyncBehavior`, body: { isCloudManaged } }], ([o]) =>
       toResult(op, o, (r) => ({ requestId: r.requestId, status: r.status })),
+    );
+  }
+
+  /** The same checkMemberGroups call as GraphDirectory.memberGroups, one per user and 20 groups, batched. */
+  async memberGroupsOf(userIds: string[], groupIds: string[]): Promise<Map<string, BulkResult<string[]>>> {
+    const op: GraphOperation = 'memberGroups';
+    const unique = [...new Set(groupIds)];
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += CHECK_MEMBER_GROUPS_CHUNK) chunks.push(unique.slice(i, i + CHECK_MEMBER_GROUPS_CHUNK));
+    return this.perKey<string[]>(
+      op,
+      userIds,
+      (id) => chunks.map((chunk) => ({ method: 'POST', url: `${userPath(id)}/checkMemberGroups`, body: { groupIds: chunk }, readOnly: true })),
+      (outcomes) => {
+        const found = new Set<string>();
+        for (const outcome of outcomes) {
+          const read = toResult(op, outcome, (r) => {
+            const value = asObject(r.body)?.value;
+            if (!Array.isArray(value)) throw malformedBody(op, r.status, r.requestId);
+            return value.filter((g): g is string => typeof g === 'string');
+          });
+          if (!read.ok) return read;
+          for (const g of read.value) found.add(g.toLowerCase());
+        }
+        return { ok: true, value: unique.filter((g) => found.has(g.toLowerCase())) };
+      },
     );
   }
 

@@ -11,6 +11,14 @@ export function bulkDirectoryOf(deps: Pick<AppDeps, 'bulk' | 'directory'>): Bulk
 }
 
 /**
+ * The directory one request's checks and writes go through: Graph batching for many users, single
+ * calls for a few (same questions, same answers; only the transport differs).
+ */
+export function directoryFor(deps: Pick<AppDeps, 'bulk' | 'directory'>, batched: boolean): BulkDirectory {
+  return batched ? bulkDirectoryOf(deps) : directoryAsBulk(deps.directory);
+}
+
+/**
  * BulkDirectory on top of the single-call Directory, a few calls at a time. Used when no batching
  * implementation is wired (tests with a plain Directory); the Graph adapter provides the real one.
  */
@@ -41,6 +49,7 @@ export function directoryAsBulk(directory: Directory): BulkDirectory {
       }),
     getCloudManaged: (ids) => each<boolean>(ids, (id) => directory.getCloudManaged(id)),
     setCloudManaged: (ids, value) => each<SoaWriteResult>(ids, (id) => directory.setCloudManaged(id, value)),
+    memberGroupsOf: (ids, groupIds) => each<string[]>(ids, (id) => directory.memberGroups(id, groupIds)),
     groupMembers: async () => {
       throw new DirectoryError('GRAPH.UNKNOWN', 'group listing needs the Graph bulk directory');
     },

@@ -54,7 +54,7 @@ describe('transfer: request → approve → transfer → verify → confirm → 
     const types = events.map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['request.created', 'decision.approve', 'graph.patch.intent', 'graph.patch.result', 'execution.finished', 'audit.found', 'graph.call']));
     const patch = events.find((e) => e.type === 'graph.patch.result')!;
-    expect(patch.data.graphRequestId).toBe(soaPatches(h, DEMO_IDS.users.alice)[0].requestId);
+    expect(patch.data.results).toEqual([expect.objectContaining({ upn: 'alice@contoso.com', ok: true, graphRequestId: soaPatches(h, DEMO_IDS.users.alice)[0].requestId })]);
   });
 
   it('takes several users in one request and shows blocked ones with their reason', async () => {
