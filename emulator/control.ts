@@ -75,6 +75,11 @@ export function createControl(
     getUser(idOrUpn) {
       return findUser(state, idOrUpn);
     },
+    setGroupMembers(groupId, members) {
+      const group = state.groups.get(groupId.toLowerCase());
+      if (!group) throw new Error(`no group '${groupId}'`);
+      group.members = [...members];
+    },
     editInAd(idOrUpn, changes) {
       const user = findUser(state, idOrUpn);
       if (!user) throw new Error(`no user '${idOrUpn}'`);

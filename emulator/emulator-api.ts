@@ -33,6 +33,8 @@ export interface EmulatorControl {
   /** Create or merge a user (seed shape). Returns the stored record. */
   setUser(user: Partial<UserSeed> & { id?: string; userPrincipalName?: string }): UserRecord;
   getUser(idOrUpn: string): UserRecord | undefined;
+  /** Replace a group's direct members (user or group ids): a membership change made in the directory. */
+  setGroupMembers(groupId: string, members: string[]): void;
   /** Simulate an edit in AD DS: applied by the next sync cycle unless the user's SOA is in the cloud. */
   editInAd(idOrUpn: string, changes: Record<string, unknown>): void;
   /** All audit records, including those not yet visible. */

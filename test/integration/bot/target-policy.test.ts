@@ -1,0 +1,207 @@
+import { bulkUserId, syncedUsers } from '../../../emulator/seeds/builders';
+import { DEMO_IDS, demoTenant } from '../../../emulator/seeds/demo-tenant';
+import { UserSeed } from '../../../emulator/types';
+import { requestTransferFromCsv, requestTransferOfGroup } from '../../../src/app/bulk/request-sources';
+import { TransferReply, requestRollback, requestTransfer } from '../../../src/app/request-transfer';
+import { RequestKind, TransferRequest } from '../../../src/domain/transfer-request';
+import { BotHarness, startBotHarness } from '../../support/bot-harness';
+import { cardText } from '../../support/card-validation';
+import { messageActivity } from '../../support/teams-activities';
+import { CHANNEL, PEOPLE, VERBS, click, soaPatches, waitForStatus } from './flow-helpers';
+
+/**
+ * The one target policy, as a table: every request source (one user, a pasted list of 21 that takes
+ * the bulk path, `transfer members of`, a CSV file) for transfers and rollbacks, checked at request
+ * time and again at execution after the membership changed. The scope groups hold their users through
+ * a nested group, so a direct-members reading lets them through.
+ */
+const PROTECTED = '5d0a0002-0000-4000-8000-00000000c0a1';
+const BREAK_GLASS = '5d0a0002-0000-4000-8000-00000000c0a2'; // nested in PROTECTED
+const ALLOWED = '5d0a0002-0000-4000-8000-00000000c0a3';
+const PILOT = '5d0a0002-0000-4000-8000-00000000c0a4'; // nested in ALLOWED
+const SOURCE_GROUP = (n: number) => `5d0a0002-0000-4000-8000-00000009${String(n).padStart(4, '0')}`;
+
+type Source = 'one user' | 'pasted list of 21' | 'members of a group' | 'CSV file';
+const TRANSFER_SOURCES: Source[] = ['one user', 'pasted list of 21', 'members of a group', 'CSV file'];
+const ROLLBACK_SOURCES: Source[] = ['one user', 'pasted list of 21'];
+
+const upnOf = (i: number) => `bulk${String(i).padStart(5, '0')}@contoso.com`;
+const transferred = (users: UserSeed[]): UserSeed[] => users.map((u) => ({ ...u, onPremisesSyncEnabled: null, isCloudManaged: true }));
+
+/** Each case gets its own 21 users (open requests would block each other otherwise). */
+let nextBlock = 0;
+function block(): number[] {
+  const start = 5000 + 100 * nextBlock++;
+  return Array.from({ length: 21 }, (_, i) => start + i);
+}
+const BLOCKS = 40;
+
+async function startTenant(env: Record<string, string>): Promise<BotHarness> {
+  const h = await startBotHarness({ env: { REQUESTER_IDS: DEMO_IDS.users.rita, ...env } });
+  const demo = demoTenant();
+  const users: UserSeed[] = [];
+  const groups = [];
+  for (let b = 0; b < BLOCKS; b++) {
+    const start = 5000 + 100 * b;
+    const synced = syncedUsers(21, 'contoso.com', { start });
+    // Odd blocks are transferred users (rollback cases), even blocks synced ones (transfer cases).
+    users.push(...(b % 2 === 1 ? transferred(synced) : synced));
+    groups.push({ id: SOURCE_GROUP(b), displayName: `Source group ${b}`, members: synced.map((u) => u.id) });
+  }
+  h.emulator.control.seed({
+    ...demo,
+    users: [...(demo.users ?? []), ...users],
+    groups: [
+      ...(demo.groups ?? []),
+      ...groups,
+      { id: PROTECTED, displayName: 'Tier 0 accounts', members: [BREAK_GLASS] },
+      { id: BREAK_GLASS, displayName: 'Break-glass accounts', members: [] },
+      { id: ALLOWED, displayName: 'Migration scope', members: [PILOT] },
+      { id: PILOT, displayName: 'Pilot users', members: [] },
+    ],
+  });
+  // The bot learns the approvals channel when someone writes there.
+  await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.adam, text: 'help', conversation: CHANNEL }));
+  await h.connector.waitFor(() => h.connector.posts(CHANNEL.id).length > 0);
+  return h;
+}
+
+function ask(h: BotHarness, kind: RequestKind, source: Source, users: number[], blockIndex: number): Promise<TransferReply> {
+  const actor = { aadObjectId: PEOPLE.rita.aadObjectId, name: PEOPLE.rita.name, mri: PEOPLE.rita.mri };
+  const origin = { conversationKey: CHANNEL.id, kind: 'channel' as const };
+  const justification = `policy table ${source}`;
+  const upns = (source === 'one user' ? users.slice(0, 1) : users).map(upnOf);
+  const deps = h.app.deps;
+  switch (source) {
+    case 'one user':
+    case 'pasted list of 21':
+      return kind === 'rollback' ? requestRollback(deps, { actor, upns, justification, origin }) : requestTransfer(deps, { actor, upns, justification, origin });
+    case 'members of a group':
+      return requestTransferOfGroup(deps, { actor, group: SOURCE_GROUP(blockIndex), justification, origin });
+    case 'CSV file':
+      return requestTransferFromCsv(deps, { actor, csv: `userPrincipalName\n${upns.join('\n')}\n`, fileName: 'wave.csv', justification, origin });
+  }
+}
+
+/** Approves (and for a rollback confirms the safeguard step), then waits for the execution to end. */
+async function approveAndRun(h: BotHarness, request: TransferRequest): Promise<TransferRequest> {
+  const card = request.cards.find((c) => c.role === 'approval')!;
+  const posted = { requestId: request.id, version: request.cardVersion, activityId: card.activityId };
+  await click(h, PEOPLE.adam, VERBS.approve, posted);
+  if (request.kind === 'rollback') {
+    h.emulator.control.setTenantSettings({ blockCloudObjectTakeoverThroughHardMatchEnabled: false });
+    const waiting = (await h.app.deps.requests.get(request.id))!;
+    await click(h, PEOPLE.adam, VERBS.confirmSafeguard, { ...posted, version: waiting.cardVersion });
+  }
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const current = (await h.app.deps.requests.get(request.id))!;
+    if (!['pending', 'awaiting-safeguard', 'approved', 'executing'].includes(current.status)) return current;
+    if (Date.now() > deadline) throw new Error(`request ${request.id} is still ${current.status}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const created = (reply: TransferReply): TransferRequest => {
+  if (reply.kind !== 'created') throw new Error(`no request was created: ${reply.text}`);
+  return reply.request;
+};
+
+describe('one target policy for every request source: PROTECTED_GROUP_IDS read transitively', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startTenant({ PROTECTED_GROUP_IDS: PROTECTED });
+  });
+  afterAll(() => h.stop());
+
+  const cases = [...TRANSFER_SOURCES.map((s) => ['transfer', s] as const), ...ROLLBACK_SOURCES.map((s) => ['rollback', s] as const)];
+
+  it.each(cases)('%s, %s: a break-glass account in a group nested in a protected group is refused at request time', async (kind, source) => {
+    if (kind === 'rollback' && nextBlock % 2 === 0) nextBlock++;
+    if (kind === 'transfer' && nextBlock % 2 === 1) nextBlock++;
+    const index = nextBlock;
+    const users = block();
+    const protectedUser = bulkUserId(users[0]);
+    h.emulator.control.setGroupMembers(BREAK_GLASS, [protectedUser]);
+
+    const reply = await ask(h, kind, source, users, index);
+    if (source === 'one user') {
+      expect(reply.kind).toBe('refused');
+      expect(reply.text).toMatch(/protected account/i);
+    } else {
+      const request = created(reply);
+      expect(request.targets.map((t) => t.preflight.userId)).not.toContain(protectedUser);
+      expect(request.targets).toHaveLength(20);
+      expect(request.blocked).toEqual([expect.objectContaining({ userId: protectedUser, blocker: 'protected' })]);
+      expect(cardText(h.connector.latestCard(request.cards[0].activityId))).toMatch(/Protected/);
+      const done = await approveAndRun(h, request);
+      expect(done.status).toBe(kind === 'rollback' ? 'awaiting-sync' : 'completed');
+    }
+    expect(soaPatches(h, protectedUser)).toHaveLength(0);
+  });
+
+  it.each(cases)('%s, %s: a user who joins the nested protected group after the request is not changed at execution', async (kind, source) => {
+    if (kind === 'rollback' && nextBlock % 2 === 0) nextBlock++;
+    if (kind === 'transfer' && nextBlock % 2 === 1) nextBlock++;
+    const index = nextBlock;
+    const users = block();
+    h.emulator.control.setGroupMembers(BREAK_GLASS, []);
+    const request = created(await ask(h, kind, source, users, index));
+    // In the last wave of a bulk request (a failure in an earlier wave would halt it, as it should).
+    const joined = bulkUserId(source === 'one user' ? users[0] : users[20]);
+    expect(request.targets.map((t) => t.preflight.userId)).toContain(joined);
+
+    h.emulator.control.setGroupMembers(BREAK_GLASS, [joined]);
+    const done = await approveAndRun(h, request);
+    const target = done.targets.find((t) => t.preflight.userId === joined)!;
+    expect(target.execution).toMatchObject({ outcome: 'failed', errorCode: 'SCOPE.PROTECTED' });
+    expect(soaPatches(h, joined)).toHaveLength(0);
+    if (source !== 'one user') {
+      expect(done.targets.filter((t) => t.execution.outcome === 'done')).toHaveLength(20);
+    } else {
+      expect(done.status).toBe('failed');
+    }
+  });
+});
+
+describe('one target policy for every request source: ALLOWED_TARGET_GROUP_ID read transitively', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    nextBlock = 0;
+    h = await startTenant({ ALLOWED_TARGET_GROUP_ID: ALLOWED });
+  });
+  afterAll(() => h.stop());
+
+  it.each(TRANSFER_SOURCES)('transfer, %s: members of a nested group are in scope, others are refused, and a user who leaves the scope is not changed', async (source) => {
+    if (nextBlock % 2 === 1) nextBlock++;
+    const index = nextBlock;
+    const users = block();
+    const outside = bulkUserId(users[20]);
+    const leaving = bulkUserId(users[19]); // in the last wave
+    // Everyone but the last user is in the pilot group, which is nested in the allowed scope.
+    h.emulator.control.setGroupMembers(PILOT, users.slice(0, 20).map(bulkUserId));
+
+    const reply = await ask(h, 'transfer', source, source === 'one user' ? [users[20]] : users, index);
+    if (source === 'one user') {
+      expect(reply.kind).toBe('refused');
+      expect(reply.text).toMatch(/outside the allowed scope/i);
+      expect(soaPatches(h, outside)).toHaveLength(0);
+      const inScope = created(await ask(h, 'transfer', source, [users[19]], index));
+      h.emulator.control.setGroupMembers(PILOT, []);
+      const done = await approveAndRun(h, inScope);
+      expect(done.targets[0].execution).toMatchObject({ outcome: 'failed', errorCode: 'SCOPE.OUTSIDE_ALLOWED' });
+      expect(soaPatches(h, leaving)).toHaveLength(0);
+      return;
+    }
+    const request = created(reply);
+    expect(request.targets).toHaveLength(20);
+    expect(request.blocked).toEqual([expect.objectContaining({ userId: outside, blocker: 'outside-allowed-scope' })]);
+
+    h.emulator.control.setGroupMembers(PILOT, users.slice(0, 20).map(bulkUserId).filter((id) => id !== leaving));
+    const done = await approveAndRun(h, request);
+    expect(done.targets.find((t) => t.preflight.userId === leaving)!.execution).toMatchObject({ outcome: 'failed', errorCode: 'SCOPE.OUTSIDE_ALLOWED' });
+    expect(done.targets.filter((t) => t.execution.outcome === 'done')).toHaveLength(19);
+    expect(soaPatches(h, leaving)).toHaveLength(0);
+    expect(soaPatches(h, outside)).toHaveLength(0);
+  });
+});
