@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors';
-import { PreflightResult } from '../domain/preflight';
+import { BLOCKER_REASON, PreflightResult } from '../domain/preflight';
 import { ConversationKind, OPEN_STATUSES, Person, RequestKind, TransferRequest } from '../domain/transfer-request';
 import { renderRequestCard } from '../cards/request-card';
 import { DirectoryError } from '../ports/directory';
@@ -181,21 +181,12 @@ async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: s
   return current;
 }
 
+/** The blocker's one wording (BLOCKER_REASON), with the cloud references that block a rollback named. */
 function blockerText(result: PreflightResult): string {
-  const reasons: Record<string, string> = {
-    'not-found': 'not found in the directory',
-    'cloud-native': 'cloud-native user, nothing to transfer',
-    'already-transferred': 'already transferred to the cloud',
-    'federated-domain': 'UPN domain is federated (convert it to managed authentication first)',
-    'not-synced': 'not currently synced from AD DS',
-    'in-open-request': 'already part of another open request',
-    protected: 'protected account (PROTECTED_GROUP_IDS): the bot never changes it',
-    'outside-allowed-scope': 'outside the allowed scope (not a member of ALLOWED_TARGET_GROUP_ID)',
-    'not-transferred': 'not transferred to the cloud, nothing to roll back',
-    'no-anchor': 'no on-premises anchor (onPremisesImmutableId), AD DS could not take it back',
-    'cloud-references': `still referenced from the cloud: ${(result.references ?? []).map((r) => `group "${md(r.groupName, 100)}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => md(p.displayName, 100)).join(', ')})` : ''}`).join('; ')}. Remove these references first`,
-  };
-  return reasons[result.blocker ?? ''] ?? 'blocked';
+  const reason = result.blocker ? BLOCKER_REASON[result.blocker] : 'Blocked.';
+  if (result.blocker !== 'cloud-references') return reason;
+  const refs = (result.references ?? []).map((r) => `group "${md(r.groupName, 100)}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => md(p.displayName, 100)).join(', ')})` : ''}`).join('; ');
+  return `${reason} ${refs}`;
 }
 
 function refused(error: DomainError): TransferReply {

@@ -80,7 +80,7 @@ export const BLOCKER_REASON: Record<PreflightBlocker, string> = {
   'in-open-request': 'Already part of another open request: wait until that one is decided or finished.',
   'not-transferred': 'Not transferred to the cloud, so there is nothing to roll back.',
   'no-anchor': 'No on-premises anchor (onPremisesImmutableId): AD DS could not take this user back.',
-  protected: 'Protected account (member of a group in PROTECTED_GROUP_IDS, e.g. break-glass or privileged admins): the bot never changes it.',
-  'outside-allowed-scope': 'Outside the allowed scope: not a member of ALLOWED_TARGET_GROUP_ID.',
+  protected: 'Protected account (member of a group in PROTECTED_GROUP_IDS, directly or through a nested group, e.g. break-glass or privileged admins): the bot never changes it.',
+  'outside-allowed-scope': 'Outside the allowed scope: not a member of ALLOWED_TARGET_GROUP_ID, directly or through a nested group.',
   'cloud-references': 'Still referenced from the cloud: remove the user from the cloud-managed groups listed (and those groups from the access packages that use them) first.',
 };

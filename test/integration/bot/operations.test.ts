@@ -54,7 +54,7 @@ describe('kill switch, scope guard, health and readiness', () => {
 
   it('never lets a protected account into a request', async () => {
     await say(PEOPLE.rita, 'transfer bob@contoso.com reason: protected');
-    await waitForText(h, /bob@contoso.com: protected account/);
+    await waitForText(h, /bob@contoso.com: Protected account/);
   });
 
   it('health is for admins and reports the token, the permissions and what to grant', async () => {

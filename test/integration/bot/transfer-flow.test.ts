@@ -73,8 +73,8 @@ describe('transfer: request → approve → transfer → verify → confirm → 
     const before = h.connector.posts(CHANNEL.id).length;
     await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer erin@contoso.com grace@contoso.com', conversation: CHANNEL }));
     const reply = await waitForText(h, /no request was created/);
-    expect(reply).toMatch(/erin@contoso.com: already transferred/);
-    expect(reply).toMatch(/grace@contoso.com: cloud-native/);
+    expect(reply).toMatch(/erin@contoso.com: Already transferred/);
+    expect(reply).toMatch(/grace@contoso.com: Cloud-native/);
     expect(h.connector.posts(CHANNEL.id).slice(before).some((p) => p.activity.attachments?.length)).toBe(false);
   });
 
@@ -82,7 +82,7 @@ describe('transfer: request → approve → transfer → verify → confirm → 
     const first = await requestInChannel(h, 'transfer carol@contoso.com first');
     expect(findRequestCard(h)?.requestId).toBe(first.requestId);
     await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer carol@contoso.com again', conversation: CHANNEL }));
-    await waitForText(h, /carol@contoso.com: already part of another open request/);
+    await waitForText(h, /carol@contoso.com: Already part of another open request/);
   });
 });
 

@@ -38,6 +38,28 @@ const batchPosts = () => emu.control.calls().filter((c) => !c.inBatch && c.path 
 const patchesOf = (userId: string) => batchItems((c) => c.method === 'PATCH' && c.path === SOA_PATH(userId));
 
 describe('GraphBulkDirectory', () => {
+  it('answers transitive membership (checkMemberGroups) for many users in batches', async () => {
+    const NESTED = '5d0a0002-0000-4000-8000-00000000d001';
+    const OUTER = '5d0a0002-0000-4000-8000-00000000d002';
+    const seed = withSyncedUsers(SEED, USERS, 'contoso.com', { groupName: "Wave O'Neil" });
+    emu.control.seed({
+      ...seed,
+      groups: [...(seed.groups ?? []), { id: OUTER, displayName: 'Tier 0', members: [NESTED] }, { id: NESTED, displayName: 'Break-glass', members: [id(7), id(40)] }],
+    });
+    const directory = bulk();
+    const ids = range(45).map(id);
+    const groups = [OUTER, BULK_GROUP_ID, ...range(21).map((i) => `5d0a0002-0000-4000-8000-0000000e${String(i).padStart(4, '0')}`)];
+    const result = await directory.memberGroupsOf(ids, groups);
+    expect([...result.keys()]).toEqual(ids);
+    // Member through a nested group (OUTER) and directly (the bulk group); 23 group ids take two calls per user.
+    expect(result.get(id(7))).toEqual({ ok: true, value: [OUTER, BULK_GROUP_ID] });
+    expect(result.get(id(40))).toEqual({ ok: true, value: [OUTER, BULK_GROUP_ID] });
+    expect(result.get(id(8))).toEqual({ ok: true, value: [BULK_GROUP_ID] });
+    const checks = batchItems((c) => c.method === 'POST' && /\/checkMemberGroups$/.test(c.path));
+    expect(checks).toHaveLength(90);
+    expect(batchPosts().length).toBeGreaterThanOrEqual(5);
+  });
+
   it('reads, patches and reads back 150 users in batches of at most 20, results keyed by the input', async () => {
     const directory = bulk();
     const keys = [...range(USERS).map(upn), 'nobody@contoso.com', upn(3)];
