@@ -11,7 +11,7 @@ export function listFingerprint(userIds: string[]): string {
 }
 
 /** The full table behind a bulk card, as CSV (written by toSafeCsv: no cell can run as a formula). */
-export function requestTableCsv(request: TransferRequest, table: TableKind): string {
+export function requestTableCsv(request: TransferRequest, table: Exclude<TableKind, 'status'>): string {
   const rows: string[][] = [];
   if (table === 'preflight') {
     rows.push(['userPrincipalName', 'userId', 'displayName', 'eligible', 'reason']);
