@@ -11,6 +11,7 @@ import { createBotAdapter } from './adapters/teams/bot-adapter-factory';
 import { createBotRequestHandler } from './adapters/teams/bot-request-handler';
 import { UserRateLimiter } from './adapters/teams/user-rate-limiter';
 import { SoaBot } from './adapters/teams/soa-bot';
+import { HttpsFileDownloader } from './adapters/files/https-file-downloader';
 import { TeamsChat } from './adapters/teams/teams-chat';
 import { Storage, createPostgresStorage, openSqliteStorage, parseDatabaseUrl, describeDatabaseLocation } from './adapters/storage';
 import { Clock, systemClock } from './ports/clock';
@@ -131,7 +132,8 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     kickJobs: () => runner?.kick(),
   };
   runner = new JobRunner(deps, config.jobPollIntervalMs, config.jobLeaseMs);
-  const bot = new SoaBot(deps, { allowedTenantIds: config.authorization.allowedTenantIds });
+  const files = new HttpsFileDownloader({ ...config.fileDownload, logger: logger.child({ component: 'file-download' }) });
+  const bot = new SoaBot(deps, { allowedTenantIds: config.authorization.allowedTenantIds, files });
   const handleBotRequest = createBotRequestHandler({
     adapter,
     bot,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseWaves } from './domain/waves';
+import { DEFAULT_FILE_DOWNLOAD_HOSTS, downloadHostProblem } from './domain/download-hosts';
 import { boolFlag, duration, guidList, httpsUrl, intIn, optionalGuid, optionalText, parseDuration } from './config-fields';
 
 export { parseDuration };
@@ -81,6 +82,11 @@ export interface Config {
     publicBaseUrl: string | null;
     fileLinkSecret: string | null;
     fileLinkTtlMs: number;
+  };
+  /** CSV files sent to the bot: https downloads only from these hosts (`*.domain` = any host under it). */
+  fileDownload: {
+    allowedHosts: string[];
+    timeoutMs: number;
   };
   maxBodyBytes: number;
   /** Commands (message activities) per person per minute on /api/messages. */
@@ -188,6 +194,18 @@ const schema = z.object({
   PUBLIC_BASE_URL: optionalText,
   FILE_LINK_SECRET: optionalText,
   FILE_LINK_TTL: duration('15m', 10_000),
+  FILE_DOWNLOAD_HOSTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const entries = (v ?? '').split(/[,\s]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
+      for (const entry of entries) {
+        const problem = downloadHostProblem(entry);
+        if (problem) ctx.addIssue({ code: 'custom', message: `FILE_DOWNLOAD_HOSTS: ${problem}` });
+      }
+      return entries.length > 0 ? entries : [...DEFAULT_FILE_DOWNLOAD_HOSTS];
+    }),
+  FILE_DOWNLOAD_TIMEOUT: duration('20s', 100),
   MAX_BODY_BYTES: intIn(1024, 10_000_000, 262_144),
   // A person rarely types more than a command a second; a flood (a script, a stuck client) is slowed.
   RATE_LIMIT_PER_MINUTE: intIn(1, 100_000, 60),
@@ -301,6 +319,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       fileLinkSecret: e.FILE_LINK_SECRET,
       fileLinkTtlMs: e.FILE_LINK_TTL,
     },
+    fileDownload: { allowedHosts: e.FILE_DOWNLOAD_HOSTS, timeoutMs: e.FILE_DOWNLOAD_TIMEOUT },
     maxBodyBytes: e.MAX_BODY_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
@@ -356,6 +375,7 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     botCertificate: config.bot.certificate ? { thumbprint: config.bot.certificate.thumbprint } : null,
     botFrameworkEndpoints: config.bot.endpoints ?? (config.bot.channelService ? `built-in for ${config.bot.channelService}` : 'built-in (public cloud)'),
     rateLimitPerMinute: config.rateLimitPerMinute,
+    fileDownloadHosts: config.fileDownload.allowedHosts,
     graph: {
       tenantId: config.graph.tenantId,
       clientId: config.graph.clientId,

@@ -29,6 +29,24 @@ export function describeError(error: DomainError): string {
       return `Several groups are named "${escapeMarkdown(String(d.group ?? ''), 80)}": ${escapeMarkdown(String(d.candidates ?? ''), 600)}. Use the object id of the one you mean.`;
     case 'FILE.UNREADABLE':
       return `I could not read that file (${escapeMarkdown(String(d.reason ?? 'unknown reason'), 120)}). Send a CSV with one UPN per line, or a column named userPrincipalName.`;
+    case 'FILE.NOT_PERSONAL_CHAT':
+      return 'I take CSV files only in a personal chat with me: open a chat with the bot and send the file there. Nothing was downloaded.';
+    case 'FILE.HOST_NOT_ALLOWED':
+      return `I did not download that file: it is not on an allowed SharePoint or OneDrive address (${escapeMarkdown(String(d.host ?? ''), 100)}). Send the CSV from Teams in a personal chat with me; an admin can allow more hosts with FILE_DOWNLOAD_HOSTS.`;
+    case 'FILE.REDIRECT_NOT_ALLOWED':
+      return `I stopped downloading that file: its address sent me on to ${escapeMarkdown(String(d.host ?? ''), 100)}, which is not an allowed download host (FILE_DOWNLOAD_HOSTS). Nothing was read.`;
+    case 'FILE.TOO_MANY_REDIRECTS':
+      return `I stopped downloading that file: its address redirected more than ${d.max} times. Send the file again from Teams.`;
+    case 'FILE.TOO_LARGE':
+      return `That file is larger than ${Math.round(Number(d.maxBytes) / 1024)} KB, so I stopped reading it. Send a smaller CSV (one UPN per line).`;
+    case 'FILE.TOO_MANY_ROWS':
+      return `That file has more than ${d.maxLines} lines, more than one request of yours can hold, so I stopped reading it. Split it into several files.`;
+    case 'FILE.TIMEOUT':
+      return `Downloading that file took longer than ${d.seconds} s, so I gave up. Try again in a moment.`;
+    case 'FILE.DOWNLOAD_FAILED':
+      return `I could not download that file${d.status ? ` (HTTP ${d.status})` : ''}. Send it again; Teams download links are valid for a short time only.`;
+    case 'STATUS.TOO_MANY_UPNS':
+      return `That is ${d.count} users; \`status\` shows at most ${d.max} at a time. Ask for fewer users at once. Nothing was looked up.`;
     case 'REQUESTER.NOT_ALLOWED':
       return 'You are not allowed to request Source of Authority changes. Ask your identity team to add you to the requesters group.';
     case 'REQUEST.NOT_FOUND':

@@ -11,6 +11,7 @@ import { parseWaves, planWaves } from '../domain/waves';
 import { checkTargets } from './target-checks';
 import { directoryFor } from './bulk/directory-as-bulk';
 import { listFingerprint } from './bulk/request-table';
+import { userCountOverLimit } from './user-limits';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 
 export interface Origin {
@@ -49,10 +50,8 @@ async function requestChange(
     }
 
     // MAX_USERS_PER_REQUEST for everyone; admins may go up to ADMIN_MAX_USERS_PER_REQUEST (a migration wave).
-    if (input.upns.length > deps.settings.maxUsersPerRequest) {
-      const max = (await deps.authorization.isAdmin(actor.aadObjectId)) ? deps.settings.adminMaxUsersPerRequest : deps.settings.maxUsersPerRequest;
-      if (input.upns.length > max) return refused({ code: 'COMMAND.TOO_MANY_UPNS', detail: { count: input.upns.length, max } });
-    }
+    const overLimit = await userCountOverLimit(deps, actor.aadObjectId, input.upns.length);
+    if (overLimit) return refused({ code: 'COMMAND.TOO_MANY_UPNS', detail: overLimit });
 
     const approvalKey = await approvalConversationKey(deps, origin);
     if (!approvalKey) return refused({ code: 'REQUEST.NO_APPROVAL_CHANNEL' });

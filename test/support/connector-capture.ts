@@ -27,7 +27,6 @@ export class ConnectorCapture {
   requestCount = 0;
   private server: http.Server | null = null;
   private counter = 0;
-  private readonly files = new Map<string, string>();
   private faults: { status: number; times: number; retryAfter?: string; conversationPrefix?: string }[] = [];
   url = '';
 
@@ -47,12 +46,6 @@ export class ConnectorCapture {
   /** The next `times` sends answer `status` (e.g. 429). */
   failNext(status: number, times: number, retryAfter?: string, conversationPrefix?: string): void {
     this.faults.push({ status, times, retryAfter, conversationPrefix });
-  }
-
-  /** Serves a file at `${url}files/<name>` (stands in for a Teams file download URL). */
-  serveFile(name: string, content: string): string {
-    this.files.set(name, content);
-    return `${this.url}files/${encodeURIComponent(name)}`;
   }
 
   clearFaults(): void {
@@ -103,12 +96,6 @@ export class ConnectorCapture {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
-      const file = /^\/files\/([^/?]+)$/.exec(req.url ?? '');
-      if (file && req.method === 'GET') {
-        const content = this.files.get(decodeURIComponent(file[1]));
-        this.reply(res, content === undefined ? 404 : 200, { 'content-type': 'text/csv' }, content ?? '');
-        return;
-      }
       const conversation = decodeURIComponent(/\/v3\/conversations\/([^/]+)/.exec(req.url ?? '')?.[1] ?? '');
       const fault = this.faults.find((f) => !f.conversationPrefix || conversation.startsWith(f.conversationPrefix));
       if (fault && req.method !== 'GET') {

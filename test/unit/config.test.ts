@@ -131,4 +131,17 @@ describe('configuration: inbound channel', () => {
     expect(problems({ ...valid, BOT_CERTIFICATE_THUMBPRINT: 'AB12', BOT_CERTIFICATE_PRIVATE_KEY_PATH: '/k' }).join('\n')).toMatch(/Both BOT_PASSWORD and a bot certificate/);
     expect(problems(rest).join('\n')).toMatch(/BOT_PASSWORD is empty/);
   });
+
+  it('downloads files only from SharePoint hosts by default; FILE_DOWNLOAD_HOSTS takes host names and *.domain wildcards', () => {
+    expect(loadConfig(valid).fileDownload).toEqual({ allowedHosts: ['*.sharepoint.com', '*.sharepoint.us', '*.sharepoint-mil.us', '*.dps.mil', '*.sharepoint.cn'], timeoutMs: 20_000 });
+    expect(loadConfig({ ...valid, FILE_DOWNLOAD_HOSTS: 'Contoso-My.SharePoint.com, 127.0.0.1', FILE_DOWNLOAD_TIMEOUT: '5s' }).fileDownload).toEqual({ allowedHosts: ['contoso-my.sharepoint.com', '127.0.0.1'], timeoutMs: 5_000 });
+    const list = problems({ ...valid, FILE_DOWNLOAD_HOSTS: 'https://contoso.sharepoint.com,*.com,*,evil.example:8443,a/b,*.sharepoint.com,999.1.1.1' }).join('\n');
+    expect(list).toMatch(/"https:\/\/contoso.sharepoint.com" is not a host name/);
+    expect(list).toMatch(/"\*\.com" is too broad/);
+    expect(list).toMatch(/"\*" is not a host name/);
+    expect(list).toMatch(/"evil.example:8443" is not a host name/);
+    expect(list).toMatch(/"a\/b" is not a host name/);
+    expect(list).toMatch(/"999.1.1.1" is not an IPv4 address/);
+    expect(list).not.toMatch(/"\*\.sharepoint\.com"/);
+  });
 });

@@ -10,9 +10,10 @@ import { requestRollback, requestTransfer } from '../../app/request-transfer';
 import { confirmRollbackSafeguard, mayConfirm } from '../../app/confirm-safeguard';
 import { manageNotifications } from '../../app/manage-notifications';
 import { resumeOrCancel } from '../../app/bulk/resume-cancel';
-import { requestTransferFromCsv, requestTransferOfGroup } from '../../app/bulk/request-sources';
+import { requestTransferFromFile, requestTransferOfGroup } from '../../app/bulk/request-sources';
 import { normalizeMessageText } from '../../domain/text-normalizer';
-import { MAX_CSV_BYTES, csvAttachment, downloadText } from './file-attachments';
+import { csvAttachment } from './file-attachments';
+import { FileDownloader } from '../../ports/file-download';
 import { healthReport } from '../../app/health';
 import { setFrozen } from '../../app/freeze';
 import { showStatus } from '../../app/show-status';
@@ -30,7 +31,7 @@ export class SoaBot extends TeamsActivityHandler {
 
   constructor(
     private readonly deps: AppDeps,
-    private readonly options: { allowedTenantIds: string[] },
+    private readonly options: { allowedTenantIds: string[]; files: FileDownloader },
   ) {
     super();
     this.tracker = new ConversationTracker(deps.conversations, deps.clock);
@@ -144,21 +145,16 @@ export class SoaBot extends TeamsActivityHandler {
     }
   }
 
-  /** A CSV of UPNs sent to the bot (Teams file consent flow in a personal chat delivers a download URL). */
+  /** A CSV of UPNs sent to the bot (Teams delivers a short-lived download URL, in a personal chat only). */
   private async onCsvFile(context: TurnContext, file: { name: string; downloadUrl: string }): Promise<void> {
     await this.typing(context);
-    const download = await downloadText(file.downloadUrl, MAX_CSV_BYTES);
-    if (!download.ok) {
-      await context.sendActivity(describeError({ code: 'FILE.UNREADABLE', detail: { reason: download.reason } }));
-      return;
-    }
     const text = normalizeMessageText(context.activity.text ?? '').replace(/^transfer\b/i, '').replace(/^\s*reason\s*:/i, '').trim();
-    const reply = await requestTransferFromCsv(this.deps, {
+    const reply = await requestTransferFromFile(this.deps, {
       actor: actorOf(context),
-      csv: download.text,
-      fileName: file.name,
+      file,
       justification: text,
       origin: { conversationKey: context.activity.conversation.id, kind: conversationKind(context.activity) },
+      files: this.options.files,
     });
     if (reply.text) await context.sendActivity(reply.text);
   }

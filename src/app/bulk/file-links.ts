@@ -1,10 +1,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type TableKind = 'preflight' | 'results';
+/** A bulk request's preflight or results table, or a `status` report too long for one message. */
+export type TableKind = 'preflight' | 'results' | 'status';
 
 /**
- * Short-lived signed links to a request's full table (CSV). The token carries the request id, the
- * table and an expiry, signed with HMAC-SHA256; whoever holds the link can read that one table until
+ * Short-lived signed links to a request's full table (CSV), or to a stored status report (the
+ * "request id" is then the report's key). The token carries that id, the table and an expiry, signed with HMAC-SHA256; whoever holds the link can read that one table until
  * it expires, nothing else. Several instances need the same FILE_LINK_SECRET.
  */
 export class FileLinks {
@@ -14,6 +15,11 @@ export class FileLinks {
     private readonly options: { baseUrl: string | null; secret: string | null; ttlMs: number; now: () => Date },
   ) {
     this.secret = options.secret ? Buffer.from(options.secret, 'utf8') : randomBytes(32);
+  }
+
+  /** How long a link works, in whole minutes (for the text next to it). */
+  get ttlMinutes(): number {
+    return Math.max(1, Math.round(this.options.ttlMs / 60_000));
   }
 
   get enabled(): boolean {
@@ -35,7 +41,7 @@ export class FileLinks {
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad-signature' };
     try {
       const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { r?: unknown; t?: unknown; e?: unknown };
-      if (typeof data.r !== 'string' || (data.t !== 'preflight' && data.t !== 'results') || typeof data.e !== 'number') return { ok: false, reason: 'malformed' };
+      if (typeof data.r !== 'string' || (data.t !== 'preflight' && data.t !== 'results' && data.t !== 'status') || typeof data.e !== 'number') return { ok: false, reason: 'malformed' };
       if (this.options.now().getTime() > data.e) return { ok: false, reason: 'expired' };
       return { ok: true, requestId: data.r, table: data.t };
     } catch {

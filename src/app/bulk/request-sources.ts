@@ -3,10 +3,12 @@ import { isValidUpn } from '../../domain/command-parser';
 import { DomainError } from '../../domain/errors';
 import { Person } from '../../domain/transfer-request';
 import { DirectoryError } from '../../ports/directory';
+import { FileDownloadResult, FileDownloader } from '../../ports/file-download';
 import { AppDeps } from '../app-deps';
 import { describeError } from '../messages';
 import { Origin, TransferReply, requestTransfer } from '../request-transfer';
 import { escapeMarkdown as md } from '../../cards/markdown-text';
+import { maxUsersFor } from '../user-limits';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,22 +47,44 @@ export async function requestTransferOfGroup(deps: AppDeps, input: { actor: Pers
   }
 }
 
+/** The largest CSV the bot reads (a line per user: far more than ADMIN_MAX_USERS_PER_REQUEST needs). */
+export const FILE_MAX_BYTES = 5 * 1024 * 1024;
+
 /**
  * A CSV sent to the bot: one UPN per line, or a column named userPrincipalName (or upn). Every value
  * must be a valid UPN; otherwise nothing is created and the bad lines are named.
+ * Nothing is downloaded unless the sender is a requester and the file came in a personal chat (the
+ * only place Teams hands a bot files); the download itself is bounded by `files` (allowed hosts,
+ * redirects, size, lines: at most this person's user limit plus a header line, time).
  */
-export async function requestTransferFromCsv(deps: AppDeps, input: { actor: Person; csv: string; fileName: string; justification: string; origin: Origin }): Promise<TransferReply> {
-  const parsed = parseUpnCsv(input.csv);
-  if (!parsed.ok) {
-    const error: DomainError = { code: 'FILE.UNREADABLE', detail: { reason: parsed.reason } };
-    return { kind: 'refused', error, text: describeError(error) };
+export async function requestTransferFromFile(
+  deps: AppDeps,
+  input: { actor: Person; file: { name: string; downloadUrl: string }; justification: string; origin: Origin; files: FileDownloader },
+): Promise<TransferReply> {
+  const refuse = (error: DomainError): TransferReply => ({ kind: 'refused', error, text: describeError(error) });
+  const log = deps.logger.child({ useCase: 'request-from-file', actorId: input.actor.aadObjectId });
+  let download: FileDownloadResult;
+  try {
+    if (!(await deps.authorization.isRequester(input.actor.aadObjectId))) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
+    if (input.origin.kind !== 'personal') return refuse({ code: 'FILE.NOT_PERSONAL_CHAT' });
+    const maxUsers = await maxUsersFor(deps, input.actor.aadObjectId);
+    download = await input.files.download(input.file.downloadUrl, { maxBytes: FILE_MAX_BYTES, maxLines: maxUsers + 1 });
+  } catch (error) {
+    if (error instanceof DirectoryError) return refuse({ code: error.code, detail: { permission: error.details.permission ?? null } });
+    throw error;
   }
+  if (!download.ok) {
+    log.info({ code: download.error.code }, 'file refused');
+    return refuse(download.error);
+  }
+  const parsed = parseUpnCsv(download.text);
+  if (!parsed.ok) return refuse({ code: 'FILE.UNREADABLE', detail: { reason: parsed.reason } });
   return requestTransfer(deps, {
     actor: input.actor,
     upns: parsed.upns,
     justification: input.justification,
     origin: input.origin,
-    source: `file "${input.fileName}", ${parsed.upns.length} users`,
+    source: `file "${input.file.name}", ${parsed.upns.length} users`,
   });
 }
 

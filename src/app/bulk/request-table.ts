@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { stringify } from 'csv-stringify/sync';
 import { BLOCKER_REASON } from '../../domain/preflight';
 import { TransferRequest } from '../../domain/transfer-request';
 import { TableKind } from './file-links';
+import { toSafeCsv } from '../safe-csv';
 
 /** Hash of the exact list of target ids: shown on the card and recorded with the approval. */
 export function listFingerprint(userIds: string[]): string {
@@ -10,11 +10,8 @@ export function listFingerprint(userIds: string[]): string {
   return `${digest.slice(0, 4)}-${digest.slice(4, 8)}-${digest.slice(8, 12)}`.toUpperCase();
 }
 
-/**
- * The full table behind a bulk card, as CSV (csv-stringify quotes every field that needs it; cells
- * that a spreadsheet would run as a formula are prefixed with a quote).
- */
-export function requestTableCsv(request: TransferRequest, table: TableKind): string {
+/** The full table behind a bulk card, as CSV (written by toSafeCsv: no cell can run as a formula). */
+export function requestTableCsv(request: TransferRequest, table: Exclude<TableKind, 'status'>): string {
   const rows: string[][] = [];
   if (table === 'preflight') {
     rows.push(['userPrincipalName', 'userId', 'displayName', 'eligible', 'reason']);
@@ -26,9 +23,5 @@ export function requestTableCsv(request: TransferRequest, table: TableKind): str
       rows.push([t.preflight.upn, t.preflight.userId ?? '', t.execution.outcome, t.execution.errorDetail ?? '', t.execution.graphRequestId ?? '', t.execution.finishedAt ?? '']);
     }
   }
-  return stringify(rows.map((r) => r.map(neutralizeFormula)));
-}
-
-function neutralizeFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  return toSafeCsv(rows);
 }

@@ -109,25 +109,7 @@ describe('bulk transfers in waves', () => {
     expect(h.emulator.control.getUser(WAVE_C[10].userPrincipalName)?.isCloudManaged).toBe(false);
     h.emulator.control.clearFaults();
   });
-
-  it('takes a CSV file of UPNs sent to the bot', async () => {
-    const csvUrl = h.connector.serveFile('wave-c.csv', `userPrincipalName,comment\n${WAVE_C.slice(25).map((u) => `${u.userPrincipalName},x`).join('\n')}\n`);
-    await h.send({
-      ...messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'reason: from the HR export', conversation: CHANNEL }),
-      attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'wave-c.csv', content: { downloadUrl: csvUrl, uniqueId: 'x', fileType: 'csv' } }],
-    });
-    const card = await h.connector.waitFor(() => h.connector.posts(CHANNEL.id).map((p) => p.activity.attachments?.[0]?.content).find((c) => c && /file "wave-c.csv", 5 users/.test(cardText(c))));
-    expect(cardText(card)).toMatch(/from the HR export/);
-  });
-
-  it('refuses a CSV with invalid values, naming the lines', async () => {
-    const csvUrl = h.connector.serveFile('bad.csv', `upn\nok@contoso.com\nnot an upn\n`);
-    await h.send({
-      ...messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: '', conversation: CHANNEL }),
-      attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'bad.csv', content: { downloadUrl: csvUrl, fileType: 'csv' } }],
-    });
-    expect(await waitForText(h, /could not read that file/)).toMatch(/line 3/);
-  });
+  // CSV files sent to the bot: test/integration/bot/csv-files.test.ts (personal chat, allowed hosts, caps).
 });
 
 describe('transfer members of a group', () => {

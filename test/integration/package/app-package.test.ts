@@ -154,6 +154,10 @@ describe('Teams app manifest', () => {
     expect(problems.join('\n')).toMatch(/botId/);
   });
 
+  it('lets people send the bot files (supportsFiles), which Teams allows in a personal chat: the CSV of UPNs', () => {
+    expect(manifestTemplate.bots[0].supportsFiles).toBe(true);
+  });
+
   it('declares the bot in personal, team and group chat scopes, with its commands listed for each scope', () => {
     const bot = manifestTemplate.bots[0];
     expect(bot.scopes.sort()).toEqual(['groupChat', 'personal', 'team']);
