@@ -1,12 +1,13 @@
 import { bulkUserId, syncedUsers } from '../../../emulator/seeds/builders';
 import { DEMO_IDS, demoTenant } from '../../../emulator/seeds/demo-tenant';
 import { UserSeed } from '../../../emulator/types';
-import { requestTransferFromCsv, requestTransferOfGroup } from '../../../src/app/bulk/request-sources';
+import { requestTransferOfGroup } from '../../../src/app/bulk/request-sources';
 import { TransferReply, requestRollback, requestTransfer } from '../../../src/app/request-transfer';
-import { RequestKind, TransferRequest } from '../../../src/domain/transfer-request';
+import { OPEN_STATUSES, RequestKind, TransferRequest } from '../../../src/domain/transfer-request';
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardText } from '../../support/card-validation';
-import { messageActivity } from '../../support/teams-activities';
+import { DownloadServer } from '../../support/download-server';
+import { PERSONAL, messageActivity } from '../../support/teams-activities';
 import { CHANNEL, PEOPLE, VERBS, click, soaPatches, waitForStatus } from './flow-helpers';
 
 /**
@@ -36,8 +37,13 @@ function block(): number[] {
 }
 const BLOCKS = 40;
 
+const files = new DownloadServer();
+beforeAll(() => files.start());
+afterAll(() => files.stop());
+
 async function startTenant(env: Record<string, string>): Promise<BotHarness> {
-  const h = await startBotHarness({ env: { REQUESTER_IDS: DEMO_IDS.users.rita, ...env } });
+  // Files reach the bot in a personal chat; the request then goes to the approvals channel.
+  const h = await startBotHarness({ env: { REQUESTER_IDS: DEMO_IDS.users.rita, APPROVAL_CHANNEL_ID: CHANNEL.channelId!, FILE_DOWNLOAD_HOSTS: '127.0.0.1', ...env } });
   const demo = demoTenant();
   const users: UserSeed[] = [];
   const groups = [];
@@ -62,14 +68,15 @@ async function startTenant(env: Record<string, string>): Promise<BotHarness> {
   });
   // The bot learns the approvals channel when someone writes there.
   await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.adam, text: 'help', conversation: CHANNEL }));
-  await h.connector.waitFor(() => h.connector.posts(CHANNEL.id).length > 0);
+  await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'help', conversation: PERSONAL(PEOPLE.rita) }));
+  await h.connector.waitFor(() => h.connector.posts(CHANNEL.id).length > 0 && h.connector.posts(PERSONAL(PEOPLE.rita).id).length > 0);
   return h;
 }
 
-function ask(h: BotHarness, kind: RequestKind, source: Source, users: number[], blockIndex: number): Promise<TransferReply> {
+async function ask(h: BotHarness, kind: RequestKind, source: Source, users: number[], blockIndex: number): Promise<TransferReply> {
   const actor = { aadObjectId: PEOPLE.rita.aadObjectId, name: PEOPLE.rita.name, mri: PEOPLE.rita.mri };
   const origin = { conversationKey: CHANNEL.id, kind: 'channel' as const };
-  const justification = `policy table ${source}`;
+  const justification = `policy table ${source} ${blockIndex}`;
   const upns = (source === 'one user' ? users.slice(0, 1) : users).map(upnOf);
   const deps = h.app.deps;
   switch (source) {
@@ -78,8 +85,19 @@ function ask(h: BotHarness, kind: RequestKind, source: Source, users: number[], 
       return kind === 'rollback' ? requestRollback(deps, { actor, upns, justification, origin }) : requestTransfer(deps, { actor, upns, justification, origin });
     case 'members of a group':
       return requestTransferOfGroup(deps, { actor, group: SOURCE_GROUP(blockIndex), justification, origin });
-    case 'CSV file':
-      return requestTransferFromCsv(deps, { actor, csv: `userPrincipalName\n${upns.join('\n')}\n`, fileName: 'wave.csv', justification, origin });
+    case 'CSV file': {
+      // Through the bot, as Teams delivers a file in a personal chat.
+      const url = files.serve(`wave-${blockIndex}.csv`, `userPrincipalName\n${upns.join('\n')}\n`);
+      await h.send({
+        ...messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: `reason: ${justification}`, conversation: PERSONAL(PEOPLE.rita) }),
+        attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: `wave-${blockIndex}.csv`, content: { downloadUrl: url, uniqueId: 'x', fileType: 'csv' } }],
+      });
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
+        const request = (await deps.requests.listByStatus(OPEN_STATUSES, 1000)).find((r) => r.justification === justification && r.cards.length > 0);
+        if (request) return { kind: 'created', request, text: null };
+      }
+      throw new Error(`no request from the file: ${h.connector.texts(PERSONAL(PEOPLE.rita).id).slice(-1)[0]}`);
+    }
   }
 }
 
