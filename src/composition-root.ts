@@ -4,6 +4,7 @@ import { Authorization } from './app/authorization';
 import { currentRequestId } from './app/graph-call-context';
 import { JobRunner } from './app/job-runner';
 import { applyNotifySettings } from './app/manage-notifications';
+import { ensureExpiryJobs } from './app/expire-request';
 import { Readiness, describeIdentity, readiness } from './app/health';
 import { createGraphDirectory } from './adapters/graph';
 import { createHttpServer } from './adapters/http/http-server';
@@ -153,6 +154,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     async start() {
       await opened.ready;
       await applyNotifySettings(deps);
+      await ensureExpiryJobs(deps);
       await selfCheck(deps);
       const address = await http.listen();
       runner!.start();
