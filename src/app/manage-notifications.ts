@@ -103,7 +103,7 @@ async function statusText(deps: AppDeps): Promise<string> {
     for (const c of changes) lines.push(`- ${utc(c.at)}: ${md(c.channelId)}: turned ${c.change} by ${await who(deps, c)}`);
   }
   if (failing.length > 0) {
-    lines.push('', `**Notifications that keep failing (${failing.length})**: they are retried; if the bot was removed from the team, add it back or ask an admin to write \`notify off\` there.`);
+    lines.push('', `**Notifications that keep failing (${failing.length})**: they are retried; if the bot was removed from the team, add it back (or, for a channel subscribed in chat, ask an admin to write \`notify off\` there).`);
     for (const n of failing.slice(0, 10)) {
       lines.push(`- ${n.requestId} ${n.event} → ${n.channelId}: ${n.attempts} attempts, last error: ${n.lastError ?? 'unknown'}`);
     }
