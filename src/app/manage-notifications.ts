@@ -34,6 +34,10 @@ export async function manageNotifications(deps: AppDeps, input: NotifyInput): Pr
 
   if (input.action === 'status') return statusText(deps);
   if (!input.channelId) return describeError({ code: 'NOTIFY.NOT_IN_CHANNEL' });
+  if (isConfiguredBySettings(deps, input.channelId)) {
+    // The settings own this subscription: a chat command neither re-owns nor changes it.
+    return 'This channel is configured by the settings (NOTIFY_CHANNEL_IDS): it already gets notifications. Nothing changed.';
+  }
   const at = deps.clock.now().toISOString();
   await deps.notifications.subscribe({ channelId: input.channelId, conversationKey: input.channelId, subscribedBy: input.actorId, subscribedAt: at, source: 'command' });
   deps.logger.info({ channelId: input.channelId, actorId: input.actorId }, 'channel subscribed to notifications');
