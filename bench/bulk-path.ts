@@ -56,7 +56,7 @@ export async function runBulkPath(input: BulkPathInput): Promise<BulkPathResult>
     authorization: new Authorization({ requesterGroupId: null, requesterIds: [], approverGroupId: null, approverIds: [], rollbackApproverGroupId: null, rollbackApproverIds: [], adminGroupId: null, adminIds: [] }, input.directory, systemClock),
     settings: {
       approvalsRequired: 1, approvalTtlMs: 86_400_000, approvalChannelId: null, graphApiVersion: 'v1.0', auditLookupTimeoutMs: 60_000, auditLookupFirstDelayMs: 1_000,
-      maxUsersPerRequest: 50, rollbackApprovalsRequired: 1, rollbackWatchIntervalMs: 60_000, rollbackWatchTimeoutMs: 60_000, notifyTransfers: false, tenantId: 'bench',
+      maxUsersPerRequest: 50, rollbackApprovalsRequired: 1, rollbackWatchIntervalMs: 60_000, rollbackWatchTimeoutMs: 60_000, notifyTransfers: false, notifyChannelIds: [], tenantId: 'bench',
       protectedGroupIds: [], allowedTargetGroupId: null, bulkMinUsers: 20, adminMaxUsersPerRequest: 100_000, waves: '1,10%,rest', haltFailureRate: 0.05, patchSettleMs: 32_000,
     },
     kickJobs: () => undefined,

@@ -3,6 +3,8 @@ import { AppDeps } from './app/app-deps';
 import { Authorization } from './app/authorization';
 import { currentRequestId } from './app/graph-call-context';
 import { JobRunner } from './app/job-runner';
+import { applyNotifySettings } from './app/manage-notifications';
+import { ensureExpiryJobs } from './app/expire-request';
 import { Readiness, describeIdentity, readiness } from './app/health';
 import { createGraphDirectory } from './adapters/graph';
 import { createHttpServer } from './adapters/http/http-server';
@@ -120,6 +122,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       rollbackWatchIntervalMs: config.rollback.watchIntervalMs,
       rollbackWatchTimeoutMs: config.rollback.watchTimeoutMs,
       notifyTransfers: config.notify.includeTransfers,
+      notifyChannelIds: config.notify.presetChannelIds,
       tenantId: config.graph.tenantId,
       protectedGroupIds: config.scope.protectedGroupIds,
       allowedTargetGroupId: config.scope.allowedTargetGroupId,
@@ -152,7 +155,8 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     runner,
     async start() {
       await opened.ready;
-      await presetSubscriptions(deps, config.notify.presetChannelIds);
+      await applyNotifySettings(deps);
+      await ensureExpiryJobs(deps);
       await selfCheck(deps);
       const address = await http.listen();
       runner!.start();
@@ -184,15 +188,6 @@ function cachedReadiness(deps: AppDeps) {
     return ok;
   };
   return (): Promise<Readiness> => readiness(deps, tokenObtainable);
-}
-
-/** NOTIFY_CHANNEL_IDS: channels subscribed from the start (kept until someone writes `notify off`). */
-async function presetSubscriptions(deps: AppDeps, channelIds: string[]): Promise<void> {
-  const existing = new Set((await deps.notifications.subscriptions()).map((s) => s.channelId));
-  for (const channelId of channelIds) {
-    if (existing.has(channelId)) continue;
-    await deps.notifications.subscribe({ channelId, conversationKey: channelId, subscribedBy: null, subscribedAt: deps.clock.now().toISOString(), source: 'preset' });
-  }
 }
 
 /**

@@ -25,6 +25,8 @@ export interface AppSettings {
   rollbackWatchIntervalMs: number;
   rollbackWatchTimeoutMs: number;
   notifyTransfers: boolean;
+  /** NOTIFY_CHANNEL_IDS: channels the settings subscribe; they cannot be turned off from chat. */
+  notifyChannelIds: string[];
   /** The managed tenant, shown in the rollback safeguard step. */
   tenantId: string;
   /** Scope guard: members of these groups can never be targeted (break-glass, privileged admins). */

@@ -1,4 +1,5 @@
-import { decide, expireIfDue } from '../domain/approval-policy';
+import { decide } from '../domain/approval-policy';
+import { expireRequest } from './expire-request';
 import { DomainError } from '../domain/errors';
 import { Person, TransferRequest } from '../domain/transfer-request';
 import { DirectoryError } from '../ports/directory';
@@ -104,30 +105,8 @@ async function afterDecision(deps: AppDeps, request: TransferRequest, effect: st
   }
 }
 
-/** Marks the request expired (idempotent) and updates its cards. */
-export async function expireRequest(deps: AppDeps, request: TransferRequest): Promise<TransferRequest | null> {
-  const expired = expireIfDue(request, deps.clock.now());
-  if (!expired) return null;
-  try {
-    await deps.requests.update(expired, request.version, [
-      { requestId: request.id, at: deps.clock.now().toISOString(), type: 'request.expired', data: {} },
-    ]);
-  } catch (error) {
-    if (error instanceof VersionConflictError) return deps.requests.get(request.id);
-    throw error;
-  }
-  deps.logger.info({ requestId: request.id }, 'request expired');
-  await notifyRequestEvent(deps, expired, 'expired');
-  await refreshCards(deps, expired);
-  try {
-    await deps.chat.post(expired.origin.conversationKey, {
-      text: `${mention(expired.requester)}: request ${expired.id} expired without enough approvals. Nothing was changed; make a new request if it is still needed.`,
-    });
-  } catch (error) {
-    deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not announce expiry');
-  }
-  return expired;
-}
+/** Expiry (every state before execution) lives in expire-request.ts; re-exported for existing callers. */
+export { expireRequest };
 
 function decisionText(request: TransferRequest, effect: string, actor: Person): string {
   switch (effect) {

@@ -1,7 +1,7 @@
 import { Job } from '../ports/job-queue';
 import { AppDeps } from './app-deps';
 import { errorSummary } from './card-publisher';
-import { expireRequest } from './decide-request';
+import { runExpiryJob } from './expire-request';
 import { announceOutcome, executeRequest } from './execute-request';
 import { lookupAudit } from './lookup-audit';
 import { sendDueNotifications } from './notification-sender';
@@ -113,9 +113,10 @@ export class JobRunner {
           return;
         }
         case 'expire': {
-          const request = await this.deps.requests.get(job.requestId);
-          if (request) await expireRequest(deps, request);
-          await this.deps.jobs.complete(job.id);
+          // Every state before execution expires (expire-request.ts); not yet due: back at the deadline.
+          const step = await runExpiryJob(deps, job.requestId);
+          if (step.done) await this.deps.jobs.complete(job.id);
+          else await this.deps.jobs.reschedule(job.id, step.runAt, job.state);
           return;
         }
         case 'announce':

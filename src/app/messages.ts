@@ -72,9 +72,13 @@ export function describeError(error: DomainError): string {
     case 'SAFEGUARD.ALREADY_CONFIRMED':
       return 'The safeguard step is already confirmed on this request. Nothing was changed.';
     case 'ADMIN.NOT_ALLOWED':
-      return 'Only approvers and admins can change where notifications go.';
+      return 'Only approvers and admins can subscribe a channel to notifications or see their status.';
     case 'NOTIFY.NOT_IN_CHANNEL':
       return '`notify here` works in a team channel: mention the bot in the channel that should receive rollback notifications.';
+    case 'NOTIFY.OFF_NOT_ALLOWED':
+      return 'Only admins can turn notifications off for a channel (ADMIN_GROUP_ID / ADMIN_IDS). Nothing was changed.';
+    case 'NOTIFY.CONFIGURED_BY_SETTINGS':
+      return 'This channel is configured by the settings (NOTIFY_CHANNEL_IDS), so its notifications cannot be turned off from chat. Nothing was changed. To stop them, remove the channel from NOTIFY_CHANNEL_IDS and restart the bot.';
     case 'GRAPH.PERMISSION_MISSING':
       return `Microsoft Graph refused the call (403): the bot's app identity lacks the application permission ${d.permission ?? 'needed for this call'}. ${PERMISSION_FIX}`;
     case 'GRAPH.NOT_FOUND':

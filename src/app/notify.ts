@@ -47,7 +47,8 @@ export function renderNotification(request: TransferRequest, event: NotifyEvent,
       return t.preflight.userId ? markdownLink(name, entraUserUrl(t.preflight.userId)) : md(name);
     })
     .join(', ');
-  const lines = [`**${what} ${request.id} ${HEADLINE[event]}**`, `Users: ${users}`];
+  const headline = event === 'expired' && waitedForSafeguard(request) ? 'expired: approved, but the safeguard step was not confirmed in time' : HEADLINE[event];
+  const lines = [`**${what} ${request.id} ${headline}**`, `Users: ${users}`];
   if (actor) lines.push(`By: ${md(actor.name, 100)}`);
   if (event === 'requested') lines.push(`Requested by: ${md(request.requester.name, 100)}${request.justification ? ` · Reason: ${md(request.justification)}` : ''}`);
   const rejection = request.decisions.find((d) => d.decision === 'reject');
@@ -58,4 +59,10 @@ export function renderNotification(request: TransferRequest, event: NotifyEvent,
   }
   lines.push(`[Audit log](${AUDIT_LOG_URL}) · correlation id ${md(request.correlationId)}`);
   return lines.join('\n\n');
+}
+
+/** Approved by the quorum, never confirmed: the request was waiting for the rollback safeguard step. */
+export function waitedForSafeguard(request: TransferRequest): boolean {
+  const approvals = request.decisions.filter((d) => d.decision === 'approve').length;
+  return request.kind === 'rollback' && !request.safeguard && approvals >= request.approvalsRequired;
 }

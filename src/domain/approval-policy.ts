@@ -1,5 +1,5 @@
 import { DomainError } from './errors';
-import { Decision, Person, TransferRequest, approvals } from './transfer-request';
+import { Decision, Person, TransferRequest, approvals, isPreExecution } from './transfer-request';
 
 export interface DecideInput {
   request: TransferRequest;
@@ -58,9 +58,12 @@ export function decide(input: DecideInput): DecideOutcome {
   return { ok: true, effect: 'approval-recorded', request: next };
 }
 
-/** Marks a pending request expired; returns null when it is not due or not pending. */
+/**
+ * Marks a request expired when it is still before execution ('pending', 'awaiting-safeguard') and its
+ * expiresAt has passed; null otherwise. 'expired' is final.
+ */
 export function expireIfDue(request: TransferRequest, now: Date): TransferRequest | null {
-  if (request.status !== 'pending' || now.getTime() < Date.parse(request.expiresAt)) return null;
+  if (!isPreExecution(request) || now.getTime() < Date.parse(request.expiresAt)) return null;
   return { ...request, status: 'expired', version: request.version + 1, cardVersion: request.cardVersion + 1, finishedAt: now.toISOString() };
 }
 
@@ -89,6 +92,7 @@ export function confirmSafeguard(input: ConfirmSafeguardInput): ConfirmOutcome {
   const { request, now } = input;
   if (request.kind !== 'rollback') return { ok: false, error: { code: 'CARD.INVALID_DATA' } };
   if (!input.actorMayConfirm) return { ok: false, error: { code: 'APPROVER.NOT_ALLOWED' } };
+  if (request.status === 'expired') return { ok: false, error: { code: 'REQUEST.EXPIRED', detail: { expiresAt: request.expiresAt } } };
   if (request.status !== 'pending' && request.status !== 'awaiting-safeguard') {
     return { ok: false, error: { code: 'REQUEST.NOT_PENDING', detail: { status: request.status } } };
   }

@@ -19,6 +19,12 @@ export type RequestStatus =
   | 'expired';
 
 export const OPEN_STATUSES: readonly RequestStatus[] = ['pending', 'awaiting-safeguard', 'approved', 'executing', 'awaiting-sync', 'halted'];
+/**
+ * States before execution: no work is queued yet, so nothing but the expiry ends them. Each of them
+ * expires at `expiresAt` (issue 12: a rollback left in 'awaiting-safeguard' used to stay open, and its
+ * users blocked, for ever). 'approved' and 'executing' are not here: they have execution queued.
+ */
+export const PRE_EXECUTION_STATUSES: readonly RequestStatus[] = ['pending', 'awaiting-safeguard'];
 export const FINAL_STATUSES: readonly RequestStatus[] = ['completed', 'completed-with-failures', 'failed', 'rejected', 'expired', 'sync-timed-out', 'cancelled'];
 
 export interface Person {
@@ -95,6 +101,13 @@ export interface TransferRequest {
   requester: Person;
   justification: string;
   createdAt: string;
+  /**
+   * createdAt + APPROVAL_TTL, set once and never moved: the whole way to execution (every approval and,
+   * for a rollback, the safeguard confirmation) must be done by then, or the request expires. Counted
+   * from creation rather than from the last transition on purpose: it is the one deadline the card shows
+   * from the start, an approval cannot be kept alive indefinitely by later steps, and the safeguard
+   * attestation is never far from the approvals it completes.
+   */
   expiresAt: string;
   approvalsRequired: number;
   decisions: Decision[];
@@ -145,6 +158,10 @@ export function rejection(request: TransferRequest): Decision | undefined {
 
 export function isOpen(request: TransferRequest): boolean {
   return OPEN_STATUSES.includes(request.status);
+}
+
+export function isPreExecution(request: TransferRequest): boolean {
+  return PRE_EXECUTION_STATUSES.includes(request.status);
 }
 
 /** Final status from per-user outcomes. */

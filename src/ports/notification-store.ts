@@ -12,6 +12,19 @@ export interface ChannelSubscription {
   source: 'command' | 'preset';
 }
 
+/**
+ * One change of a channel's subscription, kept for good (append-only): who turned notifications on or
+ * off for which channel, when, and whether a person did it in chat or the settings (NOTIFY_CHANNEL_IDS).
+ */
+export interface SubscriptionChange {
+  channelId: string;
+  change: 'on' | 'off';
+  /** Entra object id of the person; null when the settings made the change. */
+  by: string | null;
+  via: 'command' | 'settings';
+  at: string;
+}
+
 export type NotificationStatus = 'pending' | 'sent';
 
 export interface NotificationRecord {
@@ -33,10 +46,19 @@ export interface NotificationRecord {
 }
 
 export interface NotificationStore {
+  /**
+   * Subscribes (or re-subscribes) a channel and records the change (`on`, by `subscribedBy`, at
+   * `subscribedAt`, via the command or the settings as `source` says) in the same transaction.
+   */
   subscribe(subscription: ChannelSubscription): Promise<void>;
-  /** false when the channel was not subscribed. */
-  unsubscribe(channelId: string): Promise<boolean>;
+  /**
+   * Removes a subscription and records the change (`off`) in the same transaction; false, and nothing
+   * recorded, when the channel was not subscribed.
+   */
+  unsubscribe(channelId: string, change: { by: string | null; via: SubscriptionChange['via']; at: string }): Promise<boolean>;
   subscriptions(): Promise<ChannelSubscription[]>;
+  /** The most recent subscription changes, newest first. */
+  subscriptionChanges(limit: number): Promise<SubscriptionChange[]>;
 
   /** Adds to the outbox; false (and nothing changes) when the key is already there, sent or not. */
   enqueue(notification: { key: string; channelId: string; requestId: string; event: string; text: string; at: string }): Promise<boolean>;

@@ -55,9 +55,10 @@ function notificationStoreContract(impl: StorageImplementation): void {
           subscription('A', { conversationKey: 'conv-A2', subscribedBy: 'aad-bob', subscribedAt: at(2 * MIN) }),
         ]);
 
-        expect(await store.unsubscribe('B')).toBe(true);
-        expect(await store.unsubscribe('B')).toBe(false);
-        expect(await store.unsubscribe('never')).toBe(false);
+        const off = { by: 'aad-admin', via: 'command' as const, at: at(3 * MIN) };
+        expect(await store.unsubscribe('B', off)).toBe(true);
+        expect(await store.unsubscribe('B', off)).toBe(false);
+        expect(await store.unsubscribe('never', off)).toBe(false);
         expect((await store.subscriptions()).map((s) => s.channelId)).toEqual(['A']);
       });
 
@@ -75,6 +76,46 @@ function notificationStoreContract(impl: StorageImplementation): void {
         listed.conversationKey = 'changed too';
         expect((await store.subscriptions())[0].conversationKey).toBe('conv-A');
       });
+    });
+
+    describe('subscription changes', () => {
+      it('records every subscribe and every actual unsubscribe (who, when, channel, on/off, how), newest first', async () => {
+        expect(await store.subscriptionChanges(10)).toEqual([]);
+        await store.subscribe(subscription('19:sec', { subscribedBy: null, source: 'preset' }));
+        await store.subscribe(subscription('19:ops', { subscribedBy: 'aad-approver', subscribedAt: at(MIN) }));
+        expect(await store.unsubscribe('19:ops', { by: 'aad-admin', via: 'command', at: at(2 * MIN) })).toBe(true);
+        // Nothing was subscribed: no change, nothing recorded.
+        expect(await store.unsubscribe('19:ops', { by: 'aad-admin', via: 'command', at: at(3 * MIN) })).toBe(false);
+        expect(await store.unsubscribe('19:sec', { by: null, via: 'settings', at: '2025-06-01T12:04:00+02:00' })).toBe(true);
+
+        expect(await store.subscriptionChanges(10)).toEqual([
+          { channelId: '19:sec', change: 'off', by: null, via: 'settings', at: at(4 * MIN) },
+          { channelId: '19:ops', change: 'off', by: 'aad-admin', via: 'command', at: at(2 * MIN) },
+          { channelId: '19:ops', change: 'on', by: 'aad-approver', via: 'command', at: at(MIN) },
+          { channelId: '19:sec', change: 'on', by: null, via: 'settings', at: T0 },
+        ]);
+        expect((await store.subscriptionChanges(2)).map((c) => [c.channelId, c.change])).toEqual([['19:sec', 'off'], ['19:ops', 'off']]);
+        expect(await store.subscriptionChanges(0)).toEqual([]);
+      });
+
+      it('rejects an invalid time for an unsubscribe and changes nothing', async () => {
+        await store.subscribe(subscription('A'));
+        await expect(store.unsubscribe('A', { by: 'aad-admin', via: 'command', at: 'now' })).rejects.toThrow(/at is not a valid/);
+        expect((await store.subscriptions()).map((s) => s.channelId)).toEqual(['A']);
+        expect((await store.subscriptionChanges(10)).map((c) => c.change)).toEqual(['on']);
+      });
+
+      if (impl.reopen) {
+        it('keeps the changes across a reopen', async () => {
+          await store.subscribe(subscription('A'));
+          await store.unsubscribe('A', { by: 'aad-admin', via: 'command', at: at(MIN) });
+          storage = await impl.reopen!(storage);
+          expect((await storage.notifications.subscriptionChanges(10)).map((c) => [c.channelId, c.change, c.by])).toEqual([
+            ['A', 'off', 'aad-admin'],
+            ['A', 'on', 'aad-alice'],
+          ]);
+        });
+      }
     });
 
     describe('outbox', () => {
@@ -289,5 +330,16 @@ describe('migration 2 (notifications) on a database created at version 1', () =>
     const index = storage.db.prepare('PRAGMA index_info(notification_outbox_due)').all() as { name: string }[];
     expect(index.map((c) => c.name)).toEqual(['status', 'next_attempt_at']);
     void storage.close();
+  });
+});
+
+describe('migration 5 (subscription changes)', () => {
+  it('keeps the record of subscription changes append-only in SQLite', async () => {
+    const storage = openSqliteStorage({ path: ':memory:' });
+    await storage.notifications.subscribe(subscription('A'));
+    expect(() => storage.db.prepare("UPDATE notification_subscription_changes SET change = 'off'").run()).toThrow(/append-only/);
+    expect(() => storage.db.prepare('DELETE FROM notification_subscription_changes').run()).toThrow(/append-only/);
+    expect((await storage.notifications.subscriptionChanges(10)).map((c) => c.change)).toEqual(['on']);
+    await storage.close();
   });
 });

@@ -52,7 +52,8 @@ describe('PostgreSQL migrations', () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name COLLATE \"C\"",
     );
     expect(tables.map((t) => t.table_name)).toEqual([
-      'bot_settings', 'channel_subscriptions', 'conversations', 'jobs', 'notification_outbox', 'notification_threads', 'once_keys', 'people',
+      'bot_settings', 'channel_subscriptions', 'conversations', 'jobs', 'notification_outbox', 'notification_subscription_changes', 'notification_threads',
+      'once_keys', 'people',
       'request_events', 'request_targets', 'requests', 'schema_migrations',
     ]);
     expect(await applied(url)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2025-06-01T00:00:00.000Z' })));
@@ -76,6 +77,7 @@ describe('PostgreSQL migrations', () => {
       'jobs.kind', 'jobs.request_id', 'jobs.state',
       'notification_outbox.activity_id', 'notification_outbox.channel_id', 'notification_outbox.event', 'notification_outbox.last_error',
       'notification_outbox.request_id', 'notification_outbox.text',
+      'notification_subscription_changes.actor_id', 'notification_subscription_changes.change', 'notification_subscription_changes.via',
       'notification_threads.conversation_key',
       'once_keys.claimed_at',
       'people.mri', 'people.name', 'people.updated_at',

@@ -1,4 +1,5 @@
-import { decide, expireIfDue } from '../../src/domain/approval-policy';
+import { confirmSafeguard, decide, expireIfDue } from '../../src/domain/approval-policy';
+import { OPEN_STATUSES, PRE_EXECUTION_STATUSES, RequestStatus } from '../../src/domain/transfer-request';
 import { aPerson, aTransferRequest } from '../support/builders';
 
 const requester = aPerson({ aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000001', name: 'Rita' });
@@ -62,6 +63,28 @@ describe('approval policy', () => {
     });
     expect(expireIfDue(pending(), late)).toMatchObject({ status: 'expired', cardVersion: 2 });
     expect(expireIfDue(pending(), now)).toBeNull();
+  });
+
+  it('expires every state before execution at expiresAt, and nothing else (issue 12)', () => {
+    const late = new Date('2025-06-02T10:00:00.000Z');
+    expect(PRE_EXECUTION_STATUSES).toEqual(['pending', 'awaiting-safeguard']);
+    for (const status of PRE_EXECUTION_STATUSES) {
+      expect(expireIfDue(pending({ status, kind: 'rollback' }), late)).toMatchObject({ status: 'expired', version: 4, cardVersion: 2, finishedAt: late.toISOString() });
+      expect(expireIfDue(pending({ status, kind: 'rollback' }), now)).toBeNull();
+    }
+    const others: RequestStatus[] = ['approved', 'executing', 'awaiting-sync', 'sync-timed-out', 'halted', 'cancelled', 'completed', 'completed-with-failures', 'failed', 'rejected', 'expired'];
+    for (const status of others) expect(expireIfDue(pending({ status }), late)).toBeNull();
+    // 'expired' is final: it frees the users (it is not an open status).
+    expect(OPEN_STATUSES).not.toContain('expired');
+  });
+
+  it('refuses a safeguard confirmation as expired, after the deadline and once the request has expired', () => {
+    const waiting = pending({ kind: 'rollback', status: 'awaiting-safeguard' });
+    const late = new Date('2025-06-02T10:00:00.000Z');
+    expect(confirmSafeguard({ request: waiting, actor: adam, actorMayConfirm: true, cardVersion: 1, now: late })).toMatchObject({ ok: false, expired: true, error: { code: 'REQUEST.EXPIRED' } });
+    const expired = expireIfDue(waiting, late)!;
+    expect(confirmSafeguard({ request: expired, actor: adam, actorMayConfirm: true, cardVersion: null, now: late })).toMatchObject({ ok: false, error: { code: 'REQUEST.EXPIRED' } });
+    expect(confirmSafeguard({ request: waiting, actor: adam, actorMayConfirm: true, cardVersion: 1, now })).toMatchObject({ ok: true, effect: 'approved', request: { status: 'approved' } });
   });
 
   it('records a rejection with its comment', () => {

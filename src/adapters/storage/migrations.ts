@@ -225,6 +225,41 @@ INSERT INTO request_targets (request_id, idx, body)
 UPDATE requests SET body = (body::jsonb - 'targets')::text WHERE jsonb_typeof(body::jsonb -> 'targets') = 'array';
 `,
   },
+  {
+    version: 5,
+    name: 'notification subscription changes (who turned a channel on or off, when)',
+    // Append-only, like request_events: the record of who silenced or subscribed a channel is evidence.
+    portable: `
+CREATE TABLE notification_subscription_changes (
+  id TEXT PRIMARY KEY,
+  channel_id TEXT NOT NULL,
+  change TEXT NOT NULL,
+  actor_id TEXT,
+  via TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX notification_subscription_changes_by_at ON notification_subscription_changes (at, id);
+`,
+    sqlite: `
+CREATE TRIGGER notification_subscription_changes_no_update BEFORE UPDATE ON notification_subscription_changes
+BEGIN SELECT RAISE(ABORT, 'notification_subscription_changes is append-only'); END;
+CREATE TRIGGER notification_subscription_changes_no_delete BEFORE DELETE ON notification_subscription_changes
+BEGIN SELECT RAISE(ABORT, 'notification_subscription_changes is append-only'); END;
+`,
+    postgres: `
+ALTER TABLE notification_subscription_changes
+  ALTER COLUMN id TYPE TEXT COLLATE "C",
+  ALTER COLUMN channel_id TYPE TEXT COLLATE "C",
+  ALTER COLUMN at TYPE TEXT COLLATE "C";
+CREATE FUNCTION notification_subscription_changes_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'notification_subscription_changes is append-only'; END;
+$$;
+CREATE TRIGGER notification_subscription_changes_no_update BEFORE UPDATE OR DELETE ON notification_subscription_changes
+  FOR EACH ROW EXECUTE FUNCTION notification_subscription_changes_append_only();
+CREATE TRIGGER notification_subscription_changes_no_truncate BEFORE TRUNCATE ON notification_subscription_changes
+  FOR EACH STATEMENT EXECUTE FUNCTION notification_subscription_changes_append_only();
+`,
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

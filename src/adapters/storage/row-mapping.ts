@@ -5,7 +5,7 @@
 import { ConversationKind } from '../../domain/transfer-request';
 import { StoredConversation } from '../../ports/conversation-store';
 import { Job, JobKind } from '../../ports/job-queue';
-import { ChannelSubscription, NotificationRecord, NotificationStatus } from '../../ports/notification-store';
+import { ChannelSubscription, NotificationRecord, NotificationStatus, SubscriptionChange } from '../../ports/notification-store';
 import { RequestEvent } from '../../ports/request-store';
 export interface SubscriptionRow {
   channel_id: string;
@@ -32,6 +32,18 @@ export interface OutboxRow {
   activity_id: string | null;
 }
 
+
+export interface SubscriptionChangeRow {
+  channel_id: string;
+  change: SubscriptionChange['change'];
+  actor_id: string | null;
+  via: SubscriptionChange['via'];
+  at: string;
+}
+
+export function toSubscriptionChange(row: SubscriptionChangeRow): SubscriptionChange {
+  return { channelId: row.channel_id, change: row.change, by: row.actor_id, via: row.via, at: row.at };
+}
 
 export function toSubscription(row: SubscriptionRow): ChannelSubscription {
   return {

@@ -2,7 +2,7 @@ import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardText } from '../../support/card-validation';
 import { messageActivity } from '../../support/teams-activities';
 import { syncedUsers } from '../../../emulator/seeds/builders';
-import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForText } from './flow-helpers';
+import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, soaPatches, waitForStatus, waitForText } from './flow-helpers';
 
 describe('expiry and restarts', () => {
   let h: BotHarness;
@@ -34,6 +34,62 @@ describe('expiry and restarts', () => {
     expect((await h.app.deps.requests.get(posted.requestId))?.status).toBe('expired');
     expect(soaPatches(h)).toHaveLength(0);
     await h.restart();
+  });
+
+  it('a rollback left waiting for the safeguard step expires: card, requester, event, users freed; a late confirmation is refused', async () => {
+    const posted = await requestInChannel(h, 'rollback ivan@contoso.com reason: safeguard never confirmed');
+    const approved = await click(h, PEOPLE.adam, VERBS.approve, posted);
+    expect(cardText(approved.body.value)).toMatch(/waiting for the safeguard step/);
+    expect((await h.app.deps.requests.get(posted.requestId))?.status).toBe('awaiting-safeguard');
+
+    // The expiry is a durable job: the bot is down when it falls due, and does it after the restart.
+    await h.app.runner.stop();
+    h.clock.advance(2 * 3600_000 + 1000);
+    await h.restart();
+    await h.app.runner.runDue();
+    await waitForStatus(h, posted.requestId, 'expired');
+    await h.connector.waitFor(() => /Expired/.test(cardText(h.connector.latestCard(posted.activityId))));
+    const told = await waitForText(h, new RegExp(`request ${posted.requestId} expired before the safeguard step was confirmed`));
+    expect(told).toContain('Rita Requester');
+    expect(told).toMatch(/Nothing was changed/);
+
+    // A confirmation arriving afterwards is refused as expired, and nothing runs.
+    const late = await click(h, PEOPLE.amy, VERBS.confirmSafeguard, { ...posted, version: posted.version + 1 });
+    expect(cardText(late.body.value)).toMatch(/has expired/);
+    expect((await h.app.deps.requests.get(posted.requestId))?.status).toBe('expired');
+
+    // Idempotent: more runs and another restart record and say nothing more.
+    await h.app.runner.runDue();
+    await h.restart();
+    await h.app.runner.runDue();
+    const expiredEvents = (await h.app.deps.requests.events(posted.requestId)).filter((e) => e.type === 'request.expired');
+    expect(expiredEvents).toHaveLength(1);
+    expect(expiredEvents[0].data).toMatchObject({ from: 'awaiting-safeguard' });
+    expect(h.connector.texts(CHANNEL.id).filter((t) => t.includes(`request ${posted.requestId} expired`))).toHaveLength(1);
+    expect(soaPatches(h, DEMO_IDS.users.ivan)).toHaveLength(0);
+
+    // The user is free again: a new rollback request takes him.
+    const again = await requestInChannel(h, 'rollback ivan@contoso.com reason: second attempt');
+    expect(cardText(again.card)).toMatch(/Users to roll back \(1\)/);
+  });
+
+  it('a rollback stuck in awaiting-safeguard from before the fix (its expiry job already done) expires after the next start', async () => {
+    // ivan is on the pending request made at the end of the previous test.
+    const posted = findRequestCard(h)!;
+    await click(h, PEOPLE.adam, VERBS.approve, posted);
+    expect((await h.app.deps.requests.get(posted.requestId))?.status).toBe('awaiting-safeguard');
+    await h.app.runner.stop();
+    // The state the old code left: the expire job ran at the deadline, did nothing, and was completed.
+    const later = new Date(h.clock.now().getTime() + 3 * 3600_000).toISOString();
+    const claimed = await h.app.deps.jobs.claimDue(later, 1000, 1000);
+    const expireJob = claimed.find((j) => j.kind === 'expire' && j.requestId === posted.requestId)!;
+    await h.app.deps.jobs.complete(expireJob.id);
+    h.clock.advance(2 * 3600_000 + 1000);
+
+    await h.restart();
+    await h.app.runner.runDue();
+    await waitForStatus(h, posted.requestId, 'expired');
+    await waitForText(h, new RegExp(`request ${posted.requestId} expired before the safeguard step was confirmed`));
   });
 
   it('an approval recorded just before a restart is executed once after it, and the card still works after restart', async () => {

@@ -3,6 +3,7 @@ import { ConversationSpec, installActivity, messageActivity } from '../../suppor
 import { CHANNEL, DEMO_IDS, PEOPLE, requestInChannel, waitForText } from './flow-helpers';
 
 const TEAM_GENERAL: ConversationSpec = { kind: 'channel', id: '19:team@thread.tacv2', teamId: '19:team@thread.tacv2', channelId: '19:team@thread.tacv2' };
+const OPS: ConversationSpec = { kind: 'channel', id: '19:ops@thread.tacv2', teamId: '19:team@thread.tacv2', channelId: '19:ops@thread.tacv2' };
 
 describe('notification delivery', () => {
   let h: BotHarness;
@@ -47,5 +48,41 @@ describe('notification delivery', () => {
     await h.app.runner.runDue();
     await h.connector.waitFor(() => h.connector.posts(TEAM_GENERAL.id).some((p) => /requested/.test(p.activity.text ?? '') && /bob@contoso.com/.test(p.activity.text ?? '')));
     expect(await h.app.deps.notifications.failing(1)).toHaveLength(0);
+  });
+
+  it('notify off is for admins only, a channel set by NOTIFY_CHANNEL_IDS cannot be turned off from chat, and every change is recorded and shown', async () => {
+    const say = (from: typeof PEOPLE.rita, text: string, conversation: ConversationSpec) => h.send(messageActivity({ serviceUrl: h.connector.url, from, text, conversation }));
+    const channels = async () => (await h.app.deps.notifications.subscriptions()).map((s) => s.channelId).sort();
+
+    // An approver may subscribe a channel...
+    await say(PEOPLE.adam, 'notify here', OPS);
+    await waitForText(h, /will now get a thread/, OPS.id);
+    expect(await channels()).toEqual([OPS.id, TEAM_GENERAL.id]);
+    // ...but may not silence one: neither that one nor the (security) channel the settings subscribe.
+    await say(PEOPLE.adam, 'notify off', OPS);
+    await waitForText(h, /Only admins can turn notifications off/, OPS.id);
+    await say(PEOPLE.adam, 'notify off', TEAM_GENERAL);
+    await waitForText(h, /Only admins can turn notifications off/, TEAM_GENERAL.id);
+    // An admin cannot turn off a channel configured by the settings either.
+    await say(PEOPLE.ben, 'notify off', TEAM_GENERAL);
+    await waitForText(h, /configured by the settings \(NOTIFY_CHANNEL_IDS\)/, TEAM_GENERAL.id);
+    expect(await channels()).toEqual([OPS.id, TEAM_GENERAL.id]);
+    // An admin may turn off a channel subscribed in chat.
+    await say(PEOPLE.ben, 'notify off', OPS);
+    await waitForText(h, /will no longer get notifications/, OPS.id);
+    expect(await channels()).toEqual([TEAM_GENERAL.id]);
+
+    // Every change is stored (who, when, which channel, on/off) and survives a restart.
+    await h.restart();
+    await say(PEOPLE.adam, 'notify status', TEAM_GENERAL);
+    const status = await waitForText(h, /Recent subscription changes/, TEAM_GENERAL.id);
+    const lines = status.split('\n');
+    const off = lines.findIndex((l) => /19:ops@thread\.tacv2: turned off by Ben Bystander/.test(l));
+    const on = lines.findIndex((l) => /19:ops@thread\.tacv2: turned on by Adam Approver/.test(l));
+    const preset = lines.findIndex((l) => /19:team@thread\.tacv2: turned on by the settings \(NOTIFY_CHANNEL_IDS\)/.test(l));
+    expect([off, on, preset].every((i) => i > 0)).toBe(true);
+    expect(off).toBeLessThan(on); // newest first
+    expect(on).toBeLessThan(preset);
+    expect(lines[off]).toMatch(/^- \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
   });
 });

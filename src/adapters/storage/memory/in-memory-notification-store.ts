@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChannelSubscription, NotificationRecord, NotificationStore } from '../../../ports/notification-store';
+import { ChannelSubscription, NotificationRecord, NotificationStore, SubscriptionChange } from '../../../ports/notification-store';
 import { jsonCopy } from '../copy';
 import { addMs, toInstant } from '../time';
 
@@ -9,6 +9,7 @@ export class InMemoryNotificationStore implements NotificationStore {
   private readonly outbox = new Map<string, NotificationRecord>();
   private readonly keys = new Set<string>();
   private readonly threads = new Map<string, string>();
+  private readonly changes: (SubscriptionChange & { id: string })[] = [];
   private readonly newId: () => string;
 
   constructor(options: { newId?: () => string } = {}) {
@@ -24,16 +25,27 @@ export class InMemoryNotificationStore implements NotificationStore {
       subscribedAt,
       source: s.source,
     });
+    this.changes.push({ id: this.newId(), channelId: s.channelId, change: 'on', by: s.subscribedBy ?? null, via: s.source === 'preset' ? 'settings' : 'command', at: subscribedAt });
   }
 
-  async unsubscribe(channelId: string): Promise<boolean> {
-    return this.subs.delete(channelId);
+  async unsubscribe(channelId: string, change: { by: string | null; via: SubscriptionChange['via']; at: string }): Promise<boolean> {
+    const at = toInstant(change.at, 'at');
+    const removed = this.subs.delete(channelId);
+    if (removed) this.changes.push({ id: this.newId(), channelId, change: 'off', by: change.by ?? null, via: change.via, at });
+    return removed;
   }
 
   async subscriptions(): Promise<ChannelSubscription[]> {
     return [...this.subs.values()]
       .sort((a, b) => compare(a.subscribedAt, b.subscribedAt) || compare(a.channelId, b.channelId))
       .map((s) => jsonCopy(s));
+  }
+
+  async subscriptionChanges(limit: number): Promise<SubscriptionChange[]> {
+    return [...this.changes]
+      .sort((a, b) => compare(b.at, a.at) || compare(b.id, a.id))
+      .slice(0, Math.max(0, Math.floor(limit)))
+      .map(({ id: _id, ...change }) => jsonCopy(change));
   }
 
   async enqueue(n: { key: string; channelId: string; requestId: string; event: string; text: string; at: string }): Promise<boolean> {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ChannelSubscription, NotificationRecord, NotificationStatus, NotificationStore } from '../../../ports/notification-store';
+import { ChannelSubscription, NotificationRecord, NotificationStatus, NotificationStore, SubscriptionChange } from '../../../ports/notification-store';
 import { addMs, toInstant } from '../time';
-import { PostgresDatabase } from './database';
-import { SubscriptionRow, OutboxRow, toSubscription, toRecord } from '../row-mapping';
+import { PostgresDatabase, Queryable } from './database';
+import { SubscriptionRow, OutboxRow, SubscriptionChangeRow, toSubscription, toSubscriptionChange, toRecord } from '../row-mapping';
 
 /**
  * Same contract as SqliteNotificationStore: sent rows stay and keep de-duplicating their key, `sent` is
@@ -17,22 +17,49 @@ export class PostgresNotificationStore implements NotificationStore {
   }
 
   async subscribe(s: ChannelSubscription): Promise<void> {
-    await this.db.query(
-      `INSERT INTO channel_subscriptions (channel_id, conversation_key, subscribed_by, subscribed_at, source)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (channel_id) DO UPDATE SET conversation_key = excluded.conversation_key,
-         subscribed_by = excluded.subscribed_by, subscribed_at = excluded.subscribed_at, source = excluded.source`,
-      [s.channelId, s.conversationKey, s.subscribedBy ?? null, toInstant(s.subscribedAt, 'subscribedAt'), s.source],
-    );
+    const at = toInstant(s.subscribedAt, 'subscribedAt');
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO channel_subscriptions (channel_id, conversation_key, subscribed_by, subscribed_at, source)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (channel_id) DO UPDATE SET conversation_key = excluded.conversation_key,
+           subscribed_by = excluded.subscribed_by, subscribed_at = excluded.subscribed_at, source = excluded.source`,
+        [s.channelId, s.conversationKey, s.subscribedBy ?? null, at, s.source],
+      );
+      await this.recordChange(tx, s.channelId, 'on', s.subscribedBy ?? null, s.source === 'preset' ? 'settings' : 'command', at);
+    });
   }
 
-  async unsubscribe(channelId: string): Promise<boolean> {
-    return (await this.db.query('DELETE FROM channel_subscriptions WHERE channel_id = $1', [channelId])).rowCount === 1;
+  async unsubscribe(channelId: string, change: { by: string | null; via: SubscriptionChange['via']; at: string }): Promise<boolean> {
+    const at = toInstant(change.at, 'at');
+    return this.db.transaction(async (tx) => {
+      const removed = (await tx.query('DELETE FROM channel_subscriptions WHERE channel_id = $1', [channelId])).rowCount === 1;
+      if (removed) await this.recordChange(tx, channelId, 'off', change.by ?? null, change.via, at);
+      return removed;
+    });
   }
 
   async subscriptions(): Promise<ChannelSubscription[]> {
     const { rows } = await this.db.query<SubscriptionRow>('SELECT * FROM channel_subscriptions ORDER BY subscribed_at, channel_id');
     return rows.map(toSubscription);
+  }
+
+  async subscriptionChanges(limit: number): Promise<SubscriptionChange[]> {
+    const { rows } = await this.db.query<SubscriptionChangeRow>('SELECT * FROM notification_subscription_changes ORDER BY at DESC, id DESC LIMIT $1', [
+      Math.max(0, Math.floor(limit)),
+    ]);
+    return rows.map(toSubscriptionChange);
+  }
+
+  private async recordChange(tx: Queryable, channelId: string, change: SubscriptionChange['change'], by: string | null, via: SubscriptionChange['via'], at: string): Promise<void> {
+    await tx.query('INSERT INTO notification_subscription_changes (id, channel_id, change, actor_id, via, at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      this.newId(),
+      channelId,
+      change,
+      by,
+      via,
+      at,
+    ]);
   }
 
   async enqueue(n: { key: string; channelId: string; requestId: string; event: string; text: string; at: string }): Promise<boolean> {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ChannelSubscription, NotificationRecord, NotificationStatus, NotificationStore } from '../../../ports/notification-store';
+import { ChannelSubscription, NotificationRecord, NotificationStatus, NotificationStore, SubscriptionChange } from '../../../ports/notification-store';
 import { addMs, toInstant } from '../time';
 import { SqliteDatabase } from './database';
-import { SubscriptionRow, OutboxRow, toSubscription, toRecord } from '../row-mapping';
+import { SubscriptionRow, OutboxRow, SubscriptionChangeRow, toSubscription, toSubscriptionChange, toRecord } from '../row-mapping';
 
 /**
  * Sent notifications are never deleted: their key keeps de-duplicating a late re-enqueue, and
@@ -17,18 +17,27 @@ export class SqliteNotificationStore implements NotificationStore {
   }
 
   async subscribe(s: ChannelSubscription): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO channel_subscriptions (channel_id, conversation_key, subscribed_by, subscribed_at, source)
-         VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (channel_id) DO UPDATE SET conversation_key = excluded.conversation_key,
-           subscribed_by = excluded.subscribed_by, subscribed_at = excluded.subscribed_at, source = excluded.source`,
-      )
-      .run(s.channelId, s.conversationKey, s.subscribedBy ?? null, toInstant(s.subscribedAt, 'subscribedAt'), s.source);
+    const at = toInstant(s.subscribedAt, 'subscribedAt');
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO channel_subscriptions (channel_id, conversation_key, subscribed_by, subscribed_at, source)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (channel_id) DO UPDATE SET conversation_key = excluded.conversation_key,
+             subscribed_by = excluded.subscribed_by, subscribed_at = excluded.subscribed_at, source = excluded.source`,
+        )
+        .run(s.channelId, s.conversationKey, s.subscribedBy ?? null, at, s.source);
+      this.recordChange(s.channelId, 'on', s.subscribedBy ?? null, s.source === 'preset' ? 'settings' : 'command', at);
+    })();
   }
 
-  async unsubscribe(channelId: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM channel_subscriptions WHERE channel_id = ?').run(channelId).changes === 1;
+  async unsubscribe(channelId: string, change: { by: string | null; via: SubscriptionChange['via']; at: string }): Promise<boolean> {
+    const at = toInstant(change.at, 'at');
+    return this.db.transaction(() => {
+      const removed = this.db.prepare('DELETE FROM channel_subscriptions WHERE channel_id = ?').run(channelId).changes === 1;
+      if (removed) this.recordChange(channelId, 'off', change.by ?? null, change.via, at);
+      return removed;
+    })();
   }
 
   async subscriptions(): Promise<ChannelSubscription[]> {
@@ -36,6 +45,19 @@ export class SqliteNotificationStore implements NotificationStore {
       .prepare('SELECT * FROM channel_subscriptions ORDER BY subscribed_at, channel_id')
       .all() as SubscriptionRow[];
     return rows.map(toSubscription);
+  }
+
+  async subscriptionChanges(limit: number): Promise<SubscriptionChange[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM notification_subscription_changes ORDER BY at DESC, id DESC LIMIT ?')
+      .all(Math.max(0, Math.floor(limit))) as SubscriptionChangeRow[];
+    return rows.map(toSubscriptionChange);
+  }
+
+  private recordChange(channelId: string, change: SubscriptionChange['change'], by: string | null, via: SubscriptionChange['via'], at: string): void {
+    this.db
+      .prepare('INSERT INTO notification_subscription_changes (id, channel_id, change, actor_id, via, at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(this.newId(), channelId, change, by, via, at);
   }
 
   async enqueue(n: { key: string; channelId: string; requestId: string; event: string; text: string; at: string }): Promise<boolean> {

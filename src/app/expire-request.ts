@@ -1,0 +1,86 @@
+import { expireIfDue } from '../domain/approval-policy';
+import { PRE_EXECUTION_STATUSES, Person, TransferRequest, isPreExecution } from '../domain/transfer-request';
+import { VersionConflictError } from '../ports/request-store';
+import { escapeMarkdown as md } from '../cards/markdown-text';
+import { AppDeps } from './app-deps';
+import { errorSummary, refreshCards } from './card-publisher';
+import { notifyRequestEvent, waitedForSafeguard } from './notify';
+
+/**
+ * Expiry of requests that never reached execution (issue 12). Every state before execution
+ * ('pending', 'awaiting-safeguard') ends at the request's expiresAt (createdAt + APPROVAL_TTL, see
+ * TransferRequest.expiresAt): the request becomes 'expired' (final, so its users are free for a new
+ * request), a `request.expired` event records it, the cards are edited to say Expired, subscribed
+ * channels are notified and the requester is told in the conversation the request came from.
+ *
+ * It is driven by the durable `expire` job queued at creation (it runs after a restart, on any one
+ * instance), and also inline when someone acts on an overdue request before the job ran. Either path
+ * may run first or twice: the change is a compare-and-set, cards and notifications are idempotent,
+ * and the requester's message is sent once (a once key is taken just before it is posted).
+ */
+export async function expireRequest(deps: AppDeps, request: TransferRequest): Promise<TransferRequest | null> {
+  let current = request;
+  const expired = expireIfDue(request, deps.clock.now());
+  if (expired) {
+    try {
+      await deps.requests.update(expired, request.version, [
+        { requestId: request.id, at: deps.clock.now().toISOString(), type: 'request.expired', data: { from: request.status, expiresAt: request.expiresAt } },
+      ]);
+      deps.logger.info({ requestId: request.id, from: request.status }, 'request expired');
+      current = expired;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      // Someone else changed it meanwhile (another instance expired it, or it moved on): use theirs.
+      current = (await deps.requests.get(request.id)) ?? request;
+    }
+  }
+  if (current.status !== 'expired') return null;
+  await publishExpiry(deps, current, expired ? request.status : null);
+  return current;
+}
+
+/** What the expire job does when it runs: expire (or re-check later when not yet due). */
+export async function runExpiryJob(deps: AppDeps, requestId: string): Promise<{ done: true } | { done: false; runAt: string }> {
+  const request = await deps.requests.get(requestId);
+  if (!request) return { done: true };
+  if (isPreExecution(request) && deps.clock.now().getTime() < Date.parse(request.expiresAt)) {
+    // Early (another instance's clock, or a job queued ahead of time): come back at the deadline.
+    return { done: false, runAt: request.expiresAt };
+  }
+  await expireRequest(deps, request);
+  return { done: true };
+}
+
+/**
+ * Start-up: makes sure every request before execution has an expire job. Requests created before
+ * issue 12 was fixed may sit in 'awaiting-safeguard' with their expire job already done (it ran and
+ * did nothing); this queues one more for each (de-duplicated by key, so once per request).
+ */
+export async function ensureExpiryJobs(deps: AppDeps): Promise<number> {
+  const waiting = await deps.requests.listByStatus(PRE_EXECUTION_STATUSES, 100_000);
+  let queued = 0;
+  for (const request of waiting) {
+    if (await deps.jobs.enqueue({ key: `expire:${request.id}:recheck`, kind: 'expire', requestId: request.id, runAt: request.expiresAt })) queued++;
+  }
+  if (queued > 0) deps.logger.info({ queued }, 'queued expiry checks for requests waiting before execution');
+  return queued;
+}
+
+async function publishExpiry(deps: AppDeps, request: TransferRequest, from: string | null): Promise<void> {
+  await notifyRequestEvent(deps, request, 'expired');
+  await refreshCards(deps, request);
+  const at = deps.clock.now().toISOString();
+  if (!(await deps.conversations.claimOnce(`request-expired-notice:${request.id}`, at))) return;
+  const waitedFor = (from ?? (waitedForSafeguard(request) ? 'awaiting-safeguard' : 'pending')) === 'awaiting-safeguard' ? 'before the safeguard step was confirmed' : 'without enough approvals';
+  try {
+    await deps.chat.post(request.origin.conversationKey, {
+      text: `${mention(request.requester)}: request ${request.id} expired ${waitedFor}. Nothing was changed; make a new request if it is still needed.`,
+    });
+  } catch (error) {
+    deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not announce expiry');
+  }
+}
+
+function mention(person: Person): string {
+  return md(person.name, 100);
+}

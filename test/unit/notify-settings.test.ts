@@ -1,0 +1,69 @@
+import { AppDeps } from '../../src/app/app-deps';
+import { Authorization } from '../../src/app/authorization';
+import { applyNotifySettings, manageNotifications } from '../../src/app/manage-notifications';
+import { silentLogger } from '../../src/adapters/logging/pino-logger';
+import { InMemoryConversationStore } from '../../src/adapters/storage/memory/in-memory-conversation-store';
+import { InMemoryNotificationStore } from '../../src/adapters/storage/memory/in-memory-notification-store';
+import type { Directory } from '../../src/ports/directory';
+import { TestClock } from '../support/bot-harness';
+
+const ADMIN = 'aaaaaaaa-0000-4000-8000-00000000000a';
+const APPROVER = 'bbbbbbbb-0000-4000-8000-00000000000b';
+const SECURITY = '19:security@thread.tacv2';
+const OPS = '19:ops@thread.tacv2';
+
+/**
+ * The use case with real in-memory stores: only what manageNotifications and applyNotifySettings read
+ * (notification and conversation stores, roles, settings, clock, logger) is provided.
+ */
+function notifyDeps(options: { notifyChannelIds: string[]; notifications?: InMemoryNotificationStore; clock?: TestClock }) {
+  const clock = options.clock ?? new TestClock();
+  const roles = { requesterGroupId: null, requesterIds: [], approverGroupId: null, approverIds: [APPROVER], rollbackApproverGroupId: null, rollbackApproverIds: [], adminGroupId: null, adminIds: [ADMIN] };
+  const deps = {
+    notifications: options.notifications ?? new InMemoryNotificationStore(),
+    conversations: new InMemoryConversationStore(),
+    authorization: new Authorization(roles, {} as Directory, clock),
+    settings: { notifyTransfers: false, notifyChannelIds: options.notifyChannelIds },
+    clock,
+    logger: silentLogger,
+  } as unknown as AppDeps;
+  return { deps, clock, notifications: deps.notifications as InMemoryNotificationStore };
+}
+
+describe('NOTIFY_CHANNEL_IDS and chat commands', () => {
+  it('the settings subscribe their channels at start-up and unsubscribe those they no longer list; chat subscriptions stay', async () => {
+    const first = notifyDeps({ notifyChannelIds: [SECURITY] });
+    await applyNotifySettings(first.deps);
+    await applyNotifySettings(first.deps); // a second start changes nothing
+    first.clock.advance(1000); // distinct times: the change list is ordered by time
+    await manageNotifications(first.deps, { actorId: APPROVER, action: 'here', channelId: OPS });
+    expect((await first.notifications.subscriptions()).map((s) => [s.channelId, s.source]).sort()).toEqual([[OPS, 'command'], [SECURITY, 'preset']]);
+
+    // The operator removes the security channel from the setting and restarts.
+    first.clock.advance(60_000);
+    const second = notifyDeps({ notifyChannelIds: [], notifications: first.notifications, clock: first.clock });
+    await applyNotifySettings(second.deps);
+    expect((await second.notifications.subscriptions()).map((s) => s.channelId)).toEqual([OPS]);
+    expect((await second.notifications.subscriptionChanges(10)).map((c) => [c.channelId, c.change, c.by, c.via])).toEqual([
+      [SECURITY, 'off', null, 'settings'],
+      [OPS, 'on', APPROVER, 'command'],
+      [SECURITY, 'on', null, 'settings'],
+    ]);
+  });
+
+  it('a configured channel is recognised whatever the case of the setting, and `notify here` there changes nothing', async () => {
+    const { deps, notifications } = notifyDeps({ notifyChannelIds: [SECURITY.toUpperCase()] });
+    await applyNotifySettings(deps);
+    const before = await notifications.subscriptionChanges(10);
+    expect(await manageNotifications(deps, { actorId: ADMIN, action: 'off', channelId: SECURITY })).toMatch(/configured by the settings \(NOTIFY_CHANNEL_IDS\)/);
+    expect(await manageNotifications(deps, { actorId: APPROVER, action: 'here', channelId: SECURITY })).toMatch(/configured by the settings.*Nothing changed/);
+    expect(await notifications.subscriptionChanges(10)).toEqual(before);
+    expect((await notifications.subscriptions()).map((s) => s.source)).toEqual(['preset']);
+  });
+
+  it('`notify off` outside a channel: refused to an approver for the role, told to an admin where it works', async () => {
+    const { deps } = notifyDeps({ notifyChannelIds: [] });
+    expect(await manageNotifications(deps, { actorId: APPROVER, action: 'off', channelId: null })).toMatch(/Only admins can turn notifications off/);
+    expect(await manageNotifications(deps, { actorId: ADMIN, action: 'off', channelId: null })).toMatch(/works in a team channel/);
+  });
+});
