@@ -104,6 +104,57 @@ function jobQueueContract(impl: StorageImplementation): void {
       expect((await jobs.claimDue(T0, 1, 0))[0].state).toEqual({ nested: { n: 1 } });
     });
 
+    describe('leases that follow the worker', () => {
+      const A = 'host-a|11|aaaa';
+      const B = 'host-b|22|bbbb';
+
+      it('a renewed lease is not handed out; once renewals stop, it lapses and anyone takes it over', async () => {
+        await jobs.enqueue(job('a'));
+        const [claimed] = await jobs.claimDue(T0, 10, 30_000, A);
+        expect(await jobs.renew([claimed.id], A, at(20_000), 30_000)).toEqual([claimed.id]);
+        expect(await jobs.claimDue(at(40_000), 10, 30_000, B)).toEqual([]); // the old lease would have ended at 30 s
+        expect(await jobs.nextRunAt()).toBe(at(50_000));
+        const [taken] = await jobs.claimDue(at(50_000), 10, 30_000, B);
+        expect(taken).toMatchObject({ id: claimed.id, attempts: 2 });
+        // The first owner has lost it: its renewal fails and its reschedule leaves B's lease alone.
+        expect(await jobs.renew([claimed.id], A, at(51_000), 30_000)).toEqual([]);
+        await jobs.reschedule(claimed.id, at(51_000), { stale: true }, A);
+        expect(await jobs.claimDue(at(60_000), 10, 30_000, A)).toEqual([]);
+        expect(await jobs.renew([claimed.id], B, at(60_000), 30_000)).toEqual([claimed.id]);
+        await jobs.reschedule(claimed.id, at(70_000), { next: 1 }, B);
+        expect(await jobs.claimDue(at(70_000), 10, 30_000, A)).toEqual([expect.objectContaining({ id: claimed.id, state: { next: 1 } })]);
+      });
+
+      it('a lapsed lease nobody took is still its owner\'s to renew; completed and released jobs are not', async () => {
+        await jobs.enqueue(job('a'));
+        await jobs.enqueue(job('b'));
+        const claimed = await jobs.claimDue(T0, 10, 30_000, A);
+        expect(await jobs.renew(claimed.map((j) => j.id), A, at(45_000), 30_000)).toEqual(claimed.map((j) => j.id));
+        await jobs.complete(claimed[0].id);
+        expect(await jobs.release(A, [claimed[1].id])).toBe(1);
+        expect(await jobs.renew(claimed.map((j) => j.id), A, at(46_000), 30_000)).toEqual([]);
+        expect(await jobs.renew(['no-such-job'], A, at(46_000), 30_000)).toEqual([]);
+      });
+
+      it('release gives the jobs back at once, keeping their time and state; other owners are untouched', async () => {
+        await jobs.enqueue(job('a', T0, { s: 1 }));
+        await jobs.enqueue(job('b'));
+        await jobs.enqueue(job('c'));
+        const mine = await jobs.claimDue(T0, 2, 30_000, A);
+        const [theirs] = await jobs.claimDue(T0, 1, 30_000, B);
+        expect(await jobs.leaseHolders(at(1_000))).toEqual([{ owner: A, jobs: 2 }, { owner: B, jobs: 1 }]);
+        expect(await jobs.release(A)).toBe(2);
+        expect(await jobs.leaseHolders(at(1_000))).toEqual([{ owner: B, jobs: 1 }]);
+        const again = await jobs.claimDue(at(1_000), 10, 30_000, B);
+        expect(again.map((j) => j.id).sort()).toEqual(mine.map((j) => j.id).sort());
+        expect(again.find((j) => j.requestId === 'R-a')).toMatchObject({ runAt: T0, state: { s: 1 }, attempts: 2 });
+        expect(again.map((j) => j.id)).not.toContain(theirs.id);
+        expect(await jobs.release(A)).toBe(0);
+        // Lapsed leases are not held by anyone.
+        expect(await jobs.leaseHolders(at(31_000))).toEqual([]);
+      });
+    });
+
     if (impl.reopen) {
       const reopen = impl.reopen.bind(impl);
       it('keeps jobs, leases and completed keys after close and reopen (durability)', async () => {

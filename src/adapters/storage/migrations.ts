@@ -260,6 +260,12 @@ CREATE TRIGGER notification_subscription_changes_no_truncate BEFORE TRUNCATE ON 
   FOR EACH STATEMENT EXECUTE FUNCTION notification_subscription_changes_append_only();
 `,
   },
+  {
+    version: 6,
+    name: 'job lease owners (renewed while the work runs, released on shutdown)',
+    portable: `ALTER TABLE jobs ADD COLUMN lease_owner TEXT;`,
+    postgres: `ALTER TABLE jobs ALTER COLUMN lease_owner TYPE TEXT COLLATE "C";`,
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Clock, systemClock } from '../../../ports/clock';
-import { Job, JobKind, JobQueue } from '../../../ports/job-queue';
+import { Job, JobKind, JobQueue, LeaseHolder } from '../../../ports/job-queue';
 import { addMs, toInstant } from '../time';
 import { PostgresDatabase } from './database';
 import { JobRow, toJob } from '../row-mapping';
@@ -43,7 +43,7 @@ export class PostgresJobQueue implements JobQueue {
     return result.rowCount === 1;
   }
 
-  async claimDue(now: string, limit: number, leaseMs: number): Promise<Job[]> {
+  async claimDue(now: string, limit: number, leaseMs: number, owner?: string): Promise<Job[]> {
     const at = toInstant(now, 'now');
     const leaseUntil = addMs(at, leaseMs);
     const take = Math.max(0, Math.floor(limit));
@@ -55,28 +55,56 @@ export class PostgresJobQueue implements JobQueue {
          ORDER BY run_at, id LIMIT $2
          FOR UPDATE SKIP LOCKED
        )
-       UPDATE jobs SET lease_until = $3, attempts = jobs.attempts + 1 FROM due WHERE jobs.id = due.id
+       UPDATE jobs SET lease_until = $3, lease_owner = $4, attempts = jobs.attempts + 1 FROM due WHERE jobs.id = due.id
        RETURNING jobs.id, jobs.kind, jobs.request_id, jobs.run_at, jobs.attempts, jobs.state`,
-      [at, take, leaseUntil],
+      [at, take, leaseUntil, owner ?? null],
     );
     // RETURNING has no defined order.
     return rows.sort((a, b) => compare(a.run_at, b.run_at) || compare(a.id, b.id)).map(toJob);
   }
 
+  async renew(jobIds: string[], owner: string, now: string, leaseMs: number): Promise<string[]> {
+    if (jobIds.length === 0) return [];
+    const leaseUntil = addMs(toInstant(now, 'now'), leaseMs);
+    const { rows } = await this.db.query<{ id: string }>(
+      `UPDATE jobs SET lease_until = $1 WHERE id = ANY($2::text[]) AND lease_owner = $3 AND lease_until IS NOT NULL AND done_at IS NULL RETURNING id`,
+      [leaseUntil, jobIds, owner],
+    );
+    const renewed = new Set(rows.map((r) => r.id));
+    return jobIds.filter((id) => renewed.has(id));
+  }
+
+  async release(owner: string, jobIds?: string[]): Promise<number> {
+    const result = await this.db.query(
+      'UPDATE jobs SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = $1 AND ($2::text[] IS NULL OR id = ANY($2::text[]))',
+      [owner, jobIds ?? null],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async leaseHolders(now: string): Promise<LeaseHolder[]> {
+    const { rows } = await this.db.query<{ owner: string; jobs: string }>(
+      `SELECT lease_owner AS owner, COUNT(*) AS jobs FROM jobs
+       WHERE done_at IS NULL AND lease_owner IS NOT NULL AND lease_until > $1 GROUP BY lease_owner ORDER BY lease_owner`,
+      [toInstant(now, 'now')],
+    );
+    return rows.map((r) => ({ owner: r.owner, jobs: Number(r.jobs) }));
+  }
+
   async complete(jobId: string): Promise<void> {
-    await this.db.query('UPDATE jobs SET done_at = $1, lease_until = NULL WHERE id = $2 AND done_at IS NULL', [
+    await this.db.query('UPDATE jobs SET done_at = $1, lease_until = NULL, lease_owner = NULL WHERE id = $2 AND done_at IS NULL', [
       this.clock.now().toISOString(),
       jobId,
     ]);
   }
 
   /** Ignored for a completed job: completion is final. */
-  async reschedule(jobId: string, runAt: string, state: Record<string, unknown>): Promise<void> {
-    await this.db.query('UPDATE jobs SET run_at = $1, state = $2, lease_until = NULL WHERE id = $3 AND done_at IS NULL', [
-      toInstant(runAt, 'runAt'),
-      JSON.stringify(state),
-      jobId,
-    ]);
+  async reschedule(jobId: string, runAt: string, state: Record<string, unknown>, owner?: string): Promise<void> {
+    await this.db.query(
+      `UPDATE jobs SET run_at = $1, state = $2, lease_until = NULL, lease_owner = NULL
+       WHERE id = $3 AND done_at IS NULL AND ($4::text IS NULL OR lease_owner IS NULL OR lease_owner = $4)`,
+      [toInstant(runAt, 'runAt'), JSON.stringify(state), jobId, owner ?? null],
+    );
   }
 
   /** Earliest time an open job can next be claimed (a leased job counts from the end of its lease). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Clock, systemClock } from '../../../ports/clock';
-import { Job, JobKind, JobQueue } from '../../../ports/job-queue';
+import { Job, JobKind, JobQueue, LeaseHolder } from '../../../ports/job-queue';
 import { addMs, toInstant } from '../time';
 import { SqliteDatabase } from './database';
 import { JobRow, toJob } from '../row-mapping';
@@ -42,7 +42,7 @@ export class SqliteJobQueue implements JobQueue {
     return result.changes === 1;
   }
 
-  async claimDue(now: string, limit: number, leaseMs: number): Promise<Job[]> {
+  async claimDue(now: string, limit: number, leaseMs: number, owner?: string): Promise<Job[]> {
     const at = toInstant(now, 'now');
     const leaseUntil = addMs(at, leaseMs);
     const claim = this.db.transaction(() => {
@@ -53,24 +53,45 @@ export class SqliteJobQueue implements JobQueue {
            ORDER BY run_at, id LIMIT ?`,
         )
         .all(at, at, Math.max(0, Math.floor(limit))) as JobRow[];
-      const take = this.db.prepare('UPDATE jobs SET lease_until = ?, attempts = attempts + 1 WHERE id = ?');
-      for (const row of rows) take.run(leaseUntil, row.id);
+      const take = this.db.prepare('UPDATE jobs SET lease_until = ?, lease_owner = ?, attempts = attempts + 1 WHERE id = ?');
+      for (const row of rows) take.run(leaseUntil, owner ?? null, row.id);
       return rows.map((row) => toJob({ ...row, attempts: row.attempts + 1 }));
     });
     return claim.immediate();
   }
 
+  async renew(jobIds: string[], owner: string, now: string, leaseMs: number): Promise<string[]> {
+    const leaseUntil = addMs(toInstant(now, 'now'), leaseMs);
+    const renew = this.db.prepare('UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND lease_until IS NOT NULL AND done_at IS NULL');
+    return this.db.transaction(() => jobIds.filter((id) => renew.run(leaseUntil, id, owner).changes === 1)).immediate();
+  }
+
+  async release(owner: string, jobIds?: string[]): Promise<number> {
+    const release = this.db.prepare('UPDATE jobs SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = ? AND (? IS NULL OR id = ?)');
+    if (!jobIds) return release.run(owner, null, null).changes;
+    return this.db.transaction(() => jobIds.reduce((n, id) => n + release.run(owner, id, id).changes, 0)).immediate();
+  }
+
+  async leaseHolders(now: string): Promise<LeaseHolder[]> {
+    return this.db
+      .prepare('SELECT lease_owner AS owner, COUNT(*) AS jobs FROM jobs WHERE done_at IS NULL AND lease_owner IS NOT NULL AND lease_until > ? GROUP BY lease_owner ORDER BY lease_owner')
+      .all(toInstant(now, 'now')) as LeaseHolder[];
+  }
+
   async complete(jobId: string): Promise<void> {
     this.db
-      .prepare('UPDATE jobs SET done_at = ?, lease_until = NULL WHERE id = ? AND done_at IS NULL')
+      .prepare('UPDATE jobs SET done_at = ?, lease_until = NULL, lease_owner = NULL WHERE id = ? AND done_at IS NULL')
       .run(this.clock.now().toISOString(), jobId);
   }
 
   /** Ignored for a completed job: completion is final. */
-  async reschedule(jobId: string, runAt: string, state: Record<string, unknown>): Promise<void> {
+  async reschedule(jobId: string, runAt: string, state: Record<string, unknown>, owner?: string): Promise<void> {
     this.db
-      .prepare('UPDATE jobs SET run_at = ?, state = ?, lease_until = NULL WHERE id = ? AND done_at IS NULL')
-      .run(toInstant(runAt, 'runAt'), JSON.stringify(state), jobId);
+      .prepare(
+        `UPDATE jobs SET run_at = ?, state = ?, lease_until = NULL, lease_owner = NULL
+         WHERE id = ? AND done_at IS NULL AND (? IS NULL OR lease_owner IS NULL OR lease_owner = ?)`,
+      )
+      .run(toInstant(runAt, 'runAt'), JSON.stringify(state), jobId, owner ?? null, owner ?? null);
   }
 
   /** Earliest time an open job can next be claimed (a leased job counts from the end of its lease). */
