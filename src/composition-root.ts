@@ -5,10 +5,12 @@ import { currentRequestId } from './app/graph-call-context';
 import { JobRunner } from './app/job-runner';
 import { applyNotifySettings } from './app/manage-notifications';
 import { ensureExpiryJobs } from './app/expire-request';
-import { Readiness, describeIdentity, readiness } from './app/health';
+import { describeIdentity } from './app/health';
+import { ReadinessMonitor } from './app/readiness-monitor';
 import { createGraphDirectory } from './adapters/graph';
 import { createHttpServer } from './adapters/http/http-server';
 import { randomIds } from './adapters/system/random-ids';
+import { processInstance } from './adapters/system/process-instance';
 import { createBotAdapter } from './adapters/teams/bot-adapter-factory';
 import { createBotRequestHandler } from './adapters/teams/bot-request-handler';
 import { UserRateLimiter } from './adapters/teams/user-rate-limiter';
@@ -24,6 +26,7 @@ import { BulkDirectory } from './ports/bulk-directory';
 import { FileLinks } from './app/bulk/file-links';
 import { downloadTable } from './app/bulk/download-table';
 import { Logger } from './ports/logger';
+import { Instance } from './ports/instance';
 
 export interface Overrides {
   clock?: Clock;
@@ -35,13 +38,35 @@ export interface Overrides {
   /** Passed to @azure/identity (tests use { maxRetries: 0 }). */
   credentialRetryOptions?: { maxRetries?: number };
   graphRetryDelaySeconds?: number;
+  /** This process as a job lease owner (tests give two apps in one process different pids). */
+  instance?: Instance;
+}
+
+/** What start() did: for the one start-up log line. */
+export interface StartReport {
+  port: number;
+  /** From the call to start() until the port listens (the self-check runs after, in the background). */
+  startupMs: number;
+  /** Leases of a predecessor on this host that died holding them: its jobs resume now. */
+  reclaimedLeases: number;
+  /** Requests approved or executing at start: their execution resumes (or waits for a live lease). */
+  resumedRequests: string[];
+}
+
+/** What stop() did: for the one shutdown log line. */
+export interface StopReport {
+  shutdownMs: number;
+  releasedLeases: number;
+  /** The job that was running when the drain began (finished or stopped before its next write). */
+  interrupted: { jobId: string; kind: string; requestId: string } | null;
 }
 
 export interface ComposedApp {
   deps: AppDeps;
   runner: JobRunner;
-  start(): Promise<{ port: number }>;
-  stop(): Promise<void>;
+  readiness: ReadinessMonitor;
+  start(): Promise<StartReport>;
+  stop(): Promise<StopReport>;
 }
 
 /** The one place that builds adapters and wires them together. */
@@ -134,7 +159,9 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     },
     kickJobs: () => runner?.kick(),
   };
-  runner = new JobRunner(deps, config.jobPollIntervalMs, config.jobLeaseMs);
+  const instance = overrides.instance ?? processInstance();
+  runner = new JobRunner(deps, config.jobPollIntervalMs, config.jobLeaseMs, instance.id);
+  const monitor = new ReadinessMonitor({ requests: storage.requests, logger: logger.child({ component: 'readiness' }) }, { checkEveryMs: 5_000, timeoutMs: 800 });
   const files = new HttpsFileDownloader({ ...config.fileDownload, logger: logger.child({ component: 'file-download' }) });
   const bot = new SoaBot(deps, { allowedTenantIds: config.authorization.allowedTenantIds, files });
   const handleBotRequest = createBotRequestHandler({
@@ -146,48 +173,58 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
   });
   const http = createHttpServer(
     handleBotRequest,
-    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: cachedReadiness(deps), download: (token) => downloadTable(deps, token) },
+    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: async () => monitor.current(), download: (token) => downloadTable(deps, token) },
     logger.child({ component: 'http' }),
   );
 
   return {
     deps,
     runner,
+    readiness: monitor,
     async start() {
+      const started = performance.now();
       await opened.ready;
       await applyNotifySettings(deps);
       await ensureExpiryJobs(deps);
-      await selfCheck(deps);
+      await monitor.check();
+      monitor.start();
+      // Listen as soon as the database is ready: probes answer from here on. Graph is not needed to serve.
       const address = await http.listen();
+      const reclaimed = await runner!.reclaimOrphans((owner) => instance.isGone(owner));
+      const resumed = await storage.requests.listByStatus(['approved', 'executing'], 100);
       runner!.start();
-      return address;
+      // The self-check asks Entra and Graph: in the background, reported through the log and `health`.
+      void selfCheck(deps);
+      return {
+        port: address.port,
+        startupMs: Math.round(performance.now() - started),
+        reclaimedLeases: reclaimed.reduce((n, r) => n + r.jobs, 0),
+        resumedRequests: resumed.map((r) => r.id),
+      };
     },
     async stop() {
+      const started = performance.now();
+      monitor.drain();
+      // While the jobs drain, /readyz says 503 and requests in flight are still answered.
+      const drained = await runner!.stop();
       await http.close();
-      await runner!.stop();
+      monitor.stop();
       await storage.close();
+      return { shutdownMs: Math.round(performance.now() - started), releasedLeases: drained.released, interrupted: drained.interrupted };
     },
   };
 }
 
-/** Start-up self-check: logged, never fatal (Graph may be briefly unreachable while the bot starts). */
+/** Start-up self-check: logged, never fatal and never awaited (Graph or Entra may be slow or down at start). */
 async function selfCheck(deps: AppDeps): Promise<void> {
-  const report = await deps.identity.check();
-  const { ok, lines } = describeIdentity(report, deps.clock.now());
   const log = deps.logger.child({ component: 'self-check' });
-  for (const line of lines) (ok ? log.info.bind(log) : log.warn.bind(log))({ roles: report.roles }, line);
-}
-
-/** Probes come often: a successful Graph token check is reused for 30 s; store and freeze are read each time. */
-function cachedReadiness(deps: AppDeps) {
-  let lastOk = 0;
-  const tokenObtainable = async () => {
-    if (Date.now() - lastOk < 30_000) return true;
-    const ok = (await deps.identity.check()).tokenObtained;
-    if (ok) lastOk = Date.now();
-    return ok;
-  };
-  return (): Promise<Readiness> => readiness(deps, tokenObtainable);
+  try {
+    const report = await deps.identity.check();
+    const { ok, lines } = describeIdentity(report, deps.clock.now());
+    for (const line of lines) (ok ? log.info.bind(log) : log.warn.bind(log))({ roles: report.roles }, line);
+  } catch (error) {
+    log.warn({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'the start-up self-check failed');
+  }
 }
 
 /**

@@ -70,7 +70,10 @@ export interface Config {
   auditLookupTimeoutMs: number;
   auditLookupFirstDelayMs: number;
   jobPollIntervalMs: number;
-  /** How long a claimed background job is reserved for one instance before another may take it over. */
+  /**
+   * Lease of a claimed background job: renewed every third of it while the work runs; when renewals
+   * stop (the instance died), another instance takes the job over once it lapses.
+   */
   jobLeaseMs: number;
   maxUsersPerRequest: number;
   bulk: {
@@ -171,7 +174,7 @@ const schema = z.object({
   AUDIT_LOOKUP_TIMEOUT: duration('15m', 1000),
   AUDIT_LOOKUP_FIRST_DELAY: duration('15s', 10),
   JOB_POLL_INTERVAL: duration('2s', 10),
-  JOB_LEASE: duration('2m', 500),
+  JOB_LEASE: duration('30s', 1000),
   MAX_USERS_PER_REQUEST: intIn(1, 1000, 50),
   ADMIN_MAX_USERS_PER_REQUEST: intIn(1, 100_000, 10_000),
   WAVES: z
@@ -256,6 +259,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   }
   if (!e.APPROVER_GROUP_ID && e.APPROVER_IDS.length === 0) {
     problems.push('No approver configured: set APPROVER_GROUP_ID (an Entra group) or APPROVER_IDS (Entra object ids, comma-separated).');
+  }
+  if (e.JOB_LEASE > 10 * 60_000) {
+    problems.push(`JOB_LEASE must be at most 10m (a dead instance's work waits that long before another takes it over), got "${env.JOB_LEASE}".`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -392,5 +398,6 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     database: config.databaseUrl ? config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') : 'sqlite (default ./data/soa-bot.db)',
     approvalTtlMs: config.approvalTtlMs,
     auditLookupTimeoutMs: config.auditLookupTimeoutMs,
+    jobLeaseMs: config.jobLeaseMs,
   };
 }

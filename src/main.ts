@@ -36,21 +36,36 @@ async function main(): Promise<void> {
   }
   logger.info({ config: redactedSummary(config) }, 'starting SOA Bot');
   const app = compose(config, logger);
-  const { port } = await app.start();
-  logger.info({ port }, 'SOA Bot listening on /api/messages');
-
+  // Signals are handled from before the start: the start-up line can reach a supervisor (which may then
+  // send SIGTERM) before the code after `await app.start()` runs.
+  const starting = app.start();
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
+    const force = setTimeout(() => {
+      logger.error({ signal }, 'shutting down took over 15 s: exiting without releasing the job leases (they lapse on their own)');
+      process.exit(1);
+    }, 15_000);
     force.unref();
-    await app.stop();
+    await starting.catch(() => undefined);
+    const stopped = await app.stop();
+    // The one shutdown line: how long it took and what it released.
+    logger.info(
+      { signal, shutdownMs: stopped.shutdownMs, releasedLeases: stopped.releasedLeases, interrupted: stopped.interrupted },
+      `SOA Bot shutting down (${signal}): done in ${stopped.shutdownMs} ms, ${stopped.releasedLeases} job lease(s) released` +
+        (stopped.interrupted ? `, ${stopped.interrupted.kind} job of ${stopped.interrupted.requestId} stopped after the Graph call in flight` : ''),
+    );
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  const started = await starting;
+  // The one start-up line: how long it took and what it resumed.
+  logger.info(
+    { port: started.port, startupMs: started.startupMs, reclaimedLeases: started.reclaimedLeases, resumedRequests: started.resumedRequests },
+    `SOA Bot listening on /api/messages: ready in ${started.startupMs} ms, ${started.resumedRequests.length} approved or executing request(s) to resume, ${started.reclaimedLeases} job lease(s) taken back from a stopped process`,
+  );
 }
 
 main().catch((error) => {

@@ -7,18 +7,19 @@ import { withRequestContext } from './graph-call-context';
 import { notifyRequestEvent } from './notify';
 import { executeWaves } from './bulk/execute-waves';
 import { directoryFor } from './bulk/directory-as-bulk';
+import { ALWAYS_HELD, WorkGuard } from './work-guard';
 
 /**
  * Runs an approved request through the one execution step (execute-step.ts): re-read, policy, intent,
  * PATCH, read back. The intent is stored before each PATCH, so if the process dies mid-way the next
  * run knows a PATCH may have landed and reads the real state before doing anything (no blind second
- * PATCH).
+ * PATCH). `guard` is the job's lease: asked before each write batch (work-guard.ts).
  */
-export async function executeRequest(deps: AppDeps, requestId: string): Promise<'done' | 'held'> {
-  return withRequestContext(requestId, () => run(deps, requestId));
+export async function executeRequest(deps: AppDeps, requestId: string, guard: WorkGuard = ALWAYS_HELD): Promise<'done' | 'held'> {
+  return withRequestContext(requestId, () => run(deps, requestId, guard));
 }
 
-async function run(deps: AppDeps, requestId: string): Promise<'done' | 'held'> {
+async function run(deps: AppDeps, requestId: string, guard: WorkGuard): Promise<'done' | 'held'> {
   const log = deps.logger.child({ useCase: 'execute', requestId });
   let request = await deps.requests.get(requestId);
   if (!request) return 'done';
@@ -29,7 +30,7 @@ async function run(deps: AppDeps, requestId: string): Promise<'done' | 'held'> {
   if (request.status !== 'executing') return 'done'; // finished earlier (duplicate job) or never approved
 
   // One pipeline for every request: batched through Graph for a bulk one, single calls otherwise.
-  const run = await executeWaves(deps, directoryFor(deps, Boolean(request.bulk)), request);
+  const run = await executeWaves(deps, directoryFor(deps, Boolean(request.bulk)), request, guard);
   if (run.outcome === 'held') return 'held'; // a PATCH from before a crash may still land: look again shortly
   if (run.outcome === 'halted') return 'done';
   request = run.request;

@@ -6,6 +6,7 @@ import { RequestEvent } from '../ports/request-store';
 import { AppDeps } from './app-deps';
 import { describeDirectoryError, failedExecution } from './execution-failure';
 import { scopeOf } from './target-checks';
+import { ALWAYS_HELD, WorkGuard } from './work-guard';
 
 export type ApplyStep = (patch: Map<number, Partial<TargetExecution>>, events: Omit<RequestEvent, 'requestId' | 'at'>[]) => Promise<void>;
 
@@ -16,9 +17,12 @@ export type ApplyStep = (patch: Map<number, Partial<TargetExecution>>, events: O
  *    refuse (state or scope changed since approval), or write;
  * 2. store the intent before any write;
  * 3. PATCH, then read back every write that may have landed, and store each user's outcome.
- * `snapshot` is only read for this chunk's own users.
+ * `snapshot` is only read for this chunk's own users. `guard` is asked before the step starts and again
+ * before the intent is stored: a job whose lease is lost (or an instance shutting down) stops there, and
+ * a write already sent is always read back and recorded.
  */
-export async function runStep(deps: AppDeps, dir: BulkDirectory, snapshot: TransferRequest, indexes: number[], apply: ApplyStep): Promise<void> {
+export async function runStep(deps: AppDeps, dir: BulkDirectory, snapshot: TransferRequest, indexes: number[], apply: ApplyStep, guard: WorkGuard = ALWAYS_HELD): Promise<void> {
+  guard.check();
   const request = snapshot;
   const kind = request.kind;
   const desired = targetCloudManaged(kind);
@@ -63,7 +67,8 @@ export async function runStep(deps: AppDeps, dir: BulkDirectory, snapshot: Trans
   const chunkEvent = () => ({ type: 'execution.chunk', data: { outcomes: indexes.map((k) => ({ upn: upnOf(k), outcome: outcomes.get(k) })) } });
   for (const [k, execution] of patch) if (execution.outcome) outcomes.set(k, execution.outcome);
 
-  // 2. Intent for the chunk, stored before the side effects.
+  // 2. Intent for the chunk, stored before the side effects, and only while this instance holds the job.
+  if (toWrite.length > 0) guard.check();
   const attemptedAt = now();
   for (const k of toWrite) patch.set(k, { outcome: 'in-progress', attemptedAt });
   if (toWrite.length === 0) {

@@ -8,31 +8,63 @@ import { sendDueNotifications } from './notification-sender';
 import { watchRollback } from './watch-rollback';
 import { frozenState } from './freeze';
 import { withRequestContext } from './graph-call-context';
+import { WorkGuard, WorkStopped } from './work-guard';
 
-const LEASE_MS = 60_000;
+const LEASE_MS = 30_000;
 const HELD_RETRY_MS = 2_000;
 const BATCH = 10;
 
+/** What a drain left behind: the jobs handed back to the queue for any instance. */
+export interface DrainReport {
+  released: number;
+  /** The job that was running and stopped before its next write (or finished), if any. */
+  interrupted: { jobId: string; kind: string; requestId: string } | null;
+}
+
 /**
- * Runs durable background jobs (execution, audit search, expiry). Jobs live in the store until done,
- * so work in progress at a crash is picked up again once its lease runs out. A failing job is retried
- * with back-off; it is never silently dropped.
+ * Runs durable background jobs (execution, audit search, expiry). Jobs live in the store until done.
+ * Leases follow the worker: every job this runner holds (the one running and the rest of its batch) is
+ * renewed by a heartbeat every third of the lease; a renewal that fails or finds the job taken over
+ * stops that job before its next write (WorkGuard), and an instance that dies stops renewing, so any
+ * other instance takes the job over when the lease lapses. `stop()` (SIGTERM) interrupts the running
+ * job before its next write and releases every lease at once. A failing job is retried with back-off;
+ * it is never silently dropped.
  */
 export class JobRunner {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private rerun = false;
   private stopped = true;
+  private draining = false;
+  /** Jobs claimed by this runner and not finished: lease end as far as this process knows (performance.now() ms). */
+  private readonly held = new Map<string, { until: number; lost: boolean }>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private renewing = false;
+  private current: { jobId: string; kind: string; requestId: string } | null = null;
 
   constructor(
     private readonly deps: Omit<AppDeps, 'kickJobs'> & { kickJobs?: () => void },
     private readonly pollIntervalMs: number,
     private readonly leaseMs: number = LEASE_MS,
+    /** This process as a lease owner (ports/instance.ts). */
+    readonly owner: string = 'this-process',
   ) {}
 
   start(): void {
     this.stopped = false;
+    this.draining = false;
     this.kick();
+  }
+
+  /**
+   * At start-up: ends the leases of owners that are certainly gone (`isGone`: a predecessor on this host
+   * killed before it released them), so their jobs resume now instead of when the leases lapse.
+   */
+  async reclaimOrphans(isGone: (owner: string) => boolean): Promise<{ owner: string; jobs: number }[]> {
+    const holders = await this.deps.jobs.leaseHolders(this.deps.clock.now().toISOString());
+    const gone = holders.filter((h) => h.owner !== this.owner && isGone(h.owner));
+    for (const h of gone) await this.deps.jobs.release(h.owner);
+    return gone;
   }
 
   /** Looks at the queue now (coalesced with a run already in progress). */
@@ -57,19 +89,38 @@ export class JobRunner {
       });
   }
 
-  /** Stops taking new jobs and waits for the one in flight. */
-  async stop(): Promise<void> {
+  /**
+   * Drain (SIGTERM): takes no new job; the running one finishes the Graph call in flight, records it and
+   * stops before its next write (or finishes, if it has no more writes); then every lease this runner
+   * holds is released at once, so another instance (or this one restarted) resumes without waiting.
+   */
+  async stop(): Promise<DrainReport> {
     this.stopped = true;
+    this.draining = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    const interrupted = this.current;
     await this.running;
+    this.stopHeartbeat();
+    this.held.clear();
+    const released = await this.deps.jobs.release(this.owner).catch((error) => {
+      this.deps.logger.warn({ err: errorSummary(error) }, 'could not release job leases; they lapse on their own');
+      return 0;
+    });
+    // Stopped: nothing is claimed unless asked (tests call runDue() on a stopped runner).
+    this.draining = false;
+    return { released, interrupted };
   }
 
   /** Runs every due job once; returns when they are handled. Tests call this directly. */
   async runDue(): Promise<number> {
     let handled = 0;
     for (;;) {
-      const jobs = await this.deps.jobs.claimDue(this.deps.clock.now().toISOString(), BATCH, this.leaseMs);
+      if (this.draining) return handled;
+      const claimedAt = performance.now();
+      const jobs = await this.deps.jobs.claimDue(this.deps.clock.now().toISOString(), BATCH, this.leaseMs, this.owner);
+      for (const job of jobs) this.held.set(job.id, { until: claimedAt + this.leaseMs, lost: false });
+      if (jobs.length > 0) this.startHeartbeat();
       if (jobs.length === 0) {
         handled += await sendDueNotifications({ ...this.deps, kickJobs: () => undefined } as AppDeps).catch((error) => {
           this.deps.logger.error({ err: errorSummary(error) }, 'notification sending failed');
@@ -77,10 +128,74 @@ export class JobRunner {
         });
         return handled;
       }
-      for (const job of jobs) {
-        await this.handle(job);
-        handled++;
+      try {
+        for (const job of jobs) {
+          // Draining: the rest of the batch is released by stop(). Lost meanwhile: another instance has it.
+          if (this.draining) break;
+          if (this.held.get(job.id)?.lost) continue;
+          this.current = { jobId: job.id, kind: job.kind, requestId: job.requestId };
+          try {
+            await this.handle(job);
+          } finally {
+            this.current = null;
+            this.held.delete(job.id);
+          }
+          handled++;
+        }
+      } finally {
+        for (const job of jobs) if (!this.draining) this.held.delete(job.id);
+        if (this.held.size === 0) this.stopHeartbeat();
       }
+    }
+  }
+
+  /** Before each write batch of a job: is its lease still surely this runner's, and is it not draining? */
+  private guardFor(jobId: string): WorkGuard {
+    // A lease not renewed for three quarters of its length is treated as gone (another instance may
+    // claim it when it lapses); renewals come every third, so this only trips after two missed ones.
+    const margin = this.leaseMs / 4;
+    return {
+      check: () => {
+        if (this.draining) throw new WorkStopped('draining');
+        const h = this.held.get(jobId);
+        if (!h || h.lost || performance.now() > h.until - margin) throw new WorkStopped('lease lost');
+      },
+    };
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => void this.renewHeld(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.heartbeat.unref?.();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  /** The heartbeat: one statement renews every lease this runner holds. */
+  private async renewHeld(): Promise<void> {
+    if (this.renewing || this.held.size === 0) return;
+    this.renewing = true;
+    const ids = [...this.held.keys()];
+    const startedAt = performance.now();
+    try {
+      const renewed = new Set(await this.deps.jobs.renew(ids, this.owner, this.deps.clock.now().toISOString(), this.leaseMs));
+      for (const id of ids) {
+        const h = this.held.get(id);
+        if (!h) continue;
+        if (renewed.has(id)) h.until = startedAt + this.leaseMs;
+        else if (!h.lost) {
+          h.lost = true;
+          this.deps.logger.warn({ jobId: id }, 'job lease lost (taken over or ended); its work stops before the next write');
+        }
+      }
+    } catch (error) {
+      // The lease stays ours until it lapses; the guard stops the work before that.
+      this.deps.logger.warn({ err: errorSummary(error), jobs: ids.length }, 'job lease renewal failed; will retry');
+    } finally {
+      this.renewing = false;
     }
   }
 
@@ -91,6 +206,7 @@ export class JobRunner {
   private async handleInContext(job: Job): Promise<void> {
     const log = this.deps.logger.child({ jobId: job.id, kind: job.kind, requestId: job.requestId });
     const deps = { ...this.deps, kickJobs: () => this.kick() } as AppDeps;
+    const owner = this.owner;
     try {
       switch (job.kind) {
         case 'execute': {
@@ -101,12 +217,12 @@ export class JobRunner {
               await this.deps.requests.appendEvents([{ requestId: job.requestId, at: this.deps.clock.now().toISOString(), type: 'execution.held', data: { reason: 'frozen' } }]);
             }
             const next = new Date(this.deps.clock.now().getTime() + HELD_RETRY_MS).toISOString();
-            await this.deps.jobs.reschedule(job.id, next, { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() });
+            await this.deps.jobs.reschedule(job.id, next, { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() }, owner);
             return;
           }
-          if ((await executeRequest(deps, job.requestId)) === 'held') {
+          if ((await executeRequest(deps, job.requestId, this.guardFor(job.id))) === 'held') {
             // Frozen between two waves: try again later, from where it stopped.
-            await this.deps.jobs.reschedule(job.id, new Date(this.deps.clock.now().getTime() + HELD_RETRY_MS).toISOString(), { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() });
+            await this.deps.jobs.reschedule(job.id, new Date(this.deps.clock.now().getTime() + HELD_RETRY_MS).toISOString(), { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() }, owner);
             return;
           }
           await this.deps.jobs.complete(job.id);
@@ -116,7 +232,7 @@ export class JobRunner {
           // Every state before execution expires (expire-request.ts); not yet due: back at the deadline.
           const step = await runExpiryJob(deps, job.requestId);
           if (step.done) await this.deps.jobs.complete(job.id);
-          else await this.deps.jobs.reschedule(job.id, step.runAt, job.state);
+          else await this.deps.jobs.reschedule(job.id, step.runAt, job.state, owner);
           return;
         }
         case 'announce':
@@ -126,20 +242,25 @@ export class JobRunner {
         case 'rollback-watch': {
           const step = await watchRollback(deps, job);
           if (step.done) await this.deps.jobs.complete(job.id);
-          else await this.deps.jobs.reschedule(job.id, step.runAt, job.state);
+          else await this.deps.jobs.reschedule(job.id, step.runAt, job.state, owner);
           return;
         }
         case 'audit-lookup': {
           const step = await lookupAudit(deps, job);
           if (step.done) await this.deps.jobs.complete(job.id);
-          else await this.deps.jobs.reschedule(job.id, step.runAt, step.state);
+          else await this.deps.jobs.reschedule(job.id, step.runAt, step.state, owner);
           return;
         }
       }
     } catch (error) {
+      if (error instanceof WorkStopped) {
+        // Draining: stop() releases the lease. Lost: the job is (or will be) another instance's.
+        log.info({ reason: error.reason }, 'job stopped before its next write');
+        return;
+      }
       const delay = Math.min(1000 * 2 ** Math.min(job.attempts, 8), 300_000);
       log.error({ err: errorSummary(error), attempts: job.attempts, retryInMs: delay }, 'job failed; will retry');
-      await this.deps.jobs.reschedule(job.id, new Date(this.deps.clock.now().getTime() + delay).toISOString(), job.state);
+      await this.deps.jobs.reschedule(job.id, new Date(this.deps.clock.now().getTime() + delay).toISOString(), job.state, owner);
     }
   }
 

@@ -7,6 +7,7 @@ import { refreshCards } from '../card-publisher';
 import { notifyRequestEvent } from '../notify';
 import { frozenState } from '../freeze';
 import { runStep } from '../execute-step';
+import { ALWAYS_HELD, WorkGuard } from '../work-guard';
 
 const CHUNK = 500;
 const CHUNKS_IN_FLIGHT = 3;
@@ -20,8 +21,10 @@ export type WaveRun = { request: TransferRequest; outcome: 'finished' | 'halted'
  * request goes wave by wave: after each wave the failure rate decides whether to continue or halt for
  * an approver. Any other request is one wave of all its users, never halted. Per-user state is durable
  * at every chunk, so a restart picks up where it stopped and never patches anyone twice blindly.
+ * `guard` (the job's lease, see work-guard.ts) is asked before every chunk's writes: when it says stop,
+ * the chunks in flight finish their Graph calls and records, and the error is thrown after them.
  */
-export async function executeWaves(deps: AppDeps, dir: BulkDirectory, start: TransferRequest): Promise<WaveRun> {
+export async function executeWaves(deps: AppDeps, dir: BulkDirectory, start: TransferRequest, guard: WorkGuard = ALWAYS_HELD): Promise<WaveRun> {
   let request = start;
   const waves = request.bulk ? request.bulk.waves : [request.targets.length];
   let lastCardUpdate = deps.clock.now().getTime();
@@ -53,10 +56,19 @@ export async function executeWaves(deps: AppDeps, dir: BulkDirectory, start: Tra
       return run;
     };
     let cursor = 0;
+    let stop: unknown = null;
     const worker = async () => {
-      while (cursor < chunks.length) await runStep(deps, dir, request, chunks[cursor++], apply);
+      while (cursor < chunks.length && stop === null) {
+        try {
+          await runStep(deps, dir, request, chunks[cursor++], apply, guard);
+        } catch (error) {
+          stop ??= error;
+        }
+      }
     };
+    // Every chunk in flight ends (its PATCH read back and recorded) before a stop or failure is thrown.
     await Promise.all(Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, chunks.length) }, worker));
+    if (stop !== null) throw stop;
     const wave = request.targets.slice(from, to);
     // A PATCH from before a crash may still land for some users: finish this wave later, not now.
     if (wave.some((t) => t.execution.outcome === 'in-progress')) return { request, outcome: 'held' };
