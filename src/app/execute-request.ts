@@ -15,24 +15,27 @@ import { ALWAYS_HELD, WorkGuard } from './work-guard';
  * run knows a PATCH may have landed and reads the real state before doing anything (no blind second
  * PATCH). `guard` is the job's lease: asked before each write batch (work-guard.ts).
  */
-export async function executeRequest(deps: AppDeps, requestId: string, guard: WorkGuard = ALWAYS_HELD): Promise<'done' | 'held'> {
+export type ExecuteResult = { status: 'done' } | { status: 'held'; retryAt: string | null };
+
+export async function executeRequest(deps: AppDeps, requestId: string, guard: WorkGuard = ALWAYS_HELD): Promise<ExecuteResult> {
   return withRequestContext(requestId, () => run(deps, requestId, guard));
 }
 
-async function run(deps: AppDeps, requestId: string, guard: WorkGuard): Promise<'done' | 'held'> {
+async function run(deps: AppDeps, requestId: string, guard: WorkGuard): Promise<ExecuteResult> {
   const log = deps.logger.child({ useCase: 'execute', requestId });
   let request = await deps.requests.get(requestId);
-  if (!request) return 'done';
+  if (!request) return DONE;
   if (request.status === 'approved') {
     request = await save(deps, { ...request, status: 'executing', cardVersion: request.cardVersion + 1, executedAt: now(deps) }, request.version, [event(deps, request.id, 'execution.started', {})]);
     void refreshCards(deps, request);
   }
-  if (request.status !== 'executing') return 'done'; // finished earlier (duplicate job) or never approved
+  if (request.status !== 'executing') return DONE; // finished earlier (duplicate job) or never approved
 
   // One pipeline for every request: batched through Graph for a bulk one, single calls otherwise.
   const run = await executeWaves(deps, directoryFor(deps, Boolean(request.bulk)), request, guard);
-  if (run.outcome === 'held') return 'held'; // a PATCH from before a crash may still land: look again shortly
-  if (run.outcome === 'halted') return 'done';
+  // Frozen, or a PATCH from before a crash may still land: look again shortly (at the settle time).
+  if (run.outcome === 'held') return { status: 'held', retryAt: run.retryAt ?? null };
+  if (run.outcome === 'halted') return DONE;
   request = run.request;
 
   const summary = summarizeOutcome(request.targets);
@@ -71,8 +74,10 @@ async function run(deps: AppDeps, requestId: string, guard: WorkGuard): Promise<
   );
   log.info({ status, correlationId: request.correlationId }, 'execution finished');
   deps.kickJobs();
-  return 'done';
+  return DONE;
 }
+
+const DONE: ExecuteResult = { status: 'done' };
 
 /**
  * The `announce` job: the outcome message, the edited cards and the notifications of a finished

@@ -41,6 +41,8 @@ export class JobRunner {
   private heartbeat: NodeJS.Timeout | null = null;
   private renewing = false;
   private current: { jobId: string; kind: string; requestId: string } | null = null;
+  /** Bumped by stop(): a run still going after the grace time ends at its next job. */
+  private generation = 0;
 
   constructor(
     private readonly deps: Omit<AppDeps, 'kickJobs'> & { kickJobs?: () => void },
@@ -94,13 +96,25 @@ export class JobRunner {
    * stops before its next write (or finishes, if it has no more writes); then every lease this runner
    * holds is released at once, so another instance (or this one restarted) resumes without waiting.
    */
-  async stop(): Promise<DrainReport> {
+  async stop(options: { graceMs?: number } = {}): Promise<DrainReport> {
     this.stopped = true;
     this.draining = true;
+    this.generation++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const interrupted = this.current;
-    await this.running;
+    // A call that hangs (Entra or Graph unreachable) does not hold the leases: after the grace time they
+    // are released anyway. That is safe: the job can no longer store an intent (the guard says draining),
+    // and users whose PATCH is still in flight are waited for by whoever resumes them (patch-settle.ts).
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.running,
+      new Promise<void>((resolve) => {
+        grace = setTimeout(resolve, options.graceMs ?? 10_000);
+        grace.unref?.();
+      }),
+    ]);
+    clearTimeout(grace);
     this.stopHeartbeat();
     this.held.clear();
     const released = await this.deps.jobs.release(this.owner).catch((error) => {
@@ -115,8 +129,10 @@ export class JobRunner {
   /** Runs every due job once; returns when they are handled. Tests call this directly. */
   async runDue(): Promise<number> {
     let handled = 0;
+    const generation = this.generation;
+    const ended = () => this.draining || generation !== this.generation;
     for (;;) {
-      if (this.draining) return handled;
+      if (ended()) return handled;
       const claimedAt = performance.now();
       const jobs = await this.deps.jobs.claimDue(this.deps.clock.now().toISOString(), BATCH, this.leaseMs, this.owner);
       for (const job of jobs) this.held.set(job.id, { until: claimedAt + this.leaseMs, lost: false });
@@ -131,7 +147,7 @@ export class JobRunner {
       try {
         for (const job of jobs) {
           // Draining: the rest of the batch is released by stop(). Lost meanwhile: another instance has it.
-          if (this.draining) break;
+          if (ended()) break;
           if (this.held.get(job.id)?.lost) continue;
           this.current = { jobId: job.id, kind: job.kind, requestId: job.requestId };
           try {
@@ -143,7 +159,7 @@ export class JobRunner {
           handled++;
         }
       } finally {
-        for (const job of jobs) if (!this.draining) this.held.delete(job.id);
+        for (const job of jobs) if (!ended()) this.held.delete(job.id);
         if (this.held.size === 0) this.stopHeartbeat();
       }
     }
@@ -220,9 +236,13 @@ export class JobRunner {
             await this.deps.jobs.reschedule(job.id, next, { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() }, owner);
             return;
           }
-          if ((await executeRequest(deps, job.requestId, this.guardFor(job.id))) === 'held') {
-            // Frozen between two waves: try again later, from where it stopped.
-            await this.deps.jobs.reschedule(job.id, new Date(this.deps.clock.now().getTime() + HELD_RETRY_MS).toISOString(), { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() }, owner);
+          const result = await executeRequest(deps, job.requestId, this.guardFor(job.id));
+          if (result.status === 'held') {
+            // Frozen between two waves: try again later, from where it stopped. Waiting for a PATCH from
+            // before a crash: again as soon as it can no longer land (not later, not much sooner).
+            const nowMs = this.deps.clock.now().getTime();
+            const retryMs = result.retryAt ? Math.min(HELD_RETRY_MS, Math.max(100, Date.parse(result.retryAt) + 100 - nowMs)) : HELD_RETRY_MS;
+            await this.deps.jobs.reschedule(job.id, new Date(nowMs + retryMs).toISOString(), { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() }, owner);
             return;
           }
           await this.deps.jobs.complete(job.id);

@@ -14,7 +14,8 @@ const CHUNKS_IN_FLIGHT = 3;
 const CARD_UPDATE_EVERY_MS = 5_000;
 const UNFINISHED = new Set(['pending', 'in-progress', 'unknown']);
 
-export type WaveRun = { request: TransferRequest; outcome: 'finished' | 'halted' | 'held' };
+/** `retryAt`: when held for PATCHes from before a crash, the moment the first of them can no longer land. */
+export type WaveRun = { request: TransferRequest; outcome: 'finished' | 'halted' | 'held'; retryAt?: string };
 
 /**
  * Executes an approved request through the one per-user step (execute-step.ts), in chunks. A bulk
@@ -71,7 +72,11 @@ export async function executeWaves(deps: AppDeps, dir: BulkDirectory, start: Tra
     if (stop !== null) throw stop;
     const wave = request.targets.slice(from, to);
     // A PATCH from before a crash may still land for some users: finish this wave later, not now.
-    if (wave.some((t) => t.execution.outcome === 'in-progress')) return { request, outcome: 'held' };
+    const waiting = wave.filter((t) => t.execution.outcome === 'in-progress' && t.execution.attemptedAt).map((t) => Date.parse(t.execution.attemptedAt!));
+    if (wave.some((t) => t.execution.outcome === 'in-progress')) {
+      const retryAt = waiting.length > 0 ? new Date(Math.min(...waiting) + deps.settings.patchSettleMs).toISOString() : undefined;
+      return { request, outcome: 'held', retryAt };
+    }
     if (single) return { request, outcome: 'finished' };
     single = false;
     const halted = await endWave(deps, request, waveIndex, wave);

@@ -1,0 +1,43 @@
+import { startGraphEmulator } from '../../../emulator';
+import { PEOPLE } from '../../support/bot-harness';
+import { BotProcess } from '../../support/bot-process';
+import { ConnectorCapture } from '../../support/connector-capture';
+import { CHANNEL, cardActionInvoke, messageActivity } from '../../support/teams-activities';
+
+/** What the recovery tests share: requests and clicks against a bot process, waiting, Graph call counts. */
+export type Emulator = Awaited<ReturnType<typeof startGraphEmulator>>;
+export type Posted = { requestId: string; version: number; activityId: string };
+
+export async function waitUntil(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000, output?: () => string[]): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${(output?.() ?? []).slice(-20).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function requestVia(bot: BotProcess, connector: ConnectorCapture, text: string): Promise<Posted> {
+  const before = connector.activities.length;
+  await bot.send(messageActivity({ serviceUrl: connector.url, from: PEOPLE.rita, text, conversation: CHANNEL }));
+  let found: Posted | null = null;
+  await waitUntil(() => {
+    const post = connector.activities.slice(before).find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
+    const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
+    if (post && m) found = { requestId: m[1], version: Number(m[2]), activityId: post.activityId };
+    return Boolean(found);
+  }, 'the approval card', 30_000);
+  return found!;
+}
+
+export function approveVia(bot: BotProcess, connector: ConnectorCapture, r: Posted) {
+  return bot.send(cardActionInvoke({ serviceUrl: connector.url, from: PEOPLE.adam, verb: 'soa.approve', data: { requestId: r.requestId, version: r.version }, replyToId: r.activityId, conversation: CHANNEL }));
+}
+
+/** Successful SOA PATCHes of one user, whether sent alone or inside a $batch. */
+export function soaPatches(emulator: Emulator, userId: string) {
+  return emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(userId) && /onPremisesSyncBehavior$/.test(c.path) && c.status < 300);
+}
+
+export function lineOf(bot: BotProcess, pattern: RegExp): string | undefined {
+  return bot.output.find((l) => pattern.test(l));
+}
