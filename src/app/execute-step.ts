@@ -67,39 +67,74 @@ export async function runStep(deps: AppDeps, dir: BulkDirectory, snapshot: Trans
   const chunkEvent = () => ({ type: 'execution.chunk', data: { outcomes: indexes.map((k) => ({ upn: upnOf(k), outcome: outcomes.get(k) })) } });
   for (const [k, execution] of patch) if (execution.outcome) outcomes.set(k, execution.outcome);
 
-  // 2. Intent for the chunk, stored before the side effects, and only while this instance holds the job.
-  if (toWrite.length > 0) guard.check();
-  const attemptedAt = now();
-  for (const k of toWrite) patch.set(k, { outcome: 'in-progress', attemptedAt });
   if (toWrite.length === 0) {
     await apply(patch, [chunkEvent()]);
     return;
   }
-  await apply(new Map(patch), [{ type: 'graph.patch.intent', data: { isCloudManaged: desired, users: toWrite.map((k) => ({ upn: upnOf(k), userId: idOf(k) })) } }]);
-  patch.clear();
+  if (patch.size > 0) {
+    await apply(new Map(patch), []);
+    patch.clear();
+  }
 
-  // 3. PATCH, then read back what may have landed.
-  const written = await dir.setCloudManaged(toWrite.map(idOf), desired);
+  // 2. PATCH. The intent of each batch is stored just before it leaves (and again before a retry), and
+  //    only while this instance holds the job: a user still queued when the process dies was never sent,
+  //    so whoever resumes writes it at once instead of waiting for a PATCH that may still land.
+  const indexOf = new Map(toWrite.map((k) => [idOf(k), k]));
+  const attemptedAt = new Map<number, string>();
+  /** Users whose last send was refused (lease lost, draining, intent not stored): not sent this time. */
+  const refused = new Set<number>();
+  let stop: unknown = null;
+  const written = await dir.setCloudManaged(toWrite.map(idOf), desired, {
+    beforeSend: async (userIds) => {
+      const ks = userIds.map((id) => indexOf.get(id)!);
+      try {
+        guard.check();
+        const at = now();
+        await apply(new Map(ks.map((k) => [k, { outcome: 'in-progress' as const, attemptedAt: at }])), [
+          { type: 'graph.patch.intent', data: { isCloudManaged: desired, users: ks.map((k) => ({ upn: upnOf(k), userId: idOf(k) })) } },
+        ]);
+        for (const k of ks) {
+          attemptedAt.set(k, at);
+          refused.delete(k);
+        }
+      } catch (error) {
+        stop ??= error;
+        for (const k of ks) refused.add(k);
+        throw error;
+      }
+    },
+    // Answered 429: not applied, and not in flight until the retry stores its intent again (saves are
+    // applied in order, so this one lands before that intent).
+    notApplied: (userIds) => {
+      const ks = userIds.map((id) => indexOf.get(id)!).filter((k) => !refused.has(k));
+      for (const k of ks) attemptedAt.delete(k);
+      if (ks.length > 0) void apply(new Map(ks.map((k) => [k, { outcome: 'pending' as const, attemptedAt: undefined }])), []).catch(() => undefined);
+    },
+  });
+  // 3. Read back what may have landed, and store each user's outcome. A user whose send was refused keeps
+  //    the state its last intent left (pending, or in progress since an earlier send).
+  const sent = toWrite.filter((k) => !refused.has(k));
   const answers = new Map<number, WriteAnswer>();
-  for (const k of toWrite) {
+  for (const k of sent) {
     const r = written.get(idOf(k));
     const error = !r ? missing() : r.ok ? null : r.error;
     answers.set(k, error ? { ok: false, code: error.code, detail: describeDirectoryError(error), graphRequestId: error.details.requestId ?? null } : { ok: true, graphRequestId: (r as { ok: true; value: { requestId: string | null } }).value.requestId });
   }
-  const check = toWrite.filter((k) => mayHaveLanded(answers.get(k)!));
+  const check = sent.filter((k) => mayHaveLanded(answers.get(k)!));
   const readBacks = check.length > 0 ? await dir.getCloudManaged(check.map(idOf)) : new Map<string, BulkResult<boolean>>();
-  for (const k of toWrite) {
+  for (const k of sent) {
     const r = readBacks.get(idOf(k));
     const readBack: ReadBack | null = !check.includes(k) ? null : r && r.ok ? { ok: true, isCloudManaged: r.value } : { ok: false, detail: r ? describeDirectoryError(r.error) : 'missing from the answer' };
     const execution = afterWrite(kind, answers.get(k)!, readBack, now());
-    patch.set(k, { attemptedAt, ...execution });
+    patch.set(k, { attemptedAt: attemptedAt.get(k), ...execution });
     outcomes.set(k, execution.outcome!);
   }
+  for (const k of refused) if (attemptedAt.has(k)) outcomes.set(k, 'in-progress');
   await apply(patch, [
     {
       type: 'graph.patch.result',
       data: {
-        results: toWrite.map((k) => {
+        results: sent.map((k) => {
           const a = answers.get(k)!;
           return { upn: upnOf(k), userId: idOf(k), ok: a.ok, code: a.ok ? null : a.code, graphRequestId: a.graphRequestId };
         }),
@@ -107,6 +142,7 @@ export async function runStep(deps: AppDeps, dir: BulkDirectory, snapshot: Trans
     },
     chunkEvent(),
   ]);
+  if (stop !== null) throw stop;
 }
 
 function valueOf<T>(r: BulkResult<T> | undefined): T {

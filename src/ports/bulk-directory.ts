@@ -4,6 +4,17 @@ import { DirectoryError, SoaWriteResult } from './directory';
 /** One item's answer in a bulk call: its value, or the error Graph gave for that item alone. */
 export type BulkResult<T> = { ok: true; value: T } | { ok: false; error: DirectoryError };
 
+export interface WriteOptions {
+  /**
+   * Awaited just before PATCHes leave (each batch, each retry), with the user ids about to be sent: the
+   * caller stores its intent there, so a user still queued when the process dies was never sent. If it
+   * throws, those users are not sent and come back with that error.
+   */
+  beforeSend?: (userIds: string[]) => Promise<void>;
+  /** Some PATCHes were answered 429 (not applied) and wait for a retry: they are not in flight meanwhile. */
+  notApplied?: (userIds: string[]) => void;
+}
+
 export interface UserWithSoa {
   user: DirectoryUser | null;
   isCloudManaged: boolean | null;
@@ -26,7 +37,7 @@ export interface BulkDirectory {
   /** onPremisesSyncBehavior.isCloudManaged for user ids. */
   getCloudManaged(userIds: string[]): Promise<Map<string, BulkResult<boolean>>>;
   /** PATCH onPremisesSyncBehavior for user ids (200 and 204 both mean success). */
-  setCloudManaged(userIds: string[], isCloudManaged: boolean): Promise<Map<string, BulkResult<SoaWriteResult>>>;
+  setCloudManaged(userIds: string[], isCloudManaged: boolean, options?: WriteOptions): Promise<Map<string, BulkResult<SoaWriteResult>>>;
   /**
    * Transitive membership (Graph checkMemberGroups, nested groups followed): for each user id, which
    * of groupIds it belongs to. The scope guard's one question, for one user or ten thousand.

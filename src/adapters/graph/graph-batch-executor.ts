@@ -36,6 +36,20 @@ export interface BatchRequestSpec {
   readOnly?: boolean;
 }
 
+export interface ExecuteOptions {
+  /**
+   * Awaited before each $batch carrying some of this call's requests leaves (first sends and retries
+   * alike), with their indexes in `specs`. If it throws, those requests are not sent: they end with its
+   * error, without retries. For a durable intent stored just before a write goes out.
+   */
+  beforeSend?: (indexes: number[]) => Promise<void>;
+  /**
+   * Called (not awaited) when Graph answered some of this call's requests 429: they were not applied
+   * and wait for a retry (which runs beforeSend again). Lets the caller record that they are not in flight.
+   */
+  notApplied?: (indexes: number[]) => void;
+}
+
 /** One request's final answer; header names are lower-case. */
 export type BatchItemOutcome =
   | { kind: 'response'; status: number; headers: Record<string, string>; body: unknown; requestId: string | null; attempts: number }
@@ -109,13 +123,14 @@ export class GraphBatchExecutor {
    * per request, in input order. Throws at once on an invalid dependency (unknown index, cycle, a group
    * larger than 20 requests or spanning two API versions).
    */
-  execute(specs: BatchRequestSpec[]): Promise<BatchItemOutcome[]> {
+  execute(specs: BatchRequestSpec[], options: ExecuteOptions = {}): Promise<BatchItemOutcome[]> {
     if (specs.length === 0) return Promise.resolve([]);
     const promises: Promise<BatchItemOutcome>[] = [];
-    const items: Item[] = specs.map((spec) => {
+    const { beforeSend, notApplied } = options;
+    const items: Item[] = specs.map((spec, index) => {
       let resolve: (outcome: BatchItemOutcome) => void = () => undefined;
       promises.push(new Promise<BatchItemOutcome>((r) => (resolve = r)));
-      return { spec, deps: [], state: 'queued', attempts: 0, outcome: null, onSettled: [], resolve };
+      return { spec, deps: [], state: 'queued', attempts: 0, outcome: null, onSettled: [], resolve, ...(beforeSend ? { hook: { beforeSend, notApplied, index } } : {}) };
     });
     specs.forEach((spec, i) => {
       for (const d of spec.dependsOn ?? []) {
@@ -203,15 +218,31 @@ export class GraphBatchExecutor {
     }
   }
 
-  private async send(lane: Lane, version: GraphApiVersion, units: Unit[]): Promise<void> {
-    const items = units.flatMap((u) => u.items);
+  private async send(lane: Lane, version: GraphApiVersion, allUnits: Unit[]): Promise<void> {
+    let units = allUnits;
+    let items = units.flatMap((u) => u.items);
     for (const item of items) {
       item.state = 'inflight';
       item.attempts += 1;
     }
-    const { requests, idOf } = wireRequests(items);
     const ticket = this.controller.onSend(lane, items.length);
     this.batchesInFlight += 1;
+    if (items.some((item) => item.hook)) {
+      // beforeSend of each call (e.g. storing the intent of these PATCHes): the batch waits for it; the
+      // units of a call whose hook failed are not sent and end with that error, without retries.
+      const refused = await this.runHooks(items);
+      if (refused.size > 0) {
+        const dropped = units.filter((u) => u.items.some((item) => refused.has(item)));
+        units = units.filter((u) => !dropped.includes(u));
+        items = units.flatMap((u) => u.items);
+        const droppedItems = dropped.flatMap((u) => u.items);
+        for (const item of droppedItems) this.settle(item, { kind: 'error', error: refused.get(item) ?? new Error('not sent'), attempts: item.attempts });
+        if (units.length === 0) this.batchesInFlight -= 1;
+        this.controller.onResult({ lane, ticket, items: droppedItems.length, throttled: 0, retryAfterMs: null, limitPercentage: null, resourceUnits: 0, serverErrors: 0 });
+        if (units.length === 0) return;
+      }
+    }
+    const { requests, idOf } = wireRequests(items);
     const started = performance.now();
     let answer: BatchAnswer;
     try {
@@ -226,6 +257,47 @@ export class GraphBatchExecutor {
     const parsed = answer.status === 200 ? parseBatchBody(answer.text) : null;
     if (parsed) this.onItemAnswers(lane, version, items, idOf, ticket, answer, parsed, durationMs);
     else this.onWholeAnswer(lane, version, units, ticket, answer, durationMs);
+  }
+
+  /** Items answered 429 (not applied): each call's notApplied hears about its own. */
+  private tellNotApplied(items: Item[]): void {
+    const byHook = new Map<(indexes: number[]) => void, number[]>();
+    for (const item of items) {
+      const notApplied = item.hook?.notApplied;
+      if (!notApplied) continue;
+      const list = byHook.get(notApplied);
+      if (list) list.push(item.hook!.index);
+      else byHook.set(notApplied, [item.hook!.index]);
+    }
+    for (const [notApplied, indexes] of byHook) {
+      try {
+        notApplied(indexes);
+      } catch {
+        // The caller's bookkeeping; the retry goes ahead regardless.
+      }
+    }
+  }
+
+  /** Runs each call's beforeSend once for its items of this batch; returns the items whose hook threw, with the error. */
+  private async runHooks(items: Item[]): Promise<Map<Item, unknown>> {
+    const byHook = new Map<(indexes: number[]) => Promise<void>, Item[]>();
+    for (const item of items) {
+      if (!item.hook) continue;
+      const list = byHook.get(item.hook.beforeSend);
+      if (list) list.push(item);
+      else byHook.set(item.hook.beforeSend, [item]);
+    }
+    const refused = new Map<Item, unknown>();
+    await Promise.all(
+      [...byHook].map(async ([beforeSend, own]) => {
+        try {
+          await beforeSend(own.map((item) => item.hook!.index));
+        } catch (error) {
+          for (const item of own) refused.set(item, error);
+        }
+      }),
+    );
+    return refused;
   }
 
   /** One `POST /{version}/$batch` through the Graph client (auth, the SDK's whole-request retries, timeout). */
@@ -266,7 +338,8 @@ export class GraphBatchExecutor {
     const transient = status === 429 || status === 503 || status === 504 || status === 200 || status >= 500;
     for (const unit of units) {
       if (!transient) unit.items.forEach((item) => this.settle(item, whole(item)));
-      else this.retryUnit(unit, answer.retryAfterMs ?? (status === 429 ? this.defaultRetryAfterMs : this.backoff(unit)), whole);
+      else if (status === 429) this.tellNotApplied(unit.items);
+      if (transient) this.retryUnit(unit, answer.retryAfterMs ?? (status === 429 ? this.defaultRetryAfterMs : this.backoff(unit)), whole);
     }
     this.logger?.debug({ graphBatch: { version, items, status, requestId, durationMs } }, 'graph batch answered as a whole');
     this.controller.onResult({
@@ -309,6 +382,7 @@ export class GraphBatchExecutor {
         throttled += 1;
         const wait = parseRetryAfter(r.headers['retry-after']) ?? this.defaultRetryAfterMs;
         retryAfterMs = Math.max(retryAfterMs ?? 0, wait);
+        this.tellNotApplied([item]);
         this.retryItem(item, wait, outcome);
       } else if (r.status === 424) {
         failedDependency.push({ item, outcome });

@@ -20,6 +20,8 @@ export interface Item {
   outcome: BatchItemOutcome | null;
   onSettled: (() => void)[];
   resolve: (outcome: BatchItemOutcome) => void;
+  /** The execute() call's beforeSend and this item's index in that call. */
+  hook?: { beforeSend: (indexes: number[]) => Promise<void>; notApplied?: (indexes: number[]) => void; index: number };
 }
 
 /** Items that travel together (a dependency group); retried items travel alone. */

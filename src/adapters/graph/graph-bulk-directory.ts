@@ -1,7 +1,7 @@
 import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { DirectoryUser } from '../../domain/soa-state';
 import { type Json, asObject, str, toDirectoryUser, toIsCloudManaged } from './graph-body';
-import type { BulkDirectory, BulkResult, UserWithSoa } from '../../ports/bulk-directory';
+import type { BulkDirectory, BulkResult, UserWithSoa, WriteOptions } from '../../ports/bulk-directory';
 import { DirectoryError, type SoaWriteResult } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
 import { type BatchItemOutcome, type BatchRequestSpec, GraphBatchExecutor, type GraphBatchExecutorOptions, parseRetryAfter } from './graph-batch-executor';
@@ -86,11 +86,15 @@ export class GraphBulkDirectory implements BulkDirectory {
     return this.perKey('getCloudManaged', userIds, (id) => [soaSpec(id)], ([soa]) => readSoa(soa));
   }
 
-  async setCloudManaged(userIds: string[], isCloudManaged: boolean): Promise<Map<string, BulkResult<SoaWriteResult>>> {
+  async setCloudManaged(userIds: string[], isCloudManaged: boolean, options: WriteOptions = {}): Promise<Map<string, BulkResult<SoaWriteResult>>> {
     const op: GraphOperation = 'setCloudManaged';
     // 204 (newest docs) and 200 with the object (older docs) both mean success; the body is not needed.
-    return this.perKey(op, userIds, (id) => [{ method: 'PATCH', url: `${userPath(id)}/onPremisesSyncBehavior`, body: { isCloudManaged } }], ([o]) =>
-      toResult(op, o, (r) => ({ requestId: r.requestId, status: r.status })),
+    return this.perKey(
+      op,
+      userIds,
+      (id) => [{ method: 'PATCH', url: `${userPath(id)}/onPremisesSyncBehavior`, body: { isCloudManaged } }],
+      ([o]) => toResult(op, o, (r) => ({ requestId: r.requestId, status: r.status })),
+      options,
     );
   }
 
@@ -165,6 +169,7 @@ export class GraphBulkDirectory implements BulkDirectory {
     keys: string[],
     specsOf: (key: string) => BatchRequestSpec[],
     settle: (outcomes: BatchItemOutcome[], key: string) => BulkResult<T>,
+    hooks: WriteOptions = {},
   ): Promise<Map<string, BulkResult<T>>> {
     const results = new Map<string, BulkResult<T> | null>();
     const sent: { key: string; from: number; count: number }[] = [];
@@ -180,7 +185,14 @@ export class GraphBulkDirectory implements BulkDirectory {
         results.set(key, { ok: false, error: err instanceof DirectoryError ? err : mapThrownError(op, err) });
       }
     }
-    const outcomes = await this.executor.execute(specs);
+    const keyAt: string[] = [];
+    for (const { key, from, count } of sent) for (let i = from; i < from + count; i++) keyAt[i] = key;
+    const keysAt = (indexes: number[]) => [...new Set(indexes.map((i) => keyAt[i]))];
+    const { beforeSend, notApplied } = hooks;
+    const outcomes = await this.executor.execute(
+      specs,
+      beforeSend ? { beforeSend: (indexes) => beforeSend(keysAt(indexes)), notApplied: notApplied && ((indexes) => notApplied(keysAt(indexes))) } : {},
+    );
     for (const { key, from, count } of sent) results.set(key, settle(outcomes.slice(from, from + count), key));
     return results as Map<string, BulkResult<T>>;
   }

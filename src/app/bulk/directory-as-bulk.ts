@@ -48,7 +48,24 @@ export function directoryAsBulk(directory: Directory): BulkDirectory {
         return { user, isCloudManaged: user ? await directory.getCloudManaged(user.id) : null };
       }),
     getCloudManaged: (ids) => each<boolean>(ids, (id) => directory.getCloudManaged(id)),
-    setCloudManaged: (ids, value) => each<SoaWriteResult>(ids, (id) => directory.setCloudManaged(id, value)),
+    setCloudManaged: async (ids, value, options = {}) => {
+      const out = new Map<string, BulkResult<SoaWriteResult>>();
+      // The intent of a few users at a time, just before their calls leave.
+      for (let i = 0; i < ids.length; i += PARALLEL) {
+        const group = ids.slice(i, i + PARALLEL);
+        let refused: unknown = null;
+        await options.beforeSend?.(group).catch((error: unknown) => {
+          refused = error;
+        });
+        if (refused !== null) {
+          const error = refused instanceof DirectoryError ? refused : Object.assign(new DirectoryError('GRAPH.UNKNOWN', 'not sent'), { cause: refused });
+          for (const id of group) out.set(id, { ok: false, error });
+          continue;
+        }
+        for (const [id, result] of await each<SoaWriteResult>(group, (id) => directory.setCloudManaged(id, value))) out.set(id, result);
+      }
+      return out;
+    },
     memberGroupsOf: (ids, groupIds) => each<string[]>(ids, (id) => directory.memberGroups(id, groupIds)),
     groupMembers: async () => {
       throw new DirectoryError('GRAPH.UNKNOWN', 'group listing needs the Graph bulk directory');
