@@ -10,6 +10,7 @@ import { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
 import { theoreticalMax } from './limits';
 import { endWithThisProcess } from './end-with-this-process';
 import { runChatLatency, type ChatLatencyResult } from './chat-latency';
+import { runRecovery, type RecoveryResult } from './recovery';
 
 /**
  * npm run bench: figures, not a test. One emulator (its own process), large tenant class, 100 ms per
@@ -24,7 +25,10 @@ import { runChatLatency, type ChatLatencyResult } from './chat-latency';
  *      echo bot process, and p99 invoke response time of concurrent approval clicks (bench/chat-latency.ts).
  * Options: --users 10000 --baseline-users 50 --latency-ms 100 --target-seconds 40 [--time-scale T]
  *          --chunk 500 --chunks-in-flight 3 [--trace]
- *          --chat-conversations 200 --chat-rounds 6 --approvals 50 [--chat-only | --bulk-only]
+ *          --chat-conversations 200 --chat-rounds 6 --approvals 50 [--chat-only | --bulk-only | --recovery-only]
+ *  (e) recovery (bench/recovery.ts): time to resume after SIGKILL (one instance), takeover time (two
+ *      instances on PostgreSQL), and the post-restart finish time of a killed 1,000-user wave against its
+ *      theoretical minimum. Skipped with --chat-only and --bulk-only.
  */
 
 interface Args {
@@ -46,6 +50,8 @@ interface Args {
   bulkOnly: boolean;
   /** With --chat-only: print the result as one JSON line (how the full run reads its chat part). */
   chatJson: boolean;
+  /** Only (e): the recovery figures. */
+  recoveryOnly: boolean;
 }
 
 const DOMAIN = 'bulk.contoso.com';
@@ -73,6 +79,7 @@ function parseArgs(argv: string[]): Args {
     chatOnly: argv.includes('--chat-only'),
     bulkOnly: argv.includes('--bulk-only'),
     chatJson: argv.includes('--chat-json'),
+    recoveryOnly: argv.includes('--recovery-only'),
   };
 }
 
@@ -138,6 +145,11 @@ async function main(): Promise<void> {
   if (!existsSync(join(distRoot, 'emulator', 'cli.js'))) throw new Error(`no ${join(distRoot, 'emulator', 'cli.js')}: run npm run build`);
   const out = (s = '') => process.stdout.write(`${s}\n`);
 
+  if (args.recoveryOnly) {
+    printTable(['Figure', 'Measured', 'Target', 'Met'], await recoveryFigures(distRoot, out));
+    return;
+  }
+
   // (a)-(c) on their own emulator, stopped before (d) starts.
   const bulk = args.chatOnly ? { rows: [] as Row[], footer: [] as string[] } : await bulkFigures(args, distRoot);
 
@@ -180,6 +192,8 @@ async function main(): Promise<void> {
       mark(chat.approval.p99 < 300 && chat.approval.approved === chat.approval.n),
     ],
   ];
+  // (e) recovery, after the rest (its bot processes and PostgreSQL would disturb the figures above).
+  if (!args.chatOnly) rows.push(...(await recoveryFigures(distRoot, out)));
   printTable(['Figure', 'Measured', 'Target', 'Met'], rows);
   if (bulk.footer.length) out();
   for (const line of bulk.footer) out(line);
@@ -279,6 +293,23 @@ async function bulkFigures(args: Args, distRoot: string): Promise<{ rows: Row[];
   } finally {
     await emu.stop();
   }
+}
+
+async function recoveryFigures(distRoot: string, out: (s?: string) => void): Promise<Row[]> {
+  out('Recovery: the built bot as processes, default JOB_LEASE (30 s) and JOB_POLL_INTERVAL (2 s), killed with SIGKILL');
+  const r: RecoveryResult = await runRecovery(distRoot, out);
+  out();
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return [
+    ['Resume after SIGKILL, one instance (SQLite)', `${s(r.resumeMs)} from ready to the PATCH`, '<= 15 s', mark(r.resumeMs <= 15_000)],
+    ['Takeover after SIGKILL, two instances (PostgreSQL)', `${s(r.takeoverMs)} from the kill to the survivor holding the job`, '<= 45 s', mark(r.takeoverMs <= 45_000)],
+    ...r.waves.map((w): Row => [
+      `Killed ${w.users}-user wave, finish after restart (GRAPH_TIMEOUT ${w.graphTimeout})`,
+      `${w.finishSeconds.toFixed(1)} s for ${w.remaining} users left (killed at ${w.killedAt}); minimum ${w.minimumSeconds.toFixed(1)} s at ${w.writeRatePerSecond} writes/s; ${w.inFlightAtKill} users in progress at the kill (PATCH possibly in flight), settled at ${w.settleSeconds.toFixed(1)} s`,
+      '<= minimum + 20 s',
+      mark(w.finishSeconds <= w.minimumSeconds + 20),
+    ]),
+  ];
 }
 
 const CHAT_RESULT_PREFIX = 'CHAT_RESULT ';
