@@ -1,21 +1,9 @@
+import { aSyncedUser } from '../support/builders';
 import { DirectoryUser } from '../../src/domain/soa-state';
 import { TargetFacts, afterWrite, checkBeforeWrite, evaluateTarget, guardedGroups } from '../../src/domain/target-policy';
 import { TargetExecution } from '../../src/domain/transfer-request';
 
-const synced: DirectoryUser = {
-  id: 'u1',
-  userPrincipalName: 'alice@contoso.com',
-  displayName: 'Alice',
-  mail: null,
-  onPremisesSyncEnabled: true,
-  onPremisesImmutableId: 'abc=',
-  onPremisesLastSyncDateTime: '2025-01-01T00:00:00Z',
-  onPremisesDistinguishedName: 'CN=Alice,OU=Users,DC=corp,DC=contoso,DC=com',
-  onPremisesSamAccountName: 'alice',
-  onPremisesSecurityIdentifier: 'S-1-5-21-1',
-  onPremisesDomainName: 'corp.contoso.com',
-  onPremisesUserPrincipalName: 'alice@corp.contoso.com',
-};
+const synced: DirectoryUser = aSyncedUser();
 const transferred: DirectoryUser = { ...synced, onPremisesSyncEnabled: null };
 const scope = { protectedGroupIds: ['P1', 'P2'], allowedTargetGroupId: 'A' };
 const facts = (overrides: Partial<TargetFacts> = {}): TargetFacts => ({
