@@ -40,6 +40,22 @@ export const boolFlag = z
     return false;
   });
 
+/**
+ * A dangerous switch: only the exact value "true" turns it on; empty or "false" leaves it off; anything
+ * else (yes, 1, TRUE, on) is a configuration error naming the setting, so it is never on by accident.
+ */
+export const exactTrueFlag = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const value = (v ?? '').trim();
+      if (value === '' || value === 'false') return false;
+      if (value === 'true') return true;
+      ctx.addIssue({ code: 'custom', message: `${name} must be exactly "true" to turn it on, or empty or "false"; got "${v}"` });
+      return false;
+    });
+
 export const intIn = (min: number, max: number, fallback: number) =>
   z
     .string()

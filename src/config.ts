@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseWaves } from './domain/waves';
-import { boolFlag, duration, guidList, httpsUrl, intIn, optionalGuid, optionalText, parseDuration } from './config-fields';
+import { boolFlag, duration, exactTrueFlag, guidList, httpsUrl, intIn, optionalGuid, optionalText, parseDuration } from './config-fields';
+import { authDisabledProblems } from './config-guards';
 
 export { parseDuration };
 
@@ -112,7 +113,7 @@ export class ConfigError extends Error {
 const schema = z.object({
   PORT: intIn(0, 65535, 3978),
   HOST: optionalText,
-  BOT_AUTH_DISABLED: boolFlag,
+  BOT_AUTH_DISABLED: exactTrueFlag('BOT_AUTH_DISABLED'),
   BOT_ID: optionalText,
   BOT_PASSWORD: optionalText,
   SECRET_BOT_PASSWORD: optionalText,
@@ -208,6 +209,21 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const botPassword = e.BOT_PASSWORD ?? e.SECRET_BOT_PASSWORD;
   const graphSecret = e.GRAPH_CLIENT_SECRET ?? e.SECRET_GRAPH_CLIENT_SECRET;
 
+  if (e.BOT_AUTH_DISABLED) {
+    problems.push(
+      ...authDisabledProblems({
+        botCredentialSettings: [
+          ...(['BOT_ID', 'BOT_PASSWORD', 'SECRET_BOT_PASSWORD', 'BOT_CERTIFICATE_THUMBPRINT', 'BOT_CERTIFICATE_PRIVATE_KEY_PATH'] as const).filter((key) => e[key]),
+          ...(e.BOT_TYPE === 'UserAssignedMsi' ? ['BOT_TYPE=UserAssignedMsi'] : []),
+        ],
+        host: e.HOST,
+        microsoftEndpoints: {
+          GRAPH_BASE_URL: { url: e.GRAPH_BASE_URL, isDefault: !env.GRAPH_BASE_URL?.trim() },
+          GRAPH_AUTHORITY_HOST: { url: e.GRAPH_AUTHORITY_HOST, isDefault: !env.GRAPH_AUTHORITY_HOST?.trim() },
+        },
+      }),
+    );
+  }
   if (!e.BOT_AUTH_DISABLED && !e.BOT_ID) {
     problems.push('BOT_ID is empty: set the bot\'s Microsoft app id (or BOT_AUTH_DISABLED=true for local development only).');
   }
