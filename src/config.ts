@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseWaves } from './domain/waves';
 import { boolFlag, duration, exactTrueFlag, guidList, httpsUrl, intIn, optionalGuid, optionalText, parseDuration } from './config-fields';
 import { authDisabledProblems } from './config-guards';
+import { redactDatabaseUrl } from './adapters/storage/database-url';
 
 export { parseDuration };
 
@@ -385,7 +386,7 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     approvalsRequired: config.authorization.approvalsRequired,
     allowedTenantIds: config.authorization.allowedTenantIds,
     approvalChannelId: config.approvalChannelId,
-    database: config.databaseUrl ? config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') : 'sqlite (default ./data/soa-bot.db)',
+    database: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite (default ./data/soa-bot.db)',
     approvalTtlMs: config.approvalTtlMs,
     auditLookupTimeoutMs: config.auditLookupTimeoutMs,
   };

@@ -78,6 +78,11 @@ describe('configuration', () => {
     expect(summary).not.toContain('bot-secret-value');
     expect(summary).not.toContain('graph-secret-value');
     expect(summary).not.toContain('pw-123');
+    const withAt = JSON.stringify(redactedSummary(loadConfig({ ...valid, DATABASE_URL: 'postgres://user:p@ss-123@db/soa' })));
+    expect(withAt).not.toContain('ss-123');
+    expect(withAt).toContain('postgres://***@db/soa');
+    const inQuery = JSON.stringify(redactedSummary(loadConfig({ ...valid, DATABASE_URL: 'postgres://db/soa?password=q-pw-1&sslpassword=q-pw-2' })));
+    expect(inQuery).not.toMatch(/q-pw-1|q-pw-2/);
   });
 });
 
