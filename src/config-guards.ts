@@ -78,3 +78,27 @@ export function authDisabledProblems(context: AuthDisabledContext): string[] {
   }
   return problems;
 }
+
+/** FILE_LINK_SECRET signs the download links (HMAC-SHA256): at least as long as the hash. */
+export const MIN_FILE_LINK_SECRET_BYTES = 32;
+
+/** PUBLIC_BASE_URL: the signed download links carry tables of users, so https (http only to this machine). */
+export function publicBaseUrlProblem(value: string): string | null {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+      return `PUBLIC_BASE_URL must be an https URL (http only on localhost): the download links carry tables of users; got "${value}"`;
+    }
+    if (url.username || url.password || url.search || url.hash) return 'PUBLIC_BASE_URL must be a plain base URL, without user info, query or fragment.';
+    return null;
+  } catch {
+    return `PUBLIC_BASE_URL is not a URL: "${value}"`;
+  }
+}
+
+/** FILE_LINK_SECRET signs the links (HMAC-SHA256): at least as many bytes as the hash, so it cannot be guessed. */
+export function fileLinkSecretProblem(value: string): string | null {
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes >= MIN_FILE_LINK_SECRET_BYTES) return null;
+  return `FILE_LINK_SECRET must be at least ${MIN_FILE_LINK_SECRET_BYTES} bytes (it has ${bytes}): use a random value, e.g. \`openssl rand -base64 48\`.`;
+}

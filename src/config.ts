@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseWaves } from './domain/waves';
-import { boolFlag, duration, exactTrueFlag, guidList, httpsUrl, intIn, optionalGuid, optionalText, parseDuration } from './config-fields';
+import { boolFlag, duration, exactTrueFlag, fileLinkSecret, guidList, httpsUrl, intIn, optionalGuid, optionalText, parseDuration, publicBaseUrl } from './config-fields';
 import { authDisabledProblems } from './config-guards';
 import { redactDatabaseUrl } from './adapters/storage/database-url';
 
@@ -187,9 +187,9 @@ const schema = z.object({
       if (!Number.isFinite(n) || n < 0 || n > 1) ctx.addIssue({ code: 'custom', message: `expected a rate such as 5% or 0.05, got "${v}"` });
       return Number.isFinite(n) ? n : 0.05;
     }),
-  PUBLIC_BASE_URL: optionalText,
-  FILE_LINK_SECRET: optionalText,
-  FILE_LINK_TTL: duration('15m', 10_000),
+  PUBLIC_BASE_URL: publicBaseUrl,
+  FILE_LINK_SECRET: fileLinkSecret,
+  FILE_LINK_TTL: duration('15m', 10_000, 24 * 3_600_000),
   MAX_BODY_BYTES: intIn(1024, 10_000_000, 262_144),
   // A person rarely types more than a command a second; a flood (a script, a stuck client) is slowed.
   RATE_LIMIT_PER_MINUTE: intIn(1, 100_000, 60),

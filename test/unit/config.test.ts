@@ -193,3 +193,30 @@ describe('configuration: BOT_AUTH_DISABLED is for a local bot against local stan
     }
   });
 });
+
+describe('configuration: signed download links', () => {
+  const SECRET_32 = 'x'.repeat(32);
+
+  it('takes an https base URL (http only on this machine), a secret of at least 32 bytes and a TTL of at most 24 h', () => {
+    const config = loadConfig({ ...valid, PUBLIC_BASE_URL: 'https://soabot.contoso.com/', FILE_LINK_SECRET: SECRET_32, FILE_LINK_TTL: '24h' });
+    expect(config.bulk).toMatchObject({ publicBaseUrl: 'https://soabot.contoso.com', fileLinkSecret: SECRET_32, fileLinkTtlMs: 24 * 3_600_000 });
+    expect(loadConfig(valid).bulk).toMatchObject({ publicBaseUrl: null, fileLinkSecret: null, fileLinkTtlMs: 15 * 60_000 });
+    for (const url of ['http://127.0.0.1:3978', 'http://localhost:3978', 'http://[::1]:3978']) {
+      expect(loadConfig({ ...valid, PUBLIC_BASE_URL: url }).bulk.publicBaseUrl).toBe(url);
+    }
+    // 32 bytes in UTF-8, fewer characters.
+    expect(loadConfig({ ...valid, FILE_LINK_SECRET: 'é'.repeat(16) }).bulk.fileLinkSecret).toBe('é'.repeat(16));
+  });
+
+  it('lists each weak setting', () => {
+    const list = problems({ ...valid, PUBLIC_BASE_URL: 'http://soabot.contoso.com', FILE_LINK_SECRET: 'x', FILE_LINK_TTL: '25h' }).join('\n');
+    expect(list).toMatch(/PUBLIC_BASE_URL must be an https URL \(http only on localhost\).*got "http:\/\/soabot.contoso.com"/);
+    expect(list).toMatch(/FILE_LINK_SECRET must be at least 32 bytes \(it has 1\)/);
+    expect(list).toMatch(/FILE_LINK_TTL: expected a duration .*to 86400000 ms.*got "25h"/);
+    expect(problems({ ...valid, FILE_LINK_SECRET: 'x'.repeat(31) }).join('\n')).toMatch(/FILE_LINK_SECRET must be at least 32 bytes \(it has 31\)/);
+    expect(problems({ ...valid, FILE_LINK_TTL: '2d' }).join('\n')).toMatch(/FILE_LINK_TTL/);
+    expect(problems({ ...valid, PUBLIC_BASE_URL: 'soabot.contoso.com' }).join('\n')).toMatch(/PUBLIC_BASE_URL is not a URL/);
+    expect(problems({ ...valid, PUBLIC_BASE_URL: 'http://127.0.0.1.nip.io' }).join('\n')).toMatch(/PUBLIC_BASE_URL must be an https URL/);
+    expect(problems({ ...valid, PUBLIC_BASE_URL: 'https://u:p@soabot.contoso.com' }).join('\n')).toMatch(/PUBLIC_BASE_URL must be a plain base URL/);
+  });
+});

@@ -60,6 +60,9 @@ export function createHttpServer(handleBotRequest: BotRequestHandler, options: H
     if (!options.download) return res.send(404);
     const token = String((req.params as { token?: string }).token ?? '').slice(0, 1024);
     const result = await options.download(token).catch(() => ({ status: 500, message: 'download failed' }));
+    // Every attempt is logged with this HTTP request's id and its outcome, never with the token (it is the
+    // credential); a served table is also logged with the bot request it belongs to (downloadTable).
+    logger.info({ httpRequestId: req.getId(), status: result.status }, result.status === 200 ? 'file download served' : 'file download refused');
     if (result.status !== 200 || !('csv' in result)) {
       res.send(result.status, { error: 'message' in result ? result.message : 'not available' });
       return;
