@@ -8,8 +8,8 @@ export interface HttpServerOptions {
   port: number;
   host: string;
   maxBodyBytes: number;
-  /** /readyz: whether this instance should receive traffic, with reasons when not. */
-  readiness?: () => Promise<{ ready: boolean; checks: Record<string, boolean>; reasons: string[] }>;
+  /** /readyz: whether this instance can serve (its reasons are logged, never sent). */
+  readiness?: () => Promise<{ ready: boolean; reasons: string[] }>;
   /** GET /files/{token}: signed, short-lived CSV downloads of a bulk request's tables. */
   download?: (token: string) => Promise<{ status: 200; fileName: string; csv: string } | { status: number; message: string }>;
 }
@@ -75,10 +75,16 @@ export function createHttpServer(handleBotRequest: BotRequestHandler, options: H
     res.end(result.csv);
   });
 
+  let wasReady = true;
   server.get('/readyz', async (_req, res) => {
-    if (!options.readiness) return res.send(200, { status: 'ready' });
-    const result = await options.readiness().catch(() => ({ ready: false, checks: {}, reasons: ['readiness check failed'] }));
-    res.send(result.ready ? 200 : 503, { status: result.ready ? 'ready' : 'not ready', checks: result.checks, reasons: result.reasons });
+    const result = options.readiness ? await options.readiness().catch(() => ({ ready: false, reasons: ['readiness check failed'] })) : { ready: true, reasons: [] };
+    if (result.ready !== wasReady) {
+      if (result.ready) logger.info({}, 'ready again');
+      else logger.warn({ reasons: result.reasons }, 'not ready');
+      wasReady = result.ready;
+    }
+    // Only ready or not: the reasons (and any business state) are for the log and the `health` command.
+    res.send(result.ready ? 200 : 503, { status: result.ready ? 'ready' : 'not ready' });
   });
 
   return {
