@@ -104,7 +104,9 @@ describe('request bodies are bounded before anything parses them', () => {
       `POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\n{"type":"message","text":"`,
     );
     // Only a few bytes of the 50 MB ever come: the answer must not wait for the rest.
-    const answered = await Promise.race([closed.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 3000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const answered = await Promise.race([closed.then(() => true), new Promise((resolve) => (timer = setTimeout(() => resolve(false), 3000)))]);
+    clearTimeout(timer);
     socket.destroy();
     expect(answered).toBe(true);
     expect(Buffer.concat(received).toString('latin1')).toMatch(/^HTTP\/1\.1 413 /);
