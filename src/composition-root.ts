@@ -5,7 +5,7 @@ import { currentRequestId } from './app/graph-call-context';
 import { JobRunner } from './app/job-runner';
 import { applyNotifySettings } from './app/manage-notifications';
 import { ensureExpiryJobs } from './app/expire-request';
-import { Readiness, describeIdentity, readiness } from './app/health';
+import { describeIdentity, readiness } from './app/health';
 import { createGraphDirectory } from './adapters/graph';
 import { createHttpServer } from './adapters/http/http-server';
 import { randomIds } from './adapters/system/random-ids';
@@ -144,9 +144,11 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     rateLimiter: new UserRateLimiter({ limit: config.rateLimitPerMinute, windowMs: 60_000, clock }),
     allowedTenantIds: config.authorization.allowedTenantIds,
   });
+  /** Set by stop(): /readyz answers "not ready" from then on. */
+  let stopping = false;
   const http = createHttpServer(
     handleBotRequest,
-    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: cachedReadiness(deps), download: (token) => downloadTable(deps, token) },
+    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: () => readiness(deps, { shuttingDown: () => stopping }), download: (token) => downloadTable(deps, token) },
     logger.child({ component: 'http' }),
   );
 
@@ -163,6 +165,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       return address;
     },
     async stop() {
+      stopping = true;
       await http.close();
       await runner!.stop();
       await storage.close();
@@ -176,18 +179,6 @@ async function selfCheck(deps: AppDeps): Promise<void> {
   const { ok, lines } = describeIdentity(report, deps.clock.now());
   const log = deps.logger.child({ component: 'self-check' });
   for (const line of lines) (ok ? log.info.bind(log) : log.warn.bind(log))({ roles: report.roles }, line);
-}
-
-/** Probes come often: a successful Graph token check is reused for 30 s; store and freeze are read each time. */
-function cachedReadiness(deps: AppDeps) {
-  let lastOk = 0;
-  const tokenObtainable = async () => {
-    if (Date.now() - lastOk < 30_000) return true;
-    const ok = (await deps.identity.check()).tokenObtained;
-    if (ok) lastOk = Date.now();
-    return ok;
-  };
-  return (): Promise<Readiness> => readiness(deps, tokenObtainable);
 }
 
 /**

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { parseWaves } from './domain/waves';
 import { DEFAULT_FILE_DOWNLOAD_HOSTS, downloadHostProblem } from './domain/download-hosts';
-import { boolFlag, duration, guidList, httpsUrl, intIn, optionalGuid, optionalText, parseDuration } from './config-fields';
+import { boolFlag, duration, exactTrueFlag, fileLinkSecret, guidList, httpsUrl, intIn, optionalGuid, optionalText, parseDuration, publicBaseUrl } from './config-fields';
+import { authDisabledProblems } from './config-guards';
+import { redactDatabaseUrl } from './adapters/storage/database-url';
 
 export { parseDuration };
 
@@ -118,7 +120,7 @@ export class ConfigError extends Error {
 const schema = z.object({
   PORT: intIn(0, 65535, 3978),
   HOST: optionalText,
-  BOT_AUTH_DISABLED: boolFlag,
+  BOT_AUTH_DISABLED: exactTrueFlag('BOT_AUTH_DISABLED'),
   BOT_ID: optionalText,
   BOT_PASSWORD: optionalText,
   SECRET_BOT_PASSWORD: optionalText,
@@ -191,9 +193,9 @@ const schema = z.object({
       if (!Number.isFinite(n) || n < 0 || n > 1) ctx.addIssue({ code: 'custom', message: `expected a rate such as 5% or 0.05, got "${v}"` });
       return Number.isFinite(n) ? n : 0.05;
     }),
-  PUBLIC_BASE_URL: optionalText,
-  FILE_LINK_SECRET: optionalText,
-  FILE_LINK_TTL: duration('15m', 10_000),
+  PUBLIC_BASE_URL: publicBaseUrl,
+  FILE_LINK_SECRET: fileLinkSecret,
+  FILE_LINK_TTL: duration('15m', 10_000, 24 * 3_600_000),
   FILE_DOWNLOAD_HOSTS: z
     .string()
     .optional()
@@ -226,6 +228,21 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const botPassword = e.BOT_PASSWORD ?? e.SECRET_BOT_PASSWORD;
   const graphSecret = e.GRAPH_CLIENT_SECRET ?? e.SECRET_GRAPH_CLIENT_SECRET;
 
+  if (e.BOT_AUTH_DISABLED) {
+    problems.push(
+      ...authDisabledProblems({
+        botCredentialSettings: [
+          ...(['BOT_ID', 'BOT_PASSWORD', 'SECRET_BOT_PASSWORD', 'BOT_CERTIFICATE_THUMBPRINT', 'BOT_CERTIFICATE_PRIVATE_KEY_PATH'] as const).filter((key) => e[key]),
+          ...(e.BOT_TYPE === 'UserAssignedMsi' ? ['BOT_TYPE=UserAssignedMsi'] : []),
+        ],
+        host: e.HOST,
+        microsoftEndpoints: {
+          GRAPH_BASE_URL: { url: e.GRAPH_BASE_URL, isDefault: !env.GRAPH_BASE_URL?.trim() },
+          GRAPH_AUTHORITY_HOST: { url: e.GRAPH_AUTHORITY_HOST, isDefault: !env.GRAPH_AUTHORITY_HOST?.trim() },
+        },
+      }),
+    );
+  }
   if (!e.BOT_AUTH_DISABLED && !e.BOT_ID) {
     problems.push('BOT_ID is empty: set the bot\'s Microsoft app id (or BOT_AUTH_DISABLED=true for local development only).');
   }
@@ -389,7 +406,7 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     approvalsRequired: config.authorization.approvalsRequired,
     allowedTenantIds: config.authorization.allowedTenantIds,
     approvalChannelId: config.approvalChannelId,
-    database: config.databaseUrl ? config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') : 'sqlite (default ./data/soa-bot.db)',
+    database: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite (default ./data/soa-bot.db)',
     approvalTtlMs: config.approvalTtlMs,
     auditLookupTimeoutMs: config.auditLookupTimeoutMs,
   };

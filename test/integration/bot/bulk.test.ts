@@ -17,7 +17,7 @@ describe('bulk transfers in waves', () => {
         ADMIN_IDS: DEMO_IDS.users.rita,
         REQUESTER_IDS: DEMO_IDS.users.ben,
         PUBLIC_BASE_URL: 'https://soabot.example.test',
-        FILE_LINK_SECRET: 'test-link-secret',
+        FILE_LINK_SECRET: 'test-link-secret-at-least-32-bytes-long',
         WAVES: '1,10%,rest',
         HALT_FAILURE_RATE: '5%',
       },
