@@ -23,7 +23,7 @@ const replySize = (h: BotHarness, pattern: RegExp) => {
 describe('status limits, with signed file links', () => {
   let h: BotHarness;
   beforeAll(async () => {
-    h = await startBotHarness({ env: { ADMIN_IDS: DEMO_IDS.users.amy, REQUESTER_IDS: DEMO_IDS.users.amy, PUBLIC_BASE_URL: 'https://soabot.example.test', FILE_LINK_SECRET: 'test-link-secret' } });
+    h = await startBotHarness({ env: { ADMIN_IDS: DEMO_IDS.users.amy, REQUESTER_IDS: DEMO_IDS.users.amy, PUBLIC_BASE_URL: 'https://soabot.example.test', FILE_LINK_SECRET: 'status-limits-test-secret-of-32-bytes-or-more' } });
     const demo = demoTenant();
     h.emulator.control.seed({ ...demo, users: [...(demo.users ?? []), ...USERS] });
   });
