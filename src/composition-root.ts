@@ -3,6 +3,7 @@ import { AppDeps } from './app/app-deps';
 import { Authorization } from './app/authorization';
 import { currentRequestId } from './app/graph-call-context';
 import { JobRunner } from './app/job-runner';
+import { RefusalCounter } from './app/refusal-counter';
 import { Readiness, describeIdentity, readiness } from './app/health';
 import { createGraphDirectory } from './adapters/graph';
 import { createHttpServer } from './adapters/http/http-server';
@@ -107,6 +108,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     ids,
     logger,
     authorization,
+    refusals: new RefusalCounter(clock, logger.child({ component: 'refusals' })),
     settings: {
       approvalsRequired: config.authorization.approvalsRequired,
       approvalTtlMs: config.approvalTtlMs,

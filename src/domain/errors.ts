@@ -33,7 +33,12 @@ export type ErrorCode =
   | 'GRAPH.THROTTLED'
   | 'GRAPH.UNAVAILABLE'
   | 'GRAPH.AUTH_FAILED'
-  | 'GRAPH.UNKNOWN';
+  | 'GRAPH.UNKNOWN'
+  // Card actions and typed decisions bound to where the request's card is (security review, issue 12).
+  | 'REQUEST.NOT_VISIBLE'
+  | 'CARD.NOT_FROM_REQUEST_CARD'
+  | 'COMMAND.NOT_IN_CARD_CONVERSATION'
+  | 'USER.RATE_LIMITED';
 
 export interface DomainError {
   code: ErrorCode;
