@@ -47,7 +47,10 @@ export async function answerCardAction(deps: AppDeps, input: { actor: Person; pl
     return notVisible();
   }
   if (verb === VERBS.refresh) {
-    if (!conversationHoldsRequest(request, place.conversationId)) return notVisible();
+    if (!conversationHoldsRequest(request, place.conversationId)) {
+      deps.refusals.record(actor.aadObjectId, 'REQUEST.NOT_VISIBLE');
+      return notVisible();
+    }
     return { ok: true, text: '', card: await personalView(deps, actor, request, roles) };
   }
   if (!comesFromRequestCard(request, place)) {
