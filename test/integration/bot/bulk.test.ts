@@ -54,7 +54,12 @@ describe('bulk transfers in waves', () => {
     expect(text).toMatch(/Waves: 1 → 6 → 53 users; halt above 5% failures/);
     expect(text).toMatch(/Users to transfer \(60\)/);
 
-    const preflightUrl = linkOf(posted.card, /preflight/)!;
+    // The tables are not on the card everyone in the channel sees (issue 12, A): the approver's own view has them.
+    expect(linkOf(posted.card, /preflight/)).toBeNull();
+    expect(JSON.stringify(posted.card)).not.toContain('/files/');
+    const approversView = (await click(h, PEOPLE.adam, VERBS.refresh, posted)).body.value;
+    const preflightUrl = linkOf(approversView, /preflight/)!;
+    expect(preflightUrl).toBeTruthy();
     const csv = await (await fetch(preflightUrl)).text();
     expect(csv.split('\n').filter(Boolean)).toHaveLength(1 + 63);
     expect(csv).toMatch(/nobody@contoso.com,,,no,No such user/);
@@ -70,7 +75,12 @@ describe('bulk transfers in waves', () => {
 
     const latest = h.connector.latestCard(posted.activityId)!;
     await h.connector.waitFor(() => /Completed/.test(cardText(h.connector.latestCard(posted.activityId))));
-    const results = await (await fetch(linkOf(h.connector.latestCard(posted.activityId)!, /results/)!)).text();
+    expect(JSON.stringify(h.connector.latestCard(posted.activityId))).not.toContain('/files/');
+    // The admin (Rita) sees the results link in her own view; Ben, a requester but not of this request, gets nothing.
+    const adminsView = (await click(h, PEOPLE.rita, VERBS.refresh, { ...posted, version: request.cardVersion })).body.value;
+    const results = await (await fetch(linkOf(adminsView, /results/)!)).text();
+    const bens = (await click(h, PEOPLE.ben, VERBS.refresh, { ...posted, version: request.cardVersion })).body;
+    expect(JSON.stringify(bens)).not.toContain('/files/');
     expect(results.split('\n').filter((l) => l.includes(',done,'))).toHaveLength(60);
     expect(cardProblems(latest)).toEqual([]);
   });
