@@ -6,6 +6,7 @@ import { JobRunner } from './app/job-runner';
 import { applyNotifySettings } from './app/manage-notifications';
 import { ensureExpiryJobs } from './app/expire-request';
 import { describeIdentity, readiness } from './app/health';
+import { RefusalCounter } from './app/refusal-counter';
 import { createGraphDirectory } from './adapters/graph';
 import { createHttpServer } from './adapters/http/http-server';
 import { randomIds } from './adapters/system/random-ids';
@@ -110,6 +111,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     ids,
     logger,
     authorization,
+    refusals: new RefusalCounter(clock, logger.child({ component: 'refusals' })),
     settings: {
       approvalsRequired: config.authorization.approvalsRequired,
       approvalTtlMs: config.approvalTtlMs,

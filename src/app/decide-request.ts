@@ -46,10 +46,16 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
   const now = deps.clock.now();
   const outcome = decide({ request, actor: input.actor, actorIsApprover, decision: input.decision, cardVersion: input.cardVersion, comment: input.comment, now });
   if (!outcome.ok) {
-    log.info({ code: outcome.error.code }, 'decision refused');
-    await deps.requests.appendEvents([
-      { requestId: request.id, at: now.toISOString(), type: 'decision.refused', actorId: input.actor.aadObjectId, data: { decision: input.decision, code: outcome.error.code, cardVersion: input.cardVersion } },
-    ]);
+    if (outcome.error.code === 'APPROVER.NOT_ALLOWED') {
+      // Not an approver: counted and logged per minute, never one row per click (a flood must not grow the store).
+      deps.refusals.record(input.actor.aadObjectId, outcome.error.code);
+    } else {
+      // An approver's refused decision (stale card, already decided, self-approval...) is evidence: kept.
+      log.info({ code: outcome.error.code }, 'decision refused');
+      await deps.requests.appendEvents([
+        { requestId: request.id, at: now.toISOString(), type: 'decision.refused', actorId: input.actor.aadObjectId, data: { decision: input.decision, code: outcome.error.code, cardVersion: input.cardVersion } },
+      ]);
+    }
     if (outcome.expired) {
       const expired = await expireRequest(deps, request);
       return refuse(outcome.error, expired ?? request);

@@ -12,6 +12,16 @@ import { withRequestContext } from './graph-call-context';
 const LEASE_MS = 60_000;
 const HELD_RETRY_MS = 2_000;
 const BATCH = 10;
+/** Technical rows (duplicate-delivery keys) are kept this long, then pruned. */
+export const ONCE_KEY_RETENTION_MS = 7 * 24 * 3_600_000;
+const PRUNE_EVERY_MS = 3_600_000;
+
+export interface JobRunnerOptions {
+  /** How long duplicate-delivery keys are kept (default 7 days). */
+  onceKeyRetentionMs?: number;
+  /** How often the runner prunes them (default hourly; the first time at start). */
+  pruneEveryMs?: number;
+}
 
 /**
  * Runs durable background jobs (execution, audit search, expiry). Jobs live in the store until done,
@@ -23,11 +33,13 @@ export class JobRunner {
   private running: Promise<void> | null = null;
   private rerun = false;
   private stopped = true;
+  private lastMaintenanceAt: number | null = null;
 
   constructor(
     private readonly deps: Omit<AppDeps, 'kickJobs'> & { kickJobs?: () => void },
     private readonly pollIntervalMs: number,
     private readonly leaseMs: number = LEASE_MS,
+    private readonly options: JobRunnerOptions = {},
   ) {}
 
   start(): void {
@@ -71,6 +83,7 @@ export class JobRunner {
     for (;;) {
       const jobs = await this.deps.jobs.claimDue(this.deps.clock.now().toISOString(), BATCH, this.leaseMs);
       if (jobs.length === 0) {
+        await this.maintain();
         handled += await sendDueNotifications({ ...this.deps, kickJobs: () => undefined } as AppDeps).catch((error) => {
           this.deps.logger.error({ err: errorSummary(error) }, 'notification sending failed');
           return 0;
@@ -81,6 +94,24 @@ export class JobRunner {
         await this.handle(job);
         handled++;
       }
+    }
+  }
+
+  /**
+   * Housekeeping on a timer inside the loop (every instance may do it; it is idempotent): prunes
+   * duplicate-delivery keys older than the retention, and reports the refusal counts of ended minutes.
+   */
+  private async maintain(): Promise<void> {
+    this.deps.refusals.flush();
+    const now = this.deps.clock.now().getTime();
+    if (this.lastMaintenanceAt !== null && now - this.lastMaintenanceAt < (this.options.pruneEveryMs ?? PRUNE_EVERY_MS) && now >= this.lastMaintenanceAt) return;
+    this.lastMaintenanceAt = now;
+    const before = new Date(now - (this.options.onceKeyRetentionMs ?? ONCE_KEY_RETENTION_MS)).toISOString();
+    try {
+      const pruned = await this.deps.conversations.pruneOnceKeys(before);
+      if (pruned > 0) this.deps.logger.info({ pruned, before }, 'pruned duplicate-delivery keys');
+    } catch (error) {
+      this.deps.logger.warn({ err: errorSummary(error) }, 'could not prune duplicate-delivery keys; will try again');
     }
   }
 

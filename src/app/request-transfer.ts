@@ -4,7 +4,7 @@ import { ConversationKind, OPEN_STATUSES, Person, RequestKind, TransferRequest }
 import { renderRequestCard } from '../cards/request-card';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
-import { approverMris, cardLinks, errorSummary } from './card-publisher';
+import { approverMris, errorSummary, sharedCardLinks } from './card-publisher';
 import { describeError } from './messages';
 import { notifyRequestEvent } from './notify';
 import { parseWaves, planWaves } from '../domain/waves';
@@ -156,7 +156,7 @@ async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: s
   const locations: TransferRequest['cards'] = [];
   const refreshUserIds = await approverMris(deps, request);
   try {
-    const id = await deps.chat.post(approvalKey, { card: renderRequestCard(request, { audience: 'everyone', refreshUserIds, tenantId: deps.settings.tenantId, links: cardLinks(deps, request) }) });
+    const id = await deps.chat.post(approvalKey, { card: renderRequestCard(request, { audience: 'everyone', refreshUserIds, tenantId: deps.settings.tenantId, links: sharedCardLinks(deps, request, 'approval') }) });
     locations.push({ role: 'approval', conversationKey: approvalKey, activityId: id });
   } catch (error) {
     deps.logger.error({ requestId: request.id, err: errorSummary(error) }, 'could not post the approval card');

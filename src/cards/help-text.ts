@@ -7,7 +7,7 @@ export function renderHelpText(options: { approvalsRequired: number; ttlHours: n
     '- `rollback <upn> [more upns] [reason: why]`: hand transferred users back to AD DS. Needs rollback approval and a person confirming the tenant safeguard is off; the bot follows it until the sync client has taken the users back.',
     '- `notify here` / `notify status` (approvers and admins, in a team channel): rollback notifications in this channel. `notify off`: admins only, and not for channels set by NOTIFY_CHANNEL_IDS.',
     '- `status <upn> [more upns]`: show a user\'s SOA state and on-premises attributes (no approval needed).',
-    '- `approve <request-id>` / `reject <request-id> [comment]`: decide without the card buttons (mobile).',
+    '- `approve <request-id>` / `reject <request-id> [comment]`: decide without the card buttons (mobile), in the conversation where the request\'s card is.',
     '- `help`: this text.',
     '',
     `A request needs ${options.approvalsRequired} approval(s) from someone other than the requester and expires after ${options.ttlHours} h.`,

@@ -24,6 +24,8 @@ export interface RequestCardView {
   tenantId?: string;
   /** Bulk: signed, short-lived download links (the full preflight or result table). */
   links?: { label: string; url: string }[];
+  /** Halted bulk request, approver audience: false hides Resume (the requester may cancel, not resume). */
+  mayResume?: boolean;
 }
 
 const STATUS_LABEL: Record<RequestStatus, string> = {
@@ -154,7 +156,10 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
       type: 'ActionSet',
       actions:
         view.audience === 'approver'
-          ? [executeAction('Resume', VERBS.resume, data, 'positive'), executeAction('Cancel the rest', VERBS.cancel, data, 'destructive')]
+          ? [
+              ...(view.mayResume === false ? [] : [executeAction('Resume', VERBS.resume, data, 'positive')]),
+              executeAction('Cancel the rest', VERBS.cancel, data, 'destructive'),
+            ]
           : [executeAction('Show my options', VERBS.refresh, data, 'default')],
     });
   }

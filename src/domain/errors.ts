@@ -49,7 +49,12 @@ export type ErrorCode =
   | 'SCOPE.OUTSIDE_ALLOWED'
   | 'STATE.CHANGED'
   | 'VERIFY.MISMATCH'
-  | 'VERIFY.UNREACHABLE';
+  | 'VERIFY.UNREACHABLE'
+  // Card actions and typed decisions bound to where the request's card is (security review, issue 12).
+  | 'REQUEST.NOT_VISIBLE'
+  | 'CARD.NOT_FROM_REQUEST_CARD'
+  | 'COMMAND.NOT_IN_CARD_CONVERSATION'
+  | 'USER.RATE_LIMITED';
 
 export interface DomainError {
   code: ErrorCode;

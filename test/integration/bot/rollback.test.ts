@@ -51,8 +51,9 @@ describe('rollback', () => {
     await new Promise((r) => setTimeout(r, 150));
     expect(soaPatches(h)).toHaveLength(0);
 
+    // Ben holds no role for this request: the neutral answer (issue 12, A).
     const bystander = await click(h, PEOPLE.ben, VERBS.confirmSafeguard, { ...posted, version: posted.version + 1 });
-    expect(cardText(bystander.body.value)).toMatch(/Only approvers/);
+    expect(bystander.body.value).toMatch(/nothing I can show or do for that request here/);
     h.emulator.control.setTenantSettings({ blockCloudObjectTakeoverThroughHardMatchEnabled: false });
     const confirmed = await click(h, PEOPLE.adam, VERBS.confirmSafeguard, { ...posted, version: posted.version + 1 });
     expect(cardText(confirmed.body.value)).toMatch(/Safeguard step confirmed by Adam Approver/);
@@ -136,8 +137,10 @@ describe('rollback approvers', () => {
 
   it('uses its own approver setting: a transfer approver who is not a rollback approver is refused', async () => {
     const posted = await requestInChannel(h, 'rollback ivan@contoso.com reason: separate approvers');
+    // Adam approves transfers only: for a rollback he holds no role, so he gets the neutral answer (issue 12, A).
     const adam = await click(h, PEOPLE.adam, VERBS.approve, posted);
-    expect(cardText(adam.body.value)).toMatch(/Only approvers/);
+    expect(adam.body.value).toMatch(/nothing I can show or do for that request here/);
+    expect((await h.app.deps.requests.get(posted.requestId))!.decisions).toEqual([]);
     const amy = await click(h, PEOPLE.amy, VERBS.approve, posted);
     expect(cardText(amy.body.value)).toMatch(/Approved by Amy Approver/);
   });
