@@ -62,7 +62,7 @@ async function requestChange(
     const blocked = checked.filter((r) => !r.eligible);
     if (eligible.length === 0) {
       const reasons = blocked.slice(0, 20).map((b) => `- ${md(b.upn, 120)}: ${blockerText(b)}`).join('\n') + (blocked.length > 20 ? `\n- … and ${blocked.length - 20} more` : '');
-      const error: DomainError = { code: 'REQUEST.NONE_ELIGIBLE' };
+      const error: DomainError = { code: 'REQUEST.NONE_ELIGIBLE', detail: { kind } };
       return { kind: 'refused', error, blocked, text: `${reasons}\n\n${describeError(error)}` };
     }
 

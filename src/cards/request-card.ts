@@ -28,6 +28,9 @@ export interface RequestCardView {
   mayResume?: boolean;
 }
 
+/** The status line; `change` is what the request does ("transfer" or "rollback"), so a rollback never reads as a transfer. */
+const statusLabel = (status: RequestStatus, change: string): string => STATUS_LABEL[status].replace('{change}', change);
+
 const STATUS_LABEL: Record<RequestStatus, string> = {
   pending: 'Waiting for approval',
   halted: 'Halted: an approver must resume or cancel',
@@ -35,8 +38,8 @@ const STATUS_LABEL: Record<RequestStatus, string> = {
   'awaiting-safeguard': 'Approved: waiting for the safeguard step to be confirmed',
   'awaiting-sync': 'Rolled back: waiting for the sync client to take the users over',
   'sync-timed-out': 'Rolled back, but the sync client did not take the users over in time',
-  approved: 'Approved, transfer queued',
-  executing: 'Approved, transfer running',
+  approved: 'Approved, {change} queued',
+  executing: 'Approved, {change} running',
   completed: 'Completed',
   'completed-with-failures': 'Completed with failures',
   failed: 'Failed',
@@ -100,7 +103,7 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   const labels = request.kind === 'rollback' ? ROLLBACK_OUTCOME_LABEL : OUTCOME_LABEL;
   body.push(
     { type: 'TextBlock', text: `Source of Authority ${request.kind === 'rollback' ? 'rollback' : 'transfer'} · ${md(request.id)}`, size: 'Large', weight: 'Bolder', wrap: true },
-    { type: 'TextBlock', text: STATUS_LABEL[request.status], color: STATUS_COLOR[request.status], weight: 'Bolder', spacing: 'None', wrap: true },
+    { type: 'TextBlock', text: statusLabel(request.status, request.kind), color: STATUS_COLOR[request.status], weight: 'Bolder', spacing: 'None', wrap: true },
     {
       type: 'FactSet',
       // Fact values are markdown too (the SDK renders them as TextBlocks): escaped like the rest.
