@@ -182,7 +182,7 @@ export async function startPlaygroundStack(options: PlaygroundStackOptions = {})
       else log('Installed in the team "' + PLAYGROUND_IDS.team.name + '": the bot knows the "' + PLAYGROUND_IDS.approvalsChannel.name + '" channel.');
     }
 
-    const childExited = Promise.race(children.map((child) => child.exited.then(() => `${child.name} exited with code ${child.exitCode}`)));
+    const childExited = Promise.race(children.map((child) => child.exited.then(() => `${child.name} exited (${child.describeExit()})`)));
     return {
       emulator,
       config: first.config,

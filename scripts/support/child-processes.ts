@@ -8,6 +8,8 @@ import * as path from 'node:path';
  * early if it exits, and stop it (SIGTERM, then SIGKILL after a grace period).
  */
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export interface StartChildOptions {
   cwd?: string;
   env: NodeJS.ProcessEnv;
@@ -21,6 +23,8 @@ export interface StartChildOptions {
   endWithThisProcess?: boolean;
   /** How many recent output lines to keep in memory (default 2000). */
   keepLines?: number;
+  /** Called with every output line as it arrives. */
+  onLine?: (line: string) => void;
 }
 
 export interface SupervisedChild {
@@ -30,10 +34,12 @@ export interface SupervisedChild {
   readonly logPath?: string;
   /** Recent output lines, stdout and stderr interleaved. */
   readonly output: string[];
-  /** Resolves with the exit code (128 when ended by a signal, null when it failed to start), after the log is flushed. */
+  /** Resolves with the exit code (null when ended by a signal or when it failed to start), once its output is read. */
   readonly exited: Promise<number | null>;
   /** undefined while running. */
   readonly exitCode: number | null | undefined;
+  /** How it ended, for messages: "code 1", "signal SIGKILL". */
+  describeExit(): string;
   isRunning(): boolean;
   signal(signal: NodeJS.Signals): void;
   /** SIGTERM, then SIGKILL when it has not exited after `graceMs`; resolves once it has exited. */
@@ -54,7 +60,9 @@ export function startChild(name: string, command: string, args: string[], option
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
   const output: string[] = [];
   const lineListeners = new Set<(line: string) => void>();
+  if (options.onLine) lineListeners.add(options.onLine);
   let exitCode: number | null | undefined;
+  let exitSignal: NodeJS.Signals | null = null;
 
   for (const stream of [child.stdout!, child.stderr!]) {
     let partial = '';
@@ -77,19 +85,27 @@ export function startChild(name: string, command: string, args: string[], option
     for (const listener of lineListeners) listener(line);
   }
 
+  let running = true;
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const exited = new Promise<number | null>((resolve) => {
     child.once('error', (error) => {
       log?.write(`\n[${name}] failed to start: ${error.message}\n`);
+      running = false;
       exitCode = null;
       resolve(null);
     });
-    child.once('exit', (code, signal) => {
-      exitCode = code ?? (signal ? 128 : null);
-      resolve(exitCode);
+    child.once('exit', (code, sig) => {
+      running = false;
+      exitCode = code;
+      exitSignal = sig;
+      resolve(code);
     });
-  }).then((code) => new Promise<number | null>((resolve) => (log ? log.end(() => resolve(code)) : resolve(code))));
+  })
+    // The last output can arrive just after 'exit': wait briefly for the pipes to close (a grandchild may hold them).
+    .then((code) => Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 500).unref())]).then(() => code))
+    .then((code) => new Promise<number | null>((resolve) => (log ? log.end(() => resolve(code)) : resolve(code))));
 
-  const isRunning = () => exitCode === undefined;
+  const isRunning = () => running;
   const signal = (sig: NodeJS.Signals) => {
     if (!isRunning() || child.pid === undefined) return;
     try {
@@ -120,6 +136,7 @@ export function startChild(name: string, command: string, args: string[], option
     get exitCode() {
       return exitCode;
     },
+    describeExit: () => (isRunning() ? 'running' : exitSignal ? `signal ${exitSignal}` : `code ${exitCode}`),
     isRunning,
     signal,
     async stop(graceMs = 5000) {
@@ -159,7 +176,7 @@ export function startChild(name: string, command: string, args: string[], option
         void exited.then((code) => {
           if (!lineListeners.has(onLine)) return;
           done();
-          reject(new Error(`${name} exited (code ${code}) before printing a line matching ${pattern}. Its last output:\n${recentOutput()}`));
+          reject(new Error(`${name} exited (${code === null && exitSignal ? `signal ${exitSignal}` : `code ${code}`}) before printing a line matching ${pattern}. Its last output:\n${recentOutput()}`));
         });
       });
     },
@@ -175,15 +192,13 @@ function exitsWithin(exited: Promise<unknown>, ms: number): Promise<boolean> {
   return Promise.race([exited.then(() => true), timeout]).finally(() => clearTimeout(timer));
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Polls until `probe` is true; fails early if `child` exits. */
 export async function waitUntil(what: string, probe: () => Promise<boolean>, child: SupervisedChild, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const where = child.logPath ? ` (${child.logPath})` : '';
   for (;;) {
     if (!child.isRunning()) {
-      throw new Error(`${child.name} exited (code ${child.exitCode}) before ${what}. Its last output${where}:\n${child.recentOutput()}`);
+      throw new Error(`${child.name} exited (${child.describeExit()}) before ${what}. Its last output${where}:\n${child.recentOutput()}`);
     }
     if (await probe().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}. Last output of ${child.name}${where}:\n${child.recentOutput()}`);
