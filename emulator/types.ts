@@ -1,6 +1,8 @@
 /**
- * Public types of the local Graph + Entra emulator. Kept in one file so that tests, the playground
- * and the Graph adapter's helpers import shapes from one place.
+ * Public data shapes of the local Graph + Entra emulator (seeds, records, faults, throttling), in one
+ * file for the tests, the playground and the bench. The running emulator's API (options, handle,
+ * control surface) builds on these in emulator-api.ts; this file imports nothing, so there is no cycle.
+ * `emulator/index.ts` exports both.
  */
 
 /** A user as seeded. Omitted onPremises* fields default to null (a cloud-native user). */
@@ -310,5 +312,3 @@ export interface ThrottleStatus {
   counters: { charged: number; throttled: number; resourceUnits: number; writes: number };
 }
 
-// Re-exported so that 'emulator/types' stays the one import for every public shape.
-export type { EmulatorControl, EmulatorOptions, RunningEmulator } from './emulator-api';

@@ -1,5 +1,6 @@
 import { DEFAULT_GRANTED_ROLES, DEMO_IDS, demoTenant, startGraphEmulator } from '../../../emulator';
-import type { RunningEmulator, TenantSeed } from '../../../emulator/types';
+import type { RunningEmulator } from '../../../emulator/emulator-api';
+import type { TenantSeed } from '../../../emulator/types';
 import { DirectoryError } from '../../../src/ports/directory';
 import { graphCalls, harness, rejection } from './graph-test-kit';
 
