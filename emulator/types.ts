@@ -75,7 +75,7 @@ export interface CatalogSeed {
 }
 
 export interface TenantSettings {
-  /** Tenant safeguard (§6): while true, a sync cycle does not take over rolled-back objects. */
+  /** Tenant safeguard (docs/soa-and-graph.md §6): while true, a sync cycle does not take over rolled-back objects. */
   blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
 }
 
@@ -155,7 +155,7 @@ export interface DirectoryAudit {
   additionalDetails: { key: string; value: string }[];
 }
 
-/** Behaviour the docs leave open (soa-and-graph.md §2-§3): configurable, the bot must not depend on it. */
+/** Behaviour the docs leave open (docs/soa-and-graph.md §2-§3): configurable, the bot must not depend on it. */
 export interface BehaviourOptions {
   /** Answer GET onPremisesSyncBehavior as {"value":{...}} (the docs' sample) instead of the bare object. */
   wrapSoaInValue: boolean;
@@ -179,11 +179,11 @@ export interface BehaviourOptions {
   batchItemRequestIds: boolean;
 }
 
-/** Tenant size classes of soa-and-graph.md §7 (by number of users): <50, 50-500, >500. */
+/** Tenant size classes of docs/soa-and-graph.md §7 (by number of users): <50, 50-500, >500. */
 export type TenantSizeClass = 'small' | 'medium' | 'large';
 
 /**
- * Identity-and-access service limits of soa-and-graph.md §7 as token buckets per app per tenant:
+ * Identity-and-access service limits of docs/soa-and-graph.md §7 as token buckets per app per tenant:
  * resource units per 10 s (by tenant size class) and writes per 150 s. Off unless given.
  */
 export interface ThrottleOptions {

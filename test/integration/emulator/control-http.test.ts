@@ -63,7 +63,7 @@ describe('/_control over HTTP', () => {
     expect((await graph.api('/domains/fabrikam.com').get()).authenticationType).toBe('Federated');
     const check = await graph.api(`/users/${DEMO_IDS.users.amy}/checkMemberGroups`).post({ groupIds: [DEMO_IDS.groups.approvers, DEMO_IDS.groups.requesters] });
     expect(check.value).toEqual([DEMO_IDS.groups.approvers]);
-    // Erin's cloud-SOA group is an access-package resource: what the rollback preflight looks for (§6).
+    // Erin's cloud-SOA group is an access-package resource: what the rollback preflight looks for (docs/soa-and-graph.md §6).
     const resources = await graph
       .api(`/identityGovernance/entitlementManagement/catalogs/${DEMO_IDS.catalogs.falcon}/resources`)
       .filter(`originId eq '${DEMO_IDS.groups.projectFalcon}'`)

@@ -8,12 +8,12 @@ import {
 import { graphClient, graphFailure, secretCredential, useEmulator } from './emulator-harness';
 import { IDS, testTenant } from './fixtures';
 
-// §7 identity limits: token buckets per app per tenant by tenant size class, costs per call type,
+// docs/soa-and-graph.md §7 identity limits: token buckets per app per tenant by tenant size class, costs per call type,
 // $batch items charged and throttled one by one, headers, Retry-After from the refill, time scale, latency.
 const noRetry = [new RetryHandlerOptions(0, 0)];
 type Raw = Response;
 
-describe('resource units and writes (§7)', () => {
+describe('resource units and writes (identity service limits)', () => {
   const { emu, graph } = useEmulator({ seed: testTenant() });
   const raw = (path: string, query: Record<string, string> = {}) => {
     let req = graph().api(path).responseType('raw' as never).middlewareOptions(noRetry);

@@ -305,7 +305,7 @@ describe('GraphBulkDirectory', () => {
   });
 });
 
-describe('GraphBulkDirectory under the emulated §7 limits', () => {
+describe('GraphBulkDirectory under the emulated identity service limits', () => {
   let limited: RunningEmulator;
   beforeAll(async () => {
     limited = await startGraphEmulator({ seed: withSyncedUsers({}, 400, 'contoso.com'), auditDelayMs: 0 });

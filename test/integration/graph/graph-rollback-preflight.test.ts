@@ -4,7 +4,7 @@ import type { TenantSeed } from '../../../emulator/types';
 import { DirectoryError } from '../../../src/ports/directory';
 import { graphCalls, harness, rejection } from './graph-test-kit';
 
-// Rollback preflight reads (soa-and-graph.md §6) through GraphDirectory, against the demo tenant.
+// Rollback preflight reads (docs/soa-and-graph.md §6) through GraphDirectory, against the demo tenant.
 let emu: RunningEmulator;
 
 beforeAll(async () => {
@@ -25,7 +25,7 @@ const FALCON_PACKAGE = {
 const without = (...roles: string[]) => DEFAULT_GRANTED_ROLES.filter((r) => !roles.includes(r));
 
 describe('cloudManagedGroupsOf', () => {
-  it('erin: Project Falcon (memberOf cast with §2 $select and $top=999, then each group\'s SOA)', async () => {
+  it('erin: Project Falcon (memberOf cast with the documented $select and $top=999, then each group\'s SOA)', async () => {
     const { directory } = harness(emu);
     expect(await directory.cloudManagedGroupsOf(DEMO_IDS.users.erin)).toEqual([{ id: DEMO_IDS.groups.projectFalcon, displayName: 'Project Falcon' }]);
     const [memberOf, soa] = graphCalls(emu);
