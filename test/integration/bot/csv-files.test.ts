@@ -7,7 +7,7 @@ import { CHANNEL, GROUP_CHAT, PERSONAL, TestPerson, messageActivity } from '../.
 import { waitForText } from './flow-helpers';
 
 /**
- * CSV files sent to the bot (security review, issue 12): Teams hands a bot files only in a personal
+ * CSV files sent to the bot: Teams hands a bot files only in a personal
  * chat, as a short-lived SharePoint download URL. The bot downloads nothing for someone who may not
  * request, nothing outside a personal chat, and only over https from allowed hosts, within a byte
  * cap, a line cap and a time limit. The download server here is a local HTTPS stand-in for SharePoint.
