@@ -63,11 +63,13 @@ export function startChild(name: string, command: string, args: string[], option
   if (options.onLine) lineListeners.add(options.onLine);
   let exitCode: number | null | undefined;
   let exitSignal: NodeJS.Signals | null = null;
+  /** A grandchild may still hold the pipes after the log file is closed: its output then stays in memory only. */
+  let logEnded = false;
 
   for (const stream of [child.stdout!, child.stderr!]) {
     let partial = '';
     stream.on('data', (chunk: Buffer) => {
-      log?.write(chunk);
+      if (!logEnded) log?.write(chunk);
       if (options.echo) process.stderr.write(chunk);
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
@@ -88,8 +90,10 @@ export function startChild(name: string, command: string, args: string[], option
   let running = true;
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const exited = new Promise<number | null>((resolve) => {
-    child.once('error', (error) => {
-      log?.write(`\n[${name}] failed to start: ${error.message}\n`);
+    // 'error' also reports a failed kill() of a running child: only a child that never started ends here.
+    child.on('error', (error) => {
+      if (!startFailed(error)) return;
+      if (!logEnded) log?.write(`\n[${name}] failed to start: ${error.message}\n`);
       running = false;
       exitCode = null;
       resolve(null);
@@ -103,7 +107,10 @@ export function startChild(name: string, command: string, args: string[], option
   })
     // The last output can arrive just after 'exit': wait briefly for the pipes to close (a grandchild may hold them).
     .then((code) => Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 500).unref())]).then(() => code))
-    .then((code) => new Promise<number | null>((resolve) => (log ? log.end(() => resolve(code)) : resolve(code))));
+    .then((code) => {
+      logEnded = true;
+      return new Promise<number | null>((resolve) => (log ? log.end(() => resolve(code)) : resolve(code)));
+    });
 
   const isRunning = () => running;
   const signal = (sig: NodeJS.Signals) => {
@@ -182,6 +189,11 @@ export function startChild(name: string, command: string, args: string[], option
     },
     recentOutput,
   };
+}
+
+/** spawn's own failures (ENOENT, EACCES...) come with a syscall of spawn*. */
+function startFailed(error: NodeJS.ErrnoException): boolean {
+  return typeof error.syscall === 'string' && error.syscall.startsWith('spawn');
 }
 
 function exitsWithin(exited: Promise<unknown>, ms: number): Promise<boolean> {
