@@ -17,6 +17,7 @@ import { EmulatorOptions, RunningEmulator } from './emulator-api';
 import { BehaviourOptions, TenantState } from './types';
 
 export * from './types';
+export type { EmulatorControl, EmulatorOptions, RunningEmulator } from './emulator-api';
 export { DEFAULT_GRANTED_ROLES, ROLES } from './auth/permissions';
 export { DEFAULT_APP_DISPLAY_NAME, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID } from './defaults';
 export { TRANSFER_ACTIVITY, ROLLBACK_ACTIVITY } from './state/soa-state-machine';

@@ -42,7 +42,7 @@ export function renderNotification(request: TransferRequest, event: NotifyEvent,
   const what = request.kind === 'rollback' ? 'Rollback' : 'Transfer';
   const users = request.targets
     .map((t) => {
-      // Names, UPNs, reasons and comments are user or directory text: escaped, shown as text (issue 4).
+      // Names, UPNs, reasons and comments are user or directory text: escaped, shown as text, never as markup.
       const name = t.preflight.displayName ? `${t.preflight.displayName} (${t.preflight.upn})` : t.preflight.upn;
       return t.preflight.userId ? markdownLink(name, entraUserUrl(t.preflight.userId)) : md(name);
     })

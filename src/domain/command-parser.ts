@@ -35,7 +35,7 @@ export interface ParseOptions {
 // quotes or control characters. Length limit: 113 characters (64 + '@' + 48) for cloud UPNs; synced
 // UPNs follow the same limit.
 //
-// Hostile input (issue 4), decided here:
+// Hostile input, decided here:
 // - Entra UPNs are ASCII only. A UPN with any non-ASCII character (a Cyrillic 'а' in contoso, a
 //   full-width '＠', an accented letter) is refused with its own message ("look-alike characters are
 //   not accepted, type the UPN in plain ASCII") instead of being looked up: a look-alike could

@@ -50,7 +50,7 @@ export type ErrorCode =
   | 'STATE.CHANGED'
   | 'VERIFY.MISMATCH'
   | 'VERIFY.UNREACHABLE'
-  // Card actions and typed decisions bound to where the request's card is (security review, issue 12).
+  // Card actions and typed decisions bound to where the request's card is.
   | 'REQUEST.NOT_VISIBLE'
   | 'CARD.NOT_FROM_REQUEST_CARD'
   | 'COMMAND.NOT_IN_CARD_CONVERSATION'

@@ -48,7 +48,7 @@ function scopeBlock(memberOfGuarded: readonly string[], scope: ScopeSettings): S
 }
 
 /**
- * Request time: the SOA preflight of the request's kind (soa-and-graph.md §5, §6), then the scope
+ * Request time: the SOA preflight of the request's kind (docs/soa-and-graph.md §5, §6), then the scope
  * guard, then other open requests. The first blocker found is the one shown.
  */
 export function evaluateTarget(kind: RequestKind, facts: TargetFacts, scope: ScopeSettings): PreflightResult {

@@ -95,7 +95,7 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
     return answer.value;
   }
 
-  /** What someone with no role for the request gets (issue 12, A): the same neutral text for every request, no card. */
+  /** What someone with no role for the request gets: the same neutral text for every request, no card. */
   async function neutralOf(client: PlaygroundClient, who: string, posted: PostedCard, verb: string = VERBS.refresh, version = posted.version): Promise<void> {
     const answer = await client.click(who, posted.conversationId, posted.messageId, verb, { requestId: posted.requestId, version });
     expect(answer.type).toBe('application/vnd.microsoft.activity.message');

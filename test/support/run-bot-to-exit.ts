@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { startChild } from '../../scripts/support/child-processes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -8,25 +8,19 @@ const ROOT = path.resolve(__dirname, '..', '..');
  * own: the exit code (null = still running after `timeoutMs`, then killed) and all of its output.
  */
 export async function runBotToExit(env: Record<string, string>, timeoutMs = 10_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
+  const bot = startChild('bot', process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    keepLines: Number.MAX_SAFE_INTEGER,
+    endWithThisProcess: true,
   });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += String(chunk)));
-  child.stderr!.on('data', (chunk: Buffer) => (output += String(chunk)));
-  const code = await new Promise<number | null>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve(null);
-    }, timeoutMs);
-    child.on('exit', (exitCode) => {
-      clearTimeout(timer);
-      resolve(exitCode);
-    });
-  });
-  // The last output may arrive just after 'exit'.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  return { code, output };
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const code = await Promise.race([bot.exited, timedOut]).finally(() => clearTimeout(timer));
+  if (code === 'timeout') {
+    bot.signal('SIGKILL');
+    await bot.exited;
+    return { code: null, output: bot.output.join('\n') };
+  }
+  return { code, output: bot.output.join('\n') };
 }

@@ -2,7 +2,7 @@ import { comesFromRequestCard, conversationBase, conversationHoldsRequest } from
 import { RefusalCounter } from '../../src/app/refusal-counter';
 import { aTransferRequest } from '../support/builders';
 
-/** Issue 12, A and C: where a request's card is, and which clicks belong to it. */
+/** Where a request's card is, and which clicks belong to it. */
 describe('card binding', () => {
   const CHANNEL = '19:approvals@thread.tacv2';
   // Posted at the top of the channel (a personal-chat request): Teams addresses clicks from the card's own thread.
@@ -44,7 +44,7 @@ describe('card binding', () => {
   });
 });
 
-describe('RefusalCounter (issue 12, B)', () => {
+describe('RefusalCounter', () => {
   it('logs a person\'s first refusal of a minute, then one line with the count, and stays bounded', () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const lines: { msg: string; fields: Record<string, unknown> }[] = [];

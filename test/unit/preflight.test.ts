@@ -4,7 +4,7 @@ import { DirectoryUser, classifySoa } from '../../src/domain/soa-state';
 
 const synced: DirectoryUser = aSyncedUser();
 
-describe('SOA state (§1 table)', () => {
+describe('SOA state (the state table of docs/soa-and-graph.md §1)', () => {
   it('classifies the four states and not-found', () => {
     expect(classifySoa(synced, false)).toBe('synced');
     expect(classifySoa({ ...synced, onPremisesSyncEnabled: null }, true)).toBe('transferred');

@@ -9,7 +9,7 @@ export { parseRetryAfter } from './graph-batch-wire';
 export { MAX_BATCH_ITEMS } from './graph-batch-units';
 
 /**
- * Graph JSON batching (soa-and-graph.md §7) with the per-item handling the SDK does not do:
+ * Graph JSON batching (docs/soa-and-graph.md §7) with the per-item handling the SDK does not do:
  * - at most 20 requests per `POST /{version}/$batch`, never two API versions in one batch;
  * - several batches in flight, as many as the ThrottleController allows (reads and writes separately);
  * - items answered 429 go back to the queue after their own Retry-After (fractional seconds allowed) and

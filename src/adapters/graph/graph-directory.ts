@@ -31,7 +31,7 @@ export const USER_SELECT = [
 /** checkMemberGroups accepts at most 20 group ids per request. */
 export const CHECK_MEMBER_GROUPS_CHUNK = 20;
 
-/** §2 "Group memberships": what cloudManagedGroupsOf reads per group. */
+/** docs/soa-and-graph.md §2 "Group memberships": what cloudManagedGroupsOf reads per group. */
 export const MEMBER_OF_SELECT = ['id', 'displayName', 'onPremisesSyncEnabled'] as const;
 
 /** The nested expand that puts each role scope's scope (originId = group id) on an access package. */

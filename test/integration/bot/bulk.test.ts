@@ -54,7 +54,7 @@ describe('bulk transfers in waves', () => {
     expect(text).toMatch(/Waves: 1 → 6 → 53 users; halt above 5% failures/);
     expect(text).toMatch(/Users to transfer \(60\)/);
 
-    // The tables are not on the card everyone in the channel sees (issue 12, A): the approver's own view has them.
+    // The tables are not on the card everyone in the channel sees : the approver's own view has them.
     expect(linkOf(posted.card, /preflight/)).toBeNull();
     expect(JSON.stringify(posted.card)).not.toContain('/files/');
     const approversView = (await click(h, PEOPLE.adam, VERBS.refresh, posted)).body.value;
@@ -123,7 +123,7 @@ describe('bulk transfers in waves', () => {
     h.emulator.control.clearFaults();
   });
 
-  it('resuming is an approval: the requester may not resume their own halted request (issue 12, D), but may cancel it', async () => {
+  it('resuming is an approval: the requester may not resume their own halted request, but may cancel it', async () => {
     const posted = await requestInChannel(h, `transfer ${upns(WAVE_D)} reason: wave D`, PEOPLE.adam);
     h.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${WAVE_D[0].id}/onPremisesSyncBehavior$`, status: 400, graphCode: 'Request_BadRequest', times: -1 });
     await click(h, PEOPLE.amy, VERBS.approve, posted);
@@ -146,7 +146,7 @@ describe('bulk transfers in waves', () => {
     h.emulator.control.clearFaults();
   });
 
-  it('a typed approval, in the card\'s conversation, names the card version, the number of users and the list fingerprint (issue 12, C)', async () => {
+  it('a typed approval, in the card\'s conversation, names the card version, the number of users and the list fingerprint', async () => {
     // The users wave D did not reach (it was cancelled after its first wave).
     const users = WAVE_D.slice(1);
     const posted = await requestInChannel(h, `transfer ${upns(users)} reason: wave D again`);

@@ -4,8 +4,8 @@ import { GROUP_CHAT, PERSONAL, TestPerson, cardActionInvoke, messageActivity, su
 import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForText } from './flow-helpers';
 
 /**
- * Security review, issue 12. Who gets a card's per-person view (A), where a decision may come from (C),
- * and what a flood of refused clicks costs (B). rita: requester · adam, amy: approvers · ben: admin ·
+ * Who gets a card's per-person view (A), where a decision may come from (C), and what a flood of
+ * refused clicks costs (B). rita: requester · adam, amy: approvers · ben: admin ·
  * erin: no role.
  */
 const ERIN: TestPerson = { aadObjectId: DEMO_IDS.users.erin, name: 'Erin Nobody', mri: '29:erin' };
@@ -13,7 +13,7 @@ const MESSAGE = 'application/vnd.microsoft.activity.message';
 const CARD = 'application/vnd.microsoft.card.adaptive';
 const NEUTRAL = /nothing I can show or do for that request here/;
 
-describe('card access (issue 12)', () => {
+describe('card access', () => {
   let h: BotHarness;
   beforeAll(async () => {
     h = await startBotHarness({ env: { ADMIN_IDS: DEMO_IDS.users.ben } });
@@ -125,7 +125,7 @@ describe('card access (issue 12)', () => {
   });
 });
 
-describe('B: a flood of refused clicks (issue 12)', () => {
+describe('B: a flood of refused clicks', () => {
   let h: BotHarness;
   beforeAll(async () => {
     h = await startBotHarness({ env: { RATE_LIMIT_PER_MINUTE: '20' } });

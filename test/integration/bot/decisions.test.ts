@@ -36,7 +36,7 @@ describe('approval decisions', () => {
 
     const self = await click(h, PEOPLE.adam, VERBS.approve, posted);
     expect(noticeOf(self.body)).toMatch(/You made this request, so you cannot approve/);
-    // Ben has no role for this request: a neutral answer, no card (issue 12, A).
+    // Ben has no role for this request: a neutral answer, no card.
     const bystander = await click(h, PEOPLE.ben, VERBS.approve, posted);
     expect(bystander.body.type).toBe('application/vnd.microsoft.activity.message');
     expect(bystander.body.value).toMatch(/nothing I can show or do for that request here/);
@@ -47,7 +47,7 @@ describe('approval decisions', () => {
     const second = await click(h, PEOPLE.amy, VERBS.approve, posted);
     expect(noticeOf(second.body)).toMatch(/no longer waiting for approval/);
     await waitForText(h, /Transfer SOA-\w+: completed/);
-    // Rita has no role for Adam's request (issue 12, A): the neutral answer; Amy's late click is refused as such.
+    // Rita has no role for Adam's request: the neutral answer; Amy's late click is refused as such.
     const late = await click(h, PEOPLE.rita, VERBS.reject, { ...posted, version: posted.version + 1 });
     expect(late.body.value).toMatch(/nothing I can show or do for that request here/);
     const lateApprover = await click(h, PEOPLE.amy, VERBS.reject, { ...posted, version: posted.version + 1 });
@@ -112,11 +112,19 @@ describe('two approvals required', () => {
     const posted = await requestInChannel(h, 'transfer alice@contoso.com reason: quorum');
     const first = await click(h, PEOPLE.adam, VERBS.approve, posted);
     expect(cardText(first.body.value)).toMatch(/1 of 2/);
+    // It waits: one approval executes nothing.
+    expect((await h.app.deps.requests.get(posted.requestId))?.status).toBe('pending');
+    expect(soaPatches(h, DEMO_IDS.users.alice)).toHaveLength(0);
+    // A different approver: Adam approving again, on the current card, is not the second approval.
+    const again = await click(h, PEOPLE.adam, VERBS.approve, { ...posted, version: posted.version + 1 });
+    expect(cardText(again.body.value)).toMatch(/already recorded your decision on this request\. Nothing was changed/);
+    expect((await h.app.deps.requests.get(posted.requestId))?.decisions.map((d) => d.by.name)).toEqual(['Adam Approver']);
     const stale = await click(h, PEOPLE.amy, VERBS.approve, posted);
     expect(cardText(stale.body.value)).toMatch(/out of date/);
     const fresh = await click(h, PEOPLE.amy, VERBS.approve, { ...posted, version: posted.version + 1 });
     expect(cardText(fresh.body.value)).toMatch(/Approved by Amy Approver/);
     await waitForText(h, /Transfer SOA-\w+: completed/);
     expect(soaPatches(h, DEMO_IDS.users.alice)).toHaveLength(1);
+    expect((await h.app.deps.requests.get(posted.requestId))?.decisions.map((d) => d.by.name)).toEqual(['Adam Approver', 'Amy Approver']);
   });
 });

@@ -1,7 +1,8 @@
 import { createGraphDirectory, type CreateGraphDirectoryOptions, GraphBulkDirectory } from '../../../src/adapters/graph';
 import { DirectoryError } from '../../../src/ports/directory';
 import { BULK_GROUP_ID, bulkUserId, bulkUserUpn, startGraphEmulator, withSyncedUsers } from '../../../emulator';
-import type { CallRecord, RunningEmulator } from '../../../emulator/types';
+import type { RunningEmulator } from '../../../emulator/emulator-api';
+import type { CallRecord } from '../../../emulator/types';
 import { IDS, SEED, harness, silentLogger } from './graph-test-kit';
 
 // GraphBulkDirectory ($batch, per-item retries, adaptive concurrency) against the Graph emulator.
@@ -304,7 +305,7 @@ describe('GraphBulkDirectory', () => {
   });
 });
 
-describe('GraphBulkDirectory under the emulated §7 limits', () => {
+describe('GraphBulkDirectory under the emulated identity service limits', () => {
   let limited: RunningEmulator;
   beforeAll(async () => {
     limited = await startGraphEmulator({ seed: withSyncedUsers({}, 400, 'contoso.com'), auditDelayMs: 0 });
