@@ -177,6 +177,12 @@ export interface BehaviourOptions {
   pageSize: number | null;
   /** Put `request-id` / `client-request-id` in each $batch item's headers (real Graph may leave them out). */
   batchItemRequestIds: boolean;
+  /**
+   * The group ids checkMemberGroups answers with: 'as-asked' (the strings of the request) or 'as-stored'
+   * (each group's id as the directory holds it, whatever case the caller used). Graph documents neither;
+   * a client must compare ids without regard to case.
+   */
+  checkMemberGroupsIds: 'as-asked' | 'as-stored';
 }
 
 /** Tenant size classes of docs/soa-and-graph.md §7 (by number of users): <50, 50-500, >500. */

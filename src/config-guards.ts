@@ -27,13 +27,16 @@ const MICROSOFT_CLOUD_DOMAINS = [
   'azure.com',
   'azure.us',
   'azure.cn',
+  // Microsoft's own top-level domain (cloud.microsoft and every other name under it).
+  'microsoft',
 ];
 
 /** Whether a URL points at Microsoft's cloud (an unparseable URL counts as "yes": it is not a local stand-in). */
 export function isMicrosoftCloudUrl(url: string): boolean {
   let host: string;
   try {
-    host = new URL(url).hostname.toLowerCase().replace(/\.$/, '');
+    // Every trailing dot: TLS accepts the real certificate for "graph.microsoft.com..".
+    host = new URL(url).hostname.toLowerCase().replace(/\.+$/, '');
   } catch {
     return true;
   }
@@ -47,6 +50,8 @@ export interface AuthDisabledContext {
   host: string | null;
   /** The Graph and authority base URLs in effect, by setting name (defaults included). */
   microsoftEndpoints: Record<string, { url: string; isDefault: boolean }>;
+  /** GRAPH_USE_MANAGED_IDENTITY=true: tokens come from Entra through the host's identity endpoint, whatever GRAPH_AUTHORITY_HOST says. */
+  graphManagedIdentity?: boolean;
 }
 
 /**
@@ -60,6 +65,12 @@ export function authDisabledProblems(context: AuthDisabledContext): string[] {
     problems.push(
       `BOT_AUTH_DISABLED=true cannot be combined with ${context.botCredentialSettings.join(', ')}: bot credentials mean a real deployment, which must authenticate. ` +
         'Remove BOT_AUTH_DISABLED (or, for local development, the credentials).',
+    );
+  }
+  if (context.graphManagedIdentity) {
+    problems.push(
+      'BOT_AUTH_DISABLED=true cannot be combined with GRAPH_USE_MANAGED_IDENTITY=true: a managed identity gets real Entra tokens whatever GRAPH_AUTHORITY_HOST says. ' +
+        'Without authentication, use the local Graph emulator\'s client secret or certificate.',
     );
   }
   if (context.host === null || !isLoopbackHost(context.host)) {

@@ -240,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
           GRAPH_BASE_URL: { url: e.GRAPH_BASE_URL, isDefault: !env.GRAPH_BASE_URL?.trim() },
           GRAPH_AUTHORITY_HOST: { url: e.GRAPH_AUTHORITY_HOST, isDefault: !env.GRAPH_AUTHORITY_HOST?.trim() },
         },
+        graphManagedIdentity: e.GRAPH_USE_MANAGED_IDENTITY,
       }),
     );
   }

@@ -60,6 +60,10 @@ describe('parseDatabaseUrl', () => {
   it('redacts any DATABASE_URL it cannot parse down to its scheme', () => {
     expect(redactDatabaseUrl('postgres://u:hunter2@[bad/db')).toBe('postgres: (not a valid URL; not shown)');
     expect(redactDatabaseUrl('u:hunter2@db')).not.toContain('hunter2');
+    // An '@' the URL parser does not read as the end of the user info (a '/', '?' or '#' after digits only).
+    for (const url of ['postgres://u:4711/hunter2@db/x', 'postgres://u:/hunter2@db/x', 'postgres://u:12?hunter2@db/x', 'postgres://u:12#hunter2@db/x']) {
+      expect(redactDatabaseUrl(url)).toBe('postgres: (not a valid URL; not shown)');
+    }
     expect(redactDatabaseUrl('mysql://u:hunter2@db/x')).toBe('mysql://***@db/x');
     expect(redactDatabaseUrl(':memory:')).toBe(':memory:');
     expect(redactDatabaseUrl('sqlite:./data/soa-bot.db')).toBe('sqlite:./data/soa-bot.db');

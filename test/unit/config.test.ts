@@ -205,6 +205,15 @@ describe('configuration: BOT_AUTH_DISABLED is for a local bot against local stan
       expect(problems({ ...local, GRAPH_AUTHORITY_HOST: url }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be used against Microsoft's cloud: GRAPH_AUTHORITY_HOST/);
     }
   });
+
+  it("refuses it against Microsoft's Graph however its host is spelled, and with a managed identity (which ignores GRAPH_AUTHORITY_HOST)", () => {
+    // Several trailing dots (TLS accepts the certificate for 'graph.microsoft.com..'), and Microsoft's own .microsoft TLD.
+    for (const url of ['https://graph.microsoft.com..', 'https://graph.microsoft.com...:443/', 'https://graph.cloud.microsoft']) {
+      expect(problems({ ...local, GRAPH_BASE_URL: url }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be used against Microsoft's cloud: GRAPH_BASE_URL/);
+    }
+    const { GRAPH_CLIENT_SECRET, ...noSecret } = local as Record<string, string>;
+    expect(problems({ ...noSecret, GRAPH_USE_MANAGED_IDENTITY: 'true' }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be combined with GRAPH_USE_MANAGED_IDENTITY/);
+  });
 });
 
 describe('configuration: signed download links', () => {

@@ -80,8 +80,12 @@ export function redactDatabaseUrl(value: string): string {
   } catch {
     url = null;
   }
-  // No host to find user info by (a malformed URL, "user:pw@host" without "//"): nothing after the scheme is safe to show.
-  if (!url || (!url.host && /[@?#]/.test(raw))) {
+  // No host to find user info by (a malformed URL, "user:pw@host" without "//"), or an '@' that the parser did
+  // not take as the end of the user info: a password with '/', '?' or '#' after digits only
+  // ("u:4711/Secret@host", "u:/Secret@host") reads as host "u", port 4711 and the password in the path.
+  // Nothing after the scheme is safe to show.
+  const misreadUserInfo = url !== null && !url.username && !url.password && raw.includes('@');
+  if (!url || (!url.host && /[@?#]/.test(raw)) || misreadUserInfo) {
     if (!/[@?#]|:\/\//.test(raw) && (!scheme || /^(sqlite|file)$/i.test(scheme))) return raw;
     return `${scheme ? `${scheme}:` : 'a value'} (not a valid URL; not shown)`;
   }

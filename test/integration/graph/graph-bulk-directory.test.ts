@@ -246,6 +246,11 @@ describe('GraphBulkDirectory', () => {
     expect(pages).toHaveLength(Math.ceil(USERS / 40));
     expect(pages[0].query).toMatchObject({ $select: 'id,userPrincipalName', $top: '999' });
 
+    // stopAfter: no page is read once enough members are known, and no more than that many come back.
+    emu.control.clearCalls();
+    expect(await directory.groupMembers(BULK_GROUP_ID, { stopAfter: 41 })).toHaveLength(41);
+    expect(emu.control.calls().filter((c) => c.path === `/groups/${BULK_GROUP_ID}/members/microsoft.graph.user`)).toHaveLength(2);
+
     expect(await directory.findGroupsByName("Wave O'Neil")).toEqual([{ id: BULK_GROUP_ID, displayName: "Wave O'Neil" }]);
     expect(await directory.findGroupsByName('g2')).toEqual([{ id: expect.any(String), displayName: 'g2' }]);
     expect(await directory.findGroupsByName('no such group')).toEqual([]);

@@ -53,4 +53,18 @@ describe('DATABASE_URL secrets never reach the output', () => {
     expect(output).not.toContain('bot-secret-value');
     expect(output).not.toContain('graph-secret-value');
   });
+
+  // A random password with '/' (base64) whose first '/', '?' or '#' comes after digits only: URL parsing
+  // (the bot's and pg's) takes the user name for the host and the digits for its port, so there is no
+  // user info to hide and the password sits in the path.
+  it.each([
+    ["a '/' after digits in the password", 'postgres://soa:4711/Secret-9999@127.0.0.1:9/soa', ['Secret-9999', '4711/Secret']],
+    ["a password starting with '/'", 'postgres://soa:/Slash-8888@127.0.0.1:9/soa', ['Slash-8888']],
+    ["a '#' after digits in the password", 'postgres://soa:0815#Hash-7777@127.0.0.1:9/soa', ['Hash-7777', '0815']],
+  ])('%s', async (_name, databaseUrl, secrets) => {
+    const { code, output } = await runBotToExit(env(databaseUrl), 20_000);
+    expect(output).toMatch(/starting SOA Bot/);
+    expect(code).not.toBe(0);
+    for (const secret of secrets) expect(output).not.toContain(secret);
+  });
 });
