@@ -1,5 +1,5 @@
 import { CardActionData, CardVerb, VERBS } from '../cards/action-data';
-import { AdaptiveCard } from '../cards/request-card';
+import { AdaptiveCard } from '../cards/adaptive-card';
 import { ActionPlace, comesFromRequestCard, conversationHoldsRequest } from '../domain/card-binding';
 import { DomainError } from '../domain/errors';
 import { Person, TransferRequest } from '../domain/transfer-request';

@@ -1,6 +1,7 @@
 import { conversationHoldsRequest } from '../domain/card-binding';
 import { Person, TransferRequest } from '../domain/transfer-request';
-import { AdaptiveCard, renderRequestCard } from '../cards/request-card';
+import { AdaptiveCard } from '../cards/adaptive-card';
+import { renderRequestCard } from '../cards/request-card';
 import { AppDeps } from './app-deps';
 import { approverMris, cardLinks, errorSummary } from './card-publisher';
 import { mayConfirm } from './confirm-safeguard';

@@ -1,6 +1,7 @@
 import { TransferRequest } from '../domain/transfer-request';
 import { AUDIT_LOG_URL, entraUserUrl } from './links';
-import { AdaptiveCard, utc } from './request-card';
+import type { AdaptiveCard } from './adaptive-card';
+import { utc } from './request-card';
 import { TextLimits, fitCard, moreLine } from './card-budget';
 import { escapeMarkdown as md, markdownLink } from './markdown-text';
 

@@ -2,6 +2,7 @@ import { BLOCKER_REASON } from '../domain/preflight';
 import { SOA_STATE_LABEL } from '../domain/soa-state';
 import { RequestStatus, RequestTarget, TransferRequest, approvals } from '../domain/transfer-request';
 import { VERBS } from './action-data';
+import type { AdaptiveCard } from './adaptive-card';
 import { AUDIT_LOG_URL, entraUserUrl } from './links';
 import { MAX_NOTICE_LENGTH, TextLimits, fitCard, moreLine } from './card-budget';
 import { escapeMarkdown as md, inlineText, markdownLink, truncateText } from './markdown-text';
@@ -9,7 +10,6 @@ import { referencesText, safeguardChecklist } from './rollback-section';
 import { BULK_FIRST_ROWS, bulkSection } from './bulk-section';
 
 type Element = Record<string, unknown>;
-export type AdaptiveCard = Record<string, unknown>;
 
 export interface RequestCardView {
   /** approver: pending requests show Approve/Reject. everyone: status only. */
