@@ -1,6 +1,7 @@
 import { TransferRequest } from '../domain/transfer-request';
 import { renderRequestCard } from '../cards/request-card';
 import { AppDeps } from './app-deps';
+import { errorSummary } from './error-summary';
 
 /**
  * Keeps every message the bot posted about a request in step with the request. Failures to update a
@@ -51,11 +52,6 @@ export async function approverMris(deps: AppDeps, request: TransferRequest): Pro
     if (person) mris.push(person.mri);
   }
   return mris;
-}
-
-export function errorSummary(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300);
-  return String(error).slice(0, 300);
 }
 
 /**

@@ -3,7 +3,8 @@ import { PRE_EXECUTION_STATUSES, Person, TransferRequest, isPreExecution } from 
 import { VersionConflictError } from '../ports/request-store';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
-import { errorSummary, refreshCards } from './card-publisher';
+import { refreshCards } from './card-publisher';
+import { errorSummary } from './error-summary';
 import { notifyRequestEvent, waitedForSafeguard } from './notify';
 
 /**

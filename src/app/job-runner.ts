@@ -1,6 +1,6 @@
 import { Job } from '../ports/job-queue';
 import { AppDeps } from './app-deps';
-import { errorSummary } from './card-publisher';
+import { errorSummary } from './error-summary';
 import { runExpiryJob } from './expire-request';
 import { announceOutcome, executeRequest } from './execute-request';
 import { lookupAudit } from './lookup-audit';

@@ -2,7 +2,7 @@ import { Person, TransferRequest } from '../domain/transfer-request';
 import { entraUserUrl, AUDIT_LOG_URL } from '../cards/links';
 import { escapeMarkdown as md, markdownLink } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
-import { errorSummary } from './card-publisher';
+import { errorSummary } from './error-summary';
 
 export type NotifyEvent = 'requested' | 'approved' | 'rejected' | 'expired' | 'executed' | 'completed' | 'timed-out' | 'failed' | 'halted';
 

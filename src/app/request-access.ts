@@ -3,7 +3,8 @@ import { Person, TransferRequest } from '../domain/transfer-request';
 import { AdaptiveCard } from '../cards/adaptive-card';
 import { renderRequestCard } from '../cards/request-card';
 import { AppDeps } from './app-deps';
-import { approverMris, cardLinks, errorSummary } from './card-publisher';
+import { approverMris, cardLinks } from './card-publisher';
+import { errorSummary } from './error-summary';
 import { mayConfirm } from './confirm-safeguard';
 
 /** What a person is for one request. Decided from from.aadObjectId and the request, never from card data. */

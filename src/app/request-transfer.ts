@@ -4,7 +4,8 @@ import { ConversationKind, OPEN_STATUSES, Person, RequestKind, TransferRequest }
 import { renderRequestCard } from '../cards/request-card';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
-import { approverMris, errorSummary, sharedCardLinks } from './card-publisher';
+import { approverMris, sharedCardLinks } from './card-publisher';
+import { errorSummary } from './error-summary';
 import { describeError } from './messages';
 import { notifyRequestEvent } from './notify';
 import { parseWaves, planWaves } from '../domain/waves';

@@ -15,7 +15,7 @@ import { FileDownloader } from '../../ports/file-download';
 import { healthReport } from '../../app/health';
 import { setFrozen } from '../../app/freeze';
 import { showStatus } from '../../app/show-status';
-import { errorSummary } from '../../app/card-publisher';
+import { errorSummary } from '../../app/error-summary';
 import { describeError } from '../../app/messages';
 import { ConversationTracker, channelInfo, conversationKind } from './conversation-tracker';
 import { cardResponse, messageResponse } from './card-invoke';
