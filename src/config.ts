@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseWaves } from './domain/waves';
 import { DEFAULT_FILE_DOWNLOAD_HOSTS, downloadHostProblem } from './domain/download-hosts';
-import { boolFlag, duration, exactTrueFlag, fileLinkSecret, guidList, httpsUrl, intIn, optionalGuid, optionalText, parseDuration, publicBaseUrl } from './config-fields';
+import { boolFlag, duration, exactTrueFlag, fileLinkSecret, guidList, httpsUrl, intIn, optionalChecked, optionalGuid, optionalText, parseDuration, publicBaseUrl } from './config-fields';
 import { authDisabledProblems } from './config-guards';
 import { redactDatabaseUrl } from './adapters/storage/database-url';
 
@@ -225,8 +225,16 @@ const schema = z.object({
   // A person rarely types more than a command a second; a flood (a script, a stuck client) is slowed.
   RATE_LIMIT_PER_MINUTE: intIn(1, 100_000, 60),
   TAB_APP_ID: optionalGuid('TAB_APP_ID'),
-  TAB_APP_ID_URI: optionalText,
-  TAB_AUTHORITY_HOST: optionalText,
+  TAB_APP_ID_URI: optionalChecked((v) =>
+    /^api:\/\/[^\s/]+(\/\S*)?$/i.test(v) ? null : `TAB_APP_ID_URI must be the tab app's Application ID URI (api://<fqdn>/<app id>), got "${v.slice(0, 100)}"`,
+  ),
+  TAB_AUTHORITY_HOST: optionalChecked((v) => {
+    try {
+      return new URL(v).protocol === 'https:' ? null : `TAB_AUTHORITY_HOST must be an https URL (the signing keys are fetched from it), got "${v.slice(0, 100)}"`;
+    } catch {
+      return `TAB_AUTHORITY_HOST is not a URL: "${v.slice(0, 100)}"`;
+    }
+  }),
   TAB_RATE_LIMIT_PER_MINUTE: intIn(1, 100_000, 120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
@@ -365,22 +373,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** TAB_*: all optional; the API is served only with TAB_APP_ID. The URI and authority are checked when given. */
+/** TAB_*: all optional; the API is served only with TAB_APP_ID (the URI and authority are checked by the schema). */
 function checkTab(e: z.infer<typeof schema>, problems: string[]): TabConfig | null {
   const uri = e.TAB_APP_ID_URI?.replace(/\/+$/, '') ?? null;
-  if (uri !== null) {
-    if (!/^api:\/\/[^\s/]+(\/[^\s]*)?$/i.test(uri)) problems.push(`TAB_APP_ID_URI must be the tab app's Application ID URI (api://<fqdn>/<app id>), got "${uri.slice(0, 100)}"`);
-    if (!e.TAB_APP_ID) problems.push('TAB_APP_ID_URI is set but TAB_APP_ID is not: set the tab app registration id too.');
-  }
-  let authorityHost = e.GRAPH_AUTHORITY_HOST;
-  if (e.TAB_AUTHORITY_HOST) {
-    authorityHost = e.TAB_AUTHORITY_HOST.replace(/\/+$/, '');
-    try {
-      if (new URL(authorityHost).protocol !== 'https:') problems.push(`TAB_AUTHORITY_HOST must be an https URL (the signing keys are fetched from it), got "${authorityHost.slice(0, 100)}"`);
-    } catch {
-      problems.push(`TAB_AUTHORITY_HOST is not a URL: "${authorityHost.slice(0, 100)}"`);
-    }
-  }
+  if (uri !== null && !e.TAB_APP_ID) problems.push('TAB_APP_ID_URI is set but TAB_APP_ID is not: set the tab app registration id too.');
+  const authorityHost = e.TAB_AUTHORITY_HOST ? e.TAB_AUTHORITY_HOST.replace(/\/+$/, '') : e.GRAPH_AUTHORITY_HOST;
   if (!e.TAB_APP_ID) return null;
   return { appId: e.TAB_APP_ID.toLowerCase(), appIdUri: uri, authorityHost, rateLimitPerMinute: e.TAB_RATE_LIMIT_PER_MINUTE };
 }
