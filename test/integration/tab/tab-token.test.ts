@@ -1,4 +1,5 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { request } from 'node:http';
 import { signRs256 } from '../../../emulator/auth/jwt';
 import { EntraUserTokenVerifier } from '../../../src/adapters/entra/entra-user-token-verifier';
 import { BotHarness, PEOPLE, startBotHarness } from '../../support/bot-harness';
@@ -118,6 +119,41 @@ describe('tab API: SSO token validation', () => {
     await expectRefused(userToken(h, 'not-a-guid'));
   });
 
+  it('the stand-in mints a token for a demo person over /_control/user-token (for the playground\'s tab host page)', async () => {
+    const minted = await fetch(`${h.emulator.baseUrl}/_control/user-token`, { method: 'POST', body: JSON.stringify({ user: 'rita', audience: TAB_APP_ID, version: 1 }) });
+    const { token, oid, upn } = (await minted.json()) as { token: string; oid: string; upn: string };
+    expect([oid, upn]).toEqual([RITA, 'rita@contoso.com']);
+    issued.push(token);
+    expect((await me(token)).json).toEqual({ id: RITA, name: 'Rita Requester', roles: ['requester'] });
+    const unknown = await fetch(`${h.emulator.baseUrl}/_control/user-token`, { method: 'POST', body: JSON.stringify({ user: 'mallory', audience: TAB_APP_ID }) });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('reads a decision body only as capped, uncompressed JSON; a GET with a body is refused', async () => {
+    const token = userToken(h, PEOPLE.adam.aadObjectId);
+    const base = h.messagesUrl.replace(/\/api\/messages$/, '');
+    const post = (headers: Record<string, string>, body: string) =>
+      fetch(`${base}/api/tab/requests/R-NOPE/decision`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers }, body });
+    expect((await post({ 'content-type': 'text/plain' }, '{}')).status).toBe(415);
+    expect((await post({ 'content-type': 'application/json' }, `{"comment":"${'x'.repeat(20_000)}"}`)).status).toBe(413);
+    expect((await post({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, '{}')).status).toBe(415);
+    expect((await post({ 'content-type': 'application/json' }, '{not json')).status).toBe(400);
+    // Unknown request: the neutral 404, whatever the body.
+    expect((await post({ 'content-type': 'application/json' }, '{"decision":"approve","version":1}')).status).toBe(404);
+    // A GET with a body is refused unread (node's http client can send one; fetch cannot).
+    const getWithBody = await new Promise<number>((resolve, reject) => {
+      const req = request(`${base}/api/tab/me`, { method: 'GET', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': '2' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(getWithBody).toBe(413);
+    // Unauthenticated calls get 401 before any body is read.
+    expect((await fetch(`${base}/api/tab/requests/R-NOPE/decision`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+  });
+
   it('never logs a token', () => {
     expect(issued.length).toBeGreaterThan(10);
     const log = h.logs.join('\n');
@@ -154,6 +190,19 @@ describe('tab API: signing key rotation (the verifier against the stand-in direc
   it('is refused (not thrown) when the keys cannot be fetched', async () => {
     const unreachable = new EntraUserTokenVerifier({ tenantId: h.emulator.tenantId, appId: TAB_APP_ID, appIdUri: null, authorityHost: 'https://127.0.0.1:9', logger: silentLogger });
     expect(await unreachable.verify(userToken(h, RITA))).toBeNull();
+  });
+});
+
+describe('tab API: off without TAB_APP_ID', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness();
+  });
+  afterAll(() => h.stop());
+
+  it('serves nothing under /api/tab/ and takes no body there', async () => {
+    expect((await tabCall(h, '/api/tab/me', { token: userToken(h, RITA) })).status).toBe(404);
+    expect((await tabCall(h, '/api/tab/requests/R-1/decision', { token: userToken(h, RITA), body: { decision: 'approve', version: 1 } })).status).toBe(413);
   });
 });
 
