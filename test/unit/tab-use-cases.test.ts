@@ -3,6 +3,7 @@ import { Authorization } from '../../src/app/authorization';
 import { buildQuery, decodeCursor, encodeCursor } from '../../src/app/tab/list-requests';
 import { tabViewer, TabViewer } from '../../src/app/tab/tab-viewer';
 import { waitingForMe } from '../../src/app/tab/waiting-for-me';
+import { exportRequests } from '../../src/app/tab/export-requests';
 import { silentLogger } from '../../src/adapters/logging/pino-logger';
 import { InMemoryConversationStore } from '../../src/adapters/storage/memory/in-memory-conversation-store';
 import { InMemoryRequestStore } from '../../src/adapters/storage/memory/in-memory-request-store';
@@ -112,5 +113,39 @@ describe('tab: list query and scope', () => {
     expect(decodeCursor(Buffer.from('["yesterday","R-1"]').toString('base64url'))).toBeNull();
     expect(decodeCursor(Buffer.from('{"createdAt":"2026-01-01","id":"R"}').toString('base64url'))).toBeNull();
     expect(decodeCursor('x'.repeat(500))).toBeNull();
+  });
+});
+
+describe('tab: export', () => {
+  it('streams every row in pages, as CSV and as one JSON array, newest first', async () => {
+    const { deps } = tabDeps({ adminIds: [ME] });
+    for (let k = 0; k < 1203; k++) {
+      const id = `R-${String(k).padStart(4, '0')}`;
+      await deps.requests.create(aTransferRequest({ id, createdAt: new Date(Date.UTC(2026, 0, 1) + k * 60_000).toISOString() }), aRequestEvent({ requestId: id }));
+    }
+    const viewer = await tabViewer(deps, { oid: ME, tenantId: 't', name: 'Me' });
+    const collect = async (format: 'csv' | 'json') => {
+      const answer = exportRequests(deps, viewer, {}, format);
+      if (!answer.ok) throw new Error('refused');
+      const chunks: string[] = [];
+      for await (const chunk of answer.value) chunks.push(chunk);
+      return chunks;
+    };
+    const json = await collect('json');
+    expect(json.length).toBeGreaterThan(3);
+    const rows = JSON.parse(json.join('')) as { id: string }[];
+    expect(rows).toHaveLength(1203);
+    expect(rows[0].id).toBe('R-1202');
+    expect(rows[1202].id).toBe('R-0000');
+    const csv = (await collect('csv')).join('').trim().split('\n');
+    expect(csv).toHaveLength(1204);
+    expect(csv[1].startsWith('R-1202,')).toBe(true);
+    // An empty history is still a valid document.
+    const empty = tabDeps({ adminIds: [ME] });
+    const answer = exportRequests(empty.deps, await tabViewer(empty.deps, { oid: ME, tenantId: 't', name: 'Me' }), {}, 'json');
+    if (!answer.ok) throw new Error('refused');
+    let text = '';
+    for await (const chunk of answer.value) text += chunk;
+    expect(JSON.parse(text)).toEqual([]);
   });
 });

@@ -78,23 +78,25 @@ export function registerTabApi(server: restify.Server, options: TabApiOptions): 
       return answer(res, await service.decide(identity, paramId(req), body.value));
     }),
   );
-  server.get(
-    '/api/tab/export.csv',
-    route('export', async (identity, req, res) => {
-      const result = await service.exportCsv(identity, filtersOf(req));
-      if (!result.ok) return answer(res, result);
-      res.writeHead(200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': 'attachment; filename="soa-requests.csv"',
-      });
-      for await (const chunk of result.value) {
-        if (res.destroyed) break;
-        if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-      }
-      res.end();
-      return 200;
-    }),
-  );
+  for (const format of ['csv', 'json'] as const) {
+    server.get(
+      `/api/tab/export.${format}`,
+      route(`export-${format}`, async (identity, req, res) => {
+        const result = await service.export(identity, filtersOf(req), format);
+        if (!result.ok) return answer(res, result);
+        res.writeHead(200, {
+          'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+          'content-disposition': `attachment; filename="soa-requests.${format}"`,
+        });
+        for await (const chunk of result.value) {
+          if (res.destroyed) break;
+          if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        }
+        res.end();
+        return 200;
+      }),
+    );
+  }
 }
 
 async function authenticate(verifier: UserTokenVerifier, header: string | undefined): Promise<TabIdentity | null> {

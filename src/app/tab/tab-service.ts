@@ -1,7 +1,7 @@
 import { TabIdentity } from '../../ports/user-token-verifier';
 import { AppDeps } from '../app-deps';
 import { decideFromTab } from './decide-from-tab';
-import { exportRequestsCsv } from './export-requests';
+import { ExportFormat, exportRequests } from './export-requests';
 import { ListFilters, listRequests } from './list-requests';
 import { requestDetail } from './request-detail';
 import { describeViewer, TabAnswer, tabViewer } from './tab-viewer';
@@ -21,7 +21,7 @@ export function createTabService(deps: AppDeps) {
     list: async (identity: TabIdentity, filters: ListFilters) => listRequests(deps, await viewer(identity), filters),
     detail: async (identity: TabIdentity, requestId: string) => requestDetail(deps, await viewer(identity), requestId),
     decide: async (identity: TabIdentity, requestId: string, body: unknown) => decideFromTab(deps, await viewer(identity), requestId, body),
-    exportCsv: async (identity: TabIdentity, filters: ListFilters) => exportRequestsCsv(deps, await viewer(identity), filters),
+    export: async (identity: TabIdentity, filters: ListFilters, format: ExportFormat) => exportRequests(deps, await viewer(identity), filters, format),
   };
 }
 

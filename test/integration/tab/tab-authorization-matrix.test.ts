@@ -177,6 +177,13 @@ describe('tab API authorization matrix', () => {
     const lines = admin.text.trim().split('\n');
     expect(lines[0]).toMatch(/^id,kind,status,created_at/);
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual([rollback.requestId, transfer.requestId]);
+    // The same rows as JSON, for the same people.
+    const json = await call('admin', '/api/tab/export.json');
+    expect([json.status, json.headers.get('content-type'), json.headers.get('cache-control')]).toEqual([200, 'application/json; charset=utf-8', 'no-store']);
+    expect(json.json.map((row: { id: string }) => row.id)).toEqual([rollback.requestId, transfer.requestId]);
+    expect(json.json[1]).toMatchObject({ kind: 'transfer', requester_id: IDS.requester, users: '1', approvals: '1/1', decided_by: 'approve:The approver' });
+    expect((await call('requester', '/api/tab/export.json')).status).toBe(403);
+    expect((await call('admin', '/api/tab/export.json?kind=nope')).status).toBe(400);
     const approver = await call('approver', '/api/tab/export.csv');
     expect(approver.text.trim().split('\n').slice(1).map((l) => l.split(',')[0])).toEqual([transfer.requestId]);
     // Cells that a spreadsheet would run as a formula are neutralized (the bot's one CSV writer).
