@@ -70,6 +70,13 @@ module.exports = {
       to: { path: sdk(['better-sqlite3', 'pg']) },
     },
     {
+      name: 'jose-only-in-entra-adapter',
+      comment: 'Token validation with jose (the tab API\'s SSO tokens) only in src/adapters/entra.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/adapters/entra/' },
+      to: { path: sdk(['jose']) },
+    },
+    {
       name: 'restify-only-in-http-adapter',
       comment: 'restify only in src/adapters/http.',
       severity: 'error',

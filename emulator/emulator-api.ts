@@ -1,3 +1,4 @@
+import type { UserTokenInput } from './auth/token-issuer';
 import {
   BehaviourOptions, CallRecord, DirectoryAudit, FaultSpec, SyncCycleResult, TenantSeed, TenantSettings, TenantState,
   ThrottleOptions, ThrottleStatus, UserRecord, UserSeed,
@@ -97,5 +98,14 @@ export interface RunningEmulator {
   port: number;
   state: TenantState;
   control: EmulatorControl;
+  /**
+   * The local Entra stand-in's delegated user tokens (tab SSO), signed with keys its JWKS
+   * (/{tenant}/discovery/v2.0/keys) publishes. Tenant and authority default to the emulator's.
+   */
+  userTokens: {
+    mint(input: Omit<UserTokenInput, 'tenantId' | 'authority'> & { tenantId?: string; authority?: string }): string;
+    /** Key rotation: a new key appears in the JWKS; pass its kid to mint() to sign with it. */
+    addSigningKey(): string;
+  };
   close(): Promise<void>;
 }

@@ -28,6 +28,8 @@ export {
 } from './seeds/builders';
 export { tenantSizeClass, RESOURCE_UNITS_PER_10S, WRITES_PER_150S } from './throttle/resource-throttle';
 export { findCertsDir } from './tls-defaults';
+export type { UserTokenInput } from './auth/token-issuer';
+export { TEAMS_WEB_CLIENT_ID } from './auth/token-issuer';
 
 /**
  * Start the local HTTPS Microsoft Graph emulator with its fake Entra token endpoint on one origin.
@@ -124,6 +126,10 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
     port,
     state,
     control,
+    userTokens: {
+      mint: (input) => issuer.issueUserToken({ ...input, tenantId: input.tenantId ?? state.tenantId, authority: input.authority ?? baseUrl }),
+      addSigningKey: () => issuer.addSigningKey(),
+    },
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

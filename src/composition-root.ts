@@ -25,6 +25,9 @@ import { BulkDirectory } from './ports/bulk-directory';
 import { FileLinks } from './app/bulk/file-links';
 import { downloadTable } from './app/bulk/download-table';
 import { Logger } from './ports/logger';
+import { UserTokenVerifier } from './ports/user-token-verifier';
+import { EntraUserTokenVerifier } from './adapters/entra/entra-user-token-verifier';
+import { createTabService } from './app/tab/tab-service';
 
 export interface Overrides {
   clock?: Clock;
@@ -36,6 +39,8 @@ export interface Overrides {
   /** Passed to @azure/identity (tests use { maxRetries: 0 }). */
   credentialRetryOptions?: { maxRetries?: number };
   graphRetryDelaySeconds?: number;
+  /** The tab API's token check (default: EntraUserTokenVerifier from the TAB_* settings). */
+  tabVerifier?: UserTokenVerifier;
 }
 
 export interface ComposedApp {
@@ -146,11 +151,27 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     rateLimiter: new UserRateLimiter({ limit: config.rateLimitPerMinute, windowMs: 60_000, clock }),
     allowedTenantIds: config.authorization.allowedTenantIds,
   });
+  const tabApi = config.tab
+    ? {
+        service: createTabService(deps),
+        verifier:
+          overrides.tabVerifier ??
+          new EntraUserTokenVerifier({
+            tenantId: config.graph.tenantId,
+            appId: config.tab.appId,
+            appIdUri: config.tab.appIdUri,
+            authorityHost: config.tab.authorityHost,
+            logger: logger.child({ component: 'tab-auth' }),
+          }),
+        limiter: new UserRateLimiter({ limit: config.tab.rateLimitPerMinute, windowMs: 60_000, clock }),
+        logger: logger.child({ component: 'tab-api' }),
+      }
+    : undefined;
   /** Set by stop(): /readyz answers "not ready" from then on. */
   let stopping = false;
   const http = createHttpServer(
     handleBotRequest,
-    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: () => readiness(deps, { shuttingDown: () => stopping }), download: (token) => downloadTable(deps, token) },
+    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: () => readiness(deps, { shuttingDown: () => stopping }), download: (token) => downloadTable(deps, token), tabApi },
     logger.child({ component: 'http' }),
   );
 

@@ -19,6 +19,8 @@ export interface DecisionInput {
   /** Version shown on the clicked card; null for the typed fallback. */
   cardVersion: number | null;
   comment?: string | null;
+  /** Where the decision was made when not on a card or by a typed command: recorded in the event ("tab"). */
+  via?: 'tab';
 }
 
 export type DecisionReply =
@@ -54,7 +56,7 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
       // An approver's refused decision (stale card, already decided, self-approval...) is evidence: kept.
       log.info({ code: outcome.error.code }, 'decision refused');
       await deps.requests.appendEvents([
-        { requestId: request.id, at: now.toISOString(), type: 'decision.refused', actorId: input.actor.aadObjectId, data: { decision: input.decision, code: outcome.error.code, cardVersion: input.cardVersion } },
+        { requestId: request.id, at: now.toISOString(), type: 'decision.refused', actorId: input.actor.aadObjectId, data: { decision: input.decision, code: outcome.error.code, cardVersion: input.cardVersion, ...(input.via ? { via: input.via } : {}) } },
       ]);
     }
     if (outcome.expired) {
@@ -72,7 +74,7 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
         at: now.toISOString(),
         type: `decision.${input.decision}`,
         actorId: input.actor.aadObjectId,
-        data: { cardVersion: input.cardVersion, comment: next.decisions[next.decisions.length - 1].comment ?? null, effect: outcome.effect },
+        data: { cardVersion: input.cardVersion, comment: next.decisions[next.decisions.length - 1].comment ?? null, effect: outcome.effect, ...(input.via ? { via: input.via } : {}) },
       },
     ]);
   } catch (error) {

@@ -3,6 +3,7 @@ import restify from 'restify';
 import type { BotRequestHandler } from '../teams/bot-request-handler';
 import { Logger } from '../../ports/logger';
 import { readJsonBody } from './read-json-body';
+import { registerTabApi, TabApiOptions } from './tab-api';
 
 export interface HttpServerOptions {
   port: number;
@@ -12,11 +13,13 @@ export interface HttpServerOptions {
   readiness?: () => Promise<{ ready: boolean; reasons: string[] }>;
   /** GET /files/{token}: signed, short-lived CSV downloads of a bulk request's tables. */
   download?: (token: string) => Promise<{ status: 200; fileName: string; csv: string } | { status: number; message: string }>;
+  /** The personal tab's JSON API under /api/tab/ (tab-api.ts); absent = not served. */
+  tabApi?: Omit<TabApiOptions, 'maxBodyBytes'>;
 }
 
 /**
  * restify: POST /api/messages for the Bot Framework, GET /healthz and /readyz for probes, GET /files/{token}
- * for signed downloads; nothing else. No body parser: /api/messages reads its JSON body itself with a
+ * for signed downloads, and the tab's JSON API under /api/tab/ when configured (tab-api.ts); nothing else. No body parser: /api/messages reads its JSON body itself with a
  * hard byte cap (415, 413, 400 before the bot handler, which authenticates every request with 401
  * before a turn runs); every other route takes no body at all (413). Nothing is ever written to disk.
  */
@@ -24,9 +27,10 @@ export function createHttpServer(handleBotRequest: BotRequestHandler, options: H
   // maxParamLength: the signed download tokens are longer than find-my-way's default of 100.
   const server = restify.createServer({ name: 'soa-bot', handleUncaughtExceptions: false, maxParamLength: 1024 } as restify.ServerOptions);
 
-  // Only POST /api/messages takes a body; a body sent anywhere else is refused unread.
+  // Only POST /api/messages (and a tab decision, when the tab API is on) takes a body; a body sent anywhere else is refused unread.
   server.pre((req, res, next) => {
-    const takesBody = req.method === 'POST' && (req.url ?? '').split('?')[0] === '/api/messages';
+    const path = (req.url ?? '').split('?')[0];
+    const takesBody = req.method === 'POST' && (path === '/api/messages' || (options.tabApi !== undefined && TAB_BODY_ROUTE.test(path)));
     if (!takesBody && hasBody(req)) {
       refuse(res, 413, 'this route takes no request body');
       return next(false);
@@ -75,6 +79,8 @@ export function createHttpServer(handleBotRequest: BotRequestHandler, options: H
     res.end(result.csv);
   });
 
+  if (options.tabApi) registerTabApi(server, { ...options.tabApi, maxBodyBytes: options.maxBodyBytes });
+
   let wasReady = true;
   server.get('/readyz', async (_req, res) => {
     const result = options.readiness ? await options.readiness().catch(() => ({ ready: false, reasons: ['readiness check failed'] })) : { ready: true, reasons: [] };
@@ -99,6 +105,9 @@ export function createHttpServer(handleBotRequest: BotRequestHandler, options: H
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The one tab API route with a body: a decision. */
+const TAB_BODY_ROUTE = /^\/api\/tab\/requests\/[^/]+\/decision$/;
 
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
