@@ -54,7 +54,11 @@ export type ErrorCode =
   | 'REQUEST.NOT_VISIBLE'
   | 'CARD.NOT_FROM_REQUEST_CARD'
   | 'COMMAND.NOT_IN_CARD_CONVERSATION'
-  | 'USER.RATE_LIMITED';
+  | 'USER.RATE_LIMITED'
+  // The tab's API (the same codes as chat otherwise).
+  | 'TAB.NO_ROLE'
+  | 'TAB.BAD_QUERY'
+  | 'TAB.BAD_BODY';
 
 export interface DomainError {
   code: ErrorCode;

@@ -40,12 +40,12 @@ export async function decideFromTab(deps: AppDeps, viewer: TabViewer, requestId:
     return NOT_VISIBLE;
   }
   const parsed = DecisionBody.safeParse(body);
-  if (!parsed.success) return refused(400, 'TAB.BAD_BODY', 'Expected {"decision": "approve" | "reject" | "resume" | "cancel", "comment": text, "version": number}.');
+  if (!parsed.success) return refused(400, 'TAB.BAD_BODY');
   const { decision, comment, version } = parsed.data;
   const reply =
     decision === 'resume' || decision === 'cancel'
       ? await resumeOrCancel(deps, { actor: viewer.person, requestId: request.id, cardVersion: version, action: decision, via: 'tab' })
       : await decideRequest(deps, { actor: viewer.person, requestId: request.id, decision, cardVersion: version, comment: comment ?? null, via: 'tab' });
-  if (!reply.ok) return refused(STATUS_OF[reply.error.code] ?? 409, reply.error.code, reply.text);
+  if (!reply.ok) return { ok: false, status: STATUS_OF[reply.error.code] ?? 409, code: reply.error.code, message: reply.text };
   return { ok: true, value: { status: reply.request.status, version: reply.request.cardVersion, text: reply.text } };
 }

@@ -35,7 +35,7 @@ const HEADER = Object.keys(exportRow({ decisions: [], requester: {}, bulk: null 
  */
 export function exportRequests(deps: AppDeps, viewer: TabViewer, filters: ListFilters, format: ExportFormat): TabAnswer<AsyncIterable<string>> {
   const r = viewer.roles;
-  if (!r.admin && !r.approver && !r['rollback-approver']) return refused(403, 'TAB.NO_ROLE', 'Only approvers and admins can export the history.');
+  if (!r.admin && !r.approver && !r['rollback-approver']) return refused(403, 'TAB.NO_ROLE', { need: 'export' });
   const query = buildQuery(viewer, { ...filters, limit: undefined }, EXPORT_PAGE);
   if (!query.ok) return query;
   const base = query.value;

@@ -119,5 +119,5 @@ function parseDay(value: string, endOfDay: boolean): string | null {
 }
 
 function bad(filter: string): TabAnswer<never> {
-  return refused(400, 'TAB.BAD_QUERY', `The ${filter} filter is not valid.`);
+  return refused(400, 'TAB.BAD_QUERY', { filter });
 }

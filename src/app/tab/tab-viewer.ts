@@ -1,7 +1,9 @@
 import { Person } from '../../domain/transfer-request';
 import { TabIdentity } from '../../ports/user-token-verifier';
 import { AppDeps } from '../app-deps';
-import { errorSummary } from '../card-publisher';
+import { errorSummary } from '../error-summary';
+import { describeError } from '../messages';
+import { DomainError, ErrorCode } from '../../domain/errors';
 import { Role } from '../authorization';
 
 /** The person behind a validated tab token and their roles, from the same Authorization as chat. */
@@ -10,13 +12,19 @@ export interface TabViewer {
   roles: Record<Role, boolean>;
 }
 
-export type TabAnswer<T> = { ok: true; value: T } | { ok: false; status: 400 | 403 | 404 | 409; code: string; message: string };
+export type TabAnswer<T> = { ok: true; value: T } | { ok: false; status: 400 | 403 | 404 | 409; code: ErrorCode; message: string };
 
-export const refused = (status: 400 | 403 | 404 | 409, code: string, message: string): TabAnswer<never> => ({ ok: false, status, code, message });
+/** A refusal: the domain's code, its wording from messages.ts, and the HTTP status the API answers with. */
+export const refused = (status: 400 | 403 | 404 | 409, code: ErrorCode, detail?: DomainError['detail']): TabAnswer<never> => ({
+  ok: false,
+  status,
+  code,
+  message: describeError(detail ? { code, detail } : { code }),
+});
 
 /** Neutral answer for a request the person may not see, the same whether it exists or not. */
-export const NOT_VISIBLE = refused(404, 'REQUEST.NOT_VISIBLE', 'No such request, or you may not see it.');
-export const NO_ROLE = refused(403, 'TAB.NO_ROLE', 'You have no role in SOA Bot for this.');
+export const NOT_VISIBLE = refused(404, 'REQUEST.NOT_VISIBLE', { via: 'tab' });
+export const NO_ROLE = refused(403, 'TAB.NO_ROLE');
 
 /**
  * Roles by the token's oid only. A role check that fails (Graph down) counts as no role, as in chat:
