@@ -70,6 +70,13 @@ module.exports = {
       to: { path: sdk(['better-sqlite3', 'pg']) },
     },
     {
+      name: 'jose-only-in-entra-adapter',
+      comment: 'Token validation with jose (the tab API\'s SSO tokens) only in src/adapters/entra.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/adapters/entra/' },
+      to: { path: sdk(['jose']) },
+    },
+    {
       name: 'restify-only-in-http-adapter',
       comment: 'restify only in src/adapters/http.',
       severity: 'error',
@@ -86,11 +93,11 @@ module.exports = {
     {
       name: 'no-circular',
       comment:
-        'Circular imports at run time make the layering meaningless and break module initialisation order. ' +
-        'Cycles made only of type imports are erased by the compiler and are not counted.',
+        'Circular imports make the layering meaningless and, at run time, break module initialisation order. ' +
+        'Type-only cycles count too: they mean two files share one idea that belongs in a module of its own.',
       severity: 'error',
       from: { path: '^src/' },
-      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+      to: { circular: true },
     },
     {
       name: 'not-to-unresolvable',

@@ -5,6 +5,7 @@ import type { BulkDirectory } from '../src/ports/bulk-directory';
 import type { Directory } from '../src/ports/directory';
 import { AppDeps } from '../src/app/app-deps';
 import { Authorization } from '../src/app/authorization';
+import { RefusalCounter } from '../src/app/refusal-counter';
 import { FileLinks } from '../src/app/bulk/file-links';
 import { checkTargets } from '../src/app/target-checks';
 import { listFingerprint } from '../src/app/bulk/request-table';
@@ -53,6 +54,7 @@ export async function runBulkPath(input: BulkPathInput): Promise<BulkPathResult>
     clock: systemClock,
     ids: randomIds,
     logger: silentLogger,
+    refusals: new RefusalCounter(systemClock, silentLogger),
     authorization: new Authorization({ requesterGroupId: null, requesterIds: [], approverGroupId: null, approverIds: [], rollbackApproverGroupId: null, rollbackApproverIds: [], adminGroupId: null, adminIds: [] }, input.directory, systemClock),
     settings: {
       approvalsRequired: 1, approvalTtlMs: 86_400_000, approvalChannelId: null, graphApiVersion: 'v1.0', auditLookupTimeoutMs: 60_000, auditLookupFirstDelayMs: 1_000,

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
-import { endWithThisProcess } from './end-with-this-process';
+import { startChild } from '../scripts/support/child-processes';
 import { bulkUserUpn, demoTenant, startGraphEmulator, withSyncedUsers, type RunningEmulator } from '../emulator';
 import { DEMO_IDS, DEMO_UPNS } from '../emulator/seeds/demo-tenant';
 import { botEnvFor } from '../test/support/bot-env';
@@ -82,55 +81,25 @@ interface ChildBot {
 }
 
 async function startChildBot(name: string, script: string, env: Record<string, string>, timeoutMs = 20_000): Promise<ChildBot> {
-  const child: ChildProcess = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  endWithThisProcess(child);
-  const output: string[] = [];
-  const remember = (line: string) => {
-    output.push(line);
-    if (output.length > 2000) output.splice(0, output.length - 1000);
-  };
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start in ${timeoutMs} ms:\n${output.join('\n').slice(-3000)}`)), timeoutMs);
-    let found = false;
-    const onData = (chunk: Buffer) => {
-      for (const line of String(chunk).split('\n').filter(Boolean)) {
-        remember(line);
-        const match = !found && /"port":(\d+).*listening/.exec(line);
-        if (match) {
-          found = true;
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code} before listening:\n${output.join('\n').slice(-3000)}`));
-    });
-  }).catch(async (error: unknown) => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    throw error;
-  });
+  const child = startChild(name, process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, endWithThisProcess: true });
+  const port = await child.waitForLine(/"port":(\d+).*listening/, timeoutMs).then(
+    (match) => Number(match[1]),
+    async (error: unknown) => {
+      await child.stop(0);
+      throw error;
+    },
+  );
   return {
     name,
     port,
     pid: child.pid as number,
-    output,
+    output: child.output,
     async post(activity) {
       const response = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : null };
     },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => child.stop(5_000),
   };
 }
 

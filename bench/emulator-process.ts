@@ -1,8 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { endWithThisProcess } from './end-with-this-process';
+import { startChild } from '../scripts/support/child-processes';
 
 /** The Graph emulator in its own process (node dist/emulator/cli.js), so the bot side's RSS is its own. */
 export interface EmulatorProcess {
@@ -20,13 +17,9 @@ export interface EmulatorProcess {
 
 export async function startEmulatorProcess(distRoot: string, args: string[]): Promise<EmulatorProcess> {
   const cli = join(distRoot, 'emulator', 'cli.js');
-  const child: ChildProcess = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-    child.once('error', reject);
-  });
-  endWithThisProcess(child);
+  // It prints one connection JSON line on stdout; errors (stderr) end up in the failure message.
+  const child = startChild('Graph emulator', process.execPath, [cli, ...args], { env: process.env, endWithThisProcess: true, keepLines: 50 });
+  const line = (await child.waitForLine(/^\{"baseUrl":.*\}$/, 30_000))[0];
   const info = JSON.parse(line) as { baseUrl: string; authorityHost: string; tenantId: string; clientId: string; clientSecret: string };
   return {
     ...info,
@@ -47,11 +40,6 @@ export async function startEmulatorProcess(distRoot: string, args: string[]): Pr
       await res.body?.cancel();
       if (!res.ok) throw new Error(`control POST reset: HTTP ${res.status}`);
     },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => child.stop(10_000),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The fastest a wave can go under the emulated identity limits (soa-and-graph.md §7): two token
+ * The fastest a wave can go under the emulated identity limits (docs/soa-and-graph.md §7): two token
  * buckets that start full, capacity C and refill rate R = C / window x timeScale. N users costing u
  * units each need C + R*t >= N*u for every bucket, so
  *   t_min = max over buckets of (N*u - C) / R      (0 when the full buckets already cover it)

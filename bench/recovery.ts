@@ -4,7 +4,6 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
-import { endWithThisProcess } from './end-with-this-process';
 import { demoTenant, startGraphEmulator, withSyncedUsers, type RunningEmulator } from '../emulator';
 import { DEMO_IDS } from '../emulator/seeds/demo-tenant';
 import { bulkUserUpn } from '../emulator/seeds/builders';
@@ -64,7 +63,10 @@ async function startBot(distRoot: string, env: Record<string, string>): Promise<
     env: { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  endWithThisProcess(child);
+  // Never outlives the bench (run.ts turns signals into an exit).
+  const orphaned = () => child.kill('SIGKILL');
+  process.once('exit', orphaned);
+  child.once('exit', () => process.removeListener('exit', orphaned));
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {

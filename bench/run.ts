@@ -1,5 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createGraphClient, createGraphDirectory, createCredential } from '../src/adapters/graph';
@@ -8,7 +7,7 @@ import type { ThrottleStatus } from '../emulator/types';
 import { BULK_PATH_COST_PER_USER, runBulkPath, type BulkPathResult } from './bulk-path';
 import { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
 import { theoreticalMax } from './limits';
-import { endWithThisProcess } from './end-with-this-process';
+import { startChild } from '../scripts/support/child-processes';
 import { runChatLatency, type ChatLatencyResult } from './chat-latency';
 import { runRecovery, type RecoveryResult } from './recovery';
 
@@ -320,14 +319,17 @@ async function chatInFreshProcess(out: (s?: string) => void): Promise<ChatLatenc
     const i = process.argv.indexOf(flag);
     return i >= 0 ? [flag, process.argv[i + 1]] : [];
   });
-  const child = spawn(process.execPath, [__filename, '--chat-only', '--chat-json', ...passOn], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
-  endWithThisProcess(child);
   let result: ChatLatencyResult | null = null;
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    if (line.startsWith(CHAT_RESULT_PREFIX)) result = JSON.parse(line.slice(CHAT_RESULT_PREFIX.length)) as ChatLatencyResult;
-    else if (!line.startsWith('Chat: ')) out(line);
+  const child = startChild('chat measurement', process.execPath, [__filename, '--chat-only', '--chat-json', ...passOn], {
+    env: process.env,
+    endWithThisProcess: true,
+    keepLines: 50,
+    onLine: (line) => {
+      if (line.startsWith(CHAT_RESULT_PREFIX)) result = JSON.parse(line.slice(CHAT_RESULT_PREFIX.length)) as ChatLatencyResult;
+      else if (!line.startsWith('Chat: ')) out(line);
+    },
   });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const code = await child.exited;
   if (code !== 0 || !result) throw new Error(`the chat measurement failed (exit ${code})`);
   return result;
 }

@@ -3,6 +3,8 @@ import { DEMO_IDS } from './seeds/demo-tenant';
 /**
  * The settings a deployment would give the bot, pointed at a running emulator with the demo
  * tenant's roles (Rita requests, Adam and Amy approve). Used by the playground, the benchmark and tests.
+ * BOT_AUTH_DISABLED=true is accepted only with what is set explicitly here: HOST on loopback and Graph
+ * and its authority at the emulator (never Microsoft's cloud), and no bot credential.
  */
 export function botEnvFor(
   emulator: { tenantId: string; clientId: string; clientSecret: string; baseUrl: string; authorityHost: string },

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
  *   [--throttle] [--tenant-size auto|small|medium|large] [--ru-per-10s 8000] [--writes-per-150s 3000]
  *   [--time-scale 10] [--latency-ms 100]
  * --synced-users adds that many synced users (bulkNNNNN@domain) on top of the seed (which stays as it is);
- * any of --throttle/--tenant-size/--ru-per-10s/--writes-per-150s/--time-scale switches the §7 throttle on.
+ * any of --throttle/--tenant-size/--ru-per-10s/--writes-per-150s/--time-scale switches the docs/soa-and-graph.md §7 throttle on.
  * Prints one JSON line {baseUrl, authorityHost, tenantId, clientId, clientSecret, port} on stdout; logs go to stderr.
  */
 function parseArgs(argv: string[]): Map<string, string> {

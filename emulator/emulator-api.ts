@@ -1,3 +1,4 @@
+import type { UserTokenInput } from './auth/token-issuer';
 import {
   BehaviourOptions, CallRecord, DirectoryAudit, FaultSpec, SyncCycleResult, TenantSeed, TenantSettings, TenantState,
   ThrottleOptions, ThrottleStatus, UserRecord, UserSeed,
@@ -24,7 +25,7 @@ export interface EmulatorControl {
   setAuditDelay(ms: number): void;
   setBehaviour(patch: Partial<BehaviourOptions>): void;
   /**
-   * The tenant safeguard (§6). Graph's own API for it (/directory/onPremisesSynchronization) is
+   * The tenant safeguard (docs/soa-and-graph.md §6). Graph's own API for it (/directory/onPremisesSynchronization) is
    * delegated-only: the emulator answers app tokens 403 there, so tests read and set it here.
    */
   setTenantSettings(patch: Partial<TenantSettings>): void;
@@ -39,7 +40,7 @@ export interface EmulatorControl {
   editInAd(idOrUpn: string, changes: Record<string, unknown>): void;
   /** All audit records, including those not yet visible. */
   audits(): DirectoryAudit[];
-  /** Resource-unit throttling (§7) on with these settings, or off (null). Buckets start full again. */
+  /** Resource-unit throttling (docs/soa-and-graph.md §7) on with these settings, or off (null). Buckets start full again. */
   setThrottle(options: ThrottleOptions | null): void;
   /** Latency added to each Graph HTTP request (a $batch once, as a whole). 0 = none. */
   setLatency(ms: number): void;
@@ -77,7 +78,7 @@ export interface EmulatorOptions {
   soaPatchStatus?: 200 | 204;
   /** Shortcut for behaviour.auditThrottle. */
   auditThrottle?: boolean;
-  /** Resource-unit throttling (§7); off when omitted. */
+  /** Resource-unit throttling (docs/soa-and-graph.md §7); off when omitted. */
   throttle?: ThrottleOptions;
   /** Latency (ms) added to each Graph HTTP request, a $batch counting once as a whole. Default 0. */
   latencyMs?: number;
@@ -97,5 +98,14 @@ export interface RunningEmulator {
   port: number;
   state: TenantState;
   control: EmulatorControl;
+  /**
+   * The local Entra stand-in's delegated user tokens (tab SSO), signed with keys its JWKS
+   * (/{tenant}/discovery/v2.0/keys) publishes. Tenant and authority default to the emulator's.
+   */
+  userTokens: {
+    mint(input: Omit<UserTokenInput, 'tenantId' | 'authority'> & { tenantId?: string; authority?: string }): string;
+    /** Key rotation: a new key appears in the JWKS; pass its kid to mint() to sign with it. */
+    addSigningKey(): string;
+  };
   close(): Promise<void>;
 }

@@ -17,6 +17,7 @@ import { EmulatorOptions, RunningEmulator } from './emulator-api';
 import { BehaviourOptions, TenantState } from './types';
 
 export * from './types';
+export type { EmulatorControl, EmulatorOptions, RunningEmulator } from './emulator-api';
 export { DEFAULT_GRANTED_ROLES, ROLES } from './auth/permissions';
 export { DEFAULT_APP_DISPLAY_NAME, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID } from './defaults';
 export { TRANSFER_ACTIVITY, ROLLBACK_ACTIVITY } from './state/soa-state-machine';
@@ -27,6 +28,8 @@ export {
 } from './seeds/builders';
 export { tenantSizeClass, RESOURCE_UNITS_PER_10S, WRITES_PER_150S } from './throttle/resource-throttle';
 export { findCertsDir } from './tls-defaults';
+export type { UserTokenInput } from './auth/token-issuer';
+export { TEAMS_WEB_CLIENT_ID } from './auth/token-issuer';
 
 /**
  * Start the local HTTPS Microsoft Graph emulator with its fake Entra token endpoint on one origin.
@@ -123,6 +126,10 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
     port,
     state,
     control,
+    userTokens: {
+      mint: (input) => issuer.issueUserToken({ ...input, tenantId: input.tenantId ?? state.tenantId, authority: input.authority ?? baseUrl }),
+      addSigningKey: () => issuer.addSigningKey(),
+    },
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

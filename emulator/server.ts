@@ -4,6 +4,7 @@ import { EntraEndpoint } from './auth/entra-endpoint';
 import { TokenIssuer } from './auth/token-issuer';
 import { recordCall } from './calls';
 import { handleControl } from './control-http';
+import { mintUserTokenOverHttp } from './auth/user-token-control';
 import { faultStatusResponse, takeFault } from './faults';
 import { graphError } from './http/graph-errors';
 import { runGraphRequest } from './http/graph-pipeline';
@@ -61,6 +62,9 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       body = raw ? JSON.parse(raw) : undefined;
     } catch {
       return send({ status: 400, body: { error: 'invalid JSON' } }, 'application/json');
+    }
+    if (method === 'POST' && path === '/_control/user-token') {
+      return send(mintUserTokenOverHttp(deps.issuer, deps.state, `https://${String(req.headers.host ?? 'localhost')}`, body), 'application/json');
     }
     return send(handleControl(deps.control, deps.state, method, path, body), 'application/json');
   }

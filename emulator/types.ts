@@ -1,6 +1,8 @@
 /**
- * Public types of the local Graph + Entra emulator. Kept in one file so that tests, the playground
- * and the Graph adapter's helpers import shapes from one place.
+ * Public data shapes of the local Graph + Entra emulator (seeds, records, faults, throttling), in one
+ * file for the tests, the playground and the bench. The running emulator's API (options, handle,
+ * control surface) builds on these in emulator-api.ts; this file imports nothing, so there is no cycle.
+ * `emulator/index.ts` exports both.
  */
 
 /** A user as seeded. Omitted onPremises* fields default to null (a cloud-native user). */
@@ -73,7 +75,7 @@ export interface CatalogSeed {
 }
 
 export interface TenantSettings {
-  /** Tenant safeguard (§6): while true, a sync cycle does not take over rolled-back objects. */
+  /** Tenant safeguard (docs/soa-and-graph.md §6): while true, a sync cycle does not take over rolled-back objects. */
   blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
 }
 
@@ -153,7 +155,7 @@ export interface DirectoryAudit {
   additionalDetails: { key: string; value: string }[];
 }
 
-/** Behaviour the docs leave open (soa-and-graph.md §2-§3): configurable, the bot must not depend on it. */
+/** Behaviour the docs leave open (docs/soa-and-graph.md §2-§3): configurable, the bot must not depend on it. */
 export interface BehaviourOptions {
   /** Answer GET onPremisesSyncBehavior as {"value":{...}} (the docs' sample) instead of the bare object. */
   wrapSoaInValue: boolean;
@@ -175,13 +177,19 @@ export interface BehaviourOptions {
   pageSize: number | null;
   /** Put `request-id` / `client-request-id` in each $batch item's headers (real Graph may leave them out). */
   batchItemRequestIds: boolean;
+  /**
+   * The group ids checkMemberGroups answers with: 'as-asked' (the strings of the request) or 'as-stored'
+   * (each group's id as the directory holds it, whatever case the caller used). Graph documents neither;
+   * a client must compare ids without regard to case.
+   */
+  checkMemberGroupsIds: 'as-asked' | 'as-stored';
 }
 
-/** Tenant size classes of soa-and-graph.md §7 (by number of users): <50, 50-500, >500. */
+/** Tenant size classes of docs/soa-and-graph.md §7 (by number of users): <50, 50-500, >500. */
 export type TenantSizeClass = 'small' | 'medium' | 'large';
 
 /**
- * Identity-and-access service limits of soa-and-graph.md §7 as token buckets per app per tenant:
+ * Identity-and-access service limits of docs/soa-and-graph.md §7 as token buckets per app per tenant:
  * resource units per 10 s (by tenant size class) and writes per 150 s. Off unless given.
  */
 export interface ThrottleOptions {
@@ -310,5 +318,3 @@ export interface ThrottleStatus {
   counters: { charged: number; throttled: number; resourceUnits: number; writes: number };
 }
 
-// Re-exported so that 'emulator/types' stays the one import for every public shape.
-export type { EmulatorControl, EmulatorOptions, RunningEmulator } from './emulator-api';

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
+import { PNG } from 'pngjs';
 
 /**
- * Writes the Teams app icons (no image library: a tiny RGBA PNG encoder on node:zlib):
+ * Writes the Teams app icons (PNG encoding by pngjs):
  *   appPackage/color.png    192x192, white server -> arrow -> cloud on Teams blue
  *   appPackage/outline.png   32x32, the same glyph in white on a transparent background
  * Run: npm run build && node dist/scripts/make-app-icons.js
@@ -11,53 +11,14 @@ import * as zlib from 'node:zlib';
 
 type Rgba = [number, number, number, number];
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-export function crc32(buffer: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of buffer) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typeAndData = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeAndData));
-  return Buffer.concat([length, typeAndData, crc]);
-}
-
 /** PNG, 8-bit RGBA, no interlace. */
 export function encodePng(width: number, height: number, pixel: (x: number, y: number) => Rgba): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 6; // colour type RGBA
-  const raw = Buffer.alloc((width * 4 + 1) * height);
+  const png = new PNG({ width, height });
   for (let y = 0; y < height; y++) {
-    const row = y * (width * 4 + 1);
-    raw[row] = 0; // filter: none
-    for (let x = 0; x < width; x++) {
-      const [r, g, b, a] = pixel(x, y);
-      raw.set([r, g, b, a], row + 1 + x * 4);
-    }
+    for (let x = 0; x < width; x++) png.data.set(pixel(x, y), (y * width + x) * 4);
   }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', zlib.deflateSync(raw, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  // No row filter and zlib's default strategy: the same bytes as the icons in appPackage/.
+  return PNG.sync.write(png, { colorType: 6, deflateLevel: 9, deflateStrategy: 0, filterType: 0 });
 }
 
 /**

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
-import { crc32 } from './make-app-icons';
+import { type Zippable, zipSync } from 'fflate';
 
 /**
  * Builds the Teams app package without the Agents Toolkit:
@@ -43,54 +42,15 @@ export function pngSize(file: string): { width: number; height: number } {
   return { width: data.readUInt32BE(16), height: data.readUInt32BE(20) };
 }
 
+/** Fixed entry times (local 2024-01-01 00:00, the zip format stores local time): reproducible packages. */
+const ENTRY_TIME = new Date(2024, 0, 1, 0, 0, 0);
+
 /** A zip (deflate) of in-memory files at the archive root. */
 export function zip(files: { name: string; data: Buffer }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  const dosTime = 0; // 00:00:00
-  const dosDate = ((2024 - 1980) << 9) | (1 << 5) | 1; // fixed date: reproducible packages
-  for (const file of files) {
-    const name = Buffer.from(file.name, 'utf8');
-    const compressed = zlib.deflateRawSync(file.data, { level: 9 });
-    const crc = crc32(file.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(dosTime, 10);
-    local.writeUInt16LE(dosDate, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(file.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(dosTime, 12);
-    central.writeUInt16LE(dosDate, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(file.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, compressed);
-    centrals.push(central, name);
-    offset += local.length + name.length + compressed.length;
-  }
-  const centralDirectory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(centralDirectory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, centralDirectory, end]);
+  const entries: Zippable = {};
+  for (const file of files) entries[file.name] = [new Uint8Array(file.data), { level: 9, mtime: ENTRY_TIME }];
+  const archive = zipSync(entries);
+  return Buffer.from(archive.buffer, archive.byteOffset, archive.byteLength);
 }
 
 export class MissingValuesError extends Error {

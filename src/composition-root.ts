@@ -7,6 +7,7 @@ import { applyNotifySettings } from './app/manage-notifications';
 import { ensureExpiryJobs } from './app/expire-request';
 import { describeIdentity } from './app/health';
 import { ReadinessMonitor } from './app/readiness-monitor';
+import { RefusalCounter } from './app/refusal-counter';
 import { createGraphDirectory } from './adapters/graph';
 import { createHttpServer } from './adapters/http/http-server';
 import { randomIds } from './adapters/system/random-ids';
@@ -27,6 +28,9 @@ import { FileLinks } from './app/bulk/file-links';
 import { downloadTable } from './app/bulk/download-table';
 import { Logger } from './ports/logger';
 import { Instance } from './ports/instance';
+import { UserTokenVerifier } from './ports/user-token-verifier';
+import { EntraUserTokenVerifier } from './adapters/entra/entra-user-token-verifier';
+import { createTabService } from './app/tab/tab-service';
 
 export interface Overrides {
   clock?: Clock;
@@ -38,6 +42,8 @@ export interface Overrides {
   /** Passed to @azure/identity (tests use { maxRetries: 0 }). */
   credentialRetryOptions?: { maxRetries?: number };
   graphRetryDelaySeconds?: number;
+  /** The tab API's token check (default: EntraUserTokenVerifier from the TAB_* settings). */
+  tabVerifier?: UserTokenVerifier;
   /** This process as a job lease owner (tests give two apps in one process different pids). */
   instance?: Instance;
 }
@@ -135,6 +141,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     ids,
     logger,
     authorization,
+    refusals: new RefusalCounter(clock, logger.child({ component: 'refusals' })),
     settings: {
       approvalsRequired: config.authorization.approvalsRequired,
       approvalTtlMs: config.approvalTtlMs,
@@ -160,7 +167,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     kickJobs: () => runner?.kick(),
   };
   const instance = overrides.instance ?? processInstance();
-  runner = new JobRunner(deps, config.jobPollIntervalMs, config.jobLeaseMs, instance.id);
+  runner = new JobRunner(deps, config.jobPollIntervalMs, config.jobLeaseMs, { owner: instance.id });
   const monitor = new ReadinessMonitor({ requests: storage.requests, logger: logger.child({ component: 'readiness' }) }, { checkEveryMs: 5_000, timeoutMs: 800 });
   const files = new HttpsFileDownloader({ ...config.fileDownload, logger: logger.child({ component: 'file-download' }) });
   const bot = new SoaBot(deps, { allowedTenantIds: config.authorization.allowedTenantIds, files });
@@ -171,9 +178,25 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     rateLimiter: new UserRateLimiter({ limit: config.rateLimitPerMinute, windowMs: 60_000, clock }),
     allowedTenantIds: config.authorization.allowedTenantIds,
   });
+  const tabApi = config.tab
+    ? {
+        service: createTabService(deps),
+        verifier:
+          overrides.tabVerifier ??
+          new EntraUserTokenVerifier({
+            tenantId: config.graph.tenantId,
+            appId: config.tab.appId,
+            appIdUri: config.tab.appIdUri,
+            authorityHost: config.tab.authorityHost,
+            logger: logger.child({ component: 'tab-auth' }),
+          }),
+        limiter: new UserRateLimiter({ limit: config.tab.rateLimitPerMinute, windowMs: 60_000, clock }),
+        logger: logger.child({ component: 'tab-api' }),
+      }
+    : undefined;
   const http = createHttpServer(
     handleBotRequest,
-    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: async () => monitor.current(), download: (token) => downloadTable(deps, token) },
+    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: async () => monitor.current(), download: (token) => downloadTable(deps, token), tabApi },
     logger.child({ component: 'http' }),
   );
 

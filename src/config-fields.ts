@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fileLinkSecretProblem, publicBaseUrlProblem } from './config-guards';
 
 /**
  * The field parsers of the configuration schema (config.ts): each reads one environment string,
@@ -40,6 +41,22 @@ export const boolFlag = z
     return false;
   });
 
+/**
+ * A dangerous switch: only the exact value "true" turns it on; empty or "false" leaves it off; anything
+ * else (yes, 1, TRUE, on) is a configuration error naming the setting, so it is never on by accident.
+ */
+export const exactTrueFlag = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const value = (v ?? '').trim();
+      if (value === '' || value === 'false') return false;
+      if (value === 'true') return true;
+      ctx.addIssue({ code: 'custom', message: `${name} must be exactly "true" to turn it on, or empty or "false"; got "${v}"` });
+      return false;
+    });
+
 export const intIn = (min: number, max: number, fallback: number) =>
   z
     .string()
@@ -63,14 +80,15 @@ export function parseDuration(value: string): number | null {
   return Math.round(Number(match[1]) * UNIT_MS[(match[2] ?? 's').toLowerCase()]);
 }
 
-export const duration = (fallback: string, minMs: number) =>
+export const duration = (fallback: string, minMs: number, maxMs = Number.POSITIVE_INFINITY) =>
   z
     .string()
     .optional()
     .transform((v, ctx) => {
       const ms = parseDuration(v && v.trim() ? v : fallback);
-      if (ms === null || ms < minMs) {
-        ctx.addIssue({ code: 'custom', message: `expected a duration such as 24h, 15m or 30s (at least ${minMs} ms), got "${v}"` });
+      if (ms === null || ms < minMs || ms > maxMs) {
+        const range = Number.isFinite(maxMs) ? `from ${minMs} ms to ${maxMs} ms` : `at least ${minMs} ms`;
+        ctx.addIssue({ code: 'custom', message: `expected a duration such as 24h, 15m or 30s (${range}), got "${v}"` });
         return parseDuration(fallback) ?? 0;
       }
       return ms;
@@ -90,3 +108,13 @@ export const httpsUrl = (fallback: string) =>
       }
       return raw;
     });
+
+/** An optional text setting checked by `problem` (a message, or null when the value is fine). */
+export const optionalChecked = (problem: (value: string) => string | null) =>
+  optionalText.superRefine((v, ctx) => {
+    const message = v === null ? null : problem(v);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
+
+export const publicBaseUrl = optionalChecked(publicBaseUrlProblem);
+export const fileLinkSecret = optionalChecked(fileLinkSecretProblem);

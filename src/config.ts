@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { parseWaves } from './domain/waves';
 import { DEFAULT_FILE_DOWNLOAD_HOSTS, downloadHostProblem } from './domain/download-hosts';
-import { boolFlag, duration, guidList, httpsUrl, intIn, optionalGuid, optionalText, parseDuration } from './config-fields';
+import { boolFlag, duration, exactTrueFlag, fileLinkSecret, guidList, httpsUrl, intIn, optionalChecked, optionalGuid, optionalText, parseDuration, publicBaseUrl } from './config-fields';
+import { authDisabledProblems } from './config-guards';
+import { redactDatabaseUrl } from './adapters/storage/database-url';
 
 export { parseDuration };
 
@@ -95,6 +97,19 @@ export interface Config {
   /** Commands (message activities) per person per minute on /api/messages. */
   rateLimitPerMinute: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The personal tab's JSON API (/api/tab/...) with Teams SSO; null = not served (TAB_APP_ID unset). */
+  tab: TabConfig | null;
+}
+
+export interface TabConfig {
+  /** The tab API's own Entra app registration (not the bot's: no Graph permissions near a browser). */
+  appId: string;
+  /** Its Application ID URI (api://<fqdn>/<app id>), also accepted as token audience; null = app id only. */
+  appIdUri: string | null;
+  /** Where the tenant's signing keys are (national clouds, the local stand-in); default GRAPH_AUTHORITY_HOST. */
+  authorityHost: string;
+  /** API calls per person per minute. */
+  rateLimitPerMinute: number;
 }
 
 /** botbuilder's own setting names: setting one makes botbuilder drop every default, so all are needed. */
@@ -121,7 +136,7 @@ export class ConfigError extends Error {
 const schema = z.object({
   PORT: intIn(0, 65535, 3978),
   HOST: optionalText,
-  BOT_AUTH_DISABLED: boolFlag,
+  BOT_AUTH_DISABLED: exactTrueFlag('BOT_AUTH_DISABLED'),
   BOT_ID: optionalText,
   BOT_PASSWORD: optionalText,
   SECRET_BOT_PASSWORD: optionalText,
@@ -194,9 +209,9 @@ const schema = z.object({
       if (!Number.isFinite(n) || n < 0 || n > 1) ctx.addIssue({ code: 'custom', message: `expected a rate such as 5% or 0.05, got "${v}"` });
       return Number.isFinite(n) ? n : 0.05;
     }),
-  PUBLIC_BASE_URL: optionalText,
-  FILE_LINK_SECRET: optionalText,
-  FILE_LINK_TTL: duration('15m', 10_000),
+  PUBLIC_BASE_URL: publicBaseUrl,
+  FILE_LINK_SECRET: fileLinkSecret,
+  FILE_LINK_TTL: duration('15m', 10_000, 24 * 3_600_000),
   FILE_DOWNLOAD_HOSTS: z
     .string()
     .optional()
@@ -212,6 +227,18 @@ const schema = z.object({
   MAX_BODY_BYTES: intIn(1024, 10_000_000, 262_144),
   // A person rarely types more than a command a second; a flood (a script, a stuck client) is slowed.
   RATE_LIMIT_PER_MINUTE: intIn(1, 100_000, 60),
+  TAB_APP_ID: optionalGuid('TAB_APP_ID'),
+  TAB_APP_ID_URI: optionalChecked((v) =>
+    /^api:\/\/[^\s/]+(\/\S*)?$/i.test(v) ? null : `TAB_APP_ID_URI must be the tab app's Application ID URI (api://<fqdn>/<app id>), got "${v.slice(0, 100)}"`,
+  ),
+  TAB_AUTHORITY_HOST: optionalChecked((v) => {
+    try {
+      return new URL(v).protocol === 'https:' ? null : `TAB_AUTHORITY_HOST must be an https URL (the signing keys are fetched from it), got "${v.slice(0, 100)}"`;
+    } catch {
+      return `TAB_AUTHORITY_HOST is not a URL: "${v.slice(0, 100)}"`;
+    }
+  }),
+  TAB_RATE_LIMIT_PER_MINUTE: intIn(1, 100_000, 120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
 
@@ -229,6 +256,22 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const botPassword = e.BOT_PASSWORD ?? e.SECRET_BOT_PASSWORD;
   const graphSecret = e.GRAPH_CLIENT_SECRET ?? e.SECRET_GRAPH_CLIENT_SECRET;
 
+  if (e.BOT_AUTH_DISABLED) {
+    problems.push(
+      ...authDisabledProblems({
+        botCredentialSettings: [
+          ...(['BOT_ID', 'BOT_PASSWORD', 'SECRET_BOT_PASSWORD', 'BOT_CERTIFICATE_THUMBPRINT', 'BOT_CERTIFICATE_PRIVATE_KEY_PATH'] as const).filter((key) => e[key]),
+          ...(e.BOT_TYPE === 'UserAssignedMsi' ? ['BOT_TYPE=UserAssignedMsi'] : []),
+        ],
+        host: e.HOST,
+        microsoftEndpoints: {
+          GRAPH_BASE_URL: { url: e.GRAPH_BASE_URL, isDefault: !env.GRAPH_BASE_URL?.trim() },
+          GRAPH_AUTHORITY_HOST: { url: e.GRAPH_AUTHORITY_HOST, isDefault: !env.GRAPH_AUTHORITY_HOST?.trim() },
+        },
+        graphManagedIdentity: e.GRAPH_USE_MANAGED_IDENTITY,
+      }),
+    );
+  }
   if (!e.BOT_AUTH_DISABLED && !e.BOT_ID) {
     problems.push('BOT_ID is empty: set the bot\'s Microsoft app id (or BOT_AUTH_DISABLED=true for local development only).');
   }
@@ -263,6 +306,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   if (e.JOB_LEASE > 10 * 60_000) {
     problems.push(`JOB_LEASE must be at most 10m (a dead instance's work waits that long before another takes it over), got "${env.JOB_LEASE}".`);
   }
+  const tab = checkTab(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const allowedTenantIds = e.ALLOWED_TENANT_IDS.length > 0 ? e.ALLOWED_TENANT_IDS : [e.GRAPH_TENANT_ID!.toLowerCase()];
@@ -329,11 +373,21 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     maxBodyBytes: e.MAX_BODY_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
+    tab,
   };
   return Object.freeze(config);
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** TAB_*: all optional; the API is served only with TAB_APP_ID (the URI and authority are checked by the schema). */
+function checkTab(e: z.infer<typeof schema>, problems: string[]): TabConfig | null {
+  const uri = e.TAB_APP_ID_URI?.replace(/\/+$/, '') ?? null;
+  if (uri !== null && !e.TAB_APP_ID) problems.push('TAB_APP_ID_URI is set but TAB_APP_ID is not: set the tab app registration id too.');
+  const authorityHost = e.TAB_AUTHORITY_HOST ? e.TAB_AUTHORITY_HOST.replace(/\/+$/, '') : e.GRAPH_AUTHORITY_HOST;
+  if (!e.TAB_APP_ID) return null;
+  return { appId: e.TAB_APP_ID.toLowerCase(), appIdUri: uri, authorityHost, rateLimitPerMinute: e.TAB_RATE_LIMIT_PER_MINUTE };
+}
 
 /**
  * botbuilder's endpoint settings (sovereign clouds, local test issuers): none (built-in public cloud, or
@@ -381,6 +435,7 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     botCertificate: config.bot.certificate ? { thumbprint: config.bot.certificate.thumbprint } : null,
     botFrameworkEndpoints: config.bot.endpoints ?? (config.bot.channelService ? `built-in for ${config.bot.channelService}` : 'built-in (public cloud)'),
     rateLimitPerMinute: config.rateLimitPerMinute,
+    tab: config.tab ? { appId: config.tab.appId, appIdUri: config.tab.appIdUri, authorityHost: config.tab.authorityHost, rateLimitPerMinute: config.tab.rateLimitPerMinute } : 'off',
     fileDownloadHosts: config.fileDownload.allowedHosts,
     graph: {
       tenantId: config.graph.tenantId,
@@ -395,7 +450,7 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     approvalsRequired: config.authorization.approvalsRequired,
     allowedTenantIds: config.authorization.allowedTenantIds,
     approvalChannelId: config.approvalChannelId,
-    database: config.databaseUrl ? config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') : 'sqlite (default ./data/soa-bot.db)',
+    database: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite (default ./data/soa-bot.db)',
     approvalTtlMs: config.approvalTtlMs,
     auditLookupTimeoutMs: config.auditLookupTimeoutMs,
     jobLeaseMs: config.jobLeaseMs,

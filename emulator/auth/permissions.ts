@@ -1,11 +1,11 @@
 /**
- * Application permissions per call (soa-and-graph.md §2). A route accepts a token holding any one of
+ * Application permissions per call (docs/soa-and-graph.md §2). A route accepts a token holding any one of
  * its roles; the *ReadWrite / Directory.* supersets are accepted the way Graph accepts them.
  */
 export const ROLES = {
   userRead: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   userWrite: ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
-  // No read-only variant exists: even the GET needs ReadWrite (§2).
+  // No read-only variant exists: even the GET needs ReadWrite (docs/soa-and-graph.md §2).
   userSoa: ['User-OnPremisesSyncBehavior.ReadWrite.All'],
   groupRead: ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   groupWrite: ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
@@ -16,7 +16,7 @@ export const ROLES = {
   entitlementRead: ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'],
 } as const;
 
-/** What the bot needs (§2); the default roles claim of issued tokens. */
+/** What the bot needs (docs/soa-and-graph.md §2); the default roles claim of issued tokens. */
 export const DEFAULT_GRANTED_ROLES: readonly string[] = [
   'User.Read.All',
   'User-OnPremisesSyncBehavior.ReadWrite.All',

@@ -6,7 +6,7 @@ export interface RequestIds {
   clientRequestId: string;
 }
 
-/** Graph's error envelope (soa-and-graph.md §3). Every 429 and 503 carries Retry-After. */
+/** Graph's error envelope (docs/soa-and-graph.md §3). Every 429 and 503 carries Retry-After. */
 export function graphError(
   ids: RequestIds,
   status: number,

@@ -42,7 +42,7 @@ export async function runGraphRequest(router: Router, req: GraphRequest, ctx: Gr
   return { ...res, headers: { ...headers, ...res.headers } };
 }
 
-/** §7 costs: the route's base cost, `$select` one unit less, `$expand` one more, never below 1. */
+/** docs/soa-and-graph.md §7 costs: the route's base cost, `$select` one unit less, `$expand` one more, never below 1. */
 export function requestCost(base: number, query: Record<string, string>): number {
   const select = query['$select'] !== undefined && query['$select'].trim() !== '' ? 1 : 0;
   const expand = query['$expand'] !== undefined && query['$expand'].trim() !== '' ? 1 : 0;

@@ -58,7 +58,7 @@ export interface RouteDefinition {
   pattern: string;
   /** The token needs at least one of these roles. Empty: any valid token. */
   anyOfRoles: string[];
-  /** Resource-unit cost (§7) before the $select discount. */
+  /** Resource-unit cost (docs/soa-and-graph.md §7) before the $select discount. */
   cost: number;
   write?: boolean;
   handler: RouteHandler;

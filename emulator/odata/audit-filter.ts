@@ -1,7 +1,7 @@
 import { DirectoryAudit } from '../types';
 
 /**
- * The $filter forms the bot sends to /auditLogs/directoryAudits (soa-and-graph.md §4), combined with
+ * The $filter forms the bot sends to /auditLogs/directoryAudits (docs/soa-and-graph.md §4), combined with
  * 'and' in any order:
  *   startswith(activityDisplayName,'X')          activityDisplayName eq 'X'
  *   targetResources/any(t:t/id eq 'ID')          (also t/userPrincipalName, t/displayName)

@@ -6,7 +6,7 @@ import { DirectoryAudit } from '../types';
 
 /**
  * GET /auditLogs/directoryAudits[?$filter=...&$top=N] and /auditLogs/directoryAudits/{id}.
- * Only records past their visibility delay are returned (§4), newest first.
+ * Only records past their visibility delay are returned (docs/soa-and-graph.md §4), newest first.
  */
 
 function throttled(req: GraphRequest, ctx: GraphContext): GraphResponse | null {

@@ -8,7 +8,7 @@ import { FaultKind } from '../types';
 import { sleep } from '../sleep';
 
 /**
- * POST /$batch (soa-and-graph.md §7): at most 20 requests, each with its own status; an item whose
+ * POST /$batch (docs/soa-and-graph.md §7): at most 20 requests, each with its own status; an item whose
  * dependsOn failed gets 424; items cannot switch API version. Items run through the same pipeline
  * (permissions, throttle, injected faults) as top-level requests, so an item can be 429 on its own.
  */

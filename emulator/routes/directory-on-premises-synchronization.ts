@@ -3,7 +3,7 @@ import { GraphRequest, GraphResponse, RouteDefinition } from '../http/graph-type
 
 /**
  * GET|PATCH /directory/onPremisesSynchronization[/{id}]: where the tenant safeguard
- * `features.blockCloudObjectTakeoverThroughHardMatchEnabled` lives (soa-and-graph.md §6). Microsoft's
+ * `features.blockCloudObjectTakeoverThroughHardMatchEnabled` lives (docs/soa-and-graph.md §6). Microsoft's
  * reference lists no application permission for it (delegated OnPremDirectorySynchronization.* only,
  * Global Administrator only), and the emulator only issues app tokens: every call is 403
  * Authorization_RequestDenied, whatever roles the token holds. Tests change the safeguard through the

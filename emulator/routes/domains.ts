@@ -4,7 +4,7 @@ import { RouteDefinition } from '../http/graph-types';
 import { odataContext } from '../http/select';
 import { DomainSeed } from '../types';
 
-/** GET /domains and /domains/{name}: the federation check of the preflight (§5). */
+/** GET /domains and /domains/{name}: the federation check of the preflight (docs/soa-and-graph.md §5). */
 
 function domainEntity(d: DomainSeed): Record<string, unknown> {
   return {

@@ -8,7 +8,7 @@ import { findGroup } from '../state/tenant-state';
 import { AccessPackageSeed, CatalogSeed, TenantState } from '../types';
 
 /**
- * Entitlement management, just enough for the rollback preflight (§6): is a group a resource of an
+ * Entitlement management, just enough for the rollback preflight (docs/soa-and-graph.md §6): is a group a resource of an
  * access-package catalog, and which access packages use it as a resource role scope?
  *
  *   GET .../catalogs[/{id}]                          GET .../catalogs/{id}/resources[?$filter=originId eq '{groupId}']

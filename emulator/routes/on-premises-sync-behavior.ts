@@ -4,7 +4,7 @@ import { SoaObject, SoaObjectType, switchSoa } from '../state/soa-state-machine'
 
 /**
  * Shared handlers for /users/{id}/onPremisesSyncBehavior and /groups/{id}/onPremisesSyncBehavior.
- * The callers resolve the object; these apply §2's read and switch, with the configurable shapes.
+ * The callers resolve the object; these apply docs/soa-and-graph.md §2's read and switch, with the configurable shapes.
  */
 
 export function getSyncBehavior(req: GraphRequest, ctx: GraphContext, obj: SoaObject, entitySet: string): GraphResponse {

@@ -21,8 +21,9 @@ export const userCheckMemberGroupsRoutes: RouteDefinition[] = [
       if (groupIds.length > 20) {
         return badRequest(req, 'The number of group ids cannot exceed 20.', 'BadRequest');
       }
-      const memberOf = new Set(transitiveGroupsOf(ctx.state, found.user.id).map((g) => g.id.toLowerCase()));
-      const value = (groupIds as string[]).filter((g) => memberOf.has(g.toLowerCase()));
+      const memberOf = new Map(transitiveGroupsOf(ctx.state, found.user.id).map((g) => [g.id.toLowerCase(), g.id]));
+      const asked = (groupIds as string[]).filter((g) => memberOf.has(g.toLowerCase()));
+      const value = ctx.state.behaviour.checkMemberGroupsIds === 'as-stored' ? asked.map((g) => memberOf.get(g.toLowerCase())!) : asked;
       return {
         status: 200,
         body: { '@odata.context': `https://graph.microsoft.com/${req.version}/$metadata#Collection(Edm.String)`, value },

@@ -3,7 +3,7 @@ import { RouteDefinition } from '../http/graph-types';
 import { getSyncBehavior, patchSyncBehavior } from './on-premises-sync-behavior';
 import { resolveUser } from './users';
 
-/** GET/PATCH /users/{id}/onPremisesSyncBehavior (§2: no read-only permission exists, GET needs ReadWrite). */
+/** GET/PATCH /users/{id}/onPremisesSyncBehavior (docs/soa-and-graph.md §2: no read-only permission exists, GET needs ReadWrite). */
 export const userSyncBehaviorRoutes: RouteDefinition[] = [
   {
     method: 'GET',

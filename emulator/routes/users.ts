@@ -47,7 +47,7 @@ export function userEntity(u: UserRecord): Record<string, unknown> {
   };
 }
 
-/** Resolve the {id} segment: a '$'-leading UPN must use the key form (§2), as in real Graph. */
+/** Resolve the {id} segment: a '$'-leading UPN must use the key form (docs/soa-and-graph.md §2), as in real Graph. */
 export function resolveUser(
   state: TenantState,
   req: GraphRequest,
@@ -98,7 +98,7 @@ export const userRoutes: RouteDefinition[] = [
       for (const key of Object.keys(changes)) {
         if (!WRITABLE.has(key)) return badRequest(req, `Property '${key}' is read-only and cannot be set.`);
       }
-      // While AD DS is the source of authority the cloud copy is read-only (§3).
+      // While AD DS is the source of authority the cloud copy is read-only (docs/soa-and-graph.md §3).
       if (user.onPremisesSyncEnabled === true && !user.isCloudManaged) {
         return badRequest(req, SYNCED_OBJECT_READ_ONLY);
       }

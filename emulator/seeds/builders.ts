@@ -3,7 +3,7 @@ import { DirectoryAudit, TenantSeed, UserSeed } from '../types';
 import { ROLLBACK_ACTIVITY, TRANSFER_ACTIVITY } from '../state/soa-state-machine';
 
 /**
- * Builders for realistic seed users in each SOA state of soa-and-graph.md §1. The on-premises
+ * Builders for realistic seed users in each SOA state of docs/soa-and-graph.md §1. The on-premises
  * attributes are what Connect Sync writes: immutableId = base64 of the AD objectGUID bytes, DN, SID...
  */
 
@@ -62,7 +62,7 @@ export function syncedUser(p: PersonInput): UserSeed {
   };
 }
 
-/** SOA in the cloud: not synced any more, anchor and on-prem attributes kept (§1). */
+/** SOA in the cloud: not synced any more, anchor and on-prem attributes kept (docs/soa-and-graph.md §1). */
 export function transferredUser(p: PersonInput): UserSeed {
   return { ...syncedUser(p), onPremisesSyncEnabled: null, isCloudManaged: true };
 }

@@ -6,7 +6,7 @@ import { cloudUser, pastSoaAudit, rolledBackUser, syncedUser, transferredUser } 
  * The playground's tenant: contoso.com (Managed) and fabrikam.com (Federated), one user per SOA state,
  * the bot's requester/approvers/bystander, and groups. Ids are fixed so configs and tests can refer to them.
  *
- * Rollback preflight (§6), three transferred users:
+ * Rollback preflight (docs/soa-and-graph.md §6), three transferred users:
  * - erin: member of the cloud-SOA group "Project Falcon", which the access package "Falcon contractors"
  *   (catalog "Project Falcon access") uses -> blocked by the group and the package;
  * - judy: member of the cloud-SOA group "Cloud Team", which no access package uses -> blocked by the group only;
@@ -75,12 +75,12 @@ export function demoTenant(): TenantSeed {
         members: [DEMO_IDS.users.alice, DEMO_IDS.users.bob],
       },
       {
-        // A group whose SOA is in the cloud and which an access package uses: blocks erin's rollback (§6).
+        // A group whose SOA is in the cloud and which an access package uses: blocks erin's rollback (docs/soa-and-graph.md §6).
         id: DEMO_IDS.groups.projectFalcon, displayName: 'Project Falcon', onPremisesSyncEnabled: null,
         onPremisesImmutableId: 'ZmFsY29uLWdyb3VwLWFuY2hvcg==', isCloudManaged: true, members: [DEMO_IDS.users.erin],
       },
       {
-        // Cloud-SOA group that no access package uses: blocks judy's rollback by itself (§6).
+        // Cloud-SOA group that no access package uses: blocks judy's rollback by itself (docs/soa-and-graph.md §6).
         id: DEMO_IDS.groups.cloudTeam, displayName: 'Cloud Team', onPremisesSyncEnabled: null,
         onPremisesImmutableId: 'Y2xvdWQtdGVhbS1hbmNob3I=', isCloudManaged: true, members: [DEMO_IDS.users.judy],
       },

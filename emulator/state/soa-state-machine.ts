@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DirectoryAudit, GroupRecord, SyncCycleResult, TenantState, UserRecord } from '../types';
 
-/** The state table of soa-and-graph.md §1 as transitions on one object (user or group). */
+/** The state table of docs/soa-and-graph.md §1 as transitions on one object (user or group). */
 
 export const TRANSFER_ACTIVITY = 'Change Source of Authority from AD to cloud';
 export const ROLLBACK_ACTIVITY = 'Undo changes to Source of Authority from AD DS to cloud';
@@ -32,7 +32,7 @@ export function switchSoa(
   app: AppIdentity,
 ): SwitchOutcome {
   if (isCloudNative(obj)) {
-    // Undocumented (§3): default to a clear rejection so the bot never relies on it working.
+    // Undocumented (docs/soa-and-graph.md §3): default to a clear rejection so the bot never relies on it working.
     if (state.behaviour.cloudNativeSoaPatch === 'accept') return { kind: 'no-op' };
     return {
       kind: 'rejected',
@@ -47,7 +47,7 @@ export function switchSoa(
   }
   const oldValue = obj.isCloudManaged;
   obj.isCloudManaged = isCloudManaged;
-  // Both directions leave onPremisesSyncEnabled null: only a sync cycle sets it back to true (§1).
+  // Both directions leave onPremisesSyncEnabled null: only a sync cycle sets it back to true (docs/soa-and-graph.md §1).
   obj.onPremisesSyncEnabled = null;
   const direction = isCloudManaged ? 'transfer' : 'rollback';
   const audit = writeSoaAudit(state, obj, type, direction, oldValue, app);
@@ -90,12 +90,12 @@ function writeSoaAudit(
     ],
     additionalDetails: [],
   };
-  // Records become visible to queries only after the configured delay (§4: minutes in real tenants).
+  // Records become visible to queries only after the configured delay (docs/soa-and-graph.md §4: minutes in real tenants).
   state.audits.push({ record, visibleAt: now + state.auditDelayMs });
   return record;
 }
 
-/** One sync-client cycle (§1, §6): take over rolled-back objects unless the safeguard is on; AD edits. */
+/** One sync-client cycle (docs/soa-and-graph.md §1, §6): take over rolled-back objects unless the safeguard is on; AD edits. */
 export function runSyncCycle(state: TenantState): SyncCycleResult {
   const result: SyncCycleResult = { takenOver: [], blockedBySafeguard: [], adEditsApplied: [], adEditsDropped: [] };
   const now = new Date().toISOString();

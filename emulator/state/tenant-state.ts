@@ -9,6 +9,7 @@ export const DEFAULT_BEHAVIOUR: BehaviourOptions = {
   reverseBatchResponses: false,
   pageSize: null,
   batchItemRequestIds: false,
+  checkMemberGroupsIds: 'as-asked',
 };
 
 export function toUserRecord(seed: Partial<UserSeed> & { id: string; userPrincipalName: string }): UserRecord {

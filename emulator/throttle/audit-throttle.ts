@@ -1,4 +1,4 @@
-/** The reports API's own limit (soa-and-graph.md §4): 5 requests per 10 s per app, sliding window. */
+/** The reports API's own limit (docs/soa-and-graph.md §4): 5 requests per 10 s per app, sliding window. */
 export class AuditThrottle {
   private readonly hits = new Map<string, number[]>();
 

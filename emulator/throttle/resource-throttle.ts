@@ -5,14 +5,14 @@ interface Bucket {
   updated: number;
 }
 
-/** §7: resource units per 10 s per app per tenant, by tenant size class. */
+/** docs/soa-and-graph.md §7: resource units per 10 s per app per tenant, by tenant size class. */
 export const RESOURCE_UNITS_PER_10S: Readonly<Record<TenantSizeClass, number>> = { small: 3500, medium: 5000, large: 8000 };
-/** §7: writes per 150 s per app per tenant. */
+/** docs/soa-and-graph.md §7: writes per 150 s per app per tenant. */
 export const WRITES_PER_150S = 3000;
 const RU_WINDOW_MS = 10_000;
 const WRITE_WINDOW_MS = 150_000;
 
-/** §7's classes: under 50 users, 50 to 500, over 500. */
+/** docs/soa-and-graph.md §7's classes: under 50 users, 50 to 500, over 500. */
 export function tenantSizeClass(userCount: number): TenantSizeClass {
   if (userCount < 50) return 'small';
   if (userCount <= 500) return 'medium';
@@ -40,7 +40,7 @@ interface Effective {
 }
 
 /**
- * Identity-and-access service limits (soa-and-graph.md §7) as token buckets per app per tenant: resource
+ * Identity-and-access service limits (docs/soa-and-graph.md §7) as token buckets per app per tenant: resource
  * units per 10 s (capacity by tenant size class) and writes per 150 s. Buckets start full and refill
  * continuously; `timeScale` speeds the refill up (and so shortens Retry-After). Reads its settings from
  * the tenant state on every request, so the control API can switch it on, off or change it at run time.

@@ -12,6 +12,7 @@ import { BulkDirectory } from '../ports/bulk-directory';
 import { FileLinks } from './bulk/file-links';
 import { RequestStore } from '../ports/request-store';
 import { Authorization } from './authorization';
+import { RefusalCounter } from './refusal-counter';
 
 export interface AppSettings {
   approvalsRequired: number;
@@ -59,6 +60,8 @@ export interface AppDeps {
   ids: Ids;
   logger: Logger;
   authorization: Authorization;
+  /** Refusals by people without a role for the request: counted and logged per minute, not stored. */
+  refusals: RefusalCounter;
   settings: AppSettings;
   /** Asks the job runner to look at the queue now (after enqueueing urgent work). */
   kickJobs: () => void;

@@ -1,6 +1,7 @@
 import { TransferRequest } from '../domain/transfer-request';
 import { renderRequestCard } from '../cards/request-card';
 import { AppDeps } from './app-deps';
+import { errorSummary } from './error-summary';
 
 /**
  * Keeps every message the bot posted about a request in step with the request. Failures to update a
@@ -28,7 +29,7 @@ async function publish(deps: AppDeps, request: TransferRequest): Promise<void> {
   await Promise.all(
     request.cards.map(async (location) => {
       try {
-        const card = renderRequestCard(request, { audience: 'everyone', refreshUserIds: location.role === 'approval' ? refreshUserIds : [], tenantId: deps.settings.tenantId, links: cardLinks(deps, request) });
+        const card = renderRequestCard(request, { audience: 'everyone', refreshUserIds: location.role === 'approval' ? refreshUserIds : [], tenantId: deps.settings.tenantId, links: sharedCardLinks(deps, request, location.role) });
         await deps.chat.update(location.conversationKey, location.activityId, { card });
       } catch (error) {
         deps.logger.warn({ requestId: request.id, role: location.role, err: errorSummary(error) }, 'could not update a request card');
@@ -53,9 +54,13 @@ export async function approverMris(deps: AppDeps, request: TransferRequest): Pro
   return mris;
 }
 
-export function errorSummary(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300);
-  return String(error).slice(0, 300);
+/**
+ * Links on a card message everyone in its conversation sees: none on the approval card (a channel or
+ * group chat), since the tables are for the requester, the request's approvers and admins, who get them
+ * in their own view (refresh); the requester's status copy in their personal chat keeps them.
+ */
+export function sharedCardLinks(deps: AppDeps, request: TransferRequest, role: 'approval' | 'status'): { label: string; url: string }[] {
+  return role === 'status' ? cardLinks(deps, request) : [];
 }
 
 /** Bulk requests: signed, short-lived links to the full preflight table and, once running, the results. */

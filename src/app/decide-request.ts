@@ -5,7 +5,8 @@ import { Person, TransferRequest } from '../domain/transfer-request';
 import { DirectoryError } from '../ports/directory';
 import { VersionConflictError } from '../ports/request-store';
 import { AppDeps } from './app-deps';
-import { errorSummary, refreshCards } from './card-publisher';
+import { refreshCards } from './card-publisher';
+import { errorSummary } from './error-summary';
 import { describeError } from './messages';
 import { notifyRequestEvent } from './notify';
 import { frozenState } from './freeze';
@@ -18,6 +19,8 @@ export interface DecisionInput {
   /** Version shown on the clicked card; null for the typed fallback. */
   cardVersion: number | null;
   comment?: string | null;
+  /** Where the decision was made when not on a card or by a typed command: recorded in the event ("tab"). */
+  via?: 'tab';
 }
 
 export type DecisionReply =
@@ -46,10 +49,16 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
   const now = deps.clock.now();
   const outcome = decide({ request, actor: input.actor, actorIsApprover, decision: input.decision, cardVersion: input.cardVersion, comment: input.comment, now });
   if (!outcome.ok) {
-    log.info({ code: outcome.error.code }, 'decision refused');
-    await deps.requests.appendEvents([
-      { requestId: request.id, at: now.toISOString(), type: 'decision.refused', actorId: input.actor.aadObjectId, data: { decision: input.decision, code: outcome.error.code, cardVersion: input.cardVersion } },
-    ]);
+    if (outcome.error.code === 'APPROVER.NOT_ALLOWED') {
+      // Not an approver: counted and logged per minute, never one row per click (a flood must not grow the store).
+      deps.refusals.record(input.actor.aadObjectId, outcome.error.code);
+    } else {
+      // An approver's refused decision (stale card, already decided, self-approval...) is evidence: kept.
+      log.info({ code: outcome.error.code }, 'decision refused');
+      await deps.requests.appendEvents([
+        { requestId: request.id, at: now.toISOString(), type: 'decision.refused', actorId: input.actor.aadObjectId, data: { decision: input.decision, code: outcome.error.code, cardVersion: input.cardVersion, ...(input.via ? { via: input.via } : {}) } },
+      ]);
+    }
     if (outcome.expired) {
       const expired = await expireRequest(deps, request);
       return refuse(outcome.error, expired ?? request);
@@ -65,7 +74,7 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
         at: now.toISOString(),
         type: `decision.${input.decision}`,
         actorId: input.actor.aadObjectId,
-        data: { cardVersion: input.cardVersion, comment: next.decisions[next.decisions.length - 1].comment ?? null, effect: outcome.effect },
+        data: { cardVersion: input.cardVersion, comment: next.decisions[next.decisions.length - 1].comment ?? null, effect: outcome.effect, ...(input.via ? { via: input.via } : {}) },
       },
     ]);
   } catch (error) {

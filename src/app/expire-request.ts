@@ -3,11 +3,12 @@ import { PRE_EXECUTION_STATUSES, Person, TransferRequest, isPreExecution } from 
 import { VersionConflictError } from '../ports/request-store';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
-import { errorSummary, refreshCards } from './card-publisher';
+import { refreshCards } from './card-publisher';
+import { errorSummary } from './error-summary';
 import { notifyRequestEvent, waitedForSafeguard } from './notify';
 
 /**
- * Expiry of requests that never reached execution (issue 12). Every state before execution
+ * Expiry of requests that never reached execution. Every state before execution
  * ('pending', 'awaiting-safeguard') ends at the request's expiresAt (createdAt + APPROVAL_TTL, see
  * TransferRequest.expiresAt): the request becomes 'expired' (final, so its users are free for a new
  * request), a `request.expired` event records it, the cards are edited to say Expired, subscribed
@@ -52,8 +53,8 @@ export async function runExpiryJob(deps: AppDeps, requestId: string): Promise<{ 
 }
 
 /**
- * Start-up: makes sure every request before execution has an expire job. Requests created before
- * issue 12 was fixed may sit in 'awaiting-safeguard' with their expire job already done (it ran and
+ * Start-up: makes sure every request before execution has an expire job. Requests created by older
+ * versions, which did not expire 'awaiting-safeguard', may sit there with their expire job already done (it ran and
  * did nothing); this queues one more for each (de-duplicated by key, so once per request).
  */
 export async function ensureExpiryJobs(deps: AppDeps): Promise<number> {

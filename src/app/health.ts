@@ -7,7 +7,7 @@ const CERT_WARNING_DAYS = 30;
 
 export interface Readiness {
   ready: boolean;
-  checks: { store: boolean; graphToken: boolean; notFrozen: boolean };
+  /** For the log only: /readyz answers ready or not ready, nothing more. */
   reasons: string[];
 }
 
@@ -50,14 +50,13 @@ export async function healthReport(deps: AppDeps, actorId: string): Promise<stri
   return ['**SOA Bot health**', ...lines].join('\n\n');
 }
 
-/** /readyz: the store answers, a Graph token can be obtained, executions are not frozen. */
-export async function readiness(deps: AppDeps, tokenObtainable: () => Promise<boolean> = async () => (await deps.identity.check()).tokenObtained): Promise<Readiness> {
-  const reasons: string[] = [];
+/**
+ * /readyz: can this instance serve? Its database answers and it is not shutting down. Business state
+ * (a freeze, the Graph token and its permissions) is not readiness: every instance shares it, so the
+ * platform recycling instances cannot fix it, and /readyz is open to anyone. Admins see it with `health`.
+ */
+export async function readiness(deps: Pick<AppDeps, 'requests'>, options: { shuttingDown: () => boolean }): Promise<Readiness> {
+  if (options.shuttingDown()) return { ready: false, reasons: ['shutting down'] };
   const store = await deps.requests.listByStatus(['pending'], 1).then(() => true, () => false);
-  if (!store) reasons.push('store unreachable');
-  const token = store ? await tokenObtainable().catch(() => false) : false;
-  if (store && !token) reasons.push('no Graph token');
-  const frozen = store ? Boolean(await frozenState(deps).catch(() => null)) : false;
-  if (frozen) reasons.push('executions frozen');
-  return { ready: store && token && !frozen, checks: { store, graphToken: token, notFrozen: !frozen }, reasons };
+  return store ? { ready: true, reasons: [] } : { ready: false, reasons: ['database unreachable'] };
 }

@@ -1,6 +1,6 @@
 import { Job } from '../ports/job-queue';
 import { AppDeps } from './app-deps';
-import { errorSummary } from './card-publisher';
+import { errorSummary } from './error-summary';
 import { runExpiryJob } from './expire-request';
 import { announceOutcome, executeRequest } from './execute-request';
 import { lookupAudit } from './lookup-audit';
@@ -13,6 +13,18 @@ import { WorkGuard, WorkStopped } from './work-guard';
 const LEASE_MS = 30_000;
 const HELD_RETRY_MS = 2_000;
 const BATCH = 10;
+/** Technical rows (duplicate-delivery keys) are kept this long, then pruned. */
+export const ONCE_KEY_RETENTION_MS = 7 * 24 * 3_600_000;
+const PRUNE_EVERY_MS = 3_600_000;
+
+export interface JobRunnerOptions {
+  /** How long duplicate-delivery keys are kept (default 7 days). */
+  onceKeyRetentionMs?: number;
+  /** How often the runner prunes them (default hourly; the first time at start). */
+  pruneEveryMs?: number;
+  /** This process as a lease owner (ports/instance.ts). */
+  owner?: string;
+}
 
 /** What a drain left behind: the jobs handed back to the queue for any instance. */
 export interface DrainReport {
@@ -43,14 +55,19 @@ export class JobRunner {
   private current: { jobId: string; kind: string; requestId: string } | null = null;
   /** Bumped by stop(): a run still going after the grace time ends at its next job. */
   private generation = 0;
+  private lastMaintenanceAt: number | null = null;
 
   constructor(
     private readonly deps: Omit<AppDeps, 'kickJobs'> & { kickJobs?: () => void },
     private readonly pollIntervalMs: number,
     private readonly leaseMs: number = LEASE_MS,
-    /** This process as a lease owner (ports/instance.ts). */
-    readonly owner: string = 'this-process',
+    private readonly options: JobRunnerOptions = {},
   ) {}
+
+  /** This process as a lease owner. */
+  get owner(): string {
+    return this.options.owner ?? 'this-process';
+  }
 
   start(): void {
     this.stopped = false;
@@ -138,6 +155,7 @@ export class JobRunner {
       for (const job of jobs) this.held.set(job.id, { until: claimedAt + this.leaseMs, lost: false });
       if (jobs.length > 0) this.startHeartbeat();
       if (jobs.length === 0) {
+        await this.maintain();
         handled += await sendDueNotifications({ ...this.deps, kickJobs: () => undefined } as AppDeps).catch((error) => {
           this.deps.logger.error({ err: errorSummary(error) }, 'notification sending failed');
           return 0;
@@ -162,6 +180,24 @@ export class JobRunner {
         for (const job of jobs) if (!ended()) this.held.delete(job.id);
         if (this.held.size === 0) this.stopHeartbeat();
       }
+    }
+  }
+
+  /**
+   * Housekeeping on a timer inside the loop (every instance may do it; it is idempotent): prunes
+   * duplicate-delivery keys older than the retention, and reports the refusal counts of ended minutes.
+   */
+  private async maintain(): Promise<void> {
+    this.deps.refusals.flush();
+    const now = this.deps.clock.now().getTime();
+    if (this.lastMaintenanceAt !== null && now - this.lastMaintenanceAt < (this.options.pruneEveryMs ?? PRUNE_EVERY_MS) && now >= this.lastMaintenanceAt) return;
+    this.lastMaintenanceAt = now;
+    const before = new Date(now - (this.options.onceKeyRetentionMs ?? ONCE_KEY_RETENTION_MS)).toISOString();
+    try {
+      const pruned = await this.deps.conversations.pruneOnceKeys(before);
+      if (pruned > 0) this.deps.logger.info({ pruned, before }, 'pruned duplicate-delivery keys');
+    } catch (error) {
+      this.deps.logger.warn({ err: errorSummary(error) }, 'could not prune duplicate-delivery keys; will try again');
     }
   }
 

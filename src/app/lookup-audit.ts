@@ -2,7 +2,8 @@ import { renderAuditText } from '../cards/outcome-card';
 import { RequestTarget } from '../domain/transfer-request';
 import { Job } from '../ports/job-queue';
 import { AppDeps } from './app-deps';
-import { errorSummary, refreshCards } from './card-publisher';
+import { refreshCards } from './card-publisher';
+import { errorSummary } from './error-summary';
 import { withRequestContext } from './graph-call-context';
 
 export const TRANSFER_AUDIT_PREFIX = 'Change Source of Authority';

@@ -15,7 +15,7 @@ export interface NotifyInput {
 export const RECENT_CHANGES_SHOWN = 10;
 
 /**
- * `notify here|off|status`: which channels hear about rollbacks (issue 12).
+ * `notify here|off|status`: which channels hear about rollbacks.
  * - `here` (subscribe this channel) and `status`: approvers (transfer or rollback) and admins. Adding a
  *   channel only adds readers of what the approvers already see, so approvers may do it.
  * - `off`: admins only, and never for a channel in NOTIFY_CHANNEL_IDS (the settings own those: a

@@ -58,7 +58,7 @@ export function describeError(error: DomainError): string {
     case 'REQUEST.STALE_CARD':
       return 'This card was out of date: the request changed since it was shown. Here is the current version; check it and decide again.';
     case 'REQUEST.NONE_ELIGIBLE':
-      return 'None of the users can be transferred, so no request was created. The reasons are listed above.';
+      return `None of the users can be ${d.kind === 'rollback' ? 'rolled back' : 'transferred'}, so no request was created. The reasons are listed above.`;
     case 'REQUEST.NO_APPROVAL_CHANNEL':
       return 'Approvers cannot see a personal chat, and no approvals channel is known yet. Either make the request in a team channel where the bot is installed (mention the bot), or ask an admin to set APPROVAL_CHANNEL_ID and install the bot in that team.';
     case 'APPROVER.NOT_ALLOWED':
@@ -103,6 +103,22 @@ export function describeError(error: DomainError): string {
       return 'Graph accepted the change but reading the user back shows it did not take effect. Check the user in the Entra admin center before trying again.';
     case 'VERIFY.UNREACHABLE':
       return 'The change was sent but the user could not be read back to confirm it; the bot reads it again before doing anything else.';
+    case 'REQUEST.NOT_VISIBLE':
+      // The same words whether the request exists or not: they must not tell a stranger anything.
+      if (d.via === 'tab') return 'No such request, or you may not see it.';
+      return 'There is nothing I can show or do for that request here. Its requester, its approvers and admins can open it from the conversation where its card was posted; check the request id.';
+    case 'CARD.NOT_FROM_REQUEST_CARD':
+      return 'This action did not come from the request\'s own card, so it was not accepted. Use the buttons on the card in the conversation where the request was posted. Nothing was changed.';
+    case 'COMMAND.NOT_IN_CARD_CONVERSATION':
+      return `Type \`${d.verb ?? 'approve'} <request-id>\` in the conversation where the request's card was posted (the approvals channel thread or the chat of the request). Nothing was changed.`;
+    case 'TAB.NO_ROLE':
+      return d.need === 'export' ? 'Only approvers and admins can export the history.' : 'You have no role in SOA Bot for this.';
+    case 'TAB.BAD_QUERY':
+      return `The ${escapeMarkdown(String(d.filter ?? ''), 40)} filter is not valid.`;
+    case 'TAB.BAD_BODY':
+      return 'Expected {"decision": "approve" | "reject" | "resume" | "cancel", "comment": text, "version": number}.';
+    case 'USER.RATE_LIMITED':
+      return `You are sending commands faster than I can take them, so I will ignore your messages and card clicks for the next ${d.seconds ?? 60} seconds. Nothing was done for what I ignore; please send the command again after that.`;
   }
 }
 

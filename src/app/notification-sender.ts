@@ -1,6 +1,6 @@
 import { ChatSendError } from '../ports/chat';
 import { AppDeps } from './app-deps';
-import { errorSummary } from './card-publisher';
+import { errorSummary } from './error-summary';
 
 const LEASE_MS = 60_000;
 const MAX_DELAY_MS = 30 * 60_000;

@@ -1,5 +1,6 @@
 import { Logger } from '../ports/logger';
 import { RequestStore } from '../ports/request-store';
+import { readiness } from './health';
 
 export interface ReadinessState {
   ready: boolean;
@@ -20,7 +21,7 @@ export class ReadinessMonitor {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly deps: { requests: Pick<RequestStore, 'listByStatus'>; logger: Logger },
+    private readonly deps: { requests: RequestStore; logger: Logger },
     private readonly options: { checkEveryMs: number; timeoutMs: number },
   ) {}
 
@@ -61,8 +62,9 @@ export class ReadinessMonitor {
       timer = setTimeout(() => resolve(false), this.options.timeoutMs);
       timer.unref?.();
     });
-    const answered = this.deps.requests.listByStatus(['pending'], 1).then(
-      () => true,
+    // health.ts says what "can serve" is (the database answers); this adds the timeout and the cache.
+    const answered = readiness(this.deps, { shuttingDown: () => false }).then(
+      (r) => r.ready,
       () => false,
     );
     const ok = await Promise.race([answered, timeout]);

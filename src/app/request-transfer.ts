@@ -4,7 +4,8 @@ import { ConversationKind, OPEN_STATUSES, Person, RequestKind, TransferRequest }
 import { renderRequestCard } from '../cards/request-card';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
-import { approverMris, cardLinks, errorSummary } from './card-publisher';
+import { approverMris, sharedCardLinks } from './card-publisher';
+import { errorSummary } from './error-summary';
 import { describeError } from './messages';
 import { notifyRequestEvent } from './notify';
 import { parseWaves, planWaves } from '../domain/waves';
@@ -62,7 +63,7 @@ async function requestChange(
     const blocked = checked.filter((r) => !r.eligible);
     if (eligible.length === 0) {
       const reasons = blocked.slice(0, 20).map((b) => `- ${md(b.upn, 120)}: ${blockerText(b)}`).join('\n') + (blocked.length > 20 ? `\n- … and ${blocked.length - 20} more` : '');
-      const error: DomainError = { code: 'REQUEST.NONE_ELIGIBLE' };
+      const error: DomainError = { code: 'REQUEST.NONE_ELIGIBLE', detail: { kind } };
       return { kind: 'refused', error, blocked, text: `${reasons}\n\n${describeError(error)}` };
     }
 
@@ -156,7 +157,7 @@ async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: s
   const locations: TransferRequest['cards'] = [];
   const refreshUserIds = await approverMris(deps, request);
   try {
-    const id = await deps.chat.post(approvalKey, { card: renderRequestCard(request, { audience: 'everyone', refreshUserIds, tenantId: deps.settings.tenantId, links: cardLinks(deps, request) }) });
+    const id = await deps.chat.post(approvalKey, { card: renderRequestCard(request, { audience: 'everyone', refreshUserIds, tenantId: deps.settings.tenantId, links: sharedCardLinks(deps, request, 'approval') }) });
     locations.push({ role: 'approval', conversationKey: approvalKey, activityId: id });
   } catch (error) {
     deps.logger.error({ requestId: request.id, err: errorSummary(error) }, 'could not post the approval card');

@@ -12,7 +12,7 @@ export function toSafeCsv(rows: readonly (readonly string[])[]): string {
 
 /**
  * A quote is inserted wherever a spreadsheet could start a field (the start of the cell, after a `;`,
- * after a line break) and the text from there starts with = + - @ (after any whitespace or double
+ * after a line break) and the text from there starts with = + - @ or their full-width forms (after any whitespace or double
  * quotes), or a tab or a CR (after any double quotes). The quote makes that field text; the rest of the cell is unchanged.
  */
 export function neutralizeFormula(cell: string): string {
@@ -20,4 +20,5 @@ export function neutralizeFormula(cell: string): string {
 }
 
 // Zero-width: every position right after the start, a `;` or a line break, that is followed by a formula.
-const FIELD_START_OF_A_FORMULA = /(?<=^|[;\r\n])(?=[\s"]*[=+\-@]|"*[\t\r])/g;
+// The full-width forms ＝ ＋ － ＠ count as = + - @: Excel in East Asian locales starts a formula with them.
+const FIELD_START_OF_A_FORMULA = /(?<=^|[;\r\n])(?=[\s"]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|"*[\t\r])/g;

@@ -76,7 +76,7 @@ async function factsOf(
   return facts;
 }
 
-/** Rollback preflight (§6): the user's cloud-managed groups and the access packages that use them. */
+/** Rollback preflight (docs/soa-and-graph.md §6): the user's cloud-managed groups and the access packages that use them. */
 async function cloudReferences(deps: AppDeps, userId: string): Promise<TargetFacts['references']> {
   const references: TargetFacts['references'] = [];
   for (const group of await deps.directory.cloudManagedGroupsOf(userId)) {

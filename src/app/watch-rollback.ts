@@ -1,7 +1,8 @@
 import { TransferRequest } from '../domain/transfer-request';
 import { Job } from '../ports/job-queue';
 import { AppDeps } from './app-deps';
-import { errorSummary, refreshCards } from './card-publisher';
+import { refreshCards } from './card-publisher';
+import { errorSummary } from './error-summary';
 import { withRequestContext } from './graph-call-context';
 import { notifyRequestEvent } from './notify';
 import { safeguardCall, safeguardPowerShell } from '../cards/rollback-section';

@@ -1,4 +1,4 @@
-import type { AdaptiveCard } from './request-card';
+import type { AdaptiveCard } from './adaptive-card';
 
 /**
  * How much of each user- or directory-controlled text a card shows. Teams refuses messages over

@@ -1,4 +1,4 @@
-/** Entra admin center deep links (community-known, see soa-and-graph.md §4). */
+/** Entra admin center deep links (community-known, see docs/soa-and-graph.md §4). */
 export const AUDIT_LOG_URL = 'https://entra.microsoft.com/#view/Microsoft_AAD_IAM/AuditLogList.ReactView';
 
 export function entraUserUrl(userId: string): string {

@@ -1,6 +1,7 @@
 import { TransferRequest } from '../domain/transfer-request';
 import { AUDIT_LOG_URL, entraUserUrl } from './links';
-import { AdaptiveCard, utc } from './request-card';
+import type { AdaptiveCard } from './adaptive-card';
+import { utc } from './request-card';
 import { TextLimits, fitCard, moreLine } from './card-budget';
 import { escapeMarkdown as md, markdownLink } from './markdown-text';
 
@@ -70,7 +71,7 @@ export function outcomeText(request: TransferRequest): string {
 export function renderAuditText(request: TransferRequest): string {
   const checked = request.targets.filter((t) => t.execution.outcome === 'done' && t.audit.status !== 'not-started');
   const done = request.targets.filter((t) => t.execution.outcome === 'done').length;
-  const lines = [`Audit records for ${md(request.id)}${checked.length < done ? ` (spot check of ${checked.length} of ${done} transferred users)` : ''}:`];
+  const lines = [`Audit records for ${md(request.id)}${checked.length < done ? ` (spot check of ${checked.length} of ${done} ${request.kind === 'rollback' ? 'rolled-back' : 'transferred'} users)` : ''}:`];
   for (const t of checked) {
     const a = t.audit;
     if (a.status === 'found') {

@@ -2,6 +2,7 @@ import { BLOCKER_REASON } from '../domain/preflight';
 import { SOA_STATE_LABEL } from '../domain/soa-state';
 import { RequestStatus, RequestTarget, TransferRequest, approvals } from '../domain/transfer-request';
 import { VERBS } from './action-data';
+import type { AdaptiveCard } from './adaptive-card';
 import { AUDIT_LOG_URL, entraUserUrl } from './links';
 import { MAX_NOTICE_LENGTH, TextLimits, fitCard, moreLine } from './card-budget';
 import { escapeMarkdown as md, inlineText, markdownLink, truncateText } from './markdown-text';
@@ -9,7 +10,6 @@ import { referencesText, safeguardChecklist } from './rollback-section';
 import { BULK_FIRST_ROWS, bulkSection } from './bulk-section';
 
 type Element = Record<string, unknown>;
-export type AdaptiveCard = Record<string, unknown>;
 
 export interface RequestCardView {
   /** approver: pending requests show Approve/Reject. everyone: status only. */
@@ -24,7 +24,12 @@ export interface RequestCardView {
   tenantId?: string;
   /** Bulk: signed, short-lived download links (the full preflight or result table). */
   links?: { label: string; url: string }[];
+  /** Halted bulk request, approver audience: false hides Resume (the requester may cancel, not resume). */
+  mayResume?: boolean;
 }
+
+/** The status line; `change` is what the request does ("transfer" or "rollback"), so a rollback never reads as a transfer. */
+const statusLabel = (status: RequestStatus, change: string): string => STATUS_LABEL[status].replace('{change}', change);
 
 const STATUS_LABEL: Record<RequestStatus, string> = {
   pending: 'Waiting for approval',
@@ -33,8 +38,8 @@ const STATUS_LABEL: Record<RequestStatus, string> = {
   'awaiting-safeguard': 'Approved: waiting for the safeguard step to be confirmed',
   'awaiting-sync': 'Rolled back: waiting for the sync client to take the users over',
   'sync-timed-out': 'Rolled back, but the sync client did not take the users over in time',
-  approved: 'Approved, transfer queued',
-  executing: 'Approved, transfer running',
+  approved: 'Approved, {change} queued',
+  executing: 'Approved, {change} running',
   completed: 'Completed',
   'completed-with-failures': 'Completed with failures',
   failed: 'Failed',
@@ -98,7 +103,7 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   const labels = request.kind === 'rollback' ? ROLLBACK_OUTCOME_LABEL : OUTCOME_LABEL;
   body.push(
     { type: 'TextBlock', text: `Source of Authority ${request.kind === 'rollback' ? 'rollback' : 'transfer'} · ${md(request.id)}`, size: 'Large', weight: 'Bolder', wrap: true },
-    { type: 'TextBlock', text: STATUS_LABEL[request.status], color: STATUS_COLOR[request.status], weight: 'Bolder', spacing: 'None', wrap: true },
+    { type: 'TextBlock', text: statusLabel(request.status, request.kind), color: STATUS_COLOR[request.status], weight: 'Bolder', spacing: 'None', wrap: true },
     {
       type: 'FactSet',
       // Fact values are markdown too (the SDK renders them as TextBlocks): escaped like the rest.
@@ -154,7 +159,10 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
       type: 'ActionSet',
       actions:
         view.audience === 'approver'
-          ? [executeAction('Resume', VERBS.resume, data, 'positive'), executeAction('Cancel the rest', VERBS.cancel, data, 'destructive')]
+          ? [
+              ...(view.mayResume === false ? [] : [executeAction('Resume', VERBS.resume, data, 'positive')]),
+              executeAction('Cancel the rest', VERBS.cancel, data, 'destructive'),
+            ]
           : [executeAction('Show my options', VERBS.refresh, data, 'default')],
     });
   }

@@ -16,8 +16,15 @@ export type Command =
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: DomainError };
 
-export const USAGE =
-  'Usage: `transfer <upn> [more upns] [reason: why]` · `rollback <upn> [more upns] [reason: why]` · `status <upn>` · `approve <request-id>` · `reject <request-id> [comment]` · `notify here|off|status` · `help`';
+// Every verb a parsed command can have; the compiler refuses a verb missing here.
+const VERB_SET: Record<Command['verb'], true> = {
+  help: true, status: true, transfer: true, 'transfer-group': true, rollback: true, notify: true,
+  health: true, freeze: true, unfreeze: true, approve: true, reject: true,
+};
+/** Every verb a parsed command can have (the grammar's examples must cover each). */
+export const COMMAND_VERBS = Object.keys(VERB_SET) as Command['verb'][];
+
+export { USAGE } from './command-grammar';
 
 export interface ParseOptions {
   maxUsersPerRequest: number;
@@ -28,7 +35,7 @@ export interface ParseOptions {
 // quotes or control characters. Length limit: 113 characters (64 + '@' + 48) for cloud UPNs; synced
 // UPNs follow the same limit.
 //
-// Hostile input (issue 4), decided here:
+// Hostile input, decided here:
 // - Entra UPNs are ASCII only. A UPN with any non-ASCII character (a Cyrillic 'а' in contoso, a
 //   full-width '＠', an accented letter) is refused with its own message ("look-alike characters are
 //   not accepted, type the UPN in plain ASCII") instead of being looked up: a look-alike could

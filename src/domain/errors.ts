@@ -49,7 +49,16 @@ export type ErrorCode =
   | 'SCOPE.OUTSIDE_ALLOWED'
   | 'STATE.CHANGED'
   | 'VERIFY.MISMATCH'
-  | 'VERIFY.UNREACHABLE';
+  | 'VERIFY.UNREACHABLE'
+  // Card actions and typed decisions bound to where the request's card is.
+  | 'REQUEST.NOT_VISIBLE'
+  | 'CARD.NOT_FROM_REQUEST_CARD'
+  | 'COMMAND.NOT_IN_CARD_CONVERSATION'
+  | 'USER.RATE_LIMITED'
+  // The tab's API (the same codes as chat otherwise).
+  | 'TAB.NO_ROLE'
+  | 'TAB.BAD_QUERY'
+  | 'TAB.BAD_BODY';
 
 export interface DomainError {
   code: ErrorCode;

@@ -53,7 +53,7 @@ export function preflightBase(input: { upn: string; user: DirectoryUser | null; 
   };
 }
 
-/** soa-and-graph.md §5: blockers first (most specific first), then warnings. */
+/** docs/soa-and-graph.md §5: blockers first (most specific first), then warnings. */
 export function preflightTransfer(input: PreflightInput): PreflightResult {
   const { user } = input;
   const base = preflightBase(input);

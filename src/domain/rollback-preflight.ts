@@ -10,7 +10,7 @@ export interface RollbackPreflightInput {
 }
 
 /**
- * soa-and-graph.md §6: only a transferred user that still has its on-premises anchor and no cloud
+ * docs/soa-and-graph.md §6: only a transferred user that still has its on-premises anchor and no cloud
  * references (cloud-managed groups, and access packages using them) can be handed back to AD DS.
  */
 export function preflightRollback(input: RollbackPreflightInput): PreflightResult {

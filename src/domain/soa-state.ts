@@ -1,4 +1,4 @@
-/** The SOA states of a user (soa-and-graph.md §1), derived from three attributes. */
+/** The SOA states of a user (docs/soa-and-graph.md §1), derived from three attributes. */
 export type SoaState =
   | 'synced'
   | 'transferred'

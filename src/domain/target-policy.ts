@@ -48,7 +48,7 @@ function scopeBlock(memberOfGuarded: readonly string[], scope: ScopeSettings): S
 }
 
 /**
- * Request time: the SOA preflight of the request's kind (soa-and-graph.md §5, §6), then the scope
+ * Request time: the SOA preflight of the request's kind (docs/soa-and-graph.md §5, §6), then the scope
  * guard, then other open requests. The first blocker found is the one shown.
  */
 export function evaluateTarget(kind: RequestKind, facts: TargetFacts, scope: ScopeSettings): PreflightResult {
@@ -74,7 +74,7 @@ export type WriteVerdict =
 export interface RereadFacts {
   user: DirectoryUser | null;
   isCloudManaged: boolean | null;
-  /** null: not read, because the user is already in the desired state or cannot be written anyway. */
+  /** null: not read (the user is already in the desired state or cannot be written anyway); never written then while a guard is set. */
   memberOfGuarded: readonly string[] | null;
 }
 
@@ -106,6 +106,10 @@ export function checkBeforeWrite(
     return { action: 'settle', execution: { outcome: execution.attemptedAt ? 'done' : 'already-done', finishedAt: at, errorCode: null, errorDetail: null } };
   }
   if (mayStillLand(execution, clock.now, clock.patchSettleMs)) return { action: 'wait' };
+  if (reread.memberOfGuarded === null && guardedGroups(scope).length > 0) {
+    // Fail closed: a user whose membership was not read is never written while a scope guard is set.
+    return failed('SCOPE.PROTECTED', 'The scope guard (PROTECTED_GROUP_IDS / ALLOWED_TARGET_GROUP_ID) could not be checked for this user; nothing was changed.', at);
+  }
   const blocked = scopeBlock(reread.memberOfGuarded ?? [], scope);
   if (blocked === 'protected') return failed('SCOPE.PROTECTED', 'The user is now a protected account (PROTECTED_GROUP_IDS, directly or through a nested group); nothing was changed.', at);
   if (blocked === 'outside-allowed-scope') return failed('SCOPE.OUTSIDE_ALLOWED', 'The user is no longer in the allowed scope (ALLOWED_TARGET_GROUP_ID, directly or through a nested group); nothing was changed.', at);

@@ -21,8 +21,8 @@ export type RequestStatus =
 export const OPEN_STATUSES: readonly RequestStatus[] = ['pending', 'awaiting-safeguard', 'approved', 'executing', 'awaiting-sync', 'halted'];
 /**
  * States before execution: no work is queued yet, so nothing but the expiry ends them. Each of them
- * expires at `expiresAt` (issue 12: a rollback left in 'awaiting-safeguard' used to stay open, and its
- * users blocked, for ever). 'approved' and 'executing' are not here: they have execution queued.
+ * expires at `expiresAt`, so no request (a rollback waiting for the safeguard included) keeps its users
+ * blocked for ever. 'approved' and 'executing' are not here: they have execution queued.
  */
 export const PRE_EXECUTION_STATUSES: readonly RequestStatus[] = ['pending', 'awaiting-safeguard'];
 export const FINAL_STATUSES: readonly RequestStatus[] = ['completed', 'completed-with-failures', 'failed', 'rejected', 'expired', 'sync-timed-out', 'cancelled'];

@@ -43,8 +43,12 @@ export interface BulkDirectory {
    * of groupIds it belongs to. The scope guard's one question, for one user or ten thousand.
    */
   memberGroupsOf(userIds: string[], groupIds: string[]): Promise<Map<string, BulkResult<string[]>>>;
-  /** Direct members of a group that are users (id, UPN), following paging. */
-  groupMembers(groupId: string): Promise<{ id: string; userPrincipalName: string }[]>;
+  /**
+   * Direct members of a group that are users (id, UPN), following paging. With `stopAfter`, no further
+   * page is read once that many members are known, and at most that many are returned: a caller that
+   * may take n users asks for n + 1 and learns "too many" without reading a huge group to its end.
+   */
+  groupMembers(groupId: string, options?: { stopAfter?: number }): Promise<{ id: string; userPrincipalName: string }[]>;
   /** Groups whose displayName equals the name exactly (to refuse ambiguous names). */
   findGroupsByName(displayName: string): Promise<{ id: string; displayName: string }[]>;
   /** Live view of the throttling controller, for progress messages and the benchmark. */

@@ -24,4 +24,9 @@ export interface ConversationStore {
   personByAadObjectId(aadObjectId: string): Promise<{ aadObjectId: string; mri: string; name: string } | null>;
   /** Marks a business key as processed; false when it was already there (duplicate delivery). */
   claimOnce(key: string, at: string): Promise<boolean>;
+  /**
+   * Forgets business keys claimed before `before` (ISO time); returns how many. Duplicate deliveries
+   * come within minutes, so keys older than days only take space. Run on a schedule by the job runner.
+   */
+  pruneOnceKeys(before: string): Promise<number>;
 }

@@ -74,10 +74,10 @@ export interface Directory {
   /** Directory audit records for the object since a time whose activity starts with the prefix. */
   findAuditRecords(query: { objectId: string; activityPrefix: string; since: string }): Promise<AuditRecord[]>;
   /**
-   * Rollback preflight (§6): the groups the user (object id) is a DIRECT member of whose SOA is in the
+   * Rollback preflight (docs/soa-and-graph.md §6): the groups the user (object id) is a DIRECT member of whose SOA is in the
    * cloud. Direct membership is what Microsoft's rollback guidance checks; nested groups are not followed.
    */
   cloudManagedGroupsOf(userId: string): Promise<CloudManagedGroup[]>;
-  /** Rollback preflight (§6): the access packages that use the group (object id) as a resource role scope. */
+  /** Rollback preflight (docs/soa-and-graph.md §6): the access packages that use the group (object id) as a resource role scope. */
   accessPackagesUsingGroup(groupId: string): Promise<AccessPackageRef[]>;
 }

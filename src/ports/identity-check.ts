@@ -1,4 +1,4 @@
-/** What the bot's own Graph identity can do, read from a freshly obtained token (start-up, `health`, /readyz). */
+/** What the bot's own Graph identity can do, read from a freshly obtained token (start-up self-check, `health`). */
 export interface IdentityReport {
   tokenObtained: boolean;
   /** Short reason when no token could be obtained (never the secret or the token). */

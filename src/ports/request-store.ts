@@ -1,4 +1,4 @@
-import { TransferRequest } from '../domain/transfer-request';
+import { RequestKind, TransferRequest } from '../domain/transfer-request';
 
 export interface RequestEvent {
   requestId: string;
@@ -38,6 +38,44 @@ export interface RequestStore {
   appendEvents(events: RequestEvent[]): Promise<void>;
   events(requestId: string): Promise<RequestEvent[]>;
   listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]>;
+  /**
+   * One page of requests matching `query`, without their targets (a list must not load 10,000 users per
+   * row): keyset-paged by (createdAt, id), so page 1,000 costs what page 1 does.
+   */
+  listPage(query: RequestQuery): Promise<RequestPage>;
   /** Every request with its events, oldest first, for export. */
   exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }>;
+}
+
+/** Position after the last row of a page: the next page starts strictly after it. */
+export interface RequestCursor {
+  createdAt: string;
+  id: string;
+}
+
+/** Filters are ANDed; a missing (or null) filter does not filter. */
+export interface RequestQuery {
+  statuses?: readonly string[] | null;
+  kinds?: readonly RequestKind[] | null;
+  /** The requester's Entra object id (case-insensitive). */
+  requesterId?: string | null;
+  /** createdAt >= createdFrom (ISO instant). */
+  createdFrom?: string | null;
+  /** createdAt < createdBefore (ISO instant). */
+  createdBefore?: string | null;
+  /** Requests with a target of this UPN (case-insensitive, exact). */
+  targetUpn?: string | null;
+  order: 'oldest-first' | 'newest-first';
+  after?: RequestCursor | null;
+  /** Rows per page, 1..1000. */
+  limit: number;
+}
+
+/** A request as a list shows it: everything but the targets, and how many there are. */
+export type RequestSummary = Omit<TransferRequest, 'targets'> & { targetCount: number };
+
+export interface RequestPage {
+  requests: RequestSummary[];
+  /** Cursor for the next page; null when this page is the last. */
+  next: RequestCursor | null;
 }

@@ -63,6 +63,19 @@ function conversationStoreContract(impl: StorageImplementation): void {
       expect(await store.claimOnce('invoke:act-2', '2025-06-01T10:00:02.000Z')).toBe(true);
     });
 
+    it('pruneOnceKeys forgets keys claimed before the cut-off and keeps the rest', async () => {
+      expect(await store.claimOnce('activity:c:old-1', '2025-05-01T10:00:00.000Z')).toBe(true);
+      expect(await store.claimOnce('activity:c:old-2', '2025-05-24T23:59:59.999Z')).toBe(true);
+      expect(await store.claimOnce('activity:c:edge', '2025-05-25T00:00:00.000Z')).toBe(true);
+      expect(await store.claimOnce('activity:c:new', '2025-06-01T10:00:00.000Z')).toBe(true);
+      expect(await store.pruneOnceKeys('2025-05-25T00:00:00.000Z')).toBe(2);
+      expect(await store.pruneOnceKeys('2025-05-25T00:00:00.000Z')).toBe(0);
+      // Pruned keys can be claimed again; the others still de-duplicate.
+      expect(await store.claimOnce('activity:c:old-1', '2025-06-01T11:00:00.000Z')).toBe(true);
+      expect(await store.claimOnce('activity:c:edge', '2025-06-01T11:00:00.000Z')).toBe(false);
+      expect(await store.claimOnce('activity:c:new', '2025-06-01T11:00:00.000Z')).toBe(false);
+    });
+
     if (impl.reopen) {
       const reopen = impl.reopen.bind(impl);
       it('keeps conversations, people and once keys after close and reopen (durability)', async () => {

@@ -1,4 +1,4 @@
-import { describeDatabaseLocation, parseDatabaseUrl } from '../../src/adapters/storage/database-url';
+import { describeDatabaseLocation, parseDatabaseUrl, redactDatabaseUrl } from '../../src/adapters/storage/database-url';
 
 const cwd = '/srv/soa-bot';
 const parse = (value: string | undefined) => parseDatabaseUrl(value, { cwd });
@@ -47,8 +47,25 @@ describe('parseDatabaseUrl', () => {
     expect(error?.message).not.toContain('hunter2');
   });
 
-  it('describes a location for logs without the password', () => {
-    expect(describeDatabaseLocation(parse('postgres://soa:secret@db.internal:5432/soa'))).toBe('postgres://soa:***@db.internal:5432/soa');
+  it('describes a location for logs without the user info or any secret parameter', () => {
+    expect(describeDatabaseLocation(parse('postgres://soa:secret@db.internal:5432/soa'))).toBe('postgres://***@db.internal:5432/soa');
     expect(describeDatabaseLocation(parse('sqlite:/var/lib/soa/bot.db'))).toBe('sqlite:/var/lib/soa/bot.db');
+    // pg (WHATWG URL) reads the password up to the last '@': all of it is hidden, the host is shown.
+    expect(describeDatabaseLocation(parse('postgres://u:p@ss@db.internal/soa'))).toBe('postgres://***@db.internal/soa');
+    expect(describeDatabaseLocation(parse('postgresql://db.internal/soa?password=pw1&sslpassword=pw2&sslkey=%2Fk.pem&api_token=t&application_name=soa-bot#x'))).toBe(
+      'postgresql://db.internal/soa?password=***&sslpassword=***&sslkey=***&api_token=***&application_name=soa-bot',
+    );
+  });
+
+  it('redacts any DATABASE_URL it cannot parse down to its scheme', () => {
+    expect(redactDatabaseUrl('postgres://u:hunter2@[bad/db')).toBe('postgres: (not a valid URL; not shown)');
+    expect(redactDatabaseUrl('u:hunter2@db')).not.toContain('hunter2');
+    // An '@' the URL parser does not read as the end of the user info (a '/', '?' or '#' after digits only).
+    for (const url of ['postgres://u:4711/hunter2@db/x', 'postgres://u:/hunter2@db/x', 'postgres://u:12?hunter2@db/x', 'postgres://u:12#hunter2@db/x']) {
+      expect(redactDatabaseUrl(url)).toBe('postgres: (not a valid URL; not shown)');
+    }
+    expect(redactDatabaseUrl('mysql://u:hunter2@db/x')).toBe('mysql://***@db/x');
+    expect(redactDatabaseUrl(':memory:')).toBe(':memory:');
+    expect(redactDatabaseUrl('sqlite:./data/soa-bot.db')).toBe('sqlite:./data/soa-bot.db');
   });
 });

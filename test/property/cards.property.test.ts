@@ -15,7 +15,7 @@ import { CARD_TYPES, cardTexts, cardTypes, markupProblems } from './markup-check
  * Property: for requests built from ANY strings (names, justifications, UPNs, comments, group and
  * package names, audit values) every card builder returns a card that the adaptivecards SDK parses,
  * at version ≤ 1.5, under 28 KB, whose texts contain no markup but our own admin-center links and
- * code spans: user text is always shown as text. 10,000 generated requests per builder (issue 4).
+ * code spans: user text is always shown as text. 10,000 generated requests per builder.
  */
 const RUNS = 10_000;
 /** ~3-9 s each alone on 2 cores; generous for a loaded CI runner next to other suites. */

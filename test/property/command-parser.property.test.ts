@@ -7,7 +7,7 @@ import { markupProblems } from './markup-check';
 /**
  * Property: for ANY message text the parser never throws and returns either a well-formed command
  * or an error whose text is non-empty, escaped, and echoes at most 60 characters of the input.
- * 10,000 generated inputs per property (issue 4).
+ * 10,000 generated inputs per property.
  */
 const MAX = 7;
 const RUNS = 10_000;

@@ -45,7 +45,8 @@ function fieldsOf(csv: string, separator: ',' | ';'): string[] {
   return fields;
 }
 
-const DANGEROUS = /^[\s"]*[=+\-@]|^[\t\r]/;
+// Full-width ＝ ＋ － ＠ too: Excel in East Asian locales reads them as the start of a formula, as it does when they are typed.
+const DANGEROUS = /^[\s"]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r]/;
 
 function dangerousFields(csv: string): string[] {
   return [...fieldsOf(csv, ','), ...fieldsOf(csv, ';')].filter((f) => DANGEROUS.test(f));
@@ -91,6 +92,14 @@ const TABLE: string[] = [
   'a\n "=1',
   '=cmd|\' /C calc\'!A0',
   'x;y;=z',
+  '\uFF1D1+1',
+  '\uFF0Bcmd',
+  '\uFF0D1',
+  '\uFF20SUM(A1)',
+  '\u3000\uFF1DHYPERLINK("http://x")',
+  ' "\uFF1D1',
+  'a;\uFF1D1+1',
+  'a\n\uFF0B1',
 ];
 
 describe('CSV formula neutralisation', () => {
@@ -107,7 +116,7 @@ describe('CSV formula neutralisation', () => {
   });
 
   it('holds for any text built from separators, quotes, whitespace and formula characters', () => {
-    const alphabet = fc.constantFrom('=', '+', '-', '@', ';', ',', '"', "'", ' ', '\t', '\r', '\n', 'a', '1', '|');
+    const alphabet = fc.constantFrom('=', '+', '-', '@', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20', ';', ',', '"', "'", ' ', '\u3000', '\t', '\r', '\n', 'a', '1', '|');
     fc.assert(
       fc.property(fc.array(fc.string({ unit: alphabet, maxLength: 12 }), { minLength: 1, maxLength: 3 }), (cells) => {
         for (const table of ['preflight', 'results'] as const) {

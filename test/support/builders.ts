@@ -1,9 +1,29 @@
 import { PreflightResult } from '../../src/domain/preflight';
+import { DirectoryUser } from '../../src/domain/soa-state';
 import { Decision, Person, RequestTarget, TransferRequest } from '../../src/domain/transfer-request';
 import { RequestEvent } from '../../src/ports/request-store';
 import { StoredConversation } from '../../src/ports/conversation-store';
 
 /** Test data builders: realistic defaults, override what the test is about. */
+
+/** A user synced from AD DS, as the directory returns it. */
+export function aSyncedUser(overrides: Partial<DirectoryUser> = {}): DirectoryUser {
+  return {
+    id: 'u1',
+    userPrincipalName: 'alice@contoso.com',
+    displayName: 'Alice',
+    mail: null,
+    onPremisesSyncEnabled: true,
+    onPremisesImmutableId: 'abc=',
+    onPremisesLastSyncDateTime: '2025-01-01T00:00:00Z',
+    onPremisesDistinguishedName: 'CN=Alice,OU=Users,DC=corp,DC=contoso,DC=com',
+    onPremisesSamAccountName: 'alice',
+    onPremisesSecurityIdentifier: 'S-1-5-21-1',
+    onPremisesDomainName: 'corp.contoso.com',
+    onPremisesUserPrincipalName: 'alice@corp.contoso.com',
+    ...overrides,
+  };
+}
 
 export function aPerson(overrides: Partial<Person> = {}): Person {
   return { aadObjectId: '00000000-0000-0000-0000-0000000000a1', name: 'Ada Admin', mri: '29:1ada', ...overrides };

@@ -65,7 +65,7 @@ describe('approval policy', () => {
     expect(expireIfDue(pending(), now)).toBeNull();
   });
 
-  it('expires every state before execution at expiresAt, and nothing else (issue 12)', () => {
+  it('expires every state before execution at expiresAt, and nothing else', () => {
     const late = new Date('2025-06-02T10:00:00.000Z');
     expect(PRE_EXECUTION_STATUSES).toEqual(['pending', 'awaiting-safeguard']);
     for (const status of PRE_EXECUTION_STATUSES) {

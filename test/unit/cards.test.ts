@@ -1,3 +1,4 @@
+import { describeError } from '../../src/app/messages';
 import { renderRequestCard } from '../../src/cards/request-card';
 import { renderOutcomeCard } from '../../src/cards/outcome-card';
 import { parseCardAction, VERBS } from '../../src/cards/action-data';
@@ -89,5 +90,22 @@ describe('card action data', () => {
     expect(parseCardAction('soa.delete', { requestId: 'SOA-ABC123', version: 2 })).toBeNull();
     expect(parseCardAction(VERBS.approve, null)).toBeNull();
     expect(parseCardAction(VERBS.approve, { requestId: 'SOA-ABC123', version: 2, verb: VERBS.reject })).toBeNull();
+  });
+});
+
+describe('wording by request kind', () => {
+  it('says "rollback" on a rollback card and "transfer" on a transfer card while it is queued and running', () => {
+    for (const status of ['approved', 'executing'] as RequestStatus[]) {
+      const rollback = cardText(renderRequestCard(aTransferRequest({ kind: 'rollback', status }), { audience: 'everyone', tenantId: 't' }));
+      expect(rollback).toMatch(/Approved, rollback (queued|running)/);
+      expect(rollback).not.toMatch(/transfer (queued|running)/);
+      const transfer = cardText(renderRequestCard(aTransferRequest({ kind: 'transfer', status }), { audience: 'everyone', tenantId: 't' }));
+      expect(transfer).toMatch(/Approved, transfer (queued|running)/);
+    }
+  });
+
+  it('a rollback with nobody eligible says no user can be rolled back', () => {
+    expect(describeError({ code: 'REQUEST.NONE_ELIGIBLE', detail: { kind: 'rollback' } })).toMatch(/^None of the users can be rolled back/);
+    expect(describeError({ code: 'REQUEST.NONE_ELIGIBLE', detail: { kind: 'transfer' } })).toMatch(/^None of the users can be transferred/);
   });
 });

@@ -1,4 +1,6 @@
-import { parseCommand, USAGE } from '../../src/domain/command-parser';
+import { COMMAND_VERBS, parseCommand, USAGE } from '../../src/domain/command-parser';
+import { COMMANDS } from '../../src/domain/command-grammar';
+import { renderHelpText } from '../../src/cards/help-text';
 import { describeError } from '../../src/app/messages';
 
 const parse = (text: string) => parseCommand(text, { maxUsersPerRequest: 5 });
@@ -78,5 +80,28 @@ describe('command grammar', () => {
 
   it('refuses text after the UPNs of a status command', () => {
     expect(parse('status alice@contoso.com please')).toMatchObject({ ok: false, error: { code: 'COMMAND.INVALID_UPN' } });
+  });
+});
+
+describe('the one command grammar', () => {
+  it('lists every command the parser knows, each example parses to its command, and help and usage show them all', () => {
+    const parsedVerbs = new Set<string>();
+    for (const spec of COMMANDS) {
+      for (const example of spec.examples) {
+        const result = parse(example);
+        expect(result).toMatchObject({ ok: true });
+        if (result.ok) parsedVerbs.add(result.command.verb);
+      }
+    }
+    expect([...parsedVerbs].sort()).toEqual([...COMMAND_VERBS].sort());
+    const help = renderHelpText({ approvalsRequired: 1, ttlHours: 24 });
+    for (const spec of COMMANDS) {
+      expect(help).toContain(spec.summary);
+      if (spec.examples.length > 0) expect(USAGE).toContain(spec.syntax);
+    }
+    expect(help).toMatch(/`transfer members of <group name or object id> \[reason: why\]`/);
+    expect(help).toMatch(/CSV file sent to the bot in a personal chat/);
+    expect(help).toMatch(/`health`/);
+    expect(help).toMatch(/`freeze \[reason\]` \/ `unfreeze`/);
   });
 });

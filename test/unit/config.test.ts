@@ -10,6 +10,9 @@ const valid = {
   APPROVER_IDS: `${GUID(4)}, ${GUID(5)}`,
 };
 
+/** What BOT_AUTH_DISABLED=true needs: this machine only, a local Graph emulator. */
+const LOCAL_ONLY = { HOST: '127.0.0.1', GRAPH_BASE_URL: 'https://localhost:8443', GRAPH_AUTHORITY_HOST: 'https://localhost:8443' };
+
 function problems(env: Record<string, string>): string[] {
   try {
     loadConfig(env);
@@ -50,7 +53,7 @@ describe('configuration', () => {
   it('refuses an empty BOT_ID unless bot auth is explicitly disabled', () => {
     const { BOT_ID, BOT_PASSWORD, ...rest } = valid;
     expect(problems(rest).join('\n')).toMatch(/BOT_ID is empty/);
-    expect(loadConfig({ ...rest, BOT_AUTH_DISABLED: 'true' }).bot).toMatchObject({ authDisabled: true, appId: '' });
+    expect(loadConfig({ ...rest, ...LOCAL_ONLY, BOT_AUTH_DISABLED: 'true' }).bot).toMatchObject({ authDisabled: true, appId: '' });
   });
 
   it('needs exactly one Graph credential and https endpoints', () => {
@@ -75,6 +78,11 @@ describe('configuration', () => {
     expect(summary).not.toContain('bot-secret-value');
     expect(summary).not.toContain('graph-secret-value');
     expect(summary).not.toContain('pw-123');
+    const withAt = JSON.stringify(redactedSummary(loadConfig({ ...valid, DATABASE_URL: 'postgres://user:p@ss-123@db/soa' })));
+    expect(withAt).not.toContain('ss-123');
+    expect(withAt).toContain('postgres://***@db/soa');
+    const inQuery = JSON.stringify(redactedSummary(loadConfig({ ...valid, DATABASE_URL: 'postgres://db/soa?password=q-pw-1&sslpassword=q-pw-2' })));
+    expect(inQuery).not.toMatch(/q-pw-1|q-pw-2/);
   });
 });
 
@@ -143,5 +151,94 @@ describe('configuration: inbound channel', () => {
     expect(list).toMatch(/"a\/b" is not a host name/);
     expect(list).toMatch(/"999.1.1.1" is not an IPv4 address/);
     expect(list).not.toMatch(/"\*\.sharepoint\.com"/);
+  });
+});
+
+describe('configuration: BOT_AUTH_DISABLED is for a local bot against local stand-ins only', () => {
+  const { BOT_ID, BOT_PASSWORD, ...noBot } = valid;
+  const local = { ...noBot, ...LOCAL_ONLY, BOT_AUTH_DISABLED: 'true' };
+
+  it('turns authentication off with exactly "true", on this machine, against a local Graph', () => {
+    for (const host of ['127.0.0.1', '::1', 'localhost']) {
+      expect(loadConfig({ ...local, HOST: host }).bot).toMatchObject({ authDisabled: true, appId: '', appPassword: null });
+    }
+    expect(loadConfig({ ...local, GRAPH_BASE_URL: 'https://graph-emulator.test:8443', GRAPH_AUTHORITY_HOST: 'https://127.0.0.1:8443' }).bot.authDisabled).toBe(true);
+  });
+
+  it('takes no other spelling of true, naming the setting; empty or "false" leave it off', () => {
+    for (const value of ['yes', '1', 'TRUE', 'True', 'on', 'y']) {
+      expect(problems({ ...local, BOT_AUTH_DISABLED: value }).join('\n')).toMatch(new RegExp(`BOT_AUTH_DISABLED must be exactly "true".*got "${value}"`));
+    }
+    for (const value of ['', 'false']) {
+      expect(problems({ ...local, BOT_AUTH_DISABLED: value }).join('\n')).toMatch(/BOT_ID is empty/);
+      expect(loadConfig({ ...valid, BOT_AUTH_DISABLED: value }).bot.authDisabled).toBe(false);
+    }
+  });
+
+  it('refuses it together with bot credentials instead of dropping them', () => {
+    expect(problems({ ...local, BOT_ID: GUID(1), BOT_PASSWORD: 'bot-secret-value' }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be combined with BOT_ID, BOT_PASSWORD/);
+    expect(problems({ ...local, BOT_ID: GUID(1) }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be combined with BOT_ID/);
+    expect(problems({ ...local, SECRET_BOT_PASSWORD: 'x' }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be combined with SECRET_BOT_PASSWORD/);
+    expect(problems({ ...local, BOT_CERTIFICATE_THUMBPRINT: 'AB12', BOT_CERTIFICATE_PRIVATE_KEY_PATH: '/k' }).join('\n')).toMatch(
+      /BOT_AUTH_DISABLED=true cannot be combined with BOT_CERTIFICATE_THUMBPRINT, BOT_CERTIFICATE_PRIVATE_KEY_PATH/,
+    );
+    expect(problems({ ...local, BOT_TYPE: 'UserAssignedMsi' }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be combined with BOT_TYPE=UserAssignedMsi/);
+  });
+
+  it('refuses it on a HOST other machines can reach, including the default', () => {
+    const { HOST, ...noHost } = local;
+    expect(problems(noHost).join('\n')).toMatch(/BOT_AUTH_DISABLED=true needs HOST=127.0.0.1, ::1 or localhost \(got none, i.e. 0.0.0.0\)/);
+    for (const host of ['0.0.0.0', '::', '10.1.2.3', 'bot.contoso.com', '127.0.0.1.nip.io']) {
+      expect(problems({ ...local, HOST: host }).join('\n')).toMatch(new RegExp(`BOT_AUTH_DISABLED=true needs HOST=.*got "${host.replace(/\./g, '\\.')}"`));
+    }
+  });
+
+  it("refuses it against Microsoft's Graph or Entra, including the defaults", () => {
+    const { GRAPH_BASE_URL, GRAPH_AUTHORITY_HOST, ...defaults } = local;
+    const list = problems(defaults).join('\n');
+    expect(list).toMatch(/BOT_AUTH_DISABLED=true cannot be used against Microsoft's cloud: GRAPH_BASE_URL is https:\/\/graph.microsoft.com \(the default\)/);
+    expect(list).toMatch(/GRAPH_AUTHORITY_HOST is https:\/\/login.microsoftonline.com \(the default\)/);
+    for (const url of ['https://graph.microsoft.com', 'https://graph.microsoft.us', 'https://dod-graph.microsoft.us', 'https://microsoftgraph.chinacloudapi.cn', 'https://GRAPH.MICROSOFT.COM.']) {
+      expect(problems({ ...local, GRAPH_BASE_URL: url }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be used against Microsoft's cloud: GRAPH_BASE_URL/);
+    }
+    for (const url of ['https://login.microsoftonline.com', 'https://login.microsoftonline.us', 'https://login.chinacloudapi.cn', 'https://login.partner.microsoftonline.cn', 'https://login.windows.net']) {
+      expect(problems({ ...local, GRAPH_AUTHORITY_HOST: url }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be used against Microsoft's cloud: GRAPH_AUTHORITY_HOST/);
+    }
+  });
+
+  it("refuses it against Microsoft's Graph however its host is spelled, and with a managed identity (which ignores GRAPH_AUTHORITY_HOST)", () => {
+    // Several trailing dots (TLS accepts the certificate for 'graph.microsoft.com..'), and Microsoft's own .microsoft TLD.
+    for (const url of ['https://graph.microsoft.com..', 'https://graph.microsoft.com...:443/', 'https://graph.cloud.microsoft']) {
+      expect(problems({ ...local, GRAPH_BASE_URL: url }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be used against Microsoft's cloud: GRAPH_BASE_URL/);
+    }
+    const { GRAPH_CLIENT_SECRET, ...noSecret } = local as Record<string, string>;
+    expect(problems({ ...noSecret, GRAPH_USE_MANAGED_IDENTITY: 'true' }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be combined with GRAPH_USE_MANAGED_IDENTITY/);
+  });
+});
+
+describe('configuration: signed download links', () => {
+  const SECRET_32 = 'x'.repeat(32);
+
+  it('takes an https base URL (http only on this machine), a secret of at least 32 bytes and a TTL of at most 24 h', () => {
+    const config = loadConfig({ ...valid, PUBLIC_BASE_URL: 'https://soabot.contoso.com/', FILE_LINK_SECRET: SECRET_32, FILE_LINK_TTL: '24h' });
+    expect(config.bulk).toMatchObject({ publicBaseUrl: 'https://soabot.contoso.com', fileLinkSecret: SECRET_32, fileLinkTtlMs: 24 * 3_600_000 });
+    expect(loadConfig(valid).bulk).toMatchObject({ publicBaseUrl: null, fileLinkSecret: null, fileLinkTtlMs: 15 * 60_000 });
+    for (const url of ['http://127.0.0.1:3978', 'http://localhost:3978', 'http://[::1]:3978']) {
+      expect(loadConfig({ ...valid, PUBLIC_BASE_URL: url }).bulk.publicBaseUrl).toBe(url);
+    }
+    // 32 bytes in UTF-8, fewer characters.
+    expect(loadConfig({ ...valid, FILE_LINK_SECRET: 'é'.repeat(16) }).bulk.fileLinkSecret).toBe('é'.repeat(16));
+  });
+
+  it('lists each weak setting', () => {
+    const list = problems({ ...valid, PUBLIC_BASE_URL: 'http://soabot.contoso.com', FILE_LINK_SECRET: 'x', FILE_LINK_TTL: '25h' }).join('\n');
+    expect(list).toMatch(/PUBLIC_BASE_URL must be an https URL \(http only on localhost\).*got "http:\/\/soabot.contoso.com"/);
+    expect(list).toMatch(/FILE_LINK_SECRET must be at least 32 bytes \(it has 1\)/);
+    expect(list).toMatch(/FILE_LINK_TTL: expected a duration .*to 86400000 ms.*got "25h"/);
+    expect(problems({ ...valid, FILE_LINK_SECRET: 'x'.repeat(31) }).join('\n')).toMatch(/FILE_LINK_SECRET must be at least 32 bytes \(it has 31\)/);
+    expect(problems({ ...valid, FILE_LINK_TTL: '2d' }).join('\n')).toMatch(/FILE_LINK_TTL/);
+    expect(problems({ ...valid, PUBLIC_BASE_URL: 'soabot.contoso.com' }).join('\n')).toMatch(/PUBLIC_BASE_URL is not a URL/);
+    expect(problems({ ...valid, PUBLIC_BASE_URL: 'http://127.0.0.1.nip.io' }).join('\n')).toMatch(/PUBLIC_BASE_URL must be an https URL/);
+    expect(problems({ ...valid, PUBLIC_BASE_URL: 'https://u:p@soabot.contoso.com' }).join('\n')).toMatch(/PUBLIC_BASE_URL must be a plain base URL/);
   });
 });

@@ -1,22 +1,10 @@
 import { preflightTransfer } from '../../src/domain/preflight';
+import { aSyncedUser } from '../support/builders';
 import { DirectoryUser, classifySoa } from '../../src/domain/soa-state';
 
-const synced: DirectoryUser = {
-  id: 'u1',
-  userPrincipalName: 'alice@contoso.com',
-  displayName: 'Alice',
-  mail: null,
-  onPremisesSyncEnabled: true,
-  onPremisesImmutableId: 'abc=',
-  onPremisesLastSyncDateTime: '2025-01-01T00:00:00Z',
-  onPremisesDistinguishedName: 'CN=Alice,OU=Users,DC=corp,DC=contoso,DC=com',
-  onPremisesSamAccountName: 'alice',
-  onPremisesSecurityIdentifier: 'S-1-5-21-1',
-  onPremisesDomainName: 'corp.contoso.com',
-  onPremisesUserPrincipalName: 'alice@corp.contoso.com',
-};
+const synced: DirectoryUser = aSyncedUser();
 
-describe('SOA state (§1 table)', () => {
+describe('SOA state (the state table of docs/soa-and-graph.md §1)', () => {
   it('classifies the four states and not-found', () => {
     expect(classifySoa(synced, false)).toBe('synced');
     expect(classifySoa({ ...synced, onPremisesSyncEnabled: null }, true)).toBe('transferred');

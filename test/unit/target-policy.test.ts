@@ -1,21 +1,9 @@
+import { aSyncedUser } from '../support/builders';
 import { DirectoryUser } from '../../src/domain/soa-state';
 import { TargetFacts, afterWrite, checkBeforeWrite, evaluateTarget, guardedGroups } from '../../src/domain/target-policy';
 import { TargetExecution } from '../../src/domain/transfer-request';
 
-const synced: DirectoryUser = {
-  id: 'u1',
-  userPrincipalName: 'alice@contoso.com',
-  displayName: 'Alice',
-  mail: null,
-  onPremisesSyncEnabled: true,
-  onPremisesImmutableId: 'abc=',
-  onPremisesLastSyncDateTime: '2025-01-01T00:00:00Z',
-  onPremisesDistinguishedName: 'CN=Alice,OU=Users,DC=corp,DC=contoso,DC=com',
-  onPremisesSamAccountName: 'alice',
-  onPremisesSecurityIdentifier: 'S-1-5-21-1',
-  onPremisesDomainName: 'corp.contoso.com',
-  onPremisesUserPrincipalName: 'alice@corp.contoso.com',
-};
+const synced: DirectoryUser = aSyncedUser();
 const transferred: DirectoryUser = { ...synced, onPremisesSyncEnabled: null };
 const scope = { protectedGroupIds: ['P1', 'P2'], allowedTargetGroupId: 'A' };
 const facts = (overrides: Partial<TargetFacts> = {}): TargetFacts => ({
@@ -71,8 +59,11 @@ describe('target policy before each write', () => {
     expect(verdict({ user: null, isCloudManaged: null, memberOfGuarded: null })).toMatchObject({ execution: { outcome: 'failed', errorCode: 'GRAPH.NOT_FOUND' } });
     expect(verdict({ user: synced, isCloudManaged: false, memberOfGuarded: ['a', 'P1'] })).toMatchObject({ execution: { errorCode: 'SCOPE.PROTECTED' } });
     expect(verdict({ user: synced, isCloudManaged: false, memberOfGuarded: [] })).toMatchObject({ execution: { errorCode: 'SCOPE.OUTSIDE_ALLOWED' } });
-    // Not asked (null) counts as no membership: with an allowed scope set, the user is not written.
-    expect(verdict({ user: synced, isCloudManaged: false, memberOfGuarded: null })).toMatchObject({ execution: { errorCode: 'SCOPE.OUTSIDE_ALLOWED' } });
+    // Membership not read: never written while a guard is set (fail closed), written when none is.
+    expect(verdict({ user: synced, isCloudManaged: false, memberOfGuarded: null })).toMatchObject({ execution: { outcome: 'failed', errorCode: 'SCOPE.PROTECTED' } });
+    const protectedOnly = { protectedGroupIds: ['P1'], allowedTargetGroupId: null };
+    expect(checkBeforeWrite('transfer', pending, { user: synced, isCloudManaged: false, memberOfGuarded: null }, protectedOnly, clock)).toMatchObject({ execution: { errorCode: 'SCOPE.PROTECTED' } });
+    expect(checkBeforeWrite('transfer', pending, { user: synced, isCloudManaged: false, memberOfGuarded: null }, { protectedGroupIds: [], allowedTargetGroupId: null }, clock)).toEqual({ action: 'write' });
     expect(verdict({ user: transferred, isCloudManaged: false, memberOfGuarded: ['a'] })).toMatchObject({ execution: { errorCode: 'STATE.CHANGED' } });
     expect(verdict({ user: { ...transferred, onPremisesImmutableId: null }, isCloudManaged: true, memberOfGuarded: ['a'] }, 'rollback')).toMatchObject({ execution: { errorCode: 'STATE.CHANGED' } });
     expect(verdict({ user: synced, isCloudManaged: false, memberOfGuarded: ['a'] })).toEqual({ action: 'write' });

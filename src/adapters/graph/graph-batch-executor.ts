@@ -2,6 +2,7 @@ import { ResponseType, RetryHandlerOptions, type Client } from '@microsoft/micro
 import type { Logger } from '../../ports/logger';
 import { retryOptions, type GraphApiVersion } from './graph-client-factory';
 import { type Lane, ThrottleController } from './throttle-controller';
+import type { BatchItemOutcome, BatchRequestSpec } from './graph-batch-types';
 import { MAX_BATCH_ITEMS, type Item, type LaneQueues, type Unit, UnitQueue, groupUnits, isSuccess, laneOf } from './graph-batch-units';
 import { type BatchAnswer, envelopeRequestId, errorName, isAuthFailure, type ParsedItemResponse, parseBatchBody, parseJson, parseRetryAfter, type WireRequest, wireRequests } from './graph-batch-wire';
 
@@ -9,7 +10,7 @@ export { parseRetryAfter } from './graph-batch-wire';
 export { MAX_BATCH_ITEMS } from './graph-batch-units';
 
 /**
- * Graph JSON batching (soa-and-graph.md §7) with the per-item handling the SDK does not do:
+ * Graph JSON batching (docs/soa-and-graph.md §7) with the per-item handling the SDK does not do:
  * - at most 20 requests per `POST /{version}/$batch`, never two API versions in one batch;
  * - several batches in flight, as many as the ThrottleController allows (reads and writes separately);
  * - items answered 429 go back to the queue after their own Retry-After (fractional seconds allowed) and
@@ -21,20 +22,7 @@ export { MAX_BATCH_ITEMS } from './graph-batch-units';
  * Everything else (2xx, other 4xx) is final and returned as it came.
  */
 
-export interface BatchRequestSpec {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  /** Path and query after the version, e.g. `/users/{id}/onPremisesSyncBehavior?$select=isCloudManaged`. */
-  url: string;
-  /** JSON body (sent with Content-Type application/json). */
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** Default: the executor's version. Batches never mix versions. */
-  version?: GraphApiVersion;
-  /** Indices of requests of the same execute() call that must succeed first (sent in the same batch). */
-  dependsOn?: number[];
-  /** A POST that only reads (checkMemberGroups): it travels in the read lane, not with the writes. */
-  readOnly?: boolean;
-}
+export type { BatchItemOutcome, BatchRequestSpec } from './graph-batch-types';
 
 export interface ExecuteOptions {
   /**
@@ -50,10 +38,6 @@ export interface ExecuteOptions {
   notApplied?: (indexes: number[]) => void;
 }
 
-/** One request's final answer; header names are lower-case. */
-export type BatchItemOutcome =
-  | { kind: 'response'; status: number; headers: Record<string, string>; body: unknown; requestId: string | null; attempts: number }
-  | { kind: 'error'; error: unknown; attempts: number };
 
 export interface GraphBatchExecutorOptions {
   /** The authenticated Graph client (its middleware does auth, whole-request retries, timeouts). */

@@ -1,5 +1,5 @@
 import type { GraphApiVersion } from './graph-client-factory';
-import type { BatchItemOutcome, BatchRequestSpec } from './graph-batch-executor';
+import type { BatchItemOutcome, BatchRequestSpec } from './graph-batch-types';
 import type { Lane } from './throttle-controller';
 
 /**

@@ -124,20 +124,25 @@ export class GraphBulkDirectory implements BulkDirectory {
     );
   }
 
-  async groupMembers(groupId: string): Promise<{ id: string; userPrincipalName: string }[]> {
+  async groupMembers(groupId: string, options: { stopAfter?: number } = {}): Promise<{ id: string; userPrincipalName: string }[]> {
     const op: GraphOperation = 'listGroupMembers';
+    const stopAfter = options.stopAfter ?? Number.POSITIVE_INFINITY;
     const first = this.client.api(`${groupPath(groupId)}/members/microsoft.graph.user`).select(MEMBER_SELECT).top(999);
     const members: { id: string; userPrincipalName: string }[] = [];
     const seen = new Set<string>();
-    for (const { item, status, requestId } of await this.listAll(op, first, this.maxMemberPages)) {
-      const id = str(item.id);
-      const upn = str(item.userPrincipalName);
-      if (!id || !upn) throw malformedBody(op, status, requestId);
-      if (seen.has(id.toLowerCase())) continue;
-      seen.add(id.toLowerCase());
-      members.push({ id, userPrincipalName: upn });
-    }
-    return members;
+    const take = (page: { item: Json; status: number; requestId: string | null }[]): boolean => {
+      for (const { item, status, requestId } of page) {
+        const id = str(item.id);
+        const upn = str(item.userPrincipalName);
+        if (!id || !upn) throw malformedBody(op, status, requestId);
+        if (seen.has(id.toLowerCase())) continue;
+        seen.add(id.toLowerCase());
+        members.push({ id, userPrincipalName: upn });
+      }
+      return members.length >= stopAfter;
+    };
+    await this.listAll(op, first, this.maxMemberPages, take);
+    return members.slice(0, stopAfter);
   }
 
   /** Graph compares displayName case-insensitively: "Sales" also finds "sales" (callers refuse ambiguity). */
@@ -197,20 +202,31 @@ export class GraphBulkDirectory implements BulkDirectory {
     return results as Map<string, BulkResult<T>>;
   }
 
-  /** Every item of a collection, following `@odata.nextLink` on the Graph origin, at most maxPages pages. */
-  private async listAll(op: GraphOperation, first: GraphRequest, maxPages: number): Promise<{ item: Json; status: number; requestId: string | null }[]> {
+  /**
+   * Every item of a collection, following `@odata.nextLink` on the Graph origin, at most maxPages pages.
+   * `enough` sees each page's items as they come; when it says true, no further page is read.
+   */
+  private async listAll(
+    op: GraphOperation,
+    first: GraphRequest,
+    maxPages: number,
+    enough: (page: { item: Json; status: number; requestId: string | null }[]) => boolean = () => false,
+  ): Promise<{ item: Json; status: number; requestId: string | null }[]> {
     const items: { item: Json; status: number; requestId: string | null }[] = [];
     let req = first;
     for (let page = 0; ; page++) {
       const res = await this.single(op, req);
       const body = parseObject(res.text);
       if (!body || !Array.isArray(body.value)) throw malformedBody(op, res.status, res.requestId);
+      const read: { item: Json; status: number; requestId: string | null }[] = [];
       for (const item of body.value as unknown[]) {
         if (!item || typeof item !== 'object' || Array.isArray(item)) throw malformedBody(op, res.status, res.requestId);
-        items.push({ item: item as Json, status: res.status, requestId: res.requestId });
+        read.push({ item: item as Json, status: res.status, requestId: res.requestId });
       }
+      items.push(...read);
       const next = str(body['@odata.nextLink']);
-      if (!next) return items;
+      const stop = enough(read);
+      if (!next || stop) return items;
       if (!this.sameOrigin(next)) throw malformedBody(op, res.status, res.requestId);
       if (page + 1 >= maxPages) {
         throw new DirectoryError('GRAPH.UNKNOWN', `Graph ${op}: more than ${maxPages} pages; the list was not read to the end`, {

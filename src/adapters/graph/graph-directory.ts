@@ -31,7 +31,7 @@ export const USER_SELECT = [
 /** checkMemberGroups accepts at most 20 group ids per request. */
 export const CHECK_MEMBER_GROUPS_CHUNK = 20;
 
-/** §2 "Group memberships": what cloudManagedGroupsOf reads per group. */
+/** docs/soa-and-graph.md §2 "Group memberships": what cloudManagedGroupsOf reads per group. */
 export const MEMBER_OF_SELECT = ['id', 'displayName', 'onPremisesSyncEnabled'] as const;
 
 /** The nested expand that puts each role scope's scope (originId = group id) on an access package. */
@@ -127,9 +127,10 @@ export class GraphDirectory implements Directory {
       const res = await this.send(op, req, 'POST', { groupIds: chunk });
       const value = this.json(op, res).value;
       if (!Array.isArray(value)) throw malformedBody(op, res.status, res.requestId);
-      for (const id of value) if (typeof id === 'string') found.add(id);
+      // Group ids are GUIDs: Graph may answer in another case than asked (its own form), so compare without case.
+      for (const id of value) if (typeof id === 'string') found.add(id.toLowerCase());
     }
-    return unique.filter((id) => found.has(id));
+    return unique.filter((id) => found.has(id.toLowerCase()));
   }
 
   async findAuditRecords(query: { objectId: string; activityPrefix: string; since: string }): Promise<AuditRecord[]> {

@@ -1,5 +1,5 @@
 /**
- * Adaptive concurrency for Graph JSON batching (soa-and-graph.md §7), AIMD-style.
+ * Adaptive concurrency for Graph JSON batching (docs/soa-and-graph.md §7), AIMD-style.
  *
  * Reads and writes are separate lanes because Graph limits them separately (resource units for every
  * call, and a much smaller write budget for PATCHes): a lane's window is what it may have in flight,

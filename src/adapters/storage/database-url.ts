@@ -55,11 +55,48 @@ export function parseDatabaseUrl(value: string | undefined, options: { cwd?: str
   throw invalid(raw, 'unsupported form');
 }
 
-/** For start-up logs: the location without any password. */
+/** For start-up logs: the location without any credential. */
 export function describeDatabaseLocation(location: DatabaseLocation): string {
   if (location.kind === 'sqlite') return `sqlite:${location.path}`;
-  const url = new URL(location.url);
-  if (url.password) url.password = '***';
+  return redactDatabaseUrl(location.url);
+}
+
+/** Query parameters whose value may be a credential (password, sslpassword, sslkey, api_token, ...). */
+const SECRET_PARAMETER = /pass|pwd|secret|token|key|cred|auth/i;
+
+/**
+ * DATABASE_URL as it may be printed anywhere (start-up summary, logs, errors): parsed as a WHATWG URL
+ * (as pg parses it, so `postgres://u:p@ss@host/db` has the password "p@ss" and the host "host"), the
+ * whole user info replaced by `***`, every secret-bearing query parameter's value by `***`, no fragment.
+ * A value that is not a URL at all (a plain SQLite path) has nothing to hide; anything else that
+ * cannot be parsed is shown as its scheme only.
+ */
+export function redactDatabaseUrl(value: string): string {
+  const raw = value.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1];
+  let url: URL | null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  // No host to find user info by (a malformed URL, "user:pw@host" without "//"), or an '@' that the parser did
+  // not take as the end of the user info: a password with '/', '?' or '#' after digits only
+  // ("u:4711/Secret@host", "u:/Secret@host") reads as host "u", port 4711 and the password in the path.
+  // Nothing after the scheme is safe to show.
+  const misreadUserInfo = url !== null && !url.username && !url.password && raw.includes('@');
+  if (!url || (!url.host && /[@?#]/.test(raw)) || misreadUserInfo) {
+    if (!/[@?#]|:\/\//.test(raw) && (!scheme || /^(sqlite|file)$/i.test(scheme))) return raw;
+    return `${scheme ? `${scheme}:` : 'a value'} (not a valid URL; not shown)`;
+  }
+  if (url.username || url.password) {
+    url.password = '';
+    url.username = '***';
+  }
+  for (const name of new Set(url.searchParams.keys())) {
+    if (SECRET_PARAMETER.test(name)) url.searchParams.set(name, '***');
+  }
+  url.hash = '';
   return url.toString();
 }
 

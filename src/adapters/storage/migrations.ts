@@ -262,6 +262,20 @@ CREATE TRIGGER notification_subscription_changes_no_truncate BEFORE TRUNCATE ON 
   },
   {
     version: 6,
+    name: 'tab API lists: indexes for the requester, kind and target UPN filters',
+    portable: `
+CREATE INDEX requests_by_requester ON requests (lower(requester_id), created_at, id);
+CREATE INDEX requests_by_kind ON requests (kind, created_at, id);
+`,
+    sqlite: `
+CREATE INDEX request_targets_by_upn ON request_targets (lower(json_extract(body, '$.preflight.upn')));
+`,
+    postgres: `
+CREATE INDEX request_targets_by_upn ON request_targets ((lower((body::jsonb -> 'preflight') ->> 'upn')));
+`,
+  },
+  {
+    version: 7,
     name: 'job lease owners (renewed while the work runs, released on shutdown)',
     portable: `ALTER TABLE jobs ADD COLUMN lease_owner TEXT;`,
     postgres: `ALTER TABLE jobs ALTER COLUMN lease_owner TYPE TEXT COLLATE "C";`,

@@ -1,5 +1,5 @@
 import { TransferRequest } from '../../domain/transfer-request';
-import { RequestEvent } from '../../ports/request-store';
+import { RequestEvent, RequestSummary } from '../../ports/request-store';
 import { toInstant } from './time';
 
 /**
@@ -62,4 +62,10 @@ export function assembleRequest(body: string, targets: readonly { body: string }
   const request = JSON.parse(body) as TransferRequest;
   request.targets = targets.map((t) => JSON.parse(t.body));
   return request;
+}
+
+/** A list row: the stored body (which has no targets) and the count of target rows. */
+export function summaryOf(body: string, targetCount: number): RequestSummary {
+  const { targets: _targets, ...rest } = JSON.parse(body) as RequestSummary & { targets?: unknown };
+  return { ...rest, targetCount };
 }

@@ -3,6 +3,8 @@ import { Logger } from '../../ports/logger';
 import { AuthenticatingCloudAdapter, InboundAuthError } from './authenticating-cloud-adapter';
 import { channelInfo } from './conversation-tracker';
 import { UserRateLimiter } from './user-rate-limiter';
+import { describeError } from '../../app/messages';
+import { messageResponse } from './card-invoke';
 
 /** What the HTTP layer hands over for POST /api/messages (body already parsed and size-limited). */
 export interface BotHttpRequest {
@@ -21,7 +23,7 @@ export interface BotRequestHandlerOptions {
   adapter: AuthenticatingCloudAdapter;
   bot: ActivityHandler;
   logger: Logger;
-  /** Per-person limit on message activities; null = none. */
+  /** Per-person limit on message and invoke activities (shared budget); null = none. */
   rateLimiter: UserRateLimiter | null;
   /** Only traffic of these tenants counts against (and is told about) the rate limit; the bot ignores the rest. */
   allowedTenantIds: string[];
@@ -39,18 +41,21 @@ export function createBotRequestHandler(options: BotRequestHandlerOptions): BotR
   const logic = async (context: TurnContext): Promise<void> => {
     const activity = context.activity;
     const tenantId = channelInfo(activity).tenantId?.toLowerCase();
-    if (rateLimiter && activity.type === ActivityTypes.Message && tenantId && allowedTenants.has(tenantId)) {
+    // Messages (commands and Action.Submit fallbacks) and invokes (card clicks, refreshes) share one budget per person.
+    const limited = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke;
+    if (rateLimiter && limited && tenantId && allowedTenants.has(tenantId)) {
       const key = (activity.from?.aadObjectId || activity.from?.id || 'unknown').toLowerCase();
       const decision = rateLimiter.take(key);
       if (decision !== 'allow') {
-        logger.warn({ user: key, decision }, 'rate limit: message not served');
-        if (decision === 'warn') {
-          const seconds = rateLimiter.secondsLeft(key);
-          await context.sendActivity(
-            `You are sending commands faster than I can take them, so I will ignore your messages for the next ${seconds} seconds. ` +
-              'Nothing was done for the messages I ignore; please send the command again after that.',
-          );
+        const text = describeError({ code: 'USER.RATE_LIMITED', detail: { seconds: rateLimiter.secondsLeft(key) } });
+        if (activity.type === ActivityTypes.Invoke) {
+          // An invoke needs an answer anyway: the notice goes in it (no outbound send), every time.
+          logger.warn({ user: key, decision }, 'rate limit: card action not served');
+          await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: messageResponse(text) } });
+          return;
         }
+        logger.warn({ user: key, decision }, 'rate limit: message not served');
+        if (decision === 'warn') await context.sendActivity(text);
         return;
       }
     }

@@ -1,5 +1,5 @@
 import { AdaptiveCardInvokeResponse } from 'botbuilder';
-import { AdaptiveCard } from '../../cards/request-card';
+import { AdaptiveCard } from '../../cards/adaptive-card';
 
 /**
  * Invoke answers. Always HTTP 200 (the Universal Actions spec puts errors inside the body); a card

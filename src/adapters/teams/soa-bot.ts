@@ -1,15 +1,13 @@
 import { ActivityTypes, AdaptiveCardInvokeResponse, InvokeResponse, TeamsActivityHandler, TeamsInfo, TurnContext } from 'botbuilder';
 import { parseCommand } from '../../domain/command-parser';
-import { Person, TransferRequest } from '../../domain/transfer-request';
+import { Person } from '../../domain/transfer-request';
+import { ActionPlace } from '../../domain/card-binding';
 import { parseCardAction, VERBS } from '../../cards/action-data';
-import { renderRequestCard } from '../../cards/request-card';
 import { renderHelpText } from '../../cards/help-text';
 import { AppDeps } from '../../app/app-deps';
-import { decideRequest } from '../../app/decide-request';
+import { answerCardAction, decideByText } from '../../app/card-action';
 import { requestRollback, requestTransfer } from '../../app/request-transfer';
-import { confirmRollbackSafeguard, mayConfirm } from '../../app/confirm-safeguard';
 import { manageNotifications } from '../../app/manage-notifications';
-import { resumeOrCancel } from '../../app/bulk/resume-cancel';
 import { requestTransferFromFile, requestTransferOfGroup } from '../../app/bulk/request-sources';
 import { normalizeMessageText } from '../../domain/text-normalizer';
 import { csvAttachment } from './file-attachments';
@@ -17,7 +15,7 @@ import { FileDownloader } from '../../ports/file-download';
 import { healthReport } from '../../app/health';
 import { setFrozen } from '../../app/freeze';
 import { showStatus } from '../../app/show-status';
-import { approverMris, cardLinks, errorSummary } from '../../app/card-publisher';
+import { errorSummary } from '../../app/error-summary';
 import { describeError } from '../../app/messages';
 import { ConversationTracker, channelInfo, conversationKind } from './conversation-tracker';
 import { cardResponse, messageResponse } from './card-invoke';
@@ -132,12 +130,12 @@ export class SoaBot extends TeamsActivityHandler {
       }
       case 'approve':
       case 'reject': {
-        const reply = await decideRequest(this.deps, {
+        const reply = await decideByText(this.deps, {
           actor,
           requestId: command.requestId,
           decision: command.verb,
-          cardVersion: null,
           comment: command.verb === 'reject' ? command.comment : null,
+          conversationId: activity.conversation?.id ?? '',
         });
         await context.sendActivity(reply.text);
         return;
@@ -171,22 +169,8 @@ export class SoaBot extends TeamsActivityHandler {
       await context.sendActivity(describeError({ code: 'CARD.INVALID_DATA' }));
       return;
     }
-    const reply = await this.act(actorOf(context), action);
-    await context.sendActivity(reply.text);
-  }
-
-  /** One card action (button or its Submit fallback) to its use case. */
-  private act(actor: Person, action: NonNullable<ReturnType<typeof parseCardAction>>) {
-    const { requestId, version } = action.data;
-    switch (action.verb) {
-      case VERBS.confirmSafeguard:
-        return confirmRollbackSafeguard(this.deps, { actor, requestId, cardVersion: version });
-      case VERBS.resume:
-      case VERBS.cancel:
-        return resumeOrCancel(this.deps, { actor, requestId, cardVersion: version, action: action.verb === VERBS.resume ? 'resume' : 'cancel' });
-      default:
-        return decideRequest(this.deps, { actor, requestId, decision: action.verb === VERBS.approve ? 'approve' : 'reject', cardVersion: version, comment: action.data.comment ?? null });
-    }
+    const answer = await answerCardAction(this.deps, { actor: actorOf(context), place: placeOf(context), verb: action.verb, data: action.data });
+    await context.sendActivity(answer.text);
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
@@ -202,30 +186,9 @@ export class SoaBot extends TeamsActivityHandler {
       this.deps.logger.warn({ verb: typeof verb === 'string' ? verb.slice(0, 40) : typeof verb }, 'card action with invalid data refused');
       return messageResponse(describeError({ code: 'CARD.INVALID_DATA' }));
     }
-    const actor = actorOf(context);
-    if (action.verb === VERBS.refresh) {
-      const request = await this.deps.requests.get(action.data.requestId);
-      if (!request) return messageResponse(describeError({ code: 'REQUEST.NOT_FOUND', detail: { requestId: action.data.requestId } }));
-      return cardResponse(await this.viewFor(actor, request));
-    }
-    const reply = await this.act(actor, action);
-    if (!reply.request) return messageResponse(reply.text);
-    const tone = reply.ok ? 'good' : 'attention';
-    return cardResponse(await this.viewFor(actor, reply.request, { text: reply.text, tone }));
-  }
-
-  /** The card as this person should see it: Approve/Reject only for an approver who may still decide. */
-  private async viewFor(actor: Person, request: TransferRequest, notice?: { text: string; tone: 'good' | 'attention' }) {
-    const refreshUserIds = await approverMris(this.deps, request);
-    let mayDecide = false;
-    if (request.status === 'halted') {
-      mayDecide = await this.deps.authorization.isApproverFor(request.kind, actor.aadObjectId).catch(() => false);
-    } else if (request.status === 'pending' && actor.aadObjectId && actor.aadObjectId !== request.requester.aadObjectId.toLowerCase()) {
-      const decided = request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === actor.aadObjectId);
-      mayDecide = !decided && (await this.deps.authorization.isApproverFor(request.kind, actor.aadObjectId).catch(() => false));
-    }
-    const mayConfirmSafeguard = request.kind === 'rollback' && !request.safeguard && (await mayConfirm(this.deps, request, actor));
-    return renderRequestCard(request, { audience: mayDecide ? 'approver' : 'everyone', refreshUserIds, notice, mayConfirmSafeguard, tenantId: this.deps.settings.tenantId, links: cardLinks(this.deps, request) });
+    // Who may see or do what is decided in app/card-action.ts; this only translates the answer.
+    const answer = await answerCardAction(this.deps, { actor: actorOf(context), place: placeOf(context), verb: action.verb, data: action.data });
+    return answer.card ? cardResponse(answer.card) : messageResponse(answer.text);
   }
 
   protected override async onInstallationUpdateAddActivity(context: TurnContext): Promise<void> {
@@ -254,6 +217,11 @@ export class SoaBot extends TeamsActivityHandler {
       this.deps.logger.info({ teamId: info.teamId, err: errorSummary(error) }, 'could not list the team\'s channels');
     }
   }
+}
+
+/** The conversation and the message (the card, for a click or a Submit fallback) an activity came from. */
+function placeOf(context: TurnContext): ActionPlace {
+  return { conversationId: context.activity.conversation?.id ?? '', replyToId: context.activity.replyToId || null };
 }
 
 function actorOf(context: TurnContext): Person {

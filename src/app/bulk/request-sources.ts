@@ -29,8 +29,12 @@ export async function requestTransferOfGroup(deps: AppDeps, input: { actor: Pers
       }
       group = found[0];
     }
-    const members = await deps.bulk.groupMembers(group.id);
+    // The sender's own user limit bounds how much of the member list is read: one member more than the
+    // limit tells "too many" (a huge group is not read to its end, one Graph page per 999 members).
+    const maxUsers = await maxUsersFor(deps, input.actor.aadObjectId);
+    const members = await deps.bulk.groupMembers(group.id, { stopAfter: maxUsers + 1 });
     if (members.length === 0) return { kind: 'refused', error: { code: 'REQUEST.NONE_ELIGIBLE' }, text: `The group ${md(group.displayName, 120)} has no user members; no request was created.` };
+    if (members.length > maxUsers) return refuse({ code: 'COMMAND.TOO_MANY_UPNS', detail: { count: `more than ${maxUsers}`, max: maxUsers } });
     return requestTransfer(deps, {
       actor: input.actor,
       upns: members.map((m) => m.userPrincipalName),

@@ -6,13 +6,21 @@ import { DecisionReply } from '../decide-request';
 import { describeError } from '../messages';
 import { escapeMarkdown as md } from '../../cards/markdown-text';
 
-/** A halted bulk request: an approver resumes it (next wave) or cancels the rest. */
-export async function resumeOrCancel(deps: AppDeps, input: { actor: Person; requestId: string; cardVersion: number | null; action: 'resume' | 'cancel' }): Promise<DecisionReply> {
+/**
+ * A halted bulk request: an approver resumes it (next wave) or cancels the rest. Resuming is an approval
+ * of further changes, so, as for approvals, the requester may not resume their own request
+ * (APPROVER.SELF_APPROVAL). Cancelling only stops changes not made yet: an approver who is also the
+ * requester may cancel.
+ */
+export async function resumeOrCancel(deps: AppDeps, input: { actor: Person; requestId: string; cardVersion: number | null; action: 'resume' | 'cancel'; via?: 'tab' }): Promise<DecisionReply> {
   const request = await deps.requests.get(input.requestId);
   const refuse = (code: Parameters<typeof describeError>[0]['code'], current: TransferRequest | null, detail?: Record<string, string>) =>
     ({ ok: false, error: { code, detail }, text: describeError({ code, detail }), request: current }) as DecisionReply;
   if (!request) return refuse('REQUEST.NOT_FOUND', null, { requestId: input.requestId });
   if (!(await deps.authorization.isApproverFor(request.kind, input.actor.aadObjectId).catch(() => false))) return refuse('APPROVER.NOT_ALLOWED', request);
+  if (input.action === 'resume' && input.actor.aadObjectId.toLowerCase() === request.requester.aadObjectId.toLowerCase()) {
+    return refuse('APPROVER.SELF_APPROVAL', request);
+  }
   if (request.status !== 'halted') return refuse('REQUEST.NOT_PENDING', request, { status: request.status });
   if (input.cardVersion !== null && input.cardVersion !== request.cardVersion) return refuse('REQUEST.STALE_CARD', request);
 
@@ -22,7 +30,7 @@ export async function resumeOrCancel(deps: AppDeps, input: { actor: Person; requ
       ? { ...request, status: 'executing', bulk: { ...request.bulk!, haltedReason: null }, version: request.version + 1, cardVersion: request.cardVersion + 1 }
       : { ...request, status: 'cancelled', finishedAt: at, version: request.version + 1, cardVersion: request.cardVersion + 1 };
   try {
-    await deps.requests.update(next, request.version, [{ requestId: request.id, at, type: `bulk.${input.action}`, actorId: input.actor.aadObjectId, data: { afterWave: request.bulk?.nextWave ?? null } }]);
+    await deps.requests.update(next, request.version, [{ requestId: request.id, at, type: `bulk.${input.action}`, actorId: input.actor.aadObjectId, data: { afterWave: request.bulk?.nextWave ?? null, ...(input.via ? { via: input.via } : {}) } }]);
   } catch (error) {
     if (error instanceof VersionConflictError) return refuse('REQUEST.STALE_CARD', await deps.requests.get(request.id));
     throw error;

@@ -5,7 +5,7 @@ import { PlaygroundClient } from './playground-client';
 
 /**
  * Debian's chromium, headless, driven by playwright-core (never `npx playwright install`: no network),
- * with the flags of e2e-playground.md; every request that is not to localhost is blocked (the
+ * with the flags below (docs/agents-playground.md); every request that is not to localhost is blocked (the
  * playground's page asks a CDN for fonts).
  */
 

@@ -3,7 +3,7 @@ import { PLAYGROUND_IDS, PlaygroundInstance } from '../../../scripts/playground'
 
 /**
  * One person's Agents Playground (0.2.28), driven through the HTTP and WebSocket API its web UI uses
- * (docs: e2e-playground.md). The bot's output arrives on the conversation stream; the playground's
+ * (docs/agents-playground.md lists it). The bot's output arrives on the conversation stream; the playground's
  * activity log stream says when the bot has finished an activity (HTTP status of its answer), so the
  * tests wait on events, never on sleeps. Every wait is bounded.
  */

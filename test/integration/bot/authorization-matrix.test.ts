@@ -63,24 +63,29 @@ describe('authorization matrix', () => {
     }
   });
 
-  it('card actions: only approvers decide, only requester or rollback approvers confirm the safeguard, everyone may look', async () => {
+  it('card actions: only approvers decide, only requester or rollback approvers confirm the safeguard, only people with a role may look', async () => {
     const transfer = await requestInChannel(h, 'transfer dave@contoso.com reason: card matrix');
-    for (const person of [PEOPLE.rita, PEOPLE.ben, ERIN]) {
+    for (const person of [PEOPLE.rita, PEOPLE.ben]) {
       for (const verb of [VERBS.approve, VERBS.reject]) {
         const response = await click(h, person, verb, transfer);
         expect(cardText(response.body.value)).toMatch(/Only approvers/);
       }
       const look = await click(h, person, VERBS.refresh, transfer);
+      expect(look.body.type).toBe('application/vnd.microsoft.card.adaptive');
       expect(JSON.stringify(look.body.value)).not.toContain(VERBS.approve);
+    }
+    // Erin holds no role: the neutral answer to everything, no card.
+    for (const verb of [VERBS.approve, VERBS.reject, VERBS.refresh]) {
+      const response = await click(h, ERIN, verb, transfer);
+      expect(response.body.type).toBe('application/vnd.microsoft.activity.message');
+      expect(response.body.value).toMatch(/nothing I can show or do for that request here/);
     }
     expect(JSON.stringify((await click(h, PEOPLE.adam, VERBS.refresh, transfer)).body.value)).toContain(VERBS.approve);
     expect((await h.app.deps.requests.get(transfer.requestId))?.decisions).toHaveLength(0);
 
     const rollback = await requestInChannel(h, 'rollback ivan@contoso.com reason: card matrix');
-    for (const person of [PEOPLE.ben, ERIN]) {
-      const response = await click(h, person, VERBS.confirmSafeguard, rollback);
-      expect(cardText(response.body.value)).toMatch(/Only approvers/);
-    }
+    expect(cardText((await click(h, PEOPLE.ben, VERBS.confirmSafeguard, rollback)).body.value)).toMatch(/Only approvers/);
+    expect((await click(h, ERIN, VERBS.confirmSafeguard, rollback)).body.value).toMatch(/nothing I can show or do for that request here/);
     const byRequester = await click(h, PEOPLE.rita, VERBS.confirmSafeguard, rollback);
     expect(cardText(byRequester.body.value)).toMatch(/Safeguard step confirmed by Rita Requester/);
   });

@@ -8,6 +8,7 @@ import { CHANNEL, VERBS, click, requestInChannel, waitForStatus, waitForText } f
 const WAVE_A = syncedUsers(60, 'contoso.com', { start: 100 });
 const WAVE_B = syncedUsers(60, 'contoso.com', { start: 200 });
 const WAVE_C = syncedUsers(30, 'contoso.com', { start: 300 });
+const WAVE_D = syncedUsers(25, 'contoso.com', { start: 500 });
 
 describe('bulk transfers in waves', () => {
   let h: BotHarness;
@@ -15,15 +16,16 @@ describe('bulk transfers in waves', () => {
     h = await startBotHarness({
       env: {
         ADMIN_IDS: DEMO_IDS.users.rita,
-        REQUESTER_IDS: DEMO_IDS.users.ben,
+        // Adam (an approver) may also request: resuming his own halted request must be refused.
+        REQUESTER_IDS: `${DEMO_IDS.users.ben},${DEMO_IDS.users.adam}`,
         PUBLIC_BASE_URL: 'https://soabot.example.test',
-        FILE_LINK_SECRET: 'test-link-secret',
+        FILE_LINK_SECRET: 'test-link-secret-at-least-32-bytes-long',
         WAVES: '1,10%,rest',
         HALT_FAILURE_RATE: '5%',
       },
     });
     const demo = demoTenant();
-    h.emulator.control.seed({ ...demo, users: [...(demo.users ?? []), ...WAVE_A, ...WAVE_B, ...WAVE_C] });
+    h.emulator.control.seed({ ...demo, users: [...(demo.users ?? []), ...WAVE_A, ...WAVE_B, ...WAVE_C, ...WAVE_D] });
   });
   afterAll(() => h.stop());
 
@@ -52,7 +54,12 @@ describe('bulk transfers in waves', () => {
     expect(text).toMatch(/Waves: 1 → 6 → 53 users; halt above 5% failures/);
     expect(text).toMatch(/Users to transfer \(60\)/);
 
-    const preflightUrl = linkOf(posted.card, /preflight/)!;
+    // The tables are not on the card everyone in the channel sees : the approver's own view has them.
+    expect(linkOf(posted.card, /preflight/)).toBeNull();
+    expect(JSON.stringify(posted.card)).not.toContain('/files/');
+    const approversView = (await click(h, PEOPLE.adam, VERBS.refresh, posted)).body.value;
+    const preflightUrl = linkOf(approversView, /preflight/)!;
+    expect(preflightUrl).toBeTruthy();
     const csv = await (await fetch(preflightUrl)).text();
     expect(csv.split('\n').filter(Boolean)).toHaveLength(1 + 63);
     expect(csv).toMatch(/nobody@contoso.com,,,no,No such user/);
@@ -68,7 +75,12 @@ describe('bulk transfers in waves', () => {
 
     const latest = h.connector.latestCard(posted.activityId)!;
     await h.connector.waitFor(() => /Completed/.test(cardText(h.connector.latestCard(posted.activityId))));
-    const results = await (await fetch(linkOf(h.connector.latestCard(posted.activityId)!, /results/)!)).text();
+    expect(JSON.stringify(h.connector.latestCard(posted.activityId))).not.toContain('/files/');
+    // The admin (Rita) sees the results link in her own view; Ben, a requester but not of this request, gets nothing.
+    const adminsView = (await click(h, PEOPLE.rita, VERBS.refresh, { ...posted, version: request.cardVersion })).body.value;
+    const results = await (await fetch(linkOf(adminsView, /results/)!)).text();
+    const bens = (await click(h, PEOPLE.ben, VERBS.refresh, { ...posted, version: request.cardVersion })).body;
+    expect(JSON.stringify(bens)).not.toContain('/files/');
     expect(results.split('\n').filter((l) => l.includes(',done,'))).toHaveLength(60);
     expect(cardProblems(latest)).toEqual([]);
   });
@@ -88,8 +100,9 @@ describe('bulk transfers in waves', () => {
     expect(cardText(card)).toMatch(/Halted after wave 2/);
 
     const stored = (await h.app.deps.requests.get(posted.requestId))!;
+    // Ben (a requester, but not of this request) has no role for it: the neutral answer.
     const bystander = await click(h, PEOPLE.ben, VERBS.resume, { ...posted, version: stored.cardVersion });
-    expect(cardText(bystander.body.value)).toMatch(/Only approvers/);
+    expect(bystander.body.value).toMatch(/nothing I can show or do for that request here/);
     const resumed = await click(h, PEOPLE.amy, VERBS.resume, { ...posted, version: stored.cardVersion });
     expect(cardText(resumed.body.value)).toMatch(/Resumed by Amy Approver/);
     await waitForStatus(h, posted.requestId, 'completed-with-failures', 30_000);
@@ -109,6 +122,46 @@ describe('bulk transfers in waves', () => {
     expect(h.emulator.control.getUser(WAVE_C[10].userPrincipalName)?.isCloudManaged).toBe(false);
     h.emulator.control.clearFaults();
   });
+
+  it('resuming is an approval: the requester may not resume their own halted request, but may cancel it', async () => {
+    const posted = await requestInChannel(h, `transfer ${upns(WAVE_D)} reason: wave D`, PEOPLE.adam);
+    h.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${WAVE_D[0].id}/onPremisesSyncBehavior$`, status: 400, graphCode: 'Request_BadRequest', times: -1 });
+    await click(h, PEOPLE.amy, VERBS.approve, posted);
+    await waitForStatus(h, posted.requestId, 'halted', 30_000);
+
+    // Adam (approver and requester) clicks Resume: refused, nothing runs; his view offers Cancel, not Resume.
+    const stored = (await h.app.deps.requests.get(posted.requestId))!;
+    const selfResume = await click(h, PEOPLE.adam, VERBS.resume, { ...posted, version: stored.cardVersion });
+    expect(cardText(selfResume.body.value)).toMatch(/You made this request, so you cannot approve or reject it yourself/);
+    expect((await h.app.deps.requests.get(posted.requestId))!.status).toBe('halted');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.emulator.control.calls().filter((c) => c.method === 'PATCH' && WAVE_D.slice(1).some((u) => c.path.includes(u.id)))).toHaveLength(0);
+    const view = await click(h, PEOPLE.adam, VERBS.refresh, { ...posted, version: stored.cardVersion });
+    expect(JSON.stringify(view.body.value)).toContain(VERBS.cancel);
+    expect(JSON.stringify(view.body.value)).not.toContain(VERBS.resume);
+
+    const cancelled = await click(h, PEOPLE.adam, VERBS.cancel, { ...posted, version: stored.cardVersion });
+    expect(cardText(cancelled.body.value)).toMatch(/Cancelled by Adam Approver/);
+    await waitForStatus(h, posted.requestId, 'cancelled');
+    h.emulator.control.clearFaults();
+  });
+
+  it('a typed approval, in the card\'s conversation, names the card version, the number of users and the list fingerprint', async () => {
+    // The users wave D did not reach (it was cancelled after its first wave).
+    const users = WAVE_D.slice(1);
+    const posted = await requestInChannel(h, `transfer ${upns(users)} reason: wave D again`);
+    h.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${users[0].id}/onPremisesSyncBehavior$`, status: 400, graphCode: 'Request_BadRequest', times: -1 });
+    const fingerprint = /List fingerprint: ([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})/.exec(cardText(posted.card))![1];
+    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.amy, text: `approve ${posted.requestId}`, conversation: CHANNEL }));
+    const said = await waitForText(h, new RegExp(`You approved version ${posted.version} of request ${posted.requestId}'s card`));
+    expect(said).toContain(`${users.length} user(s), list fingerprint ${fingerprint}.`);
+    await waitForStatus(h, posted.requestId, 'halted', 30_000);
+    const stored = (await h.app.deps.requests.get(posted.requestId))!;
+    await click(h, PEOPLE.amy, VERBS.cancel, { ...posted, version: stored.cardVersion });
+    await waitForStatus(h, posted.requestId, 'cancelled');
+    h.emulator.control.clearFaults();
+  });
+
   // CSV files sent to the bot: test/integration/bot/csv-files.test.ts (personal chat, allowed hosts, caps).
 });
 

@@ -7,7 +7,7 @@ import { CHANNEL, GROUP_CHAT, PERSONAL, TestPerson, messageActivity } from '../.
 import { waitForText } from './flow-helpers';
 
 /**
- * CSV files sent to the bot (security review, issue 12): Teams hands a bot files only in a personal
+ * CSV files sent to the bot: Teams hands a bot files only in a personal
  * chat, as a short-lived SharePoint download URL. The bot downloads nothing for someone who may not
  * request, nothing outside a personal chat, and only over https from allowed hosts, within a byte
  * cap, a line cap and a time limit. The download server here is a local HTTPS stand-in for SharePoint.
@@ -48,14 +48,17 @@ describe('CSV files sent to the bot', () => {
     await sendFile(PEOPLE.rita, url, { text: 'reason: from the HR export', name: 'wave.csv' });
     const card = await h.connector.waitFor(() => h.connector.posts(APPROVALS).map((p) => p.activity.attachments?.[0]?.content).find((c) => c && /file "wave.csv", 5 users/.test(cardText(c))));
     expect(cardText(card)).toMatch(/from the HR export/);
-    expect(await replyTo(PEOPLE.rita, /was sent to the approvals channel/)).toBeTruthy();
+    // The reply names the request whose card went to the channel.
+    const requestId = /^Request (\S+) was sent to the approvals channel/.exec(await replyTo(PEOPLE.rita, /was sent to the approvals channel/))?.[1];
+    expect(requestId).toMatch(/^SOA-/);
+    expect(cardText(card)).toContain(requestId!);
     expect(files.hitsOf('/files/wave.csv')).toBe(1);
   });
 
   it('downloads nothing for someone who may not request transfers', async () => {
     const url = files.serve('ben.csv', csvOf(USERS));
     await sendFile(PEOPLE.ben, url);
-    expect(await replyTo(PEOPLE.ben, /not allowed to request/)).toBeTruthy();
+    expect(await replyTo(PEOPLE.ben, /not allowed to request/)).toMatch(/Ask your identity team to add you to the requesters group/);
     expect(files.hits).toEqual([]);
   });
 
@@ -64,7 +67,7 @@ describe('CSV files sent to the bot', () => {
     await sendFile(PEOPLE.rita, url, { conversation: CHANNEL });
     expect(await waitForText(h, /only in a personal chat/, CHANNEL.id)).toMatch(/Nothing was downloaded/);
     await sendFile(PEOPLE.rita, url, { conversation: GROUP_CHAT });
-    expect(await waitForText(h, /only in a personal chat/, GROUP_CHAT.id)).toBeTruthy();
+    expect(await waitForText(h, /only in a personal chat/, GROUP_CHAT.id)).toMatch(/Nothing was downloaded/);
     expect(files.hits).toEqual([]);
   });
 
@@ -80,24 +83,24 @@ describe('CSV files sent to the bot', () => {
   it('does not follow a redirect to a host that is not allowed', async () => {
     files.serve('target.csv', csvOf(USERS));
     await sendFile(PEOPLE.rita, files.url(`/redirect?to=${encodeURIComponent(files.url('/files/target.csv', 'localhost'))}`));
-    expect(await replyTo(PEOPLE.rita, /sent me on to localhost:\d+, which is not an allowed download host/)).toBeTruthy();
+    expect(await replyTo(PEOPLE.rita, /sent me on to localhost:\d+, which is not an allowed download host/)).toMatch(/FILE_DOWNLOAD_HOSTS\)\. Nothing was read\./);
     expect(files.hits).toEqual(['/redirect']);
   });
 
   it('stops reading a body without Content-Length once it passes the size cap', async () => {
     await sendFile(PEOPLE.rita, files.url('/endless'));
-    expect(await replyTo(PEOPLE.rita, /larger than 5120 KB, so I stopped reading it/)).toBeTruthy();
+    expect(await replyTo(PEOPLE.rita, /larger than 5120 KB, so I stopped reading it/)).toMatch(/Send a smaller CSV/);
   });
 
   it('stops reading a file with more lines than the sender may request', async () => {
     await sendFile(PEOPLE.rita, files.url('/endless-lines'));
-    expect(await replyTo(PEOPLE.rita, /more than 51 lines/)).toBeTruthy();
+    expect(await replyTo(PEOPLE.rita, /more than 51 lines/)).toMatch(/so I stopped reading it\. Split it into several files/);
   });
 
   it('gives up on a download server that does not answer', async () => {
     const started = Date.now();
     await sendFile(PEOPLE.rita, files.url('/slow'));
-    expect(await replyTo(PEOPLE.rita, /took longer than 1 s/)).toBeTruthy();
+    expect(await replyTo(PEOPLE.rita, /took longer than 1 s/)).toMatch(/so I gave up/);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 

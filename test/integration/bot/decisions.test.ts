@@ -36,9 +36,10 @@ describe('approval decisions', () => {
 
     const self = await click(h, PEOPLE.adam, VERBS.approve, posted);
     expect(noticeOf(self.body)).toMatch(/You made this request, so you cannot approve/);
+    // Ben has no role for this request: a neutral answer, no card.
     const bystander = await click(h, PEOPLE.ben, VERBS.approve, posted);
-    expect(noticeOf(bystander.body)).toMatch(/Only approvers can approve/);
-    expect(cardText(bystander.body.value)).not.toMatch(/Approved by/);
+    expect(bystander.body.type).toBe('application/vnd.microsoft.activity.message');
+    expect(bystander.body.value).toMatch(/nothing I can show or do for that request here/);
     expect((await h.app.deps.requests.get(posted.requestId))?.status).toBe('pending');
 
     const first = await click(h, PEOPLE.amy, VERBS.approve, posted);
@@ -46,8 +47,11 @@ describe('approval decisions', () => {
     const second = await click(h, PEOPLE.amy, VERBS.approve, posted);
     expect(noticeOf(second.body)).toMatch(/no longer waiting for approval/);
     await waitForText(h, /Transfer SOA-\w+: completed/);
+    // Rita has no role for Adam's request: the neutral answer; Amy's late click is refused as such.
     const late = await click(h, PEOPLE.rita, VERBS.reject, { ...posted, version: posted.version + 1 });
-    expect(noticeOf(late.body)).toMatch(/Only approvers/);
+    expect(late.body.value).toMatch(/nothing I can show or do for that request here/);
+    const lateApprover = await click(h, PEOPLE.amy, VERBS.reject, { ...posted, version: posted.version + 1 });
+    expect(noticeOf(lateApprover.body)).toMatch(/no longer waiting for approval/);
     expect(soaPatches(h, DEMO_IDS.users.bob)).toHaveLength(1);
     const request = await h.app.deps.requests.get(posted.requestId);
     expect(request?.decisions.map((d) => d.by.name)).toEqual(['Amy Approver']);
@@ -63,8 +67,9 @@ describe('approval decisions', () => {
     expect(extra.body.value).toMatch(/not valid/);
     const wrongType = await click(h, PEOPLE.adam, VERBS.approve, { ...posted, version: String(posted.version) as unknown as number });
     expect(wrongType.body.value).toMatch(/not valid/);
+    // An unknown id gets the neutral answer: it must not tell which ids exist.
     const unknown = await click(h, PEOPLE.adam, VERBS.approve, { ...posted, requestId: 'SOA-ZZZZZZ' });
-    expect(unknown.body.value).toMatch(/no request SOA-ZZZZZZ/);
+    expect(unknown.body.value).toMatch(/nothing I can show or do for that request here/);
     const badVerb = await click(h, PEOPLE.adam, 'soa.transferEveryone', posted);
     expect(badVerb.body.value).toMatch(/not valid/);
 
@@ -72,19 +77,23 @@ describe('approval decisions', () => {
     expect(soaPatches(h)).toHaveLength(0);
   });
 
-  it('shows approvers the buttons and others only the status when they open the card', async () => {
+  it('shows approvers the buttons, the requester only the status, and a bystander nothing when they open the card', async () => {
     const posted = await requestInChannel(h, 'transfer dave@contoso.com reason: views');
     const asApprover = await click(h, PEOPLE.amy, VERBS.refresh, posted);
     expect(JSON.stringify(asApprover.body.value)).toContain(VERBS.approve);
     const asBystander = await click(h, PEOPLE.ben, VERBS.refresh, posted);
-    expect(JSON.stringify(asBystander.body.value)).not.toContain(VERBS.approve);
+    expect(asBystander.body.type).toBe('application/vnd.microsoft.activity.message');
+    expect(JSON.stringify(asBystander.body.value)).not.toMatch(/dave@|views/);
     const asRequester = await click(h, PEOPLE.rita, VERBS.refresh, posted);
+    expect(asRequester.body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(JSON.stringify(asRequester.body.value)).not.toContain(VERBS.approve);
   });
 
   it('accepts the Action.Submit fallback and the typed `approve <id>` with the same checks', async () => {
     const posted = await requestInChannel(h, 'transfer alice@contoso.com reason: fallback');
     await h.send(submitActivity({ serviceUrl: h.connector.url, from: PEOPLE.ben, value: { requestId: posted.requestId, version: posted.version, verb: VERBS.approve }, replyToId: posted.activityId, conversation: CHANNEL }));
+    await waitForText(h, /nothing I can show or do for that request here/);
+    await h.send(submitActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, value: { requestId: posted.requestId, version: posted.version, verb: VERBS.approve }, replyToId: posted.activityId, conversation: CHANNEL }));
     await waitForText(h, /Only approvers can approve/);
     await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.amy, text: `approve ${posted.requestId.toLowerCase()}`, conversation: CHANNEL }));
     await waitForText(h, new RegExp(`Transfer ${posted.requestId}: completed`));
@@ -103,11 +112,19 @@ describe('two approvals required', () => {
     const posted = await requestInChannel(h, 'transfer alice@contoso.com reason: quorum');
     const first = await click(h, PEOPLE.adam, VERBS.approve, posted);
     expect(cardText(first.body.value)).toMatch(/1 of 2/);
+    // It waits: one approval executes nothing.
+    expect((await h.app.deps.requests.get(posted.requestId))?.status).toBe('pending');
+    expect(soaPatches(h, DEMO_IDS.users.alice)).toHaveLength(0);
+    // A different approver: Adam approving again, on the current card, is not the second approval.
+    const again = await click(h, PEOPLE.adam, VERBS.approve, { ...posted, version: posted.version + 1 });
+    expect(cardText(again.body.value)).toMatch(/already recorded your decision on this request\. Nothing was changed/);
+    expect((await h.app.deps.requests.get(posted.requestId))?.decisions.map((d) => d.by.name)).toEqual(['Adam Approver']);
     const stale = await click(h, PEOPLE.amy, VERBS.approve, posted);
     expect(cardText(stale.body.value)).toMatch(/out of date/);
     const fresh = await click(h, PEOPLE.amy, VERBS.approve, { ...posted, version: posted.version + 1 });
     expect(cardText(fresh.body.value)).toMatch(/Approved by Amy Approver/);
     await waitForText(h, /Transfer SOA-\w+: completed/);
     expect(soaPatches(h, DEMO_IDS.users.alice)).toHaveLength(1);
+    expect((await h.app.deps.requests.get(posted.requestId))?.decisions.map((d) => d.by.name)).toEqual(['Adam Approver', 'Amy Approver']);
   });
 });

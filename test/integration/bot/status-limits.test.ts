@@ -5,7 +5,7 @@ import { PERSONAL, messageActivity } from '../../support/teams-activities';
 import { waitForText } from './flow-helpers';
 
 /**
- * `status` (security review, issue 12): a person may ask about as many users at once as they may put
+ * `status`: a person may ask about as many users at once as they may put
  * in a request (MAX_USERS_PER_REQUEST, admins ADMIN_MAX_USERS_PER_REQUEST), refused before any user
  * is looked up; and the answer always fits in one Teams message (well under 28 KB), with the rest
  * as a signed CSV link, or, without links, a count of what was left out and how to see it.
@@ -23,7 +23,7 @@ const replySize = (h: BotHarness, pattern: RegExp) => {
 describe('status limits, with signed file links', () => {
   let h: BotHarness;
   beforeAll(async () => {
-    h = await startBotHarness({ env: { ADMIN_IDS: DEMO_IDS.users.amy, REQUESTER_IDS: DEMO_IDS.users.amy, PUBLIC_BASE_URL: 'https://soabot.example.test', FILE_LINK_SECRET: 'test-link-secret' } });
+    h = await startBotHarness({ env: { ADMIN_IDS: DEMO_IDS.users.amy, REQUESTER_IDS: DEMO_IDS.users.amy, PUBLIC_BASE_URL: 'https://soabot.example.test', FILE_LINK_SECRET: 'status-limits-test-secret-of-32-bytes-or-more' } });
     const demo = demoTenant();
     h.emulator.control.seed({ ...demo, users: [...(demo.users ?? []), ...USERS] });
   });

@@ -2,7 +2,7 @@ import { BatchRequestContent, BatchResponseContent } from '@microsoft/microsoft-
 import { graphFailure, useEmulator } from './emulator-harness';
 import { IDS, testTenant } from './fixtures';
 
-// JSON batching (§7) through the SDK's BatchRequestContent: per-item status, dependsOn, item throttling.
+// JSON batching (docs/soa-and-graph.md §7) through the SDK's BatchRequestContent: per-item status, dependsOn, item throttling.
 describe('POST /$batch', () => {
   const { emu, graph } = useEmulator({ seed: testTenant() });
   const url = (path: string) => `${emu().baseUrl}/v1.0${path}`;

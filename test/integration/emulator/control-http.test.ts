@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { DEMO_IDS, demoTenant, RunningEmulator, startGraphEmulator } from '../../../emulator';
+import { startChild } from '../../../scripts/support/child-processes';
 import { graphClient, graphFailure } from './emulator-harness';
 
 // The control API over HTTP (what the playground and out-of-process tests use), the demo seed, the CLI.
@@ -63,7 +62,7 @@ describe('/_control over HTTP', () => {
     expect((await graph.api('/domains/fabrikam.com').get()).authenticationType).toBe('Federated');
     const check = await graph.api(`/users/${DEMO_IDS.users.amy}/checkMemberGroups`).post({ groupIds: [DEMO_IDS.groups.approvers, DEMO_IDS.groups.requesters] });
     expect(check.value).toEqual([DEMO_IDS.groups.approvers]);
-    // Erin's cloud-SOA group is an access-package resource: what the rollback preflight looks for (§6).
+    // Erin's cloud-SOA group is an access-package resource: what the rollback preflight looks for (docs/soa-and-graph.md §6).
     const resources = await graph
       .api(`/identityGovernance/entitlementManagement/catalogs/${DEMO_IDS.catalogs.falcon}/resources`)
       .filter(`originId eq '${DEMO_IDS.groups.projectFalcon}'`)
@@ -75,20 +74,17 @@ describe('/_control over HTTP', () => {
 describe('emulator/cli.ts', () => {
   it('prints its connection JSON line and stops on SIGTERM', async () => {
     const root = join(__dirname, '..', '..', '..');
-    const child = spawn(process.execPath, ['-r', join(__dirname, 'ts-register.js'), join(root, 'emulator', 'cli.ts'), '--port', '0', '--seed', 'demo', '--audit-delay-ms', '5000'], {
+    const child = startChild('emulator CLI', process.execPath, ['-r', join(__dirname, 'ts-register.js'), join(root, 'emulator', 'cli.ts'), '--port', '0', '--seed', 'demo', '--audit-delay-ms', '5000'], {
       cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+      endWithThisProcess: true,
     });
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`cli exited with ${code}`)));
-    });
+    const line = (await child.waitForLine(/^\{"baseUrl":.*\}$/, 20_000))[0];
     const info = JSON.parse(line);
     expect(info).toMatchObject({ tenantId: DEMO_IDS.tenant, clientId: DEMO_IDS.clientId, baseUrl: expect.stringMatching(/^https:\/\/localhost:\d+$/) });
     const state = await (await fetch(`${info.baseUrl}/_control/state`)).json();
     expect(state).toMatchObject({ auditDelayMs: 5000 });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    child.signal('SIGTERM');
+    expect(await child.exited).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { ROLLBACK_ACTIVITY, TRANSFER_ACTIVITY } from '../../../emulator';
 import { graphFailure, useEmulator } from './emulator-harness';
 import { IDS, testTenant } from './fixtures';
 
-// Audit records of each switch, found with the $filter the bot sends (§4), after the visibility delay.
+// Audit records of each switch, found with the $filter the bot sends (docs/soa-and-graph.md §4), after the visibility delay.
 describe('GET /auditLogs/directoryAudits', () => {
   const { emu, graph } = useEmulator({ seed: testTenant() });
   const since = '2026-01-01T00:00:00Z';

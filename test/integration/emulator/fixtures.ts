@@ -1,6 +1,6 @@
 import { cloudUser, rolledBackUser, syncedUser, TenantSeed, transferredUser } from '../../../emulator';
 
-/** A small tenant for the emulator's own tests; each user is in one SOA state of soa-and-graph.md §1. */
+/** A small tenant for the emulator's own tests; each user is in one SOA state of docs/soa-and-graph.md §1. */
 export const IDS = {
   synced: '11111111-1111-4111-8111-111111111111',
   transferred: '22222222-2222-4222-8222-222222222222',

@@ -1,19 +1,18 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import {
   bulkUserId, bulkUserUpn, DEMO_IDS, demoTenant, RunningEmulator, startGraphEmulator, syncedUsers, tenantSizeClass, withSyncedUsers,
 } from '../../../emulator';
+import { startChild } from '../../../scripts/support/child-processes';
 import { graphClient, graphFailure, secretCredential, useEmulator } from './emulator-harness';
 import { IDS, testTenant } from './fixtures';
 
-// §7 identity limits: token buckets per app per tenant by tenant size class, costs per call type,
+// docs/soa-and-graph.md §7 identity limits: token buckets per app per tenant by tenant size class, costs per call type,
 // $batch items charged and throttled one by one, headers, Retry-After from the refill, time scale, latency.
 const noRetry = [new RetryHandlerOptions(0, 0)];
 type Raw = Response;
 
-describe('resource units and writes (§7)', () => {
+describe('resource units and writes (identity service limits)', () => {
   const { emu, graph } = useEmulator({ seed: testTenant() });
   const raw = (path: string, query: Record<string, string> = {}) => {
     let req = graph().api(path).responseType('raw' as never).middlewareOptions(noRetry);
@@ -256,26 +255,21 @@ describe('control API and CLI for the limits', () => {
 
   it('the CLI takes --synced-users, --throttle, --time-scale and --latency-ms', async () => {
     const root = join(__dirname, '..', '..', '..');
-    const child = spawn(
+    const child = startChild(
+      'emulator CLI',
       process.execPath,
       [
         '-r', join(__dirname, 'ts-register.js'), join(root, 'emulator', 'cli.ts'), '--seed', 'demo', '--synced-users', '600',
         '--synced-domain', 'bulk.example', '--throttle', '--time-scale', '10', '--latency-ms', '5',
       ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+      { cwd: root, env: process.env, endWithThisProcess: true },
     );
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', resolve);
-        child.once('exit', (code) => reject(new Error(`cli exited with ${code}`)));
-      });
-      const info = JSON.parse(line);
+      const info = JSON.parse((await child.waitForLine(/^\{"baseUrl":.*\}$/, 20_000))[0]);
       const status = await (await fetch(`${info.baseUrl}/_control/throttle`)).json();
       expect(status).toMatchObject({ enabled: true, tenantSize: 'large', userCount: 614, timeScale: 10, latencyMs: 5, resourceUnits: { capacity: 8000 } });
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await child.stop(5_000);
     }
   });
 });

@@ -3,7 +3,7 @@ import { RunningEmulator, startGraphEmulator } from '../../../emulator';
 import { graphClient, graphFailure } from './emulator-harness';
 import { IDS, testTenant } from './fixtures';
 
-// 403 Authorization_RequestDenied when the token's roles lack what the call needs (§2 table).
+// 403 Authorization_RequestDenied when the token's roles lack what the call needs (docs/soa-and-graph.md §2 table).
 describe('application permissions', () => {
   let emu: RunningEmulator;
   beforeAll(async () => {

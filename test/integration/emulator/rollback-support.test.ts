@@ -2,7 +2,7 @@ import { Client } from '@microsoft/microsoft-graph-client';
 import { DEMO_IDS, DEMO_UPNS, demoTenant } from '../../../emulator';
 import { graphClient, graphFailure, useEmulator } from './emulator-harness';
 
-// What the governed rollback (soa-and-graph.md §6) reads: direct cloud-SOA groups, the access packages
+// What the governed rollback (docs/soa-and-graph.md §6) reads: direct cloud-SOA groups, the access packages
 // using them, and the tenant safeguard that app tokens cannot touch.
 const EM = '/identityGovernance/entitlementManagement';
 const { emu, graph } = useEmulator({ seed: demoTenant() });

@@ -2,7 +2,7 @@ import { ROLLBACK_ACTIVITY, TRANSFER_ACTIVITY } from '../../../emulator';
 import { graphFailure, useEmulator } from './emulator-harness';
 import { IDS, testTenant } from './fixtures';
 
-// The §1 state table driven through onPremisesSyncBehavior with the real Graph client.
+// The docs/soa-and-graph.md §1 state table driven through onPremisesSyncBehavior with the real Graph client.
 describe('SOA state machine over onPremisesSyncBehavior', () => {
   const { emu, graph } = useEmulator({ seed: testTenant(), grantedRoles: ['User.ReadWrite.All', 'User-OnPremisesSyncBehavior.ReadWrite.All', 'Group-OnPremisesSyncBehavior.ReadWrite.All', 'Group.ReadWrite.All'] });
   const soa = (id: string) => graph().api(`/users/${id}/onPremisesSyncBehavior`);

@@ -2,13 +2,13 @@ import { RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { graphFailure, useEmulator } from './emulator-harness';
 import { IDS, testTenant } from './fixtures';
 
-// Resource-unit token buckets of §7, with a time scale so a test reaches the limit in milliseconds.
+// Resource-unit token buckets of docs/soa-and-graph.md §7, with a time scale so a test reaches the limit in milliseconds.
 describe('resource-unit throttling', () => {
   // 4 RU per 10 s, time running 5x faster: one unit comes back every 500 ms.
   const { emu, graph } = useEmulator({ seed: testTenant(), throttle: { resourceUnitsPer10s: 4, timeScale: 5 } });
   const noRetry = [new RetryHandlerOptions(0, 0)];
 
-  it('charges §7 costs ($select -1) and answers 429 with Retry-After when the bucket is empty', async () => {
+  it('charges the documented costs ($select -1) and answers 429 with Retry-After when the bucket is empty', async () => {
     const raw = (await graph().api(`/users/${IDS.synced}`).responseType('raw' as never).middlewareOptions(noRetry).get()) as Response;
     expect(raw.headers.get('x-ms-resource-unit')).toBe('1');
     // checkMemberGroups costs 4: more than the 3 units left.

@@ -1,7 +1,7 @@
 import { graphFailure, useEmulator } from './emulator-harness';
 import { DOLLAR_UPN, GUEST_UPN, IDS, QUOTE_UPN, testTenant } from './fixtures';
 
-// Reads the adapter performs (soa-and-graph.md §2) through the real Graph client.
+// Reads the adapter performs (docs/soa-and-graph.md §2) through the real Graph client.
 describe('users, domains and memberships', () => {
   const { emu, graph } = useEmulator({ seed: testTenant() });
   const SELECT = 'id,userPrincipalName,onPremisesSyncEnabled,onPremisesImmutableId,onPremisesSamAccountName';

@@ -25,7 +25,7 @@ const downloader = (allowedHosts: readonly string[], timeoutMs = 5_000) => new H
 
 describe('HttpsFileDownloader', () => {
   it('with the default allow-list (SharePoint of the commercial and national clouds) refuses 127.0.0.1, http and other hosts without a request', async () => {
-    const defaults = loadConfig({ BOT_AUTH_DISABLED: 'true', GRAPH_TENANT_ID: 't', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's', APPROVER_IDS: '00000000-0000-0000-0000-000000000001' }).fileDownload.allowedHosts;
+    const defaults = loadConfig({ BOT_ID: '00000000-0000-0000-0000-0000000000b0', BOT_PASSWORD: 'p', GRAPH_TENANT_ID: 't', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's', APPROVER_IDS: '00000000-0000-0000-0000-000000000001' }).fileDownload.allowedHosts;
     expect(defaults).toEqual([...DEFAULT_FILE_DOWNLOAD_HOSTS]);
     const url = server.serve('list.csv', 'alice@contoso.com\n');
     const d = downloader(defaults);

@@ -1,7 +1,8 @@
 import { createGraphDirectory, type CreateGraphDirectoryOptions, GraphBulkDirectory } from '../../../src/adapters/graph';
 import { DirectoryError } from '../../../src/ports/directory';
 import { BULK_GROUP_ID, bulkUserId, bulkUserUpn, startGraphEmulator, withSyncedUsers } from '../../../emulator';
-import type { CallRecord, RunningEmulator } from '../../../emulator/types';
+import type { RunningEmulator } from '../../../emulator/emulator-api';
+import type { CallRecord } from '../../../emulator/types';
 import { IDS, SEED, harness, silentLogger } from './graph-test-kit';
 
 // GraphBulkDirectory ($batch, per-item retries, adaptive concurrency) against the Graph emulator.
@@ -245,6 +246,11 @@ describe('GraphBulkDirectory', () => {
     expect(pages).toHaveLength(Math.ceil(USERS / 40));
     expect(pages[0].query).toMatchObject({ $select: 'id,userPrincipalName', $top: '999' });
 
+    // stopAfter: no page is read once enough members are known, and no more than that many come back.
+    emu.control.clearCalls();
+    expect(await directory.groupMembers(BULK_GROUP_ID, { stopAfter: 41 })).toHaveLength(41);
+    expect(emu.control.calls().filter((c) => c.path === `/groups/${BULK_GROUP_ID}/members/microsoft.graph.user`)).toHaveLength(2);
+
     expect(await directory.findGroupsByName("Wave O'Neil")).toEqual([{ id: BULK_GROUP_ID, displayName: "Wave O'Neil" }]);
     expect(await directory.findGroupsByName('g2')).toEqual([{ id: expect.any(String), displayName: 'g2' }]);
     expect(await directory.findGroupsByName('no such group')).toEqual([]);
@@ -304,7 +310,7 @@ describe('GraphBulkDirectory', () => {
   });
 });
 
-describe('GraphBulkDirectory under the emulated §7 limits', () => {
+describe('GraphBulkDirectory under the emulated identity service limits', () => {
   let limited: RunningEmulator;
   beforeAll(async () => {
     limited = await startGraphEmulator({ seed: withSyncedUsers({}, 400, 'contoso.com'), auditDelayMs: 0 });

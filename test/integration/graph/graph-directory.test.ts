@@ -1,5 +1,5 @@
 import { DirectoryError } from '../../../src/ports/directory';
-import type { RunningEmulator } from '../../../emulator/types';
+import type { RunningEmulator } from '../../../emulator/emulator-api';
 import { CERT_AND_KEY, GROUP_IDS, IDS, graphCalls, harness, rejection, startEmulator } from './graph-test-kit';
 
 let emu: RunningEmulator;

@@ -1,5 +1,5 @@
 import { DirectoryError } from '../../../src/ports/directory';
-import type { RunningEmulator } from '../../../emulator/types';
+import type { RunningEmulator } from '../../../emulator/emulator-api';
 import { IDS, graphCalls, harness, rejection, startEmulator } from './graph-test-kit';
 
 const SOA_PATH = '^/users/[^/]+/onPremisesSyncBehavior$';

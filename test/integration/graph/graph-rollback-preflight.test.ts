@@ -1,9 +1,10 @@
 import { DEFAULT_GRANTED_ROLES, DEMO_IDS, demoTenant, startGraphEmulator } from '../../../emulator';
-import type { RunningEmulator, TenantSeed } from '../../../emulator/types';
+import type { RunningEmulator } from '../../../emulator/emulator-api';
+import type { TenantSeed } from '../../../emulator/types';
 import { DirectoryError } from '../../../src/ports/directory';
 import { graphCalls, harness, rejection } from './graph-test-kit';
 
-// Rollback preflight reads (soa-and-graph.md §6) through GraphDirectory, against the demo tenant.
+// Rollback preflight reads (docs/soa-and-graph.md §6) through GraphDirectory, against the demo tenant.
 let emu: RunningEmulator;
 
 beforeAll(async () => {
@@ -24,7 +25,7 @@ const FALCON_PACKAGE = {
 const without = (...roles: string[]) => DEFAULT_GRANTED_ROLES.filter((r) => !roles.includes(r));
 
 describe('cloudManagedGroupsOf', () => {
-  it('erin: Project Falcon (memberOf cast with §2 $select and $top=999, then each group\'s SOA)', async () => {
+  it('erin: Project Falcon (memberOf cast with the documented $select and $top=999, then each group\'s SOA)', async () => {
     const { directory } = harness(emu);
     expect(await directory.cloudManagedGroupsOf(DEMO_IDS.users.erin)).toEqual([{ id: DEMO_IDS.groups.projectFalcon, displayName: 'Project Falcon' }]);
     const [memberOf, soa] = graphCalls(emu);

@@ -3,7 +3,8 @@ import { createGraphDirectory, type CreateGraphDirectoryOptions } from '../../..
 import type { GraphCallRecord } from '../../../src/ports/directory';
 import type { Logger } from '../../../src/ports/logger';
 import { startGraphEmulator } from '../../../emulator';
-import type { RunningEmulator, TenantSeed } from '../../../emulator/types';
+import type { RunningEmulator } from '../../../emulator/emulator-api';
+import type { TenantSeed } from '../../../emulator/types';
 
 export const CERT_AND_KEY = path.resolve(__dirname, '../../certs/client-cert-and-key.pem');
 

@@ -111,7 +111,7 @@ describe('NodeHttpHandler', () => {
     const started = Date.now();
     await expect(send(handler, '/slow', { signal: AbortSignal.timeout(100) })).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(Date.now() - started).toBeLessThan(1_500);
-    await expect(send(handler, '/cut')).rejects.toBeTruthy();
+    await expect(send(handler, '/cut')).rejects.toMatchObject({ code: 'ECONNRESET' }); // the partial body is not handed on as a response
     handler.destroy();
   });
 });

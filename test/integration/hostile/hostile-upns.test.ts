@@ -55,6 +55,10 @@ describe('hostile UPNs end to end', () => {
       expect(soaPatches(h, u.id)).toHaveLength(1);
       expect(h.emulator.control.getUser(u.id)?.isCloudManaged).toBe(true);
     }
+    // The audit search (filtered by each object id) finds every record; it is over before the next
+    // test resets the tenant, so no search of this request's is still running when those count calls.
+    const audit = await waitForText(h, /Audit records for/);
+    expect(audit.match(/"Change Source of Authority from AD to cloud"/g)).toHaveLength(HOSTILE_USERS.length);
   });
 
   it("answers `status` for O'Brien and the $-UPN", async () => {

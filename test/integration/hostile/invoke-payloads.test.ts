@@ -7,8 +7,9 @@ import { CHANNEL, PEOPLE, PostedCard, VERBS, click, requestInChannel, soaPatches
  * Hostile card actions through the real bot (restify, botbuilder, SQLite, Graph emulator): each is
  * refused with the right answer and changes nothing: not the request (version, card version,
  * status, decisions), not its event log, no other request, and no Graph PATCH. The one exception is
- * by design: a refused DECISION (well-formed action, wrong version or person) is recorded as an
- * append-only `decision.refused` event with its code: evidence of the attempt, not a state change.
+ * by design: an approver's refused DECISION (well-formed action, wrong version, already decided) is
+ * recorded as an append-only `decision.refused` event with its code: evidence of the attempt, not a
+ * state change. Refusals of people who are no approver are counted and logged, never stored.
  */
 const MESSAGE = 'application/vnd.microsoft.activity.message';
 const CARD = 'application/vnd.microsoft.card.adaptive';
@@ -145,9 +146,9 @@ describe('hostile invoke payloads', () => {
     await expectRefusedWithoutChange(() => h.send(mixed), { status: 403 });
   });
 
-  it('another request id: a well-formed id that does not exist -> "no request", nothing changes', async () => {
-    await expectRefusedWithoutChange(() => invoke(action(VERBS.approve, { requestId: 'SOA-ZZZZZZ', version: 1 })), { type: MESSAGE, text: /no request SOA-ZZZZZZ/ });
-    await expectRefusedWithoutChange(() => invoke(action(VERBS.refresh, { requestId: 'SOA-ZZZZZZ', version: 1 })), { type: MESSAGE, text: /no request SOA-ZZZZZZ/ });
+  it('another request id: a well-formed id that does not exist -> the neutral answer, nothing changes', async () => {
+    await expectRefusedWithoutChange(() => invoke(action(VERBS.approve, { requestId: 'SOA-ZZZZZZ', version: 1 })), { type: MESSAGE, text: /nothing I can show or do for that request here/ });
+    await expectRefusedWithoutChange(() => invoke(action(VERBS.refresh, { requestId: 'SOA-ZZZZZZ', version: 1 })), { type: MESSAGE, text: /nothing I can show or do for that request here/ });
   });
 
   it('an invoke that is not a card action changes nothing', async () => {
@@ -190,10 +191,17 @@ describe('hostile invoke payloads', () => {
     expect(soaPatches(h)).toHaveLength(0);
   });
 
-  it('a click without an Entra identity (e.g. the bot itself as sender) changes nothing', async () => {
+  it('a click without an Entra identity (e.g. the bot itself as sender) changes nothing and stores nothing', async () => {
     const current = { ...posted, version: (await snapshot()).cardVersion! };
     const fromBot = { ...cardActionInvoke({ serviceUrl: h.connector.url, from: PEOPLE.adam, verb: VERBS.approve, data: { requestId: current.requestId, version: current.version }, replyToId: posted.activityId, conversation: CHANNEL }), from: { id: BOT.id, name: BOT.name } };
-    const response = await expectRefusedWithoutChange(() => h.send(fromBot), { type: CARD, refusedAs: 'APPROVER.NOT_ALLOWED' });
-    expect(cardText(response.body.value).split('\n')[0]).toMatch(/Only approvers/);
+    await expectRefusedWithoutChange(() => h.send(fromBot), { type: MESSAGE, text: /nothing I can show or do for that request here/ });
+  });
+
+  it('a valid approval that does not come from the request\'s card message or conversation is refused, nothing changes', async () => {
+    const current = { requestId: posted.requestId, version: (await snapshot()).cardVersion! };
+    const elsewhere = cardActionInvoke({ serviceUrl: h.connector.url, from: PEOPLE.amy, verb: VERBS.approve, data: current, replyToId: posted.activityId, conversation: { kind: 'groupChat', id: '19:elsewhere@thread.v2' } });
+    await expectRefusedWithoutChange(() => h.send(elsewhere), { type: MESSAGE, text: /did not come from the request's own card/ });
+    const otherMessage = cardActionInvoke({ serviceUrl: h.connector.url, from: PEOPLE.amy, verb: VERBS.approve, data: current, replyToId: 'act-424242', conversation: CHANNEL });
+    await expectRefusedWithoutChange(() => h.send(otherMessage), { type: MESSAGE, text: /did not come from the request's own card/ });
   });
 });

@@ -48,4 +48,16 @@ export class InMemoryConversationStore implements ConversationStore {
     this.onceKeys.set(key, at);
     return true;
   }
+
+  async pruneOnceKeys(before: string): Promise<number> {
+    const cutoff = Date.parse(before);
+    let pruned = 0;
+    for (const [key, at] of this.onceKeys) {
+      if (Date.parse(at) < cutoff) {
+        this.onceKeys.delete(key);
+        pruned++;
+      }
+    }
+    return pruned;
+  }
 }

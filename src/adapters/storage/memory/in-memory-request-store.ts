@@ -1,5 +1,7 @@
 import { TransferRequest } from '../../../domain/transfer-request';
-import { RequestEvent, RequestStore, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import { cursorOf, pageSize, toPage } from '../request-query-sql';
+import { toInstant } from '../time';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assertEventsFor, assertNextVersion, requestColumns, targetRows } from '../request-rules';
 import { jsonCopy } from '../copy';
@@ -58,6 +60,36 @@ export class InMemoryRequestStore implements RequestStore {
       .filter((row) => statuses.includes(row.status))
       .slice(0, max)
       .map((row) => jsonCopy(row.request));
+  }
+
+  async listPage(query: RequestQuery): Promise<RequestPage> {
+    const limit = pageSize(query.limit);
+    const from = query.createdFrom ? toInstant(query.createdFrom, 'createdFrom') : null;
+    const before = query.createdBefore ? toInstant(query.createdBefore, 'createdBefore') : null;
+    const after = query.after ? cursorOf(query.after) : null;
+    const desc = query.order === 'newest-first';
+    const upn = query.targetUpn?.toLowerCase() ?? null;
+    const rows = this.ordered();
+    if (desc) rows.reverse();
+    const matching = rows.filter(({ createdAt, request: r }) => {
+      if (query.statuses && !query.statuses.includes(r.status)) return false;
+      if (query.kinds && !query.kinds.includes(r.kind)) return false;
+      if (query.requesterId && r.requester.aadObjectId.toLowerCase() !== query.requesterId.toLowerCase()) return false;
+      if (from && createdAt < from) return false;
+      if (before && createdAt >= before) return false;
+      if (upn && !r.targets.some((t) => typeof t.preflight?.upn === 'string' && t.preflight.upn.toLowerCase() === upn)) return false;
+      if (after) {
+        const c = compare(createdAt, after.createdAt) || compare(r.id, after.id);
+        if (desc ? c >= 0 : c <= 0) return false;
+      }
+      return true;
+    });
+    const summaries = matching.slice(0, limit + 1).map(({ request }): RequestSummary => {
+      const { targets, ...rest } = jsonCopy(request);
+      return { ...rest, targetCount: targets.length };
+    });
+    const page = toPage(summaries, limit);
+    return { requests: page.items, next: page.next };
   }
 
   async *exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }> {

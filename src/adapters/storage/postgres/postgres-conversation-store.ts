@@ -52,5 +52,11 @@ export class PostgresConversationStore implements ConversationStore {
     const result = await this.db.query('INSERT INTO once_keys (key, claimed_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, at]);
     return result.rowCount === 1;
   }
+
+  /** claimed_at holds toISOString() times, so text order ("C" collation) is time order. */
+  async pruneOnceKeys(before: string): Promise<number> {
+    const result = await this.db.query('DELETE FROM once_keys WHERE claimed_at < $1', [new Date(before).toISOString()]);
+    return result.rowCount ?? 0;
+  }
 }
 

@@ -1,8 +1,9 @@
 import { Clock, systemClock } from '../../../ports/clock';
 import { TransferRequest } from '../../../domain/transfer-request';
-import { RequestEvent, RequestStore, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import { POSTGRES_DIALECT, requestPageSql, toPage } from '../request-query-sql';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
-import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, targetRows, TargetRow } from '../request-rules';
+import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows, TargetRow } from '../request-rules';
 import { PostgresDatabase, Queryable } from './database';
 import { EventRow, toEvent } from '../row-mapping';
 
@@ -84,6 +85,16 @@ export class PostgresRequestStore implements RequestStore {
       [[...statuses], limit === undefined ? null : Math.max(0, Math.floor(limit))],
     );
     return rows.map(assemble);
+  }
+
+  async listPage(query: RequestQuery): Promise<RequestPage> {
+    const sql = requestPageSql(query, POSTGRES_DIALECT);
+    const { rows } = await this.db.query<{ body: string; target_count: string | number }>(
+      `SELECT body, (SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id) AS target_count FROM requests ${sql.where} ${sql.orderLimit}`,
+      sql.params,
+    );
+    const page = toPage(rows.map((r) => summaryOf(r.body, Number(r.target_count))), sql.limit);
+    return { requests: page.items, next: page.next };
   }
 
   /** Pages by (created_at, id) so no cursor or connection stays open across the caller's awaits. */

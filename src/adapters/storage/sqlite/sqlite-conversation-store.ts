@@ -50,5 +50,10 @@ export class SqliteConversationStore implements ConversationStore {
     const result = this.db.prepare('INSERT INTO once_keys (key, claimed_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, at);
     return result.changes === 1;
   }
+
+  /** claimed_at holds toISOString() times (callers pass clock.now().toISOString()), so text order is time order. */
+  async pruneOnceKeys(before: string): Promise<number> {
+    return this.db.prepare('DELETE FROM once_keys WHERE claimed_at < ?').run(new Date(before).toISOString()).changes;
+  }
 }
 

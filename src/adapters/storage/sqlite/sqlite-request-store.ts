@@ -1,8 +1,9 @@
 import { Clock, systemClock } from '../../../ports/clock';
 import { TransferRequest } from '../../../domain/transfer-request';
-import { RequestEvent, RequestStore, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import { requestPageSql, SQLITE_DIALECT, toPage } from '../request-query-sql';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
-import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, targetRows, TargetRow } from '../request-rules';
+import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows, TargetRow } from '../request-rules';
 import { SqliteDatabase } from './database';
 import { EventRow, toEvent } from '../row-mapping';
 
@@ -87,6 +88,15 @@ export class SqliteRequestStore implements RequestStore {
     })();
   }
 
+  async listPage(query: RequestQuery): Promise<RequestPage> {
+    const sql = requestPageSql(query, SQLITE_DIALECT);
+    const rows = this.db
+      .prepare(`SELECT body, (SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id) AS target_count FROM requests ${sql.where} ${sql.orderLimit}`)
+      .all(...sql.params) as { body: string; target_count: number }[];
+    const page = toPage(rows.map((r) => summaryOf(r.body, Number(r.target_count))), sql.limit);
+    return { requests: page.items, next: page.next };
+  }
+
   /** Pages by (created_at, id) so no statement stays open across awaits. */
   async *exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }> {
     let after: { createdAt: string; id: string } | null = null;
@@ -145,4 +155,5 @@ export class SqliteRequestStore implements RequestStore {
     }
   }
 }
+
 

@@ -1,0 +1,130 @@
+import { once } from 'node:events';
+import restify from 'restify';
+import type { ListFilters, TabAnswer, TabService } from '../../app/tab/tab-service';
+import { Logger } from '../../ports/logger';
+import { TabIdentity, UserTokenVerifier } from '../../ports/user-token-verifier';
+import { readJsonBody } from './read-json-body';
+
+export interface TabApiOptions {
+  service: TabService;
+  verifier: UserTokenVerifier;
+  /** Per-person throttle (UserRateLimiter): 'allow', or over the limit. */
+  limiter: { take(key: string): 'allow' | 'warn' | 'drop'; secondsLeft(key: string): number };
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+const FILTER_KEYS = ['mine', 'state', 'kind', 'from', 'to', 'requester', 'upn', 'cursor', 'limit'] as const;
+
+/** Every answer of the API, refusals included: not sniffed, not cached, not framed, no content but JSON/CSV. */
+const API_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
+/**
+ * The personal tab's JSON API on the bot's own server. Transport only: the bearer token (Authorization
+ * header only, never the URL) is validated on every call (401 with no detail on any failure), the
+ * person is throttled by their oid (429), and the use case's answer becomes the response. Tokens are
+ * never logged; each call is logged with its route, status and the person's oid.
+ */
+export function registerTabApi(server: restify.Server, options: TabApiOptions): void {
+  const { service, logger } = options;
+
+  const route = (name: string, run: (identity: TabIdentity, req: restify.Request, res: restify.Response) => Promise<number>) =>
+    async (req: restify.Request, res: restify.Response) => {
+      for (const [key, value] of Object.entries(API_HEADERS)) res.setHeader(key, value);
+      let status = 500;
+      let actorId: string | null = null;
+      try {
+        const identity = await authenticate(options.verifier, req.headers.authorization);
+        if (!identity) {
+          status = 401;
+          res.setHeader('www-authenticate', 'Bearer');
+          res.send(401, { error: 'unauthorized' });
+          return;
+        }
+        actorId = identity.oid;
+        if (options.limiter.take(`tab:${identity.oid}`) !== 'allow') {
+          status = 429;
+          res.setHeader('retry-after', String(options.limiter.secondsLeft(`tab:${identity.oid}`)));
+          res.send(429, { error: 'too many requests' });
+          return;
+        }
+        status = await run(identity, req, res);
+      } catch (error) {
+        logger.error({ route: name, err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'tab API call failed');
+        if (!res.headersSent) res.send(500, { error: 'internal error' });
+        else res.destroy();
+      } finally {
+        logger.info({ route: name, status, actorId, httpRequestId: req.getId() }, 'tab API call');
+      }
+    };
+
+  server.get('/api/tab/me', route('me', async (identity, _req, res) => answer(res, await service.me(identity))));
+  server.get('/api/tab/waiting', route('waiting', async (identity, _req, res) => answer(res, await service.waiting(identity))));
+  server.get('/api/tab/requests', route('list', async (identity, req, res) => answer(res, await service.list(identity, filtersOf(req)))));
+  server.get('/api/tab/requests/:id', route('detail', async (identity, req, res) => answer(res, await service.detail(identity, paramId(req)))));
+  server.post(
+    '/api/tab/requests/:id/decision',
+    route('decide', async (identity, req, res) => {
+      const body = await readJsonBody(req, Math.min(options.maxBodyBytes, 16_384));
+      if (!body.ok) {
+        res.setHeader('connection', 'close');
+        res.send(body.status, { error: body.reason });
+        return body.status;
+      }
+      return answer(res, await service.decide(identity, paramId(req), body.value));
+    }),
+  );
+  for (const format of ['csv', 'json'] as const) {
+    server.get(
+      `/api/tab/export.${format}`,
+      route(`export-${format}`, async (identity, req, res) => {
+        const result = await service.export(identity, filtersOf(req), format);
+        if (!result.ok) return answer(res, result);
+        res.writeHead(200, {
+          'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+          'content-disposition': `attachment; filename="soa-requests.${format}"`,
+        });
+        for await (const chunk of result.value) {
+          if (res.destroyed) break;
+          if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        }
+        res.end();
+        return 200;
+      }),
+    );
+  }
+}
+
+async function authenticate(verifier: UserTokenVerifier, header: string | undefined): Promise<TabIdentity | null> {
+  const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(header ?? '');
+  if (!match) return null;
+  return verifier.verify(match[1]);
+}
+
+function answer<T>(res: restify.Response, result: TabAnswer<T>): number {
+  if (result.ok) {
+    res.send(200, result.value);
+    return 200;
+  }
+  res.send(result.status, { error: result.code, message: result.message });
+  return result.status;
+}
+
+function paramId(req: restify.Request): string {
+  return String((req.params as { id?: string }).id ?? '').slice(0, 100);
+}
+
+/** The known filters, first value of each, each at most 400 characters; anything else is ignored. */
+function filtersOf(req: restify.Request): ListFilters {
+  const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const filters: ListFilters = {};
+  for (const key of FILTER_KEYS) {
+    const value = params.get(key);
+    if (value !== null && value !== '') filters[key] = value.slice(0, 400);
+  }
+  return filters;
+}

@@ -1,0 +1,74 @@
+import { RequestCursor, RequestQuery } from '../../ports/request-store';
+import { toInstant } from './time';
+
+/** The SQL dialect differences a list query needs. */
+export interface QueryDialect {
+  /** Placeholder for the n-th parameter (1-based): `?` or `$n`. */
+  param(n: number): string;
+  /** Lower-cased UPN of a request_targets row `t` (must match the index of migration 6). */
+  targetUpn: string;
+}
+
+export const SQLITE_DIALECT: QueryDialect = {
+  param: () => '?',
+  targetUpn: `lower(json_extract(t.body, '$.preflight.upn'))`,
+};
+
+export const POSTGRES_DIALECT: QueryDialect = {
+  param: (n) => `$${n}`,
+  targetUpn: `lower((t.body::jsonb -> 'preflight') ->> 'upn')`,
+};
+
+export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * WHERE, ORDER BY and LIMIT of a RequestStore.listPage query on `requests`, with its parameters. Keyset
+ * paging on (created_at, id) in the requested direction, served by the (…, created_at, id) indexes.
+ */
+export function requestPageSql(query: RequestQuery, dialect: QueryDialect): { where: string; orderLimit: string; params: unknown[]; limit: number } {
+  const limit = pageSize(query.limit);
+  const params: unknown[] = [];
+  const p = (value: unknown) => {
+    params.push(value);
+    return dialect.param(params.length);
+  };
+  const clauses: string[] = [];
+  if (query.statuses) clauses.push(query.statuses.length === 0 ? '1 = 0' : `status IN (${query.statuses.map((s) => p(s)).join(', ')})`);
+  if (query.kinds) clauses.push(query.kinds.length === 0 ? '1 = 0' : `kind IN (${query.kinds.map((k) => p(k)).join(', ')})`);
+  if (query.requesterId) clauses.push(`lower(requester_id) = ${p(query.requesterId.toLowerCase())}`);
+  if (query.createdFrom) clauses.push(`created_at >= ${p(toInstant(query.createdFrom, 'createdFrom'))}`);
+  if (query.createdBefore) clauses.push(`created_at < ${p(toInstant(query.createdBefore, 'createdBefore'))}`);
+  if (query.targetUpn) {
+    clauses.push(`EXISTS (SELECT 1 FROM request_targets t WHERE t.request_id = requests.id AND ${dialect.targetUpn} = ${p(query.targetUpn.toLowerCase())})`);
+  }
+  const desc = query.order === 'newest-first';
+  if (query.after) {
+    const after = cursorOf(query.after);
+    const op = desc ? '<' : '>';
+    clauses.push(`(created_at ${op} ${p(after.createdAt)} OR (created_at = ${p(after.createdAt)} AND id ${op} ${p(after.id)}))`);
+  }
+  const dir = desc ? 'DESC' : 'ASC';
+  return {
+    where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '',
+    orderLimit: `ORDER BY created_at ${dir}, id ${dir} LIMIT ${p(limit + 1)}`,
+    params,
+    limit,
+  };
+}
+
+export function pageSize(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw new Error(`page size must be 1..${MAX_PAGE_SIZE}, got ${limit}`);
+  return limit;
+}
+
+export function cursorOf(after: RequestCursor): RequestCursor {
+  if (typeof after.id !== 'string' || after.id.length === 0) throw new Error('cursor id is empty');
+  return { createdAt: toInstant(after.createdAt, 'cursor.createdAt'), id: after.id };
+}
+
+/** A page from `limit + 1` fetched rows: the extra row only says there is a next page. */
+export function toPage<T extends { id: string; createdAt: string }>(rows: T[], limit: number): { items: T[]; next: RequestCursor | null } {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, next: rows.length > limit && last ? { createdAt: toInstant(last.createdAt, 'createdAt'), id: last.id } : null };
+}

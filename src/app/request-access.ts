@@ -1,0 +1,79 @@
+import { conversationHoldsRequest } from '../domain/card-binding';
+import { Person, TransferRequest } from '../domain/transfer-request';
+import { AdaptiveCard } from '../cards/adaptive-card';
+import { renderRequestCard } from '../cards/request-card';
+import { AppDeps } from './app-deps';
+import { approverMris, cardLinks } from './card-publisher';
+import { errorSummary } from './error-summary';
+import { mayConfirm } from './confirm-safeguard';
+
+/** What a person is for one request. Decided from from.aadObjectId and the request, never from card data. */
+export interface RequestRoles {
+  requester: boolean;
+  /** Approver for this request's kind (APPROVER_* for a transfer, ROLLBACK_APPROVER_* for a rollback). */
+  approver: boolean;
+  admin: boolean;
+}
+
+export function hasAnyRole(roles: RequestRoles): boolean {
+  return roles.requester || roles.approver || roles.admin;
+}
+
+/**
+ * The person's roles for this request. A role check that fails (Graph down) counts as no role: the
+ * person then gets the neutral answer, never more than they may see.
+ */
+export async function rolesFor(deps: AppDeps, request: TransferRequest, actor: Person): Promise<RequestRoles> {
+  const id = actor.aadObjectId?.toLowerCase() ?? '';
+  if (!id) return { requester: false, approver: false, admin: false };
+  const requester = id === request.requester.aadObjectId.toLowerCase();
+  const check = (p: Promise<boolean>) =>
+    p.catch((error) => {
+      deps.logger.warn({ requestId: request.id, actorId: id, err: errorSummary(error) }, 'role check failed: treated as no role');
+      return false;
+    });
+  const approver = await check(deps.authorization.isApproverFor(request.kind, id));
+  const admin = approver ? false : await check(deps.authorization.isAdmin(id));
+  return { requester, approver, admin };
+}
+
+/**
+ * Whether this person may have their own view of the request (details, buttons, download links) in this
+ * conversation: its requester, its approvers and admins, and only where its card was posted (or in the
+ * requester's origin conversation). Everyone else gets the neutral REQUEST.NOT_VISIBLE answer.
+ */
+export async function mayView(deps: AppDeps, request: TransferRequest, actor: Person, conversationId: string): Promise<{ ok: boolean; roles: RequestRoles }> {
+  const roles = await rolesFor(deps, request, actor);
+  return { ok: hasAnyRole(roles) && conversationHoldsRequest(request, conversationId), roles };
+}
+
+/**
+ * The card as this person should see it: Approve/Reject only for an approver who may still decide,
+ * Resume/Cancel for an approver of a halted request (Cancel only, when that approver is the requester). Call only for someone mayView() let through.
+ */
+export async function personalView(
+  deps: AppDeps,
+  actor: Person,
+  request: TransferRequest,
+  roles: RequestRoles,
+  notice?: { text: string; tone: 'good' | 'attention' },
+): Promise<AdaptiveCard> {
+  const refreshUserIds = await approverMris(deps, request);
+  let mayDecide = false;
+  if (request.status === 'halted') {
+    mayDecide = roles.approver;
+  } else if (request.status === 'pending' && !roles.requester && roles.approver) {
+    mayDecide = !request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === actor.aadObjectId);
+  }
+  const mayConfirmSafeguard = request.kind === 'rollback' && !request.safeguard && (await mayConfirm(deps, request, actor));
+  return renderRequestCard(request, {
+    audience: mayDecide ? 'approver' : 'everyone',
+    refreshUserIds,
+    notice,
+    mayConfirmSafeguard,
+    // Resuming is an approval: not by the requester (who may still cancel).
+    mayResume: !roles.requester,
+    tenantId: deps.settings.tenantId,
+    links: cardLinks(deps, request),
+  });
+}

@@ -1,0 +1,62 @@
+import { RequestCursor, RequestSummary } from '../../ports/request-store';
+import { AppDeps } from '../app-deps';
+import { toSafeCsv } from '../safe-csv';
+import { ListFilters, buildQuery } from './list-requests';
+import { TabAnswer, TabViewer, refused } from './tab-viewer';
+
+const EXPORT_PAGE = 500;
+export type ExportFormat = 'csv' | 'json';
+
+/** One exported row: the same fields in both formats. */
+function exportRow(q: RequestSummary) {
+  return {
+    id: q.id,
+    kind: q.kind,
+    status: q.status,
+    created_at: q.createdAt,
+    expires_at: q.expiresAt,
+    finished_at: q.finishedAt ?? '',
+    requester_id: q.requester.aadObjectId,
+    requester_name: q.requester.name,
+    users: String(q.targetCount),
+    approvals: `${q.decisions.filter((d) => d.decision === 'approve').length}/${q.approvalsRequired}`,
+    decided_by: q.decisions.map((d) => `${d.decision}:${d.by.name}`).join('; '),
+    justification: q.justification,
+    list_fingerprint: q.bulk?.fingerprint ?? '',
+  };
+}
+const HEADER = Object.keys(exportRow({ decisions: [], requester: {}, bulk: null } as unknown as RequestSummary));
+
+/**
+ * GET /api/tab/export.csv and export.json: the filtered history (the list's filters and scope), newest
+ * first, for admins and approvers. A generator of chunks, one store page at a time: the whole history is
+ * never in memory. CSV cells go through the bot's one formula-safe writer; JSON is one array written as
+ * it goes. The export is logged with who asked, the filters and the row count.
+ */
+export function exportRequests(deps: AppDeps, viewer: TabViewer, filters: ListFilters, format: ExportFormat): TabAnswer<AsyncIterable<string>> {
+  const r = viewer.roles;
+  if (!r.admin && !r.approver && !r['rollback-approver']) return refused(403, 'TAB.NO_ROLE', { need: 'export' });
+  const query = buildQuery(viewer, { ...filters, limit: undefined }, EXPORT_PAGE);
+  if (!query.ok) return query;
+  const base = query.value;
+  const log = deps.logger.child({ useCase: 'tab-export', actorId: viewer.person.aadObjectId });
+  async function* chunks(): AsyncIterable<string> {
+    yield format === 'csv' ? toSafeCsv([HEADER]) : '[';
+    let after: RequestCursor | null = base.after ?? null;
+    let count = 0;
+    do {
+      const page = await deps.requests.listPage({ ...base, after });
+      if (page.requests.length > 0) {
+        const rows = page.requests.map(exportRow);
+        yield format === 'csv'
+          ? toSafeCsv(rows.map((row) => HEADER.map((key) => row[key as keyof typeof row])))
+          : `${count > 0 ? ',' : ''}\n${rows.map((row) => JSON.stringify(row)).join(',\n')}`;
+      }
+      count += page.requests.length;
+      after = page.next;
+    } while (after);
+    if (format === 'json') yield '\n]\n';
+    log.info({ format, rows: count, filters: Object.keys(filters).filter((k) => k !== 'cursor' && filters[k as keyof ListFilters]) }, 'tab export served (via tab)');
+  }
+  return { ok: true, value: chunks() };
+}

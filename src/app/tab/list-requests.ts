@@ -1,0 +1,123 @@
+import { FINAL_STATUSES, OPEN_STATUSES, RequestKind } from '../../domain/transfer-request';
+import { RequestCursor, RequestQuery } from '../../ports/request-store';
+import { AppDeps } from '../app-deps';
+import { NO_ROLE, TabAnswer, TabViewer, refused } from './tab-viewer';
+import { summaryView } from './request-views';
+
+export const MAX_TAB_PAGE = 100;
+const DEFAULT_TAB_PAGE = 50;
+const STATUSES = new Set<string>([...OPEN_STATUSES, 'awaiting-safeguard', ...FINAL_STATUSES]);
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The list filters as the query string gives them (all optional, all text). */
+export interface ListFilters {
+  mine?: string;
+  state?: string;
+  kind?: string;
+  from?: string;
+  to?: string;
+  requester?: string;
+  upn?: string;
+  cursor?: string;
+  limit?: string;
+}
+
+/**
+ * Which requests this person may list: admins, and approvers of both kinds, all of them; an approver of
+ * one kind, the requests of that kind; a requester, only their own. `mine=1` narrows anyone to their own.
+ * Nobody with no role lists anything. The filters narrow this scope, never widen it.
+ */
+export function listScope(viewer: TabViewer, mine: boolean): TabAnswer<Pick<RequestQuery, 'kinds' | 'requesterId'>> {
+  const me = viewer.person.aadObjectId;
+  const r = viewer.roles;
+  if (!r.requester && !r.approver && !r['rollback-approver'] && !r.admin) return NO_ROLE;
+  if (mine) return { ok: true, value: { requesterId: me } };
+  if (r.admin || (r.approver && r['rollback-approver'])) return { ok: true, value: {} };
+  if (r.approver) return { ok: true, value: { kinds: ['transfer'] } };
+  if (r['rollback-approver']) return { ok: true, value: { kinds: ['rollback'] } };
+  return { ok: true, value: { requesterId: me } };
+}
+
+/** Parses and checks the filters (400 with the first problem) and applies the person's scope. */
+export function buildQuery(viewer: TabViewer, filters: ListFilters, pageLimit: number): TabAnswer<RequestQuery> {
+  const scope = listScope(viewer, filters.mine === '1' || filters.mine === 'true');
+  if (!scope.ok) return scope;
+  const query: RequestQuery = { order: 'newest-first', limit: pageLimit, ...scope.value };
+  if (filters.state) {
+    const statuses = filters.state.split(',').map((s) => s.trim()).filter(Boolean);
+    if (statuses.length === 0 || statuses.some((s) => !STATUSES.has(s))) return bad('state');
+    query.statuses = statuses;
+  }
+  if (filters.kind) {
+    if (filters.kind !== 'transfer' && filters.kind !== 'rollback') return bad('kind');
+    const kind: RequestKind = filters.kind;
+    query.kinds = query.kinds ? query.kinds.filter((k) => k === kind) : [kind];
+  }
+  if (filters.requester) {
+    if (!GUID.test(filters.requester)) return bad('requester');
+    // Narrowing only: a requester-only scope stays their own (another id then matches nothing).
+    if (query.requesterId && query.requesterId !== filters.requester.toLowerCase()) query.kinds = [];
+    else query.requesterId = filters.requester.toLowerCase();
+  }
+  if (filters.upn) {
+    if (filters.upn.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(filters.upn)) return bad('upn');
+    query.targetUpn = filters.upn;
+  }
+  for (const key of ['from', 'to'] as const) {
+    const value = filters[key];
+    if (!value) continue;
+    const instant = parseDay(value, key === 'to');
+    if (!instant) return bad(key);
+    if (key === 'from') query.createdFrom = instant;
+    else query.createdBefore = instant;
+  }
+  if (filters.cursor) {
+    const cursor = decodeCursor(filters.cursor);
+    if (!cursor) return bad('cursor');
+    query.after = cursor;
+  }
+  return { ok: true, value: query };
+}
+
+/** GET /api/tab/requests */
+export async function listRequests(deps: AppDeps, viewer: TabViewer, filters: ListFilters) {
+  const limit = filters.limit === undefined ? DEFAULT_TAB_PAGE : Number(filters.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TAB_PAGE) return bad('limit');
+  const query = buildQuery(viewer, filters, limit);
+  if (!query.ok) return query;
+  const page = await deps.requests.listPage(query.value);
+  const now = deps.clock.now();
+  return { ok: true as const, value: { items: page.requests.map((r) => summaryView(r, now)), next: page.next ? encodeCursor(page.next) : null } };
+}
+
+/** Opaque to the page; only says where the next page starts (authorization never depends on it). */
+export function encodeCursor(cursor: RequestCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(text: string): RequestCursor | null {
+  if (text.length > 200) return null;
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') return null;
+    if (Number.isNaN(Date.parse(value[0])) || value[1].length === 0 || value[1].length > 100) return null;
+    return { createdAt: new Date(Date.parse(value[0])).toISOString(), id: value[1] };
+  } catch {
+    return null;
+  }
+}
+
+/** YYYY-MM-DD (a whole UTC day; `to` includes that day) or a full ISO instant. */
+function parseDay(value: string, endOfDay: boolean): string | null {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const ms = Date.parse(`${value}T00:00:00.000Z`);
+    return Number.isNaN(ms) ? null : new Date(ms + (endOfDay ? 86_400_000 : 0)).toISOString();
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(value)) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+function bad(filter: string): TabAnswer<never> {
+  return refused(400, 'TAB.BAD_QUERY', { filter });
+}

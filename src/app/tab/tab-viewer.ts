@@ -1,0 +1,60 @@
+import { Person } from '../../domain/transfer-request';
+import { TabIdentity } from '../../ports/user-token-verifier';
+import { AppDeps } from '../app-deps';
+import { errorSummary } from '../error-summary';
+import { describeError } from '../messages';
+import { DomainError, ErrorCode } from '../../domain/errors';
+import { Role } from '../authorization';
+
+/** The person behind a validated tab token and their roles, from the same Authorization as chat. */
+export interface TabViewer {
+  person: Person;
+  roles: Record<Role, boolean>;
+}
+
+export type TabAnswer<T> = { ok: true; value: T } | { ok: false; status: 400 | 403 | 404 | 409; code: ErrorCode; message: string };
+
+/** A refusal: the domain's code, its wording from messages.ts, and the HTTP status the API answers with. */
+export const refused = (status: 400 | 403 | 404 | 409, code: ErrorCode, detail?: DomainError['detail']): TabAnswer<never> => ({
+  ok: false,
+  status,
+  code,
+  message: describeError(detail ? { code, detail } : { code }),
+});
+
+/** Neutral answer for a request the person may not see, the same whether it exists or not. */
+export const NOT_VISIBLE = refused(404, 'REQUEST.NOT_VISIBLE', { via: 'tab' });
+export const NO_ROLE = refused(403, 'TAB.NO_ROLE');
+
+/**
+ * Roles by the token's oid only. A role check that fails (Graph down) counts as no role, as in chat:
+ * the person then sees less, never more. The name comes from the token; the Teams MRI from the people
+ * the bot has met in chat (so a decision from the tab can be mentioned like one from a card).
+ */
+export async function tabViewer(deps: AppDeps, identity: TabIdentity): Promise<TabViewer> {
+  const oid = identity.oid.toLowerCase();
+  const check = (role: Role) =>
+    deps.authorization.has(role, oid).catch((error) => {
+      deps.logger.warn({ actorId: oid, role, err: errorSummary(error) }, 'role check failed: treated as no role');
+      return false;
+    });
+  const [requester, approver, rollbackApprover, admin] = await Promise.all([check('requester'), check('approver'), check('rollback-approver'), check('admin')]);
+  const known = await deps.conversations.personByAadObjectId(oid).catch(() => null);
+  return {
+    person: { aadObjectId: oid, name: identity.name, mri: known?.mri ?? null },
+    roles: { requester, approver, 'rollback-approver': rollbackApprover, admin },
+  };
+}
+
+export function hasAnyTabRole(viewer: TabViewer): boolean {
+  return Object.values(viewer.roles).some(Boolean);
+}
+
+/** GET /api/tab/me */
+export function describeViewer(viewer: TabViewer) {
+  return {
+    id: viewer.person.aadObjectId,
+    name: viewer.person.name,
+    roles: (Object.keys(viewer.roles) as Role[]).filter((role) => viewer.roles[role]),
+  };
+}

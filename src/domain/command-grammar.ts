@@ -1,0 +1,73 @@
+/**
+ * Every command the bot takes, in one table: the usage line, `help` and the parser's tests are made
+ * from it, so a command cannot exist without being listed (or be listed without existing).
+ */
+export interface CommandSpec {
+  /** How it is written, as shown to users. */
+  syntax: string;
+  /** What it does and who may use it. */
+  summary: string;
+  /** Messages that run it (the tests parse each); none for what is not typed. */
+  examples: string[];
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    syntax: 'transfer <upn> [more upns] [reason: why]',
+    summary: 'request the transfer of one or more users (requesters). Approvers get a card; a long list runs in waves.',
+    examples: ['transfer alice@contoso.com bob@contoso.com reason: migration wave 1'],
+  },
+  {
+    syntax: 'transfer members of <group name or object id> [reason: why]',
+    summary: 'request the transfer of every user who is a direct member of the group (requesters).',
+    examples: ['transfer members of Sales (AD) reason: wave 2'],
+  },
+  {
+    syntax: 'a CSV file sent to the bot in a personal chat [reason: why]',
+    summary: 'request the transfer of the users it lists: one UPN per line, or a column named userPrincipalName (requesters).',
+    examples: [],
+  },
+  {
+    syntax: 'rollback <upn> [more upns] [reason: why]',
+    summary:
+      'hand transferred users back to AD DS (requesters). Needs rollback approval and a person confirming the tenant safeguard is off; the bot follows it until the sync client has taken the users back.',
+    examples: ['rollback erin@contoso.com reason: back to AD'],
+  },
+  {
+    syntax: 'status <upn> [more upns]',
+    summary: "show users' SOA state and on-premises attributes (no approval needed).",
+    examples: ['status alice@contoso.com'],
+  },
+  {
+    syntax: 'approve <request-id>',
+    summary: "approve without the card buttons (approvers), in the conversation where the request's card is.",
+    examples: ['approve SOA-7K3Q9C'],
+  },
+  {
+    syntax: 'reject <request-id> [comment]',
+    summary: "reject without the card buttons (approvers), in the conversation where the request's card is.",
+    examples: ['reject SOA-7K3Q9C not during the audit'],
+  },
+  {
+    syntax: 'notify here|status|off',
+    summary:
+      'rollback notifications in this team channel: `here` and `status` for approvers and admins, `off` for admins only and never for channels set by NOTIFY_CHANNEL_IDS.',
+    examples: ['notify status'],
+  },
+  {
+    syntax: 'health',
+    summary: "the bot's Graph token, permissions and whether executions are frozen (admins).",
+    examples: ['health'],
+  },
+  {
+    syntax: 'freeze [reason] / unfreeze',
+    summary: 'stop every execution at once, or let them run again (admins). Approvals still work; approved requests wait.',
+    examples: ['freeze change window', 'unfreeze'],
+  },
+  { syntax: 'help', summary: 'this text.', examples: ['help'] },
+];
+
+/** The one-line reminder appended to errors about a command. */
+export const USAGE = `Usage: ${COMMANDS.filter((c) => c.examples.length > 0)
+  .map((c) => `\`${c.syntax}\``)
+  .join(' · ')}`;

@@ -1,0 +1,101 @@
+import { Storage } from '../../src/adapters/storage/storage';
+import { TransferRequest } from '../../src/domain/transfer-request';
+import { RequestQuery, RequestStore } from '../../src/ports/request-store';
+import { aPerson, aPreflightResult, aRequestEvent, aTarget, aTransferRequest } from '../support/builders';
+import { StorageImplementation, storageImplementations } from './support/storage-implementations';
+
+const RITA = 'aaaaaaaa-0000-4000-8000-000000000001';
+const OTTO = 'aaaaaaaa-0000-4000-8000-000000000002';
+
+/** 12 requests: alternating kinds and requesters, 3 statuses, one per hour; R-05 has target x@contoso.com. */
+function fixtures(): TransferRequest[] {
+  return Array.from({ length: 12 }, (_, k) => {
+    const id = `R-${String(k).padStart(2, '0')}`;
+    return aTransferRequest({
+      id,
+      kind: k % 2 === 0 ? 'transfer' : 'rollback',
+      status: (['pending', 'completed', 'halted'] as const)[k % 3],
+      requester: aPerson({ aadObjectId: k % 4 === 0 ? RITA.toUpperCase() : k % 4 === 1 ? RITA : OTTO }),
+      createdAt: new Date(Date.UTC(2025, 5, 1, k)).toISOString(),
+      expiresAt: new Date(Date.UTC(2025, 5, 2, k)).toISOString(),
+      targets: k === 5 ? [aTarget(), aTarget({ preflight: aPreflightResult({ upn: 'X@Contoso.com' }) })] : [aTarget()],
+    });
+  });
+}
+
+async function allPages(store: RequestStore, query: Omit<RequestQuery, 'after'>): Promise<string[][]> {
+  const pages: string[][] = [];
+  let after = null;
+  for (let guard = 0; guard < 50; guard++) {
+    const page = await store.listPage({ ...query, after });
+    pages.push(page.requests.map((r) => r.id));
+    if (!page.next) return pages;
+    after = page.next;
+  }
+  throw new Error('paging did not end');
+}
+
+function listContract(impl: StorageImplementation): void {
+  describe(`RequestStore.listPage contract: ${impl.name}`, () => {
+    let storage: Storage;
+    let store: RequestStore;
+    beforeAll(async () => {
+      storage = await impl.open();
+      store = storage.requests;
+      // Inserted out of order: the order comes from created_at, not from insertion.
+      for (const r of [...fixtures()].reverse()) await store.create(r, aRequestEvent({ requestId: r.id }));
+    });
+    afterAll(() => impl.cleanup());
+
+    it('pages oldest first and newest first with a keyset cursor, no row twice, none missed', async () => {
+      const all = fixtures().map((r) => r.id);
+      expect(await allPages(store, { order: 'oldest-first', limit: 5 })).toEqual([all.slice(0, 5), all.slice(5, 10), all.slice(10)]);
+      expect((await allPages(store, { order: 'newest-first', limit: 4 })).flat()).toEqual([...all].reverse());
+      // An exact multiple of the page size: the last full page says there is no next one.
+      expect(await allPages(store, { order: 'oldest-first', limit: 6 })).toEqual([all.slice(0, 6), all.slice(6)]);
+    });
+
+    it('returns summaries without targets, with their count', async () => {
+      const page = await store.listPage({ order: 'oldest-first', limit: 100, statuses: ['completed'], kinds: ['rollback'] });
+      expect(page.requests.map((r) => r.id)).toEqual(['R-01', 'R-07']);
+      const r05 = (await store.listPage({ order: 'oldest-first', limit: 1, after: { createdAt: fixtures()[4].createdAt, id: 'R-04' } })).requests[0];
+      expect(r05.id).toBe('R-05');
+      expect(r05.targetCount).toBe(2);
+      expect('targets' in r05).toBe(false);
+      const { targets: _t, ...rest } = fixtures()[5];
+      expect(r05).toEqual({ ...rest, targetCount: 2 });
+    });
+
+    it('filters by status, kind, requester (any case), date range and target UPN (any case), ANDed', async () => {
+      const ids = async (q: Partial<RequestQuery>) => (await store.listPage({ order: 'oldest-first', limit: 100, ...q })).requests.map((r) => r.id);
+      expect(await ids({ statuses: ['pending', 'halted'] })).toEqual(['R-00', 'R-02', 'R-03', 'R-05', 'R-06', 'R-08', 'R-09', 'R-11']);
+      expect(await ids({ kinds: ['transfer'], statuses: ['pending'] })).toEqual(['R-00', 'R-06']);
+      expect(await ids({ requesterId: RITA })).toEqual(['R-00', 'R-01', 'R-04', 'R-05', 'R-08', 'R-09']);
+      expect(await ids({ requesterId: RITA.toUpperCase(), kinds: ['rollback'] })).toEqual(['R-01', 'R-05', 'R-09']);
+      expect(await ids({ createdFrom: '2025-06-01T03:00:00Z', createdBefore: '2025-06-01T06:00:00.000Z' })).toEqual(['R-03', 'R-04', 'R-05']);
+      expect(await ids({ targetUpn: 'x@CONTOSO.com' })).toEqual(['R-05']);
+      expect(await ids({ targetUpn: 'x@contoso.com', requesterId: OTTO })).toEqual([]);
+      expect(await ids({ statuses: [] })).toEqual([]);
+      expect(await ids({ kinds: [] })).toEqual([]);
+    });
+
+    it('pages through a filtered list', async () => {
+      expect(await allPages(store, { order: 'newest-first', limit: 2, requesterId: OTTO })).toEqual([['R-11', 'R-10'], ['R-07', 'R-06'], ['R-03', 'R-02']]);
+    });
+
+    it('refuses a page size outside 1..1000 and a cursor that is not a time', async () => {
+      await expect(store.listPage({ order: 'oldest-first', limit: 0 })).rejects.toThrow(/page size/);
+      await expect(store.listPage({ order: 'oldest-first', limit: 1001 })).rejects.toThrow(/page size/);
+      await expect(store.listPage({ order: 'oldest-first', limit: 5, after: { createdAt: 'yesterday', id: 'R-01' } })).rejects.toThrow(/cursor/);
+    });
+
+    it('treats hostile filter values as data', async () => {
+      const q = { order: 'oldest-first' as const, limit: 10 };
+      expect((await store.listPage({ ...q, requesterId: "x' OR '1'='1" })).requests).toEqual([]);
+      expect((await store.listPage({ ...q, targetUpn: "%' OR 1=1 --" })).requests).toEqual([]);
+      expect((await store.listPage({ ...q, statuses: ["pending') OR ('1'='1"] })).requests).toEqual([]);
+    });
+  });
+}
+
+for (const impl of storageImplementations()) listContract(impl);
