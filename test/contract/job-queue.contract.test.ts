@@ -137,8 +137,8 @@ function jobQueueContract(impl: StorageImplementation): void {
       });
 
       it('release gives the jobs back at once, keeping their time and state; other owners are untouched', async () => {
-        await jobs.enqueue(job('a', T0, { s: 1 }));
-        await jobs.enqueue(job('b'));
+        await jobs.enqueue(job('a', at(-2_000), { s: 1 }));
+        await jobs.enqueue(job('b', at(-1_000)));
         await jobs.enqueue(job('c'));
         const mine = await jobs.claimDue(T0, 2, 30_000, A);
         const [theirs] = await jobs.claimDue(T0, 1, 30_000, B);
@@ -147,7 +147,8 @@ function jobQueueContract(impl: StorageImplementation): void {
         expect(await jobs.leaseHolders(at(1_000))).toEqual([{ owner: B, jobs: 1 }]);
         const again = await jobs.claimDue(at(1_000), 10, 30_000, B);
         expect(again.map((j) => j.id).sort()).toEqual(mine.map((j) => j.id).sort());
-        expect(again.find((j) => j.requestId === 'R-a')).toMatchObject({ runAt: T0, state: { s: 1 }, attempts: 2 });
+        expect(mine.map((j) => j.requestId)).toEqual(['R-a', 'R-b']);
+        expect(again.find((j) => j.requestId === 'R-a')).toMatchObject({ runAt: at(-2_000), state: { s: 1 }, attempts: 2 });
         expect(again.map((j) => j.id)).not.toContain(theirs.id);
         expect(await jobs.release(A)).toBe(0);
         // Lapsed leases are not held by anyone.
