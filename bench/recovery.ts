@@ -245,10 +245,10 @@ export async function runRecovery(distRoot: string, out: (s?: string) => void): 
     emu.control.clearFaults();
     out(`  takeover (two instances, PostgreSQL): the survivor held the job ${(takeoverMs / 1000).toFixed(1)} s after the other was killed`);
 
-    // 3. A 1,000-user wave killed at 317 users, under a write limit: with the default GRAPH_TIMEOUT (30 s)
+    // 3. A 1,000-user wave killed at 317 users, under a write limit: with the default GRAPH_TIMEOUT (20 s)
     //    and with 10 s (the PATCHes in flight at the kill are waited for GRAPH_TIMEOUT + 2 s after they left).
     const waves: WaveFigure[] = [];
-    for (const graphTimeout of ['30s', '10s']) {
+    for (const graphTimeout of ['20s', '10s']) {
       const upns = Array.from({ length: WAVE_USERS }, (_, i) => bulkUserUpn(i + 2, DOMAIN));
       emu.control.reset();
       waves.push(await killedWave(upns, graphTimeout));

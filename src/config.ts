@@ -162,7 +162,7 @@ const schema = z.object({
   GRAPH_AUTHORITY_HOST: httpsUrl('https://login.microsoftonline.com'),
   GRAPH_API_VERSION: z.enum(['v1.0', 'beta']).optional().default('v1.0'),
   GRAPH_MAX_RETRIES: intIn(0, 10, 3),
-  GRAPH_TIMEOUT: duration('30s', 1000),
+  GRAPH_TIMEOUT: duration('20s', 1000),
   REQUESTER_GROUP_ID: optionalGuid('REQUESTER_GROUP_ID'),
   REQUESTER_IDS: guidList('REQUESTER_IDS'),
   APPROVER_GROUP_ID: optionalGuid('APPROVER_GROUP_ID'),

@@ -39,7 +39,7 @@ export interface GraphClientOptions {
   retryDelaySeconds?: number;
   /** Cap (seconds) on any single retry delay, Retry-After included. Default 30. */
   maxRetryDelaySeconds?: number;
-  /** Timeout of each HTTP attempt (ms), body included. Default 30000. */
+  /** Timeout of each HTTP attempt (ms), body included. Default 20000. */
   timeoutMs?: number;
   /** Keep-alive sockets per Graph host (NodeHttpHandler). Default 64. */
   maxSockets?: number;
@@ -48,7 +48,7 @@ export interface GraphClientOptions {
   logger?: Logger;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_TIMEOUT_MS = 20_000;
 
 /** Graph hosts of the national clouds (the SDK's own list); their origin is the token audience. */
 const GRAPH_CLOUD_HOSTS = new Set([

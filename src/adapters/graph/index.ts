@@ -34,7 +34,7 @@ export interface CreateGraphDirectoryOptions extends CredentialOptions {
   retryDelaySeconds?: number;
   /** Cap in seconds on each retry delay. Default 30. */
   maxRetryDelaySeconds?: number;
-  /** Per-attempt timeout in ms. Default 30000. */
+  /** Per-attempt timeout in ms. Default 20000. */
   timeoutMs?: number;
   /** Called for every HTTP request sent to Graph (each retry attempt too). */
   onCall?: (record: GraphCallRecord) => void | Promise<void>;
