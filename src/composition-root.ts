@@ -5,7 +5,7 @@ import { currentRequestId } from './app/graph-call-context';
 import { JobRunner } from './app/job-runner';
 import { applyNotifySettings } from './app/manage-notifications';
 import { ensureExpiryJobs } from './app/expire-request';
-import { describeIdentity } from './app/health';
+import { StartupCheck } from './app/health';
 import { ReadinessMonitor } from './app/readiness-monitor';
 import { RefusalCounter } from './app/refusal-counter';
 import { createGraphDirectory } from './adapters/graph';
@@ -126,7 +126,9 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
   const authorization = new Authorization(config.authorization, directory, clock);
 
   let runner: JobRunner | null = null;
+  const startupCheck = new StartupCheck();
   const deps: AppDeps = {
+    startupCheck,
     requests: storage.requests,
     jobs: storage.jobs,
     conversations: storage.conversations,
@@ -217,7 +219,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       const resumed = await storage.requests.listByStatus(['approved', 'executing'], 100);
       runner!.start();
       // The self-check asks Entra and Graph: in the background, reported through the log and `health`.
-      void selfCheck(deps);
+      void startupCheck.run(deps);
       return {
         port: address.port,
         startupMs: Math.round(performance.now() - started),
@@ -239,17 +241,6 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
 }
 
 /** Start-up self-check: logged, never fatal and never awaited (Graph or Entra may be slow or down at start). */
-async function selfCheck(deps: AppDeps): Promise<void> {
-  const log = deps.logger.child({ component: 'self-check' });
-  try {
-    const report = await deps.identity.check();
-    const { ok, lines } = describeIdentity(report, deps.clock.now());
-    for (const line of lines) (ok ? log.info.bind(log) : log.warn.bind(log))({ roles: report.roles }, line);
-  } catch (error) {
-    log.warn({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'the start-up self-check failed');
-  }
-}
-
 /**
  * SQLite opens and migrates synchronously. PostgreSQL connects and migrates asynchronously: its stores
  * wait for that, and start() awaits `ready`, so an unreachable or too-new database fails the start-up.

@@ -12,6 +12,7 @@ import { BulkDirectory } from '../ports/bulk-directory';
 import { FileLinks } from './bulk/file-links';
 import { RequestStore } from '../ports/request-store';
 import { Authorization } from './authorization';
+import type { StartupCheck } from './health';
 import { RefusalCounter } from './refusal-counter';
 
 export interface AppSettings {
@@ -63,6 +64,8 @@ export interface AppDeps {
   /** Refusals by people without a role for the request: counted and logged per minute, not stored. */
   refusals: RefusalCounter;
   settings: AppSettings;
+  /** The background start-up self-check, reported by `health`; absent where nothing runs it (bench). */
+  startupCheck?: StartupCheck;
   /** Asks the job runner to look at the queue now (after enqueueing urgent work). */
   kickJobs: () => void;
 }

@@ -40,11 +40,42 @@ export function describeIdentity(report: IdentityReport, now: Date): { ok: boole
   return { ok, lines };
 }
 
-/** `health` (admins only). */
+/**
+ * The start-up self-check, run in the background once the bot listens (it never delays the probes):
+ * its result is logged and kept here for `health`.
+ */
+export class StartupCheck {
+  private result: { at: string; ok: boolean; lines: string[] } | null = null;
+
+  async run(deps: Pick<AppDeps, 'identity' | 'clock' | 'logger'>): Promise<void> {
+    const log = deps.logger.child({ component: 'self-check' });
+    const at = deps.clock.now().toISOString();
+    try {
+      const report = await deps.identity.check();
+      const { ok, lines } = describeIdentity(report, deps.clock.now());
+      for (const line of lines) (ok ? log.info.bind(log) : log.warn.bind(log))({ roles: report.roles }, line);
+      this.result = { at, ok, lines };
+    } catch (error) {
+      const message = error instanceof Error ? error.message.slice(0, 200) : 'unknown';
+      log.warn({ err: message }, 'the start-up self-check failed');
+      this.result = { at, ok: false, lines: [`❌ The self-check failed: ${message}`] };
+    }
+  }
+
+  /** One line for `health`: when the start-up check ran and whether it passed. */
+  summary(): string {
+    if (!this.result) return '⏳ The start-up self-check has not finished yet.';
+    const when = `${this.result.at.slice(0, 16).replace('T', ' ')} UTC`;
+    return this.result.ok ? `✅ Start-up self-check at ${when}: passed.` : `❌ Start-up self-check at ${when}: failed (see the lines above and the log).`;
+  }
+}
+
+/** `health` (admins only): a live check now, the start-up self-check's result, and the freeze. */
 export async function healthReport(deps: AppDeps, actorId: string): Promise<string> {
   if (!(await deps.authorization.isAdmin(actorId))) return 'Only admins can see the health report (ADMIN_GROUP_ID / ADMIN_IDS).';
   const report = await deps.identity.check();
   const { lines } = describeIdentity(report, deps.clock.now());
+  if (deps.startupCheck) lines.push(deps.startupCheck.summary());
   const freeze = await frozenState(deps);
   lines.push(freeze ? `🧊 Executions are frozen since ${freeze.updatedAt.slice(0, 16).replace('T', ' ')} UTC.` : '✅ Executions are not frozen.');
   return ['**SOA Bot health**', ...lines].join('\n\n');

@@ -64,11 +64,14 @@ describe('kill switch, scope guard, health and readiness', () => {
   it('health is for admins and reports the token, the permissions and what to grant', async () => {
     await say(PEOPLE.adam, 'health');
     await waitForText(h, /Only admins can see the health report/);
+    await waitForLog(h, /"component":"self-check".*All needed application permissions are granted/);
     await say(PEOPLE.ben, 'health');
     const report = await waitForText(h, /SOA Bot health/);
     expect(report).toMatch(/Graph token obtained with the client-secret credential/);
     expect(report).toMatch(/All needed application permissions are granted/);
     expect(report).toMatch(/client secret is in use/);
+    // The start-up self-check ran in the background and its result is kept for health.
+    expect(report).toMatch(/✅ Start-up self-check at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: passed/);
     // Business state lives here, for admins, not in /readyz.
     expect(report).toMatch(/Executions are not frozen|Executions are frozen since/);
   });
@@ -109,6 +112,9 @@ describe('start-up self-check with missing permissions', () => {
       expect(warnings).toMatch(/Missing application permission AuditLog\.Read\.All/);
       expect(warnings).toMatch(/Grant admin consent/);
       expect(warnings).not.toMatch(/Missing application permission User\.Read\.All/);
+      // health reports the background check's result to admins.
+      await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.ben, text: 'health', conversation: CHANNEL }));
+      expect(await waitForText(h, /SOA Bot health/)).toMatch(/❌ Start-up self-check at .* UTC: failed/);
     } finally {
       await h.stop();
       await emulator.close();
