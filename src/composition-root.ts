@@ -5,7 +5,7 @@ import { currentRequestId } from './app/graph-call-context';
 import { JobRunner } from './app/job-runner';
 import { applyNotifySettings } from './app/manage-notifications';
 import { ensureExpiryJobs } from './app/expire-request';
-import { StartupCheck } from './app/health';
+import { StartupCheck } from './app/self-check';
 import { ReadinessMonitor } from './app/readiness-monitor';
 import { RefusalCounter } from './app/refusal-counter';
 import { createGraphDirectory } from './adapters/graph';

@@ -12,7 +12,7 @@ import { BulkDirectory } from '../ports/bulk-directory';
 import { FileLinks } from './bulk/file-links';
 import { RequestStore } from '../ports/request-store';
 import { Authorization } from './authorization';
-import type { StartupCheck } from './health';
+import type { StartupCheck } from './self-check';
 import { RefusalCounter } from './refusal-counter';
 
 export interface AppSettings {

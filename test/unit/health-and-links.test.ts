@@ -1,4 +1,4 @@
-import { describeIdentity } from '../../src/app/health';
+import { describeIdentity } from '../../src/app/self-check';
 import { FileLinks } from '../../src/app/bulk/file-links';
 
 const NOW = new Date('2026-11-30T12:00:00.000Z');
