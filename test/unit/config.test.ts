@@ -1,27 +1,10 @@
 import { ConfigError, loadConfig, parseDuration, redactedSummary } from '../../src/config';
+import { GUID, VALID_ENV as valid, configProblems as problems } from '../support/config-env';
 
-const GUID = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
-const valid = {
-  BOT_ID: GUID(1),
-  BOT_PASSWORD: 'bot-secret-value',
-  GRAPH_TENANT_ID: GUID(2),
-  GRAPH_CLIENT_ID: GUID(3),
-  GRAPH_CLIENT_SECRET: 'graph-secret-value',
-  APPROVER_IDS: `${GUID(4)}, ${GUID(5)}`,
-};
 
 /** What BOT_AUTH_DISABLED=true needs: this machine only, a local Graph emulator. */
 const LOCAL_ONLY = { HOST: '127.0.0.1', GRAPH_BASE_URL: 'https://localhost:8443', GRAPH_AUTHORITY_HOST: 'https://localhost:8443' };
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('configuration', () => {
   it('applies the documented defaults', () => {

@@ -1,15 +1,6 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { VALID_ENV as valid, configProblems as problems } from '../support/config-env';
 
-const GUID = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
-const valid = { BOT_ID: GUID(1), BOT_PASSWORD: 'x', GRAPH_TENANT_ID: GUID(2), GRAPH_CLIENT_ID: GUID(3), GRAPH_CLIENT_SECRET: 'y', APPROVER_IDS: GUID(4) };
-const problems = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    return (error as ConfigError).problems;
-  }
-};
 
 describe('JOB_LEASE', () => {
   it('is 30 s by default (it was 2 min: a crashed instance held its work that long)', () => {

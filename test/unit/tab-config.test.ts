@@ -1,25 +1,8 @@
-import { ConfigError, loadConfig, redactedSummary } from '../../src/config';
+import { loadConfig, redactedSummary } from '../../src/config';
+import { GUID, VALID_ENV as valid, configProblems as problems } from '../support/config-env';
 import { v1IssuerFor } from '../../src/adapters/entra/entra-user-token-verifier';
 
-const GUID = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
-const valid = {
-  BOT_ID: GUID(1),
-  BOT_PASSWORD: 'bot-secret-value',
-  GRAPH_TENANT_ID: GUID(2),
-  GRAPH_CLIENT_ID: GUID(3),
-  GRAPH_CLIENT_SECRET: 'graph-secret-value',
-  APPROVER_IDS: GUID(4),
-};
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('configuration: the tab API (TAB_*)', () => {
   it('is off without TAB_APP_ID', () => {

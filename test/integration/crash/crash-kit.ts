@@ -1,4 +1,8 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { startGraphEmulator } from '../../../emulator';
+import { demoTenant } from '../../../emulator/seeds/demo-tenant';
 import { PEOPLE } from '../../support/bot-harness';
 import { BotProcess } from '../../support/bot-process';
 import { ConnectorCapture } from '../../support/connector-capture';
@@ -40,4 +44,31 @@ export function soaPatches(emulator: Emulator, userId: string) {
 
 export function lineOf(bot: BotProcess, pattern: RegExp): string | undefined {
   return bot.output.find((l) => pattern.test(l));
+}
+
+/**
+ * What every crash suite stands on: the Graph emulator (demo tenant), a connector capture and a temp
+ * folder for databases, made before the suite and removed after it; injected faults cleared after each test.
+ */
+export interface CrashStage {
+  emulator: Emulator;
+  connector: ConnectorCapture;
+  dir: string;
+}
+
+export function crashStage(tmpPrefix: string): CrashStage {
+  const stage = {} as CrashStage;
+  beforeAll(async () => {
+    stage.emulator = await startGraphEmulator({ seed: demoTenant() });
+    stage.connector = new ConnectorCapture();
+    await stage.connector.start();
+    stage.dir = fs.mkdtempSync(path.join(os.tmpdir(), tmpPrefix));
+  });
+  afterEach(() => stage.emulator.control.clearFaults());
+  afterAll(async () => {
+    await stage.connector.stop();
+    await stage.emulator.close();
+    fs.rmSync(stage.dir, { recursive: true, force: true });
+  });
+  return stage;
 }

@@ -1,35 +1,26 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { startGraphEmulator } from '../../../emulator';
-import { DEMO_IDS, demoTenant } from '../../../emulator/seeds/demo-tenant';
+import { DEMO_IDS } from '../../../emulator/seeds/demo-tenant';
 import { syncedUsers } from '../../../emulator/seeds/builders';
 import { Storage, openPostgresStorage, openSqliteStorage } from '../../../src/adapters/storage';
 import { testPostgres } from '../../support/postgres-server';
 import { BotProcess, startBotProcess } from '../../support/bot-process';
-import { ConnectorCapture } from '../../support/connector-capture';
 import { botEnvFor } from '../../support/bot-env';
 import { CHANNEL, cardActionInvoke, messageActivity } from '../../support/teams-activities';
 import { PEOPLE } from '../../support/bot-harness';
+import { crashStage } from './crash-kit';
 
 /**
  * SIGKILL the real bot process at each step of a transfer and a rollback, start it again on the same
  * database, and check every request ends correctly with exactly one PATCH per user.
  */
 describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (databaseKind) => {
-  let emulator: Awaited<ReturnType<typeof startGraphEmulator>>;
-  let connector: ConnectorCapture;
+  const stage = crashStage('soa-crash-');
   let env: Record<string, string>;
   let bot: BotProcess | null = null;
-  let dir: string;
 
   beforeAll(async () => {
-    emulator = await startGraphEmulator({ seed: demoTenant() });
-    connector = new ConnectorCapture();
-    await connector.start();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'soa-crash-'));
-    env = botEnvFor(emulator, {
-      DATABASE_URL: databaseKind === 'postgres' ? await (await testPostgres()).createDatabase('crash') : `sqlite:${path.join(dir, 'bot.db')}`,
+    env = botEnvFor(stage.emulator, {
+      DATABASE_URL: databaseKind === 'postgres' ? await (await testPostgres()).createDatabase('crash') : `sqlite:${path.join(stage.dir, 'bot.db')}`,
       JOB_POLL_INTERVAL: '100ms',
       JOB_LEASE: '1s',
       GRAPH_TIMEOUT: '5s',
@@ -42,18 +33,12 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
   afterEach(async () => {
     await bot?.kill('SIGKILL');
     bot = null;
-    emulator.control.clearFaults();
-  });
-  afterAll(async () => {
-    await connector.stop();
-    await emulator.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const patches = (userId: string) => emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(userId) && /onPremisesSyncBehavior$/.test(c.path));
-  const say = (text: string) => bot!.send({ ...messageActivity({ serviceUrl: connector.url, from: PEOPLE.rita, text, conversation: CHANNEL }) });
+  const patches = (userId: string) => stage.emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(userId) && /onPremisesSyncBehavior$/.test(c.path));
+  const say = (text: string) => bot!.send({ ...messageActivity({ serviceUrl: stage.connector.url, from: PEOPLE.rita, text, conversation: CHANNEL }) });
   const readStore = async <T>(fn: (s: Storage) => Promise<T>): Promise<T> => {
-    const storage: Storage = databaseKind === 'postgres' ? await openPostgresStorage({ url: env.DATABASE_URL, poolSize: 2 }) : openSqliteStorage({ path: path.join(dir, 'bot.db') });
+    const storage: Storage = databaseKind === 'postgres' ? await openPostgresStorage({ url: env.DATABASE_URL, poolSize: 2 }) : openSqliteStorage({ path: path.join(stage.dir, 'bot.db') });
     try {
       return await fn(storage);
     } finally {
@@ -68,11 +53,11 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
     }
   }
   async function request(text: string): Promise<{ requestId: string; version: number; activityId: string }> {
-    const before = connector.activities.length;
+    const before = stage.connector.activities.length;
     await say(text);
     let found: { requestId: string; version: number; activityId: string } | null = null;
     await waitUntil(() => {
-      const post = connector.activities.slice(before).find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
+      const post = stage.connector.activities.slice(before).find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
       const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
       if (post && m) found = { requestId: m[1], version: Number(m[2]), activityId: post.activityId };
       return Boolean(found);
@@ -80,15 +65,15 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
     return found!;
   }
   const click = (from: typeof PEOPLE.adam, verb: string, r: { requestId: string; version: number; activityId: string }) =>
-    bot!.send(cardActionInvoke({ serviceUrl: connector.url, from, verb, data: { requestId: r.requestId, version: r.version }, replyToId: r.activityId, conversation: CHANNEL }));
+    bot!.send(cardActionInvoke({ serviceUrl: stage.connector.url, from, verb, data: { requestId: r.requestId, version: r.version }, replyToId: r.activityId, conversation: CHANNEL }));
   const status = (id: string) => readStore(async (s) => (await s.requests.get(id))?.status);
 
   it('killed while the approved request re-reads the user: executed once after restart', async () => {
     bot = await startBotProcess(env);
     const r = await request('transfer alice@contoso.com reason: crash before patch');
-    const slowRead = emulator.control.injectFault({ method: 'GET', pathPattern: `^/users/${DEMO_IDS.users.alice}$`, kind: 'delay', delayMs: 3000, times: 1 });
+    const slowRead = stage.emulator.control.injectFault({ method: 'GET', pathPattern: `^/users/${DEMO_IDS.users.alice}$`, kind: 'delay', delayMs: 3000, times: 1 });
     await click(PEOPLE.adam, 'soa.approve', r);
-    await waitUntil(() => emulator.control.faultHits(slowRead) === 1, 'the re-read to reach Graph');
+    await waitUntil(() => stage.emulator.control.faultHits(slowRead) === 1, 'the re-read to reach Graph');
     await bot.kill('SIGKILL');
     expect(patches(DEMO_IDS.users.alice)).toHaveLength(0);
 
@@ -100,14 +85,14 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
   it('killed while the PATCH is in flight (it lands anyway): reconciled by reading back, never patched twice', async () => {
     bot = await startBotProcess(env);
     const r = await request('transfer bob@contoso.com reason: crash during patch');
-    const slowPatch = emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${DEMO_IDS.users.bob}/onPremisesSyncBehavior$`, kind: 'delay', delayMs: 1500, times: 1 });
+    const slowPatch = stage.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${DEMO_IDS.users.bob}/onPremisesSyncBehavior$`, kind: 'delay', delayMs: 1500, times: 1 });
     await click(PEOPLE.adam, 'soa.approve', r);
     await waitUntil(() => readStore(async (s) => (await s.requests.events(r.requestId)).some((e) => e.type === 'graph.patch.intent')), 'the PATCH intent');
     // The intent is saved just before the PATCH leaves: kill only once Graph has it (a kill in between is
     // the first test's case, where nothing was sent).
-    await waitUntil(() => emulator.control.faultHits(slowPatch) === 1, 'the PATCH to reach Graph');
+    await waitUntil(() => stage.emulator.control.faultHits(slowPatch) === 1, 'the PATCH to reach Graph');
     await bot.kill('SIGKILL');
-    await waitUntil(() => emulator.control.getUser('bob@contoso.com')?.isCloudManaged === true, 'the delayed PATCH to land');
+    await waitUntil(() => stage.emulator.control.getUser('bob@contoso.com')?.isCloudManaged === true, 'the delayed PATCH to land');
 
     bot = await startBotProcess(env);
     await waitUntil(async () => (await status(r.requestId)) === 'completed', 'completion after restart');
@@ -118,30 +103,30 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
 
   it('killed during the audit search: it resumes and posts the record', async () => {
     bot = await startBotProcess(env);
-    emulator.control.setAuditDelay(2500);
+    stage.emulator.control.setAuditDelay(2500);
     const r = await request('transfer carol@contoso.com reason: crash during audit');
     await click(PEOPLE.adam, 'soa.approve', r);
     await waitUntil(async () => (await status(r.requestId)) === 'completed', 'the transfer');
     await bot.kill('SIGKILL');
 
     bot = await startBotProcess(env);
-    await waitUntil(() => connector.texts().some((t) => t.includes(`Audit records for ${r.requestId}`) && t.includes('Change Source of Authority')), 'the audit record after restart').catch(async (e) => {
+    await waitUntil(() => stage.connector.texts().some((t) => t.includes(`Audit records for ${r.requestId}`) && t.includes('Change Source of Authority')), 'the audit record after restart').catch(async (e) => {
       const events = await readStore((s) => s.requests.events(r.requestId));
-      console.log('audit wait failed', new Date().toISOString(), JSON.stringify(events.map((x) => [x.type, x.at])), JSON.stringify(connector.texts().filter((t) => t.includes(r.requestId))));
+      console.log('audit wait failed', new Date().toISOString(), JSON.stringify(events.map((x) => [x.type, x.at])), JSON.stringify(stage.connector.texts().filter((t) => t.includes(r.requestId))));
       throw e;
     });
-    emulator.control.setAuditDelay(0);
+    stage.emulator.control.setAuditDelay(0);
   });
 
   it('a rollback killed while waiting for the sync client completes after restart and sync', async () => {
     bot = await startBotProcess(env);
-    emulator.control.setTenantSettings({ blockCloudObjectTakeoverThroughHardMatchEnabled: false });
+    stage.emulator.control.setTenantSettings({ blockCloudObjectTakeoverThroughHardMatchEnabled: false });
     const r = await request('rollback ivan@contoso.com reason: crash during sync wait');
     await click(PEOPLE.adam, 'soa.approve', r);
     await click(PEOPLE.adam, 'soa.confirmSafeguard', { ...r, version: r.version + 1 });
     await waitUntil(async () => (await status(r.requestId)) === 'awaiting-sync', 'the rollback to execute');
     await bot.kill('SIGKILL');
-    emulator.control.runSyncCycle();
+    stage.emulator.control.runSyncCycle();
 
     bot = await startBotProcess(env);
     await waitUntil(async () => (await status(r.requestId)) === 'completed', 'rollback completion after restart');
@@ -150,22 +135,22 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
 
   it('a bulk wave killed mid-flight continues after restart and patches every user exactly once', async () => {
     const users = syncedUsers(40, 'contoso.com', { start: 700 + (databaseKind === 'postgres' ? 100 : 0) });
-    for (const u of users) emulator.control.setUser(u);
+    for (const u of users) stage.emulator.control.setUser(u);
     bot = await startBotProcess(env);
     const r = await request(`transfer ${users.map((u) => u.userPrincipalName).join(' ')} reason: crash during a wave`);
     // Slow batches: the process is killed while PATCH batches are in flight, and they land after the
     // restart has already read the users once (the bot must wait for them, not patch again).
-    emulator.control.injectFault({ method: 'POST', pathPattern: '^/\\$batch$', kind: 'delay', delayMs: 4000, times: -1 });
+    stage.emulator.control.injectFault({ method: 'POST', pathPattern: '^/\\$batch$', kind: 'delay', delayMs: 4000, times: -1 });
     await click(PEOPLE.adam, 'soa.approve', r);
     await waitUntil(() => readStore(async (s) => (await s.requests.events(r.requestId)).filter((e) => e.type === 'graph.patch.intent').length >= 1), 'the intent record of the first wave');
     await new Promise((res) => setTimeout(res, 1000)); // the PATCH batch is on its way; it lands 4 s after it was sent
     await bot.kill('SIGKILL');
-    emulator.control.clearFaults();
+    stage.emulator.control.clearFaults();
 
     bot = await startBotProcess(env);
     await waitUntil(async () => (await status(r.requestId)) === 'completed', 'the bulk request to complete after restart', 30_000);
     for (const u of users) {
-      const ok = emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(u.id) && c.status < 300);
+      const ok = stage.emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(u.id) && c.status < 300);
       expect({ user: u.userPrincipalName, successfulPatches: ok.length }).toEqual({ user: u.userPrincipalName, successfulPatches: 1 });
     }
   });

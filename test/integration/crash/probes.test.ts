@@ -1,14 +1,9 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { startGraphEmulator } from '../../../emulator';
-import { demoTenant } from '../../../emulator/seeds/demo-tenant';
 import { syncedUsers } from '../../../emulator/seeds/builders';
 import { openSqliteStorage } from '../../../src/adapters/storage';
 import { BotProcess, startBotProcess } from '../../support/bot-process';
-import { ConnectorCapture } from '../../support/connector-capture';
 import { botEnvFor } from '../../support/bot-env';
-import { Emulator, approveVia, lineOf, requestVia, soaPatches, waitUntil } from './crash-kit';
+import { approveVia, lineOf, requestVia, soaPatches, waitUntil, crashStage } from './crash-kit';
 
 jest.setTimeout(120_000);
 
@@ -18,30 +13,16 @@ jest.setTimeout(120_000);
  * while the token endpoint hung) and /readyz waited on a live token request.
  */
 describe('probes of the built bot', () => {
-  let emulator: Emulator;
-  let connector: ConnectorCapture;
-  let dir: string;
+  const stage = crashStage('soa-probes-');
   let bot: BotProcess | null = null;
   let n = 0;
 
-  beforeAll(async () => {
-    emulator = await startGraphEmulator({ seed: demoTenant() });
-    connector = new ConnectorCapture();
-    await connector.start();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'soa-probes-'));
-  });
   afterEach(async () => {
     await bot?.kill('SIGKILL');
     bot = null;
-    emulator.control.clearFaults();
-  });
-  afterAll(async () => {
-    await connector.stop();
-    await emulator.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const envFor = () => botEnvFor(emulator, { DATABASE_URL: `sqlite:${path.join(dir, `bot-${++n}.db`)}`, LOG_LEVEL: 'info' });
+  const envFor = () => botEnvFor(stage.emulator, { DATABASE_URL: `sqlite:${path.join(stage.dir, `bot-${++n}.db`)}`, LOG_LEVEL: 'info' });
   /** One probe with a 1 s budget (Kubernetes' default timeout): status and body, or a throw. */
   const probe = async (b: BotProcess, route: '/healthz' | '/readyz') => {
     const started = Date.now();
@@ -54,7 +35,7 @@ describe('probes of the built bot', () => {
     ['hangs', { kind: 'timeout' as const }],
     ['fails', { kind: 'status' as const, status: 503 }],
   ])('while the Entra token endpoint %s, the bot listens at once and both probes answer 200 within 1 s', async (_what, fault) => {
-    emulator.control.injectFault({ method: 'POST', pathPattern: tokenPath, times: -1, ...fault });
+    stage.emulator.control.injectFault({ method: 'POST', pathPattern: tokenPath, times: -1, ...fault });
     const spawned = Date.now();
     bot = await startBotProcess(envFor(), 10_000);
     expect(Date.now() - spawned).toBeLessThan(8_000); // node start-up, migrations; nothing waits on Entra
@@ -74,12 +55,12 @@ describe('probes of the built bot', () => {
   it('SIGTERM during a Graph call: /readyz 503 and /healthz 200 while draining, no write after it, the lease released; a restart resumes at once', async () => {
     const env = envFor();
     const [user] = syncedUsers(1, 'contoso.com', { start: 1800 });
-    emulator.control.setUser(user);
+    stage.emulator.control.setUser(user);
     bot = await startBotProcess(env);
-    const r = await requestVia(bot, connector, `transfer ${user.userPrincipalName} reason: drain`);
-    const slowRead = emulator.control.injectFault({ method: 'GET', pathPattern: `^/users/${user.id}$`, kind: 'delay', delayMs: 3000, times: 1 });
-    await approveVia(bot, connector, r);
-    await waitUntil(() => emulator.control.faultHits(slowRead) === 1, 'the re-read to reach Graph');
+    const r = await requestVia(bot, stage.connector, `transfer ${user.userPrincipalName} reason: drain`);
+    const slowRead = stage.emulator.control.injectFault({ method: 'GET', pathPattern: `^/users/${user.id}$`, kind: 'delay', delayMs: 3000, times: 1 });
+    await approveVia(bot, stage.connector, r);
+    await waitUntil(() => stage.emulator.control.faultHits(slowRead) === 1, 'the re-read to reach Graph');
     const draining = bot;
     const exited = draining.kill('SIGTERM');
     await waitUntil(async () => (await probe(draining, '/readyz')).status === 503, 'readiness to turn 503', 2_000);
@@ -87,13 +68,13 @@ describe('probes of the built bot', () => {
     expect(await probe(draining, '/healthz')).toMatchObject({ status: 200 });
     expect(await exited).toBe(0);
     // The re-read finished; the job stopped before storing an intent, so nothing was written.
-    expect(soaPatches(emulator, user.id)).toHaveLength(0);
+    expect(soaPatches(stage.emulator, user.id)).toHaveLength(0);
     expect(lineOf(draining, /SOA Bot shutting down \(SIGTERM\)/)).toMatch(/done in \d+ ms, 1 job lease\(s\) released, execute job of /);
 
     bot = await startBotProcess(env);
     const ready = Date.now();
     expect(lineOf(bot, /SOA Bot listening/)).toMatch(/1 approved or executing request\(s\) to resume, 0 job lease\(s\) taken back/);
-    await waitUntil(() => soaPatches(emulator, user.id).length === 1, 'the PATCH after the restart', 15_000, () => bot!.output);
+    await waitUntil(() => soaPatches(stage.emulator, user.id).length === 1, 'the PATCH after the restart', 15_000, () => bot!.output);
     expect(Date.now() - ready).toBeLessThan(5_000);
     const storage = openSqliteStorage({ path: env.DATABASE_URL.slice('sqlite:'.length) });
     try {
@@ -101,6 +82,6 @@ describe('probes of the built bot', () => {
     } finally {
       await storage.close();
     }
-    expect(soaPatches(emulator, user.id)).toHaveLength(1);
+    expect(soaPatches(stage.emulator, user.id)).toHaveLength(1);
   });
 });

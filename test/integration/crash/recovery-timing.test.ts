@@ -1,15 +1,10 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { startGraphEmulator } from '../../../emulator';
-import { demoTenant } from '../../../emulator/seeds/demo-tenant';
 import { syncedUsers } from '../../../emulator/seeds/builders';
 import { Storage, openPostgresStorage, openSqliteStorage } from '../../../src/adapters/storage';
 import { testPostgres } from '../../support/postgres-server';
 import { BotProcess, startBotProcess } from '../../support/bot-process';
-import { ConnectorCapture } from '../../support/connector-capture';
 import { botEnvFor } from '../../support/bot-env';
-import { Emulator, approveVia, lineOf, requestVia, soaPatches, waitUntil } from './crash-kit';
+import { approveVia, lineOf, requestVia, soaPatches, waitUntil, crashStage } from './crash-kit';
 
 /**
  * Recovery timing after SIGKILL with the default lease (JOB_LEASE 30 s, JOB_POLL_INTERVAL 2 s): the
@@ -19,19 +14,13 @@ import { Emulator, approveVia, lineOf, requestVia, soaPatches, waitUntil } from 
 jest.setTimeout(240_000);
 
 describe.each(['sqlite', 'postgres'] as const)('recovery after SIGKILL, default lease (%s)', (databaseKind) => {
-  let emulator: Emulator;
-  let connector: ConnectorCapture;
+  const stage = crashStage('soa-recovery-');
   let env: Record<string, string>;
   let bot: BotProcess | null = null;
-  let dir: string;
 
   beforeAll(async () => {
-    emulator = await startGraphEmulator({ seed: demoTenant() });
-    connector = new ConnectorCapture();
-    await connector.start();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'soa-recovery-'));
-    env = botEnvFor(emulator, {
-      DATABASE_URL: databaseKind === 'postgres' ? await (await testPostgres()).createDatabase('recovery') : `sqlite:${path.join(dir, 'bot.db')}`,
+    env = botEnvFor(stage.emulator, {
+      DATABASE_URL: databaseKind === 'postgres' ? await (await testPostgres()).createDatabase('recovery') : `sqlite:${path.join(stage.dir, 'bot.db')}`,
       AUDIT_LOOKUP_FIRST_DELAY: '1s',
       LOG_LEVEL: 'info',
     });
@@ -39,16 +28,10 @@ describe.each(['sqlite', 'postgres'] as const)('recovery after SIGKILL, default 
   afterEach(async () => {
     await bot?.kill('SIGKILL');
     bot = null;
-    emulator.control.clearFaults();
-  });
-  afterAll(async () => {
-    await connector.stop();
-    await emulator.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const status = async (id: string) => {
-    const storage: Storage = databaseKind === 'postgres' ? await openPostgresStorage({ url: env.DATABASE_URL, poolSize: 1 }) : openSqliteStorage({ path: path.join(dir, 'bot.db') });
+    const storage: Storage = databaseKind === 'postgres' ? await openPostgresStorage({ url: env.DATABASE_URL, poolSize: 1 }) : openSqliteStorage({ path: path.join(stage.dir, 'bot.db') });
     try {
       return (await storage.requests.get(id))?.status;
     } finally {
@@ -59,43 +42,43 @@ describe.each(['sqlite', 'postgres'] as const)('recovery after SIGKILL, default 
 
   it('killed while executing an approved transfer: resumed within 15 s of the restarted bot being ready', async () => {
     const [user] = syncedUsers(1, 'contoso.com', { start: databaseKind === 'postgres' ? 1310 : 1300 });
-    emulator.control.setUser(user);
+    stage.emulator.control.setUser(user);
     bot = await startBotProcess(env);
-    const r = await requestVia(bot, connector, `transfer ${user.userPrincipalName} reason: recovery timing`);
-    const slowRead = emulator.control.injectFault({ method: 'GET', pathPattern: `^/users/${user.id}$`, kind: 'delay', delayMs: 3000, times: 1 });
-    await approveVia(bot, connector, r);
-    await waitUntil(() => emulator.control.faultHits(slowRead) === 1, 'the re-read to reach Graph', 20_000, output);
+    const r = await requestVia(bot, stage.connector, `transfer ${user.userPrincipalName} reason: recovery timing`);
+    const slowRead = stage.emulator.control.injectFault({ method: 'GET', pathPattern: `^/users/${user.id}$`, kind: 'delay', delayMs: 3000, times: 1 });
+    await approveVia(bot, stage.connector, r);
+    await waitUntil(() => stage.emulator.control.faultHits(slowRead) === 1, 'the re-read to reach Graph', 20_000, output);
     await bot.kill('SIGKILL');
 
     bot = await startBotProcess(env);
     const ready = Date.now();
     expect(lineOf(bot, /SOA Bot listening/)).toMatch(/1 job lease\(s\) taken back from a stopped process/);
-    await waitUntil(() => soaPatches(emulator, user.id).length === 1, 'the PATCH after the restart', 60_000, output);
+    await waitUntil(() => soaPatches(stage.emulator, user.id).length === 1, 'the PATCH after the restart', 60_000, output);
     const resumedMs = Date.now() - ready;
     await waitUntil(async () => (await status(r.requestId)) === 'completed', 'completion', 20_000, output);
-    expect(soaPatches(emulator, user.id)).toHaveLength(1);
+    expect(soaPatches(stage.emulator, user.id)).toHaveLength(1);
     expect(resumedMs).toBeLessThan(15_000);
   });
 
   it('a bulk wave killed with a PATCH batch in flight finishes within 20 s of the restart, every user patched once', async () => {
     const users = syncedUsers(40, 'contoso.com', { start: databaseKind === 'postgres' ? 1400 : 1500 });
-    for (const u of users) emulator.control.setUser(u);
+    for (const u of users) stage.emulator.control.setUser(u);
     bot = await startBotProcess(env);
-    const r = await requestVia(bot, connector, `transfer ${users.map((u) => u.userPrincipalName).join(' ')} reason: wave recovery timing`);
-    const slowBatches = emulator.control.injectFault({ method: 'POST', pathPattern: '^/\\$batch$', kind: 'delay', delayMs: 1000, times: -1 });
-    await approveVia(bot, connector, r);
+    const r = await requestVia(bot, stage.connector, `transfer ${users.map((u) => u.userPrincipalName).join(' ')} reason: wave recovery timing`);
+    const slowBatches = stage.emulator.control.injectFault({ method: 'POST', pathPattern: '^/\\$batch$', kind: 'delay', delayMs: 1000, times: -1 });
+    await approveVia(bot, stage.connector, r);
     // Waves 1, 10%, rest: kill once the second wave's PATCH batch has reached Graph (it lands anyway).
-    await waitUntil(() => users.slice(1, 5).some((u) => emulator.control.calls().some((c) => c.method === 'PATCH' && c.path.includes(u.id))), 'the second wave\'s PATCH batch', 30_000, output);
-    expect(emulator.control.faultHits(slowBatches)).toBeGreaterThan(0);
+    await waitUntil(() => users.slice(1, 5).some((u) => stage.emulator.control.calls().some((c) => c.method === 'PATCH' && c.path.includes(u.id))), 'the second wave\'s PATCH batch', 30_000, output);
+    expect(stage.emulator.control.faultHits(slowBatches)).toBeGreaterThan(0);
     await bot.kill('SIGKILL');
-    emulator.control.clearFaults();
-    const remaining = users.filter((u) => soaPatches(emulator, u.id).length === 0).length;
+    stage.emulator.control.clearFaults();
+    const remaining = users.filter((u) => soaPatches(stage.emulator, u.id).length === 0).length;
 
     bot = await startBotProcess(env);
     const ready = Date.now();
     await waitUntil(async () => (await status(r.requestId)) === 'completed', 'the wave to finish after the restart', 120_000, output);
     const finishedMs = Date.now() - ready;
-    for (const u of users) expect({ user: u.userPrincipalName, patches: soaPatches(emulator, u.id).length }).toEqual({ user: u.userPrincipalName, patches: 1 });
+    for (const u of users) expect({ user: u.userPrincipalName, patches: soaPatches(stage.emulator, u.id).length }).toEqual({ user: u.userPrincipalName, patches: 1 });
     // The remaining writes need well under a second against this stand-in: the bound is that plus 20 s.
     expect(remaining).toBeGreaterThan(30);
     expect(finishedMs).toBeLessThan(20_000);
