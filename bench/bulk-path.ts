@@ -16,6 +16,7 @@ import { systemClock } from '../src/ports/clock';
 import { randomIds } from '../src/adapters/system/random-ids';
 import { TransferRequest } from '../src/domain/transfer-request';
 import { parseWaves, planWaves } from '../src/domain/waves';
+import { SerialByKey } from '../src/app/serial-by-key';
 
 /**
  * "The bot's bulk path", measured with the bot's own code: the batched preflight (checkTargets) and
@@ -61,6 +62,7 @@ export async function runBulkPath(input: BulkPathInput): Promise<BulkPathResult>
       maxUsersPerRequest: 50, rollbackApprovalsRequired: 1, rollbackWatchIntervalMs: 60_000, rollbackWatchTimeoutMs: 60_000, notifyTransfers: false, notifyChannelIds: [], tenantId: 'bench',
       protectedGroupIds: [], allowedTargetGroupId: null, bulkMinUsers: 20, adminMaxUsersPerRequest: 100_000, waves: '1,10%,rest', haltFailureRate: 0.05, patchSettleMs: 32_000,
     },
+    cardRefreshes: new SerialByKey(),
     kickJobs: () => undefined,
   };
   try {

@@ -31,6 +31,7 @@ import { Instance } from './ports/instance';
 import { UserTokenVerifier } from './ports/user-token-verifier';
 import { EntraUserTokenVerifier } from './adapters/entra/entra-user-token-verifier';
 import { createTabService } from './app/tab/tab-service';
+import { SerialByKey } from './app/serial-by-key';
 
 export interface Overrides {
   clock?: Clock;
@@ -166,6 +167,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       haltFailureRate: config.bulk.haltFailureRate,
       patchSettleMs: config.graph.timeoutMs + 2_000,
     },
+    cardRefreshes: new SerialByKey(),
     kickJobs: () => runner?.kick(),
   };
   const instance = overrides.instance ?? processInstance();

@@ -13,6 +13,7 @@ import { FileLinks } from './bulk/file-links';
 import { RequestStore } from '../ports/request-store';
 import { Authorization } from './authorization';
 import type { StartupCheck } from './self-check';
+import { SerialByKey } from './serial-by-key';
 import { RefusalCounter } from './refusal-counter';
 
 export interface AppSettings {
@@ -66,6 +67,8 @@ export interface AppDeps {
   settings: AppSettings;
   /** The background start-up self-check, reported by `health`; absent where nothing runs it (bench). */
   startupCheck?: StartupCheck;
+  /** Card edits, one at a time per request (this app's own queue, not a module-wide one). */
+  cardRefreshes: SerialByKey;
   /** Asks the job runner to look at the queue now (after enqueueing urgent work). */
   kickJobs: () => void;
 }

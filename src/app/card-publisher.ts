@@ -10,19 +10,13 @@ import { errorSummary } from './error-summary';
 export function refreshCards(deps: AppDeps, request: TransferRequest): Promise<void> {
   // One refresh at a time per request, each rendering the latest stored state, so an older
   // edit can never land after a newer one and leave a card showing a past status.
-  const previous = inFlight.get(request.id) ?? Promise.resolve();
-  const next = previous.then(async () => {
-    const latest = (await deps.requests.get(request.id).catch(() => null)) ?? request;
-    await publish(deps, latest);
-  }).catch((error) => deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'card refresh failed'));
-  const tracked = next.finally(() => {
-    if (inFlight.get(request.id) === tracked) inFlight.delete(request.id);
-  });
-  inFlight.set(request.id, tracked);
-  return tracked;
+  return deps.cardRefreshes
+    .run(request.id, async () => {
+      const latest = (await deps.requests.get(request.id).catch(() => null)) ?? request;
+      await publish(deps, latest);
+    })
+    .catch((error) => deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'card refresh failed'));
 }
-
-const inFlight = new Map<string, Promise<void>>();
 
 async function publish(deps: AppDeps, request: TransferRequest): Promise<void> {
   const refreshUserIds = await approverMris(deps, request);
