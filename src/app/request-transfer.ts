@@ -134,7 +134,7 @@ const DUPLICATE_WINDOW_MS = 10 * 60_000;
 async function findDuplicate(deps: AppDeps, input: { kind: RequestKind; actor: Person; upns: string[]; justification: string }): Promise<TransferRequest | null> {
   const wanted = [...new Set(input.upns.map((u) => u.toLowerCase()))].sort().join(',');
   const now = deps.clock.now().getTime();
-  const open = await deps.requests.listByStatus(OPEN_STATUSES, 1000);
+  const open = await deps.requests.listByStatus(OPEN_STATUSES);
   return (
     open.find((r) => {
       if (r.kind !== input.kind || r.requester.aadObjectId.toLowerCase() !== input.actor.aadObjectId.toLowerCase()) return false;

@@ -102,7 +102,8 @@ function domainLookup(deps: AppDeps): (upn: string) => Promise<'Managed' | 'Fede
 }
 
 async function usersInOpenRequests(deps: AppDeps): Promise<Set<string>> {
-  const open = await deps.requests.listByStatus(OPEN_STATUSES, 1000);
+  // Every open request, not the oldest thousand: a user in any of them is not taken again.
+  const open = await deps.requests.listByStatus(OPEN_STATUSES);
   return new Set(open.flatMap((r) => r.targets.map((t) => t.preflight.userId?.toLowerCase()).filter((id): id is string => Boolean(id))));
 }
 
