@@ -114,9 +114,6 @@ async function afterDecision(deps: AppDeps, request: TransferRequest, effect: st
   }
 }
 
-/** Expiry (every state before execution) lives in expire-request.ts; re-exported for existing callers. */
-export { expireRequest };
-
 function decisionText(request: TransferRequest, effect: string, actor: Person): string {
   switch (effect) {
     case 'approved':

@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors';
-import { USAGE } from '../domain/command-parser';
+import { USAGE } from '../domain/command-grammar';
 import { escapeMarkdown } from '../cards/markdown-text';
 
 const PERMISSION_FIX =

@@ -24,8 +24,6 @@ const VERB_SET: Record<Command['verb'], true> = {
 /** Every verb a parsed command can have (the grammar's examples must cover each). */
 export const COMMAND_VERBS = Object.keys(VERB_SET) as Command['verb'][];
 
-export { USAGE } from './command-grammar';
-
 export interface ParseOptions {
   maxUsersPerRequest: number;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { isValidUpn, parseCommand, ParseResult } from '../../src/domain/command-parser';
 import { describeError } from '../../src/app/messages';
-import { USAGE } from '../../src/domain/command-parser';
+import { USAGE } from '../../src/domain/command-grammar';
 import { markupProblems } from './markup-check';
 
 /**

@@ -1,5 +1,5 @@
-import { COMMAND_VERBS, parseCommand, USAGE } from '../../src/domain/command-parser';
-import { COMMANDS } from '../../src/domain/command-grammar';
+import { COMMAND_VERBS, parseCommand } from '../../src/domain/command-parser';
+import { COMMANDS, USAGE } from '../../src/domain/command-grammar';
 import { renderHelpText } from '../../src/cards/help-text';
 import { describeError } from '../../src/app/messages';
 

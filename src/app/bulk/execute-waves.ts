@@ -30,8 +30,7 @@ export async function executeWaves(deps: AppDeps, dir: BulkDirectory, start: Tra
   const waves = request.bulk ? request.bulk.waves : [request.targets.length];
   let lastCardUpdate = deps.clock.now().getTime();
   const nextWave = () => (request.bulk ? request.bulk.nextWave : 0);
-  let single = !request.bulk;
-  while (single || nextWave() < waves.length) {
+  while (!request.bulk || nextWave() < waves.length) {
     if (request.bulk && (await frozenState(deps))) return { request, outcome: 'held' };
     const waveIndex = nextWave();
     const from = waves.slice(0, waveIndex).reduce((a, b) => a + b, 0);
@@ -77,8 +76,7 @@ export async function executeWaves(deps: AppDeps, dir: BulkDirectory, start: Tra
       const retryAt = waiting.length > 0 ? new Date(Math.min(...waiting) + deps.settings.patchSettleMs).toISOString() : undefined;
       return { request, outcome: 'held', retryAt };
     }
-    if (single) return { request, outcome: 'finished' };
-    single = false;
+    if (!request.bulk) return { request, outcome: 'finished' };
     const halted = await endWave(deps, request, waveIndex, wave);
     request = halted.request;
     if (halted.halt) return { request, outcome: 'halted' };
