@@ -3,6 +3,7 @@ import { Person, TransferRequest } from '../domain/transfer-request';
 import { AdaptiveCard } from '../cards/adaptive-card';
 import { renderRequestCard } from '../cards/request-card';
 import { AppDeps } from './app-deps';
+import { Role } from './authorization';
 import { approverMris, cardLinks } from './card-publisher';
 import { errorSummary } from './error-summary';
 import { mayConfirm } from './confirm-safeguard';
@@ -20,20 +21,23 @@ export function hasAnyRole(roles: RequestRoles): boolean {
 }
 
 /**
- * The person's roles for this request. A role check that fails (Graph down) counts as no role: the
- * person then gets the neutral answer, never more than they may see.
+ * One role check for a view (chat card or tab). A check that fails (Graph down) counts as no role: the
+ * person then sees less, never more; the failure is logged.
  */
+export function hasRoleOrNone(deps: Pick<AppDeps, 'authorization' | 'logger'>, role: Role, actorId: string, context: Record<string, unknown> = {}): Promise<boolean> {
+  return deps.authorization.has(role, actorId).catch((error) => {
+    deps.logger.warn({ ...context, actorId, role, err: errorSummary(error) }, 'role check failed: treated as no role');
+    return false;
+  });
+}
+
+/** The person's roles for this request; a failed check counts as no role (the neutral answer). */
 export async function rolesFor(deps: AppDeps, request: TransferRequest, actor: Person): Promise<RequestRoles> {
   const id = actor.aadObjectId?.toLowerCase() ?? '';
   if (!id) return { requester: false, approver: false, admin: false };
   const requester = id === request.requester.aadObjectId.toLowerCase();
-  const check = (p: Promise<boolean>) =>
-    p.catch((error) => {
-      deps.logger.warn({ requestId: request.id, actorId: id, err: errorSummary(error) }, 'role check failed: treated as no role');
-      return false;
-    });
-  const approver = await check(deps.authorization.isApproverFor(request.kind, id));
-  const admin = approver ? false : await check(deps.authorization.isAdmin(id));
+  const approver = await hasRoleOrNone(deps, request.kind === 'rollback' ? 'rollback-approver' : 'approver', id, { requestId: request.id });
+  const admin = approver ? false : await hasRoleOrNone(deps, 'admin', id, { requestId: request.id });
   return { requester, approver, admin };
 }
 

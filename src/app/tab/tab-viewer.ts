@@ -1,7 +1,7 @@
 import { Person } from '../../domain/transfer-request';
 import { TabIdentity } from '../../ports/user-token-verifier';
 import { AppDeps } from '../app-deps';
-import { errorSummary } from '../error-summary';
+import { hasRoleOrNone } from '../request-access';
 import { describeError } from '../messages';
 import { DomainError, ErrorCode } from '../../domain/errors';
 import { Role } from '../authorization';
@@ -33,11 +33,7 @@ export const NO_ROLE = refused(403, 'TAB.NO_ROLE');
  */
 export async function tabViewer(deps: AppDeps, identity: TabIdentity): Promise<TabViewer> {
   const oid = identity.oid.toLowerCase();
-  const check = (role: Role) =>
-    deps.authorization.has(role, oid).catch((error) => {
-      deps.logger.warn({ actorId: oid, role, err: errorSummary(error) }, 'role check failed: treated as no role');
-      return false;
-    });
+  const check = (role: Role) => hasRoleOrNone(deps, role, oid);
   const [requester, approver, rollbackApprover, admin] = await Promise.all([check('requester'), check('approver'), check('rollback-approver'), check('admin')]);
   const known = await deps.conversations.personByAadObjectId(oid).catch(() => null);
   return {
