@@ -1,4 +1,4 @@
-import { Config } from './config';
+import { Config } from './config-types';
 import { AppDeps } from './app/app-deps';
 import { Authorization } from './app/authorization';
 import { currentRequestId } from './app/graph-call-context';
