@@ -22,8 +22,6 @@ export { MAX_BATCH_ITEMS } from './graph-batch-units';
  * Everything else (2xx, other 4xx) is final and returned as it came.
  */
 
-export type { BatchItemOutcome, BatchRequestSpec } from './graph-batch-types';
-
 export interface ExecuteOptions {
   /**
    * Awaited before each $batch carrying some of this call's requests leaves (first sends and retries

@@ -4,7 +4,8 @@ import { type Json, asObject, str, toDirectoryUser, toIsCloudManaged } from './g
 import type { BulkDirectory, BulkResult, UserWithSoa, WriteOptions } from '../../ports/bulk-directory';
 import { DirectoryError, type SoaWriteResult } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
-import { type BatchItemOutcome, type BatchRequestSpec, GraphBatchExecutor, type GraphBatchExecutorOptions, parseRetryAfter } from './graph-batch-executor';
+import type { BatchItemOutcome, BatchRequestSpec } from './graph-batch-types';
+import { GraphBatchExecutor, type GraphBatchExecutorOptions, parseRetryAfter } from './graph-batch-executor';
 import type { GraphApiVersion } from './graph-client-factory';
 import { CHECK_MEMBER_GROUPS_CHUNK, USER_SELECT } from './graph-directory';
 import { malformedBody, mapErrorResponse, mapThrownError, transportFailure, type GraphOperation } from './graph-error-mapper';
