@@ -3,7 +3,6 @@ import { renderOutcomeCard, outcomeText } from '../cards/outcome-card';
 import { RequestEvent } from '../ports/request-store';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
-import { errorSummary } from './error-summary';
 import { withRequestContext } from './graph-call-context';
 import { notifyRequestEvent } from './notify';
 import { executeWaves } from './bulk/execute-waves';

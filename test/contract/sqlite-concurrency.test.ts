@@ -55,7 +55,7 @@ describe('SQLite stores on one file through several connections', () => {
     };
 
     beforeAll(async () => {
-      openSqliteStorage({ path: file }).close();
+      await openSqliteStorage({ path: file }).close();
       const sqliteModule = path.resolve(__dirname, '../../src/adapters/storage/sqlite/index.ts');
       workers = Array.from({ length: WORKERS }, () => new Worker(path.join(__dirname, 'support/race-worker.js'), { workerData: { dbPath: file, sqliteModule, arrivals, workers: WORKERS } }));
       await Promise.all(workers.map((w) => next(w, 'ready')));

@@ -12,7 +12,7 @@ import { clearBotFrameworkCaches } from '../../src/adapters/teams/bot-framework-
 import { BotTokenIssuer } from './bot-token-issuer';
 import { ConnectorCapture } from './connector-capture';
 import { botEnvFor } from './bot-env';
-import { TENANT_ID, TestPerson } from './teams-activities';
+import { TestPerson } from './teams-activities';
 
 type Emulator = Awaited<ReturnType<typeof startGraphEmulator>>;
 

@@ -1,5 +1,5 @@
 // adaptivecards' ESM entry fails on Node 20; its UMD build parses and validates without a DOM.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const AC = require('adaptivecards/dist/adaptivecards.js');
 
 /** Problems the Adaptive Cards SDK and Teams' own limits find in a card (empty = fine). */

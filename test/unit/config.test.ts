@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, parseDuration, redactedSummary } from '../../src/config';
+import { loadConfig, parseDuration, redactedSummary } from '../../src/config';
 import { GUID, VALID_ENV as valid, configProblems as problems } from '../support/config-env';
 
 

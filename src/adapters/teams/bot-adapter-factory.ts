@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import {
-  CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConfigurationBotFrameworkAuthenticationOptions,
   TurnContext,

@@ -1,7 +1,7 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardText } from '../../support/card-validation';
 import { TestPerson, messageActivity } from '../../support/teams-activities';
-import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, waitForText } from './flow-helpers';
+import { DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, waitForText } from './flow-helpers';
 
 /**
  * Every role against every command and card action, decided on the server from from.aadObjectId.

@@ -3,7 +3,7 @@ import { syncedUsers } from '../../../emulator/seeds/builders';
 import { BotHarness, PEOPLE, startBotHarness } from '../../support/bot-harness';
 import { cardProblems, cardText } from '../../support/card-validation';
 import { messageActivity } from '../../support/teams-activities';
-import { CHANNEL, VERBS, click, requestInChannel, waitForStatus, waitForText } from './flow-helpers';
+import { CHANNEL, VERBS, click, requestInChannel, waitForStatus, waitForText, waitUntilSettled } from './flow-helpers';
 
 const WAVE_A = syncedUsers(60, 'contoso.com', { start: 100 });
 const WAVE_B = syncedUsers(60, 'contoso.com', { start: 200 });
@@ -134,7 +134,7 @@ describe('bulk transfers in waves', () => {
     const selfResume = await click(h, PEOPLE.adam, VERBS.resume, { ...posted, version: stored.cardVersion });
     expect(cardText(selfResume.body.value)).toMatch(/You made this request, so you cannot approve or reject it yourself/);
     expect((await h.app.deps.requests.get(posted.requestId))!.status).toBe('halted');
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntilSettled(h);
     expect(h.emulator.control.calls().filter((c) => c.method === 'PATCH' && WAVE_D.slice(1).some((u) => c.path.includes(u.id)))).toHaveLength(0);
     const view = await click(h, PEOPLE.adam, VERBS.refresh, { ...posted, version: stored.cardVersion });
     expect(JSON.stringify(view.body.value)).toContain(VERBS.cancel);

@@ -1,7 +1,7 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardText } from '../../support/card-validation';
 import { messageActivity, submitActivity } from '../../support/teams-activities';
-import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForText } from './flow-helpers';
+import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForText, waitUntilSettled } from './flow-helpers';
 
 describe('approval decisions', () => {
   let h: BotHarness;
@@ -26,7 +26,7 @@ describe('approval decisions', () => {
     expect(told).toContain('Rita Requester');
     expect(told).toContain('wait for the HR cut-over');
     await h.connector.waitFor(() => /Rejected/.test(cardText(h.connector.latestCard(posted.activityId))));
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntilSettled(h);
     expect(soaPatches(h)).toHaveLength(0);
     expect(h.emulator.control.getUser('alice@contoso.com')?.isCloudManaged).toBe(false);
   });

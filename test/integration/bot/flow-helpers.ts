@@ -65,3 +65,19 @@ export async function waitForStatus(h: BotHarness, requestId: string, status: st
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * Waits until the bot has nothing left to do now: no job due at the test clock's time and none held by
+ * a worker. "Nothing happened" is then checked against a quiet bot, not after a guessed delay.
+ */
+export async function waitUntilSettled(h: BotHarness, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let quietRounds = 0; quietRounds < 3; ) {
+    const now = h.app.deps.clock.now().toISOString();
+    const next = await h.app.deps.jobs.nextRunAt();
+    const busy = (next !== null && next <= now) || (await h.app.deps.jobs.leaseHolders(now)).length > 0;
+    quietRounds = busy ? 0 : quietRounds + 1;
+    if (Date.now() > deadline) throw new Error('the bot still had work due or running');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

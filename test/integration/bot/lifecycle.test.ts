@@ -2,7 +2,7 @@ import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardText } from '../../support/card-validation';
 import { messageActivity } from '../../support/teams-activities';
 import { syncedUsers } from '../../../emulator/seeds/builders';
-import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, soaPatches, waitForStatus, waitForText } from './flow-helpers';
+import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, soaPatches, waitForStatus, waitForText, waitUntilSettled } from './flow-helpers';
 
 describe('expiry and restarts', () => {
   let h: BotHarness;
@@ -219,7 +219,7 @@ describe('conversations, status and help', () => {
     await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer alice@contoso.com reason: dm', conversation: personal }));
     const approvalPost = await h.connector.waitFor(() => h.connector.posts(APPROVALS_CHANNEL).find((p) => p.activity.attachments?.length));
     const statusPost = await h.connector.waitFor(() => h.connector.posts(personal.id).find((p) => p.activity.attachments?.length));
-    expect(await waitForText(h, /was sent to the approvals channel/, personal.id)).toBeTruthy();
+    await waitForText(h, /was sent to the approvals channel/, personal.id);
     const id = JSON.stringify(approvalPost.activity.attachments![0].content).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/)!;
     expect(JSON.stringify(statusPost.activity.attachments![0].content)).toContain(id[1]);
 
@@ -257,7 +257,7 @@ describe('conversations, status and help', () => {
     const outsider = { kind: 'personal' as const, id: 'a:outsider' };
     const response = await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'help', conversation: outsider, tenantId: '99999999-9999-9999-9999-999999999999' }));
     expect(response.status).toBeLessThan(300);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntilSettled(h);
     expect(h.connector.posts(outsider.id)).toHaveLength(0);
     expect(await h.app.deps.conversations.get(outsider.id)).toBeNull();
     expect(h.logs.some((l) => l.includes('not allowed: ignored'))).toBe(true);

@@ -1,7 +1,7 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardProblems, cardText } from '../../support/card-validation';
 import { ConversationSpec, messageActivity } from '../../support/teams-activities';
-import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForStatus, waitForText } from './flow-helpers';
+import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForStatus, waitForText, waitUntilSettled } from './flow-helpers';
 
 const NOTIFY_CHANNEL: ConversationSpec = { kind: 'channel', id: '19:soa-notify@thread.tacv2', teamId: CHANNEL.teamId, channelId: '19:soa-notify@thread.tacv2' };
 const OTHER_CHANNEL: ConversationSpec = { kind: 'channel', id: '19:other@thread.tacv2', teamId: CHANNEL.teamId, channelId: '19:other@thread.tacv2' };
@@ -48,7 +48,7 @@ describe('rollback', () => {
     const approved = await click(h, PEOPLE.adam, VERBS.approve, posted);
     expect(cardText(approved.body.value)).toMatch(/waiting for the safeguard step/);
     expect(JSON.stringify(approved.body.value)).toContain(VERBS.confirmSafeguard);
-    await new Promise((r) => setTimeout(r, 150));
+    await waitUntilSettled(h);
     expect(soaPatches(h)).toHaveLength(0);
 
     // Ben holds no role for this request: the neutral answer.
@@ -181,7 +181,7 @@ describe('rollback quorum and unsubscribing', () => {
     expect(await h.app.deps.notifications.subscriptions()).toHaveLength(0);
     const after = await requestInChannel(h, 'transfer carol@contoso.com reason: after unsubscribing');
     await h.app.runner.runDue();
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntilSettled(h);
     expect(notesFor(after.requestId)).toHaveLength(0);
   });
 });

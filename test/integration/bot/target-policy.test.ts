@@ -8,7 +8,7 @@ import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardText } from '../../support/card-validation';
 import { DownloadServer } from '../../support/download-server';
 import { PERSONAL, messageActivity } from '../../support/teams-activities';
-import { CHANNEL, PEOPLE, VERBS, click, soaPatches, waitForStatus } from './flow-helpers';
+import { CHANNEL, PEOPLE, VERBS, click, soaPatches } from './flow-helpers';
 
 /**
  * The one target policy, as a table: every request source (one user, a pasted list of 21 that takes

@@ -112,8 +112,8 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
     bot = await startBotProcess(env);
     await waitUntil(() => stage.connector.texts().some((t) => t.includes(`Audit records for ${r.requestId}`) && t.includes('Change Source of Authority')), 'the audit record after restart').catch(async (e) => {
       const events = await readStore((s) => s.requests.events(r.requestId));
-      console.log('audit wait failed', new Date().toISOString(), JSON.stringify(events.map((x) => [x.type, x.at])), JSON.stringify(stage.connector.texts().filter((t) => t.includes(r.requestId))));
-      throw e;
+      // The failure says what the request's log and chat showed, instead of a debug line in every run's output.
+      throw new Error(`${(e as Error).message}; events: ${JSON.stringify(events.map((x) => [x.type, x.at]))}; chat: ${JSON.stringify(stage.connector.texts().filter((t) => t.includes(r.requestId)))}`);
     });
     stage.emulator.control.setAuditDelay(0);
   });

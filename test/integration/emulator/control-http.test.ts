@@ -18,7 +18,7 @@ describe('/_control over HTTP', () => {
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- loose JSON in assertions
+     
     return { status: res.status, body: (await res.json()) as any };
   };
 

@@ -235,7 +235,7 @@ describe('control API and CLI for the limits', () => {
     try {
       const control = async (method: string, path: string, body?: unknown) => {
         const res = await fetch(`${emu.baseUrl}/_control/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-        return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+        return { status: res.status, body: (await res.json()) as any };  
       };
       expect((await control('PUT', 'throttle', { tenantSize: 'large', timeScale: 10, writesPer150s: 300 })).body).toMatchObject({
         enabled: true, tenantSize: 'large', timeScale: 10, resourceUnits: { capacity: 8000, refillPerSecond: 8000 }, writes: { capacity: 300, refillPerSecond: 20 },

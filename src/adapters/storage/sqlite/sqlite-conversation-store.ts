@@ -1,4 +1,3 @@
-import { ConversationKind } from '../../../domain/transfer-request';
 import { ConversationStore, StoredConversation } from '../../../ports/conversation-store';
 import { SqliteDatabase } from './database';
 import { ConversationRow, toConversation } from '../row-mapping';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChannelSubscription, NotificationRecord, NotificationStatus, NotificationStore, SubscriptionChange } from '../../../ports/notification-store';
+import { ChannelSubscription, NotificationRecord, NotificationStore, SubscriptionChange } from '../../../ports/notification-store';
 import { addMs, toInstant } from '../time';
 import { SqliteDatabase } from './database';
 import { SubscriptionRow, OutboxRow, SubscriptionChangeRow, toSubscription, toSubscriptionChange, toRecord } from '../row-mapping';
