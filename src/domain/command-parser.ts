@@ -185,3 +185,16 @@ function truncate(value: string): string {
 function err(code: DomainError['code'], detail?: DomainError['detail']): ParseResult {
   return { ok: false, error: detail ? { code, detail } : { code } };
 }
+
+/**
+ * The justification of a CSV file sent to the bot: the message's text, with an optional leading
+ * `transfer` and `reason:` dropped (people write "transfer reason: wave 3" with the file), capped
+ * like every other free text.
+ */
+export function parseFileCaption(rawText: string): string {
+  return normalizeMessageText(typeof rawText === 'string' ? rawText : '')
+    .replace(/^transfer\b/i, '')
+    .replace(/^\s*reason\s*:/i, '')
+    .trim()
+    .slice(0, MAX_TEXT_LENGTH);
+}

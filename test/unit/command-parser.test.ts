@@ -1,4 +1,4 @@
-import { COMMAND_VERBS, parseCommand } from '../../src/domain/command-parser';
+import { COMMAND_VERBS, parseCommand, parseFileCaption } from '../../src/domain/command-parser';
 import { COMMANDS, USAGE } from '../../src/domain/command-grammar';
 import { renderHelpText } from '../../src/cards/help-text';
 import { describeError } from '../../src/app/messages';
@@ -103,5 +103,20 @@ describe('the one command grammar', () => {
     expect(help).toMatch(/CSV file sent to the bot in a personal chat/);
     expect(help).toMatch(/`health`/);
     expect(help).toMatch(/`freeze \[reason\]` \/ `unfreeze`/);
+  });
+});
+
+describe('the text sent with a CSV file', () => {
+  it.each([
+    ['transfer reason: wave 3', 'wave 3'],
+    ['Reason: wave 3', 'wave 3'],
+    ['<at>SOA Bot</at> transfer reason:   HR cut-over', 'HR cut-over'],
+    ['', ''],
+  ])('%j is the justification %j', (text, expected) => {
+    expect(parseFileCaption(text)).toBe(expected);
+  });
+
+  it('is capped like every other free text', () => {
+    expect(parseFileCaption(`reason: ${'x'.repeat(5000)}`)).toHaveLength(2000);
   });
 });

@@ -1,5 +1,5 @@
 import { ActivityTypes, AdaptiveCardInvokeResponse, InvokeResponse, TeamsActivityHandler, TeamsInfo, TurnContext } from 'botbuilder';
-import { parseCommand } from '../../domain/command-parser';
+import { parseCommand, parseFileCaption } from '../../domain/command-parser';
 import { Person } from '../../domain/transfer-request';
 import { ActionPlace } from '../../domain/card-binding';
 import { parseCardAction, VERBS } from '../../cards/action-data';
@@ -9,7 +9,6 @@ import { answerCardAction, decideByText } from '../../app/card-action';
 import { requestRollback, requestTransfer } from '../../app/request-transfer';
 import { manageNotifications } from '../../app/manage-notifications';
 import { requestTransferFromFile, requestTransferOfGroup } from '../../app/bulk/request-sources';
-import { normalizeMessageText } from '../../domain/text-normalizer';
 import { csvAttachment } from './file-attachments';
 import { FileDownloader } from '../../ports/file-download';
 import { healthReport } from '../../app/health';
@@ -146,11 +145,10 @@ export class SoaBot extends TeamsActivityHandler {
   /** A CSV of UPNs sent to the bot (Teams delivers a short-lived download URL, in a personal chat only). */
   private async onCsvFile(context: TurnContext, file: { name: string; downloadUrl: string }): Promise<void> {
     await this.typing(context);
-    const text = normalizeMessageText(context.activity.text ?? '').replace(/^transfer\b/i, '').replace(/^\s*reason\s*:/i, '').trim();
-    const reply = await requestTransferFromFile(this.deps, {
+        const reply = await requestTransferFromFile(this.deps, {
       actor: actorOf(context),
       file,
-      justification: text,
+      justification: parseFileCaption(context.activity.text ?? ''),
       origin: { conversationKey: context.activity.conversation.id, kind: conversationKind(context.activity) },
       files: this.options.files,
     });
