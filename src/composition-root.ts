@@ -102,6 +102,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       timeoutMs: config.graph.timeoutMs,
       logger: logger.child({ component: 'graph' }),
       onCall: (call) => recordGraphCall(storage, call),
+      clock,
     });
     if (created.credentialKind === 'client-secret') {
       logger.warn({}, 'Graph uses a client secret. Prefer a certificate (GRAPH_CERTIFICATE_PATH) or a managed identity in production.');
@@ -123,7 +124,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     },
     logger.child({ component: 'bot-adapter' }),
   );
-  const chat = new TeamsChat(adapter, config.bot.appId, storage.conversations, logger.child({ component: 'teams-chat' }));
+  const chat = new TeamsChat(adapter, config.bot.appId, storage.conversations, logger.child({ component: 'teams-chat' }), clock);
   const authorization = new Authorization(config.authorization, directory, clock);
 
   let runner: JobRunner | null = null;

@@ -1,5 +1,6 @@
 import { ResponseType, RetryHandlerOptions, type Client } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../../ports/logger';
+import { type Clock, systemClock } from '../../ports/clock';
 import { retryOptions, type GraphApiVersion } from './graph-client-factory';
 import { type Lane, ThrottleController } from './throttle-controller';
 import type { BatchItemOutcome, BatchRequestSpec } from './graph-batch-types';
@@ -57,8 +58,9 @@ export interface GraphBatchExecutorOptions {
   /** The SDK's whole-request retries of each $batch POST (429/503/504). Defaults 3 retries, 3 s, cap 30 s. */
   batchRetries?: { maxRetries?: number; delaySeconds?: number; maxDelaySeconds?: number };
   logger?: Logger;
+  /** When a unit is due and how long a pause lasts are read from this clock (the composition root's). Default: system time. */
+  clock?: Clock;
 }
-
 
 const LANES: Lane[] = ['write', 'read'];
 
@@ -73,6 +75,7 @@ export class GraphBatchExecutor {
   private readonly maxBatchesInFlight: number;
   private readonly batchRetries: { maxRetries: number; delaySeconds: number; maxDelaySeconds: number };
   private readonly logger: Logger | undefined;
+  private readonly clock: Clock;
   private readonly queues = new Map<string, LaneQueues & { lane: Lane; version: GraphApiVersion }>();
   private delayed: Unit[] = [];
   private batchesInFlight = 0;
@@ -85,7 +88,8 @@ export class GraphBatchExecutor {
   constructor(options: GraphBatchExecutorOptions) {
     this.client = options.client;
     this.version = options.apiVersion ?? 'v1.0';
-    this.controller = options.controller ?? new ThrottleController();
+    this.clock = options.clock ?? systemClock;
+    this.controller = options.controller ?? new ThrottleController({ now: () => this.clock.now().getTime() });
     this.maxItemRetries = Math.max(0, Math.floor(options.maxItemRetries ?? 8));
     this.retryBaseDelayMs = Math.max(0, options.retryBaseDelayMs ?? 1000);
     this.maxRetryDelayMs = Math.max(0, options.maxRetryDelayMs ?? 30_000);
@@ -121,7 +125,7 @@ export class GraphBatchExecutor {
       }
     });
     const units = groupUnits(items, (spec) => spec.version ?? this.version);
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     for (const unit of units) this.queueFor(unit).fresh.push({ ...unit, readyAt: now });
     this.pumpSoon();
     return Promise.all(promises);
@@ -159,7 +163,7 @@ export class GraphBatchExecutor {
     try {
       do {
         this.pumpAgain = false;
-        const now = Date.now();
+        const now = this.clock.now().getTime();
         this.promoteDue(now);
         if (now < this.controller.pausedUntil) {
           if (this.hasQueued()) this.armTimer(this.controller.pausedUntil);
@@ -293,7 +297,7 @@ export class GraphBatchExecutor {
     return {
       status: response.status,
       requestId: response.headers.get('request-id'),
-      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.clock.now().getTime()),
       text: await response.text(),
     };
   }
@@ -362,7 +366,7 @@ export class GraphBatchExecutor {
       if (r.status !== 429 && Number.isFinite(ru)) resourceUnits += ru;
       if (r.status === 429) {
         throttled += 1;
-        const wait = parseRetryAfter(r.headers['retry-after']) ?? this.defaultRetryAfterMs;
+        const wait = parseRetryAfter(r.headers['retry-after'], this.clock.now().getTime()) ?? this.defaultRetryAfterMs;
         retryAfterMs = Math.max(retryAfterMs ?? 0, wait);
         this.tellNotApplied([item]);
         this.retryItem(item, wait, outcome);
@@ -370,7 +374,7 @@ export class GraphBatchExecutor {
         failedDependency.push({ item, outcome });
       } else if (r.status >= 500) {
         serverErrors += 1;
-        this.retryItem(item, parseRetryAfter(r.headers['retry-after']) ?? this.backoffFor(item.attempts), outcome);
+        this.retryItem(item, parseRetryAfter(r.headers['retry-after'], this.clock.now().getTime()) ?? this.backoffFor(item.attempts), outcome);
       } else {
         this.settle(item, outcome);
       }
@@ -385,7 +389,7 @@ export class GraphBatchExecutor {
   private sdkRetryOptions(lane: Lane, items: number, ticket: number): RetryHandlerOptions {
     const options = retryOptions(this.batchRetries.maxRetries, this.batchRetries.delaySeconds, this.batchRetries.maxDelaySeconds);
     options.shouldRetry = (_delay, _attempt, _request, _options, response) => {
-      const wait = parseRetryAfter(response.headers.get('retry-after'));
+      const wait = parseRetryAfter(response.headers.get('retry-after'), this.clock.now().getTime());
       if (response.status === 429) this.controller.throttleSignal(lane, items, wait ?? this.defaultRetryAfterMs, ticket);
       else this.controller.busySignal(lane, wait, ticket);
       this.controller.onResend(items);
@@ -417,7 +421,7 @@ export class GraphBatchExecutor {
       return;
     }
     const version = item.spec.version ?? this.version;
-    this.requeue({ items: [item], lane: laneOf([item]), version, readyAt: Date.now() + Math.min(delayMs, this.maxRetryDelayMs) });
+    this.requeue({ items: [item], lane: laneOf([item]), version, readyAt: this.clock.now().getTime() + Math.min(delayMs, this.maxRetryDelayMs) });
   }
 
   /** A whole unit back to the queue (a failed batch): the group stays together. */
@@ -426,12 +430,12 @@ export class GraphBatchExecutor {
       unit.items.forEach((item) => this.settle(item, outcome(item)));
       return;
     }
-    this.requeue({ ...unit, readyAt: Date.now() + Math.min(delayMs, this.maxRetryDelayMs) });
+    this.requeue({ ...unit, readyAt: this.clock.now().getTime() + Math.min(delayMs, this.maxRetryDelayMs) });
   }
 
   private requeue(unit: Unit): void {
     for (const item of unit.items) item.state = 'queued';
-    if (unit.readyAt <= Date.now()) this.queueFor(unit).retry.push(unit);
+    if (unit.readyAt <= this.clock.now().getTime()) this.queueFor(unit).retry.push(unit);
     else this.delayed.push(unit);
   }
 
@@ -469,7 +473,7 @@ export class GraphBatchExecutor {
       this.timer = null;
       this.timerAt = Infinity;
       this.pump();
-    }, Math.max(0, at - Date.now()));
+    }, Math.max(0, at - this.clock.now().getTime()));
   }
 
   private backoff(unit: Unit): number {

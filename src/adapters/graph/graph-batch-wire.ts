@@ -44,13 +44,13 @@ export function wireRequests(items: readonly Item[]): { requests: WireRequest[];
   return { requests, idOf };
 }
 
-/** Retry-After in ms: seconds (fractional allowed) or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined): number | null {
+/** Retry-After in ms: seconds (fractional allowed) or an HTTP date (counted from `nowMs`); null when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | null {
   if (value === null || value === undefined || value.trim() === '') return null;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
 }
 
 export interface ParsedItemResponse {

@@ -4,6 +4,7 @@ import { type Json, asObject, str, toDirectoryUser, toIsCloudManaged } from './g
 import type { BulkDirectory, BulkResult, UserWithSoa, WriteOptions } from '../../ports/bulk-directory';
 import { DirectoryError, type SoaWriteResult } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
+import { type Clock, systemClock } from '../../ports/clock';
 import type { BatchItemOutcome, BatchRequestSpec } from './graph-batch-types';
 import { GraphBatchExecutor, type GraphBatchExecutorOptions, parseRetryAfter } from './graph-batch-executor';
 import type { GraphApiVersion } from './graph-client-factory';
@@ -42,6 +43,7 @@ export class GraphBulkDirectory implements BulkDirectory {
   private readonly baseOrigin: string | null;
   private readonly maxMemberPages: number;
   private readonly logger: Logger | undefined;
+  private readonly clock: Clock;
 
   constructor(options: GraphBulkDirectoryOptions) {
     this.client = options.client;
@@ -49,8 +51,10 @@ export class GraphBulkDirectory implements BulkDirectory {
     this.baseOrigin = options.baseUrl ? new URL(options.baseUrl).origin : null;
     this.maxMemberPages = Math.max(1, options.maxMemberPages ?? 200);
     this.logger = options.logger;
-    const controller = options.controller instanceof ThrottleController ? options.controller : new ThrottleController(options.controller);
-    this.executor = new GraphBatchExecutor({ ...options, apiVersion: this.version, controller });
+    this.clock = options.clock ?? systemClock;
+    const controller =
+      options.controller instanceof ThrottleController ? options.controller : new ThrottleController({ now: () => this.clock.now().getTime(), ...options.controller });
+    this.executor = new GraphBatchExecutor({ ...options, apiVersion: this.version, controller, clock: this.clock });
   }
 
   async getUsers(upnsOrIds: string[]): Promise<Map<string, BulkResult<DirectoryUser | null>>> {
@@ -243,7 +247,7 @@ export class GraphBulkDirectory implements BulkDirectory {
   /** One GET outside a batch, counted by (and paused with) the throttle controller. */
   private async single(op: GraphOperation, request: GraphRequest): Promise<{ status: number; requestId: string | null; text: string }> {
     const controller = this.executor.controller;
-    for (let wait = controller.pausedUntil - Date.now(); wait > 0; wait = controller.pausedUntil - Date.now()) {
+    for (let wait = controller.pausedUntil - this.clock.now().getTime(); wait > 0; wait = controller.pausedUntil - this.clock.now().getTime()) {
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
     const ticket = controller.onSend('read', 1);
@@ -267,7 +271,7 @@ export class GraphBulkDirectory implements BulkDirectory {
       ticket,
       items: 1,
       throttled: response.status === 429 ? 1 : 0,
-      retryAfterMs: response.status === 429 ? parseRetryAfter(response.headers.get('retry-after')) : null,
+      retryAfterMs: response.status === 429 ? parseRetryAfter(response.headers.get('retry-after'), this.clock.now().getTime()) : null,
       limitPercentage: pct !== null && Number.isFinite(Number(pct)) ? Number(pct) : null,
       resourceUnits: Number(response.headers.get('x-ms-resource-unit')) || 0,
       serverErrors: response.status >= 500 ? 1 : 0,

@@ -15,6 +15,7 @@ import { CachingTokenCredential } from './caching-token-credential';
 import { NodeHttpHandler } from './node-http-handler';
 import type { GraphCallRecord } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
+import { type Clock, systemClock } from '../../ports/clock';
 import { authFailureCode, pipelineFailure, transportFailure } from './graph-error-mapper';
 
 export type GraphApiVersion = 'v1.0' | 'beta';
@@ -46,6 +47,8 @@ export interface GraphClientOptions {
   /** Called once per HTTP request sent to Graph (each retry attempt is a call). Must not throw. */
   onCall?: (record: GraphCallRecord) => void | Promise<void>;
   logger?: Logger;
+  /** When each call record says it started. Default: system time. */
+  clock?: Clock;
 }
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -100,6 +103,7 @@ export class CallObserverHandler implements Middleware {
     private readonly timeoutMs: number,
     private readonly onCall: GraphClientOptions['onCall'],
     private readonly logger: Logger | undefined,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   setNext(next: Middleware): void {
@@ -113,7 +117,7 @@ export class CallObserverHandler implements Middleware {
     const method = (options.method ?? (typeof context.request === 'string' ? 'GET' : context.request.method)).toUpperCase();
     const path = pathOf(url);
     options.signal = AbortSignal.timeout(this.timeoutMs);
-    const at = new Date().toISOString();
+    const at = this.clock.now().toISOString();
     const started = performance.now();
     let status: number | null = null;
     let requestId: string | null = null;
@@ -177,7 +181,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
     new RetryHandler(retryOptions(options.maxRetries ?? 3, options.retryDelaySeconds ?? 3, options.maxRetryDelaySeconds ?? 30)),
     new RedirectHandler(new RedirectHandlerOptions()),
     new TelemetryHandler(),
-    new CallObserverHandler(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.onCall, options.logger),
+    new CallObserverHandler(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.onCall, options.logger, options.clock),
     new NodeHttpHandler({ maxSockets: options.maxSockets }),
   ];
   const host = parsed.hostname.toLowerCase();

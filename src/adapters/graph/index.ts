@@ -1,5 +1,6 @@
 import type { GraphCallRecord } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
+import type { Clock } from '../../ports/clock';
 import { createCredential, type CredentialKind, type CredentialOptions } from './credential-factory';
 import { createGraphClient, DEFAULT_GRAPH_BASE_URL, type GraphApiVersion, type GraphClientOptions } from './graph-client-factory';
 import { GraphDirectory } from './graph-directory';
@@ -40,6 +41,8 @@ export interface CreateGraphDirectoryOptions extends CredentialOptions {
   /** Called for every HTTP request sent to Graph (each retry attempt too). */
   onCall?: (record: GraphCallRecord) => void | Promise<void>;
   logger?: Logger;
+  /** The composition root's clock: call records' times, when a throttled unit is due. Default: system time. */
+  clock?: Clock;
   maxAuditPages?: number;
   /** Pages followed at most for memberOf and entitlement-management lists (default 20); more fails closed. */
   maxListPages?: number;
@@ -49,7 +52,7 @@ export interface CreateGraphDirectoryOptions extends CredentialOptions {
    * Tuning of the bulk directory ($batch): controller windows, item retries, back-off. Its whole-$batch
    * SDK retries default to maxRetries / retryDelaySeconds / maxRetryDelaySeconds above.
    */
-  bulk?: Omit<GraphBulkDirectoryOptions, 'client' | 'apiVersion' | 'baseUrl' | 'logger'>;
+  bulk?: Omit<GraphBulkDirectoryOptions, 'client' | 'apiVersion' | 'baseUrl' | 'logger' | 'clock'>;
 }
 
 export interface CreatedGraphDirectory {
@@ -76,6 +79,7 @@ export function createGraphDirectory(options: CreateGraphDirectoryOptions): Crea
     timeoutMs: options.timeoutMs,
     onCall: options.onCall,
     logger: options.logger,
+    clock: options.clock,
   };
   const client = createGraphClient(clientOptions);
   const directory = new GraphDirectory({
@@ -94,6 +98,7 @@ export function createGraphDirectory(options: CreateGraphDirectoryOptions): Crea
     apiVersion: options.apiVersion,
     baseUrl,
     logger: options.logger,
+    clock: options.clock,
   });
   const identityCheck = new GraphIdentityCheck(credential, { scope: defaultGraphScope(baseUrl), credentialKind: kind, certificatePath: options.certificatePath });
   return { directory, bulkDirectory, credentialKind: kind, identityCheck };

@@ -2,6 +2,7 @@ import { Activity, CardFactory, CloudAdapter, ConversationReference, TurnContext
 import { Chat, ChatMessage, ChatSendError } from '../../ports/chat';
 import { ConversationStore } from '../../ports/conversation-store';
 import { Logger } from '../../ports/logger';
+import { Clock } from '../../ports/clock';
 
 const RETRYABLE = new Set([429, 412, 502, 504]);
 
@@ -16,6 +17,7 @@ export class TeamsChat implements Chat {
     private readonly botAppId: string,
     private readonly conversations: ConversationStore,
     private readonly logger: Logger,
+    private readonly clock: Clock,
     private readonly options: { maxAttempts?: number; baseDelayMs?: number } = {},
   ) {}
 
@@ -68,7 +70,7 @@ export class TeamsChat implements Chat {
       ...channel,
       key: threadKey,
       reference: { ...channel.reference, conversation: { ...(reference.conversation ?? {}), id: threadKey } },
-      updatedAt: new Date().toISOString(),
+      updatedAt: this.clock.now().toISOString(),
     });
     return { activityId, threadKey };
   }

@@ -62,6 +62,14 @@ describe('GraphDirectory against the Graph emulator (real SDK + @azure/identity)
     expect(await directory.getCloudManaged(IDS.alice)).toBe(true);
   });
 
+  it("dates each call record by the clock it is given (the request's evidence and the Graph log share one time line)", async () => {
+    const at = new Date('2031-03-04T05:06:07.000Z');
+    const { directory, records } = harness(emu, { clock: { now: () => at } });
+    await directory.getCloudManaged(IDS.alice);
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.every((r) => r.at === at.toISOString())).toBe(true);
+  });
+
   it.each([204, 200] as const)('setCloudManaged succeeds on %i and returns the request-id, also recorded via onCall', async (status) => {
     emu.control.setBehaviour({ soaPatchStatus: status });
     const { directory, records } = harness(emu);
