@@ -1,5 +1,6 @@
 import { AppDeps } from './app-deps';
 import { frozenState } from './freeze';
+import { Reply, answered, refusal } from './reply';
 import { describeIdentity } from './self-check';
 
 export interface Readiness {
@@ -9,14 +10,14 @@ export interface Readiness {
 }
 
 /** `health` (admins only): a live check now, the start-up self-check's result, and the freeze. */
-export async function healthReport(deps: AppDeps, actorId: string): Promise<string> {
-  if (!(await deps.authorization.isAdmin(actorId))) return 'Only admins can see the health report (ADMIN_GROUP_ID / ADMIN_IDS).';
+export async function healthReport(deps: AppDeps, actorId: string): Promise<Reply> {
+  if (!(await deps.authorization.isAdmin(actorId))) return refusal({ code: 'ADMIN.ONLY', detail: { action: 'health' } });
   const report = await deps.identity.check();
   const { lines } = describeIdentity(report, deps.clock.now());
   if (deps.startupCheck) lines.push(deps.startupCheck.summary());
   const freeze = await frozenState(deps);
   lines.push(freeze ? `🧊 Executions are frozen since ${freeze.updatedAt.slice(0, 16).replace('T', ' ')} UTC.` : '✅ Executions are not frozen.');
-  return ['**SOA Bot health**', ...lines].join('\n\n');
+  return answered(['**SOA Bot health**', ...lines].join('\n\n'));
 }
 
 /**

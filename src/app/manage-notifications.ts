@@ -1,7 +1,7 @@
 import { SubscriptionChange } from '../ports/notification-store';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
-import { describeError } from './messages';
+import { Reply, answered, refusal } from './reply';
 import { FAILING_AFTER_ATTEMPTS } from './notification-sender';
 
 export interface NotifyInput {
@@ -24,40 +24,40 @@ export const RECENT_CHANGES_SHOWN = 10;
  * Every change (on and off) is stored by the notification store in the same transaction as the
  * change itself, and `notify status` lists the recent ones.
  */
-export async function manageNotifications(deps: AppDeps, input: NotifyInput): Promise<string> {
+export async function manageNotifications(deps: AppDeps, input: NotifyInput): Promise<Reply> {
   if (input.action === 'off') return turnOff(deps, input);
   const allowed =
     (await deps.authorization.isAdmin(input.actorId)) ||
     (await deps.authorization.isApproverFor('transfer', input.actorId)) ||
     (await deps.authorization.isApproverFor('rollback', input.actorId));
-  if (!allowed) return describeError({ code: 'ADMIN.NOT_ALLOWED' });
+  if (!allowed) return refusal({ code: 'NOTIFY.NOT_ALLOWED' });
 
-  if (input.action === 'status') return statusText(deps);
-  if (!input.channelId) return describeError({ code: 'NOTIFY.NOT_IN_CHANNEL' });
+  if (input.action === 'status') return answered(await statusText(deps));
+  if (!input.channelId) return refusal({ code: 'NOTIFY.NOT_IN_CHANNEL' });
   if (isConfiguredBySettings(deps, input.channelId)) {
     // The settings own this subscription: a chat command neither re-owns nor changes it.
-    return 'This channel is configured by the settings (NOTIFY_CHANNEL_IDS): it already gets notifications. Nothing changed.';
+    return answered('This channel is configured by the settings (NOTIFY_CHANNEL_IDS): it already gets notifications. Nothing changed.');
   }
   const at = deps.clock.now().toISOString();
   await deps.notifications.subscribe({ channelId: input.channelId, conversationKey: input.channelId, subscribedBy: input.actorId, subscribedAt: at, source: 'command' });
   deps.logger.info({ channelId: input.channelId, actorId: input.actorId }, 'channel subscribed to notifications');
   const transfers = deps.settings.notifyTransfers ? ' and transfers' : '';
-  return `This channel will now get a thread for every rollback${transfers}: requested, approved, rejected, expired, executed, completed, timed out or failed. Only an admin can turn it off (\`notify off\`).`;
+  return answered(`This channel will now get a thread for every rollback${transfers}: requested, approved, rejected, expired, executed, completed, timed out or failed. Only an admin can turn it off (\`notify off\`).`);
 }
 
-async function turnOff(deps: AppDeps, input: NotifyInput): Promise<string> {
+async function turnOff(deps: AppDeps, input: NotifyInput): Promise<Reply> {
   if (!(await deps.authorization.isAdmin(input.actorId))) {
     deps.logger.warn({ channelId: input.channelId, actorId: input.actorId }, 'notify off refused: not an admin');
-    return describeError({ code: 'NOTIFY.OFF_NOT_ALLOWED' });
+    return refusal({ code: 'NOTIFY.OFF_NOT_ALLOWED' });
   }
-  if (!input.channelId) return describeError({ code: 'NOTIFY.NOT_IN_CHANNEL' });
+  if (!input.channelId) return refusal({ code: 'NOTIFY.NOT_IN_CHANNEL' });
   if (isConfiguredBySettings(deps, input.channelId)) {
     deps.logger.warn({ channelId: input.channelId, actorId: input.actorId }, 'notify off refused: channel configured by NOTIFY_CHANNEL_IDS');
-    return describeError({ code: 'NOTIFY.CONFIGURED_BY_SETTINGS' });
+    return refusal({ code: 'NOTIFY.CONFIGURED_BY_SETTINGS' });
   }
   const removed = await deps.notifications.unsubscribe(input.channelId, { by: input.actorId, via: 'command', at: deps.clock.now().toISOString() });
   deps.logger.info({ channelId: input.channelId, actorId: input.actorId, removed }, 'channel unsubscribed from notifications');
-  return removed ? 'This channel will no longer get notifications.' : 'This channel was not subscribed; nothing changed.';
+  return answered(removed ? 'This channel will no longer get notifications.' : 'This channel was not subscribed; nothing changed.');
 }
 
 /** Teams channel ids are compared without regard to case, so a differently cased setting still protects its channel. */

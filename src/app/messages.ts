@@ -5,6 +5,13 @@ import { escapeMarkdown } from '../cards/markdown-text';
 const PERMISSION_FIX =
   'Grant it in the Entra admin center: App registrations → the bot\'s app → API permissions → Add a permission → Microsoft Graph → Application permissions, then "Grant admin consent".';
 
+/** What `ADMIN.ONLY` refused, by the command's `action` detail. */
+const ADMIN_ACTIONS: Record<string, string> = {
+  freeze: 'freeze executions',
+  unfreeze: 'unfreeze executions',
+  health: 'see the health report',
+};
+
 /** The one place where error codes become words a user reads. */
 export function describeError(error: DomainError): string {
   const d = error.detail ?? {};
@@ -71,7 +78,9 @@ export function describeError(error: DomainError): string {
       return 'This card action is not valid. Use the buttons on the latest card, or type `approve <request-id>`.';
     case 'SAFEGUARD.ALREADY_CONFIRMED':
       return 'The safeguard step is already confirmed on this request. Nothing was changed.';
-    case 'ADMIN.NOT_ALLOWED':
+    case 'ADMIN.ONLY':
+      return `Only admins can ${ADMIN_ACTIONS[String(d.action)] ?? 'do that'} (ADMIN_GROUP_ID / ADMIN_IDS). Nothing was changed.`;
+    case 'NOTIFY.NOT_ALLOWED':
       return 'Only approvers and admins can subscribe a channel to notifications or see their status.';
     case 'NOTIFY.NOT_IN_CHANNEL':
       return '`notify here` works in a team channel: mention the bot in the channel that should receive rollback notifications.';

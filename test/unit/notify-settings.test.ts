@@ -55,15 +55,23 @@ describe('NOTIFY_CHANNEL_IDS and chat commands', () => {
     const { deps, notifications } = notifyDeps({ notifyChannelIds: [SECURITY.toUpperCase()] });
     await applyNotifySettings(deps);
     const before = await notifications.subscriptionChanges(10);
-    expect(await manageNotifications(deps, { actorId: ADMIN, action: 'off', channelId: SECURITY })).toMatch(/configured by the settings \(NOTIFY_CHANNEL_IDS\)/);
-    expect(await manageNotifications(deps, { actorId: APPROVER, action: 'here', channelId: SECURITY })).toMatch(/configured by the settings.*Nothing changed/);
+    expect(await manageNotifications(deps, { actorId: ADMIN, action: 'off', channelId: SECURITY })).toMatchObject({
+      ok: false,
+      error: { code: 'NOTIFY.CONFIGURED_BY_SETTINGS' },
+      text: expect.stringMatching(/configured by the settings \(NOTIFY_CHANNEL_IDS\)/),
+    });
+    expect((await manageNotifications(deps, { actorId: APPROVER, action: 'here', channelId: SECURITY })).text).toMatch(/configured by the settings.*Nothing changed/);
     expect(await notifications.subscriptionChanges(10)).toEqual(before);
     expect((await notifications.subscriptions()).map((s) => s.source)).toEqual(['preset']);
   });
 
   it('`notify off` outside a channel: refused to an approver for the role, told to an admin where it works', async () => {
     const { deps } = notifyDeps({ notifyChannelIds: [] });
-    expect(await manageNotifications(deps, { actorId: APPROVER, action: 'off', channelId: null })).toMatch(/Only admins can turn notifications off/);
-    expect(await manageNotifications(deps, { actorId: ADMIN, action: 'off', channelId: null })).toMatch(/works in a team channel/);
+    expect(await manageNotifications(deps, { actorId: APPROVER, action: 'off', channelId: null })).toMatchObject({
+      ok: false,
+      error: { code: 'NOTIFY.OFF_NOT_ALLOWED' },
+      text: expect.stringMatching(/Only admins can turn notifications off/),
+    });
+    expect(await manageNotifications(deps, { actorId: ADMIN, action: 'off', channelId: null })).toMatchObject({ ok: false, error: { code: 'NOTIFY.NOT_IN_CHANNEL' } });
   });
 });

@@ -87,15 +87,17 @@ export class SoaBot extends TeamsActivityHandler {
         return;
       case 'health':
         await this.typing(context);
-        await context.sendActivity(await healthReport(this.deps, actor.aadObjectId));
+        await context.sendActivity((await healthReport(this.deps, actor.aadObjectId)).text);
         return;
       case 'freeze':
       case 'unfreeze':
-        await context.sendActivity(await setFrozen(this.deps, { actorId: actor.aadObjectId, actorName: actor.name, frozen: command.verb === 'freeze', reason: command.verb === 'freeze' ? command.reason : '' }));
+        await context.sendActivity(
+          (await setFrozen(this.deps, { actorId: actor.aadObjectId, actorName: actor.name, frozen: command.verb === 'freeze', reason: command.verb === 'freeze' ? command.reason : '' })).text,
+        );
         return;
       case 'notify': {
         const info = channelInfo(activity);
-        const text = await manageNotifications(this.deps, {
+        const { text } = await manageNotifications(this.deps, {
           actorId: actor.aadObjectId,
           action: command.action,
           channelId: conversationKind(activity) === 'channel' ? info.channelId ?? activity.conversation.id.split(';')[0] : null,

@@ -16,8 +16,8 @@ const REFUSALS: Record<string, RegExp> = {
   status: /not allowed to request/,
   'notify status': /Only approvers and admins/,
   'notify off': /Only admins can turn notifications off/,
-  health: /Only admins can see the health report/,
-  freeze: /Only admins can freeze/,
+  health: /Only admins can see the health report \(ADMIN_GROUP_ID \/ ADMIN_IDS\)/,
+  freeze: /Only admins can freeze executions.*Nothing was changed/,
   unfreeze: /Only admins can unfreeze/,
 };
 const COMMANDS: Record<string, string> = {
