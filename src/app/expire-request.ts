@@ -52,18 +52,24 @@ export async function runExpiryJob(deps: AppDeps, requestId: string): Promise<{ 
   return { done: true };
 }
 
+/** Set once the one-off expiry re-check below has run on this database. */
+export const EXPIRY_RECHECK_DONE = 'maintenance.expiry-recheck.done';
+
 /**
- * Start-up: makes sure every request before execution has an expire job. Requests created by older
- * versions, which did not expire 'awaiting-safeguard', may sit there with their expire job already done (it ran and
- * did nothing); this queues one more for each (de-duplicated by key, so once per request).
+ * A one-off data migration, run at start until it has completed once on a database: requests created by
+ * older versions, which did not expire 'awaiting-safeguard', may sit there with their expire job already
+ * done (it ran and did nothing); this queues one more for each (de-duplicated by key, so once per request).
+ * Requests made since then get their expire job when they are created, so later starts skip the scan.
  */
 export async function ensureExpiryJobs(deps: AppDeps): Promise<number> {
+  if (await deps.settingsStore.get(EXPIRY_RECHECK_DONE)) return 0;
   const waiting = await deps.requests.listByStatus(PRE_EXECUTION_STATUSES, 100_000);
   let queued = 0;
   for (const request of waiting) {
     if (await deps.jobs.enqueue({ key: `expire:${request.id}:recheck`, kind: 'expire', requestId: request.id, runAt: request.expiresAt })) queued++;
   }
   if (queued > 0) deps.logger.info({ queued }, 'queued expiry checks for requests waiting before execution');
+  await deps.settingsStore.set(EXPIRY_RECHECK_DONE, { value: 'true', updatedAt: deps.clock.now().toISOString(), updatedBy: 'start-up' });
   return queued;
 }
 
