@@ -62,7 +62,7 @@ export const EXPIRY_RECHECK_DONE = 'maintenance.expiry-recheck.done';
  * Requests made since then get their expire job when they are created, so later starts skip the scan.
  */
 export async function ensureExpiryJobs(deps: AppDeps): Promise<number> {
-  if (await deps.settingsStore.get(EXPIRY_RECHECK_DONE)) return 0;
+  if ((await deps.settingsStore.get(EXPIRY_RECHECK_DONE))?.value === 'true') return 0;
   const waiting = await deps.requests.listByStatus(PRE_EXECUTION_STATUSES, 100_000);
   let queued = 0;
   for (const request of waiting) {

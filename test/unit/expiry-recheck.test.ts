@@ -36,4 +36,11 @@ describe('the one-off expiry re-check of requests made by older versions', () =>
     expect(await ensureExpiryJobs(d)).toBe(0);
     expect(listed).not.toHaveBeenCalled();
   });
+
+  it('runs on a database whose flag is not set to done', async () => {
+    const { deps: d, settingsStore } = deps();
+    await settingsStore.set(EXPIRY_RECHECK_DONE, { value: 'false', updatedAt: '2026-01-01T00:00:00Z', updatedBy: null });
+    await d.requests.create(aTransferRequest({ id: 'R-OLD', status: 'pending' }), aRequestEvent({ requestId: 'R-OLD' }));
+    expect(await ensureExpiryJobs(d)).toBe(1);
+  });
 });

@@ -2,6 +2,7 @@ import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardText } from '../../support/card-validation';
 import { messageActivity } from '../../support/teams-activities';
 import { syncedUsers } from '../../../emulator/seeds/builders';
+import { EXPIRY_RECHECK_DONE } from '../../../src/app/expire-request';
 import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, soaPatches, waitForStatus, waitForText, waitUntilSettled } from './flow-helpers';
 
 describe('expiry and restarts', () => {
@@ -84,6 +85,8 @@ describe('expiry and restarts', () => {
     const claimed = await h.app.deps.jobs.claimDue(later, 1000, 1000);
     const expireJob = claimed.find((j) => j.kind === 'expire' && j.requestId === posted.requestId)!;
     await h.app.deps.jobs.complete(expireJob.id);
+    // ...and, being older than the one-off re-check, it never ran that re-check on this database.
+    await h.app.deps.settingsStore.set(EXPIRY_RECHECK_DONE, { value: 'false', updatedAt: h.clock.now().toISOString(), updatedBy: null });
     h.clock.advance(2 * 3600_000 + 1000);
 
     await h.restart();
