@@ -5,7 +5,9 @@ import { retryOptions, type GraphApiVersion } from './graph-client-factory';
 import { type Lane, ThrottleController } from './throttle-controller';
 import type { BatchItemOutcome, BatchRequestSpec } from './graph-batch-types';
 import { MAX_BATCH_ITEMS, type Item, type LaneQueues, type Unit, UnitQueue, groupUnits, isSuccess, laneOf } from './graph-batch-units';
-import { type BatchAnswer, envelopeRequestId, errorName, isAuthFailure, type ParsedItemResponse, parseBatchBody, parseJson, parseRetryAfter, type WireRequest, wireRequests } from './graph-batch-wire';
+import { type BatchAnswer, errorName, isAuthFailure, type ParsedItemResponse, parseBatchBody, parseRetryAfter, type WireRequest, wireRequests } from './graph-batch-wire';
+import { readItemAnswers, readWholeAnswer } from './graph-batch-answers';
+import { runHooks, tellNotApplied } from './graph-batch-hooks';
 
 export { parseRetryAfter } from './graph-batch-wire';
 export { MAX_BATCH_ITEMS } from './graph-batch-units';
@@ -216,7 +218,7 @@ export class GraphBatchExecutor {
     if (items.some((item) => item.hook)) {
       // beforeSend of each call (e.g. storing the intent of these PATCHes): the batch waits for it; the
       // units of a call whose hook failed are not sent and end with that error, without retries.
-      const refused = await this.runHooks(items);
+      const refused = await runHooks(items);
       if (refused.size > 0) {
         const dropped = units.filter((u) => u.items.some((item) => refused.has(item)));
         units = units.filter((u) => !dropped.includes(u));
@@ -243,47 +245,6 @@ export class GraphBatchExecutor {
     const parsed = answer.status === 200 ? parseBatchBody(answer.text) : null;
     if (parsed) this.onItemAnswers(lane, version, items, idOf, ticket, answer, parsed, durationMs);
     else this.onWholeAnswer(lane, version, units, ticket, answer, durationMs);
-  }
-
-  /** Items answered 429 (not applied): each call's notApplied hears about its own. */
-  private tellNotApplied(items: Item[]): void {
-    const byHook = new Map<(indexes: number[]) => void, number[]>();
-    for (const item of items) {
-      const notApplied = item.hook?.notApplied;
-      if (!notApplied) continue;
-      const list = byHook.get(notApplied);
-      if (list) list.push(item.hook!.index);
-      else byHook.set(notApplied, [item.hook!.index]);
-    }
-    for (const [notApplied, indexes] of byHook) {
-      try {
-        notApplied(indexes);
-      } catch {
-        // The caller's bookkeeping; the retry goes ahead regardless.
-      }
-    }
-  }
-
-  /** Runs each call's beforeSend once for its items of this batch; returns the items whose hook threw, with the error. */
-  private async runHooks(items: Item[]): Promise<Map<Item, unknown>> {
-    const byHook = new Map<(indexes: number[]) => Promise<void>, Item[]>();
-    for (const item of items) {
-      if (!item.hook) continue;
-      const list = byHook.get(item.hook.beforeSend);
-      if (list) list.push(item);
-      else byHook.set(item.hook.beforeSend, [item]);
-    }
-    const refused = new Map<Item, unknown>();
-    await Promise.all(
-      [...byHook].map(async ([beforeSend, own]) => {
-        try {
-          await beforeSend(own.map((item) => item.hook!.index));
-        } catch (error) {
-          for (const item of own) refused.set(item, error);
-        }
-      }),
-    );
-    return refused;
   }
 
   /** One `POST /{version}/$batch` through the Graph client (auth, the SDK's whole-request retries, timeout). */
@@ -317,72 +278,46 @@ export class GraphBatchExecutor {
 
   /** The batch as a whole failed (after the SDK's retries): every item gets that answer, or is retried if it is transient. */
   private onWholeAnswer(lane: Lane, version: GraphApiVersion, units: Unit[], ticket: number, answer: BatchAnswer, durationMs: number): void {
-    const { status, requestId } = answer;
     const items = units.reduce((n, u) => n + u.items.length, 0);
-    const body = parseJson(answer.text);
-    const whole = (item: Item): BatchItemOutcome => ({ kind: 'response', status, headers: {}, body, requestId, attempts: item.attempts });
-    const transient = status === 429 || status === 503 || status === 504 || status === 200 || status >= 500;
+    const read = readWholeAnswer(answer, items, this.defaultRetryAfterMs);
     for (const unit of units) {
-      if (!transient) unit.items.forEach((item) => this.settle(item, whole(item)));
-      else if (status === 429) this.tellNotApplied(unit.items);
-      if (transient) this.retryUnit(unit, answer.retryAfterMs ?? (status === 429 ? this.defaultRetryAfterMs : this.backoff(unit)), whole);
+      if (!read.transient) {
+        unit.items.forEach((item) => this.settle(item, read.outcome(item)));
+        continue;
+      }
+      if (read.throttled) tellNotApplied(unit.items);
+      this.retryUnit(unit, read.waitMs ?? this.backoff(unit), read.outcome);
     }
-    this.logger?.debug({ graphBatch: { version, items, status, requestId, durationMs } }, 'graph batch answered as a whole');
-    this.controller.onResult({
-      lane, ticket, items,
-      throttled: status === 429 ? items : 0,
-      retryAfterMs: status === 429 ? answer.retryAfterMs ?? this.defaultRetryAfterMs : null,
-      limitPercentage: null, resourceUnits: 0,
-      serverErrors: status >= 500 || status === 200 ? items : 0,
-    });
+    this.logger?.debug({ graphBatch: { version, items, status: answer.status, requestId: answer.requestId, durationMs } }, 'graph batch answered as a whole');
+    this.controller.onResult({ lane, ticket, ...read.feedback });
   }
 
   /** Each item's own answer: final, retried after its Retry-After (429) or back-off (5xx), or after its dependency (424). */
   private onItemAnswers(
-    lane: Lane, version: GraphApiVersion, items: Item[], idOf: Map<Item, string>, ticket: number,
-    answer: BatchAnswer, parsed: ParsedItemResponse[], durationMs: number,
+    lane: Lane,
+    version: GraphApiVersion,
+    items: Item[],
+    idOf: Map<Item, string>,
+    ticket: number,
+    answer: BatchAnswer,
+    parsed: ParsedItemResponse[],
+    durationMs: number,
   ): void {
-    const byId = new Map(parsed.map((r) => [r.id, r]));
-    let throttled = 0;
-    let serverErrors = 0;
-    let retryAfterMs: number | null = null;
-    let limitPercentage: number | null = null;
-    let resourceUnits = 0;
-    const failedDependency: { item: Item; outcome: BatchItemOutcome }[] = [];
-    for (const item of items) {
-      const r = byId.get(idOf.get(item) as string);
-      if (!r) {
-        // No answer for the item: as if the transport failed for it alone.
-        serverErrors += 1;
-        this.retryItem(item, this.backoffFor(item.attempts), { kind: 'error', error: new Error('Graph $batch answer has no response for the item'), attempts: item.attempts });
-        continue;
-      }
-      const itemRequestId = r.headers['request-id'] ?? envelopeRequestId(r.body) ?? answer.requestId;
-      const outcome: BatchItemOutcome = { kind: 'response', status: r.status, headers: r.headers, body: r.body, requestId: itemRequestId, attempts: item.attempts };
-      const pct = Number(r.headers['x-ms-throttle-limit-percentage']);
-      if (r.headers['x-ms-throttle-limit-percentage'] !== undefined && Number.isFinite(pct)) limitPercentage = Math.max(limitPercentage ?? 0, pct);
-      const ru = Number(r.headers['x-ms-resource-unit']);
-      // A refused (429) request is not charged.
-      if (r.status !== 429 && Number.isFinite(ru)) resourceUnits += ru;
-      if (r.status === 429) {
-        throttled += 1;
-        const wait = parseRetryAfter(r.headers['retry-after'], this.clock.now().getTime()) ?? this.defaultRetryAfterMs;
-        retryAfterMs = Math.max(retryAfterMs ?? 0, wait);
-        this.tellNotApplied([item]);
-        this.retryItem(item, wait, outcome);
-      } else if (r.status === 424) {
-        failedDependency.push({ item, outcome });
-      } else if (r.status >= 500) {
-        serverErrors += 1;
-        this.retryItem(item, parseRetryAfter(r.headers['retry-after'], this.clock.now().getTime()) ?? this.backoffFor(item.attempts), outcome);
-      } else {
-        this.settle(item, outcome);
+    const { verdicts, feedback } = readItemAnswers(items, idOf, answer, parsed, this.clock.now().getTime(), this.defaultRetryAfterMs);
+    for (const v of verdicts) {
+      if (v.verdict === 'final') this.settle(v.item, v.outcome);
+      else if (v.verdict === 'retry') {
+        if (v.throttled) tellNotApplied([v.item]);
+        this.retryItem(v.item, v.waitMs ?? this.backoffFor(v.item.attempts), v.outcome);
       }
     }
     // After the others of the batch are settled or requeued, so a dependency's fate is known.
-    for (const { item, outcome } of failedDependency) this.afterFailedDependency(item, outcome);
-    this.logger?.debug({ graphBatch: { version, items: items.length, status: answer.status, requestId: answer.requestId, durationMs, throttled, limitPercentage } }, 'graph batch');
-    this.controller.onResult({ lane, ticket, items: items.length, throttled, retryAfterMs, limitPercentage, resourceUnits, serverErrors });
+    for (const v of verdicts) if (v.verdict === 'after-dependency') this.afterFailedDependency(v.item, v.outcome);
+    this.logger?.debug(
+      { graphBatch: { version, items: items.length, status: answer.status, requestId: answer.requestId, durationMs, throttled: feedback.throttled, limitPercentage: feedback.limitPercentage } },
+      'graph batch',
+    );
+    this.controller.onResult({ lane, ticket, ...feedback });
   }
 
   /** The SDK retries a whole $batch on 429/503/504; this hook lets every other sender pause as well. */
