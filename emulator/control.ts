@@ -75,6 +75,9 @@ export function createControl(
     getUser(idOrUpn) {
       return findUser(state, idOrUpn);
     },
+    setRoleAssignments(assignments) {
+      state.roleAssignments = structuredClone(assignments);
+    },
     setGroupMembers(groupId, members) {
       const group = state.groups.get(groupId.toLowerCase());
       if (!group) throw new Error(`no group '${groupId}'`);

@@ -74,6 +74,22 @@ export interface CatalogSeed {
   accessPackages?: AccessPackageSeed[];
 }
 
+/**
+ * A directory role a principal holds (docs/soa-and-graph.md §6b): 'active' is served by
+ * /roleManagement/directory/roleAssignments, 'eligible' (PIM) by roleEligibilitySchedules and
+ * roleEligibilityScheduleInstances.
+ */
+export interface RoleAssignmentSeed {
+  /** Default: derived from the other fields. */
+  id?: string;
+  principalId: string;
+  /** The role's template id, e.g. 62e90394-69f5-4237-9190-012177145e10 (Global Administrator). */
+  roleDefinitionId: string;
+  /** Served as roleDefinition.displayName with $expand=roleDefinition (default: the known name or 'Directory role'). */
+  roleName?: string;
+  kind: 'active' | 'eligible';
+}
+
 export interface TenantSettings {
   /** Tenant safeguard (docs/soa-and-graph.md §6): while true, a sync cycle does not take over rolled-back objects. */
   blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
@@ -85,6 +101,8 @@ export interface TenantSeed {
   groups?: GroupSeed[];
   domains?: DomainSeed[];
   catalogs?: CatalogSeed[];
+  /** Directory role assignments, active and eligible (docs/soa-and-graph.md §6b). */
+  roleAssignments?: RoleAssignmentSeed[];
   /** Pre-existing audit records (visible at once). */
   directoryAudits?: DirectoryAudit[];
   settings?: Partial<TenantSettings>;
@@ -283,6 +301,7 @@ export interface TenantState {
   /** Keyed by lower-case domain name. */
   domains: Map<string, DomainSeed>;
   catalogs: CatalogSeed[];
+  roleAssignments: RoleAssignmentSeed[];
   /** Every record with the time it becomes visible to queries. */
   audits: { record: DirectoryAudit; visibleAt: number }[];
   settings: TenantSettings;

@@ -14,6 +14,7 @@ import { directoryFor } from './bulk/directory-as-bulk';
 import { listFingerprint } from './bulk/request-table';
 import { userCountOverLimit } from './user-limits';
 import { escapeMarkdown as md } from '../cards/markdown-text';
+import { heldRolesText } from '../cards/rollback-section';
 
 export interface Origin {
   conversationKey: string;
@@ -184,6 +185,7 @@ async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: s
 /** The blocker's one wording (BLOCKER_REASON), with the cloud references that block a rollback named. */
 function blockerText(result: PreflightResult): string {
   const reason = result.blocker ? BLOCKER_REASON[result.blocker] : 'Blocked.';
+  if (result.blocker === 'role-holder') return `${reason} ${heldRolesText(result.roles)}`;
   if (result.blocker !== 'cloud-references') return reason;
   const refs = (result.references ?? []).map((r) => `group "${md(r.groupName, 100)}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => md(p.displayName, 100)).join(', ')})` : ''}`).join('; ');
   return `${reason} ${refs}`;

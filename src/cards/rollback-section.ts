@@ -1,4 +1,4 @@
-import { CloudReference } from '../domain/preflight';
+import { CloudReference, HeldRole } from '../domain/preflight';
 import { TransferRequest } from '../domain/transfer-request';
 import { entraGroupUrl } from './links';
 import { TEXT_LIMITS, TextLimits } from './card-budget';
@@ -51,4 +51,12 @@ export function referencesText(references: CloudReference[] | undefined, limits:
   });
   if (references.length > shown.length) shown.push(`${references.length - shown.length} more cloud-managed group(s)`);
   return shown.join(' · ');
+}
+
+/** The directory roles that block a rollback (docs/soa-and-graph.md §6b): names from the directory, escaped. */
+export function heldRolesText(roles: HeldRole[] | undefined, limits: TextLimits = TEXT_LIMITS[0]): string {
+  if (!roles || roles.length === 0) return '';
+  const shown = roles.slice(0, limits.maxReferences).map((r) => `${md(r.displayName, limits.reference)} (${r.kind})`);
+  if (roles.length > shown.length) shown.push(`${roles.length - shown.length} more role(s)`);
+  return `Roles: ${shown.join(', ')}.`;
 }

@@ -1,5 +1,5 @@
 import { ErrorCode } from './errors';
-import { CloudReference, PreflightResult, preflightTransfer } from './preflight';
+import { CloudReference, HeldRole, PreflightResult, preflightTransfer } from './preflight';
 import { preflightRollback } from './rollback-preflight';
 import { DirectoryUser } from './soa-state';
 import { RequestKind, TargetExecution, targetCloudManaged } from './transfer-request';
@@ -34,6 +34,8 @@ export interface TargetFacts {
   memberOfGuarded: readonly string[];
   /** Rollback: the cloud-managed groups (and their access packages) that still reference the user. */
   references: CloudReference[];
+  /** Rollback: the directory roles the user holds, active and eligible (docs/soa-and-graph.md §6b). */
+  roles: HeldRole[];
   /** The user is already a target of another open request. */
   inOpenRequest: boolean;
 }
@@ -54,7 +56,7 @@ function scopeBlock(memberOfGuarded: readonly string[], scope: ScopeSettings): S
 export function evaluateTarget(kind: RequestKind, facts: TargetFacts, scope: ScopeSettings): PreflightResult {
   const result =
     kind === 'rollback'
-      ? preflightRollback({ upn: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, references: facts.references })
+      ? preflightRollback({ upn: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, references: facts.references, roles: facts.roles })
       : preflightTransfer({ upn: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, domainAuthenticationType: facts.domainAuthenticationType });
   if (!result.eligible) return result;
   const blocked = scopeBlock(facts.memberOfGuarded, scope);

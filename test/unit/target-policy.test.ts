@@ -13,6 +13,7 @@ const facts = (overrides: Partial<TargetFacts> = {}): TargetFacts => ({
   domainAuthenticationType: 'Managed',
   memberOfGuarded: ['a'],
   references: [],
+  roles: [],
   inOpenRequest: false,
   ...overrides,
 });
@@ -36,6 +37,11 @@ describe('target policy at request time', () => {
     expect(evaluateTarget('rollback', rollback, scope)).toMatchObject({ eligible: true });
     expect(evaluateTarget('rollback', { ...rollback, memberOfGuarded: ['a', 'p1'] }, scope).blocker).toBe('protected');
     expect(evaluateTarget('rollback', { ...rollback, user: { ...transferred, onPremisesImmutableId: null } }, scope).blocker).toBe('no-anchor');
+    // docs/soa-and-graph.md §6b: a role holder, active or eligible, is never taken back by the sync client.
+    for (const kind of ['active', 'eligible'] as const) {
+      const roles = [{ roleDefinitionId: 'r1', displayName: 'User Administrator', kind }];
+      expect(evaluateTarget('rollback', { ...rollback, roles }, scope)).toMatchObject({ eligible: false, blocker: 'role-holder', roles });
+    }
   });
 });
 
