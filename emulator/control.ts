@@ -75,6 +75,9 @@ export function createControl(
     getUser(idOrUpn) {
       return findUser(state, idOrUpn);
     },
+    setDelegatedApps(apps) {
+      state.delegatedApps = structuredClone(apps);
+    },
     setRoleAssignments(assignments) {
       state.roleAssignments = structuredClone(assignments);
     },

@@ -61,6 +61,7 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
     domains: new Map(),
     catalogs: [],
     roleAssignments: [],
+    delegatedApps: structuredClone(options.delegatedApps ?? []),
     audits: [],
     settings: { blockCloudObjectTakeoverThroughHardMatchEnabled: true },
     grantedRoles: [...grantedRoles],
@@ -84,6 +85,7 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
     clientCertificates: options.clientCertificates ?? defaultClientCertificates(),
     getGrantedRoles: () => state.grantedRoles,
     issuer,
+    state,
   });
   const auditThrottle = new AuditThrottle();
   const resourceThrottle = new ResourceThrottle(state);

@@ -90,6 +90,17 @@ export interface RoleAssignmentSeed {
   kind: 'active' | 'eligible';
 }
 
+/**
+ * A confidential client that may exchange a person's token on their behalf (OAuth 2.0 on-behalf-of), e.g. the
+ * tab API's app registration: its secret, and the delegated Graph permissions an administrator consented to.
+ */
+export interface DelegatedAppSeed {
+  clientId: string;
+  clientSecret: string;
+  /** e.g. ['OnPremDirectorySynchronization.ReadWrite.All']. */
+  consentedScopes: string[];
+}
+
 export interface TenantSettings {
   /** Tenant safeguard (docs/soa-and-graph.md §6): while true, a sync cycle does not take over rolled-back objects. */
   blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
@@ -302,6 +313,8 @@ export interface TenantState {
   domains: Map<string, DomainSeed>;
   catalogs: CatalogSeed[];
   roleAssignments: RoleAssignmentSeed[];
+  /** Apps allowed the on-behalf-of grant (not part of a seed; kept across reset). */
+  delegatedApps: DelegatedAppSeed[];
   /** Every record with the time it becomes visible to queries. */
   audits: { record: DirectoryAudit; visibleAt: number }[];
   settings: TenantSettings;
