@@ -13,6 +13,8 @@ const { emu } = useEmulator({ seed: demoTenant(), delegatedApps: [TAB_APP] });
 const { rita, adam } = DEMO_IDS.users;
 
 const ssoToken = (oid: string, extra: Record<string, unknown> = {}) => emu().userTokens.mint({ audience: TAB_APP.clientId, oid, ...extra });
+// disableInstanceDiscovery is honoured at run time but missing from OnBehalfOfCredential's option types.
+const noDiscovery = { disableInstanceDiscovery: true };
 const obo = (assertion: string, secret = TAB_APP.clientSecret) =>
   new OnBehalfOfCredential({
     tenantId: emu().tenantId,
@@ -20,8 +22,8 @@ const obo = (assertion: string, secret = TAB_APP.clientSecret) =>
     clientSecret: secret,
     userAssertionToken: assertion,
     authorityHost: emu().authorityHost,
-    disableInstanceDiscovery: true,
     retryOptions: { maxRetries: 0 },
+    ...noDiscovery,
   });
 const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 const PATH = `/directory/onPremisesSynchronization/${DEMO_IDS.tenant}`;
