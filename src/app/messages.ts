@@ -71,6 +71,16 @@ export function describeError(error: DomainError): string {
       return 'This card action is not valid. Use the buttons on the latest card, or type `approve <request-id>`.';
     case 'SAFEGUARD.ALREADY_CONFIRMED':
       return 'The safeguard step is already confirmed on this request. Nothing was changed.';
+    case 'SAFEGUARD.SWITCH_NOT_ENABLED':
+      return 'This bot does not switch the tenant safeguard itself (SAFEGUARD_SWITCH=manual): a Global Administrator switches it with PowerShell or Graph Explorer, then confirms on the rollback card. Nothing was changed.';
+    case 'SAFEGUARD.NOT_GLOBAL_ADMIN':
+      return 'Microsoft Graph refused (403): only a Global Administrator can switch the tenant safeguard (blockCloudObjectTakeoverThroughHardMatchEnabled); Microsoft supports no other role for it, and an eligible (PIM) role must be activated first. Ask a Global Administrator to use this button. Nothing was changed.';
+    case 'SAFEGUARD.SIGN_IN_FAILED':
+      return 'I could not act on your behalf with Microsoft Graph: your Teams sign-in could not be exchanged. Sign in to Teams again and retry; if it keeps failing, an admin must grant the tab app registration the delegated permission OnPremDirectorySynchronization.ReadWrite.All with admin consent. Nothing was changed.';
+    case 'SAFEGUARD.SWITCH_FAILED':
+      return `Microsoft Graph did not switch the tenant safeguard${d.readBack !== undefined ? ` (reading it back shows it ${d.readBack ? 'on' : 'off'})` : ''}. Try again, or switch it with PowerShell or Graph Explorer.`;
+    case 'SAFEGUARD.NOT_NEEDED':
+      return `This rollback no longer needs the safeguard switched off (it is ${String(d.status ?? '').replace(/-/g, ' ')}). Nothing was changed.`;
     case 'ADMIN.NOT_ALLOWED':
       return 'Only approvers and admins can subscribe a channel to notifications or see their status.';
     case 'NOTIFY.NOT_IN_CHANNEL':
@@ -116,6 +126,7 @@ export function describeError(error: DomainError): string {
     case 'TAB.BAD_QUERY':
       return `The ${escapeMarkdown(String(d.filter ?? ''), 40)} filter is not valid.`;
     case 'TAB.BAD_BODY':
+      if (d.expected) return `Expected ${String(d.expected)}.`;
       return 'Expected {"decision": "approve" | "reject" | "resume" | "cancel", "comment": text, "version": number}.';
     case 'USER.RATE_LIMITED':
       return `You are sending commands faster than I can take them, so I will ignore your messages and card clicks for the next ${d.seconds ?? 60} seconds. Nothing was done for what I ignore; please send the command again after that.`;

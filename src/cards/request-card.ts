@@ -22,6 +22,8 @@ export interface RequestCardView {
   mayConfirmSafeguard?: boolean;
   /** Rollback: tenant id, to show the exact safeguard call. */
   tenantId?: string;
+  /** Rollback, SAFEGUARD_SWITCH=obo: the Teams app id, for the "Switch the safeguard off" link to the tab. */
+  safeguardSwitchAppId?: string | null;
   /** Bulk: signed, short-lived download links (the full preflight or result table). */
   links?: { label: string; url: string }[];
   /** Halted bulk request, approver audience: false hides Resume (the requester may cancel, not resume). */
@@ -143,7 +145,7 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   }
 
   if (request.kind === 'rollback' && request.status !== 'rejected' && request.status !== 'expired') {
-    body.push(...safeguardChecklist(request, view.tenantId ?? '{tenant-id}', limits));
+    body.push(...safeguardChecklist(request, view.tenantId ?? '{tenant-id}', limits, view.safeguardSwitchAppId ?? null));
   }
 
   const data = { requestId: request.id, version: request.cardVersion };
