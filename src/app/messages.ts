@@ -109,6 +109,8 @@ export function describeError(error: DomainError): string {
       return 'Outside the allowed scope: not a member of ALLOWED_TARGET_GROUP_ID (directly or through a nested group).';
     case 'STATE.CHANGED':
       return 'The user\'s state changed after approval, so it can no longer be switched; nothing was changed.';
+    case 'ROLLBACK.ROLE_HOLDER':
+      return 'The user holds a Microsoft Entra role (active or eligible): since 1 June 2026 the sync client does not take such a user back, so it was not rolled back. Remove the role assignments first, then roll back again.';
     case 'VERIFY.MISMATCH':
       return 'Graph accepted the change but reading the user back shows it did not take effect. Check the user in the Entra admin center before trying again.';
     case 'VERIFY.UNREACHABLE':

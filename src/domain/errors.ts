@@ -54,6 +54,7 @@ export type ErrorCode =
   | 'SCOPE.PROTECTED'
   | 'SCOPE.OUTSIDE_ALLOWED'
   | 'STATE.CHANGED'
+  | 'ROLLBACK.ROLE_HOLDER'
   | 'VERIFY.MISMATCH'
   | 'VERIFY.UNREACHABLE'
   // Card actions and typed decisions bound to where the request's card is.

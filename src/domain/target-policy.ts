@@ -78,6 +78,8 @@ export interface RereadFacts {
   isCloudManaged: boolean | null;
   /** null: not read (the user is already in the desired state or cannot be written anyway); never written then while a guard is set. */
   memberOfGuarded: readonly string[] | null;
+  /** Rollback: the directory roles the user holds now (docs/soa-and-graph.md §6b); undefined/null = not read. */
+  roles?: readonly HeldRole[] | null;
 }
 
 /** Whether the scope question must be asked before deciding this user (saves a Graph call per user otherwise). */
@@ -120,6 +122,10 @@ export function checkBeforeWrite(
   }
   if (!desired && !reread.user.onPremisesImmutableId) {
     return failed('STATE.CHANGED', 'The user lost its on-premises anchor after approval, so AD DS could not take it back; nothing was changed.', at);
+  }
+  if (!desired && reread.roles && reread.roles.length > 0) {
+    const names = reread.roles.slice(0, 5).map((r) => `${r.displayName} (${r.kind})`).join(', ');
+    return failed('ROLLBACK.ROLE_HOLDER', `The user was given a directory role after approval (${names}); the sync client would never take it back, so nothing was changed. Remove the role, then roll back again.`, at);
   }
   return { action: 'write' };
 }

@@ -72,6 +72,10 @@ describe('target policy before each write', () => {
     expect(checkBeforeWrite('transfer', pending, { user: synced, isCloudManaged: false, memberOfGuarded: null }, { protectedGroupIds: [], allowedTargetGroupId: null }, clock)).toEqual({ action: 'write' });
     expect(verdict({ user: transferred, isCloudManaged: false, memberOfGuarded: ['a'] })).toMatchObject({ execution: { errorCode: 'STATE.CHANGED' } });
     expect(verdict({ user: { ...transferred, onPremisesImmutableId: null }, isCloudManaged: true, memberOfGuarded: ['a'] }, 'rollback')).toMatchObject({ execution: { errorCode: 'STATE.CHANGED' } });
+    // A role given after approval (docs/soa-and-graph.md §6b): not written; no roles: written.
+    const roles = [{ roleDefinitionId: 'r1', displayName: 'Helpdesk Administrator', kind: 'eligible' as const }];
+    expect(verdict({ user: transferred, isCloudManaged: true, memberOfGuarded: ['a'], roles }, 'rollback')).toMatchObject({ execution: { outcome: 'failed', errorCode: 'ROLLBACK.ROLE_HOLDER', errorDetail: expect.stringContaining('Helpdesk Administrator (eligible)') } });
+    expect(verdict({ user: transferred, isCloudManaged: true, memberOfGuarded: ['a'], roles: [] }, 'rollback')).toEqual({ action: 'write' });
     expect(verdict({ user: synced, isCloudManaged: false, memberOfGuarded: ['a'] })).toEqual({ action: 'write' });
   });
 });

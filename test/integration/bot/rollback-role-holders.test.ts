@@ -3,7 +3,7 @@ import { transferredUser } from '../../../emulator/seeds/builders';
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardProblems, cardText } from '../../support/card-validation';
 import { messageActivity } from '../../support/teams-activities';
-import { CHANNEL, DEMO_IDS, PEOPLE, requestInChannel, waitForText } from './flow-helpers';
+import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForText } from './flow-helpers';
 
 /**
  * docs/soa-and-graph.md §6b: since 1 June 2026 the sync client does not take back a cloud-managed user
@@ -12,6 +12,7 @@ import { CHANNEL, DEMO_IDS, PEOPLE, requestInChannel, waitForText } from './flow
  */
 const KIM = transferredUser({ id: 'a0b1c2d3-0000-4000-8000-00000000c1a1', userPrincipalName: 'kim@contoso.com', displayName: 'Kim Eligible' });
 const LEE = transferredUser({ id: 'a0b1c2d3-0000-4000-8000-00000000c1a2', userPrincipalName: 'lee@contoso.com', displayName: 'Lee Plain' });
+const MIA = transferredUser({ id: 'a0b1c2d3-0000-4000-8000-00000000c1a3', userPrincipalName: 'mia@contoso.com', displayName: 'Mia Later' });
 
 describe('rollback of role holders', () => {
   let h: BotHarness;
@@ -20,7 +21,7 @@ describe('rollback of role holders', () => {
     const demo = demoTenant();
     h.emulator.control.seed({
       ...demo,
-      users: [...(demo.users ?? []), KIM, LEE],
+      users: [...(demo.users ?? []), KIM, LEE, MIA],
       roleAssignments: [
         { principalId: DEMO_IDS.users.ivan, roleDefinitionId: ROLE_TEMPLATES.userAdministrator, kind: 'active' },
         { principalId: KIM.id, roleDefinitionId: ROLE_TEMPLATES.hybridIdentityAdministrator, kind: 'eligible' },
@@ -61,5 +62,19 @@ describe('rollback of role holders', () => {
       ['ivan@contoso.com', 'role-holder'],
       ['kim@contoso.com', 'role-holder'],
     ]);
+  });
+
+  it('a role given after approval stops the write at execution: the user fails with the reason, nothing is patched', async () => {
+    const posted = await requestInChannel(h, 'rollback mia@contoso.com reason: back to AD');
+    await click(h, PEOPLE.adam, VERBS.approve, posted);
+    h.emulator.control.setRoleAssignments([{ principalId: MIA.id, roleDefinitionId: ROLE_TEMPLATES.userAdministrator, kind: 'eligible' }]);
+    await click(h, PEOPLE.adam, VERBS.confirmSafeguard, { ...posted, version: posted.version + 1 });
+    let failed = (await h.app.deps.requests.get(posted.requestId))!.targets[0].execution;
+    for (const deadline = Date.now() + 10_000; failed.outcome !== 'failed' && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 50));
+      failed = (await h.app.deps.requests.get(posted.requestId))!.targets[0].execution;
+    }
+    expect(failed).toMatchObject({ errorCode: 'ROLLBACK.ROLE_HOLDER', errorDetail: expect.stringContaining('User Administrator (eligible)') });
+    expect(soaPatches(h, MIA.id)).toHaveLength(0);
   });
 });
