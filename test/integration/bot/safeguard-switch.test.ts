@@ -115,6 +115,28 @@ describe('switching the safeguard through the bot (on-behalf-of)', () => {
   });
 });
 
+describe('switching the safeguard when the exchange is refused', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness({ env: tabEnv({ SAFEGUARD_SWITCH: 'obo', TAB_CLIENT_SECRET: TAB_SECRET, TEAMS_APP_ID }) });
+    // The tab app is registered but nobody consented to OnPremDirectorySynchronization.ReadWrite.All.
+    h.emulator.control.setDelegatedApps([{ clientId: TAB_APP_ID, clientSecret: TAB_SECRET, consentedScopes: [] }]);
+    h.emulator.control.setRoleAssignments([{ principalId: BEN.aadObjectId, roleDefinitionId: ROLE_TEMPLATES.globalAdministrator, kind: 'active' }]);
+  });
+  afterAll(() => h.stop());
+
+  it('says the sign-in could not be exchanged and which delegated permission needs consent; nothing is sent to Graph', async () => {
+    const posted = await requestInChannel(h, 'rollback ivan@contoso.com reason: back to AD');
+    const answer = await tabCall(h, `/api/tab/requests/${posted.requestId}/safeguard`, { token: userToken(h, BEN.aadObjectId), body: { enabled: false } });
+    expect(answer.status).toBe(403);
+    expect(answer.json).toMatchObject({ error: 'SAFEGUARD.SIGN_IN_FAILED', message: expect.stringContaining('OnPremDirectorySynchronization.ReadWrite.All') });
+    expect(h.emulator.control.calls().filter((c) => c.path.startsWith('/directory/'))).toEqual([]);
+    expect(h.emulator.control.tenantSettings().blockCloudObjectTakeoverThroughHardMatchEnabled).toBe(true);
+    const body = await tabCall(h, `/api/tab/requests/${posted.requestId}/safeguard`, { token: userToken(h, BEN.aadObjectId), body: { enabled: 'no' } });
+    expect(body.status).toBe(400);
+  });
+});
+
 describe('the manual path (SAFEGUARD_SWITCH=manual, the default)', () => {
   let h: BotHarness;
   beforeAll(async () => {
