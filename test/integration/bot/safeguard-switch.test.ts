@@ -90,7 +90,9 @@ describe('switching the safeguard through the bot (on-behalf-of)', () => {
     expect(closed.status).toBe('completed');
     expect(closed.safeguardWindow).toMatchObject({ offBy: { name: 'Ben Bystander' }, onBy: { name: 'Ben Bystander' }, onAt: expect.any(String) });
     expect(Date.parse(closed.safeguardWindow!.onAt!)).toBeGreaterThan(Date.parse(closed.safeguardWindow!.offAt!));
-    // The request card shows the window: off at/by, back on at/by.
+    // The tab's request detail and the request card show the window: off at/by, back on at/by.
+    const detail = await tabCall(h, `/api/tab/requests/${posted.requestId}`, { token: userToken(h, PEOPLE.rita.aadObjectId) });
+    expect(detail.json.safeguardWindow).toEqual({ offAt: closed.safeguardWindow!.offAt, offBy: { id: BEN.aadObjectId, name: 'Ben Bystander' }, onAt: closed.safeguardWindow!.onAt, onBy: { id: BEN.aadObjectId, name: 'Ben Bystander' } });
     const card = await h.connector.waitFor(() => {
       const latest = JSON.stringify(h.connector.latestCard(posted.activityId) ?? {});
       return /back on at .* by Ben Bystander/.test(latest) ? latest : null;
