@@ -1,4 +1,4 @@
-import { TransferRequest } from '../domain/transfer-request';
+import { OPEN_STATUSES, TransferRequest } from '../domain/transfer-request';
 import { Job } from '../ports/job-queue';
 import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { errorSummary } from './error-summary';
@@ -23,20 +23,25 @@ export function safeguardOnMessage(deps: AppDeps, request: TransferRequest): { t
 }
 
 /**
- * The durable reminder (job kind 'safeguard-reminder', on the Clock port): every SAFEGUARD_REMINDER_INTERVAL
- * it asks again in the request's conversation, until the bot has switched the safeguard back on.
+ * The durable reminder (job kind 'safeguard-reminder', on the Clock port), enqueued when the bot switches
+ * the safeguard off and when a rollback ends: every SAFEGUARD_REMINDER_INTERVAL, once the rollback is no
+ * longer open (whatever ended it), it asks again in the request's conversation, until the bot has
+ * switched the safeguard back on.
  */
 export async function remindSafeguard(deps: AppDeps, job: Job): Promise<{ done: true } | { done: false; runAt: string }> {
   return withRequestContext(job.requestId, async () => {
     const request = await deps.requests.get(job.requestId);
     if (!request || !safeguardStillOff(deps, request)) return { done: true };
     const now = deps.clock.now();
+    const next = { done: false as const, runAt: new Date(now.getTime() + (deps.settings.safeguard?.reminderIntervalMs ?? 3_600_000)).toISOString() };
+    // Still needed off while the rollback runs; once it has ended (completed, timed out, rejected, expired...) it must go back on.
+    if (OPEN_STATUSES.includes(request.status)) return next;
     try {
       await deps.chat.post(request.origin.conversationKey, safeguardOnMessage(deps, request));
       await deps.requests.appendEvents([{ requestId: request.id, at: now.toISOString(), type: 'safeguard.reminded', data: { offAt: request.safeguardWindow?.offAt ?? request.safeguard?.at ?? null } }]);
     } catch (error) {
       deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not post the safeguard reminder; will try again');
     }
-    return { done: false, runAt: new Date(now.getTime() + (deps.settings.safeguard?.reminderIntervalMs ?? 3_600_000)).toISOString() };
+    return next;
   });
 }

@@ -71,6 +71,11 @@ export async function switchSafeguard(deps: AppDeps, input: SwitchSafeguardInput
       throw error;
     }
     log.info({ enabled: input.enabled, effect: confirmed }, 'tenant safeguard switched and recorded');
+    if (!input.enabled) {
+      // Whatever ends this rollback (completion, time-out, rejection, expiry), the reminder is already due.
+      const interval = deps.settings.safeguard?.reminderIntervalMs ?? 3_600_000;
+      await deps.jobs.enqueue({ key: `safeguard-reminder:${request.id}`, kind: 'safeguard-reminder', requestId: request.id, runAt: new Date(now.getTime() + interval).toISOString() });
+    }
     if (confirmed === 'approved') {
       await deps.jobs.enqueue({ key: `execute:${request.id}`, kind: 'execute', requestId: request.id, runAt: now.toISOString() });
       deps.kickJobs();

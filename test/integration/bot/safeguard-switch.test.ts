@@ -1,4 +1,5 @@
 import { ROLE_TEMPLATES } from '../../../emulator';
+import { transferredUser } from '../../../emulator/seeds/builders';
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardProblems } from '../../support/card-validation';
 import { TAB_APP_ID, tabCall, tabEnv, userToken } from '../../support/tab-client';
@@ -114,6 +115,39 @@ describe('switching the safeguard through the bot (on-behalf-of)', () => {
 
     // The person's token was used for the exchange and is nowhere in the logs.
     expect(h.logs.some((line) => line.includes(benToken) || line.includes(benToken.split('.')[2]))).toBe(false);
+  });
+});
+
+describe('switched off, then the rollback is rejected', () => {
+  let h: BotHarness;
+  const NINA = transferredUser({ id: 'a0b1c2d3-0000-4000-8000-00000000c1b1', userPrincipalName: 'nina@contoso.com', displayName: 'Nina' });
+  beforeAll(async () => {
+    h = await startBotHarness({ env: tabEnv({ SAFEGUARD_SWITCH: 'obo', TAB_CLIENT_SECRET: TAB_SECRET, TEAMS_APP_ID, SAFEGUARD_REMINDER_INTERVAL: '1h' }) });
+    h.emulator.control.setUser(NINA);
+    h.emulator.control.setDelegatedApps([{ clientId: TAB_APP_ID, clientSecret: TAB_SECRET, consentedScopes: ['OnPremDirectorySynchronization.ReadWrite.All'] }]);
+    h.emulator.control.setRoleAssignments([{ principalId: BEN.aadObjectId, roleDefinitionId: ROLE_TEMPLATES.globalAdministrator, kind: 'active' }]);
+  });
+  afterAll(() => h.stop());
+  const reminders = () => h.connector.posts(CHANNEL.id).filter((p) => /^Rollback \S+: switch the tenant safeguard back on\./.test(p.activity.text ?? ''));
+
+  it('is reminded to switch it back on although the rollback never ran, until it is on', async () => {
+    const posted = await requestInChannel(h, 'rollback nina@contoso.com reason: back to AD');
+    const off = await tabCall(h, `/api/tab/requests/${posted.requestId}/safeguard`, { token: userToken(h, BEN.aadObjectId, { name: 'Ben Bystander' }), body: { enabled: false } });
+    expect(off.json.text).toMatch(/still needs its approvals/);
+    // While the rollback is open the safeguard must stay off: no reminder yet.
+    h.clock.advance(HOUR + 1000);
+    await h.app.runner.runDue();
+    expect(reminders()).toHaveLength(0);
+    await click(h, PEOPLE.adam, VERBS.reject, { ...posted, version: posted.version + 1 });
+    await waitForStatus(h, posted.requestId, 'rejected');
+    h.clock.advance(HOUR + 1000);
+    await h.app.runner.runDue();
+    expect(reminders()).toHaveLength(1);
+    await tabCall(h, `/api/tab/requests/${posted.requestId}/safeguard`, { token: userToken(h, BEN.aadObjectId), body: { enabled: true } });
+    expect(h.emulator.control.tenantSettings().blockCloudObjectTakeoverThroughHardMatchEnabled).toBe(true);
+    h.clock.advance(HOUR + 1000);
+    await h.app.runner.runDue();
+    expect(reminders()).toHaveLength(1);
   });
 });
 
