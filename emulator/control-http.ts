@@ -1,7 +1,7 @@
 import { describeFaults } from './faults';
 import { demoTenant } from './seeds/demo-tenant';
 import { EmulatorControl } from './emulator-api';
-import { FaultSpec, TenantSeed, TenantState, ThrottleOptions } from './types';
+import { FaultSpec, RoleAssignmentSeed, TenantSeed, TenantState, ThrottleOptions } from './types';
 
 /**
  * /_control/... : the EmulatorControl over HTTP for the playground and out-of-process tests.
@@ -55,6 +55,10 @@ export function handleControl(control: EmulatorControl, state: TenantState, meth
         }
         control.setTenantSettings(b);
         return ok(state.settings);
+      case 'PUT role-assignments':
+        if (!Array.isArray(b.assignments)) return { status: 400, body: { error: 'expected {"assignments": [{principalId, roleDefinitionId, kind: "active" | "eligible", roleName?}]}' } };
+        control.setRoleAssignments(b.assignments as RoleAssignmentSeed[]);
+        return ok({ assignments: state.roleAssignments });
       case 'POST sync-cycle':
         return ok(control.runSyncCycle());
       case 'GET audits':

@@ -75,6 +75,12 @@ export function createControl(
     getUser(idOrUpn) {
       return findUser(state, idOrUpn);
     },
+    setDelegatedApps(apps) {
+      state.delegatedApps = structuredClone(apps);
+    },
+    setRoleAssignments(assignments) {
+      state.roleAssignments = structuredClone(assignments);
+    },
     setGroupMembers(groupId, members) {
       const group = state.groups.get(groupId.toLowerCase());
       if (!group) throw new Error(`no group '${groupId}'`);

@@ -1,6 +1,6 @@
 import type { UserTokenInput } from './auth/token-issuer';
 import {
-  BehaviourOptions, CallRecord, DirectoryAudit, FaultSpec, SyncCycleResult, TenantSeed, TenantSettings, TenantState,
+  BehaviourOptions, CallRecord, DelegatedAppSeed, RoleAssignmentSeed, DirectoryAudit, FaultSpec, SyncCycleResult, TenantSeed, TenantSettings, TenantState,
   ThrottleOptions, ThrottleStatus, UserRecord, UserSeed,
 } from './types';
 
@@ -34,6 +34,10 @@ export interface EmulatorControl {
   /** Create or merge a user (seed shape). Returns the stored record. */
   setUser(user: Partial<UserSeed> & { id?: string; userPrincipalName?: string }): UserRecord;
   getUser(idOrUpn: string): UserRecord | undefined;
+  /** Replace the confidential clients allowed the on-behalf-of grant. */
+  setDelegatedApps(apps: DelegatedAppSeed[]): void;
+  /** Replace the directory role assignments, active and eligible (docs/soa-and-graph.md §6b). */
+  setRoleAssignments(assignments: RoleAssignmentSeed[]): void;
   /** Replace a group's direct members (user or group ids): a membership change made in the directory. */
   setGroupMembers(groupId: string, members: string[]): void;
   /** Simulate an edit in AD DS: applied by the next sync cycle unless the user's SOA is in the cloud. */
@@ -69,6 +73,8 @@ export interface EmulatorOptions {
   appDisplayName?: string;
   /** PEM certificates whose keys may sign client assertions. Default: test/certs/client-cert.pem. */
   clientCertificates?: (string | Buffer)[];
+  /** Confidential clients allowed the on-behalf-of grant (e.g. the tab API). Default none. */
+  delegatedApps?: DelegatedAppSeed[];
   /** Application permissions put in issued tokens' roles claim. Default DEFAULT_GRANTED_ROLES. */
   grantedRoles?: string[];
   behaviour?: Partial<BehaviourOptions>;

@@ -20,6 +20,7 @@ export * from './types';
 export type { EmulatorControl, EmulatorOptions, RunningEmulator } from './emulator-api';
 export { DEFAULT_GRANTED_ROLES, ROLES } from './auth/permissions';
 export { DEFAULT_APP_DISPLAY_NAME, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID } from './defaults';
+export { ROLE_TEMPLATES } from './routes/role-management-directory';
 export { TRANSFER_ACTIVITY, ROLLBACK_ACTIVITY } from './state/soa-state-machine';
 export { demoTenant, DEMO_IDS, DEMO_UPNS } from './seeds/demo-tenant';
 export {
@@ -59,6 +60,8 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
     groups: new Map(),
     domains: new Map(),
     catalogs: [],
+    roleAssignments: [],
+    delegatedApps: structuredClone(options.delegatedApps ?? []),
     audits: [],
     settings: { blockCloudObjectTakeoverThroughHardMatchEnabled: true },
     grantedRoles: [...grantedRoles],
@@ -82,6 +85,7 @@ export async function startGraphEmulator(options: EmulatorOptions = {}): Promise
     clientCertificates: options.clientCertificates ?? defaultClientCertificates(),
     getGrantedRoles: () => state.grantedRoles,
     issuer,
+    state,
   });
   const auditThrottle = new AuditThrottle();
   const resourceThrottle = new ResourceThrottle(state);

@@ -74,6 +74,33 @@ export interface CatalogSeed {
   accessPackages?: AccessPackageSeed[];
 }
 
+/**
+ * A directory role a principal holds (docs/soa-and-graph.md §6b): 'active' is served by
+ * /roleManagement/directory/roleAssignments, 'eligible' (PIM) by roleEligibilitySchedules and
+ * roleEligibilityScheduleInstances.
+ */
+export interface RoleAssignmentSeed {
+  /** Default: derived from the other fields. */
+  id?: string;
+  principalId: string;
+  /** The role's template id, e.g. 62e90394-69f5-4237-9190-012177145e10 (Global Administrator). */
+  roleDefinitionId: string;
+  /** Served as roleDefinition.displayName with $expand=roleDefinition (default: the known name or 'Directory role'). */
+  roleName?: string;
+  kind: 'active' | 'eligible';
+}
+
+/**
+ * A confidential client that may exchange a person's token on their behalf (OAuth 2.0 on-behalf-of), e.g. the
+ * tab API's app registration: its secret, and the delegated Graph permissions an administrator consented to.
+ */
+export interface DelegatedAppSeed {
+  clientId: string;
+  clientSecret: string;
+  /** e.g. ['OnPremDirectorySynchronization.ReadWrite.All']. */
+  consentedScopes: string[];
+}
+
 export interface TenantSettings {
   /** Tenant safeguard (docs/soa-and-graph.md §6): while true, a sync cycle does not take over rolled-back objects. */
   blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
@@ -85,6 +112,8 @@ export interface TenantSeed {
   groups?: GroupSeed[];
   domains?: DomainSeed[];
   catalogs?: CatalogSeed[];
+  /** Directory role assignments, active and eligible (docs/soa-and-graph.md §6b). */
+  roleAssignments?: RoleAssignmentSeed[];
   /** Pre-existing audit records (visible at once). */
   directoryAudits?: DirectoryAudit[];
   settings?: Partial<TenantSettings>;
@@ -283,6 +312,9 @@ export interface TenantState {
   /** Keyed by lower-case domain name. */
   domains: Map<string, DomainSeed>;
   catalogs: CatalogSeed[];
+  roleAssignments: RoleAssignmentSeed[];
+  /** Apps allowed the on-behalf-of grant (not part of a seed; kept across reset). */
+  delegatedApps: DelegatedAppSeed[];
   /** Every record with the time it becomes visible to queries. */
   audits: { record: DirectoryAudit; visibleAt: number }[];
   settings: TenantSettings;

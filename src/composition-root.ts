@@ -8,7 +8,7 @@ import { ensureExpiryJobs } from './app/expire-request';
 import { StartupCheck } from './app/self-check';
 import { ReadinessMonitor } from './app/readiness-monitor';
 import { RefusalCounter } from './app/refusal-counter';
-import { createGraphDirectory } from './adapters/graph';
+import { createGraphDirectory, OboSafeguardSwitch } from './adapters/graph';
 import { createHttpServer } from './adapters/http/http-server';
 import { randomIds } from './adapters/system/random-ids';
 import { processInstance } from './adapters/system/process-instance';
@@ -29,6 +29,7 @@ import { downloadTable } from './app/bulk/download-table';
 import { Logger } from './ports/logger';
 import { Instance } from './ports/instance';
 import { UserTokenVerifier } from './ports/user-token-verifier';
+import { SafeguardSwitch } from './ports/safeguard-switch';
 import { EntraUserTokenVerifier } from './adapters/entra/entra-user-token-verifier';
 import { createTabService } from './app/tab/tab-service';
 import { SerialByKey } from './app/serial-by-key';
@@ -43,6 +44,8 @@ export interface Overrides {
   /** Passed to @azure/identity (tests use { maxRetries: 0 }). */
   credentialRetryOptions?: { maxRetries?: number };
   graphRetryDelaySeconds?: number;
+  /** The safeguard switch (default: OboSafeguardSwitch when SAFEGUARD_SWITCH=obo). */
+  safeguardSwitch?: SafeguardSwitch;
   /** The tab API's token check (default: EntraUserTokenVerifier from the TAB_* settings). */
   tabVerifier?: UserTokenVerifier;
   /** This process as a job lease owner (tests give two apps in one process different pids). */
@@ -167,7 +170,21 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       waves: config.bulk.waves,
       haltFailureRate: config.bulk.haltFailureRate,
       patchSettleMs: config.graph.timeoutMs + 2_000,
+      safeguard: { mode: config.safeguard.mode, teamsAppId: config.safeguard.teamsAppId, reminderIntervalMs: config.safeguard.reminderIntervalMs },
     },
+    safeguardSwitch:
+      overrides.safeguardSwitch ??
+      (config.safeguard.mode === 'obo' && config.tab && config.safeguard.oboClientSecret
+        ? new OboSafeguardSwitch({
+            tenantId: config.graph.tenantId,
+            clientId: config.tab.appId,
+            clientSecret: config.safeguard.oboClientSecret,
+            authorityHost: config.graph.authorityHost,
+            graphBaseUrl: config.graph.baseUrl,
+            timeoutMs: config.graph.timeoutMs,
+            logger: logger.child({ component: 'safeguard-switch' }),
+          })
+        : null),
     cardRefreshes: new SerialByKey(),
     kickJobs: () => runner?.kick(),
   };

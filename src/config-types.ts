@@ -87,6 +87,19 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** The personal tab's JSON API (/api/tab/...) with Teams SSO; null = not served (TAB_APP_ID unset). */
   tab: TabConfig | null;
+  /** The rollback safeguard switch (SAFEGUARD_SWITCH). */
+  safeguard: SafeguardConfig;
+}
+
+export interface SafeguardConfig {
+  /** obo: a Global Administrator switches it from Teams through the bot; manual: by hand, then confirms on the card. */
+  mode: 'obo' | 'manual';
+  /** TAB_CLIENT_SECRET: the tab app registration's secret, for the on-behalf-of exchange. */
+  oboClientSecret: string | null;
+  /** TEAMS_APP_ID: the Teams app (manifest id), for the deep link to the tab. */
+  teamsAppId: string | null;
+  /** SAFEGUARD_REMINDER_INTERVAL: how often to remind until the safeguard is back on. */
+  reminderIntervalMs: number;
 }
 
 export interface TabConfig {

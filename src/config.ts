@@ -4,7 +4,7 @@ import { DEFAULT_FILE_DOWNLOAD_HOSTS, downloadHostProblem } from './domain/downl
 import { boolFlag, duration, exactTrueFlag, fileLinkSecret, guidList, httpsUrl, intIn, optionalChecked, optionalGuid, optionalText, parseDuration, publicBaseUrl } from './config-fields';
 import { authDisabledProblems } from './config-guards';
 import { redactDatabaseUrl } from './adapters/storage/database-url';
-import { BOT_ENDPOINT_KEYS, BotFrameworkEndpoints, Config, TabConfig, US_GOV_CHANNEL_SERVICE } from './config-types';
+import { BOT_ENDPOINT_KEYS, BotFrameworkEndpoints, Config, SafeguardConfig, TabConfig, US_GOV_CHANNEL_SERVICE } from './config-types';
 
 export { parseDuration };
 
@@ -125,6 +125,11 @@ const schema = z.object({
     }
   }),
   TAB_RATE_LIMIT_PER_MINUTE: intIn(1, 100_000, 120),
+  // The rollback safeguard: switched by a Global Administrator through the bot (on-behalf-of) or by hand.
+  SAFEGUARD_SWITCH: z.enum(['obo', 'manual']).optional().default('manual'),
+  TAB_CLIENT_SECRET: optionalText,
+  TEAMS_APP_ID: optionalGuid('TEAMS_APP_ID'),
+  SAFEGUARD_REMINDER_INTERVAL: duration('1h', 1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
 });
 
@@ -193,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     problems.push(`JOB_LEASE must be at most 10m (a dead instance's work waits that long before another takes it over), got "${env.JOB_LEASE}".`);
   }
   const tab = checkTab(e, problems);
+  const safeguard = checkSafeguard(e, tab, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const allowedTenantIds = e.ALLOWED_TENANT_IDS.length > 0 ? e.ALLOWED_TENANT_IDS : [e.GRAPH_TENANT_ID!.toLowerCase()];
@@ -260,8 +266,22 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
     tab,
+    safeguard,
   };
   return Object.freeze(config);
+}
+
+/**
+ * SAFEGUARD_SWITCH=obo: the tab API's app registration exchanges a Global Administrator's SSO token for a
+ * delegated Graph token (on-behalf-of), so it needs the tab (TAB_APP_ID), its client secret
+ * (TAB_CLIENT_SECRET) and the Teams app id (TEAMS_APP_ID) for the card's link to the tab.
+ */
+function checkSafeguard(e: z.infer<typeof schema>, tab: TabConfig | null, problems: string[]): SafeguardConfig {
+  if (e.SAFEGUARD_SWITCH === 'obo') {
+    const missing = [!tab && 'TAB_APP_ID', !e.TAB_CLIENT_SECRET && 'TAB_CLIENT_SECRET', !e.TEAMS_APP_ID && 'TEAMS_APP_ID'].filter(Boolean);
+    if (missing.length > 0) problems.push(`SAFEGUARD_SWITCH=obo needs ${missing.join(', ')}: the tab's app registration switches the safeguard on behalf of a Global Administrator. Set them, or use SAFEGUARD_SWITCH=manual.`);
+  }
+  return { mode: e.SAFEGUARD_SWITCH, oboClientSecret: e.TAB_CLIENT_SECRET ?? null, teamsAppId: e.TEAMS_APP_ID?.toLowerCase() ?? null, reminderIntervalMs: e.SAFEGUARD_REMINDER_INTERVAL };
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -321,6 +341,7 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     botCertificate: config.bot.certificate ? { thumbprint: config.bot.certificate.thumbprint } : null,
     botFrameworkEndpoints: config.bot.endpoints ?? (config.bot.channelService ? `built-in for ${config.bot.channelService}` : 'built-in (public cloud)'),
     rateLimitPerMinute: config.rateLimitPerMinute,
+    safeguardSwitch: { mode: config.safeguard.mode, tabClientSecretSet: Boolean(config.safeguard.oboClientSecret), teamsAppId: config.safeguard.teamsAppId, reminderIntervalMs: config.safeguard.reminderIntervalMs },
     tab: config.tab ? { appId: config.tab.appId, appIdUri: config.tab.appIdUri, authorityHost: config.tab.authorityHost, rateLimitPerMinute: config.tab.rateLimitPerMinute } : 'off',
     fileDownloadHosts: config.fileDownload.allowedHosts,
     graph: {

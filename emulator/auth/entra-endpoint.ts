@@ -1,12 +1,15 @@
 import { randomUUID, timingSafeEqual, KeyObject } from 'node:crypto';
 import { certificateInfo, decodeJwt, verifySignature } from './jwt';
 import { GRAPH_AUDIENCE, TokenIssuer } from './token-issuer';
+import { JWT_BEARER, onBehalfOf } from './on-behalf-of';
+import { TenantState } from '../types';
 
 /**
  * Fake Entra ID for MSAL node (what @azure/identity's ClientSecretCredential / ClientCertificateCredential
  * call with authorityHost = the emulator and disableInstanceDiscovery: true):
  *   GET  /{tenant}/v2.0/.well-known/openid-configuration
- *   POST /{tenant}/oauth2/v2.0/token     (client_credentials with client_secret or client_assertion)
+ *   POST /{tenant}/oauth2/v2.0/token     (client_credentials with client_secret or client_assertion;
+ *                                          the on-behalf-of grant of on-behalf-of.ts)
  *   GET  /{tenant}/discovery/v2.0/keys
  */
 
@@ -18,6 +21,8 @@ export interface EntraConfig {
   clientCertificates: (string | Buffer)[];
   getGrantedRoles(): string[];
   issuer: TokenIssuer;
+  /** The tenant's users, role assignments and delegated apps (for the on-behalf-of grant). */
+  state: TenantState;
 }
 
 export interface PlainResponse {
@@ -72,6 +77,11 @@ export class EntraEndpoint {
 
   private token(origin: string, tenantId: string, rawBody: string): PlainResponse {
     const form = new URLSearchParams(rawBody);
+    if (form.get('grant_type') === JWT_BEARER) {
+      const obo = onBehalfOf(form, this.cfg.state, this.cfg.issuer, this.cfg.appDisplayName);
+      if (!obo.ok) return this.oauthError(obo.status, obo.error, obo.code, obo.message);
+      return { status: 200, body: { token_type: 'Bearer', scope: obo.scope, expires_in: obo.expiresIn, ext_expires_in: obo.expiresIn, access_token: obo.token } };
+    }
     if (form.get('grant_type') !== 'client_credentials') {
       return this.oauthError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
     }

@@ -97,6 +97,50 @@ export class TokenIssuer {
     return signRs256(claims, key, { kid, ...(kid === this.kid ? { x5t: this.kid } : {}) });
   }
 
+  /**
+   * A delegated Graph token as Entra returns it from the on-behalf-of grant: the person (oid, upn), the
+   * consented scopes (scp), their directory roles (wids, role template ids), the calling app (appid).
+   */
+  issueDelegatedGraphToken(input: { tenantId: string; clientId: string; appDisplayName: string; oid: string; upn: string; name: string; scp: string; wids: string[] }): { token: string; expiresIn: number } {
+    const now = Math.floor(Date.now() / 1000);
+    const claims: AccessTokenClaims = {
+      aud: GRAPH_AUDIENCE,
+      iss: `https://sts.windows.net/${input.tenantId}/`,
+      iat: now,
+      nbf: now,
+      exp: now + this.lifetimeSeconds,
+      tid: input.tenantId,
+      appid: input.clientId,
+      app_displayname: input.appDisplayName,
+      appidacr: '1',
+      idtyp: 'user',
+      oid: input.oid,
+      sub: uuidFrom(`sub:${input.tenantId}:${input.oid}:${input.clientId}`),
+      upn: input.upn,
+      unique_name: input.upn,
+      name: input.name,
+      scp: input.scp,
+      wids: [...input.wids],
+      roles: [],
+      uti: randomUUID().replace(/-/g, ''),
+      ver: '1.0',
+    };
+    return { token: signRs256(claims, this.privateKey, { kid: this.kid, x5t: this.kid }), expiresIn: this.lifetimeSeconds };
+  }
+
+  /** A user token this stand-in issued (any of its keys), for the tenant, not expired: its claims, or why not. */
+  verifyUserToken(token: string, tenantId: string): { ok: true; claims: Record<string, unknown> } | { ok: false; code: number; message: string } {
+    const jwt = decodeJwt(token);
+    if (!jwt) return { ok: false, code: 50027, message: 'JWT token is invalid or malformed.' };
+    const kid = jwt.header.kid;
+    const key = kid === this.kid ? this.publicKey : typeof kid === 'string' && this.extraKeys.has(kid) ? createPublicKey(this.extraKeys.get(kid)!) : null;
+    if (!key || !verifySignature(jwt, key)) return { ok: false, code: 50013, message: 'Assertion failed signature validation.' };
+    const p = jwt.payload;
+    if (String(p.tid ?? '').toLowerCase() !== tenantId.toLowerCase()) return { ok: false, code: 50013, message: 'Assertion is not for this tenant.' };
+    if (typeof p.exp !== 'number' || p.exp * 1000 < Date.now()) return { ok: false, code: 500133, message: 'Assertion is not within its valid time range.' };
+    return { ok: true, claims: p };
+  }
+
   /** Publishes a new RSA signing key in the JWKS (what Entra does when it rotates keys); returns its kid. */
   addSigningKey(): string {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -6,6 +6,7 @@ import { domainRoutes } from './domains';
 import { groupRoutes } from './groups';
 import { groupSyncBehaviorRoutes } from './groups-on-premises-sync-behavior';
 import { entitlementRoutes } from './identity-governance-entitlement-management';
+import { roleManagementRoutes } from './role-management-directory';
 import { userRoutes } from './users';
 import { userCheckMemberGroupsRoutes } from './users-check-member-groups';
 import { userMemberOfRoutes } from './users-member-of';
@@ -24,6 +25,7 @@ export function createGraphRouter(): Router {
     ...directoryAuditRoutes,
     ...entitlementRoutes,
     ...directorySyncRoutes,
+    ...roleManagementRoutes,
     ...batchRoutes,
   );
 }

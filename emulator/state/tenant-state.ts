@@ -68,6 +68,7 @@ export function applySeed(state: TenantState, seed: TenantSeed): void {
     state.domains.set(d.id.toLowerCase(), { isVerified: true, isDefault: false, ...d });
   }
   state.catalogs = structuredClone(seed.catalogs ?? []);
+  state.roleAssignments = structuredClone(seed.roleAssignments ?? []);
   state.audits = (seed.directoryAudits ?? []).map((record) => ({ record: structuredClone(record), visibleAt: 0 }));
   state.settings = { blockCloudObjectTakeoverThroughHardMatchEnabled: true, ...seed.settings };
 }

@@ -8,6 +8,7 @@ import { Logger } from '../ports/logger';
 import { NotificationStore } from '../ports/notification-store';
 import { IdentityCheck } from '../ports/identity-check';
 import { SettingsStore } from '../ports/settings-store';
+import { SafeguardSwitch } from '../ports/safeguard-switch';
 import { BulkDirectory } from '../ports/bulk-directory';
 import { FileLinks } from './bulk/file-links';
 import { RequestStore } from '../ports/request-store';
@@ -43,6 +44,16 @@ export interface AppSettings {
   haltFailureRate: number;
   /** How long after its intent a PATCH may still land (the Graph call timeout plus a margin). */
   patchSettleMs: number;
+  /** SAFEGUARD_SWITCH: absent or mode 'manual' = a person switches it by hand and confirms on the card. */
+  safeguard?: SafeguardSettings;
+}
+
+export interface SafeguardSettings {
+  mode: 'obo' | 'manual';
+  /** The Teams app id, for the card's link to the tab (where the person is signed in). */
+  teamsAppId: string | null;
+  /** Reminders to switch it back on, until it is on. */
+  reminderIntervalMs: number;
 }
 
 /** Everything the use cases need, as ports. Built once in the composition root. */
@@ -69,6 +80,13 @@ export interface AppDeps {
   startupCheck?: StartupCheck;
   /** Card edits, one at a time per request (this app's own queue, not a module-wide one). */
   cardRefreshes: SerialByKey;
+  /** SAFEGUARD_SWITCH=obo: switches the tenant safeguard on behalf of a Global Administrator. */
+  safeguardSwitch?: SafeguardSwitch | null;
   /** Asks the job runner to look at the queue now (after enqueueing urgent work). */
   kickJobs: () => void;
+}
+
+/** The Teams app id when the card should offer the safeguard switch (SAFEGUARD_SWITCH=obo), else null. */
+export function safeguardSwitchAppId(settings: AppSettings): string | null {
+  return settings.safeguard?.mode === 'obo' ? settings.safeguard.teamsAppId : null;
 }

@@ -1,6 +1,6 @@
 import { TransferRequest } from '../domain/transfer-request';
 import { renderRequestCard } from '../cards/request-card';
-import { AppDeps } from './app-deps';
+import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { errorSummary } from './error-summary';
 
 /**
@@ -23,7 +23,7 @@ async function publish(deps: AppDeps, request: TransferRequest): Promise<void> {
   await Promise.all(
     request.cards.map(async (location) => {
       try {
-        const card = renderRequestCard(request, { audience: 'everyone', refreshUserIds: location.role === 'approval' ? refreshUserIds : [], tenantId: deps.settings.tenantId, links: sharedCardLinks(deps, request, location.role) });
+        const card = renderRequestCard(request, { audience: 'everyone', refreshUserIds: location.role === 'approval' ? refreshUserIds : [], tenantId: deps.settings.tenantId, safeguardSwitchAppId: safeguardSwitchAppId(deps.settings), links: sharedCardLinks(deps, request, location.role) });
         await deps.chat.update(location.conversationKey, location.activityId, { card });
       } catch (error) {
         deps.logger.warn({ requestId: request.id, role: location.role, err: errorSummary(error) }, 'could not update a request card');

@@ -1,4 +1,5 @@
 import { ReadBack, WriteAnswer, afterWrite, checkBeforeWrite, guardedGroups, mayHaveLanded, needsScopeCheck } from '../domain/target-policy';
+import { HeldRole } from '../domain/preflight';
 import { TargetExecution, TransferRequest, targetCloudManaged } from '../domain/transfer-request';
 import { BulkDirectory, BulkResult } from '../ports/bulk-directory';
 import { DirectoryError } from '../ports/directory';
@@ -42,6 +43,9 @@ export async function runStep(deps: AppDeps, dir: BulkDirectory, snapshot: Trans
   const groups = guardedGroups(scopeOf(deps.settings));
   const askScope = groups.length === 0 ? [] : readable.filter((k) => needsScopeCheck(kind, valueOf(reread.get(idOf(k)))));
   const memberships = askScope.length > 0 ? await dir.memberGroupsOf(askScope.map(idOf), groups) : new Map<string, BulkResult<string[]>>();
+  // Rollback: a role given since approval would leave the user waiting for a takeover that never comes (§6b).
+  const askRoles = kind === 'rollback' ? readable.filter((k) => needsScopeCheck(kind, valueOf(reread.get(idOf(k))))) : [];
+  const roles = askRoles.length > 0 ? await dir.directoryRolesOf(askRoles.map(idOf)) : new Map<string, BulkResult<HeldRole[]>>();
   const toWrite: number[] = [];
   for (const k of readable) {
     const { user, isCloudManaged } = valueOf(reread.get(idOf(k)));
@@ -50,10 +54,15 @@ export async function runStep(deps: AppDeps, dir: BulkDirectory, snapshot: Trans
       patch.set(k, failedExecution(membership.error, now()));
       continue;
     }
+    const held = roles.get(idOf(k));
+    if (held && !held.ok) {
+      patch.set(k, failedExecution(held.error, now()));
+      continue;
+    }
     const verdict = checkBeforeWrite(
       kind,
       request.targets[k].execution,
-      { user, isCloudManaged, memberOfGuarded: membership ? membership.value : groups.length === 0 ? [] : null },
+      { user, isCloudManaged, memberOfGuarded: membership ? membership.value : groups.length === 0 ? [] : null, roles: held ? held.value : null },
       scopeOf(deps.settings),
       { now: deps.clock.now(), patchSettleMs: deps.settings.patchSettleMs },
     );

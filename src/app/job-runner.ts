@@ -5,6 +5,7 @@ import { runExpiryJob } from './expire-request';
 import { announceOutcome, executeRequest } from './execute-request';
 import { lookupAudit } from './lookup-audit';
 import { sendDueNotifications } from './notification-sender';
+import { remindSafeguard } from './remind-safeguard';
 import { watchRollback } from './watch-rollback';
 import { frozenState } from './freeze';
 import { withRequestContext } from './graph-call-context';
@@ -297,6 +298,12 @@ export class JobRunner {
           return;
         case 'rollback-watch': {
           const step = await watchRollback(deps, job);
+          if (step.done) await this.deps.jobs.complete(job.id);
+          else await this.deps.jobs.reschedule(job.id, step.runAt, job.state, owner);
+          return;
+        }
+        case 'safeguard-reminder': {
+          const step = await remindSafeguard(deps, job);
           if (step.done) await this.deps.jobs.complete(job.id);
           else await this.deps.jobs.reschedule(job.id, step.runAt, job.state, owner);
           return;

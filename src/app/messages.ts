@@ -80,6 +80,16 @@ export function describeError(error: DomainError): string {
       return 'The safeguard step is already confirmed on this request. Nothing was changed.';
     case 'ADMIN.ONLY':
       return `Only admins can ${ADMIN_ACTIONS[String(d.action)] ?? 'do that'} (ADMIN_GROUP_ID / ADMIN_IDS). Nothing was changed.`;
+    case 'SAFEGUARD.SWITCH_NOT_ENABLED':
+      return 'This bot does not switch the tenant safeguard itself (SAFEGUARD_SWITCH=manual): a Global Administrator switches it with PowerShell or Graph Explorer, then confirms on the rollback card. Nothing was changed.';
+    case 'SAFEGUARD.NOT_GLOBAL_ADMIN':
+      return 'Microsoft Graph refused (403): only a Global Administrator can switch the tenant safeguard (blockCloudObjectTakeoverThroughHardMatchEnabled); Microsoft supports no other role for it, and an eligible (PIM) role must be activated first. Ask a Global Administrator to use this button. Nothing was changed.';
+    case 'SAFEGUARD.SIGN_IN_FAILED':
+      return 'I could not act on your behalf with Microsoft Graph: your Teams sign-in could not be exchanged. Sign in to Teams again and retry; if it keeps failing, an admin must grant the tab app registration the delegated permission OnPremDirectorySynchronization.ReadWrite.All with admin consent. Nothing was changed.';
+    case 'SAFEGUARD.SWITCH_FAILED':
+      return `Microsoft Graph did not switch the tenant safeguard${d.readBack !== undefined ? ` (reading it back shows it ${d.readBack ? 'on' : 'off'})` : ''}. Try again, or switch it with PowerShell or Graph Explorer.`;
+    case 'SAFEGUARD.NOT_NEEDED':
+      return `This rollback no longer needs the safeguard switched off (it is ${String(d.status ?? '').replace(/-/g, ' ')}). Nothing was changed.`;
     case 'NOTIFY.NOT_ALLOWED':
       return 'Only approvers and admins can subscribe a channel to notifications or see their status.';
     case 'NOTIFY.NOT_IN_CHANNEL':
@@ -108,6 +118,8 @@ export function describeError(error: DomainError): string {
       return 'Outside the allowed scope: not a member of ALLOWED_TARGET_GROUP_ID (directly or through a nested group).';
     case 'STATE.CHANGED':
       return 'The user\'s state changed after approval, so it can no longer be switched; nothing was changed.';
+    case 'ROLLBACK.ROLE_HOLDER':
+      return 'The user holds a Microsoft Entra role (active or eligible): since 1 June 2026 the sync client does not take such a user back, so it was not rolled back. Remove the role assignments first, then roll back again.';
     case 'VERIFY.MISMATCH':
       return 'Graph accepted the change but reading the user back shows it did not take effect. Check the user in the Entra admin center before trying again.';
     case 'VERIFY.UNREACHABLE':
@@ -125,6 +137,7 @@ export function describeError(error: DomainError): string {
     case 'TAB.BAD_QUERY':
       return `The ${escapeMarkdown(String(d.filter ?? ''), 40)} filter is not valid.`;
     case 'TAB.BAD_BODY':
+      if (d.expected) return `Expected ${String(d.expected)}.`;
       return 'Expected {"decision": "approve" | "reject" | "resume" | "cancel", "comment": text, "version": number}.';
     case 'USER.RATE_LIMITED':
       return `You are sending commands faster than I can take them, so I will ignore your messages and card clicks for the next ${d.seconds ?? 60} seconds. Nothing was done for what I ignore; please send the command again after that.`;

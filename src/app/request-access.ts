@@ -2,7 +2,7 @@ import { conversationHoldsRequest } from '../domain/card-binding';
 import { Person, TransferRequest } from '../domain/transfer-request';
 import { AdaptiveCard } from '../cards/adaptive-card';
 import { renderRequestCard } from '../cards/request-card';
-import { AppDeps } from './app-deps';
+import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { Role } from './authorization';
 import { approverMris, cardLinks } from './card-publisher';
 import { errorSummary } from './error-summary';
@@ -78,6 +78,7 @@ export async function personalView(
     // Resuming is an approval: not by the requester (who may still cancel).
     mayResume: !roles.requester,
     tenantId: deps.settings.tenantId,
+    safeguardSwitchAppId: safeguardSwitchAppId(deps.settings),
     links: cardLinks(deps, request),
   });
 }

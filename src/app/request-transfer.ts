@@ -3,7 +3,7 @@ import { BLOCKER_REASON, PreflightResult } from '../domain/preflight';
 import { ConversationKind, OPEN_STATUSES, Person, RequestKind, TransferRequest } from '../domain/transfer-request';
 import { renderRequestCard } from '../cards/request-card';
 import { DirectoryError } from '../ports/directory';
-import { AppDeps } from './app-deps';
+import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { approverMris, sharedCardLinks } from './card-publisher';
 import { errorSummary } from './error-summary';
 import { describeError } from './messages';
@@ -14,6 +14,7 @@ import { directoryFor } from './bulk/directory-as-bulk';
 import { listFingerprint } from './bulk/request-table';
 import { userCountOverLimit } from './user-limits';
 import { escapeMarkdown as md } from '../cards/markdown-text';
+import { heldRolesText } from '../cards/rollback-section';
 
 export interface Origin {
   conversationKey: string;
@@ -157,14 +158,14 @@ async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: s
   const locations: TransferRequest['cards'] = [];
   const refreshUserIds = await approverMris(deps, request);
   try {
-    const id = await deps.chat.post(approvalKey, { card: renderRequestCard(request, { audience: 'everyone', refreshUserIds, tenantId: deps.settings.tenantId, links: sharedCardLinks(deps, request, 'approval') }) });
+    const id = await deps.chat.post(approvalKey, { card: renderRequestCard(request, { audience: 'everyone', refreshUserIds, tenantId: deps.settings.tenantId, safeguardSwitchAppId: safeguardSwitchAppId(deps.settings), links: sharedCardLinks(deps, request, 'approval') }) });
     locations.push({ role: 'approval', conversationKey: approvalKey, activityId: id });
   } catch (error) {
     deps.logger.error({ requestId: request.id, err: errorSummary(error) }, 'could not post the approval card');
   }
   if (request.origin.kind === 'personal') {
     try {
-      const id = await deps.chat.post(request.origin.conversationKey, { card: renderRequestCard(request, { audience: 'everyone', tenantId: deps.settings.tenantId }) });
+      const id = await deps.chat.post(request.origin.conversationKey, { card: renderRequestCard(request, { audience: 'everyone', tenantId: deps.settings.tenantId, safeguardSwitchAppId: safeguardSwitchAppId(deps.settings) }) });
       locations.push({ role: 'status', conversationKey: request.origin.conversationKey, activityId: id });
     } catch (error) {
       deps.logger.error({ requestId: request.id, err: errorSummary(error) }, 'could not post the status card');
@@ -184,6 +185,7 @@ async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: s
 /** The blocker's one wording (BLOCKER_REASON), with the cloud references that block a rollback named. */
 function blockerText(result: PreflightResult): string {
   const reason = result.blocker ? BLOCKER_REASON[result.blocker] : 'Blocked.';
+  if (result.blocker === 'role-holder') return `${reason} ${heldRolesText(result.roles)}`;
   if (result.blocker !== 'cloud-references') return reason;
   const refs = (result.references ?? []).map((r) => `group "${md(r.groupName, 100)}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => md(p.displayName, 100)).join(', ')})` : ''}`).join('; ');
   return `${reason} ${refs}`;

@@ -59,12 +59,20 @@ async function factsOf(
       domainAuthenticationType: user && kind === 'transfer' ? await domainType(user.userPrincipalName) : null,
       memberOfGuarded: [],
       references: [],
+      roles: [],
       inOpenRequest: false,
     });
   }
   // The questions that cost a call per user are asked only for users the cheaper checks let through.
   const noScope: ScopeSettings = { protectedGroupIds: [], allowedTargetGroupId: null };
   if (kind === 'rollback') {
+    // Role holders first (docs/soa-and-graph.md §6b), batched like the scope question: a role blocks
+    // whatever the references say, so the references are read only for users without one.
+    const rollbackable = facts.filter((f) => evaluateTarget(kind, f, noScope).eligible);
+    if (rollbackable.length > 0) {
+      const roles = await dir.directoryRolesOf(rollbackable.map((f) => f.user!.id));
+      for (const f of rollbackable) f.roles = valueOf(roles.get(f.user!.id));
+    }
     for (const f of facts) if (evaluateTarget(kind, f, noScope).eligible) f.references = await cloudReferences(deps, f.user!.id);
   }
   const groups = guardedGroups(scopeOf(deps.settings));

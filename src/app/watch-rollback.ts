@@ -5,6 +5,7 @@ import { refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
 import { withRequestContext } from './graph-call-context';
 import { notifyRequestEvent } from './notify';
+import { safeguardOnMessage, safeguardStillOff } from './remind-safeguard';
 import { safeguardCall, safeguardPowerShell } from '../cards/rollback-section';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 
@@ -52,6 +53,11 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
       request = next;
       await refreshCards(deps, request);
       await announce(deps, request, timedOut);
+      if (safeguardStillOff(deps, request)) {
+        // Asked once in the announcement; then again on a durable schedule until it is back on.
+        const interval = deps.settings.safeguard?.reminderIntervalMs ?? 3_600_000;
+        await deps.jobs.enqueue({ key: `safeguard-reminder:${request.id}`, kind: 'safeguard-reminder', requestId: request.id, runAt: new Date(now.getTime() + interval).toISOString() });
+      }
       await notifyRequestEvent(deps, request, timedOut ? 'timed-out' : 'completed');
       return { done: true };
     }
@@ -74,7 +80,9 @@ async function announce(deps: AppDeps, request: TransferRequest, timedOut: boole
     : `Rollback ${request.id} completed: the sync client has taken ${request.targets.filter((t) => t.sync?.status === 'taken-over').map((t) => md(t.preflight.upn, 120)).join(', ')} back; AD DS is their source of authority again.`;
   const reminder = `${who}: switch the tenant safeguard back on now. Graph: \`${safeguardCall(deps.settings.tenantId, true)}\` · PowerShell: \`${safeguardPowerShell(true)}\``;
   try {
-    await deps.chat.post(request.origin.conversationKey, { text: `${text}\n\n${reminder}` });
+    // SAFEGUARD_SWITCH=obo: the same words with the one-click "Switch the safeguard back on" card.
+    const card = safeguardStillOff(deps, request) ? safeguardOnMessage(deps, request).card : undefined;
+    await deps.chat.post(request.origin.conversationKey, { text: `${text}\n\n${reminder}`, ...(card ? { card } : {}) });
   } catch (error) {
     deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not announce the end of a rollback');
   }

@@ -6,7 +6,7 @@ import type { AdaptiveCard } from './adaptive-card';
 import { AUDIT_LOG_URL, entraUserUrl } from './links';
 import { MAX_NOTICE_LENGTH, TextLimits, fitCard, moreLine } from './card-budget';
 import { escapeMarkdown as md, inlineText, markdownLink, truncateText } from './markdown-text';
-import { referencesText, safeguardChecklist } from './rollback-section';
+import { heldRolesText, referencesText, safeguardChecklist } from './rollback-section';
 import { BULK_FIRST_ROWS, bulkSection } from './bulk-section';
 
 type Element = Record<string, unknown>;
@@ -22,6 +22,8 @@ export interface RequestCardView {
   mayConfirmSafeguard?: boolean;
   /** Rollback: tenant id, to show the exact safeguard call. */
   tenantId?: string;
+  /** Rollback, SAFEGUARD_SWITCH=obo: the Teams app id, for the "Switch the safeguard off" link to the tab. */
+  safeguardSwitchAppId?: string | null;
   /** Bulk: signed, short-lived download links (the full preflight or result table). */
   links?: { label: string; url: string }[];
   /** Halted bulk request, approver audience: false hides Resume (the requester may cancel, not resume). */
@@ -124,7 +126,7 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   if (request.blocked.length > 0) {
     body.push({ type: 'TextBlock', text: `Not included (${request.blocked.length})`, weight: 'Bolder', spacing: 'Medium', wrap: true });
     for (const b of shownBlocked) {
-      const refs = limits.compact ? '' : referencesText(b.references, limits);
+      const refs = limits.compact ? '' : [referencesText(b.references, limits), heldRolesText(b.roles, limits)].filter(Boolean).join(' ');
       body.push({ type: 'TextBlock', text: `${md(b.upn, 120)}: ${b.blocker ? BLOCKER_REASON[b.blocker] ?? 'blocked' : 'blocked'}${refs ? ` ${refs}` : ''}`, wrap: true, isSubtle: true, spacing: 'Small' });
     }
     if (shownBlocked.length < request.blocked.length) body.push(moreLine(request.blocked.length - shownBlocked.length, 'refused users'));
@@ -143,7 +145,7 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   }
 
   if (request.kind === 'rollback' && request.status !== 'rejected' && request.status !== 'expired') {
-    body.push(...safeguardChecklist(request, view.tenantId ?? '{tenant-id}', limits));
+    body.push(...safeguardChecklist(request, view.tenantId ?? '{tenant-id}', limits, view.safeguardSwitchAppId ?? null));
   }
 
   const data = { requestId: request.id, version: request.cardVersion };

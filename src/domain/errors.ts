@@ -36,6 +36,12 @@ export type ErrorCode =
   | 'SAFEGUARD.ALREADY_CONFIRMED'
   | 'ADMIN.ONLY'
   | 'NOTIFY.NOT_ALLOWED'
+  // Switching the safeguard through the bot on behalf of a Global Administrator (SAFEGUARD_SWITCH=obo).
+  | 'SAFEGUARD.SWITCH_NOT_ENABLED'
+  | 'SAFEGUARD.NOT_GLOBAL_ADMIN'
+  | 'SAFEGUARD.SIGN_IN_FAILED'
+  | 'SAFEGUARD.SWITCH_FAILED'
+  | 'SAFEGUARD.NOT_NEEDED'
   | 'NOTIFY.NOT_IN_CHANNEL'
   | 'NOTIFY.OFF_NOT_ALLOWED'
   | 'NOTIFY.CONFIGURED_BY_SETTINGS'
@@ -49,6 +55,7 @@ export type ErrorCode =
   | 'SCOPE.PROTECTED'
   | 'SCOPE.OUTSIDE_ALLOWED'
   | 'STATE.CHANGED'
+  | 'ROLLBACK.ROLE_HOLDER'
   | 'VERIFY.MISMATCH'
   | 'VERIFY.UNREACHABLE'
   // Card actions and typed decisions bound to where the request's card is.

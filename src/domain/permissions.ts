@@ -17,6 +17,8 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
   { name: 'Directory.Read.All', why: 'required with AuditLog.Read.All to read directory audits', satisfiedBy: ['Directory.ReadWrite.All'] },
   { name: 'Group-OnPremisesSyncBehavior.ReadWrite.All', why: 'rollback preflight: read whether a group\'s source of authority is in the cloud', satisfiedBy: [] },
   { name: 'EntitlementManagement.Read.All', why: 'rollback preflight: find access packages that use a cloud group', satisfiedBy: ['EntitlementManagement.ReadWrite.All'] },
+  // Directory.Read.All does not cover the PIM eligibilities (Microsoft's reference), so it is not listed.
+  { name: 'RoleManagement.Read.Directory', why: 'rollback preflight: find users who hold a directory role, active or eligible (the sync client will not take them back)', satisfiedBy: ['RoleManagement.Read.All', 'RoleManagement.ReadWrite.Directory'] },
 ];
 
 /** Permissions missing from a token's roles, most important first. */

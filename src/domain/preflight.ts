@@ -10,8 +10,16 @@ export type PreflightBlocker =
   | 'not-transferred'
   | 'no-anchor'
   | 'cloud-references'
+  | 'role-holder'
   | 'protected'
   | 'outside-allowed-scope';
+
+/** A Microsoft Entra directory role the user holds: active (assigned) or eligible (PIM). */
+export interface HeldRole {
+  roleDefinitionId: string;
+  displayName: string;
+  kind: 'active' | 'eligible';
+}
 
 /** A cloud-managed group the user belongs to, with the access packages that use it (rollback blockers). */
 export interface CloudReference {
@@ -31,6 +39,8 @@ export interface PreflightResult {
   warnings: string[];
   /** Rollback: the cloud references that block it. */
   references?: CloudReference[];
+  /** Rollback: the directory roles that block it (docs/soa-and-graph.md §6b). */
+  roles?: HeldRole[];
 }
 
 export interface PreflightInput {
@@ -82,5 +92,7 @@ export const BLOCKER_REASON: Record<PreflightBlocker, string> = {
   'no-anchor': 'No on-premises anchor (onPremisesImmutableId): AD DS could not take this user back.',
   protected: 'Protected account (member of a group in PROTECTED_GROUP_IDS, directly or through a nested group, e.g. break-glass or privileged admins): the bot never changes it.',
   'outside-allowed-scope': 'Outside the allowed scope: not a member of ALLOWED_TARGET_GROUP_ID, directly or through a nested group.',
+  'role-holder':
+    'Holds a Microsoft Entra role (active or eligible): since 1 June 2026 the sync client will not take back a cloud-managed user who holds a role, so the rollback would never complete. Remove the role assignments listed first, both active and eligible (PIM), then ask again.',
   'cloud-references': 'Still referenced from the cloud: remove the user from the cloud-managed groups listed (and those groups from the access packages that use them) first.',
 };

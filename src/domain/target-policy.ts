@@ -1,5 +1,5 @@
 import { ErrorCode } from './errors';
-import { CloudReference, PreflightResult, preflightTransfer } from './preflight';
+import { CloudReference, HeldRole, PreflightResult, preflightTransfer } from './preflight';
 import { preflightRollback } from './rollback-preflight';
 import { DirectoryUser } from './soa-state';
 import { RequestKind, TargetExecution, targetCloudManaged } from './transfer-request';
@@ -34,6 +34,8 @@ export interface TargetFacts {
   memberOfGuarded: readonly string[];
   /** Rollback: the cloud-managed groups (and their access packages) that still reference the user. */
   references: CloudReference[];
+  /** Rollback: the directory roles the user holds, active and eligible (docs/soa-and-graph.md §6b). */
+  roles: HeldRole[];
   /** The user is already a target of another open request. */
   inOpenRequest: boolean;
 }
@@ -54,7 +56,7 @@ function scopeBlock(memberOfGuarded: readonly string[], scope: ScopeSettings): S
 export function evaluateTarget(kind: RequestKind, facts: TargetFacts, scope: ScopeSettings): PreflightResult {
   const result =
     kind === 'rollback'
-      ? preflightRollback({ upn: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, references: facts.references })
+      ? preflightRollback({ upn: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, references: facts.references, roles: facts.roles })
       : preflightTransfer({ upn: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, domainAuthenticationType: facts.domainAuthenticationType });
   if (!result.eligible) return result;
   const blocked = scopeBlock(facts.memberOfGuarded, scope);
@@ -76,6 +78,8 @@ export interface RereadFacts {
   isCloudManaged: boolean | null;
   /** null: not read (the user is already in the desired state or cannot be written anyway); never written then while a guard is set. */
   memberOfGuarded: readonly string[] | null;
+  /** Rollback: the directory roles the user holds now (docs/soa-and-graph.md §6b); undefined/null = not read. */
+  roles?: readonly HeldRole[] | null;
 }
 
 /** Whether the scope question must be asked before deciding this user (saves a Graph call per user otherwise). */
@@ -118,6 +122,10 @@ export function checkBeforeWrite(
   }
   if (!desired && !reread.user.onPremisesImmutableId) {
     return failed('STATE.CHANGED', 'The user lost its on-premises anchor after approval, so AD DS could not take it back; nothing was changed.', at);
+  }
+  if (!desired && reread.roles && reread.roles.length > 0) {
+    const names = reread.roles.slice(0, 5).map((r) => `${r.displayName} (${r.kind})`).join(', ');
+    return failed('ROLLBACK.ROLE_HOLDER', `The user was given a directory role after approval (${names}); the sync client would never take it back, so nothing was changed. Remove the role, then roll back again.`, at);
   }
   return { action: 'write' };
 }

@@ -123,10 +123,22 @@ export interface TransferRequest {
   finishedAt?: string | null;
   /** Rollback only: who confirmed on the card that the tenant safeguard is off, and when. */
   safeguard?: { confirmedBy: Person; at: string } | null;
+  /**
+   * Rollback, SAFEGUARD_SWITCH=obo: when the bot switched the tenant safeguard off and back on for a
+   * Global Administrator (on-behalf-of), and who: the window during which the tenant was unprotected.
+   */
+  safeguardWindow?: SafeguardWindow | null;
   /** Rollback only: when the bot started following the sync client. */
   syncWatchStartedAt?: string | null;
   /** Large requests (a migration wave): executed in waves, with a halt on failures. */
   bulk?: BulkPlan | null;
+}
+
+export interface SafeguardWindow {
+  offAt: string | null;
+  offBy: Person | null;
+  onAt: string | null;
+  onBy: Person | null;
 }
 
 export interface BulkPlan {

@@ -1,3 +1,4 @@
+import { HeldRole } from '../domain/preflight';
 import { DirectoryUser } from '../domain/soa-state';
 import { DirectoryError, SoaWriteResult } from './directory';
 
@@ -43,6 +44,8 @@ export interface BulkDirectory {
    * of groupIds it belongs to. The scope guard's one question, for one user or ten thousand.
    */
   memberGroupsOf(userIds: string[], groupIds: string[]): Promise<Map<string, BulkResult<string[]>>>;
+  /** Directory.directoryRolesOf for many user ids (two requests per user, batched). */
+  directoryRolesOf(userIds: string[]): Promise<Map<string, BulkResult<HeldRole[]>>>;
   /**
    * Direct members of a group that are users (id, UPN), following paging. With `stopAfter`, no further
    * page is read once that many members are known, and at most that many are returned: a caller that

@@ -1,3 +1,4 @@
+import { HeldRole } from '../domain/preflight';
 import { DirectoryUser } from '../domain/soa-state';
 
 /** A Graph call's trace for the record: method, path (no query secrets), status, request-id. */
@@ -80,4 +81,9 @@ export interface Directory {
   cloudManagedGroupsOf(userId: string): Promise<CloudManagedGroup[]>;
   /** Rollback preflight (docs/soa-and-graph.md §6): the access packages that use the group (object id) as a resource role scope. */
   accessPackagesUsingGroup(groupId: string): Promise<AccessPackageRef[]>;
+  /**
+   * Rollback preflight (docs/soa-and-graph.md §6b): the directory roles the user (object id) holds, active
+   * (roleAssignments) and eligible (PIM roleEligibilityScheduleInstances), direct assignments to the user.
+   */
+  directoryRolesOf(userId: string): Promise<HeldRole[]>;
 }

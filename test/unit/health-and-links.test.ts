@@ -6,7 +6,7 @@ const report = (over: Partial<Parameters<typeof describeIdentity>[0]> = {}) => (
   tokenObtained: true,
   error: null,
   credentialKind: 'certificate' as const,
-  roles: ['User-OnPremisesSyncBehavior.ReadWrite.All', 'Directory.Read.All', 'AuditLog.Read.All', 'Group-OnPremisesSyncBehavior.ReadWrite.All', 'EntitlementManagement.Read.All'],
+  roles: ['User-OnPremisesSyncBehavior.ReadWrite.All', 'Directory.Read.All', 'AuditLog.Read.All', 'Group-OnPremisesSyncBehavior.ReadWrite.All', 'EntitlementManagement.Read.All', 'RoleManagement.Read.Directory'],
   certificateNotAfter: '2027-06-01T00:00:00.000Z',
   ...over,
 });

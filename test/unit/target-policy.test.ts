@@ -13,6 +13,7 @@ const facts = (overrides: Partial<TargetFacts> = {}): TargetFacts => ({
   domainAuthenticationType: 'Managed',
   memberOfGuarded: ['a'],
   references: [],
+  roles: [],
   inOpenRequest: false,
   ...overrides,
 });
@@ -36,6 +37,11 @@ describe('target policy at request time', () => {
     expect(evaluateTarget('rollback', rollback, scope)).toMatchObject({ eligible: true });
     expect(evaluateTarget('rollback', { ...rollback, memberOfGuarded: ['a', 'p1'] }, scope).blocker).toBe('protected');
     expect(evaluateTarget('rollback', { ...rollback, user: { ...transferred, onPremisesImmutableId: null } }, scope).blocker).toBe('no-anchor');
+    // docs/soa-and-graph.md §6b: a role holder, active or eligible, is never taken back by the sync client.
+    for (const kind of ['active', 'eligible'] as const) {
+      const roles = [{ roleDefinitionId: 'r1', displayName: 'User Administrator', kind }];
+      expect(evaluateTarget('rollback', { ...rollback, roles }, scope)).toMatchObject({ eligible: false, blocker: 'role-holder', roles });
+    }
   });
 });
 
@@ -66,6 +72,10 @@ describe('target policy before each write', () => {
     expect(checkBeforeWrite('transfer', pending, { user: synced, isCloudManaged: false, memberOfGuarded: null }, { protectedGroupIds: [], allowedTargetGroupId: null }, clock)).toEqual({ action: 'write' });
     expect(verdict({ user: transferred, isCloudManaged: false, memberOfGuarded: ['a'] })).toMatchObject({ execution: { errorCode: 'STATE.CHANGED' } });
     expect(verdict({ user: { ...transferred, onPremisesImmutableId: null }, isCloudManaged: true, memberOfGuarded: ['a'] }, 'rollback')).toMatchObject({ execution: { errorCode: 'STATE.CHANGED' } });
+    // A role given after approval (docs/soa-and-graph.md §6b): not written; no roles: written.
+    const roles = [{ roleDefinitionId: 'r1', displayName: 'Helpdesk Administrator', kind: 'eligible' as const }];
+    expect(verdict({ user: transferred, isCloudManaged: true, memberOfGuarded: ['a'], roles }, 'rollback')).toMatchObject({ execution: { outcome: 'failed', errorCode: 'ROLLBACK.ROLE_HOLDER', errorDetail: expect.stringContaining('Helpdesk Administrator (eligible)') } });
+    expect(verdict({ user: transferred, isCloudManaged: true, memberOfGuarded: ['a'], roles: [] }, 'rollback')).toEqual({ action: 'write' });
     expect(verdict({ user: synced, isCloudManaged: false, memberOfGuarded: ['a'] })).toEqual({ action: 'write' });
   });
 });

@@ -1,5 +1,7 @@
 import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
+import type { HeldRole } from '../../domain/preflight';
 import type { DirectoryUser } from '../../domain/soa-state';
+import { ROLE_QUESTIONS, roleQueryUrl, toHeldRoles } from './graph-directory-roles';
 import { type Json, asObject, str, toDirectoryUser, toIsCloudManaged } from './graph-body';
 import type { BulkDirectory, BulkResult, UserWithSoa, WriteOptions } from '../../ports/bulk-directory';
 import { DirectoryError, type SoaWriteResult } from '../../ports/directory';
@@ -125,6 +127,24 @@ export class GraphBulkDirectory implements BulkDirectory {
           for (const g of read.value) found.add(g.toLowerCase());
         }
         return { ok: true, value: unique.filter((g) => found.has(g.toLowerCase())) };
+      },
+    );
+  }
+
+  /** The same two role questions as GraphDirectory.directoryRolesOf, both items of the same round of batches. */
+  async directoryRolesOf(userIds: string[]): Promise<Map<string, BulkResult<HeldRole[]>>> {
+    return this.perKey<HeldRole[]>(
+      'listRoleAssignments',
+      userIds,
+      (id) => ROLE_QUESTIONS.map((q) => ({ method: 'GET', url: roleQueryUrl(q.collection, id) })),
+      (outcomes) => {
+        const held: HeldRole[] = [];
+        for (const [i, q] of ROLE_QUESTIONS.entries()) {
+          const read = toResult(q.op, outcomes[i], (r) => toHeldRoles(r.body, q.kind, { op: q.op, ...r }));
+          if (!read.ok) return read;
+          held.push(...read.value);
+        }
+        return { ok: true, value: held };
       },
     );
   }

@@ -1,5 +1,7 @@
 import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
+import type { HeldRole } from '../../domain/preflight';
 import type { DirectoryUser } from '../../domain/soa-state';
+import { ROLE_QUESTIONS, roleQueryUrl, toHeldRoles } from './graph-directory-roles';
 import { type Json, str, toDirectoryUser, toIsCloudManaged } from './graph-body';
 import { DirectoryError, type AccessPackageRef, type AuditRecord, type CloudManagedGroup, type Directory, type SoaWriteResult } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
@@ -222,6 +224,15 @@ export class GraphDirectory implements Directory {
       }
     }
     return [...found.values()];
+  }
+
+  async directoryRolesOf(userId: string): Promise<HeldRole[]> {
+    const held: HeldRole[] = [];
+    for (const q of ROLE_QUESTIONS) {
+      const res = await this.send(q.op, this.client.api(roleQueryUrl(q.collection, userId)), 'GET');
+      held.push(...toHeldRoles(this.json(q.op, res), q.kind, { op: q.op, ...res }));
+    }
+    return held;
   }
 
   private isCloudManagedOf(op: GraphOperation, res: RawResult): boolean {

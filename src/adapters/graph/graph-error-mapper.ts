@@ -13,7 +13,9 @@ export type GraphOperation =
   | 'getGroupCloudManaged'
   | 'accessPackagesUsingGroup'
   | 'listGroupMembers'
-  | 'findGroupsByName';
+  | 'findGroupsByName'
+  | 'listRoleAssignments'
+  | 'listRoleEligibilities';
 
 export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   getUser: 'User.Read.All',
@@ -29,6 +31,9 @@ export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   // Bulk: a group's members and groups by name (GroupMember.Read.All is the least privileged for both).
   listGroupMembers: 'GroupMember.Read.All',
   findGroupsByName: 'GroupMember.Read.All',
+  // Rollback preflight for role holders (docs/soa-and-graph.md §6b): the one permission that reads both.
+  listRoleAssignments: 'RoleManagement.Read.Directory',
+  listRoleEligibilities: 'RoleManagement.Read.Directory',
 };
 
 /**

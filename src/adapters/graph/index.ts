@@ -15,6 +15,7 @@ export type { GraphApiVersion, GraphClientOptions } from './graph-client-factory
 export { GraphDirectory, USER_SELECT, CHECK_MEMBER_GROUPS_CHUNK, MEMBER_OF_SELECT, ACCESS_PACKAGE_EXPAND } from './graph-directory';
 export type { GraphDirectoryOptions } from './graph-directory';
 export { GraphBulkDirectory } from './graph-bulk-directory';
+export { OboSafeguardSwitch, SAFEGUARD_DELEGATED_PERMISSION } from './obo-safeguard-switch';
 export type { GraphBulkDirectoryOptions } from './graph-bulk-directory';
 export { GraphBatchExecutor, MAX_BATCH_ITEMS, parseRetryAfter } from './graph-batch-executor';
 export type { GraphBatchExecutorOptions } from './graph-batch-executor';

@@ -78,6 +78,19 @@ export function registerTabApi(server: restify.Server, options: TabApiOptions): 
       return answer(res, await service.decide(identity, paramId(req), body.value));
     }),
   );
+  server.post(
+    '/api/tab/requests/:id/safeguard',
+    route('safeguard', async (identity, req, res) => {
+      const body = await readJsonBody(req, Math.min(options.maxBodyBytes, 1024));
+      if (!body.ok) {
+        res.setHeader('connection', 'close');
+        res.send(body.status, { error: body.reason });
+        return body.status;
+      }
+      // The already validated token, for the on-behalf-of exchange (switch-safeguard.ts); never logged.
+      return answer(res, await service.switchSafeguard(identity, paramId(req), body.value, bearerOf(req.headers.authorization)!));
+    }),
+  );
   for (const format of ['csv', 'json'] as const) {
     server.get(
       `/api/tab/export.${format}`,
@@ -100,9 +113,12 @@ export function registerTabApi(server: restify.Server, options: TabApiOptions): 
 }
 
 async function authenticate(verifier: UserTokenVerifier, header: string | undefined): Promise<TabIdentity | null> {
-  const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(header ?? '');
-  if (!match) return null;
-  return verifier.verify(match[1]);
+  const token = bearerOf(header);
+  return token ? verifier.verify(token) : null;
+}
+
+function bearerOf(header: string | undefined): string | null {
+  return /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(header ?? '')?.[1] ?? null;
 }
 
 function answer<T>(res: restify.Response, result: TabAnswer<T>): number {

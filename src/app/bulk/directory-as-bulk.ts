@@ -1,3 +1,4 @@
+import { HeldRole } from '../../domain/preflight';
 import { DirectoryUser } from '../../domain/soa-state';
 import { BulkDirectory, BulkResult, UserWithSoa } from '../../ports/bulk-directory';
 import { Directory, DirectoryError, SoaWriteResult } from '../../ports/directory';
@@ -67,6 +68,7 @@ export function directoryAsBulk(directory: Directory): BulkDirectory {
       return out;
     },
     memberGroupsOf: (ids, groupIds) => each<string[]>(ids, (id) => directory.memberGroups(id, groupIds)),
+    directoryRolesOf: (ids) => each<HeldRole[]>(ids, (id) => directory.directoryRolesOf(id)),
     groupMembers: async () => {
       throw new DirectoryError('GRAPH.UNKNOWN', 'group listing needs the Graph bulk directory');
     },

@@ -28,6 +28,15 @@ export function detailView(request: TransferRequest, events: RequestEvent[], now
     approvalsRequired: request.approvalsRequired,
     decisions: request.decisions.map((d) => ({ by: { id: d.by.aadObjectId, name: d.by.name }, at: d.at, decision: d.decision, comment: d.comment ?? null })),
     safeguard: request.safeguard ? { confirmedBy: { id: request.safeguard.confirmedBy.aadObjectId, name: request.safeguard.confirmedBy.name }, at: request.safeguard.at } : null,
+    // SAFEGUARD_SWITCH=obo: when the tenant was unprotected (switched off and back on through the bot).
+    safeguardWindow: request.safeguardWindow
+      ? {
+          offAt: request.safeguardWindow.offAt,
+          offBy: request.safeguardWindow.offBy ? { id: request.safeguardWindow.offBy.aadObjectId, name: request.safeguardWindow.offBy.name } : null,
+          onAt: request.safeguardWindow.onAt,
+          onBy: request.safeguardWindow.onBy ? { id: request.safeguardWindow.onBy.aadObjectId, name: request.safeguardWindow.onBy.name } : null,
+        }
+      : null,
     executedAt: request.executedAt ?? null,
     correlationId: request.correlationId,
     graphApiVersion: request.graphApiVersion,

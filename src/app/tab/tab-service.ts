@@ -4,6 +4,7 @@ import { decideFromTab } from './decide-from-tab';
 import { ExportFormat, exportRequests } from './export-requests';
 import { ListFilters, listRequests } from './list-requests';
 import { requestDetail } from './request-detail';
+import { safeguardFromTab } from './safeguard-from-tab';
 import { describeViewer, TabAnswer, tabViewer } from './tab-viewer';
 import { waitingForMe } from './waiting-for-me';
 
@@ -21,6 +22,8 @@ export function createTabService(deps: AppDeps) {
     list: async (identity: TabIdentity, filters: ListFilters) => listRequests(deps, await viewer(identity), filters),
     detail: async (identity: TabIdentity, requestId: string) => requestDetail(deps, await viewer(identity), requestId),
     decide: async (identity: TabIdentity, requestId: string, body: unknown) => decideFromTab(deps, await viewer(identity), requestId, body),
+    switchSafeguard: async (identity: TabIdentity, requestId: string, body: unknown, userAssertion: string) =>
+      safeguardFromTab(deps, await viewer(identity), requestId, body, userAssertion),
     export: async (identity: TabIdentity, filters: ListFilters, format: ExportFormat) => exportRequests(deps, await viewer(identity), filters, format),
   };
 }

@@ -1,0 +1,47 @@
+import { OPEN_STATUSES, TransferRequest } from '../domain/transfer-request';
+import { Job } from '../ports/job-queue';
+import { AppDeps, safeguardSwitchAppId } from './app-deps';
+import { errorSummary } from './error-summary';
+import { withRequestContext } from './graph-call-context';
+import { safeguardCall, safeguardOnCard } from '../cards/rollback-section';
+
+
+/**
+ * SAFEGUARD_SWITCH=obo: whether a finished rollback leaves the tenant safeguard to be switched back on
+ * through the bot (it was switched off, by the bot or by hand, and the bot has not switched it on since).
+ */
+export function safeguardStillOff(deps: AppDeps, request: TransferRequest): boolean {
+  return safeguardSwitchAppId(deps.settings) !== null && Boolean(request.safeguard || request.safeguardWindow) && !request.safeguardWindow?.onAt;
+}
+
+/** The reminder message: the one-click card, with the Graph call beside it for whoever switches by hand. */
+export function safeguardOnMessage(deps: AppDeps, request: TransferRequest): { text: string; card: Record<string, unknown> } {
+  return {
+    text: `Rollback ${request.id}: switch the tenant safeguard back on. Graph: \`${safeguardCall(deps.settings.tenantId, true)}\``,
+    card: safeguardOnCard(request, safeguardSwitchAppId(deps.settings)!),
+  };
+}
+
+/**
+ * The durable reminder (job kind 'safeguard-reminder', on the Clock port), enqueued when the bot switches
+ * the safeguard off and when a rollback ends: every SAFEGUARD_REMINDER_INTERVAL, once the rollback is no
+ * longer open (whatever ended it), it asks again in the request's conversation, until the bot has
+ * switched the safeguard back on.
+ */
+export async function remindSafeguard(deps: AppDeps, job: Job): Promise<{ done: true } | { done: false; runAt: string }> {
+  return withRequestContext(job.requestId, async () => {
+    const request = await deps.requests.get(job.requestId);
+    if (!request || !safeguardStillOff(deps, request)) return { done: true };
+    const now = deps.clock.now();
+    const next = { done: false as const, runAt: new Date(now.getTime() + (deps.settings.safeguard?.reminderIntervalMs ?? 3_600_000)).toISOString() };
+    // Still needed off while the rollback runs; once it has ended (completed, timed out, rejected, expired...) it must go back on.
+    if (OPEN_STATUSES.includes(request.status)) return next;
+    try {
+      await deps.chat.post(request.origin.conversationKey, safeguardOnMessage(deps, request));
+      await deps.requests.appendEvents([{ requestId: request.id, at: now.toISOString(), type: 'safeguard.reminded', data: { offAt: request.safeguardWindow?.offAt ?? request.safeguard?.at ?? null } }]);
+    } catch (error) {
+      deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not post the safeguard reminder; will try again');
+    }
+    return next;
+  });
+}
