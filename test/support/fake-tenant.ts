@@ -23,7 +23,7 @@ export interface HeldCall {
   land(): void;
   /** The change is applied but the caller never hears back: its process died with the call in flight. */
   landUnheard(): void;
-  /** Nothing is applied and nobody hears back: the process died before the call reached Graph. */
+  /** Nothing is applied, nobody hears back and the call is not counted: the process died before it reached Graph. */
   vanish(): void;
 }
 
@@ -54,7 +54,7 @@ export class FakeTenant {
   private readonly users = new Map<string, TenantUser>();
   /** Group id -> the groups it is a direct member of (nesting). */
   private readonly parents = new Map<string, Set<string>>();
-  private readonly failures: { op: TenantOp; userId: string; failure: CallFailure; times: number }[] = [];
+  private readonly failures: { op: TenantOp; userId: string; failure: CallFailure; times: number; skip: number }[] = [];
   private readonly audit: (AuditRecord & { objectId: string; visibleFrom: number })[] = [];
   private readonly heldWaiters: ((call: HeldCall) => void)[] = [];
   readonly calls: TenantCall[] = [];
@@ -89,9 +89,18 @@ export class FakeTenant {
     this.entry(userId)!.groups.add(groupId.toLowerCase());
   }
 
-  /** The next `times` calls of `op` for the user ('*' for any user) fail as described. */
-  failNext(op: TenantOp, userId: string, failure: CallFailure, times = 1): void {
-    this.failures.push({ op, userId: userId.toLowerCase(), failure, times });
+  /**
+   * The next `times` calls of `op` for the user ('*' for any user) fail as described, after `skip` calls
+   * answered normally (e.g. skip the re-read's flag read to fail the read-back after the PATCH).
+   */
+  failNext(op: TenantOp, userId: string, failure: CallFailure, options: { times?: number; skip?: number } = {}): void {
+    this.failures.push({ op, userId: userId.toLowerCase(), failure, times: options.times ?? 1, skip: options.skip ?? 0 });
+  }
+
+  /** The user changes in the directory after approval (e.g. sync turned off, anchor cleared). */
+  updateUser(userId: string, changes: Partial<DirectoryUser>): void {
+    const u = this.entry(userId)!;
+    u.user = { ...u.user, ...changes };
   }
 
   /** Someone changes the flag in Entra directly (not through the bot): no PATCH is counted. */
@@ -128,13 +137,18 @@ export class FakeTenant {
     const i = this.failures.findIndex((f) => f.op === op && (f.userId === key || f.userId === '*'));
     if (i < 0) return null;
     const f = this.failures[i];
+    if (f.skip > 0) {
+      f.skip--;
+      return null;
+    }
     if (--f.times <= 0) this.failures.splice(i, 1);
     return f.failure;
   }
 
   /** One directory call: recorded, then answered, failed or held as the test arranged. */
   private call<T>(op: TenantOp, userId: string, answer: () => T, effect: () => void = () => undefined, value?: boolean): Promise<T> {
-    this.calls.push({ op, userId, at: this.clock.now().toISOString(), ...(value === undefined ? {} : { value }) });
+    const record: TenantCall = { op, userId, at: this.clock.now().toISOString(), ...(value === undefined ? {} : { value }) };
+    this.calls.push(record);
     const failure = this.takeFailure(op, userId);
     if (!failure) {
       effect();
@@ -152,6 +166,8 @@ export class FakeTenant {
         ended = true;
         this.held.splice(this.held.indexOf(call), 1);
         if (apply) effect();
+        // It never reached Graph: not a call the tenant saw.
+        else this.calls.splice(this.calls.indexOf(record), 1);
         if (answerIt) resolve(answer());
       };
       const call: HeldCall = { op, userId, land: () => end(true, true), landUnheard: () => end(true, false), vanish: () => end(false, false) };
