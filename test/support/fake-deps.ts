@@ -99,7 +99,9 @@ export function fakeDeps(options: FakeOptions = {}): FakeWorld {
  * else (caches, card queues, the runner and anything still running in the old process are gone).
  */
 export function restart(previous: FakeWorld, options: FakeOptions = {}): FakeWorld {
-  return world({ clock: previous.clock, storage: previous.storage, tenant: previous.tenant, chat: previous.chat }, options);
+  // Same configuration as before unless the test says otherwise.
+  const settings = { ...previous.deps.settings, ...options.settings };
+  return world({ clock: previous.clock, storage: previous.storage, tenant: previous.tenant, chat: previous.chat }, { ...options, settings });
 }
 
 let instances = 0;
