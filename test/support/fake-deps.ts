@@ -118,7 +118,15 @@ function world(shared: Pick<FakeWorld, 'clock' | 'storage' | 'tenant' | 'chat'>,
     conversations: storage.conversations,
     notifications: storage.notifications,
     settingsStore: storage.settings,
-    identity: { check: async () => ({ tokenObtained: true, error: null, credentialKind: 'certificate', roles: ['User-OnPremisesSyncBehavior.ReadWrite.All'], certificateNotAfter: null }) },
+    identity: {
+      check: async () => ({
+        tokenObtained: true,
+        error: null,
+        credentialKind: 'certificate',
+        roles: ['User-OnPremisesSyncBehavior.ReadWrite.All'],
+        certificateNotAfter: null,
+      }),
+    },
     directory: tenant.directory,
     bulk: options.batching === false ? null : tenant.bulk,
     fileLinks: new FileLinks({ baseUrl: null, secret: 'unit-test-secret', ttlMs: 600_000, now: () => clock.now() }),
@@ -174,7 +182,13 @@ export async function storeRequest(
     correlationId: 'corr-1',
     ...overrides,
   });
-  await w.deps.requests.create(request, { requestId: request.id, at: w.clock.iso(), type: 'request.created', actorId: PEOPLE.requester.aadObjectId, data: { targets: targets.length } });
+  await w.deps.requests.create(request, {
+    requestId: request.id,
+    at: w.clock.iso(),
+    type: 'request.created',
+    actorId: PEOPLE.requester.aadObjectId,
+    data: { targets: targets.length },
+  });
   // The directory reads made to build it are not part of what the test watches.
   w.tenant.calls.length = 0;
   return request;

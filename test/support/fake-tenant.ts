@@ -76,7 +76,11 @@ export class FakeTenant {
   /** A user synced from AD DS (override anything; `cloudManaged` true for one already transferred). */
   addUser(id: string, upn: string, options: { cloudManaged?: boolean; groups?: string[]; user?: Partial<DirectoryUser> } = {}): DirectoryUser {
     const user = aSyncedUser({ id, userPrincipalName: upn, displayName: upn.split('@')[0], onPremisesImmutableId: `imm-${id}=`, ...options.user });
-    this.users.set(id.toLowerCase(), { user, isCloudManaged: options.cloudManaged ?? false, groups: new Set((options.groups ?? []).map((g) => g.toLowerCase())) });
+    this.users.set(id.toLowerCase(), {
+      user,
+      isCloudManaged: options.cloudManaged ?? false,
+      groups: new Set((options.groups ?? []).map((g) => g.toLowerCase())),
+    });
     return user;
   }
 
@@ -154,7 +158,8 @@ export class FakeTenant {
       effect();
       return Promise.resolve().then(answer);
     }
-    if (failure.kind === 'error') return Promise.reject(new DirectoryError(failure.code, `fake ${op} failure`, { status: failure.status ?? null, requestId: this.nextGraphId() }));
+    if (failure.kind === 'error')
+      return Promise.reject(new DirectoryError(failure.code, `fake ${op} failure`, { status: failure.status ?? null, requestId: this.nextGraphId() }));
     if (failure.kind === 'answer-lost') {
       effect();
       return Promise.reject(new DirectoryError('GRAPH.UNAVAILABLE', 'the answer was lost', { status: 504 }));
@@ -242,7 +247,13 @@ export class FakeTenant {
   private findAudit(query: { objectId: string; activityPrefix: string; since: string }): Promise<AuditRecord[]> {
     return this.call('audit', query.objectId, () =>
       this.audit
-        .filter((r) => r.objectId === query.objectId && r.activityDisplayName.startsWith(query.activityPrefix) && r.activityDateTime >= query.since && r.visibleFrom <= this.clock.now().getTime())
+        .filter(
+          (r) =>
+            r.objectId === query.objectId &&
+            r.activityDisplayName.startsWith(query.activityPrefix) &&
+            r.activityDateTime >= query.since &&
+            r.visibleFrom <= this.clock.now().getTime(),
+        )
         .map(({ objectId: _o, visibleFrom: _v, ...record }) => ({ ...record })),
     );
   }
@@ -303,7 +314,9 @@ export class FakeTenant {
       setCloudManaged,
       memberGroupsOf: (ids, groupIds) => each(ids, (id) => this.memberGroups(id, groupIds)),
       groupMembers: async (groupId, options = {}) => {
-        const members = [...this.users.values()].filter((u) => u.groups.has(groupId.toLowerCase())).map((u) => ({ id: u.user.id, userPrincipalName: u.user.userPrincipalName }));
+        const members = [...this.users.values()]
+          .filter((u) => u.groups.has(groupId.toLowerCase()))
+          .map((u) => ({ id: u.user.id, userPrincipalName: u.user.userPrincipalName }));
         return options.stopAfter === undefined ? members : members.slice(0, options.stopAfter);
       },
       findGroupsByName: async () => [],

@@ -146,7 +146,11 @@ describe('crash windows', () => {
       const { runner: first, held } = await crashWhileHeld();
       held.landUnheard();
       const wave2 = users.slice(5, 15);
-      expect(Object.entries(await outcomes(w)).filter(([id]) => wave2.includes(id)).every(([, o]) => o === 'in-progress')).toBe(true);
+      expect(
+        Object.entries(await outcomes(w))
+          .filter(([id]) => wave2.includes(id))
+          .every(([, o]) => o === 'in-progress'),
+      ).toBe(true);
 
       // Within the settle window: the re-read shows every PATCH of the batch landed, so nothing waits.
       const second = await restarted(first);

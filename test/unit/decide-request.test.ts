@@ -51,7 +51,9 @@ describe('deciding a request', () => {
     expect(reply).toMatchObject({ ok: true, request: { status: 'rejected' } });
     expect(reply.text).toMatch(/^Rejected by Avery Approver\./);
     await settle();
-    expect(w.chat.texts(ORIGIN.conversationKey)).toEqual(['Rita Requester: your request R-TEST was rejected by Avery Approver: "Not during the freeze window"']);
+    expect(w.chat.texts(ORIGIN.conversationKey)).toEqual([
+      'Rita Requester: your request R-TEST was rejected by Avery Approver: "Not during the freeze window"',
+    ]);
     expect(await executeJobs()).toHaveLength(0);
     expect(await decide(PEOPLE.approver2, 'approve', 2)).toMatchObject({ ok: false, error: { code: 'REQUEST.NOT_PENDING' } });
   });
@@ -64,7 +66,9 @@ describe('deciding a request', () => {
     expect(reply).toMatchObject({ ok: false, error: { code: 'APPROVER.SELF_APPROVAL' } });
     expect(reply.text).toContain('you cannot approve or reject it yourself');
     expect((await w.deps.requests.get('R-TEST'))!.status).toBe('pending');
-    expect(await eventsOf(w, 'decision.refused')).toEqual([expect.objectContaining({ actorId: PEOPLE.requester.aadObjectId, data: expect.objectContaining({ code: 'APPROVER.SELF_APPROVAL' }) })]);
+    expect(await eventsOf(w, 'decision.refused')).toEqual([
+      expect.objectContaining({ actorId: PEOPLE.requester.aadObjectId, data: expect.objectContaining({ code: 'APPROVER.SELF_APPROVAL' }) }),
+    ]);
     expect(await executeJobs()).toHaveLength(0);
   });
 
@@ -91,7 +95,9 @@ describe('deciding a request', () => {
     expect(reply).toMatchObject({ ok: false, error: { code: 'REQUEST.EXPIRED' }, request: { status: 'expired' } });
     await decide(PEOPLE.approver2);
     await settle();
-    expect(w.chat.texts(ORIGIN.conversationKey)).toEqual(['Rita Requester: request R-TEST expired without enough approvals. Nothing was changed; make a new request if it is still needed.']);
+    expect(w.chat.texts(ORIGIN.conversationKey)).toEqual([
+      'Rita Requester: request R-TEST expired without enough approvals. Nothing was changed; make a new request if it is still needed.',
+    ]);
     expect(await eventsOf(w, 'request.expired')).toHaveLength(1);
     expect(await executeJobs()).toHaveLength(0);
   });

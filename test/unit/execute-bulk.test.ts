@@ -18,7 +18,8 @@ describe('executing a bulk request in waves', () => {
   const run = () => executeRequest(w.deps, 'R-TEST');
   const request = async () => (await w.deps.requests.get('R-TEST'))!;
   const wave = (n: number) => (n === 1 ? users.slice(0, 5) : n === 2 ? users.slice(5, 15) : users.slice(15));
-  const frozen = (value: boolean) => w.deps.settingsStore.set('executions.frozen', { value: String(value), updatedAt: w.clock.iso(), updatedBy: PEOPLE.admin.aadObjectId });
+  const frozen = (value: boolean) =>
+    w.deps.settingsStore.set('executions.frozen', { value: String(value), updatedAt: w.clock.iso(), updatedBy: PEOPLE.admin.aadObjectId });
 
   it('runs every wave in order, each user patched once, a wave event per wave, batches of 20 with their own intent', async () => {
     await storeRequest(w, users, { bulk: plan([5, 10, 30]) });
@@ -41,14 +42,22 @@ describe('executing a bulk request in waves', () => {
   });
 
   it('halts after a wave whose failure rate is above the limit: the rest are not touched and the approvers are told why', async () => {
-    await w.deps.notifications.subscribe({ channelId: '19:soa-log', conversationKey: 'channel:19:soa-log', subscribedBy: PEOPLE.admin.aadObjectId, subscribedAt: w.clock.iso(), source: 'command' });
+    await w.deps.notifications.subscribe({
+      channelId: '19:soa-log',
+      conversationKey: 'channel:19:soa-log',
+      subscribedBy: PEOPLE.admin.aadObjectId,
+      subscribedAt: w.clock.iso(),
+      source: 'command',
+    });
     await storeRequest(w, users, { bulk: plan([5, 10, 30]) });
     for (const id of wave(2).slice(0, 2)) w.tenant.failNext('patch', id, { kind: 'error', code: 'GRAPH.BAD_REQUEST', status: 400 });
     expect(await run()).toEqual({ status: 'done' });
     const r = await request();
     expect(r.status).toBe('halted');
     expect(r.bulk).toMatchObject({ nextWave: 2 });
-    expect(r.bulk!.haltedReason).toBe('Halted after wave 2 of 3: 2 of 10 users failed (20%), above the 5% limit. Check the failures, then Resume or Cancel the rest.');
+    expect(r.bulk!.haltedReason).toBe(
+      'Halted after wave 2 of 3: 2 of 10 users failed (20%), above the 5% limit. Check the failures, then Resume or Cancel the rest.',
+    );
     expect(wave(3).every((id) => w.tenant.calls.every((c) => c.userId !== id))).toBe(true);
     expect((await eventsOf(w, 'wave.halted')).map((e) => e.data)).toEqual([{ wave: 2, size: 10, failed: 2 }]);
     expect(w.chat.texts(ORIGIN.conversationKey)).toEqual([`R-TEST: ${r.bulk!.haltedReason}`]);
@@ -80,7 +89,12 @@ describe('executing a bulk request in waves', () => {
     let r = await request();
     expect(r.status).toBe('executing');
     expect(r.bulk!.nextWave).toBe(1);
-    expect(w.tenant.patches().map((c) => c.userId).sort()).toEqual(wave(1));
+    expect(
+      w.tenant
+        .patches()
+        .map((c) => c.userId)
+        .sort(),
+    ).toEqual(wave(1));
     // Still frozen: nothing moves.
     expect(await run()).toMatchObject({ status: 'held' });
     expect(w.tenant.patches()).toHaveLength(5);

@@ -14,7 +14,8 @@ describe('job runner', () => {
   });
   const enqueueExecute = () => w.deps.jobs.enqueue({ key: 'execute:R-TEST', kind: 'execute', requestId: 'R-TEST', runAt: w.clock.iso() });
   const request = async () => (await w.deps.requests.get('R-TEST'))!;
-  const frozen = (value: boolean) => w.deps.settingsStore.set('executions.frozen', { value: String(value), updatedAt: w.clock.iso(), updatedBy: PEOPLE.admin.aadObjectId });
+  const frozen = (value: boolean) =>
+    w.deps.settingsStore.set('executions.frozen', { value: String(value), updatedAt: w.clock.iso(), updatedBy: PEOPLE.admin.aadObjectId });
 
   it('holds an approved execution while frozen (recorded once, nothing written), then runs it after unfreeze and announces the outcome', async () => {
     await storeRequest(w, users.slice(0, 2));
