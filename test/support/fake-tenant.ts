@@ -5,15 +5,17 @@ import { Clock } from '../../src/ports/clock';
 import { aSyncedUser } from './builders';
 
 /** The directory questions the fakes answer; failures are set per question and user. */
-export type TenantOp = 'getUser' | 'getCloudManaged' | 'patch' | 'memberGroups' | 'audit';
+/** `retry-wait`: the batching directory waiting out a Retry-After before sending throttled PATCHes again. */
+export type TenantOp = 'getUser' | 'getCloudManaged' | 'patch' | 'memberGroups' | 'audit' | 'retry-wait';
 
 /**
  * What one call does instead of answering normally:
  * - `error`: Graph answers this error; nothing changes.
  * - `answer-lost`: the PATCH lands, then the answer is lost (a timeout or 503 after the change).
+ * - `throttled`: Graph answers 429 (not applied); the batching directory waits (`retry-wait`) and sends again.
  * - `hang`: the call waits until the test settles it through `tenant.held` (see HeldCall).
  */
-export type CallFailure = { kind: 'error'; code: DirectoryError['code']; status?: number } | { kind: 'answer-lost' } | { kind: 'hang' };
+export type CallFailure = { kind: 'error'; code: DirectoryError['code']; status?: number } | { kind: 'answer-lost' } | { kind: 'throttled' } | { kind: 'hang' };
 
 /** A call the tenant is holding (a `hang` failure): the test decides how it ends. */
 export interface HeldCall {
@@ -40,6 +42,8 @@ export interface TenantCall {
   at: string;
   /** For a PATCH: the value sent. */
   value?: boolean;
+  /** Set when Graph refused the call (nothing changed): its HTTP status. */
+  refused?: number;
 }
 
 const TRANSFER_ACTIVITY = 'Change Source of Authority from AD DS to cloud';
@@ -116,6 +120,11 @@ export class FakeTenant {
     return this.entry(userId)!.isCloudManaged;
   }
 
+  /** PATCH calls that changed (or set again) the user's flag: the ones Graph did not refuse. */
+  appliedPatches(userId?: string): TenantCall[] {
+    return this.patches(userId).filter((c) => c.refused === undefined);
+  }
+
   /** PATCH calls that reached the tenant (applied or not), for one user or all. */
   patches(userId?: string): TenantCall[] {
     return this.calls.filter((c) => c.op === 'patch' && (!userId || c.userId.toLowerCase() === userId.toLowerCase()));
@@ -158,8 +167,14 @@ export class FakeTenant {
       effect();
       return Promise.resolve().then(answer);
     }
-    if (failure.kind === 'error')
+    if (failure.kind === 'throttled') {
+      record.refused = 429;
+      return Promise.reject(new DirectoryError('GRAPH.THROTTLED', 'too many requests', { status: 429, requestId: this.nextGraphId() }));
+    }
+    if (failure.kind === 'error') {
+      record.refused = failure.status ?? 400;
       return Promise.reject(new DirectoryError(failure.code, `fake ${op} failure`, { status: failure.status ?? null, requestId: this.nextGraphId() }));
+    }
     if (failure.kind === 'answer-lost') {
       effect();
       return Promise.reject(new DirectoryError('GRAPH.UNAVAILABLE', 'the answer was lost', { status: 504 }));
@@ -299,7 +314,27 @@ export class FakeTenant {
           for (const id of batch) out.set(id, { ok: false, error: refused });
           continue;
         }
-        for (const [id, r] of await each(batch, (id) => this.patch(id, value))) out.set(id, r);
+        // Answered 429: not applied; said so, the Retry-After waited out, then sent again with a new intent.
+        let sending = batch;
+        for (let attempt = 0; sending.length > 0; attempt++) {
+          const results = await each(sending, (id) => this.patch(id, value));
+          for (const [id, r] of results) out.set(id, r);
+          const throttled = sending.filter((id) => {
+            const r = results.get(id)!;
+            return !r.ok && r.error.code === 'GRAPH.THROTTLED';
+          });
+          if (throttled.length === 0 || attempt >= RETRIES) break;
+          options.notApplied?.(throttled);
+          await this.call('retry-wait', throttled[0], () => undefined);
+          try {
+            await options.beforeSend?.(throttled);
+          } catch (error) {
+            const refused = error instanceof DirectoryError ? error : Object.assign(new DirectoryError('GRAPH.UNKNOWN', 'not sent'), { cause: error });
+            for (const id of throttled) out.set(id, { ok: false, error: refused });
+            break;
+          }
+          sending = throttled;
+        }
       }
       return out;
     };
@@ -326,3 +361,4 @@ export class FakeTenant {
 }
 
 const BATCH = 20;
+const RETRIES = 3;

@@ -1,6 +1,6 @@
 import { JobRunner } from '../../src/app/job-runner';
 import { BulkPlan } from '../../src/domain/transfer-request';
-import { FakeWorld, ORIGIN, addUsers, eventsOf, fakeDeps, outcomes, patchCounts, restart, storeRequest } from '../support/fake-deps';
+import { FakeWorld, ORIGIN, addUsers, eventsOf, fakeDeps, outcomes, patchCounts, restart, settle, storeRequest } from '../support/fake-deps';
 
 /**
  * Crash windows without killing processes. A "process" is a FakeWorld and its job runner; a crash is
@@ -159,6 +159,28 @@ describe('crash windows', () => {
       expect(Object.values(patchCounts(w, users)).every((n) => n === 1)).toBe(true);
       expect(Object.values(await outcomes(w)).every((o) => o === 'done')).toBe(true);
     });
+  });
+
+  it('killed while a throttled user waits out its Retry-After: it was not in flight, so the restart writes it at once', async () => {
+    const plan: BulkPlan = { waves: [45], nextWave: 0, haltFailureRate: 0.05, haltedReason: null, fingerprint: 'fp-1', source: 'pasted list' };
+    await storeRequest(w, users, { bulk: plan });
+    await enqueueExecute();
+    w.tenant.failNext('patch', 'u002', { kind: 'throttled' });
+    w.tenant.failNext('retry-wait', '*', { kind: 'hang' });
+    const { runner: first, held } = await crashWhileHeld();
+    expect(held.op).toBe('retry-wait');
+    held.vanish();
+    // The 429 was recorded as "not applied" before the process died.
+    await settle();
+    expect((await outcomes(w)).u002).toBe('pending');
+
+    // Same instant as the crash: no settle time to wait out for u002, and the others are read back as landed.
+    const second = await restarted(first);
+    await second.runDue();
+    expect((await request()).status).toBe('completed');
+    expect(w.tenant.appliedPatches().length).toBe(45);
+    expect(Object.values(patchCounts(w, users)).filter((n) => n !== 1)).toEqual([2]);
+    expect(w.tenant.appliedPatches('u002')).toHaveLength(1);
   });
 
   describe('the audit search', () => {

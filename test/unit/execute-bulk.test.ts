@@ -78,6 +78,18 @@ describe('executing a bulk request in waves', () => {
     expect(Object.values(await outcomes(w)).filter((o) => o === 'failed')).toHaveLength(10);
   });
 
+  it('a user answered 429 is sent again after the wait, with a new intent, and ends done with one applied PATCH', async () => {
+    await storeRequest(w, users, { bulk: plan([5, 10, 30]) });
+    w.tenant.failNext('patch', 'u002', { kind: 'throttled' }, { times: 2 });
+    await run();
+    expect((await request()).status).toBe('completed');
+    expect((await outcomes(w)).u002).toBe('done');
+    expect(w.tenant.patches('u002').map((c) => c.refused ?? 'applied')).toEqual([429, 429, 'applied']);
+    expect(w.tenant.appliedPatches()).toHaveLength(45);
+    const intents = (await eventsOf(w, 'graph.patch.intent')).map((e) => (e.data.users as { userId: string }[]).map((u) => u.userId));
+    expect(intents.slice(0, 3)).toEqual([users.slice(0, 5), ['u002'], ['u002']]);
+  });
+
   it('a freeze during a wave lets that wave finish, holds the next one, and an unfreeze carries on without patching anyone twice', async () => {
     await storeRequest(w, users, { bulk: plan([5, 10, 30]) });
     w.tenant.failNext('patch', wave(1)[0], { kind: 'hang' });
