@@ -1,0 +1,161 @@
+import { ONCE_KEY_RETENTION_MS } from '../../src/app/job-runner';
+import { FakeWorld, ORIGIN, PEOPLE, addUsers, eventsOf, fakeDeps, outcomes, patchCounts, restart, settle, storeRequest } from '../support/fake-deps';
+
+/**
+ * The job runner with fakes and the virtual clock: tests call runDue() on a runner that is not started
+ * (no poll timer), and move the clock to make rescheduled jobs due.
+ */
+describe('job runner', () => {
+  let w: FakeWorld;
+  let users: string[];
+  beforeEach(() => {
+    w = fakeDeps();
+    users = addUsers(w, 6);
+  });
+  const enqueueExecute = () => w.deps.jobs.enqueue({ key: 'execute:R-TEST', kind: 'execute', requestId: 'R-TEST', runAt: w.clock.iso() });
+  const request = async () => (await w.deps.requests.get('R-TEST'))!;
+  const frozen = (value: boolean) =>
+    w.deps.settingsStore.set('executions.frozen', { value: String(value), updatedAt: w.clock.iso(), updatedBy: PEOPLE.admin.aadObjectId });
+
+  it('holds an approved execution while frozen (recorded once, nothing written), then runs it after unfreeze and announces the outcome', async () => {
+    await storeRequest(w, users.slice(0, 2));
+    await enqueueExecute();
+    await frozen(true);
+    const runner = w.runner();
+    await runner.runDue();
+    w.clock.advance(2_000);
+    await runner.runDue();
+    w.clock.advance(2_000);
+    await runner.runDue();
+    expect((await request()).status).toBe('approved');
+    expect(w.tenant.calls).toHaveLength(0);
+    expect(await eventsOf(w, 'execution.held')).toHaveLength(1);
+    // Held, not dropped: it is back in the queue for the next look.
+    expect(await w.deps.jobs.nextRunAt()).toBe(w.clock.iso(2_000));
+    await frozen(false);
+    w.clock.advance(2_000);
+    await runner.runDue();
+    expect((await request()).status).toBe('completed');
+    expect(patchCounts(w, users.slice(0, 2))).toEqual({ u001: 1, u002: 1 });
+    // The announce job ran in the same pass: the requester hears the outcome once.
+    expect(w.chat.texts(ORIGIN.conversationKey)).toHaveLength(1);
+    expect(w.chat.texts(ORIGIN.conversationKey)[0]).toContain('R-TEST');
+  });
+
+  it('retries a failing job with growing back-off and never drops it: the outcome is posted once Teams answers again', async () => {
+    await storeRequest(w, users.slice(0, 1), { status: 'completed', finishedAt: w.clock.iso() });
+    await w.deps.jobs.enqueue({ key: 'announce:R-TEST', kind: 'announce', requestId: 'R-TEST', runAt: w.clock.iso() });
+    w.chat.failPosts(3);
+    const runner = w.runner();
+    const retries: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = w.clock.now().getTime();
+      await runner.runDue();
+      const next = Date.parse((await w.deps.jobs.nextRunAt())!);
+      retries.push(next - before);
+      // Not a moment before it is due.
+      w.clock.setTo(new Date(next - 1));
+      await runner.runDue();
+      expect(w.chat.posts).toHaveLength(0);
+      w.clock.advance(1);
+    }
+    expect(retries).toEqual([2_000, 4_000, 8_000]);
+    await runner.runDue();
+    expect(w.chat.texts(ORIGIN.conversationKey)).toHaveLength(1);
+    expect(await eventsOf(w, 'outcome.posted')).toHaveLength(1);
+    expect(await w.deps.jobs.nextRunAt()).toBeNull();
+  });
+
+  it('an expiry job that comes early is put back to the deadline; at the deadline the request expires and the requester is told', async () => {
+    const r = await storeRequest(w, users.slice(0, 1), { status: 'pending' });
+    await w.deps.jobs.enqueue({ key: 'expire:R-TEST', kind: 'expire', requestId: 'R-TEST', runAt: w.clock.iso() });
+    const runner = w.runner();
+    await runner.runDue();
+    expect((await request()).status).toBe('pending');
+    expect(await w.deps.jobs.nextRunAt()).toBe(r.expiresAt);
+    w.clock.setTo(r.expiresAt);
+    await runner.runDue();
+    expect((await request()).status).toBe('expired');
+    await settle();
+    expect(w.chat.texts(ORIGIN.conversationKey)).toEqual([expect.stringMatching(/^Rita Requester: request R-TEST expired without enough approvals/)]);
+    expect(await w.deps.jobs.nextRunAt()).toBeNull();
+  });
+
+  it('stop() during a PATCH: the call in flight is finished and recorded, nothing more is written, the lease is released; the next instance finishes with one PATCH per user', async () => {
+    await storeRequest(w, users);
+    await enqueueExecute();
+    // The first four users' PATCHes leave together (single-call directory, four at a time); u001's hangs.
+    w.tenant.failNext('patch', 'u001', { kind: 'hang' });
+    const runner = w.runner();
+    runner.start();
+    const held = await w.tenant.nextHeld();
+    const stopping = runner.stop();
+    held.land();
+    const report = await stopping;
+    expect(report.interrupted).toMatchObject({ kind: 'execute', requestId: 'R-TEST' });
+    expect(report.released).toBe(1);
+    expect(await outcomes(w)).toEqual({ u001: 'done', u002: 'done', u003: 'done', u004: 'done', u005: 'pending', u006: 'pending' });
+    expect(patchCounts(w, users)).toEqual({ u001: 1, u002: 1, u003: 1, u004: 1, u005: 0, u006: 0 });
+    expect((await request()).status).toBe('executing');
+    expect(await w.deps.jobs.leaseHolders(w.clock.iso())).toEqual([]);
+
+    // Released, so the successor takes it at once (no lease to wait out).
+    const next = restart(w);
+    await next.runner().runDue();
+    expect((await request()).status).toBe('completed');
+    expect(Object.values(patchCounts(w, users))).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  describe('with the heartbeat on fake timers', () => {
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] }));
+    afterEach(() => jest.useRealTimers());
+
+    it('a lease taken over by another instance stops the work before its next write; the new holder finishes it', async () => {
+      await storeRequest(w, users);
+      await enqueueExecute();
+      w.tenant.failNext('patch', 'u001', { kind: 'hang' });
+      const a = w.runner({ leaseMs: 30_000 });
+      const running = a.runDue();
+      const held = await w.tenant.nextHeld();
+      // A stalls past its lease (in the store's time), and instance B claims the job.
+      w.clock.advance(31_000);
+      const b = restart(w);
+      const taken = await w.deps.jobs.claimDue(w.clock.iso(), 10, 30_000, 'instance-b');
+      expect(taken.map((j) => j.kind)).toEqual(['execute']);
+      // A's heartbeat finds the job is no longer its own.
+      jest.advanceTimersByTime(10_000);
+      await settle();
+      held.land();
+      await running;
+      expect(patchCounts(w, users)).toEqual({ u001: 1, u002: 1, u003: 1, u004: 1, u005: 0, u006: 0 });
+      expect(await outcomes(w)).toMatchObject({ u001: 'done', u005: 'pending', u006: 'pending' });
+      // A did not reset B's job (no reschedule, no completion): B still holds it.
+      expect(await w.deps.jobs.leaseHolders(w.clock.iso())).toEqual([{ owner: 'instance-b', jobs: 1 }]);
+
+      await w.deps.jobs.release('instance-b');
+      await b.runner({ owner: 'instance-b' }).runDue();
+      expect((await request()).status).toBe('completed');
+      expect(Object.values(patchCounts(w, users))).toEqual([1, 1, 1, 1, 1, 1]);
+    });
+  });
+
+  it('prunes duplicate-delivery keys older than the retention (at most hourly), keeping recent ones', async () => {
+    const conversations = w.deps.conversations;
+    await conversations.claimOnce('old', w.clock.iso(-ONCE_KEY_RETENTION_MS - 60_000));
+    await conversations.claimOnce('recent', w.clock.iso(-24 * 3_600_000));
+    const runner = w.runner();
+    await runner.runDue();
+    expect(await conversations.claimOnce('old', w.clock.iso())).toBe(true);
+    expect(await conversations.claimOnce('recent', w.clock.iso())).toBe(false);
+    // Not again within the hour...
+    await conversations.claimOnce('old-2', w.clock.iso(-ONCE_KEY_RETENTION_MS - 60_000));
+    w.clock.advance(30 * 60_000);
+    await runner.runDue();
+    expect(await conversations.claimOnce('old-2', w.clock.iso())).toBe(false);
+    // ...but the next hour.
+    await conversations.claimOnce('old-3', w.clock.iso(-ONCE_KEY_RETENTION_MS - 60_000));
+    w.clock.advance(31 * 60_000);
+    await runner.runDue();
+    expect(await conversations.claimOnce('old-3', w.clock.iso())).toBe(true);
+  });
+});
