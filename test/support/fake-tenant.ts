@@ -1,3 +1,4 @@
+import { HeldRole } from '../../src/domain/preflight';
 import { DirectoryUser } from '../../src/domain/soa-state';
 import { BulkDirectory, BulkResult, UserWithSoa, WriteOptions } from '../../src/ports/bulk-directory';
 import { AuditRecord, Directory, DirectoryError, SoaWriteResult } from '../../src/ports/directory';
@@ -60,6 +61,8 @@ export class FakeTenant {
   private readonly parents = new Map<string, Set<string>>();
   private readonly failures: { op: TenantOp; userId: string; failure: CallFailure; times: number; skip: number }[] = [];
   private readonly audit: (AuditRecord & { objectId: string; visibleFrom: number })[] = [];
+  /** Directory roles held per user id (a rollback blocker). */
+  private readonly roles = new Map<string, HeldRole[]>();
   private readonly heldWaiters: ((call: HeldCall) => void)[] = [];
   readonly calls: TenantCall[] = [];
   /** Calls on hold right now, oldest first. */
@@ -106,6 +109,11 @@ export class FakeTenant {
   }
 
   /** The user changes in the directory after approval (e.g. sync turned off, anchor cleared). */
+  /** The directory roles the user holds (active or eligible): rollbacks must refuse them. */
+  setRoles(userId: string, roles: HeldRole[]): void {
+    this.roles.set(userId, roles);
+  }
+
   updateUser(userId: string, changes: Partial<DirectoryUser>): void {
     const u = this.entry(userId)!;
     u.user = { ...u.user, ...changes };
@@ -283,6 +291,7 @@ export class FakeTenant {
       findAuditRecords: (query) => this.findAudit(query),
       cloudManagedGroupsOf: async () => [],
       accessPackagesUsingGroup: async () => [],
+      directoryRolesOf: async (userId) => [...(this.roles.get(userId) ?? [])],
     };
   }
 
@@ -354,6 +363,7 @@ export class FakeTenant {
           .map((u) => ({ id: u.user.id, userPrincipalName: u.user.userPrincipalName }));
         return options.stopAfter === undefined ? members : members.slice(0, options.stopAfter);
       },
+      directoryRolesOf: (ids) => each(ids, async (id) => [...(this.roles.get(id) ?? [])]),
       findGroupsByName: async () => [],
       stats: () => ({ requests, throttled: 0, concurrency: BATCH }),
     };
