@@ -11,7 +11,9 @@ export type PreflightBlocker =
   | 'no-anchor'
   | 'cloud-references'
   | 'protected'
-  | 'outside-allowed-scope';
+  | 'outside-allowed-scope'
+  | 'cloud-members'
+  | 'access-packages';
 
 /** A cloud-managed group the user belongs to, with the access packages that use it (rollback blockers). */
 export interface CloudReference {
@@ -31,6 +33,10 @@ export interface PreflightResult {
   warnings: string[];
   /** Rollback: the cloud references that block it. */
   references?: CloudReference[];
+  /** Groups: what the blocker names (the cloud-only members, the access packages), plain text. */
+  blockerDetail?: string | null;
+  /** Group trees: nesting level below the root (0 = the group asked for); deeper levels run first. */
+  depth?: number;
 }
 
 export interface PreflightInput {
@@ -82,5 +88,22 @@ export const BLOCKER_REASON: Record<PreflightBlocker, string> = {
   'no-anchor': 'No on-premises anchor (onPremisesImmutableId): AD DS could not take this user back.',
   protected: 'Protected account (member of a group in PROTECTED_GROUP_IDS, directly or through a nested group, e.g. break-glass or privileged admins): the bot never changes it.',
   'outside-allowed-scope': 'Outside the allowed scope: not a member of ALLOWED_TARGET_GROUP_ID, directly or through a nested group.',
+  'cloud-members': 'The group has cloud-only members (not synced from AD DS): remove them first, or the sync client would drop them when it takes the group back.',
+  'access-packages': 'The group is used by access packages (entitlement management): remove it from them first.',
   'cloud-references': 'Still referenced from the cloud: remove the user from the cloud-managed groups listed (and those groups from the access packages that use them) first.',
 };
+
+/** The same blockers worded for a group where the user wording would mislead. */
+const GROUP_BLOCKER_REASON: Partial<Record<PreflightBlocker, string>> = {
+  'not-found': 'No such group in the directory. Check the name or use its object id.',
+  'cloud-native': 'Cloud-native group (never synced from AD DS): there is nothing to transfer.',
+  'already-transferred': 'Already transferred: the group\'s source of authority is already the cloud.',
+  'not-synced': 'Not currently synced from AD DS (rolled back and waiting for the sync client to take it back).',
+  'no-anchor': 'No on-premises anchor (onPremisesSecurityIdentifier): AD DS could not take this group back.',
+  protected: 'Protected group (in PROTECTED_GROUP_IDS, or nested in one of them, directly or through other groups): the bot never changes it.',
+  'outside-allowed-scope': 'Outside the allowed scope: neither ALLOWED_TARGET_GROUP_ID itself nor nested in it.',
+};
+
+export function blockerReason(blocker: PreflightBlocker, targetType: 'user' | 'group' = 'user'): string {
+  return (targetType === 'group' ? GROUP_BLOCKER_REASON[blocker] : undefined) ?? BLOCKER_REASON[blocker];
+}

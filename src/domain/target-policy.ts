@@ -3,6 +3,7 @@ import { CloudReference, PreflightResult, preflightTransfer } from './preflight'
 import { preflightRollback } from './rollback-preflight';
 import { DirectoryUser } from './soa-state';
 import { RequestKind, TargetExecution, targetCloudManaged } from './transfer-request';
+import { GroupFacts, preflightGroup } from './group-preflight';
 import { mayStillLand } from './patch-settle';
 
 /**
@@ -36,6 +37,11 @@ export interface TargetFacts {
   references: CloudReference[];
   /** The user is already a target of another open request. */
   inOpenRequest: boolean;
+  /**
+   * Group targets (docs/soa-and-graph.md §6a): `user` is then the group read through groupAsTarget,
+   * `memberOfGuarded` the guarded groups it is nested in (or is), and these the facts only groups have.
+   */
+  group?: GroupFacts | null;
 }
 
 type ScopeBlock = 'protected' | 'outside-allowed-scope' | null;
@@ -52,8 +58,9 @@ function scopeBlock(memberOfGuarded: readonly string[], scope: ScopeSettings): S
  * guard, then other open requests. The first blocker found is the one shown.
  */
 export function evaluateTarget(kind: RequestKind, facts: TargetFacts, scope: ScopeSettings): PreflightResult {
-  const result =
-    kind === 'rollback'
+  const result = facts.group !== undefined
+    ? preflightGroup(kind, { name: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, facts: facts.group })
+    : kind === 'rollback'
       ? preflightRollback({ upn: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, references: facts.references })
       : preflightTransfer({ upn: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, domainAuthenticationType: facts.domainAuthenticationType });
   if (!result.eligible) return result;

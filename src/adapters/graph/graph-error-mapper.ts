@@ -13,7 +13,12 @@ export type GraphOperation =
   | 'getGroupCloudManaged'
   | 'accessPackagesUsingGroup'
   | 'listGroupMembers'
-  | 'findGroupsByName';
+  | 'findGroupsByName'
+  | 'getGroup'
+  | 'setGroupCloudManaged'
+  | 'groupMemberGroups'
+  | 'listNestedGroups'
+  | 'listCloudOnlyMembers';
 
 export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   getUser: 'User.Read.All',
@@ -29,6 +34,12 @@ export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   // Bulk: a group's members and groups by name (GroupMember.Read.All is the least privileged for both).
   listGroupMembers: 'GroupMember.Read.All',
   findGroupsByName: 'GroupMember.Read.All',
+  // Group SOA (docs/soa-and-graph.md §6a): reading a group, its nesting and members, and switching it.
+  getGroup: 'GroupMember.Read.All',
+  setGroupCloudManaged: 'Group-OnPremisesSyncBehavior.ReadWrite.All',
+  groupMemberGroups: 'GroupMember.Read.All',
+  listNestedGroups: 'GroupMember.Read.All',
+  listCloudOnlyMembers: 'GroupMember.Read.All',
 };
 
 /**
