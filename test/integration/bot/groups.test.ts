@@ -3,6 +3,8 @@ import { GroupSeed } from '../../../emulator/types';
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardProblems, cardText } from '../../support/card-validation';
 import { messageActivity } from '../../support/teams-activities';
+import { exportRequests } from '../../../src/app/tab/export-requests';
+import { detailView } from '../../../src/app/tab/request-views';
 import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, waitForStatus, waitForText } from './flow-helpers';
 
 /**
@@ -189,5 +191,20 @@ describe('group source of authority', () => {
   it('status group shows the state and the nested groups still in AD', async () => {
     await say('status group Sales DL (AD)');
     expect(await waitPlain(/Sales DL \(AD\).*\n- State: Synced from AD DS/)).toMatch(/mail-enabled: yes/);
+  });
+
+  it('records and the export show the target type, and the Graph calls name the group path', async () => {
+    const viewer = { person: { aadObjectId: PEOPLE.adam.aadObjectId, name: PEOPLE.adam.name }, roles: { admin: true, approver: true, 'rollback-approver': true, requester: false } };
+    const answer = exportRequests(h.app.deps, viewer, {}, 'json');
+    if (!answer.ok) throw new Error(answer.message);
+    let json = '';
+    for await (const chunk of answer.value) json += chunk;
+    const rows = JSON.parse(json) as { id: string; target_type: string }[];
+    expect(new Set(rows.map((r) => r.target_type))).toEqual(new Set(['user', 'group']));
+    const tree = (await h.app.deps.requests.listByStatus(['completed'])).find((r) => r.targets.some((t) => t.preflight.userId === G.root))!;
+    expect(rows.find((r) => r.id === tree.id)?.target_type).toBe('group');
+    const detail = detailView(tree, await h.app.deps.requests.events(tree.id), new Date(), { decide: false, resume: false });
+    expect(detail).toMatchObject({ targetType: 'group', targets: [{ userId: G.leaf, depth: 2 }, { userId: G.mid, depth: 1 }, { userId: G.root, depth: 0 }] });
+    expect(detail.graphCalls.filter((c) => c.ok).map((c) => c.path)).toEqual([G.leaf, G.mid, G.root].map((id) => `/v1.0/groups/${id}/onPremisesSyncBehavior`));
   });
 });
