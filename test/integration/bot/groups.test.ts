@@ -2,7 +2,7 @@ import { demoTenant } from '../../../emulator/seeds/demo-tenant';
 import { GroupSeed } from '../../../emulator/types';
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardProblems, cardText } from '../../support/card-validation';
-import { messageActivity } from '../../support/teams-activities';
+import { ConversationSpec, messageActivity } from '../../support/teams-activities';
 import { exportRequests } from '../../../src/app/tab/export-requests';
 import { detailView } from '../../../src/app/tab/request-views';
 import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, waitForStatus, waitForText } from './flow-helpers';
@@ -12,6 +12,7 @@ import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChan
  * each preflight outcome, a three-level tree converted bottom-up with a failure that halts the parents,
  * a group rollback, and the order guidance on a user transfer.
  */
+const NOTIFY: ConversationSpec = { kind: 'channel', id: '19:group-notify@thread.tacv2', teamId: CHANNEL.teamId, channelId: '19:group-notify@thread.tacv2' };
 const gid = (n: number) => `5d0a0007-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const G = {
   root: gid(1), mid: gid(2), leaf: gid(3), cloud: gid(4), done: gid(5), waiting: gid(6), mail: gid(7),
@@ -118,6 +119,7 @@ describe('group source of authority', () => {
     const request = (await h.app.deps.requests.get(posted.requestId))!;
     expect(request.targets.map((t) => t.preflight.userId)).toEqual([G.leaf, G.mid, G.root]);
     expect(request.bulk).toMatchObject({ waves: [1, 1, 1], tree: true, haltFailureRate: 0 });
+    expect(text).toMatch(/Order: one wave per nesting level, deepest first: 1 → 1 → 1 groups; any failure halts before the parents/);
 
     h.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/groups/${G.mid}/onPremisesSyncBehavior$`, status: 400, graphCode: 'Request_BadRequest', times: -1 });
     await click(h, PEOPLE.adam, VERBS.approve, posted);
@@ -153,7 +155,9 @@ describe('group source of authority', () => {
     expect(await waitPlain(/Rollback package \(AD\): The group is used by access packages.*"Package using a group"/)).toBeTruthy();
   });
 
-  it('rolls a group back through the safeguard step and follows it until the sync client takes it back', async () => {
+  it('rolls a group back through the safeguard step, follows it until the sync client takes it back, and notifies as for users', async () => {
+    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.adam, text: 'notify here', conversation: NOTIFY }));
+    await waitForText(h, /will now get a thread for every rollback/, NOTIFY.id);
     const posted = await requestInChannel(h, 'rollback group Rollback ok (AD) reason: back to AD');
     expect(cardPlain(posted.card)).toMatch(/Groups to roll back \(1\)/);
     await click(h, PEOPLE.adam, VERBS.approve, posted);
@@ -168,6 +172,8 @@ describe('group source of authority', () => {
     await h.app.runner.runDue();
     await waitForStatus(h, posted.requestId, 'completed');
     expect(groupState(G.rbOk).onPremisesSyncEnabled).toBe(true);
+    const note = await h.connector.waitFor(() => h.connector.posts().filter((p) => p.conversationId.startsWith(NOTIFY.id)).map((p) => plain(p.activity.text ?? '')).find((t) => new RegExp(`Rollback ${posted.requestId} completed`).test(t)), 10_000);
+    expect(note).toMatch(new RegExp(`Groups: \\[Rollback ok \\(AD\\) \\(${G.rbOk}\\)\\]\\(https://entra\\.microsoft\\.com/.*groupId/${G.rbOk}\\)`));
   });
 
   it("warns on a user transfer about the users' groups still in AD, and its button requests them as the person who clicks", async () => {
@@ -175,6 +181,7 @@ describe('group source of authority', () => {
     const text = cardPlain(posted.card);
     expect(text).toMatch(/Groups of these users still managed in AD DS: .*"Sales \(AD\)".*Microsoft recommends transferring groups before their members/);
     expect(JSON.stringify(posted.card)).toContain(VERBS.requestGroups);
+    expect(cardProblems(posted.card)).toEqual([]);
     const answer = await click(h, PEOPLE.rita, VERBS.requestGroups, posted);
     expect(JSON.stringify(answer.body)).toMatch(/for \d group\(s\) was created/);
     const groupCard = findRequestCard(h)!;
