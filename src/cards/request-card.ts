@@ -107,7 +107,7 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   const tree = Boolean(request.bulk?.tree);
   body.push(
     { type: 'TextBlock', text: `Source of Authority ${request.kind === 'rollback' ? 'rollback' : 'transfer'} · ${md(request.id)}`, size: 'Large', weight: 'Bolder', wrap: true },
-    { type: 'TextBlock', text: statusLabel(request.status, request.kind), color: STATUS_COLOR[request.status], weight: 'Bolder', spacing: 'None', wrap: true },
+    { type: 'TextBlock', text: statusLabel(request.status, request.kind).replace('the users', type === 'group' ? 'the groups' : 'the users'), color: STATUS_COLOR[request.status], weight: 'Bolder', spacing: 'None', wrap: true },
     {
       type: 'FactSet',
       // Fact values are markdown too (the SDK renders them as TextBlocks): escaped like the rest.

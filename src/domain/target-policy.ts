@@ -2,7 +2,7 @@ import { ErrorCode } from './errors';
 import { CloudReference, PreflightResult, preflightTransfer } from './preflight';
 import { preflightRollback } from './rollback-preflight';
 import { DirectoryUser } from './soa-state';
-import { RequestKind, TargetExecution, targetCloudManaged } from './transfer-request';
+import { RequestKind, TargetExecution, TargetType, targetCloudManaged } from './transfer-request';
 import { GroupFacts, preflightGroup } from './group-preflight';
 import { mayStillLand } from './patch-settle';
 
@@ -90,7 +90,7 @@ export function needsScopeCheck(kind: RequestKind, reread: Omit<RereadFacts, 'me
   return Boolean(reread.user) && reread.isCloudManaged !== targetCloudManaged(kind);
 }
 
-const failed = (errorCode: ErrorCode, errorDetail: string, at: string): { action: 'settle'; execution: Partial<TargetExecution> } => ({
+const failedWith = (errorCode: ErrorCode, errorDetail: string, at: string): { action: 'settle'; execution: Partial<TargetExecution> } => ({
   action: 'settle',
   execution: { outcome: 'failed', errorCode, errorDetail, finishedAt: at },
 });
@@ -105,8 +105,12 @@ export function checkBeforeWrite(
   reread: RereadFacts,
   scope: ScopeSettings,
   clock: { now: Date; patchSettleMs: number },
+  type: TargetType = 'user',
 ): WriteVerdict {
   const at = clock.now.toISOString();
+  // The same rules for a group target; only the wording names what it is.
+  const said = (text: string) => (type === 'group' ? text.replace(/\bThe user\b/g, 'The group').replace(/\bthe user\b/g, 'the group').replace('a protected account', 'a protected group') : text);
+  const failed = (errorCode: ErrorCode, errorDetail: string, at: string) => failedWith(errorCode, said(errorDetail), at);
   const desired = targetCloudManaged(kind);
   if (!reread.user) return failed('GRAPH.NOT_FOUND', 'The user no longer exists in the directory (deleted or renamed after approval); nothing was changed.', at);
   if (reread.isCloudManaged === desired) {

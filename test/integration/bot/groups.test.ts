@@ -195,6 +195,12 @@ describe('group source of authority', () => {
     expect(await h.app.deps.requests.listByStatus(['pending'])).toHaveLength(before);
   });
 
+  it('transfer members of <group> carries the same order guidance', async () => {
+    const posted = await requestInChannel(h, 'transfer members of Sales (AD) reason: members wave');
+    expect(cardPlain(posted.card)).toMatch(/Groups of these users still managed in AD DS: .*"Sales \(AD\)"/);
+    expect(cardProblems(posted.card)).toEqual([]);
+  });
+
   it('status group shows the state and the nested groups still in AD', async () => {
     await say('status group Sales DL (AD)');
     expect(await waitPlain(/Sales DL \(AD\).*\n- State: Synced from AD DS/)).toMatch(/mail-enabled: yes/);

@@ -283,7 +283,7 @@ describe('one target policy for group targets: PROTECTED_GROUP_IDS and ALLOWED_T
     const request = created(await ask(source, source === 'one group' ? child : parent));
     h.emulator.control.setGroupMembers(BREAK_GLASS, [child]);
     const done = await approveAndRun(h, request);
-    expect(done.targets.find((t) => t.preflight.userId === child)!.execution).toMatchObject({ outcome: 'failed', errorCode: 'SCOPE.PROTECTED' });
+    expect(done.targets.find((t) => t.preflight.userId === child)!.execution).toMatchObject({ outcome: 'failed', errorCode: 'SCOPE.PROTECTED', errorDetail: expect.stringMatching(/^The group is now a protected group/) });
     expect(patchesOf(child)).toHaveLength(0);
     // A tree halts on the failed child before its parent (nothing above it is touched).
     if (source === 'group tree') {
