@@ -37,6 +37,8 @@ export interface GroupSeed {
   securityEnabled?: boolean;
   onPremisesSyncEnabled?: boolean | null;
   onPremisesImmutableId?: string | null;
+  /** Served as the group's anchor (Graph groups have no onPremisesImmutableId); default derived from the id when the group has an immutableId. */
+  onPremisesSecurityIdentifier?: string | null;
   onPremisesLastSyncDateTime?: string | null;
   isCloudManaged?: boolean;
   /** Direct members: user ids or group ids (nested groups make memberships transitive). */
@@ -155,6 +157,7 @@ export interface GroupRecord {
   securityEnabled: boolean;
   onPremisesSyncEnabled: boolean | null;
   onPremisesImmutableId: string | null;
+  onPremisesSecurityIdentifier: string | null;
   onPremisesLastSyncDateTime: string | null;
   isCloudManaged: boolean;
   members: string[];

@@ -3,13 +3,14 @@ import { badRequest, notFound, SYNCED_OBJECT_READ_ONLY } from '../http/graph-err
 import { GraphContext, GraphRequest, GraphResponse, RouteDefinition } from '../http/graph-types';
 import { pageOf, withNextLink } from '../http/paging';
 import { odataContext, projectEntity } from '../http/select';
-import { findGroup } from '../state/tenant-state';
+import { findGroup, transitiveGroupsOf } from '../state/tenant-state';
 import { GroupRecord } from '../types';
 import { BASE_PROPS, USER_DEFAULT_PROPS, userEntity } from './users';
 
 /**
- * GET /groups (`$filter=displayName eq '...'`), GET/PATCH /groups/{id}, GET /groups/{id}/members and
- * /members/microsoft.graph.user (users only), paged like Graph (`$top`, `behaviour.pageSize`).
+ * GET /groups (`$filter=displayName eq '...'`), GET/PATCH /groups/{id}, GET /groups/{id}/members,
+ * /members/microsoft.graph.user (users only) and /members/microsoft.graph.group (nested groups), POST
+ * /groups/{id}/checkMemberGroups, paged like Graph (`$top`, `behaviour.pageSize`).
  */
 
 /** `displayName eq 'x'` (quotes doubled inside), the one filter the bot sends; null when not that shape. */
@@ -61,7 +62,7 @@ function listUserMembers(req: GraphRequest, { id }: Record<string, string>, ctx:
 
 export const GROUP_PROPS = [
   'id', 'displayName', 'description', 'mailEnabled', 'securityEnabled', 'groupTypes',
-  'onPremisesSyncEnabled', 'onPremisesImmutableId', 'onPremisesLastSyncDateTime',
+  'onPremisesSyncEnabled', 'onPremisesImmutableId', 'onPremisesSecurityIdentifier', 'onPremisesLastSyncDateTime',
 ] as const;
 
 export function groupEntity(g: GroupRecord): Record<string, unknown> {
@@ -74,8 +75,28 @@ export function groupEntity(g: GroupRecord): Record<string, unknown> {
     groupTypes: [],
     onPremisesSyncEnabled: g.onPremisesSyncEnabled,
     onPremisesImmutableId: g.onPremisesImmutableId,
+    onPremisesSecurityIdentifier: g.onPremisesSecurityIdentifier,
     onPremisesLastSyncDateTime: g.onPremisesLastSyncDateTime,
   };
+}
+
+/** GET /groups/{id}/members/microsoft.graph.group: the groups nested directly in the group (docs/soa-and-graph.md §6a). */
+function listGroupMembers(req: GraphRequest, { id }: Record<string, string>, ctx: GraphContext): GraphResponse {
+  const group = findGroup(ctx.state, id);
+  if (!group) return notFound(req, id);
+  const value: Record<string, unknown>[] = [];
+  let selected: string[] | null = null;
+  for (const m of group.members) {
+    const g = ctx.state.groups.get(m.toLowerCase());
+    if (!g) continue;
+    const projected = projectEntity(req, groupEntity(g), { typeName: 'microsoft.graph.group', allowed: GROUP_PROPS, defaults: GROUP_PROPS });
+    if (!projected.ok) return projected.response;
+    selected = projected.selected;
+    value.push(projected.value);
+  }
+  const page = pageOf(req, ctx, value);
+  if (!page.ok) return page.response;
+  return { status: 200, body: withNextLink({ '@odata.context': odataContext(req, 'groups', selected, ''), value: page.value }, page.nextLink) };
 }
 
 export const groupRoutes: RouteDefinition[] = [
@@ -93,6 +114,31 @@ export const groupRoutes: RouteDefinition[] = [
     anyOfRoles: [...ROLES.membership],
     cost: 3,
     handler: listUserMembers,
+  },
+  {
+    method: 'GET',
+    pattern: '/groups/:id/members/microsoft.graph.group',
+    anyOfRoles: [...ROLES.membership],
+    cost: 3,
+    handler: listGroupMembers,
+  },
+  {
+    method: 'POST',
+    pattern: '/groups/:id/checkMemberGroups',
+    anyOfRoles: [...ROLES.membership],
+    cost: 4,
+    // The groups (of those given) the group is nested in, directly or through other groups.
+    handler: (req, { id }, ctx) => {
+      const group = findGroup(ctx.state, id);
+      if (!group) return notFound(req, id);
+      const groupIds = (req.body as { groupIds?: unknown } | undefined)?.groupIds;
+      if (!Array.isArray(groupIds) || groupIds.some((g) => typeof g !== 'string') || groupIds.length > 20) {
+        return badRequest(req, "Invalid value for parameter 'groupIds': an array of at most 20 strings is required.", 'BadRequest');
+      }
+      const nestedIn = new Set(transitiveGroupsOf(ctx.state, group.id).map((g) => g.id.toLowerCase()));
+      const value = (groupIds as string[]).filter((g) => nestedIn.has(g.toLowerCase()));
+      return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/${req.version}/$metadata#Collection(Edm.String)`, value } };
+    },
   },
   {
     method: 'GET',
@@ -133,9 +179,10 @@ export const groupRoutes: RouteDefinition[] = [
       if (!group) return notFound(req, id);
       const value = group.members.map((m) => {
         const u = ctx.state.users.get(m.toLowerCase());
-        if (u) return { '@odata.type': '#microsoft.graph.user', id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName };
+        // onPremisesSyncEnabled too: Microsoft's sample lists the cloud-only members before a group rollback (§6a).
+        if (u) return { '@odata.type': '#microsoft.graph.user', id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName, onPremisesSyncEnabled: u.onPremisesSyncEnabled };
         const g = ctx.state.groups.get(m.toLowerCase());
-        return { '@odata.type': '#microsoft.graph.group', id: m, displayName: g?.displayName ?? null };
+        return { '@odata.type': '#microsoft.graph.group', id: m, displayName: g?.displayName ?? null, onPremisesSyncEnabled: g?.onPremisesSyncEnabled ?? null };
       });
       const page = pageOf(req, ctx, value);
       if (!page.ok) return page.response;

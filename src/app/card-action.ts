@@ -7,6 +7,7 @@ import { AppDeps } from './app-deps';
 import { confirmRollbackSafeguard } from './confirm-safeguard';
 import { DecisionReply, decideRequest } from './decide-request';
 import { resumeOrCancel } from './bulk/resume-cancel';
+import { requestGuidedGroups } from './request-group';
 import { describeError } from './messages';
 import { hasAnyRole, mayView, personalView, rolesFor } from './request-access';
 
@@ -70,6 +71,8 @@ function act(deps: AppDeps, actor: Person, verb: CardVerb, data: CardActionData)
   switch (verb) {
     case VERBS.confirmSafeguard:
       return confirmRollbackSafeguard(deps, { actor, requestId, cardVersion: version });
+    case VERBS.requestGroups:
+      return requestGuidedGroups(deps, { actor, requestId });
     case VERBS.resume:
     case VERBS.cancel:
       return resumeOrCancel(deps, { actor, requestId, cardVersion: version, action: verb === VERBS.resume ? 'resume' : 'cancel' });

@@ -1,4 +1,4 @@
-import { TransferRequest, summarizeOutcome } from '../domain/transfer-request';
+import { TransferRequest, summarizeOutcome, targetTypeOf } from '../domain/transfer-request';
 import { renderOutcomeCard, outcomeText } from '../cards/outcome-card';
 import { RequestEvent } from '../ports/request-store';
 import { AppDeps } from './app-deps';
@@ -32,7 +32,7 @@ async function run(deps: AppDeps, requestId: string, guard: WorkGuard): Promise<
   if (request.status !== 'executing') return DONE; // finished earlier (duplicate job) or never approved
 
   // One pipeline for every request: batched through Graph for a bulk one, single calls otherwise.
-  const run = await executeWaves(deps, directoryFor(deps, Boolean(request.bulk)), request, guard);
+  const run = await executeWaves(deps, directoryFor(deps, Boolean(request.bulk), targetTypeOf(request)), request, guard);
   // Frozen, or a PATCH from before a crash may still land: look again shortly (at the settle time).
   if (run.outcome === 'held') return { status: 'held', retryAt: run.retryAt ?? null };
   if (run.outcome === 'halted') return DONE;

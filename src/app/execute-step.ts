@@ -1,6 +1,6 @@
 import { ReadBack, WriteAnswer, afterWrite, checkBeforeWrite, guardedGroups, mayHaveLanded, needsScopeCheck } from '../domain/target-policy';
 import { HeldRole } from '../domain/preflight';
-import { TargetExecution, TransferRequest, targetCloudManaged } from '../domain/transfer-request';
+import { TargetExecution, TransferRequest, targetCloudManaged, targetTypeOf } from '../domain/transfer-request';
 import { BulkDirectory, BulkResult } from '../ports/bulk-directory';
 import { DirectoryError } from '../ports/directory';
 import { RequestEvent } from '../ports/request-store';
@@ -65,6 +65,7 @@ export async function runStep(deps: AppDeps, dir: BulkDirectory, snapshot: Trans
       { user, isCloudManaged, memberOfGuarded: membership ? membership.value : groups.length === 0 ? [] : null, roles: held ? held.value : null },
       scopeOf(deps.settings),
       { now: deps.clock.now(), patchSettleMs: deps.settings.patchSettleMs },
+      targetTypeOf(request),
     );
     if (verdict.action === 'settle') patch.set(k, verdict.execution);
     else if (verdict.action === 'write') toWrite.push(k);

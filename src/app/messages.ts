@@ -65,7 +65,7 @@ export function describeError(error: DomainError): string {
     case 'REQUEST.STALE_CARD':
       return 'This card was out of date: the request changed since it was shown. Here is the current version; check it and decide again.';
     case 'REQUEST.NONE_ELIGIBLE':
-      return `None of the users can be ${d.kind === 'rollback' ? 'rolled back' : 'transferred'}, so no request was created. The reasons are listed above.`;
+      return `None of the ${d.targetType === 'group' ? 'groups' : 'users'} can be ${d.kind === 'rollback' ? 'rolled back' : 'transferred'}, so no request was created. The reasons are listed above.`;
     case 'REQUEST.NO_APPROVAL_CHANNEL':
       return 'Approvers cannot see a personal chat, and no approvals channel is known yet. Either make the request in a team channel where the bot is installed (mention the bot), or ask an admin to set APPROVAL_CHANNEL_ID and install the bot in that team.';
     case 'APPROVER.NOT_ALLOWED':

@@ -1,5 +1,5 @@
-import { Person, TransferRequest } from '../domain/transfer-request';
-import { entraUserUrl, AUDIT_LOG_URL } from '../cards/links';
+import { Person, TransferRequest, targetTypeOf } from '../domain/transfer-request';
+import { entraGroupUrl, entraUserUrl, AUDIT_LOG_URL } from '../cards/links';
 import { escapeMarkdown as md, markdownLink } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
 import { errorSummary } from './error-summary';
@@ -40,17 +40,18 @@ export async function notifyRequestEvent(deps: AppDeps, request: TransferRequest
 
 export function renderNotification(request: TransferRequest, event: NotifyEvent, actor: Person | null): string {
   const what = request.kind === 'rollback' ? 'Rollback' : 'Transfer';
+  const groups = targetTypeOf(request) === 'group';
   const users = listWithin(
     request.targets.map((t) => {
       // Names, UPNs, reasons and comments are user or directory text: escaped, shown as text, never as markup.
-      const name = t.preflight.displayName ? `${t.preflight.displayName} (${t.preflight.upn})` : t.preflight.upn;
-      return t.preflight.userId ? markdownLink(name, entraUserUrl(t.preflight.userId)) : md(name);
+      const name = groups ? `${t.preflight.upn} (${t.preflight.userId ?? ''})` : t.preflight.displayName ? `${t.preflight.displayName} (${t.preflight.upn})` : t.preflight.upn;
+      return t.preflight.userId ? markdownLink(name, groups ? entraGroupUrl(t.preflight.userId) : entraUserUrl(t.preflight.userId)) : md(name);
     }),
     ', ',
     NOTIFICATION_USERS_MAX_BYTES,
   );
-  const headline = event === 'expired' && waitedForSafeguard(request) ? 'expired: approved, but the safeguard step was not confirmed in time' : HEADLINE[event];
-  const lines = [`**${what} ${request.id} ${headline}**`, `Users: ${users}`];
+  const headline = (event === 'expired' && waitedForSafeguard(request) ? 'expired: approved, but the safeguard step was not confirmed in time' : HEADLINE[event]).replace('the users', groups ? 'the groups' : 'the users');
+  const lines = [`**${what} ${request.id} ${headline}**`, `${groups ? 'Groups' : 'Users'}: ${users}`];
   if (actor) lines.push(`By: ${md(actor.name, 100)}`);
   if (event === 'requested') lines.push(`Requested by: ${md(request.requester.name, 100)}${request.justification ? ` · Reason: ${md(request.justification)}` : ''}`);
   const rejection = request.decisions.find((d) => d.decision === 'reject');

@@ -1,6 +1,6 @@
 import { DomainError } from '../domain/errors';
-import { BLOCKER_REASON, PreflightResult } from '../domain/preflight';
-import { ConversationKind, OPEN_STATUSES, Person, RequestKind, TransferRequest } from '../domain/transfer-request';
+import { PreflightResult, blockerReason } from '../domain/preflight';
+import { BulkPlan, ConversationKind, OPEN_STATUSES, Person, RequestKind, TargetType, TransferRequest, targetTypeOf } from '../domain/transfer-request';
 import { renderRequestCard } from '../cards/request-card';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps, safeguardSwitchAppId } from './app-deps';
@@ -9,7 +9,8 @@ import { errorSummary } from './error-summary';
 import { describeError } from './messages';
 import { notifyRequestEvent } from './notify';
 import { parseWaves, planWaves } from '../domain/waves';
-import { checkTargets } from './target-checks';
+import { checkGroupTargets, checkTargets } from './target-checks';
+import { groupGuidanceFor } from './group-guidance';
 import { directoryFor } from './bulk/directory-as-bulk';
 import { listFingerprint } from './bulk/request-table';
 import { userCountOverLimit } from './user-limits';
@@ -35,12 +36,26 @@ export function requestRollback(deps: AppDeps, input: { actor: Person; upns: str
   return requestChange(deps, { ...input, kind: 'rollback' });
 }
 
+/**
+ * Groups (docs/soa-and-graph.md §6a) through the same steps: `groups` are the object ids with their
+ * nesting level (0 = the group asked for), listed children first. More than one level makes a tree: one
+ * wave per level, deepest first, halted by any failure so that no parent is switched before its children.
+ */
+export function requestGroupChange(
+  deps: AppDeps,
+  input: { kind: RequestKind; actor: Person; groups: { key: string; depth: number }[]; justification: string; origin: Origin; source: string },
+): Promise<TransferReply> {
+  return requestChange(deps, { ...input, upns: input.groups.map((g) => g.key), targetType: 'group' });
+}
+
 async function requestChange(
   deps: AppDeps,
-  input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; origin: Origin; source?: string },
+  input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; origin: Origin; source?: string; targetType?: TargetType; groups?: { key: string; depth: number }[] },
 ): Promise<TransferReply> {
   const { actor, origin, kind } = input;
-  const isBulk = kind === 'transfer' && (input.upns.length > deps.settings.bulkMinUsers || Boolean(input.source));
+  const targetType = input.targetType ?? 'user';
+  const isTree = targetType === 'group' && new Set((input.groups ?? []).map((g) => g.depth)).size > 1;
+  const isBulk = isTree || (targetType === 'user' && kind === 'transfer' && (input.upns.length > deps.settings.bulkMinUsers || Boolean(input.source)));
   const log = deps.logger.child({ useCase: `request-${kind}`, actorId: actor.aadObjectId });
   try {
     if (!(await deps.authorization.isRequester(actor.aadObjectId))) return refused({ code: 'REQUESTER.NOT_ALLOWED' });
@@ -59,15 +74,17 @@ async function requestChange(
     if (!approvalKey) return refused({ code: 'REQUEST.NO_APPROVAL_CHANNEL' });
 
     // The one target policy, whatever the request's size or source (domain/target-policy.ts).
-    const checked = await checkTargets(deps, directoryFor(deps, isBulk), kind, input.upns);
+    const checked = targetType === 'group' ? await checkGroupTargets(deps, kind, input.groups ?? []) : await checkTargets(deps, directoryFor(deps, isBulk), kind, input.upns);
     const eligible = checked.filter((r) => r.eligible);
     const blocked = checked.filter((r) => !r.eligible);
     if (eligible.length === 0) {
-      const reasons = blocked.slice(0, 20).map((b) => `- ${md(b.upn, 120)}: ${blockerText(b)}`).join('\n') + (blocked.length > 20 ? `\n- … and ${blocked.length - 20} more` : '');
-      const error: DomainError = { code: 'REQUEST.NONE_ELIGIBLE', detail: { kind } };
+      const reasons = blocked.slice(0, 20).map((b) => `- ${md(b.upn, 120)}: ${blockerText(b, targetType)}`).join('\n') + (blocked.length > 20 ? `\n- … and ${blocked.length - 20} more` : '');
+      const error: DomainError = { code: 'REQUEST.NONE_ELIGIBLE', detail: { kind, ...(targetType === 'group' ? { targetType } : {}) } };
       return { kind: 'refused', error, blocked, text: `${reasons}\n\n${describeError(error)}` };
     }
 
+    // Order guidance (a warning): the users' groups still managed in AD DS, bounded lookup.
+    const groupGuidance = targetType === 'user' && kind === 'transfer' ? await groupGuidanceFor(deps, eligible.map((e) => e.userId!)) : null;
     const now = deps.clock.now();
     const request: TransferRequest = {
       id: deps.ids.requestId(),
@@ -87,7 +104,11 @@ async function requestChange(
       cards: [],
       graphApiVersion: deps.settings.graphApiVersion,
       correlationId: deps.ids.uuid(),
-      bulk: isBulk
+      ...(targetType === 'group' ? { targetType } : {}),
+      ...(groupGuidance ? { groupGuidance } : {}),
+      bulk: isTree
+        ? treePlan(deps, eligible, input.source ?? '')
+        : isBulk
         ? {
             waves: planWaves(parseWaves(deps.settings.waves) ?? [{ kind: 'rest' }], eligible.length),
             nextWave: 0,
@@ -104,7 +125,7 @@ async function requestChange(
       type: 'request.created',
       // kind is part of the record: a rollback and a transfer are different governed actions
       actorId: actor.aadObjectId,
-      data: { upns: input.upns, eligible: eligible.map((e) => e.upn), blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })) },
+      data: { ...(targetType === 'group' ? { targetType, groupIds: eligible.map((e) => e.userId) } : {}), upns: input.upns, eligible: eligible.map((e) => e.upn), blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })) },
     });
     await deps.jobs.enqueue({ key: `expire:${request.id}`, kind: 'expire', requestId: request.id, runAt: request.expiresAt });
     log.info({ requestId: request.id, correlationId: request.correlationId, targets: eligible.length, blocked: blocked.length }, `${kind} requested`);
@@ -132,15 +153,18 @@ const DUPLICATE_WINDOW_MS = 10 * 60_000;
  * Teams re-delivers slow turns, sometimes with a new activity id: the same person asking for the
  * same users with the same words a moment ago is the same request (business-key de-duplication).
  */
-async function findDuplicate(deps: AppDeps, input: { kind: RequestKind; actor: Person; upns: string[]; justification: string }): Promise<TransferRequest | null> {
+async function findDuplicate(deps: AppDeps, input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; targetType?: TargetType }): Promise<TransferRequest | null> {
   const wanted = [...new Set(input.upns.map((u) => u.toLowerCase()))].sort().join(',');
   const now = deps.clock.now().getTime();
   const open = await deps.requests.listByStatus(OPEN_STATUSES);
   return (
     open.find((r) => {
+      if (targetTypeOf(r) !== (input.targetType ?? 'user')) return false;
       if (r.kind !== input.kind || r.requester.aadObjectId.toLowerCase() !== input.actor.aadObjectId.toLowerCase()) return false;
       if (now - Date.parse(r.createdAt) > DUPLICATE_WINDOW_MS || r.justification !== input.justification.slice(0, 1000)) return false;
-      const asked = [...r.targets.map((t) => t.preflight.upn), ...r.blocked.map((b) => b.upn)].map((u) => u.toLowerCase());
+      // Groups are asked for by object id (the display name is only a label).
+      const key = (p: PreflightResult) => (targetTypeOf(r) === 'group' ? p.userId ?? p.upn : p.upn);
+      const asked = [...r.targets.map((t) => key(t.preflight)), ...r.blocked.map(key)].map((u) => u.toLowerCase());
       return [...new Set(asked)].sort().join(',') === wanted;
     }) ?? null
   );
@@ -183,12 +207,28 @@ async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: s
 }
 
 /** The blocker's one wording (BLOCKER_REASON), with the cloud references that block a rollback named. */
-function blockerText(result: PreflightResult): string {
-  const reason = result.blocker ? BLOCKER_REASON[result.blocker] : 'Blocked.';
+function blockerText(result: PreflightResult, targetType: TargetType = 'user'): string {
+  const reason = result.blocker ? blockerReason(result.blocker, targetType) : 'Blocked.';
   if (result.blocker === 'role-holder') return `${reason} ${heldRolesText(result.roles)}`;
+  if (result.blockerDetail) return `${reason} ${md(result.blockerDetail, 800)}`;
   if (result.blocker !== 'cloud-references') return reason;
   const refs = (result.references ?? []).map((r) => `group "${md(r.groupName, 100)}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => md(p.displayName, 100)).join(', ')})` : ''}`).join('; ');
   return `${reason} ${refs}`;
+}
+
+/**
+ * A group tree's plan: the eligible groups are already listed deepest level first; one wave per level,
+ * and a failure rate of 0 so that any failure halts before the parents (resume retries that level).
+ */
+function treePlan(deps: AppDeps, eligible: PreflightResult[], source: string): BulkPlan {
+  const waves: number[] = [];
+  let last: number | undefined;
+  for (const e of eligible) {
+    if (e.depth !== last) waves.push(0);
+    waves[waves.length - 1]++;
+    last = e.depth;
+  }
+  return { waves, nextWave: 0, haltFailureRate: 0, haltedReason: null, fingerprint: listFingerprint(eligible.map((e) => e.userId!)), source, tree: true };
 }
 
 function refused(error: DomainError): TransferReply {

@@ -4,6 +4,7 @@ import { OPEN_STATUSES, RequestKind } from '../domain/transfer-request';
 import { BulkDirectory, BulkResult } from '../ports/bulk-directory';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
+import { GroupFacts, groupAsTarget } from '../domain/group-preflight';
 
 // Chunks of users in flight at once: their reads share the bulk directory's window, so while one chunk
 // is being turned into facts the others keep Graph busy.
@@ -39,6 +40,49 @@ export async function checkTargets(deps: AppDeps, dir: BulkDirectory, kind: Requ
   const inOpen = await usersInOpenRequests(deps);
   const results = facts.flat().map((f) => evaluateTarget(kind, { ...f, inOpenRequest: Boolean(f.user && inOpen.has(f.user.id.toLowerCase())) }, scope));
   return dedupe(results);
+}
+
+/**
+ * Request time for group targets (docs/soa-and-graph.md §6a), through the same policy: each group, its
+ * SOA flag, the guarded groups it is (or is nested in), and the facts only groups have (nested groups not
+ * converted yet for a transfer; cloud-only members and access packages for a rollback). `inRequest`: the
+ * ids of this request's groups, so a nested group that is part of the tree is not listed as left behind.
+ * Single calls: a group tree is a handful of groups.
+ */
+export async function checkGroupTargets(deps: AppDeps, kind: RequestKind, groups: { key: string; depth: number }[]): Promise<PreflightResult[]> {
+  const scope = scopeOf(deps.settings);
+  const guarded = guardedGroups(scope);
+  const inRequest = new Set(groups.map((g) => g.key.toLowerCase()));
+  const inOpen = await usersInOpenRequests(deps);
+  const results: PreflightResult[] = [];
+  for (const { key, depth } of groups) {
+    const group = await deps.directory.getGroup(key);
+    const user = group ? groupAsTarget(group) : null;
+    const isCloudManaged = group ? await deps.directory.getCloudManaged(group.id, 'group') : null;
+    const facts: TargetFacts = { upn: group?.displayName ?? key, user, isCloudManaged, domainAuthenticationType: null, memberOfGuarded: [], references: [], roles: [], inOpenRequest: false, group: null };
+    const noScope: ScopeSettings = { protectedGroupIds: [], allowedTargetGroupId: null };
+    if (group && evaluateTarget(kind, facts, noScope).eligible) {
+      facts.group = await groupFactsOf(deps, kind, group.id, group.mailEnabled, inRequest);
+      if (guarded.length > 0) {
+        const nestedIn = await deps.directory.memberGroups(group.id, guarded, 'group');
+        facts.memberOfGuarded = [...nestedIn, ...guarded.filter((g) => g === group.id.toLowerCase())];
+      }
+      facts.inOpenRequest = inOpen.has(group.id.toLowerCase());
+    }
+    results.push({ ...evaluateTarget(kind, facts, scope), depth });
+  }
+  return dedupe(results);
+}
+
+async function groupFactsOf(deps: AppDeps, kind: RequestKind, groupId: string, mailEnabled: boolean, inRequest: Set<string>): Promise<GroupFacts> {
+  if (kind === 'transfer') {
+    const nested = await deps.directory.nestedGroups(groupId);
+    const nestedUnconverted = nested.filter((g) => g.onPremisesSyncEnabled === true && !inRequest.has(g.id.toLowerCase())).map((g) => ({ id: g.id, displayName: g.displayName }));
+    return { mailEnabled, nestedUnconverted, cloudMembers: [], accessPackages: [] };
+  }
+  const cloudMembers = await deps.directory.cloudOnlyMembers(groupId);
+  const accessPackages = (await deps.directory.accessPackagesUsingGroup(groupId)).map((p) => ({ id: p.id, displayName: p.displayName, catalogName: p.catalogName }));
+  return { mailEnabled, nestedUnconverted: [], cloudMembers, accessPackages };
 }
 
 async function factsOf(

@@ -1,4 +1,4 @@
-import { TransferRequest } from '../domain/transfer-request';
+import { TransferRequest, targetTypeOf } from '../domain/transfer-request';
 import { Job } from '../ports/job-queue';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
@@ -29,8 +29,9 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
       const t = targets[i];
       if (t.sync?.status !== 'waiting') continue;
       try {
-        const user = await deps.directory.getUser(t.preflight.userId!);
-        if (user?.onPremisesSyncEnabled === true) {
+        // Groups too (docs/soa-and-graph.md §6a): taken back when the group reads onPremisesSyncEnabled true again.
+        const object = targetTypeOf(request) === 'group' ? await deps.directory.getGroup(t.preflight.userId!) : await deps.directory.getUser(t.preflight.userId!);
+        if (object?.onPremisesSyncEnabled === true) {
           targets = targets.map((x, j) => (j === i ? { ...x, sync: { status: 'taken-over' as const, at: now.toISOString() } } : x));
         }
       } catch (error) {

@@ -8,6 +8,8 @@ export const VERBS = {
   confirmSafeguard: 'soa.confirmSafeguard',
   resume: 'soa.resume',
   cancel: 'soa.cancel',
+  /** User transfer card: request the transfer of the users' groups still managed in AD DS (order guidance). */
+  requestGroups: 'soa.requestGroups',
 } as const;
 export type CardVerb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -21,7 +23,7 @@ export const cardActionDataSchema = z
     requestId: z.string().regex(/^[A-Z0-9-]{4,40}$/),
     version: z.number().int().min(0).max(1_000_000),
     comment: z.string().max(1000).optional(),
-    verb: z.enum([VERBS.approve, VERBS.reject, VERBS.refresh, VERBS.confirmSafeguard, VERBS.resume, VERBS.cancel]).optional(),
+    verb: z.enum([VERBS.approve, VERBS.reject, VERBS.refresh, VERBS.confirmSafeguard, VERBS.resume, VERBS.cancel, VERBS.requestGroups]).optional(),
   })
   .strict();
 

@@ -39,7 +39,9 @@ export function bulkSection(request: TransferRequest, links: { label: string; ur
     ...[...blockedCounts.entries()].map(([blocker, n]) => ({ title: blockerTitle(blocker), value: String(n) })),
     { title: 'List fingerprint', value: `${escapeMarkdown(bulk.fingerprint)} (the approval covers exactly this list)` },
     { title: 'Source', value: escapeMarkdown(bulk.source, 120) },
-    { title: 'Waves', value: `${bulk.waves.join(' → ')} users; halt above ${Math.round(bulk.haltFailureRate * 1000) / 10}% failures` },
+    bulk.tree
+      ? { title: 'Order', value: `one wave per nesting level, deepest first: ${bulk.waves.join(' → ')} groups; any failure halts before the parents` }
+      : { title: 'Waves', value: `${bulk.waves.join(' → ')} users; halt above ${Math.round(bulk.haltFailureRate * 1000) / 10}% failures` },
   ];
   const items: Element[] = [{ type: 'TextBlock', text: 'Summary', weight: 'Bolder', spacing: 'Medium', wrap: true }, { type: 'FactSet', facts }];
   if (request.status !== 'pending' && request.status !== 'rejected' && request.status !== 'expired') {

@@ -1,5 +1,5 @@
-import { TransferRequest } from '../domain/transfer-request';
-import { AUDIT_LOG_URL, entraUserUrl } from './links';
+import { TransferRequest, targetTypeOf } from '../domain/transfer-request';
+import { AUDIT_LOG_URL, entraGroupUrl, entraUserUrl } from './links';
 import type { AdaptiveCard } from './adaptive-card';
 import { utc } from './request-card';
 import { TextLimits, fitCard, moreLine } from './card-budget';
@@ -44,7 +44,7 @@ function buildOutcomeCard(request: TransferRequest, limits: TextLimits, maxEntri
   const shown = ordered.slice(0, maxEntries);
   for (const t of shown) {
     const p = t.preflight;
-    const link = p.userId && !limits.compact ? markdownLink(p.upn, entraUserUrl(p.userId), 120) : md(p.upn, 120);
+    const link = p.userId && !limits.compact ? markdownLink(p.upn, targetTypeOf(request) === 'group' ? entraGroupUrl(p.userId) : entraUserUrl(p.userId), 120) : md(p.upn, 120);
     const lines = request.kind === 'rollback' ? ROLLBACK_LINE : LINE;
     const parts = [`${link}: ${lines[t.execution.outcome] ?? md(t.execution.outcome, 40)}`];
     if (t.execution.errorDetail && !limits.compact) parts.push(t.execution.errorDetail);

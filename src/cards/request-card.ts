@@ -1,9 +1,10 @@
-import { BLOCKER_REASON } from '../domain/preflight';
+import { blockerReason } from '../domain/preflight';
 import { SOA_STATE_LABEL } from '../domain/soa-state';
-import { RequestStatus, RequestTarget, TransferRequest, approvals } from '../domain/transfer-request';
+import { RequestStatus, RequestTarget, TargetType, TransferRequest, approvals, targetTypeOf } from '../domain/transfer-request';
 import { VERBS } from './action-data';
 import type { AdaptiveCard } from './adaptive-card';
-import { AUDIT_LOG_URL, entraUserUrl } from './links';
+import { AUDIT_LOG_URL, entraGroupUrl, entraUserUrl } from './links';
+import { groupGuidanceSection } from './group-guidance-section';
 import { MAX_NOTICE_LENGTH, TextLimits, fitCard, moreLine } from './card-budget';
 import { escapeMarkdown as md, inlineText, markdownLink, truncateText } from './markdown-text';
 import { heldRolesText, referencesText, safeguardChecklist } from './rollback-section';
@@ -103,9 +104,12 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   const shownTargets = request.targets.slice(0, rows);
   const shownBlocked = request.blocked.slice(0, Math.max(0, rows - shownTargets.length));
   const labels = request.kind === 'rollback' ? ROLLBACK_OUTCOME_LABEL : OUTCOME_LABEL;
+  const type = targetTypeOf(request);
+  const nouns = type === 'group' ? 'Groups' : 'Users';
+  const tree = Boolean(request.bulk?.tree);
   body.push(
     { type: 'TextBlock', text: `Source of Authority ${request.kind === 'rollback' ? 'rollback' : 'transfer'} · ${md(request.id)}`, size: 'Large', weight: 'Bolder', wrap: true },
-    { type: 'TextBlock', text: statusLabel(request.status, request.kind), color: STATUS_COLOR[request.status], weight: 'Bolder', spacing: 'None', wrap: true },
+    { type: 'TextBlock', text: statusLabel(request.status, request.kind).replace('the users', type === 'group' ? 'the groups' : 'the users'), color: STATUS_COLOR[request.status], weight: 'Bolder', spacing: 'None', wrap: true },
     {
       type: 'FactSet',
       // Fact values are markdown too (the SDK renders them as TextBlocks): escaped like the rest.
@@ -119,17 +123,25 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
       ],
     },
     ...(request.bulk ? bulkSection(request, view.links ?? []) : []),
-    { type: 'TextBlock', text: `Users to ${request.kind === 'rollback' ? 'roll back' : 'transfer'} (${request.targets.length})`, weight: 'Bolder', spacing: 'Medium', wrap: true },
-    ...shownTargets.map((t) => (limits.compact ? compactTargetBlock(t, labels) : targetBlock(t, labels, limits))),
+    ...(request.groupGuidance && !limits.compact ? groupGuidanceSection(request, request.groupGuidance) : []),
+    {
+      type: 'TextBlock',
+      text: `${nouns} to ${request.kind === 'rollback' ? 'roll back' : 'transfer'} (${request.targets.length})${tree ? ': in this order, the most deeply nested first; a parent only after all its children succeeded' : ''}`,
+      weight: 'Bolder',
+      spacing: 'Medium',
+      wrap: true,
+    },
+    ...shownTargets.map((t, i) => (limits.compact ? compactTargetBlock(t, labels) : targetBlock(t, labels, limits, type, tree ? i + 1 : null))),
   );
-  if (shownTargets.length < request.targets.length) body.push(moreLine(request.targets.length - shownTargets.length, 'users'));
+  if (shownTargets.length < request.targets.length) body.push(moreLine(request.targets.length - shownTargets.length, nouns.toLowerCase()));
   if (request.blocked.length > 0) {
     body.push({ type: 'TextBlock', text: `Not included (${request.blocked.length})`, weight: 'Bolder', spacing: 'Medium', wrap: true });
     for (const b of shownBlocked) {
       const refs = limits.compact ? '' : [referencesText(b.references, limits), heldRolesText(b.roles, limits)].filter(Boolean).join(' ');
-      body.push({ type: 'TextBlock', text: `${md(b.upn, 120)}: ${b.blocker ? BLOCKER_REASON[b.blocker] ?? 'blocked' : 'blocked'}${refs ? ` ${refs}` : ''}`, wrap: true, isSubtle: true, spacing: 'Small' });
+      const detail = b.blockerDetail && !limits.compact ? ` ${md(b.blockerDetail, limits.reference * 4)}` : '';
+      body.push({ type: 'TextBlock', text: `${md(b.upn, 120)}: ${b.blocker ? blockerReason(b.blocker, type) ?? 'blocked' : 'blocked'}${detail}${refs ? ` ${refs}` : ''}`, wrap: true, isSubtle: true, spacing: 'Small' });
     }
-    if (shownBlocked.length < request.blocked.length) body.push(moreLine(request.blocked.length - shownBlocked.length, 'refused users'));
+    if (shownBlocked.length < request.blocked.length) body.push(moreLine(request.blocked.length - shownBlocked.length, `refused ${nouns.toLowerCase()}`));
   }
   const decisions = request.decisions.slice(-limits.maxDecisions);
   if (decisions.length < request.decisions.length) {
@@ -208,16 +220,19 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   return card;
 }
 
-function targetBlock(target: RequestTarget, labels: Record<string, string>, limits: TextLimits): Element {
+function targetBlock(target: RequestTarget, labels: Record<string, string>, limits: TextLimits, type: TargetType = 'user', step: number | null = null): Element {
   const p = target.preflight;
   const upn = truncateText(inlineText(p.upn), 120);
-  const shownName = limits.displayName > 0 && p.displayName ? `${truncateText(inlineText(p.displayName), limits.displayName)} (${upn})` : upn;
-  const lines = [p.userId ? markdownLink(shownName, entraUserUrl(p.userId)) : md(shownName)];
+  // A group's label is its display name; its object id is what tells two of the same name apart.
+  const shownName = type === 'group' ? `${upn} (${truncateText(inlineText(p.userId ?? ''), 40)})` : limits.displayName > 0 && p.displayName ? `${truncateText(inlineText(p.displayName), limits.displayName)} (${upn})` : upn;
+  const link = p.userId ? markdownLink(shownName, type === 'group' ? entraGroupUrl(p.userId) : entraUserUrl(p.userId)) : md(shownName);
+  // A tree shows its order and each group's nesting level (0 = the group asked for).
+  const lines = [step !== null ? `${step}. ${'↳ '.repeat(p.depth ?? 0)}${link} · level ${p.depth ?? 0}` : link];
   const outcome = labels[target.execution.outcome] ?? md(target.execution.outcome, 40);
   lines.push(target.execution.outcome === 'pending' ? `${outcome}: ${SOA_STATE_LABEL[p.state] ?? md(p.state, 40)}` : outcome);
   if (target.execution.outcome === 'failed' && target.execution.errorDetail) lines.push(target.execution.errorDetail);
   for (const w of p.warnings) lines.push(`⚠️ ${w}`);
-  if (target.sync?.status === 'waiting') lines.push('Waiting for the sync client to take the user back…');
+  if (target.sync?.status === 'waiting') lines.push(`Waiting for the sync client to take the ${type} back…`);
   if (target.sync?.status === 'taken-over') lines.push('✅ Taken back by the sync client (onPremisesSyncEnabled true)');
   if (target.sync?.status === 'timed-out') lines.push('⚠️ Not taken back by the sync client in time');
   if (target.audit.status === 'found') {

@@ -23,6 +23,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['transfer members of Sales (AD) reason: wave 2'],
   },
   {
+    syntax: 'transfer group <group name or object id> [with nested groups] [reason: why]',
+    summary:
+      'request the transfer of the group itself (requesters; Microsoft preview). `with nested groups` adds every synced group nested in it, converted children first; a failure halts before the parents.',
+    examples: ['transfer group Sales (AD) reason: groups before users', 'transfer group Sales (AD) with nested groups reason: wave 0'],
+  },
+  {
+    syntax: 'rollback group <group name or object id> [reason: why]',
+    summary: 'hand a transferred group back to AD DS (requesters): its cloud-only members and access packages must be removed first; same safeguard step as users.',
+    examples: ['rollback group Sales (AD) reason: back to AD'],
+  },
+  {
+    syntax: 'status group <group name or object id>',
+    summary: "show a group's SOA state and which of its nested groups are still managed in AD DS (no approval needed).",
+    examples: ['status group Sales (AD)'],
+  },
+  {
     syntax: 'a CSV file sent to the bot in a personal chat [reason: why]',
     summary: 'request the transfer of the users it lists: one UPN per line, or a column named userPrincipalName (requesters).',
     examples: [],

@@ -6,6 +6,8 @@ export type Command =
   | { verb: 'status'; upns: string[] }
   | { verb: 'transfer'; upns: string[]; justification: string }
   | { verb: 'transfer-group'; group: string; justification: string }
+  /** Group SOA itself (docs/soa-and-graph.md §6a), not its members. */
+  | { verb: 'group'; action: 'transfer' | 'rollback' | 'status'; group: string; nested: boolean; justification: string }
   | { verb: 'rollback'; upns: string[]; justification: string }
   | { verb: 'notify'; action: 'here' | 'off' | 'status' }
   | { verb: 'health' }
@@ -18,7 +20,7 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: D
 
 // Every verb a parsed command can have; the compiler refuses a verb missing here.
 const VERB_SET: Record<Command['verb'], true> = {
-  help: true, status: true, transfer: true, 'transfer-group': true, rollback: true, notify: true,
+  help: true, status: true, transfer: true, 'transfer-group': true, group: true, rollback: true, notify: true,
   health: true, freeze: true, unfreeze: true, approve: true, reject: true,
 };
 /** Every verb a parsed command can have (the grammar's examples must cover each). */
@@ -65,6 +67,7 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
   if (!text) return err('COMMAND.EMPTY');
   const [first, ...rest] = text.split(' ');
   const verb = first.toLowerCase().replace(/^\//, '');
+  if ((verb === 'transfer' || verb === 'rollback' || verb === 'status') && (rest[0] ?? '').toLowerCase() === 'group') return parseGroupCommand(verb, rest.slice(1));
   switch (verb) {
     case 'help':
     case '?':
@@ -122,6 +125,21 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
     default:
       return err('COMMAND.UNKNOWN', { verb: truncate(first) });
   }
+}
+
+/**
+ * `transfer group <name or id> [with nested groups] [reason: why]`, `rollback group <name or id> [reason: why]`,
+ * `status group <name or id>`: the name runs up to `reason:` (or ` with nested groups` for a transfer).
+ */
+function parseGroupCommand(action: 'transfer' | 'rollback' | 'status', tokens: string[]): ParseResult {
+  const [groupPart, ...reasonParts] = tokens.join(' ').split(/\breason\s*:/i);
+  let name = groupPart.trim();
+  const nested = action === 'transfer' && /\s+with\s+nested\s+groups$/i.test(name);
+  if (nested) name = name.replace(/\s+with\s+nested\s+groups$/i, '');
+  const group = name.trim().replace(/^["'“”]|["'“”]$/g, '').trim();
+  if (!group || group.length > 256) return err('COMMAND.MISSING_GROUP');
+  const justification = action === 'status' ? '' : reasonParts.join('reason:').slice(0, MAX_TEXT_LENGTH).trim();
+  return { ok: true, command: { verb: 'group', action, group, nested, justification } };
 }
 
 /**

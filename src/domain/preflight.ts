@@ -12,7 +12,9 @@ export type PreflightBlocker =
   | 'cloud-references'
   | 'role-holder'
   | 'protected'
-  | 'outside-allowed-scope';
+  | 'outside-allowed-scope'
+  | 'cloud-members'
+  | 'access-packages';
 
 /** A Microsoft Entra directory role the user holds: active (assigned) or eligible (PIM). */
 export interface HeldRole {
@@ -41,6 +43,10 @@ export interface PreflightResult {
   references?: CloudReference[];
   /** Rollback: the directory roles that block it (docs/soa-and-graph.md §6b). */
   roles?: HeldRole[];
+  /** Groups: what the blocker names (the cloud-only members, the access packages), plain text. */
+  blockerDetail?: string | null;
+  /** Group trees: nesting level below the root (0 = the group asked for); deeper levels run first. */
+  depth?: number;
 }
 
 export interface PreflightInput {
@@ -94,5 +100,22 @@ export const BLOCKER_REASON: Record<PreflightBlocker, string> = {
   'outside-allowed-scope': 'Outside the allowed scope: not a member of ALLOWED_TARGET_GROUP_ID, directly or through a nested group.',
   'role-holder':
     'Holds a Microsoft Entra role (active or eligible): since 1 June 2026 the sync client will not take back a cloud-managed user who holds a role, so the rollback would never complete. Remove the role assignments listed first, both active and eligible (PIM), then ask again.',
+  'cloud-members': 'The group has cloud-only members (not synced from AD DS): remove them first, or the sync client would drop them when it takes the group back.',
+  'access-packages': 'The group is used by access packages (entitlement management): remove it from them first.',
   'cloud-references': 'Still referenced from the cloud: remove the user from the cloud-managed groups listed (and those groups from the access packages that use them) first.',
 };
+
+/** The same blockers worded for a group where the user wording would mislead. */
+const GROUP_BLOCKER_REASON: Partial<Record<PreflightBlocker, string>> = {
+  'not-found': 'No such group in the directory. Check the name or use its object id.',
+  'cloud-native': 'Cloud-native group (never synced from AD DS): there is nothing to transfer.',
+  'already-transferred': 'Already transferred: the group\'s source of authority is already the cloud.',
+  'not-synced': 'Not currently synced from AD DS (rolled back and waiting for the sync client to take it back).',
+  'no-anchor': 'No on-premises anchor (onPremisesSecurityIdentifier): AD DS could not take this group back.',
+  protected: 'Protected group (in PROTECTED_GROUP_IDS, or nested in one of them, directly or through other groups): the bot never changes it.',
+  'outside-allowed-scope': 'Outside the allowed scope: neither ALLOWED_TARGET_GROUP_ID itself nor nested in it.',
+};
+
+export function blockerReason(blocker: PreflightBlocker, targetType: 'user' | 'group' = 'user'): string {
+  return (targetType === 'group' ? GROUP_BLOCKER_REASON[blocker] : undefined) ?? BLOCKER_REASON[blocker];
+}

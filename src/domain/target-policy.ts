@@ -2,7 +2,8 @@ import { ErrorCode } from './errors';
 import { CloudReference, HeldRole, PreflightResult, preflightTransfer } from './preflight';
 import { preflightRollback } from './rollback-preflight';
 import { DirectoryUser } from './soa-state';
-import { RequestKind, TargetExecution, targetCloudManaged } from './transfer-request';
+import { RequestKind, TargetExecution, TargetType, targetCloudManaged } from './transfer-request';
+import { GroupFacts, preflightGroup } from './group-preflight';
 import { mayStillLand } from './patch-settle';
 
 /**
@@ -38,6 +39,11 @@ export interface TargetFacts {
   roles: HeldRole[];
   /** The user is already a target of another open request. */
   inOpenRequest: boolean;
+  /**
+   * Group targets (docs/soa-and-graph.md §6a): `user` is then the group read through groupAsTarget,
+   * `memberOfGuarded` the guarded groups it is nested in (or is), and these the facts only groups have.
+   */
+  group?: GroupFacts | null;
 }
 
 type ScopeBlock = 'protected' | 'outside-allowed-scope' | null;
@@ -54,8 +60,9 @@ function scopeBlock(memberOfGuarded: readonly string[], scope: ScopeSettings): S
  * guard, then other open requests. The first blocker found is the one shown.
  */
 export function evaluateTarget(kind: RequestKind, facts: TargetFacts, scope: ScopeSettings): PreflightResult {
-  const result =
-    kind === 'rollback'
+  const result = facts.group !== undefined
+    ? preflightGroup(kind, { name: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, facts: facts.group })
+    : kind === 'rollback'
       ? preflightRollback({ upn: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, references: facts.references, roles: facts.roles })
       : preflightTransfer({ upn: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, domainAuthenticationType: facts.domainAuthenticationType });
   if (!result.eligible) return result;
@@ -87,7 +94,7 @@ export function needsScopeCheck(kind: RequestKind, reread: Omit<RereadFacts, 'me
   return Boolean(reread.user) && reread.isCloudManaged !== targetCloudManaged(kind);
 }
 
-const failed = (errorCode: ErrorCode, errorDetail: string, at: string): { action: 'settle'; execution: Partial<TargetExecution> } => ({
+const failedWith = (errorCode: ErrorCode, errorDetail: string, at: string): { action: 'settle'; execution: Partial<TargetExecution> } => ({
   action: 'settle',
   execution: { outcome: 'failed', errorCode, errorDetail, finishedAt: at },
 });
@@ -102,8 +109,12 @@ export function checkBeforeWrite(
   reread: RereadFacts,
   scope: ScopeSettings,
   clock: { now: Date; patchSettleMs: number },
+  type: TargetType = 'user',
 ): WriteVerdict {
   const at = clock.now.toISOString();
+  // The same rules for a group target; only the wording names what it is.
+  const said = (text: string) => (type === 'group' ? text.replace(/\bThe user\b/g, 'The group').replace(/\bthe user\b/g, 'the group').replace('a protected account', 'a protected group') : text);
+  const failed = (errorCode: ErrorCode, errorDetail: string, at: string) => failedWith(errorCode, said(errorDetail), at);
   const desired = targetCloudManaged(kind);
   if (!reread.user) return failed('GRAPH.NOT_FOUND', 'The user no longer exists in the directory (deleted or renamed after approval); nothing was changed.', at);
   if (reread.isCloudManaged === desired) {

@@ -3,6 +3,9 @@ import { PreflightResult } from './preflight';
 
 export type RequestKind = 'transfer' | 'rollback';
 
+/** What a request's targets are: users (the default, and every request made before groups existed) or groups. */
+export type TargetType = 'user' | 'group';
+
 export type RequestStatus =
   | 'pending'
   | 'awaiting-safeguard' // rollback: approved, waiting for someone to confirm the tenant safeguard is off
@@ -132,6 +135,25 @@ export interface TransferRequest {
   syncWatchStartedAt?: string | null;
   /** Large requests (a migration wave): executed in waves, with a halt on failures. */
   bulk?: BulkPlan | null;
+  /**
+   * 'group': the targets are groups (preflight.userId holds the group's object id, preflight.upn its
+   * display name). Absent on user requests, so records made before groups read as users.
+   */
+  targetType?: TargetType | null;
+  /** User transfers: the users' groups still managed in AD DS (Microsoft: move groups first). A warning. */
+  groupGuidance?: GroupGuidance | null;
+}
+
+/** Order guidance on a user transfer: which of the users' direct groups are still synced from AD DS. */
+export interface GroupGuidance {
+  groups: { id: string; displayName: string }[];
+  /** Users whose memberships were read (the lookup is bounded), out of `totalUsers`. */
+  checkedUsers: number;
+  totalUsers: number;
+}
+
+export function targetTypeOf(request: Pick<TransferRequest, 'targetType'>): TargetType {
+  return request.targetType === 'group' ? 'group' : 'user';
 }
 
 export interface SafeguardWindow {
@@ -153,6 +175,11 @@ export interface BulkPlan {
   fingerprint: string;
   /** Where the list came from, for the card. */
   source: string;
+  /**
+   * A group tree (`transfer group X with nested groups`): one wave per nesting level, deepest first, and
+   * any failure halts before the parents; a resume retries the halted level's failures first.
+   */
+  tree?: boolean;
 }
 
 /** The isCloudManaged value a request of this kind sets. */

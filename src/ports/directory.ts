@@ -1,5 +1,7 @@
 import { HeldRole } from '../domain/preflight';
 import { DirectoryUser } from '../domain/soa-state';
+import { DirectoryGroup } from '../domain/group-preflight';
+import { TargetType } from '../domain/transfer-request';
 
 /** A Graph call's trace for the record: method, path (no query secrets), status, request-id. */
 export interface GraphCallRecord {
@@ -65,13 +67,21 @@ export interface AccessPackageRef {
 export interface Directory {
   /** null when the user does not exist (404). */
   getUser(upnOrId: string): Promise<DirectoryUser | null>;
-  /** onPremisesSyncBehavior.isCloudManaged. */
-  getCloudManaged(userId: string): Promise<boolean>;
-  setCloudManaged(userId: string, isCloudManaged: boolean): Promise<SoaWriteResult>;
+  /** onPremisesSyncBehavior.isCloudManaged of a user, or of a group (`type` 'group': /groups/{id}/...). */
+  getCloudManaged(objectId: string, type?: TargetType): Promise<boolean>;
+  setCloudManaged(objectId: string, isCloudManaged: boolean, type?: TargetType): Promise<SoaWriteResult>;
   /** authenticationType of a verified domain; null when the tenant has no such domain. */
   getDomainAuthenticationType(domain: string): Promise<'Managed' | 'Federated' | null>;
-  /** Transitive membership check: which of groupIds the user (object id) belongs to. */
-  memberGroups(userId: string, groupIds: string[]): Promise<string[]>;
+  /** Transitive membership check: which of groupIds the user (or, `type` 'group', the group) belongs to. */
+  memberGroups(objectId: string, groupIds: string[], type?: TargetType): Promise<string[]>;
+  /** A group by object id; null when it does not exist (404). */
+  getGroup(groupId: string): Promise<DirectoryGroup | null>;
+  /** The groups directly nested in a group (its members that are groups). */
+  nestedGroups(groupId: string): Promise<DirectoryGroup[]>;
+  /** Group rollback (docs/soa-and-graph.md §6a): direct members whose onPremisesSyncEnabled is not true. */
+  cloudOnlyMembers(groupId: string): Promise<{ id: string; displayName: string }[]>;
+  /** Order guidance: the groups the user is a direct member of that are still synced from AD DS. */
+  syncedGroupsOf(userId: string): Promise<{ id: string; displayName: string }[]>;
   /** Directory audit records for the object since a time whose activity starts with the prefix. */
   findAuditRecords(query: { objectId: string; activityPrefix: string; since: string }): Promise<AuditRecord[]>;
   /**

@@ -292,6 +292,11 @@ export class FakeTenant {
       cloudManagedGroupsOf: async () => [],
       accessPackagesUsingGroup: async () => [],
       directoryRolesOf: async (userId) => [...(this.roles.get(userId) ?? [])],
+      // Group SOA is covered by the emulator-backed tests (test/integration/bot/groups.test.ts); this tenant holds users only.
+      getGroup: async () => null,
+      nestedGroups: async () => [],
+      cloudOnlyMembers: async () => [],
+      syncedGroupsOf: async () => [],
     };
   }
 

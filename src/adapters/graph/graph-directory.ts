@@ -2,6 +2,8 @@ import { ResponseType, type Client, type GraphRequest } from '@microsoft/microso
 import type { HeldRole } from '../../domain/preflight';
 import type { DirectoryUser } from '../../domain/soa-state';
 import { ROLE_QUESTIONS, roleQueryUrl, toHeldRoles } from './graph-directory-roles';
+import type { DirectoryGroup } from '../../domain/group-preflight';
+import type { TargetType } from '../../domain/transfer-request';
 import { type Json, str, toDirectoryUser, toIsCloudManaged } from './graph-body';
 import { DirectoryError, type AccessPackageRef, type AuditRecord, type CloudManagedGroup, type Directory, type SoaWriteResult } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
@@ -29,6 +31,12 @@ export const USER_SELECT = [
   'onPremisesUserPrincipalName',
   'mail',
 ] as const;
+
+/** docs/soa-and-graph.md §6a: what a group target is read with (groups have no onPremisesImmutableId; the SID is their anchor). */
+export const GROUP_SELECT = ['id', 'displayName', 'mailEnabled', 'onPremisesSyncEnabled', 'onPremisesSecurityIdentifier', 'onPremisesLastSyncDateTime'] as const;
+
+/** Graph's answer when a version does not have a segment yet (group SOA is beta-only in the reference pages). */
+const MISSING_SEGMENT = /Resource not found for the segment/i;
 
 /** checkMemberGroups accepts at most 20 group ids per request. */
 export const CHECK_MEMBER_GROUPS_CHUNK = 20;
@@ -93,19 +101,82 @@ export class GraphDirectory implements Directory {
     return toDirectoryUser(this.json(op, res), { op, ...res });
   }
 
-  async getCloudManaged(userId: string): Promise<boolean> {
+  async getCloudManaged(objectId: string, type: TargetType = 'user'): Promise<boolean> {
+    if (type === 'group') {
+      const op: GraphOperation = 'getGroupCloudManaged';
+      const res = await this.sendGroupSoa(op, () => this.client.api(`${groupPath(objectId)}/onPremisesSyncBehavior`).select(['isCloudManaged']), 'GET');
+      return this.isCloudManagedOf(op, res);
+    }
     const op: GraphOperation = 'getCloudManaged';
-    const req = this.client.api(`${userPath(userId)}/onPremisesSyncBehavior`).select(['isCloudManaged']);
+    const req = this.client.api(`${userPath(objectId)}/onPremisesSyncBehavior`).select(['isCloudManaged']);
     const res = await this.send(op, req, 'GET');
     return this.isCloudManagedOf(op, res);
   }
 
-  async setCloudManaged(userId: string, isCloudManaged: boolean): Promise<SoaWriteResult> {
-    const op: GraphOperation = 'setCloudManaged';
-    const req = this.client.api(`${userPath(userId)}/onPremisesSyncBehavior`);
+  async setCloudManaged(objectId: string, isCloudManaged: boolean, type: TargetType = 'user'): Promise<SoaWriteResult> {
     // 204 (newest docs) and 200 with the object (older docs) both mean success; the body is not needed.
+    if (type === 'group') {
+      const res = await this.sendGroupSoa('setGroupCloudManaged', () => this.client.api(`${groupPath(objectId)}/onPremisesSyncBehavior`), 'PATCH', { isCloudManaged });
+      return { requestId: res.requestId, status: res.status };
+    }
+    const op: GraphOperation = 'setCloudManaged';
+    const req = this.client.api(`${userPath(objectId)}/onPremisesSyncBehavior`);
     const res = await this.send(op, req, 'PATCH', { isCloudManaged });
     return { requestId: res.requestId, status: res.status };
+  }
+
+  async getGroup(groupId: string): Promise<DirectoryGroup | null> {
+    const op: GraphOperation = 'getGroup';
+    const res = await this.send(op, this.client.api(groupPath(groupId)).select([...GROUP_SELECT]), 'GET', undefined, [404]);
+    if (res.status === 404) return null;
+    return toDirectoryGroup(op, res, this.json(op, res));
+  }
+
+  async nestedGroups(groupId: string): Promise<DirectoryGroup[]> {
+    const op: GraphOperation = 'listNestedGroups';
+    const first = this.client.api(`${groupPath(groupId)}/members/microsoft.graph.group`).select([...GROUP_SELECT]).top(999);
+    return (await this.listAll(op, first)).map(({ item, res }) => toDirectoryGroup(op, res, item));
+  }
+
+  async cloudOnlyMembers(groupId: string): Promise<{ id: string; displayName: string }[]> {
+    // Microsoft's sample (docs/soa-and-graph.md §6a): the members whose onPremisesSyncEnabled is not true.
+    const op: GraphOperation = 'listCloudOnlyMembers';
+    const first = this.client.api(`${groupPath(groupId)}/members`).select(['id', 'displayName', 'userPrincipalName', 'onPremisesSyncEnabled']).top(999);
+    const members: { id: string; displayName: string }[] = [];
+    for (const { item, res } of await this.listAll(op, first)) {
+      const id = str(item.id);
+      if (!id) throw malformedBody(op, res.status, res.requestId);
+      if (item.onPremisesSyncEnabled === true) continue;
+      members.push({ id, displayName: str(item.userPrincipalName) ?? str(item.displayName) ?? id });
+    }
+    return members;
+  }
+
+  async syncedGroupsOf(userId: string): Promise<{ id: string; displayName: string }[]> {
+    // A synced group reads onPremisesSyncEnabled true; a transferred one reads null (docs/soa-and-graph.md §1).
+    const op: GraphOperation = 'listGroupMemberships';
+    const first = this.client.api(`${userPath(userId)}/memberOf/microsoft.graph.group`).select([...MEMBER_OF_SELECT]).top(999);
+    const groups: { id: string; displayName: string }[] = [];
+    for (const { item, res } of await this.listAll(op, first)) {
+      const id = str(item.id);
+      if (!id) throw malformedBody(op, res.status, res.requestId);
+      if (item.onPremisesSyncEnabled === true) groups.push({ id, displayName: str(item.displayName) ?? id });
+    }
+    return groups;
+  }
+
+  /**
+   * A group SOA call in the configured version; on v1.0, Graph's "Resource not found for the segment"
+   * (group SOA not in v1.0 yet in a tenant) is sent again on beta (docs/soa-and-graph.md §6a).
+   */
+  private async sendGroupSoa(op: GraphOperation, request: () => GraphRequest, method: 'GET' | 'PATCH', body?: unknown): Promise<RawResult> {
+    const res = await this.send(op, request(), method, body, [400, 404]);
+    if (res.status < 300) return res;
+    if (this.version === 'v1.0' && MISSING_SEGMENT.test(res.text)) {
+      this.logger?.info({ op }, 'group SOA not in v1.0 here: sent again on beta');
+      return this.send(op, request(), method, body, [], 'beta');
+    }
+    throw mapErrorResponse(op, res.status, res.text, res.requestId);
   }
 
   async getDomainAuthenticationType(domain: string): Promise<'Managed' | 'Federated' | null> {
@@ -119,13 +190,13 @@ export class GraphDirectory implements Directory {
     throw malformedBody(op, res.status, res.requestId);
   }
 
-  async memberGroups(userId: string, groupIds: string[]): Promise<string[]> {
-    const op: GraphOperation = 'memberGroups';
+  async memberGroups(objectId: string, groupIds: string[], type: TargetType = 'user'): Promise<string[]> {
+    const op: GraphOperation = type === 'group' ? 'groupMemberGroups' : 'memberGroups';
     const unique = [...new Set(groupIds)];
     const found = new Set<string>();
     for (let i = 0; i < unique.length; i += CHECK_MEMBER_GROUPS_CHUNK) {
       const chunk = unique.slice(i, i + CHECK_MEMBER_GROUPS_CHUNK);
-      const req = this.client.api(`${userPath(userId)}/checkMemberGroups`);
+      const req = this.client.api(`${type === 'group' ? groupPath(objectId) : userPath(objectId)}/checkMemberGroups`);
       const res = await this.send(op, req, 'POST', { groupIds: chunk });
       const value = this.json(op, res).value;
       if (!Array.isArray(value)) throw malformedBody(op, res.status, res.requestId);
@@ -284,11 +355,12 @@ export class GraphDirectory implements Directory {
     method: 'GET' | 'PATCH' | 'POST',
     body?: unknown,
     allow: number[] = [],
+    version: GraphApiVersion = this.version,
   ): Promise<RawResult> {
     const started = performance.now();
     let response: Response;
     try {
-      const raw = request.version(this.version).responseType(ResponseType.RAW);
+      const raw = request.version(version).responseType(ResponseType.RAW);
       response = (await (method === 'GET' ? raw.get() : method === 'PATCH' ? raw.patch(body) : raw.post(body))) as Response;
     } catch (err) {
       const mapped = mapThrownError(op, err);
@@ -331,6 +403,19 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+function toDirectoryGroup(op: GraphOperation, res: RawResult, o: Json): DirectoryGroup {
+  const id = str(o.id);
+  if (!id) throw malformedBody(op, res.status, res.requestId);
+  return {
+    id,
+    displayName: str(o.displayName) ?? id,
+    mailEnabled: o.mailEnabled === true,
+    onPremisesSyncEnabled: typeof o.onPremisesSyncEnabled === 'boolean' ? o.onPremisesSyncEnabled : null,
+    onPremisesSecurityIdentifier: str(o.onPremisesSecurityIdentifier),
+    onPremisesLastSyncDateTime: str(o.onPremisesLastSyncDateTime),
+  };
 }
 
 function toAuditRecord(item: unknown): AuditRecord | null {

@@ -15,7 +15,12 @@ export type GraphOperation =
   | 'listGroupMembers'
   | 'findGroupsByName'
   | 'listRoleAssignments'
-  | 'listRoleEligibilities';
+  | 'listRoleEligibilities'
+  | 'getGroup'
+  | 'setGroupCloudManaged'
+  | 'groupMemberGroups'
+  | 'listNestedGroups'
+  | 'listCloudOnlyMembers';
 
 export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   getUser: 'User.Read.All',
@@ -34,6 +39,12 @@ export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   // Rollback preflight for role holders (docs/soa-and-graph.md §6b): the one permission that reads both.
   listRoleAssignments: 'RoleManagement.Read.Directory',
   listRoleEligibilities: 'RoleManagement.Read.Directory',
+  // Group SOA (docs/soa-and-graph.md §6a): reading a group, its nesting and members, and switching it.
+  getGroup: 'GroupMember.Read.All',
+  setGroupCloudManaged: 'Group-OnPremisesSyncBehavior.ReadWrite.All',
+  groupMemberGroups: 'GroupMember.Read.All',
+  listNestedGroups: 'GroupMember.Read.All',
+  listCloudOnlyMembers: 'GroupMember.Read.All',
 };
 
 /**

@@ -9,6 +9,8 @@ import { answerCardAction, decideByText } from '../../app/card-action';
 import { requestRollback, requestTransfer } from '../../app/request-transfer';
 import { manageNotifications } from '../../app/manage-notifications';
 import { requestTransferFromFile, requestTransferOfGroup } from '../../app/bulk/request-sources';
+import { requestGroupSoa } from '../../app/request-group';
+import { showGroupStatus } from '../../app/show-group-status';
 import { csvAttachment } from './file-attachments';
 import { FileDownloader } from '../../ports/file-download';
 import { healthReport } from '../../app/health';
@@ -110,6 +112,23 @@ export class SoaBot extends TeamsActivityHandler {
         const reply = await requestTransferOfGroup(this.deps, {
           actor,
           group: command.group,
+          justification: command.justification,
+          origin: { conversationKey: activity.conversation.id, kind: conversationKind(activity) },
+        });
+        if (reply.text) await context.sendActivity(reply.text);
+        return;
+      }
+      case 'group': {
+        await this.typing(context);
+        if (command.action === 'status') {
+          await context.sendActivity(await showGroupStatus(this.deps, { actorId: actor.aadObjectId, group: command.group }));
+          return;
+        }
+        const reply = await requestGroupSoa(this.deps, {
+          kind: command.action,
+          actor,
+          group: command.group,
+          nested: command.nested,
           justification: command.justification,
           origin: { conversationKey: activity.conversation.id, kind: conversationKind(activity) },
         });

@@ -88,9 +88,12 @@ export async function executeWaves(deps: AppDeps, dir: BulkDirectory, start: Tra
 async function endWave(deps: AppDeps, request: TransferRequest, waveIndex: number, wave: RequestTarget[]): Promise<{ request: TransferRequest; halt: boolean }> {
   const plan = request.bulk!;
   const failed = wave.filter((t) => t.execution.outcome === 'failed' || t.execution.outcome === 'unknown').length;
-  const nextWave = waveIndex + 1;
-  const halt = nextWave < plan.waves.length && shouldHalt({ attempted: wave.length, failed }, plan.haltFailureRate);
-  const haltedReason = halt
+  const halt = waveIndex + 1 < plan.waves.length && shouldHalt({ attempted: wave.length, failed }, plan.haltFailureRate);
+  // A group tree stays on the halted level: a resume retries its failures before any parent is touched.
+  const nextWave = halt && plan.tree ? waveIndex : waveIndex + 1;
+  const haltedReason = halt && plan.tree
+    ? `Halted at nesting level ${plan.waves.length - waveIndex - 1} (${waveIndex + 1} of ${plan.waves.length} in bottom-up order): ${failed} of ${wave.length} groups failed, so no parent group was touched. Check the failures, then Resume (the failed groups are tried again first) or Cancel the rest.`
+    : halt
     ? `Halted after wave ${nextWave} of ${plan.waves.length}: ${failed} of ${wave.length} users failed (${Math.round((failed / wave.length) * 1000) / 10}%), above the ${Math.round(plan.haltFailureRate * 1000) / 10}% limit. Check the failures, then Resume or Cancel the rest.`
     : null;
   const next: TransferRequest = {
@@ -103,11 +106,11 @@ async function endWave(deps: AppDeps, request: TransferRequest, waveIndex: numbe
   await deps.requests.update(
     next,
     request.version,
-    [{ requestId: request.id, at: deps.clock.now().toISOString(), type: halt ? 'wave.halted' : 'wave.finished', data: { wave: nextWave, size: wave.length, failed } }],
+    [{ requestId: request.id, at: deps.clock.now().toISOString(), type: halt ? 'wave.halted' : 'wave.finished', data: { wave: waveIndex + 1, size: wave.length, failed } }],
     { changedTargets: [] },
   );
   if (halt) {
-    deps.logger.warn({ requestId: request.id, wave: nextWave, failed, size: wave.length }, 'bulk execution halted');
+    deps.logger.warn({ requestId: request.id, wave: waveIndex + 1, failed, size: wave.length }, 'bulk execution halted');
     await refreshCards(deps, next);
     await deps.chat.post(next.origin.conversationKey, { text: `${next.id}: ${haltedReason}` }).catch(() => undefined);
     await notifyRequestEvent(deps, next, 'halted');

@@ -9,8 +9,8 @@ import { describeError } from '../messages';
 import { Origin, TransferReply, requestTransfer } from '../request-transfer';
 import { escapeMarkdown as md } from '../../cards/markdown-text';
 import { maxUsersFor } from '../user-limits';
+import { resolveGroup } from '../request-group';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `transfer members of <group name or id>`: the group is resolved exactly; an ambiguous name is refused. */
 export async function requestTransferOfGroup(deps: AppDeps, input: { actor: Person; group: string; justification: string; origin: Origin }): Promise<TransferReply> {
@@ -18,17 +18,9 @@ export async function requestTransferOfGroup(deps: AppDeps, input: { actor: Pers
   if (!deps.bulk) return refuse({ code: 'GRAPH.UNKNOWN' });
   if (!(await deps.authorization.isRequester(input.actor.aadObjectId))) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
   try {
-    let group: { id: string; displayName: string };
-    if (GUID.test(input.group)) {
-      group = { id: input.group.toLowerCase(), displayName: input.group };
-    } else {
-      const found = await deps.bulk.findGroupsByName(input.group);
-      if (found.length === 0) return refuse({ code: 'GROUP.NOT_FOUND', detail: { group: input.group } });
-      if (found.length > 1) {
-        return refuse({ code: 'GROUP.AMBIGUOUS', detail: { group: input.group, candidates: found.slice(0, 10).map((g) => `${g.displayName} (${g.id})`).join(', ') } });
-      }
-      group = found[0];
-    }
+    const resolved = await resolveGroup(deps, input.group);
+    if (!resolved.ok) return refuse(resolved.error);
+    const group = resolved.group;
     // The sender's own user limit bounds how much of the member list is read: one member more than the
     // limit tells "too many" (a huge group is not read to its end, one Graph page per 999 members).
     const maxUsers = await maxUsersFor(deps, input.actor.aadObjectId);

@@ -27,7 +27,7 @@ export async function resumeOrCancel(deps: AppDeps, input: { actor: Person; requ
   const at = deps.clock.now().toISOString();
   const next: TransferRequest =
     input.action === 'resume'
-      ? { ...request, status: 'executing', bulk: { ...request.bulk!, haltedReason: null }, version: request.version + 1, cardVersion: request.cardVersion + 1 }
+      ? { ...request, status: 'executing', targets: retryHaltedLevel(request), bulk: { ...request.bulk!, haltedReason: null }, version: request.version + 1, cardVersion: request.cardVersion + 1 }
       : { ...request, status: 'cancelled', finishedAt: at, version: request.version + 1, cardVersion: request.cardVersion + 1 };
   try {
     await deps.requests.update(next, request.version, [{ requestId: request.id, at, type: `bulk.${input.action}`, actorId: input.actor.aadObjectId, data: { afterWave: request.bulk?.nextWave ?? null, ...(input.via ? { via: input.via } : {}) } }]);
@@ -50,4 +50,21 @@ export async function resumeOrCancel(deps: AppDeps, input: { actor: Person; requ
     request: next,
     text: input.action === 'resume' ? `Resumed by ${who}: the next wave is starting.` : `Cancelled by ${who}: users not reached yet were not changed.`,
   };
+}
+
+/**
+ * A group tree halts on the level that failed (execute-waves.ts): resuming retries that level's failed
+ * groups. They go back to pending with their attempt time kept, so the executor reads each one again
+ * first and settles a change that did land as done instead of sending it twice.
+ */
+function retryHaltedLevel(request: TransferRequest): TransferRequest['targets'] {
+  const plan = request.bulk;
+  if (!plan?.tree) return request.targets;
+  const from = plan.waves.slice(0, plan.nextWave).reduce((a, b) => a + b, 0);
+  const to = from + (plan.waves[plan.nextWave] ?? 0);
+  return request.targets.map((t, k) =>
+    k >= from && k < to && (t.execution.outcome === 'failed' || t.execution.outcome === 'unknown')
+      ? { ...t, execution: { ...t.execution, outcome: 'pending', errorCode: null, errorDetail: null, finishedAt: null } }
+      : t,
+  );
 }

@@ -1,4 +1,5 @@
 import { RequestCursor, RequestSummary } from '../../ports/request-store';
+import { targetTypeOf } from '../../domain/transfer-request';
 import { AppDeps } from '../app-deps';
 import { toSafeCsv } from '../safe-csv';
 import { ListFilters, buildQuery } from './list-requests';
@@ -23,6 +24,8 @@ function exportRow(q: RequestSummary) {
     decided_by: q.decisions.map((d) => `${d.decision}:${d.by.name}`).join('; '),
     justification: q.justification,
     list_fingerprint: q.bulk?.fingerprint ?? '',
+    // Last, so existing readers of the columns keep their positions: what the targets are (user or group).
+    target_type: targetTypeOf(q),
   };
 }
 const HEADER = Object.keys(exportRow({ decisions: [], requester: {}, bulk: null } as unknown as RequestSummary));

@@ -1,4 +1,4 @@
-import { TransferRequest } from '../../domain/transfer-request';
+import { TransferRequest, targetTypeOf } from '../../domain/transfer-request';
 import { RequestEvent, RequestSummary } from '../../ports/request-store';
 
 /** One row of a list: what a table shows, no targets. `version` is what a decision must be bound to. */
@@ -6,6 +6,7 @@ export function summaryView(r: RequestSummary, now: Date) {
   return {
     id: r.id,
     kind: r.kind,
+    targetType: targetTypeOf(r),
     status: r.status,
     version: r.cardVersion,
     requester: { id: r.requester.aadObjectId, name: r.requester.name },
@@ -46,6 +47,7 @@ export function detailView(request: TransferRequest, events: RequestEvent[], now
     targets: targets.map((t) => ({
       upn: t.preflight.upn,
       userId: t.preflight.userId ?? null,
+      depth: t.preflight.depth ?? null,
       displayName: t.preflight.displayName ?? null,
       state: t.preflight.state,
       warnings: t.preflight.warnings ?? [],
@@ -74,7 +76,7 @@ function graphCalls(request: TransferRequest, events: RequestEvent[]) {
       (e.data.results as { upn?: unknown; userId?: unknown; ok?: unknown; code?: unknown; graphRequestId?: unknown }[]).map((r) => ({
         at: e.at,
         method: 'PATCH',
-        path: `${path}/users/${String(r.userId ?? '')}/onPremisesSyncBehavior`,
+        path: `${path}/${targetTypeOf(request) === 'group' ? 'groups' : 'users'}/${String(r.userId ?? '')}/onPremisesSyncBehavior`,
         upn: typeof r.upn === 'string' ? r.upn : null,
         ok: r.ok === true,
         code: typeof r.code === 'string' ? r.code : null,

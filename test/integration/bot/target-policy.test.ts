@@ -2,6 +2,8 @@ import { bulkUserId, syncedUsers } from '../../../emulator/seeds/builders';
 import { DEMO_IDS, demoTenant } from '../../../emulator/seeds/demo-tenant';
 import { UserSeed } from '../../../emulator/types';
 import { requestTransferOfGroup } from '../../../src/app/bulk/request-sources';
+import { requestGroupSoa } from '../../../src/app/request-group';
+import { toGroupRecord } from '../../../emulator/state/tenant-state';
 import { TransferReply, requestRollback, requestTransfer } from '../../../src/app/request-transfer';
 import { OPEN_STATUSES, RequestKind, TransferRequest } from '../../../src/domain/transfer-request';
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
@@ -221,5 +223,82 @@ describe('one target policy for every request source: ALLOWED_TARGET_GROUP_ID re
     expect(done.targets.filter((t) => t.execution.outcome === 'done')).toHaveLength(19);
     expect(soaPatches(h, leaving)).toHaveLength(0);
     expect(soaPatches(h, outside)).toHaveLength(0);
+  });
+});
+
+/**
+ * Group targets (docs/soa-and-graph.md §6a) in the same table: the guard covers the guarded groups
+ * themselves and every group nested in them, transitively, at request time and again before the write.
+ * ALLOWED_TARGET_GROUP_ID likewise: a group may be changed only if it is that group or nested in it.
+ */
+const TG = (n: number) => `5d0a0002-0000-4000-8000-0000000a${String(n).padStart(4, '0')}`;
+type GroupSource = 'one group' | 'group tree';
+
+describe('one target policy for group targets: PROTECTED_GROUP_IDS and ALLOWED_TARGET_GROUP_ID cover nested groups', () => {
+  let h: BotHarness;
+  let n = 0;
+  beforeAll(async () => {
+    h = await startTenant({ PROTECTED_GROUP_IDS: PROTECTED, ALLOWED_TARGET_GROUP_ID: ALLOWED });
+  });
+  afterAll(() => h.stop());
+
+  const actor = { aadObjectId: PEOPLE.rita.aadObjectId, name: PEOPLE.rita.name, mri: PEOPLE.rita.mri };
+  const origin = { conversationKey: CHANNEL.id, kind: 'channel' as const };
+  const addGroup = (id: string, displayName: string, members: string[] = []) =>
+    h.emulator.state.groups.set(id.toLowerCase(), toGroupRecord({ id, displayName, onPremisesSyncEnabled: true, onPremisesImmutableId: `anchor-${id.slice(-4)}`, members }));
+  /** A synced parent holding a synced child; both in the allowed scope (the parent nested in PILOT, so the child too). */
+  const tree = () => {
+    const parent = TG(n++);
+    const child = TG(n++);
+    addGroup(child, `Child ${child.slice(-4)}`);
+    addGroup(parent, `Parent ${parent.slice(-4)}`, [child]);
+    h.emulator.control.setGroupMembers(PILOT, [...h.emulator.state.groups.get(PILOT.toLowerCase())!.members, parent]);
+    return { parent, child };
+  };
+  const ask = (source: GroupSource, group: string) =>
+    requestGroupSoa(h.app.deps, { kind: 'transfer', actor, group, nested: source === 'group tree', justification: `group policy ${group}`, origin });
+  const patchesOf = (id: string) => h.emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.endsWith(`/groups/${id}/onPremisesSyncBehavior`));
+
+  it.each<GroupSource>(['one group', 'group tree'])('transfer, %s: a group nested (through another group) in a protected group is refused at request time', async (source) => {
+    const { parent, child } = tree();
+    // The child is nested in BREAK_GLASS, itself nested in PROTECTED.
+    h.emulator.control.setGroupMembers(BREAK_GLASS, [child]);
+    const reply = await ask(source, source === 'one group' ? child : parent);
+    if (source === 'one group') {
+      expect(reply.kind).toBe('refused');
+      expect(reply.text).toMatch(/Protected group/);
+    } else {
+      const request = created(reply);
+      expect(request.targets.map((t) => t.preflight.userId)).toEqual([parent]);
+      expect(request.blocked).toEqual([expect.objectContaining({ userId: child, blocker: 'protected' })]);
+      expect(cardText(h.connector.latestCard(request.cards[0].activityId))).toMatch(/Protected group/);
+      expect((await approveAndRun(h, request)).status).toBe('completed');
+    }
+    expect(patchesOf(child)).toHaveLength(0);
+    h.emulator.control.setGroupMembers(BREAK_GLASS, []);
+  });
+
+  it.each<GroupSource>(['one group', 'group tree'])('transfer, %s: a group that becomes protected after the request is not changed at execution', async (source) => {
+    const { parent, child } = tree();
+    const request = created(await ask(source, source === 'one group' ? child : parent));
+    h.emulator.control.setGroupMembers(BREAK_GLASS, [child]);
+    const done = await approveAndRun(h, request);
+    expect(done.targets.find((t) => t.preflight.userId === child)!.execution).toMatchObject({ outcome: 'failed', errorCode: 'SCOPE.PROTECTED', errorDetail: expect.stringMatching(/^The group is now a protected group/) });
+    expect(patchesOf(child)).toHaveLength(0);
+    // A tree halts on the failed child before its parent (nothing above it is touched).
+    if (source === 'group tree') {
+      expect(done.status).toBe('halted');
+      expect(patchesOf(parent)).toHaveLength(0);
+    }
+    h.emulator.control.setGroupMembers(BREAK_GLASS, []);
+  });
+
+  it('transfer, one group: a group outside ALLOWED_TARGET_GROUP_ID (not it, not nested in it) is refused', async () => {
+    const outside = TG(n++);
+    addGroup(outside, `Outside ${outside.slice(-4)}`);
+    const reply = await ask('one group', outside);
+    expect(reply.kind).toBe('refused');
+    expect(reply.text).toMatch(/Outside the allowed scope: neither ALLOWED_TARGET_GROUP_ID itself nor nested in it/);
+    expect(patchesOf(outside)).toHaveLength(0);
   });
 });

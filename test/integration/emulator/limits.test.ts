@@ -207,7 +207,7 @@ describe('synced users in bulk, groups by name and user members', () => {
   it("filters groups by displayName eq '...' (quotes doubled, case-insensitive) and refuses other filters", async () => {
     const graph = graphClient(emu);
     expect((await graph.api('/groups').filter("displayName eq 'wave 1'").select('id,displayName').get()).value).toEqual([{ id: expect.any(String), displayName: 'Wave 1' }]);
-    emu.state.groups.set('g-quote', { id: 'g-quote', displayName: "O'Neil team", description: null, mailEnabled: false, securityEnabled: true, onPremisesSyncEnabled: null, onPremisesImmutableId: null, onPremisesLastSyncDateTime: null, isCloudManaged: false, members: [] });
+    emu.state.groups.set('g-quote', { id: 'g-quote', displayName: "O'Neil team", description: null, mailEnabled: false, securityEnabled: true, onPremisesSyncEnabled: null, onPremisesImmutableId: null, onPremisesSecurityIdentifier: null, onPremisesLastSyncDateTime: null, isCloudManaged: false, members: [] });
     expect((await graph.api('/groups').filter(encodeURIComponent("displayName eq 'O''Neil team'")).get()).value.map((g: { id: string }) => g.id)).toEqual(['g-quote']);
     expect((await graph.api('/groups').filter("displayName eq 'nothing'").get()).value).toEqual([]);
     expect((await graphFailure(graph.api('/groups').filter("startswith(displayName,'W')").get())).statusCode).toBe(400);

@@ -1,0 +1,106 @@
+import { DomainError } from '../domain/errors';
+import { bottomUpOrder } from '../domain/group-tree';
+import { Person, RequestKind, TransferRequest } from '../domain/transfer-request';
+import { DirectoryError } from '../ports/directory';
+import { AppDeps } from './app-deps';
+import { describeError } from './messages';
+import { Origin, TransferReply, requestGroupChange } from './request-transfer';
+import { maxUsersFor } from './user-limits';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type ResolvedGroup = { ok: true; group: { id: string; displayName: string } } | { ok: false; error: DomainError };
+
+/**
+ * A group named in a command: an object id as given, or a display name that must match exactly one
+ * group (Graph `$filter=displayName eq`); otherwise up to 10 candidates with their ids, and the reply
+ * says to use the id.
+ */
+export async function resolveGroup(deps: AppDeps, nameOrId: string): Promise<ResolvedGroup> {
+  if (GUID.test(nameOrId)) return { ok: true, group: { id: nameOrId.toLowerCase(), displayName: nameOrId } };
+  if (!deps.bulk) return { ok: false, error: { code: 'GRAPH.UNKNOWN' } };
+  const found = await deps.bulk.findGroupsByName(nameOrId);
+  if (found.length === 0) return { ok: false, error: { code: 'GROUP.NOT_FOUND', detail: { group: nameOrId } } };
+  if (found.length > 1) {
+    return { ok: false, error: { code: 'GROUP.AMBIGUOUS', detail: { group: nameOrId, candidates: found.slice(0, 10).map((g) => `${g.displayName} (${g.id})`).join(', ') } } };
+  }
+  return { ok: true, group: found[0] };
+}
+
+/**
+ * `transfer group <name or id> [with nested groups]` and `rollback group <name or id>`: resolve the
+ * group, with `nested` the synced groups nested in it (transitively, cycles ignored) ordered children
+ * first, then the one request path (request-transfer.ts) with group targets.
+ */
+export async function requestGroupSoa(
+  deps: AppDeps,
+  input: { kind: RequestKind; actor: Person; group: string; nested: boolean; justification: string; origin: Origin },
+): Promise<TransferReply> {
+  const refuse = (error: DomainError): TransferReply => ({ kind: 'refused', error, text: describeError(error) });
+  try {
+    if (!(await deps.authorization.isRequester(input.actor.aadObjectId))) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
+    const resolved = await resolveGroup(deps, input.group);
+    if (!resolved.ok) return refuse(resolved.error);
+    const root = resolved.group;
+    let groups = [{ key: root.id, depth: 0 }];
+    if (input.nested && input.kind === 'transfer') {
+      const tree = await nestedTree(deps, root.id, await maxUsersFor(deps, input.actor.aadObjectId));
+      if (!tree.ok) return refuse(tree.error);
+      groups = tree.order.map((g) => ({ key: g.id, depth: g.depth }));
+    }
+    const levels = new Set(groups.map((g) => g.depth)).size;
+    const source = groups.length > 1 ? `group "${root.displayName}" (${root.id}) and ${groups.length - 1} synced groups nested in it, ${levels} levels, children first` : `group "${root.displayName}" (${root.id})`;
+    return await requestGroupChange(deps, { kind: input.kind, actor: input.actor, groups, justification: input.justification, origin: input.origin, source });
+  } catch (error) {
+    if (error instanceof DirectoryError) {
+      if (error.code === 'GRAPH.NOT_FOUND') return refuse({ code: 'GROUP.NOT_FOUND', detail: { group: input.group } });
+      return refuse({ code: error.code, detail: { permission: error.details.permission ?? null } });
+    }
+    throw error;
+  }
+}
+
+/**
+ * The synced groups nested in `rootId` (breadth first, each group read once, so a nesting loop ends),
+ * at most `max` of them. Groups already transferred or cloud-native are not followed: they are not
+ * converted by this request, and their own nesting was AD's before.
+ */
+async function nestedTree(deps: AppDeps, rootId: string, max: number): Promise<{ ok: true; order: { id: string; depth: number }[] } | { ok: false; error: DomainError }> {
+  const edges = new Map<string, string[]>();
+  const seen = new Set([rootId.toLowerCase()]);
+  const queue = [rootId];
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    const synced = (await deps.directory.nestedGroups(id)).filter((g) => g.onPremisesSyncEnabled === true);
+    edges.set(id, synced.map((g) => g.id));
+    for (const g of synced) {
+      if (seen.has(g.id.toLowerCase())) continue;
+      seen.add(g.id.toLowerCase());
+      if (seen.size > max) return { ok: false, error: { code: 'COMMAND.TOO_MANY_UPNS', detail: { count: `more than ${max}`, max } } };
+      queue.push(g.id);
+    }
+  }
+  return { ok: true, order: bottomUpOrder(rootId, edges) };
+}
+
+/**
+ * The "Request transfer of these groups" button of a user transfer's order guidance: one group request
+ * for the groups the card lists, made as the person who clicked (their requester role is checked like a
+ * typed request), through the same use case. Answers with the user request, whose card is unchanged.
+ */
+export async function requestGuidedGroups(deps: AppDeps, input: { actor: Person; requestId: string }): Promise<{ ok: true; request: TransferRequest; text: string } | { ok: false; error: DomainError; text: string; request: TransferRequest | null }> {
+  const request = await deps.requests.get(input.requestId);
+  if (!request) return { ok: false, error: { code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }, text: describeError({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }), request: null };
+  const groups = request.groupGuidance?.groups ?? [];
+  if (groups.length === 0) return { ok: false, error: { code: 'REQUEST.NONE_ELIGIBLE' }, text: 'This request lists no groups still managed in AD DS.', request };
+  const reply = await requestGroupChange(deps, {
+    kind: 'transfer',
+    actor: input.actor,
+    groups: groups.map((g) => ({ key: g.id, depth: 0 })),
+    justification: `Groups before users (order guidance of ${request.id})`,
+    origin: request.origin,
+    source: `groups of the users of ${request.id}`,
+  });
+  if (reply.kind === 'refused') return { ok: false, error: reply.error, text: reply.text, request };
+  return { ok: true, request, text: `Request ${reply.request.id} for ${reply.request.targets.length} group(s) was created; its card is in the approvals channel.` };
+}

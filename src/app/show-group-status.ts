@@ -1,0 +1,40 @@
+import { groupAsTarget } from '../domain/group-preflight';
+import { SOA_STATE_LABEL, classifySoa } from '../domain/soa-state';
+import { escapeMarkdown as md } from '../cards/markdown-text';
+import { entraGroupUrl } from '../cards/links';
+import { DirectoryError } from '../ports/directory';
+import { AppDeps } from './app-deps';
+import { describeError } from './messages';
+import { resolveGroup } from './request-group';
+
+/**
+ * `status group <name or id>`: read-only, for requesters and approvers. The group's SOA state (the §1
+ * table, the SID as anchor), whether it is mail-enabled, and its nested groups still managed in AD DS
+ * (Microsoft converts the lowest groups first, docs/soa-and-graph.md §6a).
+ */
+export async function showGroupStatus(deps: AppDeps, input: { actorId: string; group: string }): Promise<string> {
+  const allowed = (await deps.authorization.isRequester(input.actorId)) || (await deps.authorization.isApprover(input.actorId));
+  if (!allowed) return describeError({ code: 'REQUESTER.NOT_ALLOWED' });
+  try {
+    const resolved = await resolveGroup(deps, input.group);
+    if (!resolved.ok) return describeError(resolved.error);
+    const group = await deps.directory.getGroup(resolved.group.id);
+    if (!group) return describeError({ code: 'GROUP.NOT_FOUND', detail: { group: input.group } });
+    const isCloudManaged = await deps.directory.getCloudManaged(group.id, 'group');
+    const state = classifySoa(groupAsTarget(group), isCloudManaged);
+    const nested = await deps.directory.nestedGroups(group.id);
+    const inAd = nested.filter((g) => g.onPremisesSyncEnabled === true);
+    const lines = [
+      `**[${md(group.displayName, 120)}](${entraGroupUrl(group.id)})** (${md(group.id, 40)})`,
+      `- State: ${SOA_STATE_LABEL[state]}`,
+      `- isCloudManaged: ${String(isCloudManaged)} · onPremisesSyncEnabled: ${String(group.onPremisesSyncEnabled)} · mail-enabled: ${group.mailEnabled ? 'yes (managed in Exchange Online once transferred)' : 'no'}`,
+      `- Nested groups: ${nested.length}${inAd.length > 0 ? `; still managed in AD DS: ${inAd.slice(0, 20).map((g) => md(g.displayName, 80)).join(', ')}${inAd.length > 20 ? ` and ${inAd.length - 20} more` : ''}` : ''}`,
+    ];
+    return lines.join('\n');
+  } catch (error) {
+    if (error instanceof DirectoryError) {
+      return `I could not read the group from Microsoft Graph. ${describeError({ code: error.code, detail: { permission: error.details.permission ?? null } })}`;
+    }
+    throw error;
+  }
+}
