@@ -18,6 +18,7 @@ import { UserRateLimiter } from './adapters/teams/user-rate-limiter';
 import { SoaBot } from './adapters/teams/soa-bot';
 import { HttpsFileDownloader } from './adapters/files/https-file-downloader';
 import { TeamsChat } from './adapters/teams/teams-chat';
+import { TeamsRoster } from './adapters/teams/teams-roster';
 import { Storage, createPostgresStorage, openSqliteStorage, parseDatabaseUrl, describeDatabaseLocation } from './adapters/storage';
 import { Clock, systemClock } from './ports/clock';
 import { Directory, GraphCallRecord } from './ports/directory';
@@ -124,7 +125,9 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     logger.child({ component: 'bot-adapter' }),
   );
   const chat = new TeamsChat(adapter, config.bot.appId, storage.conversations, logger.child({ component: 'teams-chat' }));
-  const authorization = new Authorization(config.authorization, directory, clock);
+  const flow = config.approvalFlow;
+  const flowGroupIds = [...(flow.stages ?? []), ...(flow.rollbackStages ?? [])].map((s) => s.groupId).concat(flow.escalationGroupId).filter((g): g is string => Boolean(g));
+  const authorization = new Authorization({ ...config.authorization, extraGroupIds: flowGroupIds }, directory, clock);
 
   let runner: JobRunner | null = null;
   const startupCheck = new StartupCheck();
@@ -135,6 +138,8 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     conversations: storage.conversations,
     notifications: storage.notifications,
     settingsStore: storage.settings,
+    delegations: storage.delegations,
+    roster: new TeamsRoster(adapter, config.bot.appId, storage.conversations),
     bulk,
     fileLinks: new FileLinks({ baseUrl: config.bulk.publicBaseUrl, secret: config.bulk.fileLinkSecret, ttlMs: config.bulk.fileLinkTtlMs, now: () => clock.now() }),
     identity,
@@ -166,6 +171,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       waves: config.bulk.waves,
       haltFailureRate: config.bulk.haltFailureRate,
       patchSettleMs: config.graph.timeoutMs + 2_000,
+      approvalFlow: config.approvalFlow,
     },
     cardRefreshes: new SerialByKey(),
     kickJobs: () => runner?.kick(),

@@ -3,6 +3,7 @@ import { parseWaves } from './domain/waves';
 import { DEFAULT_FILE_DOWNLOAD_HOSTS, downloadHostProblem } from './domain/download-hosts';
 import { boolFlag, duration, exactTrueFlag, fileLinkSecret, guidList, httpsUrl, intIn, optionalChecked, optionalGuid, optionalText, parseDuration, publicBaseUrl } from './config-fields';
 import { authDisabledProblems } from './config-guards';
+import { readApprovalFlow } from './config-approvals';
 import { redactDatabaseUrl } from './adapters/storage/database-url';
 import { BOT_ENDPOINT_KEYS, BotFrameworkEndpoints, Config, TabConfig, US_GOV_CHANNEL_SERVICE } from './config-types';
 
@@ -139,6 +140,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  const approvalFlow = readApprovalFlow(env, problems);
+  if (approvalFlow.escalateAfterMs !== null && approvalFlow.escalateAfterMs >= e.APPROVAL_TTL) {
+    problems.push('ESCALATE_AFTER must be shorter than APPROVAL_TTL (a request expires before it would be escalated).');
+  }
   const botPassword = e.BOT_PASSWORD ?? e.SECRET_BOT_PASSWORD;
   const graphSecret = e.GRAPH_CLIENT_SECRET ?? e.SECRET_GRAPH_CLIENT_SECRET;
 
@@ -260,6 +265,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
     tab,
+    approvalFlow,
   };
   return Object.freeze(config);
 }

@@ -8,6 +8,7 @@ import { MAX_NOTICE_LENGTH, TextLimits, fitCard, moreLine } from './card-budget'
 import { escapeMarkdown as md, inlineText, markdownLink, truncateText } from './markdown-text';
 import { referencesText, safeguardChecklist } from './rollback-section';
 import { BULK_FIRST_ROWS, bulkSection } from './bulk-section';
+import { currentStage, stageApprovals, stagesOf } from '../domain/approval-policy';
 
 type Element = Record<string, unknown>;
 
@@ -113,9 +114,11 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
         { title: 'Requested at', value: utc(request.createdAt) },
         { title: request.status === 'expired' ? 'Expired at' : 'Expires at', value: utc(request.expiresAt) },
         { title: 'Approvals', value: `${approvals(request).length} of ${request.approvalsRequired} required` },
+        ...(request.escalatedAt ? [{ title: 'Escalated at', value: utc(request.escalatedAt) }] : []),
         { title: 'Correlation id', value: md(request.correlationId, 64) },
       ],
     },
+    ...stageSection(request, limits),
     ...(request.bulk ? bulkSection(request, view.links ?? []) : []),
     { type: 'TextBlock', text: `Users to ${request.kind === 'rollback' ? 'roll back' : 'transfer'} (${request.targets.length})`, weight: 'Bolder', spacing: 'Medium', wrap: true },
     ...shownTargets.map((t) => (limits.compact ? compactTargetBlock(t, labels) : targetBlock(t, labels, limits))),
@@ -136,7 +139,9 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   for (const d of decisions) {
     const verb = d.decision === 'approve' ? 'Approved' : 'Rejected';
     const comment = d.comment ? `: "${md(d.comment, limits.comment)}"` : '';
-    body.push({ type: 'TextBlock', text: `${verb} by ${md(d.by.name, limits.person)} at ${utc(d.at)}${comment}`, wrap: true, spacing: 'Small' });
+    const forWhom = d.onBehalfOf ? ` (for ${md(d.onBehalfOf.name, limits.person)})` : '';
+    const how = d.as === 'escalation' ? ' (escalation)' : '';
+    body.push({ type: 'TextBlock', text: `${verb} by ${md(d.by.name, limits.person)}${forWhom}${how} at ${utc(d.at)}${comment}`, wrap: true, spacing: 'Small' });
   }
   if (request.status !== 'pending' && request.status !== 'rejected' && request.status !== 'expired') {
     body.push({ type: 'TextBlock', text: `[Directory audit log](${AUDIT_LOG_URL})`, wrap: true, spacing: 'Small' });
@@ -169,7 +174,7 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   if (request.status === 'pending') {
     if (view.audience === 'approver') {
       body.push(
-        { type: 'Input.Text', id: 'comment', placeholder: 'Comment (optional, shown with a rejection)', maxLength: 500, isMultiline: false },
+        { type: 'Input.Text', id: 'comment', placeholder: 'Comment (required to reject, optional to approve)', maxLength: 500, isMultiline: false },
         {
           type: 'ActionSet',
           actions: [executeAction('Approve', VERBS.approve, data, 'positive'), executeAction('Reject', VERBS.reject, data, 'destructive')],
@@ -204,6 +209,26 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
     };
   }
   return card;
+}
+
+/** Requests with several approval stages: each stage, its quorum, who approved it ("Adam (for Amy)"), which is open. */
+function stageSection(request: TransferRequest, limits: TextLimits): Element[] {
+  const stages = stagesOf(request);
+  if (stages.length < 2) return [];
+  const open = request.status === 'pending' ? currentStage(request) : -1;
+  return [
+    { type: 'TextBlock', text: 'Approval stages', weight: 'Bolder', spacing: 'Medium', wrap: true },
+    ...stages.map((stage, i) => {
+      const who = stageApprovals(request, i).map((d) => `${md(d.by.name, limits.person)}${d.onBehalfOf ? ` (for ${md(d.onBehalfOf.name, limits.person)})` : ''}`);
+      const state = who.length >= stage.quorum ? '✅' : i === open ? '⏳' : '·';
+      return {
+        type: 'TextBlock',
+        text: `${state} ${i + 1}. ${md(stage.name, 60)}: ${who.length} of ${stage.quorum}${who.length > 0 ? ` (${who.join(', ')})` : ''}${i === open ? ' (open)' : ''}`,
+        wrap: true,
+        spacing: 'Small',
+      };
+    }),
+  ];
 }
 
 function targetBlock(target: RequestTarget, labels: Record<string, string>, limits: TextLimits): Element {
