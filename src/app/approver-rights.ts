@@ -40,13 +40,13 @@ export function activeDelegations(deps: AppDeps): Promise<Delegation[]> {
  * delegations made to them, each with the delegator's OWN stages (a delegated right is never passed on).
  * Throws when the directory cannot answer (the caller refuses with the Graph error).
  */
-export async function approverRightsFor(deps: AppDeps, request: TransferRequest, actorId: string): Promise<ApproverRights> {
+export async function approverRightsFor(deps: AppDeps, request: TransferRequest, actorId: string, running?: Delegation[]): Promise<ApproverRights> {
   const id = actorId.toLowerCase();
   const flow = approvalFlow(deps);
   const [own, escalation, delegations] = await Promise.all([
     ownStages(deps, request, id),
     flow.escalationGroupId ? deps.authorization.isInGroup(flow.escalationGroupId, id) : Promise.resolve(false),
-    activeDelegations(deps),
+    running ?? activeDelegations(deps),
   ]);
   const mine = delegations.filter((d) => d.delegate.aadObjectId.toLowerCase() === id && d.delegator.aadObjectId.toLowerCase() !== id);
   const delegated = await Promise.all(

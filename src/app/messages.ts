@@ -72,6 +72,7 @@ export function describeError(error: DomainError): string {
     case 'SAFEGUARD.ALREADY_CONFIRMED':
       return 'The safeguard step is already confirmed on this request. Nothing was changed.';
     case 'ADMIN.NOT_ALLOWED':
+      if (d.action === 'delegation') return 'Only admins can end another person\'s delegation. Nothing was changed.';
       return 'Only approvers and admins can subscribe a channel to notifications or see their status.';
     case 'NOTIFY.NOT_IN_CHANNEL':
       return '`notify here` works in a team channel: mention the bot in the channel that should receive rollback notifications.';

@@ -14,6 +14,8 @@ import { directoryFor } from './bulk/directory-as-bulk';
 import { listFingerprint } from './bulk/request-table';
 import { userCountOverLimit } from './user-limits';
 import { escapeMarkdown as md } from '../cards/markdown-text';
+import { stagesForNewRequest } from './approver-rights';
+import { queueReminders } from './remind-approvers';
 
 export interface Origin {
   conversationKey: string;
@@ -68,6 +70,7 @@ async function requestChange(
     }
 
     const now = deps.clock.now();
+    const stages = stagesForNewRequest(deps, kind);
     const request: TransferRequest = {
       id: deps.ids.requestId(),
       kind,
@@ -78,7 +81,9 @@ async function requestChange(
       justification: input.justification.slice(0, 1000),
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + deps.settings.approvalTtlMs).toISOString(),
-      approvalsRequired: kind === 'rollback' ? deps.settings.rollbackApprovalsRequired : deps.settings.approvalsRequired,
+      // With stages, the total of their quorums (what the card's "x of y" counts).
+      approvalsRequired: stages ? stages.reduce((n, s) => n + s.quorum, 0) : kind === 'rollback' ? deps.settings.rollbackApprovalsRequired : deps.settings.approvalsRequired,
+      ...(stages ? { stages } : {}),
       decisions: [],
       targets: eligible.map((preflight) => ({ preflight, execution: { outcome: 'pending' }, audit: { status: 'not-started' } })),
       blocked,
@@ -106,6 +111,7 @@ async function requestChange(
       data: { upns: input.upns, eligible: eligible.map((e) => e.upn), blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })) },
     });
     await deps.jobs.enqueue({ key: `expire:${request.id}`, kind: 'expire', requestId: request.id, runAt: request.expiresAt });
+    await queueReminders(deps, request);
     log.info({ requestId: request.id, correlationId: request.correlationId, targets: eligible.length, blocked: blocked.length }, `${kind} requested`);
 
     const posted = await postCards(deps, request, approvalKey);

@@ -1,4 +1,4 @@
-export type JobKind = 'execute' | 'announce' | 'audit-lookup' | 'expire' | 'rollback-watch';
+export type JobKind = 'execute' | 'announce' | 'audit-lookup' | 'expire' | 'rollback-watch' | 'remind';
 
 export interface Job {
   id: string;
