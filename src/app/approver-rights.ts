@@ -55,9 +55,9 @@ export async function approverRightsFor(deps: AppDeps, request: TransferRequest,
   return { ownStages: own, escalation, delegations: delegated.filter((d) => d.stages.length > 0) };
 }
 
-/** Any right at all for this request (any stage, escalation, delegation): who may see it as an approver. */
-export function hasAnyRight(rights: ApproverRights): boolean {
-  return rights.ownStages.length > 0 || rights.escalation || rights.delegations.length > 0;
+/** Any right at all for this request (any stage, escalation once escalated, delegation): who may see it as an approver. */
+export function hasAnyRight(rights: ApproverRights, request: Pick<TransferRequest, 'escalatedAt'>): boolean {
+  return rights.ownStages.length > 0 || (rights.escalation && Boolean(request.escalatedAt)) || rights.delegations.length > 0;
 }
 
 /**

@@ -41,7 +41,7 @@ export async function rolesFor(deps: AppDeps, request: TransferRequest, actor: P
   // Approvers of the kind, and whoever else may decide it: a stage group, the escalation group, a delegate.
   const approver =
     (await hasRoleOrNone(deps, request.kind === 'rollback' ? 'rollback-approver' : 'approver', id, { requestId: request.id })) ||
-    (await approverRightsFor(deps, request, id).then(hasAnyRight, (error) => {
+    (await approverRightsFor(deps, request, id).then((rights) => hasAnyRight(rights, request), (error) => {
       deps.logger.warn({ requestId: request.id, actorId: id, err: errorSummary(error) }, 'approver rights check failed: treated as none');
       return false;
     }));
