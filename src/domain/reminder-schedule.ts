@@ -107,6 +107,8 @@ export function reminderTime(createdAt: string, n: number, settings: ApprovalFlo
  */
 export function dueWork(request: { createdAt: string; expiresAt: string }, state: ReminderState, now: Date, settings: ApprovalFlowSettings): DueWork {
   const expiresAt = Date.parse(request.expiresAt);
+  // Expired (or expiring now): the expire job ends it; nothing more to say.
+  if (now.getTime() >= expiresAt) return { remind: null, escalate: false, warn: false, state, nextRunAt: null };
   const next: ReminderState = { ...state };
   let remind: number | null = null;
   for (;;) {
