@@ -6,7 +6,7 @@ describe('approval-flow commands', () => {
   it('parses pending, delegations, delegate, delegate off [for], reassign and the typed resume/cancel/confirm', () => {
     expect(parse('pending')).toEqual({ ok: true, command: { verb: 'pending' } });
     expect(parse('delegations')).toEqual({ ok: true, command: { verb: 'delegations' } });
-    expect(parse('delegate to <amy@contoso.com> until 2026-12-24')).toEqual({ ok: true, command: { verb: 'delegate', upn: 'amy@contoso.com', until: '2026-12-24' } });
+    expect(parse('delegate to mailto:amy@contoso.com until 2026-12-24')).toEqual({ ok: true, command: { verb: 'delegate', upn: 'amy@contoso.com', until: '2026-12-24' } });
     expect(parse('delegate off')).toEqual({ ok: true, command: { verb: 'delegate-off', forUpn: null } });
     expect(parse('Delegate OFF for adam@contoso.com')).toEqual({ ok: true, command: { verb: 'delegate-off', forUpn: 'adam@contoso.com' } });
     expect(parse('reassign soa-7k3q9c to amy@contoso.com out today')).toEqual({ ok: true, command: { verb: 'reassign', requestId: 'SOA-7K3Q9C', upn: 'amy@contoso.com', note: 'out today' } });
