@@ -5,6 +5,7 @@ import { currentRequestId } from './app/graph-call-context';
 import { JobRunner } from './app/job-runner';
 import { applyNotifySettings } from './app/manage-notifications';
 import { ensureExpiryJobs } from './app/expire-request';
+import { ensureReminderJobs } from './app/remind-approvers';
 import { StartupCheck } from './app/self-check';
 import { ReadinessMonitor } from './app/readiness-monitor';
 import { RefusalCounter } from './app/refusal-counter';
@@ -219,6 +220,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       await opened.ready;
       await applyNotifySettings(deps);
       await ensureExpiryJobs(deps);
+      await ensureReminderJobs(deps);
       await monitor.check();
       monitor.start();
       // Listen as soon as the database is ready: probes answer from here on. Graph is not needed to serve.

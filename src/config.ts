@@ -346,5 +346,15 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     approvalTtlMs: config.approvalTtlMs,
     auditLookupTimeoutMs: config.auditLookupTimeoutMs,
     jobLeaseMs: config.jobLeaseMs,
+    approvalFlow: {
+      stages: config.approvalFlow.stages?.map((s) => `${s.name}:${s.quorum}`) ?? 'single stage',
+      rollbackStages: config.approvalFlow.rollbackStages?.map((s) => `${s.name}:${s.quorum}`) ?? 'single stage',
+      reminderAfterMs: config.approvalFlow.reminderAfterMs,
+      reminderEveryMs: config.approvalFlow.reminderEveryMs,
+      quietHours: config.approvalFlow.quietHours,
+      timeZone: config.approvalFlow.timeZone,
+      escalateAfterMs: config.approvalFlow.escalateAfterMs,
+      expiryWarningBeforeMs: config.approvalFlow.expiryWarningBeforeMs,
+    },
   };
 }

@@ -7,6 +7,23 @@ import { errorSummary } from './error-summary';
 
 /** Most members read from one approver group when listing who to remind or show buttons to. */
 const GROUP_MEMBERS_LIMIT = 200;
+/** Group member lists are reused this long: every card edit asks who may decide, Graph is asked once. */
+const MEMBERS_CACHE_MS = 5 * 60_000;
+/** Per app (keyed by its BulkDirectory), so two apps in one process never share answers. */
+const membersCache = new WeakMap<object, Map<string, { at: number; ids: string[] }>>();
+
+/** Direct members of a group that are users (ids, lower case), cached briefly; [] without a bulk directory. */
+export async function groupMemberIds(deps: AppDeps, groupId: string): Promise<string[]> {
+  if (!deps.bulk) return [];
+  let cache = membersCache.get(deps.bulk);
+  if (!cache) membersCache.set(deps.bulk, (cache = new Map()));
+  const now = deps.clock.now().getTime();
+  const hit = cache.get(groupId);
+  if (hit && now - hit.at < MEMBERS_CACHE_MS && now >= hit.at) return hit.ids;
+  const ids = (await deps.bulk.groupMembers(groupId, { stopAfter: GROUP_MEMBERS_LIMIT })).map((m) => m.id.toLowerCase());
+  cache.set(groupId, { at: now, ids });
+  return ids;
+}
 
 export function approvalFlow(deps: Pick<AppDeps, 'settings'>) {
   return deps.settings.approvalFlow ?? NO_APPROVAL_FLOW;
@@ -76,9 +93,8 @@ export async function waitingApprovers(deps: AppDeps, request: TransferRequest):
   const ids = new Set<string>(stage.groupId ? [] : source.ids);
   const groups = [stage.groupId ?? source.groupId, request.escalatedAt ? flow.escalationGroupId : null].filter((g): g is string => Boolean(g));
   for (const groupId of groups) {
-    if (!deps.bulk) break;
     try {
-      for (const m of await deps.bulk.groupMembers(groupId, { stopAfter: GROUP_MEMBERS_LIMIT })) ids.add(m.id.toLowerCase());
+      for (const id of await groupMemberIds(deps, groupId)) ids.add(id);
     } catch (error) {
       deps.logger.warn({ requestId: request.id, groupId, err: errorSummary(error) }, 'could not list an approver group');
     }

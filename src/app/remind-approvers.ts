@@ -6,7 +6,7 @@ import { escapeMarkdown as md } from '../cards/markdown-text';
 import { Job } from '../ports/job-queue';
 import { VersionConflictError } from '../ports/request-store';
 import { AppDeps } from './app-deps';
-import { approvalFlow, waitingApprovers } from './approver-rights';
+import { approvalFlow, groupMemberIds, waitingApprovers } from './approver-rights';
 import { approverMris, personInTeams, refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
 
@@ -35,6 +35,14 @@ export async function runReminderJob(deps: AppDeps, job: Job): Promise<{ done: t
 export async function queueReminders(deps: AppDeps, request: TransferRequest): Promise<void> {
   const runAt = firstReminderRun(request, approvalFlow(deps));
   if (runAt) await deps.jobs.enqueue({ key: `remind:${request.id}`, kind: 'remind', requestId: request.id, runAt, state: { reminders: 0, escalated: false, warned: false } });
+}
+
+/**
+ * Start-up: every pending request gets its reminder job (requests made before the settings turned
+ * reminders on, or by an older version). The job key makes it once per request.
+ */
+export async function ensureReminderJobs(deps: AppDeps): Promise<void> {
+  for (const request of await deps.requests.listByStatus(['pending'], 100_000)) await queueReminders(deps, request);
 }
 
 function stateOf(raw: Record<string, unknown>): ReminderState {
@@ -92,9 +100,9 @@ async function escalate(deps: AppDeps, request: TransferRequest): Promise<Transf
   void refreshCards(deps, current);
   const ids = await waitingApprovers(deps, current);
   const escalationIds: string[] = [];
-  if (flow.escalationGroupId && deps.bulk) {
+  if (flow.escalationGroupId) {
     try {
-      const members = new Set((await deps.bulk.groupMembers(flow.escalationGroupId, { stopAfter: 200 })).map((m) => m.id.toLowerCase()));
+      const members = new Set(await groupMemberIds(deps, flow.escalationGroupId));
       escalationIds.push(...ids.filter((id) => members.has(id)));
     } catch (error) {
       deps.logger.warn({ requestId: current.id, err: errorSummary(error) }, 'could not list the escalation group');
