@@ -6,6 +6,10 @@ import { waitingApprovers } from './approver-rights';
 
 /** Teams' limit of refresh.userIds. */
 const MAX_REFRESH_USERS = 60;
+/** How long "not a member of that conversation" is believed. */
+const ROSTER_MISS_MS = 60 * 60_000;
+/** Per app (keyed by its roster port): people not found in a conversation's roster, and when. */
+const rosterMisses = new WeakMap<object, Map<string, number>>();
 
 /**
  * Keeps every message the bot posted about a request in step with the request. Failures to update a
@@ -64,9 +68,19 @@ export async function personInTeams(deps: AppDeps, request: TransferRequest, aad
   const known = await deps.conversations.personByAadObjectId(aadObjectId);
   if (known) return known;
   const where = request.cards.find((c) => c.role === 'approval')?.conversationKey ?? request.origin.conversationKey;
+  // A person who is not in the roster is not asked about again for a while (every card edit would).
+  let misses = rosterMisses.get(deps.roster);
+  if (!misses) rosterMisses.set(deps.roster, (misses = new Map()));
+  const now = deps.clock.now().getTime();
+  const missedAt = misses.get(`${where}|${aadObjectId}`);
+  if (missedAt !== undefined && now - missedAt < ROSTER_MISS_MS && now >= missedAt) return null;
   try {
     const member = await deps.roster.member(where, aadObjectId);
-    if (!member) return null;
+    if (!member) {
+      if (misses.size > 10_000) misses.clear();
+      misses.set(`${where}|${aadObjectId}`, now);
+      return null;
+    }
     await deps.conversations.savePerson({ aadObjectId, mri: member.mri, name: member.name, updatedAt: deps.clock.now().toISOString() });
     return member;
   } catch (error) {

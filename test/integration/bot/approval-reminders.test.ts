@@ -76,7 +76,11 @@ describe('reminders with quiet hours, expiry warning, restarts', () => {
     // Amy never wrote to the bot: the roster of the approvals conversation knows her.
     h.connector.roster.set(PEOPLE.amy.aadObjectId, { id: '29:amy-from-roster', name: 'Amy Approver', aadObjectId: PEOPLE.amy.aadObjectId });
     setClock(h, '2026-12-11T15:00:00.000Z'); // Friday
+    const lookupsBefore = h.connector.memberLookups.length;
     const posted = await requestInChannel(h, 'transfer bob@contoso.com reason: weekend');
+    // Both approvers see their buttons without asking: Adam (met) and Amy (from the roster) are in refresh.userIds.
+    expect(posted.card.refresh.userIds.sort()).toEqual([PEOPLE.adam.mri, '29:amy-from-roster'].sort());
+    expect(h.connector.memberLookups.slice(lookupsBefore)).toEqual([PEOPLE.amy.aadObjectId]);
     const first = await click(h, PEOPLE.adam, VERBS.approve, posted);
     expect(cardText(first.body.value)).toMatch(/1 of 2/);
     await stopBackgroundJobs(h);

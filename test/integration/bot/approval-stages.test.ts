@@ -148,6 +148,16 @@ describe('delegation, reassignment, comments, pending, the mobile path', () => {
     expect(await say(GRACE, 'delegations')).toMatch(/No delegation is running/);
   });
 
+  it('admins list every delegation and end one with `delegate off for <upn>`; nobody else can', async () => {
+    expect(await say(PEOPLE.adam, `delegate to ben@contoso.com until ${tomorrow()}`)).toMatch(/delegated to Ben Bystander/);
+    expect(await say(PEOPLE.amy, 'delegations')).toBe('You give and hold no delegation right now.');
+    expect(await say(GRACE, 'delegations')).toMatch(/Adam Approver → Ben Bystander/);
+    expect(await say(PEOPLE.ben, 'delegate off for adam@contoso.com')).toMatch(/Only admins can end another person's delegation/);
+    expect(await say(GRACE, 'delegate off for adam@contoso.com')).toMatch(/Ended: Adam Approver → Ben Bystander/);
+    expect(await say(PEOPLE.ben, 'delegations')).toBe('You give and hold no delegation right now.');
+    expect(await say(GRACE, 'delegate off for adam@contoso.com')).toMatch(/no active delegation to end/);
+  });
+
   it('reassign passes a request to another eligible approver with a note, recorded; not to its requester', async () => {
     await expireAll();
     const posted = await requestInChannel(h, 'transfer alice@contoso.com reason: reassign');
