@@ -159,6 +159,9 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   if (request.status === 'awaiting-safeguard' && !mayConfirm) {
     body.push({ type: 'ActionSet', actions: [executeAction('Show my options', VERBS.refresh, data, 'default')] });
   }
+  if (request.kind === 'rollback' && !request.safeguard && (request.status === 'pending' || request.status === 'awaiting-safeguard')) {
+    body.push(mobileHint(`No buttons (mobile)? Type \`confirm ${request.id}\` to confirm the safeguard step.`));
+  }
   if (request.status === 'halted') {
     body.push({
       type: 'ActionSet',
@@ -170,6 +173,7 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
             ]
           : [executeAction('Show my options', VERBS.refresh, data, 'default')],
     });
+    body.push(mobileHint(`No buttons (mobile)? Approvers can type \`resume ${request.id}\` or \`cancel ${request.id}\`.`));
   }
   if (request.status === 'pending') {
     if (view.audience === 'approver') {
@@ -258,6 +262,11 @@ function targetBlock(target: RequestTarget, labels: Record<string, string>, limi
 function compactTargetBlock(target: RequestTarget, labels: Record<string, string>): Element {
   const outcome = labels[target.execution.outcome] ?? md(target.execution.outcome, 40);
   return { type: 'TextBlock', text: `${md(target.preflight.upn, 120)}: ${outcome}`, wrap: true, spacing: 'None' };
+}
+
+/** The typed fallback of the buttons above: Action.Execute is unreliable on Teams mobile. */
+function mobileHint(text: string): Element {
+  return { type: 'TextBlock', text, wrap: true, isSubtle: true, size: 'Small' };
 }
 
 function executeAction(title: string, verb: string, data: { requestId: string; version: number }, style: string): Element {

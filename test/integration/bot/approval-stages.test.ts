@@ -206,4 +206,13 @@ describe('delegation, reassignment, comments, pending, the mobile path', () => {
     // `confirm`, `resume`, `cancel` exist as typed commands too (here: nothing to confirm on a transfer).
     expect(await say(PEOPLE.adam, `confirm ${posted.requestId}`, CHANNEL)).toMatch(/not valid/);
   });
+
+  it('mobile: the rollback safeguard step is confirmed with a typed `confirm <id>`, only where the card is', async () => {
+    const rollback = await requestInChannel(h, 'rollback ivan@contoso.com reason: mobile confirm');
+    expect(cardText(rollback.card)).toContain(`confirm ${rollback.requestId}`);
+    expect(await say(PEOPLE.rita, `confirm ${rollback.requestId}`)).toMatch(/in the conversation where the request's card was posted/);
+    expect((await h.app.deps.requests.get(rollback.requestId))?.safeguard ?? null).toBeNull();
+    await say(PEOPLE.rita, `confirm ${rollback.requestId}`, CHANNEL);
+    expect((await h.app.deps.requests.get(rollback.requestId))?.safeguard).toMatchObject({ confirmedBy: { name: 'Rita Requester' } });
+  });
 });
