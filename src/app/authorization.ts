@@ -50,11 +50,6 @@ export class Authorization {
     return this.has('admin', aadObjectId);
   }
 
-  /** Approvers named by id in the configuration (group members are only known when they act). */
-  configuredApproverIds(kind: 'transfer' | 'rollback' = 'transfer'): string[] {
-    return [...(kind === 'rollback' ? this.settings.rollbackApproverIds : this.settings.approverIds)];
-  }
-
   /** Approvers of this kind: the configured ids and the group (its members are listed by the caller). */
   approverSource(kind: 'transfer' | 'rollback'): { ids: string[]; groupId: string | null } {
     const [ids, groupId] = this.source(kind === 'rollback' ? 'rollback-approver' : 'approver');

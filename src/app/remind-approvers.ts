@@ -42,6 +42,8 @@ export async function queueReminders(deps: AppDeps, request: TransferRequest): P
  * reminders on, or by an older version). The job key makes it once per request.
  */
 export async function ensureReminderJobs(deps: AppDeps): Promise<void> {
+  const flow = approvalFlow(deps);
+  if (flow.reminderAfterMs === null && flow.escalateAfterMs === null && flow.expiryWarningBeforeMs === null) return;
   for (const request of await deps.requests.listByStatus(['pending'], 100_000)) await queueReminders(deps, request);
 }
 
