@@ -1,4 +1,4 @@
-import { ApproverRights, currentStage, hasDecided, stagesOf } from '../domain/approval-policy';
+import { ApprovalView, ApproverRights, currentStage, hasDecided, stagesOf } from '../domain/approval-policy';
 import { NO_APPROVAL_FLOW } from '../domain/reminder-schedule';
 import { ApprovalStage, RequestKind, TransferRequest } from '../domain/transfer-request';
 import { Delegation } from '../ports/delegation-store';
@@ -37,11 +37,11 @@ export function stagesForNewRequest(deps: Pick<AppDeps, 'settings'>, kind: Reque
 }
 
 /** Whether the person approves this stage in their own right: its group, or the kind's approvers when it has none. */
-function ownsStage(deps: AppDeps, request: TransferRequest, stage: ApprovalStage, actorId: string): Promise<boolean> {
+function ownsStage(deps: AppDeps, request: ApprovalView, stage: ApprovalStage, actorId: string): Promise<boolean> {
   return stage.groupId ? deps.authorization.isInGroup(stage.groupId, actorId) : deps.authorization.isApproverFor(request.kind, actorId);
 }
 
-async function ownStages(deps: AppDeps, request: TransferRequest, actorId: string): Promise<number[]> {
+async function ownStages(deps: AppDeps, request: ApprovalView, actorId: string): Promise<number[]> {
   const stages = stagesOf(request);
   const owned = await Promise.all(stages.map((s) => ownsStage(deps, request, s, actorId)));
   return owned.flatMap((yes, i) => (yes ? [i] : []));
@@ -57,7 +57,7 @@ export function activeDelegations(deps: AppDeps): Promise<Delegation[]> {
  * delegations made to them, each with the delegator's OWN stages (a delegated right is never passed on).
  * Throws when the directory cannot answer (the caller refuses with the Graph error).
  */
-export async function approverRightsFor(deps: AppDeps, request: TransferRequest, actorId: string, running?: Delegation[]): Promise<ApproverRights> {
+export async function approverRightsFor(deps: AppDeps, request: ApprovalView, actorId: string, running?: Delegation[]): Promise<ApproverRights> {
   const id = actorId.toLowerCase();
   const flow = approvalFlow(deps);
   const [own, escalation, delegations] = await Promise.all([

@@ -1,5 +1,5 @@
 import { DomainError } from './errors';
-import { ApprovalStage, Decision, Person, TransferRequest, approvals, isPreExecution } from './transfer-request';
+import { ApprovalStage, Decision, Person, TransferRequest, isPreExecution } from './transfer-request';
 
 /**
  * What entitles a person to decide, established by the caller (configured ids, group membership,
@@ -31,6 +31,9 @@ export type DecideOutcome =
   | { ok: true; request: TransferRequest; effect: 'approval-recorded' | 'stage-completed' | 'approved' | 'awaiting-safeguard' | 'rejected' }
   | { ok: false; error: DomainError; expired?: boolean };
 
+/** What the approval rules read of a request (a list row without its targets is enough). */
+export type ApprovalView = Pick<TransferRequest, 'kind' | 'stages' | 'approvalsRequired' | 'decisions' | 'requester' | 'escalatedAt'>;
+
 /** The request's stages: its own, or the one stage of `approvalsRequired` approvers. */
 export function stagesOf(request: Pick<TransferRequest, 'stages' | 'approvalsRequired'>): ApprovalStage[] {
   return request.stages && request.stages.length > 0 ? request.stages : [{ name: 'Approval', groupId: null, quorum: request.approvalsRequired }];
@@ -41,19 +44,19 @@ export function principalOf(decision: Decision): Person {
   return decision.onBehalfOf ?? decision.by;
 }
 
-export function stageApprovals(request: TransferRequest, stage: number): Decision[] {
-  return approvals(request).filter((d) => (d.stage ?? 0) === stage);
+export function stageApprovals(request: Pick<TransferRequest, 'decisions'>, stage: number): Decision[] {
+  return request.decisions.filter((d) => d.decision === 'approve' && (d.stage ?? 0) === stage);
 }
 
 /** The open stage: the first whose quorum is not reached (stagesOf(request).length when all are). */
-export function currentStage(request: TransferRequest): number {
+export function currentStage(request: Pick<TransferRequest, 'stages' | 'approvalsRequired' | 'decisions'>): number {
   const stages = stagesOf(request);
   const i = stages.findIndex((s, index) => stageApprovals(request, index).length < s.quorum);
   return i === -1 ? stages.length : i;
 }
 
 /** Whether this person already counts in the request, by deciding or through a delegate (one person, one decision, one stage). */
-export function hasDecided(request: TransferRequest, personId: string): boolean {
+export function hasDecided(request: Pick<TransferRequest, 'decisions'>, personId: string): boolean {
   const id = personId.toLowerCase();
   return request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === id || principalOf(d).aadObjectId.toLowerCase() === id);
 }
@@ -65,7 +68,7 @@ export type Entitlement = { ok: true; as: 'approver' | 'escalation' | 'delegate'
  * escalation approver (escalated requests), or for a delegator. Never the requester, never for the
  * requester, never someone (or for someone) who already counts. Used by decide() and by the views.
  */
-export function entitlement(request: TransferRequest, actor: Person, rights: ApproverRights): Entitlement {
+export function entitlement(request: ApprovalView, actor: Person, rights: ApproverRights): Entitlement {
   const stage = currentStage(request);
   const actorId = actor.aadObjectId.toLowerCase();
   const requesterId = request.requester.aadObjectId.toLowerCase();
