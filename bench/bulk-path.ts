@@ -47,6 +47,8 @@ export async function runBulkPath(input: BulkPathInput): Promise<BulkPathResult>
     conversations: storage.conversations,
     notifications: storage.notifications,
     settingsStore: storage.settings,
+    delegations: storage.delegations,
+    roster: { member: async () => null },
     identity: { check: async () => ({ tokenObtained: true, error: null, credentialKind: 'client-secret', roles: [], certificateNotAfter: null }) },
     directory: input.directory,
     bulk: input.bulk,

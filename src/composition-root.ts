@@ -5,6 +5,7 @@ import { currentRequestId } from './app/graph-call-context';
 import { JobRunner } from './app/job-runner';
 import { applyNotifySettings } from './app/manage-notifications';
 import { ensureExpiryJobs } from './app/expire-request';
+import { ensureReminderJobs } from './app/remind-approvers';
 import { StartupCheck } from './app/self-check';
 import { ReadinessMonitor } from './app/readiness-monitor';
 import { RefusalCounter } from './app/refusal-counter';
@@ -18,6 +19,7 @@ import { UserRateLimiter } from './adapters/teams/user-rate-limiter';
 import { SoaBot } from './adapters/teams/soa-bot';
 import { HttpsFileDownloader } from './adapters/files/https-file-downloader';
 import { TeamsChat } from './adapters/teams/teams-chat';
+import { TeamsRoster } from './adapters/teams/teams-roster';
 import { Storage, createPostgresStorage, openSqliteStorage, parseDatabaseUrl, describeDatabaseLocation } from './adapters/storage';
 import { Clock, systemClock } from './ports/clock';
 import { Directory, GraphCallRecord } from './ports/directory';
@@ -128,7 +130,9 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     logger.child({ component: 'bot-adapter' }),
   );
   const chat = new TeamsChat(adapter, config.bot.appId, storage.conversations, logger.child({ component: 'teams-chat' }), clock);
-  const authorization = new Authorization(config.authorization, directory, clock);
+  const flow = config.approvalFlow;
+  const flowGroupIds = [...(flow.stages ?? []), ...(flow.rollbackStages ?? [])].map((s) => s.groupId).concat(flow.escalationGroupId).filter((g): g is string => Boolean(g));
+  const authorization = new Authorization({ ...config.authorization, extraGroupIds: flowGroupIds }, directory, clock);
 
   let runner: JobRunner | null = null;
   const startupCheck = new StartupCheck();
@@ -139,6 +143,8 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     conversations: storage.conversations,
     notifications: storage.notifications,
     settingsStore: storage.settings,
+    delegations: storage.delegations,
+    roster: new TeamsRoster(adapter, config.bot.appId, storage.conversations),
     bulk,
     fileLinks: new FileLinks({ baseUrl: config.bulk.publicBaseUrl, secret: config.bulk.fileLinkSecret, ttlMs: config.bulk.fileLinkTtlMs, now: () => clock.now() }),
     identity,
@@ -171,6 +177,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       haltFailureRate: config.bulk.haltFailureRate,
       patchSettleMs: config.graph.timeoutMs + 2_000,
       safeguard: { mode: config.safeguard.mode, teamsAppId: config.safeguard.teamsAppId, reminderIntervalMs: config.safeguard.reminderIntervalMs },
+      approvalFlow: config.approvalFlow,
     },
     safeguardSwitch:
       overrides.safeguardSwitch ??
@@ -231,6 +238,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       await opened.ready;
       await applyNotifySettings(deps);
       await ensureExpiryJobs(deps);
+      await ensureReminderJobs(deps);
       await monitor.check();
       monitor.start();
       // Listen as soon as the database is ready: probes answer from here on. Graph is not needed to serve.

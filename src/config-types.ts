@@ -1,3 +1,5 @@
+import type { ApprovalFlowSettings } from './domain/reminder-schedule';
+
 /** The shape of a loaded configuration (config.ts reads and checks the environment into it). */
 export interface Config {
   port: number;
@@ -87,6 +89,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** The personal tab's JSON API (/api/tab/...) with Teams SSO; null = not served (TAB_APP_ID unset). */
   tab: TabConfig | null;
+  /** Reminders, quiet hours, expiry warning, escalation, approval stages (config-approvals.ts). */
+  approvalFlow: ApprovalFlowSettings;
   /** The rollback safeguard switch (SAFEGUARD_SWITCH). */
   safeguard: SafeguardConfig;
 }

@@ -3,6 +3,7 @@ import { parseWaves } from './domain/waves';
 import { DEFAULT_FILE_DOWNLOAD_HOSTS, downloadHostProblem } from './domain/download-hosts';
 import { boolFlag, duration, exactTrueFlag, fileLinkSecret, guidList, httpsUrl, intIn, optionalChecked, optionalGuid, optionalText, parseDuration, publicBaseUrl } from './config-fields';
 import { authDisabledProblems } from './config-guards';
+import { readApprovalFlow } from './config-approvals';
 import { redactDatabaseUrl } from './adapters/storage/database-url';
 import { BOT_ENDPOINT_KEYS, BotFrameworkEndpoints, Config, SafeguardConfig, TabConfig, US_GOV_CHANNEL_SERVICE } from './config-types';
 
@@ -144,6 +145,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  const approvalFlow = readApprovalFlow(env, problems);
+  if (approvalFlow.escalateAfterMs !== null && approvalFlow.escalateAfterMs >= e.APPROVAL_TTL) {
+    problems.push('ESCALATE_AFTER must be shorter than APPROVAL_TTL (a request expires before it would be escalated).');
+  }
   const botPassword = e.BOT_PASSWORD ?? e.SECRET_BOT_PASSWORD;
   const graphSecret = e.GRAPH_CLIENT_SECRET ?? e.SECRET_GRAPH_CLIENT_SECRET;
 
@@ -267,6 +272,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     logLevel: e.LOG_LEVEL,
     tab,
     safeguard,
+    approvalFlow,
   };
   return Object.freeze(config);
 }
@@ -361,5 +367,15 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     approvalTtlMs: config.approvalTtlMs,
     auditLookupTimeoutMs: config.auditLookupTimeoutMs,
     jobLeaseMs: config.jobLeaseMs,
+    approvalFlow: {
+      stages: config.approvalFlow.stages?.map((s) => `${s.name}:${s.quorum}`) ?? 'single stage',
+      rollbackStages: config.approvalFlow.rollbackStages?.map((s) => `${s.name}:${s.quorum}`) ?? 'single stage',
+      reminderAfterMs: config.approvalFlow.reminderAfterMs,
+      reminderEveryMs: config.approvalFlow.reminderEveryMs,
+      quietHours: config.approvalFlow.quietHours,
+      timeZone: config.approvalFlow.timeZone,
+      escalateAfterMs: config.approvalFlow.escalateAfterMs,
+      expiryWarningBeforeMs: config.approvalFlow.expiryWarningBeforeMs,
+    },
   };
 }

@@ -16,6 +16,9 @@ import { Authorization } from './authorization';
 import type { StartupCheck } from './self-check';
 import { SerialByKey } from './serial-by-key';
 import { RefusalCounter } from './refusal-counter';
+import { DelegationStore } from '../ports/delegation-store';
+import { TeamRoster } from '../ports/team-roster';
+import { ApprovalFlowSettings } from '../domain/reminder-schedule';
 
 export interface AppSettings {
   approvalsRequired: number;
@@ -44,6 +47,8 @@ export interface AppSettings {
   haltFailureRate: number;
   /** How long after its intent a PATCH may still land (the Graph call timeout plus a margin). */
   patchSettleMs: number;
+  /** Reminders, escalation, stages (config-approvals.ts); absent = none of them (today's single stage). */
+  approvalFlow?: ApprovalFlowSettings;
   /** SAFEGUARD_SWITCH: absent or mode 'manual' = a person switches it by hand and confirms on the card. */
   safeguard?: SafeguardSettings;
 }
@@ -63,6 +68,10 @@ export interface AppDeps {
   conversations: ConversationStore;
   notifications: NotificationStore;
   settingsStore: SettingsStore;
+  /** Approvers' delegations of their approval right. */
+  delegations: DelegationStore;
+  /** Teams user ids (MRIs) of people from their Entra object ids, through a conversation's roster. */
+  roster: TeamRoster;
   identity: IdentityCheck;
   directory: Directory;
   /** Graph batching for large requests; null where not wired (the single-user path is used). */

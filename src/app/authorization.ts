@@ -10,6 +10,8 @@ export interface RoleSettings {
   rollbackApproverIds: string[];
   adminGroupId: string | null;
   adminIds: string[];
+  /** Approval-stage and escalation groups (APPROVAL_STAGES, ESCALATION_APPROVER_GROUP_ID), asked in the same membership call. */
+  extraGroupIds?: string[];
 }
 
 export type Role = 'requester' | 'approver' | 'rollback-approver' | 'admin';
@@ -48,9 +50,16 @@ export class Authorization {
     return this.has('admin', aadObjectId);
   }
 
-  /** Approvers named by id in the configuration (group members are only known when they act). */
-  configuredApproverIds(kind: 'transfer' | 'rollback' = 'transfer'): string[] {
-    return [...(kind === 'rollback' ? this.settings.rollbackApproverIds : this.settings.approverIds)];
+  /** Approvers of this kind: the configured ids and the group (its members are listed by the caller). */
+  approverSource(kind: 'transfer' | 'rollback'): { ids: string[]; groupId: string | null } {
+    const [ids, groupId] = this.source(kind === 'rollback' ? 'rollback-approver' : 'approver');
+    return { ids: [...ids], groupId };
+  }
+
+  /** Transitive member of one of the approval-flow groups (extraGroupIds) or of a role group. */
+  async isInGroup(groupId: string, aadObjectId: string | undefined | null): Promise<boolean> {
+    if (!aadObjectId) return false;
+    return (await this.memberGroups(aadObjectId.toLowerCase())).has(groupId.toLowerCase());
   }
 
   async has(role: Role, aadObjectId: string | undefined | null): Promise<boolean> {
@@ -87,7 +96,7 @@ export class Authorization {
     if (pending) return pending;
     const lookup = (async () => {
       const s = this.settings;
-      const wanted = [s.requesterGroupId, s.approverGroupId, s.rollbackApproverGroupId, s.adminGroupId].filter((g): g is string => Boolean(g));
+      const wanted = [s.requesterGroupId, s.approverGroupId, s.rollbackApproverGroupId, s.adminGroupId, ...(s.extraGroupIds ?? [])].filter((g): g is string => Boolean(g)).map((g) => g.toLowerCase());
       const found = await this.directory.memberGroups(userId, [...new Set(wanted)]);
       const groups = new Set(found.map((g) => g.toLowerCase()));
       this.cache.set(userId, { at: now, groups });

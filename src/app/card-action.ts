@@ -66,8 +66,10 @@ export async function answerCardAction(deps: AppDeps, input: { actor: Person; pl
   return { ok: reply.ok, text: reply.text, card, error: reply.ok ? undefined : reply.error };
 }
 
-function act(deps: AppDeps, actor: Person, verb: CardVerb, data: CardActionData): Promise<DecisionReply> {
-  const { requestId, version } = data;
+/** One verb to its use case; `cardVersion` null for a typed command (no card version to check). */
+function act(deps: AppDeps, actor: Person, verb: CardVerb, data: CardActionData, cardVersion: number | null = data.version): Promise<DecisionReply> {
+  const { requestId } = data;
+  const version = cardVersion;
   switch (verb) {
     case VERBS.confirmSafeguard:
       return confirmRollbackSafeguard(deps, { actor, requestId, cardVersion: version });
@@ -79,6 +81,29 @@ function act(deps: AppDeps, actor: Person, verb: CardVerb, data: CardActionData)
     default:
       return decideRequest(deps, { actor, requestId, decision: verb === VERBS.approve ? 'approve' : 'reject', cardVersion: version, comment: data.comment ?? null });
   }
+}
+
+/**
+ * The typed fallback of the card's other buttons, `resume <id>`, `cancel <id>`, `confirm <id>` (Teams
+ * mobile): the same use cases as the buttons and the Submit fallback, accepted only in a conversation that
+ * holds the request's card.
+ */
+export async function actByText(
+  deps: AppDeps,
+  input: { actor: Person; requestId: string; verb: 'resume' | 'cancel' | 'confirm'; conversationId: string },
+): Promise<{ ok: boolean; text: string; error?: DomainError }> {
+  const request = await deps.requests.get(input.requestId);
+  if (!request || !hasAnyRole(await rolesFor(deps, request, input.actor))) {
+    deps.refusals.record(input.actor.aadObjectId, 'REQUEST.NOT_VISIBLE');
+    return { ok: false, text: describeError({ code: 'REQUEST.NOT_VISIBLE' }), error: { code: 'REQUEST.NOT_VISIBLE' } };
+  }
+  if (!conversationHoldsRequest(request, input.conversationId)) {
+    const error: DomainError = { code: 'COMMAND.NOT_IN_CARD_CONVERSATION', detail: { verb: input.verb } };
+    return { ok: false, text: describeError(error), error };
+  }
+  const verb = input.verb === 'confirm' ? VERBS.confirmSafeguard : input.verb === 'resume' ? VERBS.resume : VERBS.cancel;
+  const reply = await act(deps, input.actor, verb, { requestId: request.id, version: -1 }, null);
+  return reply.ok ? { ok: true, text: reply.text } : { ok: false, text: reply.text, error: reply.error };
 }
 
 /**

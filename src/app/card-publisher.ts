@@ -2,6 +2,14 @@ import { TransferRequest } from '../domain/transfer-request';
 import { renderRequestCard } from '../cards/request-card';
 import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { errorSummary } from './error-summary';
+import { waitingApprovers } from './approver-rights';
+
+/** Teams' limit of refresh.userIds. */
+const MAX_REFRESH_USERS = 60;
+/** How long "not a member of that conversation" is believed. */
+const ROSTER_MISS_MS = 60 * 60_000;
+/** Per app (keyed by its roster port): people not found in a conversation's roster, and when. */
+const rosterMisses = new WeakMap<object, Map<string, number>>();
 
 /**
  * Keeps every message the bot posted about a request in step with the request. Failures to update a
@@ -33,19 +41,52 @@ async function publish(deps: AppDeps, request: TransferRequest): Promise<void> {
 }
 
 /**
- * MRIs of people the bot has seen who may approve this request (not the requester, not someone who
- * already decided): their clients fetch the approver view automatically. Others use "Show my options".
+ * MRIs of the people who may decide the open stage now (approval-rights.ts waitingApprovers: not the
+ * requester, not someone who already decided), up to Teams' 60: their clients fetch the approver view
+ * automatically. Others use "Show my options".
  */
 export async function approverMris(deps: AppDeps, request: TransferRequest): Promise<string[]> {
-  const ids = deps.authorization.configuredApproverIds(request.kind);
-  const decided = new Set(request.decisions.map((d) => d.by.aadObjectId.toLowerCase()));
+  const ids = await waitingApprovers(deps, request).catch((error) => {
+    deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not list the waiting approvers');
+    return [] as string[];
+  });
   const mris: string[] = [];
   for (const id of ids) {
-    if (id === request.requester.aadObjectId.toLowerCase() || decided.has(id)) continue;
-    const person = await deps.conversations.personByAadObjectId(id);
+    if (mris.length >= MAX_REFRESH_USERS) break;
+    const person = await personInTeams(deps, request, id);
     if (person) mris.push(person.mri);
   }
   return mris;
+}
+
+/**
+ * A person's Teams user id (MRI) and name: from the people the bot knows (they wrote to it, or an
+ * earlier lookup), else from the roster of the conversation holding the request's approval card, kept
+ * durably for next time. null when they are not a member there (or the lookup failed: logged).
+ */
+export async function personInTeams(deps: AppDeps, request: TransferRequest, aadObjectId: string): Promise<{ mri: string; name: string } | null> {
+  const known = await deps.conversations.personByAadObjectId(aadObjectId);
+  if (known) return known;
+  const where = request.cards.find((c) => c.role === 'approval')?.conversationKey ?? request.origin.conversationKey;
+  // A person who is not in the roster is not asked about again for a while (every card edit would).
+  let misses = rosterMisses.get(deps.roster);
+  if (!misses) rosterMisses.set(deps.roster, (misses = new Map()));
+  const now = deps.clock.now().getTime();
+  const missedAt = misses.get(`${where}|${aadObjectId}`);
+  if (missedAt !== undefined && now - missedAt < ROSTER_MISS_MS && now >= missedAt) return null;
+  try {
+    const member = await deps.roster.member(where, aadObjectId);
+    if (!member) {
+      if (misses.size > 10_000) misses.clear();
+      misses.set(`${where}|${aadObjectId}`, now);
+      return null;
+    }
+    await deps.conversations.savePerson({ aadObjectId, mri: member.mri, name: member.name, updatedAt: deps.clock.now().toISOString() });
+    return member;
+  } catch (error) {
+    deps.logger.warn({ requestId: request.id, personId: aadObjectId, err: errorSummary(error) }, 'roster lookup failed');
+    return null;
+  }
 }
 
 /**

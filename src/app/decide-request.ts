@@ -1,4 +1,6 @@
-import { decide } from '../domain/approval-policy';
+import { ApproverRights, currentStage, decide, stageApprovals, stagesOf } from '../domain/approval-policy';
+import { approverRightsFor } from './approver-rights';
+import { tellPersonally } from './personal-notice';
 import { expireRequest } from './expire-request';
 import { DomainError } from '../domain/errors';
 import { Person, TransferRequest } from '../domain/transfer-request';
@@ -37,9 +39,9 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
   const request = await deps.requests.get(input.requestId);
   if (!request) return refuse({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }, null);
 
-  let actorIsApprover: boolean;
+  let rights: ApproverRights;
   try {
-    actorIsApprover = await deps.authorization.isApproverFor(request.kind, input.actor.aadObjectId);
+    rights = await approverRightsFor(deps, request, input.actor.aadObjectId);
   } catch (error) {
     const code = error instanceof DirectoryError ? error.code : 'GRAPH.UNKNOWN';
     log.warn({ err: errorSummary(error) }, 'approver check failed');
@@ -47,7 +49,7 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
   }
 
   const now = deps.clock.now();
-  const outcome = decide({ request, actor: input.actor, actorIsApprover, decision: input.decision, cardVersion: input.cardVersion, comment: input.comment, now });
+  const outcome = decide({ request, actor: input.actor, rights, decision: input.decision, cardVersion: input.cardVersion, comment: input.comment, now });
   if (!outcome.ok) {
     if (outcome.error.code === 'APPROVER.NOT_ALLOWED') {
       // Not an approver: counted and logged per minute, never one row per click (a flood must not grow the store).
@@ -67,6 +69,7 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
   }
 
   const next = outcome.request;
+  const entry = next.decisions[next.decisions.length - 1];
   try {
     await deps.requests.update(next, request.version, [
       {
@@ -74,7 +77,15 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
         at: now.toISOString(),
         type: `decision.${input.decision}`,
         actorId: input.actor.aadObjectId,
-        data: { cardVersion: input.cardVersion, comment: next.decisions[next.decisions.length - 1].comment ?? null, effect: outcome.effect, ...(input.via ? { via: input.via } : {}) },
+        data: {
+          cardVersion: input.cardVersion,
+          comment: entry.comment ?? null,
+          effect: outcome.effect,
+          stage: entry.stage ?? 0,
+          as: entry.as ?? 'approver',
+          onBehalfOf: entry.onBehalfOf?.aadObjectId ?? null,
+          ...(input.via ? { via: input.via } : {}),
+        },
       },
     ]);
   } catch (error) {
@@ -95,6 +106,12 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
     deps.kickJobs();
   }
   void afterDecision(deps, next, outcome.effect, input.actor);
+  if (entry.onBehalfOf) {
+    // The delegator is told whenever their delegate decides for them.
+    void tellPersonally(deps, entry.onBehalfOf.aadObjectId, {
+      text: `${md(input.actor.name, 100)} ${input.decision === 'approve' ? 'approved' : 'rejected'} request ${next.id} for you (your delegation)${entry.comment ? `: "${md(entry.comment, 500)}"` : '.'}`,
+    }, `delegate-decided:${next.id}:${entry.by.aadObjectId}`);
+  }
   const frozen = outcome.effect === 'approved' ? await frozenState(deps) : null;
   const held = frozen ? ' Executions are frozen right now: it will start when an admin writes `unfreeze`.' : '';
   return { ok: true, request: next, text: decisionText(next, outcome.effect, input.actor) + held };
@@ -121,8 +138,16 @@ function decisionText(request: TransferRequest, effect: string, actor: Person): 
     case 'awaiting-safeguard':
       return `Approved by ${md(actor.name, 100)}. Before the rollback runs, someone must confirm on the card that the tenant safeguard is off.`;
     case 'approval-recorded': {
-      const count = request.decisions.filter((d) => d.decision === 'approve').length;
-      return `Your approval is recorded (${count} of ${request.approvalsRequired}). Waiting for another approver.`;
+      const stages = stagesOf(request);
+      const stage = currentStage(request);
+      const count = stageApprovals(request, stage).length;
+      const of = stages.length > 1 ? ` in the "${md(stages[stage].name, 60)}" stage` : '';
+      return `Your approval is recorded (${count} of ${stages[stage].quorum}${of}). Waiting for another approver.`;
+    }
+    case 'stage-completed': {
+      const stages = stagesOf(request);
+      const stage = currentStage(request);
+      return `Your approval is recorded and the "${md(stages[stage - 1].name, 60)}" stage is complete. The "${md(stages[stage].name, 60)}" stage (stage ${stage + 1} of ${stages.length}) is now open.`;
     }
     default:
       return `Rejected by ${md(actor.name, 100)}. The requester has been told; nothing will be changed.`;

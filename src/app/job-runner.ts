@@ -7,6 +7,7 @@ import { lookupAudit } from './lookup-audit';
 import { sendDueNotifications } from './notification-sender';
 import { remindSafeguard } from './remind-safeguard';
 import { watchRollback } from './watch-rollback';
+import { runReminderJob } from './remind-approvers';
 import { frozenState } from './freeze';
 import { withRequestContext } from './graph-call-context';
 import { WorkGuard, WorkStopped } from './work-guard';
@@ -290,6 +291,13 @@ export class JobRunner {
           const step = await runExpiryJob(deps, job.requestId);
           if (step.done) await this.deps.jobs.complete(job.id);
           else await this.deps.jobs.reschedule(job.id, step.runAt, job.state, owner);
+          return;
+        }
+        case 'remind': {
+          // Reminders, escalation, expiry warning of a pending request (remind-approvers.ts).
+          const step = await runReminderJob(deps, job);
+          if (step.done) await this.deps.jobs.complete(job.id);
+          else await this.deps.jobs.reschedule(job.id, step.runAt, step.state, owner);
           return;
         }
         case 'announce':

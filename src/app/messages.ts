@@ -10,6 +10,7 @@ const ADMIN_ACTIONS: Record<string, string> = {
   freeze: 'freeze executions',
   unfreeze: 'unfreeze executions',
   health: 'see the health report',
+  delegation: "end another person's delegation",
 };
 
 /** The one place where error codes become words a user reads. */
@@ -139,6 +140,24 @@ export function describeError(error: DomainError): string {
     case 'TAB.BAD_BODY':
       if (d.expected) return `Expected ${String(d.expected)}.`;
       return 'Expected {"decision": "approve" | "reject" | "resume" | "cancel", "comment": text, "version": number}.';
+    case 'DECISION.COMMENT_REQUIRED':
+      return `A rejection needs a comment saying why: write it in the comment box before Reject, or type \`reject ${escapeMarkdown(String(d.requestId ?? '<request-id>'))} <comment>\`. Nothing was changed.`;
+    case 'APPROVER.NOT_THIS_STAGE':
+      return `This request is at the "${escapeMarkdown(String(d.stage ?? ''), 60)}" stage, which you do not approve; you will be able to decide when your stage opens. Nothing was changed.`;
+    case 'COMMAND.BAD_ARGUMENTS':
+      return `Write it as \`${d.syntax ?? ''}\`.`;
+    case 'DELEGATION.NOT_AN_APPROVER':
+      return 'Only approvers can delegate their approval right (a delegated right cannot be delegated again). Nothing was changed.';
+    case 'DELEGATION.TO_SELF':
+      return 'You cannot delegate to yourself. Nothing was changed.';
+    case 'DELEGATION.PERSON_NOT_FOUND':
+      return `No enabled user ${escapeMarkdown(String(d.upn ?? ''), 120)} was found in the directory. Nothing was changed.`;
+    case 'DELEGATION.BAD_DATE':
+      return `"${escapeMarkdown(String(d.value ?? ''), 40)}" is not a date in the future within a year (write it as YYYY-MM-DD). Nothing was changed.`;
+    case 'DELEGATION.NONE':
+      return 'There is no active delegation to end. Nothing was changed.';
+    case 'REASSIGN.NOT_ELIGIBLE':
+      return `${escapeMarkdown(String(d.upn ?? ''), 120)} cannot decide this request at its current stage (not an approver of it, its requester, or already decided), so it was not reassigned.`;
     case 'USER.RATE_LIMITED':
       return `You are sending commands faster than I can take them, so I will ignore your messages and card clicks for the next ${d.seconds ?? 60} seconds. Nothing was done for what I ignore; please send the command again after that.`;
   }

@@ -7,6 +7,8 @@ import { Role } from './authorization';
 import { approverMris, cardLinks } from './card-publisher';
 import { errorSummary } from './error-summary';
 import { mayConfirm } from './confirm-safeguard';
+import { entitlement } from '../domain/approval-policy';
+import { approverRightsFor, hasAnyRight } from './approver-rights';
 
 /** What a person is for one request. Decided from from.aadObjectId and the request, never from card data. */
 export interface RequestRoles {
@@ -36,7 +38,13 @@ export async function rolesFor(deps: AppDeps, request: TransferRequest, actor: P
   const id = actor.aadObjectId?.toLowerCase() ?? '';
   if (!id) return { requester: false, approver: false, admin: false };
   const requester = id === request.requester.aadObjectId.toLowerCase();
-  const approver = await hasRoleOrNone(deps, request.kind === 'rollback' ? 'rollback-approver' : 'approver', id, { requestId: request.id });
+  // Approvers of the kind, and whoever else may decide it: a stage group, the escalation group, a delegate.
+  const approver =
+    (await hasRoleOrNone(deps, request.kind === 'rollback' ? 'rollback-approver' : 'approver', id, { requestId: request.id })) ||
+    (await approverRightsFor(deps, request, id).then((rights) => hasAnyRight(rights, request), (error) => {
+      deps.logger.warn({ requestId: request.id, actorId: id, err: errorSummary(error) }, 'approver rights check failed: treated as none');
+      return false;
+    }));
   const admin = approver ? false : await hasRoleOrNone(deps, 'admin', id, { requestId: request.id });
   return { requester, approver, admin };
 }
@@ -67,7 +75,9 @@ export async function personalView(
   if (request.status === 'halted') {
     mayDecide = roles.approver;
   } else if (request.status === 'pending' && !roles.requester && roles.approver) {
-    mayDecide = !request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === actor.aadObjectId);
+    // The buttons only for someone the policy would let decide the open stage now.
+    const rights = await approverRightsFor(deps, request, actor.aadObjectId).catch(() => null);
+    mayDecide = rights !== null && entitlement(request, actor, rights).ok;
   }
   const mayConfirmSafeguard = request.kind === 'rollback' && !request.safeguard && (await mayConfirm(deps, request, actor));
   return renderRequestCard(request, {

@@ -16,6 +16,8 @@ import { listFingerprint } from './bulk/request-table';
 import { userCountOverLimit } from './user-limits';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { heldRolesText } from '../cards/rollback-section';
+import { stagesForNewRequest } from './approver-rights';
+import { queueReminders } from './remind-approvers';
 
 export interface Origin {
   conversationKey: string;
@@ -86,6 +88,7 @@ async function requestChange(
     // Order guidance (a warning): the users' groups still managed in AD DS, bounded lookup.
     const groupGuidance = targetType === 'user' && kind === 'transfer' ? await groupGuidanceFor(deps, eligible.map((e) => e.userId!)) : null;
     const now = deps.clock.now();
+    const stages = stagesForNewRequest(deps, kind);
     const request: TransferRequest = {
       id: deps.ids.requestId(),
       kind,
@@ -96,7 +99,9 @@ async function requestChange(
       justification: input.justification.slice(0, 1000),
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + deps.settings.approvalTtlMs).toISOString(),
-      approvalsRequired: kind === 'rollback' ? deps.settings.rollbackApprovalsRequired : deps.settings.approvalsRequired,
+      // With stages, the total of their quorums (what the card's "x of y" counts).
+      approvalsRequired: stages ? stages.reduce((n, s) => n + s.quorum, 0) : kind === 'rollback' ? deps.settings.rollbackApprovalsRequired : deps.settings.approvalsRequired,
+      ...(stages ? { stages } : {}),
       decisions: [],
       targets: eligible.map((preflight) => ({ preflight, execution: { outcome: 'pending' }, audit: { status: 'not-started' } })),
       blocked,
@@ -128,6 +133,7 @@ async function requestChange(
       data: { ...(targetType === 'group' ? { targetType, groupIds: eligible.map((e) => e.userId) } : {}), upns: input.upns, eligible: eligible.map((e) => e.upn), blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })) },
     });
     await deps.jobs.enqueue({ key: `expire:${request.id}`, kind: 'expire', requestId: request.id, runAt: request.expiresAt });
+    await queueReminders(deps, request);
     log.info({ requestId: request.id, correlationId: request.correlationId, targets: eligible.length, blocked: blocked.length }, `${kind} requested`);
 
     const posted = await postCards(deps, request, approvalKey);

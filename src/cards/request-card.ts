@@ -9,6 +9,7 @@ import { MAX_NOTICE_LENGTH, TextLimits, fitCard, moreLine } from './card-budget'
 import { escapeMarkdown as md, inlineText, markdownLink, truncateText } from './markdown-text';
 import { heldRolesText, referencesText, safeguardChecklist } from './rollback-section';
 import { BULK_FIRST_ROWS, bulkSection } from './bulk-section';
+import { currentStage, stageApprovals, stagesOf } from '../domain/approval-policy';
 
 type Element = Record<string, unknown>;
 
@@ -119,9 +120,11 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
         { title: 'Requested at', value: utc(request.createdAt) },
         { title: request.status === 'expired' ? 'Expired at' : 'Expires at', value: utc(request.expiresAt) },
         { title: 'Approvals', value: `${approvals(request).length} of ${request.approvalsRequired} required` },
+        ...(request.escalatedAt ? [{ title: 'Escalated at', value: utc(request.escalatedAt) }] : []),
         { title: 'Correlation id', value: md(request.correlationId, 64) },
       ],
     },
+    ...stageSection(request, limits),
     ...(request.bulk ? bulkSection(request, view.links ?? []) : []),
     ...(request.groupGuidance && !limits.compact ? groupGuidanceSection(request, request.groupGuidance) : []),
     {
@@ -150,7 +153,9 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   for (const d of decisions) {
     const verb = d.decision === 'approve' ? 'Approved' : 'Rejected';
     const comment = d.comment ? `: "${md(d.comment, limits.comment)}"` : '';
-    body.push({ type: 'TextBlock', text: `${verb} by ${md(d.by.name, limits.person)} at ${utc(d.at)}${comment}`, wrap: true, spacing: 'Small' });
+    const forWhom = d.onBehalfOf ? ` (for ${md(d.onBehalfOf.name, limits.person)})` : '';
+    const how = d.as === 'escalation' ? ' (escalation)' : '';
+    body.push({ type: 'TextBlock', text: `${verb} by ${md(d.by.name, limits.person)}${forWhom}${how} at ${utc(d.at)}${comment}`, wrap: true, spacing: 'Small' });
   }
   if (request.status !== 'pending' && request.status !== 'rejected' && request.status !== 'expired') {
     body.push({ type: 'TextBlock', text: `[Directory audit log](${AUDIT_LOG_URL})`, wrap: true, spacing: 'Small' });
@@ -168,6 +173,9 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   if (request.status === 'awaiting-safeguard' && !mayConfirm) {
     body.push({ type: 'ActionSet', actions: [executeAction('Show my options', VERBS.refresh, data, 'default')] });
   }
+  if (request.kind === 'rollback' && !request.safeguard && (request.status === 'pending' || request.status === 'awaiting-safeguard')) {
+    body.push(mobileHint(`No buttons (mobile)? Type \`confirm ${request.id}\` to confirm the safeguard step.`));
+  }
   if (request.status === 'halted') {
     body.push({
       type: 'ActionSet',
@@ -179,11 +187,12 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
             ]
           : [executeAction('Show my options', VERBS.refresh, data, 'default')],
     });
+    body.push(mobileHint(`No buttons (mobile)? Approvers can type \`resume ${request.id}\` or \`cancel ${request.id}\`.`));
   }
   if (request.status === 'pending') {
     if (view.audience === 'approver') {
       body.push(
-        { type: 'Input.Text', id: 'comment', placeholder: 'Comment (optional, shown with a rejection)', maxLength: 500, isMultiline: false },
+        { type: 'Input.Text', id: 'comment', placeholder: 'Comment (required to reject, optional to approve)', maxLength: 500, isMultiline: false },
         {
           type: 'ActionSet',
           actions: [executeAction('Approve', VERBS.approve, data, 'positive'), executeAction('Reject', VERBS.reject, data, 'destructive')],
@@ -220,6 +229,26 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
   return card;
 }
 
+/** Requests with several approval stages: each stage, its quorum, who approved it ("Adam (for Amy)"), which is open. */
+function stageSection(request: TransferRequest, limits: TextLimits): Element[] {
+  const stages = stagesOf(request);
+  if (stages.length < 2) return [];
+  const open = request.status === 'pending' ? currentStage(request) : -1;
+  return [
+    { type: 'TextBlock', text: 'Approval stages', weight: 'Bolder', spacing: 'Medium', wrap: true },
+    ...stages.map((stage, i) => {
+      const who = stageApprovals(request, i).map((d) => `${md(d.by.name, limits.person)}${d.onBehalfOf ? ` (for ${md(d.onBehalfOf.name, limits.person)})` : ''}`);
+      const state = who.length >= stage.quorum ? '✅' : i === open ? '⏳' : '·';
+      return {
+        type: 'TextBlock',
+        text: `${state} ${i + 1}. ${md(stage.name, 60)}: ${who.length} of ${stage.quorum}${who.length > 0 ? ` (${who.join(', ')})` : ''}${i === open ? ' (open)' : ''}`,
+        wrap: true,
+        spacing: 'Small',
+      };
+    }),
+  ];
+}
+
 function targetBlock(target: RequestTarget, labels: Record<string, string>, limits: TextLimits, type: TargetType = 'user', step: number | null = null): Element {
   const p = target.preflight;
   const upn = truncateText(inlineText(p.upn), 120);
@@ -250,6 +279,11 @@ function targetBlock(target: RequestTarget, labels: Record<string, string>, limi
 function compactTargetBlock(target: RequestTarget, labels: Record<string, string>): Element {
   const outcome = labels[target.execution.outcome] ?? md(target.execution.outcome, 40);
   return { type: 'TextBlock', text: `${md(target.preflight.upn, 120)}: ${outcome}`, wrap: true, spacing: 'None' };
+}
+
+/** The typed fallback of the buttons above: Action.Execute is unreliable on Teams mobile. */
+function mobileHint(text: string): Element {
+  return { type: 'TextBlock', text, wrap: true, isSubtle: true, size: 'Small' };
 }
 
 function executeAction(title: string, verb: string, data: { requestId: string; version: number }, style: string): Element {

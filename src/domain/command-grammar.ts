@@ -60,9 +60,34 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['approve SOA-7K3Q9C'],
   },
   {
-    syntax: 'reject <request-id> [comment]',
-    summary: "reject without the card buttons (approvers), in the conversation where the request's card is.",
+    syntax: 'reject <request-id> <comment>',
+    summary: "reject without the card buttons (approvers), in the conversation where the request's card is. A rejection needs a comment.",
     examples: ['reject SOA-7K3Q9C not during the audit'],
+  },
+  {
+    syntax: 'resume <request-id> / cancel <request-id> / confirm <request-id>',
+    summary: "the card's Resume, Cancel and safeguard Confirm without its buttons (Teams mobile), where the request's card is.",
+    examples: ['resume SOA-7K3Q9C', 'cancel SOA-7K3Q9C', 'confirm SOA-7K3Q9C'],
+  },
+  {
+    syntax: 'pending',
+    summary: 'the requests waiting for your decision, oldest first, with their age (approvers).',
+    examples: ['pending'],
+  },
+  {
+    syntax: 'delegate to <upn> until <YYYY-MM-DD> / delegate off',
+    summary: 'hand your approval right to another person until the end of that day, or take it back (approvers). Never for your own requests; a delegate cannot delegate again.',
+    examples: ['delegate to amy@contoso.com until 2026-12-24', 'delegate off'],
+  },
+  {
+    syntax: 'delegations / delegate off for <upn>',
+    summary: 'the delegations running now (yours; admins see all), and an admin ending the delegation of that person.',
+    examples: ['delegations', 'delegate off for adam@contoso.com'],
+  },
+  {
+    syntax: 'reassign <request-id> to <upn> [note]',
+    summary: 'pass a request waiting for you to another approver of its stage, with a note; they are told (approvers).',
+    examples: ['reassign SOA-7K3Q9C to amy@contoso.com I am out today'],
   },
   {
     syntax: 'notify here|status|off',

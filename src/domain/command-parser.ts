@@ -14,7 +14,13 @@ export type Command =
   | { verb: 'freeze'; reason: string }
   | { verb: 'unfreeze' }
   | { verb: 'approve'; requestId: string }
-  | { verb: 'reject'; requestId: string; comment: string };
+  | { verb: 'reject'; requestId: string; comment: string }
+  | { verb: 'resume' | 'cancel' | 'confirm'; requestId: string }
+  | { verb: 'pending' }
+  | { verb: 'delegations' }
+  | { verb: 'delegate'; upn: string; until: string }
+  | { verb: 'delegate-off'; forUpn: string | null }
+  | { verb: 'reassign'; requestId: string; upn: string; note: string };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: DomainError };
 
@@ -22,6 +28,7 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: D
 const VERB_SET: Record<Command['verb'], true> = {
   help: true, status: true, transfer: true, 'transfer-group': true, group: true, rollback: true, notify: true,
   health: true, freeze: true, unfreeze: true, approve: true, reject: true,
+  resume: true, cancel: true, confirm: true, pending: true, delegations: true, delegate: true, 'delegate-off': true, reassign: true,
 };
 /** Every verb a parsed command can have (the grammar's examples must cover each). */
 export const COMMAND_VERBS = Object.keys(VERB_SET) as Command['verb'][];
@@ -121,6 +128,39 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
       if (verb === 'approve') return { ok: true, command: { verb, requestId } };
       const comment = rest.slice(1).join(' ').replace(/^(reason|comment)\s*:\s*/i, '').slice(0, MAX_TEXT_LENGTH).trim();
       return { ok: true, command: { verb, requestId, comment } };
+    }
+    case 'resume':
+    case 'cancel':
+    case 'confirm': {
+      // The typed fallback of the card's Resume, Cancel and safeguard Confirm buttons (Teams mobile).
+      const id = rest[0];
+      if (!id || !REQUEST_ID_PATTERN.test(id)) return err('COMMAND.MISSING_REQUEST_ID', { verb });
+      return { ok: true, command: { verb, requestId: id.toUpperCase() } };
+    }
+    case 'pending':
+      return { ok: true, command: { verb: 'pending' } };
+    case 'delegations':
+      return { ok: true, command: { verb: 'delegations' } };
+    case 'delegate': {
+      if ((rest[0] ?? '').toLowerCase() === 'off') {
+        if (rest.length === 1) return { ok: true, command: { verb: 'delegate-off', forUpn: null } };
+        const upn = stripWrapping(rest[2] ?? '');
+        if (rest.length !== 3 || rest[1].toLowerCase() !== 'for' || !isValidUpn(upn)) return err('COMMAND.BAD_ARGUMENTS', { syntax: 'delegate off [for <upn>]' });
+        return { ok: true, command: { verb: 'delegate-off', forUpn: upn } };
+      }
+      const upn = stripWrapping(rest[1] ?? '');
+      if (rest.length !== 4 || rest[0].toLowerCase() !== 'to' || rest[2].toLowerCase() !== 'until' || !isValidUpn(upn) || !/^\d{4}-\d{2}-\d{2}$/.test(rest[3])) {
+        return err('COMMAND.BAD_ARGUMENTS', { syntax: 'delegate to <upn> until <YYYY-MM-DD>' });
+      }
+      return { ok: true, command: { verb: 'delegate', upn, until: rest[3] } };
+    }
+    case 'reassign': {
+      const id = rest[0];
+      const upn = stripWrapping(rest[2] ?? '');
+      if (!id || !REQUEST_ID_PATTERN.test(id) || (rest[1] ?? '').toLowerCase() !== 'to' || !isValidUpn(upn)) {
+        return err('COMMAND.BAD_ARGUMENTS', { syntax: 'reassign <request-id> to <upn> [note]' });
+      }
+      return { ok: true, command: { verb: 'reassign', requestId: id.toUpperCase(), upn, note: rest.slice(3).join(' ').slice(0, 500).trim() } };
     }
     default:
       return err('COMMAND.UNKNOWN', { verb: truncate(first) });

@@ -66,7 +66,17 @@ export type ErrorCode =
   // The tab's API (the same codes as chat otherwise).
   | 'TAB.NO_ROLE'
   | 'TAB.BAD_QUERY'
-  | 'TAB.BAD_BODY';
+  | 'TAB.BAD_BODY'
+  // Approval flow (issue 17): comments, stages, delegation, reassignment.
+  | 'DECISION.COMMENT_REQUIRED'
+  | 'APPROVER.NOT_THIS_STAGE'
+  | 'COMMAND.BAD_ARGUMENTS'
+  | 'DELEGATION.NOT_AN_APPROVER'
+  | 'DELEGATION.TO_SELF'
+  | 'DELEGATION.PERSON_NOT_FOUND'
+  | 'DELEGATION.BAD_DATE'
+  | 'DELEGATION.NONE'
+  | 'REASSIGN.NOT_ELIGIBLE';
 
 export interface DomainError {
   code: ErrorCode;

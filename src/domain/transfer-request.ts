@@ -79,6 +79,29 @@ export interface Decision {
   at: string;
   decision: 'approve' | 'reject';
   comment?: string | null;
+  /** The approval stage it was made in (index into the request's stages); absent = 0 (single stage). */
+  stage?: number | null;
+  /** A delegate's decision counts as the delegator's: shown "Adam (for Amy)". */
+  onBehalfOf?: Person | null;
+  /** How the person was entitled: own right, the escalation group, or a delegation. */
+  as?: 'approver' | 'escalation' | 'delegate' | null;
+}
+
+/** One ordered approval stage (APPROVAL_STAGES), copied onto the request when it is made. */
+export interface ApprovalStage {
+  name: string;
+  /** Entra group whose (transitive) members approve this stage; null = the request kind's approvers. */
+  groupId: string | null;
+  quorum: number;
+}
+
+/** An approver passed this request to another eligible approver (`reassign`). */
+export interface Reassignment {
+  from: Person;
+  to: Person;
+  stage: number;
+  at: string;
+  note: string | null;
 }
 
 export type ConversationKind = 'personal' | 'groupChat' | 'channel';
@@ -135,6 +158,11 @@ export interface TransferRequest {
   syncWatchStartedAt?: string | null;
   /** Large requests (a migration wave): executed in waves, with a halt on failures. */
   bulk?: BulkPlan | null;
+  /** Ordered approval stages; absent or empty = one stage of `approvalsRequired` approvers (the default). */
+  stages?: ApprovalStage[] | null;
+  /** When the request was offered to the escalation approvers (ESCALATE_AFTER); null = not escalated. */
+  escalatedAt?: string | null;
+  reassignments?: Reassignment[] | null;
   /**
    * 'group': the targets are groups (preflight.userId holds the group's object id, preflight.upn its
    * display name). Absent on user requests, so records made before groups read as users.

@@ -2,6 +2,8 @@
 export interface ChatMessage {
   text?: string;
   card?: Record<string, unknown>;
+  /** People mentioned in `text`, which must contain `<at>{name}</at>` for each (Teams mention entities). */
+  mentions?: { mri: string; name: string }[];
 }
 
 export interface Chat {

@@ -22,6 +22,9 @@ export interface ConversationStore {
   /** Person records learned from activities: Entra object id -> Teams MRI and name. */
   savePerson(person: { aadObjectId: string; mri: string; name: string; updatedAt: string }): Promise<void>;
   personByAadObjectId(aadObjectId: string): Promise<{ aadObjectId: string; mri: string; name: string } | null>;
+  /** The person's one-to-one chat with the bot (learned when they write there), for reminders and notices. */
+  savePersonalChat(aadObjectId: string, conversationKey: string, updatedAt: string): Promise<void>;
+  personalChatOf(aadObjectId: string): Promise<string | null>;
   /** Marks a business key as processed; false when it was already there (duplicate delivery). */
   claimOnce(key: string, at: string): Promise<boolean>;
   /**

@@ -1,4 +1,4 @@
-export type JobKind = 'execute' | 'announce' | 'audit-lookup' | 'expire' | 'rollback-watch' | 'safeguard-reminder';
+export type JobKind = 'execute' | 'announce' | 'audit-lookup' | 'expire' | 'rollback-watch' | 'safeguard-reminder' | 'remind';
 
 export interface Job {
   id: string;

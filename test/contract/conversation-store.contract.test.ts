@@ -57,6 +57,14 @@ function conversationStoreContract(impl: StorageImplementation): void {
       expect(await store.personByAadObjectId('00000000-0000-0000-0000-000000000000')).toBeNull();
     });
 
+    it('remembers each person\'s latest personal chat with the bot, whatever the case of the object id', async () => {
+      expect(await store.personalChatOf('AAAA-1')).toBeNull();
+      await store.savePersonalChat('AAAA-1', 'a:chat-1', '2026-12-07T10:00:00.000Z');
+      await store.savePersonalChat('aaaa-1', 'a:chat-2', '2026-12-07T11:00:00.000Z');
+      expect(await store.personalChatOf('Aaaa-1')).toBe('a:chat-2');
+      expect(await store.personalChatOf('bbbb-2')).toBeNull();
+    });
+
     it('claimOnce returns true the first time and false for a duplicate', async () => {
       expect(await store.claimOnce('invoke:act-1', '2025-06-01T10:00:00.000Z')).toBe(true);
       expect(await store.claimOnce('invoke:act-1', '2025-06-01T10:00:01.000Z')).toBe(false);

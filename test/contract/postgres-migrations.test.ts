@@ -52,8 +52,8 @@ describe('PostgreSQL migrations', () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name COLLATE \"C\"",
     );
     expect(tables.map((t) => t.table_name)).toEqual([
-      'bot_settings', 'channel_subscriptions', 'conversations', 'jobs', 'notification_outbox', 'notification_subscription_changes', 'notification_threads',
-      'once_keys', 'people',
+      'approval_delegations', 'bot_settings', 'channel_subscriptions', 'conversations', 'jobs', 'notification_outbox', 'notification_subscription_changes', 'notification_threads',
+      'once_keys', 'people', 'personal_chats',
       'request_events', 'request_targets', 'requests', 'schema_migrations',
     ]);
     expect(await applied(url)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2025-06-01T00:00:00.000Z' })));
@@ -71,6 +71,8 @@ describe('PostgreSQL migrations', () => {
     );
     // Only payload columns (JSON, free text, names) keep the database collation; nothing orders by them.
     expect(columns.map((r) => r.c)).toEqual([
+      'approval_delegations.created_by', 'approval_delegations.delegate_id', 'approval_delegations.delegate_name',
+      'approval_delegations.delegator_id', 'approval_delegations.delegator_name', 'approval_delegations.ended_by',
       'bot_settings.updated_at', 'bot_settings.updated_by', 'bot_settings.value',
       'channel_subscriptions.conversation_key', 'channel_subscriptions.source', 'channel_subscriptions.subscribed_by',
       'conversations.kind', 'conversations.reference', 'conversations.team_id', 'conversations.tenant_id',
@@ -81,6 +83,7 @@ describe('PostgreSQL migrations', () => {
       'notification_threads.conversation_key',
       'once_keys.claimed_at',
       'people.mri', 'people.name', 'people.updated_at',
+      'personal_chats.conversation_key', 'personal_chats.updated_at',
       'request_events.actor_id', 'request_events.data', 'request_events.type',
       'request_targets.body',
       'requests.body', 'requests.kind', 'requests.requester_id',

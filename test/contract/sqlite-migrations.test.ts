@@ -27,8 +27,8 @@ describe('SQLite migrations', () => {
     const db = openSqliteDatabase({ path: file, clock: fixedClock('2025-06-01T00:00:00.000Z') });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual([
-      'bot_settings', 'channel_subscriptions', 'conversations', 'jobs', 'notification_outbox', 'notification_subscription_changes', 'notification_threads',
-      'once_keys', 'people',
+      'approval_delegations', 'bot_settings', 'channel_subscriptions', 'conversations', 'jobs', 'notification_outbox', 'notification_subscription_changes', 'notification_threads',
+      'once_keys', 'people', 'personal_chats',
       'request_events', 'request_targets', 'requests', 'schema_migrations',
     ]);
     db.close();

@@ -116,7 +116,7 @@ describeIfChromium('SOA Bot in the Agents Playground web UI (headless chromium, 
     const card = cardIn(adam.page, requestId);
     await card.waitFor();
     await card.getByRole('button', { name: 'Show my options' }).click();
-    const comment = card.getByPlaceholder('Comment (optional, shown with a rejection)');
+    const comment = card.getByPlaceholder('Comment (required to reject, optional to approve)');
     await comment.fill('not during the freeze window');
     await adam.shot('adam-writes-a-comment');
     await card.getByRole('button', { name: 'Reject' }).click();

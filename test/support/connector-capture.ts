@@ -28,6 +28,13 @@ export class ConnectorCapture {
   private server: http.Server | null = null;
   private counter = 0;
   private faults: { status: number; times: number; retryAfter?: string; conversationPrefix?: string }[] = [];
+  /**
+   * The conversation roster the members API answers from (TeamsInfo.getMember): keyed by Entra object
+   * id; a lookup of anyone else is a 404, as in Teams for a non-member.
+   */
+  readonly roster = new Map<string, { id: string; name: string; aadObjectId: string }>();
+  /** Member lookups received (Entra object ids or user ids, as asked). */
+  readonly memberLookups: string[] = [];
   url = '';
 
   async start(): Promise<void> {
@@ -104,6 +111,15 @@ export class ConnectorCapture {
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (fault.retryAfter) headers['retry-after'] = fault.retryAfter;
         this.reply(res, fault.status, headers, JSON.stringify({ error: { code: 'Throttled', message: 'test fault' } }));
+        return;
+      }
+      const memberMatch = /\/v3\/conversations\/([^/]+)\/members\/([^/?]+)/.exec(req.url ?? '');
+      if (memberMatch && req.method === 'GET') {
+        const who = decodeURIComponent(memberMatch[2]);
+        this.memberLookups.push(who);
+        const member = this.roster.get(who.toLowerCase()) ?? [...this.roster.values()].find((m) => m.id === who);
+        if (!member) this.reply(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ error: { code: 'MemberNotFoundInConversation', message: 'not a member' } }));
+        else this.reply(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ ...member, objectId: member.aadObjectId, userPrincipalName: null, tenantId: null }));
         return;
       }
       const match = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');

@@ -118,6 +118,9 @@ function world(shared: Pick<FakeWorld, 'clock' | 'storage' | 'tenant' | 'chat'>,
     conversations: storage.conversations,
     notifications: storage.notifications,
     settingsStore: storage.settings,
+    delegations: storage.delegations,
+    // Nobody is found in a roster: approvers are reached through the people the bot has met.
+    roster: { member: async () => null },
     identity: {
       check: async () => ({
         tokenObtained: true,

@@ -7,6 +7,7 @@ import { exportRequests } from '../../src/app/tab/export-requests';
 import { silentLogger } from '../../src/adapters/logging/pino-logger';
 import { InMemoryConversationStore } from '../../src/adapters/storage/memory/in-memory-conversation-store';
 import { InMemoryRequestStore } from '../../src/adapters/storage/memory/in-memory-request-store';
+import { InMemoryDelegationStore } from '../../src/adapters/storage/memory/in-memory-delegation-store';
 import type { Directory } from '../../src/ports/directory';
 import { TransferRequest } from '../../src/domain/transfer-request';
 import { TestClock } from '../support/bot-harness';
@@ -23,6 +24,8 @@ function tabDeps(roles: Partial<Record<'approverIds' | 'rollbackApproverIds' | '
   const deps = {
     requests: new InMemoryRequestStore(),
     conversations: new InMemoryConversationStore(),
+    delegations: new InMemoryDelegationStore(),
+    settings: {},
     authorization: new Authorization(settings, {} as Directory, clock),
     clock,
     logger: silentLogger,

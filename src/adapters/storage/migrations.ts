@@ -280,6 +280,43 @@ CREATE INDEX request_targets_by_upn ON request_targets ((lower((body::jsonb -> '
     portable: `ALTER TABLE jobs ADD COLUMN lease_owner TEXT;`,
     postgres: `ALTER TABLE jobs ALTER COLUMN lease_owner TYPE TEXT COLLATE "C";`,
   },
+  {
+    version: 8,
+    name: 'approval flow: delegations of approval rights, personal chats for reminders',
+    // Delegations are never deleted: ending one sets ended_at/ended_by, so the record of who could
+    // decide for whom, and when, stays.
+    portable: `
+CREATE TABLE approval_delegations (
+  id TEXT PRIMARY KEY,
+  delegator_id TEXT NOT NULL,
+  delegator_name TEXT NOT NULL,
+  delegate_id TEXT NOT NULL,
+  delegate_name TEXT NOT NULL,
+  starts_at TEXT NOT NULL,
+  ends_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  ended_at TEXT,
+  ended_by TEXT
+);
+CREATE INDEX approval_delegations_open ON approval_delegations (ends_at) WHERE ended_at IS NULL;
+
+CREATE TABLE personal_chats (
+  aad_object_id TEXT PRIMARY KEY,
+  conversation_key TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+`,
+    postgres: `
+ALTER TABLE approval_delegations
+  ALTER COLUMN id TYPE TEXT COLLATE "C",
+  ALTER COLUMN starts_at TYPE TEXT COLLATE "C",
+  ALTER COLUMN ends_at TYPE TEXT COLLATE "C",
+  ALTER COLUMN ended_at TYPE TEXT COLLATE "C",
+  ALTER COLUMN created_at TYPE TEXT COLLATE "C";
+ALTER TABLE personal_chats ALTER COLUMN aad_object_id TYPE TEXT COLLATE "C";
+`,
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

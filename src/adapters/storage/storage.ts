@@ -1,4 +1,5 @@
 import { ConversationStore } from '../../ports/conversation-store';
+import { DelegationStore } from '../../ports/delegation-store';
 import { JobQueue } from '../../ports/job-queue';
 import { NotificationStore } from '../../ports/notification-store';
 import { RequestStore } from '../../ports/request-store';
@@ -11,6 +12,7 @@ export interface Storage {
   conversations: ConversationStore;
   notifications: NotificationStore;
   settings: SettingsStore;
+  delegations: DelegationStore;
   /** Idempotent. Async so a PostgreSQL pool can drain. */
   close(): Promise<void>;
 }

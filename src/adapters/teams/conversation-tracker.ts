@@ -87,6 +87,11 @@ export class ConversationTracker {
     if (from?.aadObjectId && from.id && activity.type !== 'conversationUpdate') {
       const person = { aadObjectId: from.aadObjectId.toLowerCase(), mri: from.id, name: from.name ?? from.id };
       await this.saveIfChanged(`p:${person.aadObjectId}`, person, () => this.store.savePerson({ ...person, updatedAt }));
+      if (kind === 'personal') {
+        // Their one-to-one chat with the bot: where reminders and notices reach them personally.
+        const key = activity.conversation.id;
+        await this.saveIfChanged(`pc:${person.aadObjectId}`, key, () => this.store.savePersonalChat(person.aadObjectId, key, updatedAt));
+      }
     }
   }
 

@@ -5,7 +5,10 @@ import { ActionPlace } from '../../domain/card-binding';
 import { parseCardAction, VERBS } from '../../cards/action-data';
 import { renderHelpText } from '../../cards/help-text';
 import { AppDeps } from '../../app/app-deps';
-import { answerCardAction, decideByText } from '../../app/card-action';
+import { actByText, answerCardAction, decideByText } from '../../app/card-action';
+import { pendingText } from '../../app/waiting-requests';
+import { delegate, delegateOff, listDelegations } from '../../app/delegations';
+import { reassignRequest } from '../../app/reassign-request';
 import { requestRollback, requestTransfer } from '../../app/request-transfer';
 import { manageNotifications } from '../../app/manage-notifications';
 import { requestTransferFromFile, requestTransferOfGroup } from '../../app/bulk/request-sources';
@@ -160,6 +163,28 @@ export class SoaBot extends TeamsActivityHandler {
         await context.sendActivity(reply.text);
         return;
       }
+      case 'resume':
+      case 'cancel':
+      case 'confirm': {
+        const reply = await actByText(this.deps, { actor, requestId: command.requestId, verb: command.verb, conversationId: activity.conversation?.id ?? '' });
+        await context.sendActivity(reply.text);
+        return;
+      }
+      case 'pending':
+        await context.sendActivity(await pendingText(this.deps, actor));
+        return;
+      case 'delegations':
+        await context.sendActivity(await listDelegations(this.deps, actor));
+        return;
+      case 'delegate':
+        await context.sendActivity(await delegate(this.deps, { actor, upn: command.upn, until: command.until }));
+        return;
+      case 'delegate-off':
+        await context.sendActivity(await delegateOff(this.deps, { actor, forUpn: command.forUpn }));
+        return;
+      case 'reassign':
+        await context.sendActivity(await reassignRequest(this.deps, { actor, requestId: command.requestId, upn: command.upn, note: command.note }));
+        return;
     }
   }
 

@@ -109,6 +109,9 @@ function toActivity(message: ChatMessage): Partial<Activity> {
     activity.textFormat = 'markdown';
   }
   if (message.card) activity.attachments = [CardFactory.adaptiveCard(message.card)];
+  if (message.mentions && message.mentions.length > 0) {
+    activity.entities = message.mentions.map((m) => ({ type: 'mention', text: `<at>${m.name}</at>`, mentioned: { id: m.mri, name: m.name } }));
+  }
   return activity;
 }
 

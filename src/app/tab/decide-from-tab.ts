@@ -15,7 +15,10 @@ const DecisionBody = z
   })
   .strict();
 
-const STATUS_OF: Partial<Record<ErrorCode, 403 | 404 | 409>> = {
+const STATUS_OF: Partial<Record<ErrorCode, 400 | 403 | 404 | 409>> = {
+  // The one rule of every decision path (approval-policy.ts): a rejection says why.
+  'DECISION.COMMENT_REQUIRED': 400,
+  'APPROVER.NOT_THIS_STAGE': 403,
   'REQUEST.NOT_FOUND': 404,
   'APPROVER.NOT_ALLOWED': 403,
   'APPROVER.SELF_APPROVAL': 403,

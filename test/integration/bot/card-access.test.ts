@@ -24,7 +24,7 @@ describe('card access', () => {
   /** The demo tenant has four eligible users: each test's request is rejected at its end, freeing its user. */
   const close = async (posted: { requestId: string; version: number; activityId: string }, conversation = CHANNEL) => {
     const version = (await h.app.deps.requests.get(posted.requestId))!.cardVersion;
-    const response = await click(h, PEOPLE.amy, VERBS.reject, { ...posted, version }, conversation);
+    const response = await click(h, PEOPLE.amy, VERBS.reject, { ...posted, version }, conversation, { comment: 'cleanup' });
     expect(cardText(response.body.value)).toMatch(/Rejected by Amy Approver/);
   };
 

@@ -137,6 +137,9 @@ describe('tab API authorization matrix', () => {
     }
     const stale = await call('approver', path, body('approve', transfer.version - 1));
     expect([stale.status, stale.json.error]).toEqual([409, 'REQUEST.STALE_CARD']);
+    // A rejection needs a comment here as on the card and in chat.
+    const bare = await call('approver', path, { decision: 'reject', comment: '  ', version: transfer.version });
+    expect([bare.status, bare.json.error]).toEqual([400, 'DECISION.COMMENT_REQUIRED']);
     expect((await h.app.deps.requests.get(transfer.requestId))!.decisions).toEqual([]);
 
     const approved = await call('approver', path, body('approve'));

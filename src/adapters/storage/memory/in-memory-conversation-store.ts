@@ -8,6 +8,7 @@ export class InMemoryConversationStore implements ConversationStore {
   private readonly conversations = new Map<string, StoredConversation>();
   private readonly people = new Map<string, PersonRecord>();
   private readonly onceKeys = new Map<string, string>();
+  private readonly personalChats = new Map<string, string>();
 
   async save(c: StoredConversation): Promise<void> {
     this.conversations.set(c.key, {
@@ -41,6 +42,14 @@ export class InMemoryConversationStore implements ConversationStore {
   async personByAadObjectId(aadObjectId: string): Promise<PersonRecord | null> {
     const p = this.people.get(aadObjectId);
     return p ? { ...p } : null;
+  }
+
+  async savePersonalChat(aadObjectId: string, conversationKey: string): Promise<void> {
+    this.personalChats.set(aadObjectId.toLowerCase(), conversationKey);
+  }
+
+  async personalChatOf(aadObjectId: string): Promise<string | null> {
+    return this.personalChats.get(aadObjectId.toLowerCase()) ?? null;
   }
 
   async claimOnce(key: string, at: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import { InMemoryJobQueue } from './in-memory-job-queue';
 import { InMemoryNotificationStore } from './in-memory-notification-store';
 import { InMemoryRequestStore } from './in-memory-request-store';
 import { InMemorySettingsStore } from './in-memory-settings-store';
+import { InMemoryDelegationStore } from './in-memory-delegation-store';
 
 export { InMemoryConversationStore, InMemoryJobQueue, InMemoryNotificationStore, InMemoryRequestStore };
 
@@ -22,6 +23,7 @@ export function createInMemoryStorage(options: { newId?: () => string } = {}): I
     conversations: new InMemoryConversationStore(),
     notifications: new InMemoryNotificationStore({ newId: options.newId }),
     settings: new InMemorySettingsStore(),
+    delegations: new InMemoryDelegationStore(),
     async close() {},
   };
 }

@@ -6,6 +6,7 @@ import { PostgresJobQueue } from './postgres-job-queue';
 import { PostgresNotificationStore } from './postgres-notification-store';
 import { PostgresRequestStore } from './postgres-request-store';
 import { PostgresSettingsStore } from './postgres-settings-store';
+import { PostgresDelegationStore } from './postgres-delegation-store';
 
 export interface PostgresStorageOptions {
   /** postgres://user:password@host:5432/db (or postgresql://...); node-postgres connection-string options apply (sslmode, ...). */
@@ -57,6 +58,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     conversations: new PostgresConversationStore(db),
     notifications: new PostgresNotificationStore(db, { newId: options.newId }),
     settings: new PostgresSettingsStore(db),
+    delegations: new PostgresDelegationStore(db),
     close: () => db.close(),
   };
 }

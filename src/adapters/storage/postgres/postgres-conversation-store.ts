@@ -46,6 +46,19 @@ export class PostgresConversationStore implements ConversationStore {
     return rows.length > 0 ? { aadObjectId: rows[0].aad_object_id, mri: rows[0].mri, name: rows[0].name } : null;
   }
 
+  async savePersonalChat(aadObjectId: string, conversationKey: string, updatedAt: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO personal_chats (aad_object_id, conversation_key, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (aad_object_id) DO UPDATE SET conversation_key = excluded.conversation_key, updated_at = excluded.updated_at`,
+      [aadObjectId.toLowerCase(), conversationKey, updatedAt],
+    );
+  }
+
+  async personalChatOf(aadObjectId: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ conversation_key: string }>('SELECT conversation_key FROM personal_chats WHERE aad_object_id = $1', [aadObjectId.toLowerCase()]);
+    return rows[0]?.conversation_key ?? null;
+  }
+
   /** Two instances claiming one key at once: the unique index lets exactly one insert through. */
   async claimOnce(key: string, at: string): Promise<boolean> {
     const result = await this.db.query('INSERT INTO once_keys (key, claimed_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, at]);

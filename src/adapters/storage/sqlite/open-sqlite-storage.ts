@@ -6,6 +6,7 @@ import { SqliteJobQueue } from './sqlite-job-queue';
 import { SqliteNotificationStore } from './sqlite-notification-store';
 import { SqliteRequestStore } from './sqlite-request-store';
 import { SqliteSettingsStore } from './sqlite-settings-store';
+import { SqliteDelegationStore } from './sqlite-delegation-store';
 
 export interface SqliteStorageOptions {
   /** File path (parent folder created when missing) or ':memory:'. */
@@ -36,6 +37,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     conversations: new SqliteConversationStore(db),
     notifications: new SqliteNotificationStore(db, { newId: options.newId }),
     settings: new SqliteSettingsStore(db),
+    delegations: new SqliteDelegationStore(db),
     async close() {
       if (db.open) db.close();
     },

@@ -45,6 +45,20 @@ export class SqliteConversationStore implements ConversationStore {
     return row ? { aadObjectId: row.aad_object_id, mri: row.mri, name: row.name } : null;
   }
 
+  async savePersonalChat(aadObjectId: string, conversationKey: string, updatedAt: string): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO personal_chats (aad_object_id, conversation_key, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (aad_object_id) DO UPDATE SET conversation_key = excluded.conversation_key, updated_at = excluded.updated_at`,
+      )
+      .run(aadObjectId.toLowerCase(), conversationKey, updatedAt);
+  }
+
+  async personalChatOf(aadObjectId: string): Promise<string | null> {
+    const row = this.db.prepare('SELECT conversation_key FROM personal_chats WHERE aad_object_id = ?').get(aadObjectId.toLowerCase()) as { conversation_key: string } | undefined;
+    return row?.conversation_key ?? null;
+  }
+
   async claimOnce(key: string, at: string): Promise<boolean> {
     const result = this.db.prepare('INSERT INTO once_keys (key, claimed_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, at);
     return result.changes === 1;
