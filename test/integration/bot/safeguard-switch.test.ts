@@ -138,7 +138,7 @@ describe('switched off, then the rollback is rejected', () => {
     h.clock.advance(HOUR + 1000);
     await h.app.runner.runDue();
     expect(reminders()).toHaveLength(0);
-    await click(h, PEOPLE.adam, VERBS.reject, { ...posted, version: posted.version + 1 });
+    await click(h, PEOPLE.adam, VERBS.reject, { ...posted, version: posted.version + 1 }, CHANNEL, { comment: 'not this week' });
     await waitForStatus(h, posted.requestId, 'rejected');
     h.clock.advance(HOUR + 1000);
     await h.app.runner.runDue();
