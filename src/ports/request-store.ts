@@ -43,6 +43,11 @@ export interface RequestStore {
    * row): keyset-paged by (createdAt, id), so page 1,000 costs what page 1 does.
    */
   listPage(query: RequestQuery): Promise<RequestPage>;
+  /**
+   * Users changed by the bot (target outcome 'done') per UTC day, per request kind, for targets finished
+   * at or after `since` (ISO instant): the tab's progress chart.
+   */
+  executedByDay(since: string): Promise<{ day: string; kind: RequestKind; users: number }[]>;
   /** Every request with its events, oldest first, for export. */
   exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }>;
 }
@@ -51,6 +56,8 @@ export interface RequestStore {
 export interface RequestCursor {
   createdAt: string;
   id: string;
+  /** Only in the 'status' order, where the status leads the key. */
+  status?: string;
 }
 
 /** Filters are ANDed; a missing (or null) filter does not filter. */
@@ -65,7 +72,13 @@ export interface RequestQuery {
   createdBefore?: string | null;
   /** Requests with a target of this UPN (case-insensitive, exact). */
   targetUpn?: string | null;
-  order: 'oldest-first' | 'newest-first';
+  /**
+   * Requests someone decided on (approved or rejected): an Entra object id, or a name (case-insensitive,
+   * exact), matched against who decided.
+   */
+  decidedBy?: string | null;
+  /** 'status': by status (text order), newest first within one status. */
+  order: 'oldest-first' | 'newest-first' | 'status';
   after?: RequestCursor | null;
   /** Rows per page, 1..1000. */
   limit: number;

@@ -280,6 +280,43 @@ CREATE INDEX request_targets_by_upn ON request_targets ((lower((body::jsonb -> '
     portable: `ALTER TABLE jobs ADD COLUMN lease_owner TEXT;`,
     postgres: `ALTER TABLE jobs ALTER COLUMN lease_owner TYPE TEXT COLLATE "C";`,
   },
+  {
+    version: 8,
+    name: 'tab API: who decided each request, status order, progress by update time, idempotent tab requests',
+    // request_deciders is derived from the request body (rewritten by the store on every save) so the
+    // tab's "decided by" filter is an index lookup, not a scan of every body. once_keys.result holds what
+    // a claimed idempotency key produced (the tab's new-request key), so a retry gets the same answer.
+    portable: `
+CREATE TABLE request_deciders (
+  request_id TEXT NOT NULL REFERENCES requests (id),
+  actor_id TEXT NOT NULL,
+  name_lower TEXT NOT NULL,
+  PRIMARY KEY (request_id, actor_id)
+);
+CREATE INDEX request_deciders_by_actor ON request_deciders (actor_id);
+CREATE INDEX request_deciders_by_name ON request_deciders (name_lower);
+CREATE INDEX requests_by_status_newest ON requests (status, created_at DESC, id DESC);
+CREATE INDEX requests_by_updated ON requests (updated_at);
+ALTER TABLE once_keys ADD COLUMN result TEXT;
+`,
+    sqlite: `
+INSERT OR IGNORE INTO request_deciders (request_id, actor_id, name_lower)
+  SELECT r.id, lower(json_extract(d.value, '$.by.aadObjectId')), lower(COALESCE(json_extract(d.value, '$.by.name'), ''))
+  FROM requests r, json_each(r.body, '$.decisions') d
+  WHERE json_extract(d.value, '$.by.aadObjectId') IS NOT NULL;
+`,
+    postgres: `
+ALTER TABLE request_deciders
+  ALTER COLUMN request_id TYPE TEXT COLLATE "C",
+  ALTER COLUMN actor_id TYPE TEXT COLLATE "C",
+  ALTER COLUMN name_lower TYPE TEXT COLLATE "C";
+INSERT INTO request_deciders (request_id, actor_id, name_lower)
+  SELECT r.id, lower(d.value -> 'by' ->> 'aadObjectId'), lower(COALESCE(d.value -> 'by' ->> 'name', ''))
+  FROM requests r CROSS JOIN LATERAL jsonb_array_elements(COALESCE(r.body::jsonb -> 'decisions', '[]'::jsonb)) AS d(value)
+  WHERE d.value -> 'by' ->> 'aadObjectId' IS NOT NULL
+  ON CONFLICT DO NOTHING;
+`,
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

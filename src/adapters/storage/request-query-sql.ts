@@ -41,16 +41,27 @@ export function requestPageSql(query: RequestQuery, dialect: QueryDialect): { wh
   if (query.targetUpn) {
     clauses.push(`EXISTS (SELECT 1 FROM request_targets t WHERE t.request_id = requests.id AND ${dialect.targetUpn} = ${p(query.targetUpn.toLowerCase())})`);
   }
-  const desc = query.order === 'newest-first';
+  if (query.decidedBy) {
+    // request_deciders (migration 8) holds lower-cased ids and names, one row per person per request.
+    const who = query.decidedBy.toLowerCase();
+    clauses.push(`id IN (SELECT d.request_id FROM request_deciders d WHERE d.actor_id = ${p(who)} OR d.name_lower = ${p(who)})`);
+  }
+  const byStatus = query.order === 'status';
+  const desc = query.order !== 'oldest-first';
   if (query.after) {
     const after = cursorOf(query.after);
     const op = desc ? '<' : '>';
-    clauses.push(`(created_at ${op} ${p(after.createdAt)} OR (created_at = ${p(after.createdAt)} AND id ${op} ${p(after.id)}))`);
+    const inStatus = `(created_at ${op} ${p(after.createdAt)} OR (created_at = ${p(after.createdAt)} AND id ${op} ${p(after.id)}))`;
+    if (byStatus) {
+      if (typeof after.status !== 'string') throw new Error('a status-ordered cursor needs its status');
+      clauses.push(`(status > ${p(after.status)} OR (status = ${p(after.status)} AND ${inStatus}))`);
+    } else clauses.push(inStatus);
   }
   const dir = desc ? 'DESC' : 'ASC';
   return {
     where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '',
-    orderLimit: `ORDER BY created_at ${dir}, id ${dir} LIMIT ${p(limit + 1)}`,
+    // 'status' is served by requests_by_status_newest (status, created_at DESC, id DESC), migration 8.
+    orderLimit: `ORDER BY ${byStatus ? 'status ASC, ' : ''}created_at ${dir}, id ${dir} LIMIT ${p(limit + 1)}`,
     params,
     limit,
   };
@@ -63,12 +74,37 @@ export function pageSize(limit: number): number {
 
 export function cursorOf(after: RequestCursor): RequestCursor {
   if (typeof after.id !== 'string' || after.id.length === 0) throw new Error('cursor id is empty');
-  return { createdAt: toInstant(after.createdAt, 'cursor.createdAt'), id: after.id };
+  return { createdAt: toInstant(after.createdAt, 'cursor.createdAt'), id: after.id, ...(after.status !== undefined ? { status: after.status } : {}) };
 }
 
 /** A page from `limit + 1` fetched rows: the extra row only says there is a next page. */
-export function toPage<T extends { id: string; createdAt: string }>(rows: T[], limit: number): { items: T[]; next: RequestCursor | null } {
+export function toPage<T extends { id: string; createdAt: string; status: string }>(rows: T[], limit: number, order?: RequestQuery['order']): { items: T[]; next: RequestCursor | null } {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, next: rows.length > limit && last ? { createdAt: toInstant(last.createdAt, 'createdAt'), id: last.id } : null };
+  if (!(rows.length > limit && last)) return { items, next: null };
+  return { items, next: { createdAt: toInstant(last.createdAt, 'createdAt'), id: last.id, ...(order === 'status' ? { status: last.status } : {}) } };
+}
+
+/**
+ * The person ids and names (lower-cased) who decided a request, for request_deciders: what the
+ * `decidedBy` filter matches. One row per person.
+ */
+export function decidersOf(request: { decisions: readonly { by: { aadObjectId: string; name: string } }[] }): { actorId: string; nameLower: string }[] {
+  const seen = new Map<string, { actorId: string; nameLower: string }>();
+  for (const d of request.decisions) {
+    const actorId = d.by.aadObjectId.toLowerCase();
+    if (!seen.has(actorId)) seen.set(actorId, { actorId, nameLower: d.by.name.toLowerCase() });
+  }
+  return [...seen.values()];
+}
+
+/**
+ * Counts of 'done' targets per UTC day and kind, finished at or after `since`. Only requests written
+ * since then (updated_at, indexed in migration 8) can hold such a target, so older history is not read.
+ */
+export function executedByDaySql(dialect: QueryDialect, finishedAt: string, outcome: string): string {
+  return `SELECT r.kind AS kind, substr(${finishedAt}, 1, 10) AS day, COUNT(*) AS users
+    FROM requests r JOIN request_targets t ON t.request_id = r.id
+    WHERE r.updated_at >= ${dialect.param(1)} AND ${outcome} = 'done' AND ${finishedAt} >= ${dialect.param(2)}
+    GROUP BY r.kind, substr(${finishedAt}, 1, 10)`;
 }

@@ -1,6 +1,6 @@
-import { TransferRequest } from '../../../domain/transfer-request';
+import { RequestKind, TransferRequest } from '../../../domain/transfer-request';
 import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
-import { cursorOf, pageSize, toPage } from '../request-query-sql';
+import { cursorOf, decidersOf, pageSize, toPage } from '../request-query-sql';
 import { toInstant } from '../time';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assertEventsFor, assertNextVersion, requestColumns, targetRows } from '../request-rules';
@@ -67,10 +67,14 @@ export class InMemoryRequestStore implements RequestStore {
     const from = query.createdFrom ? toInstant(query.createdFrom, 'createdFrom') : null;
     const before = query.createdBefore ? toInstant(query.createdBefore, 'createdBefore') : null;
     const after = query.after ? cursorOf(query.after) : null;
-    const desc = query.order === 'newest-first';
+    const desc = query.order !== 'oldest-first';
+    const byStatus = query.order === 'status';
     const upn = query.targetUpn?.toLowerCase() ?? null;
+    const who = query.decidedBy?.toLowerCase() ?? null;
     const rows = this.ordered();
     if (desc) rows.reverse();
+    // Stable sort: newest first within one status.
+    if (byStatus) rows.sort((a, b) => compare(a.status, b.status));
     const matching = rows.filter(({ createdAt, request: r }) => {
       if (query.statuses && !query.statuses.includes(r.status)) return false;
       if (query.kinds && !query.kinds.includes(r.kind)) return false;
@@ -78,9 +82,14 @@ export class InMemoryRequestStore implements RequestStore {
       if (from && createdAt < from) return false;
       if (before && createdAt >= before) return false;
       if (upn && !r.targets.some((t) => typeof t.preflight?.upn === 'string' && t.preflight.upn.toLowerCase() === upn)) return false;
+      if (who && !decidersOf(r).some((d) => d.actorId === who || d.nameLower === who)) return false;
       if (after) {
-        const c = compare(createdAt, after.createdAt) || compare(r.id, after.id);
-        if (desc ? c >= 0 : c <= 0) return false;
+        const s = byStatus ? compare(r.status, after.status ?? '') : 0;
+        if (s < 0) return false;
+        if (s === 0) {
+          const c = compare(createdAt, after.createdAt) || compare(r.id, after.id);
+          if (desc ? c >= 0 : c <= 0) return false;
+        }
       }
       return true;
     });
@@ -88,8 +97,24 @@ export class InMemoryRequestStore implements RequestStore {
       const { targets, ...rest } = jsonCopy(request);
       return { ...rest, targetCount: targets.length };
     });
-    const page = toPage(summaries, limit);
+    const page = toPage(summaries, limit, query.order);
     return { requests: page.items, next: page.next };
+  }
+
+  async executedByDay(since: string): Promise<{ day: string; kind: RequestKind; users: number }[]> {
+    const from = new Date(since).toISOString();
+    const counts = new Map<string, { day: string; kind: RequestKind; users: number }>();
+    for (const { request } of this.rows.values()) {
+      for (const t of request.targets) {
+        const at = t.execution.finishedAt;
+        if (t.execution.outcome !== 'done' || !at || at < from) continue;
+        const key = `${request.kind}|${at.slice(0, 10)}`;
+        const entry = counts.get(key) ?? { day: at.slice(0, 10), kind: request.kind, users: 0 };
+        entry.users++;
+        counts.set(key, entry);
+      }
+    }
+    return [...counts.values()];
   }
 
   async *exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }> {

@@ -1,7 +1,7 @@
 import { Clock, systemClock } from '../../../ports/clock';
-import { TransferRequest } from '../../../domain/transfer-request';
+import { RequestKind, TransferRequest } from '../../../domain/transfer-request';
 import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
-import { POSTGRES_DIALECT, requestPageSql, toPage } from '../request-query-sql';
+import { decidersOf, executedByDaySql, POSTGRES_DIALECT, requestPageSql, toPage } from '../request-query-sql';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows, TargetRow } from '../request-rules';
 import { PostgresDatabase, Queryable } from './database';
@@ -38,6 +38,7 @@ export class PostgresRequestStore implements RequestStore {
       );
       if (inserted.rowCount !== 1) throw new RequestAlreadyExistsError(request.id);
       await writeTargets(tx, request.id, request.targets.length, targetRows(request));
+      await writeDeciders(tx, request);
       await insertEvents(tx, [event]);
     });
   }
@@ -64,6 +65,7 @@ export class PostgresRequestStore implements RequestStore {
         throw new VersionConflictError(next.id, expectedVersion);
       }
       await writeTargets(tx, next.id, next.targets.length, targets);
+      await writeDeciders(tx, next);
       await insertEvents(tx, events);
     });
   }
@@ -93,8 +95,15 @@ export class PostgresRequestStore implements RequestStore {
       `SELECT body, (SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id) AS target_count FROM requests ${sql.where} ${sql.orderLimit}`,
       sql.params,
     );
-    const page = toPage(rows.map((r) => summaryOf(r.body, Number(r.target_count))), sql.limit);
+    const page = toPage(rows.map((r) => summaryOf(r.body, Number(r.target_count))), sql.limit, query.order);
     return { requests: page.items, next: page.next };
+  }
+
+  async executedByDay(since: string): Promise<{ day: string; kind: RequestKind; users: number }[]> {
+    const from = new Date(since).toISOString();
+    const sql = executedByDaySql(POSTGRES_DIALECT, `((t.body::jsonb -> 'execution') ->> 'finishedAt')`, `((t.body::jsonb -> 'execution') ->> 'outcome')`);
+    const { rows } = await this.db.query<{ kind: RequestKind; day: string; users: string | number }>(sql, [from, from]);
+    return rows.map((r) => ({ day: r.day, kind: r.kind, users: Number(r.users) }));
   }
 
   /** Pages by (created_at, id) so no cursor or connection stays open across the caller's awaits. */
@@ -133,6 +142,17 @@ async function writeTargets(tx: Queryable, requestId: string, count: number, row
     );
   }
   await tx.query('DELETE FROM request_targets WHERE request_id = $1 AND idx >= $2', [requestId, count]);
+}
+
+/** Call inside a transaction. request_deciders follows the body's decisions (decisions are only ever added). */
+async function writeDeciders(tx: Queryable, request: TransferRequest): Promise<void> {
+  const deciders = decidersOf(request);
+  if (deciders.length === 0) return;
+  await tx.query(
+    `INSERT INTO request_deciders (request_id, actor_id, name_lower) SELECT $1, d.actor_id, d.name_lower FROM unnest($2::text[], $3::text[]) AS d(actor_id, name_lower)
+     ON CONFLICT (request_id, actor_id) DO NOTHING`,
+    [request.id, deciders.map((d) => d.actorId), deciders.map((d) => d.nameLower)],
+  );
 }
 
 /**

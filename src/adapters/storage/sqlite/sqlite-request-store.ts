@@ -1,7 +1,7 @@
 import { Clock, systemClock } from '../../../ports/clock';
-import { TransferRequest } from '../../../domain/transfer-request';
+import { RequestKind, TransferRequest } from '../../../domain/transfer-request';
 import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
-import { requestPageSql, SQLITE_DIALECT, toPage } from '../request-query-sql';
+import { decidersOf, executedByDaySql, requestPageSql, SQLITE_DIALECT, toPage } from '../request-query-sql';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows, TargetRow } from '../request-rules';
 import { SqliteDatabase } from './database';
@@ -29,6 +29,7 @@ export class SqliteRequestStore implements RequestStore {
           .run(c.id, c.kind, c.status, c.version, c.createdAt, c.expiresAt, c.requesterId, c.body, this.clock.now().toISOString());
         if (inserted.changes === 0) throw new RequestAlreadyExistsError(request.id);
         this.writeTargets(request.id, request.targets.length, targetRows(request));
+        this.writeDeciders(request);
         this.insertEvents([event]);
       })
       .immediate();
@@ -60,6 +61,7 @@ export class SqliteRequestStore implements RequestStore {
           .run(c.status, c.version, c.expiresAt, c.requesterId, c.body, this.clock.now().toISOString(), c.id, expectedVersion);
         if (updated.changes !== 1) throw new VersionConflictError(next.id, expectedVersion);
         this.writeTargets(next.id, next.targets.length, targets);
+        this.writeDeciders(next);
         this.insertEvents(events);
       })
       .immediate();
@@ -93,8 +95,15 @@ export class SqliteRequestStore implements RequestStore {
     const rows = this.db
       .prepare(`SELECT body, (SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id) AS target_count FROM requests ${sql.where} ${sql.orderLimit}`)
       .all(...sql.params) as { body: string; target_count: number }[];
-    const page = toPage(rows.map((r) => summaryOf(r.body, Number(r.target_count))), sql.limit);
+    const page = toPage(rows.map((r) => summaryOf(r.body, Number(r.target_count))), sql.limit, query.order);
     return { requests: page.items, next: page.next };
+  }
+
+  async executedByDay(since: string): Promise<{ day: string; kind: RequestKind; users: number }[]> {
+    const from = new Date(since).toISOString();
+    const sql = executedByDaySql(SQLITE_DIALECT, `json_extract(t.body, '$.execution.finishedAt')`, `json_extract(t.body, '$.execution.outcome')`);
+    const rows = this.db.prepare(sql).all(from, from) as { kind: RequestKind; day: string; users: number }[];
+    return rows.map((r) => ({ day: r.day, kind: r.kind, users: Number(r.users) }));
   }
 
   /** Pages by (created_at, id) so no statement stays open across awaits. */
@@ -139,6 +148,12 @@ export class SqliteRequestStore implements RequestStore {
     );
     for (const row of rows) upsert.run(requestId, row.idx, row.body);
     this.db.prepare('DELETE FROM request_targets WHERE request_id = ? AND idx >= ?').run(requestId, count);
+  }
+
+  /** Call inside a transaction. request_deciders follows the body's decisions (decisions are only ever added). */
+  private writeDeciders(request: TransferRequest): void {
+    const insert = this.db.prepare('INSERT INTO request_deciders (request_id, actor_id, name_lower) VALUES (?, ?, ?) ON CONFLICT (request_id, actor_id) DO NOTHING');
+    for (const d of decidersOf(request)) insert.run(request.id, d.actorId, d.nameLower);
   }
 
   /** Call inside a transaction. Sequence numbers continue per request. */
