@@ -80,4 +80,6 @@ export interface Directory {
   cloudManagedGroupsOf(userId: string): Promise<CloudManagedGroup[]>;
   /** Rollback preflight (docs/soa-and-graph.md §6): the access packages that use the group (object id) as a resource role scope. */
   accessPackagesUsingGroup(groupId: string): Promise<AccessPackageRef[]>;
+  /** How many users are still synchronized from AD DS (onPremisesSyncEnabled true): the tab's progress view. */
+  countSyncedUsers(): Promise<number>;
 }

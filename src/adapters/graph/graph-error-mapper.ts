@@ -13,7 +13,8 @@ export type GraphOperation =
   | 'getGroupCloudManaged'
   | 'accessPackagesUsingGroup'
   | 'listGroupMembers'
-  | 'findGroupsByName';
+  | 'findGroupsByName'
+  | 'countSyncedUsers';
 
 export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   getUser: 'User.Read.All',
@@ -29,6 +30,7 @@ export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   // Bulk: a group's members and groups by name (GroupMember.Read.All is the least privileged for both).
   listGroupMembers: 'GroupMember.Read.All',
   findGroupsByName: 'GroupMember.Read.All',
+  countSyncedUsers: 'User.Read.All',
 };
 
 /**
