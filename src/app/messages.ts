@@ -116,7 +116,15 @@ export function describeError(error: DomainError): string {
     case 'TAB.BAD_QUERY':
       return `The ${escapeMarkdown(String(d.filter ?? ''), 40)} filter is not valid.`;
     case 'TAB.BAD_BODY':
+      if (d.expected === 'preflight' || d.expected === 'new-request') {
+        const shape = d.expected === 'preflight'
+          ? '{"kind": "transfer" | "rollback", "upns": [UPNs] or "csv": text}'
+          : '{"kind": "transfer" | "rollback", "upns": [UPNs] or "csv": text, "justification": text, "idempotencyKey": uuid}';
+        return `Expected ${shape}.${d.reason ? ` ${escapeMarkdown(String(d.reason), 120)}.` : ''}`;
+      }
       return 'Expected {"decision": "approve" | "reject" | "resume" | "cancel", "comment": text, "version": number}.';
+    case 'TAB.REQUEST_IN_PROGRESS':
+      return 'A request with this submission key is still being made, or its making was interrupted. Look for it in your requests before submitting again; a new submission gets a new key.';
     case 'USER.RATE_LIMITED':
       return `You are sending commands faster than I can take them, so I will ignore your messages and card clicks for the next ${d.seconds ?? 60} seconds. Nothing was done for what I ignore; please send the command again after that.`;
   }

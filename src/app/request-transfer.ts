@@ -22,21 +22,34 @@ export interface Origin {
 
 export type TransferReply =
   | { kind: 'refused'; text: string; error: DomainError; blocked?: PreflightResult[] }
-  | { kind: 'created'; request: TransferRequest; text: string | null };
+  | { kind: 'created'; request: TransferRequest; text: string | null; duplicate?: boolean };
+
+/** Where a request was made: chat (the default, not recorded) or the personal tab. */
+export type RequestVia = 'tab';
 
 /** `transfer <upns> [reason]`: authorize, preflight, create, post the approval card. */
-export function requestTransfer(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin; source?: string }): Promise<TransferReply> {
+export function requestTransfer(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin; source?: string; via?: RequestVia }): Promise<TransferReply> {
   return requestChange(deps, { ...input, kind: 'transfer' });
 }
 
 /** `rollback <upns> [reason]`: the same, with the rollback preflight, approvers and quorum. */
-export function requestRollback(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin }): Promise<TransferReply> {
+export function requestRollback(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin; via?: RequestVia }): Promise<TransferReply> {
   return requestChange(deps, { ...input, kind: 'rollback' });
+}
+
+/**
+ * A request made in the tab has no conversation of its own: it is made as if in the approvals channel,
+ * where the approval card of a request from a personal chat goes, so its card and its later messages
+ * (outcome, halt, audit) are posted there. null when no approvals channel is known.
+ */
+export async function approvalsChannelOrigin(deps: AppDeps): Promise<Origin | null> {
+  const key = await approvalConversationKey(deps, { kind: 'personal', conversationKey: '' });
+  return key ? { conversationKey: key, kind: 'channel' } : null;
 }
 
 async function requestChange(
   deps: AppDeps,
-  input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; origin: Origin; source?: string },
+  input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; origin: Origin; source?: string; via?: RequestVia },
 ): Promise<TransferReply> {
   const { actor, origin, kind } = input;
   const isBulk = kind === 'transfer' && (input.upns.length > deps.settings.bulkMinUsers || Boolean(input.source));
@@ -47,7 +60,7 @@ async function requestChange(
     const duplicate = await findDuplicate(deps, input);
     if (duplicate) {
       log.info({ requestId: duplicate.id }, 'duplicate request ignored');
-      return { kind: 'created', request: duplicate, text: `This is the same as request ${duplicate.id}, made ${Math.max(0, Math.round((deps.clock.now().getTime() - Date.parse(duplicate.createdAt)) / 1000))} s ago; nothing new was created.` };
+      return { kind: 'created', request: duplicate, duplicate: true, text: `This is the same as request ${duplicate.id}, made ${Math.max(0, Math.round((deps.clock.now().getTime() - Date.parse(duplicate.createdAt)) / 1000))} s ago; nothing new was created.` };
     }
 
     // MAX_USERS_PER_REQUEST for everyone; admins may go up to ADMIN_MAX_USERS_PER_REQUEST (a migration wave).
@@ -103,7 +116,7 @@ async function requestChange(
       type: 'request.created',
       // kind is part of the record: a rollback and a transfer are different governed actions
       actorId: actor.aadObjectId,
-      data: { upns: input.upns, eligible: eligible.map((e) => e.upn), blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })) },
+      data: { upns: input.upns, eligible: eligible.map((e) => e.upn), blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })), ...(input.via ? { via: input.via } : {}) },
     });
     await deps.jobs.enqueue({ key: `expire:${request.id}`, kind: 'expire', requestId: request.id, runAt: request.expiresAt });
     log.info({ requestId: request.id, correlationId: request.correlationId, targets: eligible.length, blocked: blocked.length }, `${kind} requested`);
@@ -182,7 +195,7 @@ async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: s
 }
 
 /** The blocker's one wording (BLOCKER_REASON), with the cloud references that block a rollback named. */
-function blockerText(result: PreflightResult): string {
+export function blockerText(result: PreflightResult): string {
   const reason = result.blocker ? BLOCKER_REASON[result.blocker] : 'Blocked.';
   if (result.blocker !== 'cloud-references') return reason;
   const refs = (result.references ?? []).map((r) => `group "${md(r.groupName, 100)}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => md(p.displayName, 100)).join(', ')})` : ''}`).join('; ');

@@ -58,7 +58,8 @@ export type ErrorCode =
   // The tab's API (the same codes as chat otherwise).
   | 'TAB.NO_ROLE'
   | 'TAB.BAD_QUERY'
-  | 'TAB.BAD_BODY';
+  | 'TAB.BAD_BODY'
+  | 'TAB.REQUEST_IN_PROGRESS';
 
 export interface DomainError {
   code: ErrorCode;

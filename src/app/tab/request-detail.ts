@@ -1,15 +1,17 @@
 import { AppDeps } from '../app-deps';
 import { hasAnyRole, rolesFor } from '../request-access';
-import { NOT_VISIBLE, TabAnswer, TabViewer } from './tab-viewer';
-import { detailView } from './request-views';
+import { NOT_VISIBLE, TabAnswer, TabViewer, refused } from './tab-viewer';
+import { detailView, TargetPage } from './request-views';
 
 /**
  * GET /api/tab/requests/{id}: only for its requester, approvers of its kind and admins (the visibility rule
  * of request-access.ts, without the conversation check: the tab is not a conversation); anyone else gets
  * the neutral 404, the same as for an id that does not exist.
  */
-export async function requestDetail(deps: AppDeps, viewer: TabViewer, requestId: string): Promise<TabAnswer<ReturnType<typeof detailView>>> {
+export async function requestDetail(deps: AppDeps, viewer: TabViewer, requestId: string, query: { targetsCursor?: string; targetsLimit?: string } = {}): Promise<TabAnswer<ReturnType<typeof detailView>>> {
   if (!/^[A-Za-z0-9-]{1,64}$/.test(requestId)) return NOT_VISIBLE;
+  const page = targetPage(query);
+  if (!page.ok) return page;
   const request = await deps.requests.get(requestId);
   if (!request) return NOT_VISIBLE;
   const roles = await rolesFor(deps, request, viewer.person);
@@ -19,6 +21,20 @@ export async function requestDetail(deps: AppDeps, viewer: TabViewer, requestId:
   }
   const me = viewer.person.aadObjectId;
   const decide = request.status === 'pending' && roles.approver && !roles.requester && !request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === me);
+  // The rules of resume-cancel.ts: resuming is an approval (not one's own request); cancelling only stops what is left.
   const resume = request.status === 'halted' && roles.approver && !roles.requester;
-  return { ok: true, value: detailView(request, await deps.requests.events(request.id), deps.clock.now(), { decide, resume }) };
+  const cancel = request.status === 'halted' && roles.approver;
+  return { ok: true, value: detailView(request, await deps.requests.events(request.id), deps.clock.now(), { decide, resume, cancel }, page.value) };
+}
+
+export const DEFAULT_TARGETS_PAGE = 200;
+export const MAX_TARGETS_PAGE = 1000;
+
+/** targetsCursor: the position the page starts at (the previous page's targetsNextCursor); targetsLimit 1..1000, 200 by default. */
+function targetPage(query: { targetsCursor?: string; targetsLimit?: string }): TabAnswer<TargetPage> {
+  const limit = query.targetsLimit === undefined ? DEFAULT_TARGETS_PAGE : Number(query.targetsLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TARGETS_PAGE) return refused(400, 'TAB.BAD_QUERY', { filter: 'targetsLimit' });
+  const offset = query.targetsCursor === undefined ? 0 : /^\d{1,7}$/.test(query.targetsCursor) ? Number(query.targetsCursor) : NaN;
+  if (!Number.isInteger(offset)) return refused(400, 'TAB.BAD_QUERY', { filter: 'targetsCursor' });
+  return { ok: true, value: { offset, limit } };
 }

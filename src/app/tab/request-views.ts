@@ -1,4 +1,5 @@
-import { TransferRequest } from '../../domain/transfer-request';
+import { AUDIT_LOG_URL, entraUserUrl } from '../../cards/links';
+import { FINAL_STATUSES, TransferRequest } from '../../domain/transfer-request';
 import { RequestEvent, RequestSummary } from '../../ports/request-store';
 
 /** One row of a list: what a table shows, no targets. `version` is what a decision must be bound to. */
@@ -20,9 +21,35 @@ export function summaryView(r: RequestSummary, now: Date) {
   };
 }
 
-/** The request detail: every target with its state, the timeline from the event log, the Graph calls. */
-export function detailView(request: TransferRequest, events: RequestEvent[], now: Date, may: { decide: boolean; resume: boolean }) {
+/** The targets of one detail page: where they start in the request's target list, how many. */
+export interface TargetPage {
+  offset: number;
+  limit: number;
+}
+
+export type TargetState = 'pending' | 'in-progress' | 'done' | 'already-done' | 'failed' | 'unknown' | 'skipped';
+
+/** A target's state as the tab shows it: a user never reached by a request that has ended was skipped. */
+function targetState(outcome: TargetState, requestEnded: boolean): TargetState {
+  return outcome === 'pending' && requestEnded ? 'skipped' : outcome;
+}
+
+/**
+ * The request detail: the summary, decisions, one page of targets (with links to the user and the audit
+ * log in the Entra admin center), counts of targets per state, the bulk progress, the timeline from the
+ * event log (who, when, comment, via) and the Graph calls the log records for the page's users. A
+ * 10,000-user request is sent a page at a time (`targetsNextCursor`), never whole.
+ */
+export function detailView(request: TransferRequest, events: RequestEvent[], now: Date, may: { decide: boolean; resume: boolean; cancel: boolean }, page: TargetPage) {
   const { targets, ...rest } = request;
+  const ended = FINAL_STATUSES.includes(request.status);
+  const counts: Record<TargetState, number> = { pending: 0, 'in-progress': 0, done: 0, 'already-done': 0, failed: 0, unknown: 0, skipped: 0 };
+  for (const t of targets) counts[targetState(t.execution.outcome, ended)]++;
+  const shown = targets.slice(page.offset, page.offset + page.limit);
+  const nextOffset = page.offset + shown.length;
+  const names = peopleNames(request);
+  const calls = graphCalls(request, events);
+  const pageUserIds = new Set(shown.map((t) => t.preflight.userId?.toLowerCase()).filter(Boolean));
   return {
     ...summaryView({ ...rest, targetCount: targets.length }, now),
     approvalsRequired: request.approvalsRequired,
@@ -34,11 +61,26 @@ export function detailView(request: TransferRequest, events: RequestEvent[], now
     bulk: request.bulk
       ? { waves: request.bulk.waves, nextWave: request.bulk.nextWave, haltFailureRate: request.bulk.haltFailureRate, haltedReason: request.bulk.haltedReason, fingerprint: request.bulk.fingerprint, source: request.bulk.source }
       : null,
-    targets: targets.map((t) => ({
+    fingerprint: request.bulk?.fingerprint ?? null,
+    progress: {
+      total: targets.length,
+      done: counts.done + counts['already-done'],
+      failed: counts.failed + counts.unknown,
+      skipped: counts.skipped,
+      pending: counts.pending + counts['in-progress'],
+      haltedReason: request.bulk?.haltedReason ?? null,
+      running: request.status === 'executing' || request.status === 'approved',
+    },
+    targetCounts: counts,
+    targetsOffset: page.offset,
+    targetsNextCursor: nextOffset < targets.length ? String(nextOffset) : null,
+    targets: shown.map((t) => ({
       upn: t.preflight.upn,
       userId: t.preflight.userId ?? null,
       displayName: t.preflight.displayName ?? null,
+      /** The user's SOA state at preflight (as before); `progressState` is where the request is with them. */
       state: t.preflight.state,
+      progressState: targetState(t.execution.outcome, ended),
       warnings: t.preflight.warnings ?? [],
       outcome: t.execution.outcome,
       errorCode: t.execution.errorCode ?? null,
@@ -48,15 +90,61 @@ export function detailView(request: TransferRequest, events: RequestEvent[], now
       finishedAt: t.execution.finishedAt ?? null,
       audit: { status: t.audit.status, activity: t.audit.activity ?? null, activityDateTime: t.audit.activityDateTime ?? null, correlationId: t.audit.correlationId ?? null, auditId: t.audit.auditId ?? null },
       sync: t.sync ?? null,
+      links: { user: t.preflight.userId ? entraUserUrl(t.preflight.userId) : null, auditLog: AUDIT_LOG_URL },
     })),
-    blocked: request.blocked.map((b) => ({ upn: b.upn, userId: b.userId ?? null, displayName: b.displayName ?? null, state: b.state, blocker: b.blocker ?? null })),
-    timeline: events.map((e) => ({ at: e.at, type: e.type, actorId: e.actorId ?? null, data: e.data })),
-    graphCalls: graphCalls(request, events),
+    blocked: request.blocked.slice(0, MAX_BLOCKED).map((b) => ({ upn: b.upn, userId: b.userId ?? null, displayName: b.displayName ?? null, state: b.state, blocker: b.blocker ?? null })),
+    blockedCount: request.blocked.length,
+    auditLogUrl: AUDIT_LOG_URL,
+    timeline: events.map((e) => timelineEntry(e, names)),
+    graphCallCount: calls.length,
+    graphCalls: calls.filter((c) => c.userId !== null && pageUserIds.has(c.userId.toLowerCase())),
     may,
   };
 }
 
-/** Graph writes as the event log records them (intent before, result after each PATCH). */
+/** Blocked users shown in a detail; the rest are counted (a 10,000-user list may block thousands). */
+const MAX_BLOCKED = 500;
+/**
+ * Per-call events: their per-user lists are shown as graphCalls (paged with the targets); in the timeline
+ * they say only how many users they were about, so a 10,000-user request's timeline stays small.
+ */
+const GRAPH_EVENTS = new Set(['graph.patch.intent', 'graph.patch.result']);
+
+/** Who an event's actor id is, from the people the request names (the event log stores ids only). */
+function peopleNames(request: TransferRequest): Map<string, string> {
+  const names = new Map<string, string>([[request.requester.aadObjectId.toLowerCase(), request.requester.name]]);
+  for (const d of request.decisions) names.set(d.by.aadObjectId.toLowerCase(), d.by.name);
+  if (request.safeguard) names.set(request.safeguard.confirmedBy.aadObjectId.toLowerCase(), request.safeguard.confirmedBy.name);
+  return names;
+}
+
+/**
+ * One timeline entry. `via` is what the event recorded ('tab' for the tab API); an event by a person
+ * that records none came from chat (a message or a card), one with no person from the bot itself.
+ */
+function timelineEntry(e: RequestEvent, names: Map<string, string>) {
+  const actorId = e.actorId ?? null;
+  const via = typeof e.data.via === 'string' ? e.data.via : actorId ? 'chat' : 'bot';
+  return {
+    at: e.at,
+    type: e.type,
+    actorId,
+    who: actorId ? { id: actorId, name: names.get(actorId.toLowerCase()) ?? null } : null,
+    comment: typeof e.data.comment === 'string' ? e.data.comment : null,
+    via,
+    data: GRAPH_EVENTS.has(e.type) ? { users: listLength(e.data.users ?? e.data.results) } : e.data,
+  };
+}
+
+function listLength(value: unknown): number | null {
+  return Array.isArray(value) ? value.length : null;
+}
+
+/**
+ * Graph writes as the event log records them (intent before, result after each PATCH). The log does not
+ * record reads or read-backs, nor the HTTP status: a PATCH of onPremisesSyncBehavior that succeeded
+ * answered 204 No Content, a failed one is described by its domain code.
+ */
 function graphCalls(request: TransferRequest, events: RequestEvent[]) {
   const path = request.graphApiVersion === 'beta' ? '/beta' : '/v1.0';
   return events
@@ -67,7 +155,9 @@ function graphCalls(request: TransferRequest, events: RequestEvent[]) {
         method: 'PATCH',
         path: `${path}/users/${String(r.userId ?? '')}/onPremisesSyncBehavior`,
         upn: typeof r.upn === 'string' ? r.upn : null,
+        userId: typeof r.userId === 'string' ? r.userId : null,
         ok: r.ok === true,
+        status: r.ok === true ? 204 : null,
         code: typeof r.code === 'string' ? r.code : null,
         graphRequestId: typeof r.graphRequestId === 'string' ? r.graphRequestId : null,
       })),
