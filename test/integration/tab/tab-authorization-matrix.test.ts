@@ -111,10 +111,10 @@ describe('tab API authorization matrix', () => {
     const hidden = await call('bystander', `/api/tab/requests/${transfer.requestId}`);
     expect(hidden.json).toEqual(unknown.json);
     const detail = (await call('approver', `/api/tab/requests/${transfer.requestId}`)).json;
-    expect(detail).toMatchObject({ id: transfer.requestId, version: transfer.version, may: { decide: true, resume: false } });
+    expect(detail).toMatchObject({ id: transfer.requestId, version: transfer.version, may: { decide: true, resume: false, cancel: false } });
     expect(detail.targets).toEqual([expect.objectContaining({ upn: 'dave@contoso.com', userId: DEMO_IDS.users.dave, outcome: 'pending' })]);
     expect(detail.timeline.map((e: { type: string }) => e.type)).toContain('request.created');
-    expect((await call('requester', `/api/tab/requests/${transfer.requestId}`)).json.may).toEqual({ decide: false, resume: false });
+    expect((await call('requester', `/api/tab/requests/${transfer.requestId}`)).json.may).toEqual({ decide: false, resume: false, cancel: false });
   });
 
   it('decide: only an approver of the kind, bound to the version shown; the chat card updates as after a click', async () => {
