@@ -20,6 +20,9 @@ export interface TabApiOptions {
  */
 const LIST_BODY_BYTES = 2 * 1024 * 1024;
 
+/** The tab routes that take a JSON body (POST); the server refuses a body anywhere else unread. */
+export const TAB_BODY_ROUTE = /^\/api\/tab\/(requests|preflight|requests\/[^/]+\/decision)$/;
+
 const FILTER_KEYS = ['mine', 'state', 'kind', 'from', 'to', 'requester', 'approver', 'upn', 'sort', 'cursor', 'limit'] as const;
 
 /** Every answer of the API, refusals included: not sniffed, not cached, not framed, no content but JSON/CSV. */
