@@ -51,11 +51,14 @@ export function requestPageSql(query: RequestQuery, dialect: QueryDialect): { wh
   if (query.after) {
     const after = cursorOf(query.after);
     const op = desc ? '<' : '>';
-    const inStatus = `(created_at ${op} ${p(after.createdAt)} OR (created_at = ${p(after.createdAt)} AND id ${op} ${p(after.id)}))`;
+    // Placeholders are numbered in the order p() is called (`?` in SQLite): build the text left to right.
+    const inStatus = () => `(created_at ${op} ${p(after.createdAt)} OR (created_at = ${p(after.createdAt)} AND id ${op} ${p(after.id)}))`;
     if (byStatus) {
       if (typeof after.status !== 'string') throw new Error('a status-ordered cursor needs its status');
-      clauses.push(`(status > ${p(after.status)} OR (status = ${p(after.status)} AND ${inStatus}))`);
-    } else clauses.push(inStatus);
+      const later = `status > ${p(after.status)}`;
+      const same = `status = ${p(after.status)}`;
+      clauses.push(`(${later} OR (${same} AND ${inStatus()}))`);
+    } else clauses.push(inStatus());
   }
   const dir = desc ? 'DESC' : 'ASC';
   return {
