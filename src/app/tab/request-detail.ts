@@ -1,7 +1,9 @@
 import { AppDeps } from '../app-deps';
 import { hasAnyRole, rolesFor } from '../request-access';
 import { NOT_VISIBLE, TabAnswer, TabViewer, refused } from './tab-viewer';
-import { detailView, TargetPage } from './request-views';
+import { detailView, peopleNames, TargetPage } from './request-views';
+import { TransferRequest } from '../../domain/transfer-request';
+import { RequestEvent } from '../../ports/request-store';
 
 /**
  * GET /api/tab/requests/{id}: only for its requester, approvers of its kind and admins (the visibility rule
@@ -24,7 +26,22 @@ export async function requestDetail(deps: AppDeps, viewer: TabViewer, requestId:
   // The rules of resume-cancel.ts: resuming is an approval (not one's own request); cancelling only stops what is left.
   const resume = request.status === 'halted' && roles.approver && !roles.requester;
   const cancel = request.status === 'halted' && roles.approver;
-  return { ok: true, value: detailView(request, await deps.requests.events(request.id), deps.clock.now(), { decide, resume, cancel }, page.value) };
+  const events = await deps.requests.events(request.id);
+  return { ok: true, value: detailView(request, events, deps.clock.now(), { decide, resume, cancel }, page.value, await otherActors(deps, request, events)) };
+}
+
+/** Bounds the people looked up for one detail: events are by the requester, approvers and a few admins. */
+const MAX_LOOKUPS = 20;
+
+/**
+ * Names of event actors the request itself does not name (who resumed or cancelled a wave, say), from
+ * the people the bot has met in chat. Unknown people stay unnamed (their id is still shown).
+ */
+async function otherActors(deps: AppDeps, request: TransferRequest, events: RequestEvent[]): Promise<Map<string, string>> {
+  const named = peopleNames(request);
+  const unknown = [...new Set(events.map((e) => e.actorId?.toLowerCase()).filter((id): id is string => Boolean(id) && !named.has(id!)))].slice(0, MAX_LOOKUPS);
+  const found = await Promise.all(unknown.map((id) => deps.conversations.personByAadObjectId(id).catch(() => null)));
+  return new Map(found.filter((p): p is NonNullable<typeof p> => p !== null).map((p) => [p.aadObjectId.toLowerCase(), p.name]));
 }
 
 export const DEFAULT_TARGETS_PAGE = 200;

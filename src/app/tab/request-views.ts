@@ -40,14 +40,21 @@ function targetState(outcome: TargetState, requestEnded: boolean): TargetState {
  * event log (who, when, comment, via) and the Graph calls the log records for the page's users. A
  * 10,000-user request is sent a page at a time (`targetsNextCursor`), never whole.
  */
-export function detailView(request: TransferRequest, events: RequestEvent[], now: Date, may: { decide: boolean; resume: boolean; cancel: boolean }, page: TargetPage) {
+export function detailView(
+  request: TransferRequest,
+  events: RequestEvent[],
+  now: Date,
+  may: { decide: boolean; resume: boolean; cancel: boolean },
+  page: TargetPage,
+  knownPeople: ReadonlyMap<string, string> = new Map(),
+) {
   const { targets, ...rest } = request;
   const ended = FINAL_STATUSES.includes(request.status);
   const counts: Record<TargetState, number> = { pending: 0, 'in-progress': 0, done: 0, 'already-done': 0, failed: 0, unknown: 0, skipped: 0 };
   for (const t of targets) counts[targetState(t.execution.outcome, ended)]++;
   const shown = targets.slice(page.offset, page.offset + page.limit);
   const nextOffset = page.offset + shown.length;
-  const names = peopleNames(request);
+  const names = new Map([...knownPeople, ...peopleNames(request)]);
   const calls = graphCalls(request, events);
   const pageUserIds = new Set(shown.map((t) => t.preflight.userId?.toLowerCase()).filter(Boolean));
   return {
@@ -111,7 +118,7 @@ const MAX_BLOCKED = 500;
 const GRAPH_EVENTS = new Set(['graph.patch.intent', 'graph.patch.result']);
 
 /** Who an event's actor id is, from the people the request names (the event log stores ids only). */
-function peopleNames(request: TransferRequest): Map<string, string> {
+export function peopleNames(request: TransferRequest): Map<string, string> {
   const names = new Map<string, string>([[request.requester.aadObjectId.toLowerCase(), request.requester.name]]);
   for (const d of request.decisions) names.set(d.by.aadObjectId.toLowerCase(), d.by.name);
   if (request.safeguard) names.set(request.safeguard.confirmedBy.aadObjectId.toLowerCase(), request.safeguard.confirmedBy.name);
