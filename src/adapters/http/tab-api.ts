@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import restify from 'restify';
 import type { ListFilters, TabAnswer, TabService } from '../../app/tab/tab-service';
 import { Logger } from '../../ports/logger';
@@ -112,13 +111,26 @@ export function registerTabApi(server: restify.Server, options: TabApiOptions): 
         });
         for await (const chunk of result.value) {
           if (res.destroyed) break;
-          if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+          if (!res.write(chunk)) await drainedOrClosed(res);
         }
         res.end();
         return 200;
       }),
     );
   }
+}
+
+/** Resolves when the response can take more, or is gone; leaves no listener behind (one wait per chunk of a long export). */
+function drainedOrClosed(res: restify.Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 async function authenticate(verifier: UserTokenVerifier, header: string | undefined): Promise<TabIdentity | null> {
