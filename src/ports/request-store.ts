@@ -1,4 +1,4 @@
-import { RequestKind, TransferRequest } from '../domain/transfer-request';
+import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest } from '../domain/transfer-request';
 
 export interface RequestEvent {
   requestId: string;
@@ -36,7 +36,22 @@ export interface RequestStore {
   /** Saves `next` only if the stored version is `expectedVersion`; throws VersionConflictError otherwise. */
   update(next: TransferRequest, expectedVersion: number, events?: RequestEvent[], options?: RequestUpdateOptions): Promise<void>;
   appendEvents(events: RequestEvent[]): Promise<void>;
-  events(requestId: string): Promise<RequestEvent[]>;
+  /** The request's events in order; `excludeTypes` leaves out bulky per-call events (a detail view). */
+  events(requestId: string, options?: { excludeTypes?: readonly string[] }): Promise<RequestEvent[]>;
+  /**
+   * A request without its targets (as a list row has it), for views that page the targets: a
+   * 10,000-user request is not loaded whole to show 200 of its users.
+   */
+  getSummary(id: string): Promise<RequestSummary | null>;
+  /** Targets at positions offset .. offset+limit-1, in order. */
+  targetPage(id: string, offset: number, limit: number): Promise<RequestTarget[]>;
+  /** How many targets have each execution outcome. */
+  targetOutcomes(id: string): Promise<Partial<Record<ExecutionOutcome, number>>>;
+  /**
+   * The per-user results of the request's Graph writes (the `results` of its graph.patch.result
+   * events) for the given user ids, with the time of their event, and how many results there are in all.
+   */
+  graphWriteResults(id: string, userIds: readonly string[]): Promise<{ total: number; results: { at: string; result: Record<string, unknown> }[] }>;
   listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]>;
   /**
    * One page of requests matching `query`, without their targets (a list must not load 10,000 users per

@@ -1,9 +1,8 @@
 import { AppDeps } from '../app-deps';
 import { hasAnyRole, rolesFor } from '../request-access';
 import { NOT_VISIBLE, TabAnswer, TabViewer, refused } from './tab-viewer';
-import { detailView, peopleNames, TargetPage } from './request-views';
-import { TransferRequest } from '../../domain/transfer-request';
-import { RequestEvent } from '../../ports/request-store';
+import { detailView, peopleNames, PER_CALL_EVENTS, TargetPage } from './request-views';
+import { RequestEvent, RequestSummary } from '../../ports/request-store';
 
 /**
  * GET /api/tab/requests/{id}: only for its requester, approvers of its kind and admins (the visibility rule
@@ -14,9 +13,10 @@ export async function requestDetail(deps: AppDeps, viewer: TabViewer, requestId:
   if (!/^[A-Za-z0-9-]{1,64}$/.test(requestId)) return NOT_VISIBLE;
   const page = targetPage(query);
   if (!page.ok) return page;
-  const request = await deps.requests.get(requestId);
+  // The request without its targets: a 10,000-user request is read a page of users at a time.
+  const request = await deps.requests.getSummary(requestId);
   if (!request) return NOT_VISIBLE;
-  const roles = await rolesFor(deps, request, viewer.person);
+  const roles = await rolesFor(deps, { ...request, targets: [] }, viewer.person);
   if (!hasAnyRole(roles)) {
     deps.refusals.record(viewer.person.aadObjectId, 'REQUEST.NOT_VISIBLE');
     return NOT_VISIBLE;
@@ -26,22 +26,17 @@ export async function requestDetail(deps: AppDeps, viewer: TabViewer, requestId:
   // The rules of resume-cancel.ts: resuming is an approval (not one's own request); cancelling only stops what is left.
   const resume = request.status === 'halted' && roles.approver && !roles.requester;
   const cancel = request.status === 'halted' && roles.approver;
-  const events = await deps.requests.events(request.id);
-  return { ok: true, value: detailView(request, events, deps.clock.now(), { decide, resume, cancel }, page.value, await otherActors(deps, request, events)) };
-}
-
-/** Bounds the people looked up for one detail: events are by the requester, approvers and a few admins. */
-const MAX_LOOKUPS = 20;
-
-/**
- * Names of event actors the request itself does not name (who resumed or cancelled a wave, say), from
- * the people the bot has met in chat. Unknown people stay unnamed (their id is still shown).
- */
-async function otherActors(deps: AppDeps, request: TransferRequest, events: RequestEvent[]): Promise<Map<string, string>> {
-  const named = peopleNames(request);
-  const unknown = [...new Set(events.map((e) => e.actorId?.toLowerCase()).filter((id): id is string => Boolean(id) && !named.has(id!)))].slice(0, MAX_LOOKUPS);
-  const found = await Promise.all(unknown.map((id) => deps.conversations.personByAadObjectId(id).catch(() => null)));
-  return new Map(found.filter((p): p is NonNullable<typeof p> => p !== null).map((p) => [p.aadObjectId.toLowerCase(), p.name]));
+  const [targets, outcomes, events] = await Promise.all([
+    deps.requests.targetPage(request.id, page.value.offset, page.value.limit),
+    deps.requests.targetOutcomes(request.id),
+    deps.requests.events(request.id, { excludeTypes: PER_CALL_EVENTS }),
+  ]);
+  const userIds = targets.map((t) => t.preflight.userId).filter((id): id is string => Boolean(id));
+  const [graphWrites, knownPeople] = await Promise.all([deps.requests.graphWriteResults(request.id, userIds), otherActors(deps, request, events)]);
+  return {
+    ok: true,
+    value: detailView({ request, targets, page: page.value, outcomes, events, graphWrites, may: { decide, resume, cancel }, knownPeople }, deps.clock.now()),
+  };
 }
 
 export const DEFAULT_TARGETS_PAGE = 200;
@@ -54,4 +49,18 @@ function targetPage(query: { targetsCursor?: string; targetsLimit?: string }): T
   const offset = query.targetsCursor === undefined ? 0 : /^\d{1,7}$/.test(query.targetsCursor) ? Number(query.targetsCursor) : NaN;
   if (!Number.isInteger(offset)) return refused(400, 'TAB.BAD_QUERY', { filter: 'targetsCursor' });
   return { ok: true, value: { offset, limit } };
+}
+
+/** Bounds the people looked up for one detail: events are by the requester, approvers and a few admins. */
+const MAX_LOOKUPS = 20;
+
+/**
+ * Names of event actors the request does not name itself (who resumed or cancelled a wave, say), from
+ * the people the bot has met in chat. Unknown people stay unnamed (their id is still shown).
+ */
+async function otherActors(deps: AppDeps, request: RequestSummary, events: RequestEvent[]): Promise<Map<string, string>> {
+  const named = peopleNames(request);
+  const unknown = [...new Set(events.map((e) => e.actorId?.toLowerCase()).filter((id): id is string => Boolean(id) && !named.has(id!)))].slice(0, MAX_LOOKUPS);
+  const found = await Promise.all(unknown.map((id) => deps.conversations.personByAadObjectId(id).catch(() => null)));
+  return new Map(found.filter((p): p is NonNullable<typeof p> => p !== null).map((p) => [p.aadObjectId.toLowerCase(), p.name]));
 }

@@ -1,5 +1,5 @@
 import { AUDIT_LOG_URL, entraUserUrl } from '../../cards/links';
-import { FINAL_STATUSES, TransferRequest } from '../../domain/transfer-request';
+import { ExecutionOutcome, FINAL_STATUSES, RequestTarget, TransferRequest } from '../../domain/transfer-request';
 import { RequestEvent, RequestSummary } from '../../ports/request-store';
 
 /** One row of a list: what a table shows, no targets. `version` is what a decision must be bound to. */
@@ -27,10 +27,32 @@ export interface TargetPage {
   limit: number;
 }
 
-export type TargetState = 'pending' | 'in-progress' | 'done' | 'already-done' | 'failed' | 'unknown' | 'skipped';
+/** What a detail is built from: the request without its targets, one page of them, and counts. */
+export interface DetailParts {
+  request: RequestSummary;
+  /** The targets from `page.offset` on (at most `page.limit`). */
+  targets: RequestTarget[];
+  page: TargetPage;
+  outcomes: Partial<Record<ExecutionOutcome, number>>;
+  /** The event log without the per-call events (PER_CALL_EVENTS). */
+  events: RequestEvent[];
+  /** Graph write results for the page's users, and how many there are in all. */
+  graphWrites: { total: number; results: { at: string; result: Record<string, unknown> }[] };
+  may: { decide: boolean; resume: boolean; cancel: boolean };
+  /** Names of event actors the request does not name itself. */
+  knownPeople?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Per-call events: their per-user lists are shown as graphCalls, paged with the targets; a 10,000-user
+ * request has tens of them with 500 users each, so they are not read for the timeline.
+ */
+export const PER_CALL_EVENTS = ['graph.patch.intent', 'graph.patch.result'] as const;
+
+export type TargetState = ExecutionOutcome | 'skipped';
 
 /** A target's state as the tab shows it: a user never reached by a request that has ended was skipped. */
-function targetState(outcome: TargetState, requestEnded: boolean): TargetState {
+function targetState(outcome: ExecutionOutcome, requestEnded: boolean): TargetState {
   return outcome === 'pending' && requestEnded ? 'skipped' : outcome;
 }
 
@@ -40,25 +62,18 @@ function targetState(outcome: TargetState, requestEnded: boolean): TargetState {
  * event log (who, when, comment, via) and the Graph calls the log records for the page's users. A
  * 10,000-user request is sent a page at a time (`targetsNextCursor`), never whole.
  */
-export function detailView(
-  request: TransferRequest,
-  events: RequestEvent[],
-  now: Date,
-  may: { decide: boolean; resume: boolean; cancel: boolean },
-  page: TargetPage,
-  knownPeople: ReadonlyMap<string, string> = new Map(),
-) {
-  const { targets, ...rest } = request;
+export function detailView(parts: DetailParts, now: Date) {
+  const { request, targets, page, events, may } = parts;
   const ended = FINAL_STATUSES.includes(request.status);
   const counts: Record<TargetState, number> = { pending: 0, 'in-progress': 0, done: 0, 'already-done': 0, failed: 0, unknown: 0, skipped: 0 };
-  for (const t of targets) counts[targetState(t.execution.outcome, ended)]++;
-  const shown = targets.slice(page.offset, page.offset + page.limit);
-  const nextOffset = page.offset + shown.length;
-  const names = new Map([...knownPeople, ...peopleNames(request)]);
-  const calls = graphCalls(request, events);
-  const pageUserIds = new Set(shown.map((t) => t.preflight.userId?.toLowerCase()).filter(Boolean));
+  for (const [outcome, n] of Object.entries(parts.outcomes) as [ExecutionOutcome, number][]) {
+    const state = targetState(outcome, ended);
+    if (state in counts) counts[state] += n;
+  }
+  const nextOffset = page.offset + targets.length;
+  const names = new Map([...(parts.knownPeople ?? new Map<string, string>()), ...peopleNames(request)]);
   return {
-    ...summaryView({ ...rest, targetCount: targets.length }, now),
+    ...summaryView(request, now),
     approvalsRequired: request.approvalsRequired,
     decisions: request.decisions.map((d) => ({ by: { id: d.by.aadObjectId, name: d.by.name }, at: d.at, decision: d.decision, comment: d.comment ?? null })),
     safeguard: request.safeguard ? { confirmedBy: { id: request.safeguard.confirmedBy.aadObjectId, name: request.safeguard.confirmedBy.name }, at: request.safeguard.at } : null,
@@ -70,7 +85,7 @@ export function detailView(
       : null,
     fingerprint: request.bulk?.fingerprint ?? null,
     progress: {
-      total: targets.length,
+      total: request.targetCount,
       done: counts.done + counts['already-done'],
       failed: counts.failed + counts.unknown,
       skipped: counts.skipped,
@@ -80,8 +95,8 @@ export function detailView(
     },
     targetCounts: counts,
     targetsOffset: page.offset,
-    targetsNextCursor: nextOffset < targets.length ? String(nextOffset) : null,
-    targets: shown.map((t) => ({
+    targetsNextCursor: nextOffset < request.targetCount && targets.length > 0 ? String(nextOffset) : null,
+    targets: targets.map((t) => ({
       upn: t.preflight.upn,
       userId: t.preflight.userId ?? null,
       displayName: t.preflight.displayName ?? null,
@@ -103,22 +118,17 @@ export function detailView(
     blockedCount: request.blocked.length,
     auditLogUrl: AUDIT_LOG_URL,
     timeline: events.map((e) => timelineEntry(e, names)),
-    graphCallCount: calls.length,
-    graphCalls: calls.filter((c) => c.userId !== null && pageUserIds.has(c.userId.toLowerCase())),
+    graphCallCount: parts.graphWrites.total,
+    graphCalls: parts.graphWrites.results.map(({ at, result }) => graphCall(request, at, result)),
     may,
   };
 }
 
 /** Blocked users shown in a detail; the rest are counted (a 10,000-user list may block thousands). */
 const MAX_BLOCKED = 500;
-/**
- * Per-call events: their per-user lists are shown as graphCalls (paged with the targets); in the timeline
- * they say only how many users they were about, so a 10,000-user request's timeline stays small.
- */
-const GRAPH_EVENTS = new Set(['graph.patch.intent', 'graph.patch.result']);
 
 /** Who an event's actor id is, from the people the request names (the event log stores ids only). */
-export function peopleNames(request: TransferRequest): Map<string, string> {
+export function peopleNames(request: Pick<TransferRequest, 'requester' | 'decisions' | 'safeguard'>): Map<string, string> {
   const names = new Map<string, string>([[request.requester.aadObjectId.toLowerCase(), request.requester.name]]);
   for (const d of request.decisions) names.set(d.by.aadObjectId.toLowerCase(), d.by.name);
   if (request.safeguard) names.set(request.safeguard.confirmedBy.aadObjectId.toLowerCase(), request.safeguard.confirmedBy.name);
@@ -139,34 +149,26 @@ function timelineEntry(e: RequestEvent, names: Map<string, string>) {
     who: actorId ? { id: actorId, name: names.get(actorId.toLowerCase()) ?? null } : null,
     comment: typeof e.data.comment === 'string' ? e.data.comment : null,
     via,
-    data: GRAPH_EVENTS.has(e.type) ? { users: listLength(e.data.users ?? e.data.results) } : e.data,
+    data: e.data,
   };
 }
 
-function listLength(value: unknown): number | null {
-  return Array.isArray(value) ? value.length : null;
-}
-
 /**
- * Graph writes as the event log records them (intent before, result after each PATCH). The log does not
+ * A Graph write as the event log records it (intent before, result after each PATCH). The log does not
  * record reads or read-backs, nor the HTTP status: a PATCH of onPremisesSyncBehavior that succeeded
  * answered 204 No Content, a failed one is described by its domain code.
  */
-function graphCalls(request: TransferRequest, events: RequestEvent[]) {
+function graphCall(request: Pick<TransferRequest, 'graphApiVersion'>, at: string, r: Record<string, unknown>) {
   const path = request.graphApiVersion === 'beta' ? '/beta' : '/v1.0';
-  return events
-    .filter((e) => e.type === 'graph.patch.result' && Array.isArray(e.data.results))
-    .flatMap((e) =>
-      (e.data.results as { upn?: unknown; userId?: unknown; ok?: unknown; code?: unknown; graphRequestId?: unknown }[]).map((r) => ({
-        at: e.at,
-        method: 'PATCH',
-        path: `${path}/users/${String(r.userId ?? '')}/onPremisesSyncBehavior`,
-        upn: typeof r.upn === 'string' ? r.upn : null,
-        userId: typeof r.userId === 'string' ? r.userId : null,
-        ok: r.ok === true,
-        status: r.ok === true ? 204 : null,
-        code: typeof r.code === 'string' ? r.code : null,
-        graphRequestId: typeof r.graphRequestId === 'string' ? r.graphRequestId : null,
-      })),
-    );
+  return {
+    at,
+    method: 'PATCH',
+    path: `${path}/users/${String(r.userId ?? '')}/onPremisesSyncBehavior`,
+    upn: typeof r.upn === 'string' ? r.upn : null,
+    userId: typeof r.userId === 'string' ? r.userId : null,
+    ok: r.ok === true,
+    status: r.ok === true ? 204 : null,
+    code: typeof r.code === 'string' ? r.code : null,
+    graphRequestId: typeof r.graphRequestId === 'string' ? r.graphRequestId : null,
+  };
 }

@@ -1,4 +1,4 @@
-import { RequestKind, TransferRequest } from '../../../domain/transfer-request';
+import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest } from '../../../domain/transfer-request';
 import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
 import { cursorOf, decidersOf, pageSize, toPage } from '../request-query-sql';
 import { toInstant } from '../time';
@@ -50,8 +50,40 @@ export class InMemoryRequestStore implements RequestStore {
     for (const e of events) this.rows.get(e.requestId)!.events.push(toStored(e));
   }
 
-  async events(requestId: string): Promise<RequestEvent[]> {
-    return jsonCopy(this.rows.get(requestId)?.events ?? []);
+  async events(requestId: string, options: { excludeTypes?: readonly string[] } = {}): Promise<RequestEvent[]> {
+    const skip = options.excludeTypes ?? [];
+    return jsonCopy((this.rows.get(requestId)?.events ?? []).filter((e) => !skip.includes(e.type)));
+  }
+
+  async getSummary(id: string): Promise<RequestSummary | null> {
+    const row = this.rows.get(id);
+    if (!row) return null;
+    const { targets, ...rest } = jsonCopy(row.request);
+    return { ...rest, targetCount: targets.length };
+  }
+
+  async targetPage(id: string, offset: number, limit: number): Promise<RequestTarget[]> {
+    return jsonCopy(this.rows.get(id)?.request.targets.slice(offset, offset + limit) ?? []);
+  }
+
+  async targetOutcomes(id: string): Promise<Partial<Record<ExecutionOutcome, number>>> {
+    const counts: Partial<Record<ExecutionOutcome, number>> = {};
+    for (const t of this.rows.get(id)?.request.targets ?? []) counts[t.execution.outcome] = (counts[t.execution.outcome] ?? 0) + 1;
+    return counts;
+  }
+
+  async graphWriteResults(id: string, userIds: readonly string[]): Promise<{ total: number; results: { at: string; result: Record<string, unknown> }[] }> {
+    const wanted = new Set(userIds);
+    let total = 0;
+    const results: { at: string; result: Record<string, unknown> }[] = [];
+    for (const e of this.rows.get(id)?.events ?? []) {
+      if (e.type !== 'graph.patch.result' || !Array.isArray(e.data.results)) continue;
+      for (const r of e.data.results as Record<string, unknown>[]) {
+        total++;
+        if (typeof r?.userId === 'string' && wanted.has(r.userId)) results.push({ at: e.at, result: jsonCopy(r) });
+      }
+    }
+    return { total, results };
   }
 
   async listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]> {

@@ -1,6 +1,6 @@
 import { Clock, systemClock } from '../../../ports/clock';
-import { RequestKind, TransferRequest } from '../../../domain/transfer-request';
-import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest } from '../../../domain/transfer-request';
+import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
 import { decidersOf, executedByDaySql, requestPageSql, SQLITE_DIALECT, toPage } from '../request-query-sql';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows, TargetRow } from '../request-rules';
@@ -72,11 +72,46 @@ export class SqliteRequestStore implements RequestStore {
     this.db.transaction(() => this.insertEvents(events)).immediate();
   }
 
-  async events(requestId: string): Promise<RequestEvent[]> {
+  async events(requestId: string, options: { excludeTypes?: readonly string[] } = {}): Promise<RequestEvent[]> {
+    const skip = options.excludeTypes ?? [];
     const rows = this.db
-      .prepare('SELECT * FROM request_events WHERE request_id = ? ORDER BY seq')
-      .all(requestId) as EventRow[];
+      .prepare(`SELECT * FROM request_events WHERE request_id = ?${skip.length > 0 ? ` AND type NOT IN (${skip.map(() => '?').join(', ')})` : ''} ORDER BY seq`)
+      .all(requestId, ...skip) as EventRow[];
     return rows.map(toEvent);
+  }
+
+  async getSummary(id: string): Promise<RequestSummary | null> {
+    const row = this.db
+      .prepare('SELECT body, (SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id) AS target_count FROM requests WHERE id = ?')
+      .get(id) as { body: string; target_count: number } | undefined;
+    return row ? summaryOf(row.body, Number(row.target_count)) : null;
+  }
+
+  async targetPage(id: string, offset: number, limit: number): Promise<RequestTarget[]> {
+    const rows = this.db.prepare('SELECT body FROM request_targets WHERE request_id = ? AND idx >= ? ORDER BY idx LIMIT ?').all(id, offset, limit) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as RequestTarget);
+  }
+
+  async targetOutcomes(id: string): Promise<Partial<Record<ExecutionOutcome, number>>> {
+    const rows = this.db
+      .prepare(`SELECT json_extract(body, '$.execution.outcome') AS outcome, COUNT(*) AS n FROM request_targets WHERE request_id = ? GROUP BY 1`)
+      .all(id) as { outcome: ExecutionOutcome; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.outcome, Number(r.n)]));
+  }
+
+  async graphWriteResults(id: string, userIds: readonly string[]): Promise<{ total: number; results: { at: string; result: Record<string, unknown> }[] }> {
+    const { n } = this.db
+      .prepare(`SELECT COALESCE(SUM(json_array_length(data, '$.results')), 0) AS n FROM request_events WHERE request_id = ? AND type = 'graph.patch.result'`)
+      .get(id) as { n: number };
+    if (userIds.length === 0) return { total: Number(n), results: [] };
+    const rows = this.db
+      .prepare(
+        `SELECT e.at AS at, r.value AS result FROM request_events e, json_each(e.data, '$.results') r
+         WHERE e.request_id = ? AND e.type = 'graph.patch.result' AND json_extract(r.value, '$.userId') IN (SELECT value FROM json_each(?))
+         ORDER BY e.seq, r.key`,
+      )
+      .all(id, JSON.stringify(userIds)) as { at: string; result: string }[];
+    return { total: Number(n), results: rows.map((r) => ({ at: r.at, result: JSON.parse(r.result) as Record<string, unknown> })) };
   }
 
   async listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]> {
