@@ -189,9 +189,10 @@ async function writeDeciders(tx: Queryable, request: TransferRequest): Promise<v
   const deciders = decidersOf(request);
   if (deciders.length === 0) return;
   await tx.query(
-    `INSERT INTO request_deciders (request_id, actor_id, name_lower) SELECT $1, d.actor_id, d.name_lower FROM unnest($2::text[], $3::text[]) AS d(actor_id, name_lower)
+    `INSERT INTO request_deciders (request_id, actor_id, name_lower, request_created_at)
+     SELECT $1, d.actor_id, d.name_lower, $4 FROM unnest($2::text[], $3::text[]) AS d(actor_id, name_lower)
      ON CONFLICT (request_id, actor_id) DO NOTHING`,
-    [request.id, deciders.map((d) => d.actorId), deciders.map((d) => d.nameLower)],
+    [request.id, deciders.map((d) => d.actorId), deciders.map((d) => d.nameLower), requestColumns(request).createdAt],
   );
 }
 

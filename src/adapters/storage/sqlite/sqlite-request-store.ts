@@ -187,8 +187,13 @@ export class SqliteRequestStore implements RequestStore {
 
   /** Call inside a transaction. request_deciders follows the body's decisions (decisions are only ever added). */
   private writeDeciders(request: TransferRequest): void {
-    const insert = this.db.prepare('INSERT INTO request_deciders (request_id, actor_id, name_lower) VALUES (?, ?, ?) ON CONFLICT (request_id, actor_id) DO NOTHING');
-    for (const d of decidersOf(request)) insert.run(request.id, d.actorId, d.nameLower);
+    const deciders = decidersOf(request);
+    if (deciders.length === 0) return;
+    const createdAt = requestColumns(request).createdAt;
+    const insert = this.db.prepare(
+      'INSERT INTO request_deciders (request_id, actor_id, name_lower, request_created_at) VALUES (?, ?, ?, ?) ON CONFLICT (request_id, actor_id) DO NOTHING',
+    );
+    for (const d of deciders) insert.run(request.id, d.actorId, d.nameLower, createdAt);
   }
 
   /** Call inside a transaction. Sequence numbers continue per request. */
