@@ -31,8 +31,12 @@ export interface NewRequestAnswer {
   created: boolean;
 }
 
-/** What a claimed key produced, kept with it (once_keys.result) so a retry gets the same answer. */
-type Remembered = { requestId: string } | { refused: { status: TabStatus; code: ErrorCode; message: string; detail?: Record<string, unknown> } };
+/**
+ * What a claimed key produced, kept with it (once_keys.result) so a retry gets the same answer. A
+ * directory outage is not an answer to keep: `retry` lets the same key try again (two such retries at
+ * once are then caught by the chat path's own same-request check).
+ */
+type Remembered = { requestId: string } | { refused: { status: TabStatus; code: ErrorCode; message: string; detail?: Record<string, unknown> } } | { retry: true };
 
 /**
  * POST /api/tab/requests: the SAME request as the chat command, through the same use case
@@ -40,8 +44,9 @@ type Remembered = { requestId: string } | { refused: { status: TabStatus; code: 
  * many users or a CSV, the approval card), made as if in the approvals channel (approvalsChannelOrigin),
  * recorded with `via: "tab"`. Idempotent per person: the key is claimed in the duplicate-delivery table
  * before anything is done and the outcome is stored with it, so a double submit returns the first
- * request (or the first refusal) instead of making a second. A key whose first attempt never finished
- * (the process died) stays refused as in progress: the page sends a new key.
+ * request (or the first refusal) instead of making a second; after a directory outage (503) the same key
+ * may try again. A key whose first attempt never finished (the process died) stays refused as in
+ * progress: the page sends a new key.
  */
 export async function newRequestFromTab(deps: AppDeps, viewer: TabViewer, body: unknown): Promise<TabAnswer<NewRequestAnswer>> {
   const parsed = NewRequestBody.safeParse(body);
@@ -53,10 +58,17 @@ export async function newRequestFromTab(deps: AppDeps, viewer: TabViewer, body: 
   if ('error' in targets) return refused(400, 'TAB.BAD_BODY', { expected: 'new-request', reason: targets.error });
 
   const key = `tab-request:${me}:${input.idempotencyKey.toLowerCase()}`;
-  if (!(await deps.conversations.claimOnce(key, deps.clock.now().toISOString()))) return replay(deps, key);
+  if (!(await deps.conversations.claimOnce(key, deps.clock.now().toISOString()))) {
+    const earlier = await replay(deps, key);
+    if (earlier !== 'retry') return earlier;
+  }
 
   const answer = await create(deps, viewer, input, targets);
-  const remembered: Remembered = answer.ok ? { requestId: answer.value.id } : { refused: { status: answer.status, code: answer.code, message: answer.message, detail: answer.detail } };
+  const remembered: Remembered = answer.ok
+    ? { requestId: answer.value.id }
+    : answer.status === 503
+      ? { retry: true }
+      : { refused: { status: answer.status, code: answer.code, message: answer.message, detail: answer.detail } };
   await deps.conversations.setOnceResult(key, JSON.stringify(remembered));
   return answer;
 }
@@ -83,10 +95,11 @@ async function create(
   return { ok: true, value: { id: request.id, status: request.status, version: request.cardVersion, created: !reply.duplicate } };
 }
 
-async function replay(deps: AppDeps, key: string): Promise<TabAnswer<NewRequestAnswer>> {
+async function replay(deps: AppDeps, key: string): Promise<TabAnswer<NewRequestAnswer> | 'retry'> {
   const stored = await deps.conversations.onceResult(key);
   if (!stored) return refused(409, 'TAB.REQUEST_IN_PROGRESS');
   const remembered = JSON.parse(stored) as Remembered;
+  if ('retry' in remembered) return 'retry';
   if ('refused' in remembered) return { ok: false, ...remembered.refused };
   const request = await deps.requests.get(remembered.requestId);
   if (!request) return refused(409, 'TAB.REQUEST_IN_PROGRESS');

@@ -145,4 +145,26 @@ describe('tab API: new requests and preflight', () => {
     ]);
     expect(cardText({ body: [{ type: 'TextBlock', text: rollback.json.targets[0].reason }] })).toMatch(/Project Falcon/);
   });
+
+  it('a directory failure during a preflight or a new request is a 503 with the chat wording, nothing is made, and the key may retry', async () => {
+    h.emulator.control.injectFault({ method: 'GET', pathPattern: '^/users/', status: 503, graphCode: 'serviceNotAvailable', times: -1 });
+    try {
+      const preflight = await call(rita, '/api/tab/preflight', { kind: 'transfer', upns: [SPARE[1].userPrincipalName] });
+      expect([preflight.status, preflight.json.error]).toEqual([503, 'GRAPH.UNAVAILABLE']);
+      const before = (await call(rita, '/api/tab/requests?mine=1')).json.items.length;
+      const key = randomUUID();
+      const body = { kind: 'transfer', upns: [SPARE[1].userPrincipalName], justification: 'after the outage', idempotencyKey: key };
+      const made = await call(rita, '/api/tab/requests', body);
+      expect([made.status, made.json.error]).toEqual([503, 'GRAPH.UNAVAILABLE']);
+      expect(made.json.message).toMatch(/no request was created/);
+      expect((await call(rita, '/api/tab/requests?mine=1')).json.items.length).toBe(before);
+      // An outage is not remembered as the key's answer: once Graph is back, the same key makes the request.
+      h.emulator.control.clearFaults();
+      const retried = await call(rita, '/api/tab/requests', body);
+      expect([retried.status, retried.json.created]).toEqual([201, true]);
+      expect((await call(rita, '/api/tab/requests', body)).json).toEqual({ id: retried.json.id, status: 'pending', version: 1, created: false });
+    } finally {
+      h.emulator.control.clearFaults();
+    }
+  });
 });
