@@ -10,6 +10,7 @@ import { theoreticalMax } from './limits';
 import { startChild } from '../scripts/support/child-processes';
 import { runChatLatency, type ChatLatencyResult } from './chat-latency';
 import { runRecovery, type RecoveryResult } from './recovery';
+import { runTabBench, tabRows } from './tab';
 
 /**
  * npm run bench: figures, not a test. One emulator (its own process), large tenant class, 100 ms per
@@ -28,6 +29,9 @@ import { runRecovery, type RecoveryResult } from './recovery';
  *  (e) recovery (bench/recovery.ts): time to resume after SIGKILL (one instance), takeover time (two
  *      instances on PostgreSQL), and the post-restart finish time of a killed 1,000-user wave against its
  *      theoretical minimum. Skipped with --chat-only and --bulk-only.
+ *  (f) the personal tab's API over 100,000 stored requests (bench/tab.ts; also standalone:
+ *      node dist/bench/tab.js): waiting list, filtered pages, a 10,000-user detail, the CSV export.
+ *      Skipped with --chat-only and --bulk-only; only this part with --tab-only.
  */
 
 interface Args {
@@ -51,6 +55,8 @@ interface Args {
   chatJson: boolean;
   /** Only (e): the recovery figures. */
   recoveryOnly: boolean;
+  /** Only (f): the tab API figures. */
+  tabOnly: boolean;
 }
 
 const DOMAIN = 'bulk.contoso.com';
@@ -79,6 +85,7 @@ function parseArgs(argv: string[]): Args {
     bulkOnly: argv.includes('--bulk-only'),
     chatJson: argv.includes('--chat-json'),
     recoveryOnly: argv.includes('--recovery-only'),
+    tabOnly: argv.includes('--tab-only'),
   };
 }
 
@@ -148,6 +155,10 @@ async function main(): Promise<void> {
     printTable(['Figure', 'Measured', 'Target', 'Met'], await recoveryFigures(distRoot, out));
     return;
   }
+  if (args.tabOnly) {
+    printTable(['Figure', 'Measured', 'Target', 'Met'], await tabFigures(out));
+    return;
+  }
 
   // (a)-(c) on their own emulator, stopped before (d) starts.
   const bulk = args.chatOnly ? { rows: [] as Row[], footer: [] as string[] } : await bulkFigures(args, distRoot);
@@ -193,6 +204,8 @@ async function main(): Promise<void> {
   ];
   // (e) recovery, after the rest (its bot processes and PostgreSQL would disturb the figures above).
   if (!args.chatOnly) rows.push(...(await recoveryFigures(distRoot, out)));
+  // (f) the tab API over a large history, last (its insert is disk-heavy).
+  if (!args.chatOnly) rows.push(...(await tabFigures(out)));
   printTable(['Figure', 'Measured', 'Target', 'Met'], rows);
   if (bulk.footer.length) out();
   for (const line of bulk.footer) out(line);
@@ -309,6 +322,12 @@ async function recoveryFigures(distRoot: string, out: (s?: string) => void): Pro
       mark(w.finishSeconds <= w.minimumSeconds + 20),
     ]),
   ];
+}
+
+async function tabFigures(out: (s?: string) => void): Promise<Row[]> {
+  const result = await runTabBench({ requests: 100_000, bigRequests: 5, samples: 60 }, out);
+  out();
+  return tabRows(result);
 }
 
 const CHAT_RESULT_PREFIX = 'CHAT_RESULT ';

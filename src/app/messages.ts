@@ -138,8 +138,16 @@ export function describeError(error: DomainError): string {
     case 'TAB.BAD_QUERY':
       return `The ${escapeMarkdown(String(d.filter ?? ''), 40)} filter is not valid.`;
     case 'TAB.BAD_BODY':
+      if (d.expected === 'preflight' || d.expected === 'new-request') {
+        const shape = d.expected === 'preflight'
+          ? '{"kind": "transfer" | "rollback", "upns": [UPNs] or "csv": text}'
+          : '{"kind": "transfer" | "rollback", "upns": [UPNs] or "csv": text, "justification": text, "idempotencyKey": uuid}';
+        return `Expected ${shape}.${d.reason ? ` ${escapeMarkdown(String(d.reason), 120)}.` : ''}`;
+      }
       if (d.expected) return `Expected ${String(d.expected)}.`;
       return 'Expected {"decision": "approve" | "reject" | "resume" | "cancel", "comment": text, "version": number}.';
+    case 'TAB.REQUEST_IN_PROGRESS':
+      return 'A request with this submission key is still being made, or its making was interrupted. Look for it in your requests before submitting again; a new submission gets a new key.';
     case 'DECISION.COMMENT_REQUIRED':
       return `A rejection needs a comment saying why: write it in the comment box before Reject, or type \`reject ${escapeMarkdown(String(d.requestId ?? '<request-id>'))} <comment>\`. Nothing was changed.`;
     case 'APPROVER.NOT_THIS_STAGE':

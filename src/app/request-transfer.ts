@@ -26,15 +26,18 @@ export interface Origin {
 
 export type TransferReply =
   | { kind: 'refused'; text: string; error: DomainError; blocked?: PreflightResult[] }
-  | { kind: 'created'; request: TransferRequest; text: string | null };
+  | { kind: 'created'; request: TransferRequest; text: string | null; duplicate?: boolean };
+
+/** Where a request was made: chat (the default, not recorded) or the personal tab. */
+export type RequestVia = 'tab';
 
 /** `transfer <upns> [reason]`: authorize, preflight, create, post the approval card. */
-export function requestTransfer(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin; source?: string }): Promise<TransferReply> {
+export function requestTransfer(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin; source?: string; via?: RequestVia }): Promise<TransferReply> {
   return requestChange(deps, { ...input, kind: 'transfer' });
 }
 
 /** `rollback <upns> [reason]`: the same, with the rollback preflight, approvers and quorum. */
-export function requestRollback(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin }): Promise<TransferReply> {
+export function requestRollback(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin; via?: RequestVia }): Promise<TransferReply> {
   return requestChange(deps, { ...input, kind: 'rollback' });
 }
 
@@ -50,9 +53,19 @@ export function requestGroupChange(
   return requestChange(deps, { ...input, upns: input.groups.map((g) => g.key), targetType: 'group' });
 }
 
+/**
+ * A request made in the tab has no conversation of its own: it is made as if in the approvals channel,
+ * where the approval card of a request from a personal chat goes, so its card and its later messages
+ * (outcome, halt, audit) are posted there. null when no approvals channel is known.
+ */
+export async function approvalsChannelOrigin(deps: AppDeps): Promise<Origin | null> {
+  const key = await approvalConversationKey(deps, { kind: 'personal', conversationKey: '' });
+  return key ? { conversationKey: key, kind: 'channel' } : null;
+}
+
 async function requestChange(
   deps: AppDeps,
-  input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; origin: Origin; source?: string; targetType?: TargetType; groups?: { key: string; depth: number }[] },
+  input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; origin: Origin; source?: string; targetType?: TargetType; groups?: { key: string; depth: number }[]; via?: RequestVia },
 ): Promise<TransferReply> {
   const { actor, origin, kind } = input;
   const targetType = input.targetType ?? 'user';
@@ -65,7 +78,7 @@ async function requestChange(
     const duplicate = await findDuplicate(deps, input);
     if (duplicate) {
       log.info({ requestId: duplicate.id }, 'duplicate request ignored');
-      return { kind: 'created', request: duplicate, text: `This is the same as request ${duplicate.id}, made ${Math.max(0, Math.round((deps.clock.now().getTime() - Date.parse(duplicate.createdAt)) / 1000))} s ago; nothing new was created.` };
+      return { kind: 'created', request: duplicate, duplicate: true, text: `This is the same as request ${duplicate.id}, made ${Math.max(0, Math.round((deps.clock.now().getTime() - Date.parse(duplicate.createdAt)) / 1000))} s ago; nothing new was created.` };
     }
 
     // MAX_USERS_PER_REQUEST for everyone; admins may go up to ADMIN_MAX_USERS_PER_REQUEST (a migration wave).
@@ -130,7 +143,7 @@ async function requestChange(
       type: 'request.created',
       // kind is part of the record: a rollback and a transfer are different governed actions
       actorId: actor.aadObjectId,
-      data: { ...(targetType === 'group' ? { targetType, groupIds: eligible.map((e) => e.userId) } : {}), upns: input.upns, eligible: eligible.map((e) => e.upn), blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })) },
+      data: { ...(targetType === 'group' ? { targetType, groupIds: eligible.map((e) => e.userId) } : {}), upns: input.upns, eligible: eligible.map((e) => e.upn), blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })), ...(input.via ? { via: input.via } : {}) },
     });
     await deps.jobs.enqueue({ key: `expire:${request.id}`, kind: 'expire', requestId: request.id, runAt: request.expiresAt });
     await queueReminders(deps, request);
@@ -213,7 +226,7 @@ async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: s
 }
 
 /** The blocker's one wording (BLOCKER_REASON), with the cloud references that block a rollback named. */
-function blockerText(result: PreflightResult, targetType: TargetType = 'user'): string {
+export function blockerText(result: PreflightResult, targetType: TargetType = 'user'): string {
   const reason = result.blocker ? blockerReason(result.blocker, targetType) : 'Blocked.';
   if (result.blocker === 'role-holder') return `${reason} ${heldRolesText(result.roles)}`;
   if (result.blockerDetail) return `${reason} ${md(result.blockerDetail, 800)}`;

@@ -67,7 +67,7 @@ export type ErrorCode =
   | 'TAB.NO_ROLE'
   | 'TAB.BAD_QUERY'
   | 'TAB.BAD_BODY'
-  // Approval flow (issue 17): comments, stages, delegation, reassignment.
+  // The approval flow: comments, stages, delegation, reassignment.
   | 'DECISION.COMMENT_REQUIRED'
   | 'APPROVER.NOT_THIS_STAGE'
   | 'COMMAND.BAD_ARGUMENTS'
@@ -76,7 +76,8 @@ export type ErrorCode =
   | 'DELEGATION.PERSON_NOT_FOUND'
   | 'DELEGATION.BAD_DATE'
   | 'DELEGATION.NONE'
-  | 'REASSIGN.NOT_ELIGIBLE';
+  | 'REASSIGN.NOT_ELIGIBLE'
+  | 'TAB.REQUEST_IN_PROGRESS';
 
 export interface DomainError {
   code: ErrorCode;

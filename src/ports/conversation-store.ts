@@ -28,6 +28,12 @@ export interface ConversationStore {
   /** Marks a business key as processed; false when it was already there (duplicate delivery). */
   claimOnce(key: string, at: string): Promise<boolean>;
   /**
+   * What the work behind a claimed key produced (a short text, e.g. a request id), kept with the key so a
+   * duplicate gets the same answer; null while none is recorded, or when the key is unknown.
+   */
+  setOnceResult(key: string, result: string): Promise<void>;
+  onceResult(key: string): Promise<string | null>;
+  /**
    * Forgets business keys claimed before `before` (ISO time); returns how many. Duplicate deliveries
    * come within minutes, so keys older than days only take space. Run on a schedule by the job runner.
    */

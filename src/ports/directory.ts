@@ -96,4 +96,6 @@ export interface Directory {
    * (roleAssignments) and eligible (PIM roleEligibilityScheduleInstances), direct assignments to the user.
    */
   directoryRolesOf(userId: string): Promise<HeldRole[]>;
+  /** How many users are still synchronized from AD DS (onPremisesSyncEnabled true): the tab's progress view. */
+  countSyncedUsers(): Promise<number>;
 }

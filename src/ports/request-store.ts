@@ -1,4 +1,4 @@
-import { RequestKind, TransferRequest } from '../domain/transfer-request';
+import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest } from '../domain/transfer-request';
 
 export interface RequestEvent {
   requestId: string;
@@ -36,13 +36,33 @@ export interface RequestStore {
   /** Saves `next` only if the stored version is `expectedVersion`; throws VersionConflictError otherwise. */
   update(next: TransferRequest, expectedVersion: number, events?: RequestEvent[], options?: RequestUpdateOptions): Promise<void>;
   appendEvents(events: RequestEvent[]): Promise<void>;
-  events(requestId: string): Promise<RequestEvent[]>;
+  /** The request's events in order; `excludeTypes` leaves out bulky per-call events (a detail view). */
+  events(requestId: string, options?: { excludeTypes?: readonly string[] }): Promise<RequestEvent[]>;
+  /**
+   * A request without its targets (as a list row has it), for views that page the targets: a
+   * 10,000-user request is not loaded whole to show 200 of its users.
+   */
+  getSummary(id: string): Promise<RequestSummary | null>;
+  /** Targets at positions offset .. offset+limit-1, in order. */
+  targetPage(id: string, offset: number, limit: number): Promise<RequestTarget[]>;
+  /** How many targets have each execution outcome. */
+  targetOutcomes(id: string): Promise<Partial<Record<ExecutionOutcome, number>>>;
+  /**
+   * The per-user results of the request's Graph writes (the `results` of its graph.patch.result
+   * events) for the given user ids, with the time of their event, and how many results there are in all.
+   */
+  graphWriteResults(id: string, userIds: readonly string[]): Promise<{ total: number; results: { at: string; result: Record<string, unknown> }[] }>;
   listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]>;
   /**
    * One page of requests matching `query`, without their targets (a list must not load 10,000 users per
    * row): keyset-paged by (createdAt, id), so page 1,000 costs what page 1 does.
    */
   listPage(query: RequestQuery): Promise<RequestPage>;
+  /**
+   * Users changed by the bot (target outcome 'done') per UTC day, per request kind, for targets finished
+   * at or after `since` (ISO instant): the tab's progress chart.
+   */
+  executedByDay(since: string): Promise<{ day: string; kind: RequestKind; users: number }[]>;
   /** Every request with its events, oldest first, for export. */
   exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }>;
 }
@@ -51,6 +71,8 @@ export interface RequestStore {
 export interface RequestCursor {
   createdAt: string;
   id: string;
+  /** Only in the 'status' order, where the status leads the key. */
+  status?: string;
 }
 
 /** Filters are ANDed; a missing (or null) filter does not filter. */
@@ -65,7 +87,13 @@ export interface RequestQuery {
   createdBefore?: string | null;
   /** Requests with a target of this UPN (case-insensitive, exact). */
   targetUpn?: string | null;
-  order: 'oldest-first' | 'newest-first';
+  /**
+   * Requests someone decided on (approved or rejected): an Entra object id, or a name (case-insensitive,
+   * exact), matched against who decided.
+   */
+  decidedBy?: string | null;
+  /** 'status': by status (text order), newest first within one status. */
+  order: 'oldest-first' | 'newest-first' | 'status';
   after?: RequestCursor | null;
   /** Rows per page, 1..1000. */
   limit: number;

@@ -71,6 +71,19 @@ function conversationStoreContract(impl: StorageImplementation): void {
       expect(await store.claimOnce('invoke:act-2', '2025-06-01T10:00:02.000Z')).toBe(true);
     });
 
+    it('keeps what a claimed key produced, for the duplicate to answer the same; unknown keys have none', async () => {
+      expect(await store.claimOnce('tab-request:p:k1', '2025-06-01T10:00:00.000Z')).toBe(true);
+      expect(await store.onceResult('tab-request:p:k1')).toBeNull();
+      await store.setOnceResult('tab-request:p:k1', '{"requestId":"R-1"}');
+      expect(await store.onceResult('tab-request:p:k1')).toBe('{"requestId":"R-1"}');
+      // A result for a key nobody claimed is not kept.
+      await store.setOnceResult('tab-request:p:never', 'x');
+      expect(await store.onceResult('tab-request:p:never')).toBeNull();
+      // Pruning forgets the result with its key.
+      expect(await store.pruneOnceKeys('2025-06-01T10:00:01.000Z')).toBeGreaterThanOrEqual(1);
+      expect(await store.onceResult('tab-request:p:k1')).toBeNull();
+    });
+
     it('pruneOnceKeys forgets keys claimed before the cut-off and keeps the rest', async () => {
       expect(await store.claimOnce('activity:c:old-1', '2025-05-01T10:00:00.000Z')).toBe(true);
       expect(await store.claimOnce('activity:c:old-2', '2025-05-24T23:59:59.999Z')).toBe(true);

@@ -53,7 +53,7 @@ describe('PostgreSQL migrations', () => {
     );
     expect(tables.map((t) => t.table_name)).toEqual([
       'approval_delegations', 'bot_settings', 'channel_subscriptions', 'conversations', 'jobs', 'notification_outbox', 'notification_subscription_changes', 'notification_threads',
-      'once_keys', 'people', 'personal_chats',
+      'once_keys', 'people', 'personal_chats', 'request_deciders',
       'request_events', 'request_targets', 'requests', 'schema_migrations',
     ]);
     expect(await applied(url)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2025-06-01T00:00:00.000Z' })));

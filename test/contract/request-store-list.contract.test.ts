@@ -1,7 +1,7 @@
 import { Storage } from '../../src/adapters/storage/storage';
 import { TransferRequest } from '../../src/domain/transfer-request';
 import { RequestQuery, RequestStore } from '../../src/ports/request-store';
-import { aPerson, aPreflightResult, aRequestEvent, aTarget, aTransferRequest } from '../support/builders';
+import { aDecision, aPerson, aPreflightResult, aRequestEvent, aTarget, aTransferRequest } from '../support/builders';
 import { StorageImplementation, storageImplementations } from './support/storage-implementations';
 
 const RITA = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -98,4 +98,89 @@ function listContract(impl: StorageImplementation): void {
   });
 }
 
-for (const impl of storageImplementations()) listContract(impl);
+const ANN = aPerson({ aadObjectId: 'bbbbbbbb-0000-4000-8000-00000000000a', name: 'Ann Approver' });
+const ABE = aPerson({ aadObjectId: 'bbbbbbbb-0000-4000-8000-00000000000b', name: 'Abe Äpprover' });
+
+/** The tab's store additions: who decided, status order, targets a page at a time, per-state counts, Graph results, weekly executions. */
+function tabContract(impl: StorageImplementation): void {
+  describe(`RequestStore tab queries contract: ${impl.name}`, () => {
+    let storage: Storage;
+    let store: RequestStore;
+    const all = fixtures();
+    beforeAll(async () => {
+      storage = await impl.open();
+      store = storage.requests;
+      for (const r of all) await store.create(r, aRequestEvent({ requestId: r.id }));
+      // Decisions arrive by update (as in the app): R-02 and R-04 by Ann, R-04 and R-06 by Abe.
+      for (const [id, people] of [['R-02', [ANN]], ['R-04', [ANN, ABE]], ['R-06', [ABE]]] as const) {
+        const current = (await store.get(id))!;
+        await store.update({ ...current, version: current.version + 1, decisions: people.map((by) => aDecision({ by })) }, current.version);
+      }
+    });
+    afterAll(() => impl.cleanup());
+
+    it('filters by who decided, by object id (any case) or by name (any case), and pages', async () => {
+      const q = { order: 'oldest-first' as const, limit: 1 };
+      expect((await allPages(store, { ...q, decidedBy: ANN.aadObjectId.toUpperCase() })).flat()).toEqual(['R-02', 'R-04']);
+      expect((await allPages(store, { ...q, decidedBy: 'abe äpprover' })).flat()).toEqual(['R-04', 'R-06']);
+      expect((await store.listPage({ ...q, limit: 10, decidedBy: 'nobody' })).requests).toEqual([]);
+      expect((await store.listPage({ ...q, limit: 10, decidedBy: "x' OR '1'='1" })).requests).toEqual([]);
+    });
+
+    it('orders by status, newest first within a status, with a cursor that carries the status', async () => {
+      const expected = [...all].sort((a, b) => (a.status !== b.status ? (a.status < b.status ? -1 : 1) : a.createdAt < b.createdAt ? 1 : -1)).map((r) => r.id);
+      const pages = await allPages(store, { order: 'status', limit: 5 });
+      expect(pages.flat()).toEqual(expected);
+      const first = await store.listPage({ order: 'status', limit: 5 });
+      expect(first.next).toMatchObject({ status: expect.any(String) });
+    });
+
+    it('reads a request without its targets, a page of targets, counts per outcome and Graph results per user', async () => {
+      const targets = Array.from({ length: 7 }, (_, k) =>
+        aTarget({
+          preflight: aPreflightResult({ upn: `t${k}@contoso.com`, userId: `user-${k}` }),
+          execution: { outcome: k < 3 ? 'done' : k < 5 ? 'failed' : 'pending', finishedAt: k < 5 ? '2025-06-03T10:00:00.000Z' : null },
+        }),
+      );
+      const big = aTransferRequest({ id: 'R-BIG', createdAt: '2025-06-03T09:00:00.000Z', expiresAt: '2025-06-04T09:00:00.000Z', targets });
+      await store.create(big, aRequestEvent({ requestId: 'R-BIG' }));
+      const result = (k: number) => ({ upn: `t${k}@contoso.com`, userId: `user-${k}`, ok: k < 3, code: k < 3 ? null : 'GRAPH.UNAVAILABLE', graphRequestId: `g-${k}` });
+      await store.appendEvents([
+        aRequestEvent({ requestId: 'R-BIG', type: 'graph.patch.intent', at: '2025-06-03T10:00:00.000Z', data: { users: [0, 1, 2, 3].map((k) => ({ userId: `user-${k}` })) } }),
+        aRequestEvent({ requestId: 'R-BIG', type: 'graph.patch.result', at: '2025-06-03T10:00:01.000Z', data: { results: [0, 1, 2, 3].map(result) } }),
+        aRequestEvent({ requestId: 'R-BIG', type: 'graph.patch.result', at: '2025-06-03T10:00:02.000Z', data: { results: [4, 3].map(result) } }),
+        aRequestEvent({ requestId: 'R-BIG', type: 'execution.chunk', at: '2025-06-03T10:00:03.000Z', data: { done: 3 } }),
+      ]);
+
+      const summary = await store.getSummary('R-BIG');
+      expect(summary).toMatchObject({ id: 'R-BIG', targetCount: 7 });
+      expect(summary).not.toHaveProperty('targets');
+      expect(await store.getSummary('R-NONE')).toBeNull();
+      expect((await store.targetPage('R-BIG', 2, 3)).map((t) => t.preflight.upn)).toEqual(['t2@contoso.com', 't3@contoso.com', 't4@contoso.com']);
+      expect(await store.targetPage('R-BIG', 7, 3)).toEqual([]);
+      expect(await store.targetOutcomes('R-BIG')).toEqual({ done: 3, failed: 2, pending: 2 });
+      const writes = await store.graphWriteResults('R-BIG', ['user-3', 'user-4']);
+      expect(writes.total).toBe(6);
+      expect(writes.results.map((r) => [r.at, r.result.userId])).toEqual([
+        ['2025-06-03T10:00:01.000Z', 'user-3'],
+        ['2025-06-03T10:00:02.000Z', 'user-4'],
+        ['2025-06-03T10:00:02.000Z', 'user-3'],
+      ]);
+      expect((await store.graphWriteResults('R-BIG', [])).results).toEqual([]);
+      expect((await store.events('R-BIG', { excludeTypes: ['graph.patch.intent', 'graph.patch.result'] })).map((e) => e.type)).toEqual(['request.created', 'execution.chunk']);
+      expect(await store.events('R-BIG')).toHaveLength(5);
+    });
+
+    it('counts users changed ("done") per day and kind since a time', async () => {
+      const since = '2025-06-03T00:00:00.000Z';
+      const days = await store.executedByDay(since);
+      expect(days).toEqual([{ day: '2025-06-03', kind: 'transfer', users: 3 }]);
+      expect(await store.executedByDay('2025-06-04T00:00:00.000Z')).toEqual([]);
+    });
+  });
+}
+
+for (const impl of storageImplementations()) {
+  listContract(impl);
+  tabContract(impl);
+}

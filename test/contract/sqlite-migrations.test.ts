@@ -28,7 +28,7 @@ describe('SQLite migrations', () => {
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual([
       'approval_delegations', 'bot_settings', 'channel_subscriptions', 'conversations', 'jobs', 'notification_outbox', 'notification_subscription_changes', 'notification_threads',
-      'once_keys', 'people', 'personal_chats',
+      'once_keys', 'people', 'personal_chats', 'request_deciders',
       'request_events', 'request_targets', 'requests', 'schema_migrations',
     ]);
     db.close();

@@ -297,6 +297,7 @@ export class FakeTenant {
       nestedGroups: async () => [],
       cloudOnlyMembers: async () => [],
       syncedGroupsOf: async () => [],
+      countSyncedUsers: async () => [...this.users.values()].filter((u) => u.user.onPremisesSyncEnabled === true).length,
     };
   }
 

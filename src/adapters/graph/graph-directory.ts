@@ -190,6 +190,20 @@ export class GraphDirectory implements Directory {
     throw malformedBody(op, res.status, res.requestId);
   }
 
+  /**
+   * `GET /users/$count?$filter=onPremisesSyncEnabled eq true`: an advanced query, so Graph wants the
+   * `ConsistencyLevel: eventual` header (400 without it); the answer is a bare number (text/plain) and, being
+   * eventually consistent, may lag recent changes by a little.
+   */
+  async countSyncedUsers(): Promise<number> {
+    const op: GraphOperation = 'countSyncedUsers';
+    const req = this.client.api('/users/$count').filter('onPremisesSyncEnabled eq true').header('ConsistencyLevel', 'eventual');
+    const res = await this.send(op, req, 'GET');
+    const text = res.text.trim();
+    if (!/^\d{1,12}$/.test(text)) throw malformedBody(op, res.status, res.requestId);
+    return Number(text);
+  }
+
   async memberGroups(objectId: string, groupIds: string[], type: TargetType = 'user'): Promise<string[]> {
     const op: GraphOperation = type === 'group' ? 'groupMemberGroups' : 'memberGroups';
     const unique = [...new Set(groupIds)];

@@ -20,7 +20,9 @@ export type GraphOperation =
   | 'setGroupCloudManaged'
   | 'groupMemberGroups'
   | 'listNestedGroups'
-  | 'listCloudOnlyMembers';
+  | 'listCloudOnlyMembers'
+
+  | 'countSyncedUsers';
 
 export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   getUser: 'User.Read.All',
@@ -45,6 +47,7 @@ export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
   groupMemberGroups: 'GroupMember.Read.All',
   listNestedGroups: 'GroupMember.Read.All',
   listCloudOnlyMembers: 'GroupMember.Read.All',
+  countSyncedUsers: 'User.Read.All',
 };
 
 /**

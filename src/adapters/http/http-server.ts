@@ -3,7 +3,7 @@ import restify from 'restify';
 import type { BotRequestHandler } from '../teams/bot-request-handler';
 import { Logger } from '../../ports/logger';
 import { readJsonBody } from './read-json-body';
-import { registerTabApi, TabApiOptions } from './tab-api';
+import { registerTabApi, TAB_BODY_ROUTE, TabApiOptions } from './tab-api';
 
 export interface HttpServerOptions {
   port: number;
@@ -27,7 +27,7 @@ export function createHttpServer(handleBotRequest: BotRequestHandler, options: H
   // maxParamLength: the signed download tokens are longer than find-my-way's default of 100.
   const server = restify.createServer({ name: 'soa-bot', handleUncaughtExceptions: false, maxParamLength: 1024 } as restify.ServerOptions);
 
-  // Only POST /api/messages (and a tab decision or safeguard switch, when the tab API is on) takes a body; a body sent anywhere else is refused unread.
+  // Only POST /api/messages (and the tab's POST routes, when the tab API is on) takes a body; a body sent anywhere else is refused unread.
   server.pre((req, res, next) => {
     const path = (req.url ?? '').split('?')[0];
     const takesBody = req.method === 'POST' && (path === '/api/messages' || (options.tabApi !== undefined && TAB_BODY_ROUTE.test(path)));
@@ -106,8 +106,6 @@ export function createHttpServer(handleBotRequest: BotRequestHandler, options: H
   };
 }
 
-/** The one tab API route with a body: a decision. */
-const TAB_BODY_ROUTE = /^\/api\/tab\/requests\/[^/]+\/(decision|safeguard)$/;
 
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import restify from 'restify';
 import type { ListFilters, TabAnswer, TabService } from '../../app/tab/tab-service';
 import { Logger } from '../../ports/logger';
@@ -14,7 +13,16 @@ export interface TabApiOptions {
   logger: Logger;
 }
 
-const FILTER_KEYS = ['mine', 'state', 'kind', 'from', 'to', 'requester', 'upn', 'cursor', 'limit'] as const;
+/**
+ * Preflight and new-request bodies carry a list of users (up to the admin limit, 10,000 UPNs or a CSV of
+ * them): larger than other bodies, still bounded.
+ */
+const LIST_BODY_BYTES = 2 * 1024 * 1024;
+
+/** The tab routes that take a JSON body (POST); the server refuses a body anywhere else unread. */
+export const TAB_BODY_ROUTE = /^\/api\/tab\/(requests|preflight|requests\/[^/]+\/(decision|safeguard))$/;
+
+const FILTER_KEYS = ['mine', 'state', 'kind', 'from', 'to', 'requester', 'approver', 'upn', 'sort', 'cursor', 'limit'] as const;
 
 /** Every answer of the API, refusals included: not sniffed, not cached, not framed, no content but JSON/CSV. */
 const API_HEADERS: Record<string, string> = {
@@ -65,18 +73,31 @@ export function registerTabApi(server: restify.Server, options: TabApiOptions): 
   server.get('/api/tab/me', route('me', async (identity, _req, res) => answer(res, await service.me(identity))));
   server.get('/api/tab/waiting', route('waiting', async (identity, _req, res) => answer(res, await service.waiting(identity))));
   server.get('/api/tab/requests', route('list', async (identity, req, res) => answer(res, await service.list(identity, filtersOf(req)))));
-  server.get('/api/tab/requests/:id', route('detail', async (identity, req, res) => answer(res, await service.detail(identity, paramId(req)))));
-  server.post(
-    '/api/tab/requests/:id/decision',
-    route('decide', async (identity, req, res) => {
-      const body = await readJsonBody(req, Math.min(options.maxBodyBytes, 16_384));
+  server.get('/api/tab/requests/:id', route('detail', async (identity, req, res) => answer(res, await service.detail(identity, paramId(req), targetPageOf(req)))));
+  server.get('/api/tab/progress', route('progress', async (identity, _req, res) => answer(res, await service.progress(identity))));
+  /** A JSON body within `limit` bytes, or the refusal already sent (its status returned). */
+  const withBody = (limit: number, run: (identity: TabIdentity, body: unknown, req: restify.Request, res: restify.Response) => Promise<number>) =>
+    async (identity: TabIdentity, req: restify.Request, res: restify.Response) => {
+      const body = await readJsonBody(req, limit);
       if (!body.ok) {
         res.setHeader('connection', 'close');
         res.send(body.status, { error: body.reason });
         return body.status;
       }
-      return answer(res, await service.decide(identity, paramId(req), body.value));
-    }),
+      return run(identity, body.value, req, res);
+    };
+  server.post(
+    '/api/tab/requests/:id/decision',
+    route('decide', withBody(Math.min(options.maxBodyBytes, 16_384), async (identity, body, req, res) => answer(res, await service.decide(identity, paramId(req), body)))),
+  );
+  server.post('/api/tab/preflight', route('preflight', withBody(LIST_BODY_BYTES, async (identity, body, _req, res) => answer(res, await service.preflight(identity, body)))));
+  server.post(
+    '/api/tab/requests',
+    route('new-request', withBody(LIST_BODY_BYTES, async (identity, body, _req, res) => {
+      const result = await service.newRequest(identity, body);
+      // 201 for a request this call made; 200 for the one an earlier call with the same key (or the same ask) made.
+      return answer(res, result, result.ok && result.value.created ? 201 : 200);
+    })),
   );
   server.post(
     '/api/tab/requests/:id/safeguard',
@@ -103,13 +124,26 @@ export function registerTabApi(server: restify.Server, options: TabApiOptions): 
         });
         for await (const chunk of result.value) {
           if (res.destroyed) break;
-          if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+          if (!res.write(chunk)) await drainedOrClosed(res);
         }
         res.end();
         return 200;
       }),
     );
   }
+}
+
+/** Resolves when the response can take more, or is gone; leaves no listener behind (one wait per chunk of a long export). */
+function drainedOrClosed(res: restify.Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 async function authenticate(verifier: UserTokenVerifier, header: string | undefined): Promise<TabIdentity | null> {
@@ -121,13 +155,24 @@ function bearerOf(header: string | undefined): string | null {
   return /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(header ?? '')?.[1] ?? null;
 }
 
-function answer<T>(res: restify.Response, result: TabAnswer<T>): number {
+function answer<T>(res: restify.Response, result: TabAnswer<T>, okStatus = 200): number {
   if (result.ok) {
-    res.send(200, result.value);
-    return 200;
+    res.send(okStatus, result.value);
+    return okStatus;
   }
-  res.send(result.status, { error: result.code, message: result.message });
+  res.send(result.status, { error: result.code, message: result.message, ...(result.detail ? { detail: result.detail } : {}) });
   return result.status;
+}
+
+/** targetsCursor and targetsLimit of a detail, each at most 20 characters (checked by the use case). */
+function targetPageOf(req: restify.Request): { targetsCursor?: string; targetsLimit?: string } {
+  const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const page: { targetsCursor?: string; targetsLimit?: string } = {};
+  for (const key of ['targetsCursor', 'targetsLimit'] as const) {
+    const value = params.get(key);
+    if (value !== null && value !== '') page[key] = value.slice(0, 20);
+  }
+  return page;
 }
 
 function paramId(req: restify.Request): string {

@@ -317,6 +317,51 @@ ALTER TABLE approval_delegations
 ALTER TABLE personal_chats ALTER COLUMN aad_object_id TYPE TEXT COLLATE "C";
 `,
   },
+  {
+    version: 9,
+    name: 'tab API: who decided each request, status order, progress by update time, idempotent tab requests',
+    // request_deciders is derived from the request body (rewritten by the store on every save) so the
+    // tab's "decided by" filter is an index lookup, not a scan of every body; it repeats the request's
+    // created_at so one person's decisions are read in the list's order, a page at a time. once_keys.result holds what
+    // a claimed idempotency key produced (the tab's new-request key), so a retry gets the same answer.
+    portable: `
+CREATE TABLE request_deciders (
+  request_id TEXT NOT NULL REFERENCES requests (id),
+  actor_id TEXT NOT NULL,
+  name_lower TEXT NOT NULL,
+  request_created_at TEXT NOT NULL,
+  PRIMARY KEY (request_id, actor_id)
+);
+CREATE INDEX request_deciders_by_actor ON request_deciders (actor_id, request_created_at, request_id);
+CREATE INDEX request_deciders_by_name ON request_deciders (name_lower, request_created_at, request_id);
+CREATE INDEX requests_by_status_newest ON requests (status, created_at DESC, id DESC);
+CREATE INDEX requests_by_updated ON requests (updated_at);
+ALTER TABLE once_keys ADD COLUMN result TEXT;
+`,
+    // request_targets_by_outcome covers the detail's counts per state: a 10,000-user request's counts
+    // come from the index, without reading 10,000 bodies. The expression must stay the one the store uses.
+    sqlite: `
+CREATE INDEX request_targets_by_outcome ON request_targets (request_id, json_extract(body, '$.execution.outcome'));
+INSERT OR IGNORE INTO request_deciders (request_id, actor_id, name_lower, request_created_at)
+  SELECT r.id, lower(json_extract(d.value, '$.by.aadObjectId')), lower(COALESCE(json_extract(d.value, '$.by.name'), '')), r.created_at
+  FROM requests r, json_each(r.body, '$.decisions') d
+  WHERE json_extract(d.value, '$.by.aadObjectId') IS NOT NULL;
+`,
+    postgres: `
+CREATE INDEX request_targets_by_outcome ON request_targets (request_id, (((body::jsonb -> 'execution') ->> 'outcome')));
+ALTER TABLE request_deciders
+  ALTER COLUMN request_id TYPE TEXT COLLATE "C",
+  ALTER COLUMN actor_id TYPE TEXT COLLATE "C",
+  ALTER COLUMN name_lower TYPE TEXT COLLATE "C",
+  ALTER COLUMN request_created_at TYPE TEXT COLLATE "C";
+ALTER TABLE once_keys ALTER COLUMN result TYPE TEXT COLLATE "C";
+INSERT INTO request_deciders (request_id, actor_id, name_lower, request_created_at)
+  SELECT r.id, lower(d.value -> 'by' ->> 'aadObjectId'), lower(COALESCE(d.value -> 'by' ->> 'name', '')), r.created_at
+  FROM requests r CROSS JOIN LATERAL jsonb_array_elements(COALESCE(r.body::jsonb -> 'decisions', '[]'::jsonb)) AS d(value)
+  WHERE d.value -> 'by' ->> 'aadObjectId' IS NOT NULL
+  ON CONFLICT DO NOTHING;
+`,
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -17,7 +17,11 @@ export interface ListFilters {
   from?: string;
   to?: string;
   requester?: string;
+  /** Requests this person decided on: an Entra object id, or a name (case-insensitive, exact). */
+  approver?: string;
   upn?: string;
+  /** created (oldest first), -created (newest first, the default), status (by status, newest first in each). */
+  sort?: string;
   cursor?: string;
   limit?: string;
 }
@@ -42,7 +46,9 @@ export function listScope(viewer: TabViewer, mine: boolean): TabAnswer<Pick<Requ
 export function buildQuery(viewer: TabViewer, filters: ListFilters, pageLimit: number): TabAnswer<RequestQuery> {
   const scope = listScope(viewer, filters.mine === '1' || filters.mine === 'true');
   if (!scope.ok) return scope;
-  const query: RequestQuery = { order: 'newest-first', limit: pageLimit, ...scope.value };
+  const order = ORDERS[filters.sort ?? '-created'];
+  if (!order) return bad('sort');
+  const query: RequestQuery = { order, limit: pageLimit, ...scope.value };
   if (filters.state) {
     const statuses = filters.state.split(',').map((s) => s.trim()).filter(Boolean);
     if (statuses.length === 0 || statuses.some((s) => !STATUSES.has(s))) return bad('state');
@@ -59,6 +65,11 @@ export function buildQuery(viewer: TabViewer, filters: ListFilters, pageLimit: n
     if (query.requesterId && query.requesterId !== filters.requester.toLowerCase()) query.kinds = [];
     else query.requesterId = filters.requester.toLowerCase();
   }
+  if (filters.approver) {
+    const who = filters.approver.trim();
+    if (who.length === 0 || who.length > 200) return bad('approver');
+    query.decidedBy = who;
+  }
   if (filters.upn) {
     if (filters.upn.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(filters.upn)) return bad('upn');
     query.targetUpn = filters.upn;
@@ -73,7 +84,8 @@ export function buildQuery(viewer: TabViewer, filters: ListFilters, pageLimit: n
   }
   if (filters.cursor) {
     const cursor = decodeCursor(filters.cursor);
-    if (!cursor) return bad('cursor');
+    // A cursor carries the status exactly when it comes from the status order: one from another order is refused.
+    if (!cursor || (order === 'status') !== (cursor.status !== undefined)) return bad('cursor');
     query.after = cursor;
   }
   return { ok: true, value: query };
@@ -87,21 +99,27 @@ export async function listRequests(deps: AppDeps, viewer: TabViewer, filters: Li
   if (!query.ok) return query;
   const page = await deps.requests.listPage(query.value);
   const now = deps.clock.now();
-  return { ok: true as const, value: { items: page.requests.map((r) => summaryView(r, now)), next: page.next ? encodeCursor(page.next) : null } };
+  const nextCursor = page.next ? encodeCursor(page.next) : null;
+  // `next` is the first name the page used; `nextCursor` is the contract's. Both say the same.
+  return { ok: true as const, value: { items: page.requests.map((r) => summaryView(r, now)), nextCursor, next: nextCursor } };
 }
+
+const ORDERS: Record<string, RequestQuery['order']> = { created: 'oldest-first', '-created': 'newest-first', status: 'status' };
 
 /** Opaque to the page; only says where the next page starts (authorization never depends on it). */
 export function encodeCursor(cursor: RequestCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id]), 'utf8').toString('base64url');
+  const key = cursor.status === undefined ? [cursor.createdAt, cursor.id] : [cursor.createdAt, cursor.id, cursor.status];
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
 export function decodeCursor(text: string): RequestCursor | null {
   if (text.length > 200) return null;
   try {
     const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
-    if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') return null;
+    if (!Array.isArray(value) || value.length < 2 || value.length > 3 || value.some((v) => typeof v !== 'string')) return null;
     if (Number.isNaN(Date.parse(value[0])) || value[1].length === 0 || value[1].length > 100) return null;
-    return { createdAt: new Date(Date.parse(value[0])).toISOString(), id: value[1] };
+    if (value.length === 3 && !STATUSES.has(value[2])) return null;
+    return { createdAt: new Date(Date.parse(value[0])).toISOString(), id: value[1], ...(value.length === 3 ? { status: value[2] as string } : {}) };
   } catch {
     return null;
   }

@@ -1,24 +1,66 @@
 import { AppDeps } from '../app-deps';
 import { hasAnyRole, rolesFor } from '../request-access';
-import { NOT_VISIBLE, TabAnswer, TabViewer } from './tab-viewer';
-import { detailView } from './request-views';
+import { NOT_VISIBLE, TabAnswer, TabViewer, refused } from './tab-viewer';
+import { detailView, peopleNames, PER_CALL_EVENTS, TargetPage } from './request-views';
+import { RequestEvent, RequestSummary } from '../../ports/request-store';
 
 /**
  * GET /api/tab/requests/{id}: only for its requester, approvers of its kind and admins (the visibility rule
  * of request-access.ts, without the conversation check: the tab is not a conversation); anyone else gets
  * the neutral 404, the same as for an id that does not exist.
  */
-export async function requestDetail(deps: AppDeps, viewer: TabViewer, requestId: string): Promise<TabAnswer<ReturnType<typeof detailView>>> {
+export async function requestDetail(deps: AppDeps, viewer: TabViewer, requestId: string, query: { targetsCursor?: string; targetsLimit?: string } = {}): Promise<TabAnswer<ReturnType<typeof detailView>>> {
   if (!/^[A-Za-z0-9-]{1,64}$/.test(requestId)) return NOT_VISIBLE;
-  const request = await deps.requests.get(requestId);
+  const page = targetPage(query);
+  if (!page.ok) return page;
+  // The request without its targets: a 10,000-user request is read a page of users at a time.
+  const request = await deps.requests.getSummary(requestId);
   if (!request) return NOT_VISIBLE;
-  const roles = await rolesFor(deps, request, viewer.person);
+  const roles = await rolesFor(deps, { ...request, targets: [] }, viewer.person);
   if (!hasAnyRole(roles)) {
     deps.refusals.record(viewer.person.aadObjectId, 'REQUEST.NOT_VISIBLE');
     return NOT_VISIBLE;
   }
   const me = viewer.person.aadObjectId;
   const decide = request.status === 'pending' && roles.approver && !roles.requester && !request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === me);
+  // The rules of resume-cancel.ts: resuming is an approval (not one's own request); cancelling only stops what is left.
   const resume = request.status === 'halted' && roles.approver && !roles.requester;
-  return { ok: true, value: detailView(request, await deps.requests.events(request.id), deps.clock.now(), { decide, resume }) };
+  const cancel = request.status === 'halted' && roles.approver;
+  const [targets, outcomes, events] = await Promise.all([
+    deps.requests.targetPage(request.id, page.value.offset, page.value.limit),
+    deps.requests.targetOutcomes(request.id),
+    deps.requests.events(request.id, { excludeTypes: PER_CALL_EVENTS }),
+  ]);
+  const userIds = targets.map((t) => t.preflight.userId).filter((id): id is string => Boolean(id));
+  const [graphWrites, knownPeople] = await Promise.all([deps.requests.graphWriteResults(request.id, userIds), otherActors(deps, request, events)]);
+  return {
+    ok: true,
+    value: detailView({ request, targets, page: page.value, outcomes, events, graphWrites, may: { decide, resume, cancel }, knownPeople }, deps.clock.now()),
+  };
+}
+
+export const DEFAULT_TARGETS_PAGE = 200;
+export const MAX_TARGETS_PAGE = 1000;
+
+/** targetsCursor: the position the page starts at (the previous page's targetsNextCursor); targetsLimit 1..1000, 200 by default. */
+function targetPage(query: { targetsCursor?: string; targetsLimit?: string }): TabAnswer<TargetPage> {
+  const limit = query.targetsLimit === undefined ? DEFAULT_TARGETS_PAGE : Number(query.targetsLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TARGETS_PAGE) return refused(400, 'TAB.BAD_QUERY', { filter: 'targetsLimit' });
+  const offset = query.targetsCursor === undefined ? 0 : /^\d{1,7}$/.test(query.targetsCursor) ? Number(query.targetsCursor) : NaN;
+  if (!Number.isInteger(offset)) return refused(400, 'TAB.BAD_QUERY', { filter: 'targetsCursor' });
+  return { ok: true, value: { offset, limit } };
+}
+
+/** Bounds the people looked up for one detail: events are by the requester, approvers and a few admins. */
+const MAX_LOOKUPS = 20;
+
+/**
+ * Names of event actors the request does not name itself (who resumed or cancelled a wave, say), from
+ * the people the bot has met in chat. Unknown people stay unnamed (their id is still shown).
+ */
+async function otherActors(deps: AppDeps, request: RequestSummary, events: RequestEvent[]): Promise<Map<string, string>> {
+  const named = peopleNames(request);
+  const unknown = [...new Set(events.map((e) => e.actorId?.toLowerCase()).filter((id): id is string => Boolean(id) && !named.has(id!)))].slice(0, MAX_LOOKUPS);
+  const found = await Promise.all(unknown.map((id) => deps.conversations.personByAadObjectId(id).catch(() => null)));
+  return new Map(found.filter((p): p is NonNullable<typeof p> => p !== null).map((p) => [p.aadObjectId.toLowerCase(), p.name]));
 }

@@ -7,6 +7,10 @@ import { requestDetail } from './request-detail';
 import { safeguardFromTab } from './safeguard-from-tab';
 import { describeViewer, TabAnswer, tabViewer } from './tab-viewer';
 import { waitingForMe } from './waiting-for-me';
+import { newRequestFromTab } from './new-request-from-tab';
+import { preflightFromTab } from './preflight-from-tab';
+import { progress } from './progress';
+import { createSyncedUsersCache } from './synced-users';
 
 export type { ListFilters, TabAnswer };
 
@@ -16,15 +20,21 @@ export type { ListFilters, TabAnswer };
  */
 export function createTabService(deps: AppDeps) {
   const viewer = (identity: TabIdentity) => tabViewer(deps, identity);
+  // One per service (one per process): the count of synchronized users is shared by everyone's progress view.
+  const syncedUsers = createSyncedUsersCache(deps);
   return {
     me: async (identity: TabIdentity) => ({ ok: true as const, value: describeViewer(await viewer(identity)) }),
     waiting: async (identity: TabIdentity) => waitingForMe(deps, await viewer(identity)),
     list: async (identity: TabIdentity, filters: ListFilters) => listRequests(deps, await viewer(identity), filters),
-    detail: async (identity: TabIdentity, requestId: string) => requestDetail(deps, await viewer(identity), requestId),
+    detail: async (identity: TabIdentity, requestId: string, page: { targetsCursor?: string; targetsLimit?: string } = {}) =>
+      requestDetail(deps, await viewer(identity), requestId, page),
     decide: async (identity: TabIdentity, requestId: string, body: unknown) => decideFromTab(deps, await viewer(identity), requestId, body),
     switchSafeguard: async (identity: TabIdentity, requestId: string, body: unknown, userAssertion: string) =>
       safeguardFromTab(deps, await viewer(identity), requestId, body, userAssertion),
     export: async (identity: TabIdentity, filters: ListFilters, format: ExportFormat) => exportRequests(deps, await viewer(identity), filters, format),
+    progress: async (identity: TabIdentity) => progress(deps, await viewer(identity), syncedUsers),
+    preflight: async (identity: TabIdentity, body: unknown) => preflightFromTab(deps, await viewer(identity), body),
+    newRequest: async (identity: TabIdentity, body: unknown) => newRequestFromTab(deps, await viewer(identity), body),
   };
 }
 

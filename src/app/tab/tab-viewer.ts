@@ -12,10 +12,11 @@ export interface TabViewer {
   roles: Record<Role, boolean>;
 }
 
-export type TabAnswer<T> = { ok: true; value: T } | { ok: false; status: 400 | 403 | 404 | 409; code: ErrorCode; message: string };
+export type TabStatus = 400 | 403 | 404 | 409 | 503;
+export type TabAnswer<T> = { ok: true; value: T } | { ok: false; status: TabStatus; code: ErrorCode; message: string; detail?: Record<string, unknown> };
 
 /** A refusal: the domain's code, its wording from messages.ts, and the HTTP status the API answers with. */
-export const refused = (status: 400 | 403 | 404 | 409, code: ErrorCode, detail?: DomainError['detail']): TabAnswer<never> => ({
+export const refused = (status: TabStatus, code: ErrorCode, detail?: DomainError['detail']): TabAnswer<never> => ({
   ok: false,
   status,
   code,

@@ -4,7 +4,7 @@ import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardProblems, cardText } from '../../support/card-validation';
 import { ConversationSpec, messageActivity } from '../../support/teams-activities';
 import { exportRequests } from '../../../src/app/tab/export-requests';
-import { detailView } from '../../../src/app/tab/request-views';
+import { requestDetail } from '../../../src/app/tab/request-detail';
 import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, waitForStatus, waitForText } from './flow-helpers';
 
 /**
@@ -216,7 +216,9 @@ describe('group source of authority', () => {
     expect(new Set(rows.map((r) => r.target_type))).toEqual(new Set(['user', 'group']));
     const tree = (await h.app.deps.requests.listByStatus(['completed'])).find((r) => r.targets.some((t) => t.preflight.userId === G.root))!;
     expect(rows.find((r) => r.id === tree.id)?.target_type).toBe('group');
-    const detail = detailView(tree, await h.app.deps.requests.events(tree.id), new Date(), { decide: false, resume: false });
+    const shown = await requestDetail(h.app.deps, viewer, tree.id);
+    if (!shown.ok) throw new Error(shown.message);
+    const detail = shown.value;
     expect(detail).toMatchObject({ targetType: 'group', targets: [{ userId: G.leaf, depth: 2 }, { userId: G.mid, depth: 1 }, { userId: G.root, depth: 0 }] });
     expect(detail.graphCalls.filter((c) => c.ok).map((c) => c.path)).toEqual([G.leaf, G.mid, G.root].map((id) => `/v1.0/groups/${id}/onPremisesSyncBehavior`));
   });

@@ -95,6 +95,16 @@ describe('GraphDirectory against the Graph emulator (real SDK + @azure/identity)
     expect(await directory.getDomainAuthenticationType('unknown.example')).toBeNull();
   });
 
+  it('countSyncedUsers: /users/$count with the onPremisesSyncEnabled filter and ConsistencyLevel: eventual', async () => {
+    const { directory } = harness(emu);
+    const synced = [...emu.state.users.values()].filter((u) => u.onPremisesSyncEnabled === true).length;
+    expect(synced).toBeGreaterThan(0);
+    expect(await directory.countSyncedUsers()).toBe(synced);
+    // The emulator answers 400 without the header, as Graph does: the count above proves it was sent.
+    const call = emu.control.calls().at(-1)!;
+    expect([call.method, call.path, call.status]).toEqual(['GET', '/users/$count', 200]);
+  });
+
   it('memberGroups checks transitive membership in chunks of 20', async () => {
     const { directory } = harness(emu);
     const found = await directory.memberGroups(IDS.alice, GROUP_IDS);

@@ -39,6 +39,7 @@ describe('GraphDirectory failure handling against the Graph emulator', () => {
     expect((await rejection(directory.getUser(IDS.alice))).details.permission).toBe('User.Read.All');
     expect((await rejection(directory.getDomainAuthenticationType('contoso.com'))).details.permission).toBe('Domain.Read.All');
     expect((await rejection(directory.memberGroups(IDS.alice, ['x']))).details.permission).toBe('GroupMember.Read.All');
+    expect((await rejection(directory.countSyncedUsers())).details.permission).toBe('User.Read.All');
     const audit = await rejection(directory.findAuditRecords({ objectId: IDS.alice, activityPrefix: 'Change', since: '2026-01-01T00:00:00Z' }));
     expect(audit.code).toBe('GRAPH.PERMISSION_MISSING');
     expect(audit.details.permission).toBe('AuditLog.Read.All');

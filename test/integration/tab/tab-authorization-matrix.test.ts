@@ -2,6 +2,9 @@ import { BotHarness, PEOPLE, startBotHarness } from '../../support/bot-harness';
 import { cardText } from '../../support/card-validation';
 import { DEMO_IDS, PostedCard, requestInChannel } from '../bot/flow-helpers';
 import { OTHER_TENANT, tabCall, tabEnv, userToken } from '../../support/tab-client';
+import { aTransferRequest, aTarget, aPreflightResult } from '../../support/builders';
+import { CHANNEL } from '../bot/flow-helpers';
+import { randomUUID } from 'node:crypto';
 
 /**
  * Who may do what through the tab API, decided on the server from the token's oid and the bot's role
@@ -27,7 +30,7 @@ describe('tab API authorization matrix', () => {
   const call = (who: Who, path: string, body?: unknown) => tabCall(h, path, { token: token(who), body });
 
   beforeAll(async () => {
-    h = await startBotHarness({ env: tabEnv({ ADMIN_IDS: IDS.admin, ROLLBACK_APPROVER_IDS: IDS.rollbackApprover }) });
+    h = await startBotHarness({ env: tabEnv({ ADMIN_IDS: IDS.admin, ROLLBACK_APPROVER_IDS: IDS.rollbackApprover, APPROVAL_CHANNEL_ID: CHANNEL.channelId! }) });
     transfer = await requestInChannel(h, 'transfer dave@contoso.com reason: tab matrix');
     rollback = await requestInChannel(h, 'rollback ivan@contoso.com reason: tab matrix');
   });
@@ -111,10 +114,10 @@ describe('tab API authorization matrix', () => {
     const hidden = await call('bystander', `/api/tab/requests/${transfer.requestId}`);
     expect(hidden.json).toEqual(unknown.json);
     const detail = (await call('approver', `/api/tab/requests/${transfer.requestId}`)).json;
-    expect(detail).toMatchObject({ id: transfer.requestId, version: transfer.version, may: { decide: true, resume: false } });
+    expect(detail).toMatchObject({ id: transfer.requestId, version: transfer.version, may: { decide: true, resume: false, cancel: false } });
     expect(detail.targets).toEqual([expect.objectContaining({ upn: 'dave@contoso.com', userId: DEMO_IDS.users.dave, outcome: 'pending' })]);
     expect(detail.timeline.map((e: { type: string }) => e.type)).toContain('request.created');
-    expect((await call('requester', `/api/tab/requests/${transfer.requestId}`)).json.may).toEqual({ decide: false, resume: false });
+    expect((await call('requester', `/api/tab/requests/${transfer.requestId}`)).json.may).toEqual({ decide: false, resume: false, cancel: false });
   });
 
   it('decide: only an approver of the kind, bound to the version shown; the chat card updates as after a click', async () => {
@@ -194,5 +197,61 @@ describe('tab API authorization matrix', () => {
     const csv = (await call('admin', `/api/tab/export.csv?upn=alice@contoso.com`)).text;
     expect(csv).toContain(hostile.requestId);
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
+  });
+
+  it('progress: anyone with a role; preflight and new requests: requesters only, as in chat', async () => {
+    const progress: Record<Who, number> = { requester: 200, approver: 200, rollbackApprover: 200, admin: 200, bystander: 403, otherTenant: 401 };
+    const preflight: Record<Who, number> = { requester: 200, approver: 403, rollbackApprover: 403, admin: 403, bystander: 403, otherTenant: 401 };
+    const create: Record<Who, number> = { requester: 201, approver: 403, rollbackApprover: 403, admin: 403, bystander: 403, otherTenant: 401 };
+    for (const who of EVERYONE) {
+      expect([who, 'progress', (await call(who, '/api/tab/progress')).status]).toEqual([who, 'progress', progress[who]]);
+      const checked = await call(who, '/api/tab/preflight', { kind: 'transfer', upns: ['frank@contoso.com'] });
+      expect([who, 'preflight', checked.status]).toEqual([who, 'preflight', preflight[who]]);
+      if (checked.status === 403) expect(checked.json.error).toBe('REQUESTER.NOT_ALLOWED');
+      const made = await call(who, '/api/tab/requests', { kind: 'rollback', upns: ['judy@contoso.com', 'frank@contoso.com'], justification: 'matrix', idempotencyKey: randomUUID() });
+      // judy is blocked by her cloud group; frank (rolled back, waiting for sync) too: none eligible is the chat refusal.
+      const status = create[who] === 201 ? 409 : create[who];
+      expect([who, 'new request', made.status]).toEqual([who, 'new request', status]);
+    }
+    const made = await call('requester', '/api/tab/requests', { kind: 'transfer', upns: ['carol@contoso.com'], justification: 'matrix', idempotencyKey: randomUUID() });
+    expect([made.status, made.json.status]).toEqual([201, 'pending']);
+    // The new request is in the lists of those who may see it, and only theirs.
+    expect((await call('approver', '/api/tab/waiting')).json.items.map((i: { id: string }) => i.id)).toContain(made.json.id);
+    expect((await call('rollbackApprover', `/api/tab/requests/${made.json.id}`)).status).toBe(404);
+  });
+
+  it('resume/cancel of a halted wave: approvers of its kind only; resume not by its requester', async () => {
+    const halted = aTransferRequest({
+      id: 'SOA-HALT1',
+      status: 'halted',
+      requester: { aadObjectId: IDS.requester, name: 'The requester', mri: null },
+      createdAt: h.clock.now().toISOString(),
+      expiresAt: new Date(h.clock.now().getTime() + 86_400_000).toISOString(),
+      targets: [aTarget({ preflight: aPreflightResult({ upn: 'grace@contoso.com', userId: DEMO_IDS.users.grace }) })],
+      bulk: { waves: [1], nextWave: 1, haltFailureRate: 0.05, haltedReason: 'halted for the matrix', fingerprint: 'AAAA-BBBB-CCCC', source: 'matrix' },
+    });
+    await h.app.deps.requests.create(halted, { requestId: halted.id, at: halted.createdAt, type: 'request.created', data: {} });
+    const path = `/api/tab/requests/${halted.id}/decision`;
+    const refusals: Record<Exclude<Who, 'approver'>, [number, string]> = {
+      requester: [403, 'APPROVER.NOT_ALLOWED'],
+      rollbackApprover: [404, 'REQUEST.NOT_VISIBLE'],
+      admin: [403, 'APPROVER.NOT_ALLOWED'],
+      bystander: [404, 'REQUEST.NOT_VISIBLE'],
+      otherTenant: [401, 'unauthorized'],
+    };
+    for (const decision of ['resume', 'cancel']) {
+      for (const [who, [status, code]] of Object.entries(refusals) as [Who, [number, string]][]) {
+        const response = await call(who, path, { decision, version: halted.cardVersion });
+        expect([who, decision, response.status, response.json.error]).toEqual([who, decision, status, code]);
+      }
+    }
+    const detail = (await call('approver', `/api/tab/requests/${halted.id}`)).json;
+    expect(detail.may).toEqual({ decide: false, resume: true, cancel: true });
+    expect(detail.progress).toEqual({ total: 1, done: 0, failed: 0, skipped: 0, pending: 1, haltedReason: 'halted for the matrix', running: false });
+    expect((await call('requester', `/api/tab/requests/${halted.id}`)).json.may).toEqual({ decide: false, resume: false, cancel: false });
+    const cancelled = await call('approver', path, { decision: 'cancel', version: halted.cardVersion });
+    expect([cancelled.status, cancelled.json.status]).toEqual([200, 'cancelled']);
+    const after = (await call('approver', `/api/tab/requests/${halted.id}`)).json;
+    expect([after.progress.skipped, after.targets[0].progressState, after.timeline.at(-1)]).toEqual([1, 'skipped', expect.objectContaining({ type: 'bulk.cancel', via: 'tab', who: { id: IDS.approver, name: null } })]);
   });
 });

@@ -34,8 +34,8 @@ describe('tab API: halted waves', () => {
     const waiting = (await call('adam', '/api/tab/waiting')).json.items;
     expect(waiting).toEqual([expect.objectContaining({ id: posted.requestId, status: 'halted', action: 'resume-or-cancel', version: halted.cardVersion, users: 25 })]);
     expect(waiting[0].bulk).toMatchObject({ fingerprint: halted.bulk!.fingerprint, haltedReason: expect.stringMatching(/wave 1/) });
-    expect((await call('rita', `/api/tab/requests/${posted.requestId}`)).json.may).toEqual({ decide: false, resume: false });
-    expect((await call('adam', `/api/tab/requests/${posted.requestId}`)).json.may).toEqual({ decide: false, resume: true });
+    expect((await call('rita', `/api/tab/requests/${posted.requestId}`)).json.may).toEqual({ decide: false, resume: false, cancel: false });
+    expect((await call('adam', `/api/tab/requests/${posted.requestId}`)).json.may).toEqual({ decide: false, resume: true, cancel: true });
     // The failed Graph call is in the detail, with Graph's request id.
     const detail = (await call('adam', `/api/tab/requests/${posted.requestId}`)).json;
     expect(detail.graphCalls).toContainEqual(expect.objectContaining({ method: 'PATCH', path: `/v1.0/users/${WAVE[0].id}/onPremisesSyncBehavior`, ok: false, graphRequestId: expect.any(String) }));

@@ -9,6 +9,7 @@ export class InMemoryConversationStore implements ConversationStore {
   private readonly people = new Map<string, PersonRecord>();
   private readonly onceKeys = new Map<string, string>();
   private readonly personalChats = new Map<string, string>();
+  private readonly onceResults = new Map<string, string>();
 
   async save(c: StoredConversation): Promise<void> {
     this.conversations.set(c.key, {
@@ -58,12 +59,21 @@ export class InMemoryConversationStore implements ConversationStore {
     return true;
   }
 
+  async setOnceResult(key: string, result: string): Promise<void> {
+    if (this.onceKeys.has(key)) this.onceResults.set(key, result);
+  }
+
+  async onceResult(key: string): Promise<string | null> {
+    return this.onceResults.get(key) ?? null;
+  }
+
   async pruneOnceKeys(before: string): Promise<number> {
     const cutoff = Date.parse(before);
     let pruned = 0;
     for (const [key, at] of this.onceKeys) {
       if (Date.parse(at) < cutoff) {
         this.onceKeys.delete(key);
+        this.onceResults.delete(key);
         pruned++;
       }
     }

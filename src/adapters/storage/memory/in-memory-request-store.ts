@@ -1,6 +1,6 @@
-import { TransferRequest } from '../../../domain/transfer-request';
+import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest } from '../../../domain/transfer-request';
 import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
-import { cursorOf, pageSize, toPage } from '../request-query-sql';
+import { cursorOf, decidersOf, pageSize, toPage } from '../request-query-sql';
 import { toInstant } from '../time';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assertEventsFor, assertNextVersion, requestColumns, targetRows } from '../request-rules';
@@ -50,8 +50,40 @@ export class InMemoryRequestStore implements RequestStore {
     for (const e of events) this.rows.get(e.requestId)!.events.push(toStored(e));
   }
 
-  async events(requestId: string): Promise<RequestEvent[]> {
-    return jsonCopy(this.rows.get(requestId)?.events ?? []);
+  async events(requestId: string, options: { excludeTypes?: readonly string[] } = {}): Promise<RequestEvent[]> {
+    const skip = options.excludeTypes ?? [];
+    return jsonCopy((this.rows.get(requestId)?.events ?? []).filter((e) => !skip.includes(e.type)));
+  }
+
+  async getSummary(id: string): Promise<RequestSummary | null> {
+    const row = this.rows.get(id);
+    if (!row) return null;
+    const { targets, ...rest } = jsonCopy(row.request);
+    return { ...rest, targetCount: targets.length };
+  }
+
+  async targetPage(id: string, offset: number, limit: number): Promise<RequestTarget[]> {
+    return jsonCopy(this.rows.get(id)?.request.targets.slice(offset, offset + limit) ?? []);
+  }
+
+  async targetOutcomes(id: string): Promise<Partial<Record<ExecutionOutcome, number>>> {
+    const counts: Partial<Record<ExecutionOutcome, number>> = {};
+    for (const t of this.rows.get(id)?.request.targets ?? []) counts[t.execution.outcome] = (counts[t.execution.outcome] ?? 0) + 1;
+    return counts;
+  }
+
+  async graphWriteResults(id: string, userIds: readonly string[]): Promise<{ total: number; results: { at: string; result: Record<string, unknown> }[] }> {
+    const wanted = new Set(userIds);
+    let total = 0;
+    const results: { at: string; result: Record<string, unknown> }[] = [];
+    for (const e of this.rows.get(id)?.events ?? []) {
+      if (e.type !== 'graph.patch.result' || !Array.isArray(e.data.results)) continue;
+      for (const r of e.data.results as Record<string, unknown>[]) {
+        total++;
+        if (typeof r?.userId === 'string' && wanted.has(r.userId)) results.push({ at: e.at, result: jsonCopy(r) });
+      }
+    }
+    return { total, results };
   }
 
   async listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]> {
@@ -67,10 +99,14 @@ export class InMemoryRequestStore implements RequestStore {
     const from = query.createdFrom ? toInstant(query.createdFrom, 'createdFrom') : null;
     const before = query.createdBefore ? toInstant(query.createdBefore, 'createdBefore') : null;
     const after = query.after ? cursorOf(query.after) : null;
-    const desc = query.order === 'newest-first';
+    const desc = query.order !== 'oldest-first';
+    const byStatus = query.order === 'status';
     const upn = query.targetUpn?.toLowerCase() ?? null;
+    const who = query.decidedBy?.toLowerCase() ?? null;
     const rows = this.ordered();
     if (desc) rows.reverse();
+    // Stable sort: newest first within one status.
+    if (byStatus) rows.sort((a, b) => compare(a.status, b.status));
     const matching = rows.filter(({ createdAt, request: r }) => {
       if (query.statuses && !query.statuses.includes(r.status)) return false;
       if (query.kinds && !query.kinds.includes(r.kind)) return false;
@@ -78,9 +114,14 @@ export class InMemoryRequestStore implements RequestStore {
       if (from && createdAt < from) return false;
       if (before && createdAt >= before) return false;
       if (upn && !r.targets.some((t) => typeof t.preflight?.upn === 'string' && t.preflight.upn.toLowerCase() === upn)) return false;
+      if (who && !decidersOf(r).some((d) => d.actorId === who || d.nameLower === who)) return false;
       if (after) {
-        const c = compare(createdAt, after.createdAt) || compare(r.id, after.id);
-        if (desc ? c >= 0 : c <= 0) return false;
+        const s = byStatus ? compare(r.status, after.status ?? '') : 0;
+        if (s < 0) return false;
+        if (s === 0) {
+          const c = compare(createdAt, after.createdAt) || compare(r.id, after.id);
+          if (desc ? c >= 0 : c <= 0) return false;
+        }
       }
       return true;
     });
@@ -88,8 +129,24 @@ export class InMemoryRequestStore implements RequestStore {
       const { targets, ...rest } = jsonCopy(request);
       return { ...rest, targetCount: targets.length };
     });
-    const page = toPage(summaries, limit);
+    const page = toPage(summaries, limit, query.order);
     return { requests: page.items, next: page.next };
+  }
+
+  async executedByDay(since: string): Promise<{ day: string; kind: RequestKind; users: number }[]> {
+    const from = new Date(since).toISOString();
+    const counts = new Map<string, { day: string; kind: RequestKind; users: number }>();
+    for (const { request } of this.rows.values()) {
+      for (const t of request.targets) {
+        const at = t.execution.finishedAt;
+        if (t.execution.outcome !== 'done' || !at || at < from) continue;
+        const key = `${request.kind}|${at.slice(0, 10)}`;
+        const entry = counts.get(key) ?? { day: at.slice(0, 10), kind: request.kind, users: 0 };
+        entry.users++;
+        counts.set(key, entry);
+      }
+    }
+    return [...counts.values()];
   }
 
   async *exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }> {

@@ -65,6 +65,15 @@ export class PostgresConversationStore implements ConversationStore {
     return result.rowCount === 1;
   }
 
+  async setOnceResult(key: string, result: string): Promise<void> {
+    await this.db.query('UPDATE once_keys SET result = $1 WHERE key = $2', [result, key]);
+  }
+
+  async onceResult(key: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ result: string | null }>('SELECT result FROM once_keys WHERE key = $1', [key]);
+    return rows[0]?.result ?? null;
+  }
+
   /** claimed_at holds toISOString() times, so text order ("C" collation) is time order. */
   async pruneOnceKeys(before: string): Promise<number> {
     const result = await this.db.query('DELETE FROM once_keys WHERE claimed_at < $1', [new Date(before).toISOString()]);

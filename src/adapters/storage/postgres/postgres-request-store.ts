@@ -1,7 +1,7 @@
 import { Clock, systemClock } from '../../../ports/clock';
-import { TransferRequest } from '../../../domain/transfer-request';
-import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
-import { POSTGRES_DIALECT, requestPageSql, toPage } from '../request-query-sql';
+import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest } from '../../../domain/transfer-request';
+import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import { decidersOf, executedByDaySql, POSTGRES_DIALECT, requestPageSql, toPage } from '../request-query-sql';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows, TargetRow } from '../request-rules';
 import { PostgresDatabase, Queryable } from './database';
@@ -38,6 +38,7 @@ export class PostgresRequestStore implements RequestStore {
       );
       if (inserted.rowCount !== 1) throw new RequestAlreadyExistsError(request.id);
       await writeTargets(tx, request.id, request.targets.length, targetRows(request));
+      await writeDeciders(tx, request);
       await insertEvents(tx, [event]);
     });
   }
@@ -64,6 +65,7 @@ export class PostgresRequestStore implements RequestStore {
         throw new VersionConflictError(next.id, expectedVersion);
       }
       await writeTargets(tx, next.id, next.targets.length, targets);
+      await writeDeciders(tx, next);
       await insertEvents(tx, events);
     });
   }
@@ -73,9 +75,49 @@ export class PostgresRequestStore implements RequestStore {
     await this.db.transaction((tx) => insertEvents(tx, events));
   }
 
-  async events(requestId: string): Promise<RequestEvent[]> {
-    const { rows } = await this.db.query<EventRow>('SELECT * FROM request_events WHERE request_id = $1 ORDER BY seq', [requestId]);
+  async events(requestId: string, options: { excludeTypes?: readonly string[] } = {}): Promise<RequestEvent[]> {
+    const { rows } = await this.db.query<EventRow>('SELECT * FROM request_events WHERE request_id = $1 AND NOT (type = ANY($2::text[])) ORDER BY seq', [
+      requestId,
+      [...(options.excludeTypes ?? [])],
+    ]);
     return rows.map(toEvent);
+  }
+
+  async getSummary(id: string): Promise<RequestSummary | null> {
+    const { rows } = await this.db.query<{ body: string; target_count: string | number }>(
+      'SELECT body, (SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id) AS target_count FROM requests WHERE id = $1',
+      [id],
+    );
+    return rows.length > 0 ? summaryOf(rows[0].body, Number(rows[0].target_count)) : null;
+  }
+
+  async targetPage(id: string, offset: number, limit: number): Promise<RequestTarget[]> {
+    const { rows } = await this.db.query<{ body: string }>('SELECT body FROM request_targets WHERE request_id = $1 AND idx >= $2 ORDER BY idx LIMIT $3', [id, offset, limit]);
+    return rows.map((r) => JSON.parse(r.body) as RequestTarget);
+  }
+
+  async targetOutcomes(id: string): Promise<Partial<Record<ExecutionOutcome, number>>> {
+    const { rows } = await this.db.query<{ outcome: ExecutionOutcome; n: string | number }>(
+      `SELECT (body::jsonb -> 'execution') ->> 'outcome' AS outcome, COUNT(*) AS n FROM request_targets WHERE request_id = $1 GROUP BY 1`,
+      [id],
+    );
+    return Object.fromEntries(rows.map((r) => [r.outcome, Number(r.n)]));
+  }
+
+  async graphWriteResults(id: string, userIds: readonly string[]): Promise<{ total: number; results: { at: string; result: Record<string, unknown> }[] }> {
+    const results = `CASE WHEN jsonb_typeof(e.data::jsonb -> 'results') = 'array' THEN e.data::jsonb -> 'results' ELSE '[]'::jsonb END`;
+    const total = await this.db.query<{ n: string | number }>(
+      `SELECT COALESCE(SUM(jsonb_array_length(${results})), 0) AS n FROM request_events e WHERE e.request_id = $1 AND e.type = 'graph.patch.result'`,
+      [id],
+    );
+    if (userIds.length === 0) return { total: Number(total.rows[0].n), results: [] };
+    const { rows } = await this.db.query<{ at: string; result: string }>(
+      `SELECT e.at AS at, r.value::text AS result FROM request_events e CROSS JOIN LATERAL jsonb_array_elements(${results}) WITH ORDINALITY AS r(value, ord)
+       WHERE e.request_id = $1 AND e.type = 'graph.patch.result' AND r.value ->> 'userId' = ANY($2::text[])
+       ORDER BY e.seq, r.ord`,
+      [id, [...userIds]],
+    );
+    return { total: Number(total.rows[0].n), results: rows.map((r) => ({ at: r.at, result: JSON.parse(r.result) as Record<string, unknown> })) };
   }
 
   async listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]> {
@@ -93,8 +135,15 @@ export class PostgresRequestStore implements RequestStore {
       `SELECT body, (SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id) AS target_count FROM requests ${sql.where} ${sql.orderLimit}`,
       sql.params,
     );
-    const page = toPage(rows.map((r) => summaryOf(r.body, Number(r.target_count))), sql.limit);
+    const page = toPage(rows.map((r) => summaryOf(r.body, Number(r.target_count))), sql.limit, query.order);
     return { requests: page.items, next: page.next };
+  }
+
+  async executedByDay(since: string): Promise<{ day: string; kind: RequestKind; users: number }[]> {
+    const from = new Date(since).toISOString();
+    const sql = executedByDaySql(POSTGRES_DIALECT, `((t.body::jsonb -> 'execution') ->> 'finishedAt')`, `((t.body::jsonb -> 'execution') ->> 'outcome')`);
+    const { rows } = await this.db.query<{ kind: RequestKind; day: string; users: string | number }>(sql, [from, from]);
+    return rows.map((r) => ({ day: r.day, kind: r.kind, users: Number(r.users) }));
   }
 
   /** Pages by (created_at, id) so no cursor or connection stays open across the caller's awaits. */
@@ -133,6 +182,18 @@ async function writeTargets(tx: Queryable, requestId: string, count: number, row
     );
   }
   await tx.query('DELETE FROM request_targets WHERE request_id = $1 AND idx >= $2', [requestId, count]);
+}
+
+/** Call inside a transaction. request_deciders follows the body's decisions (decisions are only ever added). */
+async function writeDeciders(tx: Queryable, request: TransferRequest): Promise<void> {
+  const deciders = decidersOf(request);
+  if (deciders.length === 0) return;
+  await tx.query(
+    `INSERT INTO request_deciders (request_id, actor_id, name_lower, request_created_at)
+     SELECT $1, d.actor_id, d.name_lower, $4 FROM unnest($2::text[], $3::text[]) AS d(actor_id, name_lower)
+     ON CONFLICT (request_id, actor_id) DO NOTHING`,
+    [request.id, deciders.map((d) => d.actorId), deciders.map((d) => d.nameLower), requestColumns(request).createdAt],
+  );
 }
 
 /**

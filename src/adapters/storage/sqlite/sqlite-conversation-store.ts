@@ -64,6 +64,15 @@ export class SqliteConversationStore implements ConversationStore {
     return result.changes === 1;
   }
 
+  async setOnceResult(key: string, result: string): Promise<void> {
+    this.db.prepare('UPDATE once_keys SET result = ? WHERE key = ?').run(result, key);
+  }
+
+  async onceResult(key: string): Promise<string | null> {
+    const row = this.db.prepare('SELECT result FROM once_keys WHERE key = ?').get(key) as { result: string | null } | undefined;
+    return row?.result ?? null;
+  }
+
   /** claimed_at holds toISOString() times (callers pass clock.now().toISOString()), so text order is time order. */
   async pruneOnceKeys(before: string): Promise<number> {
     return this.db.prepare('DELETE FROM once_keys WHERE claimed_at < ?').run(new Date(before).toISOString()).changes;

@@ -1,7 +1,7 @@
 import { Clock, systemClock } from '../../../ports/clock';
-import { TransferRequest } from '../../../domain/transfer-request';
-import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
-import { requestPageSql, SQLITE_DIALECT, toPage } from '../request-query-sql';
+import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest } from '../../../domain/transfer-request';
+import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import { decidersOf, executedByDaySql, requestPageSql, SQLITE_DIALECT, toPage } from '../request-query-sql';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows, TargetRow } from '../request-rules';
 import { SqliteDatabase } from './database';
@@ -29,6 +29,7 @@ export class SqliteRequestStore implements RequestStore {
           .run(c.id, c.kind, c.status, c.version, c.createdAt, c.expiresAt, c.requesterId, c.body, this.clock.now().toISOString());
         if (inserted.changes === 0) throw new RequestAlreadyExistsError(request.id);
         this.writeTargets(request.id, request.targets.length, targetRows(request));
+        this.writeDeciders(request);
         this.insertEvents([event]);
       })
       .immediate();
@@ -60,6 +61,7 @@ export class SqliteRequestStore implements RequestStore {
           .run(c.status, c.version, c.expiresAt, c.requesterId, c.body, this.clock.now().toISOString(), c.id, expectedVersion);
         if (updated.changes !== 1) throw new VersionConflictError(next.id, expectedVersion);
         this.writeTargets(next.id, next.targets.length, targets);
+        this.writeDeciders(next);
         this.insertEvents(events);
       })
       .immediate();
@@ -70,11 +72,46 @@ export class SqliteRequestStore implements RequestStore {
     this.db.transaction(() => this.insertEvents(events)).immediate();
   }
 
-  async events(requestId: string): Promise<RequestEvent[]> {
+  async events(requestId: string, options: { excludeTypes?: readonly string[] } = {}): Promise<RequestEvent[]> {
+    const skip = options.excludeTypes ?? [];
     const rows = this.db
-      .prepare('SELECT * FROM request_events WHERE request_id = ? ORDER BY seq')
-      .all(requestId) as EventRow[];
+      .prepare(`SELECT * FROM request_events WHERE request_id = ?${skip.length > 0 ? ` AND type NOT IN (${skip.map(() => '?').join(', ')})` : ''} ORDER BY seq`)
+      .all(requestId, ...skip) as EventRow[];
     return rows.map(toEvent);
+  }
+
+  async getSummary(id: string): Promise<RequestSummary | null> {
+    const row = this.db
+      .prepare('SELECT body, (SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id) AS target_count FROM requests WHERE id = ?')
+      .get(id) as { body: string; target_count: number } | undefined;
+    return row ? summaryOf(row.body, Number(row.target_count)) : null;
+  }
+
+  async targetPage(id: string, offset: number, limit: number): Promise<RequestTarget[]> {
+    const rows = this.db.prepare('SELECT body FROM request_targets WHERE request_id = ? AND idx >= ? ORDER BY idx LIMIT ?').all(id, offset, limit) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as RequestTarget);
+  }
+
+  async targetOutcomes(id: string): Promise<Partial<Record<ExecutionOutcome, number>>> {
+    const rows = this.db
+      .prepare(`SELECT json_extract(body, '$.execution.outcome') AS outcome, COUNT(*) AS n FROM request_targets WHERE request_id = ? GROUP BY 1`)
+      .all(id) as { outcome: ExecutionOutcome; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.outcome, Number(r.n)]));
+  }
+
+  async graphWriteResults(id: string, userIds: readonly string[]): Promise<{ total: number; results: { at: string; result: Record<string, unknown> }[] }> {
+    const { n } = this.db
+      .prepare(`SELECT COALESCE(SUM(json_array_length(data, '$.results')), 0) AS n FROM request_events WHERE request_id = ? AND type = 'graph.patch.result'`)
+      .get(id) as { n: number };
+    if (userIds.length === 0) return { total: Number(n), results: [] };
+    const rows = this.db
+      .prepare(
+        `SELECT e.at AS at, r.value AS result FROM request_events e, json_each(e.data, '$.results') r
+         WHERE e.request_id = ? AND e.type = 'graph.patch.result' AND json_extract(r.value, '$.userId') IN (SELECT value FROM json_each(?))
+         ORDER BY e.seq, r.key`,
+      )
+      .all(id, JSON.stringify(userIds)) as { at: string; result: string }[];
+    return { total: Number(n), results: rows.map((r) => ({ at: r.at, result: JSON.parse(r.result) as Record<string, unknown> })) };
   }
 
   async listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]> {
@@ -93,8 +130,15 @@ export class SqliteRequestStore implements RequestStore {
     const rows = this.db
       .prepare(`SELECT body, (SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id) AS target_count FROM requests ${sql.where} ${sql.orderLimit}`)
       .all(...sql.params) as { body: string; target_count: number }[];
-    const page = toPage(rows.map((r) => summaryOf(r.body, Number(r.target_count))), sql.limit);
+    const page = toPage(rows.map((r) => summaryOf(r.body, Number(r.target_count))), sql.limit, query.order);
     return { requests: page.items, next: page.next };
+  }
+
+  async executedByDay(since: string): Promise<{ day: string; kind: RequestKind; users: number }[]> {
+    const from = new Date(since).toISOString();
+    const sql = executedByDaySql(SQLITE_DIALECT, `json_extract(t.body, '$.execution.finishedAt')`, `json_extract(t.body, '$.execution.outcome')`);
+    const rows = this.db.prepare(sql).all(from, from) as { kind: RequestKind; day: string; users: number }[];
+    return rows.map((r) => ({ day: r.day, kind: r.kind, users: Number(r.users) }));
   }
 
   /** Pages by (created_at, id) so no statement stays open across awaits. */
@@ -139,6 +183,17 @@ export class SqliteRequestStore implements RequestStore {
     );
     for (const row of rows) upsert.run(requestId, row.idx, row.body);
     this.db.prepare('DELETE FROM request_targets WHERE request_id = ? AND idx >= ?').run(requestId, count);
+  }
+
+  /** Call inside a transaction. request_deciders follows the body's decisions (decisions are only ever added). */
+  private writeDeciders(request: TransferRequest): void {
+    const deciders = decidersOf(request);
+    if (deciders.length === 0) return;
+    const createdAt = requestColumns(request).createdAt;
+    const insert = this.db.prepare(
+      'INSERT INTO request_deciders (request_id, actor_id, name_lower, request_created_at) VALUES (?, ?, ?, ?) ON CONFLICT (request_id, actor_id) DO NOTHING',
+    );
+    for (const d of deciders) insert.run(request.id, d.actorId, d.nameLower, createdAt);
   }
 
   /** Call inside a transaction. Sequence numbers continue per request. */

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { ErrorCode } from '../../domain/errors';
+import { AppDeps } from '../app-deps';
+import { approvalsChannelOrigin, requestRollback, requestTransfer } from '../request-transfer';
+import { refused, TabAnswer, TabStatus, TabViewer } from './tab-viewer';
+import { targetsOf, UpnList } from './tab-targets';
+
+const NewRequestBody = z
+  .object({
+    kind: z.enum(['transfer', 'rollback']),
+    upns: UpnList.optional(),
+    csv: z.string().max(5_000_000).optional(),
+    justification: z.string().max(1000),
+    idempotencyKey: z.string().uuid(),
+  })
+  .strict();
+
+/** How a refusal of the request use case answers over HTTP. */
+const STATUS_OF: Partial<Record<ErrorCode, TabStatus>> = {
+  'REQUESTER.NOT_ALLOWED': 403,
+  'COMMAND.TOO_MANY_UPNS': 400,
+  'REQUEST.NO_APPROVAL_CHANNEL': 409,
+  'REQUEST.NONE_ELIGIBLE': 409,
+};
+
+export interface NewRequestAnswer {
+  id: string;
+  status: string;
+  version: number;
+  /** false when the same idempotency key (or the same request moments ago, as in chat) already made it. */
+  created: boolean;
+}
+
+/**
+ * What a claimed key produced, kept with it (once_keys.result) so a retry gets the same answer. A
+ * directory outage is not an answer to keep: `retry` lets the same key try again (two such retries at
+ * once are then caught by the chat path's own same-request check).
+ */
+type Remembered = { requestId: string } | { refused: { status: TabStatus; code: ErrorCode; message: string; detail?: Record<string, unknown> } } | { retry: true };
+
+/**
+ * POST /api/tab/requests: the SAME request as the chat command, through the same use case
+ * (requestTransfer / requestRollback: requester role, user limit, the one target policy, bulk waves for
+ * many users or a CSV, the approval card), made as if in the approvals channel (approvalsChannelOrigin),
+ * recorded with `via: "tab"`. Idempotent per person: the key is claimed in the duplicate-delivery table
+ * before anything is done and the outcome is stored with it, so a double submit returns the first
+ * request (or the first refusal) instead of making a second; after a directory outage (503) the same key
+ * may try again. A key whose first attempt never finished (the process died) stays refused as in
+ * progress: the page sends a new key.
+ */
+export async function newRequestFromTab(deps: AppDeps, viewer: TabViewer, body: unknown): Promise<TabAnswer<NewRequestAnswer>> {
+  const parsed = NewRequestBody.safeParse(body);
+  if (!parsed.success) return refused(400, 'TAB.BAD_BODY', { expected: 'new-request' });
+  const input = parsed.data;
+  const me = viewer.person.aadObjectId;
+  if (!viewer.roles.requester) return refused(403, 'REQUESTER.NOT_ALLOWED');
+  const targets = targetsOf(input);
+  if ('error' in targets) return refused(400, 'TAB.BAD_BODY', { expected: 'new-request', reason: targets.error });
+
+  const key = `tab-request:${me}:${input.idempotencyKey.toLowerCase()}`;
+  if (!(await deps.conversations.claimOnce(key, deps.clock.now().toISOString()))) {
+    const earlier = await replay(deps, key);
+    if (earlier !== 'retry') return earlier;
+  }
+
+  const answer = await create(deps, viewer, input, targets);
+  const remembered: Remembered = answer.ok
+    ? { requestId: answer.value.id }
+    : answer.status === 503
+      ? { retry: true }
+      : { refused: { status: answer.status, code: answer.code, message: answer.message, detail: answer.detail } };
+  await deps.conversations.setOnceResult(key, JSON.stringify(remembered));
+  return answer;
+}
+
+async function create(
+  deps: AppDeps,
+  viewer: TabViewer,
+  input: z.infer<typeof NewRequestBody>,
+  targets: { upns: string[]; fromCsv: boolean },
+): Promise<TabAnswer<NewRequestAnswer>> {
+  const origin = await approvalsChannelOrigin(deps);
+  if (!origin) return refused(409, 'REQUEST.NO_APPROVAL_CHANNEL');
+  const common = { actor: viewer.person, upns: targets.upns, justification: input.justification.trim(), origin, via: 'tab' as const };
+  const reply =
+    input.kind === 'rollback'
+      ? await requestRollback(deps, common)
+      : await requestTransfer(deps, { ...common, ...(targets.fromCsv ? { source: `CSV in the tab, ${targets.upns.length} users` } : {}) });
+  if (reply.kind === 'refused') {
+    const blocked = reply.blocked?.map((b) => ({ upn: b.upn, blocker: b.blocker }));
+    return { ok: false, status: STATUS_OF[reply.error.code] ?? (reply.error.code.startsWith('GRAPH.') ? 503 : 409), code: reply.error.code, message: reply.text, ...(blocked ? { detail: { blocked } } : {}) };
+  }
+  const request = reply.request;
+  // The chat path's business-key de-duplication may have found the same request made moments ago.
+  return { ok: true, value: { id: request.id, status: request.status, version: request.cardVersion, created: !reply.duplicate } };
+}
+
+async function replay(deps: AppDeps, key: string): Promise<TabAnswer<NewRequestAnswer> | 'retry'> {
+  const stored = await deps.conversations.onceResult(key);
+  if (!stored) return refused(409, 'TAB.REQUEST_IN_PROGRESS');
+  const remembered = JSON.parse(stored) as Remembered;
+  if ('retry' in remembered) return 'retry';
+  if ('refused' in remembered) return { ok: false, ...remembered.refused };
+  const request = await deps.requests.get(remembered.requestId);
+  if (!request) return refused(409, 'TAB.REQUEST_IN_PROGRESS');
+  return { ok: true, value: { id: request.id, status: request.status, version: request.cardVersion, created: false } };
+}

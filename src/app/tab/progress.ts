@@ -1,0 +1,49 @@
+import { AppDeps } from '../app-deps';
+import { hasAnyTabRole, NO_ROLE, TabAnswer, TabViewer } from './tab-viewer';
+import { SyncedUsers, SyncedUsersCache } from './synced-users';
+
+/** Weeks the chart shows, the current one included. */
+export const PROGRESS_WEEKS = 12;
+const DAY_MS = 86_400_000;
+
+export interface ProgressWeek {
+  /** Monday of the week, UTC (YYYY-MM-DD). */
+  weekStart: string;
+  usersTransferred: number;
+  usersRolledBack: number;
+  groupsTransferred: number;
+  groupsRolledBack: number;
+}
+
+/**
+ * GET /api/tab/progress: users the bot changed per week (targets whose outcome is 'done', by the day
+ * they finished; 'already-done' users were not changed by the bot and do not count), and how many users
+ * AD DS still manages. Groups stay 0 until group requests exist. Anyone with a role may see it: it
+ * names nobody.
+ */
+export async function progress(deps: AppDeps, viewer: TabViewer, synced: SyncedUsersCache): Promise<TabAnswer<{ weeks: ProgressWeek[]; stillSynced: SyncedUsers }>> {
+  if (!hasAnyTabRole(viewer)) return NO_ROLE;
+  const first = mondayOf(deps.clock.now()) - (PROGRESS_WEEKS - 1) * 7 * DAY_MS;
+  const weeks: ProgressWeek[] = Array.from({ length: PROGRESS_WEEKS }, (_, i) => ({
+    weekStart: new Date(first + i * 7 * DAY_MS).toISOString().slice(0, 10),
+    usersTransferred: 0,
+    usersRolledBack: 0,
+    groupsTransferred: 0,
+    groupsRolledBack: 0,
+  }));
+  const [days, stillSynced] = await Promise.all([deps.requests.executedByDay(new Date(first).toISOString()), synced.get()]);
+  for (const { day, kind, users } of days) {
+    const index = Math.floor((Date.parse(`${day}T00:00:00.000Z`) - first) / (7 * DAY_MS));
+    const week = weeks[index];
+    if (!week) continue; // a finish time after now (clock skew between instances)
+    if (kind === 'transfer') week.usersTransferred += users;
+    else week.usersRolledBack += users;
+  }
+  return { ok: true, value: { weeks, stillSynced } };
+}
+
+/** Midnight UTC of the Monday of `date`'s week, in ms. */
+function mondayOf(date: Date): number {
+  const midnight = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+  return midnight - ((date.getUTCDay() + 6) % 7) * DAY_MS;
+}
