@@ -78,13 +78,19 @@ export function registerTabStatic(server: restify.Server, options: TabStaticOpti
     res.end(file.body);
   };
 
-  server.get('/tab', (_req, res) => {
+  // restify wants (req, res, next) from handlers that are not async.
+  server.get('/tab', (_req, res, next) => {
     res.setHeader('location', '/tab/');
     res.send(301);
+    return next();
   });
-  server.get('/tab/', (_req, res) => send(res, 'index.html'));
-  server.get('/tab/:file', (req, res) => {
+  server.get('/tab/', (_req, res, next) => {
+    send(res, 'index.html');
+    return next();
+  });
+  server.get('/tab/:file', (req, res, next) => {
     const name = String((req.params as { file?: string }).file ?? '');
     send(res, TAB_FILES.some((f) => f.name === name) ? name : '');
+    return next();
   });
 }
