@@ -71,7 +71,7 @@ export function createApi(token: TokenSource, base = '/api/tab') {
     detail: (id: string, targetsCursor?: string) =>
       json<Detail>(`/requests/${encodeURIComponent(id)}${targetsCursor ? `?targetsCursor=${encodeURIComponent(targetsCursor)}` : ''}`),
     decide: (id: string, decision: Decision, version: number, comment: string) =>
-      post<unknown>(`/requests/${encodeURIComponent(id)}/decision`, { decision, version, comment }),
+      post<unknown>(`/requests/${encodeURIComponent(id)}/decision`, { decision, version, comment: comment || null }),
     progress: () => json<MigrationProgress>('/progress'),
     preflight: (kind: string, upns: string[]) => post<{ targets: PreflightRow[] }>('/preflight', { kind, upns }),
     create: (body: { kind: string; upns?: string[]; csv?: string; justification: string; idempotencyKey: string }) =>
