@@ -48,14 +48,15 @@ export function createApi(token: TokenSource, base = '/api/tab') {
     if (init.body !== undefined) headers.set('content-type', 'application/json');
     let response: Response;
     try {
-      response = await fetch(`${base}${path}`, { ...init, headers, credentials: 'omit', cache: 'no-store' });
+      // No cookies: the token is the only credential (the API answers with Cache-Control: no-store).
+      response = await fetch(`${base}${path}`, { ...init, headers, credentials: 'omit' });
     } catch {
       throw new ApiError(0, 'NETWORK', 'The SOA Bot service could not be reached. Check your connection and try again.');
     }
     if (response.ok) return response;
     let body: { error?: string; message?: string } = {};
     try {
-      body = await response.json();
+      body = (await response.json()) as typeof body;
     } catch {
       // not JSON: the status speaks for itself
     }

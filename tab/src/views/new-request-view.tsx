@@ -5,18 +5,9 @@ import { useTab } from '../app-context';
 import { ErrorState, Notice } from '../components/states';
 import { newIdempotencyKey } from '../format';
 import type { PreflightRow } from '../types';
+import { parseUpns } from '../upns';
 
 const NOT_AVAILABLE = 'Creating requests from the tab is not available on this server yet: use the chat command `transfer <upn> reason: <why>` instead.';
-
-/** The UPNs of a pasted list or a CSV's first column (header row skipped), de-duplicated. */
-export function parseUpns(text: string): string[] {
-  const seen = new Set<string>();
-  for (const line of text.split(/[\r\n,;\s]+/)) {
-    const upn = line.trim().replace(/^"|"$/g, '');
-    if (/^[^\s@]+@[^\s@]+$/.test(upn)) seen.add(upn.toLowerCase());
-  }
-  return [...seen];
-}
 
 /**
  * kind, UPNs (pasted or a CSV file), justification → Preflight (a table of what would happen) → Submit.
