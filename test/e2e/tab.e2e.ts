@@ -171,8 +171,11 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     await card.waitFor();
     await shot(page, 'adam-waiting-desktop-light');
     await axeScan(tab, 'adam-waiting');
+    // By keyboard: from the comment, Tab reaches Approve, Enter presses it.
     await card.getByLabel(/Comment/).fill('fine by me');
-    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.getByLabel(/Comment/).press('Tab');
+    expect(await tab.evaluate('document.activeElement.textContent')).toBe('Approve');
+    await page.keyboard.press('Enter');
     await tab.getByText(`${requestId}: approved.`).waitFor();
     await tab.getByText('Nothing is waiting for your decision.').waitFor();
 
@@ -251,6 +254,61 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
         await axeScan(tab, 'adam-all-mobile-dark');
       }
     }
+  });
+
+  it2('the new-request form: preflight table, one idempotency key per form, a retry after a network error reuses it, a double click posts once (server answers stubbed in the browser)', async () => {
+    // POST /api/tab/preflight and /api/tab/requests are being added on the server in parallel: here the
+    // browser answers them, so this checks the form's own behaviour only.
+    const { page, tab } = await openTab('rita');
+    const posts: any[] = [];
+    let failNext = true;
+    await page.route('**/api/tab/preflight', (route) =>
+      route.fulfill({
+        json: {
+          targets: [
+            { upn: 'bob@contoso.com', displayName: 'Bob Brown', state: 'synced', ok: true, reason: null },
+            { upn: 'erin@contoso.com', displayName: 'Erin', state: 'cloud-managed', ok: false, reason: 'already transferred' },
+          ],
+        },
+      }),
+    );
+    await page.route('**/api/tab/requests', (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      posts.push(route.request().postDataJSON());
+      if (failNext) {
+        failNext = false;
+        return route.abort('connectionreset');
+      }
+      return route.fulfill({ json: { id: 'SOA-STUB01', status: 'pending', version: 1 } });
+    });
+    await tab.getByRole('tab', { name: 'New request' }).click();
+    await tab.getByLabel('Users (one UPN per line)').fill('Bob@contoso.com\nerin@contoso.com\nbob@contoso.com');
+    await tab.getByLabel('Justification').fill('stubbed form check');
+    await tab.getByRole('button', { name: 'Preflight (2 users)' }).click();
+    const table = tab.getByRole('table', { name: 'Preflight' });
+    await table.getByText('eligible').waitFor();
+    await table.getByText('blocked: already transferred').waitFor();
+    await shot(page, 'rita-preflight-desktop-light');
+    await axeScan(tab, 'rita-preflight');
+
+    await tab.getByRole('button', { name: 'Submit request' }).click();
+    await tab.getByText(/could not be reached/).waitFor();
+    await tab.getByRole('button', { name: 'Submit request' }).dblclick();
+    await tab.getByText('Request SOA-STUB01 created (pending).').waitFor();
+    expect(await tab.getByRole('button', { name: 'Submit request' }).isDisabled()).toBe(true);
+    expect(posts).toHaveLength(2);
+    expect(posts[0]).toEqual({ kind: 'transfer', upns: ['bob@contoso.com', 'erin@contoso.com'], justification: 'stubbed form check', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(posts[1]).toEqual(posts[0]);
+  });
+
+  it2('outside a Teams host the tab says to open it in Teams instead of waiting', async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    const started = Date.now();
+    await page.goto(`${e2e.stack.tabHost.url}/tab/`);
+    await page.getByRole('alert').getByText(/Open this page as the SOA Bot tab in Microsoft Teams/).waitFor({ timeout: 15_000 });
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it2('the tab and the host page asked nothing of the internet (no CDN: everything is in dist/tab/)', async () => {

@@ -24,6 +24,8 @@ export function NewRequestView() {
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<{ id: string; status: string } | null>(null);
   const key = useRef(newIdempotencyKey());
+  // Two clicks can land before React re-renders the disabled button: a ref, not state, guards the POST.
+  const submitting = useRef(false);
 
   const upns = parseUpns(csv ? csv.text : upnText);
   const changed = () => {
@@ -47,7 +49,8 @@ export function NewRequestView() {
     }
   };
   const submit = async () => {
-    if (busy) return;
+    if (submitting.current) return;
+    submitting.current = true;
     setBusy('submit');
     setError(null);
     try {
@@ -56,6 +59,7 @@ export function NewRequestView() {
     } catch (e) {
       setError(explain(e));
     } finally {
+      submitting.current = false;
       setBusy(null);
     }
   };
