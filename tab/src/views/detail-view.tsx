@@ -29,12 +29,15 @@ export function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
   const [state, reload] = useAsync(() => api.detail(id), [api, id]);
   const detail = state.status === 'done' ? state.value : null;
   const running = detail ? (detail.progress?.running ?? RUNNING.has(detail.status)) : false;
+  // After the run the audit records still arrive (minutes in a real tenant): keep following them too.
+  const auditPending = detail ? detail.executedAt !== null && detail.targets.some((t) => t.audit.status === 'searching') : false;
+  const live = running || auditPending;
 
   useEffect(() => {
-    if (!running) return;
-    const timer = setInterval(reload, POLL_MS);
+    if (!live) return;
+    const timer = setInterval(reload, running ? POLL_MS : POLL_MS * 5);
     return () => clearInterval(timer);
-  }, [running, reload]);
+  }, [live, running, reload]);
 
   return (
     <section aria-labelledby="detail-title" className="stack">
