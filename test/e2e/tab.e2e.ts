@@ -161,8 +161,17 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     await tab.getByRole('button', { name: requestId }).click();
     await tab.getByRole('heading', { name: `Request ${requestId}` }).waitFor();
     await tab.getByText('e2e from the tab', { exact: false }).first().waitFor();
+    expect(await tab.evaluate('document.activeElement.id')).toBe('detail-title');
     await shot(page, 'rita-detail-desktop-light');
     await axeScan(tab, 'rita-detail');
+    // A requester has no export (the API refuses it to anyone but approvers and admins).
+    await tab.getByRole('button', { name: 'Back' }).click();
+    expect(await tab.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
+
+    // Migration figures: the chart when the server has GET /api/tab/progress, a plain notice before.
+    await tab.getByRole('tab', { name: 'Migration progress' }).click();
+    await tab.getByTestId('still-synced').or(tab.getByText('Migration figures are not available from this server yet.')).waitFor();
+    await axeScan(tab, 'rita-progress');
   });
 
   it2('Adam (approver) approves in the tab; the chat card is edited to show it', async () => {
@@ -299,6 +308,39 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     expect(posts).toHaveLength(2);
     expect(posts[0]).toEqual({ kind: 'transfer', upns: ['bob@contoso.com', 'erin@contoso.com'], justification: 'stubbed form check', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(posts[1]).toEqual(posts[0]);
+  });
+
+  it2('the migration progress chart: one bar pair per week, the figures as a table for screen readers (server answer stubbed in the browser)', async () => {
+    // GET /api/tab/progress is being added on the server in parallel: the browser answers it here.
+    const { page, tab } = await openTab('adam', { theme: 'dark' });
+    await page.route('**/api/tab/progress', (route) =>
+      route.fulfill({
+        json: {
+          weeks: [
+            { weekStart: '2026-11-16T00:00:00Z', usersTransferred: 12, usersRolledBack: 1, groupsTransferred: 2, groupsRolledBack: 0 },
+            { weekStart: '2026-11-23T00:00:00Z', usersTransferred: 30, usersRolledBack: 0, groupsTransferred: 3, groupsRolledBack: 1 },
+            { weekStart: '2026-11-30T00:00:00Z', usersTransferred: 7, usersRolledBack: 2, groupsTransferred: 0, groupsRolledBack: 0 },
+          ],
+          stillSynced: { users: 1234, checkedAt: '2026-12-06T06:00:00Z' },
+        },
+      }),
+    );
+    await tab.getByRole('tab', { name: 'Migration progress' }).click();
+    await tab.getByRole('img', { name: 'Users transferred and rolled back per week' }).waitFor();
+    expect(await tab.getByTestId('still-synced').textContent()).toBe('1234');
+    expect(await tab.locator('svg rect.bar-transferred').count()).toBe(3);
+    // The tallest week fills the chart; the others are in proportion.
+    const heights = await tab.locator('svg rect.bar-transferred').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+    expect(heights[1]).toBe(Math.max(...heights));
+    expect(heights[0] / heights[1]).toBeCloseTo(12 / 30, 1);
+    const rows = await tab.locator('table.visually-hidden tbody tr').evaluateAll((trs) => trs.map((tr: any) => Array.from(tr.children as ArrayLike<any>, (c) => c.textContent)));
+    expect(rows).toEqual([
+      ['2026-11-16', '12', '1', '2', '0'],
+      ['2026-11-23', '30', '0', '3', '1'],
+      ['2026-11-30', '7', '2', '0', '0'],
+    ]);
+    await shot(page, 'adam-progress-desktop-dark');
+    await axeScan(tab, 'adam-progress-dark');
   });
 
   it2('outside a Teams host the tab says to open it in Teams instead of waiting', async () => {

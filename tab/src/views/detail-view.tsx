@@ -12,7 +12,7 @@ import {
   Text,
   Textarea,
 } from '@fluentui/react-components';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTab } from '../app-context';
 import { ErrorState, Loading, Notice } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
@@ -27,6 +27,9 @@ export const POLL_MS = 3000;
 export function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
   const { api, locale } = useTab();
   const [state, reload] = useAsync(() => api.detail(id), [api, id]);
+  // Opening a request moves the focus to its heading, so keyboard and screen reader users land on it.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [id]);
   const detail = state.status === 'done' ? state.value : null;
   const running = detail ? (detail.progress?.running ?? RUNNING.has(detail.status)) : false;
   // After the run the audit records still arrive (minutes in a real tenant): keep following them too.
@@ -44,7 +47,9 @@ export function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
       <div className="row">
         <Button onClick={onBack}>Back</Button>
       </div>
-      <h2 id="detail-title">Request {id}</h2>
+      <h2 id="detail-title" ref={heading} tabIndex={-1}>
+        Request {id}
+      </h2>
       {state.status === 'loading' && <Loading label="Loading the request" />}
       {state.status === 'error' && <ErrorState error={state.error} />}
       {detail && (

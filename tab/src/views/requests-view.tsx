@@ -1,7 +1,7 @@
 import { Button, Dropdown, Field, Input, Option } from '@fluentui/react-components';
 import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { ListFilters } from '../api';
-import { useTab } from '../app-context';
+import { can, useTab } from '../app-context';
 import { RequestTable } from '../components/request-table';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
 import { STATES, saveBlob, statusLabel } from '../format';
@@ -15,7 +15,9 @@ const NO_FILTERS: FormFilters = { state: '', kind: '', from: '', to: '', request
  * export of the same filters as CSV or JSON.
  */
 export function RequestsView({ mine }: { mine: boolean }) {
-  const { api } = useTab();
+  const { api, me } = useTab();
+  // The export is for approvers and admins (the API refuses anyone else).
+  const mayExport = can.approveSomething(me);
   const [form, setForm] = useState<FormFilters>(NO_FILTERS);
   const [applied, setApplied] = useState<ListFilters>({ mine, sort: 'newest' });
   const [items, setItems] = useState<Summary[]>([]);
@@ -140,10 +142,12 @@ export function RequestsView({ mine }: { mine: boolean }) {
           </div>
         </form>
       )}
+      {mayExport && (
       <div className="row" role="group" aria-label="Export">
         <Button onClick={() => void exportAs('csv')}>Export CSV</Button>
         <Button onClick={() => void exportAs('json')}>Export JSON</Button>
       </div>
+      )}
       {exported && <Notice intent="success">{exported}</Notice>}
       {error !== null && <ErrorState error={error} />}
       {status === 'loading' ? (
