@@ -32,6 +32,9 @@ param approvalChannelId string = ''
 @secure()
 param databaseUrl string = ''
 
+@description('The personal tab API\'s Entra app (client) id, created by aadApp/create in m365agents.yml; empty = no tab (its API and page are off).')
+param tabAppId string = ''
+
 param location string = resourceGroup().location
 
 var tenantId = subscription().tenantId
@@ -83,6 +86,10 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'APPROVAL_CHANNEL_ID', value: approvalChannelId }
         { name: 'DATABASE_URL', value: empty(databaseUrl) ? 'sqlite:/home/data/soa-bot.db' : databaseUrl }
         { name: 'LOG_LEVEL', value: 'info' }
+        // The personal tab (/tab/) and its API (/api/tab/): the Application ID URI uses the App Service's own
+        // host name, as aad.manifest.json and the app manifest's webApplicationInfo do (BOT_DOMAIN).
+        { name: 'TAB_APP_ID', value: tabAppId }
+        { name: 'TAB_APP_ID_URI', value: empty(tabAppId) ? '' : 'api://${webAppName}.azurewebsites.net/${tabAppId}' }
       ]
     }
   }

@@ -50,6 +50,8 @@ export interface Overrides {
   safeguardSwitch?: SafeguardSwitch;
   /** The tab API's token check (default: EntraUserTokenVerifier from the TAB_* settings). */
   tabVerifier?: UserTokenVerifier;
+  /** Where the built tab is (default: dist/tab/, tab-static.ts defaultTabDir). */
+  tabStaticDir?: string;
   /** This process as a job lease owner (tests give two apps in one process different pids). */
   instance?: Instance;
 }
@@ -225,7 +227,9 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     : undefined;
   const http = createHttpServer(
     handleBotRequest,
-    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: async () => monitor.current(), download: (token) => downloadTable(deps, token), tabApi },
+    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: async () => monitor.current(), download: (token) => downloadTable(deps, token), tabApi,
+      // The tab's page is served with its API: both exist only when a tab app registration is configured.
+      tabStatic: config.tab ? { dir: overrides.tabStaticDir } : undefined },
     logger.child({ component: 'http' }),
   );
 

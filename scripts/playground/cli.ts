@@ -1,4 +1,4 @@
-import { DEFAULT_BOT_PORT, DEFAULT_PLAYGROUND_PORT, PlaygroundStack, startPlaygroundStack } from './stack';
+import { DEFAULT_BOT_PORT, DEFAULT_PLAYGROUND_PORT, DEFAULT_TAB_HOST_PORT, PlaygroundStack, startPlaygroundStack } from './stack';
 import { instructions } from './instructions';
 
 /** `npm run playground`: starts the stack (stack.ts), prints how to use it, stops it on Ctrl+C or when a child exits. */
@@ -9,7 +9,7 @@ async function main(): Promise<void> {
       'Usage: npm run playground [-- --keep-data] [--verbose]\n' +
         '  --keep-data  keep .playground/soa-bot.db from the last run (default: start empty, like the emulator)\n' +
         '  --verbose    copy the bot\'s and the playground\'s output to this terminal\n' +
-        'Environment: BOT_PORT (3978), PLAYGROUND_PORT (56150), EMULATOR_PORT (random), LOG_LEVEL for the bot.\n',
+        'Environment: BOT_PORT (3978), PLAYGROUND_PORT (56150), TAB_HOST_PORT (53000), EMULATOR_PORT (random), LOG_LEVEL for the bot.\n',
     );
     return;
   }
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
       botPort: port('BOT_PORT', DEFAULT_BOT_PORT),
       playgroundPort: port('PLAYGROUND_PORT', DEFAULT_PLAYGROUND_PORT),
       emulatorPort: port('EMULATOR_PORT', 0),
+      tabHostPort: port('TAB_HOST_PORT', DEFAULT_TAB_HOST_PORT),
       freshDatabase: !args.includes('--keep-data'),
       echoChildOutput: args.includes('--verbose'),
       botEnv: process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {},

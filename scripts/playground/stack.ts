@@ -8,6 +8,7 @@ import { assertPortFree, freePort } from '../support/ports';
 import { findRepoRoot } from '../support/repo-root';
 import { DemoPerson, PLAYGROUND_IDS, PlaygroundConfig } from './identities';
 import { PlaygroundInstance, httpOk, installInTeam, startPlaygroundInstance } from './instance';
+import { PLAYGROUND_TAB_APP_ID, PLAYGROUND_TAB_APP_ID_URI, TabHost, startTabHost } from './tab-host/tab-host-server';
 
 /**
  * The local stack: the HTTPS Graph emulator (demo tenant) in this process, the bot (dist/src/main.js)
@@ -18,6 +19,7 @@ import { PlaygroundInstance, httpOk, installInTeam, startPlaygroundInstance } fr
 
 export const DEFAULT_BOT_PORT = 3978;
 export const DEFAULT_PLAYGROUND_PORT = 56150;
+export const DEFAULT_TAB_HOST_PORT = 53000;
 
 export interface PlaygroundStackOptions {
   /** Default 3978. Must be free: fails with PortBusyError otherwise. */
@@ -46,6 +48,8 @@ export interface PlaygroundStackOptions {
   people?: DemoPerson[];
   /** Copy the children's output to this process's stderr. */
   echoChildOutput?: boolean;
+  /** Port of the local Teams host page for the tab (tab-host/); 0 (default) = random. */
+  tabHostPort?: number;
   /** Progress lines. */
   log?: (line: string) => void;
   startTimeoutMs?: number;
@@ -66,6 +70,8 @@ export interface PlaygroundStack {
   /** Every instance, in the order of `people`. */
   playgrounds: PlaygroundInstance[];
   botSettings: Record<string, string>;
+  /** The tab in a local Teams host page (same origin as the tab: it proxies /tab/ and /api/tab/ to the bot). */
+  tabHost: TabHost;
   /** Ends the playground, the bot and the emulator (idempotent). */
   stop(): Promise<void>;
   /** Resolves when the bot or the playground exits on its own. */
@@ -110,11 +116,13 @@ export async function startPlaygroundStack(options: PlaygroundStackOptions = {})
 
   const children: SupervisedChild[] = [];
   let emulator: RunningEmulator | null = null;
+  let tabHost: TabHost | null = null;
   let stopped: Promise<void> | null = null;
   const stop = () =>
     (stopped ??= (async () => {
       process.off('exit', killOnExit);
       // Playground first (it talks to the bot), then the bot (finishes its turn, closes the DB), then Graph.
+      await tabHost?.close();
       for (const child of [...children].reverse()) await child.stop(10_000);
       await emulator?.close();
     })());
@@ -137,6 +145,9 @@ export async function startPlaygroundStack(options: PlaygroundStackOptions = {})
       DATABASE_URL: databaseUrl,
       APPROVAL_CHANNEL_ID: PLAYGROUND_IDS.approvalsChannel.id,
       AUDIT_LOOKUP_FIRST_DELAY: '5s',
+      // The personal tab and its API, signed in through the emulator's Entra (the default TAB_AUTHORITY_HOST).
+      TAB_APP_ID: PLAYGROUND_TAB_APP_ID,
+      TAB_APP_ID_URI: PLAYGROUND_TAB_APP_ID_URI,
       ...options.botEnv,
     });
     const botLogPath = path.join(workDir, 'logs', 'bot.log');
@@ -152,6 +163,8 @@ export async function startPlaygroundStack(options: PlaygroundStackOptions = {})
     const botUrl = `http://127.0.0.1:${botPort}`;
     await waitUntil(`the bot answered ${botUrl}/healthz`, () => httpOk(`${botUrl}/healthz`), bot, timeoutMs);
     log(`SOA Bot: ${botUrl}/api/messages (log: ${path.relative(process.cwd(), botLogPath)})`);
+    tabHost = await startTabHost({ botUrl, emulator, port: options.tabHostPort ?? 0, tabAppId: botSettings.TAB_APP_ID });
+    log(`Personal tab in a local Teams host: ${tabHost.pageUrl('rita')}`);
 
     const people = options.people && options.people.length > 0 ? options.people : (['rita'] as DemoPerson[]);
     if (new Set(people).size !== people.length) throw new Error(`each person needs exactly one playground instance, got ${people.join(', ')}`);
@@ -194,6 +207,7 @@ export async function startPlaygroundStack(options: PlaygroundStackOptions = {})
       activityLogPath: first.activityLogPath,
       playgrounds,
       botSettings,
+      tabHost,
       stop,
       childExited,
     };

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { startGraphEmulator } from '../../emulator';
 import { DEMO_IDS, demoTenant } from '../../emulator/seeds/demo-tenant';
 import { loadConfig } from '../../src/config';
-import { ComposedApp, compose } from '../../src/composition-root';
+import { ComposedApp, Overrides, compose } from '../../src/composition-root';
 import { createPinoLogger } from '../../src/adapters/logging/pino-logger';
 import { Clock } from '../../src/ports/clock';
 import { clearBotFrameworkCaches } from '../../src/adapters/teams/bot-framework-caches';
@@ -68,6 +68,8 @@ export async function startBotHarness(
      * registration, inbound tokens from a local BotTokenIssuer, outbound tokens from the emulator's Entra.
      */
     botAuth?: boolean;
+    /** Extra composition overrides (e.g. tabStaticDir). */
+    overrides?: Pick<Overrides, 'tabStaticDir'>;
   } = {},
 ): Promise<BotHarness> {
   const emulator = options.emulator ?? (await startGraphEmulator({ seed: demoTenant() }));
@@ -105,6 +107,7 @@ export async function startBotHarness(
       clock,
       credentialRetryOptions: { maxRetries: 0 },
       graphRetryDelaySeconds: 0.01,
+      ...options.overrides,
     });
 
   let app = build();

@@ -4,6 +4,7 @@ import type { BotRequestHandler } from '../teams/bot-request-handler';
 import { Logger } from '../../ports/logger';
 import { readJsonBody } from './read-json-body';
 import { registerTabApi, TAB_BODY_ROUTE, TabApiOptions } from './tab-api';
+import { registerTabStatic, TabStaticOptions } from './tab-static';
 
 export interface HttpServerOptions {
   port: number;
@@ -15,11 +16,14 @@ export interface HttpServerOptions {
   download?: (token: string) => Promise<{ status: 200; fileName: string; csv: string } | { status: number; message: string }>;
   /** The personal tab's JSON API under /api/tab/ (tab-api.ts); absent = not served. */
   tabApi?: Omit<TabApiOptions, 'maxBodyBytes'>;
+  /** The personal tab's page and bundle under /tab/ (tab-static.ts); absent = not served. */
+  tabStatic?: TabStaticOptions;
 }
 
 /**
  * restify: POST /api/messages for the Bot Framework, GET /healthz and /readyz for probes, GET /files/{token}
- * for signed downloads, and the tab's JSON API under /api/tab/ when configured (tab-api.ts); nothing else. No body parser: /api/messages reads its JSON body itself with a
+ * for signed downloads, and the tab's JSON API under /api/tab/ and its page under /tab/ when configured (tab-api.ts,
+ * tab-static.ts); nothing else. No body parser: /api/messages reads its JSON body itself with a
  * hard byte cap (415, 413, 400 before the bot handler, which authenticates every request with 401
  * before a turn runs); every other route takes no body at all (413). Nothing is ever written to disk.
  */
@@ -80,6 +84,7 @@ export function createHttpServer(handleBotRequest: BotRequestHandler, options: H
   });
 
   if (options.tabApi) registerTabApi(server, { ...options.tabApi, maxBodyBytes: options.maxBodyBytes });
+  if (options.tabStatic) registerTabStatic(server, options.tabStatic, logger);
 
   let wasReady = true;
   server.get('/readyz', async (_req, res) => {

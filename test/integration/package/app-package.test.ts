@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -35,11 +36,12 @@ function validateAgainstSchema(manifest: unknown): string[] {
   return JSON.parse(output) as string[];
 }
 
-/** Values the Toolkit's provision step would write (TEAMS_APP_ID, BOT_ID, BOT_DOMAIN). */
+/** Values the Toolkit's provision step would write (TEAMS_APP_ID, BOT_ID, BOT_DOMAIN, the tab's TAB_APP_ID). */
 const PROVISIONED = {
   TEAMS_APP_ID: '11111111-2222-4333-8444-555555555555',
   BOT_ID: '66666666-7777-4888-9999-000000000000',
   BOT_DOMAIN: 'soabot-dev.azurewebsites.net',
+  TAB_APP_ID: '7ab11111-2222-4333-8444-555555555555',
 };
 
 /** The schema of the manifest's own $schema version, as bundled in @microsoft/app-manifest. */
@@ -90,7 +92,7 @@ describe('Teams app manifest', () => {
 
   it('uses only ${{...}} placeholders of the Agents Toolkit convention, each defined in every Toolkit env file', () => {
     const names = [...template.matchAll(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]);
-    expect(new Set(names)).toEqual(new Set(['TEAMS_APP_ID', 'APP_DEVELOPER_NAME', 'APP_WEBSITE_URL', 'APP_PRIVACY_URL', 'APP_TERMS_URL', 'APP_NAME_SUFFIX', 'BOT_ID', 'BOT_DOMAIN']));
+    expect(new Set(names)).toEqual(new Set(['TEAMS_APP_ID', 'APP_DEVELOPER_NAME', 'APP_WEBSITE_URL', 'APP_PRIVACY_URL', 'APP_TERMS_URL', 'APP_NAME_SUFFIX', 'BOT_ID', 'BOT_DOMAIN', 'TAB_APP_ID']));
     // No other variant (${NAME}, {{NAME}}, %NAME%) is left once the Toolkit's placeholders are taken out.
     expect(template.replace(/\$\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/g, '')).not.toMatch(/\$\{|\{\{|%[A-Z_]+%/);
     for (const env of ['dev', 'local']) {
@@ -108,6 +110,32 @@ describe('Teams app manifest', () => {
     expect(manifest.id).toBe(PROVISIONED.TEAMS_APP_ID);
     expect(manifest.bots[0].botId).toBe(PROVISIONED.BOT_ID);
     expect(manifest.validDomains).toEqual([PROVISIONED.BOT_DOMAIN]);
+  });
+
+  it('has the personal tab after the bot chat (conversations first), served from the bot\'s domain, with SSO (webApplicationInfo)', () => {
+    const values = { ...readEnvFile(path.join(ROOT, 'env', '.env.dev')), ...PROVISIONED };
+    const manifest = JSON.parse(fillPlaceholders(template, (name) => (values as Record<string, string>)[name]).text);
+    const tabs = manifest.staticTabs as { entityId: string; scopes: string[]; contentUrl?: string; websiteUrl?: string; name?: string }[];
+    expect(tabs.map((t) => t.entityId)).toEqual(['conversations', 'soa-dashboard', 'about']);
+    for (const tab of tabs) expect(tab.scopes).toEqual(['personal']);
+    const dashboard = tabs[1];
+    expect(dashboard.name).toBeTruthy();
+    expect(dashboard.contentUrl).toBe(`https://${PROVISIONED.BOT_DOMAIN}/tab/`);
+    expect(new URL(dashboard.websiteUrl!).host).toBe(PROVISIONED.BOT_DOMAIN);
+    expect(manifest.validDomains).toContain(PROVISIONED.BOT_DOMAIN);
+    // The resource's domain must be the tab's; a separate app registration from the bot's (tab-and-sso.md §1).
+    expect(manifest.webApplicationInfo).toEqual({ id: PROVISIONED.TAB_APP_ID, resource: `api://${PROVISIONED.BOT_DOMAIN}/${PROVISIONED.TAB_APP_ID}` });
+    expect(manifest.webApplicationInfo.id).not.toBe(PROVISIONED.BOT_ID);
+  });
+
+  it('the schema check catches a broken tab (a static tab without scopes, webApplicationInfo without id)', () => {
+    const values = { ...readEnvFile(path.join(ROOT, 'env', '.env.dev')), ...PROVISIONED };
+    const manifest = JSON.parse(fillPlaceholders(template, (name) => (values as Record<string, string>)[name]).text);
+    delete manifest.staticTabs[1].scopes;
+    delete manifest.webApplicationInfo.id;
+    const problems = validateAgainstSchema(manifest).join('\n');
+    expect(problems).toMatch(/staticTabs/);
+    expect(problems).toMatch(/webApplicationInfo/);
   });
 
   it('the schema check does catch mistakes (a too-long short name, a missing bot id)', async () => {
@@ -207,7 +235,7 @@ describe('npm run package (scripts/zip-app-package.ts)', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(MissingValuesError);
-    expect((thrown as MissingValuesError).missing.sort()).toEqual(['BOT_DOMAIN', 'BOT_ID', 'TEAMS_APP_ID']);
+    expect((thrown as MissingValuesError).missing.sort()).toEqual(['BOT_DOMAIN', 'BOT_ID', 'TAB_APP_ID', 'TEAMS_APP_ID']);
     expect(fs.existsSync(path.join(out, 'refused'))).toBe(false); // nothing written
   });
 
@@ -218,5 +246,59 @@ describe('npm run package (scripts/zip-app-package.ts)', () => {
     expect(output).toMatch(/appPackage\.local\.zip/);
     const zipPath = path.join(APP, 'build', 'appPackage.local.zip');
     expect(readZip(fs.readFileSync(zipPath)).map((e) => e.name).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+  });
+});
+
+describe('the tab API\'s Entra app registration (aad.manifest.json, aadApp/update in the Toolkit files)', () => {
+  const aadTemplate = fs.readFileSync(path.join(ROOT, 'aad.manifest.json'), 'utf8');
+  const values = { ...readEnvFile(path.join(ROOT, 'env', '.env.dev')), ...PROVISIONED, TAB_AAD_APP_OBJECT_ID: 'abcdef00-0000-4000-8000-000000000001' };
+  const filled = fillPlaceholders(aadTemplate, (name) => (values as Record<string, string>)[name]);
+  const aad = JSON.parse(filled.text);
+
+  it('fills from the env files and provision (no placeholder left)', () => {
+    expect(filled.missing).toEqual([]);
+    expect(aad.appId).toBe(PROVISIONED.TAB_APP_ID);
+  });
+
+  it('exposes api://<bot domain>/<tab app id> with an enabled access_as_user scope and takes v2 tokens', () => {
+    expect(aad.identifierUris).toEqual([`api://${PROVISIONED.BOT_DOMAIN}/${PROVISIONED.TAB_APP_ID}`]);
+    expect(aad.accessTokenAcceptedVersion).toBe(2);
+    expect(aad.signInAudience).toBe('AzureADMyOrg');
+    const scopes = aad.oauth2Permissions as { value: string; id: string; isEnabled: boolean; type: string }[];
+    expect(scopes).toHaveLength(1);
+    expect(scopes[0]).toMatchObject({ value: 'access_as_user', isEnabled: true, type: 'User' });
+    expect(scopes[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    // No secret, no Graph permission: it only identifies people to the bot.
+    expect(aad.requiredResourceAccess).toEqual([]);
+  });
+
+  it('pre-authorizes the Teams desktop/mobile and web clients and the Microsoft 365 / Outlook hosts for that scope', () => {
+    const scopeId = aad.oauth2Permissions[0].id;
+    const pre = aad.preAuthorizedApplications as { appId: string; permissionIds: string[] }[];
+    expect(pre.map((p) => p.appId).sort()).toEqual(
+      [
+        '1fec8e78-bce4-4aaf-ab1b-5451cc387264',
+        '5e3ce6c0-2b1f-4285-8d4b-75ee78787346',
+        '4765445b-32c6-49b0-83e6-1d93765276ca',
+        '0ec893e0-5785-4de6-99da-4ed124e5296c',
+        'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+        'bc59ab01-8403-45c6-8796-ac3ef710b3e3',
+        '27922004-5251-4030-b22d-91ecd9a37ea4',
+      ].sort(),
+    );
+    for (const p of pre) expect(p.permissionIds).toEqual([scopeId]);
+  });
+
+  it.each(['m365agents.yml', 'm365agents.local.yml'])('%s creates the tab app (TAB_APP_ID, no secret) before the bot hosting and applies aad.manifest.json before the app package', (file) => {
+    const steps = (parseYaml(fs.readFileSync(path.join(ROOT, file), 'utf8')).provision as { uses: string; with?: any; writeToEnvironmentFile?: any }[]);
+    const uses = steps.map((s) => s.uses);
+    const create = steps.find((s) => s.uses === 'aadApp/create')!;
+    expect(create.with.generateClientSecret).toBe(false);
+    expect(create.writeToEnvironmentFile).toEqual({ clientId: 'TAB_APP_ID', objectId: 'TAB_AAD_APP_OBJECT_ID' });
+    const update = steps.find((s) => s.uses === 'aadApp/update')!;
+    expect(update.with.manifestPath).toBe('./aad.manifest.json');
+    expect(uses.indexOf('aadApp/create')).toBeLessThan(uses.indexOf('aadApp/update'));
+    expect(uses.indexOf('aadApp/update')).toBeLessThan(uses.indexOf('teamsApp/zipAppPackage'));
+    if (uses.includes('arm/deploy')) expect(uses.indexOf('aadApp/create')).toBeLessThan(uses.indexOf('arm/deploy'));
   });
 });

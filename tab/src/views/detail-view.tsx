@@ -1,0 +1,333 @@
+import {
+  Button,
+  Field,
+  Link,
+  ProgressBar,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Textarea,
+} from '@fluentui/react-components';
+import { useEffect, useRef, useState } from 'react';
+import { useTab } from '../app-context';
+import { ErrorState, Loading, Notice } from '../components/states';
+import { StatusBadge } from '../components/status-badge';
+import { adminCenterLinks, formatDate } from '../format';
+import type { Decision, Detail, Progress, Target } from '../types';
+import { useAsync } from '../use-async';
+
+const RUNNING = new Set(['approved', 'executing', 'awaiting-sync']);
+export const POLL_MS = 3000;
+
+/** One request: summary, live progress while it runs, Resume/Cancel when allowed, decisions, targets, timeline, Graph calls. */
+export function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
+  const { api, locale } = useTab();
+  const [state, reload] = useAsync(() => api.detail(id), [api, id]);
+  // Opening a request moves the focus to its heading, so keyboard and screen reader users land on it.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [id]);
+  const detail = state.status === 'done' ? state.value : null;
+  const running = detail ? (detail.progress?.running ?? RUNNING.has(detail.status)) : false;
+  // After the run the audit records still arrive (minutes in a real tenant): keep following them too.
+  const auditPending = detail ? detail.executedAt !== null && detail.targets.some((t) => t.audit.status === 'searching') : false;
+  const live = running || auditPending;
+
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(reload, running ? POLL_MS : POLL_MS * 5);
+    return () => clearInterval(timer);
+  }, [live, running, reload]);
+
+  return (
+    <section aria-labelledby="detail-title" className="stack">
+      <div className="row">
+        <Button onClick={onBack}>Back</Button>
+      </div>
+      <h2 id="detail-title" ref={heading} tabIndex={-1}>
+        Request {id}
+      </h2>
+      {state.status === 'loading' && <Loading label="Loading the request" />}
+      {state.status === 'error' && <ErrorState error={state.error} />}
+      {detail && (
+        <>
+          <dl className="facts">
+            <dt>Status</dt>
+            <dd>
+              <StatusBadge status={detail.status} />
+            </dd>
+            <dt>Kind</dt>
+            <dd>{detail.kind}</dd>
+            <dt>Requester</dt>
+            <dd>{detail.requester.name}</dd>
+            <dt>Justification</dt>
+            <dd>{detail.justification || '—'}</dd>
+            <dt>Created</dt>
+            <dd>{formatDate(detail.createdAt, locale)}</dd>
+            <dt>Expires</dt>
+            <dd>{formatDate(detail.expiresAt, locale)}</dd>
+            <dt>Finished</dt>
+            <dd>{formatDate(detail.finishedAt, locale)}</dd>
+            <dt>Approvals</dt>
+            <dd>
+              {detail.decisions.filter((d) => d.decision === 'approve').length} of {detail.approvalsRequired}
+            </dd>
+            <dt>Correlation id</dt>
+            <dd>
+              <code>{detail.correlationId}</code>
+            </dd>
+            {detail.bulk && (
+              <>
+                <dt>Fingerprint</dt>
+                <dd>
+                  <code>{detail.bulk.fingerprint}</code> ({detail.bulk.source})
+                </dd>
+              </>
+            )}
+          </dl>
+          <ProgressSection detail={detail} running={running} />
+          <Actions detail={detail} onDone={reload} />
+          <Decisions detail={detail} />
+          <Targets detail={detail} />
+          <Timeline detail={detail} />
+          <GraphCalls detail={detail} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function progressOf(detail: Detail): Progress {
+  if (detail.progress) return detail.progress;
+  const count = (pred: (t: Target) => boolean) => detail.targets.filter(pred).length;
+  return {
+    total: detail.users,
+    done: count((t) => t.outcome === 'done' || t.outcome === 'already-done'),
+    failed: count((t) => t.outcome === 'failed'),
+    skipped: 0,
+    pending: count((t) => t.outcome === 'pending' || t.outcome === 'in-progress'),
+    haltedReason: detail.bulk?.haltedReason ?? null,
+    running: RUNNING.has(detail.status),
+  };
+}
+
+function ProgressSection({ detail, running }: { detail: Detail; running: boolean }) {
+  const p = progressOf(detail);
+  const finished = p.done + p.failed + p.skipped;
+  const value = p.total > 0 ? finished / p.total : 0;
+  return (
+    <section aria-labelledby="progress-title">
+      <h3 id="progress-title">Progress</h3>
+      <Field
+        label={`${finished} of ${p.total} users processed`}
+        validationMessage={`${p.done} done, ${p.failed} failed, ${p.skipped} skipped, ${p.pending} pending${running ? ' — updating every few seconds' : ''}`}
+        validationState="none"
+      >
+        <ProgressBar value={value} max={1} thickness="large" aria-label="Execution progress" color={p.failed > 0 ? 'warning' : 'brand'} />
+      </Field>
+      {p.haltedReason && <Notice intent="warning">Halted: {p.haltedReason}</Notice>}
+    </section>
+  );
+}
+
+function Actions({ detail, onDone }: { detail: Detail; onDone: () => void }) {
+  const { api } = useTab();
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const choices: { decision: Decision; label: string }[] = [
+    ...(detail.may.decide ? [{ decision: 'approve' as const, label: 'Approve' }, { decision: 'reject' as const, label: 'Reject' }] : []),
+    ...(detail.may.resume ? [{ decision: 'resume' as const, label: 'Resume' }] : []),
+    ...(detail.may.cancel ?? detail.may.resume ? [{ decision: 'cancel' as const, label: 'Cancel request' }] : []),
+  ];
+  if (choices.length === 0) return null;
+  const act = async (decision: Decision) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.decide(detail.id, decision, detail.version, comment.trim());
+      setResult(`Recorded: ${decision}.`);
+      onDone();
+    } catch (e) {
+      setError(e);
+      onDone();
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="actions-title" className="stack">
+      <h3 id="actions-title">Your decision</h3>
+      <Field label="Comment (optional)">
+        <Textarea value={comment} onChange={(_, d) => setComment(d.value)} maxLength={500} />
+      </Field>
+      <div className="row">
+        {choices.map((c, i) => (
+          <Button key={c.decision} appearance={i === 0 ? 'primary' : 'secondary'} disabled={busy} onClick={() => void act(c.decision)}>
+            {c.label}
+          </Button>
+        ))}
+      </div>
+      {result && <Notice intent="success">{result}</Notice>}
+      {error !== null && <ErrorState error={error} title="Not recorded" />}
+    </section>
+  );
+}
+
+function Decisions({ detail }: { detail: Detail }) {
+  const { locale } = useTab();
+  return (
+    <section aria-labelledby="decisions-title">
+      <h3 id="decisions-title">Decisions</h3>
+      {detail.decisions.length === 0 ? (
+        <Text as="p">No decision yet.</Text>
+      ) : (
+        <ul>
+          {detail.decisions.map((d) => (
+            <li key={`${d.by.id}-${d.at}`}>
+              {d.by.name}: {d.decision} ({formatDate(d.at, locale)}){d.comment ? ` — “${d.comment}”` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function Targets({ detail }: { detail: Detail }) {
+  const { api } = useTab();
+  const [more, setMore] = useState<Target[]>([]);
+  const [cursor, setCursor] = useState<string | null>(detail.targetsCursor ?? null);
+  useEffect(() => setCursor(detail.targetsCursor ?? null), [detail.targetsCursor]);
+  const targets = [...detail.targets, ...more];
+  const loadMore = async () => {
+    if (!cursor) return;
+    const next = await api.detail(detail.id, cursor);
+    setMore((m) => [...m, ...next.targets]);
+    setCursor(next.targetsCursor ?? null);
+  };
+  return (
+    <section aria-labelledby="targets-title">
+      <h3 id="targets-title">Users ({detail.users})</h3>
+      <div className="scroll-x">
+        <Table size="small" aria-labelledby="targets-title">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>User</TableHeaderCell>
+              <TableHeaderCell>State</TableHeaderCell>
+              <TableHeaderCell>Outcome</TableHeaderCell>
+              <TableHeaderCell>Audit</TableHeaderCell>
+              <TableHeaderCell>Admin center</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {targets.map((t) => {
+              const fallback = adminCenterLinks(t.userId);
+              const links = { ...fallback, ...(t.links ?? {}) } as { user?: string; audit?: string };
+              return (
+                <TableRow key={t.upn}>
+                  <TableCell>
+                    {t.displayName ? `${t.displayName} ` : ''}
+                    <code>{t.upn}</code>
+                  </TableCell>
+                  <TableCell>{t.state}</TableCell>
+                  <TableCell>
+                    {t.outcome}
+                    {t.errorCode ? ` (${t.errorCode})` : ''}
+                  </TableCell>
+                  <TableCell>
+                    {t.audit.status}
+                    {t.audit.auditId ? ` · ${t.audit.auditId}` : ''}
+                  </TableCell>
+                  <TableCell>
+                    {links.user && (
+                      <Link href={links.user} target="_blank" rel="noopener noreferrer">
+                        User<span className="visually-hidden"> {t.upn} in the Entra admin center</span>
+                      </Link>
+                    )}{' '}
+                    {links.audit && (
+                      <Link href={links.audit} target="_blank" rel="noopener noreferrer">
+                        Audit log<span className="visually-hidden"> for {t.upn}</span>
+                      </Link>
+                    )}
+                  </TableCell>
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      </div>
+      {cursor && <Button onClick={() => void loadMore()}>Load more users</Button>}
+      {detail.blocked.length > 0 && (
+        <>
+          <h4>Blocked at preflight</h4>
+          <ul>
+            {detail.blocked.map((b) => (
+              <li key={b.upn}>
+                <code>{b.upn}</code>: {b.blocker ?? b.state}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Timeline({ detail }: { detail: Detail }) {
+  const { locale } = useTab();
+  return (
+    <section aria-labelledby="timeline-title">
+      <h3 id="timeline-title">Timeline</h3>
+      <ol className="timeline">
+        {detail.timeline.map((e, i) => (
+          <li key={`${e.at}-${i}`}>
+            <time dateTime={e.at}>{formatDate(e.at, locale)}</time> {e.type}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function GraphCalls({ detail }: { detail: Detail }) {
+  const { locale } = useTab();
+  if (detail.graphCalls.length === 0) return null;
+  return (
+    <section aria-labelledby="graph-title">
+      <h3 id="graph-title">Graph calls</h3>
+      <div className="scroll-x">
+        <Table size="small" aria-labelledby="graph-title">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>When</TableHeaderCell>
+              <TableHeaderCell>Call</TableHeaderCell>
+              <TableHeaderCell>Result</TableHeaderCell>
+              <TableHeaderCell>request-id</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {detail.graphCalls.map((c, i) => (
+              <TableRow key={`${c.at}-${i}`}>
+                <TableCell>{formatDate(c.at, locale)}</TableCell>
+                <TableCell>
+                  <code>
+                    {c.method} {c.path}
+                  </code>
+                </TableCell>
+                <TableCell>{c.ok ? 'ok' : (c.code ?? 'failed')}</TableCell>
+                <TableCell>
+                  <code>{c.graphRequestId ?? '—'}</code>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </div>
+    </section>
+  );
+}

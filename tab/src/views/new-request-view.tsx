@@ -1,0 +1,165 @@
+import { Button, Field, Radio, RadioGroup, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Textarea } from '@fluentui/react-components';
+import { ChangeEvent, FormEvent, useRef, useState } from 'react';
+import { ApiError } from '../api';
+import { useTab } from '../app-context';
+import { ErrorState, Notice } from '../components/states';
+import { newIdempotencyKey } from '../format';
+import type { PreflightRow } from '../types';
+import { parseUpns } from '../upns';
+
+const NOT_AVAILABLE = 'Creating requests from the tab is not available on this server yet: use the chat command `transfer <upn> reason: <why>` instead.';
+
+/**
+ * kind, UPNs (pasted or a CSV file), justification → Preflight (a table of what would happen) → Submit.
+ * The idempotency key is made once per form: a double click or a retry creates one request.
+ */
+export function NewRequestView() {
+  const { api, openRequest } = useTab();
+  const [kind, setKind] = useState<'transfer' | 'rollback'>('transfer');
+  const [upnText, setUpnText] = useState('');
+  const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
+  const [justification, setJustification] = useState('');
+  const [rows, setRows] = useState<PreflightRow[] | null>(null);
+  const [busy, setBusy] = useState<null | 'preflight' | 'submit'>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [created, setCreated] = useState<{ id: string; status: string } | null>(null);
+  const key = useRef(newIdempotencyKey());
+  // Two clicks can land before React re-renders the disabled button: a ref, not state, guards the POST.
+  const submitting = useRef(false);
+
+  const upns = parseUpns(csv ? csv.text : upnText);
+  const changed = () => {
+    setRows(null);
+    setCreated(null);
+  };
+  // A server without these routes answers restify's 404, or 413 (its body guard knows only the decision route).
+  const explain = (e: unknown) => (e instanceof ApiError && ((e.status === 404 && e.code === 'HTTP_404') || e.status === 413) ? new Error(NOT_AVAILABLE) : e);
+
+  const preflight = async (event: FormEvent) => {
+    event.preventDefault();
+    if (upns.length === 0) return setError(new Error('Enter at least one user principal name (one per line), or choose a CSV file.'));
+    setBusy('preflight');
+    setError(null);
+    try {
+      setRows((await api.preflight(kind, upns)).targets);
+    } catch (e) {
+      setError(explain(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const submit = async () => {
+    if (submitting.current) return;
+    submitting.current = true;
+    setBusy('submit');
+    setError(null);
+    try {
+      const body = csv ? { kind, csv: csv.text } : { kind, upns };
+      setCreated(await api.create({ ...body, justification: justification.trim(), idempotencyKey: key.current }));
+    } catch (e) {
+      setError(explain(e));
+    } finally {
+      submitting.current = false;
+      setBusy(null);
+    }
+  };
+  const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    changed();
+    setCsv(file ? { name: file.name, text: await file.text() } : null);
+  };
+
+  return (
+    <section aria-labelledby="new-title" className="stack">
+      <h2 id="new-title">New request</h2>
+      <form onSubmit={preflight} className="stack" aria-labelledby="new-title">
+        <Field label="Kind">
+          <RadioGroup
+            layout="horizontal"
+            value={kind}
+            onChange={(_, d) => {
+              changed();
+              setKind(d.value as 'transfer' | 'rollback');
+            }}
+          >
+            <Radio value="transfer" label="Transfer to the cloud" />
+            <Radio value="rollback" label="Roll back to AD DS" />
+          </RadioGroup>
+        </Field>
+        <Field label="Users (one UPN per line)" hint={csv ? `Using ${csv.name}; clear the file to type instead.` : undefined}>
+          <Textarea
+            value={upnText}
+            disabled={csv !== null}
+            onChange={(_, d) => {
+              changed();
+              setUpnText(d.value);
+            }}
+            rows={5}
+            resize="vertical"
+          />
+        </Field>
+        <div className="stack">
+          <label htmlFor="csv-file">Or upload a CSV file (first column: UPN)</label>
+          <input id="csv-file" type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e)} />
+        </div>
+        <Field label="Justification" required>
+          <Textarea
+            value={justification}
+            onChange={(_, d) => {
+              setCreated(null);
+              setJustification(d.value);
+            }}
+            maxLength={500}
+          />
+        </Field>
+        <div className="row">
+          <Button type="submit" appearance="primary" disabled={busy !== null}>
+            {busy === 'preflight' ? 'Checking…' : `Preflight (${upns.length} user${upns.length === 1 ? '' : 's'})`}
+          </Button>
+        </div>
+      </form>
+      {error !== null && <ErrorState error={error} title="Not done" />}
+      {rows && (
+        <section aria-labelledby="preflight-title" className="stack">
+          <h3 id="preflight-title">Preflight</h3>
+          <div className="scroll-x">
+            <Table size="small" aria-labelledby="preflight-title">
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>User</TableHeaderCell>
+                  <TableHeaderCell>State</TableHeaderCell>
+                  <TableHeaderCell>Result</TableHeaderCell>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {rows.map((r) => (
+                  <TableRow key={r.upn}>
+                    <TableCell>
+                      {r.displayName ? `${r.displayName} ` : ''}
+                      <code>{r.upn}</code>
+                    </TableCell>
+                    <TableCell>{r.state}</TableCell>
+                    <TableCell>{r.ok ? 'eligible' : `blocked: ${r.reason ?? r.state}`}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+          <div className="row">
+            <Button appearance="primary" disabled={busy !== null || created !== null || !rows.some((r) => r.ok) || !justification.trim()} onClick={() => void submit()}>
+              {busy === 'submit' ? 'Submitting…' : 'Submit request'}
+            </Button>
+          </div>
+        </section>
+      )}
+      {created && (
+        <Notice intent="success">
+          Request {created.id} created ({created.status}).{' '}
+          <Button appearance="transparent" onClick={() => openRequest(created.id)}>
+            Open it
+          </Button>
+        </Notice>
+      )}
+    </section>
+  );
+}
