@@ -1,4 +1,4 @@
-import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest } from '../domain/transfer-request';
+import { ExecutionOutcome, RequestKind, RequestTarget, TargetType, TransferRequest } from '../domain/transfer-request';
 
 export interface RequestEvent {
   requestId: string;
@@ -62,9 +62,17 @@ export interface RequestStore {
    * Users changed by the bot (target outcome 'done') per UTC day, per request kind, for targets finished
    * at or after `since` (ISO instant): the tab's progress chart.
    */
-  executedByDay(since: string): Promise<{ day: string; kind: RequestKind; users: number }[]>;
+  executedByDay(since: string): Promise<ExecutedDay[]>;
   /** Every request with its events, oldest first, for export. */
   exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }>;
+}
+
+/** How many targets of one kind and type the bot changed (outcome done) on one UTC day. */
+export interface ExecutedDay {
+  day: string;
+  kind: RequestKind;
+  targetType: TargetType;
+  count: number;
 }
 
 /** Position after the last row of a page: the next page starts strictly after it. */

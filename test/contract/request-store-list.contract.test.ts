@@ -171,10 +171,18 @@ function tabContract(impl: StorageImplementation): void {
       expect(await store.events('R-BIG')).toHaveLength(5);
     });
 
-    it('counts users changed ("done") per day and kind since a time', async () => {
+    it('counts targets changed ("done") per day, kind and target type since a time', async () => {
+      const group = aTarget({ preflight: aPreflightResult({ upn: 'Sales (AD)', userId: 'group-1' }), execution: { outcome: 'done', finishedAt: '2025-06-03T11:00:00.000Z' } });
+      await store.create(
+        aTransferRequest({ id: 'R-GROUP', targetType: 'group', createdAt: '2025-06-03T09:30:00.000Z', expiresAt: '2025-06-04T09:30:00.000Z', targets: [group] }),
+        aRequestEvent({ requestId: 'R-GROUP' }),
+      );
       const since = '2025-06-03T00:00:00.000Z';
       const days = await store.executedByDay(since);
-      expect(days).toEqual([{ day: '2025-06-03', kind: 'transfer', users: 3 }]);
+      expect(days.sort((a, b) => a.targetType.localeCompare(b.targetType))).toEqual([
+        { day: '2025-06-03', kind: 'transfer', targetType: 'group', count: 1 },
+        { day: '2025-06-03', kind: 'transfer', targetType: 'user', count: 3 },
+      ]);
       expect(await store.executedByDay('2025-06-04T00:00:00.000Z')).toEqual([]);
     });
   });

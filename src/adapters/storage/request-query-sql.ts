@@ -142,9 +142,9 @@ export function decidersOf(request: { decisions: readonly { by: { aadObjectId: s
  * Counts of 'done' targets per UTC day and kind, finished at or after `since`. Only requests written
  * since then (updated_at, indexed in migration 8) can hold such a target, so older history is not read.
  */
-export function executedByDaySql(dialect: QueryDialect, finishedAt: string, outcome: string): string {
-  return `SELECT r.kind AS kind, substr(${finishedAt}, 1, 10) AS day, COUNT(*) AS users
+export function executedByDaySql(dialect: QueryDialect, finishedAt: string, outcome: string, targetType: string): string {
+  return `SELECT r.kind AS kind, COALESCE(${targetType}, 'user') AS target_type, substr(${finishedAt}, 1, 10) AS day, COUNT(*) AS users
     FROM requests r JOIN request_targets t ON t.request_id = r.id
     WHERE r.updated_at >= ${dialect.param(1)} AND ${outcome} = 'done' AND ${finishedAt} >= ${dialect.param(2)}
-    GROUP BY r.kind, substr(${finishedAt}, 1, 10)`;
+    GROUP BY r.kind, COALESCE(${targetType}, 'user'), substr(${finishedAt}, 1, 10)`;
 }

@@ -18,7 +18,7 @@ export interface ProgressWeek {
 /**
  * GET /api/tab/progress: users the bot changed per week (targets whose outcome is 'done', by the day
  * they finished; 'already-done' users were not changed by the bot and do not count), and how many users
- * AD DS still manages. Groups stay 0 until group requests exist. Anyone with a role may see it: it
+ * AD DS still manages; groups are counted apart from users. Anyone with a role may see it: it
  * names nobody.
  */
 export async function progress(deps: AppDeps, viewer: TabViewer, synced: SyncedUsersCache): Promise<TabAnswer<{ weeks: ProgressWeek[]; stillSynced: SyncedUsers }>> {
@@ -32,12 +32,15 @@ export async function progress(deps: AppDeps, viewer: TabViewer, synced: SyncedU
     groupsRolledBack: 0,
   }));
   const [days, stillSynced] = await Promise.all([deps.requests.executedByDay(new Date(first).toISOString()), synced.get()]);
-  for (const { day, kind, users } of days) {
+  for (const { day, kind, targetType, count } of days) {
     const index = Math.floor((Date.parse(`${day}T00:00:00.000Z`) - first) / (7 * DAY_MS));
     const week = weeks[index];
     if (!week) continue; // a finish time after now (clock skew between instances)
-    if (kind === 'transfer') week.usersTransferred += users;
-    else week.usersRolledBack += users;
+    if (targetType === 'group') {
+      if (kind === 'transfer') week.groupsTransferred += count;
+      else week.groupsRolledBack += count;
+    } else if (kind === 'transfer') week.usersTransferred += count;
+    else week.usersRolledBack += count;
   }
   return { ok: true, value: { weeks, stillSynced } };
 }

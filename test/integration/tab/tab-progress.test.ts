@@ -19,12 +19,13 @@ describe('tab API: progress', () => {
   let seq = 0;
 
   /** A request with users finished at `at` with the given outcomes. */
-  async function executed(kind: RequestKind, at: Date, outcomes: ExecutionOutcome[]): Promise<void> {
+  async function executed(kind: RequestKind, at: Date, outcomes: ExecutionOutcome[], targetType: 'user' | 'group' = 'user'): Promise<void> {
     const id = `SOA-P${String(seq++).padStart(3, '0')}`;
     const createdAt = new Date(at.getTime() - HOUR).toISOString();
     const request: TransferRequest = aTransferRequest({
       id,
       kind,
+      targetType,
       status: 'completed',
       createdAt,
       expiresAt: new Date(at.getTime() + DAY).toISOString(),
@@ -40,13 +41,15 @@ describe('tab API: progress', () => {
   });
   afterAll(() => h.stop());
 
-  it('counts users changed by the bot per week (Monday, UTC), transfers and rollbacks apart', async () => {
+  it('counts users and groups changed by the bot per week (Monday, UTC), transfers and rollbacks apart', async () => {
     const now = h.clock.now();
     const lastWeek = new Date(now.getTime() - 7 * DAY);
     await executed('transfer', now, ['done', 'done', 'already-done', 'failed']);
     await executed('transfer', lastWeek, ['done', 'done', 'done']);
     await executed('rollback', lastWeek, ['done', 'unknown']);
     await executed('transfer', new Date(now.getTime() - 200 * DAY), ['done']); // before the chart
+    await executed('transfer', now, ['done', 'done', 'failed'], 'group');
+    await executed('rollback', lastWeek, ['done'], 'group');
 
     const response = await call(PEOPLE.rita.aadObjectId);
     expect(response.status).toBe(200);
@@ -56,8 +59,8 @@ describe('tab API: progress', () => {
     const current = weeks[11];
     expect(Date.parse(`${current.weekStart}T00:00:00Z`)).toBeLessThanOrEqual(now.getTime());
     expect(now.getTime() - Date.parse(`${current.weekStart}T00:00:00Z`)).toBeLessThan(7 * DAY);
-    expect(current).toMatchObject({ usersTransferred: 2, usersRolledBack: 0, groupsTransferred: 0, groupsRolledBack: 0 });
-    expect(weeks[10]).toMatchObject({ usersTransferred: 3, usersRolledBack: 1 });
+    expect(current).toMatchObject({ usersTransferred: 2, usersRolledBack: 0, groupsTransferred: 2, groupsRolledBack: 0 });
+    expect(weeks[10]).toMatchObject({ usersTransferred: 3, usersRolledBack: 1, groupsTransferred: 0, groupsRolledBack: 1 });
     expect(weeks.slice(0, 10).every((w) => w.usersTransferred === 0 && w.usersRolledBack === 0)).toBe(true);
     expect(response.headers.get('cache-control')).toBe('no-store');
   });

@@ -1,5 +1,5 @@
-import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest } from '../../../domain/transfer-request';
-import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest, targetTypeOf } from '../../../domain/transfer-request';
+import { ExecutedDay, RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
 import { cursorOf, decidersOf, pageSize, toPage } from '../request-query-sql';
 import { toInstant } from '../time';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
@@ -133,16 +133,17 @@ export class InMemoryRequestStore implements RequestStore {
     return { requests: page.items, next: page.next };
   }
 
-  async executedByDay(since: string): Promise<{ day: string; kind: RequestKind; users: number }[]> {
+  async executedByDay(since: string): Promise<ExecutedDay[]> {
     const from = new Date(since).toISOString();
-    const counts = new Map<string, { day: string; kind: RequestKind; users: number }>();
+    const counts = new Map<string, ExecutedDay>();
     for (const { request } of this.rows.values()) {
       for (const t of request.targets) {
         const at = t.execution.finishedAt;
         if (t.execution.outcome !== 'done' || !at || at < from) continue;
-        const key = `${request.kind}|${at.slice(0, 10)}`;
-        const entry = counts.get(key) ?? { day: at.slice(0, 10), kind: request.kind, users: 0 };
-        entry.users++;
+        const targetType = targetTypeOf(request);
+        const key = `${request.kind}|${targetType}|${at.slice(0, 10)}`;
+        const entry = counts.get(key) ?? { day: at.slice(0, 10), kind: request.kind, targetType, count: 0 };
+        entry.count++;
         counts.set(key, entry);
       }
     }

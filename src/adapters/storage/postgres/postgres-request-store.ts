@@ -1,6 +1,6 @@
 import { Clock, systemClock } from '../../../ports/clock';
 import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest } from '../../../domain/transfer-request';
-import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import { ExecutedDay, RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
 import { decidersOf, executedByDaySql, POSTGRES_DIALECT, requestPageSql, toPage } from '../request-query-sql';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows, TargetRow } from '../request-rules';
@@ -139,11 +139,11 @@ export class PostgresRequestStore implements RequestStore {
     return { requests: page.items, next: page.next };
   }
 
-  async executedByDay(since: string): Promise<{ day: string; kind: RequestKind; users: number }[]> {
+  async executedByDay(since: string): Promise<ExecutedDay[]> {
     const from = new Date(since).toISOString();
-    const sql = executedByDaySql(POSTGRES_DIALECT, `((t.body::jsonb -> 'execution') ->> 'finishedAt')`, `((t.body::jsonb -> 'execution') ->> 'outcome')`);
-    const { rows } = await this.db.query<{ kind: RequestKind; day: string; users: string | number }>(sql, [from, from]);
-    return rows.map((r) => ({ day: r.day, kind: r.kind, users: Number(r.users) }));
+    const sql = executedByDaySql(POSTGRES_DIALECT, `((t.body::jsonb -> 'execution') ->> 'finishedAt')`, `((t.body::jsonb -> 'execution') ->> 'outcome')`, `(r.body::jsonb ->> 'targetType')`);
+    const { rows } = await this.db.query<{ kind: RequestKind; target_type: string; day: string; users: string | number }>(sql, [from, from]);
+    return rows.map((r) => ({ day: r.day, kind: r.kind, targetType: r.target_type === 'group' ? 'group' : 'user', count: Number(r.users) }));
   }
 
   /** Pages by (created_at, id) so no cursor or connection stays open across the caller's awaits. */

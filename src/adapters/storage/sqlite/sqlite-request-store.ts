@@ -1,6 +1,6 @@
 import { Clock, systemClock } from '../../../ports/clock';
 import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest } from '../../../domain/transfer-request';
-import { RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import { ExecutedDay, RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
 import { decidersOf, executedByDaySql, requestPageSql, SQLITE_DIALECT, toPage } from '../request-query-sql';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows, TargetRow } from '../request-rules';
@@ -134,11 +134,11 @@ export class SqliteRequestStore implements RequestStore {
     return { requests: page.items, next: page.next };
   }
 
-  async executedByDay(since: string): Promise<{ day: string; kind: RequestKind; users: number }[]> {
+  async executedByDay(since: string): Promise<ExecutedDay[]> {
     const from = new Date(since).toISOString();
-    const sql = executedByDaySql(SQLITE_DIALECT, `json_extract(t.body, '$.execution.finishedAt')`, `json_extract(t.body, '$.execution.outcome')`);
-    const rows = this.db.prepare(sql).all(from, from) as { kind: RequestKind; day: string; users: number }[];
-    return rows.map((r) => ({ day: r.day, kind: r.kind, users: Number(r.users) }));
+    const sql = executedByDaySql(SQLITE_DIALECT, `json_extract(t.body, '$.execution.finishedAt')`, `json_extract(t.body, '$.execution.outcome')`, `json_extract(r.body, '$.targetType')`);
+    const rows = this.db.prepare(sql).all(from, from) as { kind: RequestKind; target_type: string; day: string; users: number }[];
+    return rows.map((r) => ({ day: r.day, kind: r.kind, targetType: r.target_type === 'group' ? 'group' : 'user', count: Number(r.users) }));
   }
 
   /** Pages by (created_at, id) so no statement stays open across awaits. */
