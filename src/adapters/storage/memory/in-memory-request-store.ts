@@ -1,4 +1,4 @@
-import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest, targetTypeOf } from '../../../domain/transfer-request';
+import { ExecutionOutcome, RequestTarget, TransferRequest, targetTypeOf } from '../../../domain/transfer-request';
 import { ExecutedDay, RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
 import { cursorOf, decidersOf, pageSize, toPage } from '../request-query-sql';
 import { toInstant } from '../time';
