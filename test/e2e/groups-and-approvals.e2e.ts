@@ -117,8 +117,9 @@ describe('groups and approval timers in Microsoft 365 Agents Playground', () => 
 
   it2('transfer group, then rollback group: Rita requests, Adam approves, the sync client takes the group back', async () => {
     await rita.say(CHANNEL, 'transfer group Sales (AD) reason: e2e groups first', { mentionBot: true });
-    const transfer = await requestCard('Sales (AD)');
-    expect(cardText(transfer.card)).toMatch(/Sales \(AD\)/);
+    // The card names the group (its display name, Markdown-escaped) and links it by object id.
+    const transfer = await requestCard(SALES);
+    expect(cardText(transfer.card)).toMatch(/Sales/);
     expectNoDecisionButtons(transfer.card);
 
     const approved = await clickAs(MRI.adam, transfer, VERBS.approve);
@@ -127,11 +128,12 @@ describe('groups and approval timers in Microsoft 365 Agents Playground', () => 
     expect(groupPatches()).toHaveLength(1);
 
     await rita.say(CHANNEL, 'rollback group Sales (AD) reason: e2e group back to AD', { mentionBot: true });
-    const rollback = await requestCard('Sales (AD)', [transfer]);
+    const rollback = await requestCard(SALES, [transfer]);
     expect(rollback.requestId).not.toBe(transfer.requestId);
     expect(cardText(rollback.card)).toMatch(/blockCloudObjectTakeoverThroughHardMatchEnabled/);
     const rollbackApproved = await clickAs(MRI.adam, rollback, VERBS.approve);
     expect(textOf(rollbackApproved)).toMatch(/safeguard/i);
+    await waitForCardStatus(rollback, /waiting for the safeguard step/i);
     expect(groupPatches()).toHaveLength(1);
 
     // The Global Administrator switches the safeguard off; Rita confirms it on the card.
