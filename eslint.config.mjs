@@ -18,4 +18,18 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  {
+    // A request's versions move only through the domain's revise() (domain/transfer-request.ts).
+    files: ['src/**/*.ts'],
+    ignores: ['src/domain/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Property[key.name=/^(version|cardVersion)$/] > BinaryExpression[operator='+']",
+          message: "A request's version and cardVersion are moved only by revise() in src/domain/transfer-request.ts.",
+        },
+      ],
+    },
+  },
 );

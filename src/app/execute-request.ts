@@ -1,4 +1,4 @@
-import { TransferRequest, summarizeOutcome, targetTypeOf } from '../domain/transfer-request';
+import { TransferRequest, summarizeOutcome, targetTypeOf, RequestChanges, revise } from '../domain/transfer-request';
 import { renderOutcomeCard, outcomeText } from '../cards/outcome-card';
 import { RequestEvent } from '../ports/request-store';
 import { AppDeps } from './app-deps';
@@ -26,7 +26,7 @@ async function run(deps: AppDeps, requestId: string, guard: WorkGuard): Promise<
   let request = await deps.requests.get(requestId);
   if (!request) return DONE;
   if (request.status === 'approved') {
-    request = await save(deps, { ...request, status: 'executing', cardVersion: request.cardVersion + 1, executedAt: now(deps) }, request.version, [event(deps, request.id, 'execution.started', {})]);
+    request = await save(deps, request, { status: 'executing', executedAt: now(deps) }, [event(deps, request.id, 'execution.started', {})]);
     void refreshCards(deps, request);
   }
   if (request.status !== 'executing') return DONE; // finished earlier (duplicate job) or never approved
@@ -68,8 +68,8 @@ async function run(deps: AppDeps, requestId: string, guard: WorkGuard): Promise<
     : request.targets;
   request = await save(
     deps,
-    { ...request, targets, status, cardVersion: request.cardVersion + 1, finishedAt: watching ? null : now(deps), syncWatchStartedAt: watching ? now(deps) : null },
-    request.version,
+    request,
+    { targets, status, finishedAt: watching ? null : now(deps), syncWatchStartedAt: watching ? now(deps) : null },
     [event(deps, request.id, 'execution.finished', { status, outcomes: request.targets.map((t) => ({ upn: t.preflight.upn, outcome: t.execution.outcome })) })],
   );
   log.info({ status, correlationId: request.correlationId }, 'execution finished');
@@ -94,9 +94,10 @@ export async function announceOutcome(deps: AppDeps, requestId: string): Promise
   await notifyRequestEvent(deps, request, status === 'failed' ? 'failed' : request.kind === 'rollback' ? 'executed' : 'completed');
 }
 
-async function save(deps: AppDeps, next: TransferRequest, expectedVersion: number, events: RequestEvent[]): Promise<TransferRequest> {
-  const saved = { ...next, version: expectedVersion + 1 };
-  await deps.requests.update(saved, expectedVersion, events);
+/** A change the card shows (execution started or finished), stored against the version it was made from. */
+async function save(deps: AppDeps, request: TransferRequest, changes: RequestChanges, events: RequestEvent[]): Promise<TransferRequest> {
+  const saved = revise(request, changes, { card: true });
+  await deps.requests.update(saved, request.version, events);
   return saved;
 }
 

@@ -1,5 +1,5 @@
 import { renderAuditText } from '../cards/outcome-card';
-import { RequestTarget } from '../domain/transfer-request';
+import { RequestTarget, revise } from '../domain/transfer-request';
 import { Job } from '../ports/job-queue';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
@@ -57,7 +57,7 @@ export async function lookupAudit(deps: AppDeps, job: Job): Promise<AuditStep> {
     });
     const changed = JSON.stringify(targets) !== JSON.stringify(request.targets);
     if (changed) {
-      const next = { ...request, targets, version: request.version + 1 };
+      const next = revise(request, { targets }, { card: false });
       await deps.requests.update(next, request.version, [
         {
           requestId: request.id,

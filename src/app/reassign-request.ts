@@ -1,6 +1,6 @@
 import { entitlement } from '../domain/approval-policy';
 import { DomainError } from '../domain/errors';
-import { Person, TransferRequest } from '../domain/transfer-request';
+import { Person, revise } from '../domain/transfer-request';
 import { VersionConflictError } from '../ports/request-store';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
@@ -37,11 +37,11 @@ export async function reassignRequest(deps: AppDeps, input: { actor: Person; req
   }
   const at = deps.clock.now().toISOString();
   const note = input.note.trim() || null;
-  const next: TransferRequest = {
-    ...request,
-    reassignments: [...(request.reassignments ?? []), { from: { aadObjectId: input.actor.aadObjectId.toLowerCase(), name: input.actor.name }, to, stage: mine.stage, at, note }],
-    version: request.version + 1,
-  };
+  const next = revise(
+    request,
+    { reassignments: [...(request.reassignments ?? []), { from: { aadObjectId: input.actor.aadObjectId.toLowerCase(), name: input.actor.name }, to, stage: mine.stage, at, note }] },
+    { card: false },
+  );
   try {
     await deps.requests.update(next, request.version, [
       { requestId: request.id, at, type: 'request.reassigned', actorId: input.actor.aadObjectId, data: { to: to.aadObjectId, stage: mine.stage, note } },

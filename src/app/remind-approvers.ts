@@ -1,6 +1,6 @@
 import { currentStage, stagesOf } from '../domain/approval-policy';
 import { ReminderState, dueWork, firstReminderRun } from '../domain/reminder-schedule';
-import { CardLocation, TransferRequest } from '../domain/transfer-request';
+import { CardLocation, TransferRequest, revise } from '../domain/transfer-request';
 import { renderRequestCard } from '../cards/request-card';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { Job } from '../ports/job-queue';
@@ -86,7 +86,7 @@ async function escalate(deps: AppDeps, request: TransferRequest): Promise<Transf
   let current = request;
   if (!current.escalatedAt) {
     const now = deps.clock.now().toISOString();
-    const next: TransferRequest = { ...current, escalatedAt: now, version: current.version + 1 };
+    const next: TransferRequest = revise(current, { escalatedAt: now }, { card: false });
     try {
       await deps.requests.update(next, current.version, [{ requestId: current.id, at: now, type: 'request.escalated', data: { groupId: flow.escalationGroupId } }]);
       current = next;
@@ -174,7 +174,7 @@ async function addCardLocations(deps: AppDeps, requestId: string, added: CardLoc
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await deps.requests.get(requestId);
     if (!current) return;
-    const next = { ...current, cards: [...current.cards, ...added], version: current.version + 1 };
+    const next = revise(current, { cards: [...current.cards, ...added] }, { card: false });
     try {
       await deps.requests.update(next, current.version, [{ requestId, at: deps.clock.now().toISOString(), type: 'card.posted', data: { cards: added.map((l) => ({ role: l.role, activityId: l.activityId, personal: true })) } }]);
       return;

@@ -1,6 +1,6 @@
 import { DomainError } from '../domain/errors';
 import { PreflightResult, blockerReason } from '../domain/preflight';
-import { BulkPlan, ConversationKind, OPEN_STATUSES, Person, RequestKind, TargetType, TransferRequest, targetTypeOf } from '../domain/transfer-request';
+import { BulkPlan, ConversationKind, OPEN_STATUSES, Person, RequestKind, TargetType, TransferRequest, targetTypeOf, revise } from '../domain/transfer-request';
 import { renderRequestCard } from '../cards/request-card';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps, safeguardSwitchAppId } from './app-deps';
@@ -216,7 +216,7 @@ async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: s
   }
   if (locations.length > 0) {
     // Card locations are bookkeeping, not a decision: they do not change the version the cards show.
-    const next = { ...current, cards: locations, version: current.version + 1 };
+    const next = revise(current, { cards: locations }, { card: false });
     await deps.requests.update(next, current.version, [
       { requestId: request.id, at: deps.clock.now().toISOString(), type: 'card.posted', data: { cards: locations.map((l) => ({ role: l.role, activityId: l.activityId })) } },
     ]);

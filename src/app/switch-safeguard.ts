@@ -1,6 +1,6 @@
 import { confirmSafeguard } from '../domain/approval-policy';
 import { DomainError, ErrorCode } from '../domain/errors';
-import { OPEN_STATUSES, Person, SafeguardWindow, TransferRequest } from '../domain/transfer-request';
+import { OPEN_STATUSES, Person, SafeguardWindow, TransferRequest, revise } from '../domain/transfer-request';
 import { RequestEvent, VersionConflictError } from '../ports/request-store';
 import { SafeguardSwitchError } from '../ports/safeguard-switch';
 import { AppDeps } from './app-deps';
@@ -103,5 +103,5 @@ function recordSwitch(request: TransferRequest, actor: Person, enabled: boolean,
     const outcome = confirmSafeguard({ request, actor, actorMayConfirm: true, cardVersion: null, now });
     if (outcome.ok) return { next: { ...outcome.request, safeguardWindow: window }, confirmed: outcome.effect };
   }
-  return { next: { ...request, safeguardWindow: window, version: request.version + 1, cardVersion: request.cardVersion + 1 }, confirmed: null };
+  return { next: revise(request, { safeguardWindow: window }, { card: true }), confirmed: null };
 }

@@ -1,4 +1,4 @@
-import { TransferRequest, targetTypeOf } from '../domain/transfer-request';
+import { TransferRequest, targetTypeOf, revise } from '../domain/transfer-request';
 import { Job } from '../ports/job-queue';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
@@ -47,7 +47,7 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
       const finalTargets = timedOut ? targets.map((t) => (t.sync?.status === 'waiting' ? { ...t, sync: { status: 'timed-out' as const, at: now.toISOString() } } : t)) : targets;
       const failures = finalTargets.some((t) => t.execution.outcome === 'failed');
       const status = timedOut ? 'sync-timed-out' : failures ? 'completed-with-failures' : 'completed';
-      const next: TransferRequest = { ...request, targets: finalTargets, status, version: request.version + 1, cardVersion: request.cardVersion + 1, finishedAt: now.toISOString() };
+      const next: TransferRequest = revise(request, { targets: finalTargets, status, finishedAt: now.toISOString() }, { card: true });
       await deps.requests.update(next, request.version, [
         { requestId: request.id, at: now.toISOString(), type: timedOut ? 'rollback.sync-timed-out' : 'rollback.completed', data: { users: finalTargets.map((t) => ({ upn: t.preflight.upn, sync: t.sync?.status ?? null })) } },
       ]);
@@ -64,7 +64,7 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
     }
 
     if (targets !== request.targets) {
-      const next = { ...request, targets, version: request.version + 1 };
+      const next = revise(request, { targets }, { card: false });
       await deps.requests.update(next, request.version, [
         { requestId: request.id, at: now.toISOString(), type: 'rollback.progress', data: { waiting: waiting.map((t) => t.preflight.upn) } },
       ]);

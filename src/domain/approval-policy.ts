@@ -1,5 +1,5 @@
 import { DomainError } from './errors';
-import { ApprovalStage, Decision, Person, TransferRequest, isPreExecution } from './transfer-request';
+import { ApprovalStage, Decision, Person, TransferRequest, isPreExecution, revise } from './transfer-request';
 
 /**
  * What entitles a person to decide, established by the caller (configured ids, group membership,
@@ -134,9 +134,9 @@ export function decide(input: DecideInput): DecideOutcome {
   const decisions = [...request.decisions, entry];
   if (input.decision === 'reject') {
     // One rejection, in any stage, ends the request.
-    return { ok: true, effect: 'rejected', request: { ...request, decisions, status: 'rejected', version: request.version + 1, cardVersion: request.cardVersion + 1, finishedAt: entry.at } };
+    return { ok: true, effect: 'rejected', request: revise(request, { decisions, status: 'rejected', finishedAt: entry.at }, { card: true }) };
   }
-  const next: TransferRequest = { ...request, decisions, version: request.version + 1, cardVersion: request.cardVersion + 1 };
+  const next: TransferRequest = revise(request, { decisions }, { card: true });
   const stage = currentStage(next);
   if (stage >= stagesOf(next).length) {
     // A rollback also needs a person to confirm the tenant safeguard is off (the app cannot check it).
@@ -154,7 +154,7 @@ export function decide(input: DecideInput): DecideOutcome {
  */
 export function expireIfDue(request: TransferRequest, now: Date): TransferRequest | null {
   if (!isPreExecution(request) || now.getTime() < Date.parse(request.expiresAt)) return null;
-  return { ...request, status: 'expired', version: request.version + 1, cardVersion: request.cardVersion + 1, finishedAt: now.toISOString() };
+  return revise(request, { status: 'expired', finishedAt: now.toISOString() }, { card: true });
 }
 
 function refuse(code: DomainError['code'], detail?: DomainError['detail']): DecideOutcome {
@@ -193,12 +193,7 @@ export function confirmSafeguard(input: ConfirmSafeguardInput): ConfirmOutcome {
   if (input.cardVersion !== null && input.cardVersion !== request.cardVersion) {
     return { ok: false, error: { code: 'REQUEST.STALE_CARD', detail: { cardVersion: input.cardVersion, currentVersion: request.cardVersion } } };
   }
-  const confirmed: TransferRequest = {
-    ...request,
-    safeguard: { confirmedBy: input.actor, at: now.toISOString() },
-    version: request.version + 1,
-    cardVersion: request.cardVersion + 1,
-  };
+  const confirmed = revise(request, { safeguard: { confirmedBy: input.actor, at: now.toISOString() } }, { card: true });
   if (request.status === 'awaiting-safeguard') return { ok: true, effect: 'approved', request: { ...confirmed, status: 'approved' } };
   return { ok: true, effect: 'confirmed', request: confirmed };
 }

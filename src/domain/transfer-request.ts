@@ -239,3 +239,15 @@ export function summarizeOutcome(targets: RequestTarget[]): RequestStatus {
   if (succeeded === 0) return 'failed';
   return 'completed-with-failures';
 }
+
+/** What a change may set on a request: anything but its versions, which only `revise` moves. */
+export type RequestChanges = Omit<Partial<TransferRequest>, 'version' | 'cardVersion'>;
+
+/**
+ * The next version of a request, the only way one is made: every change moves `version` (the store's
+ * compare-and-set, so two writers cannot both win); a change people see on the card (`card: true`) also
+ * moves `cardVersion`, so a click on a card showing the old state is refused as out of date.
+ */
+export function revise(request: TransferRequest, changes: RequestChanges, options: { card: boolean }): TransferRequest {
+  return { ...request, ...changes, version: request.version + 1, cardVersion: options.card ? request.cardVersion + 1 : request.cardVersion };
+}

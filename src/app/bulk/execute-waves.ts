@@ -1,4 +1,4 @@
-import { RequestTarget, TargetExecution, TransferRequest } from '../../domain/transfer-request';
+import { RequestTarget, TargetExecution, TransferRequest, revise } from '../../domain/transfer-request';
 import { shouldHalt } from '../../domain/waves';
 import { BulkDirectory } from '../../ports/bulk-directory';
 import { RequestEvent } from '../../ports/request-store';
@@ -96,13 +96,7 @@ async function endWave(deps: AppDeps, request: TransferRequest, waveIndex: numbe
     : halt
     ? `Halted after wave ${nextWave} of ${plan.waves.length}: ${failed} of ${wave.length} users failed (${Math.round((failed / wave.length) * 1000) / 10}%), above the ${Math.round(plan.haltFailureRate * 1000) / 10}% limit. Check the failures, then Resume or Cancel the rest.`
     : null;
-  const next: TransferRequest = {
-    ...request,
-    status: halt ? 'halted' : request.status,
-    cardVersion: request.cardVersion + 1,
-    bulk: { ...plan, nextWave, haltedReason },
-    version: request.version + 1,
-  };
+  const next = revise(request, { status: halt ? 'halted' : request.status, bulk: { ...plan, nextWave, haltedReason } }, { card: true });
   await deps.requests.update(
     next,
     request.version,
@@ -120,7 +114,7 @@ async function endWave(deps: AppDeps, request: TransferRequest, waveIndex: numbe
 
 async function save(deps: AppDeps, request: TransferRequest, patch: Map<number, Partial<TargetExecution>>, events: Omit<RequestEvent, 'requestId' | 'at'>[]): Promise<TransferRequest> {
   const targets: RequestTarget[] = request.targets.map((t, k) => (patch.has(k) ? { ...t, execution: { ...t.execution, ...patch.get(k) } } : t));
-  const next = { ...request, targets, version: request.version + 1 };
+  const next = revise(request, { targets }, { card: false });
   const at = deps.clock.now().toISOString();
   // Only this chunk's users are written again, not the whole list.
   await deps.requests.update(next, request.version, events.map((e) => ({ ...e, requestId: request.id, at })), { changedTargets: [...patch.keys()] });

@@ -1,4 +1,4 @@
-import { Person, TransferRequest } from '../../domain/transfer-request';
+import { Person, TransferRequest, revise } from '../../domain/transfer-request';
 import { VersionConflictError } from '../../ports/request-store';
 import { AppDeps } from '../app-deps';
 import { refreshCards } from '../card-publisher';
@@ -27,8 +27,8 @@ export async function resumeOrCancel(deps: AppDeps, input: { actor: Person; requ
   const at = deps.clock.now().toISOString();
   const next: TransferRequest =
     input.action === 'resume'
-      ? { ...request, status: 'executing', targets: retryHaltedLevel(request), bulk: { ...request.bulk!, haltedReason: null }, version: request.version + 1, cardVersion: request.cardVersion + 1 }
-      : { ...request, status: 'cancelled', finishedAt: at, version: request.version + 1, cardVersion: request.cardVersion + 1 };
+      ? revise(request, { status: 'executing', targets: retryHaltedLevel(request), bulk: { ...request.bulk!, haltedReason: null } }, { card: true })
+      : revise(request, { status: 'cancelled', finishedAt: at }, { card: true });
   try {
     await deps.requests.update(next, request.version, [{ requestId: request.id, at, type: `bulk.${input.action}`, actorId: input.actor.aadObjectId, data: { afterWave: request.bulk?.nextWave ?? null, ...(input.via ? { via: input.via } : {}) } }]);
   } catch (error) {
