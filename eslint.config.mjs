@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    // A request's versions move only through the domain's revise() (domain/transfer-request.ts).
+    // A request's versions move only through the domain's revise() (domain/soa-request.ts).
     files: ['src/**/*.ts'],
     ignores: ['src/domain/**'],
     rules: {
@@ -27,7 +27,7 @@ export default tseslint.config(
         'error',
         {
           selector: "Property[key.name=/^(version|cardVersion)$/] > BinaryExpression[operator='+']",
-          message: "A request's version and cardVersion are moved only by revise() in src/domain/transfer-request.ts.",
+          message: "A request's version and cardVersion are moved only by revise() in src/domain/soa-request.ts.",
         },
       ],
     },

@@ -14,7 +14,7 @@ import { openSqliteStorage } from '../src/adapters/storage';
 import { silentLogger } from '../src/adapters/logging/pino-logger';
 import { systemClock } from '../src/ports/clock';
 import { randomIds } from '../src/adapters/system/random-ids';
-import { TransferRequest } from '../src/domain/transfer-request';
+import { SoaRequest } from '../src/domain/soa-request';
 import { parseWaves, planWaves } from '../src/domain/waves';
 import { SerialByKey } from '../src/app/serial-by-key';
 
@@ -73,7 +73,7 @@ export async function runBulkPath(input: BulkPathInput): Promise<BulkPathResult>
     const preflightSeconds = (performance.now() - t0) / 1000;
     const eligible = results.filter((r) => r.eligible);
     const now = new Date().toISOString();
-    const request: TransferRequest = {
+    const request: SoaRequest = {
       id: 'SOA-BENCH1', kind: 'transfer', status: 'executing', version: 1, cardVersion: 1,
       requester: { aadObjectId: 'bench', name: 'Bench' }, justification: 'benchmark', createdAt: now, expiresAt: now,
       approvalsRequired: 1, decisions: [], blocked: results.filter((r) => !r.eligible), origin: { conversationKey: 'x', kind: 'channel' }, cards: [],

@@ -9,7 +9,7 @@ import { createPinoLogger } from '../src/adapters/logging/pino-logger';
 import { openSqliteStorage, type SqliteStorage } from '../src/adapters/storage/sqlite';
 import { Directory, DirectoryError } from '../src/ports/directory';
 import { RequestEvent } from '../src/ports/request-store';
-import { RequestStatus, TransferRequest } from '../src/domain/transfer-request';
+import { RequestStatus, SoaRequest } from '../src/domain/soa-request';
 
 /**
  * The tab API over a large history (npm run bench, or standalone: node dist/bench/tab.js [--requests N]):
@@ -186,7 +186,7 @@ async function insertHistory(storage: SqliteStorage, options: TabBenchOptions): 
   return { seconds: (performance.now() - started) / 1000, targets, bigIds };
 }
 
-function aRequest(i: number, createdAt: string, status: RequestStatus, users: number, firstUser: number, random: () => number, kind: 'transfer' | 'rollback'): TransferRequest {
+function aRequest(i: number, createdAt: string, status: RequestStatus, users: number, firstUser: number, random: () => number, kind: 'transfer' | 'rollback'): SoaRequest {
   const id = `SOA-B${String(i).padStart(6, '0')}`;
   const finished = status !== 'pending' && status !== 'halted';
   const decided = status !== 'pending' && status !== 'expired';
@@ -230,7 +230,7 @@ function aRequest(i: number, createdAt: string, status: RequestStatus, users: nu
 }
 
 /** What execute-step records for a 10,000-user wave: intent and result per chunk of 500. */
-function patchEvents(request: TransferRequest): RequestEvent[] {
+function patchEvents(request: SoaRequest): RequestEvent[] {
   const events: RequestEvent[] = [];
   for (let k = 0; k < request.targets.length; k += 500) {
     const chunk = request.targets.slice(k, k + 500);

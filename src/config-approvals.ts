@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from './config-fields';
 import { ApprovalFlowSettings, NO_APPROVAL_FLOW, QuietHours } from './domain/reminder-schedule';
-import { ApprovalStage } from './domain/transfer-request';
+import { ApprovalStage } from './domain/soa-request';
 
 /**
  * The approval-flow settings (reminders, quiet hours, expiry warning, escalation, stages), read and

@@ -1,6 +1,6 @@
 import { ApprovalView, ApproverRights, currentStage, hasDecided, stagesOf } from '../domain/approval-policy';
 import { NO_APPROVAL_FLOW } from '../domain/reminder-schedule';
-import { ApprovalStage, RequestKind, TransferRequest } from '../domain/transfer-request';
+import { ApprovalStage, RequestKind, SoaRequest } from '../domain/soa-request';
 import { Delegation } from '../ports/delegation-store';
 import { AppDeps } from './app-deps';
 import { errorSummary } from './error-summary';
@@ -73,7 +73,7 @@ export async function approverRightsFor(deps: AppDeps, request: ApprovalView, ac
 }
 
 /** Any right at all for this request (any stage, escalation once escalated, delegation): who may see it as an approver. */
-export function hasAnyRight(rights: ApproverRights, request: Pick<TransferRequest, 'escalatedAt'>): boolean {
+export function hasAnyRight(rights: ApproverRights, request: Pick<SoaRequest, 'escalatedAt'>): boolean {
   return rights.ownStages.length > 0 || (rights.escalation && Boolean(request.escalatedAt)) || rights.delegations.length > 0;
 }
 
@@ -83,7 +83,7 @@ export function hasAnyRight(rights: ApproverRights, request: Pick<TransferReques
  * delegates of any of them; never the requester. Used for reminders and for the card's refresh list.
  * A group that cannot be listed is logged and skipped (the people in it still have "Show my options").
  */
-export async function waitingApprovers(deps: AppDeps, request: TransferRequest): Promise<string[]> {
+export async function waitingApprovers(deps: AppDeps, request: SoaRequest): Promise<string[]> {
   if (request.status !== 'pending') return [];
   const stages = stagesOf(request);
   const stage = stages[currentStage(request)];

@@ -2,13 +2,13 @@ import { CardActionData, CardVerb, VERBS } from '../cards/action-data';
 import { AdaptiveCard } from '../cards/adaptive-card';
 import { ActionPlace, comesFromRequestCard, conversationHoldsRequest } from '../domain/card-binding';
 import { DomainError } from '../domain/errors';
-import { Person, TransferRequest } from '../domain/transfer-request';
+import { Person, SoaRequest } from '../domain/soa-request';
 import { AppDeps } from './app-deps';
 import { confirmRollbackSafeguard } from './confirm-safeguard';
 import { DecisionReply, decideRequest } from './decide-request';
 import { resumeOrCancel } from './bulk/resume-cancel';
 import { requestGuidedGroups } from './request-group';
-import { describeError } from './messages';
+import { describeError } from './wording';
 import { hasAnyRole, mayView, personalView, rolesFor } from './request-access';
 
 /** The answer to a card action: the text (toast, or the reply of a Submit fallback) and, when the person may see it, their card. */
@@ -130,7 +130,7 @@ export async function decideByText(
 }
 
 /** The version the decision applied to (the one before it) and what it covers. */
-function whatWasDecided(decided: TransferRequest, decision: 'approve' | 'reject'): string {
+function whatWasDecided(decided: SoaRequest, decision: 'approve' | 'reject'): string {
   const users = `${decided.targets.length} user(s)`;
   const list = decided.bulk ? `, list fingerprint ${decided.bulk.fingerprint}` : '';
   return `You ${decision === 'approve' ? 'approved' : 'rejected'} version ${decided.cardVersion - 1} of request ${decided.id}'s card: ${users}${list}.`;

@@ -1,4 +1,4 @@
-import { TransferRequest } from '../domain/transfer-request';
+import { SoaRequest } from '../domain/soa-request';
 import { renderRequestCard } from '../cards/request-card';
 import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { errorSummary } from './error-summary';
@@ -15,7 +15,7 @@ const rosterMisses = new WeakMap<object, Map<string, number>>();
  * Keeps every message the bot posted about a request in step with the request. Failures to update a
  * card are logged and never undo or block the recorded state: the record is the truth, cards follow.
  */
-export function refreshCards(deps: AppDeps, request: TransferRequest): Promise<void> {
+export function refreshCards(deps: AppDeps, request: SoaRequest): Promise<void> {
   // One refresh at a time per request, each rendering the latest stored state, so an older
   // edit can never land after a newer one and leave a card showing a past status.
   return deps.cardRefreshes
@@ -26,7 +26,7 @@ export function refreshCards(deps: AppDeps, request: TransferRequest): Promise<v
     .catch((error) => deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'card refresh failed'));
 }
 
-async function publish(deps: AppDeps, request: TransferRequest): Promise<void> {
+async function publish(deps: AppDeps, request: SoaRequest): Promise<void> {
   const refreshUserIds = await approverMris(deps, request);
   await Promise.all(
     request.cards.map(async (location) => {
@@ -45,7 +45,7 @@ async function publish(deps: AppDeps, request: TransferRequest): Promise<void> {
  * requester, not someone who already decided), up to Teams' 60: their clients fetch the approver view
  * automatically. Others use "Show my options".
  */
-export async function approverMris(deps: AppDeps, request: TransferRequest): Promise<string[]> {
+export async function approverMris(deps: AppDeps, request: SoaRequest): Promise<string[]> {
   const ids = await waitingApprovers(deps, request).catch((error) => {
     deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not list the waiting approvers');
     return [] as string[];
@@ -64,7 +64,7 @@ export async function approverMris(deps: AppDeps, request: TransferRequest): Pro
  * earlier lookup), else from the roster of the conversation holding the request's approval card, kept
  * durably for next time. null when they are not a member there (or the lookup failed: logged).
  */
-export async function personInTeams(deps: AppDeps, request: TransferRequest, aadObjectId: string): Promise<{ mri: string; name: string } | null> {
+export async function personInTeams(deps: AppDeps, request: SoaRequest, aadObjectId: string): Promise<{ mri: string; name: string } | null> {
   const known = await deps.conversations.personByAadObjectId(aadObjectId);
   if (known) return known;
   const where = request.cards.find((c) => c.role === 'approval')?.conversationKey ?? request.origin.conversationKey;
@@ -94,12 +94,12 @@ export async function personInTeams(deps: AppDeps, request: TransferRequest, aad
  * group chat), since the tables are for the requester, the request's approvers and admins, who get them
  * in their own view (refresh); the requester's status copy in their personal chat keeps them.
  */
-export function sharedCardLinks(deps: AppDeps, request: TransferRequest, role: 'approval' | 'status'): { label: string; url: string }[] {
+export function sharedCardLinks(deps: AppDeps, request: SoaRequest, role: 'approval' | 'status'): { label: string; url: string }[] {
   return role === 'status' ? cardLinks(deps, request) : [];
 }
 
 /** Bulk requests: signed, short-lived links to the full preflight table and, once running, the results. */
-export function cardLinks(deps: AppDeps, request: TransferRequest): { label: string; url: string }[] {
+export function cardLinks(deps: AppDeps, request: SoaRequest): { label: string; url: string }[] {
   if (!request.bulk || !deps.fileLinks.enabled) return [];
   const links: { label: string; url: string }[] = [];
   const preflight = deps.fileLinks.url(request.id, 'preflight');

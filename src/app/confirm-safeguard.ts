@@ -1,12 +1,12 @@
 import { confirmSafeguard } from '../domain/approval-policy';
-import { Person, TransferRequest } from '../domain/transfer-request';
+import { Person, SoaRequest } from '../domain/soa-request';
 import { VersionConflictError } from '../ports/request-store';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
 import { DecisionReply } from './decide-request';
 import { expireRequest } from './expire-request';
-import { describeError } from './messages';
+import { describeError } from './wording';
 import { notifyRequestEvent } from './notify';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 
@@ -46,7 +46,7 @@ export async function confirmRollbackSafeguard(deps: AppDeps, input: { actor: Pe
 }
 
 /** Who may attest: the requester or a rollback approver (an attestation, not an approval). */
-export async function mayConfirm(deps: AppDeps, request: TransferRequest, actor: Person): Promise<boolean> {
+export async function mayConfirm(deps: AppDeps, request: SoaRequest, actor: Person): Promise<boolean> {
   if (!actor.aadObjectId) return false;
   if (actor.aadObjectId === request.requester.aadObjectId.toLowerCase()) return true;
   return deps.authorization.isApproverFor('rollback', actor.aadObjectId).catch(() => false);

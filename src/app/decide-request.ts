@@ -3,13 +3,13 @@ import { approverRightsFor } from './approver-rights';
 import { tellPersonally } from './personal-notice';
 import { expireRequest } from './expire-request';
 import { DomainError } from '../domain/errors';
-import { Person, TransferRequest } from '../domain/transfer-request';
+import { Person, SoaRequest } from '../domain/soa-request';
 import { DirectoryError } from '../ports/directory';
 import { VersionConflictError } from '../ports/request-store';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
-import { describeError } from './messages';
+import { describeError } from './wording';
 import { notifyRequestEvent } from './notify';
 import { frozenState } from './freeze';
 import { escapeMarkdown as md } from '../cards/markdown-text';
@@ -26,8 +26,8 @@ export interface DecisionInput {
 }
 
 export type DecisionReply =
-  | { ok: true; request: TransferRequest; text: string }
-  | { ok: false; error: DomainError; text: string; request: TransferRequest | null };
+  | { ok: true; request: SoaRequest; text: string }
+  | { ok: false; error: DomainError; text: string; request: SoaRequest | null };
 
 /**
  * Approve or reject. The request is reloaded and every rule is checked against server state; the
@@ -118,7 +118,7 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
 }
 
 /** Cards and the requester's notice, after the click has been answered. */
-async function afterDecision(deps: AppDeps, request: TransferRequest, effect: string, actor: Person): Promise<void> {
+async function afterDecision(deps: AppDeps, request: SoaRequest, effect: string, actor: Person): Promise<void> {
   try {
     await refreshCards(deps, request);
     if (effect === 'rejected') {
@@ -131,7 +131,7 @@ async function afterDecision(deps: AppDeps, request: TransferRequest, effect: st
   }
 }
 
-function decisionText(request: TransferRequest, effect: string, actor: Person): string {
+function decisionText(request: SoaRequest, effect: string, actor: Person): string {
   switch (effect) {
     case 'approved':
       return `Approved by ${md(actor.name, 100)}. The ${request.kind} of ${request.targets.length} user(s) is starting; I will post the outcome here.`;
@@ -158,6 +158,6 @@ function mention(person: Person): string {
   return md(person.name, 100);
 }
 
-function refuse(error: DomainError, request: TransferRequest | null): DecisionReply {
+function refuse(error: DomainError, request: SoaRequest | null): DecisionReply {
   return { ok: false, error, text: describeError(error), request };
 }

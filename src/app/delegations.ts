@@ -1,11 +1,11 @@
 import { DomainError } from '../domain/errors';
-import { Person } from '../domain/transfer-request';
+import { Person } from '../domain/soa-request';
 import { Delegation } from '../ports/delegation-store';
 import { DirectoryError } from '../ports/directory';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
 import { activeDelegations, approvalFlow } from './approver-rights';
-import { describeError } from './messages';
+import { describeError } from './wording';
 import { tellPersonally } from './personal-notice';
 import { hasRoleOrNone } from './request-access';
 

@@ -1,4 +1,4 @@
-import { TransferRequest, summarizeOutcome, targetTypeOf, RequestChanges, revise } from '../domain/transfer-request';
+import { SoaRequest, summarizeOutcome, targetTypeOf, RequestChanges, revise } from '../domain/soa-request';
 import { renderOutcomeCard, outcomeText } from '../cards/outcome-card';
 import { RequestEvent } from '../ports/request-store';
 import { AppDeps } from './app-deps';
@@ -95,7 +95,7 @@ export async function announceOutcome(deps: AppDeps, requestId: string): Promise
 }
 
 /** A change the card shows (execution started or finished), stored against the version it was made from. */
-async function save(deps: AppDeps, request: TransferRequest, changes: RequestChanges, events: RequestEvent[]): Promise<TransferRequest> {
+async function save(deps: AppDeps, request: SoaRequest, changes: RequestChanges, events: RequestEvent[]): Promise<SoaRequest> {
   const saved = revise(request, changes, { card: true });
   await deps.requests.update(saved, request.version, events);
   return saved;

@@ -1,6 +1,6 @@
 import { ReadBack, WriteAnswer, afterWrite, checkBeforeWrite, guardedGroups, mayHaveLanded, needsScopeCheck } from '../domain/target-policy';
 import { HeldRole } from '../domain/preflight';
-import { TargetExecution, TransferRequest, targetCloudManaged, targetTypeOf } from '../domain/transfer-request';
+import { TargetExecution, SoaRequest, targetCloudManaged, targetTypeOf } from '../domain/soa-request';
 import { BulkDirectory, BulkResult } from '../ports/bulk-directory';
 import { DirectoryError } from '../ports/directory';
 import { RequestEvent } from '../ports/request-store';
@@ -22,7 +22,7 @@ export type ApplyStep = (patch: Map<number, Partial<TargetExecution>>, events: O
  * before the intent is stored: a job whose lease is lost (or an instance shutting down) stops there, and
  * a write already sent is always read back and recorded.
  */
-export async function runStep(deps: AppDeps, dir: BulkDirectory, snapshot: TransferRequest, indexes: number[], apply: ApplyStep, guard: WorkGuard = ALWAYS_HELD): Promise<void> {
+export async function runStep(deps: AppDeps, dir: BulkDirectory, snapshot: SoaRequest, indexes: number[], apply: ApplyStep, guard: WorkGuard = ALWAYS_HELD): Promise<void> {
   guard.check();
   const request = snapshot;
   const kind = request.kind;

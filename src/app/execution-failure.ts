@@ -1,7 +1,7 @@
 import { ErrorCode } from '../domain/errors';
-import { TargetExecution } from '../domain/transfer-request';
+import { TargetExecution } from '../domain/soa-request';
 import { DirectoryError } from '../ports/directory';
-import { describeError } from './messages';
+import { describeError } from './wording';
 
 /**
  * A user's execution that failed, in plain words: what Graph refused (403 names the permission),

@@ -1,5 +1,5 @@
 import { expireIfDue } from '../domain/approval-policy';
-import { PRE_EXECUTION_STATUSES, Person, TransferRequest, isPreExecution } from '../domain/transfer-request';
+import { PRE_EXECUTION_STATUSES, Person, SoaRequest, isPreExecution } from '../domain/soa-request';
 import { VersionConflictError } from '../ports/request-store';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
@@ -10,7 +10,7 @@ import { notifyRequestEvent, waitedForSafeguard } from './notify';
 /**
  * Expiry of requests that never reached execution. Every state before execution
  * ('pending', 'awaiting-safeguard') ends at the request's expiresAt (createdAt + APPROVAL_TTL, see
- * TransferRequest.expiresAt): the request becomes 'expired' (final, so its users are free for a new
+ * SoaRequest.expiresAt): the request becomes 'expired' (final, so its users are free for a new
  * request), a `request.expired` event records it, the cards are edited to say Expired, subscribed
  * channels are notified and the requester is told in the conversation the request came from.
  *
@@ -19,7 +19,7 @@ import { notifyRequestEvent, waitedForSafeguard } from './notify';
  * may run first or twice: the change is a compare-and-set, cards and notifications are idempotent,
  * and the requester's message is sent once (a once key is taken just before it is posted).
  */
-export async function expireRequest(deps: AppDeps, request: TransferRequest): Promise<TransferRequest | null> {
+export async function expireRequest(deps: AppDeps, request: SoaRequest): Promise<SoaRequest | null> {
   let current = request;
   const expired = expireIfDue(request, deps.clock.now());
   if (expired) {
@@ -73,7 +73,7 @@ export async function ensureExpiryJobs(deps: AppDeps): Promise<number> {
   return queued;
 }
 
-async function publishExpiry(deps: AppDeps, request: TransferRequest, from: string | null): Promise<void> {
+async function publishExpiry(deps: AppDeps, request: SoaRequest, from: string | null): Promise<void> {
   await notifyRequestEvent(deps, request, 'expired');
   await refreshCards(deps, request);
   const at = deps.clock.now().toISOString();

@@ -1,4 +1,4 @@
-import { GroupGuidance } from '../domain/transfer-request';
+import { GroupGuidance } from '../domain/soa-request';
 import { AppDeps } from './app-deps';
 import { errorSummary } from './error-summary';
 

@@ -1,5 +1,5 @@
 import { renderAuditText } from '../cards/outcome-card';
-import { RequestTarget, revise } from '../domain/transfer-request';
+import { RequestTarget, revise } from '../domain/soa-request';
 import { Job } from '../ports/job-queue';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';

@@ -1,4 +1,4 @@
-import { Person, TransferRequest, targetTypeOf } from '../domain/transfer-request';
+import { Person, SoaRequest, targetTypeOf } from '../domain/soa-request';
 import { entraGroupUrl, entraUserUrl, AUDIT_LOG_URL } from '../cards/links';
 import { escapeMarkdown as md, markdownLink } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
@@ -22,7 +22,7 @@ const HEADLINE: Record<NotifyEvent, string> = {
  * Puts one notification per subscribed channel in the durable outbox. The key (channel, request,
  * event) makes a repeated call harmless; sending happens in the background with retries.
  */
-export async function notifyRequestEvent(deps: AppDeps, request: TransferRequest, event: NotifyEvent, actor?: Person | null): Promise<void> {
+export async function notifyRequestEvent(deps: AppDeps, request: SoaRequest, event: NotifyEvent, actor?: Person | null): Promise<void> {
   if (request.kind !== 'rollback' && !deps.settings.notifyTransfers) return;
   try {
     const subscriptions = await deps.notifications.subscriptions();
@@ -38,7 +38,7 @@ export async function notifyRequestEvent(deps: AppDeps, request: TransferRequest
   }
 }
 
-export function renderNotification(request: TransferRequest, event: NotifyEvent, actor: Person | null): string {
+export function renderNotification(request: SoaRequest, event: NotifyEvent, actor: Person | null): string {
   const what = request.kind === 'rollback' ? 'Rollback' : 'Transfer';
   const groups = targetTypeOf(request) === 'group';
   const users = listWithin(
@@ -92,7 +92,7 @@ function listWithin(items: string[], separator: string, maxBytes: number): strin
 }
 
 /** Approved by the quorum, never confirmed: the request was waiting for the rollback safeguard step. */
-export function waitedForSafeguard(request: TransferRequest): boolean {
+export function waitedForSafeguard(request: SoaRequest): boolean {
   const approvals = request.decisions.filter((d) => d.decision === 'approve').length;
   return request.kind === 'rollback' && !request.safeguard && approvals >= request.approvalsRequired;
 }

@@ -1,13 +1,13 @@
 import { entitlement } from '../domain/approval-policy';
 import { DomainError } from '../domain/errors';
-import { Person, revise } from '../domain/transfer-request';
+import { Person, revise } from '../domain/soa-request';
 import { VersionConflictError } from '../ports/request-store';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
 import { approverRightsFor } from './approver-rights';
 import { personInTeams, refreshCards } from './card-publisher';
 import { findPerson } from './delegations';
-import { describeError } from './messages';
+import { describeError } from './wording';
 import { tellPersonally } from './personal-notice';
 import { hasAnyRole, rolesFor } from './request-access';
 

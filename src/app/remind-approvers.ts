@@ -1,6 +1,6 @@
 import { currentStage, stagesOf } from '../domain/approval-policy';
 import { ReminderState, dueWork, firstReminderRun } from '../domain/reminder-schedule';
-import { CardLocation, TransferRequest, revise } from '../domain/transfer-request';
+import { CardLocation, SoaRequest, revise } from '../domain/soa-request';
 import { renderRequestCard } from '../cards/request-card';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { Job } from '../ports/job-queue';
@@ -32,7 +32,7 @@ export async function runReminderJob(deps: AppDeps, job: Job): Promise<{ done: t
 }
 
 /** Queues the reminder job of a new request, when the settings give it anything to do. */
-export async function queueReminders(deps: AppDeps, request: TransferRequest): Promise<void> {
+export async function queueReminders(deps: AppDeps, request: SoaRequest): Promise<void> {
   const runAt = firstReminderRun(request, approvalFlow(deps));
   if (runAt) await deps.jobs.enqueue({ key: `remind:${request.id}`, kind: 'remind', requestId: request.id, runAt, state: { reminders: 0, escalated: false, warned: false } });
 }
@@ -56,7 +56,7 @@ function hoursSince(iso: string, now: Date): number {
 }
 
 /** `<at>Name</at>` texts and their mention entities; names lose what would break the tag. */
-async function mentionsOf(deps: AppDeps, request: TransferRequest, ids: string[]): Promise<{ text: string; mentions: { mri: string; name: string }[]; unreached: number }> {
+async function mentionsOf(deps: AppDeps, request: SoaRequest, ids: string[]): Promise<{ text: string; mentions: { mri: string; name: string }[]; unreached: number }> {
   const mentions: { mri: string; name: string }[] = [];
   for (const id of ids) {
     const person = await personInTeams(deps, request, id);
@@ -65,7 +65,7 @@ async function mentionsOf(deps: AppDeps, request: TransferRequest, ids: string[]
   return { text: mentions.map((m) => `<at>${m.name}</at>`).join(', '), mentions, unreached: ids.length - mentions.length };
 }
 
-async function remind(deps: AppDeps, request: TransferRequest, slot: number): Promise<void> {
+async function remind(deps: AppDeps, request: SoaRequest, slot: number): Promise<void> {
   // Posted even when nobody could be listed (a group Graph would not list): the thread still sees it.
   const ids = await waitingApprovers(deps, request);
   if (!(await deps.conversations.claimOnce(`reminder:${request.id}:${slot}`, deps.clock.now().toISOString()))) return;
@@ -81,12 +81,12 @@ async function remind(deps: AppDeps, request: TransferRequest, slot: number): Pr
 }
 
 /** Offered to the escalation group once: recorded on the request (escalatedAt) and as an event; told in the thread and personally. */
-async function escalate(deps: AppDeps, request: TransferRequest): Promise<TransferRequest> {
+async function escalate(deps: AppDeps, request: SoaRequest): Promise<SoaRequest> {
   const flow = approvalFlow(deps);
   let current = request;
   if (!current.escalatedAt) {
     const now = deps.clock.now().toISOString();
-    const next: TransferRequest = revise(current, { escalatedAt: now }, { card: false });
+    const next: SoaRequest = revise(current, { escalatedAt: now }, { card: false });
     try {
       await deps.requests.update(next, current.version, [{ requestId: current.id, at: now, type: 'request.escalated', data: { groupId: flow.escalationGroupId } }]);
       current = next;
@@ -119,7 +119,7 @@ async function escalate(deps: AppDeps, request: TransferRequest): Promise<Transf
   return current;
 }
 
-async function warnRequester(deps: AppDeps, request: TransferRequest): Promise<void> {
+async function warnRequester(deps: AppDeps, request: SoaRequest): Promise<void> {
   if (!(await deps.conversations.claimOnce(`expiry-warning:${request.id}`, deps.clock.now().toISOString()))) return;
   const hours = Math.max(0, Math.round((Date.parse(request.expiresAt) - deps.clock.now().getTime()) / 3_600_000));
   const person = await personInTeams(deps, request, request.requester.aadObjectId);
@@ -130,11 +130,11 @@ async function warnRequester(deps: AppDeps, request: TransferRequest): Promise<v
 }
 
 /** The thread of the request's approval card (a channel thread or the group chat), else where it was asked. */
-function threadKey(request: TransferRequest): string {
+function threadKey(request: SoaRequest): string {
   return request.cards.find((c) => c.role === 'approval')?.conversationKey ?? request.origin.conversationKey;
 }
 
-async function postQuietly(deps: AppDeps, request: TransferRequest, key: string, message: { text: string; mentions: { mri: string; name: string }[] }): Promise<void> {
+async function postQuietly(deps: AppDeps, request: SoaRequest, key: string, message: { text: string; mentions: { mri: string; name: string }[] }): Promise<void> {
   try {
     await deps.chat.post(key, message);
   } catch (error) {
@@ -147,7 +147,7 @@ async function postQuietly(deps: AppDeps, request: TransferRequest, key: string,
  * the request like the other cards, and its buttons work: it is one of the request's card messages),
  * and a short line on later reminders.
  */
-async function bringCardToPersonalChats(deps: AppDeps, request: TransferRequest, ids: string[], line: string, occasion: string): Promise<void> {
+async function bringCardToPersonalChats(deps: AppDeps, request: SoaRequest, ids: string[], line: string, occasion: string): Promise<void> {
   const added: CardLocation[] = [];
   for (const id of ids) {
     const key = await deps.conversations.personalChatOf(id);

@@ -1,4 +1,4 @@
-import { OPEN_STATUSES, TransferRequest } from '../domain/transfer-request';
+import { OPEN_STATUSES, SoaRequest } from '../domain/soa-request';
 import { Job } from '../ports/job-queue';
 import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { errorSummary } from './error-summary';
@@ -10,12 +10,12 @@ import { safeguardCall, safeguardOnCard } from '../cards/rollback-section';
  * SAFEGUARD_SWITCH=obo: whether a finished rollback leaves the tenant safeguard to be switched back on
  * through the bot (it was switched off, by the bot or by hand, and the bot has not switched it on since).
  */
-export function safeguardStillOff(deps: AppDeps, request: TransferRequest): boolean {
+export function safeguardStillOff(deps: AppDeps, request: SoaRequest): boolean {
   return safeguardSwitchAppId(deps.settings) !== null && Boolean(request.safeguard || request.safeguardWindow) && !request.safeguardWindow?.onAt;
 }
 
 /** The reminder message: the one-click card, with the Graph call beside it for whoever switches by hand. */
-export function safeguardOnMessage(deps: AppDeps, request: TransferRequest): { text: string; card: Record<string, unknown> } {
+export function safeguardOnMessage(deps: AppDeps, request: SoaRequest): { text: string; card: Record<string, unknown> } {
   return {
     text: `Rollback ${request.id}: switch the tenant safeguard back on. Graph: \`${safeguardCall(deps.settings.tenantId, true)}\``,
     card: safeguardOnCard(request, safeguardSwitchAppId(deps.settings)!),

@@ -1,9 +1,9 @@
 import { DomainError } from '../domain/errors';
-import { describeError } from './messages';
+import { describeError } from './wording';
 
 /**
  * What a chat command's use case answers: done, with the words to post; or refused, with the domain's
- * code (for tests, logs and the tab) and its words from messages.ts. A refusal is never bare text.
+ * code (for tests, logs and the tab) and its words from wording.ts. A refusal is never bare text.
  */
 export type Reply = { ok: true; text: string } | { ok: false; error: DomainError; text: string };
 

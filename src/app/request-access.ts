@@ -1,5 +1,5 @@
 import { conversationHoldsRequest } from '../domain/card-binding';
-import { Person, TransferRequest } from '../domain/transfer-request';
+import { Person, SoaRequest } from '../domain/soa-request';
 import { AdaptiveCard } from '../cards/adaptive-card';
 import { renderRequestCard } from '../cards/request-card';
 import { AppDeps, safeguardSwitchAppId } from './app-deps';
@@ -34,7 +34,7 @@ export function hasRoleOrNone(deps: Pick<AppDeps, 'authorization' | 'logger'>, r
 }
 
 /** The person's roles for this request; a failed check counts as no role (the neutral answer). */
-export async function rolesFor(deps: AppDeps, request: TransferRequest, actor: Person): Promise<RequestRoles> {
+export async function rolesFor(deps: AppDeps, request: SoaRequest, actor: Person): Promise<RequestRoles> {
   const id = actor.aadObjectId?.toLowerCase() ?? '';
   if (!id) return { requester: false, approver: false, admin: false };
   const requester = id === request.requester.aadObjectId.toLowerCase();
@@ -54,7 +54,7 @@ export async function rolesFor(deps: AppDeps, request: TransferRequest, actor: P
  * conversation: its requester, its approvers and admins, and only where its card was posted (or in the
  * requester's origin conversation). Everyone else gets the neutral REQUEST.NOT_VISIBLE answer.
  */
-export async function mayView(deps: AppDeps, request: TransferRequest, actor: Person, conversationId: string): Promise<{ ok: boolean; roles: RequestRoles }> {
+export async function mayView(deps: AppDeps, request: SoaRequest, actor: Person, conversationId: string): Promise<{ ok: boolean; roles: RequestRoles }> {
   const roles = await rolesFor(deps, request, actor);
   return { ok: hasAnyRole(roles) && conversationHoldsRequest(request, conversationId), roles };
 }
@@ -66,7 +66,7 @@ export async function mayView(deps: AppDeps, request: TransferRequest, actor: Pe
 export async function personalView(
   deps: AppDeps,
   actor: Person,
-  request: TransferRequest,
+  request: SoaRequest,
   roles: RequestRoles,
   notice?: { text: string; tone: 'good' | 'attention' },
 ): Promise<AdaptiveCard> {

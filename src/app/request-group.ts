@@ -1,10 +1,10 @@
 import { DomainError } from '../domain/errors';
 import { bottomUpOrder } from '../domain/group-tree';
-import { Person, RequestKind, TransferRequest } from '../domain/transfer-request';
+import { Person, RequestKind, SoaRequest } from '../domain/soa-request';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
-import { describeError } from './messages';
-import { Origin, TransferReply, requestGroupChange } from './request-transfer';
+import { describeError } from './wording';
+import { Origin, RequestReply, requestGroupChange } from './request-transfer';
 import { maxUsersFor } from './user-limits';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35,8 +35,8 @@ export async function resolveGroup(deps: AppDeps, nameOrId: string): Promise<Res
 export async function requestGroupSoa(
   deps: AppDeps,
   input: { kind: RequestKind; actor: Person; group: string; nested: boolean; justification: string; origin: Origin },
-): Promise<TransferReply> {
-  const refuse = (error: DomainError): TransferReply => ({ kind: 'refused', error, text: describeError(error) });
+): Promise<RequestReply> {
+  const refuse = (error: DomainError): RequestReply => ({ kind: 'refused', error, text: describeError(error) });
   try {
     if (!(await deps.authorization.isRequester(input.actor.aadObjectId))) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
     const resolved = await resolveGroup(deps, input.group);
@@ -88,7 +88,7 @@ async function nestedTree(deps: AppDeps, rootId: string, max: number): Promise<{
  * for the groups the card lists, made as the person who clicked (their requester role is checked like a
  * typed request), through the same use case. Answers with the user request, whose card is unchanged.
  */
-export async function requestGuidedGroups(deps: AppDeps, input: { actor: Person; requestId: string }): Promise<{ ok: true; request: TransferRequest; text: string } | { ok: false; error: DomainError; text: string; request: TransferRequest | null }> {
+export async function requestGuidedGroups(deps: AppDeps, input: { actor: Person; requestId: string }): Promise<{ ok: true; request: SoaRequest; text: string } | { ok: false; error: DomainError; text: string; request: SoaRequest | null }> {
   const request = await deps.requests.get(input.requestId);
   if (!request) return { ok: false, error: { code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }, text: describeError({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }), request: null };
   const groups = request.groupGuidance?.groups ?? [];

@@ -1,12 +1,12 @@
 import { DomainError } from '../domain/errors';
 import { PreflightResult, blockerReason } from '../domain/preflight';
-import { BulkPlan, ConversationKind, OPEN_STATUSES, Person, RequestKind, TargetType, TransferRequest, targetTypeOf, revise } from '../domain/transfer-request';
+import { BulkPlan, ConversationKind, OPEN_STATUSES, Person, RequestKind, TargetType, SoaRequest, targetTypeOf, revise } from '../domain/soa-request';
 import { renderRequestCard } from '../cards/request-card';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { approverMris, sharedCardLinks } from './card-publisher';
 import { errorSummary } from './error-summary';
-import { describeError } from './messages';
+import { describeError } from './wording';
 import { notifyRequestEvent } from './notify';
 import { parseWaves, planWaves } from '../domain/waves';
 import { checkGroupTargets, checkTargets } from './target-checks';
@@ -24,20 +24,20 @@ export interface Origin {
   kind: ConversationKind;
 }
 
-export type TransferReply =
+export type RequestReply =
   | { kind: 'refused'; text: string; error: DomainError; blocked?: PreflightResult[] }
-  | { kind: 'created'; request: TransferRequest; text: string | null; duplicate?: boolean };
+  | { kind: 'created'; request: SoaRequest; text: string | null; duplicate?: boolean };
 
 /** Where a request was made: chat (the default, not recorded) or the personal tab. */
 export type RequestVia = 'tab';
 
 /** `transfer <upns> [reason]`: authorize, preflight, create, post the approval card. */
-export function requestTransfer(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin; source?: string; via?: RequestVia }): Promise<TransferReply> {
+export function requestTransfer(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin; source?: string; via?: RequestVia }): Promise<RequestReply> {
   return requestChange(deps, { ...input, kind: 'transfer' });
 }
 
 /** `rollback <upns> [reason]`: the same, with the rollback preflight, approvers and quorum. */
-export function requestRollback(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin; via?: RequestVia }): Promise<TransferReply> {
+export function requestRollback(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin; via?: RequestVia }): Promise<RequestReply> {
   return requestChange(deps, { ...input, kind: 'rollback' });
 }
 
@@ -49,7 +49,7 @@ export function requestRollback(deps: AppDeps, input: { actor: Person; upns: str
 export function requestGroupChange(
   deps: AppDeps,
   input: { kind: RequestKind; actor: Person; groups: { key: string; depth: number }[]; justification: string; origin: Origin; source: string },
-): Promise<TransferReply> {
+): Promise<RequestReply> {
   return requestChange(deps, { ...input, upns: input.groups.map((g) => g.key), targetType: 'group' });
 }
 
@@ -66,7 +66,7 @@ export async function approvalsChannelOrigin(deps: AppDeps): Promise<Origin | nu
 async function requestChange(
   deps: AppDeps,
   input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; origin: Origin; source?: string; targetType?: TargetType; groups?: { key: string; depth: number }[]; via?: RequestVia },
-): Promise<TransferReply> {
+): Promise<RequestReply> {
   const { actor, origin, kind } = input;
   const targetType = input.targetType ?? 'user';
   const isTree = targetType === 'group' && new Set((input.groups ?? []).map((g) => g.depth)).size > 1;
@@ -102,7 +102,7 @@ async function requestChange(
     const groupGuidance = targetType === 'user' && kind === 'transfer' ? await groupGuidanceFor(deps, eligible.map((e) => e.userId!)) : null;
     const now = deps.clock.now();
     const stages = stagesForNewRequest(deps, kind);
-    const request: TransferRequest = {
+    const request: SoaRequest = {
       id: deps.ids.requestId(),
       kind,
       status: 'pending',
@@ -172,7 +172,7 @@ const DUPLICATE_WINDOW_MS = 10 * 60_000;
  * Teams re-delivers slow turns, sometimes with a new activity id: the same person asking for the
  * same users with the same words a moment ago is the same request (business-key de-duplication).
  */
-async function findDuplicate(deps: AppDeps, input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; targetType?: TargetType }): Promise<TransferRequest | null> {
+async function findDuplicate(deps: AppDeps, input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; targetType?: TargetType }): Promise<SoaRequest | null> {
   const wanted = [...new Set(input.upns.map((u) => u.toLowerCase()))].sort().join(',');
   const now = deps.clock.now().getTime();
   const open = await deps.requests.listByStatus(OPEN_STATUSES);
@@ -196,9 +196,9 @@ async function approvalConversationKey(deps: AppDeps, origin: Origin): Promise<s
   return channel?.key ?? null;
 }
 
-async function postCards(deps: AppDeps, request: TransferRequest, approvalKey: string): Promise<TransferRequest> {
+async function postCards(deps: AppDeps, request: SoaRequest, approvalKey: string): Promise<SoaRequest> {
   let current = request;
-  const locations: TransferRequest['cards'] = [];
+  const locations: SoaRequest['cards'] = [];
   const refreshUserIds = await approverMris(deps, request);
   try {
     const id = await deps.chat.post(approvalKey, { card: renderRequestCard(request, { audience: 'everyone', refreshUserIds, tenantId: deps.settings.tenantId, safeguardSwitchAppId: safeguardSwitchAppId(deps.settings), links: sharedCardLinks(deps, request, 'approval') }) });
@@ -250,6 +250,6 @@ function treePlan(deps: AppDeps, eligible: PreflightResult[], source: string): B
   return { waves, nextWave: 0, haltFailureRate: 0, haltedReason: null, fingerprint: listFingerprint(eligible.map((e) => e.userId!)), source, tree: true };
 }
 
-function refused(error: DomainError): TransferReply {
+function refused(error: DomainError): RequestReply {
   return { kind: 'refused', error, text: describeError(error) };
 }

@@ -4,7 +4,7 @@ import { escapeMarkdown as md } from '../cards/markdown-text';
 import { entraGroupUrl } from '../cards/links';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
-import { describeError } from './messages';
+import { describeError } from './wording';
 import { resolveGroup } from './request-group';
 
 /**

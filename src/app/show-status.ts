@@ -3,7 +3,7 @@ import { StatusEntry, renderStatusReport } from '../cards/status-report';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
-import { describeError } from './messages';
+import { describeError } from './wording';
 import { bulkDirectoryOf } from './bulk/directory-as-bulk';
 import { userCountOverLimit } from './user-limits';
 import { storeStatusReport } from './status-report-file';

@@ -1,12 +1,12 @@
 import { confirmSafeguard } from '../domain/approval-policy';
 import { DomainError, ErrorCode } from '../domain/errors';
-import { OPEN_STATUSES, Person, SafeguardWindow, TransferRequest, revise } from '../domain/transfer-request';
+import { OPEN_STATUSES, Person, SafeguardWindow, SoaRequest, revise } from '../domain/soa-request';
 import { RequestEvent, VersionConflictError } from '../ports/request-store';
 import { SafeguardSwitchError } from '../ports/safeguard-switch';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
-import { describeError } from './messages';
+import { describeError } from './wording';
 import { notifyRequestEvent } from './notify';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 
@@ -18,7 +18,7 @@ export interface SwitchSafeguardInput {
   enabled: boolean;
 }
 
-export type SwitchSafeguardReply = { ok: true; request: TransferRequest; text: string } | { ok: false; error: DomainError; text: string };
+export type SwitchSafeguardReply = { ok: true; request: SoaRequest; text: string } | { ok: false; error: DomainError; text: string };
 
 const SAVE_ATTEMPTS = 3;
 
@@ -91,7 +91,7 @@ export async function switchSafeguard(deps: AppDeps, input: SwitchSafeguardInput
 }
 
 /** The request after a switch: the window updated, and (off, before execution) the safeguard step done. */
-function recordSwitch(request: TransferRequest, actor: Person, enabled: boolean, now: Date): { next: TransferRequest; confirmed: 'confirmed' | 'approved' | null } {
+function recordSwitch(request: SoaRequest, actor: Person, enabled: boolean, now: Date): { next: SoaRequest; confirmed: 'confirmed' | 'approved' | null } {
   const at = now.toISOString();
   const open = request.safeguardWindow && !request.safeguardWindow.onAt ? request.safeguardWindow : null;
   // Off again while already off keeps the first time: the window starts when the tenant became unprotected.

@@ -1,6 +1,6 @@
 import { PreflightResult } from '../domain/preflight';
 import { ScopeSettings, TargetFacts, evaluateTarget, guardedGroups } from '../domain/target-policy';
-import { OPEN_STATUSES, RequestKind } from '../domain/transfer-request';
+import { OPEN_STATUSES, RequestKind } from '../domain/soa-request';
 import { BulkDirectory, BulkResult } from '../ports/bulk-directory';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';

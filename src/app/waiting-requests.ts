@@ -1,5 +1,5 @@
 import { entitlement } from '../domain/approval-policy';
-import { Person, RequestKind } from '../domain/transfer-request';
+import { Person, RequestKind } from '../domain/soa-request';
 import { RequestCursor, RequestSummary } from '../ports/request-store';
 import { AppDeps } from './app-deps';
 import { activeDelegations, approverRightsFor } from './approver-rights';

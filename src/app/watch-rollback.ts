@@ -1,4 +1,4 @@
-import { TransferRequest, targetTypeOf, revise } from '../domain/transfer-request';
+import { SoaRequest, targetTypeOf, revise } from '../domain/soa-request';
 import { Job } from '../ports/job-queue';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
@@ -47,7 +47,7 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
       const finalTargets = timedOut ? targets.map((t) => (t.sync?.status === 'waiting' ? { ...t, sync: { status: 'timed-out' as const, at: now.toISOString() } } : t)) : targets;
       const failures = finalTargets.some((t) => t.execution.outcome === 'failed');
       const status = timedOut ? 'sync-timed-out' : failures ? 'completed-with-failures' : 'completed';
-      const next: TransferRequest = revise(request, { targets: finalTargets, status, finishedAt: now.toISOString() }, { card: true });
+      const next: SoaRequest = revise(request, { targets: finalTargets, status, finishedAt: now.toISOString() }, { card: true });
       await deps.requests.update(next, request.version, [
         { requestId: request.id, at: now.toISOString(), type: timedOut ? 'rollback.sync-timed-out' : 'rollback.completed', data: { users: finalTargets.map((t) => ({ upn: t.preflight.upn, sync: t.sync?.status ?? null })) } },
       ]);
@@ -74,7 +74,7 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
   });
 }
 
-async function announce(deps: AppDeps, request: TransferRequest, timedOut: boolean): Promise<void> {
+async function announce(deps: AppDeps, request: SoaRequest, timedOut: boolean): Promise<void> {
   const who = request.safeguard ? md(request.safeguard.confirmedBy.name, 100) : 'The Global Administrator';
   const text = timedOut
     ? `Rollback ${request.id}: the sync client did not take ${request.targets.filter((t) => t.sync?.status === 'timed-out').map((t) => md(t.preflight.upn, 120)).join(', ')} back within the time limit. The users are rolled back in the cloud (isCloudManaged false) but still editable there. Check the sync client (Connect Sync or Cloud Sync): is it running, and are the users in its scope? Then run \`status <upn>\` to see where they are.`

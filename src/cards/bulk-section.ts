@@ -1,5 +1,5 @@
 import { BLOCKER_REASON } from '../domain/preflight';
-import { TransferRequest } from '../domain/transfer-request';
+import { SoaRequest } from '../domain/soa-request';
 import { progressBar } from '../domain/waves';
 import { escapeMarkdown } from './markdown-text';
 
@@ -16,7 +16,7 @@ export interface OutcomeCounts {
   remaining: number;
 }
 
-export function outcomeCounts(request: TransferRequest): OutcomeCounts {
+export function outcomeCounts(request: SoaRequest): OutcomeCounts {
   const counts = { done: 0, alreadyDone: 0, failed: 0, unknown: 0, remaining: 0 };
   for (const t of request.targets) {
     const o = t.execution.outcome;
@@ -30,7 +30,7 @@ export function outcomeCounts(request: TransferRequest): OutcomeCounts {
 }
 
 /** Summary of a large request: counts per preflight outcome, the list's fingerprint, waves and progress. */
-export function bulkSection(request: TransferRequest, links: { label: string; url: string }[]): Element[] {
+export function bulkSection(request: SoaRequest, links: { label: string; url: string }[]): Element[] {
   const bulk = request.bulk!;
   const blockedCounts = new Map<string, number>();
   for (const b of request.blocked) blockedCounts.set(b.blocker ?? 'blocked', (blockedCounts.get(b.blocker ?? 'blocked') ?? 0) + 1);

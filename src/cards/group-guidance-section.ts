@@ -1,4 +1,4 @@
-import { GroupGuidance, TransferRequest } from '../domain/transfer-request';
+import { GroupGuidance, SoaRequest } from '../domain/soa-request';
 import { VERBS } from './action-data';
 import { escapeMarkdown as md } from './markdown-text';
 
@@ -9,7 +9,7 @@ const SHOWN = 10;
  * AD DS, Microsoft's advice to move groups first, and a button that requests their transfer as the
  * person who clicks. A warning, never a block.
  */
-export function groupGuidanceSection(request: TransferRequest, guidance: GroupGuidance): Record<string, unknown>[] {
+export function groupGuidanceSection(request: SoaRequest, guidance: GroupGuidance): Record<string, unknown>[] {
   const names = guidance.groups.slice(0, SHOWN).map((g) => `"${md(g.displayName, 80)}"`).join(', ') + (guidance.groups.length > SHOWN ? ` and ${guidance.groups.length - SHOWN} more` : '');
   const sample = guidance.checkedUsers < guidance.totalUsers ? ` (memberships of the first ${guidance.checkedUsers} of ${guidance.totalUsers} users checked)` : '';
   const blocks: Record<string, unknown>[] = [

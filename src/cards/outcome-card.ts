@@ -1,4 +1,4 @@
-import { TransferRequest, targetTypeOf } from '../domain/transfer-request';
+import { SoaRequest, targetTypeOf } from '../domain/soa-request';
 import { AUDIT_LOG_URL, entraGroupUrl, entraUserUrl } from './links';
 import type { AdaptiveCard } from './adaptive-card';
 import { utc } from './request-card';
@@ -21,7 +21,7 @@ const ROLLBACK_LINE: Record<string, string> = {
 };
 
 /** "Transfer SOA-…" or "Rollback SOA-…": the headline names what was done. */
-function title(request: TransferRequest): string {
+function title(request: SoaRequest): string {
   return `${request.kind === 'rollback' ? 'Rollback' : 'Transfer'} ${md(request.id)}`;
 }
 
@@ -29,11 +29,11 @@ function title(request: TransferRequest): string {
  * The message posted when execution ends: per user done / already done / failed, with links. UPNs
  * and Graph values are escaped; a very large request shows as many users as fit (card-budget.ts).
  */
-export function renderOutcomeCard(request: TransferRequest): AdaptiveCard {
+export function renderOutcomeCard(request: SoaRequest): AdaptiveCard {
   return fitCard((limits, maxEntries) => buildOutcomeCard(request, limits, maxEntries), request.targets.length);
 }
 
-function buildOutcomeCard(request: TransferRequest, limits: TextLimits, maxEntries: number): AdaptiveCard {
+function buildOutcomeCard(request: SoaRequest, limits: TextLimits, maxEntries: number): AdaptiveCard {
   const counts = countOutcomes(request);
   const body: Record<string, unknown>[] = [
     { type: 'TextBlock', text: `${title(request)}: ${headline(request)}`, weight: 'Bolder', size: 'Medium', wrap: true },
@@ -63,12 +63,12 @@ function buildOutcomeCard(request: TransferRequest, limits: TextLimits, maxEntri
   return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body };
 }
 
-export function outcomeText(request: TransferRequest): string {
+export function outcomeText(request: SoaRequest): string {
   return `${title(request)}: ${headline(request)}. ${summaryLine(countOutcomes(request))}`;
 }
 
 /** The message posted when the audit search ends. */
-export function renderAuditText(request: TransferRequest): string {
+export function renderAuditText(request: SoaRequest): string {
   const checked = request.targets.filter((t) => t.execution.outcome === 'done' && t.audit.status !== 'not-started');
   const done = request.targets.filter((t) => t.execution.outcome === 'done').length;
   const lines = [`Audit records for ${md(request.id)}${checked.length < done ? ` (spot check of ${checked.length} of ${done} ${request.kind === 'rollback' ? 'rolled-back' : 'transferred'} users)` : ''}:`];
@@ -83,7 +83,7 @@ export function renderAuditText(request: TransferRequest): string {
   return lines.join('\n');
 }
 
-function headline(request: TransferRequest): string {
+function headline(request: SoaRequest): string {
   switch (request.status) {
     case 'completed':
       return 'completed';
@@ -100,7 +100,7 @@ function headline(request: TransferRequest): string {
   }
 }
 
-function countOutcomes(request: TransferRequest): Record<string, number> {
+function countOutcomes(request: SoaRequest): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const t of request.targets) counts[t.execution.outcome] = (counts[t.execution.outcome] ?? 0) + 1;
   return counts;

@@ -1,6 +1,6 @@
 import { blockerReason } from '../domain/preflight';
 import { SOA_STATE_LABEL } from '../domain/soa-state';
-import { RequestStatus, RequestTarget, TargetType, TransferRequest, approvals, targetTypeOf } from '../domain/transfer-request';
+import { RequestStatus, RequestTarget, TargetType, SoaRequest, approvals, targetTypeOf } from '../domain/soa-request';
 import { VERBS } from './action-data';
 import type { AdaptiveCard } from './adaptive-card';
 import { AUDIT_LOG_URL, entraGroupUrl, entraUserUrl } from './links';
@@ -90,11 +90,11 @@ const OUTCOME_LABEL: Record<string, string> = {
  * comes from a user or the directory is escaped (markdown-text.ts) and capped (card-budget.ts), so
  * the card always parses, stays under Teams' size limit and shows such text as text.
  */
-export function renderRequestCard(request: TransferRequest, view: RequestCardView): AdaptiveCard {
+export function renderRequestCard(request: SoaRequest, view: RequestCardView): AdaptiveCard {
   return fitCard((limits, maxEntries) => buildRequestCard(request, view, limits, maxEntries), request.targets.length + request.blocked.length);
 }
 
-function buildRequestCard(request: TransferRequest, view: RequestCardView, limits: TextLimits, maxEntries: number): AdaptiveCard {
+function buildRequestCard(request: SoaRequest, view: RequestCardView, limits: TextLimits, maxEntries: number): AdaptiveCard {
   const body: Element[] = [];
   if (view.notice) {
     // Notices are our texts (they escape what they quote); the cap only keeps the card small.
@@ -230,7 +230,7 @@ function buildRequestCard(request: TransferRequest, view: RequestCardView, limit
 }
 
 /** Requests with several approval stages: each stage, its quorum, who approved it ("Adam (for Amy)"), which is open. */
-function stageSection(request: TransferRequest, limits: TextLimits): Element[] {
+function stageSection(request: SoaRequest, limits: TextLimits): Element[] {
   const stages = stagesOf(request);
   if (stages.length < 2) return [];
   const open = request.status === 'pending' ? currentStage(request) : -1;

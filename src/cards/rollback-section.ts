@@ -1,5 +1,5 @@
 import { CloudReference, HeldRole } from '../domain/preflight';
-import { SafeguardWindow, TransferRequest } from '../domain/transfer-request';
+import { SafeguardWindow, SoaRequest } from '../domain/soa-request';
 import { entraGroupUrl, safeguardSwitchUrl } from './links';
 import { TEXT_LIMITS, TextLimits } from './card-budget';
 import { escapeMarkdown as md, markdownLink } from './markdown-text';
@@ -19,7 +19,7 @@ export function safeguardPowerShell(enabled: boolean): string {
  * The checklist step of a rollback card: what a person must do, and who confirmed it. With `switchAppId`
  * (SAFEGUARD_SWITCH=obo, the Teams app id) it also offers the switch through the tab, signed in with Teams.
  */
-export function safeguardChecklist(request: TransferRequest, tenantId: string, limits: TextLimits = TEXT_LIMITS[0], switchAppId: string | null = null): Element[] {
+export function safeguardChecklist(request: SoaRequest, tenantId: string, limits: TextLimits = TEXT_LIMITS[0], switchAppId: string | null = null): Element[] {
   const done = request.safeguard;
   const items: Element[] = [
     { type: 'TextBlock', text: 'Checklist before execution', weight: 'Bolder', spacing: 'Medium', wrap: true },
@@ -84,7 +84,7 @@ export function safeguardWindowText(w: SafeguardWindow, limits: TextLimits = TEX
  * The one-click reminder after a rollback (SAFEGUARD_SWITCH=obo): who switched the safeguard off, and the
  * button that opens the tab on "switch it back on" (any Global Administrator may press it).
  */
-export function safeguardOnCard(request: TransferRequest, switchAppId: string, limits: TextLimits = TEXT_LIMITS[0]): Record<string, unknown> {
+export function safeguardOnCard(request: SoaRequest, switchAppId: string, limits: TextLimits = TEXT_LIMITS[0]): Record<string, unknown> {
   const who = request.safeguardWindow?.offBy?.name ?? request.safeguard?.confirmedBy.name ?? null;
   const body: Element[] = [
     { type: 'TextBlock', wrap: true, weight: 'Bolder', text: `Rollback ${md(request.id, 40)}: switch the tenant safeguard back on` },

@@ -1,5 +1,5 @@
 import { DomainError } from './errors';
-import { ApprovalStage, Decision, Person, TransferRequest, isPreExecution, revise } from './transfer-request';
+import { ApprovalStage, Decision, Person, SoaRequest, isPreExecution, revise } from './soa-request';
 
 /**
  * What entitles a person to decide, established by the caller (configured ids, group membership,
@@ -15,7 +15,7 @@ export interface ApproverRights {
 }
 
 export interface DecideInput {
-  request: TransferRequest;
+  request: SoaRequest;
   actor: Person;
   /** Shorthand of the single-stage callers: an approver of every stage in their own right. */
   actorIsApprover?: boolean;
@@ -28,14 +28,14 @@ export interface DecideInput {
 }
 
 export type DecideOutcome =
-  | { ok: true; request: TransferRequest; effect: 'approval-recorded' | 'stage-completed' | 'approved' | 'awaiting-safeguard' | 'rejected' }
+  | { ok: true; request: SoaRequest; effect: 'approval-recorded' | 'stage-completed' | 'approved' | 'awaiting-safeguard' | 'rejected' }
   | { ok: false; error: DomainError; expired?: boolean };
 
 /** What the approval rules read of a request (a list row without its targets is enough). */
-export type ApprovalView = Pick<TransferRequest, 'kind' | 'stages' | 'approvalsRequired' | 'decisions' | 'requester' | 'escalatedAt'>;
+export type ApprovalView = Pick<SoaRequest, 'kind' | 'stages' | 'approvalsRequired' | 'decisions' | 'requester' | 'escalatedAt'>;
 
 /** The request's stages: its own, or the one stage of `approvalsRequired` approvers. */
-export function stagesOf(request: Pick<TransferRequest, 'stages' | 'approvalsRequired'>): ApprovalStage[] {
+export function stagesOf(request: Pick<SoaRequest, 'stages' | 'approvalsRequired'>): ApprovalStage[] {
   return request.stages && request.stages.length > 0 ? request.stages : [{ name: 'Approval', groupId: null, quorum: request.approvalsRequired }];
 }
 
@@ -44,19 +44,19 @@ export function principalOf(decision: Decision): Person {
   return decision.onBehalfOf ?? decision.by;
 }
 
-export function stageApprovals(request: Pick<TransferRequest, 'decisions'>, stage: number): Decision[] {
+export function stageApprovals(request: Pick<SoaRequest, 'decisions'>, stage: number): Decision[] {
   return request.decisions.filter((d) => d.decision === 'approve' && (d.stage ?? 0) === stage);
 }
 
 /** The open stage: the first whose quorum is not reached (stagesOf(request).length when all are). */
-export function currentStage(request: Pick<TransferRequest, 'stages' | 'approvalsRequired' | 'decisions'>): number {
+export function currentStage(request: Pick<SoaRequest, 'stages' | 'approvalsRequired' | 'decisions'>): number {
   const stages = stagesOf(request);
   const i = stages.findIndex((s, index) => stageApprovals(request, index).length < s.quorum);
   return i === -1 ? stages.length : i;
 }
 
 /** Whether this person already counts in the request, by deciding or through a delegate (one person, one decision, one stage). */
-export function hasDecided(request: Pick<TransferRequest, 'decisions'>, personId: string): boolean {
+export function hasDecided(request: Pick<SoaRequest, 'decisions'>, personId: string): boolean {
   const id = personId.toLowerCase();
   return request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === id || principalOf(d).aadObjectId.toLowerCase() === id);
 }
@@ -136,7 +136,7 @@ export function decide(input: DecideInput): DecideOutcome {
     // One rejection, in any stage, ends the request.
     return { ok: true, effect: 'rejected', request: revise(request, { decisions, status: 'rejected', finishedAt: entry.at }, { card: true }) };
   }
-  const next: TransferRequest = revise(request, { decisions }, { card: true });
+  const next: SoaRequest = revise(request, { decisions }, { card: true });
   const stage = currentStage(next);
   if (stage >= stagesOf(next).length) {
     // A rollback also needs a person to confirm the tenant safeguard is off (the app cannot check it).
@@ -152,7 +152,7 @@ export function decide(input: DecideInput): DecideOutcome {
  * Marks a request expired when it is still before execution ('pending', 'awaiting-safeguard') and its
  * expiresAt has passed; null otherwise. 'expired' is final.
  */
-export function expireIfDue(request: TransferRequest, now: Date): TransferRequest | null {
+export function expireIfDue(request: SoaRequest, now: Date): SoaRequest | null {
   if (!isPreExecution(request) || now.getTime() < Date.parse(request.expiresAt)) return null;
   return revise(request, { status: 'expired', finishedAt: now.toISOString() }, { card: true });
 }
@@ -162,7 +162,7 @@ function refuse(code: DomainError['code'], detail?: DomainError['detail']): Deci
 }
 
 export interface ConfirmSafeguardInput {
-  request: TransferRequest;
+  request: SoaRequest;
   actor: Person;
   /** Requester or rollback approver: the people who may attest on this card. */
   actorMayConfirm: boolean;
@@ -171,7 +171,7 @@ export interface ConfirmSafeguardInput {
 }
 
 export type ConfirmOutcome =
-  | { ok: true; request: TransferRequest; effect: 'confirmed' | 'approved' }
+  | { ok: true; request: SoaRequest; effect: 'confirmed' | 'approved' }
   | { ok: false; error: DomainError; expired?: boolean };
 
 /**

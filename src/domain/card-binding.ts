@@ -1,4 +1,4 @@
-import { TransferRequest } from './transfer-request';
+import { SoaRequest } from './soa-request';
 
 /** Where a card action or a typed command came from: the conversation and the message it answers. */
 export interface ActionPlace {
@@ -22,7 +22,7 @@ function sameConversation(a: string, b: string): boolean {
 }
 
 /** The request's card was posted in this conversation, or it is the requester's origin conversation. */
-export function conversationHoldsRequest(request: TransferRequest, conversationId: string): boolean {
+export function conversationHoldsRequest(request: SoaRequest, conversationId: string): boolean {
   if (!conversationId) return false;
   return [...request.cards.map((c) => c.conversationKey), request.origin.conversationKey].some((key) => sameConversation(key, conversationId));
 }
@@ -32,7 +32,7 @@ export function conversationHoldsRequest(request: TransferRequest, conversationI
  * request's own card messages: same conversation and replyToId = that card's activity id. Before any
  * card location is known (the post failed), only the origin conversation qualifies.
  */
-export function comesFromRequestCard(request: TransferRequest, place: ActionPlace): boolean {
+export function comesFromRequestCard(request: SoaRequest, place: ActionPlace): boolean {
   if (request.cards.length === 0) return conversationHoldsRequest(request, place.conversationId);
   if (!place.replyToId) return false;
   return request.cards.some((c) => c.activityId === place.replyToId && sameConversation(c.conversationKey, place.conversationId));

@@ -1,4 +1,4 @@
-import { TargetExecution } from './transfer-request';
+import { TargetExecution } from './soa-request';
 
 /**
  * A PATCH sent just before a crash can still land after the restart has read the user back. Until

@@ -1,4 +1,4 @@
-import { ApprovalStage } from './transfer-request';
+import { ApprovalStage } from './soa-request';
 
 /** Hours (0-23, local time of the time zone) when nobody is reminded: from `from` until `to` (e.g. 20-08). */
 export interface QuietHours {

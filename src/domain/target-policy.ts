@@ -2,7 +2,7 @@ import { ErrorCode } from './errors';
 import { CloudReference, HeldRole, PreflightResult, preflightTransfer } from './preflight';
 import { preflightRollback } from './rollback-preflight';
 import { DirectoryUser } from './soa-state';
-import { RequestKind, TargetExecution, TargetType, targetCloudManaged } from './transfer-request';
+import { RequestKind, TargetExecution, TargetType, targetCloudManaged } from './soa-request';
 import { GroupFacts, preflightGroup } from './group-preflight';
 import { mayStillLand } from './patch-settle';
 

@@ -1,4 +1,4 @@
-import { ConversationKind } from '../domain/transfer-request';
+import { ConversationKind } from '../domain/soa-request';
 
 /**
  * What the bot remembers of a conversation to write to it later. `reference` is the channel's

@@ -1,7 +1,7 @@
 import { HeldRole } from '../domain/preflight';
 import { DirectoryUser } from '../domain/soa-state';
 import { DirectoryGroup } from '../domain/group-preflight';
-import { TargetType } from '../domain/transfer-request';
+import { TargetType } from '../domain/soa-request';
 
 /** A Graph call's trace for the record: method, path (no query secrets), status, request-id. */
 export interface GraphCallRecord {

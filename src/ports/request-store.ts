@@ -1,4 +1,4 @@
-import { ExecutionOutcome, RequestKind, RequestTarget, TargetType, TransferRequest } from '../domain/transfer-request';
+import { ExecutionOutcome, RequestKind, RequestTarget, TargetType, SoaRequest } from '../domain/soa-request';
 
 export interface RequestEvent {
   requestId: string;
@@ -31,10 +31,10 @@ export interface RequestUpdateOptions {
  * on `version` so two clicks (or two instances) cannot both win.
  */
 export interface RequestStore {
-  create(request: TransferRequest, event: RequestEvent): Promise<void>;
-  get(id: string): Promise<TransferRequest | null>;
+  create(request: SoaRequest, event: RequestEvent): Promise<void>;
+  get(id: string): Promise<SoaRequest | null>;
   /** Saves `next` only if the stored version is `expectedVersion`; throws VersionConflictError otherwise. */
-  update(next: TransferRequest, expectedVersion: number, events?: RequestEvent[], options?: RequestUpdateOptions): Promise<void>;
+  update(next: SoaRequest, expectedVersion: number, events?: RequestEvent[], options?: RequestUpdateOptions): Promise<void>;
   appendEvents(events: RequestEvent[]): Promise<void>;
   /** The request's events in order; `excludeTypes` leaves out bulky per-call events (a detail view). */
   events(requestId: string, options?: { excludeTypes?: readonly string[] }): Promise<RequestEvent[]>;
@@ -52,7 +52,7 @@ export interface RequestStore {
    * events) for the given user ids, with the time of their event, and how many results there are in all.
    */
   graphWriteResults(id: string, userIds: readonly string[]): Promise<{ total: number; results: { at: string; result: Record<string, unknown> }[] }>;
-  listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]>;
+  listByStatus(statuses: readonly string[], limit?: number): Promise<SoaRequest[]>;
   /**
    * One page of requests matching `query`, without their targets (a list must not load 10,000 users per
    * row): keyset-paged by (createdAt, id), so page 1,000 costs what page 1 does.
@@ -64,7 +64,7 @@ export interface RequestStore {
    */
   executedByDay(since: string): Promise<ExecutedDay[]>;
   /** Every request with its events, oldest first, for export. */
-  exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }>;
+  exportAll(): AsyncIterable<{ request: SoaRequest; events: RequestEvent[] }>;
 }
 
 /** How many targets of one kind and type the bot changed (outcome done) on one UTC day. */
@@ -108,7 +108,7 @@ export interface RequestQuery {
 }
 
 /** A request as a list shows it: everything but the targets, and how many there are. */
-export type RequestSummary = Omit<TransferRequest, 'targets'> & { targetCount: number };
+export type RequestSummary = Omit<SoaRequest, 'targets'> & { targetCount: number };
 
 export interface RequestPage {
   requests: RequestSummary[];

@@ -1,6 +1,6 @@
 import type { Decision, Detail, Me, MigrationProgress, Page, PreflightRow, Summary } from './types';
 
-/** A refusal or failure from the API: the server's sentence (messages.ts) when it sent one. */
+/** A refusal or failure from the API: the server's sentence (wording.ts) when it sent one. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,

@@ -1,4 +1,4 @@
-import { Storage } from '../../src/adapters/storage/storage';
+import { Storage } from '../../src/adapters/storage/database-stores';
 import { ConversationStore } from '../../src/ports/conversation-store';
 import { aStoredConversation } from '../support/builders';
 import { StorageImplementation, storageImplementations } from './support/storage-implementations';

@@ -1,4 +1,4 @@
-import { Storage } from '../../src/adapters/storage/storage';
+import { Storage } from '../../src/adapters/storage/database-stores';
 import { Delegation, DelegationStore } from '../../src/ports/delegation-store';
 import { StorageImplementation, storageImplementations } from './support/storage-implementations';
 

@@ -1,4 +1,4 @@
-import { Storage } from '../../src/adapters/storage/storage';
+import { Storage } from '../../src/adapters/storage/database-stores';
 import { JobQueue } from '../../src/ports/job-queue';
 import { StorageImplementation, storageImplementations } from './support/storage-implementations';
 

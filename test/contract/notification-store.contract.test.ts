@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, latestVersion } from '../../src/adapters/storage/migrations';
 import { migrate, openSqliteStorage } from '../../src/adapters/storage/sqlite';
-import { Storage } from '../../src/adapters/storage/storage';
+import { Storage } from '../../src/adapters/storage/database-stores';
 import { ChannelSubscription, NotificationStore } from '../../src/ports/notification-store';
 import { StorageImplementation, storageImplementations, tempDir } from './support/storage-implementations';
 

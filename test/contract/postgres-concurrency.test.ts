@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { PostgresStorage, openPostgresStorage } from '../../src/adapters/storage/postgres';
 import { VersionConflictError } from '../../src/ports/request-store';
-import { aRequestEvent, aTransferRequest } from '../support/builders';
+import { aRequestEvent, aRequest } from '../support/builders';
 import { TestPostgres, testPostgres } from '../support/postgres-server';
 
 /**
@@ -36,7 +36,7 @@ describe('PostgreSQL stores shared by two instances', () => {
   it('hundreds of simultaneous updates of one version: exactly one wins per round, and only its event is written', async () => {
     const ROUNDS = 10;
     const ATTEMPTS = 60; // per round, 30 from each instance: 600 attempts in all
-    const request = aTransferRequest({ id: 'R-RACE' });
+    const request = aRequest({ id: 'R-RACE' });
     await a.requests.create(request, aRequestEvent({ requestId: 'R-RACE' }));
     const winners: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
@@ -63,7 +63,7 @@ describe('PostgreSQL stores shared by two instances', () => {
   });
 
   it('events appended to one request by both instances at once all land, in distinct sequence', async () => {
-    await a.requests.create(aTransferRequest({ id: 'R-EVENTS' }), aRequestEvent({ requestId: 'R-EVENTS' }));
+    await a.requests.create(aRequest({ id: 'R-EVENTS' }), aRequestEvent({ requestId: 'R-EVENTS' }));
     await Promise.all(
       Array.from({ length: 100 }, (_, i) => either(i).requests.appendEvents([aRequestEvent({ requestId: 'R-EVENTS', type: 'graph.call', data: { i } })])),
     );
@@ -148,7 +148,7 @@ describe('PostgreSQL stores shared by two instances', () => {
   });
 
   it('a request created on one instance is finished on the other; a freeze set on one is seen by the other', async () => {
-    const request = aTransferRequest({ id: 'R-AB' });
+    const request = aRequest({ id: 'R-AB' });
     await a.requests.create(request, aRequestEvent({ requestId: 'R-AB' }));
     await b.requests.update({ ...request, status: 'approved', version: 2 }, 1, [aRequestEvent({ requestId: 'R-AB', type: 'decision.approve' })]);
     await expect(a.requests.update({ ...request, status: 'rejected', version: 2 }, 1)).rejects.toBeInstanceOf(VersionConflictError);

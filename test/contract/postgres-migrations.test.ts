@@ -3,7 +3,7 @@ import { SchemaTooNewError } from '../../src/adapters/storage/errors';
 import { MIGRATIONS, Migration, latestVersion } from '../../src/adapters/storage/migrations';
 import { PostgresDatabase, createPostgresStorage, openPostgresStorage } from '../../src/adapters/storage/postgres';
 import { Clock } from '../../src/ports/clock';
-import { aRequestEvent, aTarget, aTransferRequest } from '../support/builders';
+import { aRequestEvent, aTarget, aRequest } from '../support/builders';
 import { TestPostgres, testPostgres } from '../support/postgres-server';
 
 const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
@@ -94,7 +94,7 @@ describe('PostgreSQL migrations', () => {
   it('moves the targets of requests stored before migration 4 into their own rows, in order', async () => {
     const url = await fresh();
     await open(url, { migrations: MIGRATIONS.filter((m) => m.version < 4) });
-    const request = aTransferRequest({ targets: [aTarget(), aTarget({ audit: { status: 'found', auditId: 'a1' } })] });
+    const request = aRequest({ targets: [aTarget(), aTarget({ audit: { status: 'found', auditId: 'a1' } })] });
     await sql(
       url,
       `INSERT INTO requests (id, kind, status, version, created_at, expires_at, requester_id, body, updated_at)
@@ -177,7 +177,7 @@ describe('PostgreSQL migrations', () => {
   it('stores wait for the migration: a store call made right after createPostgresStorage works', async () => {
     const url = await fresh();
     const storage = createPostgresStorage({ url });
-    await storage.requests.create(aTransferRequest(), aRequestEvent());
+    await storage.requests.create(aRequest(), aRequestEvent());
     expect((await storage.requests.get('R-7K3Q'))!.version).toBe(1);
     await storage.close();
     await expect(storage.requests.get('R-7K3Q')).rejects.toThrow();

@@ -1,17 +1,17 @@
-import { Storage } from '../../src/adapters/storage/storage';
-import { TransferRequest } from '../../src/domain/transfer-request';
+import { Storage } from '../../src/adapters/storage/database-stores';
+import { SoaRequest } from '../../src/domain/soa-request';
 import { RequestQuery, RequestStore } from '../../src/ports/request-store';
-import { aDecision, aPerson, aPreflightResult, aRequestEvent, aTarget, aTransferRequest } from '../support/builders';
+import { aDecision, aPerson, aPreflightResult, aRequestEvent, aTarget, aRequest } from '../support/builders';
 import { StorageImplementation, storageImplementations } from './support/storage-implementations';
 
 const RITA = 'aaaaaaaa-0000-4000-8000-000000000001';
 const OTTO = 'aaaaaaaa-0000-4000-8000-000000000002';
 
 /** 12 requests: alternating kinds and requesters, 3 statuses, one per hour; R-05 has target x@contoso.com. */
-function fixtures(): TransferRequest[] {
+function fixtures(): SoaRequest[] {
   return Array.from({ length: 12 }, (_, k) => {
     const id = `R-${String(k).padStart(2, '0')}`;
-    return aTransferRequest({
+    return aRequest({
       id,
       kind: k % 2 === 0 ? 'transfer' : 'rollback',
       status: (['pending', 'completed', 'halted'] as const)[k % 3],
@@ -142,7 +142,7 @@ function tabContract(impl: StorageImplementation): void {
           execution: { outcome: k < 3 ? 'done' : k < 5 ? 'failed' : 'pending', finishedAt: k < 5 ? '2025-06-03T10:00:00.000Z' : null },
         }),
       );
-      const big = aTransferRequest({ id: 'R-BIG', createdAt: '2025-06-03T09:00:00.000Z', expiresAt: '2025-06-04T09:00:00.000Z', targets });
+      const big = aRequest({ id: 'R-BIG', createdAt: '2025-06-03T09:00:00.000Z', expiresAt: '2025-06-04T09:00:00.000Z', targets });
       await store.create(big, aRequestEvent({ requestId: 'R-BIG' }));
       const result = (k: number) => ({ upn: `t${k}@contoso.com`, userId: `user-${k}`, ok: k < 3, code: k < 3 ? null : 'GRAPH.UNAVAILABLE', graphRequestId: `g-${k}` });
       await store.appendEvents([
@@ -174,7 +174,7 @@ function tabContract(impl: StorageImplementation): void {
     it('counts targets changed ("done") per day, kind and target type since a time', async () => {
       const group = aTarget({ preflight: aPreflightResult({ upn: 'Sales (AD)', userId: 'group-1' }), execution: { outcome: 'done', finishedAt: '2025-06-03T11:00:00.000Z' } });
       await store.create(
-        aTransferRequest({ id: 'R-GROUP', targetType: 'group', createdAt: '2025-06-03T09:30:00.000Z', expiresAt: '2025-06-04T09:30:00.000Z', targets: [group] }),
+        aRequest({ id: 'R-GROUP', targetType: 'group', createdAt: '2025-06-03T09:30:00.000Z', expiresAt: '2025-06-04T09:30:00.000Z', targets: [group] }),
         aRequestEvent({ requestId: 'R-GROUP' }),
       );
       const since = '2025-06-03T00:00:00.000Z';

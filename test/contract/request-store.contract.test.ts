@@ -1,12 +1,12 @@
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../../src/adapters/storage/errors';
-import { Storage } from '../../src/adapters/storage/storage';
-import { TransferRequest } from '../../src/domain/transfer-request';
+import { Storage } from '../../src/adapters/storage/database-stores';
+import { SoaRequest } from '../../src/domain/soa-request';
 import { RequestStore, VersionConflictError } from '../../src/ports/request-store';
-import { aDecision, aRequestEvent, aTarget, aTransferRequest } from '../support/builders';
+import { aDecision, aRequestEvent, aTarget, aRequest } from '../support/builders';
 import { StorageImplementation, storageImplementations } from './support/storage-implementations';
 
 const created = aRequestEvent();
-const approved = (request: TransferRequest): TransferRequest => ({
+const approved = (request: SoaRequest): SoaRequest => ({
   ...request,
   status: 'approved',
   version: request.version + 1,
@@ -25,7 +25,7 @@ function requestStoreContract(impl: StorageImplementation): void {
     afterAll(() => impl.cleanup());
 
     it('round-trips a full request and returns null for an unknown id', async () => {
-      const request = aTransferRequest({ decisions: [aDecision()], targets: [aTarget(), aTarget({ audit: { status: 'found', auditId: 'a1' } })] });
+      const request = aRequest({ decisions: [aDecision()], targets: [aTarget(), aTarget({ audit: { status: 'found', auditId: 'a1' } })] });
       await store.create(request, created);
       expect(await store.get(request.id)).toEqual(request);
       expect(await store.get('R-NOPE')).toBeNull();
@@ -33,25 +33,25 @@ function requestStoreContract(impl: StorageImplementation): void {
     });
 
     it('copies objects in and out, so callers cannot change stored state', async () => {
-      const request = aTransferRequest();
+      const request = aRequest();
       await store.create(request, created);
       request.justification = 'changed after create';
       const loaded = (await store.get(request.id))!;
       loaded.decisions.push(aDecision());
       (await store.events(request.id))[0].data.extra = 1;
-      expect(await store.get(request.id)).toEqual(aTransferRequest());
+      expect(await store.get(request.id)).toEqual(aRequest());
       expect((await store.events(request.id))[0].data).toEqual(created.data);
     });
 
     it('refuses to create the same id twice and keeps the first', async () => {
-      await store.create(aTransferRequest(), created);
-      await expect(store.create(aTransferRequest({ justification: 'second' }), created)).rejects.toBeInstanceOf(RequestAlreadyExistsError);
-      expect((await store.get('R-7K3Q'))!.justification).toBe(aTransferRequest().justification);
+      await store.create(aRequest(), created);
+      await expect(store.create(aRequest({ justification: 'second' }), created)).rejects.toBeInstanceOf(RequestAlreadyExistsError);
+      expect((await store.get('R-7K3Q'))!.justification).toBe(aRequest().justification);
       expect(await store.events('R-7K3Q')).toHaveLength(1);
     });
 
     it('updates when the stored version matches and appends the events with it', async () => {
-      const request = aTransferRequest();
+      const request = aRequest();
       await store.create(request, created);
       await store.update(approved(request), 1, [approveEvent]);
       expect(await store.get(request.id)).toEqual(approved(request));
@@ -59,10 +59,10 @@ function requestStoreContract(impl: StorageImplementation): void {
     });
 
     it('writes only the targets an update names as changed; the others keep what is stored', async () => {
-      const request = aTransferRequest({ targets: [aTarget({ preflight: { ...aTarget().preflight, upn: 'a@contoso.com' } }), aTarget(), aTarget()] });
+      const request = aRequest({ targets: [aTarget({ preflight: { ...aTarget().preflight, upn: 'a@contoso.com' } }), aTarget(), aTarget()] });
       await store.create(request, created);
       const done = { outcome: 'done' as const, finishedAt: '2025-06-01T11:00:00.000Z' };
-      const next: TransferRequest = {
+      const next: SoaRequest = {
         ...request,
         version: 2,
         // Position 1 changed and is named; position 2 changed too but is not named (a caller's bug).
@@ -80,7 +80,7 @@ function requestStoreContract(impl: StorageImplementation): void {
     });
 
     it('an update without changedTargets writes the whole target list, shorter or longer', async () => {
-      const request = aTransferRequest({ targets: [aTarget(), aTarget(), aTarget()] });
+      const request = aRequest({ targets: [aTarget(), aTarget(), aTarget()] });
       await store.create(request, created);
       const shorter = { ...request, version: 2, targets: request.targets.slice(0, 1) };
       await store.update(shorter, 1);
@@ -91,7 +91,7 @@ function requestStoreContract(impl: StorageImplementation): void {
     });
 
     it('throws VersionConflictError on a stale version and leaves row and events unchanged', async () => {
-      const request = aTransferRequest();
+      const request = aRequest();
       await store.create(request, created);
       await store.update(approved(request), 1, [approveEvent]);
       const stale = { ...request, status: 'rejected' as const, version: 2 };
@@ -103,7 +103,7 @@ function requestStoreContract(impl: StorageImplementation): void {
     });
 
     it('is atomic: when an event cannot be written, the update is rolled back too', async () => {
-      const request = aTransferRequest();
+      const request = aRequest();
       await store.create(request, created);
       const unwritable = aRequestEvent({ type: 'bad', data: { big: BigInt(1) } });
       await expect(store.update(approved(request), 1, [approveEvent, unwritable])).rejects.toThrow();
@@ -114,21 +114,21 @@ function requestStoreContract(impl: StorageImplementation): void {
     });
 
     it('refuses an update that does not move the version forward, or of an unknown request', async () => {
-      const request = aTransferRequest();
+      const request = aRequest();
       await store.create(request, created);
       await expect(store.update({ ...request, status: 'approved' }, 1)).rejects.toThrow(/must be greater/);
-      await expect(store.update(approved(aTransferRequest({ id: 'R-NOPE' })), 1)).rejects.toBeInstanceOf(RequestNotFoundError);
+      await expect(store.update(approved(aRequest({ id: 'R-NOPE' })), 1)).rejects.toBeInstanceOf(RequestNotFoundError);
       expect(await store.get(request.id)).toEqual(request);
     });
 
     it('refuses events that belong to another request', async () => {
-      await store.create(aTransferRequest(), created);
-      await expect(store.update(approved(aTransferRequest()), 1, [aRequestEvent({ requestId: 'R-OTHER' })])).rejects.toThrow(/belongs to request R-OTHER/);
+      await store.create(aRequest(), created);
+      await expect(store.update(approved(aRequest()), 1, [aRequestEvent({ requestId: 'R-OTHER' })])).rejects.toThrow(/belongs to request R-OTHER/);
       expect((await store.get('R-7K3Q'))!.version).toBe(1);
     });
 
     it('appends events in order, and all or none of a batch', async () => {
-      await store.create(aTransferRequest(), created);
+      await store.create(aRequest(), created);
       const e = (type: string, at: string) => aRequestEvent({ type, at, actorId: undefined, data: { type } });
       await store.appendEvents([e('card.posted', '2025-06-01T10:01:00.000Z'), e('audit.found', '2025-06-01T09:00:00.000Z')]);
       await store.appendEvents([e('graph.patch', '2025-06-01T10:02:00.000Z')]);
@@ -141,7 +141,7 @@ function requestStoreContract(impl: StorageImplementation): void {
     });
 
     it('lists by status, oldest first (then by id), with a limit', async () => {
-      const make = (id: string, status: TransferRequest['status'], createdAt: string) => aTransferRequest({ id, status, createdAt });
+      const make = (id: string, status: SoaRequest['status'], createdAt: string) => aRequest({ id, status, createdAt });
       await store.create(make('R-C', 'pending', '2025-06-03T00:00:00.000Z'), { ...created, requestId: 'R-C' });
       await store.create(make('R-B', 'approved', '2025-06-01T00:00:00.000Z'), { ...created, requestId: 'R-B' });
       await store.create(make('R-A', 'pending', '2025-06-01T00:00:00.000Z'), { ...created, requestId: 'R-A' });
@@ -160,7 +160,7 @@ function requestStoreContract(impl: StorageImplementation): void {
 
     it('orders ids by code unit, as SQLite does, whatever the collation of the database', async () => {
       const ids = ['R-b', 'R-B', 'R_a', 'R-a1', 'R-A', 'r-a', 'R-Ä', 'R a'];
-      for (const id of ids) await store.create(aTransferRequest({ id }), { ...created, requestId: id });
+      for (const id of ids) await store.create(aRequest({ id }), { ...created, requestId: id });
       const expected = [...ids].sort(); // UTF-16 code units: the byte order of UTF-8 for these
       expect((await store.listByStatus(['pending'])).map((r) => r.id)).toEqual(expected);
       const exported: string[] = [];
@@ -173,10 +173,10 @@ function requestStoreContract(impl: StorageImplementation): void {
       for (let i = 0; i < total; i++) {
         const id = `R-${String(total - i).padStart(4, '0')}`;
         const createdAt = `2025-06-${String(1 + (i % 3)).padStart(2, '0')}T00:00:00.000Z`;
-        await store.create(aTransferRequest({ id, createdAt }), { ...created, requestId: id });
+        await store.create(aRequest({ id, createdAt }), { ...created, requestId: id });
       }
       await store.appendEvents([aRequestEvent({ requestId: 'R-0001', type: 'card.posted' })]);
-      const exported: { request: TransferRequest; events: unknown[] }[] = [];
+      const exported: { request: SoaRequest; events: unknown[] }[] = [];
       for await (const item of store.exportAll()) exported.push(item);
       expect(exported).toHaveLength(total);
       const keys = exported.map((x) => `${x.request.createdAt}|${x.request.id}`);
@@ -188,7 +188,7 @@ function requestStoreContract(impl: StorageImplementation): void {
     if (impl.reopen) {
       const reopen = impl.reopen.bind(impl);
       it('keeps requests and events after close and reopen (durability)', async () => {
-        const request = aTransferRequest();
+        const request = aRequest();
         await store.create(request, created);
         await store.update(approved(request), 1, [approveEvent]);
         const again = await reopen(storage);

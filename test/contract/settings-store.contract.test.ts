@@ -1,4 +1,4 @@
-import { Storage } from '../../src/adapters/storage/storage';
+import { Storage } from '../../src/adapters/storage/database-stores';
 import { SettingsStore } from '../../src/ports/settings-store';
 import { StorageImplementation, storageImplementations } from './support/storage-implementations';
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { openSqliteStorage } from '../../src/adapters/storage/sqlite';
 import { VersionConflictError } from '../../src/ports/request-store';
-import { aDecision, aRequestEvent, aTransferRequest } from '../support/builders';
+import { aDecision, aRequestEvent, aRequest } from '../support/builders';
 import { tempDir } from './support/storage-implementations';
 
 const dir = tempDir('soa-bot-race-');
@@ -14,7 +14,7 @@ describe('SQLite stores on one file through several connections', () => {
     const file = path.join(dir, 'two-connections.db');
     const a = openSqliteStorage({ path: file });
     const b = openSqliteStorage({ path: file });
-    const request = aTransferRequest();
+    const request = aRequest();
     await a.requests.create(request, aRequestEvent());
     const approve = { ...request, status: 'approved' as const, version: 2, decisions: [aDecision()] };
     const reject = { ...request, status: 'rejected' as const, version: 2, decisions: [aDecision({ decision: 'reject' })] };
@@ -67,7 +67,7 @@ describe('SQLite stores on one file through several connections', () => {
 
     it(`each of ${ROUNDS} rounds of simultaneous updates has exactly one winner`, async () => {
       const storage = openSqliteStorage({ path: file });
-      const request = aTransferRequest({ id: 'R-RACE' });
+      const request = aRequest({ id: 'R-RACE' });
       await storage.requests.create(request, aRequestEvent({ requestId: 'R-RACE' }));
       for (let round = 1; round <= ROUNDS; round++) {
         const outcomes = await everyone({

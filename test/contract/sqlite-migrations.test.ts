@@ -5,7 +5,7 @@ import { MIGRATIONS, Migration, latestVersion, pendingMigrations } from '../../s
 import { openSqliteDatabase, openSqliteStorage } from '../../src/adapters/storage/sqlite';
 import { Clock } from '../../src/ports/clock';
 import { tempDir } from './support/storage-implementations';
-import { aTarget, aTransferRequest } from '../support/builders';
+import { aTarget, aRequest } from '../support/builders';
 
 const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
 
@@ -38,7 +38,7 @@ describe('SQLite migrations', () => {
   it('moves the targets of requests stored before migration 4 into their own rows, in order', async () => {
     const file = freshFile();
     const before = MIGRATIONS.filter((m) => m.version < 4);
-    const request = aTransferRequest({ targets: [aTarget(), aTarget({ audit: { status: 'found', auditId: 'a1' } })] });
+    const request = aRequest({ targets: [aTarget(), aTarget({ audit: { status: 'found', auditId: 'a1' } })] });
     const old = openSqliteDatabase({ path: file, migrations: before });
     old.prepare(
       `INSERT INTO requests (id, kind, status, version, created_at, expires_at, requester_id, body, updated_at)

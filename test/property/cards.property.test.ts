@@ -4,10 +4,10 @@ import { renderAuditText, renderOutcomeCard } from '../../src/cards/outcome-card
 import { renderStatusText } from '../../src/cards/status-report';
 import { renderNotification, NotifyEvent } from '../../src/app/notify';
 import { BLOCKER_REASON, PreflightBlocker, PreflightResult } from '../../src/domain/preflight';
-import { ExecutionOutcome, RequestStatus, RequestTarget, TransferRequest } from '../../src/domain/transfer-request';
+import { ExecutionOutcome, RequestStatus, RequestTarget, SoaRequest } from '../../src/domain/soa-request';
 import { SoaState } from '../../src/domain/soa-state';
 import { CARD_BUDGET_BYTES, cardBytes } from '../../src/cards/card-budget';
-import { aTransferRequest } from '../support/builders';
+import { aRequest } from '../support/builders';
 import { cardProblems } from '../support/card-validation';
 import { CARD_TYPES, cardTexts, cardTypes, markupProblems } from './markup-check';
 
@@ -83,7 +83,7 @@ const target: fc.Arbitrary<RequestTarget> = fc.record({
 const person = fc.record({ aadObjectId: guid, name: text(300), mri: fc.constant('29:x') });
 
 /** Mostly small requests; one in 25 with 20-50 users (size limits), some with 1000-character reasons. */
-const request: fc.Arbitrary<TransferRequest> = fc
+const request: fc.Arbitrary<SoaRequest> = fc
   .record({
     kind: fc.constantFrom('transfer' as const, 'rollback' as const),
     status: fc.constantFrom(...STATUSES),
@@ -95,7 +95,7 @@ const request: fc.Arbitrary<TransferRequest> = fc
     safeguard: fc.option(fc.record({ confirmedBy: person, at: fc.constant('2025-06-01T10:07:00.000Z') }), { nil: null }),
     correlationId: fc.oneof(guid, text(80)),
   })
-  .map((r) => aTransferRequest(r));
+  .map((r) => aRequest(r));
 
 const view: fc.Arbitrary<RequestCardView> = fc.record({
   audience: fc.constantFrom('approver' as const, 'everyone' as const),
@@ -171,7 +171,7 @@ describe('card builders (property-based, 10,000 requests each)', () => {
 describe('card size limits', () => {
   const long = (n: number, c = 'x') => c.repeat(n);
   const big = (count: number, name: string) =>
-    aTransferRequest({
+    aRequest({
       justification: long(1000, '&<'),
       targets: Array.from({ length: count }, (_, i) => ({
         preflight: { upn: `${long(50, '*')}${i}@contoso.com`, userId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, displayName: name, state: 'synced', eligible: true, blocker: null, warnings: [] },
@@ -199,7 +199,7 @@ describe('card size limits', () => {
   });
 
   it('a justification that looks like card JSON stays one string in one fact', () => {
-    const r = aTransferRequest({ justification: '"}]},{"type":"Action.OpenUrl","url":"https://evil"},{"type":"TextBlock","text":"' });
+    const r = aRequest({ justification: '"}]},{"type":"Action.OpenUrl","url":"https://evil"},{"type":"TextBlock","text":"' });
     const card = renderRequestCard(r, { audience: 'everyone' });
     expectSafeCard(card);
     expect(cardTypes(card).filter((t) => t === 'Action.OpenUrl')).toEqual([]);

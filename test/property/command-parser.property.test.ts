@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { isValidUpn, parseCommand, ParseResult } from '../../src/domain/command-parser';
-import { describeError } from '../../src/app/messages';
+import { describeError } from '../../src/app/wording';
 import { USAGE } from '../../src/domain/command-grammar';
 import { markupProblems } from './markup-check';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { requestTableCsv } from '../../src/app/bulk/request-table';
-import { TransferRequest } from '../../src/domain/transfer-request';
+import { SoaRequest } from '../../src/domain/soa-request';
 
 /**
  * Every CSV the bot writes (today: a bulk request's preflight and results tables, and the full
@@ -53,7 +53,7 @@ function dangerousFields(csv: string): string[] {
 }
 
 /** A bulk request whose results table carries the given texts (Graph error details are free text). */
-function requestWith(cells: string[]): TransferRequest {
+function requestWith(cells: string[]): SoaRequest {
   return {
     id: 'SOA-TEST01',
     targets: cells.map((cell, n) => ({
@@ -61,7 +61,7 @@ function requestWith(cells: string[]): TransferRequest {
       execution: { outcome: 'failed', errorDetail: cell, graphRequestId: cell, finishedAt: '2026-12-06T00:00:00.000Z' },
     })),
     blocked: [],
-  } as unknown as TransferRequest;
+  } as unknown as SoaRequest;
 }
 
 const TABLE: string[] = [

@@ -1,6 +1,6 @@
 import { PreflightResult } from '../../src/domain/preflight';
 import { DirectoryUser } from '../../src/domain/soa-state';
-import { Decision, Person, RequestTarget, TransferRequest } from '../../src/domain/transfer-request';
+import { Decision, Person, RequestTarget, SoaRequest } from '../../src/domain/soa-request';
 import { RequestEvent } from '../../src/ports/request-store';
 import { StoredConversation } from '../../src/ports/conversation-store';
 
@@ -61,7 +61,7 @@ export function aDecision(overrides: Partial<Decision> = {}): Decision {
   };
 }
 
-export function aTransferRequest(overrides: Partial<TransferRequest> = {}): TransferRequest {
+export function aRequest(overrides: Partial<SoaRequest> = {}): SoaRequest {
   return {
     id: 'R-7K3Q',
     kind: 'transfer',

@@ -6,10 +6,10 @@ import { SerialByKey } from '../../src/app/serial-by-key';
 import { JobRunner, JobRunnerOptions } from '../../src/app/job-runner';
 import { silentLogger } from '../../src/adapters/logging/pino-logger';
 import { InMemoryStorage, createInMemoryStorage } from '../../src/adapters/storage/memory';
-import { RequestKind, TransferRequest } from '../../src/domain/transfer-request';
+import { RequestKind, SoaRequest } from '../../src/domain/soa-request';
 import { Ids } from '../../src/ports/ids';
 import { RequestEvent } from '../../src/ports/request-store';
-import { aPerson, aPreflightResult, aTarget, aTransferRequest } from './builders';
+import { aPerson, aPreflightResult, aTarget, aRequest } from './builders';
 import { FakeTenant } from './fake-tenant';
 import { RecordingChat } from './recording-chat';
 import { VirtualClock } from './virtual-clock';
@@ -163,8 +163,8 @@ function world(shared: Pick<FakeWorld, 'clock' | 'storage' | 'tenant' | 'chat'>,
 export async function storeRequest(
   w: FakeWorld,
   userIds: string[],
-  overrides: Partial<TransferRequest> & { kind?: RequestKind } = {},
-): Promise<TransferRequest> {
+  overrides: Partial<SoaRequest> & { kind?: RequestKind } = {},
+): Promise<SoaRequest> {
   const targets = await Promise.all(
     userIds.map(async (id) => {
       const user = await w.tenant.directory.getUser(id);
@@ -172,7 +172,7 @@ export async function storeRequest(
       return aTarget({ preflight: aPreflightResult({ upn: user.userPrincipalName, userId: user.id, displayName: user.displayName }) });
     }),
   );
-  const request = aTransferRequest({
+  const request = aRequest({
     id: 'R-TEST',
     status: 'approved',
     requester: PEOPLE.requester,

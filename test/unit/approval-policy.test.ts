@@ -1,6 +1,6 @@
 import { confirmSafeguard, decide, expireIfDue } from '../../src/domain/approval-policy';
-import { OPEN_STATUSES, PRE_EXECUTION_STATUSES, RequestStatus } from '../../src/domain/transfer-request';
-import { aPerson, aTransferRequest } from '../support/builders';
+import { OPEN_STATUSES, PRE_EXECUTION_STATUSES, RequestStatus } from '../../src/domain/soa-request';
+import { aPerson, aRequest } from '../support/builders';
 
 const requester = aPerson({ aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000001', name: 'Rita' });
 const adam = aPerson({ aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000002', name: 'Adam' });
@@ -8,7 +8,7 @@ const amy = aPerson({ aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000003', name:
 const now = new Date('2025-06-01T12:00:00.000Z');
 
 const pending = (overrides = {}) =>
-  aTransferRequest({ requester, status: 'pending', version: 3, cardVersion: 1, createdAt: '2025-06-01T10:00:00.000Z', expiresAt: '2025-06-02T10:00:00.000Z', decisions: [], ...overrides });
+  aRequest({ requester, status: 'pending', version: 3, cardVersion: 1, createdAt: '2025-06-01T10:00:00.000Z', expiresAt: '2025-06-02T10:00:00.000Z', decisions: [], ...overrides });
 
 describe('approval policy', () => {
   it('approves with one approval when one is required, bumping the versions', () => {

@@ -1,6 +1,6 @@
 import { ApproverRights, currentStage, decide, entitlement } from '../../src/domain/approval-policy';
-import { TransferRequest } from '../../src/domain/transfer-request';
-import { aPerson, aTransferRequest } from '../support/builders';
+import { SoaRequest } from '../../src/domain/soa-request';
+import { aPerson, aRequest } from '../support/builders';
 
 const rita = aPerson({ aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000001', name: 'Rita' });
 const adam = aPerson({ aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000002', name: 'Adam' });
@@ -9,8 +9,8 @@ const sam = aPerson({ aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000004', name:
 const sue = aPerson({ aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000005', name: 'Sue' });
 const now = new Date('2025-06-01T12:00:00.000Z');
 
-const twoStages = (overrides: Partial<TransferRequest> = {}) =>
-  aTransferRequest({
+const twoStages = (overrides: Partial<SoaRequest> = {}) =>
+  aRequest({
     requester: rita,
     cardVersion: 1,
     expiresAt: '2025-06-02T10:00:00.000Z',
@@ -23,7 +23,7 @@ const twoStages = (overrides: Partial<TransferRequest> = {}) =>
   });
 const own = (...ownStages: number[]): ApproverRights => ({ ownStages, escalation: false, delegations: [] });
 
-function approve(request: TransferRequest, actor = adam, rights = own(0), decision: 'approve' | 'reject' = 'approve', comment: string | null = null) {
+function approve(request: SoaRequest, actor = adam, rights = own(0), decision: 'approve' | 'reject' = 'approve', comment: string | null = null) {
   const outcome = decide({ request, actor, rights, decision, cardVersion: request.cardVersion, comment, now });
   return outcome;
 }
@@ -82,7 +82,7 @@ describe('approval stages (pure policy)', () => {
   });
 
   it('without stages behaves as one stage of approvalsRequired', () => {
-    const single = aTransferRequest({ requester: rita, approvalsRequired: 2, expiresAt: '2025-06-02T10:00:00.000Z' });
+    const single = aRequest({ requester: rita, approvalsRequired: 2, expiresAt: '2025-06-02T10:00:00.000Z' });
     const first = decide({ request: single, actor: adam, actorIsApprover: true, decision: 'approve', cardVersion: 1, now });
     expect(first).toMatchObject({ ok: true, effect: 'approval-recorded' });
   });

@@ -1,12 +1,12 @@
 import { comesFromRequestCard, conversationBase, conversationHoldsRequest } from '../../src/domain/card-binding';
 import { RefusalCounter } from '../../src/app/refusal-counter';
-import { aTransferRequest } from '../support/builders';
+import { aRequest } from '../support/builders';
 
 /** Where a request's card is, and which clicks belong to it. */
 describe('card binding', () => {
   const CHANNEL = '19:approvals@thread.tacv2';
   // Posted at the top of the channel (a personal-chat request): Teams addresses clicks from the card's own thread.
-  const atChannelRoot = aTransferRequest({
+  const atChannelRoot = aRequest({
     origin: { conversationKey: 'a:personal-rita', kind: 'personal' },
     cards: [
       { role: 'approval', conversationKey: CHANNEL, activityId: '1700000000123' },
@@ -38,7 +38,7 @@ describe('card binding', () => {
   });
 
   it('before any card location is stored, only the origin conversation qualifies', () => {
-    const unposted = aTransferRequest({ origin: { conversationKey: '19:group@thread.v2', kind: 'groupChat' }, cards: [] });
+    const unposted = aRequest({ origin: { conversationKey: '19:group@thread.v2', kind: 'groupChat' }, cards: [] });
     expect(comesFromRequestCard(unposted, { conversationId: '19:group@thread.v2', replyToId: null })).toBe(true);
     expect(comesFromRequestCard(unposted, { conversationId: '19:other@thread.v2', replyToId: 'x' })).toBe(false);
   });

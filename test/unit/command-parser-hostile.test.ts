@@ -1,6 +1,6 @@
 import { isValidUpn, parseCommand } from '../../src/domain/command-parser';
 import { normalizeMessageText } from '../../src/domain/text-normalizer';
-import { describeError } from '../../src/app/messages';
+import { describeError } from '../../src/app/wording';
 import { markupProblems } from '../property/markup-check';
 
 const parse = (text: string) => parseCommand(text, { maxUsersPerRequest: 50 });

@@ -1,7 +1,7 @@
 import { COMMAND_VERBS, parseCommand, parseFileCaption } from '../../src/domain/command-parser';
 import { COMMANDS, USAGE } from '../../src/domain/command-grammar';
 import { renderHelpText } from '../../src/cards/help-text';
-import { describeError } from '../../src/app/messages';
+import { describeError } from '../../src/app/wording';
 
 const parse = (text: string) => parseCommand(text, { maxUsersPerRequest: 5 });
 

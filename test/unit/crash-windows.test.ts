@@ -1,5 +1,5 @@
 import { JobRunner } from '../../src/app/job-runner';
-import { BulkPlan } from '../../src/domain/transfer-request';
+import { BulkPlan } from '../../src/domain/soa-request';
 import { FakeWorld, ORIGIN, addUsers, eventsOf, fakeDeps, outcomes, patchCounts, restart, settle, storeRequest } from '../support/fake-deps';
 
 /**

@@ -1,5 +1,5 @@
 import { executeRequest } from '../../src/app/execute-request';
-import { BulkPlan } from '../../src/domain/transfer-request';
+import { BulkPlan } from '../../src/domain/soa-request';
 import { FakeWorld, ORIGIN, PEOPLE, addUsers, eventsOf, fakeDeps, outcomes, patchCounts, settle, storeRequest } from '../support/fake-deps';
 
 /**

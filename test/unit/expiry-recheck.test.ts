@@ -4,7 +4,7 @@ import { silentLogger } from '../../src/adapters/logging/pino-logger';
 import { InMemoryJobQueue } from '../../src/adapters/storage/memory/in-memory-job-queue';
 import { InMemoryRequestStore } from '../../src/adapters/storage/memory/in-memory-request-store';
 import { InMemorySettingsStore } from '../../src/adapters/storage/memory/in-memory-settings-store';
-import { aRequestEvent, aTransferRequest } from '../support/builders';
+import { aRequestEvent, aRequest } from '../support/builders';
 
 function deps() {
   const at = new Date('2026-12-06T08:00:00Z');
@@ -18,9 +18,9 @@ function deps() {
 describe('the one-off expiry re-check of requests made by older versions', () => {
   it('queues one expire job per request waiting before execution, once, and marks the database as done', async () => {
     const { deps: d, jobs, settingsStore } = deps();
-    await d.requests.create(aTransferRequest({ id: 'R-PENDING', status: 'pending' }), aRequestEvent({ requestId: 'R-PENDING' }));
-    await d.requests.create(aTransferRequest({ id: 'R-SAFEGUARD', kind: 'rollback', status: 'awaiting-safeguard' }), aRequestEvent({ requestId: 'R-SAFEGUARD' }));
-    await d.requests.create(aTransferRequest({ id: 'R-DONE', status: 'completed' }), aRequestEvent({ requestId: 'R-DONE' }));
+    await d.requests.create(aRequest({ id: 'R-PENDING', status: 'pending' }), aRequestEvent({ requestId: 'R-PENDING' }));
+    await d.requests.create(aRequest({ id: 'R-SAFEGUARD', kind: 'rollback', status: 'awaiting-safeguard' }), aRequestEvent({ requestId: 'R-SAFEGUARD' }));
+    await d.requests.create(aRequest({ id: 'R-DONE', status: 'completed' }), aRequestEvent({ requestId: 'R-DONE' }));
 
     expect(await ensureExpiryJobs(d)).toBe(2);
     const due = await jobs.claimDue('2030-01-01T00:00:00Z', 10, 30_000, 'test');
@@ -32,7 +32,7 @@ describe('the one-off expiry re-check of requests made by older versions', () =>
     const { deps: d, listed } = deps();
     await ensureExpiryJobs(d);
     listed.mockClear();
-    await d.requests.create(aTransferRequest({ id: 'R-LATER', status: 'pending' }), aRequestEvent({ requestId: 'R-LATER' }));
+    await d.requests.create(aRequest({ id: 'R-LATER', status: 'pending' }), aRequestEvent({ requestId: 'R-LATER' }));
     expect(await ensureExpiryJobs(d)).toBe(0);
     expect(listed).not.toHaveBeenCalled();
   });
@@ -40,7 +40,7 @@ describe('the one-off expiry re-check of requests made by older versions', () =>
   it('runs on a database whose flag is not set to done', async () => {
     const { deps: d, settingsStore } = deps();
     await settingsStore.set(EXPIRY_RECHECK_DONE, { value: 'false', updatedAt: '2026-01-01T00:00:00Z', updatedBy: null });
-    await d.requests.create(aTransferRequest({ id: 'R-OLD', status: 'pending' }), aRequestEvent({ requestId: 'R-OLD' }));
+    await d.requests.create(aRequest({ id: 'R-OLD', status: 'pending' }), aRequestEvent({ requestId: 'R-OLD' }));
     expect(await ensureExpiryJobs(d)).toBe(1);
   });
 });

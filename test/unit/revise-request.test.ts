@@ -1,9 +1,9 @@
-import { revise } from '../../src/domain/transfer-request';
-import { aTransferRequest } from '../support/builders';
+import { revise } from '../../src/domain/soa-request';
+import { aRequest } from '../support/builders';
 
 describe("a request's versions", () => {
   it('every change moves the version; a change the card shows also moves the card version', () => {
-    const request = aTransferRequest({ version: 4, cardVersion: 2 });
+    const request = aRequest({ version: 4, cardVersion: 2 });
     const quiet = revise(request, { cards: [] }, { card: false });
     expect([quiet.version, quiet.cardVersion]).toEqual([5, 2]);
     const shown = revise(quiet, { status: 'executing' }, { card: true });
@@ -11,7 +11,7 @@ describe("a request's versions", () => {
   });
 
   it('leaves the request it was given as it was', () => {
-    const request = aTransferRequest({ version: 1, cardVersion: 1, status: 'pending' });
+    const request = aRequest({ version: 1, cardVersion: 1, status: 'pending' });
     revise(request, { status: 'approved' }, { card: true });
     expect(request).toMatchObject({ version: 1, cardVersion: 1, status: 'pending' });
   });

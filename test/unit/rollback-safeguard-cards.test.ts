@@ -1,10 +1,10 @@
 import { renderRequestCard } from '../../src/cards/request-card';
 import { heldRolesText, safeguardOnCard, safeguardWindowText } from '../../src/cards/rollback-section';
-import { aPerson, aTransferRequest } from '../support/builders';
+import { aPerson, aRequest } from '../support/builders';
 import { cardProblems, cardText } from '../support/card-validation';
 
 const APP = '0c0ffee0-0000-4000-8000-00000000a991';
-const rollback = (overrides: Parameters<typeof aTransferRequest>[0] = {}) => aTransferRequest({ kind: 'rollback', status: 'awaiting-safeguard', ...overrides });
+const rollback = (overrides: Parameters<typeof aRequest>[0] = {}) => aRequest({ kind: 'rollback', status: 'awaiting-safeguard', ...overrides });
 const openUrls = (card: Record<string, unknown>) => (JSON.stringify(card).match(/"type":"Action\.OpenUrl","title":"[^"]+","url":"[^"]+"/g) ?? []);
 
 describe('rollback safeguard on cards', () => {

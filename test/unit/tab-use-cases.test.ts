@@ -9,9 +9,9 @@ import { InMemoryConversationStore } from '../../src/adapters/storage/memory/in-
 import { InMemoryRequestStore } from '../../src/adapters/storage/memory/in-memory-request-store';
 import { InMemoryDelegationStore } from '../../src/adapters/storage/memory/in-memory-delegation-store';
 import type { Directory } from '../../src/ports/directory';
-import { TransferRequest } from '../../src/domain/transfer-request';
+import { SoaRequest } from '../../src/domain/soa-request';
 import { TestClock } from '../support/bot-harness';
-import { aDecision, aPerson, aRequestEvent, aTransferRequest } from '../support/builders';
+import { aDecision, aPerson, aRequestEvent, aRequest } from '../support/builders';
 
 const ME = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const OTHER = 'bbbbbbbb-0000-4000-8000-00000000000b';
@@ -38,8 +38,8 @@ const hoursAgo = (clock: TestClock, h: number) => new Date(clock.now().getTime()
 describe('tab: waiting for me', () => {
   it('lists, oldest first, what this approver may decide now: not their own, not decided by them, not expired; halted waves to resume', async () => {
     const { deps, clock } = tabDeps({ approverIds: [ME, OTHER] });
-    const make = (id: string, hours: number, overrides: Partial<TransferRequest>) =>
-      aTransferRequest({ id, createdAt: hoursAgo(clock, hours), expiresAt: hoursAgo(clock, hours - 24), requester: aPerson({ aadObjectId: REQUESTER }), ...overrides });
+    const make = (id: string, hours: number, overrides: Partial<SoaRequest>) =>
+      aRequest({ id, createdAt: hoursAgo(clock, hours), expiresAt: hoursAgo(clock, hours - 24), requester: aPerson({ aadObjectId: REQUESTER }), ...overrides });
     const requests = [
       make('R-NEW', 1, {}),
       make('R-OLD', 5, {}),
@@ -71,7 +71,7 @@ describe('tab: waiting for me', () => {
 
   it('is refused (403) for someone with no role and empty for a requester or admin', async () => {
     const { deps } = tabDeps({ requesterIds: [ME], adminIds: [OTHER] });
-    await deps.requests.create(aTransferRequest(), aRequestEvent());
+    await deps.requests.create(aRequest(), aRequestEvent());
     const nobody = await waitingForMe(deps, await tabViewer(deps, { oid: REQUESTER, tenantId: 't', name: 'X' }));
     expect(nobody).toMatchObject({ ok: false, status: 403 });
     for (const oid of [ME, OTHER]) expect(await waitingForMe(deps, await tabViewer(deps, { oid, tenantId: 't', name: 'X' }))).toEqual({ ok: true, value: { items: [], truncated: false } });
@@ -124,7 +124,7 @@ describe('tab: export', () => {
     const { deps } = tabDeps({ adminIds: [ME] });
     for (let k = 0; k < 1203; k++) {
       const id = `R-${String(k).padStart(4, '0')}`;
-      await deps.requests.create(aTransferRequest({ id, createdAt: new Date(Date.UTC(2026, 0, 1) + k * 60_000).toISOString() }), aRequestEvent({ requestId: id }));
+      await deps.requests.create(aRequest({ id, createdAt: new Date(Date.UTC(2026, 0, 1) + k * 60_000).toISOString() }), aRequestEvent({ requestId: id }));
     }
     const viewer = await tabViewer(deps, { oid: ME, tenantId: 't', name: 'Me' });
     const collect = async (format: 'csv' | 'json') => {

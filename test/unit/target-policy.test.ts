@@ -1,7 +1,7 @@
 import { aSyncedUser } from '../support/builders';
 import { DirectoryUser } from '../../src/domain/soa-state';
 import { TargetFacts, afterWrite, checkBeforeWrite, evaluateTarget, guardedGroups } from '../../src/domain/target-policy';
-import { TargetExecution } from '../../src/domain/transfer-request';
+import { TargetExecution } from '../../src/domain/soa-request';
 
 const synced: DirectoryUser = aSyncedUser();
 const transferred: DirectoryUser = { ...synced, onPremisesSyncEnabled: null };

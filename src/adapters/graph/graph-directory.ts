@@ -3,7 +3,7 @@ import type { HeldRole } from '../../domain/preflight';
 import type { DirectoryUser } from '../../domain/soa-state';
 import { ROLE_QUESTIONS, roleQueryUrl, toHeldRoles } from './graph-directory-roles';
 import type { DirectoryGroup } from '../../domain/group-preflight';
-import type { TargetType } from '../../domain/transfer-request';
+import type { TargetType } from '../../domain/soa-request';
 import { type Json, str, toDirectoryUser, toIsCloudManaged } from './graph-body';
 import { DirectoryError, type AccessPackageRef, type AuditRecord, type CloudManagedGroup, type Directory, type SoaWriteResult } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';

@@ -1,4 +1,4 @@
-export type { Storage } from './storage';
+export type { Storage } from './database-stores';
 export { RequestAlreadyExistsError, RequestNotFoundError, SchemaTooNewError } from './errors';
 export { MIGRATIONS, latestVersion, pendingMigrations } from './migrations';
 export type { Migration } from './migrations';

@@ -1,5 +1,5 @@
 import { RequestCursor, RequestQuery } from '../../ports/request-store';
-import { toInstant } from './time';
+import { toInstant } from './iso-instants';
 
 /** The SQL dialect differences a list query needs. */
 export interface QueryDialect {

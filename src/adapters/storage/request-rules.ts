@@ -1,12 +1,12 @@
-import { TransferRequest } from '../../domain/transfer-request';
+import { SoaRequest } from '../../domain/soa-request';
 import { RequestEvent, RequestSummary } from '../../ports/request-store';
-import { toInstant } from './time';
+import { toInstant } from './iso-instants';
 
 /**
  * Checks every RequestStore implementation makes before writing, so they fail the same way.
  * `next.version` must move forward: an update that keeps the version would let a second stale click win.
  */
-export function assertNextVersion(next: TransferRequest, expectedVersion: number): void {
+export function assertNextVersion(next: SoaRequest, expectedVersion: number): void {
   if (!Number.isInteger(next.version) || next.version <= expectedVersion) {
     throw new Error(`request ${next.id}: next.version (${next.version}) must be greater than expectedVersion (${expectedVersion})`);
   }
@@ -25,7 +25,7 @@ export function assertEventsFor(requestId: string, events: readonly RequestEvent
  * the request without its targets: each target has its own row (request_targets), so a wave that
  * changes 500 users of 10,000 writes 500 small rows, not the whole list again.
  */
-export function requestColumns(request: TransferRequest) {
+export function requestColumns(request: SoaRequest) {
   return {
     id: request.id,
     kind: request.kind,
@@ -47,7 +47,7 @@ export interface TargetRow {
  * The target rows an update writes: those at `changed` (see RequestUpdateOptions.changedTargets), or all
  * of them. Positions must exist in the request.
  */
-export function targetRows(request: TransferRequest, changed?: readonly number[]): TargetRow[] {
+export function targetRows(request: SoaRequest, changed?: readonly number[]): TargetRow[] {
   if (!changed) return request.targets.map((t, idx) => ({ idx, body: JSON.stringify(t) }));
   return [...new Set(changed)].map((idx) => {
     if (!Number.isInteger(idx) || idx < 0 || idx >= request.targets.length) {
@@ -58,8 +58,8 @@ export function targetRows(request: TransferRequest, changed?: readonly number[]
 }
 
 /** A request from its row body and its target rows (ordered by idx). */
-export function assembleRequest(body: string, targets: readonly { body: string }[]): TransferRequest {
-  const request = JSON.parse(body) as TransferRequest;
+export function assembleRequest(body: string, targets: readonly { body: string }[]): SoaRequest {
+  const request = JSON.parse(body) as SoaRequest;
   request.targets = targets.map((t) => JSON.parse(t.body));
   return request;
 }

@@ -2,7 +2,7 @@
  * Row shapes and row -> domain mapping shared by the SQLite and PostgreSQL stores: both use the same
  * columns (one portable schema), so the mapping lives once.
  */
-import { ConversationKind } from '../../domain/transfer-request';
+import { ConversationKind } from '../../domain/soa-request';
 import { StoredConversation } from '../../ports/conversation-store';
 import { Job, JobKind } from '../../ports/job-queue';
 import { ChannelSubscription, NotificationRecord, NotificationStatus, SubscriptionChange } from '../../ports/notification-store';

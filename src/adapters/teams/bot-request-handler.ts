@@ -3,7 +3,7 @@ import { Logger } from '../../ports/logger';
 import { AuthenticatingCloudAdapter, InboundAuthError } from './authenticating-cloud-adapter';
 import { channelInfo } from './conversation-tracker';
 import { UserRateLimiter } from './user-rate-limiter';
-import { describeError } from '../../app/messages';
+import { describeError } from '../../app/wording';
 import { messageResponse } from './card-invoke';
 
 /** What the HTTP layer hands over for POST /api/messages (body already parsed and size-limited). */

@@ -1,5 +1,5 @@
 import { Activity, TurnContext } from 'botbuilder';
-import { ConversationKind } from '../../domain/transfer-request';
+import { ConversationKind } from '../../domain/soa-request';
 import { ConversationStore } from '../../ports/conversation-store';
 import { Clock } from '../../ports/clock';
 

@@ -1,6 +1,6 @@
 import { ActivityTypes, AdaptiveCardInvokeResponse, InvokeResponse, TeamsActivityHandler, TeamsInfo, TurnContext } from 'botbuilder';
 import { parseCommand, parseFileCaption } from '../../domain/command-parser';
-import { Person } from '../../domain/transfer-request';
+import { Person } from '../../domain/soa-request';
 import { ActionPlace } from '../../domain/card-binding';
 import { parseCardAction, VERBS } from '../../cards/action-data';
 import { renderHelpText } from '../../cards/help-text';
@@ -20,7 +20,7 @@ import { healthReport } from '../../app/health';
 import { setFrozen } from '../../app/freeze';
 import { showStatus } from '../../app/show-status';
 import { errorSummary } from '../../app/error-summary';
-import { describeError } from '../../app/messages';
+import { describeError } from '../../app/wording';
 import { ConversationTracker, channelInfo, conversationKind } from './conversation-tracker';
 import { cardResponse, messageResponse } from './card-invoke';
 

@@ -3,7 +3,7 @@ import { DirectoryUser } from '../../domain/soa-state';
 import { BulkDirectory, BulkResult, UserWithSoa } from '../../ports/bulk-directory';
 import { Directory, DirectoryError, SoaWriteResult } from '../../ports/directory';
 import { AppDeps } from '../app-deps';
-import { TargetType } from '../../domain/transfer-request';
+import { TargetType } from '../../domain/soa-request';
 import { groupAsTarget } from '../../domain/group-preflight';
 
 const PARALLEL = 4;

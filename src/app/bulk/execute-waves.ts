@@ -1,4 +1,4 @@
-import { RequestTarget, TargetExecution, TransferRequest, revise } from '../../domain/transfer-request';
+import { RequestTarget, TargetExecution, SoaRequest, revise } from '../../domain/soa-request';
 import { shouldHalt } from '../../domain/waves';
 import { BulkDirectory } from '../../ports/bulk-directory';
 import { RequestEvent } from '../../ports/request-store';
@@ -15,7 +15,7 @@ const CARD_UPDATE_EVERY_MS = 5_000;
 const UNFINISHED = new Set(['pending', 'in-progress', 'unknown']);
 
 /** `retryAt`: when held for PATCHes from before a crash, the moment the first of them can no longer land. */
-export type WaveRun = { request: TransferRequest; outcome: 'finished' | 'halted' | 'held'; retryAt?: string };
+export type WaveRun = { request: SoaRequest; outcome: 'finished' | 'halted' | 'held'; retryAt?: string };
 
 /**
  * Executes an approved request through the one per-user step (execute-step.ts), in chunks. A bulk
@@ -25,7 +25,7 @@ export type WaveRun = { request: TransferRequest; outcome: 'finished' | 'halted'
  * `guard` (the job's lease, see work-guard.ts) is asked before every chunk's writes: when it says stop,
  * the chunks in flight finish their Graph calls and records, and the error is thrown after them.
  */
-export async function executeWaves(deps: AppDeps, dir: BulkDirectory, start: TransferRequest, guard: WorkGuard = ALWAYS_HELD): Promise<WaveRun> {
+export async function executeWaves(deps: AppDeps, dir: BulkDirectory, start: SoaRequest, guard: WorkGuard = ALWAYS_HELD): Promise<WaveRun> {
   let request = start;
   const waves = request.bulk ? request.bulk.waves : [request.targets.length];
   let lastCardUpdate = deps.clock.now().getTime();
@@ -85,7 +85,7 @@ export async function executeWaves(deps: AppDeps, dir: BulkDirectory, start: Tra
 }
 
 /** After a wave of a bulk request: record it, and halt for an approver when too many users failed. */
-async function endWave(deps: AppDeps, request: TransferRequest, waveIndex: number, wave: RequestTarget[]): Promise<{ request: TransferRequest; halt: boolean }> {
+async function endWave(deps: AppDeps, request: SoaRequest, waveIndex: number, wave: RequestTarget[]): Promise<{ request: SoaRequest; halt: boolean }> {
   const plan = request.bulk!;
   const failed = wave.filter((t) => t.execution.outcome === 'failed' || t.execution.outcome === 'unknown').length;
   const halt = waveIndex + 1 < plan.waves.length && shouldHalt({ attempted: wave.length, failed }, plan.haltFailureRate);
@@ -112,7 +112,7 @@ async function endWave(deps: AppDeps, request: TransferRequest, waveIndex: numbe
   return { request: next, halt };
 }
 
-async function save(deps: AppDeps, request: TransferRequest, patch: Map<number, Partial<TargetExecution>>, events: Omit<RequestEvent, 'requestId' | 'at'>[]): Promise<TransferRequest> {
+async function save(deps: AppDeps, request: SoaRequest, patch: Map<number, Partial<TargetExecution>>, events: Omit<RequestEvent, 'requestId' | 'at'>[]): Promise<SoaRequest> {
   const targets: RequestTarget[] = request.targets.map((t, k) => (patch.has(k) ? { ...t, execution: { ...t.execution, ...patch.get(k) } } : t));
   const next = revise(request, { targets }, { card: false });
   const at = deps.clock.now().toISOString();

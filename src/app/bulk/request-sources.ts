@@ -1,20 +1,20 @@
 import { parse } from 'csv-parse/sync';
 import { isValidUpn } from '../../domain/command-parser';
 import { DomainError } from '../../domain/errors';
-import { Person } from '../../domain/transfer-request';
+import { Person } from '../../domain/soa-request';
 import { DirectoryError } from '../../ports/directory';
 import { FileDownloadResult, FileDownloader } from '../../ports/file-download';
 import { AppDeps } from '../app-deps';
-import { describeError } from '../messages';
-import { Origin, TransferReply, requestTransfer } from '../request-transfer';
+import { describeError } from '../wording';
+import { Origin, RequestReply, requestTransfer } from '../request-transfer';
 import { escapeMarkdown as md } from '../../cards/markdown-text';
 import { maxUsersFor } from '../user-limits';
 import { resolveGroup } from '../request-group';
 
 
 /** `transfer members of <group name or id>`: the group is resolved exactly; an ambiguous name is refused. */
-export async function requestTransferOfGroup(deps: AppDeps, input: { actor: Person; group: string; justification: string; origin: Origin }): Promise<TransferReply> {
-  const refuse = (error: DomainError): TransferReply => ({ kind: 'refused', error, text: describeError(error) });
+export async function requestTransferOfGroup(deps: AppDeps, input: { actor: Person; group: string; justification: string; origin: Origin }): Promise<RequestReply> {
+  const refuse = (error: DomainError): RequestReply => ({ kind: 'refused', error, text: describeError(error) });
   if (!deps.bulk) return refuse({ code: 'GRAPH.UNKNOWN' });
   if (!(await deps.authorization.isRequester(input.actor.aadObjectId))) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
   try {
@@ -56,8 +56,8 @@ export const FILE_MAX_BYTES = 5 * 1024 * 1024;
 export async function requestTransferFromFile(
   deps: AppDeps,
   input: { actor: Person; file: { name: string; downloadUrl: string }; justification: string; origin: Origin; files: FileDownloader },
-): Promise<TransferReply> {
-  const refuse = (error: DomainError): TransferReply => ({ kind: 'refused', error, text: describeError(error) });
+): Promise<RequestReply> {
+  const refuse = (error: DomainError): RequestReply => ({ kind: 'refused', error, text: describeError(error) });
   const log = deps.logger.child({ useCase: 'request-from-file', actorId: input.actor.aadObjectId });
   let download: FileDownloadResult;
   try {

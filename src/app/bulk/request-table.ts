@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BLOCKER_REASON } from '../../domain/preflight';
-import { TransferRequest } from '../../domain/transfer-request';
+import { SoaRequest } from '../../domain/soa-request';
 import { TableKind } from './file-links';
 import { toSafeCsv } from '../safe-csv';
 
@@ -11,7 +11,7 @@ export function listFingerprint(userIds: string[]): string {
 }
 
 /** The full table behind a bulk card, as CSV (written by toSafeCsv: no cell can run as a formula). */
-export function requestTableCsv(request: TransferRequest, table: Exclude<TableKind, 'status'>): string {
+export function requestTableCsv(request: SoaRequest, table: Exclude<TableKind, 'status'>): string {
   const rows: string[][] = [];
   if (table === 'preflight') {
     rows.push(['userPrincipalName', 'userId', 'displayName', 'eligible', 'reason']);

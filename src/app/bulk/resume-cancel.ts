@@ -1,9 +1,9 @@
-import { Person, TransferRequest, revise } from '../../domain/transfer-request';
+import { Person, SoaRequest, revise } from '../../domain/soa-request';
 import { VersionConflictError } from '../../ports/request-store';
 import { AppDeps } from '../app-deps';
 import { refreshCards } from '../card-publisher';
 import { DecisionReply } from '../decide-request';
-import { describeError } from '../messages';
+import { describeError } from '../wording';
 import { escapeMarkdown as md } from '../../cards/markdown-text';
 
 /**
@@ -14,7 +14,7 @@ import { escapeMarkdown as md } from '../../cards/markdown-text';
  */
 export async function resumeOrCancel(deps: AppDeps, input: { actor: Person; requestId: string; cardVersion: number | null; action: 'resume' | 'cancel'; via?: 'tab' }): Promise<DecisionReply> {
   const request = await deps.requests.get(input.requestId);
-  const refuse = (code: Parameters<typeof describeError>[0]['code'], current: TransferRequest | null, detail?: Record<string, string>) =>
+  const refuse = (code: Parameters<typeof describeError>[0]['code'], current: SoaRequest | null, detail?: Record<string, string>) =>
     ({ ok: false, error: { code, detail }, text: describeError({ code, detail }), request: current }) as DecisionReply;
   if (!request) return refuse('REQUEST.NOT_FOUND', null, { requestId: input.requestId });
   if (!(await deps.authorization.isApproverFor(request.kind, input.actor.aadObjectId).catch(() => false))) return refuse('APPROVER.NOT_ALLOWED', request);
@@ -25,7 +25,7 @@ export async function resumeOrCancel(deps: AppDeps, input: { actor: Person; requ
   if (input.cardVersion !== null && input.cardVersion !== request.cardVersion) return refuse('REQUEST.STALE_CARD', request);
 
   const at = deps.clock.now().toISOString();
-  const next: TransferRequest =
+  const next: SoaRequest =
     input.action === 'resume'
       ? revise(request, { status: 'executing', targets: retryHaltedLevel(request), bulk: { ...request.bulk!, haltedReason: null } }, { card: true })
       : revise(request, { status: 'cancelled', finishedAt: at }, { card: true });
@@ -57,7 +57,7 @@ export async function resumeOrCancel(deps: AppDeps, input: { actor: Person; requ
  * groups. They go back to pending with their attempt time kept, so the executor reads each one again
  * first and settles a change that did land as done instead of sending it twice.
  */
-function retryHaltedLevel(request: TransferRequest): TransferRequest['targets'] {
+function retryHaltedLevel(request: SoaRequest): SoaRequest['targets'] {
   const plan = request.bulk;
   if (!plan?.tree) return request.targets;
   const from = plan.waves.slice(0, plan.nextWave).reduce((a, b) => a + b, 0);

@@ -1,5 +1,5 @@
 import { RequestCursor, RequestSummary } from '../../ports/request-store';
-import { targetTypeOf } from '../../domain/transfer-request';
+import { targetTypeOf } from '../../domain/soa-request';
 import { AppDeps } from '../app-deps';
 import { toSafeCsv } from '../safe-csv';
 import { ListFilters, buildQuery } from './list-requests';

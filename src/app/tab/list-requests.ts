@@ -1,4 +1,4 @@
-import { FINAL_STATUSES, OPEN_STATUSES, RequestKind } from '../../domain/transfer-request';
+import { FINAL_STATUSES, OPEN_STATUSES, RequestKind } from '../../domain/soa-request';
 import { RequestCursor, RequestQuery } from '../../ports/request-store';
 import { AppDeps } from '../app-deps';
 import { NO_ROLE, TabAnswer, TabViewer, refused } from './tab-viewer';

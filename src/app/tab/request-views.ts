@@ -1,5 +1,5 @@
 import { AUDIT_LOG_URL, entraGroupUrl, entraUserUrl } from '../../cards/links';
-import { ExecutionOutcome, FINAL_STATUSES, RequestTarget, TransferRequest, targetTypeOf } from '../../domain/transfer-request';
+import { ExecutionOutcome, FINAL_STATUSES, RequestTarget, SoaRequest, targetTypeOf } from '../../domain/soa-request';
 import { RequestEvent, RequestSummary } from '../../ports/request-store';
 
 /** One row of a list: what a table shows, no targets. `version` is what a decision must be bound to. */
@@ -141,7 +141,7 @@ export function detailView(parts: DetailParts, now: Date) {
 const MAX_BLOCKED = 500;
 
 /** Who an event's actor id is, from the people the request names (the event log stores ids only). */
-export function peopleNames(request: Pick<TransferRequest, 'requester' | 'decisions' | 'safeguard'>): Map<string, string> {
+export function peopleNames(request: Pick<SoaRequest, 'requester' | 'decisions' | 'safeguard'>): Map<string, string> {
   const names = new Map<string, string>([[request.requester.aadObjectId.toLowerCase(), request.requester.name]]);
   for (const d of request.decisions) names.set(d.by.aadObjectId.toLowerCase(), d.by.name);
   if (request.safeguard) names.set(request.safeguard.confirmedBy.aadObjectId.toLowerCase(), request.safeguard.confirmedBy.name);
@@ -171,7 +171,7 @@ function timelineEntry(e: RequestEvent, names: Map<string, string>) {
  * record reads or read-backs, nor the HTTP status: a PATCH of onPremisesSyncBehavior that succeeded
  * answered 204 No Content, a failed one is described by its domain code.
  */
-function graphCall(request: Pick<TransferRequest, 'graphApiVersion' | 'targetType'>, at: string, r: Record<string, unknown>) {
+function graphCall(request: Pick<SoaRequest, 'graphApiVersion' | 'targetType'>, at: string, r: Record<string, unknown>) {
   const path = request.graphApiVersion === 'beta' ? '/beta' : '/v1.0';
   return {
     at,

@@ -1,6 +1,6 @@
 import { DirectoryError } from '../../ports/directory';
 import { AppDeps } from '../app-deps';
-import { describeError } from '../messages';
+import { describeError } from '../wording';
 
 /** Graph's count is eventually consistent and the chart shows a trend: an hour-old number is fine. */
 export const SYNCED_COUNT_MAX_AGE_MS = 60 * 60_000;

@@ -1,8 +1,8 @@
-import { Person } from '../../domain/transfer-request';
+import { Person } from '../../domain/soa-request';
 import { TabIdentity } from '../../ports/user-token-verifier';
 import { AppDeps } from '../app-deps';
 import { hasRoleOrNone } from '../request-access';
-import { describeError } from '../messages';
+import { describeError } from '../wording';
 import { DomainError, ErrorCode } from '../../domain/errors';
 import { Role } from '../authorization';
 
@@ -15,7 +15,7 @@ export interface TabViewer {
 export type TabStatus = 400 | 403 | 404 | 409 | 503;
 export type TabAnswer<T> = { ok: true; value: T } | { ok: false; status: TabStatus; code: ErrorCode; message: string; detail?: Record<string, unknown> };
 
-/** A refusal: the domain's code, its wording from messages.ts, and the HTTP status the API answers with. */
+/** A refusal: the domain's code, its wording from wording.ts, and the HTTP status the API answers with. */
 export const refused = (status: TabStatus, code: ErrorCode, detail?: DomainError['detail']): TabAnswer<never> => ({
   ok: false,
   status,

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { Storage } from '../../../src/adapters/storage/storage';
+import { Storage } from '../../../src/adapters/storage/database-stores';
 import { openSqliteStorage } from '../../../src/adapters/storage/sqlite';
 import { createInMemoryStorage } from '../../../src/adapters/storage/memory';
 import { openPostgresStorage } from '../../../src/adapters/storage/postgres';

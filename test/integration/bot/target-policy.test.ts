@@ -4,8 +4,8 @@ import { UserSeed } from '../../../emulator/types';
 import { requestTransferOfGroup } from '../../../src/app/bulk/request-sources';
 import { requestGroupSoa } from '../../../src/app/request-group';
 import { toGroupRecord } from '../../../emulator/state/tenant-state';
-import { TransferReply, requestRollback, requestTransfer } from '../../../src/app/request-transfer';
-import { OPEN_STATUSES, RequestKind, TransferRequest } from '../../../src/domain/transfer-request';
+import { RequestReply, requestRollback, requestTransfer } from '../../../src/app/request-transfer';
+import { OPEN_STATUSES, RequestKind, SoaRequest } from '../../../src/domain/soa-request';
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardText } from '../../support/card-validation';
 import { DownloadServer } from '../../support/download-server';
@@ -75,7 +75,7 @@ async function startTenant(env: Record<string, string>): Promise<BotHarness> {
   return h;
 }
 
-async function ask(h: BotHarness, kind: RequestKind, source: Source, users: number[], blockIndex: number): Promise<TransferReply> {
+async function ask(h: BotHarness, kind: RequestKind, source: Source, users: number[], blockIndex: number): Promise<RequestReply> {
   const actor = { aadObjectId: PEOPLE.rita.aadObjectId, name: PEOPLE.rita.name, mri: PEOPLE.rita.mri };
   const origin = { conversationKey: CHANNEL.id, kind: 'channel' as const };
   const justification = `policy table ${source} ${blockIndex}`;
@@ -104,7 +104,7 @@ async function ask(h: BotHarness, kind: RequestKind, source: Source, users: numb
 }
 
 /** Approves (and for a rollback confirms the safeguard step), then waits for the execution to end. */
-async function approveAndRun(h: BotHarness, request: TransferRequest): Promise<TransferRequest> {
+async function approveAndRun(h: BotHarness, request: SoaRequest): Promise<SoaRequest> {
   const card = request.cards.find((c) => c.role === 'approval')!;
   const posted = { requestId: request.id, version: request.cardVersion, activityId: card.activityId };
   await click(h, PEOPLE.adam, VERBS.approve, posted);
@@ -122,7 +122,7 @@ async function approveAndRun(h: BotHarness, request: TransferRequest): Promise<T
   }
 }
 
-const created = (reply: TransferReply): TransferRequest => {
+const created = (reply: RequestReply): SoaRequest => {
   if (reply.kind !== 'created') throw new Error(`no request was created: ${reply.text}`);
   return reply.request;
 };

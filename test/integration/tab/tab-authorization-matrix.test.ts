@@ -2,7 +2,7 @@ import { BotHarness, PEOPLE, startBotHarness } from '../../support/bot-harness';
 import { cardText } from '../../support/card-validation';
 import { DEMO_IDS, PostedCard, requestInChannel } from '../bot/flow-helpers';
 import { OTHER_TENANT, tabCall, tabEnv, userToken } from '../../support/tab-client';
-import { aTransferRequest, aTarget, aPreflightResult } from '../../support/builders';
+import { aRequest, aTarget, aPreflightResult } from '../../support/builders';
 import { CHANNEL } from '../bot/flow-helpers';
 import { randomUUID } from 'node:crypto';
 
@@ -221,7 +221,7 @@ describe('tab API authorization matrix', () => {
   });
 
   it('resume/cancel of a halted wave: approvers of its kind only; resume not by its requester', async () => {
-    const halted = aTransferRequest({
+    const halted = aRequest({
       id: 'SOA-HALT1',
       status: 'halted',
       requester: { aadObjectId: IDS.requester, name: 'The requester', mri: null },

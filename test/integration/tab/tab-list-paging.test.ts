@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { BotHarness, PEOPLE, startBotHarness } from '../../support/bot-harness';
-import { aDecision, aPerson, aPreflightResult, aTarget, aTransferRequest } from '../../support/builders';
-import { RequestStatus, TransferRequest } from '../../../src/domain/transfer-request';
+import { aDecision, aPerson, aPreflightResult, aTarget, aRequest } from '../../support/builders';
+import { RequestStatus, SoaRequest } from '../../../src/domain/soa-request';
 import { tabCall, tabEnv, userToken } from '../../support/tab-client';
 
 /**
@@ -17,11 +17,11 @@ const APPROVERS = [
 const REQUESTERS = [aPerson({ aadObjectId: '5d0a0001-0000-4000-8000-0000000000c1', name: 'Cy Requester' }), aPerson({ aadObjectId: '5d0a0001-0000-4000-8000-0000000000c2', name: '=cmd|x' })];
 const COUNT = 300;
 
-function stored(i: number): TransferRequest {
+function stored(i: number): SoaRequest {
   // Several requests share a creation instant, so the id breaks ties in the key.
   const createdAt = new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 3_600_000).toISOString();
   const decided = i % 4 === 0 ? [aDecision({ by: APPROVERS[i % 8 === 0 ? 0 : 1], at: createdAt })] : [];
-  return aTransferRequest({
+  return aRequest({
     id: `SOA-T${String(i).padStart(4, '0')}`,
     kind: i % 5 === 0 ? 'rollback' : 'transfer',
     status: STATUSES[i % STATUSES.length],
@@ -63,8 +63,8 @@ describe('tab API lists: filters, sort, paging and export over a few hundred req
     return ids;
   }
 
-  const newest = (a: TransferRequest, b: TransferRequest) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1);
-  const ids = (rs: TransferRequest[]) => rs.map((r) => r.id);
+  const newest = (a: SoaRequest, b: SoaRequest) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1);
+  const ids = (rs: SoaRequest[]) => rs.map((r) => r.id);
 
   it('newest first (default), oldest first (sort=created) and by status, each page after the last, no row twice', async () => {
     const byNewest = [...all].sort(newest);
@@ -81,7 +81,7 @@ describe('tab API lists: filters, sort, paging and export over a few hundred req
 
   it('filters combine: state, kind, requester, upn, dates, approver by id or by name', async () => {
     const byNewest = [...all].sort(newest);
-    const cases: [string, (r: TransferRequest) => boolean][] = [
+    const cases: [string, (r: SoaRequest) => boolean][] = [
       ['state=pending,halted', (r) => r.status === 'pending' || r.status === 'halted'],
       ['kind=rollback', (r) => r.kind === 'rollback'],
       [`requester=${REQUESTERS[1].aadObjectId}&kind=transfer`, (r) => r.requester === REQUESTERS[1] && r.kind === 'transfer'],

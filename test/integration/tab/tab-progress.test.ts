@@ -1,7 +1,7 @@
 import { BotHarness, PEOPLE, startBotHarness } from '../../support/bot-harness';
-import { aPreflightResult, aTarget, aTransferRequest } from '../../support/builders';
-import { RequestKind, TransferRequest } from '../../../src/domain/transfer-request';
-import { ExecutionOutcome } from '../../../src/domain/transfer-request';
+import { aPreflightResult, aTarget, aRequest } from '../../support/builders';
+import { RequestKind, SoaRequest } from '../../../src/domain/soa-request';
+import { ExecutionOutcome } from '../../../src/domain/soa-request';
 import { tabCall, tabEnv, userToken } from '../../support/tab-client';
 
 /**
@@ -22,7 +22,7 @@ describe('tab API: progress', () => {
   async function executed(kind: RequestKind, at: Date, outcomes: ExecutionOutcome[], targetType: 'user' | 'group' = 'user'): Promise<void> {
     const id = `SOA-P${String(seq++).padStart(3, '0')}`;
     const createdAt = new Date(at.getTime() - HOUR).toISOString();
-    const request: TransferRequest = aTransferRequest({
+    const request: SoaRequest = aRequest({
       id,
       kind,
       targetType,

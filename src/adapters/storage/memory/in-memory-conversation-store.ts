@@ -1,5 +1,5 @@
 import { ConversationStore, StoredConversation } from '../../../ports/conversation-store';
-import { jsonCopy } from '../copy';
+import { jsonCopy } from '../json-copy';
 
 type PersonRecord = { aadObjectId: string; mri: string; name: string };
 

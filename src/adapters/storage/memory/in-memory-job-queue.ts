@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Job, JobKind, JobQueue, LeaseHolder } from '../../../ports/job-queue';
-import { jsonCopy } from '../copy';
-import { addMs, toInstant } from '../time';
+import { jsonCopy } from '../json-copy';
+import { addMs, toInstant } from '../iso-instants';
 
 interface Row extends Job {
   key: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ChannelSubscription, NotificationRecord, NotificationStore, SubscriptionChange } from '../../../ports/notification-store';
-import { jsonCopy } from '../copy';
-import { addMs, toInstant } from '../time';
+import { jsonCopy } from '../json-copy';
+import { addMs, toInstant } from '../iso-instants';
 
 /** Same contract as SqliteNotificationStore: sent rows stay and keep de-duplicating; `sent` is final. */
 export class InMemoryNotificationStore implements NotificationStore {

@@ -1,15 +1,15 @@
-import { ExecutionOutcome, RequestTarget, TransferRequest, targetTypeOf } from '../../../domain/transfer-request';
+import { ExecutionOutcome, RequestTarget, SoaRequest, targetTypeOf } from '../../../domain/soa-request';
 import { ExecutedDay, RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
 import { cursorOf, decidersOf, pageSize, toPage } from '../request-query-sql';
-import { toInstant } from '../time';
+import { toInstant } from '../iso-instants';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assertEventsFor, assertNextVersion, requestColumns, targetRows } from '../request-rules';
-import { jsonCopy } from '../copy';
+import { jsonCopy } from '../json-copy';
 
 interface Row {
   createdAt: string;
   status: string;
-  request: TransferRequest;
+  request: SoaRequest;
   events: RequestEvent[];
 }
 
@@ -17,19 +17,19 @@ interface Row {
 export class InMemoryRequestStore implements RequestStore {
   private readonly rows = new Map<string, Row>();
 
-  async create(request: TransferRequest, event: RequestEvent): Promise<void> {
+  async create(request: SoaRequest, event: RequestEvent): Promise<void> {
     assertEventsFor(request.id, [event]);
     const columns = requestColumns(request);
     if (this.rows.has(request.id)) throw new RequestAlreadyExistsError(request.id);
     this.rows.set(request.id, { createdAt: columns.createdAt, status: request.status, request: jsonCopy(request), events: [toStored(event)] });
   }
 
-  async get(id: string): Promise<TransferRequest | null> {
+  async get(id: string): Promise<SoaRequest | null> {
     const row = this.rows.get(id);
     return row ? jsonCopy(row.request) : null;
   }
 
-  async update(next: TransferRequest, expectedVersion: number, events: RequestEvent[] = [], options: RequestUpdateOptions = {}): Promise<void> {
+  async update(next: SoaRequest, expectedVersion: number, events: RequestEvent[] = [], options: RequestUpdateOptions = {}): Promise<void> {
     assertNextVersion(next, expectedVersion);
     assertEventsFor(next.id, events);
     requestColumns(next); // same validation as the SQL stores (timestamps must parse)
@@ -86,7 +86,7 @@ export class InMemoryRequestStore implements RequestStore {
     return { total, results };
   }
 
-  async listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]> {
+  async listByStatus(statuses: readonly string[], limit?: number): Promise<SoaRequest[]> {
     const max = limit === undefined ? Infinity : Math.max(0, Math.floor(limit));
     return this.ordered()
       .filter((row) => statuses.includes(row.status))
@@ -150,7 +150,7 @@ export class InMemoryRequestStore implements RequestStore {
     return [...counts.values()];
   }
 
-  async *exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }> {
+  async *exportAll(): AsyncIterable<{ request: SoaRequest; events: RequestEvent[] }> {
     for (const row of this.ordered()) yield { request: jsonCopy(row.request), events: jsonCopy(row.events) };
   }
 

@@ -1,4 +1,4 @@
-import { Storage } from '../storage';
+import { Storage } from '../database-stores';
 import { InMemoryConversationStore } from './in-memory-conversation-store';
 import { InMemoryJobQueue } from './in-memory-job-queue';
 import { InMemoryNotificationStore } from './in-memory-notification-store';

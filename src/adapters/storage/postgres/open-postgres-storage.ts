@@ -1,5 +1,5 @@
 import { Clock, systemClock } from '../../../ports/clock';
-import { Storage } from '../storage';
+import { Storage } from '../database-stores';
 import { PostgresDatabase } from './database';
 import { PostgresConversationStore } from './postgres-conversation-store';
 import { PostgresJobQueue } from './postgres-job-queue';

@@ -1,5 +1,5 @@
 import { Clock, systemClock } from '../../../ports/clock';
-import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest } from '../../../domain/transfer-request';
+import { ExecutionOutcome, RequestKind, RequestTarget, SoaRequest } from '../../../domain/soa-request';
 import { ExecutedDay, RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
 import { decidersOf, executedByDaySql, POSTGRES_DIALECT, requestPageSql, toPage } from '../request-query-sql';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
@@ -27,7 +27,7 @@ export class PostgresRequestStore implements RequestStore {
     this.clock = options.clock ?? systemClock;
   }
 
-  async create(request: TransferRequest, event: RequestEvent): Promise<void> {
+  async create(request: SoaRequest, event: RequestEvent): Promise<void> {
     assertEventsFor(request.id, [event]);
     const c = requestColumns(request);
     await this.db.transaction(async (tx) => {
@@ -43,12 +43,12 @@ export class PostgresRequestStore implements RequestStore {
     });
   }
 
-  async get(id: string): Promise<TransferRequest | null> {
+  async get(id: string): Promise<SoaRequest | null> {
     const { rows } = await this.db.query<{ body: string; targets: string[] }>(`SELECT body, ${TARGETS} FROM requests WHERE id = $1`, [id]);
     return rows.length > 0 ? assemble(rows[0]) : null;
   }
 
-  async update(next: TransferRequest, expectedVersion: number, events: RequestEvent[] = [], options: RequestUpdateOptions = {}): Promise<void> {
+  async update(next: SoaRequest, expectedVersion: number, events: RequestEvent[] = [], options: RequestUpdateOptions = {}): Promise<void> {
     assertNextVersion(next, expectedVersion);
     assertEventsFor(next.id, events);
     const c = requestColumns(next);
@@ -120,7 +120,7 @@ export class PostgresRequestStore implements RequestStore {
     return { total: Number(total.rows[0].n), results: rows.map((r) => ({ at: r.at, result: JSON.parse(r.result) as Record<string, unknown> })) };
   }
 
-  async listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]> {
+  async listByStatus(statuses: readonly string[], limit?: number): Promise<SoaRequest[]> {
     if (statuses.length === 0) return [];
     const { rows } = await this.db.query<{ body: string; targets: string[] }>(
       `SELECT body, ${TARGETS} FROM requests WHERE status = ANY($1::text[]) ORDER BY created_at, id LIMIT $2`,
@@ -147,7 +147,7 @@ export class PostgresRequestStore implements RequestStore {
   }
 
   /** Pages by (created_at, id) so no cursor or connection stays open across the caller's awaits. */
-  async *exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }> {
+  async *exportAll(): AsyncIterable<{ request: SoaRequest; events: RequestEvent[] }> {
     let after: { createdAt: string; id: string } | null = null;
     for (;;) {
       const page: PageRow[] = (
@@ -168,7 +168,7 @@ export class PostgresRequestStore implements RequestStore {
   }
 }
 
-function assemble(row: { body: string; targets: string[] }): TransferRequest {
+function assemble(row: { body: string; targets: string[] }): SoaRequest {
   return assembleRequest(row.body, row.targets.map((body) => ({ body })));
 }
 
@@ -185,7 +185,7 @@ async function writeTargets(tx: Queryable, requestId: string, count: number, row
 }
 
 /** Call inside a transaction. request_deciders follows the body's decisions (decisions are only ever added). */
-async function writeDeciders(tx: Queryable, request: TransferRequest): Promise<void> {
+async function writeDeciders(tx: Queryable, request: SoaRequest): Promise<void> {
   const deciders = decidersOf(request);
   if (deciders.length === 0) return;
   await tx.query(

@@ -1,5 +1,5 @@
 import { Clock, systemClock } from '../../../ports/clock';
-import { Storage } from '../storage';
+import { Storage } from '../database-stores';
 import { SqliteDatabase, openSqliteDatabase } from './database';
 import { SqliteConversationStore } from './sqlite-conversation-store';
 import { SqliteJobQueue } from './sqlite-job-queue';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Clock, systemClock } from '../../../ports/clock';
 import { Job, JobKind, JobQueue, LeaseHolder } from '../../../ports/job-queue';
-import { addMs, toInstant } from '../time';
+import { addMs, toInstant } from '../iso-instants';
 import { SqliteDatabase } from './database';
 import { JobRow, toJob } from '../row-mapping';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ChannelSubscription, NotificationRecord, NotificationStore, SubscriptionChange } from '../../../ports/notification-store';
-import { addMs, toInstant } from '../time';
+import { addMs, toInstant } from '../iso-instants';
 import { SqliteDatabase } from './database';
 import { SubscriptionRow, OutboxRow, SubscriptionChangeRow, toSubscription, toSubscriptionChange, toRecord } from '../row-mapping';
 

@@ -1,5 +1,5 @@
 import { Clock, systemClock } from '../../../ports/clock';
-import { ExecutionOutcome, RequestKind, RequestTarget, TransferRequest } from '../../../domain/transfer-request';
+import { ExecutionOutcome, RequestKind, RequestTarget, SoaRequest } from '../../../domain/soa-request';
 import { ExecutedDay, RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
 import { decidersOf, executedByDaySql, requestPageSql, SQLITE_DIALECT, toPage } from '../request-query-sql';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
@@ -16,7 +16,7 @@ export class SqliteRequestStore implements RequestStore {
     this.clock = options.clock ?? systemClock;
   }
 
-  async create(request: TransferRequest, event: RequestEvent): Promise<void> {
+  async create(request: SoaRequest, event: RequestEvent): Promise<void> {
     assertEventsFor(request.id, [event]);
     this.db
       .transaction(() => {
@@ -35,7 +35,7 @@ export class SqliteRequestStore implements RequestStore {
       .immediate();
   }
 
-  async get(id: string): Promise<TransferRequest | null> {
+  async get(id: string): Promise<SoaRequest | null> {
     // One read transaction: the row and its targets from the same commit (another instance may write).
     return this.db.transaction(() => {
       const row = this.db.prepare('SELECT body FROM requests WHERE id = ?').get(id) as { body: string } | undefined;
@@ -43,7 +43,7 @@ export class SqliteRequestStore implements RequestStore {
     })();
   }
 
-  async update(next: TransferRequest, expectedVersion: number, events: RequestEvent[] = [], options: RequestUpdateOptions = {}): Promise<void> {
+  async update(next: SoaRequest, expectedVersion: number, events: RequestEvent[] = [], options: RequestUpdateOptions = {}): Promise<void> {
     assertNextVersion(next, expectedVersion);
     assertEventsFor(next.id, events);
     const targets = targetRows(next, options.changedTargets);
@@ -114,7 +114,7 @@ export class SqliteRequestStore implements RequestStore {
     return { total: Number(n), results: rows.map((r) => ({ at: r.at, result: JSON.parse(r.result) as Record<string, unknown> })) };
   }
 
-  async listByStatus(statuses: readonly string[], limit?: number): Promise<TransferRequest[]> {
+  async listByStatus(statuses: readonly string[], limit?: number): Promise<SoaRequest[]> {
     if (statuses.length === 0) return [];
     const marks = statuses.map(() => '?').join(', ');
     return this.db.transaction(() => {
@@ -142,7 +142,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   /** Pages by (created_at, id) so no statement stays open across awaits. */
-  async *exportAll(): AsyncIterable<{ request: TransferRequest; events: RequestEvent[] }> {
+  async *exportAll(): AsyncIterable<{ request: SoaRequest; events: RequestEvent[] }> {
     let after: { createdAt: string; id: string } | null = null;
     for (;;) {
       const page = this.exportPage(after);
@@ -156,7 +156,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   /** One page of requests after `after`, each with its targets, in one read transaction (from the same commit). */
-  private exportPage(after: { createdAt: string; id: string } | null): { id: string; created_at: string; request: TransferRequest }[] {
+  private exportPage(after: { createdAt: string; id: string } | null): { id: string; created_at: string; request: SoaRequest }[] {
     return this.db.transaction(() => {
       const rows = (
         after
@@ -172,7 +172,7 @@ export class SqliteRequestStore implements RequestStore {
     })();
   }
 
-  private assemble(id: string, body: string): TransferRequest {
+  private assemble(id: string, body: string): SoaRequest {
     return assembleRequest(body, this.db.prepare('SELECT body FROM request_targets WHERE request_id = ? ORDER BY idx').all(id) as { body: string }[]);
   }
 
@@ -186,7 +186,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   /** Call inside a transaction. request_deciders follows the body's decisions (decisions are only ever added). */
-  private writeDeciders(request: TransferRequest): void {
+  private writeDeciders(request: SoaRequest): void {
     const deciders = decidersOf(request);
     if (deciders.length === 0) return;
     const createdAt = requestColumns(request).createdAt;

@@ -113,7 +113,7 @@ export interface CardLocation {
   activityId: string;
 }
 
-export interface TransferRequest {
+export interface SoaRequest {
   id: string;
   kind: RequestKind;
   status: RequestStatus;
@@ -180,7 +180,7 @@ export interface GroupGuidance {
   totalUsers: number;
 }
 
-export function targetTypeOf(request: Pick<TransferRequest, 'targetType'>): TargetType {
+export function targetTypeOf(request: Pick<SoaRequest, 'targetType'>): TargetType {
   return request.targetType === 'group' ? 'group' : 'user';
 }
 
@@ -215,19 +215,19 @@ export function targetCloudManaged(kind: RequestKind): boolean {
   return kind === 'transfer';
 }
 
-export function approvals(request: TransferRequest): Decision[] {
+export function approvals(request: SoaRequest): Decision[] {
   return request.decisions.filter((d) => d.decision === 'approve');
 }
 
-export function rejection(request: TransferRequest): Decision | undefined {
+export function rejection(request: SoaRequest): Decision | undefined {
   return request.decisions.find((d) => d.decision === 'reject');
 }
 
-export function isOpen(request: TransferRequest): boolean {
+export function isOpen(request: SoaRequest): boolean {
   return OPEN_STATUSES.includes(request.status);
 }
 
-export function isPreExecution(request: TransferRequest): boolean {
+export function isPreExecution(request: SoaRequest): boolean {
   return PRE_EXECUTION_STATUSES.includes(request.status);
 }
 
@@ -241,13 +241,13 @@ export function summarizeOutcome(targets: RequestTarget[]): RequestStatus {
 }
 
 /** What a change may set on a request: anything but its versions, which only `revise` moves. */
-export type RequestChanges = Omit<Partial<TransferRequest>, 'version' | 'cardVersion'>;
+export type RequestChanges = Omit<Partial<SoaRequest>, 'version' | 'cardVersion'>;
 
 /**
  * The next version of a request, the only way one is made: every change moves `version` (the store's
  * compare-and-set, so two writers cannot both win); a change people see on the card (`card: true`) also
  * moves `cardVersion`, so a click on a card showing the old state is refused as out of date.
  */
-export function revise(request: TransferRequest, changes: RequestChanges, options: { card: boolean }): TransferRequest {
+export function revise(request: SoaRequest, changes: RequestChanges, options: { card: boolean }): SoaRequest {
   return { ...request, ...changes, version: request.version + 1, cardVersion: options.card ? request.cardVersion + 1 : request.cardVersion };
 }
