@@ -35,7 +35,7 @@ export async function requestDetail(deps: AppDeps, viewer: TabViewer, requestId:
   const [graphWrites, knownPeople] = await Promise.all([deps.requests.graphWriteResults(request.id, userIds), otherActors(deps, request, events)]);
   return {
     ok: true,
-    value: detailView({ request, targets, page: page.value, outcomes, events, graphWrites, may: { decide, resume, cancel }, knownPeople }, deps.clock.now()),
+    value: detailView({ request, targets, page: page.value, outcomes, events, graphWrites, may: { decide, resume, cancel }, knownPeople, safeguardSwitchOn: deps.settings.safeguard?.mode === 'obo' && Boolean(deps.safeguardSwitch) }, deps.clock.now()),
   };
 }
 

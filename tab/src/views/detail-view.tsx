@@ -17,13 +17,13 @@ import { useTab } from '../app-context';
 import { ErrorState, Loading, Notice } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { formatDate } from '../format';
-import type { Decision, Detail, Target } from '../types';
+import type { Decision, Detail, SafeguardAnswer, SafeguardWindow, Target } from '../types';
 import { useAsync } from '../use-async';
 
 export const POLL_MS = 3000;
 
 /** One request: summary, live progress while it runs, Resume/Cancel when allowed, decisions, targets, timeline, Graph calls. */
-export function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
+export function DetailView({ id, onBack, safeguardAsked = null }: { id: string; onBack: () => void; safeguardAsked?: 'off' | 'on' | null }) {
   const { api, locale } = useTab();
   const [state, reload] = useAsync(() => api.detail(id), [api, id]);
   // Opening a request moves the focus to its heading, so keyboard and screen reader users land on it.
@@ -52,6 +52,8 @@ export function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
       </h2>
       {state.status === 'loading' && <Loading label="Loading the request" />}
       {state.status === 'error' && <ErrorState error={state.error} />}
+      {/* A deep link from a rollback card works for anyone: Graph decides who may switch, even without a bot role. */}
+      {state.status === 'error' && safeguardAsked && <SafeguardSection requestId={id} offer={{ off: safeguardAsked === 'off', on: safeguardAsked === 'on' }} window={null} state={null} onDone={reload} />}
       {detail && (
         <>
           <dl className="facts">
@@ -88,6 +90,17 @@ export function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
               </>
             )}
           </dl>
+          {detail.safeguardSwitch ? (
+            <SafeguardSection
+              requestId={detail.id}
+              offer={{ off: detail.safeguardSwitch.mayTurnOff, on: detail.safeguardSwitch.mayTurnOn }}
+              window={detail.safeguardSwitch.window}
+              state={detail.safeguardSwitch.state}
+              onDone={reload}
+            />
+          ) : (
+            detail.safeguardWindow && <WindowText window={detail.safeguardWindow} />
+          )}
           <ProgressSection detail={detail} running={running} />
           <Actions detail={detail} onDone={reload} />
           <Decisions detail={detail} />
@@ -97,6 +110,83 @@ export function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * SAFEGUARD_SWITCH=obo: "Switch the safeguard off" / "Switch it back on", for anyone (the bot switches it
+ * as the signed-in person; Graph lets only a Global Administrator), with the server's answer (its refusal
+ * too) and the window during which the tenant is unprotected.
+ */
+function SafeguardSection({
+  requestId,
+  offer,
+  window,
+  state,
+  onDone,
+}: {
+  requestId: string;
+  offer: { off: boolean; on: boolean };
+  window: SafeguardWindow | null;
+  state: 'on' | 'off' | null;
+  onDone: () => void;
+}) {
+  const { api } = useTab();
+  const [busy, setBusy] = useState(false);
+  const [answer, setAnswer] = useState<SafeguardAnswer | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const choose = async (enabled: boolean) => {
+    setBusy(true);
+    setError(null);
+    setAnswer(null);
+    try {
+      setAnswer(await api.switchSafeguard(requestId, enabled));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+      onDone();
+    }
+  };
+  return (
+    <section aria-labelledby="safeguard-title" className="stack">
+      <h3 id="safeguard-title">Tenant safeguard</h3>
+      <Text as="p">
+        {state === null
+          ? 'blockCloudObjectTakeoverThroughHardMatchEnabled: only a Global Administrator can switch it; the bot switches it as you and reads it back.'
+          : state === 'off'
+            ? 'The safeguard is off: the tenant is unprotected until it is switched back on.'
+            : 'The safeguard is on. A rollback needs it off until the sync client has taken the users back; only a Global Administrator can switch it.'}
+      </Text>
+      {window && <WindowText window={window} />}
+      {(offer.off || offer.on) && (
+        <div className="row">
+          {offer.off && (
+            <Button appearance="primary" disabled={busy} onClick={() => void choose(false)}>
+              Switch the safeguard off
+            </Button>
+          )}
+          {offer.on && (
+            <Button appearance="primary" disabled={busy} onClick={() => void choose(true)}>
+              Switch it back on
+            </Button>
+          )}
+        </div>
+      )}
+      {answer && <Notice intent="success">{answer.text}</Notice>}
+      {error !== null && <ErrorState error={error} title="The safeguard was not switched" />}
+    </section>
+  );
+}
+
+/** When the tenant was unprotected: off at/by, back on at/by (or still off). */
+function WindowText({ window: w }: { window: SafeguardWindow }) {
+  const { locale } = useTab();
+  return (
+    <Text as="p" data-testid="safeguard-window">
+      Unprotected window: {w.offAt ? `off at ${formatDate(w.offAt, locale)} by ${w.offBy?.name ?? 'unknown'}` : 'switched off by hand'};{' '}
+      {w.onAt ? `back on at ${formatDate(w.onAt, locale)} by ${w.onBy?.name ?? 'unknown'}.` : 'not back on yet: the tenant is unprotected.'}
+    </Text>
   );
 }
 
