@@ -355,6 +355,15 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     await shot(asRita.page, 'rita-safeguard-refused');
     await axeScan(asRita.tab, 'rita-safeguard-refused');
 
+    // Ben has no role in SOA Bot: the request stays hidden, yet the link still offers the switch (Graph decides).
+    const asBen = await openTab('ben', { subEntityId });
+    await asBen.tab.getByRole('heading', { name: `Request ${rollbackId}` }).waitFor();
+    expect(await asBen.tab.getByText('e2e safeguard from the tab').count()).toBe(0);
+    await asBen.tab.getByRole('button', { name: 'Switch the safeguard off' }).click();
+    await asBen.tab.getByText(/only a Global Administrator can switch the tenant safeguard/).waitFor();
+    expect(safeguardOn()).toBe(true);
+    await axeScan(asBen.tab, 'ben-safeguard-refused');
+
     // Adam (a Global Administrator) opens the same link and switches it off: read back, the window opens.
     const asAdam = await openTab('adam', { subEntityId });
     await asAdam.tab.getByRole('heading', { name: `Request ${rollbackId}` }).waitFor();

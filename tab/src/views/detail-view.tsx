@@ -52,8 +52,9 @@ export function DetailView({ id, onBack, safeguardAsked = null }: { id: string; 
       </h2>
       {state.status === 'loading' && <Loading label="Loading the request" />}
       {state.status === 'error' && <ErrorState error={state.error} />}
-      {/* A deep link from a rollback card works for anyone: Graph decides who may switch, even without a bot role. */}
-      {state.status === 'error' && safeguardAsked && <SafeguardSection requestId={id} offer={{ off: safeguardAsked === 'off', on: safeguardAsked === 'on' }} window={null} state={null} onDone={reload} />}
+      {/* A deep link from a rollback card works for anyone: Graph decides who may switch, even without a bot role
+          (nothing to reload then: the detail stays hidden, and a reload would unmount the answer). */}
+      {state.status === 'error' && safeguardAsked && <SafeguardSection requestId={id} offer={{ off: safeguardAsked === 'off', on: safeguardAsked === 'on' }} window={null} state={null} onDone={() => undefined} />}
       {detail && (
         <>
           <dl className="facts">
