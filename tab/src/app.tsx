@@ -77,23 +77,23 @@ function Views({ me, api, locale, deepLink }: { me: Me; api: TabContext['api']; 
         Signed in as {me.name} ({me.roles.join(', ')})
       </Text>
       {views.length > 0 && (
-      <nav aria-label="Views">
-        <TabList
-          selectedValue={openId ? undefined : view}
-          onTabSelect={(_, d) => {
-            setOpenId(null);
-            setView(d.value as ViewKey);
-          }}
-          size="small"
-          className="tabs"
-        >
-          {views.map((v) => (
-            <Tab key={v.key} value={v.key}>
-              {v.label}
-            </Tab>
-          ))}
-        </TabList>
-      </nav>
+        <nav aria-label="Views">
+          <TabList
+            selectedValue={openId ? undefined : view}
+            onTabSelect={(_, d) => {
+              setOpenId(null);
+              setView(d.value as ViewKey);
+            }}
+            size="small"
+            className="tabs"
+          >
+            {views.map((v) => (
+              <Tab key={v.key} value={v.key}>
+                {v.label}
+              </Tab>
+            ))}
+          </TabList>
+        </nav>
       )}
       <div className="view">
         {openId ? (

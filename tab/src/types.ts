@@ -99,9 +99,26 @@ export interface Detail extends Omit<Summary, 'bulk'> {
   targets: Target[];
   blocked: { upn: string; userId: string | null; displayName: string | null; state: string; blocker: string | null }[];
   blockedCount: number;
-  timeline: { at: string; type: string; actorId: string | null; who: Person | { id: string; name: null } | null; comment: string | null; via: string; data: Record<string, unknown> }[];
+  timeline: {
+    at: string;
+    type: string;
+    actorId: string | null;
+    who: Person | { id: string; name: null } | null;
+    comment: string | null;
+    via: string;
+    data: Record<string, unknown>;
+  }[];
   graphCallCount: number;
-  graphCalls: { at: string; method: string; path: string; upn: string | null; ok: boolean; status: number | null; code: string | null; graphRequestId: string | null }[];
+  graphCalls: {
+    at: string;
+    method: string;
+    path: string;
+    upn: string | null;
+    ok: boolean;
+    status: number | null;
+    code: string | null;
+    graphRequestId: string | null;
+  }[];
   may: { decide: boolean; resume: boolean; cancel: boolean };
 }
 
