@@ -37,6 +37,7 @@ export function instructions(stack: PlaygroundStack): string {
     ' The personal tab (dashboard), in a local stand-in for Teams that signs you in as a demo person:',
     `   ${stack.tabHost.pageUrl('rita')}   (person: rita | adam | amy | ben; theme: default | dark | contrast;`,
     '   or pick them at the top of the page). Rita requests, Adam and Amy approve, Ben sees nothing.',
+    '   Add &subEntityId=safeguard-off:<request id> to open it as the rollback card\'s safeguard button does.',
     '',
     ' A transfer is done within seconds; the audit record follows ~5 s later (emulated audit-log delay).',
     '',

@@ -7,7 +7,7 @@ import { Role } from './authorization';
 import { approverMris, cardLinks } from './card-publisher';
 import { errorSummary } from './error-summary';
 import { mayConfirm } from './confirm-safeguard';
-import { entitlement } from '../domain/approval-policy';
+import { ApprovalView, entitlement } from '../domain/approval-policy';
 import { approverRightsFor, hasAnyRight } from './approver-rights';
 
 /** What a person is for one request. Decided from from.aadObjectId and the request, never from card data. */
@@ -60,6 +60,17 @@ export async function mayView(deps: AppDeps, request: SoaRequest, actor: Person,
 }
 
 /**
+ * Whether Approve/Reject is offered to this person now (the card's buttons and the tab's detail): someone
+ * the approval policy would let decide the open stage (own stage, escalation once escalated, delegation),
+ * never the requester, not twice. Rights that cannot be read (Graph down) offer nothing.
+ */
+export async function mayDecideNow(deps: AppDeps, request: ApprovalView & Pick<SoaRequest, 'status'>, actor: Person, roles: RequestRoles): Promise<boolean> {
+  if (request.status !== 'pending' || roles.requester || !roles.approver) return false;
+  const rights = await approverRightsFor(deps, request, actor.aadObjectId).catch(() => null);
+  return rights !== null && entitlement(request, actor, rights).ok;
+}
+
+/**
  * The card as this person should see it: Approve/Reject only for an approver who may still decide,
  * Resume/Cancel for an approver of a halted request (Cancel only, when that approver is the requester). Call only for someone mayView() let through.
  */
@@ -71,14 +82,7 @@ export async function personalView(
   notice?: { text: string; tone: 'good' | 'attention' },
 ): Promise<AdaptiveCard> {
   const refreshUserIds = await approverMris(deps, request);
-  let mayDecide = false;
-  if (request.status === 'halted') {
-    mayDecide = roles.approver;
-  } else if (request.status === 'pending' && !roles.requester && roles.approver) {
-    // The buttons only for someone the policy would let decide the open stage now.
-    const rights = await approverRightsFor(deps, request, actor.aadObjectId).catch(() => null);
-    mayDecide = rights !== null && entitlement(request, actor, rights).ok;
-  }
+  const mayDecide = request.status === 'halted' ? roles.approver : await mayDecideNow(deps, request, actor, roles);
   const mayConfirmSafeguard = request.kind === 'rollback' && !request.safeguard && (await mayConfirm(deps, request, actor));
   return renderRequestCard(request, {
     audience: mayDecide ? 'approver' : 'everyone',

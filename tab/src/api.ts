@@ -1,4 +1,4 @@
-import type { Decision, Detail, Me, MigrationProgress, Page, PreflightRow, Summary } from './types';
+import type { Decision, Detail, Me, MigrationProgress, NewRequestAnswer, Page, PreflightRow, SafeguardAnswer, Summary, WaitingItem } from './types';
 
 /** A refusal or failure from the API: the server's sentence (wording.ts) when it sent one. */
 export class ApiError extends Error {
@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The refusal's detail (e.g. `blocked` users of a new request), when the server sent one. */
+    readonly detail: Record<string, unknown> | null = null,
   ) {
     super(message);
   }
@@ -54,29 +56,30 @@ export function createApi(token: TokenSource, base = '/api/tab') {
       throw new ApiError(0, 'NETWORK', 'The SOA Bot service could not be reached. Check your connection and try again.');
     }
     if (response.ok) return response;
-    let body: { error?: string; message?: string } = {};
+    let body: { error?: string; message?: string; detail?: Record<string, unknown> } = {};
     try {
       body = (await response.json()) as typeof body;
     } catch {
       // not JSON: the status speaks for itself
     }
-    throw new ApiError(response.status, body.error ?? `HTTP_${response.status}`, body.message ?? describeStatus(response.status));
+    throw new ApiError(response.status, body.error ?? `HTTP_${response.status}`, body.message ?? describeStatus(response.status), body.detail ?? null);
   }
   const json = async <T>(path: string, init?: RequestInit): Promise<T> => (await call(path, init)).json() as Promise<T>;
   const post = <T>(path: string, body: unknown) => json<T>(path, { method: 'POST', body: JSON.stringify(body) });
 
   return {
     me: () => json<Me>('/me'),
-    waiting: () => json<Page<Summary>>('/waiting'),
+    waiting: () => json<{ items: WaitingItem[]; truncated: boolean }>('/waiting'),
     list: (filters: ListFilters) => json<Page<Summary>>(`/requests${filterQuery(filters)}`),
     detail: (id: string, targetsCursor?: string) =>
       json<Detail>(`/requests/${encodeURIComponent(id)}${targetsCursor ? `?targetsCursor=${encodeURIComponent(targetsCursor)}` : ''}`),
     decide: (id: string, decision: Decision, version: number, comment: string) =>
       post<unknown>(`/requests/${encodeURIComponent(id)}/decision`, { decision, version, comment: comment || null }),
     progress: () => json<MigrationProgress>('/progress'),
-    preflight: (kind: string, upns: string[]) => post<{ targets: PreflightRow[] }>('/preflight', { kind, upns }),
-    create: (body: { kind: string; upns?: string[]; csv?: string; justification: string; idempotencyKey: string }) =>
-      post<{ id: string; status: string; version: number }>('/requests', body),
+    /** The users as UPNs or as the CSV file's text (read on the server by the same reader as a CSV sent in chat). */
+    preflight: (body: { kind: string; upns?: string[]; csv?: string }) => post<{ targets: PreflightRow[] }>('/preflight', body),
+    create: (body: { kind: string; upns?: string[]; csv?: string; justification: string; idempotencyKey: string }) => post<NewRequestAnswer>('/requests', body),
+    switchSafeguard: (id: string, enabled: boolean) => post<SafeguardAnswer>(`/requests/${encodeURIComponent(id)}/safeguard`, { enabled }),
     /** Export through fetch + Blob: the token stays in a header, the file name comes from the server. */
     async exportFile(format: 'csv' | 'json', filters: ListFilters): Promise<{ blob: Blob; fileName: string }> {
       const { cursor: _cursor, limit: _limit, ...rest } = filters;

@@ -31,13 +31,27 @@ export function App({ host }: { host: HostSession }) {
         <h1 id="app-title">SOA Bot</h1>
         {me.status === 'loading' && <Loading label="Signing you in" />}
         {me.status === 'error' && <ErrorState error={me.error} title="Could not sign you in" />}
-        {me.status === 'done' && <Views me={me.value} api={api} locale={host.locale} />}
+        {me.status === 'done' && <Views me={me.value} api={api} locale={host.locale} deepLink={deepLinkOf(host.subPageId)} />}
       </main>
     </FluentProvider>
   );
 }
 
-function Views({ me, api, locale }: { me: Me; api: TabContext['api']; locale: string }) {
+/**
+ * What a deep link into the tab asks for: the rollback card's "Switch the safeguard off" / "back on"
+ * buttons (src/cards/links.ts safeguardSwitchUrl) open the request's detail on that switch.
+ */
+export interface DeepLink {
+  requestId: string;
+  safeguard: 'off' | 'on';
+}
+
+function deepLinkOf(subPageId: string | null): DeepLink | null {
+  const match = /^safeguard-(off|on):([A-Za-z0-9-]{1,64})$/.exec(subPageId ?? '');
+  return match ? { requestId: match[2], safeguard: match[1] as 'off' | 'on' } : null;
+}
+
+function Views({ me, api, locale, deepLink }: { me: Me; api: TabContext['api']; locale: string; deepLink: DeepLink | null }) {
   const views = [
     can.approveSomething(me) && { key: 'waiting', label: 'Waiting for me' },
     can.any(me) && { key: 'mine', label: 'My requests' },
@@ -46,10 +60,11 @@ function Views({ me, api, locale }: { me: Me; api: TabContext['api']; locale: st
     can.any(me) && { key: 'progress', label: 'Migration progress' },
   ].filter(Boolean) as { key: ViewKey; label: string }[];
   const [view, setView] = useState<ViewKey>(views[0]?.key ?? 'mine');
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(deepLink?.requestId ?? null);
   const context: TabContext = useMemo(() => ({ api, me, locale, openRequest: setOpenId }), [api, me, locale]);
 
-  if (views.length === 0) {
+  // Anyone may open a deep link's request (Graph, not a bot role, decides who may switch the safeguard).
+  if (views.length === 0 && !openId) {
     return (
       <Text as="p" role="status">
         Signed in as {me.name}. You have no role in SOA Bot, so there is nothing to show. Ask an administrator if you need access.
@@ -61,26 +76,28 @@ function Views({ me, api, locale }: { me: Me; api: TabContext['api']; locale: st
       <Text as="p" size={200}>
         Signed in as {me.name} ({me.roles.join(', ')})
       </Text>
-      <nav aria-label="Views">
-        <TabList
-          selectedValue={openId ? undefined : view}
-          onTabSelect={(_, d) => {
-            setOpenId(null);
-            setView(d.value as ViewKey);
-          }}
-          size="small"
-          className="tabs"
-        >
-          {views.map((v) => (
-            <Tab key={v.key} value={v.key}>
-              {v.label}
-            </Tab>
-          ))}
-        </TabList>
-      </nav>
+      {views.length > 0 && (
+        <nav aria-label="Views">
+          <TabList
+            selectedValue={openId ? undefined : view}
+            onTabSelect={(_, d) => {
+              setOpenId(null);
+              setView(d.value as ViewKey);
+            }}
+            size="small"
+            className="tabs"
+          >
+            {views.map((v) => (
+              <Tab key={v.key} value={v.key}>
+                {v.label}
+              </Tab>
+            ))}
+          </TabList>
+        </nav>
+      )}
       <div className="view">
         {openId ? (
-          <DetailView id={openId} onBack={() => setOpenId(null)} />
+          <DetailView id={openId} onBack={() => setOpenId(null)} safeguardAsked={deepLink?.requestId === openId ? deepLink.safeguard : null} />
         ) : view === 'waiting' ? (
           <WaitingView />
         ) : view === 'mine' ? (

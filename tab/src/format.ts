@@ -1,5 +1,3 @@
-import { AUDIT_LOG_URL, entraUserUrl } from '../../src/cards/links';
-
 /** Display helpers: dates in the viewer's locale, durations, status words. */
 
 export function formatDate(iso: string | null | undefined, locale: string): string {
@@ -36,11 +34,6 @@ export const STATES = [
   'sync-timed-out',
   'cancelled',
 ] as const;
-
-/** The cards' Entra admin center links (src/cards/links.ts, one home), for servers that do not send `links` yet. */
-export function adminCenterLinks(userId: string | null): { user?: string; audit: string } {
-  return userId ? { user: entraUserUrl(userId), audit: AUDIT_LOG_URL } : { audit: AUDIT_LOG_URL };
-}
 
 /** Saves a Blob as a file (the export: fetched with the token in a header, never a URL with the token). */
 export function saveBlob(blob: Blob, fileName: string): void {

@@ -6,6 +6,8 @@ export interface HostSession {
   theme: TeamsTheme;
   locale: string;
   userPrincipalName: string | null;
+  /** The deep link's subEntityId (context.page.subPageId), e.g. `safeguard-off:<requestId>` from a rollback card. */
+  subPageId: string | null;
   /** Returns the unsubscribe function (React effect cleanup). */
   onThemeChange(handler: (theme: TeamsTheme) => void): () => void;
   token(): Promise<string>;
@@ -34,6 +36,7 @@ export async function connectToHost(timeoutMs = 8000): Promise<HostSession> {
     theme: asTheme(context.app.theme),
     locale: context.app.locale || 'en-US',
     userPrincipalName: context.user?.userPrincipalName ?? null,
+    subPageId: context.page?.subPageId || null,
     onThemeChange: (handler) => {
       handlers.push(handler);
       return () => void handlers.splice(handlers.indexOf(handler) >>> 0, 1);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { DEMO_IDS } from '../../emulator';
+import { DEMO_IDS, ROLE_TEMPLATES } from '../../emulator';
 import { DemoPerson, PLAYGROUND_IDS, PLAYGROUND_TAB_APP_ID } from '../../scripts/playground';
 import { VERBS } from '../../src/cards/action-data';
 import { cardText } from '../support/card-validation';
@@ -15,6 +15,8 @@ import { PlaygroundClient, cardOf, executeActions } from './support/playground-c
  * iframes the real tab bundle and signs a demo person in with a token from the emulator's Entra. Headless
  * chromium through playwright-core. Screenshots (desktop and mobile, light and dark) go to
  * test/e2e/artifacts/tab/screenshots/; an axe-core scan finds no serious or critical violation.
+ * Every answer comes from the real server (no browser-stubbed API); SAFEGUARD_SWITCH=obo is on, with Adam a
+ * Global Administrator in the emulated tenant (as test/integration/bot/safeguard-switch.test.ts sets up).
  */
 
 jest.setTimeout(90_000);
@@ -30,6 +32,8 @@ if (missing) {
 const CHANNEL = PLAYGROUND_IDS.approvalsChannel.id;
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const LOCAL = new Set(['localhost', '127.0.0.1']);
+const TEAMS_APP_ID = '0c0ffee0-0000-4000-8000-00000000e2e1';
+const TAB_SECRET = 'tab-client-secret-for-e2e';
 
 describeIfChromium('the personal tab in a local Teams host (headless chromium)', () => {
   let e2e: E2eStack;
@@ -44,7 +48,10 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
   const it2 = (name: string, fn: () => Promise<void>, timeout?: number) => it(name, withLogs(() => e2e, fn), timeout);
 
   beforeAll(async () => {
-    e2e = await startE2eStack('tab', { people: ['rita'] });
+    e2e = await startE2eStack('tab', { people: ['rita'], botEnv: { SAFEGUARD_SWITCH: 'obo', TAB_CLIENT_SECRET: TAB_SECRET, TEAMS_APP_ID } });
+    // The tab app may act on behalf of a signed-in person; Adam is a Global Administrator, Rita is not.
+    e2e.stack.emulator.control.setDelegatedApps([{ clientId: PLAYGROUND_TAB_APP_ID, clientSecret: TAB_SECRET, consentedScopes: ['OnPremDirectorySynchronization.ReadWrite.All'] }]);
+    e2e.stack.emulator.control.setRoleAssignments([{ principalId: DEMO_IDS.users.adam, roleDefinitionId: ROLE_TEMPLATES.globalAdministrator, kind: 'active' }]);
     rita = e2e.client('rita');
     shotsDir = path.join(e2e.dir, 'screenshots');
     fs.mkdirSync(shotsDir, { recursive: true });
@@ -59,7 +66,10 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
   });
 
   /** The host page as `person`; resolves with the tab's frame once the tab has signed in. */
-  async function openTab(person: DemoPerson, options: { theme?: 'default' | 'dark'; width?: number; height?: number } = {}): Promise<{ page: Page; tab: Frame }> {
+  async function openTab(
+    person: DemoPerson,
+    options: { theme?: 'default' | 'dark'; width?: number; height?: number; subEntityId?: string } = {},
+  ): Promise<{ page: Page; tab: Frame }> {
     const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 900 }, locale: 'en-US', timezoneId: 'UTC', acceptDownloads: true });
     contexts.push(context);
     context.setDefaultTimeout(20_000);
@@ -73,7 +83,7 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(e2e.stack.tabHost.pageUrl(person, options.theme ?? 'default'));
+    await page.goto(e2e.stack.tabHost.pageUrl(person, options.theme ?? 'default', options.subEntityId));
     const frame = await waitForTabFrame(page);
     await frame.getByText(/Signed in as|You have no role/).first().waitFor({ timeout: 30_000 });
     expect(errors).toEqual([]);
@@ -122,56 +132,54 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   }
 
-  it2('Rita (requester) makes a request from the tab; it is visible in chat and in her list', async () => {
+  it2('Rita (requester) makes a request in the tab (form, preflight table, submit); a double click makes one request; its card is in the approvals channel', async () => {
     const { page, tab } = await openTab('rita');
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/tab/requests') posts.push(r.postData() ?? '');
+    });
     await tab.getByRole('tab', { name: 'New request' }).click();
     await tab.getByLabel('Users (one UPN per line)').fill('alice@contoso.com');
     await tab.getByLabel('Justification').fill('e2e from the tab');
-    await tab.getByRole('button', { name: /Preflight/ }).click();
-    const outcome = await Promise.race([
-      tab.getByRole('table', { name: 'Preflight' }).waitFor().then(() => 'preflight' as const),
-      tab.getByText(/not available on this server yet/).waitFor().then(() => 'no-create-api' as const),
-    ]);
+    await tab.getByRole('button', { name: 'Preflight (1 user)' }).click();
+    // The server's preflight (target-checks.ts against the emulator): Alice is synced and eligible.
+    const table = tab.getByRole('table', { name: 'Preflight' });
+    await table.getByText('alice@contoso.com').waitFor();
+    await table.getByText('eligible', { exact: true }).waitFor();
     await shot(page, 'rita-new-request-desktop-light');
-    if (outcome === 'preflight') {
-      await tab.getByRole('table', { name: 'Preflight' }).getByText('alice@contoso.com').waitFor();
-      await tab.getByRole('button', { name: 'Submit request' }).dblclick();
-      const created = await tab.getByText(/Request SOA-[A-Z0-9]+ created/).textContent();
-      requestId = /SOA-[A-Z0-9]+/.exec(created ?? '')![0];
-    } else {
-      // POST /api/tab/preflight and /api/tab/requests are being added in parallel (issue 15, server
-      // side): until then the form says so plainly and the request is made in chat.
-      await rita.say(CHANNEL, 'transfer alice@contoso.com reason: e2e from the tab suite');
-    }
+    await tab.getByRole('button', { name: 'Submit request' }).dblclick();
+    const created = await tab.getByText(/Request SOA-[A-Z0-9]+ created \(pending\)/).textContent();
+    requestId = /SOA-[A-Z0-9]+/.exec(created ?? '')![0];
+    expect(posts).toHaveLength(1);
+    expect(JSON.parse(posts[0])).toEqual({ kind: 'transfer', upns: ['alice@contoso.com'], justification: 'e2e from the tab', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+
+    // In chat: the approval card in the approvals channel, for this request.
     const card = await rita.waitForMessage('the request card for alice', (e) => {
       const c = cardOf(e);
-      return e.action === 'createMessage' && !!c && JSON.stringify(c).includes('alice@contoso.com') && executeActions(c).some((a) => a.verb === VERBS.refresh);
+      return e.action === 'createMessage' && !!c && JSON.stringify(c).includes(requestId) && executeActions(c).some((a) => a.verb === VERBS.refresh);
     });
-    const refresh = executeActions(cardOf(card)).find((a) => a.verb === VERBS.refresh)!;
-    if (requestId) expect(refresh.data.requestId).toBe(requestId);
-    requestId = refresh.data.requestId;
+    expect(card.actionConversationId.startsWith(CHANNEL)).toBe(true);
+    expect(executeActions(cardOf(card)).find((a) => a.verb === VERBS.refresh)!.data.requestId).toBe(requestId);
     cardMessageId = card.message!.messageId;
     expect(cardText(cardOf(card))).toMatch(/Waiting for approval/);
+    expect(cardText(cardOf(card))).toMatch(/alice@contoso\.com/);
 
-    // Exactly one request for alice, whichever way it was made (a double click submits once).
+    // Exactly one request for alice (the double click submitted once).
     const mine = await apiAs('rita', '/api/tab/requests?mine=1');
-    expect(mine.json.items.filter((r: any) => r.id === requestId)).toHaveLength(1);
+    expect(mine.json.items.map((r: any) => r.id)).toEqual([requestId]);
     await tab.getByRole('tab', { name: 'My requests' }).click();
     await tab.getByRole('button', { name: requestId }).waitFor();
     await tab.getByRole('button', { name: requestId }).click();
     await tab.getByRole('heading', { name: `Request ${requestId}` }).waitFor();
     await tab.getByText('e2e from the tab', { exact: false }).first().waitFor();
+    // The timeline says it came from the tab.
+    await tab.getByText(/request\.created by .* \(via tab\)/).first().waitFor();
     expect(await tab.evaluate('document.activeElement.id')).toBe('detail-title');
     await shot(page, 'rita-detail-desktop-light');
     await axeScan(tab, 'rita-detail');
     // A requester has no export (the API refuses it to anyone but approvers and admins).
     await tab.getByRole('button', { name: 'Back' }).click();
     expect(await tab.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
-
-    // Migration figures: the chart when the server has GET /api/tab/progress, a plain notice before.
-    await tab.getByRole('tab', { name: 'Migration progress' }).click();
-    await tab.getByTestId('still-synced').or(tab.getByText('Migration figures are not available from this server yet.')).waitFor();
-    await axeScan(tab, 'rita-progress');
   });
 
   it2('Adam (approver) approves in the tab; the chat card is edited to show it', async () => {
@@ -265,82 +273,113 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     }
   });
 
-  it2('the new-request form: preflight table, one idempotency key per form, a retry after a network error reuses it, a double click posts once (server answers stubbed in the browser)', async () => {
-    // POST /api/tab/preflight and /api/tab/requests are being added on the server in parallel: here the
-    // browser answers them, so this checks the form's own behaviour only.
+  it2('the migration progress view shows the server\'s weekly figures (Alice counted this week) and the still-synced count, as a chart and a table', async () => {
+    const api = await apiAs('adam', '/api/tab/progress');
+    expect(api.status).toBe(200);
+    const weeks: any[] = api.json.weeks;
+    expect(weeks[weeks.length - 1].usersTransferred).toBeGreaterThanOrEqual(1);
+    expect(typeof api.json.stillSynced.users).toBe('number');
+    const { page, tab } = await openTab('adam', { theme: 'dark' });
+    await tab.getByRole('tab', { name: 'Migration progress' }).click();
+    await tab.getByRole('img', { name: 'Users transferred and rolled back per week' }).waitFor();
+    expect(await tab.getByTestId('still-synced').textContent()).toBe(String(api.json.stillSynced.users));
+    expect(await tab.locator('svg rect.bar-transferred').count()).toBe(weeks.length);
+    // The busiest week fills the chart; a week with none has no bar.
+    const heights = await tab.locator('svg rect.bar-transferred').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+    const busiest = weeks.reduce((best, w, i) => (w.usersTransferred > weeks[best].usersTransferred ? i : best), 0);
+    expect(heights[busiest]).toBe(Math.max(...heights));
+    weeks.forEach((w, i) => w.usersTransferred === 0 && expect(heights[i]).toBe(0));
+    const rows = await tab.locator('table.visually-hidden tbody tr').evaluateAll((trs) => trs.map((tr: any) => Array.from(tr.children as ArrayLike<any>, (c) => c.textContent)));
+    expect(rows).toEqual(weeks.map((w) => [w.weekStart, String(w.usersTransferred), String(w.usersRolledBack), String(w.groupsTransferred), String(w.groupsRolledBack)]));
+    await shot(page, 'adam-progress-desktop-dark');
+    await axeScan(tab, 'adam-progress-dark');
+  });
+
+  it2('the new-request form against the server: a blocked user in the preflight table, a retry after a network error reuses the key and makes one request', async () => {
     const { page, tab } = await openTab('rita');
-    const posts: any[] = [];
+    const sent: any[] = [];
     let failNext = true;
-    await page.route('**/api/tab/preflight', (route) =>
-      route.fulfill({
-        json: {
-          targets: [
-            { upn: 'bob@contoso.com', displayName: 'Bob Brown', state: 'synced', ok: true, reason: null },
-            { upn: 'erin@contoso.com', displayName: 'Erin', state: 'cloud-managed', ok: false, reason: 'already transferred' },
-          ],
-        },
-      }),
-    );
+    // The first submit never reaches the server (a dropped connection); the retry goes through.
     await page.route('**/api/tab/requests', (route) => {
       if (route.request().method() !== 'POST') return route.fallback();
-      posts.push(route.request().postDataJSON());
+      sent.push(route.request().postDataJSON());
       if (failNext) {
         failNext = false;
         return route.abort('connectionreset');
       }
-      return route.fulfill({ json: { id: 'SOA-STUB01', status: 'pending', version: 1 } });
+      return route.continue();
     });
     await tab.getByRole('tab', { name: 'New request' }).click();
-    await tab.getByLabel('Users (one UPN per line)').fill('Bob@contoso.com\nerin@contoso.com\nbob@contoso.com');
-    await tab.getByLabel('Justification').fill('stubbed form check');
+    await tab.getByLabel('Users (one UPN per line)').fill('Bob@contoso.com\nnobody-here@contoso.com\nbob@contoso.com');
+    await tab.getByLabel('Justification').fill('form check');
     await tab.getByRole('button', { name: 'Preflight (2 users)' }).click();
     const table = tab.getByRole('table', { name: 'Preflight' });
-    await table.getByText('eligible').waitFor();
-    await table.getByText('blocked: already transferred').waitFor();
+    await table.getByText('eligible', { exact: true }).waitFor();
+    await table.getByText(/^blocked: /).waitFor();
     await shot(page, 'rita-preflight-desktop-light');
     await axeScan(tab, 'rita-preflight');
 
     await tab.getByRole('button', { name: 'Submit request' }).click();
     await tab.getByText(/could not be reached/).waitFor();
     await tab.getByRole('button', { name: 'Submit request' }).dblclick();
-    await tab.getByText('Request SOA-STUB01 created (pending).').waitFor();
+    const created = await tab.getByText(/Request SOA-[A-Z0-9]+ created \(pending\)/).textContent();
+    const id = /SOA-[A-Z0-9]+/.exec(created ?? '')![0];
     expect(await tab.getByRole('button', { name: 'Submit request' }).isDisabled()).toBe(true);
-    expect(posts).toHaveLength(2);
-    expect(posts[0]).toEqual({ kind: 'transfer', upns: ['bob@contoso.com', 'erin@contoso.com'], justification: 'stubbed form check', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    expect(posts[1]).toEqual(posts[0]);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toEqual({ kind: 'transfer', upns: ['bob@contoso.com', 'nobody-here@contoso.com'], justification: 'form check', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(sent[1]).toEqual(sent[0]);
+    const mine = await apiAs('rita', '/api/tab/requests?mine=1');
+    expect(mine.json.items.filter((r: any) => r.id === id)).toHaveLength(1);
+    expect(mine.json.items).toHaveLength(2);
   });
 
-  it2('the migration progress chart: one bar pair per week, the figures as a table for screen readers (server answer stubbed in the browser)', async () => {
-    // GET /api/tab/progress is being added on the server in parallel: the browser answers it here.
-    const { page, tab } = await openTab('adam', { theme: 'dark' });
-    await page.route('**/api/tab/progress', (route) =>
-      route.fulfill({
-        json: {
-          weeks: [
-            { weekStart: '2026-11-16T00:00:00Z', usersTransferred: 12, usersRolledBack: 1, groupsTransferred: 2, groupsRolledBack: 0 },
-            { weekStart: '2026-11-23T00:00:00Z', usersTransferred: 30, usersRolledBack: 0, groupsTransferred: 3, groupsRolledBack: 1 },
-            { weekStart: '2026-11-30T00:00:00Z', usersTransferred: 7, usersRolledBack: 2, groupsTransferred: 0, groupsRolledBack: 0 },
-          ],
-          stillSynced: { users: 1234, checkedAt: '2026-12-06T06:00:00Z' },
-        },
-      }),
-    );
-    await tab.getByRole('tab', { name: 'Migration progress' }).click();
-    await tab.getByRole('img', { name: 'Users transferred and rolled back per week' }).waitFor();
-    expect(await tab.getByTestId('still-synced').textContent()).toBe('1234');
-    expect(await tab.locator('svg rect.bar-transferred').count()).toBe(3);
-    // The tallest week fills the chart; the others are in proportion.
-    const heights = await tab.locator('svg rect.bar-transferred').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
-    expect(heights[1]).toBe(Math.max(...heights));
-    expect(heights[0] / heights[1]).toBeCloseTo(12 / 30, 1);
-    const rows = await tab.locator('table.visually-hidden tbody tr').evaluateAll((trs) => trs.map((tr: any) => Array.from(tr.children as ArrayLike<any>, (c) => c.textContent)));
-    expect(rows).toEqual([
-      ['2026-11-16', '12', '1', '2', '0'],
-      ['2026-11-23', '30', '0', '3', '1'],
-      ['2026-11-30', '7', '2', '0', '0'],
-    ]);
-    await shot(page, 'adam-progress-desktop-dark');
-    await axeScan(tab, 'adam-progress-dark');
+  it2('the safeguard switch: the rollback card\'s deep link opens the request in the tab; Rita (not a Global Administrator) is refused, Adam switches it off and back on', async () => {
+    const safeguardOn = () => e2e.stack.emulator.control.tenantSettings().blockCloudObjectTakeoverThroughHardMatchEnabled;
+    await rita.say(CHANNEL, 'rollback ivan@contoso.com reason: e2e safeguard from the tab');
+    const event = await rita.waitForMessage('the rollback card for ivan', (e) => {
+      const c = cardOf(e);
+      return e.action === 'createMessage' && !!c && JSON.stringify(c).includes('ivan@contoso.com') && /Switch the safeguard off/.test(JSON.stringify(c));
+    });
+    const link = JSON.stringify(cardOf(event)).match(/"title":"Switch the safeguard off","url":"([^"]+)"/)![1];
+    expect(link).toContain(`https://teams.microsoft.com/l/entity/${TEAMS_APP_ID}/`);
+    const subEntityId: string = JSON.parse(new URL(link).searchParams.get('context')!).subEntityId;
+    const rollbackId = /^safeguard-off:(SOA-[A-Z0-9]+)$/.exec(subEntityId)![1];
+    expect(safeguardOn()).toBe(true);
+
+    // Rita opens the link: the tab opens on the request; Graph refuses her (not a Global Administrator).
+    const asRita = await openTab('rita', { subEntityId });
+    await asRita.tab.getByRole('heading', { name: `Request ${rollbackId}` }).waitFor();
+    await asRita.tab.getByRole('button', { name: 'Switch the safeguard off' }).click();
+    await asRita.tab.getByText(/only a Global Administrator can switch the tenant safeguard/).waitFor();
+    expect(safeguardOn()).toBe(true);
+    await shot(asRita.page, 'rita-safeguard-refused');
+    await axeScan(asRita.tab, 'rita-safeguard-refused');
+
+    // Ben has no role in SOA Bot: the request stays hidden, yet the link still offers the switch (Graph decides).
+    const asBen = await openTab('ben', { subEntityId });
+    await asBen.tab.getByRole('heading', { name: `Request ${rollbackId}` }).waitFor();
+    expect(await asBen.tab.getByText('e2e safeguard from the tab').count()).toBe(0);
+    await asBen.tab.getByRole('button', { name: 'Switch the safeguard off' }).click();
+    await asBen.tab.getByText(/only a Global Administrator can switch the tenant safeguard/).waitFor();
+    expect(safeguardOn()).toBe(true);
+    await axeScan(asBen.tab, 'ben-safeguard-refused');
+
+    // Adam (a Global Administrator) opens the same link and switches it off: read back, the window opens.
+    const asAdam = await openTab('adam', { subEntityId });
+    await asAdam.tab.getByRole('heading', { name: `Request ${rollbackId}` }).waitFor();
+    await asAdam.tab.getByRole('button', { name: 'Switch the safeguard off' }).click();
+    await asAdam.tab.getByText(/Tenant safeguard switched off by Adam Approver \(read back: off\)/).waitFor();
+    expect(safeguardOn()).toBe(false);
+    await asAdam.tab.getByTestId('safeguard-window').getByText(/by Adam Approver; not back on yet: the tenant is unprotected/).waitFor();
+    await shot(asAdam.page, 'adam-safeguard-off');
+
+    await asAdam.tab.getByRole('button', { name: 'Switch it back on' }).click();
+    await asAdam.tab.getByText(/Tenant safeguard switched back on by Adam Approver \(read back: on\)/).waitFor();
+    expect(safeguardOn()).toBe(true);
+    await asAdam.tab.getByTestId('safeguard-window').getByText(/back on at .* by Adam Approver\./).waitFor();
+    const detail = await apiAs('adam', `/api/tab/requests/${rollbackId}`);
+    expect(detail.json.safeguardWindow).toMatchObject({ offBy: { id: DEMO_IDS.users.adam }, onBy: { id: DEMO_IDS.users.adam } });
+    await axeScan(asAdam.tab, 'adam-safeguard-on');
   });
 
   it2('outside a Teams host the tab says to open it in Teams instead of waiting', async () => {

@@ -2,7 +2,8 @@
  * The local stand-in for Teams around the tab: a page that iframes /tab/ from the same origin and
  * answers teams-js's postMessage protocol (docs: tab-and-sso.md §5): `initialize`, `getContext`,
  * `authentication.getAuthToken` (a token minted for the chosen person by the emulator's Entra), and
- * pushes `themeChange`. teams-js accepts replies whose origin is the page's own, so this works with
+ * pushes `themeChange`. `?subEntityId=safeguard-off:<id>` opens the tab as a deep link with that
+ * subEntityId would (teams-js: context.page.subPageId), like the rollback card's safeguard buttons. teams-js accepts replies whose origin is the page's own, so this works with
  * the real teams-js bundle and no configuration. Local development and tests only.
  */
 export const HOST_HTML = `<!doctype html>
@@ -36,6 +37,7 @@ export const HOST_JS = `(function () {
   var params = new URLSearchParams(location.search);
   var person = params.get('person') || 'rita';
   var theme = params.get('theme') || 'default';
+  var subEntityId = params.get('subEntityId') || undefined;
   var frame = document.getElementById('tab');
   var personSelect = document.getElementById('person');
   var themeSelect = document.getElementById('theme');
@@ -61,7 +63,7 @@ export const HOST_JS = `(function () {
         reply(event, msg.id, msg.uuidAsString, [{
           userObjectId: session.user.id, userPrincipalName: session.user.upn, loginHint: session.user.upn,
           tid: session.tenantId, theme: theme, locale: 'en-US', hostClientType: 'web', frameContext: 'content',
-          entityId: 'soa-dashboard', appSessionId: session.sessionId
+          entityId: 'soa-dashboard', subEntityId: subEntityId, appSessionId: session.sessionId
         }]);
         break;
       case 'authentication.getAuthToken':

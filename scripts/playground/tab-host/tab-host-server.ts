@@ -17,9 +17,10 @@ export const TAB_HOST_PEOPLE: { key: DemoPerson; role: string }[] = [
 ];
 
 export interface TabHost {
-  /** http://127.0.0.1:PORT; the host page is at /tab-host/?person=rita&theme=dark. */
+  /** http://127.0.0.1:PORT; the host page is at /tab-host/?person=rita&theme=dark(&subEntityId=safeguard-off:SOA-…). */
   url: string;
-  pageUrl(person: DemoPerson, theme?: 'default' | 'dark' | 'contrast'): string;
+  /** `subEntityId`: open the tab as a Teams deep link with that subEntityId would (src/cards/links.ts). */
+  pageUrl(person: DemoPerson, theme?: 'default' | 'dark' | 'contrast', subEntityId?: string): string;
   close(): Promise<void>;
 }
 
@@ -102,7 +103,8 @@ export async function startTabHost(options: { botUrl: string; emulator: Pick<Run
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
     url,
-    pageUrl: (person, theme = 'default') => `${url}/tab-host/?person=${person}&theme=${theme}`,
+    pageUrl: (person, theme = 'default', subEntityId) =>
+      `${url}/tab-host/?person=${person}&theme=${theme}${subEntityId ? `&subEntityId=${encodeURIComponent(subEntityId)}` : ''}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,5 +1,5 @@
 import { AppDeps } from '../app-deps';
-import { hasAnyRole, rolesFor } from '../request-access';
+import { hasAnyRole, mayDecideNow, rolesFor } from '../request-access';
 import { NOT_VISIBLE, TabAnswer, TabViewer, refused } from './tab-viewer';
 import { detailView, peopleNames, PER_CALL_EVENTS, TargetPage } from './request-views';
 import { RequestEvent, RequestSummary } from '../../ports/request-store';
@@ -21,8 +21,8 @@ export async function requestDetail(deps: AppDeps, viewer: TabViewer, requestId:
     deps.refusals.record(viewer.person.aadObjectId, 'REQUEST.NOT_VISIBLE');
     return NOT_VISIBLE;
   }
-  const me = viewer.person.aadObjectId;
-  const decide = request.status === 'pending' && roles.approver && !roles.requester && !request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === me);
+  // The same rule as the card's Approve/Reject (stages, escalation, delegation).
+  const decide = await mayDecideNow(deps, request, viewer.person, roles);
   // The rules of resume-cancel.ts: resuming is an approval (not one's own request); cancelling only stops what is left.
   const resume = request.status === 'halted' && roles.approver && !roles.requester;
   const cancel = request.status === 'halted' && roles.approver;
@@ -35,7 +35,7 @@ export async function requestDetail(deps: AppDeps, viewer: TabViewer, requestId:
   const [graphWrites, knownPeople] = await Promise.all([deps.requests.graphWriteResults(request.id, userIds), otherActors(deps, request, events)]);
   return {
     ok: true,
-    value: detailView({ request, targets, page: page.value, outcomes, events, graphWrites, may: { decide, resume, cancel }, knownPeople }, deps.clock.now()),
+    value: detailView({ request, targets, page: page.value, outcomes, events, graphWrites, may: { decide, resume, cancel }, knownPeople, safeguardSwitchOn: deps.settings.safeguard?.mode === 'obo' && Boolean(deps.safeguardSwitch) }, deps.clock.now()),
   };
 }
 

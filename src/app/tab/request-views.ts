@@ -1,5 +1,5 @@
 import { AUDIT_LOG_URL, entraGroupUrl, entraUserUrl } from '../../cards/links';
-import { ExecutionOutcome, FINAL_STATUSES, RequestTarget, SoaRequest, targetTypeOf } from '../../domain/soa-request';
+import { ExecutionOutcome, FINAL_STATUSES, OPEN_STATUSES, RequestTarget, SoaRequest, targetTypeOf } from '../../domain/soa-request';
 import { RequestEvent, RequestSummary } from '../../ports/request-store';
 
 /** One row of a list: what a table shows, no targets. `version` is what a decision must be bound to. */
@@ -42,6 +42,32 @@ export interface DetailParts {
   may: { decide: boolean; resume: boolean; cancel: boolean };
   /** Names of event actors the request does not name itself. */
   knownPeople?: ReadonlyMap<string, string>;
+  /** SAFEGUARD_SWITCH=obo is on (settings and a switch adapter): the tab may offer the switch on a rollback. */
+  safeguardSwitchOn?: boolean;
+}
+
+/**
+ * What the tab may offer on a rollback under SAFEGUARD_SWITCH=obo (null otherwise). Offered to anyone who
+ * sees the request: Graph lets only a Global Administrator switch it, and its refusal is shown. Off only
+ * while the rollback still needs it (switch-safeguard.ts refuses it later); back on once it is off.
+ */
+export function safeguardSwitchView(request: Pick<SoaRequest, 'kind' | 'status' | 'safeguard' | 'safeguardWindow'>, switchOn: boolean) {
+  if (!switchOn || request.kind !== 'rollback') return null;
+  const w = request.safeguardWindow;
+  // Off: switched off through the bot and not back on, or confirmed off by a person (not switched back through the bot).
+  const state: 'on' | 'off' = w ? (w.onAt ? 'on' : 'off') : request.safeguard ? 'off' : 'on';
+  return {
+    mode: 'obo' as const,
+    state,
+    mayTurnOff: state === 'on' && !request.safeguard && OPEN_STATUSES.includes(request.status),
+    mayTurnOn: state === 'off',
+    window: safeguardWindowView(w),
+  };
+}
+
+function safeguardWindowView(w: SoaRequest['safeguardWindow']) {
+  const person = (p: { aadObjectId: string; name: string } | null) => (p ? { id: p.aadObjectId, name: p.name } : null);
+  return w ? { offAt: w.offAt, offBy: person(w.offBy), onAt: w.onAt, onBy: person(w.onBy) } : null;
 }
 
 /**
@@ -80,14 +106,8 @@ export function detailView(parts: DetailParts, now: Date) {
     decisions: request.decisions.map((d) => ({ by: { id: d.by.aadObjectId, name: d.by.name }, at: d.at, decision: d.decision, comment: d.comment ?? null })),
     safeguard: request.safeguard ? { confirmedBy: { id: request.safeguard.confirmedBy.aadObjectId, name: request.safeguard.confirmedBy.name }, at: request.safeguard.at } : null,
     // SAFEGUARD_SWITCH=obo: when the tenant was unprotected (switched off and back on through the bot).
-    safeguardWindow: request.safeguardWindow
-      ? {
-          offAt: request.safeguardWindow.offAt,
-          offBy: request.safeguardWindow.offBy ? { id: request.safeguardWindow.offBy.aadObjectId, name: request.safeguardWindow.offBy.name } : null,
-          onAt: request.safeguardWindow.onAt,
-          onBy: request.safeguardWindow.onBy ? { id: request.safeguardWindow.onBy.aadObjectId, name: request.safeguardWindow.onBy.name } : null,
-        }
-      : null,
+    safeguardWindow: safeguardWindowView(request.safeguardWindow),
+    safeguardSwitch: safeguardSwitchView(request, parts.safeguardSwitchOn ?? false),
     executedAt: request.executedAt ?? null,
     correlationId: request.correlationId,
     graphApiVersion: request.graphApiVersion,

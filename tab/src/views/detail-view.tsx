@@ -16,22 +16,22 @@ import { useEffect, useRef, useState } from 'react';
 import { useTab } from '../app-context';
 import { ErrorState, Loading, Notice } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
-import { adminCenterLinks, formatDate } from '../format';
-import type { Decision, Detail, Progress, Target } from '../types';
+import { formatDate } from '../format';
+import type { Decision, Detail, SafeguardAnswer, SafeguardWindow, Target } from '../types';
 import { useAsync } from '../use-async';
 
-const RUNNING = new Set(['approved', 'executing', 'awaiting-sync']);
 export const POLL_MS = 3000;
 
 /** One request: summary, live progress while it runs, Resume/Cancel when allowed, decisions, targets, timeline, Graph calls. */
-export function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
+export function DetailView({ id, onBack, safeguardAsked = null }: { id: string; onBack: () => void; safeguardAsked?: 'off' | 'on' | null }) {
   const { api, locale } = useTab();
   const [state, reload] = useAsync(() => api.detail(id), [api, id]);
   // Opening a request moves the focus to its heading, so keyboard and screen reader users land on it.
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [id]);
   const detail = state.status === 'done' ? state.value : null;
-  const running = detail ? (detail.progress?.running ?? RUNNING.has(detail.status)) : false;
+  // awaiting-sync (a rollback waiting for the sync client) changes without the bot's doing: followed too.
+  const running = detail ? detail.progress.running || detail.status === 'awaiting-sync' : false;
   // After the run the audit records still arrive (minutes in a real tenant): keep following them too.
   const auditPending = detail ? detail.executedAt !== null && detail.targets.some((t) => t.audit.status === 'searching') : false;
   const live = running || auditPending;
@@ -52,6 +52,9 @@ export function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
       </h2>
       {state.status === 'loading' && <Loading label="Loading the request" />}
       {state.status === 'error' && <ErrorState error={state.error} />}
+      {/* A deep link from a rollback card works for anyone: Graph decides who may switch, even without a bot role
+          (nothing to reload then: the detail stays hidden, and a reload would unmount the answer). */}
+      {state.status === 'error' && safeguardAsked && <SafeguardSection requestId={id} offer={{ off: safeguardAsked === 'off', on: safeguardAsked === 'on' }} window={null} state={null} onDone={() => undefined} />}
       {detail && (
         <>
           <dl className="facts">
@@ -88,6 +91,17 @@ export function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
               </>
             )}
           </dl>
+          {detail.safeguardSwitch ? (
+            <SafeguardSection
+              requestId={detail.id}
+              offer={{ off: detail.safeguardSwitch.mayTurnOff, on: detail.safeguardSwitch.mayTurnOn }}
+              window={detail.safeguardSwitch.window}
+              state={detail.safeguardSwitch.state}
+              onDone={reload}
+            />
+          ) : (
+            detail.safeguardWindow && <WindowText window={detail.safeguardWindow} />
+          )}
           <ProgressSection detail={detail} running={running} />
           <Actions detail={detail} onDone={reload} />
           <Decisions detail={detail} />
@@ -100,22 +114,85 @@ export function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
   );
 }
 
-function progressOf(detail: Detail): Progress {
-  if (detail.progress) return detail.progress;
-  const count = (pred: (t: Target) => boolean) => detail.targets.filter(pred).length;
-  return {
-    total: detail.users,
-    done: count((t) => t.outcome === 'done' || t.outcome === 'already-done'),
-    failed: count((t) => t.outcome === 'failed'),
-    skipped: 0,
-    pending: count((t) => t.outcome === 'pending' || t.outcome === 'in-progress'),
-    haltedReason: detail.bulk?.haltedReason ?? null,
-    running: RUNNING.has(detail.status),
+/**
+ * SAFEGUARD_SWITCH=obo: "Switch the safeguard off" / "Switch it back on", for anyone (the bot switches it
+ * as the signed-in person; Graph lets only a Global Administrator), with the server's answer (its refusal
+ * too) and the window during which the tenant is unprotected.
+ */
+function SafeguardSection({
+  requestId,
+  offer,
+  window,
+  state,
+  onDone,
+}: {
+  requestId: string;
+  offer: { off: boolean; on: boolean };
+  window: SafeguardWindow | null;
+  state: 'on' | 'off' | null;
+  onDone: () => void;
+}) {
+  const { api } = useTab();
+  const [busy, setBusy] = useState(false);
+  const [answer, setAnswer] = useState<SafeguardAnswer | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const choose = async (enabled: boolean) => {
+    setBusy(true);
+    setError(null);
+    setAnswer(null);
+    try {
+      setAnswer(await api.switchSafeguard(requestId, enabled));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+      onDone();
+    }
   };
+  return (
+    <section aria-labelledby="safeguard-title" className="stack">
+      <h3 id="safeguard-title">Tenant safeguard</h3>
+      <Text as="p">
+        {state === null
+          ? 'blockCloudObjectTakeoverThroughHardMatchEnabled: only a Global Administrator can switch it; the bot switches it as you and reads it back.'
+          : state === 'off'
+            ? 'The safeguard is off: the tenant is unprotected until it is switched back on.'
+            : 'The safeguard is on. A rollback needs it off until the sync client has taken the users back; only a Global Administrator can switch it.'}
+      </Text>
+      {window && <WindowText window={window} />}
+      {(offer.off || offer.on) && (
+        <div className="row">
+          {offer.off && (
+            <Button appearance="primary" disabled={busy} onClick={() => void choose(false)}>
+              Switch the safeguard off
+            </Button>
+          )}
+          {offer.on && (
+            <Button appearance="primary" disabled={busy} onClick={() => void choose(true)}>
+              Switch it back on
+            </Button>
+          )}
+        </div>
+      )}
+      {answer && <Notice intent="success">{answer.text}</Notice>}
+      {error !== null && <ErrorState error={error} title="The safeguard was not switched" />}
+    </section>
+  );
+}
+
+/** When the tenant was unprotected: off at/by, back on at/by (or still off). */
+function WindowText({ window: w }: { window: SafeguardWindow }) {
+  const { locale } = useTab();
+  return (
+    <Text as="p" data-testid="safeguard-window">
+      Unprotected window: {w.offAt ? `off at ${formatDate(w.offAt, locale)} by ${w.offBy?.name ?? 'unknown'}` : 'switched off by hand'};{' '}
+      {w.onAt ? `back on at ${formatDate(w.onAt, locale)} by ${w.onBy?.name ?? 'unknown'}.` : 'not back on yet: the tenant is unprotected.'}
+    </Text>
+  );
 }
 
 function ProgressSection({ detail, running }: { detail: Detail; running: boolean }) {
-  const p = progressOf(detail);
+  const p = detail.progress;
   const finished = p.done + p.failed + p.skipped;
   const value = p.total > 0 ? finished / p.total : 0;
   return (
@@ -142,7 +219,7 @@ function Actions({ detail, onDone }: { detail: Detail; onDone: () => void }) {
   const choices: { decision: Decision; label: string }[] = [
     ...(detail.may.decide ? [{ decision: 'approve' as const, label: 'Approve' }, { decision: 'reject' as const, label: 'Reject' }] : []),
     ...(detail.may.resume ? [{ decision: 'resume' as const, label: 'Resume' }] : []),
-    ...(detail.may.cancel ?? detail.may.resume ? [{ decision: 'cancel' as const, label: 'Cancel request' }] : []),
+    ...(detail.may.cancel ? [{ decision: 'cancel' as const, label: 'Cancel request' }] : []),
   ];
   if (choices.length === 0) return null;
   const act = async (decision: Decision) => {
@@ -201,18 +278,20 @@ function Decisions({ detail }: { detail: Detail }) {
 function Targets({ detail }: { detail: Detail }) {
   const { api } = useTab();
   const [more, setMore] = useState<Target[]>([]);
-  const [cursor, setCursor] = useState<string | null>(detail.targetsCursor ?? null);
-  useEffect(() => setCursor(detail.targetsCursor ?? null), [detail.targetsCursor]);
+  const [cursor, setCursor] = useState<string | null>(detail.targetsNextCursor);
+  useEffect(() => setCursor(detail.targetsNextCursor), [detail.targetsNextCursor]);
   const targets = [...detail.targets, ...more];
   const loadMore = async () => {
     if (!cursor) return;
     const next = await api.detail(detail.id, cursor);
     setMore((m) => [...m, ...next.targets]);
-    setCursor(next.targetsCursor ?? null);
+    setCursor(next.targetsNextCursor);
   };
   return (
     <section aria-labelledby="targets-title">
-      <h3 id="targets-title">Users ({detail.users})</h3>
+      <h3 id="targets-title">
+        {detail.targetType === 'group' ? 'Groups' : 'Users'} ({detail.users})
+      </h3>
       <div className="scroll-x">
         <Table size="small" aria-labelledby="targets-title">
           <TableHeader>
@@ -226,8 +305,7 @@ function Targets({ detail }: { detail: Detail }) {
           </TableHeader>
           <TableBody>
             {targets.map((t) => {
-              const fallback = adminCenterLinks(t.userId);
-              const links = { ...fallback, ...(t.links ?? {}) } as { user?: string; audit?: string };
+              const links = t.links;
               return (
                 <TableRow key={t.upn}>
                   <TableCell>
@@ -236,7 +314,7 @@ function Targets({ detail }: { detail: Detail }) {
                   </TableCell>
                   <TableCell>{t.state}</TableCell>
                   <TableCell>
-                    {t.outcome}
+                    {t.progressState}
                     {t.errorCode ? ` (${t.errorCode})` : ''}
                   </TableCell>
                   <TableCell>
@@ -246,11 +324,12 @@ function Targets({ detail }: { detail: Detail }) {
                   <TableCell>
                     {links.user && (
                       <Link href={links.user} target="_blank" rel="noopener noreferrer">
-                        User<span className="visually-hidden"> {t.upn} in the Entra admin center</span>
+                        {t.targetType === 'group' ? 'Group' : 'User'}
+                        <span className="visually-hidden"> {t.upn} in the Entra admin center</span>
                       </Link>
                     )}{' '}
-                    {links.audit && (
-                      <Link href={links.audit} target="_blank" rel="noopener noreferrer">
+                    {links.auditLog && (
+                      <Link href={links.auditLog} target="_blank" rel="noopener noreferrer">
                         Audit log<span className="visually-hidden"> for {t.upn}</span>
                       </Link>
                     )}
@@ -264,7 +343,7 @@ function Targets({ detail }: { detail: Detail }) {
       {cursor && <Button onClick={() => void loadMore()}>Load more users</Button>}
       {detail.blocked.length > 0 && (
         <>
-          <h4>Blocked at preflight</h4>
+          <h4>Blocked at preflight ({detail.blockedCount})</h4>
           <ul>
             {detail.blocked.map((b) => (
               <li key={b.upn}>
@@ -287,6 +366,7 @@ function Timeline({ detail }: { detail: Detail }) {
         {detail.timeline.map((e, i) => (
           <li key={`${e.at}-${i}`}>
             <time dateTime={e.at}>{formatDate(e.at, locale)}</time> {e.type}
+            {e.who ? ` by ${e.who.name ?? e.who.id}` : ''} (via {e.via}){e.comment ? ` — “${e.comment}”` : ''}
           </li>
         ))}
       </ol>
@@ -299,7 +379,7 @@ function GraphCalls({ detail }: { detail: Detail }) {
   if (detail.graphCalls.length === 0) return null;
   return (
     <section aria-labelledby="graph-title">
-      <h3 id="graph-title">Graph calls</h3>
+      <h3 id="graph-title">Graph calls ({detail.graphCallCount})</h3>
       <div className="scroll-x">
         <Table size="small" aria-labelledby="graph-title">
           <TableHeader>
@@ -319,7 +399,7 @@ function GraphCalls({ detail }: { detail: Detail }) {
                     {c.method} {c.path}
                   </code>
                 </TableCell>
-                <TableCell>{c.ok ? 'ok' : (c.code ?? 'failed')}</TableCell>
+                <TableCell>{c.ok ? `ok (${c.status ?? ''})` : (c.code ?? 'failed')}</TableCell>
                 <TableCell>
                   <code>{c.graphRequestId ?? '—'}</code>
                 </TableCell>

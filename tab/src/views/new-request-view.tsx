@@ -4,10 +4,8 @@ import { ApiError } from '../api';
 import { useTab } from '../app-context';
 import { ErrorState, Notice } from '../components/states';
 import { newIdempotencyKey } from '../format';
-import type { PreflightRow } from '../types';
+import type { NewRequestAnswer, PreflightRow } from '../types';
 import { parseUpns } from '../upns';
-
-const NOT_AVAILABLE = 'Creating requests from the tab is not available on this server yet: use the chat command `transfer <upn> reason: <why>` instead.';
 
 /**
  * kind, UPNs (pasted or a CSV file), justification → Preflight (a table of what would happen) → Submit.
@@ -22,28 +20,30 @@ export function NewRequestView() {
   const [rows, setRows] = useState<PreflightRow[] | null>(null);
   const [busy, setBusy] = useState<null | 'preflight' | 'submit'>(null);
   const [error, setError] = useState<unknown>(null);
-  const [created, setCreated] = useState<{ id: string; status: string } | null>(null);
+  const [created, setCreated] = useState<NewRequestAnswer | null>(null);
   const key = useRef(newIdempotencyKey());
   // Two clicks can land before React re-renders the disabled button: a ref, not state, guards the POST.
   const submitting = useRef(false);
 
   const upns = parseUpns(csv ? csv.text : upnText);
+  // A changed list or kind is a new request: preflight again, and a new key (the old one names the old ask).
   const changed = () => {
     setRows(null);
     setCreated(null);
+    key.current = newIdempotencyKey();
   };
-  // A server without these routes answers restify's 404, or 413 (its body guard knows only the decision route).
-  const explain = (e: unknown) => (e instanceof ApiError && ((e.status === 404 && e.code === 'HTTP_404') || e.status === 413) ? new Error(NOT_AVAILABLE) : e);
+  // The server reads a CSV itself (the same reader as a CSV file sent in chat); typed UPNs go as a list.
+  const users = () => (csv ? { csv: csv.text } : { upns });
 
   const preflight = async (event: FormEvent) => {
     event.preventDefault();
-    if (upns.length === 0) return setError(new Error('Enter at least one user principal name (one per line), or choose a CSV file.'));
+    if (!csv && upns.length === 0) return setError(new Error('Enter at least one user principal name (one per line), or choose a CSV file.'));
     setBusy('preflight');
     setError(null);
     try {
-      setRows((await api.preflight(kind, upns)).targets);
+      setRows((await api.preflight({ kind, ...users() })).targets);
     } catch (e) {
-      setError(explain(e));
+      setError(e);
     } finally {
       setBusy(null);
     }
@@ -54,10 +54,9 @@ export function NewRequestView() {
     setBusy('submit');
     setError(null);
     try {
-      const body = csv ? { kind, csv: csv.text } : { kind, upns };
-      setCreated(await api.create({ ...body, justification: justification.trim(), idempotencyKey: key.current }));
+      setCreated(await api.create({ kind, ...users(), justification: justification.trim(), idempotencyKey: key.current }));
     } catch (e) {
-      setError(explain(e));
+      setError(e);
     } finally {
       submitting.current = false;
       setBusy(null);
@@ -114,11 +113,20 @@ export function NewRequestView() {
         </Field>
         <div className="row">
           <Button type="submit" appearance="primary" disabled={busy !== null}>
-            {busy === 'preflight' ? 'Checking…' : `Preflight (${upns.length} user${upns.length === 1 ? '' : 's'})`}
+            {busy === 'preflight' ? 'Checking…' : csv ? `Preflight (${csv.name})` : `Preflight (${upns.length} user${upns.length === 1 ? '' : 's'})`}
           </Button>
         </div>
       </form>
       {error !== null && <ErrorState error={error} title="Not done" />}
+      {error instanceof ApiError && Array.isArray(error.detail?.blocked) && (
+        <ul aria-label="Blocked users">
+          {(error.detail.blocked as { upn: string; blocker: string | null }[]).map((b) => (
+            <li key={b.upn}>
+              <code>{b.upn}</code>: {b.blocker ?? 'blocked'}
+            </li>
+          ))}
+        </ul>
+      )}
       {rows && (
         <section aria-labelledby="preflight-title" className="stack">
           <h3 id="preflight-title">Preflight</h3>
@@ -129,6 +137,7 @@ export function NewRequestView() {
                   <TableHeaderCell>User</TableHeaderCell>
                   <TableHeaderCell>State</TableHeaderCell>
                   <TableHeaderCell>Result</TableHeaderCell>
+                  <TableHeaderCell>Warnings</TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -140,6 +149,7 @@ export function NewRequestView() {
                     </TableCell>
                     <TableCell>{r.state}</TableCell>
                     <TableCell>{r.ok ? 'eligible' : `blocked: ${r.reason ?? r.state}`}</TableCell>
+                    <TableCell>{r.warnings.join(' ') || '—'}</TableCell>
                   </TableRow>
                 ))}
               </TableBody>
@@ -154,7 +164,7 @@ export function NewRequestView() {
       )}
       {created && (
         <Notice intent="success">
-          Request {created.id} created ({created.status}).{' '}
+          {created.created ? `Request ${created.id} created (${created.status}).` : `Request ${created.id} was already made (${created.status}).`}{' '}
           <Button appearance="transparent" onClick={() => openRequest(created.id)}>
             Open it
           </Button>

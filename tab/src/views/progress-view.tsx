@@ -1,5 +1,4 @@
 import { Text } from '@fluentui/react-components';
-import { ApiError } from '../api';
 import { useTab } from '../app-context';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { formatDate } from '../format';
@@ -9,32 +8,20 @@ import { useAsync } from '../use-async';
 /** Users moved to the cloud (and back) per week as a small SVG bar chart, with the same numbers as a table for screen readers. */
 export function ProgressView() {
   const { api, locale } = useTab();
-  const [state] = useAsync(
-    () =>
-      api.progress().catch((e: unknown) => {
-        // The endpoint is newer than the tab: an older server has no figures yet.
-        if (e instanceof ApiError && e.status === 404) return null;
-        throw e;
-      }),
-    [api],
-  );
+  const [state] = useAsync(() => api.progress(), [api]);
   if (state.status === 'loading') return <Loading label="Loading the migration progress" />;
   if (state.status === 'error') return <ErrorState error={state.error} />;
   const data = state.value;
   return (
     <section aria-labelledby="progress-view-title" className="stack">
       <h2 id="progress-view-title">Migration progress</h2>
-      {data === null ? (
-        <Empty>Migration figures are not available from this server yet.</Empty>
-      ) : (
-        <>
-          <Text as="p" size={400}>
-            Users still synced from AD DS: <strong data-testid="still-synced">{data.stillSynced ? data.stillSynced.users : 'unknown'}</strong>
-            {data.stillSynced?.checkedAt ? ` (checked ${formatDate(data.stillSynced.checkedAt, locale)})` : ''}
-          </Text>
-          {data.weeks.length === 0 ? <Empty>No user has been transferred yet.</Empty> : <WeekChart weeks={data.weeks} />}
-        </>
-      )}
+      <Text as="p" size={400}>
+        Users still synced from AD DS: <strong data-testid="still-synced">{data.stillSynced.users ?? 'unknown'}</strong>
+        {data.stillSynced.checkedAt ? ` (checked ${formatDate(data.stillSynced.checkedAt, locale)})` : ''}
+        {data.stillSynced.users === null ? ' — Graph could not count them just now.' : ''}
+      </Text>
+      {data.weeks.every((w) => w.usersTransferred + w.usersRolledBack === 0) && <Empty>No user has been transferred or rolled back in these weeks.</Empty>}
+      <WeekChart weeks={data.weeks} />
     </section>
   );
 }

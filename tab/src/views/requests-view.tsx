@@ -8,7 +8,10 @@ import { STATES, saveBlob, statusLabel } from '../format';
 import type { Summary } from '../types';
 
 type FormFilters = Required<Pick<ListFilters, 'state' | 'kind' | 'from' | 'to' | 'requester' | 'approver' | 'upn' | 'sort'>>;
-const NO_FILTERS: FormFilters = { state: '', kind: '', from: '', to: '', requester: '', approver: '', upn: '', sort: 'newest' };
+const NO_FILTERS: FormFilters = { state: '', kind: '', from: '', to: '', requester: '', approver: '', upn: '', sort: '-created' };
+
+/** The API's orders (list-requests.ts ORDERS). */
+const SORTS: Record<string, string> = { '-created': 'Newest first', created: 'Oldest first', status: 'By status' };
 
 /**
  * "My requests" (mine) or "All requests" (what the person may see; filters, sort, Load more), with the
@@ -19,7 +22,7 @@ export function RequestsView({ mine }: { mine: boolean }) {
   // The export is for approvers and admins (the API refuses anyone else).
   const mayExport = can.approveSomething(me);
   const [form, setForm] = useState<FormFilters>(NO_FILTERS);
-  const [applied, setApplied] = useState<ListFilters>({ mine, sort: 'newest' });
+  const [applied, setApplied] = useState<ListFilters>({ mine, sort: '-created' });
   const [items, setItems] = useState<Summary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [status, setStatus] = useState<'loading' | 'more' | 'idle'>('loading');
@@ -118,12 +121,15 @@ export function RequestsView({ mine }: { mine: boolean }) {
           </Field>
           <Field label="Sort">
             <Dropdown
-              value={form.sort === 'oldest' ? 'Oldest first' : 'Newest first'}
+              value={SORTS[form.sort] ?? SORTS['-created']}
               selectedOptions={[form.sort]}
-              onOptionSelect={(_, d) => set('sort')(d.optionValue ?? 'newest')}
+              onOptionSelect={(_, d) => set('sort')(d.optionValue ?? '-created')}
             >
-              <Option value="newest">Newest first</Option>
-              <Option value="oldest">Oldest first</Option>
+              {Object.entries(SORTS).map(([value, label]) => (
+                <Option key={value} value={value}>
+                  {label}
+                </Option>
+              ))}
             </Dropdown>
           </Field>
           <div className="row align-end">
@@ -134,7 +140,7 @@ export function RequestsView({ mine }: { mine: boolean }) {
               type="button"
               onClick={() => {
                 setForm(NO_FILTERS);
-                setApplied({ mine, sort: 'newest' });
+                setApplied({ mine, sort: '-created' });
               }}
             >
               Clear

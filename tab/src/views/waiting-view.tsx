@@ -4,7 +4,7 @@ import { ApiError } from '../api';
 import { useTab } from '../app-context';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
 import { formatDuration } from '../format';
-import type { Summary } from '../types';
+import type { Decision, WaitingItem } from '../types';
 import { useAsync } from '../use-async';
 
 /** Requests this person can decide now, each with Approve / Reject and a comment, bound to the version shown. */
@@ -39,18 +39,31 @@ export function WaitingView() {
   );
 }
 
-function DecisionCard({ item, onDecided }: { item: Summary; onDecided: (text: string) => void }) {
+const DONE: Record<Decision, string> = { approve: 'approved', reject: 'rejected', resume: 'resumed', cancel: 'cancelled' };
+
+/** A pending request: Approve / Reject. A halted one (the waves stopped on failures): Resume / Cancel. */
+function DecisionCard({ item, onDecided }: { item: WaitingItem; onDecided: (text: string) => void }) {
   const { api, openRequest } = useTab();
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState<null | 'approve' | 'reject'>(null);
+  const [busy, setBusy] = useState<Decision | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const choices: { decision: Decision; label: string; busyLabel: string }[] =
+    item.action === 'decide'
+      ? [
+          { decision: 'approve', label: 'Approve', busyLabel: 'Approving…' },
+          { decision: 'reject', label: 'Reject', busyLabel: 'Rejecting…' },
+        ]
+      : [
+          { decision: 'resume', label: 'Resume', busyLabel: 'Resuming…' },
+          { decision: 'cancel', label: 'Cancel the rest', busyLabel: 'Cancelling…' },
+        ];
 
-  const decide = async (decision: 'approve' | 'reject') => {
+  const decide = async (decision: Decision) => {
     setBusy(decision);
     setError(null);
     try {
       await api.decide(item.id, decision, item.version, comment.trim());
-      onDecided(`${item.id}: ${decision === 'approve' ? 'approved' : 'rejected'}.`);
+      onDecided(`${item.id}: ${DONE[decision]}.`);
     } catch (e) {
       setError(e);
       // A stale version (someone else decided, or the request changed): show the fresh one.
@@ -65,12 +78,16 @@ function DecisionCard({ item, onDecided }: { item: Summary; onDecided: (text: st
       <CardHeader
         header={
           <Text weight="semibold">
-            <Link onClick={() => openRequest(item.id)}>{item.id}</Link> · {item.kind} of {item.users} user{item.users === 1 ? '' : 's'}
+            <Link onClick={() => openRequest(item.id)}>{item.id}</Link> · {item.kind} of {item.users} {item.targetType === 'group' ? 'group' : 'user'}
+            {item.users === 1 ? '' : 's'}
           </Text>
         }
         description={
           <Text size={200}>
-            by {item.requester.name} · waiting {formatDuration(item.ageSeconds)} · expires in {formatDuration(item.expiresInSeconds)}
+            by {item.requester.name} · waiting {formatDuration(item.ageSeconds)}
+            {item.action === 'decide'
+              ? ` · ${item.approvals} of ${item.approvalsRequired} approvals · expires in ${formatDuration(item.expiresInSeconds)}`
+              : ` · halted${item.bulk?.haltedReason ? `: ${item.bulk.haltedReason}` : ''}`}
           </Text>
         }
       />
@@ -82,12 +99,11 @@ function DecisionCard({ item, onDecided }: { item: Summary; onDecided: (text: st
       </Field>
       {error !== null && <ErrorState error={error} title="The decision was not recorded" />}
       <div className="row">
-        <Button appearance="primary" disabled={busy !== null} onClick={() => void decide('approve')}>
-          {busy === 'approve' ? 'Approving…' : 'Approve'}
-        </Button>
-        <Button disabled={busy !== null} onClick={() => void decide('reject')}>
-          {busy === 'reject' ? 'Rejecting…' : 'Reject'}
-        </Button>
+        {choices.map((c, i) => (
+          <Button key={c.decision} appearance={i === 0 ? 'primary' : 'secondary'} disabled={busy !== null} onClick={() => void decide(c.decision)}>
+            {busy === c.decision ? c.busyLabel : c.label}
+          </Button>
+        ))}
       </div>
     </Card>
   );

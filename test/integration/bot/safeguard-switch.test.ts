@@ -44,6 +44,10 @@ describe('switching the safeguard through the bot (on-behalf-of)', () => {
     await click(h, PEOPLE.adam, VERBS.approve, posted);
     await waitForStatus(h, posted.requestId, 'awaiting-safeguard');
 
+    // The tab's detail offers the switch to whoever sees the rollback (Graph decides who succeeds).
+    const detailAs = async (oid: string) => (await tabCall(h, `/api/tab/requests/${posted.requestId}`, { token: userToken(h, oid) })).json;
+    expect((await detailAs(PEOPLE.rita.aadObjectId)).safeguardSwitch).toEqual({ mode: 'obo', state: 'on', mayTurnOff: true, mayTurnOn: false, window: null });
+
     // Rita is not a Global Administrator: Graph's 403, explained; nothing changed.
     const refused = await switchAs(PEOPLE.rita.aadObjectId, posted.requestId, false);
     expect(refused.status).toBe(403);
@@ -64,6 +68,13 @@ describe('switching the safeguard through the bot (on-behalf-of)', () => {
     const switchedOff = (await h.app.deps.requests.get(posted.requestId))!;
     expect(switchedOff.safeguard?.confirmedBy.aadObjectId).toBe(BEN.aadObjectId);
     expect(switchedOff.safeguardWindow).toMatchObject({ offBy: { aadObjectId: BEN.aadObjectId }, offAt: expect.any(String), onAt: null });
+    expect((await detailAs(PEOPLE.rita.aadObjectId)).safeguardSwitch).toEqual({
+      mode: 'obo',
+      state: 'off',
+      mayTurnOff: false,
+      mayTurnOn: true,
+      window: { offAt: switchedOff.safeguardWindow!.offAt, offBy: { id: BEN.aadObjectId, name: 'Ben Bystander' }, onAt: null, onBy: null },
+    });
 
     // The sync client takes ivan back; the rollback completes and asks, with one click, to switch it back on.
     h.emulator.control.runSyncCycle();
@@ -93,6 +104,7 @@ describe('switching the safeguard through the bot (on-behalf-of)', () => {
     expect(Date.parse(closed.safeguardWindow!.onAt!)).toBeGreaterThan(Date.parse(closed.safeguardWindow!.offAt!));
     // The tab's request detail and the request card show the window: off at/by, back on at/by.
     const detail = await tabCall(h, `/api/tab/requests/${posted.requestId}`, { token: userToken(h, PEOPLE.rita.aadObjectId) });
+    expect(detail.json.safeguardSwitch).toMatchObject({ state: 'on', mayTurnOff: false, mayTurnOn: false });
     expect(detail.json.safeguardWindow).toEqual({ offAt: closed.safeguardWindow!.offAt, offBy: { id: BEN.aadObjectId, name: 'Ben Bystander' }, onAt: closed.safeguardWindow!.onAt, onBy: { id: BEN.aadObjectId, name: 'Ben Bystander' } });
     const card = await h.connector.waitFor(() => {
       const latest = JSON.stringify(h.connector.latestCard(posted.activityId) ?? {});
