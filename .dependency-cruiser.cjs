@@ -57,7 +57,8 @@ module.exports = {
     },
     {
       name: 'msal-only-in-identity-adapters',
-      comment: 'MSAL directly only where a token is acquired: Graph (through @azure/identity) and the bot\'s outbound Bot Framework token (botbuilder takes an MSAL app).',
+      comment:
+        "MSAL directly only where a token is acquired: Graph (through @azure/identity) and the bot's outbound Bot Framework token (botbuilder takes an MSAL app).",
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/adapters/(graph|teams)/' },
       to: { path: sdk(['@azure/msal-node']) },
@@ -71,7 +72,7 @@ module.exports = {
     },
     {
       name: 'jose-only-in-entra-adapter',
-      comment: 'Token validation with jose (the tab API\'s SSO tokens) only in src/adapters/entra.',
+      comment: "Token validation with jose (the tab API's SSO tokens) only in src/adapters/entra.",
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/adapters/entra/' },
       to: { path: sdk(['jose']) },

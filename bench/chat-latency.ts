@@ -95,7 +95,11 @@ async function startChildBot(name: string, script: string, env: Record<string, s
     pid: child.pid as number,
     output: child.output,
     async post(activity) {
-      const response = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      const response = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : null };
     },
@@ -229,7 +233,9 @@ export async function runChatLatency(distRoot: string, options: ChatLatencyOptio
     // Each round: bot calls + one echo reply per conversation.
     const connectorCalls = connector.requestCount - requestsBefore;
     const connectorCallsPerStatus = (connectorCalls - options.rounds * options.conversations) / (options.rounds * options.conversations);
-    const botReplies = connector.posts().filter((p) => p.conversationId.startsWith('a:bench-chat-') && p.activity.type === 'message' && !String(p.activity.text).startsWith('echo:'));
+    const botReplies = connector
+      .posts()
+      .filter((p) => p.conversationId.startsWith('a:bench-chat-') && p.activity.type === 'message' && !String(p.activity.text).startsWith('echo:'));
     const sample = botReplies[botReplies.length - 1]?.activity.text ?? '';
     if (!/alice/i.test(sample)) throw new Error(`the SOA bot's status reply does not look like a status report: ${sample.slice(0, 200)}`);
 
@@ -254,11 +260,15 @@ export async function runChatLatency(distRoot: string, options: ChatLatencyOptio
       await Promise.all(
         batch.map(async (i) => {
           const conversation = channel(i);
-          const response = await bot.post(messageActivity({ serviceUrl: connector.url, from: RITA, text: `transfer ${bulkUserUpn(i, SYNCED_DOMAIN)} reason: bench`, conversation }));
+          const response = await bot.post(
+            messageActivity({ serviceUrl: connector.url, from: RITA, text: `transfer ${bulkUserUpn(i, SYNCED_DOMAIN)} reason: bench`, conversation }),
+          );
           if (response.status >= 300) throw new Error(`the SOA bot answered ${response.status} to a transfer request`);
-          const card = await connector.waitFor(() => cardIn(conversation.id), 20_000).catch(() => {
-            throw new Error(`no approval card for ${bulkUserUpn(i, SYNCED_DOMAIN)}: ${connector.texts(conversation.id).join(' | ').slice(0, 300)}`);
-          });
+          const card = await connector
+            .waitFor(() => cardIn(conversation.id), 20_000)
+            .catch(() => {
+              throw new Error(`no approval card for ${bulkUserUpn(i, SYNCED_DOMAIN)}: ${connector.texts(conversation.id).join(' | ').slice(0, 300)}`);
+            });
           created[i] = { conversationId: card.conversationId, conversation };
         }),
       );
@@ -278,12 +288,14 @@ export async function runChatLatency(distRoot: string, options: ChatLatencyOptio
       const started = performance.now();
       const response = await bot.post(invoke);
       const ms = performance.now() - started;
-      const approved = response.status === 200 && response.body?.type === 'application/vnd.microsoft.card.adaptive' && /Approved by/.test(JSON.stringify(response.body));
+      const approved =
+        response.status === 200 && response.body?.type === 'application/vnd.microsoft.card.adaptive' && /Approved by/.test(JSON.stringify(response.body));
       return { ms, approved, response };
     };
     for (const card of cards.slice(0, WARM_UP_APPROVALS)) {
       const warm = await approve(card);
-      if (!warm.approved) throw new Error(`warm-up approval was not approved: HTTP ${warm.response.status} ${JSON.stringify(warm.response.body).slice(0, 300)}`);
+      if (!warm.approved)
+        throw new Error(`warm-up approval was not approved: HTTP ${warm.response.status} ${JSON.stringify(warm.response.body).slice(0, 300)}`);
     }
     const clicks = await Promise.all(cards.slice(WARM_UP_APPROVALS).map(approve));
     const approved = clicks.filter((c) => c.approved).length;

@@ -36,7 +36,10 @@ export function theoreticalMax(users: number, timeScale: number, buckets: Bucket
   const tMinSeconds = binding.secondsNeeded;
   const steady = Math.min(...buckets.map((b, i) => perBucket[i].refillPerSecond / b.perUser));
   const f = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
-  const terms = buckets.map((b, i) => `(${users}*${f(b.perUser)} - ${b.capacity}) / (${b.capacity}/${b.windowSeconds}*${timeScale}) = ${perBucket[i].secondsNeeded.toFixed(2)} s [${b.name}]`);
+  const terms = buckets.map(
+    (b, i) =>
+      `(${users}*${f(b.perUser)} - ${b.capacity}) / (${b.capacity}/${b.windowSeconds}*${timeScale}) = ${perBucket[i].secondsNeeded.toFixed(2)} s [${b.name}]`,
+  );
   return {
     timeScale,
     users,

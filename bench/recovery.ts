@@ -90,7 +90,11 @@ async function startBot(distRoot: string, env: Record<string, string>): Promise<
     port,
     output,
     async post(activity) {
-      const r = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      const r = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
       await r.text();
       return r.status;
     },
@@ -127,69 +131,105 @@ export async function runRecovery(distRoot: string, out: (s?: string) => void): 
     const before = connector.activities.length;
     await bot.post(messageActivity({ serviceUrl: connector.url, from: RITA, text: `transfer ${upns.join(' ')} reason: ${reason}`, conversation: CHANNEL }));
     let found: { requestId: string; version: number; activityId: string } | null = null;
-    await waitUntil(() => {
-      const post = connector.activities.slice(before).find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
-      const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
-      if (post && m) found = { requestId: m[1], version: Number(m[2]), activityId: post.activityId };
-      return Boolean(found);
-    }, 'an approval card', 120_000);
+    await waitUntil(
+      () => {
+        const post = connector.activities.slice(before).find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
+        const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
+        if (post && m) found = { requestId: m[1], version: Number(m[2]), activityId: post.activityId };
+        return Boolean(found);
+      },
+      'an approval card',
+      120_000,
+    );
     return found!;
   }
   const approve = (bot: Bot, r: { requestId: string; version: number; activityId: string }) =>
-    bot.post(cardActionInvoke({ serviceUrl: connector.url, from: ADAM, verb: 'soa.approve', data: { requestId: r.requestId, version: r.version }, replyToId: r.activityId, conversation: CHANNEL }));
+    bot.post(
+      cardActionInvoke({
+        serviceUrl: connector.url,
+        from: ADAM,
+        verb: 'soa.approve',
+        data: { requestId: r.requestId, version: r.version },
+        replyToId: r.activityId,
+        conversation: CHANNEL,
+      }),
+    );
 
-  const sqliteEnv = (name: string, extra: Record<string, string> = {}) => botEnvFor(emu, { DATABASE_URL: `sqlite:${join(tmp, `${name}.db`)}`, LOG_LEVEL: 'info', ...extra });
+  const sqliteEnv = (name: string, extra: Record<string, string> = {}) =>
+    botEnvFor(emu, { DATABASE_URL: `sqlite:${join(tmp, `${name}.db`)}`, LOG_LEVEL: 'info', ...extra });
   async function killedWave(upns: string[], graphTimeout: string): Promise<WaveFigure> {
     const waveEnv = sqliteEnv(`wave-${graphTimeout}`, { MAX_USERS_PER_REQUEST: '1000', GRAPH_TIMEOUT: graphTimeout });
     const dbFile = join(tmp, `wave-${graphTimeout}.db`);
-      const ids = upns.map(idOf);
-      let bot = await start(waveEnv);
-      const r2 = await request(bot, upns, 'recovery bench: wave');
-      emu.control.setLatency(100);
-      emu.control.setThrottle({ writesPer150s: 300, timeScale: 25 });
-      const writesPerSecond = (300 / 150) * 25;
-      const count = () => {
-        const done = new Set(emu.control.calls().filter((c) => c.method === 'PATCH' && c.status < 300).map((c) => c.path.split('/')[2]));
-        return ids.filter((id) => done.has(id)).length;
-      };
-      await approve(bot, r2);
-      await waitUntil(() => count() >= KILL_AT, `${KILL_AT} users patched`, 300_000, 20);
-      const killedAt = count();
-      await bot.kill('SIGKILL');
-      bot = await start(waveEnv);
-      const restartedAt = Date.now();
-      const remaining = WAVE_USERS - count();
-      const writesLeft = emu.control.throttleStatus().apps[0]?.writesLeft ?? 0;
-      const minimumSeconds = Math.max(0, remaining - writesLeft) / writesPerSecond;
-      // PATCHes that may still have been in flight at the kill: left alone until GRAPH_TIMEOUT + 2 s after they left.
-      const settleMs = (parseDuration(graphTimeout) ?? 30_000) + 2_000;
-      const inFlight = (() => {
-        const sqlite = new Database(dbFile, { readonly: true });
-        try {
-          const rows = sqlite.prepare('SELECT body FROM request_targets WHERE request_id = ?').all(r2.requestId) as { body: string }[];
-          return rows.map((row) => JSON.parse(row.body).execution as { outcome: string; attemptedAt?: string }).filter((e) => e.outcome === 'in-progress' && e.attemptedAt);
-        } finally {
-          sqlite.close();
-        }
-      })();
-      const settleSeconds = inFlight.length === 0 ? 0 : Math.max(0, (Math.max(...inFlight.map((e) => Date.parse(e.attemptedAt!))) + settleMs - restartedAt) / 1000);
-      const status = () => {
-        const sqlite = new Database(dbFile, { readonly: true });
-        try {
-          return (sqlite.prepare('SELECT status FROM requests WHERE id = ?').get(r2.requestId) as { status: string } | undefined)?.status;
-        } finally {
-          sqlite.close();
-        }
-      };
-      await waitUntil(() => status() === 'completed', 'the wave to complete after the restart', 300_000, 100);
-      const finishSeconds = (Date.now() - restartedAt) / 1000;
-      await bot.kill('SIGTERM');
-      emu.control.setThrottle(null);
-      emu.control.setLatency(0);
-      out(`  killed wave (GRAPH_TIMEOUT ${graphTimeout}): ${WAVE_USERS} users, killed at ${killedAt} patched; ${remaining} left at the restart; write limit ${writesPerSecond}/s (${writesLeft.toFixed(0)} writes in the bucket at the restart)`);
-      out(`    finished ${finishSeconds.toFixed(1)} s after the restart; theoretical minimum max(0, ${remaining} - ${writesLeft.toFixed(0)}) / ${writesPerSecond} = ${minimumSeconds.toFixed(1)} s; ${inFlight.length} users in progress at the kill (PATCH possibly in flight), settled ${settleSeconds.toFixed(1)} s after the restart`);
-      return { graphTimeout, users: WAVE_USERS, killedAt, remaining, writeRatePerSecond: writesPerSecond, minimumSeconds, finishSeconds, inFlightAtKill: inFlight.length, settleSeconds };
-    }
+    const ids = upns.map(idOf);
+    let bot = await start(waveEnv);
+    const r2 = await request(bot, upns, 'recovery bench: wave');
+    emu.control.setLatency(100);
+    emu.control.setThrottle({ writesPer150s: 300, timeScale: 25 });
+    const writesPerSecond = (300 / 150) * 25;
+    const count = () => {
+      const done = new Set(
+        emu.control
+          .calls()
+          .filter((c) => c.method === 'PATCH' && c.status < 300)
+          .map((c) => c.path.split('/')[2]),
+      );
+      return ids.filter((id) => done.has(id)).length;
+    };
+    await approve(bot, r2);
+    await waitUntil(() => count() >= KILL_AT, `${KILL_AT} users patched`, 300_000, 20);
+    const killedAt = count();
+    await bot.kill('SIGKILL');
+    bot = await start(waveEnv);
+    const restartedAt = Date.now();
+    const remaining = WAVE_USERS - count();
+    const writesLeft = emu.control.throttleStatus().apps[0]?.writesLeft ?? 0;
+    const minimumSeconds = Math.max(0, remaining - writesLeft) / writesPerSecond;
+    // PATCHes that may still have been in flight at the kill: left alone until GRAPH_TIMEOUT + 2 s after they left.
+    const settleMs = (parseDuration(graphTimeout) ?? 30_000) + 2_000;
+    const inFlight = (() => {
+      const sqlite = new Database(dbFile, { readonly: true });
+      try {
+        const rows = sqlite.prepare('SELECT body FROM request_targets WHERE request_id = ?').all(r2.requestId) as { body: string }[];
+        return rows
+          .map((row) => JSON.parse(row.body).execution as { outcome: string; attemptedAt?: string })
+          .filter((e) => e.outcome === 'in-progress' && e.attemptedAt);
+      } finally {
+        sqlite.close();
+      }
+    })();
+    const settleSeconds =
+      inFlight.length === 0 ? 0 : Math.max(0, (Math.max(...inFlight.map((e) => Date.parse(e.attemptedAt!))) + settleMs - restartedAt) / 1000);
+    const status = () => {
+      const sqlite = new Database(dbFile, { readonly: true });
+      try {
+        return (sqlite.prepare('SELECT status FROM requests WHERE id = ?').get(r2.requestId) as { status: string } | undefined)?.status;
+      } finally {
+        sqlite.close();
+      }
+    };
+    await waitUntil(() => status() === 'completed', 'the wave to complete after the restart', 300_000, 100);
+    const finishSeconds = (Date.now() - restartedAt) / 1000;
+    await bot.kill('SIGTERM');
+    emu.control.setThrottle(null);
+    emu.control.setLatency(0);
+    out(
+      `  killed wave (GRAPH_TIMEOUT ${graphTimeout}): ${WAVE_USERS} users, killed at ${killedAt} patched; ${remaining} left at the restart; write limit ${writesPerSecond}/s (${writesLeft.toFixed(0)} writes in the bucket at the restart)`,
+    );
+    out(
+      `    finished ${finishSeconds.toFixed(1)} s after the restart; theoretical minimum max(0, ${remaining} - ${writesLeft.toFixed(0)}) / ${writesPerSecond} = ${minimumSeconds.toFixed(1)} s; ${inFlight.length} users in progress at the kill (PATCH possibly in flight), settled ${settleSeconds.toFixed(1)} s after the restart`,
+    );
+    return {
+      graphTimeout,
+      users: WAVE_USERS,
+      killedAt,
+      remaining,
+      writeRatePerSecond: writesPerSecond,
+      minimumSeconds,
+      finishSeconds,
+      inFlightAtKill: inFlight.length,
+      settleSeconds,
+    };
+  }
 
   try {
     // 1. Resume after SIGKILL, one instance, SQLite.
@@ -219,22 +259,36 @@ export async function runRecovery(distRoot: string, out: (s?: string) => void): 
     try {
       const upn1 = bulkUserUpn(1, DOMAIN);
       const r1 = await request(pair[0], [upn1], 'recovery bench: takeover');
-      const slowPatch = emu.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${idOf(upn1)}/onPremisesSyncBehavior$`, kind: 'delay', delayMs: 2000, times: 1 });
+      const slowPatch = emu.control.injectFault({
+        method: 'PATCH',
+        pathPattern: `^/users/${idOf(upn1)}/onPremisesSyncBehavior$`,
+        kind: 'delay',
+        delayMs: 2000,
+        times: 1,
+      });
       const holderPid = async () => {
-        const { rows } = await db.query<{ lease_owner: string | null }>("SELECT lease_owner FROM jobs WHERE request_id = $1 AND kind = 'execute' AND done_at IS NULL AND lease_until IS NOT NULL", [r1.requestId]);
+        const { rows } = await db.query<{ lease_owner: string | null }>(
+          "SELECT lease_owner FROM jobs WHERE request_id = $1 AND kind = 'execute' AND done_at IS NULL AND lease_until IS NOT NULL",
+          [r1.requestId],
+        );
         return rows[0]?.lease_owner ? Number(rows[0].lease_owner.split('|')[1]) : null;
       };
       await approve(pair[0], r1);
       let holder: Bot | undefined;
-      await waitUntil(async () => {
-        const pid = await holderPid();
-        holder = pair.find((b) => b.pid === pid);
-        return emu.control.faultHits(slowPatch) === 1 && Boolean(holder);
-      }, 'the PATCH in flight', 30_000);
+      await waitUntil(
+        async () => {
+          const pid = await holderPid();
+          holder = pair.find((b) => b.pid === pid);
+          return emu.control.faultHits(slowPatch) === 1 && Boolean(holder);
+        },
+        'the PATCH in flight',
+        30_000,
+      );
       const survivor = pair.find((b) => b !== holder)!;
       await holder!.kill('SIGKILL');
       const killedAt = Date.now();
-      const executeDone = async () => (await db.query("SELECT 1 FROM jobs WHERE request_id = $1 AND kind = 'execute' AND done_at IS NOT NULL", [r1.requestId])).rowCount === 1;
+      const executeDone = async () =>
+        (await db.query("SELECT 1 FROM jobs WHERE request_id = $1 AND kind = 'execute' AND done_at IS NOT NULL", [r1.requestId])).rowCount === 1;
       // Held by the survivor, or already finished by it (a claim, a re-read and a save can take a few ms).
       await waitUntil(async () => (await holderPid()) === survivor.pid || (await executeDone()), 'the survivor to take the job', 180_000, 50);
       takeoverMs = Date.now() - killedAt;

@@ -169,7 +169,9 @@ async function main(): Promise<void> {
     return;
   }
   // (d) chat responsiveness and approval clicks.
-  out(`Chat: ${args.chatConversations} concurrent conversations x ${args.chatRounds} rounds of \`status <upn>\`, SOA bot vs echo bot; ${args.approvals} concurrent approval clicks`);
+  out(
+    `Chat: ${args.chatConversations} concurrent conversations x ${args.chatRounds} rounds of \`status <upn>\`, SOA bot vs echo bot; ${args.approvals} concurrent approval clicks`,
+  );
   const chatOptions = { conversations: args.chatConversations, rounds: args.chatRounds, approvals: args.approvals };
   // After the bulk part this process holds a large heap; measured here, its collections would land
   // in the middle of chat rounds. The chat part runs in a fresh process of this script instead.
@@ -179,11 +181,17 @@ async function main(): Promise<void> {
     return;
   }
   const ms = (v: number) => `${v.toFixed(1)} ms`;
-  out(`  SOA bot  reply latency: p50 ${ms(chat.bot.p50)}, p99 ${ms(chat.bot.p99)}, max ${ms(chat.bot.max)}, mean ${ms(chat.bot.mean)} (n ${chat.bot.n}; ${chat.connectorCallsPerStatus.toFixed(1)} connector calls per status)`);
+  out(
+    `  SOA bot  reply latency: p50 ${ms(chat.bot.p50)}, p99 ${ms(chat.bot.p99)}, max ${ms(chat.bot.max)}, mean ${ms(chat.bot.mean)} (n ${chat.bot.n}; ${chat.connectorCallsPerStatus.toFixed(1)} connector calls per status)`,
+  );
   out(`  echo bot reply latency: p50 ${ms(chat.echo.p50)}, p99 ${ms(chat.echo.p99)}, max ${ms(chat.echo.max)}, mean ${ms(chat.echo.mean)} (n ${chat.echo.n})`);
-  chat.rounds.forEach((r, i) => out(`    round ${i + 1}: SOA bot p50 ${ms(r.bot.p50)} p99 ${ms(r.bot.p99)} | echo bot p50 ${ms(r.echo.p50)} p99 ${ms(r.echo.p99)}`));
+  chat.rounds.forEach((r, i) =>
+    out(`    round ${i + 1}: SOA bot p50 ${ms(r.bot.p50)} p99 ${ms(r.bot.p99)} | echo bot p50 ${ms(r.echo.p50)} p99 ${ms(r.echo.p99)}`),
+  );
   out(`  one message at a time (for scale): SOA bot p50 ${ms(chat.serial.bot.p50)}, echo bot p50 ${ms(chat.serial.echo.p50)} (n ${chat.serial.bot.n} each)`);
-  out(`  approval invoke response: p50 ${ms(chat.approval.p50)}, p99 ${ms(chat.approval.p99)}, max ${ms(chat.approval.max)} (${chat.approval.approved} of ${chat.approval.n} approved)`);
+  out(
+    `  approval invoke response: p50 ${ms(chat.approval.p50)}, p99 ${ms(chat.approval.p99)}, max ${ms(chat.approval.max)} (${chat.approval.approved} of ${chat.approval.n} approved)`,
+  );
   out();
 
   const ratio = chat.bot.p99 / chat.echo.p99;
@@ -224,8 +232,19 @@ async function bulkFigures(args: Args, distRoot: string): Promise<{ rows: Row[];
 
   process.stdout.write(`SOA Bot benchmark: ${args.users} synced users, latency ${args.latencyMs} ms per call, time scale ${timeScale}\n`);
   const emu = await startEmulatorProcess(distRoot, [
-    '--seed', 'demo', '--synced-users', String(totalUsers), '--synced-domain', DOMAIN,
-    '--throttle', '--tenant-size', 'auto', '--time-scale', String(timeScale), '--latency-ms', String(args.latencyMs),
+    '--seed',
+    'demo',
+    '--synced-users',
+    String(totalUsers),
+    '--synced-domain',
+    DOMAIN,
+    '--throttle',
+    '--tenant-size',
+    'auto',
+    '--time-scale',
+    String(timeScale),
+    '--latency-ms',
+    String(args.latencyMs),
   ]);
   try {
     const before = await emu.control<ThrottleStatus>('GET', 'throttle');
@@ -237,8 +256,11 @@ async function bulkFigures(args: Args, distRoot: string): Promise<{ rows: Row[];
 
     // (a) + (c): the bulk path.
     const { bulkDirectory, directory } = createGraphDirectory({
-      tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret,
-      authorityHost: emu.authorityHost, graphBaseUrl: emu.baseUrl,
+      tenantId: emu.tenantId,
+      clientId: emu.clientId,
+      clientSecret: emu.clientSecret,
+      authorityHost: emu.authorityHost,
+      graphBaseUrl: emu.baseUrl,
     });
     await bulkDirectory.findGroupsByName('warm-up'); // token and connection, outside the timing
     await emu.reset();
@@ -276,24 +298,46 @@ async function bulkFigures(args: Args, distRoot: string): Promise<{ rows: Row[];
     const speedUp = bulkRate / serialRate;
 
     const out = (s = '') => process.stdout.write(`${s}\n`);
-    out('Theoretical maximum of the emulated limits (per user: ' + `${BULK_PATH_COST_PER_USER.resourceUnits} RU, ${BULK_PATH_COST_PER_USER.writes} write; measured ${ruPerUser.toFixed(2)} RU/user)`);
+    out(
+      'Theoretical maximum of the emulated limits (per user: ' +
+        `${BULK_PATH_COST_PER_USER.resourceUnits} RU, ${BULK_PATH_COST_PER_USER.writes} write; measured ${ruPerUser.toFixed(2)} RU/user)`,
+    );
     for (const line of max.formula) out(`  ${line}`);
     out();
     const failures = [...result.skippedOrFailed].map(([k, v]) => `${k}: ${v}`).join(', ') || 'none';
     out(`Bulk path: ${result.transferred} transferred, ${result.alreadyDone} already done, not transferred: ${failures}`);
-    out(`  ${calls} Graph calls in ${stats.batches - statsBefore.batches} HTTP requests; emulator charged ${emuAfter.counters.charged} calls, answered ${emuAfter.counters.throttled} with 429; final windows read ${stats.readConcurrency} / write ${stats.writeConcurrency} batches`);
-    out(`Serial baseline: ${serial.ok} of ${sample.length} users (a sample: ${args.users} users one at a time would take ~${((args.users / serialRate) / 60).toFixed(0)} min) in ${serial.seconds.toFixed(1)} s`);
+    out(
+      `  ${calls} Graph calls in ${stats.batches - statsBefore.batches} HTTP requests; emulator charged ${emuAfter.counters.charged} calls, answered ${emuAfter.counters.throttled} with 429; final windows read ${stats.readConcurrency} / write ${stats.writeConcurrency} batches`,
+    );
+    out(
+      `Serial baseline: ${serial.ok} of ${sample.length} users (a sample: ${args.users} users one at a time would take ~${(args.users / serialRate / 60).toFixed(0)} min) in ${serial.seconds.toFixed(1)} s`,
+    );
     out();
 
     const rows: Row[] = [
-      ['Bulk path wall time', `${bulkSeconds.toFixed(1)} s = preflight ${result.preflightSeconds.toFixed(1)} s + approved waves ${result.executionSeconds.toFixed(1)} s (t_min ${max.tMinSeconds.toFixed(1)} s)`, '', ''],
+      [
+        'Bulk path wall time',
+        `${bulkSeconds.toFixed(1)} s = preflight ${result.preflightSeconds.toFixed(1)} s + approved waves ${result.executionSeconds.toFixed(1)} s (t_min ${max.tMinSeconds.toFixed(1)} s)`,
+        '',
+        '',
+      ],
       ['Bulk path users/s', bulkRate.toFixed(1), '', ''],
       ['Ratio to theoretical max', `${ratio.toFixed(3)} (max ${max.maxUsersPerSecond.toFixed(1)} users/s)`, '>= 0.9', mark(ratio >= 0.9)],
-      ['Ratio, approved waves only', `${(result.transferred / result.executionSeconds / max.maxUsersPerSecond).toFixed(3)} (${(result.transferred / result.executionSeconds).toFixed(1)} users/s)`, '', ''],
+      [
+        'Ratio, approved waves only',
+        `${(result.transferred / result.executionSeconds / max.maxUsersPerSecond).toFixed(3)} (${(result.transferred / result.executionSeconds).toFixed(1)} users/s)`,
+        '',
+        '',
+      ],
       ['429s received', `${throttled} of ${calls} calls (${((100 * throttled) / calls).toFixed(2)} %)`, '< 5 % of calls', mark(throttled / calls < 0.05)],
       [`Serial baseline users/s (sample of ${sample.length})`, serialRate.toFixed(2), '', ''],
       ['Speed-up over serial', `${speedUp.toFixed(1)}x`, '>= 10x', mark(speedUp >= 10)],
-      ['Peak RSS, bot side, during the wave', `${memory.peakMb.toFixed(0)} MB (at start ${memory.startMb.toFixed(0)} MB; at peak ${memory.atPeak})`, '< 300 MB', mark(memory.peakMb < 300)],
+      [
+        'Peak RSS, bot side, during the wave',
+        `${memory.peakMb.toFixed(0)} MB (at start ${memory.startMb.toFixed(0)} MB; at peak ${memory.atPeak})`,
+        '< 300 MB',
+        mark(memory.peakMb < 300),
+      ],
     ];
     const projected = ratio * realTime.maxUsersPerSecond;
     const footer = [
@@ -314,7 +358,12 @@ async function recoveryFigures(distRoot: string, out: (s?: string) => void): Pro
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   return [
     ['Resume after SIGKILL, one instance (SQLite)', `${s(r.resumeMs)} from ready to the PATCH`, '<= 15 s', mark(r.resumeMs <= 15_000)],
-    ['Takeover after SIGKILL, two instances (PostgreSQL)', `${s(r.takeoverMs)} from the kill to the survivor holding the job`, '<= 45 s', mark(r.takeoverMs <= 45_000)],
+    [
+      'Takeover after SIGKILL, two instances (PostgreSQL)',
+      `${s(r.takeoverMs)} from the kill to the survivor holding the job`,
+      '<= 45 s',
+      mark(r.takeoverMs <= 45_000),
+    ],
     ...r.waves.map((w): Row => [
       `Killed ${w.users}-user wave, finish after restart (GRAPH_TIMEOUT ${w.graphTimeout})`,
       `${w.finishSeconds.toFixed(1)} s for ${w.remaining} users left (killed at ${w.killedAt}); minimum ${w.minimumSeconds.toFixed(1)} s at ${w.writeRatePerSecond} writes/s; ${w.inFlightAtKill} users in progress at the kill (PATCH possibly in flight), settled at ${w.settleSeconds.toFixed(1)} s`,
@@ -368,6 +417,6 @@ function printTable(header: string[], rows: string[][]): void {
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(130));
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -82,7 +82,9 @@ const RESULT_PREFIX = 'TAB_BENCH_RESULT ';
 
 function measureInChild(dbPath: string, bigIds: string[], samples: number): Promise<Measured> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', __filename, '--measure', dbPath, '--big-ids', bigIds.join(','), '--samples', String(samples)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', __filename, '--measure', dbPath, '--big-ids', bigIds.join(','), '--samples', String(samples)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.on('error', reject);
@@ -155,7 +157,7 @@ async function measure(dbPath: string, bigIds: string[], samples: number): Promi
 async function insertHistory(storage: SqliteStorage, options: TabBenchOptions): Promise<{ seconds: number; targets: number; bigIds: string[] }> {
   const started = performance.now();
   let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   const start = Date.UTC(2024, 0, 1);
   const span = Date.UTC(2026, 0, 1) - start;
   const bigEvery = Math.max(1, Math.floor(options.requests / Math.max(1, options.bigRequests)));
@@ -171,13 +173,27 @@ async function insertHistory(storage: SqliteStorage, options: TabBenchOptions): 
         const createdAt = new Date(start + Math.floor((i / options.requests) * span)).toISOString();
         // The newest 2 % are still open: pending (the waiting list) or halted.
         const open = i >= options.requests * 0.98;
-        const status: RequestStatus = big ? 'completed-with-failures' : open ? (random() < 0.9 ? 'pending' : 'halted') : FINAL[Math.floor(random() * FINAL.length)];
+        const status: RequestStatus = big
+          ? 'completed-with-failures'
+          : open
+            ? random() < 0.9
+              ? 'pending'
+              : 'halted'
+            : FINAL[Math.floor(random() * FINAL.length)];
         const request = aRequest(i, createdAt, status, users, nextUser, random, i % 2 === 0 ? 'transfer' : i % 7 === 0 ? 'rollback' : 'transfer');
         nextUser += users;
         targets += users;
         if (big) bigIds.push(request.id);
         // create() does its work synchronously (better-sqlite3): inside this transaction it is a savepoint.
-        pending.push(storage.requests.create(request, { requestId: request.id, at: createdAt, type: 'request.created', actorId: request.requester.aadObjectId, data: { users } }));
+        pending.push(
+          storage.requests.create(request, {
+            requestId: request.id,
+            at: createdAt,
+            type: 'request.created',
+            actorId: request.requester.aadObjectId,
+            data: { users },
+          }),
+        );
         if (big) pending.push(storage.requests.appendEvents(patchEvents(request)));
       }
     })();
@@ -186,7 +202,15 @@ async function insertHistory(storage: SqliteStorage, options: TabBenchOptions): 
   return { seconds: (performance.now() - started) / 1000, targets, bigIds };
 }
 
-function aRequest(i: number, createdAt: string, status: RequestStatus, users: number, firstUser: number, random: () => number, kind: 'transfer' | 'rollback'): SoaRequest {
+function aRequest(
+  i: number,
+  createdAt: string,
+  status: RequestStatus,
+  users: number,
+  firstUser: number,
+  random: () => number,
+  kind: 'transfer' | 'rollback',
+): SoaRequest {
   const id = `SOA-B${String(i).padStart(6, '0')}`;
   const finished = status !== 'pending' && status !== 'halted';
   const decided = status !== 'pending' && status !== 'expired';
@@ -211,11 +235,28 @@ function aRequest(i: number, createdAt: string, status: RequestStatus, users: nu
       const userId = `5d0a0009-0000-4000-8000-${String(n).padStart(12, '0')}`;
       const failed = finished && n % 53 === 0;
       return {
-        preflight: { upn, userId, displayName: `User ${n}`, state: kind === 'transfer' ? 'synced' : 'transferred', eligible: true, blocker: null, warnings: [] },
+        preflight: {
+          upn,
+          userId,
+          displayName: `User ${n}`,
+          state: kind === 'transfer' ? 'synced' : 'transferred',
+          eligible: true,
+          blocker: null,
+          warnings: [],
+        },
         execution: finished
-          ? { outcome: failed ? 'failed' : 'done', errorCode: failed ? 'GRAPH.UNAVAILABLE' : null, graphRequestId: `r-${n}`, attemptedAt: createdAt, finishedAt: createdAt }
+          ? {
+              outcome: failed ? 'failed' : 'done',
+              errorCode: failed ? 'GRAPH.UNAVAILABLE' : null,
+              graphRequestId: `r-${n}`,
+              attemptedAt: createdAt,
+              finishedAt: createdAt,
+            }
           : { outcome: 'pending' },
-        audit: finished && !failed ? { status: 'found', activity: 'Update user', activityDateTime: createdAt, correlationId: `c-${n}`, auditId: `a-${n}` } : { status: 'not-started' },
+        audit:
+          finished && !failed
+            ? { status: 'found', activity: 'Update user', activityDateTime: createdAt, correlationId: `c-${n}`, auditId: `a-${n}` }
+            : { status: 'not-started' },
       };
     }),
     blocked: [],
@@ -225,7 +266,17 @@ function aRequest(i: number, createdAt: string, status: RequestStatus, users: nu
     correlationId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     executedAt: finished ? createdAt : null,
     finishedAt: finished ? createdAt : null,
-    bulk: users > 20 ? { waves: [users], nextWave: 1, haltFailureRate: 0.05, haltedReason: status === 'halted' ? 'bench' : null, fingerprint: `FP-${i}`, source: `${users} users` } : null,
+    bulk:
+      users > 20
+        ? {
+            waves: [users],
+            nextWave: 1,
+            haltFailureRate: 0.05,
+            haltedReason: status === 'halted' ? 'bench' : null,
+            fingerprint: `FP-${i}`,
+            source: `${users} users`,
+          }
+        : null,
   };
 }
 
@@ -240,7 +291,16 @@ function patchEvents(request: SoaRequest): RequestEvent[] {
       requestId: request.id,
       at: request.createdAt,
       type: 'graph.patch.result',
-      data: { results: chunk.map((t) => ({ ...users[0], upn: t.preflight.upn, userId: t.preflight.userId, ok: t.execution.outcome === 'done', code: t.execution.errorCode ?? null, graphRequestId: t.execution.graphRequestId ?? null })) },
+      data: {
+        results: chunk.map((t) => ({
+          ...users[0],
+          upn: t.preflight.upn,
+          userId: t.preflight.userId,
+          ok: t.execution.outcome === 'done',
+          code: t.execution.errorCode ?? null,
+          graphRequestId: t.execution.graphRequestId ?? null,
+        })),
+      },
     });
   }
   return events;
@@ -248,7 +308,13 @@ function patchEvents(request: SoaRequest): RequestEvent[] {
 
 /** The bot as deployed, on this database, with no Graph (nothing measured here calls it) and roles from id lists. */
 export function composeBot(storage: SqliteStorage, dbPath: string): ComposedApp {
-  const fake = { tenantId: '5d0a0000-0000-4000-8000-000000000001', clientId: '5d0a0000-0000-4000-8000-000000000002', clientSecret: 'unused', baseUrl: 'https://127.0.0.1:9/', authorityHost: 'https://127.0.0.1:9/' };
+  const fake = {
+    tenantId: '5d0a0000-0000-4000-8000-000000000001',
+    clientId: '5d0a0000-0000-4000-8000-000000000002',
+    clientSecret: 'unused',
+    baseUrl: 'https://127.0.0.1:9/',
+    authorityHost: 'https://127.0.0.1:9/',
+  };
   const env = botEnvFor(fake, {
     DATABASE_URL: `sqlite:${dbPath}`,
     TAB_APP_ID: '7ab00000-0000-4000-8000-00000000a7ab',
@@ -317,9 +383,19 @@ export function tabRows(r: TabBenchResult): [string, string, string, string][] {
   const mark = (ok: boolean) => (ok ? 'yes' : 'NO');
   const n = r.requests.toLocaleString('en-US');
   return [
-    [`Tab waiting list p50/p95 (${n} requests)`, `${ms(r.waiting.p50)} / ${ms(r.waiting.p95)} (${r.waiting.items} items)`, 'p95 < 200 ms', mark(r.waiting.p95 < 200)],
+    [
+      `Tab waiting list p50/p95 (${n} requests)`,
+      `${ms(r.waiting.p50)} / ${ms(r.waiting.p95)} (${r.waiting.items} items)`,
+      'p95 < 200 ms',
+      mark(r.waiting.p95 < 200),
+    ],
     [`Tab filtered request page p50/p95 (${n} requests)`, `${ms(r.list.p50)} / ${ms(r.list.p95)} (n ${r.list.n})`, 'p95 < 200 ms', mark(r.list.p95 < 200)],
-    [`Tab detail of a ${r.detail.users.toLocaleString('en-US')}-user request p50/p95`, `${ms(r.detail.p50)} / ${ms(r.detail.p95)} (n ${r.detail.n})`, 'p95 < 200 ms', mark(r.detail.p95 < 200)],
+    [
+      `Tab detail of a ${r.detail.users.toLocaleString('en-US')}-user request p50/p95`,
+      `${ms(r.detail.p50)} / ${ms(r.detail.p95)} (n ${r.detail.n})`,
+      'p95 < 200 ms',
+      mark(r.detail.p95 < 200),
+    ],
     [
       `Tab CSV export, ${r.export.rows.toLocaleString('en-US')} rows`,
       `${r.export.seconds.toFixed(1)} s, ${Math.round(r.export.rowsPerSecond).toLocaleString('en-US')} rows/s, peak RSS ${r.export.peakRssMb.toFixed(0)} MB (${r.export.baselineRssMb.toFixed(0)} MB before)`,
@@ -343,7 +419,7 @@ if (require.main === module) {
   const out = (s = '') => process.stdout.write(`${s}\n`);
   const argv = process.argv.slice(2);
   const fail = (err: unknown) => {
-    process.stderr.write(`tab bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`tab bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   };
   if (argv[0] === '--measure') {

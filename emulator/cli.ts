@@ -81,7 +81,10 @@ async function main(): Promise<void> {
   const { baseUrl, authorityHost, tenantId, clientId, clientSecret, port } = emulator;
   process.stdout.write(`${JSON.stringify({ baseUrl, authorityHost, tenantId, clientId, clientSecret, port })}\n`);
   const stop = () => {
-    emulator.close().then(() => process.exit(0), () => process.exit(1));
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

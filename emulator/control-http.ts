@@ -13,7 +13,11 @@ export interface ControlResponse {
 }
 
 export function handleControl(control: EmulatorControl, state: TenantState, method: string, path: string, body: unknown): ControlResponse {
-  const parts = path.split('/').filter(Boolean).slice(1).map((p) => decodeURIComponent(p));
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .slice(1)
+    .map((p) => decodeURIComponent(p));
   const route = `${method} ${parts[0] ?? ''}`;
   const b = (body ?? {}) as Record<string, unknown>;
   try {
@@ -56,7 +60,8 @@ export function handleControl(control: EmulatorControl, state: TenantState, meth
         control.setTenantSettings(b);
         return ok(state.settings);
       case 'PUT role-assignments':
-        if (!Array.isArray(b.assignments)) return { status: 400, body: { error: 'expected {"assignments": [{principalId, roleDefinitionId, kind: "active" | "eligible", roleName?}]}' } };
+        if (!Array.isArray(b.assignments))
+          return { status: 400, body: { error: 'expected {"assignments": [{principalId, roleDefinitionId, kind: "active" | "eligible", roleName?}]}' } };
         control.setRoleAssignments(b.assignments as RoleAssignmentSeed[]);
         return ok({ assignments: state.roleAssignments });
       case 'POST sync-cycle':

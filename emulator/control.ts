@@ -16,12 +16,7 @@ export interface StartupSnapshot {
 
 export const DEFAULT_BULK_DOMAIN = 'contoso.com';
 
-export function createControl(
-  state: TenantState,
-  startup: StartupSnapshot,
-  clearThrottles: () => void,
-  throttleStatus: () => ThrottleStatus,
-): EmulatorControl {
+export function createControl(state: TenantState, startup: StartupSnapshot, clearThrottles: () => void, throttleStatus: () => ThrottleStatus): EmulatorControl {
   return {
     seed(seed) {
       applySeed(state, seed);

@@ -1,7 +1,19 @@
 import type { UserTokenInput } from './auth/token-issuer';
 import {
-  BehaviourOptions, CallRecord, DelegatedAppSeed, RoleAssignmentSeed, DirectoryAudit, FaultSpec, SyncCycleResult, TenantSeed, TenantSettings, TenantState,
-  ThrottleOptions, ThrottleStatus, UserRecord, UserSeed,
+  BehaviourOptions,
+  CallRecord,
+  DelegatedAppSeed,
+  RoleAssignmentSeed,
+  DirectoryAudit,
+  FaultSpec,
+  SyncCycleResult,
+  TenantSeed,
+  TenantSettings,
+  TenantState,
+  ThrottleOptions,
+  ThrottleStatus,
+  UserRecord,
+  UserSeed,
 } from './types';
 
 /** The emulator's public API: start options, the running handle, and the control surface. */

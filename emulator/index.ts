@@ -24,8 +24,17 @@ export { ROLE_TEMPLATES } from './routes/role-management-directory';
 export { TRANSFER_ACTIVITY, ROLLBACK_ACTIVITY } from './state/soa-state-machine';
 export { demoTenant, DEMO_IDS, DEMO_UPNS } from './seeds/demo-tenant';
 export {
-  cloudUser, syncedUser, transferredUser, rolledBackUser, pastSoaAudit, immutableIdFor,
-  syncedUsers, withSyncedUsers, bulkUserId, bulkUserUpn, BULK_GROUP_ID,
+  cloudUser,
+  syncedUser,
+  transferredUser,
+  rolledBackUser,
+  pastSoaAudit,
+  immutableIdFor,
+  syncedUsers,
+  withSyncedUsers,
+  bulkUserId,
+  bulkUserUpn,
+  BULK_GROUP_ID,
 } from './seeds/builders';
 export { tenantSizeClass, RESOURCE_UNITS_PER_10S, WRITES_PER_150S } from './throttle/resource-throttle';
 export { findCertsDir } from './tls-defaults';

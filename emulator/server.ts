@@ -33,7 +33,7 @@ export interface ServerDeps {
 export function createListener(deps: ServerDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     handle(deps, req, res).catch((err: unknown) => {
-      deps.log(`emulator error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      deps.log(`emulator error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { code: 'InternalServerError', message: 'Emulator failure.' } }));
@@ -72,8 +72,16 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const { version, rest } = splitVersion(path);
   const record = (status: number, fault: FaultKind | null) => {
     recordCall(deps.state, {
-      method, path: version ? rest : path, version, query, status, requestId: ids.requestId,
-      clientRequestId: typeof headerCrid === 'string' ? headerCrid : null, inBatch: false, fault, at: new Date(started).toISOString(),
+      method,
+      path: version ? rest : path,
+      version,
+      query,
+      status,
+      requestId: ids.requestId,
+      clientRequestId: typeof headerCrid === 'string' ? headerCrid : null,
+      inBatch: false,
+      fault,
+      at: new Date(started).toISOString(),
     });
     deps.log(`${method} ${path} -> ${status}${fault ? ` (fault ${fault})` : ''} ${Date.now() - started}ms request-id=${ids.requestId}`);
   };
@@ -141,14 +149,22 @@ function answerFault(
 async function graphRequest(
   deps: ServerDeps,
   input: {
-    method: string; version: 'v1.0' | 'beta'; rest: string; query: Record<string, string>;
-    headers: IncomingMessage['headers']; raw: string; ids: { requestId: string; clientRequestId: string };
+    method: string;
+    version: 'v1.0' | 'beta';
+    rest: string;
+    query: Record<string, string>;
+    headers: IncomingMessage['headers'];
+    raw: string;
+    ids: { requestId: string; clientRequestId: string };
   },
 ): Promise<GraphResponse> {
   const { ids } = input;
   const auth = String(input.headers.authorization ?? '');
   const bearer = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
-  const wwwAuth = { 'WWW-Authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"' };
+  const wwwAuth = {
+    'WWW-Authenticate':
+      'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+  };
   if (!bearer) return { ...graphError(ids, 401, 'InvalidAuthenticationToken', 'Access token is empty.'), headers: wwwAuth };
   const valid = deps.issuer.validate(bearer, deps.state.tenantId);
   if (!valid.ok) return { ...graphError(ids, 401, 'InvalidAuthenticationToken', valid.message), headers: wwwAuth };
@@ -157,7 +173,12 @@ async function graphRequest(
   try {
     body = input.raw ? JSON.parse(input.raw) : undefined;
   } catch {
-    return graphError(ids, 400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+    return graphError(
+      ids,
+      400,
+      'BadRequest',
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+    );
   }
   let segments: string[];
   try {
@@ -167,8 +188,16 @@ async function graphRequest(
   }
   const headers = Object.fromEntries(Object.entries(input.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : String(v ?? '')]));
   const request: GraphRequest = {
-    method: input.method, version: input.version, rawPath: input.rest, segments, query: input.query, headers, body,
-    token: valid.claims, inBatch: false, ...ids,
+    method: input.method,
+    version: input.version,
+    rawPath: input.rest,
+    segments,
+    query: input.query,
+    headers,
+    body,
+    token: valid.claims,
+    inBatch: false,
+    ...ids,
   };
   return runGraphRequest(deps.router, request, deps.ctx);
 }

@@ -352,4 +352,3 @@ export interface ThrottleStatus {
   /** Since start or the last reset: requests charged, 429s answered by the buckets, units and writes taken. */
   counters: { charged: number; throttled: number; resourceUnits: number; writes: number };
 }
-

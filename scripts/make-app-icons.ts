@@ -45,11 +45,7 @@ export function glyph(u: number, v: number): boolean {
   const shaft = u >= 0.41 && u <= 0.5 && Math.abs(v - 0.52) <= 0.04;
   const head = u >= 0.48 && u <= 0.59 && Math.abs(v - 0.52) <= (0.59 - u) * 0.95;
   // Cloud.
-  const cloud =
-    inCircle(0.69, 0.6, 0.085) ||
-    inCircle(0.78, 0.5, 0.12) ||
-    inCircle(0.88, 0.61, 0.07) ||
-    (u >= 0.69 && u <= 0.88 && v >= 0.55 && v <= 0.685);
+  const cloud = inCircle(0.69, 0.6, 0.085) || inCircle(0.78, 0.5, 0.12) || inCircle(0.88, 0.61, 0.07) || (u >= 0.69 && u <= 0.88 && v >= 0.55 && v <= 0.685);
   return server || shaft || head || cloud;
 }
 

@@ -58,7 +58,9 @@ export class MissingValuesError extends Error {
     readonly envName: string,
     readonly missing: string[],
   ) {
-    super(`Cannot build the app package for "${envName}": empty or unset ${missing.join(', ')} (set them in env/.env.${envName}, env/.env.${envName}.user or the environment; the Toolkit's provision step fills TEAMS_APP_ID, BOT_ID and BOT_DOMAIN).`);
+    super(
+      `Cannot build the app package for "${envName}": empty or unset ${missing.join(', ')} (set them in env/.env.${envName}, env/.env.${envName}.user or the environment; the Toolkit's provision step fills TEAMS_APP_ID, BOT_ID and BOT_DOMAIN).`,
+    );
     this.name = 'MissingValuesError';
   }
 }
@@ -66,10 +68,16 @@ export class MissingValuesError extends Error {
 export const ICON_SIZES = { 'color.png': 192, 'outline.png': 32 } as const;
 
 /** Fills the manifest for one environment, checks it and the icons, writes the zip. */
-export function buildAppPackage(options: { root: string; envName: string; env?: Record<string, string | undefined>; outputDir?: string }): { zipPath: string; manifest: Record<string, unknown> } {
+export function buildAppPackage(options: { root: string; envName: string; env?: Record<string, string | undefined>; outputDir?: string }): {
+  zipPath: string;
+  manifest: Record<string, unknown>;
+} {
   const appPackage = path.join(options.root, 'appPackage');
   const env = options.env ?? process.env;
-  const files = [readEnvFile(path.join(options.root, 'env', `.env.${options.envName}.user`)), readEnvFile(path.join(options.root, 'env', `.env.${options.envName}`))];
+  const files = [
+    readEnvFile(path.join(options.root, 'env', `.env.${options.envName}.user`)),
+    readEnvFile(path.join(options.root, 'env', `.env.${options.envName}`)),
+  ];
   const lookup = (name: string) => env[name] ?? files.find((f) => name in f)?.[name];
   const { text, missing } = fillPlaceholders(fs.readFileSync(path.join(appPackage, 'manifest.json'), 'utf8'), lookup);
   if (missing.length > 0) throw new MissingValuesError(options.envName, missing);

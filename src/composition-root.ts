@@ -92,13 +92,15 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
 
   let directory = overrides.directory;
   let bulk: BulkDirectory | null = overrides.bulk ?? null;
-  let identity: IdentityCheck = overrides.identity ?? { check: async () => ({ tokenObtained: true, error: null, credentialKind: config.graph.credentialKind, roles: [], certificateNotAfter: null }) };
+  let identity: IdentityCheck = overrides.identity ?? {
+    check: async () => ({ tokenObtained: true, error: null, credentialKind: config.graph.credentialKind, roles: [], certificateNotAfter: null }),
+  };
   if (!directory) {
     const created = createGraphDirectory({
       tenantId: config.graph.tenantId,
       clientId: config.graph.clientId,
-      clientSecret: config.graph.credentialKind === 'client-secret' ? config.graph.clientSecret ?? undefined : undefined,
-      certificatePath: config.graph.credentialKind === 'certificate' ? config.graph.certificatePath ?? undefined : undefined,
+      clientSecret: config.graph.credentialKind === 'client-secret' ? (config.graph.clientSecret ?? undefined) : undefined,
+      certificatePath: config.graph.credentialKind === 'certificate' ? (config.graph.certificatePath ?? undefined) : undefined,
       managedIdentity: config.graph.credentialKind === 'managed-identity' ? { clientId: config.graph.clientId || undefined } : undefined,
       authorityHost: config.graph.authorityHost,
       retryOptions: overrides.credentialRetryOptions,
@@ -133,7 +135,10 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
   );
   const chat = new TeamsChat(adapter, config.bot.appId, storage.conversations, logger.child({ component: 'teams-chat' }), clock);
   const flow = config.approvalFlow;
-  const flowGroupIds = [...(flow.stages ?? []), ...(flow.rollbackStages ?? [])].map((s) => s.groupId).concat(flow.escalationGroupId).filter((g): g is string => Boolean(g));
+  const flowGroupIds = [...(flow.stages ?? []), ...(flow.rollbackStages ?? [])]
+    .map((s) => s.groupId)
+    .concat(flow.escalationGroupId)
+    .filter((g): g is string => Boolean(g));
   const authorization = new Authorization({ ...config.authorization, extraGroupIds: flowGroupIds }, directory, clock);
 
   let runner: JobRunner | null = null;
@@ -148,7 +153,12 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     delegations: storage.delegations,
     roster: new TeamsRoster(adapter, config.bot.appId, storage.conversations),
     bulk,
-    fileLinks: new FileLinks({ baseUrl: config.bulk.publicBaseUrl, secret: config.bulk.fileLinkSecret, ttlMs: config.bulk.fileLinkTtlMs, now: () => clock.now() }),
+    fileLinks: new FileLinks({
+      baseUrl: config.bulk.publicBaseUrl,
+      secret: config.bulk.fileLinkSecret,
+      ttlMs: config.bulk.fileLinkTtlMs,
+      now: () => clock.now(),
+    }),
     identity,
     directory,
     chat,
@@ -199,7 +209,10 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
   };
   const instance = overrides.instance ?? processInstance();
   runner = new JobRunner(deps, config.jobPollIntervalMs, config.jobLeaseMs, { owner: instance.id });
-  const monitor = new ReadinessMonitor({ requests: storage.requests, logger: logger.child({ component: 'readiness' }) }, { checkEveryMs: 5_000, timeoutMs: 800 });
+  const monitor = new ReadinessMonitor(
+    { requests: storage.requests, logger: logger.child({ component: 'readiness' }) },
+    { checkEveryMs: 5_000, timeoutMs: 800 },
+  );
   const files = new HttpsFileDownloader({ ...config.fileDownload, logger: logger.child({ component: 'file-download' }) });
   const bot = new SoaBot(deps, { allowedTenantIds: config.authorization.allowedTenantIds, files });
   const handleBotRequest = createBotRequestHandler({
@@ -227,9 +240,16 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     : undefined;
   const http = createHttpServer(
     handleBotRequest,
-    { port: config.port, host: config.host, maxBodyBytes: config.maxBodyBytes, readiness: async () => monitor.current(), download: (token) => downloadTable(deps, token), tabApi,
+    {
+      port: config.port,
+      host: config.host,
+      maxBodyBytes: config.maxBodyBytes,
+      readiness: async () => monitor.current(),
+      download: (token) => downloadTable(deps, token),
+      tabApi,
       // The tab's page is served with its API: both exist only when a tab app registration is configured.
-      tabStatic: config.tab ? { dir: overrides.tabStaticDir } : undefined },
+      tabStatic: config.tab ? { dir: overrides.tabStaticDir } : undefined,
+    },
     logger.child({ component: 'http' }),
   );
 
@@ -296,6 +316,13 @@ function recordGraphCall(storage: Storage, call: GraphCallRecord): void {
   const requestId = currentRequestId();
   if (!requestId) return;
   void storage.requests
-    .appendEvents([{ requestId, at: call.at, type: 'graph.call', data: { method: call.method, path: call.path, status: call.status, graphRequestId: call.requestId, durationMs: call.durationMs } }])
+    .appendEvents([
+      {
+        requestId,
+        at: call.at,
+        type: 'graph.call',
+        data: { method: call.method, path: call.path, status: call.status, graphRequestId: call.requestId, durationMs: call.durationMs },
+      },
+    ])
     .catch(() => undefined);
 }

@@ -42,7 +42,8 @@ export function readApprovalFlow(env: Record<string, string | undefined>, proble
   const escalationGroupId = text('ESCALATION_APPROVER_GROUP_ID').toLowerCase() || null;
   if (escalationGroupId && !GUID.test(escalationGroupId)) problems.push(`ESCALATION_APPROVER_GROUP_ID must be a GUID, got "${escalationGroupId}"`);
   const escalateAfterMs = optionalDuration('ESCALATE_AFTER', 1000);
-  if (escalateAfterMs !== null && !escalationGroupId) problems.push('ESCALATE_AFTER is set but ESCALATION_APPROVER_GROUP_ID is not: set the group the request is offered to.');
+  if (escalateAfterMs !== null && !escalationGroupId)
+    problems.push('ESCALATE_AFTER is set but ESCALATION_APPROVER_GROUP_ID is not: set the group the request is offered to.');
   const skipWeekends = text('REMINDER_SKIP_WEEKENDS').toLowerCase();
   if (skipWeekends && !['true', 'false'].includes(skipWeekends)) problems.push(`REMINDER_SKIP_WEEKENDS must be true or false, got "${skipWeekends}"`);
   return {
@@ -85,7 +86,9 @@ function stages(key: string, raw: string, problems: string[]): ApprovalStage[] |
   const parsed = z.array(stageSchema).min(1).max(MAX_STAGES).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    problems.push(`${key}: ${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message} (expected 1 to ${MAX_STAGES} stages of {"name", "groupId" (a GUID, or null for the kind's approvers), "quorum" 1-10})`);
+    problems.push(
+      `${key}: ${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message} (expected 1 to ${MAX_STAGES} stages of {"name", "groupId" (a GUID, or null for the kind's approvers), "quorum" 1-10})`,
+    );
     return null;
   }
   return parsed.data.map((s) => ({ name: s.name, groupId: s.groupId ? s.groupId.toLowerCase() : null, quorum: s.quorum }));

@@ -17,7 +17,10 @@ export const guidList = (name: string) =>
     .string()
     .optional()
     .transform((v, ctx) => {
-      const items = (v ?? '').split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
+      const items = (v ?? '')
+        .split(/[,;\s]+/)
+        .map((s) => s.trim())
+        .filter(Boolean);
       for (const item of items) {
         if (!GUID.test(item)) ctx.addIssue({ code: 'custom', message: `${name}: "${item}" is not an Entra object id (GUID)` });
       }

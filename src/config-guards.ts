@@ -5,7 +5,10 @@
 
 /** Hosts that only this machine can reach (HOST values and URL hostnames). */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   return h === 'localhost' || h === '::1' || h === '127.0.0.1';
 }
 
@@ -70,7 +73,7 @@ export function authDisabledProblems(context: AuthDisabledContext): string[] {
   if (context.graphManagedIdentity) {
     problems.push(
       'BOT_AUTH_DISABLED=true cannot be combined with GRAPH_USE_MANAGED_IDENTITY=true: a managed identity gets real Entra tokens whatever GRAPH_AUTHORITY_HOST says. ' +
-        'Without authentication, use the local Graph emulator\'s client secret or certificate.',
+        "Without authentication, use the local Graph emulator's client secret or certificate.",
     );
   }
   if (context.host === null || !isLoopbackHost(context.host)) {

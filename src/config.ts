@@ -1,7 +1,20 @@
 import { z } from 'zod';
 import { parseWaves } from './domain/waves';
 import { DEFAULT_FILE_DOWNLOAD_HOSTS, downloadHostProblem } from './domain/download-hosts';
-import { boolFlag, duration, exactTrueFlag, fileLinkSecret, guidList, httpsUrl, intIn, optionalChecked, optionalGuid, optionalText, parseDuration, publicBaseUrl } from './config-fields';
+import {
+  boolFlag,
+  duration,
+  exactTrueFlag,
+  fileLinkSecret,
+  guidList,
+  httpsUrl,
+  intIn,
+  optionalChecked,
+  optionalGuid,
+  optionalText,
+  parseDuration,
+  publicBaseUrl,
+} from './config-fields';
 import { authDisabledProblems } from './config-guards';
 import { readApprovalFlow } from './config-approvals';
 import { redactDatabaseUrl } from './adapters/storage/database-url';
@@ -67,7 +80,12 @@ const schema = z.object({
   NOTIFY_CHANNEL_IDS: z
     .string()
     .optional()
-    .transform((v) => (v ?? '').split(/[,\s]+/).map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      (v ?? '')
+        .split(/[,\s]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   NOTIFY_TRANSFERS: boolFlag,
   ALLOWED_TENANT_IDS: guidList('ALLOWED_TENANT_IDS'),
   APPROVAL_CHANNEL_ID: optionalText,
@@ -84,7 +102,8 @@ const schema = z.object({
     .optional()
     .transform((v, ctx) => {
       const value = v && v.trim() ? v.trim() : '1,10%,rest';
-      if (!parseWaves(value)) ctx.addIssue({ code: 'custom', message: `expected waves such as "1,10%,rest" (counts, percentages, and "rest" last), got "${v}"` });
+      if (!parseWaves(value))
+        ctx.addIssue({ code: 'custom', message: `expected waves such as "1,10%,rest" (counts, percentages, and "rest" last), got "${v}"` });
       return value;
     }),
   HALT_FAILURE_RATE: z
@@ -103,7 +122,10 @@ const schema = z.object({
     .string()
     .optional()
     .transform((v, ctx) => {
-      const entries = (v ?? '').split(/[,\s]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
+      const entries = (v ?? '')
+        .split(/[,\s]+/)
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
       for (const entry of entries) {
         const problem = downloadHostProblem(entry);
         if (problem) ctx.addIssue({ code: 'custom', message: `FILE_DOWNLOAD_HOSTS: ${problem}` });
@@ -120,7 +142,9 @@ const schema = z.object({
   ),
   TAB_AUTHORITY_HOST: optionalChecked((v) => {
     try {
-      return new URL(v).protocol === 'https:' ? null : `TAB_AUTHORITY_HOST must be an https URL (the signing keys are fetched from it), got "${v.slice(0, 100)}"`;
+      return new URL(v).protocol === 'https:'
+        ? null
+        : `TAB_AUTHORITY_HOST must be an https URL (the signing keys are fetched from it), got "${v.slice(0, 100)}"`;
     } catch {
       return `TAB_AUTHORITY_HOST is not a URL: "${v.slice(0, 100)}"`;
     }
@@ -156,7 +180,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     problems.push(
       ...authDisabledProblems({
         botCredentialSettings: [
-          ...(['BOT_ID', 'BOT_PASSWORD', 'SECRET_BOT_PASSWORD', 'BOT_CERTIFICATE_THUMBPRINT', 'BOT_CERTIFICATE_PRIVATE_KEY_PATH'] as const).filter((key) => e[key]),
+          ...(['BOT_ID', 'BOT_PASSWORD', 'SECRET_BOT_PASSWORD', 'BOT_CERTIFICATE_THUMBPRINT', 'BOT_CERTIFICATE_PRIVATE_KEY_PATH'] as const).filter(
+            (key) => e[key],
+          ),
           ...(e.BOT_TYPE === 'UserAssignedMsi' ? ['BOT_TYPE=UserAssignedMsi'] : []),
         ],
         host: e.HOST,
@@ -169,18 +195,19 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     );
   }
   if (!e.BOT_AUTH_DISABLED && !e.BOT_ID) {
-    problems.push('BOT_ID is empty: set the bot\'s Microsoft app id (or BOT_AUTH_DISABLED=true for local development only).');
+    problems.push("BOT_ID is empty: set the bot's Microsoft app id (or BOT_AUTH_DISABLED=true for local development only).");
   }
-  const botCertificate = e.BOT_CERTIFICATE_THUMBPRINT && e.BOT_CERTIFICATE_PRIVATE_KEY_PATH
-    ? { thumbprint: e.BOT_CERTIFICATE_THUMBPRINT, privateKeyPath: e.BOT_CERTIFICATE_PRIVATE_KEY_PATH }
-    : null;
+  const botCertificate =
+    e.BOT_CERTIFICATE_THUMBPRINT && e.BOT_CERTIFICATE_PRIVATE_KEY_PATH
+      ? { thumbprint: e.BOT_CERTIFICATE_THUMBPRINT, privateKeyPath: e.BOT_CERTIFICATE_PRIVATE_KEY_PATH }
+      : null;
   if (Boolean(e.BOT_CERTIFICATE_THUMBPRINT) !== Boolean(e.BOT_CERTIFICATE_PRIVATE_KEY_PATH)) {
     problems.push('BOT_CERTIFICATE_THUMBPRINT and BOT_CERTIFICATE_PRIVATE_KEY_PATH go together: set both or neither.');
   } else if (botCertificate && botPassword) {
     problems.push('Both BOT_PASSWORD and a bot certificate are set: keep one of them (the certificate is preferred).');
   }
   if (e.BOT_ID && e.BOT_TYPE !== 'UserAssignedMsi' && !botPassword && !botCertificate && !e.BOT_AUTH_DISABLED) {
-    problems.push('BOT_PASSWORD is empty: set the bot\'s client secret (or a certificate with BOT_CERTIFICATE_THUMBPRINT, or BOT_TYPE=UserAssignedMsi).');
+    problems.push("BOT_PASSWORD is empty: set the bot's client secret (or a certificate with BOT_CERTIFICATE_THUMBPRINT, or BOT_TYPE=UserAssignedMsi).");
   }
   const botEndpoints = checkBotEndpoints(e, problems);
   if (e.BOT_TYPE !== 'MultiTenant' && e.BOT_ID && !e.BOT_TENANT_ID) {
@@ -188,7 +215,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   }
   if (!e.GRAPH_TENANT_ID) problems.push('GRAPH_TENANT_ID is empty: set the Entra tenant id whose users the bot manages.');
   if (!e.GRAPH_CLIENT_ID && !e.GRAPH_USE_MANAGED_IDENTITY) {
-    problems.push('GRAPH_CLIENT_ID is empty: set the app registration (client) id of the bot\'s Graph identity.');
+    problems.push("GRAPH_CLIENT_ID is empty: set the app registration (client) id of the bot's Graph identity.");
   }
   const credentialCount = [graphSecret, e.GRAPH_CERTIFICATE_PATH, e.GRAPH_USE_MANAGED_IDENTITY ? 'mi' : null].filter(Boolean).length;
   if (credentialCount === 0) {
@@ -240,7 +267,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       approverIds: e.APPROVER_IDS,
       approvalsRequired: e.APPROVALS_REQUIRED,
       allowedTenantIds,
-      rollbackApproverGroupId: e.ROLLBACK_APPROVER_GROUP_ID?.toLowerCase() ?? (e.ROLLBACK_APPROVER_IDS.length > 0 ? null : e.APPROVER_GROUP_ID?.toLowerCase() ?? null),
+      rollbackApproverGroupId:
+        e.ROLLBACK_APPROVER_GROUP_ID?.toLowerCase() ?? (e.ROLLBACK_APPROVER_IDS.length > 0 ? null : (e.APPROVER_GROUP_ID?.toLowerCase() ?? null)),
       rollbackApproverIds: e.ROLLBACK_APPROVER_IDS.length > 0 || e.ROLLBACK_APPROVER_GROUP_ID ? e.ROLLBACK_APPROVER_IDS : e.APPROVER_IDS,
       // 0 (unset) means "the same quorum as transfers".
       rollbackApprovalsRequired: e.ROLLBACK_APPROVALS_REQUIRED || e.APPROVALS_REQUIRED,
@@ -285,9 +313,17 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
 function checkSafeguard(e: z.infer<typeof schema>, tab: TabConfig | null, problems: string[]): SafeguardConfig {
   if (e.SAFEGUARD_SWITCH === 'obo') {
     const missing = [!tab && 'TAB_APP_ID', !e.TAB_CLIENT_SECRET && 'TAB_CLIENT_SECRET', !e.TEAMS_APP_ID && 'TEAMS_APP_ID'].filter(Boolean);
-    if (missing.length > 0) problems.push(`SAFEGUARD_SWITCH=obo needs ${missing.join(', ')}: the tab's app registration switches the safeguard on behalf of a Global Administrator. Set them, or use SAFEGUARD_SWITCH=manual.`);
+    if (missing.length > 0)
+      problems.push(
+        `SAFEGUARD_SWITCH=obo needs ${missing.join(', ')}: the tab's app registration switches the safeguard on behalf of a Global Administrator. Set them, or use SAFEGUARD_SWITCH=manual.`,
+      );
   }
-  return { mode: e.SAFEGUARD_SWITCH, oboClientSecret: e.TAB_CLIENT_SECRET ?? null, teamsAppId: e.TEAMS_APP_ID?.toLowerCase() ?? null, reminderIntervalMs: e.SAFEGUARD_REMINDER_INTERVAL };
+  return {
+    mode: e.SAFEGUARD_SWITCH,
+    oboClientSecret: e.TAB_CLIENT_SECRET ?? null,
+    teamsAppId: e.TEAMS_APP_ID?.toLowerCase() ?? null,
+    reminderIntervalMs: e.SAFEGUARD_REMINDER_INTERVAL,
+  };
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -347,8 +383,15 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     botCertificate: config.bot.certificate ? { thumbprint: config.bot.certificate.thumbprint } : null,
     botFrameworkEndpoints: config.bot.endpoints ?? (config.bot.channelService ? `built-in for ${config.bot.channelService}` : 'built-in (public cloud)'),
     rateLimitPerMinute: config.rateLimitPerMinute,
-    safeguardSwitch: { mode: config.safeguard.mode, tabClientSecretSet: Boolean(config.safeguard.oboClientSecret), teamsAppId: config.safeguard.teamsAppId, reminderIntervalMs: config.safeguard.reminderIntervalMs },
-    tab: config.tab ? { appId: config.tab.appId, appIdUri: config.tab.appIdUri, authorityHost: config.tab.authorityHost, rateLimitPerMinute: config.tab.rateLimitPerMinute } : 'off',
+    safeguardSwitch: {
+      mode: config.safeguard.mode,
+      tabClientSecretSet: Boolean(config.safeguard.oboClientSecret),
+      teamsAppId: config.safeguard.teamsAppId,
+      reminderIntervalMs: config.safeguard.reminderIntervalMs,
+    },
+    tab: config.tab
+      ? { appId: config.tab.appId, appIdUri: config.tab.appIdUri, authorityHost: config.tab.authorityHost, rateLimitPerMinute: config.tab.rateLimitPerMinute }
+      : 'off',
     fileDownloadHosts: config.fileDownload.allowedHosts,
     graph: {
       tenantId: config.graph.tenantId,

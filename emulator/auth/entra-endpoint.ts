@@ -40,13 +40,20 @@ export class EntraEndpoint {
 
   /** null when the path is not an Entra path. */
   handle(method: string, path: string, host: string, rawBody: string): PlainResponse | null {
-    const m = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|\.well-known\/openid-configuration|oauth2\/v2\.0\/token|discovery\/v2\.0\/keys)$/i.exec(path);
+    const m = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|\.well-known\/openid-configuration|oauth2\/v2\.0\/token|discovery\/v2\.0\/keys)$/i.exec(
+      path,
+    );
     if (!m) return null;
     const tenant = decodeURIComponent(m[1]);
     const what = m[2].toLowerCase();
     const tenantId = this.cfg.getTenantId();
     if (tenant.toLowerCase() !== tenantId.toLowerCase()) {
-      return this.oauthError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      return this.oauthError(
+        400,
+        'invalid_request',
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
     }
     const origin = `https://${host}`;
     if (what.endsWith('openid-configuration') && method === 'GET') return { status: 200, body: this.metadata(origin, tenantId) };
@@ -80,7 +87,10 @@ export class EntraEndpoint {
     if (form.get('grant_type') === JWT_BEARER) {
       const obo = onBehalfOf(form, this.cfg.state, this.cfg.issuer, this.cfg.appDisplayName);
       if (!obo.ok) return this.oauthError(obo.status, obo.error, obo.code, obo.message);
-      return { status: 200, body: { token_type: 'Bearer', scope: obo.scope, expires_in: obo.expiresIn, ext_expires_in: obo.expiresIn, access_token: obo.token } };
+      return {
+        status: 200,
+        body: { token_type: 'Bearer', scope: obo.scope, expires_in: obo.expiresIn, ext_expires_in: obo.expiresIn, access_token: obo.token },
+      };
     }
     if (form.get('grant_type') !== 'client_credentials') {
       return this.oauthError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
@@ -91,19 +101,34 @@ export class EntraEndpoint {
     }
     const scope = (form.get('scope') ?? '').split(' ').find((s) => s.endsWith('/.default'));
     if (!scope || scope.replace(/\/+\.default$/, '') !== GRAPH_AUDIENCE) {
-      return this.oauthError(400, 'invalid_scope', 1002012, `The provided value for scope '${form.get('scope') ?? ''}' is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      return this.oauthError(
+        400,
+        'invalid_scope',
+        1002012,
+        `The provided value for scope '${form.get('scope') ?? ''}' is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      );
     }
     const secret = form.get('client_secret');
     const assertion = form.get('client_assertion');
     if (secret !== null) {
       if (!safeEqual(secret, this.cfg.clientSecret)) {
-        return this.oauthError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.cfg.clientId}'.`);
+        return this.oauthError(
+          401,
+          'invalid_client',
+          7000215,
+          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.cfg.clientId}'.`,
+        );
       }
     } else if (assertion !== null) {
       const problem = this.checkAssertion(assertion, `${origin}/${tenantId}/oauth2/v2.0/token`);
       if (problem) return this.oauthError(401, 'invalid_client', problem.code, problem.message);
     } else {
-      return this.oauthError(401, 'invalid_client', 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
+      return this.oauthError(
+        401,
+        'invalid_client',
+        7000216,
+        "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
+      );
     }
     const { token, expiresIn } = this.cfg.issuer.issue({
       tenantId,
@@ -120,7 +145,10 @@ export class EntraEndpoint {
     const p = jwt.payload;
     const key = this.certKeys.find((k) => jwt.header['x5t#S256'] === k.x5tS256 || jwt.header.x5t === k.x5t) ?? null;
     if (!key) {
-      return { code: 700027, message: `Client assertion failed signature validation. The key was not found. Thumbprint of key used by client: '${String(jwt.header['x5t#S256'] ?? jwt.header.x5t)}'.` };
+      return {
+        code: 700027,
+        message: `Client assertion failed signature validation. The key was not found. Thumbprint of key used by client: '${String(jwt.header['x5t#S256'] ?? jwt.header.x5t)}'.`,
+      };
     }
     if (!verifySignature(jwt, key.publicKey)) return { code: 700027, message: 'Client assertion contains an invalid signature.' };
     if (p.iss !== this.cfg.clientId || p.sub !== this.cfg.clientId) {
@@ -137,7 +165,10 @@ export class EntraEndpoint {
   private oauthError(status: number, error: string, code: number, text: string): PlainResponse {
     const traceId = randomUUID();
     const correlationId = randomUUID();
-    const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+    const timestamp = new Date()
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, 'Z');
     return {
       status,
       body: {

@@ -43,10 +43,7 @@ export function verifySignature(jwt: DecodedJwt, publicKey: KeyObject): boolean 
   verifier.update(jwt.signingInput);
   if (alg === 'RS256') return verifier.verify(publicKey, jwt.signature);
   if (alg === 'PS256') {
-    return verifier.verify(
-      { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
-      jwt.signature,
-    );
+    return verifier.verify({ key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, jwt.signature);
   }
   return false;
 }

@@ -13,11 +13,13 @@ import { GRAPH_AUDIENCE, TokenIssuer } from './token-issuer';
  */
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-export type OboAnswer = { ok: true; token: string; expiresIn: number; scope: string } | { ok: false; status: number; error: string; code: number; message: string };
+export type OboAnswer =
+  { ok: true; token: string; expiresIn: number; scope: string } | { ok: false; status: number; error: string; code: number; message: string };
 
 export function onBehalfOf(form: URLSearchParams, state: TenantState, issuer: TokenIssuer, appDisplayName: string): OboAnswer {
   const fail = (status: number, error: string, code: number, message: string): OboAnswer => ({ ok: false, status, error, code, message });
-  if (form.get('requested_token_use') !== 'on_behalf_of') return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'requested_token_use'.");
+  if (form.get('requested_token_use') !== 'on_behalf_of')
+    return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'requested_token_use'.");
   const clientId = (form.get('client_id') ?? '').toLowerCase();
   const app = state.delegatedApps.find((a) => a.clientId.toLowerCase() === clientId);
   if (!app) return fail(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${state.tenantId}'.`);
@@ -38,14 +40,26 @@ export function onBehalfOf(form: URLSearchParams, state: TenantState, issuer: To
   if (!user) return fail(400, 'invalid_grant', 50034, 'The user account does not exist in the directory.');
   const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
   const graphScopes = requested.filter((s) => s.startsWith(`${GRAPH_AUDIENCE}/`)).map((s) => s.slice(GRAPH_AUDIENCE.length + 1));
-  if (graphScopes.length === 0) return fail(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid: '${form.get('scope') ?? ''}'.`);
+  if (graphScopes.length === 0)
+    return fail(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid: '${form.get('scope') ?? ''}'.`);
   const consented = new Set(app.consentedScopes.map((s) => s.toLowerCase()));
   const granted = graphScopes.includes('.default') ? app.consentedScopes : graphScopes;
   const missing = granted.filter((s) => !consented.has(s.toLowerCase()));
   if (missing.length > 0 || granted.length === 0) {
-    return fail(400, 'invalid_grant', 65001, `The user or administrator has not consented to use the application with ID '${app.clientId}'. Send an interactive authorization request for this user and resource.`);
+    return fail(
+      400,
+      'invalid_grant',
+      65001,
+      `The user or administrator has not consented to use the application with ID '${app.clientId}'. Send an interactive authorization request for this user and resource.`,
+    );
   }
-  const wids = [...new Set(state.roleAssignments.filter((a) => a.kind === 'active' && a.principalId.toLowerCase() === user.id.toLowerCase()).map((a) => a.roleDefinitionId.toLowerCase()))];
+  const wids = [
+    ...new Set(
+      state.roleAssignments
+        .filter((a) => a.kind === 'active' && a.principalId.toLowerCase() === user.id.toLowerCase())
+        .map((a) => a.roleDefinitionId.toLowerCase()),
+    ),
+  ];
   const scp = granted.join(' ');
   const { token, expiresIn } = issuer.issueDelegatedGraphToken({
     tenantId: state.tenantId,

@@ -15,9 +15,21 @@ export const ROLES = {
   auditRead: ['AuditLog.Read.All'],
   entitlementRead: ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'],
   // Microsoft's reference for GET /roleManagement/directory/roleAssignments (directory provider).
-  roleAssignmentRead: ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'Directory.Read.All', 'RoleManagement.ReadWrite.Directory', 'Directory.ReadWrite.All'],
+  roleAssignmentRead: [
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+    'Directory.Read.All',
+    'RoleManagement.ReadWrite.Directory',
+    'Directory.ReadWrite.All',
+  ],
   // ... and for roleEligibilitySchedules / roleEligibilityScheduleInstances: Directory.Read.All is NOT among them.
-  roleEligibilityRead: ['RoleEligibilitySchedule.Read.Directory', 'RoleEligibilitySchedule.ReadWrite.Directory', 'RoleManagement.Read.All', 'RoleManagement.Read.Directory', 'RoleManagement.ReadWrite.Directory'],
+  roleEligibilityRead: [
+    'RoleEligibilitySchedule.Read.Directory',
+    'RoleEligibilitySchedule.ReadWrite.Directory',
+    'RoleManagement.Read.All',
+    'RoleManagement.Read.Directory',
+    'RoleManagement.ReadWrite.Directory',
+  ],
 } as const;
 
 /** What the bot needs (docs/soa-and-graph.md §2); the default roles claim of issued tokens. */

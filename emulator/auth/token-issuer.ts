@@ -38,7 +38,11 @@ export class TokenIssuer {
   /** Keys published next to the default one (key rotation): kid -> private key. */
   private readonly extraKeys = new Map<string, KeyObject>();
 
-  constructor(tlsKey: string | Buffer, tlsCert: string | Buffer, private readonly lifetimeSeconds: number) {
+  constructor(
+    tlsKey: string | Buffer,
+    tlsCert: string | Buffer,
+    private readonly lifetimeSeconds: number,
+  ) {
     this.privateKey = createPrivateKey(tlsKey);
     this.publicKey = createPublicKey(this.privateKey);
     this.kid = certificateInfo(tlsCert).x5t;
@@ -85,7 +89,9 @@ export class TokenIssuer {
       oid: input.oid,
       sub: uuidFrom(`sub:${input.tenantId}:${input.oid}:${input.audience}`),
       name: input.name ?? 'Demo User',
-      ...(version === 1 ? { upn: input.upn ?? '', unique_name: input.upn ?? '', appid: TEAMS_WEB_CLIENT_ID } : { preferred_username: input.upn ?? '', azp: TEAMS_WEB_CLIENT_ID }),
+      ...(version === 1
+        ? { upn: input.upn ?? '', unique_name: input.upn ?? '', appid: TEAMS_WEB_CLIENT_ID }
+        : { preferred_username: input.upn ?? '', azp: TEAMS_WEB_CLIENT_ID }),
       ...(input.scp === null ? {} : { scp: input.scp ?? 'access_as_user' }),
       uti: randomUUID().replace(/-/g, ''),
       ver: version === 1 ? '1.0' : '2.0',
@@ -101,7 +107,16 @@ export class TokenIssuer {
    * A delegated Graph token as Entra returns it from the on-behalf-of grant: the person (oid, upn), the
    * consented scopes (scp), their directory roles (wids, role template ids), the calling app (appid).
    */
-  issueDelegatedGraphToken(input: { tenantId: string; clientId: string; appDisplayName: string; oid: string; upn: string; name: string; scp: string; wids: string[] }): { token: string; expiresIn: number } {
+  issueDelegatedGraphToken(input: {
+    tenantId: string;
+    clientId: string;
+    appDisplayName: string;
+    oid: string;
+    upn: string;
+    name: string;
+    scp: string;
+    wids: string[];
+  }): { token: string; expiresIn: number } {
     const now = Math.floor(Date.now() / 1000);
     const claims: AccessTokenClaims = {
       aud: GRAPH_AUDIENCE,
@@ -171,7 +186,12 @@ export class TokenIssuer {
   /** JWKS for /discovery/v2.0/keys, so a consumer could validate the tokens itself. */
   jwks(): { keys: Record<string, unknown>[] } {
     const jwk = this.publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
-    const extra = [...this.extraKeys].map(([kid, key]) => ({ ...(createPublicKey(key).export({ format: 'jwk' }) as Record<string, unknown>), kid, use: 'sig', alg: 'RS256' }));
+    const extra = [...this.extraKeys].map(([kid, key]) => ({
+      ...(createPublicKey(key).export({ format: 'jwk' }) as Record<string, unknown>),
+      kid,
+      use: 'sig',
+      alg: 'RS256',
+    }));
     return { keys: [{ ...jwk, kid: this.kid, x5t: this.kid, use: 'sig', alg: 'RS256' }, ...extra] };
   }
 }

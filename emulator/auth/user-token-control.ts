@@ -12,7 +12,8 @@ export function mintUserTokenOverHttp(issuer: TokenIssuer, state: TenantState, a
   const who = typeof b.user === 'string' ? b.user.toLowerCase() : '';
   const audience = typeof b.audience === 'string' ? b.audience : '';
   const version = b.version === 1 ? 1 : b.version === undefined || b.version === 2 ? 2 : null;
-  if (!who || !audience || version === null) return { status: 400, body: { error: 'expected {"user": upn | name | id, "audience": app id or api:// URI, "version"?: 1 | 2}' } };
+  if (!who || !audience || version === null)
+    return { status: 400, body: { error: 'expected {"user": upn | name | id, "audience": app id or api:// URI, "version"?: 1 | 2}' } };
   const user = [...state.users.values()].find(
     (u) => u.id.toLowerCase() === who || u.userPrincipalName.toLowerCase() === who || u.userPrincipalName.toLowerCase().split('@')[0] === who,
   );

@@ -7,13 +7,7 @@ export interface RequestIds {
 }
 
 /** Graph's error envelope (docs/soa-and-graph.md §3). Every 429 and 503 carries Retry-After. */
-export function graphError(
-  ids: RequestIds,
-  status: number,
-  code: string,
-  message: string,
-  options: { retryAfter?: string | number } = {},
-): GraphResponse {
+export function graphError(ids: RequestIds, status: number, code: string, message: string, options: { retryAfter?: string | number } = {}): GraphResponse {
   const headers: Record<string, string> = {};
   if (status === 429 || status === 503 || options.retryAfter !== undefined) {
     headers['Retry-After'] = String(options.retryAfter ?? 1);

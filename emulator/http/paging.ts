@@ -17,7 +17,10 @@ export function pageOf<T>(
   if (top !== undefined) {
     const n = Number(top);
     if (!Number.isInteger(n) || n < 1 || n > 999) {
-      return { ok: false, response: badRequest(req, `Invalid page size specified: '${top}'. Must be between 1 and 999 inclusive.`, 'Request_UnsupportedQuery') };
+      return {
+        ok: false,
+        response: badRequest(req, `Invalid page size specified: '${top}'. Must be between 1 and 999 inclusive.`, 'Request_UnsupportedQuery'),
+      };
     }
     size = size === null ? n : Math.min(size, n);
   }

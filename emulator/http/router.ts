@@ -16,10 +16,7 @@ export class Router {
   match(
     method: string,
     segments: string[],
-  ):
-    | { kind: 'match'; def: RouteDefinition; params: Record<string, string> }
-    | { kind: 'method-not-allowed' }
-    | { kind: 'no-route'; segment: string } {
+  ): { kind: 'match'; def: RouteDefinition; params: Record<string, string> } | { kind: 'method-not-allowed' } | { kind: 'no-route'; segment: string } {
     let pathMatched = false;
     for (const { def, parts } of this.routes) {
       const params = matchParts(parts, segments);

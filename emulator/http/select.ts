@@ -15,7 +15,10 @@ export function projectEntity(
   let selected: string[] | null = null;
   if (raw !== undefined && raw.trim() !== '') {
     names = [];
-    for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const canonical = spec.allowed.find((a) => a.toLowerCase() === part.toLowerCase());
       if (!canonical) {
         return {

@@ -50,8 +50,7 @@ function parseClause(c: string): AuditPredicate | null {
     if (m[1] !== m[2]) return null;
     const prop = m[3].toLowerCase();
     const value = unquote(m[4]);
-    return (r) =>
-      r.targetResources.some((t) => ieq(prop === 'id' ? t.id : prop === 'displayname' ? t.displayName : t.userPrincipalName, value));
+    return (r) => r.targetResources.some((t) => ieq(prop === 'id' ? t.id : prop === 'displayname' ? t.displayName : t.userPrincipalName, value));
   }
   m = /^activityDateTime\s+(ge|gt|le|lt|eq)\s+'?([0-9T:.\-+Z]+)'?$/i.exec(c);
   if (m) {
@@ -71,11 +70,16 @@ function parseClause(c: string): AuditPredicate | null {
 
 function compare(a: number, op: string, b: number): boolean {
   switch (op) {
-    case 'ge': return a >= b;
-    case 'gt': return a > b;
-    case 'le': return a <= b;
-    case 'lt': return a < b;
-    default: return a === b;
+    case 'ge':
+      return a >= b;
+    case 'gt':
+      return a > b;
+    case 'le':
+      return a <= b;
+    case 'lt':
+      return a < b;
+    default:
+      return a === b;
   }
 }
 
@@ -87,7 +91,8 @@ function splitTopLevelAnd(text: string): string[] {
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
-    if (ch === "'") inQuote = !inQuote; // '' inside a literal toggles twice: still correct
+    if (ch === "'")
+      inQuote = !inQuote; // '' inside a literal toggles twice: still correct
     else if (!inQuote && ch === '(') depth++;
     else if (!inQuote && ch === ')') depth--;
     else if (!inQuote && depth === 0 && /\s/.test(ch) && /^\s+and\s+/i.test(text.slice(i))) {

@@ -53,7 +53,11 @@ function validate(req: GraphRequest): { ok: true; items: BatchItem[] } | { ok: f
   return { ok: true, items: requests as BatchItem[] };
 }
 
-async function runItem(outer: GraphRequest, item: BatchItem, ctx: GraphContext): Promise<GraphResponse & { path: string; query: Record<string, string>; requestId: string; clientRequestId: string; fault: FaultKind | null }> {
+async function runItem(
+  outer: GraphRequest,
+  item: BatchItem,
+  ctx: GraphContext,
+): Promise<GraphResponse & { path: string; query: Record<string, string>; requestId: string; clientRequestId: string; fault: FaultKind | null }> {
   const headers = Object.fromEntries(Object.entries(item.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
   const ids = { requestId: randomUUID(), clientRequestId: headers['client-request-id'] ?? randomUUID() };
   const target = splitUrl(item.url.startsWith('/') ? item.url : `/${item.url}`);
@@ -124,8 +128,15 @@ export const batchRoutes: RouteDefinition[] = [
         } else {
           const r = await runItem(req, item, ctx);
           recordCall(ctx.state, {
-            method: item.method.toUpperCase(), path: r.path, version: req.version, query: r.query, status: r.status,
-            requestId: r.requestId, clientRequestId: r.clientRequestId, inBatch: true, fault: r.fault,
+            method: item.method.toUpperCase(),
+            path: r.path,
+            version: req.version,
+            query: r.query,
+            status: r.status,
+            requestId: r.requestId,
+            clientRequestId: r.clientRequestId,
+            inBatch: true,
+            fault: r.fault,
             at: new Date().toISOString(),
           });
           const headers: Record<string, string> = { ...r.headers };

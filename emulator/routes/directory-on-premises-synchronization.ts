@@ -32,7 +32,10 @@ function refusal(req: GraphRequest, ctx: GraphContext, scopes: string[]): GraphR
 function entity(ctx: GraphContext): Record<string, unknown> {
   return {
     id: ctx.state.tenantId,
-    configuration: { accidentalDeletionPrevention: { synchronizationPreventionType: 'enabledForCount', alertThreshold: 500 }, synchronizationInterval: 'PT30M' },
+    configuration: {
+      accidentalDeletionPrevention: { synchronizationPreventionType: 'enabledForCount', alertThreshold: 500 },
+      synchronizationInterval: 'PT30M',
+    },
     features: {
       blockCloudObjectTakeoverThroughHardMatchEnabled: ctx.state.settings.blockCloudObjectTakeoverThroughHardMatchEnabled,
       blockSoftMatchEnabled: false,

@@ -61,8 +61,16 @@ function listUserMembers(req: GraphRequest, { id }: Record<string, string>, ctx:
 }
 
 export const GROUP_PROPS = [
-  'id', 'displayName', 'description', 'mailEnabled', 'securityEnabled', 'groupTypes',
-  'onPremisesSyncEnabled', 'onPremisesImmutableId', 'onPremisesSecurityIdentifier', 'onPremisesLastSyncDateTime',
+  'id',
+  'displayName',
+  'description',
+  'mailEnabled',
+  'securityEnabled',
+  'groupTypes',
+  'onPremisesSyncEnabled',
+  'onPremisesImmutableId',
+  'onPremisesSecurityIdentifier',
+  'onPremisesLastSyncDateTime',
 ] as const;
 
 export function groupEntity(g: GroupRecord): Record<string, unknown> {
@@ -180,7 +188,14 @@ export const groupRoutes: RouteDefinition[] = [
       const value = group.members.map((m) => {
         const u = ctx.state.users.get(m.toLowerCase());
         // onPremisesSyncEnabled too: Microsoft's sample lists the cloud-only members before a group rollback (§6a).
-        if (u) return { '@odata.type': '#microsoft.graph.user', id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName, onPremisesSyncEnabled: u.onPremisesSyncEnabled };
+        if (u)
+          return {
+            '@odata.type': '#microsoft.graph.user',
+            id: u.id,
+            displayName: u.displayName,
+            userPrincipalName: u.userPrincipalName,
+            onPremisesSyncEnabled: u.onPremisesSyncEnabled,
+          };
         const g = ctx.state.groups.get(m.toLowerCase());
         return { '@odata.type': '#microsoft.graph.group', id: m, displayName: g?.displayName ?? null, onPremisesSyncEnabled: g?.onPremisesSyncEnabled ?? null };
       });

@@ -221,7 +221,10 @@ export const entitlementRoutes: RouteDefinition[] = [
       if (!catalog) return notFound(req, id);
       return {
         status: 200,
-        body: { '@odata.context': `https://graph.microsoft.com/${req.version}/$metadata#identityGovernance/entitlementManagement/catalogs/$entity`, ...catalogEntity(catalog) },
+        body: {
+          '@odata.context': `https://graph.microsoft.com/${req.version}/$metadata#identityGovernance/entitlementManagement/catalogs/$entity`,
+          ...catalogEntity(catalog),
+        },
       };
     },
   },
@@ -287,7 +290,10 @@ export const entitlementRoutes: RouteDefinition[] = [
       if (!entity.ok) return entity.response;
       return {
         status: 200,
-        body: { '@odata.context': `https://graph.microsoft.com/${req.version}/$metadata#identityGovernance/entitlementManagement/accessPackages/$entity`, ...entity.value },
+        body: {
+          '@odata.context': `https://graph.microsoft.com/${req.version}/$metadata#identityGovernance/entitlementManagement/accessPackages/$entity`,
+          ...entity.value,
+        },
       };
     },
   },

@@ -10,7 +10,10 @@ import { SoaObject, SoaObjectType, switchSoa } from '../state/soa-state-machine'
 export function getSyncBehavior(req: GraphRequest, ctx: GraphContext, obj: SoaObject, entitySet: string): GraphResponse {
   const select = req.query['$select'];
   if (select !== undefined && select.trim() !== '') {
-    const unknown = select.split(',').map((s) => s.trim()).find((s) => s && s.toLowerCase() !== 'iscloudmanaged');
+    const unknown = select
+      .split(',')
+      .map((s) => s.trim())
+      .find((s) => s && s.toLowerCase() !== 'iscloudmanaged');
     if (unknown) {
       return badRequest(req, `Could not find a property named '${unknown}' on type 'microsoft.graph.onPremisesSyncBehavior'.`, 'BadRequest');
     }
@@ -21,13 +24,7 @@ export function getSyncBehavior(req: GraphRequest, ctx: GraphContext, obj: SoaOb
   return { status: 200, body: { '@odata.context': context, ...value } };
 }
 
-export function patchSyncBehavior(
-  req: GraphRequest,
-  ctx: GraphContext,
-  obj: SoaObject,
-  type: SoaObjectType,
-  entitySet: string,
-): GraphResponse {
+export function patchSyncBehavior(req: GraphRequest, ctx: GraphContext, obj: SoaObject, type: SoaObjectType, entitySet: string): GraphResponse {
   const body = req.body as Record<string, unknown> | undefined;
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     return badRequest(req, 'Empty Payload. JSON content expected.', 'BadRequest');

@@ -45,8 +45,14 @@ function entity(a: RoleAssignmentSeed, kind: 'assignment' | 'schedule' | 'instan
     directoryScopeId: '/',
     appScopeId: null,
   };
-  if (kind === 'schedule') Object.assign(base, { memberType: 'Direct', status: 'Provisioned', scheduleInfo: { startDateTime: '2026-01-05T09:00:00Z', expiration: { type: 'noExpiration' } } });
-  if (kind === 'instance') Object.assign(base, { memberType: 'Direct', startDateTime: '2026-01-05T09:00:00Z', endDateTime: null, roleEligibilityScheduleId: idOf(a) });
+  if (kind === 'schedule')
+    Object.assign(base, {
+      memberType: 'Direct',
+      status: 'Provisioned',
+      scheduleInfo: { startDateTime: '2026-01-05T09:00:00Z', expiration: { type: 'noExpiration' } },
+    });
+  if (kind === 'instance')
+    Object.assign(base, { memberType: 'Direct', startDateTime: '2026-01-05T09:00:00Z', endDateTime: null, roleEligibilityScheduleId: idOf(a) });
   if (expand) base.roleDefinition = { id: a.roleDefinitionId, templateId: a.roleDefinitionId, displayName: roleNameOf(a), isBuiltIn: true };
   return base;
 }
@@ -72,12 +78,24 @@ function list(kind: 'assignment' | 'schedule' | 'instance', wanted: 'active' | '
     const page = pageOf(req, ctx, items);
     if (!page.ok) return page.response;
     const set = kind === 'assignment' ? 'roleAssignments' : kind === 'schedule' ? 'roleEligibilitySchedules' : 'roleEligibilityScheduleInstances';
-    return { status: 200, body: withNextLink({ '@odata.context': `https://graph.microsoft.com/${req.version}/$metadata#roleManagement/directory/${set}`, value: page.value }, page.nextLink) };
+    return {
+      status: 200,
+      body: withNextLink(
+        { '@odata.context': `https://graph.microsoft.com/${req.version}/$metadata#roleManagement/directory/${set}`, value: page.value },
+        page.nextLink,
+      ),
+    };
   };
 }
 
 export const roleManagementRoutes: RouteDefinition[] = [
   { method: 'GET', pattern: `${BASE}/roleAssignments`, anyOfRoles: [...ROLES.roleAssignmentRead], cost: 1, handler: list('assignment', 'active') },
   { method: 'GET', pattern: `${BASE}/roleEligibilitySchedules`, anyOfRoles: [...ROLES.roleEligibilityRead], cost: 1, handler: list('schedule', 'eligible') },
-  { method: 'GET', pattern: `${BASE}/roleEligibilityScheduleInstances`, anyOfRoles: [...ROLES.roleEligibilityRead], cost: 1, handler: list('instance', 'eligible') },
+  {
+    method: 'GET',
+    pattern: `${BASE}/roleEligibilityScheduleInstances`,
+    anyOfRoles: [...ROLES.roleEligibilityRead],
+    cost: 1,
+    handler: list('instance', 'eligible'),
+  },
 ];

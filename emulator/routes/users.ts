@@ -9,24 +9,71 @@ import { TenantState, UserRecord } from '../types';
 
 /** Every user property the emulator serves (besides seeded extras). */
 export const BASE_PROPS = [
-  'id', 'userPrincipalName', 'displayName', 'givenName', 'surname', 'mail', 'mailNickname', 'jobTitle',
-  'accountEnabled', 'businessPhones', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'userType',
-  'createdDateTime', 'proxyAddresses', 'usageLocation', 'department', 'companyName', 'employeeId',
-  'onPremisesSyncEnabled', 'onPremisesImmutableId', 'onPremisesLastSyncDateTime', 'onPremisesDistinguishedName',
-  'onPremisesSamAccountName', 'onPremisesSecurityIdentifier', 'onPremisesDomainName', 'onPremisesUserPrincipalName',
-  'onPremisesExtensionAttributes', 'onPremisesProvisioningErrors',
+  'id',
+  'userPrincipalName',
+  'displayName',
+  'givenName',
+  'surname',
+  'mail',
+  'mailNickname',
+  'jobTitle',
+  'accountEnabled',
+  'businessPhones',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'userType',
+  'createdDateTime',
+  'proxyAddresses',
+  'usageLocation',
+  'department',
+  'companyName',
+  'employeeId',
+  'onPremisesSyncEnabled',
+  'onPremisesImmutableId',
+  'onPremisesLastSyncDateTime',
+  'onPremisesDistinguishedName',
+  'onPremisesSamAccountName',
+  'onPremisesSecurityIdentifier',
+  'onPremisesDomainName',
+  'onPremisesUserPrincipalName',
+  'onPremisesExtensionAttributes',
+  'onPremisesProvisioningErrors',
 ] as const;
 
 /** What v1.0 returns without $select: notably no onPremises* (the adapter must $select them). */
 export const USER_DEFAULT_PROPS = [
-  'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation',
-  'preferredLanguage', 'surname', 'userPrincipalName', 'id',
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+  'id',
 ] as const;
 
 const WRITABLE = new Set([
-  'displayName', 'givenName', 'surname', 'jobTitle', 'accountEnabled', 'mobilePhone', 'officeLocation',
-  'preferredLanguage', 'usageLocation', 'department', 'companyName', 'employeeId', 'mail', 'mailNickname',
-  'onPremisesImmutableId', 'onPremisesExtensionAttributes', 'businessPhones',
+  'displayName',
+  'givenName',
+  'surname',
+  'jobTitle',
+  'accountEnabled',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'usageLocation',
+  'department',
+  'companyName',
+  'employeeId',
+  'mail',
+  'mailNickname',
+  'onPremisesImmutableId',
+  'onPremisesExtensionAttributes',
+  'businessPhones',
 ]);
 
 export function userEntity(u: UserRecord): Record<string, unknown> {
@@ -48,11 +95,7 @@ export function userEntity(u: UserRecord): Record<string, unknown> {
 }
 
 /** Resolve the {id} segment: a '$'-leading UPN must use the key form (docs/soa-and-graph.md §2), as in real Graph. */
-export function resolveUser(
-  state: TenantState,
-  req: GraphRequest,
-  id: string,
-): { ok: true; user: UserRecord } | { ok: false; response: GraphResponse } {
+export function resolveUser(state: TenantState, req: GraphRequest, id: string): { ok: true; user: UserRecord } | { ok: false; response: GraphResponse } {
   if (id.startsWith('$') && !keyFormUsed(req)) {
     return { ok: false, response: badRequest(req, `Resource not found for the segment '${id}'.`, 'BadRequest') };
   }

@@ -47,7 +47,10 @@ export function syncedUser(p: PersonInput): UserSeed {
   const [local, suffix] = p.userPrincipalName.split('@');
   const adDomain = p.adDomain ?? `corp.${suffix}`;
   const rid = p.rid ?? 1100 + (parseInt(createHash('sha1').update(p.id).digest('hex').slice(0, 4), 16) % 8000);
-  const dc = adDomain.split('.').map((d) => `DC=${d}`).join(',');
+  const dc = adDomain
+    .split('.')
+    .map((d) => `DC=${d}`)
+    .join(',');
   return {
     ...cloudUser(p),
     onPremisesSyncEnabled: true,
@@ -99,9 +102,7 @@ export function pastSoaAudit(input: {
         displayName: input.target.displayName,
         type: 'User',
         userPrincipalName: input.target.userPrincipalName,
-        modifiedProperties: [
-          { displayName: 'isCloudManaged', oldValue: JSON.stringify(String(!transfer)), newValue: JSON.stringify(String(transfer)) },
-        ],
+        modifiedProperties: [{ displayName: 'isCloudManaged', oldValue: JSON.stringify(String(!transfer)), newValue: JSON.stringify(String(transfer)) }],
       },
     ],
     additionalDetails: [],

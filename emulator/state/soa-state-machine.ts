@@ -15,22 +15,14 @@ export interface AppIdentity {
 }
 
 export type SwitchOutcome =
-  | { kind: 'switched'; direction: 'transfer' | 'rollback'; audit: DirectoryAudit }
-  | { kind: 'no-op' }
-  | { kind: 'rejected'; message: string };
+  { kind: 'switched'; direction: 'transfer' | 'rollback'; audit: DirectoryAudit } | { kind: 'no-op' } | { kind: 'rejected'; message: string };
 
 /** Never synced: no anchor, not synced, not cloud-managed. A rolled-back object keeps its immutableId. */
 export function isCloudNative(obj: SoaObject): boolean {
   return !obj.isCloudManaged && obj.onPremisesSyncEnabled !== true && !obj.onPremisesImmutableId;
 }
 
-export function switchSoa(
-  state: TenantState,
-  obj: SoaObject,
-  type: SoaObjectType,
-  isCloudManaged: boolean,
-  app: AppIdentity,
-): SwitchOutcome {
+export function switchSoa(state: TenantState, obj: SoaObject, type: SoaObjectType, isCloudManaged: boolean, app: AppIdentity): SwitchOutcome {
   if (isCloudNative(obj)) {
     // Undocumented (docs/soa-and-graph.md §3): default to a clear rejection so the bot never relies on it working.
     if (state.behaviour.cloudNativeSoaPatch === 'accept') return { kind: 'no-op' };
@@ -83,9 +75,7 @@ function writeSoaAudit(
         displayName: obj.displayName,
         type,
         userPrincipalName: 'userPrincipalName' in obj ? obj.userPrincipalName : null,
-        modifiedProperties: [
-          { displayName: 'isCloudManaged', oldValue: JSON.stringify(String(oldValue)), newValue: JSON.stringify(String(!oldValue)) },
-        ],
+        modifiedProperties: [{ displayName: 'isCloudManaged', oldValue: JSON.stringify(String(oldValue)), newValue: JSON.stringify(String(!oldValue)) }],
       },
     ],
     additionalDetails: [],

@@ -51,7 +51,11 @@ export function toGroupRecord(seed: GroupSeed): GroupRecord {
     onPremisesImmutableId: seed.onPremisesImmutableId ?? null,
     // A group known to AD has an on-premises SID (what Graph serves as its anchor); the default is made from the id.
     onPremisesSecurityIdentifier:
-      seed.onPremisesSecurityIdentifier !== undefined ? seed.onPremisesSecurityIdentifier : seed.onPremisesImmutableId ? `S-1-5-21-1004336348-1177238915-${parseInt(seed.id.replace(/[^0-9a-f]/gi, '').slice(-7) || '0', 16)}` : null,
+      seed.onPremisesSecurityIdentifier !== undefined
+        ? seed.onPremisesSecurityIdentifier
+        : seed.onPremisesImmutableId
+          ? `S-1-5-21-1004336348-1177238915-${parseInt(seed.id.replace(/[^0-9a-f]/gi, '').slice(-7) || '0', 16)}`
+          : null,
     onPremisesLastSyncDateTime: seed.onPremisesLastSyncDateTime ?? null,
     isCloudManaged: seed.isCloudManaged ?? false,
     members: [...(seed.members ?? [])],

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       'Usage: npm run playground [-- --keep-data] [--verbose]\n' +
         '  --keep-data  keep .playground/soa-bot.db from the last run (default: start empty, like the emulator)\n' +
-        '  --verbose    copy the bot\'s and the playground\'s output to this terminal\n' +
+        "  --verbose    copy the bot's and the playground's output to this terminal\n" +
         'Environment: BOT_PORT (3978), PLAYGROUND_PORT (56150), TAB_HOST_PORT (53000), EMULATOR_PORT (random), LOG_LEVEL for the bot.\n',
     );
     return;

@@ -183,7 +183,11 @@ export function startChild(name: string, command: string, args: string[], option
         void exited.then((code) => {
           if (!lineListeners.has(onLine)) return;
           done();
-          reject(new Error(`${name} exited (${code === null && exitSignal ? `signal ${exitSignal}` : `code ${code}`}) before printing a line matching ${pattern}. Its last output:\n${recentOutput()}`));
+          reject(
+            new Error(
+              `${name} exited (${code === null && exitSignal ? `signal ${exitSignal}` : `code ${code}`}) before printing a line matching ${pattern}. Its last output:\n${recentOutput()}`,
+            ),
+          );
         });
       });
     },
@@ -213,7 +217,8 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, chi
       throw new Error(`${child.name} exited (${child.describeExit()}) before ${what}. Its last output${where}:\n${child.recentOutput()}`);
     }
     if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}. Last output of ${child.name}${where}:\n${child.recentOutput()}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}. Last output of ${child.name}${where}:\n${child.recentOutput()}`);
     await sleep(200);
   }
 }

@@ -7,7 +7,9 @@ export class PortBusyError extends Error {
     readonly port: number,
     readonly what: string,
   ) {
-    super(`Port ${port} (${what}) is already in use. Stop whatever listens there (e.g. \`ss -ltnp 'sport = :${port}'\` shows it) or choose another port (npm run playground reads BOT_PORT and PLAYGROUND_PORT).`);
+    super(
+      `Port ${port} (${what}) is already in use. Stop whatever listens there (e.g. \`ss -ltnp 'sport = :${port}'\` shows it) or choose another port (npm run playground reads BOT_PORT and PLAYGROUND_PORT).`,
+    );
     this.name = 'PortBusyError';
   }
 }

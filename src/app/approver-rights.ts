@@ -67,7 +67,10 @@ export async function approverRightsFor(deps: AppDeps, request: ApprovalView, ac
   ]);
   const mine = delegations.filter((d) => d.delegate.aadObjectId.toLowerCase() === id && d.delegator.aadObjectId.toLowerCase() !== id);
   const delegated = await Promise.all(
-    mine.map(async (d) => ({ delegator: { aadObjectId: d.delegator.aadObjectId.toLowerCase(), name: d.delegator.name }, stages: await ownStages(deps, request, d.delegator.aadObjectId.toLowerCase()) })),
+    mine.map(async (d) => ({
+      delegator: { aadObjectId: d.delegator.aadObjectId.toLowerCase(), name: d.delegator.name },
+      stages: await ownStages(deps, request, d.delegator.aadObjectId.toLowerCase()),
+    })),
   );
   return { ownStages: own, escalation, delegations: delegated.filter((d) => d.stages.length > 0) };
 }

@@ -96,7 +96,9 @@ export class Authorization {
     if (pending) return pending;
     const lookup = (async () => {
       const s = this.settings;
-      const wanted = [s.requesterGroupId, s.approverGroupId, s.rollbackApproverGroupId, s.adminGroupId, ...(s.extraGroupIds ?? [])].filter((g): g is string => Boolean(g)).map((g) => g.toLowerCase());
+      const wanted = [s.requesterGroupId, s.approverGroupId, s.rollbackApproverGroupId, s.adminGroupId, ...(s.extraGroupIds ?? [])]
+        .filter((g): g is string => Boolean(g))
+        .map((g) => g.toLowerCase());
       const found = await this.directory.memberGroups(userId, [...new Set(wanted)]);
       const groups = new Set(found.map((g) => g.toLowerCase()));
       this.cache.set(userId, { at: now, groups });

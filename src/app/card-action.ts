@@ -20,7 +20,12 @@ export interface CardActionAnswer {
   error?: DomainError;
 }
 
-const notVisible = (): CardActionAnswer => ({ ok: false, text: describeError({ code: 'REQUEST.NOT_VISIBLE' }), card: null, error: { code: 'REQUEST.NOT_VISIBLE' } });
+const notVisible = (): CardActionAnswer => ({
+  ok: false,
+  text: describeError({ code: 'REQUEST.NOT_VISIBLE' }),
+  card: null,
+  error: { code: 'REQUEST.NOT_VISIBLE' },
+});
 
 /**
  * One card action (Action.Execute click, automatic refresh, or the Action.Submit fallback of older
@@ -35,7 +40,10 @@ const notVisible = (): CardActionAnswer => ({ ok: false, text: describeError({ c
  * 4. the use case decides (approver, self-approval, version, status) and its answer comes with the
  *    person's view of the card.
  */
-export async function answerCardAction(deps: AppDeps, input: { actor: Person; place: ActionPlace; verb: CardVerb; data: CardActionData }): Promise<CardActionAnswer> {
+export async function answerCardAction(
+  deps: AppDeps,
+  input: { actor: Person; place: ActionPlace; verb: CardVerb; data: CardActionData },
+): Promise<CardActionAnswer> {
   const { actor, place, verb, data } = input;
   const request = await deps.requests.get(data.requestId);
   if (!request) {
@@ -55,7 +63,7 @@ export async function answerCardAction(deps: AppDeps, input: { actor: Person; pl
     return { ok: true, text: '', card: await personalView(deps, actor, request, roles) };
   }
   if (!comesFromRequestCard(request, place)) {
-    deps.logger.warn({ requestId: request.id, actorId: actor.aadObjectId, verb }, 'card action not from the request\'s card: refused');
+    deps.logger.warn({ requestId: request.id, actorId: actor.aadObjectId, verb }, "card action not from the request's card: refused");
     const error: DomainError = { code: 'CARD.NOT_FROM_REQUEST_CARD' };
     return { ok: false, text: describeError(error), card: null, error };
   }
@@ -79,7 +87,13 @@ function act(deps: AppDeps, actor: Person, verb: CardVerb, data: CardActionData,
     case VERBS.cancel:
       return resumeOrCancel(deps, { actor, requestId, cardVersion: version, action: verb === VERBS.resume ? 'resume' : 'cancel' });
     default:
-      return decideRequest(deps, { actor, requestId, decision: verb === VERBS.approve ? 'approve' : 'reject', cardVersion: version, comment: data.comment ?? null });
+      return decideRequest(deps, {
+        actor,
+        requestId,
+        decision: verb === VERBS.approve ? 'approve' : 'reject',
+        cardVersion: version,
+        comment: data.comment ?? null,
+      });
   }
 }
 

@@ -31,7 +31,13 @@ async function publish(deps: AppDeps, request: SoaRequest): Promise<void> {
   await Promise.all(
     request.cards.map(async (location) => {
       try {
-        const card = renderRequestCard(request, { audience: 'everyone', refreshUserIds: location.role === 'approval' ? refreshUserIds : [], tenantId: deps.settings.tenantId, safeguardSwitchAppId: safeguardSwitchAppId(deps.settings), links: sharedCardLinks(deps, request, location.role) });
+        const card = renderRequestCard(request, {
+          audience: 'everyone',
+          refreshUserIds: location.role === 'approval' ? refreshUserIds : [],
+          tenantId: deps.settings.tenantId,
+          safeguardSwitchAppId: safeguardSwitchAppId(deps.settings),
+          links: sharedCardLinks(deps, request, location.role),
+        });
         await deps.chat.update(location.conversationKey, location.activityId, { card });
       } catch (error) {
         deps.logger.warn({ requestId: request.id, role: location.role, err: errorSummary(error) }, 'could not update a request card');

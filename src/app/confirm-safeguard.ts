@@ -13,12 +13,18 @@ import { escapeMarkdown as md } from '../cards/markdown-text';
 /** The rollback checklist step: a person attests the tenant safeguard is off; the bot records who and when. */
 export async function confirmRollbackSafeguard(deps: AppDeps, input: { actor: Person; requestId: string; cardVersion: number | null }): Promise<DecisionReply> {
   const request = await deps.requests.get(input.requestId);
-  if (!request) return { ok: false, error: { code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }, text: describeError({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }), request: null };
+  if (!request)
+    return {
+      ok: false,
+      error: { code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } },
+      text: describeError({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }),
+      request: null,
+    };
   const actorMayConfirm = await mayConfirm(deps, request, input.actor);
   const now = deps.clock.now();
   const outcome = confirmSafeguard({ request, actor: input.actor, actorMayConfirm, cardVersion: input.cardVersion, now });
   if (!outcome.ok) {
-    const current = outcome.expired ? (await expireRequest(deps, request)) ?? request : request;
+    const current = outcome.expired ? ((await expireRequest(deps, request)) ?? request) : request;
     return { ok: false, error: outcome.error, text: describeError(outcome.error), request: current };
   }
   try {
@@ -27,7 +33,12 @@ export async function confirmRollbackSafeguard(deps: AppDeps, input: { actor: Pe
     ]);
   } catch (error) {
     if (error instanceof VersionConflictError) {
-      return { ok: false, error: { code: 'REQUEST.STALE_CARD' }, text: describeError({ code: 'REQUEST.STALE_CARD' }), request: await deps.requests.get(request.id) };
+      return {
+        ok: false,
+        error: { code: 'REQUEST.STALE_CARD' },
+        text: describeError({ code: 'REQUEST.STALE_CARD' }),
+        request: await deps.requests.get(request.id),
+      };
     }
     throw error;
   }

@@ -25,9 +25,7 @@ export interface DecisionInput {
   via?: 'tab';
 }
 
-export type DecisionReply =
-  | { ok: true; request: SoaRequest; text: string }
-  | { ok: false; error: DomainError; text: string; request: SoaRequest | null };
+export type DecisionReply = { ok: true; request: SoaRequest; text: string } | { ok: false; error: DomainError; text: string; request: SoaRequest | null };
 
 /**
  * Approve or reject. The request is reloaded and every rule is checked against server state; the
@@ -45,7 +43,7 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
   } catch (error) {
     const code = error instanceof DirectoryError ? error.code : 'GRAPH.UNKNOWN';
     log.warn({ err: errorSummary(error) }, 'approver check failed');
-    return refuse({ code, detail: { permission: error instanceof DirectoryError ? error.details.permission ?? null : null } }, request);
+    return refuse({ code, detail: { permission: error instanceof DirectoryError ? (error.details.permission ?? null) : null } }, request);
   }
 
   const now = deps.clock.now();
@@ -58,7 +56,13 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
       // An approver's refused decision (stale card, already decided, self-approval...) is evidence: kept.
       log.info({ code: outcome.error.code }, 'decision refused');
       await deps.requests.appendEvents([
-        { requestId: request.id, at: now.toISOString(), type: 'decision.refused', actorId: input.actor.aadObjectId, data: { decision: input.decision, code: outcome.error.code, cardVersion: input.cardVersion, ...(input.via ? { via: input.via } : {}) } },
+        {
+          requestId: request.id,
+          at: now.toISOString(),
+          type: 'decision.refused',
+          actorId: input.actor.aadObjectId,
+          data: { decision: input.decision, code: outcome.error.code, cardVersion: input.cardVersion, ...(input.via ? { via: input.via } : {}) },
+        },
       ]);
     }
     if (outcome.expired) {
@@ -108,9 +112,14 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
   void afterDecision(deps, next, outcome.effect, input.actor);
   if (entry.onBehalfOf) {
     // The delegator is told whenever their delegate decides for them.
-    void tellPersonally(deps, entry.onBehalfOf.aadObjectId, {
-      text: `${md(input.actor.name, 100)} ${input.decision === 'approve' ? 'approved' : 'rejected'} request ${next.id} for you (your delegation)${entry.comment ? `: "${md(entry.comment, 500)}"` : '.'}`,
-    }, `delegate-decided:${next.id}:${entry.by.aadObjectId}`);
+    void tellPersonally(
+      deps,
+      entry.onBehalfOf.aadObjectId,
+      {
+        text: `${md(input.actor.name, 100)} ${input.decision === 'approve' ? 'approved' : 'rejected'} request ${next.id} for you (your delegation)${entry.comment ? `: "${md(entry.comment, 500)}"` : '.'}`,
+      },
+      `delegate-decided:${next.id}:${entry.by.aadObjectId}`,
+    );
   }
   const frozen = outcome.effect === 'approved' ? await frozenState(deps) : null;
   const held = frozen ? ' Executions are frozen right now: it will start when an admin writes `unfreeze`.' : '';

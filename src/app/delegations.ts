@@ -44,7 +44,10 @@ export async function delegate(deps: AppDeps, input: { actor: Person; upn: strin
     endedBy: null,
   };
   await deps.delegations.create(delegation);
-  deps.logger.info({ delegationId: delegation.id, delegatorId: me, delegateId: found.person.aadObjectId, endsAt: delegation.endsAt, replaced: running.length }, 'approval right delegated');
+  deps.logger.info(
+    { delegationId: delegation.id, delegatorId: me, delegateId: found.person.aadObjectId, endsAt: delegation.endsAt, replaced: running.length },
+    'approval right delegated',
+  );
   await tellPersonally(deps, found.person.aadObjectId, {
     text: `${md(input.actor.name, 100)} delegated their approval right to you until ${delegation.endsAt.slice(0, 16).replace('T', ' ')} UTC. You may decide their requests for them, never your own; they are told each time.`,
   });
@@ -77,7 +80,9 @@ export async function delegateOff(deps: AppDeps, input: { actor: Person; forUpn:
 export async function listDelegations(deps: AppDeps, actor: Person): Promise<string> {
   const me = actor.aadObjectId.toLowerCase();
   const admin = await hasRoleOrNone(deps, 'admin', me);
-  const running = (await activeDelegations(deps)).filter((d) => admin || d.delegator.aadObjectId.toLowerCase() === me || d.delegate.aadObjectId.toLowerCase() === me);
+  const running = (await activeDelegations(deps)).filter(
+    (d) => admin || d.delegator.aadObjectId.toLowerCase() === me || d.delegate.aadObjectId.toLowerCase() === me,
+  );
   if (running.length === 0) return admin ? 'No delegation is running.' : 'You give and hold no delegation right now.';
   const lines = running.map((d) => `- ${md(d.delegator.name, 100)} → ${md(d.delegate.name, 100)}, until ${d.endsAt.slice(0, 16).replace('T', ' ')} UTC`);
   return `Delegations running now (${running.length}):\n${lines.join('\n')}${admin ? '\n\nAn admin ends one with `delegate off for <upn of the delegator>`.' : ''}`;
@@ -87,7 +92,10 @@ export async function listDelegations(deps: AppDeps, actor: Person): Promise<str
 async function holdsOwnApprovalRight(deps: AppDeps, id: string): Promise<boolean> {
   if ((await hasRoleOrNone(deps, 'approver', id)) || (await hasRoleOrNone(deps, 'rollback-approver', id))) return true;
   const flow = approvalFlow(deps);
-  const groups = [...(flow.stages ?? []), ...(flow.rollbackStages ?? [])].map((s) => s.groupId).concat(flow.escalationGroupId).filter((g): g is string => Boolean(g));
+  const groups = [...(flow.stages ?? []), ...(flow.rollbackStages ?? [])]
+    .map((s) => s.groupId)
+    .concat(flow.escalationGroupId)
+    .filter((g): g is string => Boolean(g));
   for (const g of groups) if (await deps.authorization.isInGroup(g, id).catch(() => false)) return true;
   return false;
 }

@@ -64,14 +64,13 @@ async function run(deps: AppDeps, requestId: string, guard: WorkGuard): Promise<
     });
   }
   const targets = watching
-    ? request.targets.map((t) => (t.execution.outcome === 'done' || t.execution.outcome === 'already-done' ? { ...t, sync: { status: 'waiting' as const } } : t))
+    ? request.targets.map((t) =>
+        t.execution.outcome === 'done' || t.execution.outcome === 'already-done' ? { ...t, sync: { status: 'waiting' as const } } : t,
+      )
     : request.targets;
-  request = await save(
-    deps,
-    request,
-    { targets, status, finishedAt: watching ? null : now(deps), syncWatchStartedAt: watching ? now(deps) : null },
-    [event(deps, request.id, 'execution.finished', { status, outcomes: request.targets.map((t) => ({ upn: t.preflight.upn, outcome: t.execution.outcome })) })],
-  );
+  request = await save(deps, request, { targets, status, finishedAt: watching ? null : now(deps), syncWatchStartedAt: watching ? now(deps) : null }, [
+    event(deps, request.id, 'execution.finished', { status, outcomes: request.targets.map((t) => ({ upn: t.preflight.upn, outcome: t.execution.outcome })) }),
+  ]);
   log.info({ status, correlationId: request.correlationId }, 'execution finished');
   deps.kickJobs();
   return DONE;

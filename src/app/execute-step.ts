@@ -22,7 +22,14 @@ export type ApplyStep = (patch: Map<number, Partial<TargetExecution>>, events: O
  * before the intent is stored: a job whose lease is lost (or an instance shutting down) stops there, and
  * a write already sent is always read back and recorded.
  */
-export async function runStep(deps: AppDeps, dir: BulkDirectory, snapshot: SoaRequest, indexes: number[], apply: ApplyStep, guard: WorkGuard = ALWAYS_HELD): Promise<void> {
+export async function runStep(
+  deps: AppDeps,
+  dir: BulkDirectory,
+  snapshot: SoaRequest,
+  indexes: number[],
+  apply: ApplyStep,
+  guard: WorkGuard = ALWAYS_HELD,
+): Promise<void> {
   guard.check();
   const request = snapshot;
   const kind = request.kind;
@@ -128,13 +135,22 @@ export async function runStep(deps: AppDeps, dir: BulkDirectory, snapshot: SoaRe
   for (const k of sent) {
     const r = written.get(idOf(k));
     const error = !r ? missing() : r.ok ? null : r.error;
-    answers.set(k, error ? { ok: false, code: error.code, detail: describeDirectoryError(error), graphRequestId: error.details.requestId ?? null } : { ok: true, graphRequestId: (r as { ok: true; value: { requestId: string | null } }).value.requestId });
+    answers.set(
+      k,
+      error
+        ? { ok: false, code: error.code, detail: describeDirectoryError(error), graphRequestId: error.details.requestId ?? null }
+        : { ok: true, graphRequestId: (r as { ok: true; value: { requestId: string | null } }).value.requestId },
+    );
   }
   const check = sent.filter((k) => mayHaveLanded(answers.get(k)!));
   const readBacks = check.length > 0 ? await dir.getCloudManaged(check.map(idOf)) : new Map<string, BulkResult<boolean>>();
   for (const k of sent) {
     const r = readBacks.get(idOf(k));
-    const readBack: ReadBack | null = !check.includes(k) ? null : r && r.ok ? { ok: true, isCloudManaged: r.value } : { ok: false, detail: r ? describeDirectoryError(r.error) : 'missing from the answer' };
+    const readBack: ReadBack | null = !check.includes(k)
+      ? null
+      : r && r.ok
+        ? { ok: true, isCloudManaged: r.value }
+        : { ok: false, detail: r ? describeDirectoryError(r.error) : 'missing from the answer' };
     const execution = afterWrite(kind, answers.get(k)!, readBack, now());
     patch.set(k, { attemptedAt: attemptedAt.get(k), ...execution });
     outcomes.set(k, execution.outcome!);

@@ -78,7 +78,10 @@ async function publishExpiry(deps: AppDeps, request: SoaRequest, from: string | 
   await refreshCards(deps, request);
   const at = deps.clock.now().toISOString();
   if (!(await deps.conversations.claimOnce(`request-expired-notice:${request.id}`, at))) return;
-  const waitedFor = (from ?? (waitedForSafeguard(request) ? 'awaiting-safeguard' : 'pending')) === 'awaiting-safeguard' ? 'before the safeguard step was confirmed' : 'without enough approvals';
+  const waitedFor =
+    (from ?? (waitedForSafeguard(request) ? 'awaiting-safeguard' : 'pending')) === 'awaiting-safeguard'
+      ? 'before the safeguard step was confirmed'
+      : 'without enough approvals';
   try {
     await deps.chat.post(request.origin.conversationKey, {
       text: `${mention(request.requester)}: request ${request.id} expired ${waitedFor}. Nothing was changed; make a new request if it is still needed.`,

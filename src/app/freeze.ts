@@ -15,10 +15,15 @@ export async function setFrozen(deps: AppDeps, input: { actorId: string; actorNa
   if (!(await deps.authorization.isAdmin(input.actorId))) return refusal({ code: 'ADMIN.ONLY', detail: { action: input.frozen ? 'freeze' : 'unfreeze' } });
   const at = deps.clock.now().toISOString();
   await deps.settingsStore.set(KEY, { value: String(input.frozen), updatedAt: at, updatedBy: input.actorId });
-  deps.logger.warn({ actorId: input.actorId, frozen: input.frozen, reason: input.reason.slice(0, 200) }, input.frozen ? 'executions frozen' : 'executions unfrozen');
+  deps.logger.warn(
+    { actorId: input.actorId, frozen: input.frozen, reason: input.reason.slice(0, 200) },
+    input.frozen ? 'executions frozen' : 'executions unfrozen',
+  );
   if (!input.frozen) {
     deps.kickJobs();
     return answered(`Executions unfrozen by ${md(input.actorName, 100)}. Approved requests that were waiting start now.`);
   }
-  return answered(`🧊 Executions frozen by ${md(input.actorName, 100)}${input.reason ? ` (${md(input.reason, 200)})` : ''}. Nothing will be changed in the directory until an admin writes \`unfreeze\`. Requests can still be made and approved; they wait.`);
+  return answered(
+    `🧊 Executions frozen by ${md(input.actorName, 100)}${input.reason ? ` (${md(input.reason, 200)})` : ''}. Nothing will be changed in the directory until an admin writes \`unfreeze\`. Requests can still be made and approved; they wait.`,
+  );
 }

@@ -28,7 +28,7 @@ export async function groupGuidanceFor(deps: AppDeps, userIds: string[]): Promis
   try {
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, checked.length) }, worker));
   } catch (error) {
-    deps.logger.warn({ err: errorSummary(error) }, 'could not read the users\' groups for the order guidance');
+    deps.logger.warn({ err: errorSummary(error) }, "could not read the users' groups for the order guidance");
     return null;
   }
   if (groups.size === 0) return null;

@@ -27,6 +27,9 @@ export async function healthReport(deps: AppDeps, actorId: string): Promise<Repl
  */
 export async function readiness(deps: Pick<AppDeps, 'requests'>, options: { shuttingDown: () => boolean }): Promise<Readiness> {
   if (options.shuttingDown()) return { ready: false, reasons: ['shutting down'] };
-  const store = await deps.requests.listByStatus(['pending'], 1).then(() => true, () => false);
+  const store = await deps.requests.listByStatus(['pending'], 1).then(
+    () => true,
+    () => false,
+  );
   return store ? { ready: true, reasons: [] } : { ready: false, reasons: ['database unreachable'] };
 }

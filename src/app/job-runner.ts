@@ -192,7 +192,8 @@ export class JobRunner {
   private async maintain(): Promise<void> {
     this.deps.refusals.flush();
     const now = this.deps.clock.now().getTime();
-    if (this.lastMaintenanceAt !== null && now - this.lastMaintenanceAt < (this.options.pruneEveryMs ?? PRUNE_EVERY_MS) && now >= this.lastMaintenanceAt) return;
+    if (this.lastMaintenanceAt !== null && now - this.lastMaintenanceAt < (this.options.pruneEveryMs ?? PRUNE_EVERY_MS) && now >= this.lastMaintenanceAt)
+      return;
     this.lastMaintenanceAt = now;
     const before = new Date(now - (this.options.onceKeyRetentionMs ?? ONCE_KEY_RETENTION_MS)).toISOString();
     try {
@@ -268,7 +269,9 @@ export class JobRunner {
           if (frozen) {
             // Kill switch: the approved request waits, durable, until an admin unfreezes.
             if (!job.state.heldAt) {
-              await this.deps.requests.appendEvents([{ requestId: job.requestId, at: this.deps.clock.now().toISOString(), type: 'execution.held', data: { reason: 'frozen' } }]);
+              await this.deps.requests.appendEvents([
+                { requestId: job.requestId, at: this.deps.clock.now().toISOString(), type: 'execution.held', data: { reason: 'frozen' } },
+              ]);
             }
             const next = new Date(this.deps.clock.now().getTime() + HELD_RETRY_MS).toISOString();
             await this.deps.jobs.reschedule(job.id, next, { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() }, owner);
@@ -280,7 +283,12 @@ export class JobRunner {
             // before a crash: again as soon as it can no longer land (not later, not much sooner).
             const nowMs = this.deps.clock.now().getTime();
             const retryMs = result.retryAt ? Math.min(HELD_RETRY_MS, Math.max(100, Date.parse(result.retryAt) + 100 - nowMs)) : HELD_RETRY_MS;
-            await this.deps.jobs.reschedule(job.id, new Date(nowMs + retryMs).toISOString(), { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() }, owner);
+            await this.deps.jobs.reschedule(
+              job.id,
+              new Date(nowMs + retryMs).toISOString(),
+              { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() },
+              owner,
+            );
             return;
           }
           await this.deps.jobs.complete(job.id);

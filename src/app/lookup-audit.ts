@@ -31,16 +31,33 @@ export async function lookupAudit(deps: AppDeps, job: Job): Promise<AuditStep> {
     const startedAt = String(job.state.startedAt ?? request.finishedAt ?? deps.clock.now().toISOString());
     const attempt = Number(job.state.attempt ?? 0);
     // A migration wave is spot-checked: the audit API has its own small throttle (5 requests / 10 s).
-    const sampled = request.bulk ? new Set(request.targets.filter((t) => t.execution.outcome === 'done').slice(0, AUDIT_SAMPLE).map((t) => t.preflight.userId)) : null;
+    const sampled = request.bulk
+      ? new Set(
+          request.targets
+            .filter((t) => t.execution.outcome === 'done')
+            .slice(0, AUDIT_SAMPLE)
+            .map((t) => t.preflight.userId),
+        )
+      : null;
     const inScope = (t: RequestTarget) => t.execution.outcome === 'done' && (!sampled || sampled.has(t.preflight.userId));
     const pending = request.targets.filter((t) => inScope(t) && t.audit.status !== 'found');
 
     const found = new Map<string, { activity: string; at: string; correlationId: string | null; id: string }>();
     for (const target of pending) {
       try {
-        const records = await deps.directory.findAuditRecords({ objectId: target.preflight.userId!, activityPrefix: request.kind === 'rollback' ? ROLLBACK_AUDIT_PREFIX : TRANSFER_AUDIT_PREFIX, since: searchSince(request.createdAt) });
+        const records = await deps.directory.findAuditRecords({
+          objectId: target.preflight.userId!,
+          activityPrefix: request.kind === 'rollback' ? ROLLBACK_AUDIT_PREFIX : TRANSFER_AUDIT_PREFIX,
+          since: searchSince(request.createdAt),
+        });
         const record = records.sort((a, b) => a.activityDateTime.localeCompare(b.activityDateTime))[0];
-        if (record) found.set(target.preflight.userId!, { activity: record.activityDisplayName, at: record.activityDateTime, correlationId: record.correlationId, id: record.id });
+        if (record)
+          found.set(target.preflight.userId!, {
+            activity: record.activityDisplayName,
+            at: record.activityDateTime,
+            correlationId: record.correlationId,
+            id: record.id,
+          });
       } catch (error) {
         deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'audit search failed; will retry');
       }
@@ -52,7 +69,11 @@ export async function lookupAudit(deps: AppDeps, job: Job): Promise<AuditStep> {
     const targets = request.targets.map((t) => {
       if (!inScope(t) || t.audit.status === 'found') return t;
       const rec = found.get(t.preflight.userId!);
-      if (rec) return { ...t, audit: { status: 'found' as const, activity: rec.activity, activityDateTime: rec.at, correlationId: rec.correlationId, auditId: rec.id } };
+      if (rec)
+        return {
+          ...t,
+          audit: { status: 'found' as const, activity: rec.activity, activityDateTime: rec.at, correlationId: rec.correlationId, auditId: rec.id },
+        };
       return { ...t, audit: { status: timedOut ? ('missing' as const) : ('searching' as const) } };
     });
     const changed = JSON.stringify(targets) !== JSON.stringify(request.targets);

@@ -39,10 +39,18 @@ export async function manageNotifications(deps: AppDeps, input: NotifyInput): Pr
     return answered('This channel is configured by the settings (NOTIFY_CHANNEL_IDS): it already gets notifications. Nothing changed.');
   }
   const at = deps.clock.now().toISOString();
-  await deps.notifications.subscribe({ channelId: input.channelId, conversationKey: input.channelId, subscribedBy: input.actorId, subscribedAt: at, source: 'command' });
+  await deps.notifications.subscribe({
+    channelId: input.channelId,
+    conversationKey: input.channelId,
+    subscribedBy: input.actorId,
+    subscribedAt: at,
+    source: 'command',
+  });
   deps.logger.info({ channelId: input.channelId, actorId: input.actorId }, 'channel subscribed to notifications');
   const transfers = deps.settings.notifyTransfers ? ' and transfers' : '';
-  return answered(`This channel will now get a thread for every rollback${transfers}: requested, approved, rejected, expired, executed, completed, timed out or failed. Only an admin can turn it off (\`notify off\`).`);
+  return answered(
+    `This channel will now get a thread for every rollback${transfers}: requested, approved, rejected, expired, executed, completed, timed out or failed. Only an admin can turn it off (\`notify off\`).`,
+  );
 }
 
 async function turnOff(deps: AppDeps, input: NotifyInput): Promise<Reply> {
@@ -107,7 +115,10 @@ async function statusText(deps: AppDeps): Promise<string> {
     for (const c of changes) lines.push(`- ${utc(c.at)}: ${md(c.channelId)}: turned ${c.change} by ${await who(deps, c)}`);
   }
   if (failing.length > 0) {
-    lines.push('', `**Notifications that keep failing (${failing.length})**: they are retried; if the bot was removed from the team, add it back (or, for a channel subscribed in chat, ask an admin to write \`notify off\` there).`);
+    lines.push(
+      '',
+      `**Notifications that keep failing (${failing.length})**: they are retried; if the bot was removed from the team, add it back (or, for a channel subscribed in chat, ask an admin to write \`notify off\` there).`,
+    );
     for (const n of failing.slice(0, 10)) {
       lines.push(`- ${n.requestId} ${n.event} → ${n.channelId}: ${n.attempts} attempts, last error: ${n.lastError ?? 'unknown'}`);
     }

@@ -48,7 +48,10 @@ async function sendBatch(deps: AppDeps): Promise<number> {
       const delay = retryAfter ?? Math.min(2_000 * 2 ** n.attempts, MAX_DELAY_MS);
       const next = new Date(deps.clock.now().getTime() + delay).toISOString();
       await deps.notifications.markRetry(n.id, next, errorSummary(error));
-      deps.logger.warn({ notificationId: n.id, requestId: n.requestId, attempts: n.attempts + 1, retryInMs: delay, err: errorSummary(error) }, 'notification not sent; will retry');
+      deps.logger.warn(
+        { notificationId: n.id, requestId: n.requestId, attempts: n.attempts + 1, retryInMs: delay, err: errorSummary(error) },
+        'notification not sent; will retry',
+      );
     }
   }
   return due.length;

@@ -44,22 +44,35 @@ export function renderNotification(request: SoaRequest, event: NotifyEvent, acto
   const users = listWithin(
     request.targets.map((t) => {
       // Names, UPNs, reasons and comments are user or directory text: escaped, shown as text, never as markup.
-      const name = groups ? `${t.preflight.upn} (${t.preflight.userId ?? ''})` : t.preflight.displayName ? `${t.preflight.displayName} (${t.preflight.upn})` : t.preflight.upn;
+      const name = groups
+        ? `${t.preflight.upn} (${t.preflight.userId ?? ''})`
+        : t.preflight.displayName
+          ? `${t.preflight.displayName} (${t.preflight.upn})`
+          : t.preflight.upn;
       return t.preflight.userId ? markdownLink(name, groups ? entraGroupUrl(t.preflight.userId) : entraUserUrl(t.preflight.userId)) : md(name);
     }),
     ', ',
     NOTIFICATION_USERS_MAX_BYTES,
   );
-  const headline = (event === 'expired' && waitedForSafeguard(request) ? 'expired: approved, but the safeguard step was not confirmed in time' : HEADLINE[event]).replace('the users', groups ? 'the groups' : 'the users');
+  const headline = (
+    event === 'expired' && waitedForSafeguard(request) ? 'expired: approved, but the safeguard step was not confirmed in time' : HEADLINE[event]
+  ).replace('the users', groups ? 'the groups' : 'the users');
   const lines = [`**${what} ${request.id} ${headline}**`, `${groups ? 'Groups' : 'Users'}: ${users}`];
   if (actor) lines.push(`By: ${md(actor.name, 100)}`);
-  if (event === 'requested') lines.push(`Requested by: ${md(request.requester.name, 100)}${request.justification ? ` · Reason: ${md(request.justification)}` : ''}`);
+  if (event === 'requested')
+    lines.push(`Requested by: ${md(request.requester.name, 100)}${request.justification ? ` · Reason: ${md(request.justification)}` : ''}`);
   const rejection = request.decisions.find((d) => d.decision === 'reject');
   if (event === 'rejected' && rejection?.comment) lines.push(`Comment: ${md(rejection.comment)}`);
   if (event === 'failed' || event === 'halted' || event === 'executed' || event === 'completed') {
     const failed = request.targets.filter((t) => t.execution.outcome === 'failed');
     if (failed.length > 0) {
-      lines.push(`Failed: ${listWithin(failed.map((t) => `${md(t.preflight.upn)} (${md(t.execution.errorDetail ?? t.execution.errorCode, 300)})`), '; ', NOTIFICATION_FAILED_MAX_BYTES)}`);
+      lines.push(
+        `Failed: ${listWithin(
+          failed.map((t) => `${md(t.preflight.upn)} (${md(t.execution.errorDetail ?? t.execution.errorCode, 300)})`),
+          '; ',
+          NOTIFICATION_FAILED_MAX_BYTES,
+        )}`,
+      );
     }
   }
   lines.push(`[Audit log](${AUDIT_LOG_URL}) · correlation id ${md(request.correlationId)}`);

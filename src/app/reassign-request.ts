@@ -39,7 +39,12 @@ export async function reassignRequest(deps: AppDeps, input: { actor: Person; req
   const note = input.note.trim() || null;
   const next = revise(
     request,
-    { reassignments: [...(request.reassignments ?? []), { from: { aadObjectId: input.actor.aadObjectId.toLowerCase(), name: input.actor.name }, to, stage: mine.stage, at, note }] },
+    {
+      reassignments: [
+        ...(request.reassignments ?? []),
+        { from: { aadObjectId: input.actor.aadObjectId.toLowerCase(), name: input.actor.name }, to, stage: mine.stage, at, note },
+      ],
+    },
     { card: false },
   );
   try {
@@ -61,7 +66,9 @@ export async function reassignRequest(deps: AppDeps, input: { actor: Person; req
       mentions: member ? [{ mri: member.mri, name }] : [],
     })
     .catch(() => undefined);
-  await tellPersonally(deps, to.aadObjectId, { text: `${md(input.actor.name, 100)} passed request ${next.id} to you for a decision${noteText} Open its card in the approvals thread.` });
+  await tellPersonally(deps, to.aadObjectId, {
+    text: `${md(input.actor.name, 100)} passed request ${next.id} to you for a decision${noteText} Open its card in the approvals thread.`,
+  });
   void refreshCards(deps, next);
   return `Request ${next.id} is passed to ${md(to.name, 100)}; they have been told.`;
 }

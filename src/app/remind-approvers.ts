@@ -34,7 +34,14 @@ export async function runReminderJob(deps: AppDeps, job: Job): Promise<{ done: t
 /** Queues the reminder job of a new request, when the settings give it anything to do. */
 export async function queueReminders(deps: AppDeps, request: SoaRequest): Promise<void> {
   const runAt = firstReminderRun(request, approvalFlow(deps));
-  if (runAt) await deps.jobs.enqueue({ key: `remind:${request.id}`, kind: 'remind', requestId: request.id, runAt, state: { reminders: 0, escalated: false, warned: false } });
+  if (runAt)
+    await deps.jobs.enqueue({
+      key: `remind:${request.id}`,
+      kind: 'remind',
+      requestId: request.id,
+      runAt,
+      state: { reminders: 0, escalated: false, warned: false },
+    });
 }
 
 /**
@@ -56,7 +63,11 @@ function hoursSince(iso: string, now: Date): number {
 }
 
 /** `<at>Name</at>` texts and their mention entities; names lose what would break the tag. */
-async function mentionsOf(deps: AppDeps, request: SoaRequest, ids: string[]): Promise<{ text: string; mentions: { mri: string; name: string }[]; unreached: number }> {
+async function mentionsOf(
+  deps: AppDeps,
+  request: SoaRequest,
+  ids: string[],
+): Promise<{ text: string; mentions: { mri: string; name: string }[]; unreached: number }> {
   const mentions: { mri: string; name: string }[] = [];
   for (const id of ids) {
     const person = await personInTeams(deps, request, id);
@@ -77,7 +88,14 @@ async function remind(deps: AppDeps, request: SoaRequest, slot: number): Promise
     `${who.mentions.length > 0 ? ` from ${who.text}` : ''}. It expires at ${request.expiresAt.slice(0, 16).replace('T', ' ')} UTC. Decide on the card, or type \`approve ${request.id}\` / \`reject ${request.id} <comment>\`.`;
   await postQuietly(deps, request, threadKey(request), { text, mentions: who.mentions });
   await bringCardToPersonalChats(deps, request, ids, `Reminder: request ${request.id} is waiting for your decision.`, `reminder:${slot}`);
-  await deps.requests.appendEvents([{ requestId: request.id, at: deps.clock.now().toISOString(), type: 'approval.reminded', data: { slot, approvers: ids.length, mentioned: who.mentions.length } }]);
+  await deps.requests.appendEvents([
+    {
+      requestId: request.id,
+      at: deps.clock.now().toISOString(),
+      type: 'approval.reminded',
+      data: { slot, approvers: ids.length, mentioned: who.mentions.length },
+    },
+  ]);
 }
 
 /** Offered to the escalation group once: recorded on the request (escalatedAt) and as an event; told in the thread and personally. */
@@ -88,7 +106,9 @@ async function escalate(deps: AppDeps, request: SoaRequest): Promise<SoaRequest>
     const now = deps.clock.now().toISOString();
     const next: SoaRequest = revise(current, { escalatedAt: now }, { card: false });
     try {
-      await deps.requests.update(next, current.version, [{ requestId: current.id, at: now, type: 'request.escalated', data: { groupId: flow.escalationGroupId } }]);
+      await deps.requests.update(next, current.version, [
+        { requestId: current.id, at: now, type: 'request.escalated', data: { groupId: flow.escalationGroupId } },
+      ]);
       current = next;
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
@@ -134,7 +154,12 @@ function threadKey(request: SoaRequest): string {
   return request.cards.find((c) => c.role === 'approval')?.conversationKey ?? request.origin.conversationKey;
 }
 
-async function postQuietly(deps: AppDeps, request: SoaRequest, key: string, message: { text: string; mentions: { mri: string; name: string }[] }): Promise<void> {
+async function postQuietly(
+  deps: AppDeps,
+  request: SoaRequest,
+  key: string,
+  message: { text: string; mentions: { mri: string; name: string }[] },
+): Promise<void> {
   try {
     await deps.chat.post(key, message);
   } catch (error) {
@@ -176,7 +201,14 @@ async function addCardLocations(deps: AppDeps, requestId: string, added: CardLoc
     if (!current) return;
     const next = revise(current, { cards: [...current.cards, ...added] }, { card: false });
     try {
-      await deps.requests.update(next, current.version, [{ requestId, at: deps.clock.now().toISOString(), type: 'card.posted', data: { cards: added.map((l) => ({ role: l.role, activityId: l.activityId, personal: true })) } }]);
+      await deps.requests.update(next, current.version, [
+        {
+          requestId,
+          at: deps.clock.now().toISOString(),
+          type: 'card.posted',
+          data: { cards: added.map((l) => ({ role: l.role, activityId: l.activityId, personal: true })) },
+        },
+      ]);
       return;
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;

@@ -5,7 +5,6 @@ import { errorSummary } from './error-summary';
 import { withRequestContext } from './graph-call-context';
 import { safeguardCall, safeguardOnCard } from '../cards/rollback-section';
 
-
 /**
  * SAFEGUARD_SWITCH=obo: whether a finished rollback leaves the tenant safeguard to be switched back on
  * through the bot (it was switched off, by the bot or by hand, and the bot has not switched it on since).
@@ -38,7 +37,14 @@ export async function remindSafeguard(deps: AppDeps, job: Job): Promise<{ done: 
     if (OPEN_STATUSES.includes(request.status)) return next;
     try {
       await deps.chat.post(request.origin.conversationKey, safeguardOnMessage(deps, request));
-      await deps.requests.appendEvents([{ requestId: request.id, at: now.toISOString(), type: 'safeguard.reminded', data: { offAt: request.safeguardWindow?.offAt ?? request.safeguard?.at ?? null } }]);
+      await deps.requests.appendEvents([
+        {
+          requestId: request.id,
+          at: now.toISOString(),
+          type: 'safeguard.reminded',
+          data: { offAt: request.safeguardWindow?.offAt ?? request.safeguard?.at ?? null },
+        },
+      ]);
     } catch (error) {
       deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not post the safeguard reminder; will try again');
     }

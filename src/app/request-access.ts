@@ -26,7 +26,12 @@ export function hasAnyRole(roles: RequestRoles): boolean {
  * One role check for a view (chat card or tab). A check that fails (Graph down) counts as no role: the
  * person then sees less, never more; the failure is logged.
  */
-export function hasRoleOrNone(deps: Pick<AppDeps, 'authorization' | 'logger'>, role: Role, actorId: string, context: Record<string, unknown> = {}): Promise<boolean> {
+export function hasRoleOrNone(
+  deps: Pick<AppDeps, 'authorization' | 'logger'>,
+  role: Role,
+  actorId: string,
+  context: Record<string, unknown> = {},
+): Promise<boolean> {
   return deps.authorization.has(role, actorId).catch((error) => {
     deps.logger.warn({ ...context, actorId, role, err: errorSummary(error) }, 'role check failed: treated as no role');
     return false;
@@ -41,10 +46,13 @@ export async function rolesFor(deps: AppDeps, request: SoaRequest, actor: Person
   // Approvers of the kind, and whoever else may decide it: a stage group, the escalation group, a delegate.
   const approver =
     (await hasRoleOrNone(deps, request.kind === 'rollback' ? 'rollback-approver' : 'approver', id, { requestId: request.id })) ||
-    (await approverRightsFor(deps, request, id).then((rights) => hasAnyRight(rights, request), (error) => {
-      deps.logger.warn({ requestId: request.id, actorId: id, err: errorSummary(error) }, 'approver rights check failed: treated as none');
-      return false;
-    }));
+    (await approverRightsFor(deps, request, id).then(
+      (rights) => hasAnyRight(rights, request),
+      (error) => {
+        deps.logger.warn({ requestId: request.id, actorId: id, err: errorSummary(error) }, 'approver rights check failed: treated as none');
+        return false;
+      },
+    ));
   const admin = approver ? false : await hasRoleOrNone(deps, 'admin', id, { requestId: request.id });
   return { requester, approver, admin };
 }

@@ -22,7 +22,19 @@ export async function resolveGroup(deps: AppDeps, nameOrId: string): Promise<Res
   const found = await deps.bulk.findGroupsByName(nameOrId);
   if (found.length === 0) return { ok: false, error: { code: 'GROUP.NOT_FOUND', detail: { group: nameOrId } } };
   if (found.length > 1) {
-    return { ok: false, error: { code: 'GROUP.AMBIGUOUS', detail: { group: nameOrId, candidates: found.slice(0, 10).map((g) => `${g.displayName} (${g.id})`).join(', ') } } };
+    return {
+      ok: false,
+      error: {
+        code: 'GROUP.AMBIGUOUS',
+        detail: {
+          group: nameOrId,
+          candidates: found
+            .slice(0, 10)
+            .map((g) => `${g.displayName} (${g.id})`)
+            .join(', '),
+        },
+      },
+    };
   }
   return { ok: true, group: found[0] };
 }
@@ -49,7 +61,10 @@ export async function requestGroupSoa(
       groups = tree.order.map((g) => ({ key: g.id, depth: g.depth }));
     }
     const levels = new Set(groups.map((g) => g.depth)).size;
-    const source = groups.length > 1 ? `group "${root.displayName}" (${root.id}) and ${groups.length - 1} synced groups nested in it, ${levels} levels, children first` : `group "${root.displayName}" (${root.id})`;
+    const source =
+      groups.length > 1
+        ? `group "${root.displayName}" (${root.id}) and ${groups.length - 1} synced groups nested in it, ${levels} levels, children first`
+        : `group "${root.displayName}" (${root.id})`;
     return await requestGroupChange(deps, { kind: input.kind, actor: input.actor, groups, justification: input.justification, origin: input.origin, source });
   } catch (error) {
     if (error instanceof DirectoryError) {
@@ -65,14 +80,21 @@ export async function requestGroupSoa(
  * at most `max` of them. Groups already transferred or cloud-native are not followed: they are not
  * converted by this request, and their own nesting was AD's before.
  */
-async function nestedTree(deps: AppDeps, rootId: string, max: number): Promise<{ ok: true; order: { id: string; depth: number }[] } | { ok: false; error: DomainError }> {
+async function nestedTree(
+  deps: AppDeps,
+  rootId: string,
+  max: number,
+): Promise<{ ok: true; order: { id: string; depth: number }[] } | { ok: false; error: DomainError }> {
   const edges = new Map<string, string[]>();
   const seen = new Set([rootId.toLowerCase()]);
   const queue = [rootId];
   while (queue.length > 0) {
     const id = queue.shift()!;
     const synced = (await deps.directory.nestedGroups(id)).filter((g) => g.onPremisesSyncEnabled === true);
-    edges.set(id, synced.map((g) => g.id));
+    edges.set(
+      id,
+      synced.map((g) => g.id),
+    );
     for (const g of synced) {
       if (seen.has(g.id.toLowerCase())) continue;
       seen.add(g.id.toLowerCase());
@@ -88,11 +110,21 @@ async function nestedTree(deps: AppDeps, rootId: string, max: number): Promise<{
  * for the groups the card lists, made as the person who clicked (their requester role is checked like a
  * typed request), through the same use case. Answers with the user request, whose card is unchanged.
  */
-export async function requestGuidedGroups(deps: AppDeps, input: { actor: Person; requestId: string }): Promise<{ ok: true; request: SoaRequest; text: string } | { ok: false; error: DomainError; text: string; request: SoaRequest | null }> {
+export async function requestGuidedGroups(
+  deps: AppDeps,
+  input: { actor: Person; requestId: string },
+): Promise<{ ok: true; request: SoaRequest; text: string } | { ok: false; error: DomainError; text: string; request: SoaRequest | null }> {
   const request = await deps.requests.get(input.requestId);
-  if (!request) return { ok: false, error: { code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }, text: describeError({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }), request: null };
+  if (!request)
+    return {
+      ok: false,
+      error: { code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } },
+      text: describeError({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }),
+      request: null,
+    };
   const groups = request.groupGuidance?.groups ?? [];
-  if (groups.length === 0) return { ok: false, error: { code: 'REQUEST.NONE_ELIGIBLE' }, text: 'This request lists no groups still managed in AD DS.', request };
+  if (groups.length === 0)
+    return { ok: false, error: { code: 'REQUEST.NONE_ELIGIBLE' }, text: 'This request lists no groups still managed in AD DS.', request };
   const reply = await requestGroupChange(deps, {
     kind: 'transfer',
     actor: input.actor,
@@ -102,5 +134,9 @@ export async function requestGuidedGroups(deps: AppDeps, input: { actor: Person;
     source: `groups of the users of ${request.id}`,
   });
   if (reply.kind === 'refused') return { ok: false, error: reply.error, text: reply.text, request };
-  return { ok: true, request, text: `Request ${reply.request.id} for ${reply.request.targets.length} group(s) was created; its card is in the approvals channel.` };
+  return {
+    ok: true,
+    request,
+    text: `Request ${reply.request.id} for ${reply.request.targets.length} group(s) was created; its card is in the approvals channel.`,
+  };
 }

@@ -32,12 +32,18 @@ export type RequestReply =
 export type RequestVia = 'tab';
 
 /** `transfer <upns> [reason]`: authorize, preflight, create, post the approval card. */
-export function requestTransfer(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin; source?: string; via?: RequestVia }): Promise<RequestReply> {
+export function requestTransfer(
+  deps: AppDeps,
+  input: { actor: Person; upns: string[]; justification: string; origin: Origin; source?: string; via?: RequestVia },
+): Promise<RequestReply> {
   return requestChange(deps, { ...input, kind: 'transfer' });
 }
 
 /** `rollback <upns> [reason]`: the same, with the rollback preflight, approvers and quorum. */
-export function requestRollback(deps: AppDeps, input: { actor: Person; upns: string[]; justification: string; origin: Origin; via?: RequestVia }): Promise<RequestReply> {
+export function requestRollback(
+  deps: AppDeps,
+  input: { actor: Person; upns: string[]; justification: string; origin: Origin; via?: RequestVia },
+): Promise<RequestReply> {
   return requestChange(deps, { ...input, kind: 'rollback' });
 }
 
@@ -65,7 +71,17 @@ export async function approvalsChannelOrigin(deps: AppDeps): Promise<Origin | nu
 
 async function requestChange(
   deps: AppDeps,
-  input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; origin: Origin; source?: string; targetType?: TargetType; groups?: { key: string; depth: number }[]; via?: RequestVia },
+  input: {
+    kind: RequestKind;
+    actor: Person;
+    upns: string[];
+    justification: string;
+    origin: Origin;
+    source?: string;
+    targetType?: TargetType;
+    groups?: { key: string; depth: number }[];
+    via?: RequestVia;
+  },
 ): Promise<RequestReply> {
   const { actor, origin, kind } = input;
   const targetType = input.targetType ?? 'user';
@@ -78,7 +94,12 @@ async function requestChange(
     const duplicate = await findDuplicate(deps, input);
     if (duplicate) {
       log.info({ requestId: duplicate.id }, 'duplicate request ignored');
-      return { kind: 'created', request: duplicate, duplicate: true, text: `This is the same as request ${duplicate.id}, made ${Math.max(0, Math.round((deps.clock.now().getTime() - Date.parse(duplicate.createdAt)) / 1000))} s ago; nothing new was created.` };
+      return {
+        kind: 'created',
+        request: duplicate,
+        duplicate: true,
+        text: `This is the same as request ${duplicate.id}, made ${Math.max(0, Math.round((deps.clock.now().getTime() - Date.parse(duplicate.createdAt)) / 1000))} s ago; nothing new was created.`,
+      };
     }
 
     // MAX_USERS_PER_REQUEST for everyone; admins may go up to ADMIN_MAX_USERS_PER_REQUEST (a migration wave).
@@ -89,17 +110,28 @@ async function requestChange(
     if (!approvalKey) return refused({ code: 'REQUEST.NO_APPROVAL_CHANNEL' });
 
     // The one target policy, whatever the request's size or source (domain/target-policy.ts).
-    const checked = targetType === 'group' ? await checkGroupTargets(deps, kind, input.groups ?? []) : await checkTargets(deps, directoryFor(deps, isBulk), kind, input.upns);
+    const checked =
+      targetType === 'group' ? await checkGroupTargets(deps, kind, input.groups ?? []) : await checkTargets(deps, directoryFor(deps, isBulk), kind, input.upns);
     const eligible = checked.filter((r) => r.eligible);
     const blocked = checked.filter((r) => !r.eligible);
     if (eligible.length === 0) {
-      const reasons = blocked.slice(0, 20).map((b) => `- ${md(b.upn, 120)}: ${blockerText(b, targetType)}`).join('\n') + (blocked.length > 20 ? `\n- … and ${blocked.length - 20} more` : '');
+      const reasons =
+        blocked
+          .slice(0, 20)
+          .map((b) => `- ${md(b.upn, 120)}: ${blockerText(b, targetType)}`)
+          .join('\n') + (blocked.length > 20 ? `\n- … and ${blocked.length - 20} more` : '');
       const error: DomainError = { code: 'REQUEST.NONE_ELIGIBLE', detail: { kind, ...(targetType === 'group' ? { targetType } : {}) } };
       return { kind: 'refused', error, blocked, text: `${reasons}\n\n${describeError(error)}` };
     }
 
     // Order guidance (a warning): the users' groups still managed in AD DS, bounded lookup.
-    const groupGuidance = targetType === 'user' && kind === 'transfer' ? await groupGuidanceFor(deps, eligible.map((e) => e.userId!)) : null;
+    const groupGuidance =
+      targetType === 'user' && kind === 'transfer'
+        ? await groupGuidanceFor(
+            deps,
+            eligible.map((e) => e.userId!),
+          )
+        : null;
     const now = deps.clock.now();
     const stages = stagesForNewRequest(deps, kind);
     const request: SoaRequest = {
@@ -113,7 +145,11 @@ async function requestChange(
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + deps.settings.approvalTtlMs).toISOString(),
       // With stages, the total of their quorums (what the card's "x of y" counts).
-      approvalsRequired: stages ? stages.reduce((n, s) => n + s.quorum, 0) : kind === 'rollback' ? deps.settings.rollbackApprovalsRequired : deps.settings.approvalsRequired,
+      approvalsRequired: stages
+        ? stages.reduce((n, s) => n + s.quorum, 0)
+        : kind === 'rollback'
+          ? deps.settings.rollbackApprovalsRequired
+          : deps.settings.approvalsRequired,
       ...(stages ? { stages } : {}),
       decisions: [],
       targets: eligible.map((preflight) => ({ preflight, execution: { outcome: 'pending' }, audit: { status: 'not-started' } })),
@@ -127,15 +163,15 @@ async function requestChange(
       bulk: isTree
         ? treePlan(deps, eligible, input.source ?? '')
         : isBulk
-        ? {
-            waves: planWaves(parseWaves(deps.settings.waves) ?? [{ kind: 'rest' }], eligible.length),
-            nextWave: 0,
-            haltFailureRate: deps.settings.haltFailureRate,
-            haltedReason: null,
-            fingerprint: listFingerprint(eligible.map((e) => e.userId!)),
-            source: input.source ?? `${input.upns.length} users listed in the message`,
-          }
-        : null,
+          ? {
+              waves: planWaves(parseWaves(deps.settings.waves) ?? [{ kind: 'rest' }], eligible.length),
+              nextWave: 0,
+              haltFailureRate: deps.settings.haltFailureRate,
+              haltedReason: null,
+              fingerprint: listFingerprint(eligible.map((e) => e.userId!)),
+              source: input.source ?? `${input.upns.length} users listed in the message`,
+            }
+          : null,
     };
     await deps.requests.create(request, {
       requestId: request.id,
@@ -143,7 +179,13 @@ async function requestChange(
       type: 'request.created',
       // kind is part of the record: a rollback and a transfer are different governed actions
       actorId: actor.aadObjectId,
-      data: { ...(targetType === 'group' ? { targetType, groupIds: eligible.map((e) => e.userId) } : {}), upns: input.upns, eligible: eligible.map((e) => e.upn), blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })), ...(input.via ? { via: input.via } : {}) },
+      data: {
+        ...(targetType === 'group' ? { targetType, groupIds: eligible.map((e) => e.userId) } : {}),
+        upns: input.upns,
+        eligible: eligible.map((e) => e.upn),
+        blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })),
+        ...(input.via ? { via: input.via } : {}),
+      },
     });
     await deps.jobs.enqueue({ key: `expire:${request.id}`, kind: 'expire', requestId: request.id, runAt: request.expiresAt });
     await queueReminders(deps, request);
@@ -151,10 +193,7 @@ async function requestChange(
 
     const posted = await postCards(deps, request, approvalKey);
     await notifyRequestEvent(deps, posted, 'requested', actor);
-    const text =
-      origin.kind === 'personal'
-        ? `Request ${request.id} was sent to the approvals channel. This card follows it to the end.`
-        : null;
+    const text = origin.kind === 'personal' ? `Request ${request.id} was sent to the approvals channel. This card follows it to the end.` : null;
     return { kind: 'created', request: posted, text };
   } catch (error) {
     if (error instanceof DirectoryError) {
@@ -172,7 +211,10 @@ const DUPLICATE_WINDOW_MS = 10 * 60_000;
  * Teams re-delivers slow turns, sometimes with a new activity id: the same person asking for the
  * same users with the same words a moment ago is the same request (business-key de-duplication).
  */
-async function findDuplicate(deps: AppDeps, input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; targetType?: TargetType }): Promise<SoaRequest | null> {
+async function findDuplicate(
+  deps: AppDeps,
+  input: { kind: RequestKind; actor: Person; upns: string[]; justification: string; targetType?: TargetType },
+): Promise<SoaRequest | null> {
   const wanted = [...new Set(input.upns.map((u) => u.toLowerCase()))].sort().join(',');
   const now = deps.clock.now().getTime();
   const open = await deps.requests.listByStatus(OPEN_STATUSES);
@@ -182,7 +224,7 @@ async function findDuplicate(deps: AppDeps, input: { kind: RequestKind; actor: P
       if (r.kind !== input.kind || r.requester.aadObjectId.toLowerCase() !== input.actor.aadObjectId.toLowerCase()) return false;
       if (now - Date.parse(r.createdAt) > DUPLICATE_WINDOW_MS || r.justification !== input.justification.slice(0, 1000)) return false;
       // Groups are asked for by object id (the display name is only a label).
-      const key = (p: PreflightResult) => (targetTypeOf(r) === 'group' ? p.userId ?? p.upn : p.upn);
+      const key = (p: PreflightResult) => (targetTypeOf(r) === 'group' ? (p.userId ?? p.upn) : p.upn);
       const asked = [...r.targets.map((t) => key(t.preflight)), ...r.blocked.map(key)].map((u) => u.toLowerCase());
       return [...new Set(asked)].sort().join(',') === wanted;
     }) ?? null
@@ -201,14 +243,24 @@ async function postCards(deps: AppDeps, request: SoaRequest, approvalKey: string
   const locations: SoaRequest['cards'] = [];
   const refreshUserIds = await approverMris(deps, request);
   try {
-    const id = await deps.chat.post(approvalKey, { card: renderRequestCard(request, { audience: 'everyone', refreshUserIds, tenantId: deps.settings.tenantId, safeguardSwitchAppId: safeguardSwitchAppId(deps.settings), links: sharedCardLinks(deps, request, 'approval') }) });
+    const id = await deps.chat.post(approvalKey, {
+      card: renderRequestCard(request, {
+        audience: 'everyone',
+        refreshUserIds,
+        tenantId: deps.settings.tenantId,
+        safeguardSwitchAppId: safeguardSwitchAppId(deps.settings),
+        links: sharedCardLinks(deps, request, 'approval'),
+      }),
+    });
     locations.push({ role: 'approval', conversationKey: approvalKey, activityId: id });
   } catch (error) {
     deps.logger.error({ requestId: request.id, err: errorSummary(error) }, 'could not post the approval card');
   }
   if (request.origin.kind === 'personal') {
     try {
-      const id = await deps.chat.post(request.origin.conversationKey, { card: renderRequestCard(request, { audience: 'everyone', tenantId: deps.settings.tenantId, safeguardSwitchAppId: safeguardSwitchAppId(deps.settings) }) });
+      const id = await deps.chat.post(request.origin.conversationKey, {
+        card: renderRequestCard(request, { audience: 'everyone', tenantId: deps.settings.tenantId, safeguardSwitchAppId: safeguardSwitchAppId(deps.settings) }),
+      });
       locations.push({ role: 'status', conversationKey: request.origin.conversationKey, activityId: id });
     } catch (error) {
       deps.logger.error({ requestId: request.id, err: errorSummary(error) }, 'could not post the status card');
@@ -218,7 +270,12 @@ async function postCards(deps: AppDeps, request: SoaRequest, approvalKey: string
     // Card locations are bookkeeping, not a decision: they do not change the version the cards show.
     const next = revise(current, { cards: locations }, { card: false });
     await deps.requests.update(next, current.version, [
-      { requestId: request.id, at: deps.clock.now().toISOString(), type: 'card.posted', data: { cards: locations.map((l) => ({ role: l.role, activityId: l.activityId })) } },
+      {
+        requestId: request.id,
+        at: deps.clock.now().toISOString(),
+        type: 'card.posted',
+        data: { cards: locations.map((l) => ({ role: l.role, activityId: l.activityId })) },
+      },
     ]);
     current = next;
   }
@@ -231,7 +288,12 @@ export function blockerText(result: PreflightResult, targetType: TargetType = 'u
   if (result.blocker === 'role-holder') return `${reason} ${heldRolesText(result.roles)}`;
   if (result.blockerDetail) return `${reason} ${md(result.blockerDetail, 800)}`;
   if (result.blocker !== 'cloud-references') return reason;
-  const refs = (result.references ?? []).map((r) => `group "${md(r.groupName, 100)}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => md(p.displayName, 100)).join(', ')})` : ''}`).join('; ');
+  const refs = (result.references ?? [])
+    .map(
+      (r) =>
+        `group "${md(r.groupName, 100)}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => md(p.displayName, 100)).join(', ')})` : ''}`,
+    )
+    .join('; ');
   return `${reason} ${refs}`;
 }
 

@@ -11,7 +11,9 @@ export function describeIdentity(report: IdentityReport, now: Date): { ok: boole
   let ok = true;
   if (!report.tokenObtained) {
     ok = false;
-    lines.push(`❌ The bot could not get a Microsoft Graph token with its ${report.credentialKind} credential: ${report.error}. Check GRAPH_TENANT_ID, GRAPH_CLIENT_ID and the credential.`);
+    lines.push(
+      `❌ The bot could not get a Microsoft Graph token with its ${report.credentialKind} credential: ${report.error}. Check GRAPH_TENANT_ID, GRAPH_CLIENT_ID and the credential.`,
+    );
     return { ok, lines };
   }
   lines.push(`✅ Graph token obtained with the ${report.credentialKind} credential.`);
@@ -19,7 +21,9 @@ export function describeIdentity(report: IdentityReport, now: Date): { ok: boole
   if (missing.length === 0) lines.push('✅ All needed application permissions are granted.');
   for (const p of missing) {
     ok = false;
-    lines.push(`❌ Missing application permission ${p.name} (needed to ${p.why}). Grant it: Entra admin center → App registrations → the bot's app → API permissions → Add a permission → Microsoft Graph → Application permissions → ${p.name}, then "Grant admin consent".`);
+    lines.push(
+      `❌ Missing application permission ${p.name} (needed to ${p.why}). Grant it: Entra admin center → App registrations → the bot's app → API permissions → Add a permission → Microsoft Graph → Application permissions → ${p.name}, then "Grant admin consent".`,
+    );
   }
   if (report.credentialKind === 'client-secret') lines.push('⚠️ A client secret is in use; a certificate or a managed identity is safer.');
   if (report.certificateNotAfter) {

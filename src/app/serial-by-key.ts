@@ -8,12 +8,14 @@ export class SerialByKey {
   run(key: string, work: () => Promise<void>): Promise<void> {
     const result = (this.tails.get(key) ?? Promise.resolve()).then(work);
     // The next piece of work waits for this one, failed or not; the key is forgotten once nothing waits.
-    const tail: Promise<void> = result.then(
-      () => undefined,
-      () => undefined,
-    ).then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
+    const tail: Promise<void> = result
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        if (this.tails.get(key) === tail) this.tails.delete(key);
+      });
     this.tails.set(key, tail);
     return result;
   }

@@ -28,7 +28,14 @@ export async function showGroupStatus(deps: AppDeps, input: { actorId: string; g
       `**[${md(group.displayName, 120)}](${entraGroupUrl(group.id)})** (${md(group.id, 40)})`,
       `- State: ${SOA_STATE_LABEL[state]}`,
       `- isCloudManaged: ${String(isCloudManaged)} · onPremisesSyncEnabled: ${String(group.onPremisesSyncEnabled)} · mail-enabled: ${group.mailEnabled ? 'yes (managed in Exchange Online once transferred)' : 'no'}`,
-      `- Nested groups: ${nested.length}${inAd.length > 0 ? `; still managed in AD DS: ${inAd.slice(0, 20).map((g) => md(g.displayName, 80)).join(', ')}${inAd.length > 20 ? ` and ${inAd.length - 20} more` : ''}` : ''}`,
+      `- Nested groups: ${nested.length}${
+        inAd.length > 0
+          ? `; still managed in AD DS: ${inAd
+              .slice(0, 20)
+              .map((g) => md(g.displayName, 80))
+              .join(', ')}${inAd.length > 20 ? ` and ${inAd.length - 20} more` : ''}`
+          : ''
+      }`,
     ];
     return lines.join('\n');
   } catch (error) {

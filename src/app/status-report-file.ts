@@ -10,15 +10,26 @@ import { toSafeCsv } from './safe-csv';
  */
 const KEY_PREFIX = 'status-report:';
 
-export async function storeStatusReport(deps: Pick<AppDeps, 'settingsStore' | 'ids' | 'clock' | 'fileLinks'>, actorId: string, entries: StatusEntry[]): Promise<string | null> {
+export async function storeStatusReport(
+  deps: Pick<AppDeps, 'settingsStore' | 'ids' | 'clock' | 'fileLinks'>,
+  actorId: string,
+  entries: StatusEntry[],
+): Promise<string | null> {
   if (!deps.fileLinks.enabled) return null;
   const id = deps.ids.uuid();
   const at = deps.clock.now().toISOString();
-  await deps.settingsStore.set(`${KEY_PREFIX}${actorId}`, { value: JSON.stringify({ id, at, csv: toSafeCsv(statusTableRows(entries)) }), updatedAt: at, updatedBy: actorId });
+  await deps.settingsStore.set(`${KEY_PREFIX}${actorId}`, {
+    value: JSON.stringify({ id, at, csv: toSafeCsv(statusTableRows(entries)) }),
+    updatedAt: at,
+    updatedBy: actorId,
+  });
   return deps.fileLinks.url(`${actorId}/${id}`, 'status');
 }
 
-export async function statusReportDownload(deps: Pick<AppDeps, 'settingsStore' | 'logger'>, reportId: string): Promise<{ status: 200; fileName: string; csv: string } | { status: 404 | 410; message: string }> {
+export async function statusReportDownload(
+  deps: Pick<AppDeps, 'settingsStore' | 'logger'>,
+  reportId: string,
+): Promise<{ status: 200; fileName: string; csv: string } | { status: 404 | 410; message: string }> {
   const [actorId, id] = reportId.split('/');
   const stored = actorId && id ? await deps.settingsStore.get(`${KEY_PREFIX}${actorId}`) : null;
   if (!stored) return { status: 404, message: 'No such status report.' };

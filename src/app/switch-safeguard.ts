@@ -46,10 +46,22 @@ export async function switchSafeguard(deps: AppDeps, input: SwitchSafeguardInput
     readBack = await deps.safeguardSwitch.set(input.userAssertion, input.enabled);
   } catch (error) {
     const code: ErrorCode =
-      error instanceof SafeguardSwitchError && error.reason === 'not-global-admin' ? 'SAFEGUARD.NOT_GLOBAL_ADMIN' : error instanceof SafeguardSwitchError && error.reason === 'sign-in-failed' ? 'SAFEGUARD.SIGN_IN_FAILED' : 'SAFEGUARD.SWITCH_FAILED';
+      error instanceof SafeguardSwitchError && error.reason === 'not-global-admin'
+        ? 'SAFEGUARD.NOT_GLOBAL_ADMIN'
+        : error instanceof SafeguardSwitchError && error.reason === 'sign-in-failed'
+          ? 'SAFEGUARD.SIGN_IN_FAILED'
+          : 'SAFEGUARD.SWITCH_FAILED';
     log.warn({ enabled: input.enabled, code, err: errorSummary(error) }, 'tenant safeguard not switched');
     await deps.requests
-      .appendEvents([{ requestId: found.id, at: deps.clock.now().toISOString(), type: 'safeguard.switch-refused', actorId: input.actor.aadObjectId, data: { enabled: input.enabled, code } }])
+      .appendEvents([
+        {
+          requestId: found.id,
+          at: deps.clock.now().toISOString(),
+          type: 'safeguard.switch-refused',
+          actorId: input.actor.aadObjectId,
+          data: { enabled: input.enabled, code },
+        },
+      ])
       .catch(() => undefined);
     return refuse(code);
   }
@@ -61,9 +73,22 @@ export async function switchSafeguard(deps: AppDeps, input: SwitchSafeguardInput
     const now = deps.clock.now();
     const { next, confirmed } = recordSwitch(request, input.actor, input.enabled, now);
     const events: RequestEvent[] = [
-      { requestId: request.id, at: now.toISOString(), type: 'safeguard.switched', actorId: input.actor.aadObjectId, data: { enabled: input.enabled, readBack: readBack.enabled, graphRequestId: readBack.requestId } },
+      {
+        requestId: request.id,
+        at: now.toISOString(),
+        type: 'safeguard.switched',
+        actorId: input.actor.aadObjectId,
+        data: { enabled: input.enabled, readBack: readBack.enabled, graphRequestId: readBack.requestId },
+      },
     ];
-    if (confirmed) events.push({ requestId: request.id, at: now.toISOString(), type: 'safeguard.confirmed', actorId: input.actor.aadObjectId, data: { effect: confirmed, via: 'switched-by-bot' } });
+    if (confirmed)
+      events.push({
+        requestId: request.id,
+        at: now.toISOString(),
+        type: 'safeguard.confirmed',
+        actorId: input.actor.aadObjectId,
+        data: { effect: confirmed, via: 'switched-by-bot' },
+      });
     try {
       await deps.requests.update(next, request.version, events);
     } catch (error) {
@@ -74,7 +99,12 @@ export async function switchSafeguard(deps: AppDeps, input: SwitchSafeguardInput
     if (!input.enabled) {
       // Whatever ends this rollback (completion, time-out, rejection, expiry), the reminder is already due.
       const interval = deps.settings.safeguard?.reminderIntervalMs ?? 3_600_000;
-      await deps.jobs.enqueue({ key: `safeguard-reminder:${request.id}`, kind: 'safeguard-reminder', requestId: request.id, runAt: new Date(now.getTime() + interval).toISOString() });
+      await deps.jobs.enqueue({
+        key: `safeguard-reminder:${request.id}`,
+        kind: 'safeguard-reminder',
+        requestId: request.id,
+        runAt: new Date(now.getTime() + interval).toISOString(),
+      });
     }
     if (confirmed === 'approved') {
       await deps.jobs.enqueue({ key: `execute:${request.id}`, kind: 'execute', requestId: request.id, runAt: now.toISOString() });
@@ -97,7 +127,7 @@ function recordSwitch(request: SoaRequest, actor: Person, enabled: boolean, now:
   // Off again while already off keeps the first time: the window starts when the tenant became unprotected.
   const window: SafeguardWindow = enabled
     ? { offAt: request.safeguardWindow?.offAt ?? null, offBy: request.safeguardWindow?.offBy ?? null, onAt: at, onBy: actor }
-    : open ?? { offAt: at, offBy: actor, onAt: null, onBy: null };
+    : (open ?? { offAt: at, offBy: actor, onAt: null, onBy: null });
   if (!enabled && !request.safeguard) {
     // The bot read it back off: the step is satisfied by the fact, so whoever switched it may complete it.
     const outcome = confirmSafeguard({ request, actor, actorMayConfirm: true, cardVersion: null, now });

@@ -59,7 +59,17 @@ export async function checkGroupTargets(deps: AppDeps, kind: RequestKind, groups
     const group = await deps.directory.getGroup(key);
     const user = group ? groupAsTarget(group) : null;
     const isCloudManaged = group ? await deps.directory.getCloudManaged(group.id, 'group') : null;
-    const facts: TargetFacts = { upn: group?.displayName ?? key, user, isCloudManaged, domainAuthenticationType: null, memberOfGuarded: [], references: [], roles: [], inOpenRequest: false, group: null };
+    const facts: TargetFacts = {
+      upn: group?.displayName ?? key,
+      user,
+      isCloudManaged,
+      domainAuthenticationType: null,
+      memberOfGuarded: [],
+      references: [],
+      roles: [],
+      inOpenRequest: false,
+      group: null,
+    };
     const noScope: ScopeSettings = { protectedGroupIds: [], allowedTargetGroupId: null };
     if (group && evaluateTarget(kind, facts, noScope).eligible) {
       facts.group = await groupFactsOf(deps, kind, group.id, group.mailEnabled, inRequest);
@@ -77,11 +87,17 @@ export async function checkGroupTargets(deps: AppDeps, kind: RequestKind, groups
 async function groupFactsOf(deps: AppDeps, kind: RequestKind, groupId: string, mailEnabled: boolean, inRequest: Set<string>): Promise<GroupFacts> {
   if (kind === 'transfer') {
     const nested = await deps.directory.nestedGroups(groupId);
-    const nestedUnconverted = nested.filter((g) => g.onPremisesSyncEnabled === true && !inRequest.has(g.id.toLowerCase())).map((g) => ({ id: g.id, displayName: g.displayName }));
+    const nestedUnconverted = nested
+      .filter((g) => g.onPremisesSyncEnabled === true && !inRequest.has(g.id.toLowerCase()))
+      .map((g) => ({ id: g.id, displayName: g.displayName }));
     return { mailEnabled, nestedUnconverted, cloudMembers: [], accessPackages: [] };
   }
   const cloudMembers = await deps.directory.cloudOnlyMembers(groupId);
-  const accessPackages = (await deps.directory.accessPackagesUsingGroup(groupId)).map((p) => ({ id: p.id, displayName: p.displayName, catalogName: p.catalogName }));
+  const accessPackages = (await deps.directory.accessPackagesUsingGroup(groupId)).map((p) => ({
+    id: p.id,
+    displayName: p.displayName,
+    catalogName: p.catalogName,
+  }));
   return { mailEnabled, nestedUnconverted: [], cloudMembers, accessPackages };
 }
 
@@ -122,7 +138,10 @@ async function factsOf(
   const groups = guardedGroups(scopeOf(deps.settings));
   const candidates = facts.filter((f) => evaluateTarget(kind, f, noScope).eligible);
   if (groups.length > 0 && candidates.length > 0) {
-    const memberships = await dir.memberGroupsOf(candidates.map((f) => f.user!.id), groups);
+    const memberships = await dir.memberGroupsOf(
+      candidates.map((f) => f.user!.id),
+      groups,
+    );
     for (const f of candidates) f.memberOfGuarded = valueOf(memberships.get(f.user!.id));
   }
   return facts;
@@ -133,7 +152,11 @@ async function cloudReferences(deps: AppDeps, userId: string): Promise<TargetFac
   const references: TargetFacts['references'] = [];
   for (const group of await deps.directory.cloudManagedGroupsOf(userId)) {
     const packages = await deps.directory.accessPackagesUsingGroup(group.id);
-    references.push({ groupId: group.id, groupName: group.displayName, accessPackages: packages.map((p) => ({ id: p.id, displayName: p.displayName, catalogName: p.catalogName })) });
+    references.push({
+      groupId: group.id,
+      groupName: group.displayName,
+      accessPackages: packages.map((p) => ({ id: p.id, displayName: p.displayName, catalogName: p.catalogName })),
+    });
   }
   return references;
 }

@@ -9,7 +9,11 @@ export async function maxUsersFor(deps: Pick<AppDeps, 'authorization' | 'setting
 }
 
 /** `{count, max}` when `count` users are more than this person may name at once; null when they fit. */
-export async function userCountOverLimit(deps: Pick<AppDeps, 'authorization' | 'settings'>, actorId: string, count: number): Promise<{ count: number; max: number } | null> {
+export async function userCountOverLimit(
+  deps: Pick<AppDeps, 'authorization' | 'settings'>,
+  actorId: string,
+  count: number,
+): Promise<{ count: number; max: number } | null> {
   // Up to MAX_USERS_PER_REQUEST nobody needs the admin check (a Graph call when ADMIN_GROUP_ID is set).
   if (count <= deps.settings.maxUsersPerRequest) return null;
   const max = await maxUsersFor(deps, actorId);

@@ -34,7 +34,11 @@ export async function waitingFor(deps: AppDeps, person: Person): Promise<{ items
     for (const r of page.requests) {
       if (r.requester.aadObjectId.toLowerCase() === me) continue;
       if (r.status === 'halted') {
-        if (!haltedKinds.has(r.kind)) haltedKinds.set(r.kind, deps.authorization.isApproverFor(r.kind, me).catch(() => false));
+        if (!haltedKinds.has(r.kind))
+          haltedKinds.set(
+            r.kind,
+            deps.authorization.isApproverFor(r.kind, me).catch(() => false),
+          );
         if (await haltedKinds.get(r.kind)) items.push({ request: r, action: 'resume-or-cancel' });
         continue;
       }

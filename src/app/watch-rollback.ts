@@ -30,7 +30,8 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
       if (t.sync?.status !== 'waiting') continue;
       try {
         // Groups too (docs/soa-and-graph.md §6a): taken back when the group reads onPremisesSyncEnabled true again.
-        const object = targetTypeOf(request) === 'group' ? await deps.directory.getGroup(t.preflight.userId!) : await deps.directory.getUser(t.preflight.userId!);
+        const object =
+          targetTypeOf(request) === 'group' ? await deps.directory.getGroup(t.preflight.userId!) : await deps.directory.getUser(t.preflight.userId!);
         if (object?.onPremisesSyncEnabled === true) {
           targets = targets.map((x, j) => (j === i ? { ...x, sync: { status: 'taken-over' as const, at: now.toISOString() } } : x));
         }
@@ -44,12 +45,19 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
     const timedOut = waiting.length > 0 && now.getTime() - startedAt >= deps.settings.rollbackWatchTimeoutMs;
 
     if (waiting.length === 0 || timedOut) {
-      const finalTargets = timedOut ? targets.map((t) => (t.sync?.status === 'waiting' ? { ...t, sync: { status: 'timed-out' as const, at: now.toISOString() } } : t)) : targets;
+      const finalTargets = timedOut
+        ? targets.map((t) => (t.sync?.status === 'waiting' ? { ...t, sync: { status: 'timed-out' as const, at: now.toISOString() } } : t))
+        : targets;
       const failures = finalTargets.some((t) => t.execution.outcome === 'failed');
       const status = timedOut ? 'sync-timed-out' : failures ? 'completed-with-failures' : 'completed';
       const next: SoaRequest = revise(request, { targets: finalTargets, status, finishedAt: now.toISOString() }, { card: true });
       await deps.requests.update(next, request.version, [
-        { requestId: request.id, at: now.toISOString(), type: timedOut ? 'rollback.sync-timed-out' : 'rollback.completed', data: { users: finalTargets.map((t) => ({ upn: t.preflight.upn, sync: t.sync?.status ?? null })) } },
+        {
+          requestId: request.id,
+          at: now.toISOString(),
+          type: timedOut ? 'rollback.sync-timed-out' : 'rollback.completed',
+          data: { users: finalTargets.map((t) => ({ upn: t.preflight.upn, sync: t.sync?.status ?? null })) },
+        },
       ]);
       request = next;
       await refreshCards(deps, request);
@@ -57,7 +65,12 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
       if (safeguardStillOff(deps, request)) {
         // Asked once in the announcement; then again on a durable schedule until it is back on.
         const interval = deps.settings.safeguard?.reminderIntervalMs ?? 3_600_000;
-        await deps.jobs.enqueue({ key: `safeguard-reminder:${request.id}`, kind: 'safeguard-reminder', requestId: request.id, runAt: new Date(now.getTime() + interval).toISOString() });
+        await deps.jobs.enqueue({
+          key: `safeguard-reminder:${request.id}`,
+          kind: 'safeguard-reminder',
+          requestId: request.id,
+          runAt: new Date(now.getTime() + interval).toISOString(),
+        });
       }
       await notifyRequestEvent(deps, request, timedOut ? 'timed-out' : 'completed');
       return { done: true };
@@ -77,8 +90,16 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
 async function announce(deps: AppDeps, request: SoaRequest, timedOut: boolean): Promise<void> {
   const who = request.safeguard ? md(request.safeguard.confirmedBy.name, 100) : 'The Global Administrator';
   const text = timedOut
-    ? `Rollback ${request.id}: the sync client did not take ${request.targets.filter((t) => t.sync?.status === 'timed-out').map((t) => md(t.preflight.upn, 120)).join(', ')} back within the time limit. The users are rolled back in the cloud (isCloudManaged false) but still editable there. Check the sync client (Connect Sync or Cloud Sync): is it running, and are the users in its scope? Then run \`status <upn>\` to see where they are.`
-    : `Rollback ${request.id} completed: the sync client has taken ${request.targets.filter((t) => t.sync?.status === 'taken-over').map((t) => md(t.preflight.upn, 120)).join(', ')} back; AD DS is their source of authority again.`;
+    ? `Rollback ${request.id}: the sync client did not take ${request.targets
+        .filter((t) => t.sync?.status === 'timed-out')
+        .map((t) => md(t.preflight.upn, 120))
+        .join(
+          ', ',
+        )} back within the time limit. The users are rolled back in the cloud (isCloudManaged false) but still editable there. Check the sync client (Connect Sync or Cloud Sync): is it running, and are the users in its scope? Then run \`status <upn>\` to see where they are.`
+    : `Rollback ${request.id} completed: the sync client has taken ${request.targets
+        .filter((t) => t.sync?.status === 'taken-over')
+        .map((t) => md(t.preflight.upn, 120))
+        .join(', ')} back; AD DS is their source of authority again.`;
   const reminder = `${who}: switch the tenant safeguard back on now. Graph: \`${safeguardCall(deps.settings.tenantId, true)}\` · PowerShell: \`${safeguardPowerShell(true)}\``;
   try {
     // SAFEGUARD_SWITCH=obo: the same words with the one-click "Switch the safeguard back on" card.

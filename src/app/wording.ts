@@ -118,7 +118,7 @@ export function describeError(error: DomainError): string {
     case 'SCOPE.OUTSIDE_ALLOWED':
       return 'Outside the allowed scope: not a member of ALLOWED_TARGET_GROUP_ID (directly or through a nested group).';
     case 'STATE.CHANGED':
-      return 'The user\'s state changed after approval, so it can no longer be switched; nothing was changed.';
+      return "The user's state changed after approval, so it can no longer be switched; nothing was changed.";
     case 'ROLLBACK.ROLE_HOLDER':
       return 'The user holds a Microsoft Entra role (active or eligible): since 1 June 2026 the sync client does not take such a user back, so it was not rolled back. Remove the role assignments first, then roll back again.';
     case 'VERIFY.MISMATCH':
@@ -130,7 +130,7 @@ export function describeError(error: DomainError): string {
       if (d.via === 'tab') return 'No such request, or you may not see it.';
       return 'There is nothing I can show or do for that request here. Its requester, its approvers and admins can open it from the conversation where its card was posted; check the request id.';
     case 'CARD.NOT_FROM_REQUEST_CARD':
-      return 'This action did not come from the request\'s own card, so it was not accepted. Use the buttons on the card in the conversation where the request was posted. Nothing was changed.';
+      return "This action did not come from the request's own card, so it was not accepted. Use the buttons on the card in the conversation where the request was posted. Nothing was changed.";
     case 'COMMAND.NOT_IN_CARD_CONVERSATION':
       return `Type \`${d.verb ?? 'approve'} <request-id>\` in the conversation where the request's card was posted (the approvals channel thread or the chat of the request). Nothing was changed.`;
     case 'TAB.NO_ROLE':
@@ -139,9 +139,10 @@ export function describeError(error: DomainError): string {
       return `The ${escapeMarkdown(String(d.filter ?? ''), 40)} filter is not valid.`;
     case 'TAB.BAD_BODY':
       if (d.expected === 'preflight' || d.expected === 'new-request') {
-        const shape = d.expected === 'preflight'
-          ? '{"kind": "transfer" | "rollback", "upns": [UPNs] or "csv": text}'
-          : '{"kind": "transfer" | "rollback", "upns": [UPNs] or "csv": text, "justification": text, "idempotencyKey": uuid}';
+        const shape =
+          d.expected === 'preflight'
+            ? '{"kind": "transfer" | "rollback", "upns": [UPNs] or "csv": text}'
+            : '{"kind": "transfer" | "rollback", "upns": [UPNs] or "csv": text, "justification": text, "idempotencyKey": uuid}';
         return `Expected ${shape}.${d.reason ? ` ${escapeMarkdown(String(d.reason), 120)}.` : ''}`;
       }
       if (d.expected) return `Expected ${String(d.expected)}.`;

@@ -43,17 +43,32 @@ export function bulkSection(request: SoaRequest, links: { label: string; url: st
       ? { title: 'Order', value: `one wave per nesting level, deepest first: ${bulk.waves.join(' → ')} groups; any failure halts before the parents` }
       : { title: 'Waves', value: `${bulk.waves.join(' → ')} users; halt above ${Math.round(bulk.haltFailureRate * 1000) / 10}% failures` },
   ];
-  const items: Element[] = [{ type: 'TextBlock', text: 'Summary', weight: 'Bolder', spacing: 'Medium', wrap: true }, { type: 'FactSet', facts }];
+  const items: Element[] = [
+    { type: 'TextBlock', text: 'Summary', weight: 'Bolder', spacing: 'Medium', wrap: true },
+    { type: 'FactSet', facts },
+  ];
   if (request.status !== 'pending' && request.status !== 'rejected' && request.status !== 'expired') {
     const c = outcomeCounts(request);
     const finished = request.targets.length - c.remaining;
     items.push(
-      { type: 'TextBlock', text: `Progress · wave ${Math.min(bulk.nextWave, bulk.waves.length)} of ${bulk.waves.length}`, weight: 'Bolder', spacing: 'Medium', wrap: true },
+      {
+        type: 'TextBlock',
+        text: `Progress · wave ${Math.min(bulk.nextWave, bulk.waves.length)} of ${bulk.waves.length}`,
+        weight: 'Bolder',
+        spacing: 'Medium',
+        wrap: true,
+      },
       { type: 'TextBlock', text: progressBar(finished, request.targets.length), fontType: 'Monospace', wrap: true, spacing: 'None' },
-      { type: 'TextBlock', text: `${c.done} done · ${c.alreadyDone} already done · ${c.failed} failed · ${c.unknown} unknown · ${c.remaining} not yet`, wrap: true, spacing: 'None' },
+      {
+        type: 'TextBlock',
+        text: `${c.done} done · ${c.alreadyDone} already done · ${c.failed} failed · ${c.unknown} unknown · ${c.remaining} not yet`,
+        wrap: true,
+        spacing: 'None',
+      },
     );
   }
-  if (bulk.haltedReason) items.push({ type: 'TextBlock', text: `⏸️ ${escapeMarkdown(bulk.haltedReason, 300)}`, wrap: true, color: 'attention', weight: 'Bolder' });
+  if (bulk.haltedReason)
+    items.push({ type: 'TextBlock', text: `⏸️ ${escapeMarkdown(bulk.haltedReason, 300)}`, wrap: true, color: 'attention', weight: 'Bolder' });
   for (const link of links) items.push({ type: 'TextBlock', text: `[${escapeMarkdown(link.label, 80)}](${link.url})`, wrap: true, spacing: 'Small' });
   return items;
 }

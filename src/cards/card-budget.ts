@@ -63,5 +63,11 @@ export function fitCard(build: (limits: TextLimits, maxEntries: number) => Adapt
 }
 
 export function moreLine(hidden: number, what: string): Record<string, unknown> {
-  return { type: 'TextBlock', text: `… and ${hidden} more ${what} not shown here (the card would be too large). \`status <upn>\` shows any user.`, wrap: true, isSubtle: true, spacing: 'Small' };
+  return {
+    type: 'TextBlock',
+    text: `… and ${hidden} more ${what} not shown here (the card would be too large). \`status <upn>\` shows any user.`,
+    wrap: true,
+    isSubtle: true,
+    spacing: 'Small',
+  };
 }

@@ -10,8 +10,13 @@ const SHOWN = 10;
  * person who clicks. A warning, never a block.
  */
 export function groupGuidanceSection(request: SoaRequest, guidance: GroupGuidance): Record<string, unknown>[] {
-  const names = guidance.groups.slice(0, SHOWN).map((g) => `"${md(g.displayName, 80)}"`).join(', ') + (guidance.groups.length > SHOWN ? ` and ${guidance.groups.length - SHOWN} more` : '');
-  const sample = guidance.checkedUsers < guidance.totalUsers ? ` (memberships of the first ${guidance.checkedUsers} of ${guidance.totalUsers} users checked)` : '';
+  const names =
+    guidance.groups
+      .slice(0, SHOWN)
+      .map((g) => `"${md(g.displayName, 80)}"`)
+      .join(', ') + (guidance.groups.length > SHOWN ? ` and ${guidance.groups.length - SHOWN} more` : '');
+  const sample =
+    guidance.checkedUsers < guidance.totalUsers ? ` (memberships of the first ${guidance.checkedUsers} of ${guidance.totalUsers} users checked)` : '';
   const blocks: Record<string, unknown>[] = [
     {
       type: 'TextBlock',
@@ -24,7 +29,18 @@ export function groupGuidanceSection(request: SoaRequest, guidance: GroupGuidanc
   if (request.status === 'pending') {
     const data = { requestId: request.id, version: request.cardVersion };
     const title = 'Request transfer of these groups';
-    blocks.push({ type: 'ActionSet', actions: [{ type: 'Action.Execute', title, verb: VERBS.requestGroups, data, fallback: { type: 'Action.Submit', title, data: { ...data, verb: VERBS.requestGroups } } }] });
+    blocks.push({
+      type: 'ActionSet',
+      actions: [
+        {
+          type: 'Action.Execute',
+          title,
+          verb: VERBS.requestGroups,
+          data,
+          fallback: { type: 'Action.Submit', title, data: { ...data, verb: VERBS.requestGroups } },
+        },
+      ],
+    });
   }
   return blocks;
 }

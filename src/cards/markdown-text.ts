@@ -59,5 +59,8 @@ export function truncateText(text: string, maxLength: number): string {
   if (text.length <= maxLength) return text;
   const points = Array.from(text);
   if (points.length <= maxLength) return text;
-  return `${points.slice(0, Math.max(0, maxLength - 1)).join('').trimEnd()}…`;
+  return `${points
+    .slice(0, Math.max(0, maxLength - 1))
+    .join('')
+    .trimEnd()}…`;
 }

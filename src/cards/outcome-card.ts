@@ -40,11 +40,16 @@ function buildOutcomeCard(request: SoaRequest, limits: TextLimits, maxEntries: n
     { type: 'TextBlock', text: summaryLine(counts), wrap: true, spacing: 'None' },
   ];
   // A migration wave lists its failures first (up to 10); the full table is behind the card's link.
-  const ordered = request.bulk ? [...request.targets.filter((t) => t.execution.outcome === 'failed' || t.execution.outcome === 'unknown')].slice(0, 10) : request.targets;
+  const ordered = request.bulk
+    ? [...request.targets.filter((t) => t.execution.outcome === 'failed' || t.execution.outcome === 'unknown')].slice(0, 10)
+    : request.targets;
   const shown = ordered.slice(0, maxEntries);
   for (const t of shown) {
     const p = t.preflight;
-    const link = p.userId && !limits.compact ? markdownLink(p.upn, targetTypeOf(request) === 'group' ? entraGroupUrl(p.userId) : entraUserUrl(p.userId), 120) : md(p.upn, 120);
+    const link =
+      p.userId && !limits.compact
+        ? markdownLink(p.upn, targetTypeOf(request) === 'group' ? entraGroupUrl(p.userId) : entraUserUrl(p.userId), 120)
+        : md(p.upn, 120);
     const lines = request.kind === 'rollback' ? ROLLBACK_LINE : LINE;
     const parts = [`${link}: ${lines[t.execution.outcome] ?? md(t.execution.outcome, 40)}`];
     if (t.execution.errorDetail && !limits.compact) parts.push(t.execution.errorDetail);
@@ -71,7 +76,9 @@ export function outcomeText(request: SoaRequest): string {
 export function renderAuditText(request: SoaRequest): string {
   const checked = request.targets.filter((t) => t.execution.outcome === 'done' && t.audit.status !== 'not-started');
   const done = request.targets.filter((t) => t.execution.outcome === 'done').length;
-  const lines = [`Audit records for ${md(request.id)}${checked.length < done ? ` (spot check of ${checked.length} of ${done} ${request.kind === 'rollback' ? 'rolled-back' : 'transferred'} users)` : ''}:`];
+  const lines = [
+    `Audit records for ${md(request.id)}${checked.length < done ? ` (spot check of ${checked.length} of ${done} ${request.kind === 'rollback' ? 'rolled-back' : 'transferred'} users)` : ''}:`,
+  ];
   for (const t of checked) {
     const a = t.audit;
     if (a.status === 'found') {

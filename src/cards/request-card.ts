@@ -109,8 +109,21 @@ function buildRequestCard(request: SoaRequest, view: RequestCardView, limits: Te
   const nouns = type === 'group' ? 'Groups' : 'Users';
   const tree = Boolean(request.bulk?.tree);
   body.push(
-    { type: 'TextBlock', text: `Source of Authority ${request.kind === 'rollback' ? 'rollback' : 'transfer'} · ${md(request.id)}`, size: 'Large', weight: 'Bolder', wrap: true },
-    { type: 'TextBlock', text: statusLabel(request.status, request.kind).replace('the users', type === 'group' ? 'the groups' : 'the users'), color: STATUS_COLOR[request.status], weight: 'Bolder', spacing: 'None', wrap: true },
+    {
+      type: 'TextBlock',
+      text: `Source of Authority ${request.kind === 'rollback' ? 'rollback' : 'transfer'} · ${md(request.id)}`,
+      size: 'Large',
+      weight: 'Bolder',
+      wrap: true,
+    },
+    {
+      type: 'TextBlock',
+      text: statusLabel(request.status, request.kind).replace('the users', type === 'group' ? 'the groups' : 'the users'),
+      color: STATUS_COLOR[request.status],
+      weight: 'Bolder',
+      spacing: 'None',
+      wrap: true,
+    },
     {
       type: 'FactSet',
       // Fact values are markdown too (the SDK renders them as TextBlocks): escaped like the rest.
@@ -142,20 +155,37 @@ function buildRequestCard(request: SoaRequest, view: RequestCardView, limits: Te
     for (const b of shownBlocked) {
       const refs = limits.compact ? '' : [referencesText(b.references, limits), heldRolesText(b.roles, limits)].filter(Boolean).join(' ');
       const detail = b.blockerDetail && !limits.compact ? ` ${md(b.blockerDetail, limits.reference * 4)}` : '';
-      body.push({ type: 'TextBlock', text: `${md(b.upn, 120)}: ${b.blocker ? blockerReason(b.blocker, type) ?? 'blocked' : 'blocked'}${detail}${refs ? ` ${refs}` : ''}`, wrap: true, isSubtle: true, spacing: 'Small' });
+      body.push({
+        type: 'TextBlock',
+        text: `${md(b.upn, 120)}: ${b.blocker ? (blockerReason(b.blocker, type) ?? 'blocked') : 'blocked'}${detail}${refs ? ` ${refs}` : ''}`,
+        wrap: true,
+        isSubtle: true,
+        spacing: 'Small',
+      });
     }
     if (shownBlocked.length < request.blocked.length) body.push(moreLine(request.blocked.length - shownBlocked.length, `refused ${nouns.toLowerCase()}`));
   }
   const decisions = request.decisions.slice(-limits.maxDecisions);
   if (decisions.length < request.decisions.length) {
-    body.push({ type: 'TextBlock', text: `${request.decisions.length - decisions.length} earlier decision(s) not shown.`, wrap: true, isSubtle: true, spacing: 'Small' });
+    body.push({
+      type: 'TextBlock',
+      text: `${request.decisions.length - decisions.length} earlier decision(s) not shown.`,
+      wrap: true,
+      isSubtle: true,
+      spacing: 'Small',
+    });
   }
   for (const d of decisions) {
     const verb = d.decision === 'approve' ? 'Approved' : 'Rejected';
     const comment = d.comment ? `: "${md(d.comment, limits.comment)}"` : '';
     const forWhom = d.onBehalfOf ? ` (for ${md(d.onBehalfOf.name, limits.person)})` : '';
     const how = d.as === 'escalation' ? ' (escalation)' : '';
-    body.push({ type: 'TextBlock', text: `${verb} by ${md(d.by.name, limits.person)}${forWhom}${how} at ${utc(d.at)}${comment}`, wrap: true, spacing: 'Small' });
+    body.push({
+      type: 'TextBlock',
+      text: `${verb} by ${md(d.by.name, limits.person)}${forWhom}${how} at ${utc(d.at)}${comment}`,
+      wrap: true,
+      spacing: 'Small',
+    });
   }
   if (request.status !== 'pending' && request.status !== 'rejected' && request.status !== 'expired') {
     body.push({ type: 'TextBlock', text: `[Directory audit log](${AUDIT_LOG_URL})`, wrap: true, spacing: 'Small' });
@@ -166,7 +196,8 @@ function buildRequestCard(request: SoaRequest, view: RequestCardView, limits: Te
   }
 
   const data = { requestId: request.id, version: request.cardVersion };
-  const mayConfirm = request.kind === 'rollback' && !request.safeguard && view.mayConfirmSafeguard && (request.status === 'pending' || request.status === 'awaiting-safeguard');
+  const mayConfirm =
+    request.kind === 'rollback' && !request.safeguard && view.mayConfirmSafeguard && (request.status === 'pending' || request.status === 'awaiting-safeguard');
   if (mayConfirm) {
     body.push({ type: 'ActionSet', actions: [executeAction('Confirm: safeguard is off', VERBS.confirmSafeguard, data, 'positive')] });
   }
@@ -220,7 +251,11 @@ function buildRequestCard(request: SoaRequest, view: RequestCardView, limits: Te
     body,
     msteams: { width: 'Full' },
   };
-  if ((request.status === 'pending' || request.status === 'awaiting-safeguard' || request.status === 'halted') && view.refreshUserIds && view.refreshUserIds.length > 0) {
+  if (
+    (request.status === 'pending' || request.status === 'awaiting-safeguard' || request.status === 'halted') &&
+    view.refreshUserIds &&
+    view.refreshUserIds.length > 0
+  ) {
     card.refresh = {
       action: { type: 'Action.Execute', title: 'Refresh', verb: VERBS.refresh, data },
       userIds: view.refreshUserIds.slice(0, 60),
@@ -237,7 +272,9 @@ function stageSection(request: SoaRequest, limits: TextLimits): Element[] {
   return [
     { type: 'TextBlock', text: 'Approval stages', weight: 'Bolder', spacing: 'Medium', wrap: true },
     ...stages.map((stage, i) => {
-      const who = stageApprovals(request, i).map((d) => `${md(d.by.name, limits.person)}${d.onBehalfOf ? ` (for ${md(d.onBehalfOf.name, limits.person)})` : ''}`);
+      const who = stageApprovals(request, i).map(
+        (d) => `${md(d.by.name, limits.person)}${d.onBehalfOf ? ` (for ${md(d.onBehalfOf.name, limits.person)})` : ''}`,
+      );
       const state = who.length >= stage.quorum ? '✅' : i === open ? '⏳' : '·';
       return {
         type: 'TextBlock',
@@ -249,11 +286,22 @@ function stageSection(request: SoaRequest, limits: TextLimits): Element[] {
   ];
 }
 
-function targetBlock(target: RequestTarget, labels: Record<string, string>, limits: TextLimits, type: TargetType = 'user', step: number | null = null): Element {
+function targetBlock(
+  target: RequestTarget,
+  labels: Record<string, string>,
+  limits: TextLimits,
+  type: TargetType = 'user',
+  step: number | null = null,
+): Element {
   const p = target.preflight;
   const upn = truncateText(inlineText(p.upn), 120);
   // A group's label is its display name; its object id is what tells two of the same name apart.
-  const shownName = type === 'group' ? `${upn} (${truncateText(inlineText(p.userId ?? ''), 40)})` : limits.displayName > 0 && p.displayName ? `${truncateText(inlineText(p.displayName), limits.displayName)} (${upn})` : upn;
+  const shownName =
+    type === 'group'
+      ? `${upn} (${truncateText(inlineText(p.userId ?? ''), 40)})`
+      : limits.displayName > 0 && p.displayName
+        ? `${truncateText(inlineText(p.displayName), limits.displayName)} (${upn})`
+        : upn;
   const link = p.userId ? markdownLink(shownName, type === 'group' ? entraGroupUrl(p.userId) : entraUserUrl(p.userId)) : md(shownName);
   // A tree shows its order and each group's nesting level (0 = the group asked for).
   const lines = [step !== null ? `${step}. ${'↳ '.repeat(p.depth ?? 0)}${link} · level ${p.depth ?? 0}` : link];
@@ -266,7 +314,9 @@ function targetBlock(target: RequestTarget, labels: Record<string, string>, limi
   if (target.sync?.status === 'timed-out') lines.push('⚠️ Not taken back by the sync client in time');
   if (target.audit.status === 'found') {
     // Activity name and correlation id come from the directory's audit log.
-    lines.push(`Audit: "${md(target.audit.activity, limits.reference)}" at ${utc(target.audit.activityDateTime ?? '')} (correlation id ${md(target.audit.correlationId, 64)})`);
+    lines.push(
+      `Audit: "${md(target.audit.activity, limits.reference)}" at ${utc(target.audit.activityDateTime ?? '')} (correlation id ${md(target.audit.correlationId, 64)})`,
+    );
   } else if (target.audit.status === 'searching') {
     lines.push('Audit record: searching…');
   } else if (target.audit.status === 'missing') {

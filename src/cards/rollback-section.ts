@@ -37,7 +37,13 @@ export function safeguardChecklist(request: SoaRequest, tenantId: string, limits
       type: 'ActionSet',
       actions: [{ type: 'Action.OpenUrl', title: 'Switch the safeguard off', url: safeguardSwitchUrl(switchAppId, request.id, false) }],
     });
-    items.push({ type: 'TextBlock', wrap: true, isSubtle: true, size: 'Small', text: 'Global Administrators only: opens SOA Bot in Teams, signed in as you; the bot switches it as you and reads it back. Or do it by hand:' });
+    items.push({
+      type: 'TextBlock',
+      wrap: true,
+      isSubtle: true,
+      size: 'Small',
+      text: 'Global Administrators only: opens SOA Bot in Teams, signed in as you; the bot switches it as you and reads it back. Or do it by hand:',
+    });
   }
   if (!done) {
     items.push({
@@ -55,7 +61,9 @@ export function safeguardChecklist(request: SoaRequest, tenantId: string, limits
 export function referencesText(references: CloudReference[] | undefined, limits: TextLimits = TEXT_LIMITS[0]): string {
   if (!references || references.length === 0) return '';
   const shown = references.slice(0, limits.maxReferences).map((r) => {
-    const packages = r.accessPackages.slice(0, limits.maxReferences).map((p) => `${md(p.displayName, limits.reference)} (catalog ${md(p.catalogName, limits.reference)})`);
+    const packages = r.accessPackages
+      .slice(0, limits.maxReferences)
+      .map((p) => `${md(p.displayName, limits.reference)} (catalog ${md(p.catalogName, limits.reference)})`);
     if (r.accessPackages.length > packages.length) packages.push(`${r.accessPackages.length - packages.length} more`);
     const used = packages.length > 0 ? `; used by access package(s): ${packages.join(', ')}` : '';
     return `cloud-managed group ${markdownLink(r.groupName, entraGroupUrl(r.groupId), limits.reference)}${used}`;
@@ -95,6 +103,9 @@ export function safeguardOnCard(request: SoaRequest, switchAppId: string, limits
     },
   ];
   if (request.safeguardWindow) body.push({ type: 'TextBlock', wrap: true, size: 'Small', text: safeguardWindowText(request.safeguardWindow, limits) });
-  body.push({ type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Switch the safeguard back on', url: safeguardSwitchUrl(switchAppId, request.id, true) }] });
+  body.push({
+    type: 'ActionSet',
+    actions: [{ type: 'Action.OpenUrl', title: 'Switch the safeguard back on', url: safeguardSwitchUrl(switchAppId, request.id, true) }],
+  });
   return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body };
 }

@@ -37,7 +37,21 @@ export function renderStatusReport(entries: StatusEntry[], options: { maxBytes: 
 
 /** The full status report as table rows (header first), for the CSV behind a long answer. */
 export function statusTableRows(entries: StatusEntry[]): string[][] {
-  const header = ['userPrincipalName', 'soaState', 'isCloudManaged', 'userId', 'displayName', 'onPremisesSyncEnabled', 'onPremisesImmutableId', 'onPremisesLastSyncDateTime', 'onPremisesDistinguishedName', 'onPremisesSamAccountName', 'onPremisesSecurityIdentifier', 'onPremisesDomainName', 'onPremisesUserPrincipalName'];
+  const header = [
+    'userPrincipalName',
+    'soaState',
+    'isCloudManaged',
+    'userId',
+    'displayName',
+    'onPremisesSyncEnabled',
+    'onPremisesImmutableId',
+    'onPremisesLastSyncDateTime',
+    'onPremisesDistinguishedName',
+    'onPremisesSamAccountName',
+    'onPremisesSecurityIdentifier',
+    'onPremisesDomainName',
+    'onPremisesUserPrincipalName',
+  ];
   const text = (v: string | boolean | null | undefined) => (v === null || v === undefined ? '' : String(v));
   return [
     header,
@@ -75,7 +89,9 @@ function renderOne(entry: StatusEntry): string {
     ['onPremisesDomainName', user.onPremisesDomainName],
     ['onPremisesUserPrincipalName', user.onPremisesUserPrincipalName],
   ];
-  const title = user.displayName ? `${truncateText(inlineText(user.displayName), 128)} (${truncateText(inlineText(user.userPrincipalName), 120)})` : truncateText(inlineText(user.userPrincipalName), 120);
+  const title = user.displayName
+    ? `${truncateText(inlineText(user.displayName), 128)} (${truncateText(inlineText(user.userPrincipalName), 120)})`
+    : truncateText(inlineText(user.userPrincipalName), 120);
   return [
     `**${markdownLink(title, entraUserUrl(user.id))}**`,
     ...rows.map(([k, v]) => `- ${k}: ${v === null || v === undefined ? '(not set)' : md(String(v), 300)}`),

@@ -61,7 +61,8 @@ export function hasDecided(request: Pick<SoaRequest, 'decisions'>, personId: str
   return request.decisions.some((d) => d.by.aadObjectId.toLowerCase() === id || principalOf(d).aadObjectId.toLowerCase() === id);
 }
 
-export type Entitlement = { ok: true; as: 'approver' | 'escalation' | 'delegate'; onBehalfOf: Person | null; stage: number } | { ok: false; error: DomainError };
+export type Entitlement =
+  { ok: true; as: 'approver' | 'escalation' | 'delegate'; onBehalfOf: Person | null; stage: number } | { ok: false; error: DomainError };
 
 /**
  * Who may decide the open stage of a pending request now, and as what: in their own right, as an
@@ -74,7 +75,9 @@ export function entitlement(request: ApprovalView, actor: Person, rights: Approv
   const requesterId = request.requester.aadObjectId.toLowerCase();
   const own = rights.ownStages.includes(stage);
   const escalation = rights.escalation && Boolean(request.escalatedAt);
-  const delegation = rights.delegations.find((d) => d.stages.includes(stage) && d.delegator.aadObjectId.toLowerCase() !== requesterId && !hasDecided(request, d.delegator.aadObjectId));
+  const delegation = rights.delegations.find(
+    (d) => d.stages.includes(stage) && d.delegator.aadObjectId.toLowerCase() !== requesterId && !hasDecided(request, d.delegator.aadObjectId),
+  );
   const anyRight = rights.ownStages.length > 0 || rights.escalation || rights.delegations.length > 0;
   if (!own && !escalation && !delegation) {
     if (!anyRight) return { ok: false, error: { code: 'APPROVER.NOT_ALLOWED' } };
@@ -170,9 +173,7 @@ export interface ConfirmSafeguardInput {
   now: Date;
 }
 
-export type ConfirmOutcome =
-  | { ok: true; request: SoaRequest; effect: 'confirmed' | 'approved' }
-  | { ok: false; error: DomainError; expired?: boolean };
+export type ConfirmOutcome = { ok: true; request: SoaRequest; effect: 'confirmed' | 'approved' } | { ok: false; error: DomainError; expired?: boolean };
 
 /**
  * Records that a person confirmed the tenant safeguard (blockCloudObjectTakeoverThroughHardMatchEnabled)

@@ -30,7 +30,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     syntax: 'rollback group <group name or object id> [reason: why]',
-    summary: 'hand a transferred group back to AD DS (requesters): its cloud-only members and access packages must be removed first; same safeguard step as users.',
+    summary:
+      'hand a transferred group back to AD DS (requesters): its cloud-only members and access packages must be removed first; same safeguard step as users.',
     examples: ['rollback group Sales (AD) reason: back to AD'],
   },
   {
@@ -76,7 +77,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     syntax: 'delegate to <upn> until <YYYY-MM-DD> / delegate off',
-    summary: 'hand your approval right to another person until the end of that day, or take it back (approvers). Never for your own requests; a delegate cannot delegate again.',
+    summary:
+      'hand your approval right to another person until the end of that day, or take it back (approvers). Never for your own requests; a delegate cannot delegate again.',
     examples: ['delegate to amy@contoso.com until 2026-12-24', 'delegate off'],
   },
   {

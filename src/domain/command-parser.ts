@@ -26,9 +26,26 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: D
 
 // Every verb a parsed command can have; the compiler refuses a verb missing here.
 const VERB_SET: Record<Command['verb'], true> = {
-  help: true, status: true, transfer: true, 'transfer-group': true, group: true, rollback: true, notify: true,
-  health: true, freeze: true, unfreeze: true, approve: true, reject: true,
-  resume: true, cancel: true, confirm: true, pending: true, delegations: true, delegate: true, 'delegate-off': true, reassign: true,
+  help: true,
+  status: true,
+  transfer: true,
+  'transfer-group': true,
+  group: true,
+  rollback: true,
+  notify: true,
+  health: true,
+  freeze: true,
+  unfreeze: true,
+  approve: true,
+  reject: true,
+  resume: true,
+  cancel: true,
+  confirm: true,
+  pending: true,
+  delegations: true,
+  delegate: true,
+  'delegate-off': true,
+  reassign: true,
 };
 /** Every verb a parsed command can have (the grammar's examples must cover each). */
 export const COMMAND_VERBS = Object.keys(VERB_SET) as Command['verb'][];
@@ -54,7 +71,8 @@ export interface ParseOptions {
 //   $filter literal doubles single quotes.
 // - Over-long values are refused with a message that names the limit; what we echo back is cut to
 //   60 characters.
-const UPN_PATTERN = /^[A-Za-z0-9!#$%&*+\-/=?^_`{|}~.']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const UPN_PATTERN =
+  /^[A-Za-z0-9!#$%&*+\-/=?^_`{|}~.']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const MAX_UPN_LENGTH = 113;
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9-]{4,40}$/;
 const MAX_TEXT_LENGTH = 2000;
@@ -74,7 +92,8 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
   if (!text) return err('COMMAND.EMPTY');
   const [first, ...rest] = text.split(' ');
   const verb = first.toLowerCase().replace(/^\//, '');
-  if ((verb === 'transfer' || verb === 'rollback' || verb === 'status') && (rest[0] ?? '').toLowerCase() === 'group') return parseGroupCommand(verb, rest.slice(1));
+  if ((verb === 'transfer' || verb === 'rollback' || verb === 'status') && (rest[0] ?? '').toLowerCase() === 'group')
+    return parseGroupCommand(verb, rest.slice(1));
   switch (verb) {
     case 'help':
     case '?':
@@ -92,7 +111,16 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
     case 'health':
       return { ok: true, command: { verb: 'health' } };
     case 'freeze':
-      return { ok: true, command: { verb: 'freeze', reason: rest.join(' ').replace(/^reason\s*:\s*/i, '').slice(0, 200) } };
+      return {
+        ok: true,
+        command: {
+          verb: 'freeze',
+          reason: rest
+            .join(' ')
+            .replace(/^reason\s*:\s*/i, '')
+            .slice(0, 200),
+        },
+      };
     case 'unfreeze':
       return { ok: true, command: { verb: 'unfreeze' } };
     case 'notify': {
@@ -106,7 +134,10 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
         // `transfer members of <group name or id> [reason: why]`: the name runs up to `reason:`.
         const tail = rest.slice(2).join(' ');
         const [groupPart, ...reasonParts] = tail.split(/\breason\s*:/i);
-        const group = groupPart.trim().replace(/^["'“”]|["'“”]$/g, '').trim();
+        const group = groupPart
+          .trim()
+          .replace(/^["'“”]|["'“”]$/g, '')
+          .trim();
         if (!group) return err('COMMAND.MISSING_GROUP');
         if (group.length > 256) return err('COMMAND.MISSING_GROUP');
         return { ok: true, command: { verb: 'transfer-group', group, justification: reasonParts.join('reason:').slice(0, MAX_TEXT_LENGTH).trim() } };
@@ -117,7 +148,10 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
       if (upns.length > options.maxUsersPerRequest) {
         return err('COMMAND.TOO_MANY_UPNS', { count: upns.length, max: options.maxUsersPerRequest });
       }
-      const justification = remainder.replace(/^reason\s*:\s*/i, '').slice(0, MAX_TEXT_LENGTH).trim();
+      const justification = remainder
+        .replace(/^reason\s*:\s*/i, '')
+        .slice(0, MAX_TEXT_LENGTH)
+        .trim();
       return { ok: true, command: { verb, upns, justification } };
     }
     case 'approve':
@@ -126,7 +160,12 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
       if (!id || !REQUEST_ID_PATTERN.test(id)) return err('COMMAND.MISSING_REQUEST_ID', { verb });
       const requestId = id.toUpperCase();
       if (verb === 'approve') return { ok: true, command: { verb, requestId } };
-      const comment = rest.slice(1).join(' ').replace(/^(reason|comment)\s*:\s*/i, '').slice(0, MAX_TEXT_LENGTH).trim();
+      const comment = rest
+        .slice(1)
+        .join(' ')
+        .replace(/^(reason|comment)\s*:\s*/i, '')
+        .slice(0, MAX_TEXT_LENGTH)
+        .trim();
       return { ok: true, command: { verb, requestId, comment } };
     }
     case 'resume':
@@ -145,11 +184,18 @@ export function parseCommand(rawText: string, options: ParseOptions): ParseResul
       if ((rest[0] ?? '').toLowerCase() === 'off') {
         if (rest.length === 1) return { ok: true, command: { verb: 'delegate-off', forUpn: null } };
         const upn = stripWrapping(rest[2] ?? '');
-        if (rest.length !== 3 || rest[1].toLowerCase() !== 'for' || !isValidUpn(upn)) return err('COMMAND.BAD_ARGUMENTS', { syntax: 'delegate off [for <upn>]' });
+        if (rest.length !== 3 || rest[1].toLowerCase() !== 'for' || !isValidUpn(upn))
+          return err('COMMAND.BAD_ARGUMENTS', { syntax: 'delegate off [for <upn>]' });
         return { ok: true, command: { verb: 'delegate-off', forUpn: upn } };
       }
       const upn = stripWrapping(rest[1] ?? '');
-      if (rest.length !== 4 || rest[0].toLowerCase() !== 'to' || rest[2].toLowerCase() !== 'until' || !isValidUpn(upn) || !/^\d{4}-\d{2}-\d{2}$/.test(rest[3])) {
+      if (
+        rest.length !== 4 ||
+        rest[0].toLowerCase() !== 'to' ||
+        rest[2].toLowerCase() !== 'until' ||
+        !isValidUpn(upn) ||
+        !/^\d{4}-\d{2}-\d{2}$/.test(rest[3])
+      ) {
         return err('COMMAND.BAD_ARGUMENTS', { syntax: 'delegate to <upn> until <YYYY-MM-DD>' });
       }
       return { ok: true, command: { verb: 'delegate', upn, until: rest[3] } };
@@ -176,7 +222,10 @@ function parseGroupCommand(action: 'transfer' | 'rollback' | 'status', tokens: s
   let name = groupPart.trim();
   const nested = action === 'transfer' && /\s+with\s+nested\s+groups$/i.test(name);
   if (nested) name = name.replace(/\s+with\s+nested\s+groups$/i, '');
-  const group = name.trim().replace(/^["'“”]|["'“”]$/g, '').trim();
+  const group = name
+    .trim()
+    .replace(/^["'“”]|["'“”]$/g, '')
+    .trim();
   if (!group || group.length > 256) return err('COMMAND.MISSING_GROUP');
   const justification = action === 'status' ? '' : reasonParts.join('reason:').slice(0, MAX_TEXT_LENGTH).trim();
   return { ok: true, command: { verb: 'group', action, group, nested, justification } };
@@ -218,7 +267,10 @@ function takeUpns(tokens: string[]): { upns: string[]; remainder: string; error?
 
 /** People paste UPNs as `<alice@contoso.com>` or `mailto:alice@contoso.com`. */
 function stripWrapping(value: string): string {
-  return value.replace(/^mailto:/i, '').replace(/^[<(]+/, '').replace(/[>).]+$/, '');
+  return value
+    .replace(/^mailto:/i, '')
+    .replace(/^[<(]+/, '')
+    .replace(/[>).]+$/, '');
 }
 
 /**

@@ -50,14 +50,25 @@ export const MAIL_ENABLED_WARNING =
   'Mail-enabled group: after the transfer it is read-only in Entra ID and Graph and managed in Exchange Online. Microsoft advises converting it to a security group in AD first when mail is not needed.';
 
 const names = (items: { displayName: string }[], max = 10) =>
-  items.slice(0, max).map((i) => `"${i.displayName}"`).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
+  items
+    .slice(0, max)
+    .map((i) => `"${i.displayName}"`)
+    .join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
 
 /** docs/soa-and-graph.md §1, §5, §6a for one group (`user`: the group through groupAsTarget): blockers first, then warnings. */
-export function preflightGroup(kind: 'transfer' | 'rollback', input: { name: string; user: DirectoryUser | null; isCloudManaged: boolean | null; facts: GroupFacts | null }): PreflightResult {
+export function preflightGroup(
+  kind: 'transfer' | 'rollback',
+  input: { name: string; user: DirectoryUser | null; isCloudManaged: boolean | null; facts: GroupFacts | null },
+): PreflightResult {
   const { user } = input;
   const base = preflightBase({ upn: input.name, user, isCloudManaged: input.isCloudManaged });
   const state = base.state;
-  const blocked = (blocker: PreflightResult['blocker'], blockerDetail: string | null = null): PreflightResult => ({ ...base, eligible: false, blocker, blockerDetail });
+  const blocked = (blocker: PreflightResult['blocker'], blockerDetail: string | null = null): PreflightResult => ({
+    ...base,
+    eligible: false,
+    blocker,
+    blockerDetail,
+  });
   const facts = input.facts;
   if (state === 'not-found') return blocked('not-found');
   if (kind === 'transfer') {
@@ -67,14 +78,19 @@ export function preflightGroup(kind: 'transfer' | 'rollback', input: { name: str
     const warnings: string[] = [];
     if (facts?.mailEnabled) warnings.push(MAIL_ENABLED_WARNING);
     if (facts && facts.nestedUnconverted.length > 0) {
-      warnings.push(`Nested groups still managed in AD DS: ${names(facts.nestedUnconverted)}. Microsoft converts the lowest groups first; use \`transfer group <name> with nested groups\` to include them.`);
+      warnings.push(
+        `Nested groups still managed in AD DS: ${names(facts.nestedUnconverted)}. Microsoft converts the lowest groups first; use \`transfer group <name> with nested groups\` to include them.`,
+      );
     }
     return { ...base, eligible: true, blocker: null, warnings };
   }
   if (state !== 'transferred') return blocked('not-transferred');
   if (!user?.onPremisesImmutableId) return blocked('no-anchor');
   if (facts && facts.cloudMembers.length > 0) {
-    return blocked('cloud-members', `Cloud-only members to remove${facts.mailEnabled ? ' (in Exchange Online: the group is mail-enabled)' : ''}: ${names(facts.cloudMembers)}.`);
+    return blocked(
+      'cloud-members',
+      `Cloud-only members to remove${facts.mailEnabled ? ' (in Exchange Online: the group is mail-enabled)' : ''}: ${names(facts.cloudMembers)}.`,
+    );
   }
   if (facts && facts.accessPackages.length > 0) {
     return blocked('access-packages', `Access packages: ${facts.accessPackages.map((p) => `"${p.displayName}" (catalog "${p.catalogName}")`).join(', ')}.`);

@@ -96,20 +96,23 @@ export const BLOCKER_REASON: Record<PreflightBlocker, string> = {
   'in-open-request': 'Already part of another open request: wait until that one is decided or finished.',
   'not-transferred': 'Not transferred to the cloud, so there is nothing to roll back.',
   'no-anchor': 'No on-premises anchor (onPremisesImmutableId): AD DS could not take this user back.',
-  protected: 'Protected account (member of a group in PROTECTED_GROUP_IDS, directly or through a nested group, e.g. break-glass or privileged admins): the bot never changes it.',
+  protected:
+    'Protected account (member of a group in PROTECTED_GROUP_IDS, directly or through a nested group, e.g. break-glass or privileged admins): the bot never changes it.',
   'outside-allowed-scope': 'Outside the allowed scope: not a member of ALLOWED_TARGET_GROUP_ID, directly or through a nested group.',
   'role-holder':
     'Holds a Microsoft Entra role (active or eligible): since 1 June 2026 the sync client will not take back a cloud-managed user who holds a role, so the rollback would never complete. Remove the role assignments listed first, both active and eligible (PIM), then ask again.',
-  'cloud-members': 'The group has cloud-only members (not synced from AD DS): remove them first, or the sync client would drop them when it takes the group back.',
+  'cloud-members':
+    'The group has cloud-only members (not synced from AD DS): remove them first, or the sync client would drop them when it takes the group back.',
   'access-packages': 'The group is used by access packages (entitlement management): remove it from them first.',
-  'cloud-references': 'Still referenced from the cloud: remove the user from the cloud-managed groups listed (and those groups from the access packages that use them) first.',
+  'cloud-references':
+    'Still referenced from the cloud: remove the user from the cloud-managed groups listed (and those groups from the access packages that use them) first.',
 };
 
 /** The same blockers worded for a group where the user wording would mislead. */
 const GROUP_BLOCKER_REASON: Partial<Record<PreflightBlocker, string>> = {
   'not-found': 'No such group in the directory. Check the name or use its object id.',
   'cloud-native': 'Cloud-native group (never synced from AD DS): there is nothing to transfer.',
-  'already-transferred': 'Already transferred: the group\'s source of authority is already the cloud.',
+  'already-transferred': "Already transferred: the group's source of authority is already the cloud.",
   'not-synced': 'Not currently synced from AD DS (rolled back and waiting for the sync client to take it back).',
   'no-anchor': 'No on-premises anchor (onPremisesSecurityIdentifier): AD DS could not take this group back.',
   protected: 'Protected group (in PROTECTED_GROUP_IDS, or nested in one of them, directly or through other groups): the bot never changes it.',

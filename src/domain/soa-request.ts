@@ -28,7 +28,15 @@ export const OPEN_STATUSES: readonly RequestStatus[] = ['pending', 'awaiting-saf
  * blocked for ever. 'approved' and 'executing' are not here: they have execution queued.
  */
 export const PRE_EXECUTION_STATUSES: readonly RequestStatus[] = ['pending', 'awaiting-safeguard'];
-export const FINAL_STATUSES: readonly RequestStatus[] = ['completed', 'completed-with-failures', 'failed', 'rejected', 'expired', 'sync-timed-out', 'cancelled'];
+export const FINAL_STATUSES: readonly RequestStatus[] = [
+  'completed',
+  'completed-with-failures',
+  'failed',
+  'rejected',
+  'expired',
+  'sync-timed-out',
+  'cancelled',
+];
 
 export interface Person {
   aadObjectId: string;

@@ -1,10 +1,5 @@
 /** The SOA states of a user (docs/soa-and-graph.md §1), derived from three attributes. */
-export type SoaState =
-  | 'synced'
-  | 'transferred'
-  | 'rolled-back-awaiting-sync'
-  | 'cloud-native'
-  | 'not-found';
+export type SoaState = 'synced' | 'transferred' | 'rolled-back-awaiting-sync' | 'cloud-native' | 'not-found';
 
 /** What the directory tells us about one user, in domain words. */
 export interface DirectoryUser {

@@ -60,11 +60,17 @@ function scopeBlock(memberOfGuarded: readonly string[], scope: ScopeSettings): S
  * guard, then other open requests. The first blocker found is the one shown.
  */
 export function evaluateTarget(kind: RequestKind, facts: TargetFacts, scope: ScopeSettings): PreflightResult {
-  const result = facts.group !== undefined
-    ? preflightGroup(kind, { name: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, facts: facts.group })
-    : kind === 'rollback'
-      ? preflightRollback({ upn: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, references: facts.references, roles: facts.roles })
-      : preflightTransfer({ upn: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, domainAuthenticationType: facts.domainAuthenticationType });
+  const result =
+    facts.group !== undefined
+      ? preflightGroup(kind, { name: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, facts: facts.group })
+      : kind === 'rollback'
+        ? preflightRollback({ upn: facts.upn, user: facts.user, isCloudManaged: facts.isCloudManaged, references: facts.references, roles: facts.roles })
+        : preflightTransfer({
+            upn: facts.upn,
+            user: facts.user,
+            isCloudManaged: facts.isCloudManaged,
+            domainAuthenticationType: facts.domainAuthenticationType,
+          });
   if (!result.eligible) return result;
   const blocked = scopeBlock(facts.memberOfGuarded, scope);
   if (blocked) return { ...result, eligible: false, blocker: blocked };
@@ -113,21 +119,38 @@ export function checkBeforeWrite(
 ): WriteVerdict {
   const at = clock.now.toISOString();
   // The same rules for a group target; only the wording names what it is.
-  const said = (text: string) => (type === 'group' ? text.replace(/\bThe user\b/g, 'The group').replace(/\bthe user\b/g, 'the group').replace('a protected account', 'a protected group') : text);
+  const said = (text: string) =>
+    type === 'group'
+      ? text
+          .replace(/\bThe user\b/g, 'The group')
+          .replace(/\bthe user\b/g, 'the group')
+          .replace('a protected account', 'a protected group')
+      : text;
   const failed = (errorCode: ErrorCode, errorDetail: string, at: string) => failedWith(errorCode, said(errorDetail), at);
   const desired = targetCloudManaged(kind);
-  if (!reread.user) return failed('GRAPH.NOT_FOUND', 'The user no longer exists in the directory (deleted or renamed after approval); nothing was changed.', at);
+  if (!reread.user)
+    return failed('GRAPH.NOT_FOUND', 'The user no longer exists in the directory (deleted or renamed after approval); nothing was changed.', at);
   if (reread.isCloudManaged === desired) {
     return { action: 'settle', execution: { outcome: execution.attemptedAt ? 'done' : 'already-done', finishedAt: at, errorCode: null, errorDetail: null } };
   }
   if (mayStillLand(execution, clock.now, clock.patchSettleMs)) return { action: 'wait' };
   if (reread.memberOfGuarded === null && guardedGroups(scope).length > 0) {
     // Fail closed: a user whose membership was not read is never written while a scope guard is set.
-    return failed('SCOPE.PROTECTED', 'The scope guard (PROTECTED_GROUP_IDS / ALLOWED_TARGET_GROUP_ID) could not be checked for this user; nothing was changed.', at);
+    return failed(
+      'SCOPE.PROTECTED',
+      'The scope guard (PROTECTED_GROUP_IDS / ALLOWED_TARGET_GROUP_ID) could not be checked for this user; nothing was changed.',
+      at,
+    );
   }
   const blocked = scopeBlock(reread.memberOfGuarded ?? [], scope);
-  if (blocked === 'protected') return failed('SCOPE.PROTECTED', 'The user is now a protected account (PROTECTED_GROUP_IDS, directly or through a nested group); nothing was changed.', at);
-  if (blocked === 'outside-allowed-scope') return failed('SCOPE.OUTSIDE_ALLOWED', 'The user is no longer in the allowed scope (ALLOWED_TARGET_GROUP_ID, directly or through a nested group); nothing was changed.', at);
+  if (blocked === 'protected')
+    return failed('SCOPE.PROTECTED', 'The user is now a protected account (PROTECTED_GROUP_IDS, directly or through a nested group); nothing was changed.', at);
+  if (blocked === 'outside-allowed-scope')
+    return failed(
+      'SCOPE.OUTSIDE_ALLOWED',
+      'The user is no longer in the allowed scope (ALLOWED_TARGET_GROUP_ID, directly or through a nested group); nothing was changed.',
+      at,
+    );
   if (desired && reread.user.onPremisesSyncEnabled !== true) {
     return failed('STATE.CHANGED', 'The user is no longer synced from AD DS (its state changed after approval); nothing was changed.', at);
   }
@@ -135,8 +158,15 @@ export function checkBeforeWrite(
     return failed('STATE.CHANGED', 'The user lost its on-premises anchor after approval, so AD DS could not take it back; nothing was changed.', at);
   }
   if (!desired && reread.roles && reread.roles.length > 0) {
-    const names = reread.roles.slice(0, 5).map((r) => `${r.displayName} (${r.kind})`).join(', ');
-    return failed('ROLLBACK.ROLE_HOLDER', `The user was given a directory role after approval (${names}); the sync client would never take it back, so nothing was changed. Remove the role, then roll back again.`, at);
+    const names = reread.roles
+      .slice(0, 5)
+      .map((r) => `${r.displayName} (${r.kind})`)
+      .join(', ');
+    return failed(
+      'ROLLBACK.ROLE_HOLDER',
+      `The user was given a directory role after approval (${names}); the sync client would never take it back, so nothing was changed. Remove the role, then roll back again.`,
+      at,
+    );
   }
   return { action: 'write' };
 }
@@ -166,7 +196,14 @@ export function afterWrite(kind: RequestKind, answer: WriteAnswer, readBack: Rea
     };
   }
   if (readBack.isCloudManaged === desired) return { outcome: 'done', graphRequestId, finishedAt: at, errorCode: null, errorDetail: null };
-  if (!answer.ok) return { outcome: 'failed', graphRequestId, finishedAt: at, errorCode: answer.code, errorDetail: `${answer.detail} Reading the user back shows the change did not land; nothing was changed.` };
+  if (!answer.ok)
+    return {
+      outcome: 'failed',
+      graphRequestId,
+      finishedAt: at,
+      errorCode: answer.code,
+      errorDetail: `${answer.detail} Reading the user back shows the change did not land; nothing was changed.`,
+    };
   return {
     outcome: 'failed',
     graphRequestId,

@@ -5,7 +5,10 @@
 export type WaveStep = { kind: 'count'; value: number } | { kind: 'percent'; value: number } | { kind: 'rest' };
 
 export function parseWaves(spec: string): WaveStep[] | null {
-  const parts = spec.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
+  const parts = spec
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter(Boolean);
   if (parts.length === 0) return null;
   const steps: WaveStep[] = [];
   for (const [i, part] of parts.entries()) {

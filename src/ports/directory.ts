@@ -20,13 +20,7 @@ export interface GraphCallRecord {
 export class DirectoryError extends Error {
   constructor(
     readonly code:
-      | 'GRAPH.PERMISSION_MISSING'
-      | 'GRAPH.NOT_FOUND'
-      | 'GRAPH.BAD_REQUEST'
-      | 'GRAPH.THROTTLED'
-      | 'GRAPH.UNAVAILABLE'
-      | 'GRAPH.AUTH_FAILED'
-      | 'GRAPH.UNKNOWN',
+      'GRAPH.PERMISSION_MISSING' | 'GRAPH.NOT_FOUND' | 'GRAPH.BAD_REQUEST' | 'GRAPH.THROTTLED' | 'GRAPH.UNAVAILABLE' | 'GRAPH.AUTH_FAILED' | 'GRAPH.UNKNOWN',
     message: string,
     readonly details: { status?: number | null; graphCode?: string | null; requestId?: string | null; permission?: string | null } = {},
   ) {

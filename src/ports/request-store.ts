@@ -11,7 +11,10 @@ export interface RequestEvent {
 }
 
 export class VersionConflictError extends Error {
-  constructor(readonly requestId: string, readonly expectedVersion: number) {
+  constructor(
+    readonly requestId: string,
+    readonly expectedVersion: number,
+  ) {
     super(`request ${requestId} changed since version ${expectedVersion}`);
     this.name = 'VersionConflictError';
   }

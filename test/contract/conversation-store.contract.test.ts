@@ -26,7 +26,10 @@ function conversationStoreContract(impl: StorageImplementation): void {
 
     it('replaces a conversation saved again under the same key', async () => {
       await store.save(aStoredConversation());
-      const newer = aStoredConversation({ reference: { activityId: '2', serviceUrl: 'https://smba.trafficmanager.net/amer/' }, updatedAt: '2025-06-02T09:00:00.000Z' });
+      const newer = aStoredConversation({
+        reference: { activityId: '2', serviceUrl: 'https://smba.trafficmanager.net/amer/' },
+        updatedAt: '2025-06-02T09:00:00.000Z',
+      });
       await store.save(newer);
       expect(await store.get(newer.key)).toEqual(newer);
     });
@@ -57,7 +60,7 @@ function conversationStoreContract(impl: StorageImplementation): void {
       expect(await store.personByAadObjectId('00000000-0000-0000-0000-000000000000')).toBeNull();
     });
 
-    it('remembers each person\'s latest personal chat with the bot, whatever the case of the object id', async () => {
+    it("remembers each person's latest personal chat with the bot, whatever the case of the object id", async () => {
       expect(await store.personalChatOf('AAAA-1')).toBeNull();
       await store.savePersonalChat('AAAA-1', 'a:chat-1', '2026-12-07T10:00:00.000Z');
       await store.savePersonalChat('aaaa-1', 'a:chat-2', '2026-12-07T11:00:00.000Z');

@@ -52,9 +52,9 @@ describe('parseDatabaseUrl', () => {
     expect(describeDatabaseLocation(parse('sqlite:/var/lib/soa/bot.db'))).toBe('sqlite:/var/lib/soa/bot.db');
     // pg (WHATWG URL) reads the password up to the last '@': all of it is hidden, the host is shown.
     expect(describeDatabaseLocation(parse('postgres://u:p@ss@db.internal/soa'))).toBe('postgres://***@db.internal/soa');
-    expect(describeDatabaseLocation(parse('postgresql://db.internal/soa?password=pw1&sslpassword=pw2&sslkey=%2Fk.pem&api_token=t&application_name=soa-bot#x'))).toBe(
-      'postgresql://db.internal/soa?password=***&sslpassword=***&sslkey=***&api_token=***&application_name=soa-bot',
-    );
+    expect(
+      describeDatabaseLocation(parse('postgresql://db.internal/soa?password=pw1&sslpassword=pw2&sslkey=%2Fk.pem&api_token=t&application_name=soa-bot#x')),
+    ).toBe('postgresql://db.internal/soa?password=***&sslpassword=***&sslkey=***&api_token=***&application_name=soa-bot');
   });
 
   it('redacts any DATABASE_URL it cannot parse down to its scheme', () => {

@@ -27,7 +27,9 @@ function delegationStoreContract(impl: StorageImplementation): void {
 
     it('a delegation runs from its start to (not including) its end, oldest first', async () => {
       await store.create(delegation());
-      await store.create(delegation({ id: 'd-2', delegator: { aadObjectId: 'amy', name: 'Amy' }, createdAt: '2026-12-07T11:00:00.000Z', startsAt: '2026-12-07T11:00:00.000Z' }));
+      await store.create(
+        delegation({ id: 'd-2', delegator: { aadObjectId: 'amy', name: 'Amy' }, createdAt: '2026-12-07T11:00:00.000Z', startsAt: '2026-12-07T11:00:00.000Z' }),
+      );
       expect(await store.active('2026-12-07T09:59:59.999Z')).toEqual([]);
       expect((await store.active('2026-12-07T10:30:00.000Z')).map((d) => d.id)).toEqual(['d-1']);
       expect(await store.active('2026-12-08T12:00:00.000Z')).toEqual([delegation(), expect.objectContaining({ id: 'd-2' })]);

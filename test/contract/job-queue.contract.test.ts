@@ -5,8 +5,7 @@ import { StorageImplementation, storageImplementations } from './support/storage
 const T0 = '2025-06-01T10:00:00.000Z';
 const at = (offsetMs: number) => new Date(Date.parse(T0) + offsetMs).toISOString();
 const MIN = 60_000;
-const job = (key: string, runAt = T0, state: Record<string, unknown> = {}) =>
-  ({ key, kind: 'execute' as const, requestId: `R-${key}`, runAt, state });
+const job = (key: string, runAt = T0, state: Record<string, unknown> = {}) => ({ key, kind: 'execute' as const, requestId: `R-${key}`, runAt, state });
 
 function jobQueueContract(impl: StorageImplementation): void {
   describe(`JobQueue contract: ${impl.name}`, () => {
@@ -125,14 +124,28 @@ function jobQueueContract(impl: StorageImplementation): void {
         expect(await jobs.claimDue(at(70_000), 10, 30_000, A)).toEqual([expect.objectContaining({ id: claimed.id, state: { next: 1 } })]);
       });
 
-      it('a lapsed lease nobody took is still its owner\'s to renew; completed and released jobs are not', async () => {
+      it("a lapsed lease nobody took is still its owner's to renew; completed and released jobs are not", async () => {
         await jobs.enqueue(job('a'));
         await jobs.enqueue(job('b'));
         const claimed = await jobs.claimDue(T0, 10, 30_000, A);
-        expect(await jobs.renew(claimed.map((j) => j.id), A, at(45_000), 30_000)).toEqual(claimed.map((j) => j.id));
+        expect(
+          await jobs.renew(
+            claimed.map((j) => j.id),
+            A,
+            at(45_000),
+            30_000,
+          ),
+        ).toEqual(claimed.map((j) => j.id));
         await jobs.complete(claimed[0].id);
         expect(await jobs.release(A, [claimed[1].id])).toBe(1);
-        expect(await jobs.renew(claimed.map((j) => j.id), A, at(46_000), 30_000)).toEqual([]);
+        expect(
+          await jobs.renew(
+            claimed.map((j) => j.id),
+            A,
+            at(46_000),
+            30_000,
+          ),
+        ).toEqual([]);
         expect(await jobs.renew(['no-such-job'], A, at(46_000), 30_000)).toEqual([]);
       });
 
@@ -142,7 +155,10 @@ function jobQueueContract(impl: StorageImplementation): void {
         await jobs.enqueue(job('c'));
         const mine = await jobs.claimDue(T0, 2, 30_000, A);
         const [theirs] = await jobs.claimDue(T0, 1, 30_000, B);
-        expect(await jobs.leaseHolders(at(1_000))).toEqual([{ owner: A, jobs: 2 }, { owner: B, jobs: 1 }]);
+        expect(await jobs.leaseHolders(at(1_000))).toEqual([
+          { owner: A, jobs: 2 },
+          { owner: B, jobs: 1 },
+        ]);
         expect(await jobs.release(A)).toBe(2);
         expect(await jobs.leaseHolders(at(1_000))).toEqual([{ owner: B, jobs: 1 }]);
         const again = await jobs.claimDue(at(1_000), 10, 30_000, B);

@@ -94,7 +94,10 @@ function notificationStoreContract(impl: StorageImplementation): void {
           { channelId: '19:ops', change: 'on', by: 'aad-approver', via: 'command', at: at(MIN) },
           { channelId: '19:sec', change: 'on', by: null, via: 'settings', at: T0 },
         ]);
-        expect((await store.subscriptionChanges(2)).map((c) => [c.channelId, c.change])).toEqual([['19:sec', 'off'], ['19:ops', 'off']]);
+        expect((await store.subscriptionChanges(2)).map((c) => [c.channelId, c.change])).toEqual([
+          ['19:sec', 'off'],
+          ['19:ops', 'off'],
+        ]);
         expect(await store.subscriptionChanges(0)).toEqual([]);
       });
 
@@ -191,9 +194,7 @@ function notificationStoreContract(impl: StorageImplementation): void {
         expect(await store.failing(1)).toEqual([]);
 
         await store.markRetry(n1.id, at(2 * MIN), 'HTTP 502');
-        expect(await store.failing(1)).toEqual([
-          { ...n1, status: 'pending', attempts: 1, nextAttemptAt: at(2 * MIN), lastError: 'HTTP 502' },
-        ]);
+        expect(await store.failing(1)).toEqual([{ ...n1, status: 'pending', attempts: 1, nextAttemptAt: at(2 * MIN), lastError: 'HTTP 502' }]);
         expect(await store.claimDue(at(2 * MIN - 1), 10, MIN)).toEqual([]);
         const [retried] = await store.claimDue(at(2 * MIN), 10, MIN);
         expect(retried).toMatchObject({ id: n1.id, attempts: 1, lastError: 'HTTP 502', nextAttemptAt: at(3 * MIN) });

@@ -42,11 +42,9 @@ describe('PostgreSQL stores shared by two instances', () => {
     for (let round = 1; round <= ROUNDS; round++) {
       const outcomes = await Promise.allSettled(
         Array.from({ length: ATTEMPTS }, (_, i) =>
-          either(i).requests.update(
-            { ...request, version: round + 1, justification: `round ${round} attempt ${i}` },
-            round,
-            [aRequestEvent({ requestId: 'R-RACE', type: 'race.update', data: { round, attempt: i } })],
-          ),
+          either(i).requests.update({ ...request, version: round + 1, justification: `round ${round} attempt ${i}` }, round, [
+            aRequestEvent({ requestId: 'R-RACE', type: 'race.update', data: { round, attempt: i } }),
+          ]),
         ),
       );
       const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
@@ -128,7 +126,14 @@ describe('PostgreSQL stores shared by two instances', () => {
   it('simultaneous notification claimDue from both instances hands each notification out exactly once', async () => {
     const NOTES = 150;
     for (let i = 0; i < NOTES; i++) {
-      await either(i).notifications.enqueue({ key: `C|R-${i}|rollback.approved`, channelId: 'C', requestId: `R-${i}`, event: 'rollback.approved', text: `n${i}`, at: T0 });
+      await either(i).notifications.enqueue({
+        key: `C|R-${i}|rollback.approved`,
+        channelId: 'C',
+        requestId: `R-${i}`,
+        event: 'rollback.approved',
+        text: `n${i}`,
+        at: T0,
+      });
     }
     const claimed: string[] = [];
     for (let round = 0; round < 10 && claimed.length < NOTES; round++) {

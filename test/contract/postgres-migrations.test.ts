@@ -49,12 +49,25 @@ describe('PostgreSQL migrations', () => {
     expect(await open(url, { clock: fixedClock('2025-06-01T00:00:00.000Z') })).toEqual(MIGRATIONS.map((m) => m.version));
     const tables = await sql<{ table_name: string }>(
       url,
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name COLLATE \"C\"",
+      'SELECT table_name FROM information_schema.tables WHERE table_schema = \'public\' ORDER BY table_name COLLATE "C"',
     );
     expect(tables.map((t) => t.table_name)).toEqual([
-      'approval_delegations', 'bot_settings', 'channel_subscriptions', 'conversations', 'jobs', 'notification_outbox', 'notification_subscription_changes', 'notification_threads',
-      'once_keys', 'people', 'personal_chats', 'request_deciders',
-      'request_events', 'request_targets', 'requests', 'schema_migrations',
+      'approval_delegations',
+      'bot_settings',
+      'channel_subscriptions',
+      'conversations',
+      'jobs',
+      'notification_outbox',
+      'notification_subscription_changes',
+      'notification_threads',
+      'once_keys',
+      'people',
+      'personal_chats',
+      'request_deciders',
+      'request_events',
+      'request_targets',
+      'requests',
+      'schema_migrations',
     ]);
     expect(await applied(url)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2025-06-01T00:00:00.000Z' })));
   });
@@ -71,23 +84,50 @@ describe('PostgreSQL migrations', () => {
     );
     // Only payload columns (JSON, free text, names) keep the database collation; nothing orders by them.
     expect(columns.map((r) => r.c)).toEqual([
-      'approval_delegations.created_by', 'approval_delegations.delegate_id', 'approval_delegations.delegate_name',
-      'approval_delegations.delegator_id', 'approval_delegations.delegator_name', 'approval_delegations.ended_by',
-      'bot_settings.updated_at', 'bot_settings.updated_by', 'bot_settings.value',
-      'channel_subscriptions.conversation_key', 'channel_subscriptions.source', 'channel_subscriptions.subscribed_by',
-      'conversations.kind', 'conversations.reference', 'conversations.team_id', 'conversations.tenant_id',
-      'jobs.kind', 'jobs.request_id', 'jobs.state',
-      'notification_outbox.activity_id', 'notification_outbox.channel_id', 'notification_outbox.event', 'notification_outbox.last_error',
-      'notification_outbox.request_id', 'notification_outbox.text',
-      'notification_subscription_changes.actor_id', 'notification_subscription_changes.change', 'notification_subscription_changes.via',
+      'approval_delegations.created_by',
+      'approval_delegations.delegate_id',
+      'approval_delegations.delegate_name',
+      'approval_delegations.delegator_id',
+      'approval_delegations.delegator_name',
+      'approval_delegations.ended_by',
+      'bot_settings.updated_at',
+      'bot_settings.updated_by',
+      'bot_settings.value',
+      'channel_subscriptions.conversation_key',
+      'channel_subscriptions.source',
+      'channel_subscriptions.subscribed_by',
+      'conversations.kind',
+      'conversations.reference',
+      'conversations.team_id',
+      'conversations.tenant_id',
+      'jobs.kind',
+      'jobs.request_id',
+      'jobs.state',
+      'notification_outbox.activity_id',
+      'notification_outbox.channel_id',
+      'notification_outbox.event',
+      'notification_outbox.last_error',
+      'notification_outbox.request_id',
+      'notification_outbox.text',
+      'notification_subscription_changes.actor_id',
+      'notification_subscription_changes.change',
+      'notification_subscription_changes.via',
       'notification_threads.conversation_key',
       'once_keys.claimed_at',
-      'people.mri', 'people.name', 'people.updated_at',
-      'personal_chats.conversation_key', 'personal_chats.updated_at',
-      'request_events.actor_id', 'request_events.data', 'request_events.type',
+      'people.mri',
+      'people.name',
+      'people.updated_at',
+      'personal_chats.conversation_key',
+      'personal_chats.updated_at',
+      'request_events.actor_id',
+      'request_events.data',
+      'request_events.type',
       'request_targets.body',
-      'requests.body', 'requests.kind', 'requests.requester_id',
-      'schema_migrations.applied_at', 'schema_migrations.name',
+      'requests.body',
+      'requests.kind',
+      'requests.requester_id',
+      'schema_migrations.applied_at',
+      'schema_migrations.name',
     ]);
   });
 
@@ -155,7 +195,10 @@ describe('PostgreSQL migrations', () => {
   it('keeps request_events append-only and tied to an existing request', async () => {
     const url = await fresh();
     await open(url);
-    await sql(url, "INSERT INTO requests VALUES ('R-1', 'transfer', 'pending', 1, '2025-06-01T00:00:00.000Z', '2025-06-02T00:00:00.000Z', 'u', '{}', '2025-06-01T00:00:00.000Z')");
+    await sql(
+      url,
+      "INSERT INTO requests VALUES ('R-1', 'transfer', 'pending', 1, '2025-06-01T00:00:00.000Z', '2025-06-02T00:00:00.000Z', 'u', '{}', '2025-06-01T00:00:00.000Z')",
+    );
     await sql(url, "INSERT INTO request_events VALUES ('R-1', 1, '2025-06-01T00:00:00.000Z', 'request.created', NULL, '{}')");
     await expect(sql(url, "UPDATE request_events SET type = 'x'")).rejects.toThrow(/append-only/);
     await expect(sql(url, 'DELETE FROM request_events')).rejects.toThrow(/append-only/);

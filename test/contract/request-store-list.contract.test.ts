@@ -80,7 +80,11 @@ function listContract(impl: StorageImplementation): void {
     });
 
     it('pages through a filtered list', async () => {
-      expect(await allPages(store, { order: 'newest-first', limit: 2, requesterId: OTTO })).toEqual([['R-11', 'R-10'], ['R-07', 'R-06'], ['R-03', 'R-02']]);
+      expect(await allPages(store, { order: 'newest-first', limit: 2, requesterId: OTTO })).toEqual([
+        ['R-11', 'R-10'],
+        ['R-07', 'R-06'],
+        ['R-03', 'R-02'],
+      ]);
     });
 
     it('refuses a page size outside 1..1000 and a cursor that is not a time', async () => {
@@ -112,7 +116,11 @@ function tabContract(impl: StorageImplementation): void {
       store = storage.requests;
       for (const r of all) await store.create(r, aRequestEvent({ requestId: r.id }));
       // Decisions arrive by update (as in the app): R-02 and R-04 by Ann, R-04 and R-06 by Abe.
-      for (const [id, people] of [['R-02', [ANN]], ['R-04', [ANN, ABE]], ['R-06', [ABE]]] as const) {
+      for (const [id, people] of [
+        ['R-02', [ANN]],
+        ['R-04', [ANN, ABE]],
+        ['R-06', [ABE]],
+      ] as const) {
         const current = (await store.get(id))!;
         await store.update({ ...current, version: current.version + 1, decisions: people.map((by) => aDecision({ by })) }, current.version);
       }
@@ -144,9 +152,20 @@ function tabContract(impl: StorageImplementation): void {
       );
       const big = aRequest({ id: 'R-BIG', createdAt: '2025-06-03T09:00:00.000Z', expiresAt: '2025-06-04T09:00:00.000Z', targets });
       await store.create(big, aRequestEvent({ requestId: 'R-BIG' }));
-      const result = (k: number) => ({ upn: `t${k}@contoso.com`, userId: `user-${k}`, ok: k < 3, code: k < 3 ? null : 'GRAPH.UNAVAILABLE', graphRequestId: `g-${k}` });
+      const result = (k: number) => ({
+        upn: `t${k}@contoso.com`,
+        userId: `user-${k}`,
+        ok: k < 3,
+        code: k < 3 ? null : 'GRAPH.UNAVAILABLE',
+        graphRequestId: `g-${k}`,
+      });
       await store.appendEvents([
-        aRequestEvent({ requestId: 'R-BIG', type: 'graph.patch.intent', at: '2025-06-03T10:00:00.000Z', data: { users: [0, 1, 2, 3].map((k) => ({ userId: `user-${k}` })) } }),
+        aRequestEvent({
+          requestId: 'R-BIG',
+          type: 'graph.patch.intent',
+          at: '2025-06-03T10:00:00.000Z',
+          data: { users: [0, 1, 2, 3].map((k) => ({ userId: `user-${k}` })) },
+        }),
         aRequestEvent({ requestId: 'R-BIG', type: 'graph.patch.result', at: '2025-06-03T10:00:01.000Z', data: { results: [0, 1, 2, 3].map(result) } }),
         aRequestEvent({ requestId: 'R-BIG', type: 'graph.patch.result', at: '2025-06-03T10:00:02.000Z', data: { results: [4, 3].map(result) } }),
         aRequestEvent({ requestId: 'R-BIG', type: 'execution.chunk', at: '2025-06-03T10:00:03.000Z', data: { done: 3 } }),
@@ -167,12 +186,18 @@ function tabContract(impl: StorageImplementation): void {
         ['2025-06-03T10:00:02.000Z', 'user-3'],
       ]);
       expect((await store.graphWriteResults('R-BIG', [])).results).toEqual([]);
-      expect((await store.events('R-BIG', { excludeTypes: ['graph.patch.intent', 'graph.patch.result'] })).map((e) => e.type)).toEqual(['request.created', 'execution.chunk']);
+      expect((await store.events('R-BIG', { excludeTypes: ['graph.patch.intent', 'graph.patch.result'] })).map((e) => e.type)).toEqual([
+        'request.created',
+        'execution.chunk',
+      ]);
       expect(await store.events('R-BIG')).toHaveLength(5);
     });
 
     it('counts targets changed ("done") per day, kind and target type since a time', async () => {
-      const group = aTarget({ preflight: aPreflightResult({ upn: 'Sales (AD)', userId: 'group-1' }), execution: { outcome: 'done', finishedAt: '2025-06-03T11:00:00.000Z' } });
+      const group = aTarget({
+        preflight: aPreflightResult({ upn: 'Sales (AD)', userId: 'group-1' }),
+        execution: { outcome: 'done', finishedAt: '2025-06-03T11:00:00.000Z' },
+      });
       await store.create(
         aRequest({ id: 'R-GROUP', targetType: 'group', createdAt: '2025-06-03T09:30:00.000Z', expiresAt: '2025-06-04T09:30:00.000Z', targets: [group] }),
         aRequestEvent({ requestId: 'R-GROUP' }),

@@ -76,7 +76,9 @@ function requestStoreContract(impl: StorageImplementation): void {
       // Nothing named: only the request itself changes.
       await store.update({ ...stored, version: 3, status: 'completed' }, 2, [], { changedTargets: [] });
       expect(await store.get(request.id)).toEqual({ ...stored, version: 3, status: 'completed' });
-      await expect(store.update({ ...stored, version: 4 }, 3, [], { changedTargets: [3] })).rejects.toThrow(/changed target 3 is not a position of its 3 targets/);
+      await expect(store.update({ ...stored, version: 4 }, 3, [], { changedTargets: [3] })).rejects.toThrow(
+        /changed target 3 is not a position of its 3 targets/,
+      );
     });
 
     it('an update without changedTargets writes the whole target list, shorter or longer', async () => {
@@ -133,7 +135,9 @@ function requestStoreContract(impl: StorageImplementation): void {
       await store.appendEvents([e('card.posted', '2025-06-01T10:01:00.000Z'), e('audit.found', '2025-06-01T09:00:00.000Z')]);
       await store.appendEvents([e('graph.patch', '2025-06-01T10:02:00.000Z')]);
       await store.appendEvents([]);
-      await expect(store.appendEvents([e('x.ok', '2025-06-01T10:03:00.000Z'), { ...e('x.orphan', '2025-06-01T10:03:00.000Z'), requestId: 'R-NOPE' }])).rejects.toBeInstanceOf(RequestNotFoundError);
+      await expect(
+        store.appendEvents([e('x.ok', '2025-06-01T10:03:00.000Z'), { ...e('x.orphan', '2025-06-01T10:03:00.000Z'), requestId: 'R-NOPE' }]),
+      ).rejects.toBeInstanceOf(RequestNotFoundError);
       const events = await store.events('R-7K3Q');
       expect(events.map((x) => x.type)).toEqual(['request.created', 'card.posted', 'audit.found', 'graph.patch']);
       expect(events[1]).toEqual({ requestId: 'R-7K3Q', at: '2025-06-01T10:01:00.000Z', type: 'card.posted', actorId: null, data: { type: 'card.posted' } });

@@ -57,11 +57,20 @@ describe('SQLite stores on one file through several connections', () => {
     beforeAll(async () => {
       await openSqliteStorage({ path: file }).close();
       const sqliteModule = path.resolve(__dirname, '../../src/adapters/storage/sqlite/index.ts');
-      workers = Array.from({ length: WORKERS }, () => new Worker(path.join(__dirname, 'support/race-worker.js'), { workerData: { dbPath: file, sqliteModule, arrivals, workers: WORKERS } }));
+      workers = Array.from(
+        { length: WORKERS },
+        () => new Worker(path.join(__dirname, 'support/race-worker.js'), { workerData: { dbPath: file, sqliteModule, arrivals, workers: WORKERS } }),
+      );
       await Promise.all(workers.map((w) => next(w, 'ready')));
     });
     afterAll(async () => {
-      await Promise.all(workers.map((w) => { const closed = next(w, 'closed'); w.postMessage({ type: 'close' }); return closed; }));
+      await Promise.all(
+        workers.map((w) => {
+          const closed = next(w, 'closed');
+          w.postMessage({ type: 'close' });
+          return closed;
+        }),
+      );
       await Promise.all(workers.map((w) => w.terminate()));
     });
 
@@ -105,7 +114,11 @@ describe('SQLite stores on one file through several connections', () => {
       const storage = openSqliteStorage({ path: file });
       for (let i = 0; i < 60; i++) {
         await storage.notifications.enqueue({
-          key: `C|R-${i}|rollback.approved`, channelId: 'C', requestId: `R-${i}`, event: 'rollback.approved', text: `n${i}`,
+          key: `C|R-${i}|rollback.approved`,
+          channelId: 'C',
+          requestId: `R-${i}`,
+          event: 'rollback.approved',
+          text: `n${i}`,
           at: '2025-06-01T10:00:00.000Z',
         });
       }

@@ -27,9 +27,22 @@ describe('SQLite migrations', () => {
     const db = openSqliteDatabase({ path: file, clock: fixedClock('2025-06-01T00:00:00.000Z') });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual([
-      'approval_delegations', 'bot_settings', 'channel_subscriptions', 'conversations', 'jobs', 'notification_outbox', 'notification_subscription_changes', 'notification_threads',
-      'once_keys', 'people', 'personal_chats', 'request_deciders',
-      'request_events', 'request_targets', 'requests', 'schema_migrations',
+      'approval_delegations',
+      'bot_settings',
+      'channel_subscriptions',
+      'conversations',
+      'jobs',
+      'notification_outbox',
+      'notification_subscription_changes',
+      'notification_threads',
+      'once_keys',
+      'people',
+      'personal_chats',
+      'request_deciders',
+      'request_events',
+      'request_targets',
+      'requests',
+      'schema_migrations',
     ]);
     db.close();
     expect(applied(file)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2025-06-01T00:00:00.000Z' })));
@@ -40,10 +53,12 @@ describe('SQLite migrations', () => {
     const before = MIGRATIONS.filter((m) => m.version < 4);
     const request = aRequest({ targets: [aTarget(), aTarget({ audit: { status: 'found', auditId: 'a1' } })] });
     const old = openSqliteDatabase({ path: file, migrations: before });
-    old.prepare(
-      `INSERT INTO requests (id, kind, status, version, created_at, expires_at, requester_id, body, updated_at)
+    old
+      .prepare(
+        `INSERT INTO requests (id, kind, status, version, created_at, expires_at, requester_id, body, updated_at)
        VALUES (?, 'transfer', ?, 1, ?, ?, 'r', ?, ?)`,
-    ).run(request.id, request.status, request.createdAt, request.expiresAt, JSON.stringify(request), request.createdAt);
+      )
+      .run(request.id, request.status, request.createdAt, request.expiresAt, JSON.stringify(request), request.createdAt);
     old.close();
     const storage = openSqliteStorage({ path: file });
     expect(await storage.requests.get(request.id)).toEqual(request);

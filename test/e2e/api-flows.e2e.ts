@@ -42,7 +42,12 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
   let rita: PlaygroundClient;
   let adam: PlaygroundClient;
   let ledger: CardLedger;
-  const it2 = (name: string, fn: () => Promise<void>, timeout?: number) => it(name, withLogs(() => e2e, fn), timeout);
+  const it2 = (name: string, fn: () => Promise<void>, timeout?: number) =>
+    it(
+      name,
+      withLogs(() => e2e, fn),
+      timeout,
+    );
 
   beforeAll(async () => {
     e2e = await startE2eStack('api', {
@@ -73,7 +78,13 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
   async function requestCard(client: PlaygroundClient, upn: string, where?: (conversationId: string) => boolean): Promise<PostedCard> {
     const event = await client.waitForMessage(`the request card for ${upn}`, (e) => {
       const card = cardOf(e);
-      return e.action === 'createMessage' && !!card && (!where || where(e.actionConversationId)) && JSON.stringify(card).includes(upn) && executeActions(card).some((a) => a.verb === VERBS.refresh);
+      return (
+        e.action === 'createMessage' &&
+        !!card &&
+        (!where || where(e.actionConversationId)) &&
+        JSON.stringify(card).includes(upn) &&
+        executeActions(card).some((a) => a.verb === VERBS.refresh)
+      );
     });
     const card = cardOf(event);
     const refresh = executeActions(card).find((a) => a.verb === VERBS.refresh)!;
@@ -102,13 +113,21 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
     expect(String(answer.value)).toMatch(/nothing I can show or do for that request here/);
   }
 
-  async function clickAs(client: PlaygroundClient, who: string, posted: PostedCard, verb: string, extra: Record<string, unknown> = {}, version = posted.version) {
+  async function clickAs(
+    client: PlaygroundClient,
+    who: string,
+    posted: PostedCard,
+    verb: string,
+    extra: Record<string, unknown> = {},
+    version = posted.version,
+  ) {
     const answer = await client.click(who, posted.conversationId, posted.messageId, verb, { requestId: posted.requestId, version, ...extra });
     ledger.recordInvoke(`${verb} by ${who} on ${posted.requestId}`, answer);
     return answer;
   }
 
-  const textOf = (answer: { type: string; value: any }) => (answer.type === 'application/vnd.microsoft.card.adaptive' ? cardText(answer.value) : String(answer.value ?? ''));
+  const textOf = (answer: { type: string; value: any }) =>
+    answer.type === 'application/vnd.microsoft.card.adaptive' ? cardText(answer.value) : String(answer.value ?? '');
 
   /** The latest version of a posted card (the bot edits it in place). */
   function latestCard(client: PlaygroundClient, messageId: string): any {
@@ -117,17 +136,24 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
   }
 
   function waitForCardStatus(client: PlaygroundClient, messageId: string, status: RegExp, timeoutMs = 20_000): Promise<any> {
-    return client.waitFor(`card ${messageId} to show ${status}`, () => {
-      const card = latestCard(client, messageId);
-      return card && status.test(cardText(card)) ? card : null;
-    }, timeoutMs);
+    return client.waitFor(
+      `card ${messageId} to show ${status}`,
+      () => {
+        const card = latestCard(client, messageId);
+        return card && status.test(cardText(card)) ? card : null;
+      },
+      timeoutMs,
+    );
   }
 
   function waitForText(client: PlaygroundClient, conversation: (id: string) => boolean, text: RegExp, timeoutMs?: number): Promise<StreamEvent> {
     return client.waitForMessage(`a message matching ${text}`, (e) => conversation(e.actionConversationId) && text.test(e.message?.text ?? ''), timeoutMs);
   }
 
-  const soaPatches = (userId: string) => control().calls().filter((c) => c.method === 'PATCH' && c.path.includes(`/users/${userId}/onPremisesSyncBehavior`));
+  const soaPatches = (userId: string) =>
+    control()
+      .calls()
+      .filter((c) => c.method === 'PATCH' && c.path.includes(`/users/${userId}/onPremisesSyncBehavior`));
 
   let expiring: PostedCard;
 
@@ -218,7 +244,9 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
 
     // The audit record arrives later (emulated delay) and is reported with its correlation id.
     const audit = await waitForText(rita, (id) => id === posted.conversationId, new RegExp(`Audit records for ${posted.requestId}`));
-    const record = control().audits().find((a) => a.targetResources.some((t) => t.id === DEMO_IDS.users.alice))!;
+    const record = control()
+      .audits()
+      .find((a) => a.targetResources.some((t) => t.id === DEMO_IDS.users.alice))!;
     expect(record).toBeDefined();
     expect(audit.message!.text).toContain(record.correlationId);
     expect(audit.message!.text).toMatch(/alice@contoso\.com/);
@@ -228,7 +256,10 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
     await rita.say(rita.personalChat, 'transfer bob@contoso.com reason: e2e personal');
     const posted = await requestCard(rita, 'bob@contoso.com', (id) => id.startsWith(CHANNEL));
     await waitForText(rita, (id) => id === rita.personalChat, new RegExp(`Request ${posted.requestId} was sent to the approvals channel`));
-    const statusCopy = await rita.waitForMessage('the status card in the personal chat', (e) => e.actionConversationId === rita.personalChat && JSON.stringify(cardOf(e) ?? '').includes(posted.requestId));
+    const statusCopy = await rita.waitForMessage(
+      'the status card in the personal chat',
+      (e) => e.actionConversationId === rita.personalChat && JSON.stringify(cardOf(e) ?? '').includes(posted.requestId),
+    );
     expectNoDecisionButtons(cardOf(statusCopy));
 
     const answer = await clickAs(rita, MRI.amy, posted, VERBS.reject, { comment: 'not this week' });
@@ -362,7 +393,10 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
     expectClosedCard(await waitForCardStatus(rita, posted.messageId, /Completed/));
 
     // The subscribed channel (seen in Adam's playground): one thread, one message per event.
-    const notes = () => adam.events.filter((e) => e.action === 'createMessage' && e.actionConversationId.startsWith(GENERAL) && (e.message?.text ?? '').includes(posted.requestId));
+    const notes = () =>
+      adam.events.filter(
+        (e) => e.action === 'createMessage' && e.actionConversationId.startsWith(GENERAL) && (e.message?.text ?? '').includes(posted.requestId),
+      );
     await adam.waitFor('the completed notification', () => notes().some((n) => /completed\*\*/.test(n.message!.text!)));
     const headlines = notes().map((n) => n.message!.text!.split('\n')[0]);
     expect(headlines).toEqual([
@@ -398,9 +432,12 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
     expect(ledger.problems()).toEqual([]);
     // After a decision nobody is offered Approve/Reject: no closed card carries the buttons.
     for (const { where, card } of seen) {
-      if (/Completed|Rejected|Expired|Rolled back/.test(cardText(card))) expect({ where, verbs: buttonVerbs(card) }).toEqual({ where, verbs: expect.not.arrayContaining([VERBS.approve]) });
+      if (/Completed|Rejected|Expired|Rolled back/.test(cardText(card)))
+        expect({ where, verbs: buttonVerbs(card) }).toEqual({ where, verbs: expect.not.arrayContaining([VERBS.approve]) });
     }
     // Sanity check of the checker itself.
-    expect(teamsCardProblems({ type: 'AdaptiveCard', version: '1.6', body: [{ type: 'TextBlock', text: 'x', color: '#ff0000' }] }).length).toBeGreaterThanOrEqual(2);
+    expect(
+      teamsCardProblems({ type: 'AdaptiveCard', version: '1.6', body: [{ type: 'TextBlock', text: 'x', color: '#ff0000' }] }).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 });

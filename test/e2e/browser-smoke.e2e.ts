@@ -36,7 +36,12 @@ describeIfChromium('SOA Bot in the Agents Playground web UI (headless chromium, 
   let ledger: CardLedger;
   const counter = { n: 0 };
   let shotsDir: string;
-  const it2 = (name: string, fn: () => Promise<void>, timeout?: number) => it(name, withLogs(() => e2e, fn), timeout);
+  const it2 = (name: string, fn: () => Promise<void>, timeout?: number) =>
+    it(
+      name,
+      withLogs(() => e2e, fn),
+      timeout,
+    );
 
   beforeAll(async () => {
     e2e = await startE2eStack('browser', { people: ['rita', 'adam'] });
@@ -65,7 +70,15 @@ describeIfChromium('SOA Bot in the Agents Playground web UI (headless chromium, 
     await openConversation(rita.page, 'Personal Chat');
     const since = Date.now();
     await typeMessage(rita.page, `transfer ${upn} reason: ${reason}`);
-    const sentTo = await e2e.client('rita').waitForMessage('the bot\'s confirmation in Rita\'s personal chat', (e) => e.actionConversationId === e2e.client('rita').personalChat && e.receivedAt >= since && /was sent to the approvals channel/.test(e.message?.text ?? ''));
+    const sentTo = await e2e
+      .client('rita')
+      .waitForMessage(
+        "the bot's confirmation in Rita's personal chat",
+        (e) =>
+          e.actionConversationId === e2e.client('rita').personalChat &&
+          e.receivedAt >= since &&
+          /was sent to the approvals channel/.test(e.message?.text ?? ''),
+      );
     const requestId = /Request (SOA-[A-Z0-9]+)/.exec(sentTo.message!.text!)![1];
     await rita.page.getByText(`Request ${requestId} was sent to the approvals channel`).first().waitFor();
     await cardIn(rita.page, requestId).waitFor();
@@ -77,7 +90,9 @@ describeIfChromium('SOA Bot in the Agents Playground web UI (headless chromium, 
     const { requestId } = await requestFlow('alice@contoso.com', 'browser smoke');
 
     // Adam's playground: the card in the approvals channel, without buttons for him yet.
-    const posted = await e2e.client('adam').waitForMessage('the request card in Adam\'s playground', (e) => e.action === 'createMessage' && JSON.stringify(cardOf(e) ?? '').includes(requestId));
+    const posted = await e2e
+      .client('adam')
+      .waitForMessage("the request card in Adam's playground", (e) => e.action === 'createMessage' && JSON.stringify(cardOf(e) ?? '').includes(requestId));
     expectNoDecisionButtons(cardOf(posted));
     await openConversation(adam.page, 'IT Operations - SOA approvals');
     const card = cardIn(adam.page, requestId);
@@ -98,9 +113,15 @@ describeIfChromium('SOA Bot in the Agents Playground web UI (headless chromium, 
     await adam.shot('adam-approved');
 
     // Rita's chat: the outcome, and her status card edited to Completed.
-    await rita.page.getByText(new RegExp(`Transfer ${requestId}: completed`)).first().waitFor({ timeout: 30_000 });
+    await rita.page
+      .getByText(new RegExp(`Transfer ${requestId}: completed`))
+      .first()
+      .waitFor({ timeout: 30_000 });
     await cardIn(rita.page, requestId).getByText('Completed', { exact: true }).first().waitFor({ timeout: 30_000 });
-    await rita.page.getByText(new RegExp(`Audit records for ${requestId}`)).first().waitFor({ timeout: 30_000 });
+    await rita.page
+      .getByText(new RegExp(`Audit records for ${requestId}`))
+      .first()
+      .waitFor({ timeout: 30_000 });
     await rita.shot('rita-sees-the-outcome');
     expect(e2e.stack.emulator.control.getUser('alice@contoso.com')).toMatchObject({ isCloudManaged: true });
 
@@ -120,10 +141,16 @@ describeIfChromium('SOA Bot in the Agents Playground web UI (headless chromium, 
     await comment.fill('not during the freeze window');
     await adam.shot('adam-writes-a-comment');
     await card.getByRole('button', { name: 'Reject' }).click();
-    await adam.page.getByText(/Rejected by Adam Approver/).first().waitFor();
+    await adam.page
+      .getByText(/Rejected by Adam Approver/)
+      .first()
+      .waitFor();
     await adam.shot('adam-rejected');
 
-    await rita.page.getByText(new RegExp(`your request ${requestId} was rejected by Adam Approver`)).first().waitFor({ timeout: 30_000 });
+    await rita.page
+      .getByText(new RegExp(`your request ${requestId} was rejected by Adam Approver`))
+      .first()
+      .waitFor({ timeout: 30_000 });
     await cardIn(rita.page, requestId).getByText('Rejected', { exact: true }).first().waitFor({ timeout: 30_000 });
     await rita.shot('rita-sees-the-rejection');
     expect(e2e.stack.emulator.control.getUser('bob@contoso.com')).toMatchObject({ onPremisesSyncEnabled: true });

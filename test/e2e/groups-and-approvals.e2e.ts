@@ -35,7 +35,12 @@ describe('groups and approval timers in Microsoft 365 Agents Playground', () => 
   let adam: PlaygroundClient;
   let ben: PlaygroundClient;
   let ledger: CardLedger;
-  const it2 = (name: string, fn: () => Promise<void>, timeout?: number) => it(name, withLogs(() => e2e, fn), timeout);
+  const it2 = (name: string, fn: () => Promise<void>, timeout?: number) =>
+    it(
+      name,
+      withLogs(() => e2e, fn),
+      timeout,
+    );
 
   beforeAll(async () => {
     e2e = await startE2eStack('groups-approvals', {
@@ -79,7 +84,13 @@ describe('groups and approval timers in Microsoft 365 Agents Playground', () => 
     });
     const card = cardOf(event);
     const refresh = executeActions(card).find((a) => a.verb === VERBS.refresh)!;
-    return { card, conversationId: threadOf(event.actionConversationId, event.message!.messageId), messageId: event.message!.messageId, requestId: refresh.data.requestId, version: refresh.data.version };
+    return {
+      card,
+      conversationId: threadOf(event.actionConversationId, event.message!.messageId),
+      messageId: event.message!.messageId,
+      requestId: refresh.data.requestId,
+      version: refresh.data.version,
+    };
   }
 
   /** The card's current version (the bot edits it in place, and a click must name the version it shows). */
@@ -90,12 +101,17 @@ describe('groups and approval timers in Microsoft 365 Agents Playground', () => 
   }
 
   async function clickAs(who: string, posted: PostedCard, verb: string, extra: Record<string, unknown> = {}) {
-    const answer = await rita.click(who, posted.conversationId, posted.messageId, verb, { requestId: posted.requestId, version: currentVersion(posted), ...extra });
+    const answer = await rita.click(who, posted.conversationId, posted.messageId, verb, {
+      requestId: posted.requestId,
+      version: currentVersion(posted),
+      ...extra,
+    });
     ledger.recordInvoke(`${verb} by ${who} on ${posted.requestId}`, answer);
     return answer;
   }
 
-  const textOf = (answer: { type: string; value: any }) => (answer.type === 'application/vnd.microsoft.card.adaptive' ? cardText(answer.value) : String(answer.value ?? ''));
+  const textOf = (answer: { type: string; value: any }) =>
+    answer.type === 'application/vnd.microsoft.card.adaptive' ? cardText(answer.value) : String(answer.value ?? '');
 
   function waitForCardStatus(posted: PostedCard, status: RegExp, timeoutMs = 20_000): Promise<any> {
     return rita.waitFor(
@@ -113,7 +129,10 @@ describe('groups and approval timers in Microsoft 365 Agents Playground', () => 
     return client.waitForMessage(`a message matching ${text}`, (e) => where(e.actionConversationId) && text.test(e.message?.text ?? ''), timeoutMs);
   }
 
-  const groupPatches = () => control().calls().filter((c) => c.method === 'PATCH' && c.path.includes(`/groups/${SALES}/onPremisesSyncBehavior`));
+  const groupPatches = () =>
+    control()
+      .calls()
+      .filter((c) => c.method === 'PATCH' && c.path.includes(`/groups/${SALES}/onPremisesSyncBehavior`));
 
   it2('transfer group, then rollback group: Rita requests, Adam approves, the sync client takes the group back', async () => {
     await rita.say(CHANNEL, 'transfer group Sales (AD) reason: e2e groups first', { mentionBot: true });
@@ -164,18 +183,40 @@ describe('groups and approval timers in Microsoft 365 Agents Playground', () => 
       const early = await clickAs(MRI.ben, posted, VERBS.refresh);
       expect(String(early.value)).toMatch(/nothing I can show or do for that request here/);
 
-      const reminder = await waitForText(rita, (id) => id === posted.conversationId, new RegExp(`Reminder: request ${posted.requestId} from Rita Requester has waited`), 20_000);
+      const reminder = await waitForText(
+        rita,
+        (id) => id === posted.conversationId,
+        new RegExp(`Reminder: request ${posted.requestId} from Rita Requester has waited`),
+        20_000,
+      );
       expect(reminder.message!.text).toMatch(/approve|reject/);
-      await adam.waitForMessage('the reminder in Adam\'s personal chat', (e) => e.actionConversationId === adam.personalChat && JSON.stringify(e.message ?? {}).includes(posted.requestId), 20_000);
+      await adam.waitForMessage(
+        "the reminder in Adam's personal chat",
+        (e) => e.actionConversationId === adam.personalChat && JSON.stringify(e.message ?? {}).includes(posted.requestId),
+        20_000,
+      );
 
-      await waitForText(rita, (id) => id === posted.conversationId, new RegExp(`Request ${posted.requestId} has had no decision .*escalation approvers`), 20_000);
-      await ben.waitForMessage('the escalation in Ben\'s personal chat', (e) => e.actionConversationId === ben.personalChat && JSON.stringify(e.message ?? {}).includes(posted.requestId), 20_000);
+      await waitForText(
+        rita,
+        (id) => id === posted.conversationId,
+        new RegExp(`Request ${posted.requestId} has had no decision .*escalation approvers`),
+        20_000,
+      );
+      await ben.waitForMessage(
+        "the escalation in Ben's personal chat",
+        (e) => e.actionConversationId === ben.personalChat && JSON.stringify(e.message ?? {}).includes(posted.requestId),
+        20_000,
+      );
 
       // Now an escalation approver, Ben decides; the transfer runs once.
       const approved = await clickAs(MRI.ben, posted, VERBS.approve);
       expect(textOf(approved)).toMatch(/Approved by Ben Bystander/);
       await waitForCardStatus(posted, /Completed/);
-      expect(control().calls().filter((c) => c.method === 'PATCH' && c.path.includes(`/users/${DEMO_IDS.users.carol}/onPremisesSyncBehavior`))).toHaveLength(1);
+      expect(
+        control()
+          .calls()
+          .filter((c) => c.method === 'PATCH' && c.path.includes(`/users/${DEMO_IDS.users.carol}/onPremisesSyncBehavior`)),
+      ).toHaveLength(1);
     },
     90_000,
   );

@@ -45,12 +45,19 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
   const contexts: BrowserContext[] = [];
   const blocked: string[] = [];
   const started = Date.now();
-  const it2 = (name: string, fn: () => Promise<void>, timeout?: number) => it(name, withLogs(() => e2e, fn), timeout);
+  const it2 = (name: string, fn: () => Promise<void>, timeout?: number) =>
+    it(
+      name,
+      withLogs(() => e2e, fn),
+      timeout,
+    );
 
   beforeAll(async () => {
     e2e = await startE2eStack('tab', { people: ['rita'], botEnv: { SAFEGUARD_SWITCH: 'obo', TAB_CLIENT_SECRET: TAB_SECRET, TEAMS_APP_ID } });
     // The tab app may act on behalf of a signed-in person; Adam is a Global Administrator, Rita is not.
-    e2e.stack.emulator.control.setDelegatedApps([{ clientId: PLAYGROUND_TAB_APP_ID, clientSecret: TAB_SECRET, consentedScopes: ['OnPremDirectorySynchronization.ReadWrite.All'] }]);
+    e2e.stack.emulator.control.setDelegatedApps([
+      { clientId: PLAYGROUND_TAB_APP_ID, clientSecret: TAB_SECRET, consentedScopes: ['OnPremDirectorySynchronization.ReadWrite.All'] },
+    ]);
     e2e.stack.emulator.control.setRoleAssignments([{ principalId: DEMO_IDS.users.adam, roleDefinitionId: ROLE_TEMPLATES.globalAdministrator, kind: 'active' }]);
     rita = e2e.client('rita');
     shotsDir = path.join(e2e.dir, 'screenshots');
@@ -70,7 +77,12 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     person: DemoPerson,
     options: { theme?: 'default' | 'dark'; width?: number; height?: number; subEntityId?: string } = {},
   ): Promise<{ page: Page; tab: Frame }> {
-    const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 900 }, locale: 'en-US', timezoneId: 'UTC', acceptDownloads: true });
+    const context = await browser.newContext({
+      viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+      locale: 'en-US',
+      timezoneId: 'UTC',
+      acceptDownloads: true,
+    });
     contexts.push(context);
     context.setDefaultTimeout(20_000);
     // Nothing outside this machine: the bundle must not need a CDN (teams-js's origin list falls back offline).
@@ -85,7 +97,10 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(e2e.stack.tabHost.pageUrl(person, options.theme ?? 'default', options.subEntityId));
     const frame = await waitForTabFrame(page);
-    await frame.getByText(/Signed in as|You have no role/).first().waitFor({ timeout: 30_000 });
+    await frame
+      .getByText(/Signed in as|You have no role/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     expect(errors).toEqual([]);
     return { page, tab: frame };
   }
@@ -107,7 +122,12 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
 
   /** A direct API call as a person (the token from the same Entra stand-in the host page uses). */
   async function apiAs(person: DemoPerson, urlPath: string): Promise<{ status: number; text: string; json: any }> {
-    const token = e2e.stack.emulator.userTokens.mint({ audience: PLAYGROUND_TAB_APP_ID, oid: DEMO_IDS.users[person], name: person, upn: `${person}@contoso.com` });
+    const token = e2e.stack.emulator.userTokens.mint({
+      audience: PLAYGROUND_TAB_APP_ID,
+      oid: DEMO_IDS.users[person],
+      name: person,
+      upn: `${person}@contoso.com`,
+    });
     const response = await fetch(`${e2e.stack.botUrl}${urlPath}`, { headers: { authorization: `Bearer ${token}` } });
     const text = await response.text();
     let json: any = null;
@@ -132,59 +152,73 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   }
 
-  it2('Rita (requester) makes a request in the tab (form, preflight table, submit); a double click makes one request; its card is in the approvals channel', async () => {
-    const { page, tab } = await openTab('rita');
-    const posts: string[] = [];
-    page.on('request', (r) => {
-      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/tab/requests') posts.push(r.postData() ?? '');
-    });
-    await tab.getByRole('tab', { name: 'New request' }).click();
-    await tab.getByLabel('Users (one UPN per line)').fill('alice@contoso.com');
-    await tab.getByLabel('Justification').fill('e2e from the tab');
-    await tab.getByRole('button', { name: 'Preflight (1 user)' }).click();
-    // The server's preflight (target-checks.ts against the emulator): Alice is synced and eligible.
-    const table = tab.getByRole('table', { name: 'Preflight' });
-    await table.getByText('alice@contoso.com').waitFor();
-    await table.getByText('eligible', { exact: true }).waitFor();
-    await shot(page, 'rita-new-request-desktop-light');
-    await tab.getByRole('button', { name: 'Submit request' }).dblclick();
-    const created = await tab.getByText(/Request SOA-[A-Z0-9]+ created \(pending\)/).textContent();
-    requestId = /SOA-[A-Z0-9]+/.exec(created ?? '')![0];
-    expect(posts).toHaveLength(1);
-    expect(JSON.parse(posts[0])).toEqual({ kind: 'transfer', upns: ['alice@contoso.com'], justification: 'e2e from the tab', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  it2(
+    'Rita (requester) makes a request in the tab (form, preflight table, submit); a double click makes one request; its card is in the approvals channel',
+    async () => {
+      const { page, tab } = await openTab('rita');
+      const posts: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/tab/requests') posts.push(r.postData() ?? '');
+      });
+      await tab.getByRole('tab', { name: 'New request' }).click();
+      await tab.getByLabel('Users (one UPN per line)').fill('alice@contoso.com');
+      await tab.getByLabel('Justification').fill('e2e from the tab');
+      await tab.getByRole('button', { name: 'Preflight (1 user)' }).click();
+      // The server's preflight (target-checks.ts against the emulator): Alice is synced and eligible.
+      const table = tab.getByRole('table', { name: 'Preflight' });
+      await table.getByText('alice@contoso.com').waitFor();
+      await table.getByText('eligible', { exact: true }).waitFor();
+      await shot(page, 'rita-new-request-desktop-light');
+      await tab.getByRole('button', { name: 'Submit request' }).dblclick();
+      const created = await tab.getByText(/Request SOA-[A-Z0-9]+ created \(pending\)/).textContent();
+      requestId = /SOA-[A-Z0-9]+/.exec(created ?? '')![0];
+      expect(posts).toHaveLength(1);
+      expect(JSON.parse(posts[0])).toEqual({
+        kind: 'transfer',
+        upns: ['alice@contoso.com'],
+        justification: 'e2e from the tab',
+        idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
 
-    // In chat: the approval card in the approvals channel, for this request.
-    const card = await rita.waitForMessage('the request card for alice', (e) => {
-      const c = cardOf(e);
-      return e.action === 'createMessage' && !!c && JSON.stringify(c).includes(requestId) && executeActions(c).some((a) => a.verb === VERBS.refresh);
-    });
-    expect(card.actionConversationId.startsWith(CHANNEL)).toBe(true);
-    expect(executeActions(cardOf(card)).find((a) => a.verb === VERBS.refresh)!.data.requestId).toBe(requestId);
-    cardMessageId = card.message!.messageId;
-    expect(cardText(cardOf(card))).toMatch(/Waiting for approval/);
-    expect(cardText(cardOf(card))).toMatch(/alice@contoso\.com/);
+      // In chat: the approval card in the approvals channel, for this request.
+      const card = await rita.waitForMessage('the request card for alice', (e) => {
+        const c = cardOf(e);
+        return e.action === 'createMessage' && !!c && JSON.stringify(c).includes(requestId) && executeActions(c).some((a) => a.verb === VERBS.refresh);
+      });
+      expect(card.actionConversationId.startsWith(CHANNEL)).toBe(true);
+      expect(executeActions(cardOf(card)).find((a) => a.verb === VERBS.refresh)!.data.requestId).toBe(requestId);
+      cardMessageId = card.message!.messageId;
+      expect(cardText(cardOf(card))).toMatch(/Waiting for approval/);
+      expect(cardText(cardOf(card))).toMatch(/alice@contoso\.com/);
 
-    // Exactly one request for alice (the double click submitted once).
-    const mine = await apiAs('rita', '/api/tab/requests?mine=1');
-    expect(mine.json.items.map((r: any) => r.id)).toEqual([requestId]);
-    await tab.getByRole('tab', { name: 'My requests' }).click();
-    await tab.getByRole('button', { name: requestId }).waitFor();
-    await tab.getByRole('button', { name: requestId }).click();
-    await tab.getByRole('heading', { name: `Request ${requestId}` }).waitFor();
-    await tab.getByText('e2e from the tab', { exact: false }).first().waitFor();
-    // The timeline says it came from the tab.
-    await tab.getByText(/request\.created by .* \(via tab\)/).first().waitFor();
-    expect(await tab.evaluate('document.activeElement.id')).toBe('detail-title');
-    await shot(page, 'rita-detail-desktop-light');
-    await axeScan(tab, 'rita-detail');
-    // A requester has no export (the API refuses it to anyone but approvers and admins).
-    await tab.getByRole('button', { name: 'Back' }).click();
-    expect(await tab.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
-  });
+      // Exactly one request for alice (the double click submitted once).
+      const mine = await apiAs('rita', '/api/tab/requests?mine=1');
+      expect(mine.json.items.map((r: any) => r.id)).toEqual([requestId]);
+      await tab.getByRole('tab', { name: 'My requests' }).click();
+      await tab.getByRole('button', { name: requestId }).waitFor();
+      await tab.getByRole('button', { name: requestId }).click();
+      await tab.getByRole('heading', { name: `Request ${requestId}` }).waitFor();
+      await tab.getByText('e2e from the tab', { exact: false }).first().waitFor();
+      // The timeline says it came from the tab.
+      await tab
+        .getByText(/request\.created by .* \(via tab\)/)
+        .first()
+        .waitFor();
+      expect(await tab.evaluate('document.activeElement.id')).toBe('detail-title');
+      await shot(page, 'rita-detail-desktop-light');
+      await axeScan(tab, 'rita-detail');
+      // A requester has no export (the API refuses it to anyone but approvers and admins).
+      await tab.getByRole('button', { name: 'Back' }).click();
+      expect(await tab.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
+    },
+  );
 
   it2('Adam (approver) approves in the tab; the chat card is edited to show it', async () => {
     const { page, tab } = await openTab('adam');
-    const card = tab.getByRole('group', { name: `Request ${requestId}` }).or(tab.locator(`[data-request-id="${requestId}"]`)).first();
+    const card = tab
+      .getByRole('group', { name: `Request ${requestId}` })
+      .or(tab.locator(`[data-request-id="${requestId}"]`))
+      .first();
     await card.waitFor();
     await shot(page, 'adam-waiting-desktop-light');
     await axeScan(tab, 'adam-waiting');
@@ -203,7 +237,9 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     });
     expect(cardText(edited)).not.toMatch(/Waiting for approval/);
     const detail = await apiAs('adam', `/api/tab/requests/${requestId}`);
-    expect(detail.json.decisions).toEqual([expect.objectContaining({ by: expect.objectContaining({ id: DEMO_IDS.users.adam }), decision: 'approve', comment: 'fine by me' })]);
+    expect(detail.json.decisions).toEqual([
+      expect.objectContaining({ by: expect.objectContaining({ id: DEMO_IDS.users.adam }), decision: 'approve', comment: 'fine by me' }),
+    ]);
 
     // The detail page follows the execution to its end (it polls while running).
     await tab.getByRole('tab', { name: 'All requests' }).click();
@@ -273,114 +309,138 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     }
   });
 
-  it2('the migration progress view shows the server\'s weekly figures (Alice counted this week) and the still-synced count, as a chart and a table', async () => {
-    const api = await apiAs('adam', '/api/tab/progress');
-    expect(api.status).toBe(200);
-    const weeks: any[] = api.json.weeks;
-    expect(weeks[weeks.length - 1].usersTransferred).toBeGreaterThanOrEqual(1);
-    expect(typeof api.json.stillSynced.users).toBe('number');
-    const { page, tab } = await openTab('adam', { theme: 'dark' });
-    await tab.getByRole('tab', { name: 'Migration progress' }).click();
-    await tab.getByRole('img', { name: 'Users transferred and rolled back per week' }).waitFor();
-    expect(await tab.getByTestId('still-synced').textContent()).toBe(String(api.json.stillSynced.users));
-    expect(await tab.locator('svg rect.bar-transferred').count()).toBe(weeks.length);
-    // The busiest week fills the chart; a week with none has no bar.
-    const heights = await tab.locator('svg rect.bar-transferred').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
-    const busiest = weeks.reduce((best, w, i) => (w.usersTransferred > weeks[best].usersTransferred ? i : best), 0);
-    expect(heights[busiest]).toBe(Math.max(...heights));
-    weeks.forEach((w, i) => w.usersTransferred === 0 && expect(heights[i]).toBe(0));
-    const rows = await tab.locator('table.visually-hidden tbody tr').evaluateAll((trs) => trs.map((tr: any) => Array.from(tr.children as ArrayLike<any>, (c) => c.textContent)));
-    expect(rows).toEqual(weeks.map((w) => [w.weekStart, String(w.usersTransferred), String(w.usersRolledBack), String(w.groupsTransferred), String(w.groupsRolledBack)]));
-    await shot(page, 'adam-progress-desktop-dark');
-    await axeScan(tab, 'adam-progress-dark');
-  });
+  it2(
+    "the migration progress view shows the server's weekly figures (Alice counted this week) and the still-synced count, as a chart and a table",
+    async () => {
+      const api = await apiAs('adam', '/api/tab/progress');
+      expect(api.status).toBe(200);
+      const weeks: any[] = api.json.weeks;
+      expect(weeks[weeks.length - 1].usersTransferred).toBeGreaterThanOrEqual(1);
+      expect(typeof api.json.stillSynced.users).toBe('number');
+      const { page, tab } = await openTab('adam', { theme: 'dark' });
+      await tab.getByRole('tab', { name: 'Migration progress' }).click();
+      await tab.getByRole('img', { name: 'Users transferred and rolled back per week' }).waitFor();
+      expect(await tab.getByTestId('still-synced').textContent()).toBe(String(api.json.stillSynced.users));
+      expect(await tab.locator('svg rect.bar-transferred').count()).toBe(weeks.length);
+      // The busiest week fills the chart; a week with none has no bar.
+      const heights = await tab.locator('svg rect.bar-transferred').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+      const busiest = weeks.reduce((best, w, i) => (w.usersTransferred > weeks[best].usersTransferred ? i : best), 0);
+      expect(heights[busiest]).toBe(Math.max(...heights));
+      weeks.forEach((w, i) => w.usersTransferred === 0 && expect(heights[i]).toBe(0));
+      const rows = await tab
+        .locator('table.visually-hidden tbody tr')
+        .evaluateAll((trs) => trs.map((tr: any) => Array.from(tr.children as ArrayLike<any>, (c) => c.textContent)));
+      expect(rows).toEqual(
+        weeks.map((w) => [w.weekStart, String(w.usersTransferred), String(w.usersRolledBack), String(w.groupsTransferred), String(w.groupsRolledBack)]),
+      );
+      await shot(page, 'adam-progress-desktop-dark');
+      await axeScan(tab, 'adam-progress-dark');
+    },
+  );
 
-  it2('the new-request form against the server: a blocked user in the preflight table, a retry after a network error reuses the key and makes one request', async () => {
-    const { page, tab } = await openTab('rita');
-    const sent: any[] = [];
-    let failNext = true;
-    // The first submit never reaches the server (a dropped connection); the retry goes through.
-    await page.route('**/api/tab/requests', (route) => {
-      if (route.request().method() !== 'POST') return route.fallback();
-      sent.push(route.request().postDataJSON());
-      if (failNext) {
-        failNext = false;
-        return route.abort('connectionreset');
-      }
-      return route.continue();
-    });
-    await tab.getByRole('tab', { name: 'New request' }).click();
-    await tab.getByLabel('Users (one UPN per line)').fill('Bob@contoso.com\nnobody-here@contoso.com\nbob@contoso.com');
-    await tab.getByLabel('Justification').fill('form check');
-    await tab.getByRole('button', { name: 'Preflight (2 users)' }).click();
-    const table = tab.getByRole('table', { name: 'Preflight' });
-    await table.getByText('eligible', { exact: true }).waitFor();
-    await table.getByText(/^blocked: /).waitFor();
-    await shot(page, 'rita-preflight-desktop-light');
-    await axeScan(tab, 'rita-preflight');
+  it2(
+    'the new-request form against the server: a blocked user in the preflight table, a retry after a network error reuses the key and makes one request',
+    async () => {
+      const { page, tab } = await openTab('rita');
+      const sent: any[] = [];
+      let failNext = true;
+      // The first submit never reaches the server (a dropped connection); the retry goes through.
+      await page.route('**/api/tab/requests', (route) => {
+        if (route.request().method() !== 'POST') return route.fallback();
+        sent.push(route.request().postDataJSON());
+        if (failNext) {
+          failNext = false;
+          return route.abort('connectionreset');
+        }
+        return route.continue();
+      });
+      await tab.getByRole('tab', { name: 'New request' }).click();
+      await tab.getByLabel('Users (one UPN per line)').fill('Bob@contoso.com\nnobody-here@contoso.com\nbob@contoso.com');
+      await tab.getByLabel('Justification').fill('form check');
+      await tab.getByRole('button', { name: 'Preflight (2 users)' }).click();
+      const table = tab.getByRole('table', { name: 'Preflight' });
+      await table.getByText('eligible', { exact: true }).waitFor();
+      await table.getByText(/^blocked: /).waitFor();
+      await shot(page, 'rita-preflight-desktop-light');
+      await axeScan(tab, 'rita-preflight');
 
-    await tab.getByRole('button', { name: 'Submit request' }).click();
-    await tab.getByText(/could not be reached/).waitFor();
-    await tab.getByRole('button', { name: 'Submit request' }).dblclick();
-    const created = await tab.getByText(/Request SOA-[A-Z0-9]+ created \(pending\)/).textContent();
-    const id = /SOA-[A-Z0-9]+/.exec(created ?? '')![0];
-    expect(await tab.getByRole('button', { name: 'Submit request' }).isDisabled()).toBe(true);
-    expect(sent).toHaveLength(2);
-    expect(sent[0]).toEqual({ kind: 'transfer', upns: ['bob@contoso.com', 'nobody-here@contoso.com'], justification: 'form check', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    expect(sent[1]).toEqual(sent[0]);
-    const mine = await apiAs('rita', '/api/tab/requests?mine=1');
-    expect(mine.json.items.filter((r: any) => r.id === id)).toHaveLength(1);
-    expect(mine.json.items).toHaveLength(2);
-  });
+      await tab.getByRole('button', { name: 'Submit request' }).click();
+      await tab.getByText(/could not be reached/).waitFor();
+      await tab.getByRole('button', { name: 'Submit request' }).dblclick();
+      const created = await tab.getByText(/Request SOA-[A-Z0-9]+ created \(pending\)/).textContent();
+      const id = /SOA-[A-Z0-9]+/.exec(created ?? '')![0];
+      expect(await tab.getByRole('button', { name: 'Submit request' }).isDisabled()).toBe(true);
+      expect(sent).toHaveLength(2);
+      expect(sent[0]).toEqual({
+        kind: 'transfer',
+        upns: ['bob@contoso.com', 'nobody-here@contoso.com'],
+        justification: 'form check',
+        idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+      expect(sent[1]).toEqual(sent[0]);
+      const mine = await apiAs('rita', '/api/tab/requests?mine=1');
+      expect(mine.json.items.filter((r: any) => r.id === id)).toHaveLength(1);
+      expect(mine.json.items).toHaveLength(2);
+    },
+  );
 
-  it2('the safeguard switch: the rollback card\'s deep link opens the request in the tab; Rita (not a Global Administrator) is refused, Adam switches it off and back on', async () => {
-    const safeguardOn = () => e2e.stack.emulator.control.tenantSettings().blockCloudObjectTakeoverThroughHardMatchEnabled;
-    await rita.say(CHANNEL, 'rollback ivan@contoso.com reason: e2e safeguard from the tab');
-    const event = await rita.waitForMessage('the rollback card for ivan', (e) => {
-      const c = cardOf(e);
-      return e.action === 'createMessage' && !!c && JSON.stringify(c).includes('ivan@contoso.com') && /Switch the safeguard off/.test(JSON.stringify(c));
-    });
-    const link = JSON.stringify(cardOf(event)).match(/"title":"Switch the safeguard off","url":"([^"]+)"/)![1];
-    expect(link).toContain(`https://teams.microsoft.com/l/entity/${TEAMS_APP_ID}/`);
-    const subEntityId: string = JSON.parse(new URL(link).searchParams.get('context')!).subEntityId;
-    const rollbackId = /^safeguard-off:(SOA-[A-Z0-9]+)$/.exec(subEntityId)![1];
-    expect(safeguardOn()).toBe(true);
+  it2(
+    "the safeguard switch: the rollback card's deep link opens the request in the tab; Rita (not a Global Administrator) is refused, Adam switches it off and back on",
+    async () => {
+      const safeguardOn = () => e2e.stack.emulator.control.tenantSettings().blockCloudObjectTakeoverThroughHardMatchEnabled;
+      await rita.say(CHANNEL, 'rollback ivan@contoso.com reason: e2e safeguard from the tab');
+      const event = await rita.waitForMessage('the rollback card for ivan', (e) => {
+        const c = cardOf(e);
+        return e.action === 'createMessage' && !!c && JSON.stringify(c).includes('ivan@contoso.com') && /Switch the safeguard off/.test(JSON.stringify(c));
+      });
+      const link = JSON.stringify(cardOf(event)).match(/"title":"Switch the safeguard off","url":"([^"]+)"/)![1];
+      expect(link).toContain(`https://teams.microsoft.com/l/entity/${TEAMS_APP_ID}/`);
+      const subEntityId: string = JSON.parse(new URL(link).searchParams.get('context')!).subEntityId;
+      const rollbackId = /^safeguard-off:(SOA-[A-Z0-9]+)$/.exec(subEntityId)![1];
+      expect(safeguardOn()).toBe(true);
 
-    // Rita opens the link: the tab opens on the request; Graph refuses her (not a Global Administrator).
-    const asRita = await openTab('rita', { subEntityId });
-    await asRita.tab.getByRole('heading', { name: `Request ${rollbackId}` }).waitFor();
-    await asRita.tab.getByRole('button', { name: 'Switch the safeguard off' }).click();
-    await asRita.tab.getByText(/only a Global Administrator can switch the tenant safeguard/).waitFor();
-    expect(safeguardOn()).toBe(true);
-    await shot(asRita.page, 'rita-safeguard-refused');
-    await axeScan(asRita.tab, 'rita-safeguard-refused');
+      // Rita opens the link: the tab opens on the request; Graph refuses her (not a Global Administrator).
+      const asRita = await openTab('rita', { subEntityId });
+      await asRita.tab.getByRole('heading', { name: `Request ${rollbackId}` }).waitFor();
+      await asRita.tab.getByRole('button', { name: 'Switch the safeguard off' }).click();
+      await asRita.tab.getByText(/only a Global Administrator can switch the tenant safeguard/).waitFor();
+      expect(safeguardOn()).toBe(true);
+      await shot(asRita.page, 'rita-safeguard-refused');
+      await axeScan(asRita.tab, 'rita-safeguard-refused');
 
-    // Ben has no role in SOA Bot: the request stays hidden, yet the link still offers the switch (Graph decides).
-    const asBen = await openTab('ben', { subEntityId });
-    await asBen.tab.getByRole('heading', { name: `Request ${rollbackId}` }).waitFor();
-    expect(await asBen.tab.getByText('e2e safeguard from the tab').count()).toBe(0);
-    await asBen.tab.getByRole('button', { name: 'Switch the safeguard off' }).click();
-    await asBen.tab.getByText(/only a Global Administrator can switch the tenant safeguard/).waitFor();
-    expect(safeguardOn()).toBe(true);
-    await axeScan(asBen.tab, 'ben-safeguard-refused');
+      // Ben has no role in SOA Bot: the request stays hidden, yet the link still offers the switch (Graph decides).
+      const asBen = await openTab('ben', { subEntityId });
+      await asBen.tab.getByRole('heading', { name: `Request ${rollbackId}` }).waitFor();
+      expect(await asBen.tab.getByText('e2e safeguard from the tab').count()).toBe(0);
+      await asBen.tab.getByRole('button', { name: 'Switch the safeguard off' }).click();
+      await asBen.tab.getByText(/only a Global Administrator can switch the tenant safeguard/).waitFor();
+      expect(safeguardOn()).toBe(true);
+      await axeScan(asBen.tab, 'ben-safeguard-refused');
 
-    // Adam (a Global Administrator) opens the same link and switches it off: read back, the window opens.
-    const asAdam = await openTab('adam', { subEntityId });
-    await asAdam.tab.getByRole('heading', { name: `Request ${rollbackId}` }).waitFor();
-    await asAdam.tab.getByRole('button', { name: 'Switch the safeguard off' }).click();
-    await asAdam.tab.getByText(/Tenant safeguard switched off by Adam Approver \(read back: off\)/).waitFor();
-    expect(safeguardOn()).toBe(false);
-    await asAdam.tab.getByTestId('safeguard-window').getByText(/by Adam Approver; not back on yet: the tenant is unprotected/).waitFor();
-    await shot(asAdam.page, 'adam-safeguard-off');
+      // Adam (a Global Administrator) opens the same link and switches it off: read back, the window opens.
+      const asAdam = await openTab('adam', { subEntityId });
+      await asAdam.tab.getByRole('heading', { name: `Request ${rollbackId}` }).waitFor();
+      await asAdam.tab.getByRole('button', { name: 'Switch the safeguard off' }).click();
+      await asAdam.tab.getByText(/Tenant safeguard switched off by Adam Approver \(read back: off\)/).waitFor();
+      expect(safeguardOn()).toBe(false);
+      await asAdam.tab
+        .getByTestId('safeguard-window')
+        .getByText(/by Adam Approver; not back on yet: the tenant is unprotected/)
+        .waitFor();
+      await shot(asAdam.page, 'adam-safeguard-off');
 
-    await asAdam.tab.getByRole('button', { name: 'Switch it back on' }).click();
-    await asAdam.tab.getByText(/Tenant safeguard switched back on by Adam Approver \(read back: on\)/).waitFor();
-    expect(safeguardOn()).toBe(true);
-    await asAdam.tab.getByTestId('safeguard-window').getByText(/back on at .* by Adam Approver\./).waitFor();
-    const detail = await apiAs('adam', `/api/tab/requests/${rollbackId}`);
-    expect(detail.json.safeguardWindow).toMatchObject({ offBy: { id: DEMO_IDS.users.adam }, onBy: { id: DEMO_IDS.users.adam } });
-    await axeScan(asAdam.tab, 'adam-safeguard-on');
-  });
+      await asAdam.tab.getByRole('button', { name: 'Switch it back on' }).click();
+      await asAdam.tab.getByText(/Tenant safeguard switched back on by Adam Approver \(read back: on\)/).waitFor();
+      expect(safeguardOn()).toBe(true);
+      await asAdam.tab
+        .getByTestId('safeguard-window')
+        .getByText(/back on at .* by Adam Approver\./)
+        .waitFor();
+      const detail = await apiAs('adam', `/api/tab/requests/${rollbackId}`);
+      expect(detail.json.safeguardWindow).toMatchObject({ offBy: { id: DEMO_IDS.users.adam }, onBy: { id: DEMO_IDS.users.adam } });
+      await axeScan(asAdam.tab, 'adam-safeguard-on');
+    },
+  );
 
   it2('outside a Teams host the tab says to open it in Teams instead of waiting', async () => {
     const context = await browser.newContext();
@@ -388,7 +448,10 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     const page = await context.newPage();
     const started = Date.now();
     await page.goto(`${e2e.stack.tabHost.url}/tab/`);
-    await page.getByRole('alert').getByText(/Open this page as the SOA Bot tab in Microsoft Teams/).waitFor({ timeout: 15_000 });
+    await page
+      .getByRole('alert')
+      .getByText(/Open this page as the SOA Bot tab in Microsoft Teams/)
+      .waitFor({ timeout: 15_000 });
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 

@@ -21,15 +21,49 @@ const RUNS = 10_000;
 /** ~3-9 s each alone on 2 cores; generous for a loaded CI runner next to other suites. */
 const FUZZ_TIMEOUT_MS = 90_000;
 
-const STATUSES: RequestStatus[] = ['pending', 'awaiting-safeguard', 'approved', 'executing', 'awaiting-sync', 'sync-timed-out', 'completed', 'completed-with-failures', 'failed', 'rejected', 'expired'];
+const STATUSES: RequestStatus[] = [
+  'pending',
+  'awaiting-safeguard',
+  'approved',
+  'executing',
+  'awaiting-sync',
+  'sync-timed-out',
+  'completed',
+  'completed-with-failures',
+  'failed',
+  'rejected',
+  'expired',
+];
 const OUTCOMES: ExecutionOutcome[] = ['pending', 'in-progress', 'done', 'already-done', 'failed', 'unknown'];
 const STATES: SoaState[] = ['synced', 'transferred', 'rolled-back-awaiting-sync', 'cloud-native', 'not-found'];
 const BLOCKERS = Object.keys(BLOCKER_REASON) as PreflightBlocker[];
 
 const HOSTILE = [
-  '[x](http://evil)', '<at>Adam</at>', '**bold**', '_it_', '`code`', '<script>alert(1)</script>', '&lt;at&gt;', '{{DATE(2017-02-14T06:08:39Z, SHORT)}}',
-  '{"type":"Action.OpenUrl","url":"http://evil"}', '"},{"type":"Action.Submit"', '# heading', '- item', '1. first', '> quote', '| a | b |', '~~s~~', '![i](http://evil/i.png)',
-  '\\', '\n\n- injected\n', '\u202eevil', 'O\'Brien', 'Ад\u0430м', '😀'.repeat(30), ' ', '',
+  '[x](http://evil)',
+  '<at>Adam</at>',
+  '**bold**',
+  '_it_',
+  '`code`',
+  '<script>alert(1)</script>',
+  '&lt;at&gt;',
+  '{{DATE(2017-02-14T06:08:39Z, SHORT)}}',
+  '{"type":"Action.OpenUrl","url":"http://evil"}',
+  '"},{"type":"Action.Submit"',
+  '# heading',
+  '- item',
+  '1. first',
+  '> quote',
+  '| a | b |',
+  '~~s~~',
+  '![i](http://evil/i.png)',
+  '\\',
+  '\n\n- injected\n',
+  '\u202eevil',
+  "O'Brien",
+  'Ад\u0430м',
+  '😀'.repeat(30),
+  ' ',
+  '',
 ];
 /** Arbitrary text: plain, full Unicode, hostile fragments, and now and then very long. */
 const text = (maxLength: number) =>
@@ -75,7 +109,12 @@ const target: fc.Arbitrary<RequestTarget> = fc.record({
   }),
   audit: fc.oneof(
     fc.record({ status: fc.constantFrom('not-started' as const, 'searching' as const, 'missing' as const) }),
-    fc.record({ status: fc.constant('found' as const), activity: text(200), activityDateTime: fc.oneof(fc.constant('2025-06-01T10:05:00Z'), text(40)), correlationId: fc.oneof(guid, text(80)) }),
+    fc.record({
+      status: fc.constant('found' as const),
+      activity: text(200),
+      activityDateTime: fc.oneof(fc.constant('2025-06-01T10:05:00Z'), text(40)),
+      correlationId: fc.oneof(guid, text(80)),
+    }),
   ),
   sync: fc.option(fc.record({ status: fc.constantFrom('waiting' as const, 'taken-over' as const, 'timed-out' as const) }), { nil: null }),
 });
@@ -89,9 +128,20 @@ const request: fc.Arbitrary<SoaRequest> = fc
     status: fc.constantFrom(...STATUSES),
     requester: person,
     justification: fc.oneof(text(1000), fc.string({ minLength: 900, maxLength: 1000 })),
-    targets: fc.oneof({ weight: 24, arbitrary: fc.array(target, { minLength: 1, maxLength: 4 }) }, { weight: 1, arbitrary: fc.array(target, { minLength: 20, maxLength: 50 }) }),
+    targets: fc.oneof(
+      { weight: 24, arbitrary: fc.array(target, { minLength: 1, maxLength: 4 }) },
+      { weight: 1, arbitrary: fc.array(target, { minLength: 20, maxLength: 50 }) },
+    ),
     blocked: fc.array(preflight(false), { maxLength: 3 }),
-    decisions: fc.array(fc.record({ by: person, at: fc.constant('2025-06-01T10:05:00.000Z'), decision: fc.constantFrom('approve' as const, 'reject' as const), comment: fc.option(text(1000), { nil: null }) }), { maxLength: 3 }),
+    decisions: fc.array(
+      fc.record({
+        by: person,
+        at: fc.constant('2025-06-01T10:05:00.000Z'),
+        decision: fc.constantFrom('approve' as const, 'reject' as const),
+        comment: fc.option(text(1000), { nil: null }),
+      }),
+      { maxLength: 3 },
+    ),
     safeguard: fc.option(fc.record({ confirmedBy: person, at: fc.constant('2025-06-01T10:07:00.000Z') }), { nil: null }),
     correlationId: fc.oneof(guid, text(80)),
   })
@@ -99,8 +149,18 @@ const request: fc.Arbitrary<SoaRequest> = fc
 
 const view: fc.Arbitrary<RequestCardView> = fc.record({
   audience: fc.constantFrom('approver' as const, 'everyone' as const),
-  refreshUserIds: fc.constantFrom(undefined, ['29:adam'], Array.from({ length: 70 }, (_, i) => `29:u${i}`)),
-  notice: fc.option(fc.record({ text: fc.constantFrom('This card is out of date.', 'Approved by Adam \\[x\\]. Done.'), tone: fc.constantFrom('attention' as const, 'good' as const) }), { nil: undefined }),
+  refreshUserIds: fc.constantFrom(
+    undefined,
+    ['29:adam'],
+    Array.from({ length: 70 }, (_, i) => `29:u${i}`),
+  ),
+  notice: fc.option(
+    fc.record({
+      text: fc.constantFrom('This card is out of date.', 'Approved by Adam \\[x\\]. Done.'),
+      tone: fc.constantFrom('attention' as const, 'good' as const),
+    }),
+    { nil: undefined },
+  ),
   mayConfirmSafeguard: fc.boolean(),
   tenantId: fc.constant('11111111-2222-3333-4444-555555555555'),
 });
@@ -127,45 +187,66 @@ function assertNoProblems(problems: string[]): void {
 }
 
 describe('card builders (property-based, 10,000 requests each)', () => {
-  it('renderRequestCard: every status, audience and kind, arbitrary text', () => {
-    fc.assert(
-      fc.property(request, view, (r, v) => assertNoProblems(safeCardProblems(renderRequestCard(r, v)))),
-      { numRuns: RUNS },
-    );
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    'renderRequestCard: every status, audience and kind, arbitrary text',
+    () => {
+      fc.assert(
+        fc.property(request, view, (r, v) => assertNoProblems(safeCardProblems(renderRequestCard(r, v)))),
+        { numRuns: RUNS },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it('renderOutcomeCard: arbitrary text', () => {
-    fc.assert(
-      fc.property(request, (r) => assertNoProblems(safeCardProblems(renderOutcomeCard(r)))),
-      { numRuns: RUNS },
-    );
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    'renderOutcomeCard: arbitrary text',
+    () => {
+      fc.assert(
+        fc.property(request, (r) => assertNoProblems(safeCardProblems(renderOutcomeCard(r)))),
+        { numRuns: RUNS },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it('message texts (notification, audit, status) show arbitrary text as text', () => {
-    const events: NotifyEvent[] = ['requested', 'approved', 'rejected', 'expired', 'executed', 'completed', 'timed-out', 'failed'];
-    fc.assert(
-      fc.property(request, fc.constantFrom(...events), fc.option(person, { nil: null }), (r, event, actor) => {
-        assertNoProblems(markupProblems(renderNotification(r, event, actor), { allowBold: true }));
-        assertNoProblems(markupProblems(renderAuditText(r), { allowListItems: true }));
-        const status = renderStatusText(
-          r.targets.slice(0, 3).map((t) => ({
-            upn: t.preflight.upn,
-            state: t.preflight.state,
-            isCloudManaged: null,
-            user: t.preflight.userId
-              ? {
-                  id: t.preflight.userId, userPrincipalName: t.preflight.upn, displayName: t.preflight.displayName, mail: null, onPremisesSyncEnabled: true,
-                  onPremisesImmutableId: r.justification.slice(0, 30), onPremisesLastSyncDateTime: null, onPremisesDistinguishedName: t.preflight.displayName,
-                  onPremisesSamAccountName: r.requester.name, onPremisesSecurityIdentifier: null, onPremisesDomainName: null, onPremisesUserPrincipalName: t.preflight.upn,
-                }
-              : null,
-          })),
-        );
-        assertNoProblems(markupProblems(status, { allowBold: true, allowListItems: true }));
-      }),
-      { numRuns: RUNS },
-    );
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    'message texts (notification, audit, status) show arbitrary text as text',
+    () => {
+      const events: NotifyEvent[] = ['requested', 'approved', 'rejected', 'expired', 'executed', 'completed', 'timed-out', 'failed'];
+      fc.assert(
+        fc.property(request, fc.constantFrom(...events), fc.option(person, { nil: null }), (r, event, actor) => {
+          assertNoProblems(markupProblems(renderNotification(r, event, actor), { allowBold: true }));
+          assertNoProblems(markupProblems(renderAuditText(r), { allowListItems: true }));
+          const status = renderStatusText(
+            r.targets.slice(0, 3).map((t) => ({
+              upn: t.preflight.upn,
+              state: t.preflight.state,
+              isCloudManaged: null,
+              user: t.preflight.userId
+                ? {
+                    id: t.preflight.userId,
+                    userPrincipalName: t.preflight.upn,
+                    displayName: t.preflight.displayName,
+                    mail: null,
+                    onPremisesSyncEnabled: true,
+                    onPremisesImmutableId: r.justification.slice(0, 30),
+                    onPremisesLastSyncDateTime: null,
+                    onPremisesDistinguishedName: t.preflight.displayName,
+                    onPremisesSamAccountName: r.requester.name,
+                    onPremisesSecurityIdentifier: null,
+                    onPremisesDomainName: null,
+                    onPremisesUserPrincipalName: t.preflight.upn,
+                  }
+                : null,
+            })),
+          );
+          assertNoProblems(markupProblems(status, { allowBold: true, allowListItems: true }));
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });
 
 describe('card size limits', () => {
@@ -174,7 +255,15 @@ describe('card size limits', () => {
     aRequest({
       justification: long(1000, '&<'),
       targets: Array.from({ length: count }, (_, i) => ({
-        preflight: { upn: `${long(50, '*')}${i}@contoso.com`, userId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, displayName: name, state: 'synced', eligible: true, blocker: null, warnings: [] },
+        preflight: {
+          upn: `${long(50, '*')}${i}@contoso.com`,
+          userId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          displayName: name,
+          state: 'synced',
+          eligible: true,
+          blocker: null,
+          warnings: [],
+        },
         execution: { outcome: 'failed', errorDetail: 'Microsoft Graph did not answer (server error or time-out) after several tries.' },
         audit: { status: 'found', activity: long(200, '['), activityDateTime: '2025-06-01T10:05:00Z', correlationId: long(80, '_') },
       })),

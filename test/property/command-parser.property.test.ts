@@ -40,50 +40,135 @@ function checkResult(input: string, result: ParseResult): void {
   expect(markupProblems(text)).toEqual([]);
 }
 
-const verb = fc.constantFrom('transfer', 'TRANSFER', 'rollback', 'status', 'approve', 'reject', 'notify', 'help', '/status', '?', 'freeze', 'health', 'transfre', '');
+const verb = fc.constantFrom(
+  'transfer',
+  'TRANSFER',
+  'rollback',
+  'status',
+  'approve',
+  'reject',
+  'notify',
+  'help',
+  '/status',
+  '?',
+  'freeze',
+  'health',
+  'transfre',
+  '',
+);
 const upnLike = fc.oneof(
   fc.constantFrom(
-    'alice@contoso.com', "o'brien@contoso.com", '50%off@contoso.com', '$svc@contoso.com', 'jane_fabrikam.com#EXT#@contoso.onmicrosoft.com',
-    'al\u0456ce@contoso.com', 'alice@cont\u043eso.com', 'alice\uff20contoso.com', '"a"@b.co', 'a@b', 'a@@b.co', 'a..b@c.co', '<alice@contoso.com>', 'mailto:bob@contoso.com',
-    `${'x'.repeat(70)}@contoso.com`, `a@${'d'.repeat(70)}.com`, 'Alice@CONTOSO.com',
+    'alice@contoso.com',
+    "o'brien@contoso.com",
+    '50%off@contoso.com',
+    '$svc@contoso.com',
+    'jane_fabrikam.com#EXT#@contoso.onmicrosoft.com',
+    'al\u0456ce@contoso.com',
+    'alice@cont\u043eso.com',
+    'alice\uff20contoso.com',
+    '"a"@b.co',
+    'a@b',
+    'a@@b.co',
+    'a..b@c.co',
+    '<alice@contoso.com>',
+    'mailto:bob@contoso.com',
+    `${'x'.repeat(70)}@contoso.com`,
+    `a@${'d'.repeat(70)}.com`,
+    'Alice@CONTOSO.com',
   ),
-  fc.tuple(fc.string({ minLength: 1, maxLength: 70 }), fc.constantFrom('@', '\uff20'), fc.string({ minLength: 1, maxLength: 70 })).map(([l, at, d]) => `${l}${at}${d}`),
+  fc
+    .tuple(fc.string({ minLength: 1, maxLength: 70 }), fc.constantFrom('@', '\uff20'), fc.string({ minLength: 1, maxLength: 70 }))
+    .map(([l, at, d]) => `${l}${at}${d}`),
   fc.tuple(fc.stringMatching(/^[a-z0-9.'%$#!_+-]{1,64}$/), fc.stringMatching(/^[a-z0-9-]{1,20}\.[a-z]{2,6}$/)).map(([l, d]) => `${l}@${d}`),
 );
 const noise = fc.constantFrom(
-  '<at>SOA Bot</at>', '<at id="0">Adam</at>', '&nbsp;', '&amp;', '&lt;at&gt;x&lt;/at&gt;', '&#x202e;', '&#0;', '&#99999999;', '<p>', '</p>', '<br/>', '<b>', '<a href="mailto:x">',
-  '[x](http://evil)', '**', '`', '{{DATE(2017-02-14T06:08:39Z, SHORT)}}', '{"type":"Action.OpenUrl"}', ',', ';', 'reason:', 'comment:', 'SOA-7K3Q9C', 'soa-abc123', '\u202e', '\u0000', '\t', '\n', '  ', '\u00a0', '😀',
+  '<at>SOA Bot</at>',
+  '<at id="0">Adam</at>',
+  '&nbsp;',
+  '&amp;',
+  '&lt;at&gt;x&lt;/at&gt;',
+  '&#x202e;',
+  '&#0;',
+  '&#99999999;',
+  '<p>',
+  '</p>',
+  '<br/>',
+  '<b>',
+  '<a href="mailto:x">',
+  '[x](http://evil)',
+  '**',
+  '`',
+  '{{DATE(2017-02-14T06:08:39Z, SHORT)}}',
+  '{"type":"Action.OpenUrl"}',
+  ',',
+  ';',
+  'reason:',
+  'comment:',
+  'SOA-7K3Q9C',
+  'soa-abc123',
+  '\u202e',
+  '\u0000',
+  '\t',
+  '\n',
+  '  ',
+  '\u00a0',
+  '😀',
 );
-const token = fc.oneof({ weight: 3, arbitrary: upnLike }, { weight: 3, arbitrary: noise }, { weight: 2, arbitrary: fc.string({ maxLength: 12 }) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }) });
+const token = fc.oneof(
+  { weight: 3, arbitrary: upnLike },
+  { weight: 3, arbitrary: noise },
+  { weight: 2, arbitrary: fc.string({ maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }) },
+);
 const structured = fc
-  .tuple(fc.constantFrom('', '<at>SOA Bot</at> ', '<p>'), verb, fc.array(token, { maxLength: 14 }), fc.array(fc.constantFrom(' ', ', ', ';', '&nbsp;', '\n'), { minLength: 1, maxLength: 3 }))
+  .tuple(
+    fc.constantFrom('', '<at>SOA Bot</at> ', '<p>'),
+    verb,
+    fc.array(token, { maxLength: 14 }),
+    fc.array(fc.constantFrom(' ', ', ', ';', '&nbsp;', '\n'), { minLength: 1, maxLength: 3 }),
+  )
   .map(([prefix, v, tokens, seps]) => `${prefix}${v} ${tokens.map((t, i) => t + seps[i % seps.length]).join('')}`);
 
 describe('command parser (property-based, 10,000 inputs each)', () => {
-  it('arbitrary strings (fc.string)', () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 300 }), (s) => checkResult(s, parse(s))),
-      { numRuns: RUNS },
-    );
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    'arbitrary strings (fc.string)',
+    () => {
+      fc.assert(
+        fc.property(fc.string({ maxLength: 300 }), (s) => checkResult(s, parse(s))),
+        { numRuns: RUNS },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it('arbitrary full-Unicode strings (unit: binary, the v4 form of fullUnicodeString)', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => checkResult(s, parse(s))),
-      { numRuns: RUNS },
-    );
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    'arbitrary full-Unicode strings (unit: binary, the v4 form of fullUnicodeString)',
+    () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => checkResult(s, parse(s))),
+        { numRuns: RUNS },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it('structured messages: verbs, UPN-like tokens, mentions, HTML, entities and whitespace', () => {
-    fc.assert(
-      fc.property(structured, (s) => checkResult(s, parse(s))),
-      { numRuns: RUNS },
-    );
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    'structured messages: verbs, UPN-like tokens, mentions, HTML, entities and whitespace',
+    () => {
+      fc.assert(
+        fc.property(structured, (s) => checkResult(s, parse(s))),
+        { numRuns: RUNS },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
   it('long messages (up to 5,000 characters) stay correct and fast', () => {
     fc.assert(
-      fc.property(fc.array(token, { minLength: 50, maxLength: 400 }).map((t) => `transfer ${t.join(' ')}`), (s) => checkResult(s, parse(s))),
+      fc.property(
+        fc.array(token, { minLength: 50, maxLength: 400 }).map((t) => `transfer ${t.join(' ')}`),
+        (s) => checkResult(s, parse(s)),
+      ),
       { numRuns: 500 },
     );
   });

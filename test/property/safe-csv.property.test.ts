@@ -90,7 +90,7 @@ const TABLE: string[] = [
   'a\r\n=1+1',
   'a\r=1+1',
   'a\n "=1',
-  '=cmd|\' /C calc\'!A0',
+  "=cmd|' /C calc'!A0",
   'x;y;=z',
   '\uFF1D1+1',
   '\uFF0Bcmd',
@@ -116,7 +116,28 @@ describe('CSV formula neutralisation', () => {
   });
 
   it('holds for any text built from separators, quotes, whitespace and formula characters', () => {
-    const alphabet = fc.constantFrom('=', '+', '-', '@', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20', ';', ',', '"', "'", ' ', '\u3000', '\t', '\r', '\n', 'a', '1', '|');
+    const alphabet = fc.constantFrom(
+      '=',
+      '+',
+      '-',
+      '@',
+      '\uFF1D',
+      '\uFF0B',
+      '\uFF0D',
+      '\uFF20',
+      ';',
+      ',',
+      '"',
+      "'",
+      ' ',
+      '\u3000',
+      '\t',
+      '\r',
+      '\n',
+      'a',
+      '1',
+      '|',
+    );
     fc.assert(
       fc.property(fc.array(fc.string({ unit: alphabet, maxLength: 12 }), { minLength: 1, maxLength: 3 }), (cells) => {
         for (const table of ['preflight', 'results'] as const) {

@@ -28,7 +28,11 @@ export async function startBotProcess(env: Record<string, string>, timeoutMs = 1
     output: bot.output,
     child: bot.process,
     async send(activity) {
-      const response = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      const response = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : null };
     },

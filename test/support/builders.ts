@@ -76,7 +76,14 @@ export function aRequest(overrides: Partial<SoaRequest> = {}): SoaRequest {
     decisions: [],
     targets: [aTarget()],
     blocked: [
-      aPreflightResult({ upn: 'cloud.only@contoso.com', userId: '22222222-2222-2222-2222-222222222222', displayName: 'Cloud Only', state: 'cloud-native', eligible: false, blocker: 'cloud-native' }),
+      aPreflightResult({
+        upn: 'cloud.only@contoso.com',
+        userId: '22222222-2222-2222-2222-222222222222',
+        displayName: 'Cloud Only',
+        state: 'cloud-native',
+        eligible: false,
+        blocker: 'cloud-native',
+      }),
     ],
     origin: { conversationKey: 'personal:29:1ada', kind: 'personal' },
     cards: [{ role: 'approval', conversationKey: 'channel:19:approvals@thread.tacv2', activityId: '1717236000000' }],

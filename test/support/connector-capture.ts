@@ -68,7 +68,9 @@ export class ConnectorCapture {
   }
 
   texts(conversationId?: string): string[] {
-    return this.posts(conversationId).map((a) => a.activity.text ?? '').filter(Boolean);
+    return this.posts(conversationId)
+      .map((a) => a.activity.text ?? '')
+      .filter(Boolean);
   }
 
   /** The latest version of a posted card (after any edits). */
@@ -118,8 +120,20 @@ export class ConnectorCapture {
         const who = decodeURIComponent(memberMatch[2]);
         this.memberLookups.push(who);
         const member = this.roster.get(who.toLowerCase()) ?? [...this.roster.values()].find((m) => m.id === who);
-        if (!member) this.reply(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ error: { code: 'MemberNotFoundInConversation', message: 'not a member' } }));
-        else this.reply(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ ...member, objectId: member.aadObjectId, userPrincipalName: null, tenantId: null }));
+        if (!member)
+          this.reply(
+            res,
+            404,
+            { 'content-type': 'application/json' },
+            JSON.stringify({ error: { code: 'MemberNotFoundInConversation', message: 'not a member' } }),
+          );
+        else
+          this.reply(
+            res,
+            200,
+            { 'content-type': 'application/json' },
+            JSON.stringify({ ...member, objectId: member.aadObjectId, userPrincipalName: null, tenantId: null }),
+          );
         return;
       }
       const match = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
@@ -136,7 +150,15 @@ export class ConnectorCapture {
         return;
       }
       const id = `act-${++this.counter}`;
-      this.activities.push({ op: pathActivityId ? 'reply' : 'post', conversationId, activityId: id, replyToId: pathActivityId, activity, at: Date.now(), headers: req.headers });
+      this.activities.push({
+        op: pathActivityId ? 'reply' : 'post',
+        conversationId,
+        activityId: id,
+        replyToId: pathActivityId,
+        activity,
+        at: Date.now(),
+        headers: req.headers,
+      });
       this.reply(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ id }));
     });
   }

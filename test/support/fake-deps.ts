@@ -160,11 +160,7 @@ function world(shared: Pick<FakeWorld, 'clock' | 'storage' | 'tenant' | 'chat'>,
  * A request for users of the fake tenant (by id), stored as `status` (default approved) with its
  * creation event. Ids are the users' object ids; UPNs come from the tenant.
  */
-export async function storeRequest(
-  w: FakeWorld,
-  userIds: string[],
-  overrides: Partial<SoaRequest> & { kind?: RequestKind } = {},
-): Promise<SoaRequest> {
+export async function storeRequest(w: FakeWorld, userIds: string[], overrides: Partial<SoaRequest> & { kind?: RequestKind } = {}): Promise<SoaRequest> {
   const targets = await Promise.all(
     userIds.map(async (id) => {
       const user = await w.tenant.directory.getUser(id);

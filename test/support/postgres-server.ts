@@ -89,8 +89,16 @@ async function startCluster(dir: string): Promise<string> {
   watchdog(dir, data);
   try {
     await run(pgBin('initdb'), [
-      '-D', data, '-U', ADMIN_USER, '--auth=trust', '--no-sync', '--encoding=UTF8',
-      '--locale=C.UTF-8', '--locale-provider=icu', '--icu-locale=en-US',
+      '-D',
+      data,
+      '-U',
+      ADMIN_USER,
+      '--auth=trust',
+      '--no-sync',
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+      '--locale-provider=icu',
+      '--icu-locale=en-US',
     ]);
   } catch (e) {
     throw startError(`initdb failed: ${(e as Error).message}`, log);
@@ -126,8 +134,7 @@ function watchdog(dir: string, data: string): void {
   const [cmd, args] = asServerOwner(pgBin('pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const script =
-    `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ` +
-    `${[cmd, ...args].map(quote).join(' ')} >/dev/null 2>&1; rm -rf ${quote(dir)}`;
+    `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ` + `${[cmd, ...args].map(quote).join(' ')} >/dev/null 2>&1; rm -rf ${quote(dir)}`;
   spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
 }
 
@@ -208,7 +215,10 @@ function pgBin(name: string): string {
   if (fromEnv) return path.join(fromEnv, name);
   const root = '/usr/lib/postgresql';
   const versions = fs.existsSync(root)
-    ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', name))).sort((a, b) => Number(b) - Number(a))
+    ? fs
+        .readdirSync(root)
+        .filter((v) => fs.existsSync(path.join(root, v, 'bin', name)))
+        .sort((a, b) => Number(b) - Number(a))
     : [];
   return versions.length > 0 ? path.join(root, versions[0], 'bin', name) : name;
 }

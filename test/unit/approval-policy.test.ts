@@ -8,7 +8,16 @@ const amy = aPerson({ aadObjectId: 'aaaaaaaa-0000-0000-0000-000000000003', name:
 const now = new Date('2025-06-01T12:00:00.000Z');
 
 const pending = (overrides = {}) =>
-  aRequest({ requester, status: 'pending', version: 3, cardVersion: 1, createdAt: '2025-06-01T10:00:00.000Z', expiresAt: '2025-06-02T10:00:00.000Z', decisions: [], ...overrides });
+  aRequest({
+    requester,
+    status: 'pending',
+    version: 3,
+    cardVersion: 1,
+    createdAt: '2025-06-01T10:00:00.000Z',
+    expiresAt: '2025-06-02T10:00:00.000Z',
+    decisions: [],
+    ...overrides,
+  });
 
 describe('approval policy', () => {
   it('approves with one approval when one is required, bumping the versions', () => {
@@ -69,10 +78,27 @@ describe('approval policy', () => {
     const late = new Date('2025-06-02T10:00:00.000Z');
     expect(PRE_EXECUTION_STATUSES).toEqual(['pending', 'awaiting-safeguard']);
     for (const status of PRE_EXECUTION_STATUSES) {
-      expect(expireIfDue(pending({ status, kind: 'rollback' }), late)).toMatchObject({ status: 'expired', version: 4, cardVersion: 2, finishedAt: late.toISOString() });
+      expect(expireIfDue(pending({ status, kind: 'rollback' }), late)).toMatchObject({
+        status: 'expired',
+        version: 4,
+        cardVersion: 2,
+        finishedAt: late.toISOString(),
+      });
       expect(expireIfDue(pending({ status, kind: 'rollback' }), now)).toBeNull();
     }
-    const others: RequestStatus[] = ['approved', 'executing', 'awaiting-sync', 'sync-timed-out', 'halted', 'cancelled', 'completed', 'completed-with-failures', 'failed', 'rejected', 'expired'];
+    const others: RequestStatus[] = [
+      'approved',
+      'executing',
+      'awaiting-sync',
+      'sync-timed-out',
+      'halted',
+      'cancelled',
+      'completed',
+      'completed-with-failures',
+      'failed',
+      'rejected',
+      'expired',
+    ];
     for (const status of others) expect(expireIfDue(pending({ status }), late)).toBeNull();
     // 'expired' is final: it frees the users (it is not an open status).
     expect(OPEN_STATUSES).not.toContain('expired');
@@ -81,10 +107,21 @@ describe('approval policy', () => {
   it('refuses a safeguard confirmation as expired, after the deadline and once the request has expired', () => {
     const waiting = pending({ kind: 'rollback', status: 'awaiting-safeguard' });
     const late = new Date('2025-06-02T10:00:00.000Z');
-    expect(confirmSafeguard({ request: waiting, actor: adam, actorMayConfirm: true, cardVersion: 1, now: late })).toMatchObject({ ok: false, expired: true, error: { code: 'REQUEST.EXPIRED' } });
+    expect(confirmSafeguard({ request: waiting, actor: adam, actorMayConfirm: true, cardVersion: 1, now: late })).toMatchObject({
+      ok: false,
+      expired: true,
+      error: { code: 'REQUEST.EXPIRED' },
+    });
     const expired = expireIfDue(waiting, late)!;
-    expect(confirmSafeguard({ request: expired, actor: adam, actorMayConfirm: true, cardVersion: null, now: late })).toMatchObject({ ok: false, error: { code: 'REQUEST.EXPIRED' } });
-    expect(confirmSafeguard({ request: waiting, actor: adam, actorMayConfirm: true, cardVersion: 1, now })).toMatchObject({ ok: true, effect: 'approved', request: { status: 'approved' } });
+    expect(confirmSafeguard({ request: expired, actor: adam, actorMayConfirm: true, cardVersion: null, now: late })).toMatchObject({
+      ok: false,
+      error: { code: 'REQUEST.EXPIRED' },
+    });
+    expect(confirmSafeguard({ request: waiting, actor: adam, actorMayConfirm: true, cardVersion: 1, now })).toMatchObject({
+      ok: true,
+      effect: 'approved',
+      request: { status: 'approved' },
+    });
   });
 
   it('records a rejection with its comment', () => {

@@ -16,10 +16,19 @@ function countingDirectory(): { directory: Directory; calls: () => number } {
   return { directory: { memberGroups } as unknown as Directory, calls: () => calls };
 }
 
-const settings = { requesterGroupId: REQUESTERS, requesterIds: [], approverGroupId: null, approverIds: [], rollbackApproverGroupId: null, rollbackApproverIds: [], adminGroupId: null, adminIds: [] };
+const settings = {
+  requesterGroupId: REQUESTERS,
+  requesterIds: [],
+  approverGroupId: null,
+  approverIds: [],
+  rollbackApproverGroupId: null,
+  rollbackApproverIds: [],
+  adminGroupId: null,
+  adminIds: [],
+};
 
 describe('Authorization group cache', () => {
-  it('a burst of one person\'s messages asks Graph once, also when the cached answer has just expired', async () => {
+  it("a burst of one person's messages asks Graph once, also when the cached answer has just expired", async () => {
     const { directory, calls } = countingDirectory();
     const clock = new TestClock();
     const auth = new Authorization(settings, directory, clock);

@@ -45,10 +45,18 @@ describe('card binding', () => {
 });
 
 describe('RefusalCounter', () => {
-  it('logs a person\'s first refusal of a minute, then one line with the count, and stays bounded', () => {
+  it("logs a person's first refusal of a minute, then one line with the count, and stays bounded", () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const lines: { msg: string; fields: Record<string, unknown> }[] = [];
-    const logger = { debug() {}, info() {}, error() {}, warn: (fields: Record<string, unknown>, msg: string) => lines.push({ msg, fields }), child() { return logger; } };
+    const logger = {
+      debug() {},
+      info() {},
+      error() {},
+      warn: (fields: Record<string, unknown>, msg: string) => lines.push({ msg, fields }),
+      child() {
+        return logger;
+      },
+    };
     const counter = new RefusalCounter({ now: () => new Date(now) }, logger, { maxTracked: 3 });
     for (let i = 0; i < 300; i++) counter.record('erin', 'REQUEST.NOT_VISIBLE');
     expect(lines).toHaveLength(1);

@@ -65,7 +65,9 @@ describe('request card', () => {
 
   it('stays under 28 KB with 50 users', () => {
     const targets = Array.from({ length: 50 }, (_, i) =>
-      aTarget({ preflight: aPreflightResult({ upn: `user${i}@contoso.com`, userId: `0000000${i}-0000-0000-0000-000000000000`, displayName: `User Number ${i}` }) }),
+      aTarget({
+        preflight: aPreflightResult({ upn: `user${i}@contoso.com`, userId: `0000000${i}-0000-0000-0000-000000000000`, displayName: `User Number ${i}` }),
+      }),
     );
     expect(cardProblems(renderRequestCard(aRequest({ targets }), { audience: 'approver' }))).toEqual([]);
   });
@@ -79,7 +81,10 @@ describe('request card', () => {
 
 describe('card action data', () => {
   it('accepts exactly {requestId, version} (plus the comment input)', () => {
-    expect(parseCardAction(VERBS.approve, { requestId: 'SOA-ABC123', version: 2 })).toEqual({ verb: VERBS.approve, data: { requestId: 'SOA-ABC123', version: 2 } });
+    expect(parseCardAction(VERBS.approve, { requestId: 'SOA-ABC123', version: 2 })).toEqual({
+      verb: VERBS.approve,
+      data: { requestId: 'SOA-ABC123', version: 2 },
+    });
     expect(parseCardAction(VERBS.reject, { requestId: 'SOA-ABC123', version: 2, comment: 'no' })).not.toBeNull();
   });
 

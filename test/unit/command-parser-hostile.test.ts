@@ -12,7 +12,14 @@ const errorText = (text: string) => {
 
 describe('hostile UPNs', () => {
   it("accepts a single quote (O'Brien), percent signs, #EXT# guests and a leading $", () => {
-    for (const upn of ["o'brien@contoso.com", "O'Brien-Smith@contoso.com", '50%off@contoso.com', 'jane_fabrikam.com#EXT#@contoso.onmicrosoft.com', '$svc@contoso.com', "$o'neil@contoso.com"]) {
+    for (const upn of [
+      "o'brien@contoso.com",
+      "O'Brien-Smith@contoso.com",
+      '50%off@contoso.com',
+      'jane_fabrikam.com#EXT#@contoso.onmicrosoft.com',
+      '$svc@contoso.com',
+      "$o'neil@contoso.com",
+    ]) {
       expect(parse(`transfer ${upn} reason: test`)).toEqual({ ok: true, command: { verb: 'transfer', upns: [upn], justification: 'test' } });
     }
   });

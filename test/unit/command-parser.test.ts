@@ -50,7 +50,10 @@ describe('command grammar', () => {
   });
 
   it('accepts guest (#EXT#) and $-prefixed UPNs', () => {
-    expect(parse('status jane_fabrikam.com#EXT#@contoso.onmicrosoft.com')).toMatchObject({ ok: true, command: { upns: ['jane_fabrikam.com#EXT#@contoso.onmicrosoft.com'] } });
+    expect(parse('status jane_fabrikam.com#EXT#@contoso.onmicrosoft.com')).toMatchObject({
+      ok: true,
+      command: { upns: ['jane_fabrikam.com#EXT#@contoso.onmicrosoft.com'] },
+    });
     expect(parse('status $svc@contoso.com')).toMatchObject({ ok: true, command: { upns: ['$svc@contoso.com'] } });
   });
 
@@ -74,7 +77,10 @@ describe('command grammar', () => {
     expect(parse('help')).toEqual({ ok: true, command: { verb: 'help' } });
     expect(parse('status alice@contoso.com')).toEqual({ ok: true, command: { verb: 'status', upns: ['alice@contoso.com'] } });
     expect(parse('approve soa-abc123')).toEqual({ ok: true, command: { verb: 'approve', requestId: 'SOA-ABC123' } });
-    expect(parse('reject SOA-ABC123 not during freeze')).toEqual({ ok: true, command: { verb: 'reject', requestId: 'SOA-ABC123', comment: 'not during freeze' } });
+    expect(parse('reject SOA-ABC123 not during freeze')).toEqual({
+      ok: true,
+      command: { verb: 'reject', requestId: 'SOA-ABC123', comment: 'not during freeze' },
+    });
     expect(parse('approve')).toMatchObject({ ok: false, error: { code: 'COMMAND.MISSING_REQUEST_ID' } });
   });
 

@@ -1,16 +1,19 @@
 import { loadConfig, parseDuration, redactedSummary } from '../../src/config';
 import { GUID, VALID_ENV as valid, configProblems as problems } from '../support/config-env';
 
-
 /** What BOT_AUTH_DISABLED=true needs: this machine only, a local Graph emulator. */
 const LOCAL_ONLY = { HOST: '127.0.0.1', GRAPH_BASE_URL: 'https://localhost:8443', GRAPH_AUTHORITY_HOST: 'https://localhost:8443' };
-
 
 describe('configuration', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig(valid);
     expect(config.port).toBe(3978);
-    expect(config.graph).toMatchObject({ baseUrl: 'https://graph.microsoft.com', authorityHost: 'https://login.microsoftonline.com', apiVersion: 'v1.0', credentialKind: 'client-secret' });
+    expect(config.graph).toMatchObject({
+      baseUrl: 'https://graph.microsoft.com',
+      authorityHost: 'https://login.microsoftonline.com',
+      apiVersion: 'v1.0',
+      credentialKind: 'client-secret',
+    });
     expect(config.approvalTtlMs).toBe(24 * 3600_000);
     expect(config.auditLookupTimeoutMs).toBe(15 * 60_000);
     expect(config.authorization.approvalsRequired).toBe(1);
@@ -80,7 +83,7 @@ describe('configuration: inbound channel', () => {
     CallerId: 'urn:botframework:azure',
   };
 
-  it('uses botbuilder\'s built-in endpoints by default and 20 commands per minute', () => {
+  it("uses botbuilder's built-in endpoints by default and 20 commands per minute", () => {
     const config = loadConfig(valid);
     expect(config.bot).toMatchObject({ endpoints: null, channelService: null, certificate: null });
     expect(config.rateLimitPerMinute).toBe(60);
@@ -88,7 +91,7 @@ describe('configuration: inbound channel', () => {
     expect(problems({ ...valid, RATE_LIMIT_PER_MINUTE: '0' }).join('\n')).toMatch(/RATE_LIMIT_PER_MINUTE/);
   });
 
-  it('takes all of botbuilder\'s endpoint settings, under their own names (e.g. Azure China)', () => {
+  it("takes all of botbuilder's endpoint settings, under their own names (e.g. Azure China)", () => {
     const config = loadConfig({ ...valid, ...endpoints, ChannelService: 'https://botframework.azure.cn' });
     expect(config.bot.endpoints).toEqual(endpoints);
     expect(config.bot.channelService).toBe('https://botframework.azure.cn');
@@ -100,18 +103,30 @@ describe('configuration: inbound channel', () => {
     const list = problems({ ...valid, ...partial }).join('\n');
     expect(list).toMatch(/OAuthUrl, CallerId are not/);
     expect(list).toMatch(/drop all of its defaults: set all of them/);
-    expect(problems({ ...valid, ToBotFromChannelTokenIssuer: 'https://api.botframework.com' }).join('\n')).toMatch(/ToBotFromChannelTokenIssuer is set but ToBotFromChannelOpenIdMetadataUrl, /);
+    expect(problems({ ...valid, ToBotFromChannelTokenIssuer: 'https://api.botframework.com' }).join('\n')).toMatch(
+      /ToBotFromChannelTokenIssuer is set but ToBotFromChannelOpenIdMetadataUrl, /,
+    );
   });
 
   it('knows US Government by ChannelService alone and refuses another ChannelService without endpoints', () => {
-    expect(loadConfig({ ...valid, ChannelService: 'https://botframework.azure.us' }).bot).toMatchObject({ channelService: 'https://botframework.azure.us', endpoints: null });
-    expect(problems({ ...valid, ChannelService: 'https://botframework.azure.cn' }).join('\n')).toMatch(/ChannelService "https:\/\/botframework.azure.cn" has no built-in endpoints.*set all of: ToBotFromChannelOpenIdMetadataUrl/);
+    expect(loadConfig({ ...valid, ChannelService: 'https://botframework.azure.us' }).bot).toMatchObject({
+      channelService: 'https://botframework.azure.us',
+      endpoints: null,
+    });
+    expect(problems({ ...valid, ChannelService: 'https://botframework.azure.cn' }).join('\n')).toMatch(
+      /ChannelService "https:\/\/botframework.azure.cn" has no built-in endpoints.*set all of: ToBotFromChannelOpenIdMetadataUrl/,
+    );
   });
 
   it('wants https for keys and login, except a local issuer on this machine', () => {
-    expect(problems({ ...valid, ...endpoints, ToBotFromChannelOpenIdMetadataUrl: 'http://keys.example.com/openid' }).join('\n')).toMatch(/ToBotFromChannelOpenIdMetadataUrl must be an https URL/);
+    expect(problems({ ...valid, ...endpoints, ToBotFromChannelOpenIdMetadataUrl: 'http://keys.example.com/openid' }).join('\n')).toMatch(
+      /ToBotFromChannelOpenIdMetadataUrl must be an https URL/,
+    );
     expect(problems({ ...valid, ...endpoints, ToChannelFromBotLoginUrl: 'not a url' }).join('\n')).toMatch(/ToChannelFromBotLoginUrl is not a URL/);
-    expect(loadConfig({ ...valid, ...endpoints, ToBotFromChannelOpenIdMetadataUrl: 'http://127.0.0.1:8080/v1/.well-known/openidconfiguration' }).bot.endpoints?.ToBotFromChannelOpenIdMetadataUrl).toMatch(/^http:\/\/127/);
+    expect(
+      loadConfig({ ...valid, ...endpoints, ToBotFromChannelOpenIdMetadataUrl: 'http://127.0.0.1:8080/v1/.well-known/openidconfiguration' }).bot.endpoints
+        ?.ToBotFromChannelOpenIdMetadataUrl,
+    ).toMatch(/^http:\/\/127/);
   });
 
   it('takes a bot certificate instead of a password, as a pair', () => {
@@ -119,14 +134,24 @@ describe('configuration: inbound channel', () => {
     const config = loadConfig({ ...rest, BOT_CERTIFICATE_THUMBPRINT: 'AB12', BOT_CERTIFICATE_PRIVATE_KEY_PATH: '/secrets/bot.key' });
     expect(config.bot).toMatchObject({ appPassword: null, certificate: { thumbprint: 'AB12', privateKeyPath: '/secrets/bot.key' } });
     expect(problems({ ...rest, BOT_CERTIFICATE_THUMBPRINT: 'AB12' }).join('\n')).toMatch(/go together/);
-    expect(problems({ ...valid, BOT_CERTIFICATE_THUMBPRINT: 'AB12', BOT_CERTIFICATE_PRIVATE_KEY_PATH: '/k' }).join('\n')).toMatch(/Both BOT_PASSWORD and a bot certificate/);
+    expect(problems({ ...valid, BOT_CERTIFICATE_THUMBPRINT: 'AB12', BOT_CERTIFICATE_PRIVATE_KEY_PATH: '/k' }).join('\n')).toMatch(
+      /Both BOT_PASSWORD and a bot certificate/,
+    );
     expect(problems(rest).join('\n')).toMatch(/BOT_PASSWORD is empty/);
   });
 
   it('downloads files only from SharePoint hosts by default; FILE_DOWNLOAD_HOSTS takes host names and *.domain wildcards', () => {
-    expect(loadConfig(valid).fileDownload).toEqual({ allowedHosts: ['*.sharepoint.com', '*.sharepoint.us', '*.sharepoint-mil.us', '*.dps.mil', '*.sharepoint.cn'], timeoutMs: 20_000 });
-    expect(loadConfig({ ...valid, FILE_DOWNLOAD_HOSTS: 'Contoso-My.SharePoint.com, 127.0.0.1', FILE_DOWNLOAD_TIMEOUT: '5s' }).fileDownload).toEqual({ allowedHosts: ['contoso-my.sharepoint.com', '127.0.0.1'], timeoutMs: 5_000 });
-    const list = problems({ ...valid, FILE_DOWNLOAD_HOSTS: 'https://contoso.sharepoint.com,*.com,*,evil.example:8443,a/b,*.sharepoint.com,999.1.1.1' }).join('\n');
+    expect(loadConfig(valid).fileDownload).toEqual({
+      allowedHosts: ['*.sharepoint.com', '*.sharepoint.us', '*.sharepoint-mil.us', '*.dps.mil', '*.sharepoint.cn'],
+      timeoutMs: 20_000,
+    });
+    expect(loadConfig({ ...valid, FILE_DOWNLOAD_HOSTS: 'Contoso-My.SharePoint.com, 127.0.0.1', FILE_DOWNLOAD_TIMEOUT: '5s' }).fileDownload).toEqual({
+      allowedHosts: ['contoso-my.sharepoint.com', '127.0.0.1'],
+      timeoutMs: 5_000,
+    });
+    const list = problems({ ...valid, FILE_DOWNLOAD_HOSTS: 'https://contoso.sharepoint.com,*.com,*,evil.example:8443,a/b,*.sharepoint.com,999.1.1.1' }).join(
+      '\n',
+    );
     expect(list).toMatch(/"https:\/\/contoso.sharepoint.com" is not a host name/);
     expect(list).toMatch(/"\*\.com" is too broad/);
     expect(list).toMatch(/"\*" is not a host name/);
@@ -145,7 +170,9 @@ describe('configuration: BOT_AUTH_DISABLED is for a local bot against local stan
     for (const host of ['127.0.0.1', '::1', 'localhost']) {
       expect(loadConfig({ ...local, HOST: host }).bot).toMatchObject({ authDisabled: true, appId: '', appPassword: null });
     }
-    expect(loadConfig({ ...local, GRAPH_BASE_URL: 'https://graph-emulator.test:8443', GRAPH_AUTHORITY_HOST: 'https://127.0.0.1:8443' }).bot.authDisabled).toBe(true);
+    expect(loadConfig({ ...local, GRAPH_BASE_URL: 'https://graph-emulator.test:8443', GRAPH_AUTHORITY_HOST: 'https://127.0.0.1:8443' }).bot.authDisabled).toBe(
+      true,
+    );
   });
 
   it('takes no other spelling of true, naming the setting; empty or "false" leave it off', () => {
@@ -159,7 +186,9 @@ describe('configuration: BOT_AUTH_DISABLED is for a local bot against local stan
   });
 
   it('refuses it together with bot credentials instead of dropping them', () => {
-    expect(problems({ ...local, BOT_ID: GUID(1), BOT_PASSWORD: 'bot-secret-value' }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be combined with BOT_ID, BOT_PASSWORD/);
+    expect(problems({ ...local, BOT_ID: GUID(1), BOT_PASSWORD: 'bot-secret-value' }).join('\n')).toMatch(
+      /BOT_AUTH_DISABLED=true cannot be combined with BOT_ID, BOT_PASSWORD/,
+    );
     expect(problems({ ...local, BOT_ID: GUID(1) }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be combined with BOT_ID/);
     expect(problems({ ...local, SECRET_BOT_PASSWORD: 'x' }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be combined with SECRET_BOT_PASSWORD/);
     expect(problems({ ...local, BOT_CERTIFICATE_THUMBPRINT: 'AB12', BOT_CERTIFICATE_PRIVATE_KEY_PATH: '/k' }).join('\n')).toMatch(
@@ -181,11 +210,25 @@ describe('configuration: BOT_AUTH_DISABLED is for a local bot against local stan
     const list = problems(defaults).join('\n');
     expect(list).toMatch(/BOT_AUTH_DISABLED=true cannot be used against Microsoft's cloud: GRAPH_BASE_URL is https:\/\/graph.microsoft.com \(the default\)/);
     expect(list).toMatch(/GRAPH_AUTHORITY_HOST is https:\/\/login.microsoftonline.com \(the default\)/);
-    for (const url of ['https://graph.microsoft.com', 'https://graph.microsoft.us', 'https://dod-graph.microsoft.us', 'https://microsoftgraph.chinacloudapi.cn', 'https://GRAPH.MICROSOFT.COM.']) {
+    for (const url of [
+      'https://graph.microsoft.com',
+      'https://graph.microsoft.us',
+      'https://dod-graph.microsoft.us',
+      'https://microsoftgraph.chinacloudapi.cn',
+      'https://GRAPH.MICROSOFT.COM.',
+    ]) {
       expect(problems({ ...local, GRAPH_BASE_URL: url }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be used against Microsoft's cloud: GRAPH_BASE_URL/);
     }
-    for (const url of ['https://login.microsoftonline.com', 'https://login.microsoftonline.us', 'https://login.chinacloudapi.cn', 'https://login.partner.microsoftonline.cn', 'https://login.windows.net']) {
-      expect(problems({ ...local, GRAPH_AUTHORITY_HOST: url }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be used against Microsoft's cloud: GRAPH_AUTHORITY_HOST/);
+    for (const url of [
+      'https://login.microsoftonline.com',
+      'https://login.microsoftonline.us',
+      'https://login.chinacloudapi.cn',
+      'https://login.partner.microsoftonline.cn',
+      'https://login.windows.net',
+    ]) {
+      expect(problems({ ...local, GRAPH_AUTHORITY_HOST: url }).join('\n')).toMatch(
+        /BOT_AUTH_DISABLED=true cannot be used against Microsoft's cloud: GRAPH_AUTHORITY_HOST/,
+      );
     }
   });
 
@@ -195,7 +238,9 @@ describe('configuration: BOT_AUTH_DISABLED is for a local bot against local stan
       expect(problems({ ...local, GRAPH_BASE_URL: url }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be used against Microsoft's cloud: GRAPH_BASE_URL/);
     }
     const { GRAPH_CLIENT_SECRET, ...noSecret } = local as Record<string, string>;
-    expect(problems({ ...noSecret, GRAPH_USE_MANAGED_IDENTITY: 'true' }).join('\n')).toMatch(/BOT_AUTH_DISABLED=true cannot be combined with GRAPH_USE_MANAGED_IDENTITY/);
+    expect(problems({ ...noSecret, GRAPH_USE_MANAGED_IDENTITY: 'true' }).join('\n')).toMatch(
+      /BOT_AUTH_DISABLED=true cannot be combined with GRAPH_USE_MANAGED_IDENTITY/,
+    );
   });
 });
 

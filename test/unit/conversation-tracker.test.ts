@@ -27,7 +27,12 @@ class CountingStore extends InMemoryConversationStore {
 
 const context = (activity: Record<string, unknown>) => new TurnContext(new TestAdapter(), activity as Partial<Activity>);
 const message = (overrides: { serviceUrl?: string; name?: string } = {}) =>
-  messageActivity({ serviceUrl: overrides.serviceUrl ?? 'https://smba.trafficmanager.net/emea/', from: { ...RITA, name: overrides.name ?? RITA.name }, text: 'status alice@contoso.com', conversation: CHANNEL });
+  messageActivity({
+    serviceUrl: overrides.serviceUrl ?? 'https://smba.trafficmanager.net/emea/',
+    from: { ...RITA, name: overrides.name ?? RITA.name },
+    text: 'status alice@contoso.com',
+    conversation: CHANNEL,
+  });
 
 describe('ConversationTracker', () => {
   it('writes the conversation, its channel and the person once, not again for every message', async () => {

@@ -24,7 +24,10 @@ describe('the one-off expiry re-check of requests made by older versions', () =>
 
     expect(await ensureExpiryJobs(d)).toBe(2);
     const due = await jobs.claimDue('2030-01-01T00:00:00Z', 10, 30_000, 'test');
-    expect(due.map((j) => [j.kind, j.requestId]).sort()).toEqual([['expire', 'R-PENDING'], ['expire', 'R-SAFEGUARD']]);
+    expect(due.map((j) => [j.kind, j.requestId]).sort()).toEqual([
+      ['expire', 'R-PENDING'],
+      ['expire', 'R-SAFEGUARD'],
+    ]);
     expect(await settingsStore.get(EXPIRY_RECHECK_DONE)).toMatchObject({ value: 'true' });
   });
 

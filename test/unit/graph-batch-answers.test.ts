@@ -2,7 +2,15 @@ import { readItemAnswers, readWholeAnswer } from '../../src/adapters/graph/graph
 import type { Item } from '../../src/adapters/graph/graph-batch-units';
 
 const NOW = Date.parse('2026-12-06T08:00:00Z');
-const item = (id: string): Item => ({ spec: { method: 'GET', url: `/users/${id}` }, deps: [], state: 'inflight', attempts: 1, outcome: null, onSettled: [], resolve: () => undefined });
+const item = (id: string): Item => ({
+  spec: { method: 'GET', url: `/users/${id}` },
+  deps: [],
+  state: 'inflight',
+  attempts: 1,
+  outcome: null,
+  onSettled: [],
+  resolve: () => undefined,
+});
 
 describe('reading a $batch answer', () => {
   it('gives each item its verdict: final, sent again after its own Retry-After (429) or back-off (5xx), waiting for its dependency (424)', () => {
@@ -36,15 +44,37 @@ describe('reading a $batch answer', () => {
 
   it('a throttled item without Retry-After waits the default', () => {
     const it1 = item('a');
-    const { verdicts } = readItemAnswers([it1], new Map([[it1, '1']]), { status: 200, requestId: null, retryAfterMs: null, text: '' }, [{ id: '1', status: 429, headers: {}, body: {} }], NOW, 1000);
+    const { verdicts } = readItemAnswers(
+      [it1],
+      new Map([[it1, '1']]),
+      { status: 200, requestId: null, retryAfterMs: null, text: '' },
+      [{ id: '1', status: 429, headers: {}, body: {} }],
+      NOW,
+      1000,
+    );
     expect(verdicts[0]).toMatchObject({ verdict: 'retry', waitMs: 1000, throttled: true });
   });
 
-  it('a whole answer: 429 and 5xx are sent again (Retry-After, or the default for 429); other statuses are every item\'s final answer', () => {
-    expect(readWholeAnswer({ status: 429, requestId: 'r', retryAfterMs: null, text: '' }, 20, 1000)).toMatchObject({ transient: true, throttled: true, waitMs: 1000, feedback: { throttled: 20, retryAfterMs: 1000 } });
-    expect(readWholeAnswer({ status: 503, requestId: 'r', retryAfterMs: 4000, text: '' }, 20, 1000)).toMatchObject({ transient: true, throttled: false, waitMs: 4000, feedback: { serverErrors: 20 } });
+  it("a whole answer: 429 and 5xx are sent again (Retry-After, or the default for 429); other statuses are every item's final answer", () => {
+    expect(readWholeAnswer({ status: 429, requestId: 'r', retryAfterMs: null, text: '' }, 20, 1000)).toMatchObject({
+      transient: true,
+      throttled: true,
+      waitMs: 1000,
+      feedback: { throttled: 20, retryAfterMs: 1000 },
+    });
+    expect(readWholeAnswer({ status: 503, requestId: 'r', retryAfterMs: 4000, text: '' }, 20, 1000)).toMatchObject({
+      transient: true,
+      throttled: false,
+      waitMs: 4000,
+      feedback: { serverErrors: 20 },
+    });
     const refused = readWholeAnswer({ status: 403, requestId: 'r', retryAfterMs: null, text: '{"error":{"code":"Authorization_RequestDenied"}}' }, 3, 1000);
     expect(refused.transient).toBe(false);
-    expect(refused.outcome(item('a'))).toMatchObject({ kind: 'response', status: 403, requestId: 'r', body: { error: { code: 'Authorization_RequestDenied' } } });
+    expect(refused.outcome(item('a'))).toMatchObject({
+      kind: 'response',
+      status: 403,
+      requestId: 'r',
+      body: { error: { code: 'Authorization_RequestDenied' } },
+    });
   });
 });

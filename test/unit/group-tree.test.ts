@@ -39,8 +39,19 @@ describe('bottomUpOrder (docs/soa-and-graph.md §6a: lowest in the hierarchy fir
 
 describe('preflightGroup', () => {
   const group = (over: Record<string, unknown> = {}) => ({
-    id: 'g', userPrincipalName: 'G', displayName: 'G', mail: null, onPremisesSyncEnabled: true, onPremisesImmutableId: 'S-1-5-21-1', onPremisesLastSyncDateTime: null,
-    onPremisesDistinguishedName: null, onPremisesSamAccountName: null, onPremisesSecurityIdentifier: 'S-1-5-21-1', onPremisesDomainName: null, onPremisesUserPrincipalName: null, ...over,
+    id: 'g',
+    userPrincipalName: 'G',
+    displayName: 'G',
+    mail: null,
+    onPremisesSyncEnabled: true,
+    onPremisesImmutableId: 'S-1-5-21-1',
+    onPremisesLastSyncDateTime: null,
+    onPremisesDistinguishedName: null,
+    onPremisesSamAccountName: null,
+    onPremisesSecurityIdentifier: 'S-1-5-21-1',
+    onPremisesDomainName: null,
+    onPremisesUserPrincipalName: null,
+    ...over,
   });
   const facts = { mailEnabled: false, nestedUnconverted: [], cloudMembers: [], accessPackages: [] };
 
@@ -54,17 +65,37 @@ describe('preflightGroup', () => {
   });
 
   it('warns (does not block) for mail-enabled groups and nested groups left in AD', () => {
-    const r = preflightGroup('transfer', { name: 'G', user: group(), isCloudManaged: false, facts: { ...facts, mailEnabled: true, nestedUnconverted: [{ id: 'n', displayName: 'Nested' }] } });
+    const r = preflightGroup('transfer', {
+      name: 'G',
+      user: group(),
+      isCloudManaged: false,
+      facts: { ...facts, mailEnabled: true, nestedUnconverted: [{ id: 'n', displayName: 'Nested' }] },
+    });
     expect(r.eligible).toBe(true);
     expect(r.warnings.join(' ')).toMatch(/Exchange Online.*Nested groups still managed in AD DS: "Nested"/s);
   });
 
   it('blocks a rollback on cloud-only members (named, in Exchange for a mail-enabled group), then on access packages', () => {
     const transferred = group({ onPremisesSyncEnabled: null });
-    const members = preflightGroup('rollback', { name: 'G', user: transferred, isCloudManaged: true, facts: { ...facts, mailEnabled: true, cloudMembers: [{ id: 'c', displayName: 'cleo@contoso.com' }], accessPackages: [{ id: 'p', displayName: 'P', catalogName: 'C' }] } });
+    const members = preflightGroup('rollback', {
+      name: 'G',
+      user: transferred,
+      isCloudManaged: true,
+      facts: {
+        ...facts,
+        mailEnabled: true,
+        cloudMembers: [{ id: 'c', displayName: 'cleo@contoso.com' }],
+        accessPackages: [{ id: 'p', displayName: 'P', catalogName: 'C' }],
+      },
+    });
     expect(members).toMatchObject({ eligible: false, blocker: 'cloud-members' });
     expect(members.blockerDetail).toMatch(/in Exchange Online.*"cleo@contoso.com"/);
-    const packages = preflightGroup('rollback', { name: 'G', user: transferred, isCloudManaged: true, facts: { ...facts, accessPackages: [{ id: 'p', displayName: 'P', catalogName: 'C' }] } });
+    const packages = preflightGroup('rollback', {
+      name: 'G',
+      user: transferred,
+      isCloudManaged: true,
+      facts: { ...facts, accessPackages: [{ id: 'p', displayName: 'P', catalogName: 'C' }] },
+    });
     expect(packages).toMatchObject({ blocker: 'access-packages', blockerDetail: 'Access packages: "P" (catalog "C").' });
     expect(preflightGroup('rollback', { name: 'G', user: transferred, isCloudManaged: true, facts }).eligible).toBe(true);
     expect(preflightGroup('rollback', { name: 'G', user: group(), isCloudManaged: false, facts }).blocker).toBe('not-transferred');
@@ -74,9 +105,18 @@ describe('preflightGroup', () => {
 describe('group commands', () => {
   const parse = (text: string) => parseCommand(text, { maxUsersPerRequest: 50 });
   it('parses transfer/rollback/status group with names, ids, nesting and reasons', () => {
-    expect(parse('transfer group Sales (AD) with nested groups reason: wave 0')).toEqual({ ok: true, command: { verb: 'group', action: 'transfer', group: 'Sales (AD)', nested: true, justification: 'wave 0' } });
-    expect(parse('rollback group "Sales (AD)" reason: back')).toEqual({ ok: true, command: { verb: 'group', action: 'rollback', group: 'Sales (AD)', nested: false, justification: 'back' } });
-    expect(parse('status group 5d0a0003-0000-4000-8000-000000000003')).toMatchObject({ ok: true, command: { action: 'status', group: '5d0a0003-0000-4000-8000-000000000003' } });
+    expect(parse('transfer group Sales (AD) with nested groups reason: wave 0')).toEqual({
+      ok: true,
+      command: { verb: 'group', action: 'transfer', group: 'Sales (AD)', nested: true, justification: 'wave 0' },
+    });
+    expect(parse('rollback group "Sales (AD)" reason: back')).toEqual({
+      ok: true,
+      command: { verb: 'group', action: 'rollback', group: 'Sales (AD)', nested: false, justification: 'back' },
+    });
+    expect(parse('status group 5d0a0003-0000-4000-8000-000000000003')).toMatchObject({
+      ok: true,
+      command: { action: 'status', group: '5d0a0003-0000-4000-8000-000000000003' },
+    });
     expect(parse('transfer group')).toEqual({ ok: false, error: { code: 'COMMAND.MISSING_GROUP' } });
     // `transfer members of` stays the members' command.
     expect(parse('transfer members of Sales (AD)')).toMatchObject({ ok: true, command: { verb: 'transfer-group' } });

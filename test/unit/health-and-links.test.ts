@@ -6,7 +6,14 @@ const report = (over: Partial<Parameters<typeof describeIdentity>[0]> = {}) => (
   tokenObtained: true,
   error: null,
   credentialKind: 'certificate' as const,
-  roles: ['User-OnPremisesSyncBehavior.ReadWrite.All', 'Directory.Read.All', 'AuditLog.Read.All', 'Group-OnPremisesSyncBehavior.ReadWrite.All', 'EntitlementManagement.Read.All', 'RoleManagement.Read.Directory'],
+  roles: [
+    'User-OnPremisesSyncBehavior.ReadWrite.All',
+    'Directory.Read.All',
+    'AuditLog.Read.All',
+    'Group-OnPremisesSyncBehavior.ReadWrite.All',
+    'EntitlementManagement.Read.All',
+    'RoleManagement.Read.Directory',
+  ],
   certificateNotAfter: '2027-06-01T00:00:00.000Z',
   ...over,
 });
@@ -20,7 +27,9 @@ describe('identity self-check wording', () => {
   });
 
   it('warns about a certificate that expires within 30 days and fails on an expired one', () => {
-    expect(describeIdentity(report({ certificateNotAfter: '2026-12-10T00:00:00.000Z' }), NOW).lines.join('\n')).toMatch(/⚠️ The certificate expires on 2026-12-10 \(in 9 days\)/);
+    expect(describeIdentity(report({ certificateNotAfter: '2026-12-10T00:00:00.000Z' }), NOW).lines.join('\n')).toMatch(
+      /⚠️ The certificate expires on 2026-12-10 \(in 9 days\)/,
+    );
     const expired = describeIdentity(report({ certificateNotAfter: '2026-11-01T00:00:00.000Z' }), NOW);
     expect(expired.ok).toBe(false);
     expect(expired.lines.join('\n')).toMatch(/❌ The certificate expired on 2026-11-01/);
@@ -43,7 +52,10 @@ describe('signed download links', () => {
     const [payload, sig] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ r: 'SOA-OTHER1', t: 'results', e: NOW.getTime() + 60_000 })).toString('base64url');
     expect(links.verify(`${forged}.${sig}`)).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(new FileLinks({ baseUrl: 'https://bot.example', secret: 'other', ttlMs: 1, now: () => now }).verify(token)).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(new FileLinks({ baseUrl: 'https://bot.example', secret: 'other', ttlMs: 1, now: () => now }).verify(token)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
     expect(links.verify(payload)).toEqual({ ok: false, reason: 'malformed' });
     now = new Date(NOW.getTime() + 15 * 60_000 + 1);
     expect(links.verify(token)).toEqual({ ok: false, reason: 'expired' });

@@ -1,7 +1,6 @@
 import { loadConfig } from '../../src/config';
 import { VALID_ENV as valid, configProblems as problems } from '../support/config-env';
 
-
 describe('JOB_LEASE', () => {
   it('is 30 s by default (it was 2 min: a crashed instance held its work that long)', () => {
     expect(loadConfig(valid).jobLeaseMs).toBe(30_000);

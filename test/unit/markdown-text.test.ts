@@ -41,12 +41,16 @@ describe('escapeMarkdown: user and directory text is shown as text', () => {
   });
 
   it('builds links whose text is escaped and whose URL is ours', () => {
-    expect(markdownLink('Jane [admin](http://evil)', 'https://entra.microsoft.com/x')).toBe('[Jane \\[admin\\]\\(http://evil\\)](https://entra.microsoft.com/x)');
+    expect(markdownLink('Jane [admin](http://evil)', 'https://entra.microsoft.com/x')).toBe(
+      '[Jane \\[admin\\]\\(http://evil\\)](https://entra.microsoft.com/x)',
+    );
     expect(markupProblems(markdownLink('](http://evil)', entraUserUrl('u1')))).toEqual([]);
   });
 
   it('keeps admin-center links one link whatever the id holds', () => {
-    expect(entraUserUrl("a)(b'!*~")).toBe('https://entra.microsoft.com/#view/Microsoft_AAD_UsersAndTenants/UserProfileMenuBlade/~/overview/userId/a%29%28b%27%21%2A%7E');
+    expect(entraUserUrl("a)(b'!*~")).toBe(
+      'https://entra.microsoft.com/#view/Microsoft_AAD_UsersAndTenants/UserProfileMenuBlade/~/overview/userId/a%29%28b%27%21%2A%7E',
+    );
     expect(entraGroupUrl('x) [evil](http://evil')).not.toMatch(/[()[\] ]/);
   });
 });

@@ -18,7 +18,16 @@ const OPS = '19:ops@thread.tacv2';
  */
 function notifyDeps(options: { notifyChannelIds: string[]; notifications?: InMemoryNotificationStore; clock?: TestClock }) {
   const clock = options.clock ?? new TestClock();
-  const roles = { requesterGroupId: null, requesterIds: [], approverGroupId: null, approverIds: [APPROVER], rollbackApproverGroupId: null, rollbackApproverIds: [], adminGroupId: null, adminIds: [ADMIN] };
+  const roles = {
+    requesterGroupId: null,
+    requesterIds: [],
+    approverGroupId: null,
+    approverIds: [APPROVER],
+    rollbackApproverGroupId: null,
+    rollbackApproverIds: [],
+    adminGroupId: null,
+    adminIds: [ADMIN],
+  };
   const deps = {
     notifications: options.notifications ?? new InMemoryNotificationStore(),
     conversations: new InMemoryConversationStore(),
@@ -37,7 +46,10 @@ describe('NOTIFY_CHANNEL_IDS and chat commands', () => {
     await applyNotifySettings(first.deps); // a second start changes nothing
     first.clock.advance(1000); // distinct times: the change list is ordered by time
     await manageNotifications(first.deps, { actorId: APPROVER, action: 'here', channelId: OPS });
-    expect((await first.notifications.subscriptions()).map((s) => [s.channelId, s.source]).sort()).toEqual([[OPS, 'command'], [SECURITY, 'preset']]);
+    expect((await first.notifications.subscriptions()).map((s) => [s.channelId, s.source]).sort()).toEqual([
+      [OPS, 'command'],
+      [SECURITY, 'preset'],
+    ]);
 
     // The operator removes the security channel from the setting and restarts.
     first.clock.advance(60_000);
@@ -60,7 +72,9 @@ describe('NOTIFY_CHANNEL_IDS and chat commands', () => {
       error: { code: 'NOTIFY.CONFIGURED_BY_SETTINGS' },
       text: expect.stringMatching(/configured by the settings \(NOTIFY_CHANNEL_IDS\)/),
     });
-    expect((await manageNotifications(deps, { actorId: APPROVER, action: 'here', channelId: SECURITY })).text).toMatch(/configured by the settings.*Nothing changed/);
+    expect((await manageNotifications(deps, { actorId: APPROVER, action: 'here', channelId: SECURITY })).text).toMatch(
+      /configured by the settings.*Nothing changed/,
+    );
     expect(await notifications.subscriptionChanges(10)).toEqual(before);
     expect((await notifications.subscriptions()).map((s) => s.source)).toEqual(['preset']);
   });
@@ -72,6 +86,9 @@ describe('NOTIFY_CHANNEL_IDS and chat commands', () => {
       error: { code: 'NOTIFY.OFF_NOT_ALLOWED' },
       text: expect.stringMatching(/Only admins can turn notifications off/),
     });
-    expect(await manageNotifications(deps, { actorId: ADMIN, action: 'off', channelId: null })).toMatchObject({ ok: false, error: { code: 'NOTIFY.NOT_IN_CHANNEL' } });
+    expect(await manageNotifications(deps, { actorId: ADMIN, action: 'off', channelId: null })).toMatchObject({
+      ok: false,
+      error: { code: 'NOTIFY.NOT_IN_CHANNEL' },
+    });
   });
 });

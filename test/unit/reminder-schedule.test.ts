@@ -54,7 +54,7 @@ describe('reminder schedule (pure)', () => {
 });
 
 describe('approval-flow settings', () => {
-  it('reads them, with today\'s behaviour when unset', () => {
+  it("reads them, with today's behaviour when unset", () => {
     expect(loadConfig(VALID_ENV).approvalFlow).toEqual(NO_APPROVAL_FLOW);
     const config = loadConfig({
       ...VALID_ENV,
@@ -63,7 +63,10 @@ describe('approval-flow settings', () => {
       REMINDER_TIME_ZONE: 'Europe/Paris',
       ESCALATE_AFTER: '12h',
       ESCALATION_APPROVER_GROUP_ID: GUID(9),
-      APPROVAL_STAGES: JSON.stringify([{ name: 'Lead', quorum: 1 }, { name: 'Security', groupId: GUID(8).toUpperCase(), quorum: 2 }]),
+      APPROVAL_STAGES: JSON.stringify([
+        { name: 'Lead', quorum: 1 },
+        { name: 'Security', groupId: GUID(8).toUpperCase(), quorum: 2 },
+      ]),
     });
     expect(config.approvalFlow).toMatchObject({
       reminderAfterMs: 4 * 3_600_000,
@@ -71,7 +74,10 @@ describe('approval-flow settings', () => {
       quietHours: { from: 20, to: 8 },
       timeZone: 'Europe/Paris',
       escalateAfterMs: 12 * 3_600_000,
-      stages: [{ name: 'Lead', groupId: null, quorum: 1 }, { name: 'Security', groupId: GUID(8), quorum: 2 }],
+      stages: [
+        { name: 'Lead', groupId: null, quorum: 1 },
+        { name: 'Security', groupId: GUID(8), quorum: 2 },
+      ],
     });
   });
 

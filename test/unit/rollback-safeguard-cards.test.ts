@@ -5,7 +5,7 @@ import { cardProblems, cardText } from '../support/card-validation';
 
 const APP = '0c0ffee0-0000-4000-8000-00000000a991';
 const rollback = (overrides: Parameters<typeof aRequest>[0] = {}) => aRequest({ kind: 'rollback', status: 'awaiting-safeguard', ...overrides });
-const openUrls = (card: Record<string, unknown>) => (JSON.stringify(card).match(/"type":"Action\.OpenUrl","title":"[^"]+","url":"[^"]+"/g) ?? []);
+const openUrls = (card: Record<string, unknown>) => JSON.stringify(card).match(/"type":"Action\.OpenUrl","title":"[^"]+","url":"[^"]+"/g) ?? [];
 
 describe('rollback safeguard on cards', () => {
   it('offers "Switch the safeguard off" (a deep link to the tab) only with SAFEGUARD_SWITCH=obo and only before the step is done', () => {
@@ -29,7 +29,10 @@ describe('rollback safeguard on cards', () => {
   });
 
   it('the reminder card is valid, names who switched it off and links to "switch back on"', () => {
-    const request = rollback({ status: 'completed', safeguardWindow: { offAt: '2026-12-01T10:00:00.000Z', offBy: aPerson({ name: 'Ben' }), onAt: null, onBy: null } });
+    const request = rollback({
+      status: 'completed',
+      safeguardWindow: { offAt: '2026-12-01T10:00:00.000Z', offBy: aPerson({ name: 'Ben' }), onAt: null, onBy: null },
+    });
     const card = safeguardOnCard(request, APP);
     expect(cardProblems(card)).toEqual([]);
     expect(cardText(card)).toMatch(/Ben or any Global Administrator/);
@@ -37,7 +40,11 @@ describe('rollback safeguard on cards', () => {
   });
 
   it('names held roles, escaped and capped', () => {
-    const roles = Array.from({ length: 12 }, (_, i) => ({ roleDefinitionId: `r${i}`, displayName: i === 0 ? 'Role_*one*' : `Role ${i}`, kind: 'active' as const }));
+    const roles = Array.from({ length: 12 }, (_, i) => ({
+      roleDefinitionId: `r${i}`,
+      displayName: i === 0 ? 'Role_*one*' : `Role ${i}`,
+      kind: 'active' as const,
+    }));
     const text = heldRolesText(roles);
     expect(text).toMatch(/^Roles: Role\\_\\\*one\\\* \(active\), /);
     expect(text).toMatch(/\d+ more role\(s\)\.$/);

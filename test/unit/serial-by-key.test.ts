@@ -5,9 +5,23 @@ describe('SerialByKey', () => {
     const queue = new SerialByKey();
     const order: string[] = [];
     let releaseFirst: () => void = () => undefined;
-    const first = queue.run('a', () => new Promise<void>((r) => (releaseFirst = () => { order.push('a1'); r(); })));
-    const second = queue.run('a', async () => { order.push('a2'); });
-    const other = queue.run('b', async () => { order.push('b1'); });
+    const first = queue.run(
+      'a',
+      () =>
+        new Promise<void>(
+          (r) =>
+            (releaseFirst = () => {
+              order.push('a1');
+              r();
+            }),
+        ),
+    );
+    const second = queue.run('a', async () => {
+      order.push('a2');
+    });
+    const other = queue.run('b', async () => {
+      order.push('b1');
+    });
     await other;
     expect(order).toEqual(['b1']); // b did not wait for a; a2 waits for a1
     releaseFirst();
@@ -19,7 +33,9 @@ describe('SerialByKey', () => {
 
   it('a failure is returned to its caller and does not stop the next piece of work', async () => {
     const queue = new SerialByKey();
-    const failed = queue.run('a', async () => { throw new Error('card edit refused'); });
+    const failed = queue.run('a', async () => {
+      throw new Error('card edit refused');
+    });
     const next = queue.run('a', async () => undefined);
     await expect(failed).rejects.toThrow('card edit refused');
     await expect(next).resolves.toBeUndefined();

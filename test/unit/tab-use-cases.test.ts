@@ -20,7 +20,17 @@ const REQUESTER = 'cccccccc-0000-4000-8000-00000000000c';
 /** The tab use cases with a real in-memory store and Authorization by configured ids (no Graph). */
 function tabDeps(roles: Partial<Record<'approverIds' | 'rollbackApproverIds' | 'requesterIds' | 'adminIds', string[]>>) {
   const clock = new TestClock();
-  const settings = { requesterGroupId: null, requesterIds: [], approverGroupId: null, approverIds: [], rollbackApproverGroupId: null, rollbackApproverIds: [], adminGroupId: null, adminIds: [], ...roles };
+  const settings = {
+    requesterGroupId: null,
+    requesterIds: [],
+    approverGroupId: null,
+    approverIds: [],
+    rollbackApproverGroupId: null,
+    rollbackApproverIds: [],
+    adminGroupId: null,
+    adminIds: [],
+    ...roles,
+  };
   const deps = {
     requests: new InMemoryRequestStore(),
     conversations: new InMemoryConversationStore(),
@@ -74,7 +84,8 @@ describe('tab: waiting for me', () => {
     await deps.requests.create(aRequest(), aRequestEvent());
     const nobody = await waitingForMe(deps, await tabViewer(deps, { oid: REQUESTER, tenantId: 't', name: 'X' }));
     expect(nobody).toMatchObject({ ok: false, status: 403 });
-    for (const oid of [ME, OTHER]) expect(await waitingForMe(deps, await tabViewer(deps, { oid, tenantId: 't', name: 'X' }))).toEqual({ ok: true, value: { items: [], truncated: false } });
+    for (const oid of [ME, OTHER])
+      expect(await waitingForMe(deps, await tabViewer(deps, { oid, tenantId: 't', name: 'X' }))).toEqual({ ok: true, value: { items: [], truncated: false } });
   });
 });
 
@@ -103,9 +114,22 @@ describe('tab: list query and scope', () => {
 
   it('reads dates as whole UTC days (to = through that day) or instants, and refuses anything else', () => {
     const ok = buildQuery(viewer({ admin: true }), { from: '2026-01-01', to: '2026-01-31', state: 'pending,halted', upn: 'a@b.c' }, 50);
-    expect(ok).toMatchObject({ ok: true, value: { createdFrom: '2026-01-01T00:00:00.000Z', createdBefore: '2026-02-01T00:00:00.000Z', statuses: ['pending', 'halted'], targetUpn: 'a@b.c' } });
-    expect(buildQuery(viewer({ admin: true }), { from: '2026-01-01T10:00:00+02:00' }, 50)).toMatchObject({ value: { createdFrom: '2026-01-01T08:00:00.000Z' } });
-    for (const bad of [{ from: '1 Jan 2026' }, { to: '2026-13-45' }, { state: 'pending,bogus' }, { kind: 'all' }, { requester: 'x' }, { upn: 'nope' }, { cursor: 'bm9wZQ' }]) {
+    expect(ok).toMatchObject({
+      ok: true,
+      value: { createdFrom: '2026-01-01T00:00:00.000Z', createdBefore: '2026-02-01T00:00:00.000Z', statuses: ['pending', 'halted'], targetUpn: 'a@b.c' },
+    });
+    expect(buildQuery(viewer({ admin: true }), { from: '2026-01-01T10:00:00+02:00' }, 50)).toMatchObject({
+      value: { createdFrom: '2026-01-01T08:00:00.000Z' },
+    });
+    for (const bad of [
+      { from: '1 Jan 2026' },
+      { to: '2026-13-45' },
+      { state: 'pending,bogus' },
+      { kind: 'all' },
+      { requester: 'x' },
+      { upn: 'nope' },
+      { cursor: 'bm9wZQ' },
+    ]) {
       expect(buildQuery(viewer({ admin: true }), bad, 50)).toMatchObject({ ok: false, status: 400 });
     }
   });

@@ -52,8 +52,14 @@ describe('target policy before each write', () => {
   const inFlight: TargetExecution = { outcome: 'in-progress', attemptedAt: new Date(now.getTime() - 5_000).toISOString() };
 
   it('reports a user already in the desired state as done (our earlier PATCH) or already done, whatever its scope', () => {
-    expect(checkBeforeWrite('transfer', inFlight, { user: transferred, isCloudManaged: true, memberOfGuarded: null }, scope, clock)).toMatchObject({ action: 'settle', execution: { outcome: 'done' } });
-    expect(checkBeforeWrite('transfer', pending, { user: transferred, isCloudManaged: true, memberOfGuarded: null }, scope, clock)).toMatchObject({ action: 'settle', execution: { outcome: 'already-done' } });
+    expect(checkBeforeWrite('transfer', inFlight, { user: transferred, isCloudManaged: true, memberOfGuarded: null }, scope, clock)).toMatchObject({
+      action: 'settle',
+      execution: { outcome: 'done' },
+    });
+    expect(checkBeforeWrite('transfer', pending, { user: transferred, isCloudManaged: true, memberOfGuarded: null }, scope, clock)).toMatchObject({
+      action: 'settle',
+      execution: { outcome: 'already-done' },
+    });
   });
 
   it('waits for a PATCH that may still land before anything else', () => {
@@ -61,20 +67,39 @@ describe('target policy before each write', () => {
   });
 
   it('refuses with a domain code when scope or state changed after approval', () => {
-    const verdict = (reread: Parameters<typeof checkBeforeWrite>[2], kind: 'transfer' | 'rollback' = 'transfer') => checkBeforeWrite(kind, pending, reread, scope, clock);
-    expect(verdict({ user: null, isCloudManaged: null, memberOfGuarded: null })).toMatchObject({ execution: { outcome: 'failed', errorCode: 'GRAPH.NOT_FOUND' } });
+    const verdict = (reread: Parameters<typeof checkBeforeWrite>[2], kind: 'transfer' | 'rollback' = 'transfer') =>
+      checkBeforeWrite(kind, pending, reread, scope, clock);
+    expect(verdict({ user: null, isCloudManaged: null, memberOfGuarded: null })).toMatchObject({
+      execution: { outcome: 'failed', errorCode: 'GRAPH.NOT_FOUND' },
+    });
     expect(verdict({ user: synced, isCloudManaged: false, memberOfGuarded: ['a', 'P1'] })).toMatchObject({ execution: { errorCode: 'SCOPE.PROTECTED' } });
     expect(verdict({ user: synced, isCloudManaged: false, memberOfGuarded: [] })).toMatchObject({ execution: { errorCode: 'SCOPE.OUTSIDE_ALLOWED' } });
     // Membership not read: never written while a guard is set (fail closed), written when none is.
-    expect(verdict({ user: synced, isCloudManaged: false, memberOfGuarded: null })).toMatchObject({ execution: { outcome: 'failed', errorCode: 'SCOPE.PROTECTED' } });
+    expect(verdict({ user: synced, isCloudManaged: false, memberOfGuarded: null })).toMatchObject({
+      execution: { outcome: 'failed', errorCode: 'SCOPE.PROTECTED' },
+    });
     const protectedOnly = { protectedGroupIds: ['P1'], allowedTargetGroupId: null };
-    expect(checkBeforeWrite('transfer', pending, { user: synced, isCloudManaged: false, memberOfGuarded: null }, protectedOnly, clock)).toMatchObject({ execution: { errorCode: 'SCOPE.PROTECTED' } });
-    expect(checkBeforeWrite('transfer', pending, { user: synced, isCloudManaged: false, memberOfGuarded: null }, { protectedGroupIds: [], allowedTargetGroupId: null }, clock)).toEqual({ action: 'write' });
+    expect(checkBeforeWrite('transfer', pending, { user: synced, isCloudManaged: false, memberOfGuarded: null }, protectedOnly, clock)).toMatchObject({
+      execution: { errorCode: 'SCOPE.PROTECTED' },
+    });
+    expect(
+      checkBeforeWrite(
+        'transfer',
+        pending,
+        { user: synced, isCloudManaged: false, memberOfGuarded: null },
+        { protectedGroupIds: [], allowedTargetGroupId: null },
+        clock,
+      ),
+    ).toEqual({ action: 'write' });
     expect(verdict({ user: transferred, isCloudManaged: false, memberOfGuarded: ['a'] })).toMatchObject({ execution: { errorCode: 'STATE.CHANGED' } });
-    expect(verdict({ user: { ...transferred, onPremisesImmutableId: null }, isCloudManaged: true, memberOfGuarded: ['a'] }, 'rollback')).toMatchObject({ execution: { errorCode: 'STATE.CHANGED' } });
+    expect(verdict({ user: { ...transferred, onPremisesImmutableId: null }, isCloudManaged: true, memberOfGuarded: ['a'] }, 'rollback')).toMatchObject({
+      execution: { errorCode: 'STATE.CHANGED' },
+    });
     // A role given after approval (docs/soa-and-graph.md §6b): not written; no roles: written.
     const roles = [{ roleDefinitionId: 'r1', displayName: 'Helpdesk Administrator', kind: 'eligible' as const }];
-    expect(verdict({ user: transferred, isCloudManaged: true, memberOfGuarded: ['a'], roles }, 'rollback')).toMatchObject({ execution: { outcome: 'failed', errorCode: 'ROLLBACK.ROLE_HOLDER', errorDetail: expect.stringContaining('Helpdesk Administrator (eligible)') } });
+    expect(verdict({ user: transferred, isCloudManaged: true, memberOfGuarded: ['a'], roles }, 'rollback')).toMatchObject({
+      execution: { outcome: 'failed', errorCode: 'ROLLBACK.ROLE_HOLDER', errorDetail: expect.stringContaining('Helpdesk Administrator (eligible)') },
+    });
     expect(verdict({ user: transferred, isCloudManaged: true, memberOfGuarded: ['a'], roles: [] }, 'rollback')).toEqual({ action: 'write' });
     expect(verdict({ user: synced, isCloudManaged: false, memberOfGuarded: ['a'] })).toEqual({ action: 'write' });
   });
@@ -83,9 +108,18 @@ describe('target policy before each write', () => {
 describe('target policy after the write', () => {
   const at = '2026-06-01T10:00:01.000Z';
   it('needs the read-back to call a write done, and says unknown when it cannot read back', () => {
-    expect(afterWrite('transfer', { ok: true, graphRequestId: 'r1' }, { ok: true, isCloudManaged: true }, at)).toMatchObject({ outcome: 'done', graphRequestId: 'r1' });
-    expect(afterWrite('transfer', { ok: true, graphRequestId: 'r1' }, { ok: true, isCloudManaged: false }, at)).toMatchObject({ outcome: 'failed', errorCode: 'VERIFY.MISMATCH' });
-    expect(afterWrite('rollback', { ok: true, graphRequestId: 'r1' }, { ok: false, detail: 'timeout' }, at)).toMatchObject({ outcome: 'unknown', errorCode: 'VERIFY.UNREACHABLE' });
+    expect(afterWrite('transfer', { ok: true, graphRequestId: 'r1' }, { ok: true, isCloudManaged: true }, at)).toMatchObject({
+      outcome: 'done',
+      graphRequestId: 'r1',
+    });
+    expect(afterWrite('transfer', { ok: true, graphRequestId: 'r1' }, { ok: true, isCloudManaged: false }, at)).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'VERIFY.MISMATCH',
+    });
+    expect(afterWrite('rollback', { ok: true, graphRequestId: 'r1' }, { ok: false, detail: 'timeout' }, at)).toMatchObject({
+      outcome: 'unknown',
+      errorCode: 'VERIFY.UNREACHABLE',
+    });
   });
 
   it('keeps a refused write failed without a read-back, and reads back a write that may have landed', () => {

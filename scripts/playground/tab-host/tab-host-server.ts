@@ -36,7 +36,12 @@ const PAGE_HEADERS = {
  * unchanged (/tab/, /api/tab/). Same origin is what lets the real teams-js in the tab accept the host's
  * answers. Listens on loopback only: it signs anyone in as anyone.
  */
-export async function startTabHost(options: { botUrl: string; emulator: Pick<RunningEmulator, 'tenantId' | 'userTokens'>; port?: number; tabAppId?: string }): Promise<TabHost> {
+export async function startTabHost(options: {
+  botUrl: string;
+  emulator: Pick<RunningEmulator, 'tenantId' | 'userTokens'>;
+  port?: number;
+  tabAppId?: string;
+}): Promise<TabHost> {
   const bot = new URL(options.botUrl);
   const audience = options.tabAppId ?? PLAYGROUND_TAB_APP_ID;
   const sessionId = randomUUID();
@@ -67,8 +72,21 @@ export async function startTabHost(options: { botUrl: string; emulator: Pick<Run
         case '/tab-host/session': {
           const user = personOf(url);
           if (!user) return send(404, 'application/json', JSON.stringify({ error: 'unknown person' }));
-          const people = TAB_HOST_PEOPLE.map((p) => ({ key: p.key, role: p.role, name: buildPlaygroundConfig(options.emulator.tenantId, p.key).currentUser.name }));
-          return send(200, 'application/json', JSON.stringify({ tenantId: options.emulator.tenantId, sessionId, user: { id: user.aadObjectId, upn: user.userPrincipleName, name: user.name }, people }));
+          const people = TAB_HOST_PEOPLE.map((p) => ({
+            key: p.key,
+            role: p.role,
+            name: buildPlaygroundConfig(options.emulator.tenantId, p.key).currentUser.name,
+          }));
+          return send(
+            200,
+            'application/json',
+            JSON.stringify({
+              tenantId: options.emulator.tenantId,
+              sessionId,
+              user: { id: user.aadObjectId, upn: user.userPrincipleName, name: user.name },
+              people,
+            }),
+          );
         }
         case '/tab-host/token': {
           const user = personOf(url);

@@ -34,7 +34,11 @@ export class HttpsFileDownloader implements FileDownloader {
     }
   }
 
-  private get(url: string, limits: { maxBytes: number; maxLines: number }, deadline: number): Promise<{ kind: 'redirect'; location: string } | { kind: 'done'; result: FileDownloadResult }> {
+  private get(
+    url: string,
+    limits: { maxBytes: number; maxLines: number },
+    deadline: number,
+  ): Promise<{ kind: 'redirect'; location: string } | { kind: 'done'; result: FileDownloadResult }> {
     return new Promise((resolve) => {
       let settled = false;
       const finish = (value: { kind: 'redirect'; location: string } | { kind: 'done'; result: FileDownloadResult }) => {

@@ -62,12 +62,7 @@ export function createCredential(options: CredentialOptions): BuiltCredential {
     needTenantAndClient();
     return {
       kind: 'certificate',
-      credential: new ClientCertificateCredential(
-        options.tenantId,
-        options.clientId,
-        { certificatePath: options.certificatePath },
-        common,
-      ),
+      credential: new ClientCertificateCredential(options.tenantId, options.clientId, { certificatePath: options.certificatePath }, common),
     };
   }
   if (options.managedIdentity) {

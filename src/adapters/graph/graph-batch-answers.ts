@@ -48,7 +48,8 @@ export function readItemAnswers(
     const requestId = r.headers['request-id'] ?? envelopeRequestId(r.body) ?? answer.requestId;
     const outcome: BatchItemOutcome = { kind: 'response', status: r.status, headers: r.headers, body: r.body, requestId, attempts: item.attempts };
     const pct = Number(r.headers['x-ms-throttle-limit-percentage']);
-    if (r.headers['x-ms-throttle-limit-percentage'] !== undefined && Number.isFinite(pct)) feedback.limitPercentage = Math.max(feedback.limitPercentage ?? 0, pct);
+    if (r.headers['x-ms-throttle-limit-percentage'] !== undefined && Number.isFinite(pct))
+      feedback.limitPercentage = Math.max(feedback.limitPercentage ?? 0, pct);
     const ru = Number(r.headers['x-ms-resource-unit']);
     // A refused (429) request is not charged.
     if (r.status !== 429 && Number.isFinite(ru)) feedback.resourceUnits += ru;

@@ -5,7 +5,16 @@ import { retryOptions, type GraphApiVersion } from './graph-client-factory';
 import { type Lane, ThrottleController } from './throttle-controller';
 import type { BatchItemOutcome, BatchRequestSpec } from './graph-batch-types';
 import { MAX_BATCH_ITEMS, type Item, type LaneQueues, type Unit, UnitQueue, groupUnits, isSuccess, laneOf } from './graph-batch-units';
-import { type BatchAnswer, errorName, isAuthFailure, type ParsedItemResponse, parseBatchBody, parseRetryAfter, type WireRequest, wireRequests } from './graph-batch-wire';
+import {
+  type BatchAnswer,
+  errorName,
+  isAuthFailure,
+  type ParsedItemResponse,
+  parseBatchBody,
+  parseRetryAfter,
+  type WireRequest,
+  wireRequests,
+} from './graph-batch-wire';
 import { readItemAnswers, readWholeAnswer } from './graph-batch-answers';
 import { runHooks, tellNotApplied } from './graph-batch-hooks';
 
@@ -38,7 +47,6 @@ export interface ExecuteOptions {
    */
   notApplied?: (indexes: number[]) => void;
 }
-
 
 export interface GraphBatchExecutorOptions {
   /** The authenticated Graph client (its middleware does auth, whole-request retries, timeouts). */
@@ -118,7 +126,16 @@ export class GraphBatchExecutor {
     const items: Item[] = specs.map((spec, index) => {
       let resolve: (outcome: BatchItemOutcome) => void = () => undefined;
       promises.push(new Promise<BatchItemOutcome>((r) => (resolve = r)));
-      return { spec, deps: [], state: 'queued', attempts: 0, outcome: null, onSettled: [], resolve, ...(beforeSend ? { hook: { beforeSend, notApplied, index } } : {}) };
+      return {
+        spec,
+        deps: [],
+        state: 'queued',
+        attempts: 0,
+        outcome: null,
+        onSettled: [],
+        resolve,
+        ...(beforeSend ? { hook: { beforeSend, notApplied, index } } : {}),
+      };
     });
     specs.forEach((spec, i) => {
       for (const d of spec.dependsOn ?? []) {
@@ -226,7 +243,16 @@ export class GraphBatchExecutor {
         const droppedItems = dropped.flatMap((u) => u.items);
         for (const item of droppedItems) this.settle(item, { kind: 'error', error: refused.get(item) ?? new Error('not sent'), attempts: item.attempts });
         if (units.length === 0) this.batchesInFlight -= 1;
-        this.controller.onResult({ lane, ticket, items: droppedItems.length, throttled: 0, retryAfterMs: null, limitPercentage: null, resourceUnits: 0, serverErrors: 0 });
+        this.controller.onResult({
+          lane,
+          ticket,
+          items: droppedItems.length,
+          throttled: 0,
+          retryAfterMs: null,
+          limitPercentage: null,
+          resourceUnits: 0,
+          serverErrors: 0,
+        });
         if (units.length === 0) return;
       }
     }
@@ -314,7 +340,17 @@ export class GraphBatchExecutor {
     // After the others of the batch are settled or requeued, so a dependency's fate is known.
     for (const v of verdicts) if (v.verdict === 'after-dependency') this.afterFailedDependency(v.item, v.outcome);
     this.logger?.debug(
-      { graphBatch: { version, items: items.length, status: answer.status, requestId: answer.requestId, durationMs, throttled: feedback.throttled, limitPercentage: feedback.limitPercentage } },
+      {
+        graphBatch: {
+          version,
+          items: items.length,
+          status: answer.status,
+          requestId: answer.requestId,
+          durationMs,
+          throttled: feedback.throttled,
+          limitPercentage: feedback.limitPercentage,
+        },
+      },
       'graph batch',
     );
     this.controller.onResult({ lane, ticket, ...feedback });
@@ -404,11 +440,14 @@ export class GraphBatchExecutor {
     if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.timerAt = Infinity;
-      this.pump();
-    }, Math.max(0, at - this.clock.now().getTime()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.timerAt = Infinity;
+        this.pump();
+      },
+      Math.max(0, at - this.clock.now().getTime()),
+    );
   }
 
   private backoff(unit: Unit): number {

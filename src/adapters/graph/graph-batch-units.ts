@@ -64,7 +64,6 @@ export interface LaneQueues {
   fresh: UnitQueue;
 }
 
-
 export function groupUnits(items: Item[], versionOf: (spec: BatchRequestSpec) => GraphApiVersion): Omit<Unit, 'readyAt'>[] {
   const parent = items.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
@@ -124,4 +123,3 @@ export function laneOf(items: Item[]): Lane {
 export function isSuccess(outcome: BatchItemOutcome | null): boolean {
   return !!outcome && outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300;
 }
-

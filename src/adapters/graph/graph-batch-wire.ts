@@ -1,4 +1,3 @@
-
 import type { Item } from './graph-batch-units';
 
 /* Graph's $batch on the wire: the requests sent, and reading the answers (Retry-After, item responses, request ids, error kinds). */

@@ -55,12 +55,19 @@ export class GraphBulkDirectory implements BulkDirectory {
     this.logger = options.logger;
     this.clock = options.clock ?? systemClock;
     const controller =
-      options.controller instanceof ThrottleController ? options.controller : new ThrottleController({ now: () => this.clock.now().getTime(), ...options.controller });
+      options.controller instanceof ThrottleController
+        ? options.controller
+        : new ThrottleController({ now: () => this.clock.now().getTime(), ...options.controller });
     this.executor = new GraphBatchExecutor({ ...options, apiVersion: this.version, controller, clock: this.clock });
   }
 
   async getUsers(upnsOrIds: string[]): Promise<Map<string, BulkResult<DirectoryUser | null>>> {
-    return this.perKey('getUser', upnsOrIds, (key) => [userSpec(key)], ([user]) => readUser(user));
+    return this.perKey(
+      'getUser',
+      upnsOrIds,
+      (key) => [userSpec(key)],
+      ([user]) => readUser(user),
+    );
   }
 
   /**
@@ -70,15 +77,20 @@ export class GraphBulkDirectory implements BulkDirectory {
    */
   async getUsersWithSoa(upnsOrIds: string[]): Promise<Map<string, BulkResult<UserWithSoa>>> {
     const refused = new Map<string, DirectoryUser>();
-    const results = await this.perKey<UserWithSoa>('getUser', upnsOrIds, (key) => [userSpec(key), soaSpec(key)], ([userOutcome, soaOutcome], key) => {
-      const user = readUser(userOutcome);
-      if (!user.ok) return user;
-      if (!user.value) return { ok: true, value: { user: null, isCloudManaged: null } };
-      const soa = readSoa(soaOutcome);
-      if (soa.ok) return { ok: true, value: { user: user.value, isCloudManaged: soa.value } };
-      if (soa.error.code === 'GRAPH.NOT_FOUND' || soa.error.code === 'GRAPH.BAD_REQUEST') refused.set(key, user.value);
-      return soa;
-    });
+    const results = await this.perKey<UserWithSoa>(
+      'getUser',
+      upnsOrIds,
+      (key) => [userSpec(key), soaSpec(key)],
+      ([userOutcome, soaOutcome], key) => {
+        const user = readUser(userOutcome);
+        if (!user.ok) return user;
+        if (!user.value) return { ok: true, value: { user: null, isCloudManaged: null } };
+        const soa = readSoa(soaOutcome);
+        if (soa.ok) return { ok: true, value: { user: user.value, isCloudManaged: soa.value } };
+        if (soa.error.code === 'GRAPH.NOT_FOUND' || soa.error.code === 'GRAPH.BAD_REQUEST') refused.set(key, user.value);
+        return soa;
+      },
+    );
     if (refused.size > 0) {
       const again = await this.getCloudManaged([...refused.values()].map((u) => u.id));
       for (const [key, user] of refused) {
@@ -90,7 +102,12 @@ export class GraphBulkDirectory implements BulkDirectory {
   }
 
   async getCloudManaged(userIds: string[]): Promise<Map<string, BulkResult<boolean>>> {
-    return this.perKey('getCloudManaged', userIds, (id) => [soaSpec(id)], ([soa]) => readSoa(soa));
+    return this.perKey(
+      'getCloudManaged',
+      userIds,
+      (id) => [soaSpec(id)],
+      ([soa]) => readSoa(soa),
+    );
   }
 
   async setCloudManaged(userIds: string[], isCloudManaged: boolean, options: WriteOptions = {}): Promise<Map<string, BulkResult<SoaWriteResult>>> {
@@ -152,7 +169,10 @@ export class GraphBulkDirectory implements BulkDirectory {
   async groupMembers(groupId: string, options: { stopAfter?: number } = {}): Promise<{ id: string; userPrincipalName: string }[]> {
     const op: GraphOperation = 'listGroupMembers';
     const stopAfter = options.stopAfter ?? Number.POSITIVE_INFINITY;
-    const first = this.client.api(`${groupPath(groupId)}/members/microsoft.graph.user`).select(MEMBER_SELECT).top(999);
+    const first = this.client
+      .api(`${groupPath(groupId)}/members/microsoft.graph.user`)
+      .select(MEMBER_SELECT)
+      .top(999);
     const members: { id: string; userPrincipalName: string }[] = [];
     const seen = new Set<string>();
     const take = (page: { item: Json; status: number; requestId: string | null }[]): boolean => {

@@ -8,13 +8,7 @@ import { type Json, str, toDirectoryUser, toIsCloudManaged } from './graph-body'
 import { DirectoryError, type AccessPackageRef, type AuditRecord, type CloudManagedGroup, type Directory, type SoaWriteResult } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
 import type { GraphApiVersion } from './graph-client-factory';
-import {
-  malformedBody,
-  mapErrorResponse,
-  mapThrownError,
-  transportFailure,
-  type GraphOperation,
-} from './graph-error-mapper';
+import { malformedBody, mapErrorResponse, mapThrownError, transportFailure, type GraphOperation } from './graph-error-mapper';
 import { auditFilter, catalogIdFilter, catalogPath, domainPath, groupPath, originIdFilter, userPath } from './graph-paths';
 
 export const USER_SELECT = [
@@ -33,7 +27,14 @@ export const USER_SELECT = [
 ] as const;
 
 /** docs/soa-and-graph.md §6a: what a group target is read with (groups have no onPremisesImmutableId; the SID is their anchor). */
-export const GROUP_SELECT = ['id', 'displayName', 'mailEnabled', 'onPremisesSyncEnabled', 'onPremisesSecurityIdentifier', 'onPremisesLastSyncDateTime'] as const;
+export const GROUP_SELECT = [
+  'id',
+  'displayName',
+  'mailEnabled',
+  'onPremisesSyncEnabled',
+  'onPremisesSecurityIdentifier',
+  'onPremisesLastSyncDateTime',
+] as const;
 
 /** Graph's answer when a version does not have a segment yet (group SOA is beta-only in the reference pages). */
 const MISSING_SEGMENT = /Resource not found for the segment/i;
@@ -72,8 +73,6 @@ interface RawResult {
   requestId: string | null;
   text: string;
 }
-
-
 
 export class GraphDirectory implements Directory {
   private readonly client: Client;
@@ -116,7 +115,9 @@ export class GraphDirectory implements Directory {
   async setCloudManaged(objectId: string, isCloudManaged: boolean, type: TargetType = 'user'): Promise<SoaWriteResult> {
     // 204 (newest docs) and 200 with the object (older docs) both mean success; the body is not needed.
     if (type === 'group') {
-      const res = await this.sendGroupSoa('setGroupCloudManaged', () => this.client.api(`${groupPath(objectId)}/onPremisesSyncBehavior`), 'PATCH', { isCloudManaged });
+      const res = await this.sendGroupSoa('setGroupCloudManaged', () => this.client.api(`${groupPath(objectId)}/onPremisesSyncBehavior`), 'PATCH', {
+        isCloudManaged,
+      });
       return { requestId: res.requestId, status: res.status };
     }
     const op: GraphOperation = 'setCloudManaged';
@@ -134,14 +135,20 @@ export class GraphDirectory implements Directory {
 
   async nestedGroups(groupId: string): Promise<DirectoryGroup[]> {
     const op: GraphOperation = 'listNestedGroups';
-    const first = this.client.api(`${groupPath(groupId)}/members/microsoft.graph.group`).select([...GROUP_SELECT]).top(999);
+    const first = this.client
+      .api(`${groupPath(groupId)}/members/microsoft.graph.group`)
+      .select([...GROUP_SELECT])
+      .top(999);
     return (await this.listAll(op, first)).map(({ item, res }) => toDirectoryGroup(op, res, item));
   }
 
   async cloudOnlyMembers(groupId: string): Promise<{ id: string; displayName: string }[]> {
     // Microsoft's sample (docs/soa-and-graph.md §6a): the members whose onPremisesSyncEnabled is not true.
     const op: GraphOperation = 'listCloudOnlyMembers';
-    const first = this.client.api(`${groupPath(groupId)}/members`).select(['id', 'displayName', 'userPrincipalName', 'onPremisesSyncEnabled']).top(999);
+    const first = this.client
+      .api(`${groupPath(groupId)}/members`)
+      .select(['id', 'displayName', 'userPrincipalName', 'onPremisesSyncEnabled'])
+      .top(999);
     const members: { id: string; displayName: string }[] = [];
     for (const { item, res } of await this.listAll(op, first)) {
       const id = str(item.id);
@@ -155,7 +162,10 @@ export class GraphDirectory implements Directory {
   async syncedGroupsOf(userId: string): Promise<{ id: string; displayName: string }[]> {
     // A synced group reads onPremisesSyncEnabled true; a transferred one reads null (docs/soa-and-graph.md §1).
     const op: GraphOperation = 'listGroupMemberships';
-    const first = this.client.api(`${userPath(userId)}/memberOf/microsoft.graph.group`).select([...MEMBER_OF_SELECT]).top(999);
+    const first = this.client
+      .api(`${userPath(userId)}/memberOf/microsoft.graph.group`)
+      .select([...MEMBER_OF_SELECT])
+      .top(999);
     const groups: { id: string; displayName: string }[] = [];
     for (const { item, res } of await this.listAll(op, first)) {
       const id = str(item.id);
@@ -285,9 +295,7 @@ export class GraphDirectory implements Directory {
     }
     const found = new Map<string, AccessPackageRef>();
     for (const catalog of catalogs) {
-      const resourcesReq = this.client
-        .api(`${catalogPath(catalog.id)}/resources`)
-        .filter(encodeURIComponent(originIdFilter(id)));
+      const resourcesReq = this.client.api(`${catalogPath(catalog.id)}/resources`).filter(encodeURIComponent(originIdFilter(id)));
       const resources = await this.listAll(op, resourcesReq);
       if (!resources.some(({ item }) => str(item.originId)?.toLowerCase() === wanted)) continue;
       const packagesReq = this.client

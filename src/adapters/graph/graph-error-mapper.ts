@@ -21,7 +21,6 @@ export type GraphOperation =
   | 'groupMemberGroups'
   | 'listNestedGroups'
   | 'listCloudOnlyMembers'
-
   | 'countSyncedUsers';
 
 export const OPERATION_PERMISSION: Readonly<Record<GraphOperation, string>> = {
@@ -85,12 +84,7 @@ export function parseErrorEnvelope(bodyText: string): { code: string | null; req
 }
 
 /** Maps a non-2xx Graph response (after the retry handler gave up) to a DirectoryError. */
-export function mapErrorResponse(
-  op: GraphOperation,
-  status: number,
-  bodyText: string,
-  headerRequestId: string | null,
-): DirectoryError {
+export function mapErrorResponse(op: GraphOperation, status: number, bodyText: string, headerRequestId: string | null): DirectoryError {
   const envelope = parseErrorEnvelope(bodyText);
   const details = { status, graphCode: envelope.code, requestId: headerRequestId ?? envelope.requestId };
   const what = `Graph ${op} failed with HTTP ${status}${envelope.code ? ` (${envelope.code})` : ''}`;

@@ -101,6 +101,10 @@ export function createGraphDirectory(options: CreateGraphDirectoryOptions): Crea
     logger: options.logger,
     clock: options.clock,
   });
-  const identityCheck = new GraphIdentityCheck(credential, { scope: defaultGraphScope(baseUrl), credentialKind: kind, certificatePath: options.certificatePath });
+  const identityCheck = new GraphIdentityCheck(credential, {
+    scope: defaultGraphScope(baseUrl),
+    credentialKind: kind,
+    certificatePath: options.certificatePath,
+  });
   return { directory, bulkDirectory, credentialKind: kind, identityCheck };
 }

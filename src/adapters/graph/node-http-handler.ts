@@ -31,7 +31,8 @@ export class NodeHttpHandler implements Middleware {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     const method = (options.method ?? (typeof context.request === 'string' ? 'GET' : context.request.method)).toUpperCase();
     const headers: Record<string, string> = {};
-    if (typeof context.request !== 'string') new Headers(context.request.headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => (headers[k] = v));
+    if (typeof context.request !== 'string')
+      new Headers(context.request.headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => (headers[k] = v));
     new Headers(options.headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => (headers[k] = v));
     const body = await bodyBytes(options.body ?? (typeof context.request === 'string' ? null : await context.request.arrayBuffer()));
     if (body) headers['content-length'] = String(body.length);
@@ -48,7 +49,7 @@ export class NodeHttpHandler implements Middleware {
       if (signal?.aborted) return reject(signal.reason ?? abortError());
       const req = https.request(url, { method, headers, agent: this.agent, signal });
       // Like fetch: an aborted request fails with the signal's reason (TimeoutError for AbortSignal.timeout).
-      req.once('error', (err) => reject(signal?.aborted ? signal.reason ?? err : err));
+      req.once('error', (err) => reject(signal?.aborted ? (signal.reason ?? err) : err));
       req.once('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         let ended = false;
@@ -64,7 +65,8 @@ export class NodeHttpHandler implements Middleware {
         });
         // A body cut short (timeout, reset) closes without 'end' and not always with 'error'.
         res.once('close', () => {
-          if (!ended) reject(signal?.aborted ? signal.reason ?? abortError() : Object.assign(new Error('Graph closed the response early'), { code: 'ECONNRESET' }));
+          if (!ended)
+            reject(signal?.aborted ? (signal.reason ?? abortError()) : Object.assign(new Error('Graph closed the response early'), { code: 'ECONNRESET' }));
         });
       });
       req.end(body ?? undefined);
@@ -81,7 +83,14 @@ function toResponse(res: IncomingMessage, chunks: Buffer[], method: string): Res
   // Nothing here asks for compression, but a proxy may still compress: undo it as fetch would.
   const encoding = headers.get('content-encoding')?.trim().toLowerCase();
   if (!noBody && encoding && encoding !== 'identity' && body.length > 0) {
-    body = encoding === 'gzip' || encoding === 'x-gzip' ? zlib.gunzipSync(body) : encoding === 'deflate' ? zlib.inflateSync(body) : encoding === 'br' ? zlib.brotliDecompressSync(body) : body;
+    body =
+      encoding === 'gzip' || encoding === 'x-gzip'
+        ? zlib.gunzipSync(body)
+        : encoding === 'deflate'
+          ? zlib.inflateSync(body)
+          : encoding === 'br'
+            ? zlib.brotliDecompressSync(body)
+            : body;
     headers.delete('content-encoding');
     headers.delete('content-length');
   }

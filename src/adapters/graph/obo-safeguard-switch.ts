@@ -46,7 +46,15 @@ export class OboSafeguardSwitch implements SafeguardSwitch {
       retryOptions: { maxRetries: 0 },
       ...noDiscovery,
     });
-    const client = createGraphClient({ credential, baseUrl: o.graphBaseUrl, apiVersion: 'beta', scopes: [this.scope], maxRetries: 1, timeoutMs: o.timeoutMs, logger: o.logger });
+    const client = createGraphClient({
+      credential,
+      baseUrl: o.graphBaseUrl,
+      apiVersion: 'beta',
+      scopes: [this.scope],
+      maxRetries: 1,
+      timeoutMs: o.timeoutMs,
+      logger: o.logger,
+    });
     const path = `/directory/onPremisesSynchronization/${encodeURIComponent(o.tenantId)}`;
     const written = await this.send(client, path, 'PATCH', { features: { blockCloudObjectTakeoverThroughHardMatchEnabled: enabled } });
     const read = await this.send(client, path, 'GET');
@@ -56,12 +64,18 @@ export class OboSafeguardSwitch implements SafeguardSwitch {
     } catch {
       value = undefined;
     }
-    if (typeof value !== 'boolean') throw new SafeguardSwitchError('failed', 'the safeguard could not be read back', { status: read.status, requestId: read.requestId });
+    if (typeof value !== 'boolean')
+      throw new SafeguardSwitchError('failed', 'the safeguard could not be read back', { status: read.status, requestId: read.requestId });
     o.logger?.info({ enabled, readBack: value, requestId: written.requestId }, 'tenant safeguard switched on behalf of a person');
     return { enabled: value, requestId: written.requestId };
   }
 
-  private async send(client: Client, path: string, method: 'GET' | 'PATCH', body?: unknown): Promise<{ status: number; requestId: string | null; text: string }> {
+  private async send(
+    client: Client,
+    path: string,
+    method: 'GET' | 'PATCH',
+    body?: unknown,
+  ): Promise<{ status: number; requestId: string | null; text: string }> {
     let response: Response;
     try {
       const req = client.api(path).responseType(ResponseType.RAW);

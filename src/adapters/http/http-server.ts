@@ -88,7 +88,9 @@ export function createHttpServer(handleBotRequest: BotRequestHandler, options: H
 
   let wasReady = true;
   server.get('/readyz', async (_req, res) => {
-    const result = options.readiness ? await options.readiness().catch(() => ({ ready: false, reasons: ['readiness check failed'] })) : { ready: true, reasons: [] };
+    const result = options.readiness
+      ? await options.readiness().catch(() => ({ ready: false, reasons: ['readiness check failed'] }))
+      : { ready: true, reasons: [] };
     if (result.ready !== wasReady) {
       if (result.ready) logger.info({}, 'ready again');
       else logger.warn({ reasons: result.reasons }, 'not ready');
@@ -110,7 +112,6 @@ export function createHttpServer(handleBotRequest: BotRequestHandler, options: H
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
-
 
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];

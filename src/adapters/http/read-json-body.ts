@@ -1,8 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 
-export type JsonBody =
-  | { ok: true; value: unknown }
-  | { ok: false; status: 400 | 413 | 415; reason: string };
+export type JsonBody = { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; reason: string };
 
 /**
  * Reads a JSON request body into memory, itself, before anything else looks at it: only
@@ -69,7 +67,10 @@ function mediaTypeProblem(headers: IncomingMessage['headers']): string | null {
   for (const param of params) {
     if (param.trim() === '') continue;
     const [name, value = ''] = param.split('=');
-    const charset = value.trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    const charset = value
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .toLowerCase();
     if (name.trim().toLowerCase() !== 'charset' || (charset !== 'utf-8' && charset !== 'utf8')) {
       return 'Content-Type must be application/json with no parameter but charset=utf-8';
     }

@@ -40,7 +40,8 @@ const API_HEADERS: Record<string, string> = {
 export function registerTabApi(server: restify.Server, options: TabApiOptions): void {
   const { service, logger } = options;
 
-  const route = (name: string, run: (identity: TabIdentity, req: restify.Request, res: restify.Response) => Promise<number>) =>
+  const route =
+    (name: string, run: (identity: TabIdentity, req: restify.Request, res: restify.Response) => Promise<number>) =>
     async (req: restify.Request, res: restify.Response) => {
       for (const [key, value] of Object.entries(API_HEADERS)) res.setHeader(key, value);
       let status = 500;
@@ -70,13 +71,29 @@ export function registerTabApi(server: restify.Server, options: TabApiOptions): 
       }
     };
 
-  server.get('/api/tab/me', route('me', async (identity, _req, res) => answer(res, await service.me(identity))));
-  server.get('/api/tab/waiting', route('waiting', async (identity, _req, res) => answer(res, await service.waiting(identity))));
-  server.get('/api/tab/requests', route('list', async (identity, req, res) => answer(res, await service.list(identity, filtersOf(req)))));
-  server.get('/api/tab/requests/:id', route('detail', async (identity, req, res) => answer(res, await service.detail(identity, paramId(req), targetPageOf(req)))));
-  server.get('/api/tab/progress', route('progress', async (identity, _req, res) => answer(res, await service.progress(identity))));
+  server.get(
+    '/api/tab/me',
+    route('me', async (identity, _req, res) => answer(res, await service.me(identity))),
+  );
+  server.get(
+    '/api/tab/waiting',
+    route('waiting', async (identity, _req, res) => answer(res, await service.waiting(identity))),
+  );
+  server.get(
+    '/api/tab/requests',
+    route('list', async (identity, req, res) => answer(res, await service.list(identity, filtersOf(req)))),
+  );
+  server.get(
+    '/api/tab/requests/:id',
+    route('detail', async (identity, req, res) => answer(res, await service.detail(identity, paramId(req), targetPageOf(req)))),
+  );
+  server.get(
+    '/api/tab/progress',
+    route('progress', async (identity, _req, res) => answer(res, await service.progress(identity))),
+  );
   /** A JSON body within `limit` bytes, or the refusal already sent (its status returned). */
-  const withBody = (limit: number, run: (identity: TabIdentity, body: unknown, req: restify.Request, res: restify.Response) => Promise<number>) =>
+  const withBody =
+    (limit: number, run: (identity: TabIdentity, body: unknown, req: restify.Request, res: restify.Response) => Promise<number>) =>
     async (identity: TabIdentity, req: restify.Request, res: restify.Response) => {
       const body = await readJsonBody(req, limit);
       if (!body.ok) {
@@ -88,16 +105,28 @@ export function registerTabApi(server: restify.Server, options: TabApiOptions): 
     };
   server.post(
     '/api/tab/requests/:id/decision',
-    route('decide', withBody(Math.min(options.maxBodyBytes, 16_384), async (identity, body, req, res) => answer(res, await service.decide(identity, paramId(req), body)))),
+    route(
+      'decide',
+      withBody(Math.min(options.maxBodyBytes, 16_384), async (identity, body, req, res) => answer(res, await service.decide(identity, paramId(req), body))),
+    ),
   );
-  server.post('/api/tab/preflight', route('preflight', withBody(LIST_BODY_BYTES, async (identity, body, _req, res) => answer(res, await service.preflight(identity, body)))));
+  server.post(
+    '/api/tab/preflight',
+    route(
+      'preflight',
+      withBody(LIST_BODY_BYTES, async (identity, body, _req, res) => answer(res, await service.preflight(identity, body))),
+    ),
+  );
   server.post(
     '/api/tab/requests',
-    route('new-request', withBody(LIST_BODY_BYTES, async (identity, body, _req, res) => {
-      const result = await service.newRequest(identity, body);
-      // 201 for a request this call made; 200 for the one an earlier call with the same key (or the same ask) made.
-      return answer(res, result, result.ok && result.value.created ? 201 : 200);
-    })),
+    route(
+      'new-request',
+      withBody(LIST_BODY_BYTES, async (identity, body, _req, res) => {
+        const result = await service.newRequest(identity, body);
+        // 201 for a request this call made; 200 for the one an earlier call with the same key (or the same ask) made.
+        return answer(res, result, result.ok && result.value.created ? 201 : 200);
+      }),
+    ),
   );
   server.post(
     '/api/tab/requests/:id/safeguard',

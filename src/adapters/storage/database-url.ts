@@ -1,9 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type DatabaseLocation =
-  | { kind: 'sqlite'; /** absolute file path, or ':memory:' */ path: string }
-  | { kind: 'postgres'; url: string };
+export type DatabaseLocation = { kind: 'sqlite'; /** absolute file path, or ':memory:' */ path: string } | { kind: 'postgres'; url: string };
 
 export const DEFAULT_SQLITE_PATH = './data/soa-bot.db';
 
@@ -104,7 +102,5 @@ function invalid(raw: string, why: string): Error {
   // Never echo the value: it may carry a password. The scheme is enough to recognise the mistake.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1];
   const shown = scheme ? `a "${scheme}:" URL` : 'a value without a scheme';
-  return new Error(
-    `DATABASE_URL is not usable (${shown}: ${why}). Accepted forms: ${ACCEPTED_DATABASE_URL_FORMS.join('; ')}.`,
-  );
+  return new Error(`DATABASE_URL is not usable (${shown}: ${why}). Accepted forms: ${ACCEPTED_DATABASE_URL_FORMS.join('; ')}.`);
 }

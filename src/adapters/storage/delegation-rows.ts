@@ -15,10 +15,23 @@ export interface DelegationRow {
   ended_by: string | null;
 }
 
-export const DELEGATION_COLUMNS = 'id, delegator_id, delegator_name, delegate_id, delegate_name, starts_at, ends_at, created_by, created_at, ended_at, ended_by';
+export const DELEGATION_COLUMNS =
+  'id, delegator_id, delegator_name, delegate_id, delegate_name, starts_at, ends_at, created_by, created_at, ended_at, ended_by';
 
 export function delegationValues(d: Delegation): (string | null)[] {
-  return [d.id, d.delegator.aadObjectId, d.delegator.name, d.delegate.aadObjectId, d.delegate.name, d.startsAt, d.endsAt, d.createdBy, d.createdAt, d.endedAt, d.endedBy];
+  return [
+    d.id,
+    d.delegator.aadObjectId,
+    d.delegator.name,
+    d.delegate.aadObjectId,
+    d.delegate.name,
+    d.startsAt,
+    d.endsAt,
+    d.createdBy,
+    d.createdAt,
+    d.endedAt,
+    d.endedBy,
+  ];
 }
 
 export function toDelegation(row: DelegationRow): Delegation {

@@ -16,7 +16,10 @@ export class RequestAlreadyExistsError extends Error {
 
 /** The database was written by a newer SOA Bot: it records migrations this build does not know. */
 export class SchemaTooNewError extends Error {
-  constructor(readonly unknownVersions: number[], readonly latestKnown: number) {
+  constructor(
+    readonly unknownVersions: number[],
+    readonly latestKnown: number,
+  ) {
     super(
       `the database schema is newer than this SOA Bot build: it records migration(s) ${unknownVersions.join(', ')} ` +
         `but this build knows migrations up to ${latestKnown}. Upgrade SOA Bot, or point DATABASE_URL at another database.`,

@@ -50,7 +50,8 @@ export function requestPageSql(query: RequestQuery, dialect: QueryDialect): { wh
 
   // One person's decisions in a time order: read from request_deciders' (person, request_created_at,
   // request_id) index in the list's order, so a page costs the same whether they decided 10 or 30,000.
-  const decidedFirst = query.decidedBy && !byStatus ? { column: GUID.test(query.decidedBy) ? 'd.actor_id' : 'd.name_lower', value: query.decidedBy.toLowerCase() } : null;
+  const decidedFirst =
+    query.decidedBy && !byStatus ? { column: GUID.test(query.decidedBy) ? 'd.actor_id' : 'd.name_lower', value: query.decidedBy.toLowerCase() } : null;
   const key = decidedFirst ? { createdAt: 'd.request_created_at', id: 'd.request_id' } : { createdAt: 'requests.created_at', id: 'requests.id' };
 
   /** The filters but the status one, in text order (placeholders are numbered as p() is called). */
@@ -61,7 +62,8 @@ export function requestPageSql(query: RequestQuery, dialect: QueryDialect): { wh
     if (query.requesterId) clauses.push(`lower(requests.requester_id) = ${p(query.requesterId.toLowerCase())}`);
     if (query.createdFrom) clauses.push(`requests.created_at >= ${p(toInstant(query.createdFrom, 'createdFrom'))}`);
     if (query.createdBefore) clauses.push(`requests.created_at < ${p(toInstant(query.createdBefore, 'createdBefore'))}`);
-    if (query.targetUpn) clauses.push(`requests.id IN (SELECT t.request_id FROM request_targets t WHERE ${dialect.targetUpn} = ${p(query.targetUpn.toLowerCase())})`);
+    if (query.targetUpn)
+      clauses.push(`requests.id IN (SELECT t.request_id FROM request_targets t WHERE ${dialect.targetUpn} = ${p(query.targetUpn.toLowerCase())})`);
     if (query.decidedBy && !decidedFirst) {
       // request_deciders (migration 8) holds lower-cased ids and names, one row per person per request.
       const who = query.decidedBy.toLowerCase();
@@ -117,7 +119,11 @@ export function cursorOf(after: RequestCursor): RequestCursor {
 }
 
 /** A page from `limit + 1` fetched rows: the extra row only says there is a next page. */
-export function toPage<T extends { id: string; createdAt: string; status: string }>(rows: T[], limit: number, order?: RequestQuery['order']): { items: T[]; next: RequestCursor | null } {
+export function toPage<T extends { id: string; createdAt: string; status: string }>(
+  rows: T[],
+  limit: number,
+  order?: RequestQuery['order'],
+): { items: T[]; next: RequestCursor | null } {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   if (!(rows.length > limit && last)) return { items, next: null };

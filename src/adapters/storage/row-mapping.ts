@@ -15,7 +15,6 @@ export interface SubscriptionRow {
   source: ChannelSubscription['source'];
 }
 
-
 export interface OutboxRow {
   id: string;
   key: string;
@@ -31,7 +30,6 @@ export interface OutboxRow {
   sent_at: string | null;
   activity_id: string | null;
 }
-
 
 export interface SubscriptionChangeRow {
   channel_id: string;
@@ -55,7 +53,6 @@ export function toSubscription(row: SubscriptionRow): ChannelSubscription {
   };
 }
 
-
 export function toRecord(row: OutboxRow): NotificationRecord {
   return {
     id: row.id,
@@ -74,7 +71,6 @@ export function toRecord(row: OutboxRow): NotificationRecord {
   };
 }
 
-
 export interface JobRow {
   id: string;
   kind: JobKind;
@@ -84,11 +80,9 @@ export interface JobRow {
   state: string;
 }
 
-
 export function toJob(row: JobRow): Job {
   return { id: row.id, kind: row.kind, requestId: row.request_id, runAt: row.run_at, attempts: row.attempts, state: JSON.parse(row.state) };
 }
-
 
 export interface ConversationRow {
   key: string;
@@ -99,7 +93,6 @@ export interface ConversationRow {
   reference: string;
   updated_at: string;
 }
-
 
 export function toConversation(row: ConversationRow): StoredConversation {
   return {
@@ -113,7 +106,6 @@ export function toConversation(row: ConversationRow): StoredConversation {
   };
 }
 
-
 export interface EventRow {
   request_id: string;
   seq: number;
@@ -123,8 +115,6 @@ export interface EventRow {
   data: string;
 }
 
-
 export function toEvent(row: EventRow): RequestEvent {
   return { requestId: row.request_id, at: row.at, type: row.type, actorId: row.actor_id, data: JSON.parse(row.data) };
 }
-

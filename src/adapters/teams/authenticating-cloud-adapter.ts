@@ -63,11 +63,7 @@ export class AuthenticatingCloudAdapter extends CloudAdapter {
     return result;
   }
 
-  runAuthenticated(
-    result: AuthenticateRequestResult,
-    activity: Activity,
-    logic: (context: TurnContext) => Promise<void>,
-  ): Promise<InvokeResponse | undefined> {
+  runAuthenticated(result: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     return this.processActivity(result, activity, logic);
   }
 }

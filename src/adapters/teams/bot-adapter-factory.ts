@@ -1,10 +1,6 @@
 import * as fs from 'node:fs';
 import { ConfidentialClientApplication } from '@azure/msal-node';
-import {
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationBotFrameworkAuthenticationOptions,
-  TurnContext,
-} from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, ConfigurationBotFrameworkAuthenticationOptions, TurnContext } from 'botbuilder';
 import { AuthenticationConstants, GovernmentConstants, MsalServiceClientCredentialsFactory, ServiceClientCredentialsFactory } from 'botframework-connector';
 import { Logger } from '../../ports/logger';
 import { AuthenticatingCloudAdapter } from './authenticating-cloud-adapter';
@@ -19,16 +15,18 @@ export interface BotAdapterOptions {
   /** botbuilder's `ChannelService`; `https://botframework.azure.us` selects the US Government built-ins. */
   channelService?: string | null;
   /** botbuilder's endpoint settings (all of them, see config.ts), for other clouds and local test issuers. */
-  endpoints?: Readonly<Record<
-    | 'ToBotFromChannelOpenIdMetadataUrl'
-    | 'ToBotFromChannelTokenIssuer'
-    | 'ToChannelFromBotLoginUrl'
-    | 'ToChannelFromBotOAuthScope'
-    | 'ToBotFromEmulatorOpenIdMetadataUrl'
-    | 'OAuthUrl'
-    | 'CallerId',
-    string
-  >> | null;
+  endpoints?: Readonly<
+    Record<
+      | 'ToBotFromChannelOpenIdMetadataUrl'
+      | 'ToBotFromChannelTokenIssuer'
+      | 'ToChannelFromBotLoginUrl'
+      | 'ToChannelFromBotOAuthScope'
+      | 'ToBotFromEmulatorOpenIdMetadataUrl'
+      | 'OAuthUrl'
+      | 'CallerId',
+      string
+    >
+  > | null;
 }
 
 /** Hosts of Microsoft's Entra login in every cloud: MSAL knows them and needs no `knownAuthorities`. */
@@ -55,7 +53,7 @@ export function createBotAdapter(options: BotAdapterOptions, logger: Logger): Au
   const privateKey = certificate ? fs.readFileSync(certificate.privateKeyPath, 'utf8') : null;
   const settings: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: options.appId,
-    MicrosoftAppPassword: certificate ? undefined : options.appPassword ?? undefined,
+    MicrosoftAppPassword: certificate ? undefined : (options.appPassword ?? undefined),
     MicrosoftAppType: options.appType,
     MicrosoftAppTenantId: options.tenantId ?? undefined,
     ...(options.channelService ? { ChannelService: options.channelService } : {}),

@@ -87,7 +87,11 @@ function toActivity(body: unknown): Activity | null {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
   const activity = body as Record<string, unknown>;
   if (typeof activity.type !== 'string' || !activity.type) return null;
-  for (const [field, raw] of [['timestamp', 'rawTimestamp'], ['expiration', 'rawExpiration'], ['localTimestamp', 'rawLocalTimestamp']] as const) {
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['expiration', 'rawExpiration'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+  ] as const) {
     if (typeof activity[field] === 'string') {
       activity[raw] = activity[field];
       activity[field] = new Date(activity[field] as string);

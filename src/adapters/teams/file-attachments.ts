@@ -11,7 +11,8 @@ export function csvAttachment(attachments: Attachment[] | undefined): { name: st
     const content = (a.content ?? {}) as { downloadUrl?: unknown; fileType?: unknown };
     const name = typeof a.name === 'string' ? a.name : 'file.csv';
     const isCsv = String(content.fileType ?? '').toLowerCase() === 'csv' || name.toLowerCase().endsWith('.csv');
-    if (isCsv && typeof content.downloadUrl === 'string' && content.downloadUrl.length <= 4096) return { name: name.slice(0, 200), downloadUrl: content.downloadUrl };
+    if (isCsv && typeof content.downloadUrl === 'string' && content.downloadUrl.length <= 4096)
+      return { name: name.slice(0, 200), downloadUrl: content.downloadUrl };
   }
   return null;
 }

@@ -59,7 +59,10 @@ export class SoaBot extends TeamsActivityHandler {
   protected override async onMessageActivity(context: TurnContext): Promise<void> {
     const activity = context.activity;
     // The same activity delivered twice (Teams retries slow turns) is handled once.
-    if (activity.id && !(await this.deps.conversations.claimOnce(`activity:${activity.conversation?.id ?? ''}:${activity.id}`, this.deps.clock.now().toISOString()))) {
+    if (
+      activity.id &&
+      !(await this.deps.conversations.claimOnce(`activity:${activity.conversation?.id ?? ''}:${activity.id}`, this.deps.clock.now().toISOString()))
+    ) {
       this.deps.logger.info({ activityId: activity.id }, 'duplicate delivery ignored');
       return;
     }
@@ -97,7 +100,14 @@ export class SoaBot extends TeamsActivityHandler {
       case 'freeze':
       case 'unfreeze':
         await context.sendActivity(
-          (await setFrozen(this.deps, { actorId: actor.aadObjectId, actorName: actor.name, frozen: command.verb === 'freeze', reason: command.verb === 'freeze' ? command.reason : '' })).text,
+          (
+            await setFrozen(this.deps, {
+              actorId: actor.aadObjectId,
+              actorName: actor.name,
+              frozen: command.verb === 'freeze',
+              reason: command.verb === 'freeze' ? command.reason : '',
+            })
+          ).text,
         );
         return;
       case 'notify': {
@@ -105,7 +115,7 @@ export class SoaBot extends TeamsActivityHandler {
         const { text } = await manageNotifications(this.deps, {
           actorId: actor.aadObjectId,
           action: command.action,
-          channelId: conversationKind(activity) === 'channel' ? info.channelId ?? activity.conversation.id.split(';')[0] : null,
+          channelId: conversationKind(activity) === 'channel' ? (info.channelId ?? activity.conversation.id.split(';')[0]) : null,
         });
         await context.sendActivity(text);
         return;
@@ -191,7 +201,7 @@ export class SoaBot extends TeamsActivityHandler {
   /** A CSV of UPNs sent to the bot (Teams delivers a short-lived download URL, in a personal chat only). */
   private async onCsvFile(context: TurnContext, file: { name: string; downloadUrl: string }): Promise<void> {
     await this.typing(context);
-        const reply = await requestTransferFromFile(this.deps, {
+    const reply = await requestTransferFromFile(this.deps, {
       actor: actorOf(context),
       file,
       justification: parseFileCaption(context.activity.text ?? ''),
@@ -258,7 +268,7 @@ export class SoaBot extends TeamsActivityHandler {
       }
     } catch (error) {
       // Without the channel list the General channel and every channel the bot is addressed in still count.
-      this.deps.logger.info({ teamId: info.teamId, err: errorSummary(error) }, 'could not list the team\'s channels');
+      this.deps.logger.info({ teamId: info.teamId, err: errorSummary(error) }, "could not list the team's channels");
     }
   }
 }

@@ -24,21 +24,27 @@ export class TeamsChat implements Chat {
   async post(conversationKey: string, message: ChatMessage): Promise<string> {
     const reference = await this.reference(conversationKey);
     let id = '';
-    await this.withRetry('post', (status) => status === 429 || status === 412, () =>
-      this.proactive(reference, async (context) => {
-        const response = await context.sendActivity(toActivity(message));
-        id = response?.id ?? '';
-      }),
+    await this.withRetry(
+      'post',
+      (status) => status === 429 || status === 412,
+      () =>
+        this.proactive(reference, async (context) => {
+          const response = await context.sendActivity(toActivity(message));
+          id = response?.id ?? '';
+        }),
     );
     return id;
   }
 
   async update(conversationKey: string, activityId: string, message: ChatMessage): Promise<void> {
     const reference = await this.reference(conversationKey);
-    await this.withRetry('update', (status) => RETRYABLE.has(status), () =>
-      this.proactive(reference, async (context) => {
-        await context.updateActivity({ ...toActivity(message), id: activityId });
-      }),
+    await this.withRetry(
+      'update',
+      (status) => RETRYABLE.has(status),
+      () =>
+        this.proactive(reference, async (context) => {
+          await context.updateActivity({ ...toActivity(message), id: activityId });
+        }),
     );
   }
 

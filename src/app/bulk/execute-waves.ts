@@ -91,16 +91,24 @@ async function endWave(deps: AppDeps, request: SoaRequest, waveIndex: number, wa
   const halt = waveIndex + 1 < plan.waves.length && shouldHalt({ attempted: wave.length, failed }, plan.haltFailureRate);
   // A group tree stays on the halted level: a resume retries its failures before any parent is touched.
   const nextWave = halt && plan.tree ? waveIndex : waveIndex + 1;
-  const haltedReason = halt && plan.tree
-    ? `Halted at nesting level ${plan.waves.length - waveIndex - 1} (${waveIndex + 1} of ${plan.waves.length} in bottom-up order): ${failed} of ${wave.length} groups failed, so no parent group was touched. Check the failures, then Resume (the failed groups are tried again first) or Cancel the rest.`
-    : halt
-    ? `Halted after wave ${nextWave} of ${plan.waves.length}: ${failed} of ${wave.length} users failed (${Math.round((failed / wave.length) * 1000) / 10}%), above the ${Math.round(plan.haltFailureRate * 1000) / 10}% limit. Check the failures, then Resume or Cancel the rest.`
-    : null;
+  const haltedReason =
+    halt && plan.tree
+      ? `Halted at nesting level ${plan.waves.length - waveIndex - 1} (${waveIndex + 1} of ${plan.waves.length} in bottom-up order): ${failed} of ${wave.length} groups failed, so no parent group was touched. Check the failures, then Resume (the failed groups are tried again first) or Cancel the rest.`
+      : halt
+        ? `Halted after wave ${nextWave} of ${plan.waves.length}: ${failed} of ${wave.length} users failed (${Math.round((failed / wave.length) * 1000) / 10}%), above the ${Math.round(plan.haltFailureRate * 1000) / 10}% limit. Check the failures, then Resume or Cancel the rest.`
+        : null;
   const next = revise(request, { status: halt ? 'halted' : request.status, bulk: { ...plan, nextWave, haltedReason } }, { card: true });
   await deps.requests.update(
     next,
     request.version,
-    [{ requestId: request.id, at: deps.clock.now().toISOString(), type: halt ? 'wave.halted' : 'wave.finished', data: { wave: waveIndex + 1, size: wave.length, failed } }],
+    [
+      {
+        requestId: request.id,
+        at: deps.clock.now().toISOString(),
+        type: halt ? 'wave.halted' : 'wave.finished',
+        data: { wave: waveIndex + 1, size: wave.length, failed },
+      },
+    ],
     { changedTargets: [] },
   );
   if (halt) {
@@ -112,12 +120,22 @@ async function endWave(deps: AppDeps, request: SoaRequest, waveIndex: number, wa
   return { request: next, halt };
 }
 
-async function save(deps: AppDeps, request: SoaRequest, patch: Map<number, Partial<TargetExecution>>, events: Omit<RequestEvent, 'requestId' | 'at'>[]): Promise<SoaRequest> {
+async function save(
+  deps: AppDeps,
+  request: SoaRequest,
+  patch: Map<number, Partial<TargetExecution>>,
+  events: Omit<RequestEvent, 'requestId' | 'at'>[],
+): Promise<SoaRequest> {
   const targets: RequestTarget[] = request.targets.map((t, k) => (patch.has(k) ? { ...t, execution: { ...t.execution, ...patch.get(k) } } : t));
   const next = revise(request, { targets }, { card: false });
   const at = deps.clock.now().toISOString();
   // Only this chunk's users are written again, not the whole list.
-  await deps.requests.update(next, request.version, events.map((e) => ({ ...e, requestId: request.id, at })), { changedTargets: [...patch.keys()] });
+  await deps.requests.update(
+    next,
+    request.version,
+    events.map((e) => ({ ...e, requestId: request.id, at })),
+    { changedTargets: [...patch.keys()] },
+  );
   return next;
 }
 

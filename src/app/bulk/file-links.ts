@@ -11,9 +11,7 @@ export type TableKind = 'preflight' | 'results' | 'status';
 export class FileLinks {
   private readonly secret: Buffer;
 
-  constructor(
-    private readonly options: { baseUrl: string | null; secret: string | null; ttlMs: number; now: () => Date },
-  ) {
+  constructor(private readonly options: { baseUrl: string | null; secret: string | null; ttlMs: number; now: () => Date }) {
     this.secret = options.secret ? Buffer.from(options.secret, 'utf8') : randomBytes(32);
   }
 
@@ -41,7 +39,8 @@ export class FileLinks {
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad-signature' };
     try {
       const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { r?: unknown; t?: unknown; e?: unknown };
-      if (typeof data.r !== 'string' || (data.t !== 'preflight' && data.t !== 'results' && data.t !== 'status') || typeof data.e !== 'number') return { ok: false, reason: 'malformed' };
+      if (typeof data.r !== 'string' || (data.t !== 'preflight' && data.t !== 'results' && data.t !== 'status') || typeof data.e !== 'number')
+        return { ok: false, reason: 'malformed' };
       if (this.options.now().getTime() > data.e) return { ok: false, reason: 'expired' };
       return { ok: true, requestId: data.r, table: data.t };
     } catch {

@@ -11,9 +11,11 @@ import { escapeMarkdown as md } from '../../cards/markdown-text';
 import { maxUsersFor } from '../user-limits';
 import { resolveGroup } from '../request-group';
 
-
 /** `transfer members of <group name or id>`: the group is resolved exactly; an ambiguous name is refused. */
-export async function requestTransferOfGroup(deps: AppDeps, input: { actor: Person; group: string; justification: string; origin: Origin }): Promise<RequestReply> {
+export async function requestTransferOfGroup(
+  deps: AppDeps,
+  input: { actor: Person; group: string; justification: string; origin: Origin },
+): Promise<RequestReply> {
   const refuse = (error: DomainError): RequestReply => ({ kind: 'refused', error, text: describeError(error) });
   if (!deps.bulk) return refuse({ code: 'GRAPH.UNKNOWN' });
   if (!(await deps.authorization.isRequester(input.actor.aadObjectId))) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
@@ -25,7 +27,12 @@ export async function requestTransferOfGroup(deps: AppDeps, input: { actor: Pers
     // limit tells "too many" (a huge group is not read to its end, one Graph page per 999 members).
     const maxUsers = await maxUsersFor(deps, input.actor.aadObjectId);
     const members = await deps.bulk.groupMembers(group.id, { stopAfter: maxUsers + 1 });
-    if (members.length === 0) return { kind: 'refused', error: { code: 'REQUEST.NONE_ELIGIBLE' }, text: `The group ${md(group.displayName, 120)} has no user members; no request was created.` };
+    if (members.length === 0)
+      return {
+        kind: 'refused',
+        error: { code: 'REQUEST.NONE_ELIGIBLE' },
+        text: `The group ${md(group.displayName, 120)} has no user members; no request was created.`,
+      };
     if (members.length > maxUsers) return refuse({ code: 'COMMAND.TOO_MANY_UPNS', detail: { count: `more than ${maxUsers}`, max: maxUsers } });
     return requestTransfer(deps, {
       actor: input.actor,

@@ -12,7 +12,10 @@ import { escapeMarkdown as md } from '../../cards/markdown-text';
  * (APPROVER.SELF_APPROVAL). Cancelling only stops changes not made yet: an approver who is also the
  * requester may cancel.
  */
-export async function resumeOrCancel(deps: AppDeps, input: { actor: Person; requestId: string; cardVersion: number | null; action: 'resume' | 'cancel'; via?: 'tab' }): Promise<DecisionReply> {
+export async function resumeOrCancel(
+  deps: AppDeps,
+  input: { actor: Person; requestId: string; cardVersion: number | null; action: 'resume' | 'cancel'; via?: 'tab' },
+): Promise<DecisionReply> {
   const request = await deps.requests.get(input.requestId);
   const refuse = (code: Parameters<typeof describeError>[0]['code'], current: SoaRequest | null, detail?: Record<string, string>) =>
     ({ ok: false, error: { code, detail }, text: describeError({ code, detail }), request: current }) as DecisionReply;
@@ -30,7 +33,15 @@ export async function resumeOrCancel(deps: AppDeps, input: { actor: Person; requ
       ? revise(request, { status: 'executing', targets: retryHaltedLevel(request), bulk: { ...request.bulk!, haltedReason: null } }, { card: true })
       : revise(request, { status: 'cancelled', finishedAt: at }, { card: true });
   try {
-    await deps.requests.update(next, request.version, [{ requestId: request.id, at, type: `bulk.${input.action}`, actorId: input.actor.aadObjectId, data: { afterWave: request.bulk?.nextWave ?? null, ...(input.via ? { via: input.via } : {}) } }]);
+    await deps.requests.update(next, request.version, [
+      {
+        requestId: request.id,
+        at,
+        type: `bulk.${input.action}`,
+        actorId: input.actor.aadObjectId,
+        data: { afterWave: request.bulk?.nextWave ?? null, ...(input.via ? { via: input.via } : {}) },
+      },
+    ]);
   } catch (error) {
     if (error instanceof VersionConflictError) return refuse('REQUEST.STALE_CARD', await deps.requests.get(request.id));
     throw error;

@@ -35,7 +35,12 @@ const STATUS_OF: Partial<Record<ErrorCode, 400 | 403 | 404 | 409>> = {
  * cards are refreshed and the requester told exactly as after a click. The event records `via: "tab"`. Someone who
  * may not see the request gets the neutral 404 first (no way to probe which ids exist).
  */
-export async function decideFromTab(deps: AppDeps, viewer: TabViewer, requestId: string, body: unknown): Promise<TabAnswer<{ status: string; version: number; text: string }>> {
+export async function decideFromTab(
+  deps: AppDeps,
+  viewer: TabViewer,
+  requestId: string,
+  body: unknown,
+): Promise<TabAnswer<{ status: string; version: number; text: string }>> {
   if (!/^[A-Za-z0-9-]{1,64}$/.test(requestId)) return NOT_VISIBLE;
   const request = await deps.requests.get(requestId);
   if (!request || !hasAnyRole(await rolesFor(deps, request, viewer.person))) {

@@ -65,7 +65,10 @@ export function exportRequests(deps: AppDeps, viewer: TabViewer, filters: ListFi
     } finally {
       // Exports are about no one request, so they are not in a request's event log: the log line is their
       // record (who, what, how many rows; never the rows). One that stopped early (the page went away) says so.
-      log.info({ format, rows: count, complete, filters: Object.keys(filters).filter((k) => k !== 'cursor' && filters[k as keyof ListFilters]) }, 'tab export served (via tab)');
+      log.info(
+        { format, rows: count, complete, filters: Object.keys(filters).filter((k) => k !== 'cursor' && filters[k as keyof ListFilters]) },
+        'tab export served (via tab)',
+      );
     }
   }
   return { ok: true, value: chunks() };

@@ -50,7 +50,10 @@ export function buildQuery(viewer: TabViewer, filters: ListFilters, pageLimit: n
   if (!order) return bad('sort');
   const query: RequestQuery = { order, limit: pageLimit, ...scope.value };
   if (filters.state) {
-    const statuses = filters.state.split(',').map((s) => s.trim()).filter(Boolean);
+    const statuses = filters.state
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (statuses.length === 0 || statuses.some((s) => !STATUSES.has(s))) return bad('state');
     query.statuses = statuses;
   }

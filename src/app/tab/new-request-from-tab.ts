@@ -36,7 +36,8 @@ export interface NewRequestAnswer {
  * directory outage is not an answer to keep: `retry` lets the same key try again (two such retries at
  * once are then caught by the chat path's own same-request check).
  */
-type Remembered = { requestId: string } | { refused: { status: TabStatus; code: ErrorCode; message: string; detail?: Record<string, unknown> } } | { retry: true };
+type Remembered =
+  { requestId: string } | { refused: { status: TabStatus; code: ErrorCode; message: string; detail?: Record<string, unknown> } } | { retry: true };
 
 /**
  * POST /api/tab/requests: the SAME request as the chat command, through the same use case
@@ -88,7 +89,13 @@ async function create(
       : await requestTransfer(deps, { ...common, ...(targets.fromCsv ? { source: `CSV in the tab, ${targets.upns.length} users` } : {}) });
   if (reply.kind === 'refused') {
     const blocked = reply.blocked?.map((b) => ({ upn: b.upn, blocker: b.blocker }));
-    return { ok: false, status: STATUS_OF[reply.error.code] ?? (reply.error.code.startsWith('GRAPH.') ? 503 : 409), code: reply.error.code, message: reply.text, ...(blocked ? { detail: { blocked } } : {}) };
+    return {
+      ok: false,
+      status: STATUS_OF[reply.error.code] ?? (reply.error.code.startsWith('GRAPH.') ? 503 : 409),
+      code: reply.error.code,
+      message: reply.text,
+      ...(blocked ? { detail: { blocked } } : {}),
+    };
   }
   const request = reply.request;
   // The chat path's business-key de-duplication may have found the same request made moments ago.

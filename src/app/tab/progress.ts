@@ -21,7 +21,11 @@ export interface ProgressWeek {
  * AD DS still manages; groups are counted apart from users. Anyone with a role may see it: it
  * names nobody.
  */
-export async function progress(deps: AppDeps, viewer: TabViewer, synced: SyncedUsersCache): Promise<TabAnswer<{ weeks: ProgressWeek[]; stillSynced: SyncedUsers }>> {
+export async function progress(
+  deps: AppDeps,
+  viewer: TabViewer,
+  synced: SyncedUsersCache,
+): Promise<TabAnswer<{ weeks: ProgressWeek[]; stillSynced: SyncedUsers }>> {
   if (!hasAnyTabRole(viewer)) return NO_ROLE;
   const first = mondayOf(deps.clock.now()) - (PROGRESS_WEEKS - 1) * 7 * DAY_MS;
   const weeks: ProgressWeek[] = Array.from({ length: PROGRESS_WEEKS }, (_, i) => ({

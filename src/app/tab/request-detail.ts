@@ -9,7 +9,12 @@ import { RequestEvent, RequestSummary } from '../../ports/request-store';
  * of request-access.ts, without the conversation check: the tab is not a conversation); anyone else gets
  * the neutral 404, the same as for an id that does not exist.
  */
-export async function requestDetail(deps: AppDeps, viewer: TabViewer, requestId: string, query: { targetsCursor?: string; targetsLimit?: string } = {}): Promise<TabAnswer<ReturnType<typeof detailView>>> {
+export async function requestDetail(
+  deps: AppDeps,
+  viewer: TabViewer,
+  requestId: string,
+  query: { targetsCursor?: string; targetsLimit?: string } = {},
+): Promise<TabAnswer<ReturnType<typeof detailView>>> {
   if (!/^[A-Za-z0-9-]{1,64}$/.test(requestId)) return NOT_VISIBLE;
   const page = targetPage(query);
   if (!page.ok) return page;
@@ -35,7 +40,20 @@ export async function requestDetail(deps: AppDeps, viewer: TabViewer, requestId:
   const [graphWrites, knownPeople] = await Promise.all([deps.requests.graphWriteResults(request.id, userIds), otherActors(deps, request, events)]);
   return {
     ok: true,
-    value: detailView({ request, targets, page: page.value, outcomes, events, graphWrites, may: { decide, resume, cancel }, knownPeople, safeguardSwitchOn: deps.settings.safeguard?.mode === 'obo' && Boolean(deps.safeguardSwitch) }, deps.clock.now()),
+    value: detailView(
+      {
+        request,
+        targets,
+        page: page.value,
+        outcomes,
+        events,
+        graphWrites,
+        may: { decide, resume, cancel },
+        knownPeople,
+        safeguardSwitchOn: deps.settings.safeguard?.mode === 'obo' && Boolean(deps.safeguardSwitch),
+      },
+      deps.clock.now(),
+    ),
   };
 }
 

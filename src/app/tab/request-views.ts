@@ -104,7 +104,9 @@ export function detailView(parts: DetailParts, now: Date) {
     ...summaryView(request, now),
     approvalsRequired: request.approvalsRequired,
     decisions: request.decisions.map((d) => ({ by: { id: d.by.aadObjectId, name: d.by.name }, at: d.at, decision: d.decision, comment: d.comment ?? null })),
-    safeguard: request.safeguard ? { confirmedBy: { id: request.safeguard.confirmedBy.aadObjectId, name: request.safeguard.confirmedBy.name }, at: request.safeguard.at } : null,
+    safeguard: request.safeguard
+      ? { confirmedBy: { id: request.safeguard.confirmedBy.aadObjectId, name: request.safeguard.confirmedBy.name }, at: request.safeguard.at }
+      : null,
     // SAFEGUARD_SWITCH=obo: when the tenant was unprotected (switched off and back on through the bot).
     safeguardWindow: safeguardWindowView(request.safeguardWindow),
     safeguardSwitch: safeguardSwitchView(request, parts.safeguardSwitchOn ?? false),
@@ -112,7 +114,14 @@ export function detailView(parts: DetailParts, now: Date) {
     correlationId: request.correlationId,
     graphApiVersion: request.graphApiVersion,
     bulk: request.bulk
-      ? { waves: request.bulk.waves, nextWave: request.bulk.nextWave, haltFailureRate: request.bulk.haltFailureRate, haltedReason: request.bulk.haltedReason, fingerprint: request.bulk.fingerprint, source: request.bulk.source }
+      ? {
+          waves: request.bulk.waves,
+          nextWave: request.bulk.nextWave,
+          haltFailureRate: request.bulk.haltFailureRate,
+          haltedReason: request.bulk.haltedReason,
+          fingerprint: request.bulk.fingerprint,
+          source: request.bulk.source,
+        }
       : null,
     fingerprint: request.bulk?.fingerprint ?? null,
     progress: {
@@ -143,11 +152,19 @@ export function detailView(parts: DetailParts, now: Date) {
       graphRequestId: t.execution.graphRequestId ?? null,
       attemptedAt: t.execution.attemptedAt ?? null,
       finishedAt: t.execution.finishedAt ?? null,
-      audit: { status: t.audit.status, activity: t.audit.activity ?? null, activityDateTime: t.audit.activityDateTime ?? null, correlationId: t.audit.correlationId ?? null, auditId: t.audit.auditId ?? null },
+      audit: {
+        status: t.audit.status,
+        activity: t.audit.activity ?? null,
+        activityDateTime: t.audit.activityDateTime ?? null,
+        correlationId: t.audit.correlationId ?? null,
+        auditId: t.audit.auditId ?? null,
+      },
       sync: t.sync ?? null,
       links: { user: t.preflight.userId ? (isGroup ? entraGroupUrl : entraUserUrl)(t.preflight.userId) : null, auditLog: AUDIT_LOG_URL },
     })),
-    blocked: request.blocked.slice(0, MAX_BLOCKED).map((b) => ({ upn: b.upn, userId: b.userId ?? null, displayName: b.displayName ?? null, state: b.state, blocker: b.blocker ?? null })),
+    blocked: request.blocked
+      .slice(0, MAX_BLOCKED)
+      .map((b) => ({ upn: b.upn, userId: b.userId ?? null, displayName: b.displayName ?? null, state: b.state, blocker: b.blocker ?? null })),
     blockedCount: request.blocked.length,
     auditLogUrl: AUDIT_LOG_URL,
     timeline: events.map((e) => timelineEntry(e, names)),

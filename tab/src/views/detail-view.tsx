@@ -54,7 +54,15 @@ export function DetailView({ id, onBack, safeguardAsked = null }: { id: string; 
       {state.status === 'error' && <ErrorState error={state.error} />}
       {/* A deep link from a rollback card works for anyone: Graph decides who may switch, even without a bot role
           (nothing to reload then: the detail stays hidden, and a reload would unmount the answer). */}
-      {state.status === 'error' && safeguardAsked && <SafeguardSection requestId={id} offer={{ off: safeguardAsked === 'off', on: safeguardAsked === 'on' }} window={null} state={null} onDone={() => undefined} />}
+      {state.status === 'error' && safeguardAsked && (
+        <SafeguardSection
+          requestId={id}
+          offer={{ off: safeguardAsked === 'off', on: safeguardAsked === 'on' }}
+          window={null}
+          state={null}
+          onDone={() => undefined}
+        />
+      )}
       {detail && (
         <>
           <dl className="facts">
@@ -217,7 +225,12 @@ function Actions({ detail, onDone }: { detail: Detail; onDone: () => void }) {
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<string | null>(null);
   const choices: { decision: Decision; label: string }[] = [
-    ...(detail.may.decide ? [{ decision: 'approve' as const, label: 'Approve' }, { decision: 'reject' as const, label: 'Reject' }] : []),
+    ...(detail.may.decide
+      ? [
+          { decision: 'approve' as const, label: 'Approve' },
+          { decision: 'reject' as const, label: 'Reject' },
+        ]
+      : []),
     ...(detail.may.resume ? [{ decision: 'resume' as const, label: 'Resume' }] : []),
     ...(detail.may.cancel ? [{ decision: 'cancel' as const, label: 'Cancel request' }] : []),
   ];

@@ -156,7 +156,11 @@ export function NewRequestView() {
             </Table>
           </div>
           <div className="row">
-            <Button appearance="primary" disabled={busy !== null || created !== null || !rows.some((r) => r.ok) || !justification.trim()} onClick={() => void submit()}>
+            <Button
+              appearance="primary"
+              disabled={busy !== null || created !== null || !rows.some((r) => r.ok) || !justification.trim()}
+              onClick={() => void submit()}
+            >
               {busy === 'submit' ? 'Submitting…' : 'Submit request'}
             </Button>
           </div>

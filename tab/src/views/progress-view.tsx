@@ -51,7 +51,8 @@ function WeekChart({ weeks }: { weeks: MigrationProgress['weeks'] }) {
         })}
       </svg>
       <figcaption>
-        <span className="legend legend-transferred" aria-hidden="true" /> transferred <span className="legend legend-rolled-back" aria-hidden="true" /> rolled back
+        <span className="legend legend-transferred" aria-hidden="true" /> transferred <span className="legend legend-rolled-back" aria-hidden="true" /> rolled
+        back
       </figcaption>
       <table className="visually-hidden">
         <caption>Per week</caption>

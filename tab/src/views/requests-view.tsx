@@ -149,10 +149,10 @@ export function RequestsView({ mine }: { mine: boolean }) {
         </form>
       )}
       {mayExport && (
-      <div className="row" role="group" aria-label="Export">
-        <Button onClick={() => void exportAs('csv')}>Export CSV</Button>
-        <Button onClick={() => void exportAs('json')}>Export JSON</Button>
-      </div>
+        <div className="row" role="group" aria-label="Export">
+          <Button onClick={() => void exportAs('csv')}>Export CSV</Button>
+          <Button onClick={() => void exportAs('json')}>Export JSON</Button>
+        </div>
       )}
       {exported && <Notice intent="success">{exported}</Notice>}
       {error !== null && <ErrorState error={error} />}

@@ -11,7 +11,15 @@ import { PlaygroundClient } from './playground-client';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export function chromiumMissing(): string | null {
   return fs.existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`;
@@ -75,6 +83,9 @@ export async function typeMessage(page: Page, text: string): Promise<void> {
   await box.press('Enter');
 }
 
-export async function openConversation(page: Page, name: 'Personal Chat' | 'SOA group chat' | 'IT Operations - General' | 'IT Operations - SOA approvals'): Promise<void> {
+export async function openConversation(
+  page: Page,
+  name: 'Personal Chat' | 'SOA group chat' | 'IT Operations - General' | 'IT Operations - SOA approvals',
+): Promise<void> {
   await page.getByRole('treeitem', { name }).click();
 }

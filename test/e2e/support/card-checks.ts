@@ -15,10 +15,12 @@ export function teamsCardProblems(card: Record<string, any>): string[] {
   const problems = [...cardProblems(card)];
   walk(card, (node) => {
     if ('color' in node && !THEME_COLOURS.has(String(node.color).toLowerCase())) problems.push(`hard-coded colour ${String(node.color)}`);
-    if (typeof node.backgroundColor === 'string' || typeof node.backgroundImage === 'string') problems.push('background colour or image (unreadable in one of the themes)');
+    if (typeof node.backgroundColor === 'string' || typeof node.backgroundImage === 'string')
+      problems.push('background colour or image (unreadable in one of the themes)');
     if (node.type === 'ActionSet') {
       for (const action of (node.actions as any[]) ?? []) {
-        if (action?.type === 'Action.Execute' && action.fallback?.type !== 'Action.Submit') problems.push(`Action.Execute "${action.title}" without an Action.Submit fallback`);
+        if (action?.type === 'Action.Execute' && action.fallback?.type !== 'Action.Submit')
+          problems.push(`Action.Execute "${action.title}" without an Action.Submit fallback`);
       }
     }
   });
@@ -28,7 +30,8 @@ export function teamsCardProblems(card: Record<string, any>): string[] {
     if (node.type === 'ActionSet') for (const a of (node.actions as unknown[]) ?? []) inSets.add(a);
   });
   walk(card.body, (node) => {
-    if (node.type === 'Action.Execute' && !inSets.has(node) && !isFallbackOrRefresh(card, node)) problems.push(`Action.Execute "${String(node.title)}" outside an ActionSet`);
+    if (node.type === 'Action.Execute' && !inSets.has(node) && !isFallbackOrRefresh(card, node))
+      problems.push(`Action.Execute "${String(node.title)}" outside an ActionSet`);
   });
   if (Array.isArray(card.actions) && card.actions.length > 0) problems.push('card-level actions (use an ActionSet)');
   const userIds = card.refresh?.userIds;

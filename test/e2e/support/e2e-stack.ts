@@ -32,7 +32,10 @@ function tail(file: string, lines: number): string {
 
 export async function startE2eStack(
   name: string,
-  options: { people: DemoPerson[]; botEnv?: Record<string, string>; auditDelayMs?: number; connectClients?: boolean } & Pick<PlaygroundStackOptions, 'installInTeam'>,
+  options: { people: DemoPerson[]; botEnv?: Record<string, string>; auditDelayMs?: number; connectClients?: boolean } & Pick<
+    PlaygroundStackOptions,
+    'installInTeam'
+  >,
 ): Promise<E2eStack> {
   const dir = path.join(ARTIFACTS, name);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -137,7 +137,11 @@ export class PlaygroundClient {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new TimeoutError(`${this.me.name}'s playground (${this.url}): timed out after ${timeoutMs} ms waiting for ${what}.\nBot output seen by this playground:\n${this.summary()}\n${this.diagnostics()}`));
+        reject(
+          new TimeoutError(
+            `${this.me.name}'s playground (${this.url}): timed out after ${timeoutMs} ms waiting for ${what}.\nBot output seen by this playground:\n${this.summary()}\n${this.diagnostics()}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -155,17 +159,21 @@ export class PlaygroundClient {
 
   /** The bot answered the activity `activityName` in `conversationId` (any when null) with this HTTP status, after `since`. */
   waitForBotAnswer(activityName: string, conversationId: string | null, since: number, timeoutMs = 20_000): Promise<number> {
-    return this.waitFor(`the bot's answer to ${activityName} in ${conversationId ?? 'any conversation'}`, () => {
-      const entry = this.logs.find(
-        (l) =>
-          l.to === TO_BOT &&
-          l.activityName === activityName &&
-          (conversationId === null || l.conversationId === conversationId) &&
-          (l.timestamp ?? 0) >= since - 1000 &&
-          typeof l.response?.statusCode === 'number',
-      );
-      return entry ? entry.response!.statusCode! : null;
-    }, timeoutMs);
+    return this.waitFor(
+      `the bot's answer to ${activityName} in ${conversationId ?? 'any conversation'}`,
+      () => {
+        const entry = this.logs.find(
+          (l) =>
+            l.to === TO_BOT &&
+            l.activityName === activityName &&
+            (conversationId === null || l.conversationId === conversationId) &&
+            (l.timestamp ?? 0) >= since - 1000 &&
+            typeof l.response?.statusCode === 'number',
+        );
+        return entry ? entry.response!.statusCode! : null;
+      },
+      timeoutMs,
+    );
   }
 
   /**
@@ -214,7 +222,10 @@ export class PlaygroundClient {
   summary(): string {
     const lines = this.events
       .filter((e) => e.action !== 'typing')
-      .map((e) => `  ${e.action} ${e.actionConversationId} ${e.message?.messageId ?? ''}: ${(e.message?.text ?? '').slice(0, 140).replace(/\n/g, ' ')}${cardOf(e) ? ` [card: ${cardTitle(cardOf(e))}]` : ''}`);
+      .map(
+        (e) =>
+          `  ${e.action} ${e.actionConversationId} ${e.message?.messageId ?? ''}: ${(e.message?.text ?? '').slice(0, 140).replace(/\n/g, ' ')}${cardOf(e) ? ` [card: ${cardTitle(cardOf(e))}]` : ''}`,
+      );
     return lines.slice(-40).join('\n') || '  (none)';
   }
 }

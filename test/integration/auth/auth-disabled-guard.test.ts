@@ -34,11 +34,27 @@ describe('BOT_AUTH_DISABLED: the built bot refuses to start outside local develo
   const cases: [string, Record<string, string>, RegExp][] = [
     ['"yes" instead of "true"', { BOT_AUTH_DISABLED: 'yes' }, /BOT_AUTH_DISABLED must be exactly "true"/],
     ['"1" instead of "true"', { BOT_AUTH_DISABLED: '1' }, /BOT_AUTH_DISABLED must be exactly "true"/],
-    ['with BOT_ID and BOT_PASSWORD', { BOT_AUTH_DISABLED: 'true', BOT_ID: GUID(1), BOT_PASSWORD: 'bot-secret-value' }, /BOT_AUTH_DISABLED=true cannot be combined with BOT_ID, BOT_PASSWORD/],
+    [
+      'with BOT_ID and BOT_PASSWORD',
+      { BOT_AUTH_DISABLED: 'true', BOT_ID: GUID(1), BOT_PASSWORD: 'bot-secret-value' },
+      /BOT_AUTH_DISABLED=true cannot be combined with BOT_ID, BOT_PASSWORD/,
+    ],
     // An address this machine does not have: the old code failed to listen there instead of refusing.
-    ['on a non-loopback HOST', { BOT_AUTH_DISABLED: 'true', HOST: '192.0.2.10' }, /BOT_AUTH_DISABLED=true needs HOST=127.0.0.1, ::1 or localhost \(got "192.0.2.10"\)/],
-    ['against the default Microsoft Graph and Entra', { BOT_AUTH_DISABLED: 'true', GRAPH_BASE_URL: '', GRAPH_AUTHORITY_HOST: '' }, /BOT_AUTH_DISABLED=true cannot be used against Microsoft's cloud: GRAPH_BASE_URL is https:\/\/graph.microsoft.com \(the default\)/],
-    ['against graph.microsoft.us', { BOT_AUTH_DISABLED: 'true', GRAPH_BASE_URL: 'https://graph.microsoft.us', GRAPH_AUTHORITY_HOST: 'https://login.microsoftonline.us' }, /cannot be used against Microsoft's cloud: GRAPH_AUTHORITY_HOST is https:\/\/login.microsoftonline.us/],
+    [
+      'on a non-loopback HOST',
+      { BOT_AUTH_DISABLED: 'true', HOST: '192.0.2.10' },
+      /BOT_AUTH_DISABLED=true needs HOST=127.0.0.1, ::1 or localhost \(got "192.0.2.10"\)/,
+    ],
+    [
+      'against the default Microsoft Graph and Entra',
+      { BOT_AUTH_DISABLED: 'true', GRAPH_BASE_URL: '', GRAPH_AUTHORITY_HOST: '' },
+      /BOT_AUTH_DISABLED=true cannot be used against Microsoft's cloud: GRAPH_BASE_URL is https:\/\/graph.microsoft.com \(the default\)/,
+    ],
+    [
+      'against graph.microsoft.us',
+      { BOT_AUTH_DISABLED: 'true', GRAPH_BASE_URL: 'https://graph.microsoft.us', GRAPH_AUTHORITY_HOST: 'https://login.microsoftonline.us' },
+      /cannot be used against Microsoft's cloud: GRAPH_AUTHORITY_HOST is https:\/\/login.microsoftonline.us/,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, env, message) => {

@@ -28,7 +28,17 @@ describe('inbound channel: Bot Framework token on /api/messages', () => {
     return { kind: 'personal', id: `a:auth-case-${++caseNo}` };
   }
 
-  function token(overrides: { audience?: string; serviceUrl?: string; issuer?: string; key?: IssuerKey; kid?: string; expiresInSeconds?: number; claims?: Record<string, unknown> } = {}) {
+  function token(
+    overrides: {
+      audience?: string;
+      serviceUrl?: string;
+      issuer?: string;
+      key?: IssuerKey;
+      kid?: string;
+      expiresInSeconds?: number;
+      claims?: Record<string, unknown>;
+    } = {},
+  ) {
     return h.botTokens!.token({ audience: botAppId(), serviceUrl: h.connector.url, ...overrides });
   }
 
@@ -38,7 +48,10 @@ describe('inbound channel: Bot Framework token on /api/messages', () => {
     const connectorBefore = h.connector.requestCount;
     const graphBefore = h.emulator.control.calls().length;
     const logsBefore = h.logs.length;
-    const activity = { ...messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'status alice@contoso.com', conversation }), ...activityOverrides };
+    const activity = {
+      ...messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'status alice@contoso.com', conversation }),
+      ...activityOverrides,
+    };
     const response = await h.send(activity, { authorization });
     expect(response.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -99,7 +112,9 @@ describe('inbound channel: Bot Framework token on /api/messages', () => {
 
   it('401 for a tampered payload', async () => {
     const [header, , signature] = token().split('.');
-    const payload = Buffer.from(JSON.stringify({ serviceurl: h.connector.url, iss: h.botTokens!.issuer, aud: botAppId(), exp: Math.floor(Date.now() / 1000) + 3600, nbf: 0 })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ serviceurl: h.connector.url, iss: h.botTokens!.issuer, aud: botAppId(), exp: Math.floor(Date.now() / 1000) + 3600, nbf: 0 }),
+    ).toString('base64url');
     await expectRefused(`Bearer ${header}.${payload}.${signature}`);
   });
 
@@ -115,7 +130,7 @@ describe('inbound channel: Bot Framework token on /api/messages', () => {
     expect(await expectRefused(`Bearer ${token({ expiresInSeconds: -600 })}`)).toMatch(/expired/);
   });
 
-  it('401 when the serviceurl claim is not the activity\'s serviceUrl', async () => {
+  it("401 when the serviceurl claim is not the activity's serviceUrl", async () => {
     expect(await expectRefused(`Bearer ${token({ serviceUrl: 'https://smba.trafficmanager.net/evil/' })}`)).toMatch(/ServiceUrl claim/);
   });
 
@@ -138,7 +153,14 @@ describe('inbound channel: Bot Framework token on /api/messages', () => {
   it('401 for a card action with a bad token: no invoke body, no card change', async () => {
     const connectorBefore = h.connector.requestCount;
     const response = await h.send(
-      cardActionInvoke({ serviceUrl: h.connector.url, from: PEOPLE.adam, verb: 'soa.approve', data: { requestId: 'SOA-X', version: 1 }, replyToId: 'act-0', conversation: CHANNEL }),
+      cardActionInvoke({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.adam,
+        verb: 'soa.approve',
+        data: { requestId: 'SOA-X', version: 1 },
+        replyToId: 'act-0',
+        conversation: CHANNEL,
+      }),
       { authorization: `Bearer ${token({ audience: 'someone-else' })}` },
     );
     expect(response.status).toBe(401);
@@ -170,7 +192,9 @@ describe('inbound channel: Bot Framework token on /api/messages', () => {
     const jwks = (await (await fetch(`${h.emulator.authorityHost}/${h.emulator.tenantId}/discovery/v2.0/keys`)).json()) as { keys: { kid: string }[] };
     const jwk = jwks.keys.find((k) => k.kid === kid);
     expect(jwk).toBeDefined();
-    const valid = createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(createPublicKey({ key: jwk as any, format: 'jwk' }), Buffer.from(signature, 'base64url'));
+    const valid = createVerify('RSA-SHA256')
+      .update(`${header}.${payload}`)
+      .verify(createPublicKey({ key: jwk as any, format: 'jwk' }), Buffer.from(signature, 'base64url'));
     expect(valid).toBe(true);
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     expect(claims.exp * 1000).toBeGreaterThan(Date.now());

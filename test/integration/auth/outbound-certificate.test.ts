@@ -36,6 +36,11 @@ describe('outbound token with a bot certificate (local Entra)', () => {
     await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'help', conversation }));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(h.connector.posts(conversation.id)).toEqual([]);
-    expect(h.emulator.control.calls().filter((c) => /oauth2\/v2\.0\/token$/.test(c.path)).map((c) => c.status)).toContain(401);
+    expect(
+      h.emulator.control
+        .calls()
+        .filter((c) => /oauth2\/v2\.0\/token$/.test(c.path))
+        .map((c) => c.status),
+    ).toContain(401);
   });
 });

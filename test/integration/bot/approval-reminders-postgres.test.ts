@@ -43,7 +43,14 @@ describe('reminders with two instances on PostgreSQL', () => {
     // A lease that lapsed mid-run, so both instances hold the same job: the once key still lets one message through.
     a.clock.advance(3_600_000);
     b.clock.advance(3_600_000);
-    const job = { id: 'lapsed', kind: 'remind' as const, requestId: posted.requestId, runAt: a.clock.now().toISOString(), attempts: 0, state: { reminders: 1, escalated: false, warned: false } };
+    const job = {
+      id: 'lapsed',
+      kind: 'remind' as const,
+      requestId: posted.requestId,
+      runAt: a.clock.now().toISOString(),
+      attempts: 0,
+      state: { reminders: 1, escalated: false, warned: false },
+    };
     await Promise.all([runReminderJob(a.app.deps, job), runReminderJob(b.app.deps, job), runReminderJob(a.app.deps, job), runReminderJob(b.app.deps, job)]);
     expect(reminders()).toHaveLength(2);
     const events = (await a.app.deps.requests.events(posted.requestId)).filter((e) => e.type === 'approval.reminded');

@@ -44,7 +44,11 @@ describe('approval stages and escalation', () => {
     expect(noticeOf(second.body)).toMatch(/Approved by Carol Chen/);
     await waitForStatus(h, posted.requestId, 'completed');
     const request = await h.app.deps.requests.get(posted.requestId);
-    expect(request?.decisions.map((d) => [d.by.name, d.stage])).toEqual([['Adam Approver', 0], ['Ben Bystander', 1], ['Carol Chen', 1]]);
+    expect(request?.decisions.map((d) => [d.by.name, d.stage])).toEqual([
+      ['Adam Approver', 0],
+      ['Ben Bystander', 1],
+      ['Carol Chen', 1],
+    ]);
     await h.connector.waitFor(() => /2\. Security: 2 of 2 \(Ben Bystander, Carol Chen\)/.test(cardText(h.connector.latestCard(posted.activityId))));
   });
 
@@ -69,7 +73,11 @@ describe('approval stages and escalation', () => {
     h.clock.advance(8 * 3_600_000 + 1_000);
     await h.app.runner.runDue();
     await h.app.runner.runDue();
-    const told = postsMatching(h, new RegExp(`Request ${posted.requestId} has had no decision for 8 h, so it is now offered to the escalation approvers`), CHANNEL.id);
+    const told = postsMatching(
+      h,
+      new RegExp(`Request ${posted.requestId} has had no decision for 8 h, so it is now offered to the escalation approvers`),
+      CHANNEL.id,
+    );
     expect(told).toHaveLength(1);
     expect(told[0].entities).toEqual([expect.objectContaining({ mentioned: { id: GRACE.mri, name: 'Grace Green' } })]);
     expect(h.connector.posts(PERSONAL(GRACE).id).some((p) => /escalated to you/.test(p.activity.text ?? ''))).toBe(true);
@@ -96,7 +104,13 @@ describe('delegation, reassignment, comments, pending, the mobile path', () => {
     // The bot's answer is a reply in the turn; proactive posts (mentions, notices) may come in between.
     const activity = messageActivity({ serviceUrl: h.connector.url, from, text, conversation });
     await h.send(activity);
-    return h.connector.waitFor(() => h.connector.posts(conversation.id).filter((p) => p.replyToId === activity.id).map((p) => p.activity.text ?? '').find(Boolean));
+    return h.connector.waitFor(() =>
+      h.connector
+        .posts(conversation.id)
+        .filter((p) => p.replyToId === activity.id)
+        .map((p) => p.activity.text ?? '')
+        .find(Boolean),
+    );
   };
   /** Lets every open request expire (APPROVAL_TTL 24h), so their users are free for the next test. */
   const expireAll = async () => {
@@ -114,7 +128,9 @@ describe('delegation, reassignment, comments, pending, the mobile path', () => {
     const ben = await click(h, PEOPLE.ben, VERBS.approve, posted);
     expect(noticeOf(ben.body)).toMatch(/Your approval is recorded \(1 of 2\)/);
     expect(cardText(ben.body.value)).toMatch(/Approved by Ben Bystander \(for Adam Approver\)/);
-    await h.connector.waitFor(() => h.connector.texts(PERSONAL(PEOPLE.adam).id).find((t) => t.includes(`Ben Bystander approved request ${posted.requestId} for you`)));
+    await h.connector.waitFor(() =>
+      h.connector.texts(PERSONAL(PEOPLE.adam).id).find((t) => t.includes(`Ben Bystander approved request ${posted.requestId} for you`)),
+    );
     const adam = await click(h, PEOPLE.adam, VERBS.approve, { ...posted, version: posted.version + 1 });
     expect(noticeOf(adam.body)).toMatch(/already recorded your decision/);
     const event = (await h.app.deps.requests.events(posted.requestId)).find((e) => e.type === 'decision.approve');
@@ -162,12 +178,20 @@ describe('delegation, reassignment, comments, pending, the mobile path', () => {
     await expireAll();
     const posted = await requestInChannel(h, 'transfer alice@contoso.com reason: reassign');
     expect(await say(PEOPLE.adam, `reassign ${posted.requestId} to rita@contoso.com`, CHANNEL)).toMatch(/cannot decide this request/);
-    expect(await say(PEOPLE.adam, `reassign ${posted.requestId} to amy@contoso.com I am out today`, CHANNEL)).toMatch(/passed to Amy Approver; they have been told/);
+    expect(await say(PEOPLE.adam, `reassign ${posted.requestId} to amy@contoso.com I am out today`, CHANNEL)).toMatch(
+      /passed to Amy Approver; they have been told/,
+    );
     const told = postsMatching(h, new RegExp(`Adam Approver passed request ${posted.requestId} to you for a decision: "I am out today"`), CHANNEL.id);
     expect(told[0].entities).toEqual([expect.objectContaining({ mentioned: { id: PEOPLE.amy.mri, name: 'Amy Approver' } })]);
     expect(h.connector.texts(PERSONAL(PEOPLE.amy).id).some((t) => t.includes(`passed request ${posted.requestId} to you`))).toBe(true);
     const request = await h.app.deps.requests.get(posted.requestId);
-    expect(request?.reassignments).toEqual([expect.objectContaining({ from: expect.objectContaining({ name: 'Adam Approver' }), to: expect.objectContaining({ name: 'Amy Approver' }), note: 'I am out today' })]);
+    expect(request?.reassignments).toEqual([
+      expect.objectContaining({
+        from: expect.objectContaining({ name: 'Adam Approver' }),
+        to: expect.objectContaining({ name: 'Amy Approver' }),
+        note: 'I am out today',
+      }),
+    ]);
     expect((await h.app.deps.requests.events(posted.requestId)).some((e) => e.type === 'request.reassigned')).toBe(true);
   });
 
@@ -195,14 +219,33 @@ describe('delegation, reassignment, comments, pending, the mobile path', () => {
     const posted = await requestInChannel(h, 'transfer dave@contoso.com reason: mobile');
     expect(await say(PEOPLE.adam, `reject ${posted.requestId}`, CHANNEL)).toMatch(/A rejection needs a comment/);
     // The Action.Submit fallback of the card (clients without Universal Actions): the same use case.
-    const submit = submitActivity({ serviceUrl: h.connector.url, from: PEOPLE.adam, value: { requestId: posted.requestId, version: posted.version, verb: VERBS.reject }, replyToId: posted.activityId, conversation: CHANNEL });
+    const submit = submitActivity({
+      serviceUrl: h.connector.url,
+      from: PEOPLE.adam,
+      value: { requestId: posted.requestId, version: posted.version, verb: VERBS.reject },
+      replyToId: posted.activityId,
+      conversation: CHANNEL,
+    });
     await h.send(submit);
-    expect(await h.connector.waitFor(() => h.connector.posts(CHANNEL.id).find((p) => p.replyToId === submit.id)?.activity.text)).toMatch(/A rejection needs a comment/);
-    const approve = submitActivity({ serviceUrl: h.connector.url, from: PEOPLE.adam, value: { requestId: posted.requestId, version: posted.version, verb: VERBS.approve }, replyToId: posted.activityId, conversation: CHANNEL });
+    expect(await h.connector.waitFor(() => h.connector.posts(CHANNEL.id).find((p) => p.replyToId === submit.id)?.activity.text)).toMatch(
+      /A rejection needs a comment/,
+    );
+    const approve = submitActivity({
+      serviceUrl: h.connector.url,
+      from: PEOPLE.adam,
+      value: { requestId: posted.requestId, version: posted.version, verb: VERBS.approve },
+      replyToId: posted.activityId,
+      conversation: CHANNEL,
+    });
     await h.send(approve);
-    expect(await h.connector.waitFor(() => h.connector.posts(CHANNEL.id).find((p) => p.replyToId === approve.id)?.activity.text)).toMatch(/Your approval is recorded \(1 of 2\)/);
+    expect(await h.connector.waitFor(() => h.connector.posts(CHANNEL.id).find((p) => p.replyToId === approve.id)?.activity.text)).toMatch(
+      /Your approval is recorded \(1 of 2\)/,
+    );
     expect(await say(PEOPLE.amy, `reject ${posted.requestId} wrong wave`, CHANNEL)).toMatch(/Rejected by Amy Approver/);
-    expect((await h.app.deps.requests.get(posted.requestId))?.decisions.map((d) => [d.decision, d.comment])).toEqual([['approve', null], ['reject', 'wrong wave']]);
+    expect((await h.app.deps.requests.get(posted.requestId))?.decisions.map((d) => [d.decision, d.comment])).toEqual([
+      ['approve', null],
+      ['reject', 'wrong wave'],
+    ]);
     // `confirm`, `resume`, `cancel` exist as typed commands too (here: nothing to confirm on a transfer).
     expect(await say(PEOPLE.adam, `confirm ${posted.requestId}`, CHANNEL)).toMatch(/not valid/);
   });

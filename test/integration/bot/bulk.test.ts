@@ -30,9 +30,13 @@ describe('bulk transfers in waves', () => {
   afterAll(() => h.stop());
 
   const upns = (users: typeof WAVE_A) => users.map((u) => u.userPrincipalName).join('\n');
-  const patchesOf = (users: typeof WAVE_A) => h.emulator.control.calls().filter((c) => c.method === 'PATCH' && users.some((u) => c.path.includes(u.id)) && c.status < 300);
+  const patchesOf = (users: typeof WAVE_A) =>
+    h.emulator.control.calls().filter((c) => c.method === 'PATCH' && users.some((u) => c.path.includes(u.id)) && c.status < 300);
   const linkOf = (card: Record<string, unknown>, label: RegExp) => {
-    const m = cardText(card).split('\n').map((l) => /\[(.*?)\]\((https:\/\/soabot\.example\.test\/files\/[^)]+)\)/.exec(l)).find((x) => x && label.test(x[1]));
+    const m = cardText(card)
+      .split('\n')
+      .map((l) => /\[(.*?)\]\((https:\/\/soabot\.example\.test\/files\/[^)]+)\)/.exec(l))
+      .find((x) => x && label.test(x[1]));
     return m ? m[2].replace('https://soabot.example.test', h.messagesUrl.replace('/api/messages', '')) : null;
   };
 
@@ -89,7 +93,13 @@ describe('bulk transfers in waves', () => {
     const posted = await requestInChannel(h, `transfer ${upns(WAVE_B)} reason: migration wave B`);
     // Two users of the second wave (users 2-7) fail: 2 of 6 is above 5 %.
     for (const u of [WAVE_B[2], WAVE_B[3]]) {
-      h.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${u.id}/onPremisesSyncBehavior$`, status: 403, graphCode: 'Authorization_RequestDenied', times: -1 });
+      h.emulator.control.injectFault({
+        method: 'PATCH',
+        pathPattern: `^/users/${u.id}/onPremisesSyncBehavior$`,
+        status: 403,
+        graphCode: 'Authorization_RequestDenied',
+        times: -1,
+      });
     }
     await click(h, PEOPLE.amy, VERBS.approve, posted);
     await waitForStatus(h, posted.requestId, 'halted', 30_000);
@@ -112,7 +122,13 @@ describe('bulk transfers in waves', () => {
 
   it('a halted request can be cancelled: users not reached are not changed', async () => {
     const posted = await requestInChannel(h, `transfer ${upns(WAVE_C.slice(0, 25))} reason: wave C`);
-    h.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${WAVE_C[0].id}/onPremisesSyncBehavior$`, status: 400, graphCode: 'Request_BadRequest', times: -1 });
+    h.emulator.control.injectFault({
+      method: 'PATCH',
+      pathPattern: `^/users/${WAVE_C[0].id}/onPremisesSyncBehavior$`,
+      status: 400,
+      graphCode: 'Request_BadRequest',
+      times: -1,
+    });
     await click(h, PEOPLE.adam, VERBS.approve, posted);
     await waitForStatus(h, posted.requestId, 'halted', 30_000);
     const stored = (await h.app.deps.requests.get(posted.requestId))!;
@@ -125,7 +141,13 @@ describe('bulk transfers in waves', () => {
 
   it('resuming is an approval: the requester may not resume their own halted request, but may cancel it', async () => {
     const posted = await requestInChannel(h, `transfer ${upns(WAVE_D)} reason: wave D`, PEOPLE.adam);
-    h.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${WAVE_D[0].id}/onPremisesSyncBehavior$`, status: 400, graphCode: 'Request_BadRequest', times: -1 });
+    h.emulator.control.injectFault({
+      method: 'PATCH',
+      pathPattern: `^/users/${WAVE_D[0].id}/onPremisesSyncBehavior$`,
+      status: 400,
+      graphCode: 'Request_BadRequest',
+      times: -1,
+    });
     await click(h, PEOPLE.amy, VERBS.approve, posted);
     await waitForStatus(h, posted.requestId, 'halted', 30_000);
 
@@ -146,11 +168,17 @@ describe('bulk transfers in waves', () => {
     h.emulator.control.clearFaults();
   });
 
-  it('a typed approval, in the card\'s conversation, names the card version, the number of users and the list fingerprint', async () => {
+  it("a typed approval, in the card's conversation, names the card version, the number of users and the list fingerprint", async () => {
     // The users wave D did not reach (it was cancelled after its first wave).
     const users = WAVE_D.slice(1);
     const posted = await requestInChannel(h, `transfer ${upns(users)} reason: wave D again`);
-    h.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${users[0].id}/onPremisesSyncBehavior$`, status: 400, graphCode: 'Request_BadRequest', times: -1 });
+    h.emulator.control.injectFault({
+      method: 'PATCH',
+      pathPattern: `^/users/${users[0].id}/onPremisesSyncBehavior$`,
+      status: 400,
+      graphCode: 'Request_BadRequest',
+      times: -1,
+    });
     const fingerprint = /List fingerprint: ([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})/.exec(cardText(posted.card))![1];
     await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.amy, text: `approve ${posted.requestId}`, conversation: CHANNEL }));
     const said = await waitForText(h, new RegExp(`You approved version ${posted.version} of request ${posted.requestId}'s card`));
@@ -175,7 +203,12 @@ describe('transfer members of a group', () => {
     h.emulator.control.seed({
       ...demo,
       users: [...(demo.users ?? []), ...MEMBERS],
-      groups: [...(demo.groups ?? []), GROUP, { id: '5d0a0002-0000-4000-8000-0000000000b2', displayName: 'Twins', members: [] }, { id: '5d0a0002-0000-4000-8000-0000000000b3', displayName: 'Twins', members: [] }],
+      groups: [
+        ...(demo.groups ?? []),
+        GROUP,
+        { id: '5d0a0002-0000-4000-8000-0000000000b2', displayName: 'Twins', members: [] },
+        { id: '5d0a0002-0000-4000-8000-0000000000b3', displayName: 'Twins', members: [] },
+      ],
     });
   });
   afterAll(() => h.stop());

@@ -46,7 +46,7 @@ describe('card access', () => {
       await close(posted);
     });
 
-    it('requester, approver and admin get their view in the card\'s conversation, and only the neutral answer elsewhere', async () => {
+    it("requester, approver and admin get their view in the card's conversation, and only the neutral answer elsewhere", async () => {
       const posted = await requestInChannel(h, 'transfer bob@contoso.com reason: secret justification A2');
       for (const person of [PEOPLE.rita, PEOPLE.adam, PEOPLE.ben]) {
         const here = await click(h, person, VERBS.refresh, posted);
@@ -66,8 +66,15 @@ describe('card access', () => {
     it('a request made in a group chat is seen from that chat, not from a channel', async () => {
       // The card is posted in the chat it was asked in (the requester's origin conversation).
       const before = h.connector.posts(GROUP_CHAT.id).length;
-      await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer carol@contoso.com reason: A3', conversation: GROUP_CHAT }));
-      const post = await h.connector.waitFor(() => h.connector.posts(GROUP_CHAT.id).slice(before).find((p) => JSON.stringify(p.activity.attachments ?? []).includes('soa.refresh')));
+      await h.send(
+        messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer carol@contoso.com reason: A3', conversation: GROUP_CHAT }),
+      );
+      const post = await h.connector.waitFor(() =>
+        h.connector
+          .posts(GROUP_CHAT.id)
+          .slice(before)
+          .find((p) => JSON.stringify(p.activity.attachments ?? []).includes('soa.refresh')),
+      );
       const [, requestId, version] = JSON.stringify(post.activity.attachments![0].content).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/)!;
       const posted = { requestId, version: Number(version), activityId: post.activityId };
       expect((await click(h, PEOPLE.rita, VERBS.refresh, posted, GROUP_CHAT)).body.type).toBe(CARD);
@@ -76,18 +83,36 @@ describe('card access', () => {
     });
   });
 
-  describe('C: a decision counts only when it comes from the request\'s own card', () => {
+  describe("C: a decision counts only when it comes from the request's own card", () => {
     it('refuses an approval from another conversation, from another message, or without a message id', async () => {
       const posted = await requestInChannel(h, 'transfer dave@contoso.com reason: C1');
       const otherChat = await click(h, PEOPLE.adam, VERBS.approve, posted, GROUP_CHAT);
       const otherMessage = await click(h, PEOPLE.adam, VERBS.approve, { ...posted, activityId: 'act-999999' });
-      const noMessage = await h.send({ ...cardActionInvoke({ serviceUrl: h.connector.url, from: PEOPLE.adam, verb: VERBS.approve, data: { requestId: posted.requestId, version: posted.version }, replyToId: posted.activityId, conversation: CHANNEL }), replyToId: undefined });
+      const noMessage = await h.send({
+        ...cardActionInvoke({
+          serviceUrl: h.connector.url,
+          from: PEOPLE.adam,
+          verb: VERBS.approve,
+          data: { requestId: posted.requestId, version: posted.version },
+          replyToId: posted.activityId,
+          conversation: CHANNEL,
+        }),
+        replyToId: undefined,
+      });
       for (const response of [otherChat, otherMessage, noMessage]) {
         expect(response.body.type).toBe(MESSAGE);
         expect(response.body.value).toMatch(/did not come from the request's own card/);
       }
       // The Action.Submit fallback is bound the same way.
-      await h.send(submitActivity({ serviceUrl: h.connector.url, from: PEOPLE.adam, value: { requestId: posted.requestId, version: posted.version, verb: VERBS.approve }, replyToId: posted.activityId, conversation: GROUP_CHAT }));
+      await h.send(
+        submitActivity({
+          serviceUrl: h.connector.url,
+          from: PEOPLE.adam,
+          value: { requestId: posted.requestId, version: posted.version, verb: VERBS.approve },
+          replyToId: posted.activityId,
+          conversation: GROUP_CHAT,
+        }),
+      );
       await waitForText(h, /did not come from the request's own card/, GROUP_CHAT.id);
       expect(await decisionsOf(posted.requestId)).toEqual([]);
 
@@ -101,7 +126,9 @@ describe('card access', () => {
       const posted = await requestInChannel(h, 'transfer alice@contoso.com reason: C2');
       const personal = PERSONAL(PEOPLE.amy);
       await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.amy, text: `approve ${posted.requestId}`, conversation: personal }));
-      expect(await waitForText(h, /Type `approve <request-id>` in the conversation where the request's card was posted/, personal.id)).toMatch(/Nothing was changed/);
+      expect(await waitForText(h, /Type `approve <request-id>` in the conversation where the request's card was posted/, personal.id)).toMatch(
+        /Nothing was changed/,
+      );
       expect(await decisionsOf(posted.requestId)).toEqual([]);
 
       await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.amy, text: `approve ${posted.requestId}`, conversation: CHANNEL }));
@@ -151,13 +178,18 @@ describe('B: a flood of refused clicks', () => {
     h.clock.advance(61_000);
     await h.app.runner.runDue();
     const summary = h.logs.filter((l) => l.includes('actions refused in one minute')).map((l) => JSON.parse(l));
-    expect(summary.map((s) => [s.actorId, s.refused]).sort()).toEqual([[DEMO_IDS.users.erin, 20], [DEMO_IDS.users.rita, 5]].sort());
+    expect(summary.map((s) => [s.actorId, s.refused]).sort()).toEqual(
+      [
+        [DEMO_IDS.users.erin, 20],
+        [DEMO_IDS.users.rita, 5],
+      ].sort(),
+    );
 
     // Served again after the window.
     expect(String((await click(h, ERIN, VERBS.approve, posted)).body.value)).toMatch(NEUTRAL);
   });
 
-  it('prunes duplicate-delivery keys older than 7 days on the job runner\'s schedule', async () => {
+  it("prunes duplicate-delivery keys older than 7 days on the job runner's schedule", async () => {
     const conversations = h.app.deps.conversations;
     const old = new Date(h.clock.now().getTime() - 8 * 24 * 3_600_000).toISOString();
     expect(await conversations.claimOnce('activity:test:old', old)).toBe(true);

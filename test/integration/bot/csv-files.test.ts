@@ -38,7 +38,13 @@ describe('CSV files sent to the bot', () => {
   const sendFile = (from: TestPerson, downloadUrl: string, options: { text?: string; conversation?: typeof CHANNEL; name?: string } = {}) =>
     h.send({
       ...messageActivity({ serviceUrl: h.connector.url, from, text: options.text ?? '', conversation: options.conversation ?? PERSONAL(from) }),
-      attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: options.name ?? 'users.csv', content: { downloadUrl, uniqueId: 'x', fileType: 'csv' } }],
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.teams.file.download.info',
+          name: options.name ?? 'users.csv',
+          content: { downloadUrl, uniqueId: 'x', fileType: 'csv' },
+        },
+      ],
     });
   const replyTo = (person: TestPerson, pattern: RegExp) => waitForText(h, pattern, PERSONAL(person).id);
   const csvOf = (users: typeof USERS) => `userPrincipalName,comment\n${users.map((u) => `${u.userPrincipalName},x`).join('\n')}\n`;
@@ -46,7 +52,12 @@ describe('CSV files sent to the bot', () => {
   it('takes a CSV of UPNs in a personal chat and sends the request to the approvals channel', async () => {
     const url = files.serve('wave.csv', csvOf(USERS));
     await sendFile(PEOPLE.rita, url, { text: 'reason: from the HR export', name: 'wave.csv' });
-    const card = await h.connector.waitFor(() => h.connector.posts(APPROVALS).map((p) => p.activity.attachments?.[0]?.content).find((c) => c && /file "wave.csv", 5 users/.test(cardText(c))));
+    const card = await h.connector.waitFor(() =>
+      h.connector
+        .posts(APPROVALS)
+        .map((p) => p.activity.attachments?.[0]?.content)
+        .find((c) => c && /file "wave.csv", 5 users/.test(cardText(c))),
+    );
     expect(cardText(card)).toMatch(/from the HR export/);
     // The reply names the request whose card went to the channel.
     const requestId = /^Request (\S+) was sent to the approvals channel/.exec(await replyTo(PEOPLE.rita, /was sent to the approvals channel/))?.[1];
@@ -83,7 +94,9 @@ describe('CSV files sent to the bot', () => {
   it('does not follow a redirect to a host that is not allowed', async () => {
     files.serve('target.csv', csvOf(USERS));
     await sendFile(PEOPLE.rita, files.url(`/redirect?to=${encodeURIComponent(files.url('/files/target.csv', 'localhost'))}`));
-    expect(await replyTo(PEOPLE.rita, /sent me on to localhost:\d+, which is not an allowed download host/)).toMatch(/FILE_DOWNLOAD_HOSTS\)\. Nothing was read\./);
+    expect(await replyTo(PEOPLE.rita, /sent me on to localhost:\d+, which is not an allowed download host/)).toMatch(
+      /FILE_DOWNLOAD_HOSTS\)\. Nothing was read\./,
+    );
     expect(files.hits).toEqual(['/redirect']);
   });
 

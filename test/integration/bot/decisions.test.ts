@@ -91,9 +91,25 @@ describe('approval decisions', () => {
 
   it('accepts the Action.Submit fallback and the typed `approve <id>` with the same checks', async () => {
     const posted = await requestInChannel(h, 'transfer alice@contoso.com reason: fallback');
-    await h.send(submitActivity({ serviceUrl: h.connector.url, from: PEOPLE.ben, value: { requestId: posted.requestId, version: posted.version, verb: VERBS.approve }, replyToId: posted.activityId, conversation: CHANNEL }));
+    await h.send(
+      submitActivity({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.ben,
+        value: { requestId: posted.requestId, version: posted.version, verb: VERBS.approve },
+        replyToId: posted.activityId,
+        conversation: CHANNEL,
+      }),
+    );
     await waitForText(h, /nothing I can show or do for that request here/);
-    await h.send(submitActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, value: { requestId: posted.requestId, version: posted.version, verb: VERBS.approve }, replyToId: posted.activityId, conversation: CHANNEL }));
+    await h.send(
+      submitActivity({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.rita,
+        value: { requestId: posted.requestId, version: posted.version, verb: VERBS.approve },
+        replyToId: posted.activityId,
+        conversation: CHANNEL,
+      }),
+    );
     await waitForText(h, /Only approvers can approve/);
     await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.amy, text: `approve ${posted.requestId.toLowerCase()}`, conversation: CHANNEL }));
     await waitForText(h, new RegExp(`Transfer ${posted.requestId}: completed`));

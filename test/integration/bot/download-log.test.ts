@@ -5,7 +5,9 @@ import { requestInChannel } from './flow-helpers';
 describe('signed download links: the log', () => {
   let h: BotHarness;
   beforeAll(async () => {
-    h = await startBotHarness({ env: { PUBLIC_BASE_URL: 'https://soabot.example.test', FILE_LINK_SECRET: 'download-log-test-secret-of-32-bytes-or-more', FILE_LINK_TTL: '1m' } });
+    h = await startBotHarness({
+      env: { PUBLIC_BASE_URL: 'https://soabot.example.test', FILE_LINK_SECRET: 'download-log-test-secret-of-32-bytes-or-more', FILE_LINK_TTL: '1m' },
+    });
   });
   afterAll(() => h?.stop());
 
@@ -24,7 +26,14 @@ describe('signed download links: the log', () => {
     const logsBefore = h.logs.length;
 
     expect(await get(link)).toBe(200);
-    expect(await get(link.replace(signature, signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))))).toBe(403);
+    expect(
+      await get(
+        link.replace(
+          signature,
+          signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+        ),
+      ),
+    ).toBe(403);
     h.clock.advance(2 * 60_000);
     expect(await get(link)).toBe(410);
 

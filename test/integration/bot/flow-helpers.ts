@@ -35,7 +35,14 @@ export async function requestInChannel(h: BotHarness, text: string, from: TestPe
   });
 }
 
-export async function click(h: BotHarness, from: TestPerson, verb: string, posted: { requestId: string; version: number; activityId: string }, conversation: ConversationSpec = CHANNEL, extra: Record<string, unknown> = {}) {
+export async function click(
+  h: BotHarness,
+  from: TestPerson,
+  verb: string,
+  posted: { requestId: string; version: number; activityId: string },
+  conversation: ConversationSpec = CHANNEL,
+  extra: Record<string, unknown> = {},
+) {
   return h.send(
     cardActionInvoke({
       serviceUrl: h.connector.url,
@@ -53,7 +60,14 @@ export function soaPatches(h: BotHarness, userId?: string) {
 }
 
 export async function waitForText(h: BotHarness, pattern: RegExp, conversationId = CHANNEL.id, timeoutMs = 10_000): Promise<string> {
-  return h.connector.waitFor(() => h.connector.posts(conversationId).map((p) => p.activity.text ?? '').find((t) => pattern.test(t)), timeoutMs);
+  return h.connector.waitFor(
+    () =>
+      h.connector
+        .posts(conversationId)
+        .map((p) => p.activity.text ?? '')
+        .find((t) => pattern.test(t)),
+    timeoutMs,
+  );
 }
 
 export async function waitForStatus(h: BotHarness, requestId: string, status: string, timeoutMs = 10_000): Promise<void> {
@@ -72,7 +86,7 @@ export async function waitForStatus(h: BotHarness, requestId: string, status: st
  */
 export async function waitUntilSettled(h: BotHarness, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (let quietRounds = 0; quietRounds < 3; ) {
+  for (let quietRounds = 0; quietRounds < 3;) {
     const now = h.app.deps.clock.now().toISOString();
     const next = await h.app.deps.jobs.nextRunAt();
     const busy = (next !== null && next <= now) || (await h.app.deps.jobs.leaseHolders(now)).length > 0;

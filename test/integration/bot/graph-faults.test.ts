@@ -25,10 +25,30 @@ describe('Graph failures on the PATCH', () => {
   }
 
   const cases: [string, Parameters<BotHarness['emulator']['control']['injectFault']>[0], RegExp, string][] = [
-    ['403', { method: 'PATCH', pathPattern: PATCH_SOA, status: 403, graphCode: 'Authorization_RequestDenied', times: -1 }, /lacks the application permission User-OnPremisesSyncBehavior\.ReadWrite\.All.*Grant admin consent/, 'GRAPH.PERMISSION_MISSING'],
-    ['404', { method: 'PATCH', pathPattern: PATCH_SOA, status: 404, graphCode: 'Request_ResourceNotFound', times: -1 }, /no longer exists \(404\)/, 'GRAPH.NOT_FOUND'],
-    ['400', { method: 'PATCH', pathPattern: PATCH_SOA, status: 400, graphCode: 'Request_BadRequest', times: -1 }, /rejected the change as invalid \(400\)/, 'GRAPH.BAD_REQUEST'],
-    ['429 forever', { method: 'PATCH', pathPattern: PATCH_SOA, status: 429, retryAfter: '0.05', times: -1 }, /kept throttling the bot \(429\)/, 'GRAPH.THROTTLED'],
+    [
+      '403',
+      { method: 'PATCH', pathPattern: PATCH_SOA, status: 403, graphCode: 'Authorization_RequestDenied', times: -1 },
+      /lacks the application permission User-OnPremisesSyncBehavior\.ReadWrite\.All.*Grant admin consent/,
+      'GRAPH.PERMISSION_MISSING',
+    ],
+    [
+      '404',
+      { method: 'PATCH', pathPattern: PATCH_SOA, status: 404, graphCode: 'Request_ResourceNotFound', times: -1 },
+      /no longer exists \(404\)/,
+      'GRAPH.NOT_FOUND',
+    ],
+    [
+      '400',
+      { method: 'PATCH', pathPattern: PATCH_SOA, status: 400, graphCode: 'Request_BadRequest', times: -1 },
+      /rejected the change as invalid \(400\)/,
+      'GRAPH.BAD_REQUEST',
+    ],
+    [
+      '429 forever',
+      { method: 'PATCH', pathPattern: PATCH_SOA, status: 429, retryAfter: '0.05', times: -1 },
+      /kept throttling the bot \(429\)/,
+      'GRAPH.THROTTLED',
+    ],
   ];
 
   it.each(cases)('%s: the user is failed with its own message and nothing is marked done', async (_name, fault, message, code) => {
@@ -71,7 +91,13 @@ describe('Graph failures on the PATCH', () => {
 
   it('one user fails while another succeeds: completed with failures, each reported', async () => {
     const posted = await requestInChannel(h, 'transfer alice@contoso.com dave@contoso.com reason: mixed');
-    h.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${DEMO_IDS.users.dave}/onPremisesSyncBehavior$`, status: 403, graphCode: 'Authorization_RequestDenied', times: -1 });
+    h.emulator.control.injectFault({
+      method: 'PATCH',
+      pathPattern: `^/users/${DEMO_IDS.users.dave}/onPremisesSyncBehavior$`,
+      status: 403,
+      graphCode: 'Authorization_RequestDenied',
+      times: -1,
+    });
     await click(h, PEOPLE.adam, VERBS.approve, posted);
     const outcome = await waitForText(h, new RegExp(`Transfer ${posted.requestId}: completed with failures`));
     expect(outcome).toMatch(/1 done, 1 failed/);

@@ -16,7 +16,9 @@ const OPS_REQUESTERS = '5D0A0003-0000-4000-8000-00000000C0A3';
 describe('group ids answered by Graph in another case', () => {
   let h: BotHarness;
   beforeAll(async () => {
-    h = await startBotHarness({ env: { PROTECTED_GROUP_IDS: PROTECTED, REQUESTER_IDS: DEMO_IDS.users.rita, REQUESTER_GROUP_ID: OPS_REQUESTERS.toLowerCase() } });
+    h = await startBotHarness({
+      env: { PROTECTED_GROUP_IDS: PROTECTED, REQUESTER_IDS: DEMO_IDS.users.rita, REQUESTER_GROUP_ID: OPS_REQUESTERS.toLowerCase() },
+    });
     const demo = demoTenant();
     h.emulator.control.seed({
       ...demo,
@@ -33,9 +35,16 @@ describe('group ids answered by Graph in another case', () => {
 
   it('a one-user transfer of a break-glass account (nested in a protected group) is refused, and nothing is written', async () => {
     const before = h.connector.posts(CHANNEL.id).length;
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer alice@contoso.com reason: case test', conversation: CHANNEL }));
+    await h.send(
+      messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer alice@contoso.com reason: case test', conversation: CHANNEL }),
+    );
     // The bot answers with a text (refused) or an approval card (a request was created).
-    const answer = await h.connector.waitFor(() => h.connector.posts(CHANNEL.id).slice(before).find((p) => p.activity.text || p.activity.attachments?.length));
+    const answer = await h.connector.waitFor(() =>
+      h.connector
+        .posts(CHANNEL.id)
+        .slice(before)
+        .find((p) => p.activity.text || p.activity.attachments?.length),
+    );
     expect(answer.activity.attachments ?? []).toEqual([]);
     expect(answer.activity.text).toMatch(/protected account/i);
     expect(await h.app.deps.requests.listByStatus(['pending'], 100)).toEqual([]);

@@ -21,7 +21,9 @@ describe('transfer members of a group larger than the sender may request', () =>
   const memberListCalls = () => h.emulator.control.calls().filter((c) => c.method === 'GET' && c.path.includes(`/groups/${BULK_GROUP_ID}/members`));
 
   it('is refused after reading no more of the member list than the limit needs', async () => {
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: `transfer members of ${BULK_GROUP_ID} reason: everyone`, conversation: CHANNEL }));
+    await h.send(
+      messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: `transfer members of ${BULK_GROUP_ID} reason: everyone`, conversation: CHANNEL }),
+    );
     const answer = await waitForText(h, /users; one request can hold at most 50/);
     expect(answer).toMatch(/more than 50 users/);
     // One page (of at most 999 members) tells that the group is over the limit; the other 2,000+ members are not read.

@@ -15,20 +15,45 @@ import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChan
 const NOTIFY: ConversationSpec = { kind: 'channel', id: '19:group-notify@thread.tacv2', teamId: CHANNEL.teamId, channelId: '19:group-notify@thread.tacv2' };
 const gid = (n: number) => `5d0a0007-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const G = {
-  root: gid(1), mid: gid(2), leaf: gid(3), cloud: gid(4), done: gid(5), waiting: gid(6), mail: gid(7),
-  tier0: gid(8), admins: gid(9), dupA: gid(10), dupB: gid(11), rbMembers: gid(12), rbPackage: gid(13), rbOk: gid(14),
+  root: gid(1),
+  mid: gid(2),
+  leaf: gid(3),
+  cloud: gid(4),
+  done: gid(5),
+  waiting: gid(6),
+  mail: gid(7),
+  tier0: gid(8),
+  admins: gid(9),
+  dupA: gid(10),
+  dupB: gid(11),
+  rbMembers: gid(12),
+  rbPackage: gid(13),
+  rbOk: gid(14),
 };
 const synced = (id: string, displayName: string, members: string[] = [], extra: Partial<GroupSeed> = {}): GroupSeed => ({
-  id, displayName, onPremisesSyncEnabled: true, onPremisesImmutableId: `anchor-${id.slice(-4)}`, onPremisesLastSyncDateTime: '2026-11-01T08:00:00Z', members, ...extra,
+  id,
+  displayName,
+  onPremisesSyncEnabled: true,
+  onPremisesImmutableId: `anchor-${id.slice(-4)}`,
+  onPremisesLastSyncDateTime: '2026-11-01T08:00:00Z',
+  members,
+  ...extra,
 });
 const transferred = (id: string, displayName: string, members: string[] = []): GroupSeed => ({
-  id, displayName, onPremisesSyncEnabled: null, onPremisesImmutableId: `anchor-${id.slice(-4)}`, isCloudManaged: true, members,
+  id,
+  displayName,
+  onPremisesSyncEnabled: null,
+  onPremisesImmutableId: `anchor-${id.slice(-4)}`,
+  isCloudManaged: true,
+  members,
 });
 
 describe('group source of authority', () => {
   let h: BotHarness;
   beforeAll(async () => {
-    h = await startBotHarness({ env: { PROTECTED_GROUP_IDS: G.tier0, AUDIT_LOOKUP_TIMEOUT: '5s', ROLLBACK_WATCH_INTERVAL: '5m', ROLLBACK_WATCH_TIMEOUT: '24h' } });
+    h = await startBotHarness({
+      env: { PROTECTED_GROUP_IDS: G.tier0, AUDIT_LOOKUP_TIMEOUT: '5s', ROLLBACK_WATCH_INTERVAL: '5m', ROLLBACK_WATCH_TIMEOUT: '24h' },
+    });
     h.emulator.control.setAuditDelay(200);
     const demo = demoTenant();
     const catalog = demo.catalogs![0];
@@ -42,7 +67,14 @@ describe('group source of authority', () => {
         synced(G.leaf, 'Team (AD)', [G.root, DEMO_IDS.users.bob]),
         { id: G.cloud, displayName: 'Cloud native group', members: [] },
         transferred(G.done, 'Already moved'),
-        { id: G.waiting, displayName: 'Rolled back group', onPremisesSyncEnabled: null, onPremisesImmutableId: 'anchor-wait', isCloudManaged: false, members: [] },
+        {
+          id: G.waiting,
+          displayName: 'Rolled back group',
+          onPremisesSyncEnabled: null,
+          onPremisesImmutableId: 'anchor-wait',
+          isCloudManaged: false,
+          members: [],
+        },
         synced(G.mail, 'Sales DL (AD)', [], { mailEnabled: true }),
         { id: G.tier0, displayName: 'Tier 0', members: [G.admins] },
         synced(G.admins, 'Admins (AD)'),
@@ -57,8 +89,14 @@ describe('group source of authority', () => {
         {
           ...catalog,
           // The group is a resource of the catalog and an access package uses it (docs/soa-and-graph.md §6.1).
-          resources: [...(catalog.resources ?? []), { id: '5d0a0008-0000-4000-8000-000000000002', displayName: 'Rollback package (AD)', originId: G.rbPackage }],
-          accessPackages: [...(catalog.accessPackages ?? []), { id: '5d0a0008-0000-4000-8000-000000000001', displayName: 'Package using a group', groupIds: [G.rbPackage] }],
+          resources: [
+            ...(catalog.resources ?? []),
+            { id: '5d0a0008-0000-4000-8000-000000000002', displayName: 'Rollback package (AD)', originId: G.rbPackage },
+          ],
+          accessPackages: [
+            ...(catalog.accessPackages ?? []),
+            { id: '5d0a0008-0000-4000-8000-000000000001', displayName: 'Package using a group', groupIds: [G.rbPackage] },
+          ],
         },
       ],
     });
@@ -72,13 +110,26 @@ describe('group source of authority', () => {
   // Replies and cards escape markdown (\( \) \"): the assertions read them as plain text.
   const plain = (text: string) => text.replace(/\\/g, '');
   const waitPlain = (pattern: RegExp) =>
-    h.connector.waitFor(() => h.connector.posts(CHANNEL.id).map((p) => plain(p.activity.text ?? '')).find((t) => pattern.test(t)));
+    h.connector.waitFor(() =>
+      h.connector
+        .posts(CHANNEL.id)
+        .map((p) => plain(p.activity.text ?? ''))
+        .find((t) => pattern.test(t)),
+    );
   const cardPlain = (card: Record<string, unknown>) => plain(cardText(card));
 
   it.each([
     ['a cloud-native group', `transfer group ${gid(4)}`, /Cloud native group: Cloud-native group \(never synced from AD DS\)/],
-    ['an already transferred group', 'transfer group Already moved', /Already moved: Already transferred: the group's source of authority is already the cloud/],
-    ['a group rolled back and waiting for the sync client', 'transfer group Rolled back group', /Rolled back group: Not currently synced from AD DS \(rolled back and waiting for the sync client/],
+    [
+      'an already transferred group',
+      'transfer group Already moved',
+      /Already moved: Already transferred: the group's source of authority is already the cloud/,
+    ],
+    [
+      'a group rolled back and waiting for the sync client',
+      'transfer group Rolled back group',
+      /Rolled back group: Not currently synced from AD DS \(rolled back and waiting for the sync client/,
+    ],
     ['a group nested in a protected group', 'transfer group Admins (AD)', /Admins \(AD\): Protected group \(in PROTECTED_GROUP_IDS, or nested in one of them/],
     ['an ambiguous name', 'transfer group Dup (AD)', new RegExp(`Several groups are named "Dup \\(AD\\)": .*${G.dupA}.*${G.dupB}.*Use the object id`)],
     ['an unknown name', 'transfer group Nobody here', /No group is named exactly "Nobody here"/],
@@ -121,7 +172,13 @@ describe('group source of authority', () => {
     expect(request.bulk).toMatchObject({ waves: [1, 1, 1], tree: true, haltFailureRate: 0 });
     expect(text).toMatch(/Order: one wave per nesting level, deepest first: 1 → 1 → 1 groups; any failure halts before the parents/);
 
-    h.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/groups/${G.mid}/onPremisesSyncBehavior$`, status: 400, graphCode: 'Request_BadRequest', times: -1 });
+    h.emulator.control.injectFault({
+      method: 'PATCH',
+      pathPattern: `^/groups/${G.mid}/onPremisesSyncBehavior$`,
+      status: 400,
+      graphCode: 'Request_BadRequest',
+      times: -1,
+    });
     await click(h, PEOPLE.adam, VERBS.approve, posted);
     await waitForStatus(h, posted.requestId, 'halted', 20_000);
     expect(await waitPlain(/Halted at nesting level 1 .*no parent group was touched/)).toBeTruthy();
@@ -150,7 +207,9 @@ describe('group source of authority', () => {
 
   it('refuses a group rollback while cloud-only members or access packages hold it, naming them', async () => {
     await say('rollback group Rollback members (AD) reason: back');
-    expect(await waitPlain(/Rollback members \(AD\): The group has cloud-only members.*Cloud-only members to remove: "grace@contoso.com"/)).not.toMatch(/alice/);
+    expect(await waitPlain(/Rollback members \(AD\): The group has cloud-only members.*Cloud-only members to remove: "grace@contoso.com"/)).not.toMatch(
+      /alice/,
+    );
     await say('rollback group Rollback package (AD) reason: back');
     expect(await waitPlain(/Rollback package \(AD\): The group is used by access packages.*"Package using a group"/)).toBeTruthy();
   });
@@ -172,7 +231,15 @@ describe('group source of authority', () => {
     await h.app.runner.runDue();
     await waitForStatus(h, posted.requestId, 'completed');
     expect(groupState(G.rbOk).onPremisesSyncEnabled).toBe(true);
-    const note = await h.connector.waitFor(() => h.connector.posts().filter((p) => p.conversationId.startsWith(NOTIFY.id)).map((p) => plain(p.activity.text ?? '')).find((t) => new RegExp(`Rollback ${posted.requestId} completed`).test(t)), 10_000);
+    const note = await h.connector.waitFor(
+      () =>
+        h.connector
+          .posts()
+          .filter((p) => p.conversationId.startsWith(NOTIFY.id))
+          .map((p) => plain(p.activity.text ?? ''))
+          .find((t) => new RegExp(`Rollback ${posted.requestId} completed`).test(t)),
+      10_000,
+    );
     expect(note).toMatch(new RegExp(`Groups: \\[Rollback ok \\(AD\\) \\(${G.rbOk}\\)\\]\\(https://entra\\.microsoft\\.com/.*groupId/${G.rbOk}\\)`));
   });
 
@@ -207,7 +274,10 @@ describe('group source of authority', () => {
   });
 
   it('records and the export show the target type, and the Graph calls name the group path', async () => {
-    const viewer = { person: { aadObjectId: PEOPLE.adam.aadObjectId, name: PEOPLE.adam.name }, roles: { admin: true, approver: true, 'rollback-approver': true, requester: false } };
+    const viewer = {
+      person: { aadObjectId: PEOPLE.adam.aadObjectId, name: PEOPLE.adam.name },
+      roles: { admin: true, approver: true, 'rollback-approver': true, requester: false },
+    };
     const answer = exportRequests(h.app.deps, viewer, {}, 'json');
     if (!answer.ok) throw new Error(answer.message);
     let json = '';
@@ -219,7 +289,14 @@ describe('group source of authority', () => {
     const shown = await requestDetail(h.app.deps, viewer, tree.id);
     if (!shown.ok) throw new Error(shown.message);
     const detail = shown.value;
-    expect(detail).toMatchObject({ targetType: 'group', targets: [{ userId: G.leaf, depth: 2 }, { userId: G.mid, depth: 1 }, { userId: G.root, depth: 0 }] });
+    expect(detail).toMatchObject({
+      targetType: 'group',
+      targets: [
+        { userId: G.leaf, depth: 2 },
+        { userId: G.mid, depth: 1 },
+        { userId: G.root, depth: 0 },
+      ],
+    });
     expect(detail.graphCalls.filter((c) => c.ok).map((c) => c.path)).toEqual([G.leaf, G.mid, G.root].map((id) => `/v1.0/groups/${id}/onPremisesSyncBehavior`));
   });
 });

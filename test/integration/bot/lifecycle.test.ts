@@ -3,7 +3,19 @@ import { cardText } from '../../support/card-validation';
 import { messageActivity } from '../../support/teams-activities';
 import { syncedUsers } from '../../../emulator/seeds/builders';
 import { EXPIRY_RECHECK_DONE } from '../../../src/app/expire-request';
-import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, soaPatches, waitForStatus, waitForText, waitUntilSettled } from './flow-helpers';
+import {
+  CHANNEL,
+  DEMO_IDS,
+  PEOPLE,
+  VERBS,
+  click,
+  findRequestCard,
+  requestInChannel,
+  soaPatches,
+  waitForStatus,
+  waitForText,
+  waitUntilSettled,
+} from './flow-helpers';
 
 describe('expiry and restarts', () => {
   let h: BotHarness;
@@ -119,7 +131,12 @@ describe('expiry and restarts', () => {
     // Simulate the state a crash leaves: intent recorded, PATCH landed, outcome never written.
     const stored = (await h.app.deps.requests.get(posted.requestId))!;
     const attemptedAt = new Date().toISOString();
-    const midway = { ...stored, status: 'executing' as const, version: stored.version + 1, targets: stored.targets.map((t) => ({ ...t, execution: { outcome: 'in-progress' as const, attemptedAt } })) };
+    const midway = {
+      ...stored,
+      status: 'executing' as const,
+      version: stored.version + 1,
+      targets: stored.targets.map((t) => ({ ...t, execution: { outcome: 'in-progress' as const, attemptedAt } })),
+    };
     await h.app.deps.requests.update(midway, stored.version, []);
     h.emulator.control.setUser({ id: DEMO_IDS.users.dave, isCloudManaged: true, onPremisesSyncEnabled: null });
     h.emulator.control.clearCalls();
@@ -139,7 +156,12 @@ describe('expiry and restarts', () => {
     // The state such a crash leaves: intent recorded, nothing sent, so the user still reads as synced.
     const stored = (await h.app.deps.requests.get(posted.requestId))!;
     const attemptedAt = h.clock.now().toISOString();
-    const midway = { ...stored, status: 'executing' as const, version: stored.version + 1, targets: stored.targets.map((t) => ({ ...t, execution: { ...t.execution, outcome: 'in-progress' as const, attemptedAt } })) };
+    const midway = {
+      ...stored,
+      status: 'executing' as const,
+      version: stored.version + 1,
+      targets: stored.targets.map((t) => ({ ...t, execution: { ...t.execution, outcome: 'in-progress' as const, attemptedAt } })),
+    };
     await h.app.deps.requests.update(midway, stored.version, []);
     h.emulator.control.clearCalls();
 
@@ -234,7 +256,14 @@ describe('conversations, status and help', () => {
   });
 
   it('status shows the SOA state and on-premises attributes without any approval', async () => {
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'status bob@contoso.com frank@contoso.com grace@contoso.com nobody@contoso.com', conversation: personal }));
+    await h.send(
+      messageActivity({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.rita,
+        text: 'status bob@contoso.com frank@contoso.com grace@contoso.com nobody@contoso.com',
+        conversation: personal,
+      }),
+    );
     const reply = await waitForText(h, /bob@contoso.com/, personal.id);
     expect(reply).toMatch(/Synced from AD DS/);
     expect(reply).toMatch(/onPremisesImmutableId: \S+/);
@@ -258,7 +287,15 @@ describe('conversations, status and help', () => {
 
   it('ignores activities from a tenant that is not allowed', async () => {
     const outsider = { kind: 'personal' as const, id: 'a:outsider' };
-    const response = await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'help', conversation: outsider, tenantId: '99999999-9999-9999-9999-999999999999' }));
+    const response = await h.send(
+      messageActivity({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.rita,
+        text: 'help',
+        conversation: outsider,
+        tenantId: '99999999-9999-9999-9999-999999999999',
+      }),
+    );
     expect(response.status).toBeLessThan(300);
     await waitUntilSettled(h);
     expect(h.connector.posts(outsider.id)).toHaveLength(0);

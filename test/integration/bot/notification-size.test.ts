@@ -4,7 +4,12 @@ import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { ConversationSpec, installActivity, messageActivity } from '../../support/teams-activities';
 import { CHANNEL, DEMO_IDS, PEOPLE } from './flow-helpers';
 
-const SECURITY: ConversationSpec = { kind: 'channel', id: '19:security@thread.tacv2', teamId: '19:security@thread.tacv2', channelId: '19:security@thread.tacv2' };
+const SECURITY: ConversationSpec = {
+  kind: 'channel',
+  id: '19:security@thread.tacv2',
+  teamId: '19:security@thread.tacv2',
+  channelId: '19:security@thread.tacv2',
+};
 /** Teams refuses a message over about 28 KB (the whole activity): such a notification would never arrive. */
 const TEAMS_MESSAGE_LIMIT = 28 * 1024;
 
@@ -17,16 +22,20 @@ describe('notifications of large requests', () => {
   let h: BotHarness;
   const USERS = 400;
   beforeAll(async () => {
-    h = await startBotHarness({ env: { NOTIFY_CHANNEL_IDS: SECURITY.id, NOTIFY_TRANSFERS: 'true', ADMIN_IDS: DEMO_IDS.users.ben, REQUESTER_IDS: DEMO_IDS.users.ben } });
+    h = await startBotHarness({
+      env: { NOTIFY_CHANNEL_IDS: SECURITY.id, NOTIFY_TRANSFERS: 'true', ADMIN_IDS: DEMO_IDS.users.ben, REQUESTER_IDS: DEMO_IDS.users.ben },
+    });
     h.emulator.control.seed(withSyncedUsers(demoTenant(), USERS, 'contoso.com', { start: 40_000 }));
     await h.send(installActivity({ serviceUrl: h.connector.url, from: PEOPLE.adam, conversation: SECURITY }));
     await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.adam, text: 'help', conversation: CHANNEL }));
   });
   afterAll(() => h.stop());
 
-  it('an admin\'s request of 400 users is announced in one message that Teams accepts, saying how many users it leaves out', async () => {
+  it("an admin's request of 400 users is announced in one message that Teams accepts, saying how many users it leaves out", async () => {
     const upns = Array.from({ length: USERS }, (_, i) => bulkUserUpn(40_000 + i, 'contoso.com'));
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.ben, text: `transfer ${upns.join(' ')} reason: mass change`, conversation: CHANNEL }));
+    await h.send(
+      messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.ben, text: `transfer ${upns.join(' ')} reason: mass change`, conversation: CHANNEL }),
+    );
     let request;
     for (const deadline = Date.now() + 20_000; !request && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
       request = (await h.app.deps.requests.listByStatus(['pending'], 10)).find((r) => r.justification === 'mass change' && r.cards.length > 0);

@@ -46,12 +46,15 @@ describe('notification delivery', () => {
     // Once Teams accepts again, the notification goes out exactly once.
     h.clock.advance(30 * 60_000);
     await h.app.runner.runDue();
-    await h.connector.waitFor(() => h.connector.posts(TEAM_GENERAL.id).some((p) => /requested/.test(p.activity.text ?? '') && /bob@contoso.com/.test(p.activity.text ?? '')));
+    await h.connector.waitFor(() =>
+      h.connector.posts(TEAM_GENERAL.id).some((p) => /requested/.test(p.activity.text ?? '') && /bob@contoso.com/.test(p.activity.text ?? '')),
+    );
     expect(await h.app.deps.notifications.failing(1)).toHaveLength(0);
   });
 
   it('notify off is for admins only, a channel set by NOTIFY_CHANNEL_IDS cannot be turned off from chat, and every change is recorded and shown', async () => {
-    const say = (from: typeof PEOPLE.rita, text: string, conversation: ConversationSpec) => h.send(messageActivity({ serviceUrl: h.connector.url, from, text, conversation }));
+    const say = (from: typeof PEOPLE.rita, text: string, conversation: ConversationSpec) =>
+      h.send(messageActivity({ serviceUrl: h.connector.url, from, text, conversation }));
     const channels = async () => (await h.app.deps.notifications.subscriptions()).map((s) => s.channelId).sort();
 
     // An approver may subscribe a channel...

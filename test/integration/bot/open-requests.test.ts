@@ -21,7 +21,13 @@ describe('open requests beyond the first thousand', () => {
       const id = `SOA-OLD${String(i).padStart(4, '0')}`;
       const created = new Date(now - 3_600_000 + i).toISOString();
       await h.app.deps.requests.create(
-        aRequest({ id, status: 'pending', createdAt: created, expiresAt: new Date(now + 3_600_000).toISOString(), targets: [aTarget({ preflight: aPreflightResult({ upn: `old${i}@contoso.com`, userId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` }) })] }),
+        aRequest({
+          id,
+          status: 'pending',
+          createdAt: created,
+          expiresAt: new Date(now + 3_600_000).toISOString(),
+          targets: [aTarget({ preflight: aPreflightResult({ upn: `old${i}@contoso.com`, userId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` }) })],
+        }),
         { requestId: id, at: created, type: 'request.created', data: {} },
       );
     }

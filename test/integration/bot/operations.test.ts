@@ -102,7 +102,10 @@ describe('allowed target scope', () => {
 describe('start-up self-check with missing permissions', () => {
   it('logs each missing permission with the fix', async () => {
     const { startGraphEmulator, demoTenant } = await import('../../../emulator');
-    const emulator = await startGraphEmulator({ seed: demoTenant(), grantedRoles: ['User-OnPremisesSyncBehavior.ReadWrite.All', 'User.Read.All', 'GroupMember.Read.All'] });
+    const emulator = await startGraphEmulator({
+      seed: demoTenant(),
+      grantedRoles: ['User-OnPremisesSyncBehavior.ReadWrite.All', 'User.Read.All', 'GroupMember.Read.All'],
+    });
     const h = await startBotHarness({ emulator, env: { ADMIN_IDS: DEMO_IDS.users.ben } });
     try {
       // The self-check runs in the background after the bot listens.

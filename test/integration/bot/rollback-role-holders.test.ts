@@ -70,7 +70,7 @@ describe('rollback of role holders', () => {
     h.emulator.control.setRoleAssignments([{ principalId: MIA.id, roleDefinitionId: ROLE_TEMPLATES.userAdministrator, kind: 'eligible' }]);
     await click(h, PEOPLE.adam, VERBS.confirmSafeguard, { ...posted, version: posted.version + 1 });
     let failed = (await h.app.deps.requests.get(posted.requestId))!.targets[0].execution;
-    for (const deadline = Date.now() + 10_000; failed.outcome !== 'failed' && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 10_000; failed.outcome !== 'failed' && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 50));
       failed = (await h.app.deps.requests.get(posted.requestId))!.targets[0].execution;
     }

@@ -9,7 +9,9 @@ const OTHER_CHANNEL: ConversationSpec = { kind: 'channel', id: '19:other@thread.
 describe('rollback', () => {
   let h: BotHarness;
   beforeAll(async () => {
-    h = await startBotHarness({ env: { ROLLBACK_WATCH_INTERVAL: '5m', ROLLBACK_WATCH_TIMEOUT: '24h', AUDIT_LOOKUP_TIMEOUT: '20m', AUDIT_LOOKUP_FIRST_DELAY: '1s' } });
+    h = await startBotHarness({
+      env: { ROLLBACK_WATCH_INTERVAL: '5m', ROLLBACK_WATCH_TIMEOUT: '24h', AUDIT_LOOKUP_TIMEOUT: '20m', AUDIT_LOOKUP_FIRST_DELAY: '1s' },
+    });
   });
   afterAll(() => h.stop());
 
@@ -29,13 +31,18 @@ describe('rollback', () => {
   });
 
   it('names every preflight blocker with its references, and only eligible users enter the request', async () => {
-    const posted = await requestInChannel(h, `rollback ivan@contoso.com erin@contoso.com judy@contoso.com alice@contoso.com grace@contoso.com nobody@contoso.com reason: back to AD`);
+    const posted = await requestInChannel(
+      h,
+      `rollback ivan@contoso.com erin@contoso.com judy@contoso.com alice@contoso.com grace@contoso.com nobody@contoso.com reason: back to AD`,
+    );
     expect(cardProblems(posted.card)).toEqual([]);
     const text = cardText(posted.card);
     expect(text).toMatch(/Source of Authority rollback/);
     expect(text).toMatch(/Users to roll back \(1\)/);
     expect(text).toMatch(/ivan@contoso.com/);
-    expect(text).toMatch(/erin@contoso.com: Still referenced from the cloud.*\[Project Falcon\]\(https:\/\/entra\.microsoft\.com\/.*groupId\/.*Falcon contractors/);
+    expect(text).toMatch(
+      /erin@contoso.com: Still referenced from the cloud.*\[Project Falcon\]\(https:\/\/entra\.microsoft\.com\/.*groupId\/.*Falcon contractors/,
+    );
     expect(text).toMatch(/judy@contoso.com: Still referenced from the cloud.*\[Cloud Team\]/);
     expect(text).toMatch(/alice@contoso.com: Not transferred/);
     expect(text).toMatch(/grace@contoso.com: Not transferred/);

@@ -21,16 +21,29 @@ describe('switching the safeguard through the bot (on-behalf-of)', () => {
   let h: BotHarness;
   beforeAll(async () => {
     h = await startBotHarness({
-      env: tabEnv({ SAFEGUARD_SWITCH: 'obo', TAB_CLIENT_SECRET: TAB_SECRET, TEAMS_APP_ID, SAFEGUARD_REMINDER_INTERVAL: '1h', ROLLBACK_WATCH_INTERVAL: '5m', ROLLBACK_WATCH_TIMEOUT: '24h' }),
+      env: tabEnv({
+        SAFEGUARD_SWITCH: 'obo',
+        TAB_CLIENT_SECRET: TAB_SECRET,
+        TEAMS_APP_ID,
+        SAFEGUARD_REMINDER_INTERVAL: '1h',
+        ROLLBACK_WATCH_INTERVAL: '5m',
+        ROLLBACK_WATCH_TIMEOUT: '24h',
+      }),
     });
-    h.emulator.control.setDelegatedApps([{ clientId: TAB_APP_ID, clientSecret: TAB_SECRET, consentedScopes: ['OnPremDirectorySynchronization.ReadWrite.All'] }]);
+    h.emulator.control.setDelegatedApps([
+      { clientId: TAB_APP_ID, clientSecret: TAB_SECRET, consentedScopes: ['OnPremDirectorySynchronization.ReadWrite.All'] },
+    ]);
     h.emulator.control.setRoleAssignments([{ principalId: BEN.aadObjectId, roleDefinitionId: ROLE_TEMPLATES.globalAdministrator, kind: 'active' }]);
   });
   afterAll(() => h.stop());
 
   const safeguardOn = () => h.emulator.control.tenantSettings().blockCloudObjectTakeoverThroughHardMatchEnabled;
-  const switchAs = (oid: string, requestId: string, enabled: boolean, token = userToken(h, oid, { name: oid === BEN.aadObjectId ? 'Ben Bystander' : 'Rita Requester' })) =>
-    tabCall(h, `/api/tab/requests/${requestId}/safeguard`, { token, body: { enabled } });
+  const switchAs = (
+    oid: string,
+    requestId: string,
+    enabled: boolean,
+    token = userToken(h, oid, { name: oid === BEN.aadObjectId ? 'Ben Bystander' : 'Rita Requester' }),
+  ) => tabCall(h, `/api/tab/requests/${requestId}/safeguard`, { token, body: { enabled } });
   const reminders = () => h.connector.posts(CHANNEL.id).filter((p) => /^Rollback \S+: switch the tenant safeguard back on\./.test(p.activity.text ?? ''));
   const events = async (id: string) => h.app.deps.requests.events(id);
 
@@ -51,10 +64,16 @@ describe('switching the safeguard through the bot (on-behalf-of)', () => {
     // Rita is not a Global Administrator: Graph's 403, explained; nothing changed.
     const refused = await switchAs(PEOPLE.rita.aadObjectId, posted.requestId, false);
     expect(refused.status).toBe(403);
-    expect(refused.json).toMatchObject({ error: 'SAFEGUARD.NOT_GLOBAL_ADMIN', message: expect.stringMatching(/only a Global Administrator can switch the tenant safeguard/) });
+    expect(refused.json).toMatchObject({
+      error: 'SAFEGUARD.NOT_GLOBAL_ADMIN',
+      message: expect.stringMatching(/only a Global Administrator can switch the tenant safeguard/),
+    });
     expect(safeguardOn()).toBe(true);
     expect((await h.app.deps.requests.get(posted.requestId))?.status).toBe('awaiting-safeguard');
-    expect((await events(posted.requestId)).find((e) => e.type === 'safeguard.switch-refused')).toMatchObject({ actorId: PEOPLE.rita.aadObjectId, data: { enabled: false, code: 'SAFEGUARD.NOT_GLOBAL_ADMIN' } });
+    expect((await events(posted.requestId)).find((e) => e.type === 'safeguard.switch-refused')).toMatchObject({
+      actorId: PEOPLE.rita.aadObjectId,
+      data: { enabled: false, code: 'SAFEGUARD.NOT_GLOBAL_ADMIN' },
+    });
 
     // Ben switches it off: the bot reads it back, the safeguard step is done, the rollback starts.
     const benToken = userToken(h, BEN.aadObjectId, { name: 'Ben Bystander' });
@@ -63,7 +82,10 @@ describe('switching the safeguard through the bot (on-behalf-of)', () => {
     expect(off.json.text).toMatch(/switched off by Ben Bystander \(read back: off\)\. The rollback is approved and starting/);
     expect(safeguardOn()).toBe(false);
     const patches = h.emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.startsWith('/directory/onPremisesSynchronization/'));
-    expect(patches.map((c) => [c.version, c.status])).toEqual([['beta', 403], ['beta', 204]]);
+    expect(patches.map((c) => [c.version, c.status])).toEqual([
+      ['beta', 403],
+      ['beta', 204],
+    ]);
     await waitForStatus(h, posted.requestId, 'awaiting-sync');
     const switchedOff = (await h.app.deps.requests.get(posted.requestId))!;
     expect(switchedOff.safeguard?.confirmedBy.aadObjectId).toBe(BEN.aadObjectId);
@@ -105,7 +127,12 @@ describe('switching the safeguard through the bot (on-behalf-of)', () => {
     // The tab's request detail and the request card show the window: off at/by, back on at/by.
     const detail = await tabCall(h, `/api/tab/requests/${posted.requestId}`, { token: userToken(h, PEOPLE.rita.aadObjectId) });
     expect(detail.json.safeguardSwitch).toMatchObject({ state: 'on', mayTurnOff: false, mayTurnOn: false });
-    expect(detail.json.safeguardWindow).toEqual({ offAt: closed.safeguardWindow!.offAt, offBy: { id: BEN.aadObjectId, name: 'Ben Bystander' }, onAt: closed.safeguardWindow!.onAt, onBy: { id: BEN.aadObjectId, name: 'Ben Bystander' } });
+    expect(detail.json.safeguardWindow).toEqual({
+      offAt: closed.safeguardWindow!.offAt,
+      offBy: { id: BEN.aadObjectId, name: 'Ben Bystander' },
+      onAt: closed.safeguardWindow!.onAt,
+      onBy: { id: BEN.aadObjectId, name: 'Ben Bystander' },
+    });
     const card = await h.connector.waitFor(() => {
       const latest = JSON.stringify(h.connector.latestCard(posted.activityId) ?? {});
       return /back on at .* by Ben Bystander/.test(latest) ? latest : null;
@@ -136,7 +163,9 @@ describe('switched off, then the rollback is rejected', () => {
   beforeAll(async () => {
     h = await startBotHarness({ env: tabEnv({ SAFEGUARD_SWITCH: 'obo', TAB_CLIENT_SECRET: TAB_SECRET, TEAMS_APP_ID, SAFEGUARD_REMINDER_INTERVAL: '1h' }) });
     h.emulator.control.setUser(NINA);
-    h.emulator.control.setDelegatedApps([{ clientId: TAB_APP_ID, clientSecret: TAB_SECRET, consentedScopes: ['OnPremDirectorySynchronization.ReadWrite.All'] }]);
+    h.emulator.control.setDelegatedApps([
+      { clientId: TAB_APP_ID, clientSecret: TAB_SECRET, consentedScopes: ['OnPremDirectorySynchronization.ReadWrite.All'] },
+    ]);
     h.emulator.control.setRoleAssignments([{ principalId: BEN.aadObjectId, roleDefinitionId: ROLE_TEMPLATES.globalAdministrator, kind: 'active' }]);
   });
   afterAll(() => h.stop());
@@ -144,7 +173,10 @@ describe('switched off, then the rollback is rejected', () => {
 
   it('is reminded to switch it back on although the rollback never ran, until it is on', async () => {
     const posted = await requestInChannel(h, 'rollback nina@contoso.com reason: back to AD');
-    const off = await tabCall(h, `/api/tab/requests/${posted.requestId}/safeguard`, { token: userToken(h, BEN.aadObjectId, { name: 'Ben Bystander' }), body: { enabled: false } });
+    const off = await tabCall(h, `/api/tab/requests/${posted.requestId}/safeguard`, {
+      token: userToken(h, BEN.aadObjectId, { name: 'Ben Bystander' }),
+      body: { enabled: false },
+    });
     expect(off.json.text).toMatch(/still needs its approvals/);
     // While the rollback is open the safeguard must stay off: no reminder yet.
     h.clock.advance(HOUR + 1000);

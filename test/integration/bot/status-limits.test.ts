@@ -23,7 +23,14 @@ const replySize = (h: BotHarness, pattern: RegExp) => {
 describe('status limits, with signed file links', () => {
   let h: BotHarness;
   beforeAll(async () => {
-    h = await startBotHarness({ env: { ADMIN_IDS: DEMO_IDS.users.amy, REQUESTER_IDS: DEMO_IDS.users.amy, PUBLIC_BASE_URL: 'https://soabot.example.test', FILE_LINK_SECRET: 'status-limits-test-secret-of-32-bytes-or-more' } });
+    h = await startBotHarness({
+      env: {
+        ADMIN_IDS: DEMO_IDS.users.amy,
+        REQUESTER_IDS: DEMO_IDS.users.amy,
+        PUBLIC_BASE_URL: 'https://soabot.example.test',
+        FILE_LINK_SECRET: 'status-limits-test-secret-of-32-bytes-or-more',
+      },
+    });
     const demo = demoTenant();
     h.emulator.control.seed({ ...demo, users: [...(demo.users ?? []), ...USERS] });
   });
@@ -35,13 +42,31 @@ describe('status limits, with signed file links', () => {
     await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: `status ${upns}`, conversation: rita }));
     expect(await waitForText(h, /That is 3000 users/, rita.id)).toMatch(/`status` shows at most 50 at a time/);
     expect(userLookups(h)).toEqual([]);
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: `status ${USERS.slice(0, 51).map((u) => u.userPrincipalName).join(' ')}`, conversation: rita }));
+    await h.send(
+      messageActivity({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.rita,
+        text: `status ${USERS.slice(0, 51)
+          .map((u) => u.userPrincipalName)
+          .join(' ')}`,
+        conversation: rita,
+      }),
+    );
     expect(await waitForText(h, /That is 51 users/, rita.id)).toMatch(/at most 50/);
     expect(userLookups(h)).toEqual([]);
   });
 
   it('answers 50 users in one message under the Teams limit, with the rest as a signed CSV link', async () => {
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: `status ${USERS.slice(0, 50).map((u) => u.userPrincipalName).join(' ')}`, conversation: rita }));
+    await h.send(
+      messageActivity({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.rita,
+        text: `status ${USERS.slice(0, 50)
+          .map((u) => u.userPrincipalName)
+          .join(' ')}`,
+        conversation: rita,
+      }),
+    );
     const reply = await waitForText(h, /of these 50 users/, rita.id);
     expect(replySize(h, /of these 50 users/)).toBeLessThan(TEAMS_MESSAGE_LIMIT - 2048);
     const shown = Number(/Showing (\d+) of these 50 users/.exec(reply)![1]);
@@ -58,13 +83,30 @@ describe('status limits, with signed file links', () => {
   });
 
   it('lets an admin ask about up to ADMIN_MAX_USERS_PER_REQUEST users; the answer still fits one message', async () => {
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.amy, text: `status ${USERS.map((u) => u.userPrincipalName).join(' ')}`, conversation: PERSONAL(PEOPLE.amy) }));
+    await h.send(
+      messageActivity({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.amy,
+        text: `status ${USERS.map((u) => u.userPrincipalName).join(' ')}`,
+        conversation: PERSONAL(PEOPLE.amy),
+      }),
+    );
     const reply = await waitForText(h, /of these 150 users/, PERSONAL(PEOPLE.amy).id);
     expect(Buffer.byteLength(reply)).toBeLessThan(TEAMS_MESSAGE_LIMIT - 2048);
     expect(reply).toMatch(/Download all 150 as CSV/);
     // One stored report per person: a newer one replaces it, and the old link says so.
-    const local = (text: string) => /\((https:\/\/soabot\.example\.test\/files\/[^)]+)\)/.exec(text)![1].replace('https://soabot.example.test', h.messagesUrl.replace('/api/messages', ''));
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.amy, text: `status ${USERS.slice(0, 100).map((u) => u.userPrincipalName).join(' ')}`, conversation: PERSONAL(PEOPLE.amy) }));
+    const local = (text: string) =>
+      /\((https:\/\/soabot\.example\.test\/files\/[^)]+)\)/.exec(text)![1].replace('https://soabot.example.test', h.messagesUrl.replace('/api/messages', ''));
+    await h.send(
+      messageActivity({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.amy,
+        text: `status ${USERS.slice(0, 100)
+          .map((u) => u.userPrincipalName)
+          .join(' ')}`,
+        conversation: PERSONAL(PEOPLE.amy),
+      }),
+    );
     const newer = await waitForText(h, /of these 100 users/, PERSONAL(PEOPLE.amy).id);
     expect((await fetch(local(reply))).status).toBe(410);
     const csv = await (await fetch(local(newer))).text();
@@ -82,7 +124,16 @@ describe('status limits, without file links', () => {
   afterAll(() => h.stop());
 
   it('says how many users were left out and how to see them', async () => {
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: `status ${USERS.slice(0, 50).map((u) => u.userPrincipalName).join(' ')}`, conversation: rita }));
+    await h.send(
+      messageActivity({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.rita,
+        text: `status ${USERS.slice(0, 50)
+          .map((u) => u.userPrincipalName)
+          .join(' ')}`,
+        conversation: rita,
+      }),
+    );
     const reply = await waitForText(h, /of these 50 users/, rita.id);
     expect(replySize(h, /of these 50 users/)).toBeLessThan(TEAMS_MESSAGE_LIMIT - 2048);
     const shown = Number(/Showing (\d+) of these 50 users/.exec(reply)![1]);

@@ -45,7 +45,9 @@ afterAll(() => files.stop());
 
 async function startTenant(env: Record<string, string>): Promise<BotHarness> {
   // Files reach the bot in a personal chat; the request then goes to the approvals channel.
-  const h = await startBotHarness({ env: { REQUESTER_IDS: DEMO_IDS.users.rita, APPROVAL_CHANNEL_ID: CHANNEL.channelId!, FILE_DOWNLOAD_HOSTS: '127.0.0.1', ...env } });
+  const h = await startBotHarness({
+    env: { REQUESTER_IDS: DEMO_IDS.users.rita, APPROVAL_CHANNEL_ID: CHANNEL.channelId!, FILE_DOWNLOAD_HOSTS: '127.0.0.1', ...env },
+  });
   const demo = demoTenant();
   const users: UserSeed[] = [];
   const groups = [];
@@ -84,7 +86,9 @@ async function ask(h: BotHarness, kind: RequestKind, source: Source, users: numb
   switch (source) {
     case 'one user':
     case 'pasted list of 21':
-      return kind === 'rollback' ? requestRollback(deps, { actor, upns, justification, origin }) : requestTransfer(deps, { actor, upns, justification, origin });
+      return kind === 'rollback'
+        ? requestRollback(deps, { actor, upns, justification, origin })
+        : requestTransfer(deps, { actor, upns, justification, origin });
     case 'members of a group':
       return requestTransferOfGroup(deps, { actor, group: SOURCE_GROUP(blockIndex), justification, origin });
     case 'CSV file': {
@@ -92,7 +96,13 @@ async function ask(h: BotHarness, kind: RequestKind, source: Source, users: numb
       const url = files.serve(`wave-${blockIndex}.csv`, `userPrincipalName\n${upns.join('\n')}\n`);
       await h.send({
         ...messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: `reason: ${justification}`, conversation: PERSONAL(PEOPLE.rita) }),
-        attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: `wave-${blockIndex}.csv`, content: { downloadUrl: url, uniqueId: 'x', fileType: 'csv' } }],
+        attachments: [
+          {
+            contentType: 'application/vnd.microsoft.teams.file.download.info',
+            name: `wave-${blockIndex}.csv`,
+            content: { downloadUrl: url, uniqueId: 'x', fileType: 'csv' },
+          },
+        ],
       });
       for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
         const request = (await deps.requests.listByStatus(OPEN_STATUSES, 1000)).find((r) => r.justification === justification && r.cards.length > 0);
@@ -192,38 +202,47 @@ describe('one target policy for every request source: ALLOWED_TARGET_GROUP_ID re
   });
   afterAll(() => h.stop());
 
-  it.each(TRANSFER_SOURCES)('transfer, %s: members of a nested group are in scope, others are refused, and a user who leaves the scope is not changed', async (source) => {
-    if (nextBlock % 2 === 1) nextBlock++;
-    const index = nextBlock;
-    const users = block();
-    const outside = bulkUserId(users[20]);
-    const leaving = bulkUserId(users[19]); // in the last wave
-    // Everyone but the last user is in the pilot group, which is nested in the allowed scope.
-    h.emulator.control.setGroupMembers(PILOT, users.slice(0, 20).map(bulkUserId));
+  it.each(TRANSFER_SOURCES)(
+    'transfer, %s: members of a nested group are in scope, others are refused, and a user who leaves the scope is not changed',
+    async (source) => {
+      if (nextBlock % 2 === 1) nextBlock++;
+      const index = nextBlock;
+      const users = block();
+      const outside = bulkUserId(users[20]);
+      const leaving = bulkUserId(users[19]); // in the last wave
+      // Everyone but the last user is in the pilot group, which is nested in the allowed scope.
+      h.emulator.control.setGroupMembers(PILOT, users.slice(0, 20).map(bulkUserId));
 
-    const reply = await ask(h, 'transfer', source, source === 'one user' ? [users[20]] : users, index);
-    if (source === 'one user') {
-      expect(reply.kind).toBe('refused');
-      expect(reply.text).toMatch(/outside the allowed scope/i);
-      expect(soaPatches(h, outside)).toHaveLength(0);
-      const inScope = created(await ask(h, 'transfer', source, [users[19]], index));
-      h.emulator.control.setGroupMembers(PILOT, []);
-      const done = await approveAndRun(h, inScope);
-      expect(done.targets[0].execution).toMatchObject({ outcome: 'failed', errorCode: 'SCOPE.OUTSIDE_ALLOWED' });
+      const reply = await ask(h, 'transfer', source, source === 'one user' ? [users[20]] : users, index);
+      if (source === 'one user') {
+        expect(reply.kind).toBe('refused');
+        expect(reply.text).toMatch(/outside the allowed scope/i);
+        expect(soaPatches(h, outside)).toHaveLength(0);
+        const inScope = created(await ask(h, 'transfer', source, [users[19]], index));
+        h.emulator.control.setGroupMembers(PILOT, []);
+        const done = await approveAndRun(h, inScope);
+        expect(done.targets[0].execution).toMatchObject({ outcome: 'failed', errorCode: 'SCOPE.OUTSIDE_ALLOWED' });
+        expect(soaPatches(h, leaving)).toHaveLength(0);
+        return;
+      }
+      const request = created(reply);
+      expect(request.targets).toHaveLength(20);
+      expect(request.blocked).toEqual([expect.objectContaining({ userId: outside, blocker: 'outside-allowed-scope' })]);
+
+      h.emulator.control.setGroupMembers(
+        PILOT,
+        users
+          .slice(0, 20)
+          .map(bulkUserId)
+          .filter((id) => id !== leaving),
+      );
+      const done = await approveAndRun(h, request);
+      expect(done.targets.find((t) => t.preflight.userId === leaving)!.execution).toMatchObject({ outcome: 'failed', errorCode: 'SCOPE.OUTSIDE_ALLOWED' });
+      expect(done.targets.filter((t) => t.execution.outcome === 'done')).toHaveLength(19);
       expect(soaPatches(h, leaving)).toHaveLength(0);
-      return;
-    }
-    const request = created(reply);
-    expect(request.targets).toHaveLength(20);
-    expect(request.blocked).toEqual([expect.objectContaining({ userId: outside, blocker: 'outside-allowed-scope' })]);
-
-    h.emulator.control.setGroupMembers(PILOT, users.slice(0, 20).map(bulkUserId).filter((id) => id !== leaving));
-    const done = await approveAndRun(h, request);
-    expect(done.targets.find((t) => t.preflight.userId === leaving)!.execution).toMatchObject({ outcome: 'failed', errorCode: 'SCOPE.OUTSIDE_ALLOWED' });
-    expect(done.targets.filter((t) => t.execution.outcome === 'done')).toHaveLength(19);
-    expect(soaPatches(h, leaving)).toHaveLength(0);
-    expect(soaPatches(h, outside)).toHaveLength(0);
-  });
+      expect(soaPatches(h, outside)).toHaveLength(0);
+    },
+  );
 });
 
 /**
@@ -245,7 +264,10 @@ describe('one target policy for group targets: PROTECTED_GROUP_IDS and ALLOWED_T
   const actor = { aadObjectId: PEOPLE.rita.aadObjectId, name: PEOPLE.rita.name, mri: PEOPLE.rita.mri };
   const origin = { conversationKey: CHANNEL.id, kind: 'channel' as const };
   const addGroup = (id: string, displayName: string, members: string[] = []) =>
-    h.emulator.state.groups.set(id.toLowerCase(), toGroupRecord({ id, displayName, onPremisesSyncEnabled: true, onPremisesImmutableId: `anchor-${id.slice(-4)}`, members }));
+    h.emulator.state.groups.set(
+      id.toLowerCase(),
+      toGroupRecord({ id, displayName, onPremisesSyncEnabled: true, onPremisesImmutableId: `anchor-${id.slice(-4)}`, members }),
+    );
   /** A synced parent holding a synced child; both in the allowed scope (the parent nested in PILOT, so the child too). */
   const tree = () => {
     const parent = TG(n++);
@@ -259,39 +281,49 @@ describe('one target policy for group targets: PROTECTED_GROUP_IDS and ALLOWED_T
     requestGroupSoa(h.app.deps, { kind: 'transfer', actor, group, nested: source === 'group tree', justification: `group policy ${group}`, origin });
   const patchesOf = (id: string) => h.emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.endsWith(`/groups/${id}/onPremisesSyncBehavior`));
 
-  it.each<GroupSource>(['one group', 'group tree'])('transfer, %s: a group nested (through another group) in a protected group is refused at request time', async (source) => {
-    const { parent, child } = tree();
-    // The child is nested in BREAK_GLASS, itself nested in PROTECTED.
-    h.emulator.control.setGroupMembers(BREAK_GLASS, [child]);
-    const reply = await ask(source, source === 'one group' ? child : parent);
-    if (source === 'one group') {
-      expect(reply.kind).toBe('refused');
-      expect(reply.text).toMatch(/Protected group/);
-    } else {
-      const request = created(reply);
-      expect(request.targets.map((t) => t.preflight.userId)).toEqual([parent]);
-      expect(request.blocked).toEqual([expect.objectContaining({ userId: child, blocker: 'protected' })]);
-      expect(cardText(h.connector.latestCard(request.cards[0].activityId))).toMatch(/Protected group/);
-      expect((await approveAndRun(h, request)).status).toBe('completed');
-    }
-    expect(patchesOf(child)).toHaveLength(0);
-    h.emulator.control.setGroupMembers(BREAK_GLASS, []);
-  });
+  it.each<GroupSource>(['one group', 'group tree'])(
+    'transfer, %s: a group nested (through another group) in a protected group is refused at request time',
+    async (source) => {
+      const { parent, child } = tree();
+      // The child is nested in BREAK_GLASS, itself nested in PROTECTED.
+      h.emulator.control.setGroupMembers(BREAK_GLASS, [child]);
+      const reply = await ask(source, source === 'one group' ? child : parent);
+      if (source === 'one group') {
+        expect(reply.kind).toBe('refused');
+        expect(reply.text).toMatch(/Protected group/);
+      } else {
+        const request = created(reply);
+        expect(request.targets.map((t) => t.preflight.userId)).toEqual([parent]);
+        expect(request.blocked).toEqual([expect.objectContaining({ userId: child, blocker: 'protected' })]);
+        expect(cardText(h.connector.latestCard(request.cards[0].activityId))).toMatch(/Protected group/);
+        expect((await approveAndRun(h, request)).status).toBe('completed');
+      }
+      expect(patchesOf(child)).toHaveLength(0);
+      h.emulator.control.setGroupMembers(BREAK_GLASS, []);
+    },
+  );
 
-  it.each<GroupSource>(['one group', 'group tree'])('transfer, %s: a group that becomes protected after the request is not changed at execution', async (source) => {
-    const { parent, child } = tree();
-    const request = created(await ask(source, source === 'one group' ? child : parent));
-    h.emulator.control.setGroupMembers(BREAK_GLASS, [child]);
-    const done = await approveAndRun(h, request);
-    expect(done.targets.find((t) => t.preflight.userId === child)!.execution).toMatchObject({ outcome: 'failed', errorCode: 'SCOPE.PROTECTED', errorDetail: expect.stringMatching(/^The group is now a protected group/) });
-    expect(patchesOf(child)).toHaveLength(0);
-    // A tree halts on the failed child before its parent (nothing above it is touched).
-    if (source === 'group tree') {
-      expect(done.status).toBe('halted');
-      expect(patchesOf(parent)).toHaveLength(0);
-    }
-    h.emulator.control.setGroupMembers(BREAK_GLASS, []);
-  });
+  it.each<GroupSource>(['one group', 'group tree'])(
+    'transfer, %s: a group that becomes protected after the request is not changed at execution',
+    async (source) => {
+      const { parent, child } = tree();
+      const request = created(await ask(source, source === 'one group' ? child : parent));
+      h.emulator.control.setGroupMembers(BREAK_GLASS, [child]);
+      const done = await approveAndRun(h, request);
+      expect(done.targets.find((t) => t.preflight.userId === child)!.execution).toMatchObject({
+        outcome: 'failed',
+        errorCode: 'SCOPE.PROTECTED',
+        errorDetail: expect.stringMatching(/^The group is now a protected group/),
+      });
+      expect(patchesOf(child)).toHaveLength(0);
+      // A tree halts on the failed child before its parent (nothing above it is touched).
+      if (source === 'group tree') {
+        expect(done.status).toBe('halted');
+        expect(patchesOf(parent)).toHaveLength(0);
+      }
+      h.emulator.control.setGroupMembers(BREAK_GLASS, []);
+    },
+  );
 
   it('transfer, one group: a group outside ALLOWED_TARGET_GROUP_ID (not it, not nested in it) is refused', async () => {
     const outside = TG(n++);

@@ -52,13 +52,28 @@ describe('transfer: request → approve → transfer → verify → confirm → 
     // The durable record holds the request, the decision and the Graph calls with their request ids.
     const events = await h.app.deps.requests.events(posted.requestId);
     const types = events.map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['request.created', 'decision.approve', 'graph.patch.intent', 'graph.patch.result', 'execution.finished', 'audit.found', 'graph.call']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'request.created',
+        'decision.approve',
+        'graph.patch.intent',
+        'graph.patch.result',
+        'execution.finished',
+        'audit.found',
+        'graph.call',
+      ]),
+    );
     const patch = events.find((e) => e.type === 'graph.patch.result')!;
-    expect(patch.data.results).toEqual([expect.objectContaining({ upn: 'alice@contoso.com', ok: true, graphRequestId: soaPatches(h, DEMO_IDS.users.alice)[0].requestId })]);
+    expect(patch.data.results).toEqual([
+      expect.objectContaining({ upn: 'alice@contoso.com', ok: true, graphRequestId: soaPatches(h, DEMO_IDS.users.alice)[0].requestId }),
+    ]);
   });
 
   it('takes several users in one request and shows blocked ones with their reason', async () => {
-    const posted = await requestInChannel(h, 'transfer bob@contoso.com erin@contoso.com grace@contoso.com henry@fabrikam.com nobody@contoso.com frank@contoso.com mass move');
+    const posted = await requestInChannel(
+      h,
+      'transfer bob@contoso.com erin@contoso.com grace@contoso.com henry@fabrikam.com nobody@contoso.com frank@contoso.com mass move',
+    );
     const text = cardText(posted.card);
     expect(text).toMatch(/Users to transfer \(1\)/);
     expect(text).toMatch(/bob@contoso.com/);
@@ -71,11 +86,18 @@ describe('transfer: request → approve → transfer → verify → confirm → 
 
   it('creates no request when no user is eligible, and says why', async () => {
     const before = h.connector.posts(CHANNEL.id).length;
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer erin@contoso.com grace@contoso.com', conversation: CHANNEL }));
+    await h.send(
+      messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer erin@contoso.com grace@contoso.com', conversation: CHANNEL }),
+    );
     const reply = await waitForText(h, /no request was created/);
     expect(reply).toMatch(/erin@contoso.com: Already transferred/);
     expect(reply).toMatch(/grace@contoso.com: Cloud-native/);
-    expect(h.connector.posts(CHANNEL.id).slice(before).some((p) => p.activity.attachments?.length)).toBe(false);
+    expect(
+      h.connector
+        .posts(CHANNEL.id)
+        .slice(before)
+        .some((p) => p.activity.attachments?.length),
+    ).toBe(false);
   });
 
   it('refuses a user that is already in an open request', async () => {
@@ -112,7 +134,12 @@ describe('duplicate deliveries', () => {
   it('the same command delivered twice (same or new activity id) creates one request', async () => {
     const h = await startBotHarness();
     try {
-      const activity = messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer alice@contoso.com reason: once', conversation: CHANNEL });
+      const activity = messageActivity({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.rita,
+        text: 'transfer alice@contoso.com reason: once',
+        conversation: CHANNEL,
+      });
       await Promise.all([h.send(activity), h.send(activity)]);
       await h.send({ ...activity, id: 'redelivered-with-new-id' });
       const reply = await waitForText(h, /This is the same as request SOA-/);

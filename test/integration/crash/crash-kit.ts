@@ -24,17 +24,30 @@ export async function requestVia(bot: BotProcess, connector: ConnectorCapture, t
   const before = connector.activities.length;
   await bot.send(messageActivity({ serviceUrl: connector.url, from: PEOPLE.rita, text, conversation: CHANNEL }));
   let found: Posted | null = null;
-  await waitUntil(() => {
-    const post = connector.activities.slice(before).find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
-    const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
-    if (post && m) found = { requestId: m[1], version: Number(m[2]), activityId: post.activityId };
-    return Boolean(found);
-  }, 'the approval card', 30_000);
+  await waitUntil(
+    () => {
+      const post = connector.activities.slice(before).find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
+      const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
+      if (post && m) found = { requestId: m[1], version: Number(m[2]), activityId: post.activityId };
+      return Boolean(found);
+    },
+    'the approval card',
+    30_000,
+  );
   return found!;
 }
 
 export function approveVia(bot: BotProcess, connector: ConnectorCapture, r: Posted) {
-  return bot.send(cardActionInvoke({ serviceUrl: connector.url, from: PEOPLE.adam, verb: 'soa.approve', data: { requestId: r.requestId, version: r.version }, replyToId: r.activityId, conversation: CHANNEL }));
+  return bot.send(
+    cardActionInvoke({
+      serviceUrl: connector.url,
+      from: PEOPLE.adam,
+      verb: 'soa.approve',
+      data: { requestId: r.requestId, version: r.version },
+      replyToId: r.activityId,
+      conversation: CHANNEL,
+    }),
+  );
 }
 
 /** Successful SOA PATCHes of one user, whether sent alone or inside a $batch. */

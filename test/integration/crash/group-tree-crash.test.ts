@@ -27,9 +27,16 @@ describe('kill -9 in the middle of a group tree (sqlite)', () => {
       { id: MID, displayName: 'Crash mid (AD)', members: [LEAF] },
       { id: LEAF, displayName: 'Crash leaf (AD)', members: [] },
     ];
-    for (const g of groups) stage.emulator.state.groups.set(g.id, toGroupRecord({ ...g, onPremisesSyncEnabled: true, onPremisesImmutableId: `anchor-${g.id.slice(-1)}` }));
+    for (const g of groups)
+      stage.emulator.state.groups.set(g.id, toGroupRecord({ ...g, onPremisesSyncEnabled: true, onPremisesImmutableId: `anchor-${g.id.slice(-1)}` }));
     const dbPath = path.join(stage.dir, 'bot.db');
-    const env = botEnvFor(stage.emulator, { DATABASE_URL: `sqlite:${dbPath}`, JOB_POLL_INTERVAL: '100ms', JOB_LEASE: '1s', GRAPH_TIMEOUT: '5s', LOG_LEVEL: 'info' });
+    const env = botEnvFor(stage.emulator, {
+      DATABASE_URL: `sqlite:${dbPath}`,
+      JOB_POLL_INTERVAL: '100ms',
+      JOB_LEASE: '1s',
+      GRAPH_TIMEOUT: '5s',
+      LOG_LEVEL: 'info',
+    });
     const status = async (id: string) => {
       const storage = openSqliteStorage({ path: dbPath });
       try {
@@ -38,21 +45,41 @@ describe('kill -9 in the middle of a group tree (sqlite)', () => {
         await storage.close();
       }
     };
-    const patches = (id: string) => stage.emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.endsWith(`/groups/${id}/onPremisesSyncBehavior`) && c.status < 300);
+    const patches = (id: string) =>
+      stage.emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.endsWith(`/groups/${id}/onPremisesSyncBehavior`) && c.status < 300);
 
     bot = await startBotProcess(env);
     const r = await requestVia(bot, stage.connector, 'transfer group Crash root (AD) with nested groups reason: crash mid-tree');
-    const slowPatch = stage.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/groups/${MID}/onPremisesSyncBehavior$`, kind: 'delay', delayMs: 1500, times: 1 });
+    const slowPatch = stage.emulator.control.injectFault({
+      method: 'PATCH',
+      pathPattern: `^/groups/${MID}/onPremisesSyncBehavior$`,
+      kind: 'delay',
+      delayMs: 1500,
+      times: 1,
+    });
     await approveVia(bot, stage.connector, r);
-    await waitUntil(() => stage.emulator.control.faultHits(slowPatch) === 1, "the middle group's PATCH to reach Graph", 20_000, () => bot!.output);
+    await waitUntil(
+      () => stage.emulator.control.faultHits(slowPatch) === 1,
+      "the middle group's PATCH to reach Graph",
+      20_000,
+      () => bot!.output,
+    );
     await bot.kill('SIGKILL');
     await waitUntil(() => stage.emulator.state.groups.get(MID)!.isCloudManaged, 'the delayed PATCH to land');
     expect(stage.emulator.state.groups.get(ROOT)!.isCloudManaged).toBe(false);
 
     bot = await startBotProcess(env);
-    await waitUntil(async () => (await status(r.requestId)) === 'completed', 'the tree to complete after restart', 40_000, () => bot!.output);
+    await waitUntil(
+      async () => (await status(r.requestId)) === 'completed',
+      'the tree to complete after restart',
+      40_000,
+      () => bot!.output,
+    );
     for (const id of [LEAF, MID, ROOT]) expect({ id, successfulPatches: patches(id).length }).toEqual({ id, successfulPatches: 1 });
-    const order = stage.emulator.control.calls().filter((c) => c.method === 'PATCH' && c.status < 300 && /\/groups\//.test(c.path)).map((c) => c.path.split('/')[2]);
+    const order = stage.emulator.control
+      .calls()
+      .filter((c) => c.method === 'PATCH' && c.status < 300 && /\/groups\//.test(c.path))
+      .map((c) => c.path.split('/')[2]);
     expect(order).toEqual([LEAF, MID, ROOT]);
   });
 });

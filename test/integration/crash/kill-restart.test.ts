@@ -35,10 +35,14 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
     bot = null;
   });
 
-  const patches = (userId: string) => stage.emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(userId) && /onPremisesSyncBehavior$/.test(c.path));
+  const patches = (userId: string) =>
+    stage.emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(userId) && /onPremisesSyncBehavior$/.test(c.path));
   const say = (text: string) => bot!.send({ ...messageActivity({ serviceUrl: stage.connector.url, from: PEOPLE.rita, text, conversation: CHANNEL }) });
   const readStore = async <T>(fn: (s: Storage) => Promise<T>): Promise<T> => {
-    const storage: Storage = databaseKind === 'postgres' ? await openPostgresStorage({ url: env.DATABASE_URL, poolSize: 2 }) : openSqliteStorage({ path: path.join(stage.dir, 'bot.db') });
+    const storage: Storage =
+      databaseKind === 'postgres'
+        ? await openPostgresStorage({ url: env.DATABASE_URL, poolSize: 2 })
+        : openSqliteStorage({ path: path.join(stage.dir, 'bot.db') });
     try {
       return await fn(storage);
     } finally {
@@ -57,7 +61,9 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
     await say(text);
     let found: { requestId: string; version: number; activityId: string } | null = null;
     await waitUntil(() => {
-      const post = stage.connector.activities.slice(before).find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
+      const post = stage.connector.activities
+        .slice(before)
+        .find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
       const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
       if (post && m) found = { requestId: m[1], version: Number(m[2]), activityId: post.activityId };
       return Boolean(found);
@@ -65,13 +71,28 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
     return found!;
   }
   const click = (from: typeof PEOPLE.adam, verb: string, r: { requestId: string; version: number; activityId: string }) =>
-    bot!.send(cardActionInvoke({ serviceUrl: stage.connector.url, from, verb, data: { requestId: r.requestId, version: r.version }, replyToId: r.activityId, conversation: CHANNEL }));
+    bot!.send(
+      cardActionInvoke({
+        serviceUrl: stage.connector.url,
+        from,
+        verb,
+        data: { requestId: r.requestId, version: r.version },
+        replyToId: r.activityId,
+        conversation: CHANNEL,
+      }),
+    );
   const status = (id: string) => readStore(async (s) => (await s.requests.get(id))?.status);
 
   it('killed while the approved request re-reads the user: executed once after restart', async () => {
     bot = await startBotProcess(env);
     const r = await request('transfer alice@contoso.com reason: crash before patch');
-    const slowRead = stage.emulator.control.injectFault({ method: 'GET', pathPattern: `^/users/${DEMO_IDS.users.alice}$`, kind: 'delay', delayMs: 3000, times: 1 });
+    const slowRead = stage.emulator.control.injectFault({
+      method: 'GET',
+      pathPattern: `^/users/${DEMO_IDS.users.alice}$`,
+      kind: 'delay',
+      delayMs: 3000,
+      times: 1,
+    });
     await click(PEOPLE.adam, 'soa.approve', r);
     await waitUntil(() => stage.emulator.control.faultHits(slowRead) === 1, 'the re-read to reach Graph');
     await bot.kill('SIGKILL');
@@ -85,7 +106,13 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
   it('killed while the PATCH is in flight (it lands anyway): reconciled by reading back, never patched twice', async () => {
     bot = await startBotProcess(env);
     const r = await request('transfer bob@contoso.com reason: crash during patch');
-    const slowPatch = stage.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${DEMO_IDS.users.bob}/onPremisesSyncBehavior$`, kind: 'delay', delayMs: 1500, times: 1 });
+    const slowPatch = stage.emulator.control.injectFault({
+      method: 'PATCH',
+      pathPattern: `^/users/${DEMO_IDS.users.bob}/onPremisesSyncBehavior$`,
+      kind: 'delay',
+      delayMs: 1500,
+      times: 1,
+    });
     await click(PEOPLE.adam, 'soa.approve', r);
     await waitUntil(() => readStore(async (s) => (await s.requests.events(r.requestId)).some((e) => e.type === 'graph.patch.intent')), 'the PATCH intent');
     // The intent is saved just before the PATCH leaves: kill only once Graph has it (a kill in between is
@@ -110,10 +137,15 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
     await bot.kill('SIGKILL');
 
     bot = await startBotProcess(env);
-    await waitUntil(() => stage.connector.texts().some((t) => t.includes(`Audit records for ${r.requestId}`) && t.includes('Change Source of Authority')), 'the audit record after restart').catch(async (e) => {
+    await waitUntil(
+      () => stage.connector.texts().some((t) => t.includes(`Audit records for ${r.requestId}`) && t.includes('Change Source of Authority')),
+      'the audit record after restart',
+    ).catch(async (e) => {
       const events = await readStore((s) => s.requests.events(r.requestId));
       // The failure says what the request's log and chat showed, instead of a debug line in every run's output.
-      throw new Error(`${(e as Error).message}; events: ${JSON.stringify(events.map((x) => [x.type, x.at]))}; chat: ${JSON.stringify(stage.connector.texts().filter((t) => t.includes(r.requestId)))}`);
+      throw new Error(
+        `${(e as Error).message}; events: ${JSON.stringify(events.map((x) => [x.type, x.at]))}; chat: ${JSON.stringify(stage.connector.texts().filter((t) => t.includes(r.requestId)))}`,
+      );
     });
     stage.emulator.control.setAuditDelay(0);
   });
@@ -142,7 +174,10 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
     // restart has already read the users once (the bot must wait for them, not patch again).
     stage.emulator.control.injectFault({ method: 'POST', pathPattern: '^/\\$batch$', kind: 'delay', delayMs: 4000, times: -1 });
     await click(PEOPLE.adam, 'soa.approve', r);
-    await waitUntil(() => readStore(async (s) => (await s.requests.events(r.requestId)).filter((e) => e.type === 'graph.patch.intent').length >= 1), 'the intent record of the first wave');
+    await waitUntil(
+      () => readStore(async (s) => (await s.requests.events(r.requestId)).filter((e) => e.type === 'graph.patch.intent').length >= 1),
+      'the intent record of the first wave',
+    );
     await new Promise((res) => setTimeout(res, 1000)); // the PATCH batch is on its way; it lands 4 s after it was sent
     await bot.kill('SIGKILL');
     stage.emulator.control.clearFaults();

@@ -47,7 +47,12 @@ describe('probes of the built bot', () => {
     }
     if (fault.kind === 'status') {
       // The self-check ran in the background and reported in the log.
-      await waitUntil(() => Boolean(lineOf(bot!, /self-check.*could not get a Microsoft Graph token/)), 'the self-check warning', 30_000, () => bot!.output);
+      await waitUntil(
+        () => Boolean(lineOf(bot!, /self-check.*could not get a Microsoft Graph token/)),
+        'the self-check warning',
+        30_000,
+        () => bot!.output,
+      );
     }
     expect(await bot.kill('SIGTERM')).toBe(0);
   });
@@ -74,7 +79,12 @@ describe('probes of the built bot', () => {
     bot = await startBotProcess(env);
     const ready = Date.now();
     expect(lineOf(bot, /SOA Bot listening/)).toMatch(/1 approved or executing request\(s\) to resume, 0 job lease\(s\) taken back/);
-    await waitUntil(() => soaPatches(stage.emulator, user.id).length === 1, 'the PATCH after the restart', 15_000, () => bot!.output);
+    await waitUntil(
+      () => soaPatches(stage.emulator, user.id).length === 1,
+      'the PATCH after the restart',
+      15_000,
+      () => bot!.output,
+    );
     expect(Date.now() - ready).toBeLessThan(5_000);
     const storage = openSqliteStorage({ path: env.DATABASE_URL.slice('sqlite:'.length) });
     try {

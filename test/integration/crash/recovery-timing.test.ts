@@ -31,7 +31,10 @@ describe.each(['sqlite', 'postgres'] as const)('recovery after SIGKILL, default 
   });
 
   const status = async (id: string) => {
-    const storage: Storage = databaseKind === 'postgres' ? await openPostgresStorage({ url: env.DATABASE_URL, poolSize: 1 }) : openSqliteStorage({ path: path.join(stage.dir, 'bot.db') });
+    const storage: Storage =
+      databaseKind === 'postgres'
+        ? await openPostgresStorage({ url: env.DATABASE_URL, poolSize: 1 })
+        : openSqliteStorage({ path: path.join(stage.dir, 'bot.db') });
     try {
       return (await storage.requests.get(id))?.status;
     } finally {
@@ -68,7 +71,12 @@ describe.each(['sqlite', 'postgres'] as const)('recovery after SIGKILL, default 
     const slowBatches = stage.emulator.control.injectFault({ method: 'POST', pathPattern: '^/\\$batch$', kind: 'delay', delayMs: 1000, times: -1 });
     await approveVia(bot, stage.connector, r);
     // Waves 1, 10%, rest: kill once the second wave's PATCH batch has reached Graph (it lands anyway).
-    await waitUntil(() => users.slice(1, 5).some((u) => stage.emulator.control.calls().some((c) => c.method === 'PATCH' && c.path.includes(u.id))), 'the second wave\'s PATCH batch', 30_000, output);
+    await waitUntil(
+      () => users.slice(1, 5).some((u) => stage.emulator.control.calls().some((c) => c.method === 'PATCH' && c.path.includes(u.id))),
+      "the second wave's PATCH batch",
+      30_000,
+      output,
+    );
     expect(stage.emulator.control.faultHits(slowBatches)).toBeGreaterThan(0);
     await bot.kill('SIGKILL');
     stage.emulator.control.clearFaults();
@@ -78,7 +86,8 @@ describe.each(['sqlite', 'postgres'] as const)('recovery after SIGKILL, default 
     const ready = Date.now();
     await waitUntil(async () => (await status(r.requestId)) === 'completed', 'the wave to finish after the restart', 120_000, output);
     const finishedMs = Date.now() - ready;
-    for (const u of users) expect({ user: u.userPrincipalName, patches: soaPatches(stage.emulator, u.id).length }).toEqual({ user: u.userPrincipalName, patches: 1 });
+    for (const u of users)
+      expect({ user: u.userPrincipalName, patches: soaPatches(stage.emulator, u.id).length }).toEqual({ user: u.userPrincipalName, patches: 1 });
     // The remaining writes need well under a second against this stand-in: the bound is that plus 20 s.
     expect(remaining).toBeGreaterThan(30);
     expect(finishedMs).toBeLessThan(20_000);

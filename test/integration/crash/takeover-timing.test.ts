@@ -27,7 +27,12 @@ describe('two instances on PostgreSQL: takeover and rolling restart', () => {
     emulator = await startGraphEmulator({ seed: demoTenant() });
     connector = new ConnectorCapture();
     await connector.start();
-    env = botEnvFor(emulator, { DATABASE_URL: await (await testPostgres()).createDatabase('takeover'), AUDIT_LOOKUP_FIRST_DELAY: '1s', RATE_LIMIT_PER_MINUTE: '1000', LOG_LEVEL: 'info' });
+    env = botEnvFor(emulator, {
+      DATABASE_URL: await (await testPostgres()).createDatabase('takeover'),
+      AUDIT_LOOKUP_FIRST_DELAY: '1s',
+      RATE_LIMIT_PER_MINUTE: '1000',
+      LOG_LEVEL: 'info',
+    });
     bots = await Promise.all([startBotProcess(env), startBotProcess(env)]);
     db = new Client({ connectionString: env.DATABASE_URL });
     await db.connect();
@@ -43,7 +48,10 @@ describe('two instances on PostgreSQL: takeover and rolling restart', () => {
   const status = async (requestId: string) => (await db.query<{ status: string }>('SELECT status FROM requests WHERE id = $1', [requestId])).rows[0]?.status;
   /** The pid in the lease owner (host|pid|nonce) of the request's execute job, or null when not leased. */
   const leaseHolderPid = async (requestId: string): Promise<number | null> => {
-    const { rows } = await db.query<{ lease_owner: string | null }>("SELECT lease_owner FROM jobs WHERE request_id = $1 AND kind = 'execute' AND done_at IS NULL AND lease_until IS NOT NULL", [requestId]);
+    const { rows } = await db.query<{ lease_owner: string | null }>(
+      "SELECT lease_owner FROM jobs WHERE request_id = $1 AND kind = 'execute' AND done_at IS NULL AND lease_until IS NOT NULL",
+      [requestId],
+    );
     return rows[0]?.lease_owner ? Number(rows[0].lease_owner.split('|')[1]) : null;
   };
   const byPid = (pid: number | null) => bots.find((b) => b.child.pid === pid);
@@ -54,15 +62,31 @@ describe('two instances on PostgreSQL: takeover and rolling restart', () => {
     emulator.control.setUser(user);
     const r = await requestVia(bots[0], connector, `transfer ${user.userPrincipalName} reason: takeover timing`);
     // The PATCH is in flight when its instance dies: it lands, the survivor reads it back.
-    const slowPatch = emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${user.id}/onPremisesSyncBehavior$`, kind: 'delay', delayMs: 2000, times: 1 });
+    const slowPatch = emulator.control.injectFault({
+      method: 'PATCH',
+      pathPattern: `^/users/${user.id}/onPremisesSyncBehavior$`,
+      kind: 'delay',
+      delayMs: 2000,
+      times: 1,
+    });
     await approveVia(bots[0], connector, r);
     let holder: BotProcess | undefined;
-    await waitUntil(async () => Boolean((holder = byPid(await leaseHolderPid(r.requestId))) && emulator.control.faultHits(slowPatch) === 1), 'the PATCH in flight', 30_000, logs);
+    await waitUntil(
+      async () => Boolean((holder = byPid(await leaseHolderPid(r.requestId))) && emulator.control.faultHits(slowPatch) === 1),
+      'the PATCH in flight',
+      30_000,
+      logs,
+    );
     const survivor = bots.find((b) => b !== holder)!;
     await holder!.kill('SIGKILL');
     const killedAt = Date.now();
 
-    await waitUntil(async () => (await leaseHolderPid(r.requestId)) === survivor.child.pid || (await status(r.requestId)) === 'completed', 'the survivor to take the job', 60_000, logs);
+    await waitUntil(
+      async () => (await leaseHolderPid(r.requestId)) === survivor.child.pid || (await status(r.requestId)) === 'completed',
+      'the survivor to take the job',
+      60_000,
+      logs,
+    );
     const takeoverMs = Date.now() - killedAt;
     await waitUntil(async () => (await status(r.requestId)) === 'completed', 'completion on the survivor', 30_000, logs);
     expect(soaPatches(emulator, user.id)).toHaveLength(1);
@@ -79,8 +103,12 @@ describe('two instances on PostgreSQL: takeover and rolling restart', () => {
     // Waves 1, 10%, rest: stop the instance running the wave once the second wave's PATCH batch is at Graph.
     let holder: BotProcess | undefined;
     await waitUntil(
-      async () => Boolean((holder = byPid(await leaseHolderPid(r.requestId))) && users.slice(1, 5).some((u) => emulator.control.calls().some((c) => c.method === 'PATCH' && c.path.includes(u.id)))),
-      'the second wave\'s PATCH batch',
+      async () =>
+        Boolean(
+          (holder = byPid(await leaseHolderPid(r.requestId))) &&
+          users.slice(1, 5).some((u) => emulator.control.calls().some((c) => c.method === 'PATCH' && c.path.includes(u.id))),
+        ),
+      "the second wave's PATCH batch",
       30_000,
       logs,
     );
@@ -90,7 +118,12 @@ describe('two instances on PostgreSQL: takeover and rolling restart', () => {
     expect(await exitCode).toBe(0);
     const exitedAt = Date.now();
     expect(lineOf(holder!, /SOA Bot shutting down \(SIGTERM\)/)).toMatch(/[1-9]\d* job lease\(s\) released, execute job of /);
-    await waitUntil(async () => (await leaseHolderPid(r.requestId)) === other.child.pid || (await status(r.requestId)) === 'completed', 'the other instance to take the wave', 30_000, logs);
+    await waitUntil(
+      async () => (await leaseHolderPid(r.requestId)) === other.child.pid || (await status(r.requestId)) === 'completed',
+      'the other instance to take the wave',
+      30_000,
+      logs,
+    );
     const handoverMs = Date.now() - exitedAt;
     emulator.control.clearFaults();
     await waitUntil(async () => (await status(r.requestId)) === 'completed', 'the wave to finish', 60_000, logs);

@@ -40,7 +40,8 @@ describe('two instances on PostgreSQL', () => {
     await emulator.close();
   });
 
-  const patches = (userId: string) => emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(userId) && /onPremisesSyncBehavior$/.test(c.path));
+  const patches = (userId: string) =>
+    emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(userId) && /onPremisesSyncBehavior$/.test(c.path));
   async function waitUntil(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await probe())) {
@@ -61,7 +62,16 @@ describe('two instances on PostgreSQL', () => {
     return found!;
   }
   const approve = (via: BotProcess, from: typeof PEOPLE.adam, r: { requestId: string; version: number; activityId: string }) =>
-    via.send(cardActionInvoke({ serviceUrl: connector.url, from, verb: 'soa.approve', data: { requestId: r.requestId, version: r.version }, replyToId: r.activityId, conversation: CHANNEL }));
+    via.send(
+      cardActionInvoke({
+        serviceUrl: connector.url,
+        from,
+        verb: 'soa.approve',
+        data: { requestId: r.requestId, version: r.version },
+        replyToId: r.activityId,
+        conversation: CHANNEL,
+      }),
+    );
 
   it('hundreds of concurrent approvals of one request on both instances execute it exactly once', async () => {
     const r = await request(a, 'transfer alice@contoso.com reason: race');
@@ -80,7 +90,13 @@ describe('two instances on PostgreSQL', () => {
 
   it('a card clicked on A is finished by B when A dies mid-execution', async () => {
     const r = await request(b, 'transfer bob@contoso.com reason: takeover');
-    emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${DEMO_IDS.users.bob}/onPremisesSyncBehavior$`, kind: 'delay', delayMs: 1000, times: 2 });
+    emulator.control.injectFault({
+      method: 'PATCH',
+      pathPattern: `^/users/${DEMO_IDS.users.bob}/onPremisesSyncBehavior$`,
+      kind: 'delay',
+      delayMs: 1000,
+      times: 2,
+    });
     // Only A runs jobs from here: B is stopped and restarted after A is killed.
     await b.kill('SIGKILL');
     await approve(a, PEOPLE.adam, r);

@@ -25,13 +25,19 @@ describe('POST /$batch', () => {
     expect(responses.get('2')?.status).toBe(404);
     expect(await responses.get('2')?.json()).toMatchObject({ error: { code: 'Request_ResourceNotFound' } });
     expect(await responses.get('3')?.json()).toMatchObject({ isCloudManaged: false });
-    expect(emu().control.calls().filter((c) => c.inBatch)).toHaveLength(3);
+    expect(
+      emu()
+        .control.calls()
+        .filter((c) => c.inBatch),
+    ).toHaveLength(3);
   });
 
   it('runs PATCH items and gives 424 to items whose dependency failed', async () => {
     const patch = (id: string) =>
       new Request(url(`/users/${id}/onPremisesSyncBehavior`), {
-        method: 'PATCH', body: JSON.stringify({ isCloudManaged: true }), headers: { 'Content-Type': 'application/json' },
+        method: 'PATCH',
+        body: JSON.stringify({ isCloudManaged: true }),
+        headers: { 'Content-Type': 'application/json' },
       });
     const responses = await runBatch([
       // The SDK only builds serial chains: a (ok) -> b (cloud-native: 400) -> c (424).
@@ -59,13 +65,22 @@ describe('POST /$batch', () => {
   it('refuses more than 20 requests and a mixed API version', async () => {
     const requests = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/domains' }));
     expect((await graphFailure(graph().api('/$batch').post({ requests }))).statusCode).toBe(400);
-    const mixed = await graph().api('/$batch').post({ requests: [{ id: '1', method: 'GET', url: '/beta/domains' }] });
+    const mixed = await graph()
+      .api('/$batch')
+      .post({ requests: [{ id: '1', method: 'GET', url: '/beta/domains' }] });
     expect(mixed.responses[0].status).toBe(400);
   });
 
   it('can return items out of request order, as real Graph may', async () => {
     emu().control.setBehaviour({ reverseBatchResponses: true });
-    const res = await graph().api('/$batch').post({ requests: [{ id: '1', method: 'GET', url: '/domains' }, { id: '2', method: 'GET', url: 'domains/contoso.com' }] });
+    const res = await graph()
+      .api('/$batch')
+      .post({
+        requests: [
+          { id: '1', method: 'GET', url: '/domains' },
+          { id: '2', method: 'GET', url: 'domains/contoso.com' },
+        ],
+      });
     expect(res.responses.map((r: { id: string }) => r.id)).toEqual(['2', '1']);
   });
 });

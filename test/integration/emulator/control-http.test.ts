@@ -18,12 +18,16 @@ describe('/_control over HTTP', () => {
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-     
+
     return { status: res.status, body: (await res.json()) as any };
   };
 
   it('reads users, patches them and runs a sync cycle', async () => {
-    expect((await control('GET', 'users/frank@contoso.com')).body).toMatchObject({ id: DEMO_IDS.users.frank, onPremisesSyncEnabled: null, isCloudManaged: false });
+    expect((await control('GET', 'users/frank@contoso.com')).body).toMatchObject({
+      id: DEMO_IDS.users.frank,
+      onPremisesSyncEnabled: null,
+      isCloudManaged: false,
+    });
     expect((await control('POST', 'sync-cycle')).body.blockedBySafeguard).toContain(DEMO_IDS.users.frank);
     await control('PATCH', 'tenant-settings', { blockCloudObjectTakeoverThroughHardMatchEnabled: false });
     expect((await control('POST', 'sync-cycle')).body.takenOver).toEqual([DEMO_IDS.users.frank]);
@@ -53,10 +57,14 @@ describe('/_control over HTTP', () => {
     expect((await control('GET', 'nope')).status).toBe(404);
   });
 
-  it('the demo tenant has one user per SOA state and the bot\'s people and groups', async () => {
+  it("the demo tenant has one user per SOA state and the bot's people and groups", async () => {
     const graph = graphClient(emu);
     const select = 'id,onPremisesSyncEnabled,onPremisesImmutableId,onPremisesSamAccountName';
-    expect(await graph.api('/users/alice@contoso.com').select(select).get()).toMatchObject({ id: DEMO_IDS.users.alice, onPremisesSyncEnabled: true, onPremisesSamAccountName: 'alice' });
+    expect(await graph.api('/users/alice@contoso.com').select(select).get()).toMatchObject({
+      id: DEMO_IDS.users.alice,
+      onPremisesSyncEnabled: true,
+      onPremisesSamAccountName: 'alice',
+    });
     expect((await graph.api(`/users/${DEMO_IDS.users.erin}/onPremisesSyncBehavior`).get()).isCloudManaged).toBe(true);
     expect(await graph.api('/users/grace@contoso.com').select(select).get()).toMatchObject({ onPremisesSyncEnabled: null, onPremisesImmutableId: null });
     expect((await graph.api('/domains/fabrikam.com').get()).authenticationType).toBe('Federated');
@@ -74,11 +82,16 @@ describe('/_control over HTTP', () => {
 describe('emulator/cli.ts', () => {
   it('prints its connection JSON line and stops on SIGTERM', async () => {
     const root = join(__dirname, '..', '..', '..');
-    const child = startChild('emulator CLI', process.execPath, ['-r', join(__dirname, 'ts-register.js'), join(root, 'emulator', 'cli.ts'), '--port', '0', '--seed', 'demo', '--audit-delay-ms', '5000'], {
-      cwd: root,
-      env: process.env,
-      endWithThisProcess: true,
-    });
+    const child = startChild(
+      'emulator CLI',
+      process.execPath,
+      ['-r', join(__dirname, 'ts-register.js'), join(root, 'emulator', 'cli.ts'), '--port', '0', '--seed', 'demo', '--audit-delay-ms', '5000'],
+      {
+        cwd: root,
+        env: process.env,
+        endWithThisProcess: true,
+      },
+    );
     const line = (await child.waitForLine(/^\{"baseUrl":.*\}$/, 20_000))[0];
     const info = JSON.parse(line);
     expect(info).toMatchObject({ tenantId: DEMO_IDS.tenant, clientId: DEMO_IDS.clientId, baseUrl: expect.stringMatching(/^https:\/\/localhost:\d+$/) });

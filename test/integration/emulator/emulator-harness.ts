@@ -58,7 +58,9 @@ export function useEmulator(options: EmulatorOptions = {}): { emu: () => Running
 }
 
 /** The GraphError the client throws, with the fields tests assert on. */
-export async function graphFailure(p: Promise<unknown>): Promise<{ statusCode: number; code: string | null; message: string; requestId: string | null; body: unknown; headers?: Headers }> {
+export async function graphFailure(
+  p: Promise<unknown>,
+): Promise<{ statusCode: number; code: string | null; message: string; requestId: string | null; body: unknown; headers?: Headers }> {
   try {
     await p;
   } catch (e) {

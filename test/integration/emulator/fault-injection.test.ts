@@ -12,8 +12,14 @@ describe('fault injection', () => {
     emu().control.injectFault({ pathPattern: userPath, status: 429, times: 2, retryAfter: '0.05' });
     const user = await graph().api(`/users/${IDS.synced}`).select('id').get();
     expect(user.id).toBe(IDS.synced);
-    const calls = emu().control.calls().filter((c) => c.path === `/users/${IDS.synced}`);
-    expect(calls.map((c) => [c.status, c.fault])).toEqual([[429, 'status'], [429, 'status'], [200, null]]);
+    const calls = emu()
+      .control.calls()
+      .filter((c) => c.path === `/users/${IDS.synced}`);
+    expect(calls.map((c) => [c.status, c.fault])).toEqual([
+      [429, 'status'],
+      [429, 'status'],
+      [200, null],
+    ]);
   });
 
   it('every 429 and 503 carries Retry-After and the Graph envelope', async () => {
@@ -67,7 +73,11 @@ describe('fault injection', () => {
     const deadline = Date.now() + 300;
     while (emu().control.faultHits(id) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(emu().control.faultHits(id)).toBe(1);
-    expect(emu().control.calls().filter((c) => c.path === '/domains/contoso.com')).toHaveLength(0);
+    expect(
+      emu()
+        .control.calls()
+        .filter((c) => c.path === '/domains/contoso.com'),
+    ).toHaveLength(0);
     await expect(answered).resolves.toMatchObject({ id: 'contoso.com' });
     expect(emu().control.faultHits('no-such-fault')).toBe(0);
   });

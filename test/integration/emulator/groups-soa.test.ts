@@ -26,15 +26,22 @@ describe('group SOA in the emulator', () => {
   const { emu, graph } = useEmulator({ seed: tenant() });
 
   it('lists the groups nested directly in a group, with the SID as anchor (null for a cloud-native group)', async () => {
-    const nested = await graph().api(`/groups/${ROOT}/members/microsoft.graph.group`).select('id,displayName,onPremisesSyncEnabled,onPremisesSecurityIdentifier').get();
-    expect(nested.value).toEqual([{ id: MID, displayName: 'Mid (AD)', onPremisesSyncEnabled: true, onPremisesSecurityIdentifier: expect.stringMatching(/^S-1-5-21-/) }]);
+    const nested = await graph()
+      .api(`/groups/${ROOT}/members/microsoft.graph.group`)
+      .select('id,displayName,onPremisesSyncEnabled,onPremisesSecurityIdentifier')
+      .get();
+    expect(nested.value).toEqual([
+      { id: MID, displayName: 'Mid (AD)', onPremisesSyncEnabled: true, onPremisesSecurityIdentifier: expect.stringMatching(/^S-1-5-21-/) },
+    ]);
     const cloud = await graph().api(`/groups/${IDS.groupA}`).select('id,onPremisesSecurityIdentifier').get();
     expect(cloud.onPremisesSecurityIdentifier).toBeNull();
     expect((await graphFailure(graph().api('/groups/00000000-0000-4000-8000-000000000000/members/microsoft.graph.group').get())).statusCode).toBe(404);
   });
 
   it('checkMemberGroups on a group answers the groups it is nested in, transitively', async () => {
-    const res = await graph().api(`/groups/${IDS.syncedGroup}/checkMemberGroups`).post({ groupIds: [ROOT, MID, IDS.groupA] });
+    const res = await graph()
+      .api(`/groups/${IDS.syncedGroup}/checkMemberGroups`)
+      .post({ groupIds: [ROOT, MID, IDS.groupA] });
     expect(res.value.sort()).toEqual([MID, ROOT].sort());
     expect((await graphFailure(graph().api(`/groups/${ROOT}/checkMemberGroups`).post({ groupIds: 'x' }))).statusCode).toBe(400);
   });
@@ -52,7 +59,10 @@ describe('group SOA in the emulator', () => {
   it('a mail-enabled group transfers like any group, with a Group audit record; a rolled-back group is taken back by the sync cycle only with the safeguard off', async () => {
     await graph().api(`/groups/${MAIL}/onPremisesSyncBehavior`).patch({ isCloudManaged: true });
     expect(emu().state.groups.get(MAIL)).toMatchObject({ isCloudManaged: true, onPremisesSyncEnabled: null, mailEnabled: true });
-    expect(emu().control.audits().at(-1)).toMatchObject({ activityDisplayName: TRANSFER_ACTIVITY, targetResources: [{ id: MAIL, type: 'Group', userPrincipalName: null }] });
+    expect(emu().control.audits().at(-1)).toMatchObject({
+      activityDisplayName: TRANSFER_ACTIVITY,
+      targetResources: [{ id: MAIL, type: 'Group', userPrincipalName: null }],
+    });
 
     await graph().api(`/groups/${MAIL}/onPremisesSyncBehavior`).patch({ isCloudManaged: false });
     expect(emu().control.runSyncCycle().blockedBySafeguard).toContain(MAIL);

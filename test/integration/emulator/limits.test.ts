@@ -1,7 +1,15 @@
 import { join } from 'node:path';
 import { RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import {
-  bulkUserId, bulkUserUpn, DEMO_IDS, demoTenant, RunningEmulator, startGraphEmulator, syncedUsers, tenantSizeClass, withSyncedUsers,
+  bulkUserId,
+  bulkUserUpn,
+  DEMO_IDS,
+  demoTenant,
+  RunningEmulator,
+  startGraphEmulator,
+  syncedUsers,
+  tenantSizeClass,
+  withSyncedUsers,
 } from '../../../emulator';
 import { startChild } from '../../../scripts/support/child-processes';
 import { graphClient, graphFailure, secretCredential, useEmulator } from './emulator-harness';
@@ -15,7 +23,10 @@ type Raw = Response;
 describe('resource units and writes (identity service limits)', () => {
   const { emu, graph } = useEmulator({ seed: testTenant() });
   const raw = (path: string, query: Record<string, string> = {}) => {
-    let req = graph().api(path).responseType('raw' as never).middlewareOptions(noRetry);
+    let req = graph()
+      .api(path)
+      .responseType('raw' as never)
+      .middlewareOptions(noRetry);
     if (query.select) req = req.select(query.select);
     if (query.expand) req = req.expand(query.expand);
     if (query.filter) req = req.filter(query.filter);
@@ -42,24 +53,43 @@ describe('resource units and writes (identity service limits)', () => {
     expect(await cost(`/groups/${IDS.groupA}/members/microsoft.graph.user`)).toBe('3');
     expect(await cost('/groups', { filter: "displayName eq 'Group A'" })).toBe('2');
     expect(await cost('/identityGovernance/entitlementManagement/accessPackages', { expand: 'resourceRoleScopes($expand=scope)' })).toBe('3');
-    const check = (await graph().api(`/users/${IDS.synced}/checkMemberGroups`).responseType('raw' as never).post({ groupIds: [IDS.groupA] })) as Raw;
+    const check = (await graph()
+      .api(`/users/${IDS.synced}/checkMemberGroups`)
+      .responseType('raw' as never)
+      .post({ groupIds: [IDS.groupA] })) as Raw;
     expect(ru(check)).toBe('4');
     const before = emu().control.throttleStatus().counters;
-    const patch = (await graph().api(`/users/${IDS.synced}/onPremisesSyncBehavior`).responseType('raw' as never).patch({ isCloudManaged: true })) as Raw;
+    const patch = (await graph()
+      .api(`/users/${IDS.synced}/onPremisesSyncBehavior`)
+      .responseType('raw' as never)
+      .patch({ isCloudManaged: true })) as Raw;
     expect(ru(patch)).toBe('1');
-    expect(emu().control.throttleStatus().counters).toEqual({ ...before, charged: before.charged + 1, resourceUnits: before.resourceUnits + 1, writes: before.writes + 1 });
+    expect(emu().control.throttleStatus().counters).toEqual({
+      ...before,
+      charged: before.charged + 1,
+      resourceUnits: before.resourceUnits + 1,
+      writes: before.writes + 1,
+    });
   });
 
   it('takes the resource units from the tenant size class: under 50, 50-500, over 500 users', async () => {
     expect([tenantSizeClass(49), tenantSizeClass(50), tenantSizeClass(500), tenantSizeClass(501)]).toEqual(['small', 'medium', 'medium', 'large']);
     emu().control.setThrottle({});
-    expect(emu().control.throttleStatus()).toMatchObject({ tenantSize: 'small', resourceUnits: { capacity: 3500, windowSeconds: 10 }, writes: { capacity: 3000, windowSeconds: 150 } });
+    expect(emu().control.throttleStatus()).toMatchObject({
+      tenantSize: 'small',
+      resourceUnits: { capacity: 3500, windowSeconds: 10 },
+      writes: { capacity: 3000, windowSeconds: 150 },
+    });
     emu().control.addSyncedUsers({ count: 100 });
     expect(emu().control.throttleStatus()).toMatchObject({ tenantSize: 'medium', resourceUnits: { capacity: 5000 } });
     emu().control.addSyncedUsers({ count: 500 });
     expect(emu().control.throttleStatus()).toMatchObject({ tenantSize: 'large', userCount: 607, resourceUnits: { capacity: 8000, refillPerSecond: 800 } });
     emu().control.setThrottle({ tenantSize: 'small', timeScale: 10 });
-    expect(emu().control.throttleStatus()).toMatchObject({ tenantSize: 'small', resourceUnits: { capacity: 3500, refillPerSecond: 3500 }, writes: { refillPerSecond: 200 } });
+    expect(emu().control.throttleStatus()).toMatchObject({
+      tenantSize: 'small',
+      resourceUnits: { capacity: 3500, refillPerSecond: 3500 },
+      writes: { refillPerSecond: 200 },
+    });
   });
 
   it('charges and throttles $batch items one by one: a 429 item with its own Retry-After while others succeed', async () => {
@@ -164,12 +194,21 @@ describe('fault injection on $batch items', () => {
   it('inBatch true hits only items, inBatch false only top-level requests', async () => {
     emu().control.injectFault({ pathPattern: `^/users/${IDS.synced}$`, status: 429, retryAfter: '0.5', inBatch: true, times: -1 });
     expect((await graph().api(`/users/${IDS.synced}`).get()).id).toBe(IDS.synced);
-    const res = await graph().api('/$batch').post({ requests: [{ id: '1', method: 'GET', url: `/users/${IDS.synced}` }, { id: '2', method: 'GET', url: `/users/${IDS.cloud}` }] });
+    const res = await graph()
+      .api('/$batch')
+      .post({
+        requests: [
+          { id: '1', method: 'GET', url: `/users/${IDS.synced}` },
+          { id: '2', method: 'GET', url: `/users/${IDS.cloud}` },
+        ],
+      });
     expect(res.responses.map((r: { status: number }) => r.status)).toEqual([429, 200]);
     expect(res.responses[0].headers['Retry-After']).toBe('0.5');
     emu().control.clearFaults();
     emu().control.injectFault({ pathPattern: `^/users/${IDS.synced}$`, status: 503, inBatch: false, times: -1 });
-    const again = await graph().api('/$batch').post({ requests: [{ id: '1', method: 'GET', url: `/users/${IDS.synced}` }] });
+    const again = await graph()
+      .api('/$batch')
+      .post({ requests: [{ id: '1', method: 'GET', url: `/users/${IDS.synced}` }] });
     expect(again.responses[0].status).toBe(200);
     expect((await graphFailure(graph().api(`/users/${IDS.synced}`).middlewareOptions(noRetry).get())).statusCode).toBe(503);
   });
@@ -179,7 +218,12 @@ describe('fault injection on $batch items', () => {
     expect((await graph().api('/$batch').post(body)).responses[0].headers['request-id']).toBeUndefined();
     emu().control.setBehaviour({ batchItemRequestIds: true });
     const rid = (await graph().api('/$batch').post(body)).responses[0].headers['request-id'];
-    expect(rid).toBe(emu().control.calls().filter((c) => c.inBatch).at(-1)?.requestId);
+    expect(rid).toBe(
+      emu()
+        .control.calls()
+        .filter((c) => c.inBatch)
+        .at(-1)?.requestId,
+    );
   });
 });
 
@@ -194,26 +238,50 @@ describe('synced users in bulk, groups by name and user members', () => {
     const t0 = performance.now();
     const users = syncedUsers(10_000, 'bulk.example');
     expect(performance.now() - t0).toBeLessThan(2000);
-    expect(users[9999]).toMatchObject({ id: bulkUserId(9999), userPrincipalName: 'bulk09999@bulk.example', onPremisesSyncEnabled: true, isCloudManaged: false });
+    expect(users[9999]).toMatchObject({
+      id: bulkUserId(9999),
+      userPrincipalName: 'bulk09999@bulk.example',
+      onPremisesSyncEnabled: true,
+      isCloudManaged: false,
+    });
     expect(new Set(users.map((u) => u.onPremisesImmutableId)).size).toBe(10_000);
     expect(demoTenant().users).toHaveLength(14);
     expect(emu.state.users.size).toBe(10_014);
     const graph = graphClient(emu);
-    const last = await graph.api(`/users/${bulkUserUpn(9999, 'contoso.com')}`).select('id,onPremisesSyncEnabled').get();
+    const last = await graph
+      .api(`/users/${bulkUserUpn(9999, 'contoso.com')}`)
+      .select('id,onPremisesSyncEnabled')
+      .get();
     expect(last).toMatchObject({ id: bulkUserId(9999), onPremisesSyncEnabled: true });
     expect((await graph.api('/users/alice@contoso.com').select('id').get()).id).toBe(DEMO_IDS.users.alice);
   });
 
   it("filters groups by displayName eq '...' (quotes doubled, case-insensitive) and refuses other filters", async () => {
     const graph = graphClient(emu);
-    expect((await graph.api('/groups').filter("displayName eq 'wave 1'").select('id,displayName').get()).value).toEqual([{ id: expect.any(String), displayName: 'Wave 1' }]);
-    emu.state.groups.set('g-quote', { id: 'g-quote', displayName: "O'Neil team", description: null, mailEnabled: false, securityEnabled: true, onPremisesSyncEnabled: null, onPremisesImmutableId: null, onPremisesSecurityIdentifier: null, onPremisesLastSyncDateTime: null, isCloudManaged: false, members: [] });
-    expect((await graph.api('/groups').filter(encodeURIComponent("displayName eq 'O''Neil team'")).get()).value.map((g: { id: string }) => g.id)).toEqual(['g-quote']);
+    expect((await graph.api('/groups').filter("displayName eq 'wave 1'").select('id,displayName').get()).value).toEqual([
+      { id: expect.any(String), displayName: 'Wave 1' },
+    ]);
+    emu.state.groups.set('g-quote', {
+      id: 'g-quote',
+      displayName: "O'Neil team",
+      description: null,
+      mailEnabled: false,
+      securityEnabled: true,
+      onPremisesSyncEnabled: null,
+      onPremisesImmutableId: null,
+      onPremisesSecurityIdentifier: null,
+      onPremisesLastSyncDateTime: null,
+      isCloudManaged: false,
+      members: [],
+    });
+    expect((await graph.api('/groups').filter(encodeURIComponent("displayName eq 'O''Neil team'")).get()).value.map((g: { id: string }) => g.id)).toEqual([
+      'g-quote',
+    ]);
     expect((await graph.api('/groups').filter("displayName eq 'nothing'").get()).value).toEqual([]);
     expect((await graphFailure(graph.api('/groups').filter("startswith(displayName,'W')").get())).statusCode).toBe(400);
   });
 
-  it('lists a group\'s user members, paged with $top and @odata.nextLink', async () => {
+  it("lists a group's user members, paged with $top and @odata.nextLink", async () => {
     const graph = graphClient(emu);
     const group = (await graph.api('/groups').filter("displayName eq 'Wave 1'").get()).value[0];
     let page = await graph.api(`/groups/${group.id}/members/microsoft.graph.user`).select('id,userPrincipalName').top(999).get();
@@ -234,16 +302,28 @@ describe('control API and CLI for the limits', () => {
     const emu = await startGraphEmulator({ seed: testTenant() });
     try {
       const control = async (method: string, path: string, body?: unknown) => {
-        const res = await fetch(`${emu.baseUrl}/_control/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-        return { status: res.status, body: (await res.json()) as any };  
+        const res = await fetch(`${emu.baseUrl}/_control/${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: res.status, body: (await res.json()) as any };
       };
       expect((await control('PUT', 'throttle', { tenantSize: 'large', timeScale: 10, writesPer150s: 300 })).body).toMatchObject({
-        enabled: true, tenantSize: 'large', timeScale: 10, resourceUnits: { capacity: 8000, refillPerSecond: 8000 }, writes: { capacity: 300, refillPerSecond: 20 },
+        enabled: true,
+        tenantSize: 'large',
+        timeScale: 10,
+        resourceUnits: { capacity: 8000, refillPerSecond: 8000 },
+        writes: { capacity: 300, refillPerSecond: 20 },
       });
       expect((await control('PUT', 'throttle', { timeScale: -1 })).status).toBe(400);
       expect((await control('PUT', 'throttle', { bogus: 1 })).status).toBe(400);
       expect((await control('PUT', 'latency', { ms: 25 })).body).toEqual({ ms: 25 });
-      expect((await control('POST', 'synced-users', { count: 600, domain: 'wave.example', groupName: 'Wave 2' })).body).toMatchObject({ added: 600, firstId: bulkUserId(0), userCount: 607 });
+      expect((await control('POST', 'synced-users', { count: 600, domain: 'wave.example', groupName: 'Wave 2' })).body).toMatchObject({
+        added: 600,
+        firstId: bulkUserId(0),
+        userCount: 607,
+      });
       expect((await control('POST', 'synced-users', { count: 10 })).body).toMatchObject({ added: 10, firstId: bulkUserId(600) });
       expect((await control('GET', 'throttle')).body).toMatchObject({ enabled: true, latencyMs: 25, userCount: 617 });
       expect((await control('DELETE', 'throttle')).body).toMatchObject({ enabled: false });
@@ -259,8 +339,20 @@ describe('control API and CLI for the limits', () => {
       'emulator CLI',
       process.execPath,
       [
-        '-r', join(__dirname, 'ts-register.js'), join(root, 'emulator', 'cli.ts'), '--seed', 'demo', '--synced-users', '600',
-        '--synced-domain', 'bulk.example', '--throttle', '--time-scale', '10', '--latency-ms', '5',
+        '-r',
+        join(__dirname, 'ts-register.js'),
+        join(root, 'emulator', 'cli.ts'),
+        '--seed',
+        'demo',
+        '--synced-users',
+        '600',
+        '--synced-domain',
+        'bulk.example',
+        '--throttle',
+        '--time-scale',
+        '10',
+        '--latency-ms',
+        '5',
       ],
       { cwd: root, env: process.env, endWithThisProcess: true },
     );

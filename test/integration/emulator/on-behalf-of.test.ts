@@ -7,7 +7,11 @@ import { graphClient, graphFailure, useEmulator } from './emulator-harness';
  * OnBehalfOfCredential, and the tenant safeguard route (docs/soa-and-graph.md §6: delegated only, Global
  * Administrator only, OnPremDirectorySynchronization.ReadWrite.All).
  */
-const TAB_APP = { clientId: '7ab00000-0000-4000-8000-00000000a7ab', clientSecret: 'tab-secret-for-tests', consentedScopes: ['OnPremDirectorySynchronization.ReadWrite.All'] };
+const TAB_APP = {
+  clientId: '7ab00000-0000-4000-8000-00000000a7ab',
+  clientSecret: 'tab-secret-for-tests',
+  consentedScopes: ['OnPremDirectorySynchronization.ReadWrite.All'],
+};
 const SCOPE = 'https://graph.microsoft.com/OnPremDirectorySynchronization.ReadWrite.All';
 const { emu } = useEmulator({ seed: demoTenant(), delegatedApps: [TAB_APP] });
 const { rita, adam } = DEMO_IDS.users;
@@ -34,9 +38,16 @@ beforeEach(() => {
 });
 
 describe('on-behalf-of grant', () => {
-  it('exchanges a person\'s SSO token for a delegated Graph token with the consented scope and their role ids', async () => {
+  it("exchanges a person's SSO token for a delegated Graph token with the consented scope and their role ids", async () => {
     const { token } = (await obo(ssoToken(rita)).getToken(SCOPE))!;
-    expect(claims(token)).toMatchObject({ aud: 'https://graph.microsoft.com', oid: rita, idtyp: 'user', scp: 'OnPremDirectorySynchronization.ReadWrite.All', wids: [ROLE_TEMPLATES.globalAdministrator], appid: TAB_APP.clientId });
+    expect(claims(token)).toMatchObject({
+      aud: 'https://graph.microsoft.com',
+      oid: rita,
+      idtyp: 'user',
+      scp: 'OnPremDirectorySynchronization.ReadWrite.All',
+      wids: [ROLE_TEMPLATES.globalAdministrator],
+      appid: TAB_APP.clientId,
+    });
   });
 
   it('refuses a wrong secret, an assertion for another audience, an app-shaped token, an unconsented scope', async () => {
@@ -66,8 +77,10 @@ describe('tenant safeguard with a delegated token', () => {
 
   it('an app token is refused even with the permission named in its roles', async () => {
     emu().control.setGrantedRoles(['OnPremDirectorySynchronization.ReadWrite.All', 'Directory.ReadWrite.All']);
-    expect(await graphFailure(graphClient(emu(), { version: 'beta' }).api(PATH).patch(off))).toMatchObject({ statusCode: 403, code: 'Authorization_RequestDenied' });
+    expect(await graphFailure(graphClient(emu(), { version: 'beta' }).api(PATH).patch(off))).toMatchObject({
+      statusCode: 403,
+      code: 'Authorization_RequestDenied',
+    });
     expect(emu().control.tenantSettings().blockCloudObjectTakeoverThroughHardMatchEnabled).toBe(true);
   });
 });
-

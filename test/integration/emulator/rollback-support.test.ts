@@ -44,7 +44,7 @@ describe('entitlement management: access packages', () => {
     isRootScope: true,
   };
 
-  it.each(['v1.0', 'beta'] as const)('%s: lists a catalog\'s packages by $filter=catalog/id with role scopes expanded', async (version) => {
+  it.each(['v1.0', 'beta'] as const)("%s: lists a catalog's packages by $filter=catalog/id with role scopes expanded", async (version) => {
     const client = graphClient(emu(), { version });
     const res = await client
       .api(`${EM}/accessPackages`)
@@ -63,7 +63,13 @@ describe('entitlement management: access packages', () => {
           {
             id: expect.stringMatching(/^[0-9a-f-]{36}_[0-9a-f-]{36}$/),
             createdDateTime: '2026-01-05T09:00:00Z',
-            role: { id: expect.any(String), displayName: 'Member', description: null, originSystem: 'AadGroup', originId: `Member_${DEMO_IDS.groups.projectFalcon}` },
+            role: {
+              id: expect.any(String),
+              displayName: 'Member',
+              description: null,
+              originSystem: 'AadGroup',
+              originId: `Member_${DEMO_IDS.groups.projectFalcon}`,
+            },
             scope: falconScope,
           },
         ],
@@ -77,8 +83,14 @@ describe('entitlement management: access packages', () => {
     const nav = await graph().api(`${EM}/catalogs/${DEMO_IDS.catalogs.falcon}/accessPackages`).expand('resourceRoleScopes($expand=scope)').get();
     expect(nav.value).toHaveLength(1);
     expect(nav.value[0].resourceRoleScopes[0]).toEqual({ id: expect.any(String), createdDateTime: expect.any(String), scope: falconScope });
-    const one = await graph().api(`${EM}/accessPackages/${DEMO_IDS.accessPackages.falconContractors}`).expand('resourceRoleScopes($expand=scope),catalog').get();
-    expect(one).toMatchObject({ id: DEMO_IDS.accessPackages.falconContractors, catalog: { id: DEMO_IDS.catalogs.falcon, displayName: 'Project Falcon access' } });
+    const one = await graph()
+      .api(`${EM}/accessPackages/${DEMO_IDS.accessPackages.falconContractors}`)
+      .expand('resourceRoleScopes($expand=scope),catalog')
+      .get();
+    expect(one).toMatchObject({
+      id: DEMO_IDS.accessPackages.falconContractors,
+      catalog: { id: DEMO_IDS.catalogs.falcon, displayName: 'Project Falcon access' },
+    });
     expect(one.resourceRoleScopes[0].scope.originId).toBe(DEMO_IDS.groups.projectFalcon);
   });
 
@@ -163,7 +175,11 @@ describe('paging', () => {
       ...seed,
       catalogs: [
         ...(seed.catalogs ?? []),
-        { id: 'cafe0001-0000-4000-8000-000000000001', displayName: 'Second', accessPackages: [{ id: 'cafe0002-0000-4000-8000-000000000001', displayName: 'P2', groupIds: [] }] },
+        {
+          id: 'cafe0001-0000-4000-8000-000000000001',
+          displayName: 'Second',
+          accessPackages: [{ id: 'cafe0002-0000-4000-8000-000000000001', displayName: 'P2', groupIds: [] }],
+        },
       ],
     });
     emu().control.setBehaviour({ pageSize: 1 });

@@ -4,7 +4,10 @@ import { IDS, testTenant } from './fixtures';
 
 // The docs/soa-and-graph.md §1 state table driven through onPremisesSyncBehavior with the real Graph client.
 describe('SOA state machine over onPremisesSyncBehavior', () => {
-  const { emu, graph } = useEmulator({ seed: testTenant(), grantedRoles: ['User.ReadWrite.All', 'User-OnPremisesSyncBehavior.ReadWrite.All', 'Group-OnPremisesSyncBehavior.ReadWrite.All', 'Group.ReadWrite.All'] });
+  const { emu, graph } = useEmulator({
+    seed: testTenant(),
+    grantedRoles: ['User.ReadWrite.All', 'User-OnPremisesSyncBehavior.ReadWrite.All', 'Group-OnPremisesSyncBehavior.ReadWrite.All', 'Group.ReadWrite.All'],
+  });
   const soa = (id: string) => graph().api(`/users/${id}/onPremisesSyncBehavior`);
   const user = (id: string) => emu().control.getUser(id);
 
@@ -17,12 +20,18 @@ describe('SOA state machine over onPremisesSyncBehavior', () => {
 
   it('transfer: synced -> transferred (204), immutableId kept, audit record written', async () => {
     const before = user(IDS.synced)?.onPremisesImmutableId;
-    const res = await soa(IDS.synced).responseType('raw' as never).patch({ isCloudManaged: true });
+    const res = await soa(IDS.synced)
+      .responseType('raw' as never)
+      .patch({ isCloudManaged: true });
     expect((res as Response).status).toBe(204);
     expect(user(IDS.synced)).toMatchObject({ isCloudManaged: true, onPremisesSyncEnabled: null, onPremisesImmutableId: before });
-    const [audit] = emu().control.audits().filter((a) => a.targetResources[0].id === IDS.synced);
+    const [audit] = emu()
+      .control.audits()
+      .filter((a) => a.targetResources[0].id === IDS.synced);
     expect(audit).toMatchObject({
-      activityDisplayName: TRANSFER_ACTIVITY, category: 'UserManagement', result: 'success',
+      activityDisplayName: TRANSFER_ACTIVITY,
+      category: 'UserManagement',
+      result: 'success',
       initiatedBy: { app: { appId: emu().clientId, displayName: 'SOA Bot' } },
       targetResources: [{ id: IDS.synced, userPrincipalName: 'sam@contoso.com', type: 'User' }],
     });
@@ -86,7 +95,9 @@ describe('SOA state machine over onPremisesSyncBehavior', () => {
   it('PATCH /users/{id} is 400 while synced and allowed once transferred', async () => {
     const err = await graphFailure(graph().api(`/users/${IDS.synced}`).patch({ displayName: 'X' }));
     expect(err).toMatchObject({ statusCode: 400, code: 'Request_BadRequest' });
-    expect(err.message).toBe('Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.');
+    expect(err.message).toBe(
+      'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.',
+    );
     await soa(IDS.synced).patch({ isCloudManaged: true });
     await graph().api(`/users/${IDS.synced}`).patch({ displayName: 'Sam Cloud' });
     expect(user(IDS.synced)?.displayName).toBe('Sam Cloud');

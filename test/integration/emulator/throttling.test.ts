@@ -9,10 +9,19 @@ describe('resource-unit throttling', () => {
   const noRetry = [new RetryHandlerOptions(0, 0)];
 
   it('charges the documented costs ($select -1) and answers 429 with Retry-After when the bucket is empty', async () => {
-    const raw = (await graph().api(`/users/${IDS.synced}`).responseType('raw' as never).middlewareOptions(noRetry).get()) as Response;
+    const raw = (await graph()
+      .api(`/users/${IDS.synced}`)
+      .responseType('raw' as never)
+      .middlewareOptions(noRetry)
+      .get()) as Response;
     expect(raw.headers.get('x-ms-resource-unit')).toBe('1');
     // checkMemberGroups costs 4: more than the 3 units left.
-    const err = await graphFailure(graph().api(`/users/${IDS.synced}/checkMemberGroups`).middlewareOptions(noRetry).post({ groupIds: [IDS.groupA] }));
+    const err = await graphFailure(
+      graph()
+        .api(`/users/${IDS.synced}/checkMemberGroups`)
+        .middlewareOptions(noRetry)
+        .post({ groupIds: [IDS.groupA] }),
+    );
     expect(err).toMatchObject({ statusCode: 429, code: 'TooManyRequests' });
     const retryAfter = Number(err.headers?.get('Retry-After'));
     expect(retryAfter).toBeGreaterThan(0);
@@ -23,6 +32,10 @@ describe('resource-unit throttling', () => {
     for (let i = 0; i < 4; i++) await graph().api(`/users/${IDS.synced}`).select('id').middlewareOptions(noRetry).get();
     const user = await graph().api(`/users/${IDS.synced}`).select('id').get();
     expect(user.id).toBe(IDS.synced);
-    expect(emu().control.calls().map((c) => c.status)).toContain(429);
+    expect(
+      emu()
+        .control.calls()
+        .map((c) => c.status),
+    ).toContain(429);
   });
 });

@@ -40,7 +40,12 @@ describe('token endpoint failures', () => {
   const tokenUrl = () => `${emu.authorityHost}/${emu.tenantId}/oauth2/v2.0/token`;
 
   it('a wrong secret fails with invalid_client / AADSTS7000215', async () => {
-    const err = await secretCredential(emu, 'wrong-secret').getToken(scope).then(() => null, (e: Error) => e);
+    const err = await secretCredential(emu, 'wrong-secret')
+      .getToken(scope)
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
     expect(err?.message).toContain('invalid_client');
     expect(err?.message).toContain('AADSTS7000215');
     const raw = await fetch(tokenUrl(), {
@@ -53,7 +58,12 @@ describe('token endpoint failures', () => {
   });
 
   it('an unregistered certificate fails with invalid_client / AADSTS700027', async () => {
-    const err = await certificateCredential(emu).getToken(scope).then(() => null, (e: Error) => e);
+    const err = await certificateCredential(emu)
+      .getToken(scope)
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
     expect(err?.message).toContain('AADSTS700027');
   });
 
@@ -69,8 +79,11 @@ describe('token endpoint failures', () => {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
-          grant_type: 'client_credentials', client_id: emu.clientId, scope,
-          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion,
+          grant_type: 'client_credentials',
+          client_id: emu.clientId,
+          scope,
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: assertion,
         }),
       });
     expect((await post(good)).status).toBe(200);
@@ -82,8 +95,13 @@ describe('token endpoint failures', () => {
   it('Graph routes need a valid bearer token from this issuer', async () => {
     const noToken = await fetch(`${emu.baseUrl}/v1.0/domains`);
     expect(noToken.status).toBe(401);
-    expect(await noToken.json()).toMatchObject({ error: { code: 'InvalidAuthenticationToken', innerError: { 'request-id': noToken.headers.get('request-id') } } });
-    const forged = signRs256({ aud: 'https://graph.microsoft.com', tid: emu.tenantId, appid: 'x', roles: [], exp: 9999999999 }, readFileSync(join(CERTS_DIR, 'client-key.pem')));
+    expect(await noToken.json()).toMatchObject({
+      error: { code: 'InvalidAuthenticationToken', innerError: { 'request-id': noToken.headers.get('request-id') } },
+    });
+    const forged = signRs256(
+      { aud: 'https://graph.microsoft.com', tid: emu.tenantId, appid: 'x', roles: [], exp: 9999999999 },
+      readFileSync(join(CERTS_DIR, 'client-key.pem')),
+    );
     const wrongKey = await fetch(`${emu.baseUrl}/v1.0/domains`, { headers: { authorization: `Bearer ${forged}` } });
     expect(wrongKey.status).toBe(401);
   });

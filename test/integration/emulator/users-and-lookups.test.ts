@@ -24,32 +24,51 @@ describe('users, domains and memberships', () => {
     expect(err.message).toContain("Could not find a property named 'onPremSyncEnabled'");
   });
 
-  it('404 Request_ResourceNotFound in Graph\'s envelope with request ids', async () => {
+  it("404 Request_ResourceNotFound in Graph's envelope with request ids", async () => {
     const err = await graphFailure(graph().api('/users/nobody@contoso.com').get());
     expect(err.statusCode).toBe(404);
     expect(err.code).toBe('Request_ResourceNotFound');
     expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
-    const call = emu().control.calls().find((c) => c.status === 404);
+    const call = emu()
+      .control.calls()
+      .find((c) => c.status === 404);
     expect(call).toMatchObject({ method: 'GET', version: 'v1.0', path: '/users/nobody@contoso.com', requestId: err.requestId });
   });
 
   it('finds a guest UPN with #EXT# sent as %23EXT%23', async () => {
-    const user = await graph().api(`/users/${encodeURIComponent(GUEST_UPN)}`).select(SELECT).get();
+    const user = await graph()
+      .api(`/users/${encodeURIComponent(GUEST_UPN)}`)
+      .select(SELECT)
+      .get();
     expect(user.id).toBe(IDS.guest);
     expect(emu().control.calls().at(-1)?.path).toContain('%23EXT%23');
   });
 
   it("needs the key form for a UPN starting with '$', and undoubles quotes in it", async () => {
-    const plain = await graphFailure(graph().api(`/users/${encodeURIComponent(DOLLAR_UPN)}`).get());
+    const plain = await graphFailure(
+      graph()
+        .api(`/users/${encodeURIComponent(DOLLAR_UPN)}`)
+        .get(),
+    );
     expect(plain.statusCode).toBe(400);
-    const keyed = await graph().api(`/users('${encodeURIComponent(DOLLAR_UPN)}')`).select(SELECT).get();
+    const keyed = await graph()
+      .api(`/users('${encodeURIComponent(DOLLAR_UPN)}')`)
+      .select(SELECT)
+      .get();
     expect(keyed.id).toBe(IDS.dollar);
-    const quoted = await graph().api(`/users('${encodeURIComponent(QUOTE_UPN.replace(/'/g, "''"))}')`).select('id').get();
+    const quoted = await graph()
+      .api(`/users('${encodeURIComponent(QUOTE_UPN.replace(/'/g, "''"))}')`)
+      .select('id')
+      .get();
     expect(quoted.id).toBe(IDS.quote);
   });
 
   it('echoes client-request-id and always sends request-id', async () => {
-    const res = await graph().api('/users/sam@contoso.com').header('client-request-id', 'abc-123').responseType('raw' as never).get();
+    const res = await graph()
+      .api('/users/sam@contoso.com')
+      .header('client-request-id', 'abc-123')
+      .responseType('raw' as never)
+      .get();
     const raw = res as Response;
     expect(raw.headers.get('client-request-id')).toBe('abc-123');
     expect(raw.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -71,7 +90,9 @@ describe('users, domains and memberships', () => {
     const memberOf = await graph().api(`/users/${IDS.synced}/memberOf/microsoft.graph.group`).select('id,displayName,onPremisesSyncEnabled').get();
     expect(memberOf.value.map((g: { id: string }) => g.id).sort()).toEqual([IDS.groupB, IDS.syncedGroup].sort());
     expect(Object.keys(memberOf.value[0]).sort()).toEqual(['displayName', 'id', 'onPremisesSyncEnabled']);
-    const check = await graph().api(`/users/${IDS.synced}/checkMemberGroups`).post({ groupIds: [IDS.groupA, IDS.cloud, 'ffffffff-0000-4000-8000-000000000000'] });
+    const check = await graph()
+      .api(`/users/${IDS.synced}/checkMemberGroups`)
+      .post({ groupIds: [IDS.groupA, IDS.cloud, 'ffffffff-0000-4000-8000-000000000000'] });
     expect(check.value).toEqual([IDS.groupA]);
   });
 

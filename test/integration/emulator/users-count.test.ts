@@ -8,7 +8,12 @@ describe('GET /users/$count', () => {
   const syncedInState = () => [...emu().state.users.values()].filter((u) => u.onPremisesSyncEnabled === true).length;
 
   it('counts the users with onPremisesSyncEnabled true, as text/plain, with ConsistencyLevel: eventual', async () => {
-    const res = (await graph().api('/users/$count').filter('onPremisesSyncEnabled eq true').header('ConsistencyLevel', 'eventual').responseType('raw' as never).get()) as Response;
+    const res = (await graph()
+      .api('/users/$count')
+      .filter('onPremisesSyncEnabled eq true')
+      .header('ConsistencyLevel', 'eventual')
+      .responseType('raw' as never)
+      .get()) as Response;
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const expected = syncedInState();
@@ -17,7 +22,12 @@ describe('GET /users/$count', () => {
     // A transferred user is no longer counted.
     const [first] = [...emu().state.users.values()].filter((u) => u.onPremisesSyncEnabled === true);
     first.onPremisesSyncEnabled = false;
-    const after = (await graph().api('/users/$count').filter('onPremisesSyncEnabled eq true').header('ConsistencyLevel', 'eventual').responseType('raw' as never).get()) as Response;
+    const after = (await graph()
+      .api('/users/$count')
+      .filter('onPremisesSyncEnabled eq true')
+      .header('ConsistencyLevel', 'eventual')
+      .responseType('raw' as never)
+      .get()) as Response;
     expect(await after.text()).toBe(String(expected - 1));
   });
 
@@ -32,7 +42,9 @@ describe('GET /users/$count', () => {
     expect(err.statusCode).toBe(400);
     // A fresh client: the credential caches its token, and the roles are in the token.
     emu().control.setGrantedRoles(['Domain.Read.All']);
-    const denied = await graphFailure(graphClient(emu()).api('/users/$count').filter('onPremisesSyncEnabled eq true').header('ConsistencyLevel', 'eventual').get());
+    const denied = await graphFailure(
+      graphClient(emu()).api('/users/$count').filter('onPremisesSyncEnabled eq true').header('ConsistencyLevel', 'eventual').get(),
+    );
     expect(denied.statusCode).toBe(403);
   });
 });

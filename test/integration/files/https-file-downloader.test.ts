@@ -25,18 +25,44 @@ const downloader = (allowedHosts: readonly string[], timeoutMs = 5_000) => new H
 
 describe('HttpsFileDownloader', () => {
   it('with the default allow-list (SharePoint of the commercial and national clouds) refuses 127.0.0.1, http and other hosts without a request', async () => {
-    const defaults = loadConfig({ BOT_ID: '00000000-0000-0000-0000-0000000000b0', BOT_PASSWORD: 'p', GRAPH_TENANT_ID: 't', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's', APPROVER_IDS: '00000000-0000-0000-0000-000000000001' }).fileDownload.allowedHosts;
+    const defaults = loadConfig({
+      BOT_ID: '00000000-0000-0000-0000-0000000000b0',
+      BOT_PASSWORD: 'p',
+      GRAPH_TENANT_ID: 't',
+      GRAPH_CLIENT_ID: 'c',
+      GRAPH_CLIENT_SECRET: 's',
+      APPROVER_IDS: '00000000-0000-0000-0000-000000000001',
+    }).fileDownload.allowedHosts;
     expect(defaults).toEqual([...DEFAULT_FILE_DOWNLOAD_HOSTS]);
     const url = server.serve('list.csv', 'alice@contoso.com\n');
     const d = downloader(defaults);
-    for (const target of [url, url.replace('https:', 'http:'), server.url('/files/list.csv', 'localhost'), 'https://evil.example.com/list.csv', 'https://sharepoint.com.evil.example/x', 'file:///etc/passwd']) {
+    for (const target of [
+      url,
+      url.replace('https:', 'http:'),
+      server.url('/files/list.csv', 'localhost'),
+      'https://evil.example.com/list.csv',
+      'https://sharepoint.com.evil.example/x',
+      'file:///etc/passwd',
+    ]) {
       expect(await d.download(target, LIMITS)).toMatchObject({ ok: false, error: { code: 'FILE.HOST_NOT_ALLOWED' } });
     }
     expect(server.hits).toEqual([]);
-    for (const ok of ['https://contoso-my.sharepoint.com/personal/x/_layouts/15/download.aspx?UniqueId=1', 'https://contoso.sharepoint.us/x', 'https://contoso.sharepoint-mil.us/x', 'https://contoso.dps.mil/x', 'https://contoso.sharepoint.cn/x']) {
+    for (const ok of [
+      'https://contoso-my.sharepoint.com/personal/x/_layouts/15/download.aspx?UniqueId=1',
+      'https://contoso.sharepoint.us/x',
+      'https://contoso.sharepoint-mil.us/x',
+      'https://contoso.dps.mil/x',
+      'https://contoso.sharepoint.cn/x',
+    ]) {
       expect(isAllowedDownloadUrl(ok, defaults)).toBe(true);
     }
-    for (const bad of ['http://contoso.sharepoint.com/x', 'https://sharepoint.com/x', 'https://contoso.sharepoint.com.evil.example/x', 'https://user:pw@contoso.sharepoint.com/x', 'https://evilsharepoint.com/x']) {
+    for (const bad of [
+      'http://contoso.sharepoint.com/x',
+      'https://sharepoint.com/x',
+      'https://contoso.sharepoint.com.evil.example/x',
+      'https://user:pw@contoso.sharepoint.com/x',
+      'https://evilsharepoint.com/x',
+    ]) {
       expect(isAllowedDownloadUrl(bad, defaults)).toBe(false);
     }
   });
@@ -51,7 +77,10 @@ describe('HttpsFileDownloader', () => {
   it('does not follow a redirect to a host that is not allowed, nor to http, nor more than 3 hops', async () => {
     server.serve('ok.csv', 'alice@contoso.com\n');
     const offList = server.url(`/redirect?to=${encodeURIComponent(server.url('/files/ok.csv', 'localhost'))}`);
-    expect(await downloader(['127.0.0.1']).download(offList, LIMITS)).toMatchObject({ ok: false, error: { code: 'FILE.REDIRECT_NOT_ALLOWED', detail: { host: expect.stringMatching(/^localhost:/) } } });
+    expect(await downloader(['127.0.0.1']).download(offList, LIMITS)).toMatchObject({
+      ok: false,
+      error: { code: 'FILE.REDIRECT_NOT_ALLOWED', detail: { host: expect.stringMatching(/^localhost:/) } },
+    });
     const toHttp = server.url(`/redirect?to=${encodeURIComponent(server.url('/files/ok.csv').replace('https:', 'http:'))}`);
     expect(await downloader(['127.0.0.1']).download(toHttp, LIMITS)).toMatchObject({ ok: false, error: { code: 'FILE.REDIRECT_NOT_ALLOWED' } });
     expect(server.hitsOf('/files/')).toBe(0);
@@ -61,8 +90,14 @@ describe('HttpsFileDownloader', () => {
 
   it('cuts a body without Content-Length when it streams past the byte cap, or past the line cap', async () => {
     const started = Date.now();
-    expect(await downloader(['127.0.0.1']).download(server.url('/endless'), LIMITS)).toEqual({ ok: false, error: { code: 'FILE.TOO_LARGE', detail: { maxBytes: LIMITS.maxBytes } } });
-    expect(await downloader(['127.0.0.1']).download(server.url('/endless-lines'), { maxBytes: 5 * 1024 * 1024, maxLines: 51 })).toEqual({ ok: false, error: { code: 'FILE.TOO_MANY_ROWS', detail: { maxLines: 51 } } });
+    expect(await downloader(['127.0.0.1']).download(server.url('/endless'), LIMITS)).toEqual({
+      ok: false,
+      error: { code: 'FILE.TOO_LARGE', detail: { maxBytes: LIMITS.maxBytes } },
+    });
+    expect(await downloader(['127.0.0.1']).download(server.url('/endless-lines'), { maxBytes: 5 * 1024 * 1024, maxLines: 51 })).toEqual({
+      ok: false,
+      error: { code: 'FILE.TOO_MANY_ROWS', detail: { maxLines: 51 } },
+    });
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(await downloader(['127.0.0.1']).download(server.url('/huge-length'), LIMITS)).toMatchObject({ ok: false, error: { code: 'FILE.TOO_LARGE' } });
     const justEnough = server.serve('fifty-one.csv', `upn\n${Array.from({ length: 50 }, (_, i) => `u${i}@contoso.com`).join('\n')}`);
@@ -73,11 +108,17 @@ describe('HttpsFileDownloader', () => {
 
   it('gives up on a server that does not answer in time', async () => {
     const started = Date.now();
-    expect(await downloader(['127.0.0.1'], 300).download(server.url('/slow'), LIMITS)).toEqual({ ok: false, error: { code: 'FILE.TIMEOUT', detail: { seconds: 1 } } });
+    expect(await downloader(['127.0.0.1'], 300).download(server.url('/slow'), LIMITS)).toEqual({
+      ok: false,
+      error: { code: 'FILE.TIMEOUT', detail: { seconds: 1 } },
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('reports a failed download with its HTTP status', async () => {
-    expect(await downloader(['127.0.0.1']).download(server.url('/files/missing.csv'), LIMITS)).toEqual({ ok: false, error: { code: 'FILE.DOWNLOAD_FAILED', detail: { status: 404 } } });
+    expect(await downloader(['127.0.0.1']).download(server.url('/files/missing.csv'), LIMITS)).toEqual({
+      ok: false,
+      error: { code: 'FILE.DOWNLOAD_FAILED', detail: { status: 404 } },
+    });
   });
 });

@@ -45,7 +45,11 @@ describe('GraphBulkDirectory', () => {
     const seed = withSyncedUsers(SEED, USERS, 'contoso.com', { groupName: "Wave O'Neil" });
     emu.control.seed({
       ...seed,
-      groups: [...(seed.groups ?? []), { id: OUTER, displayName: 'Tier 0', members: [NESTED] }, { id: NESTED, displayName: 'Break-glass', members: [id(7), id(40)] }],
+      groups: [
+        ...(seed.groups ?? []),
+        { id: OUTER, displayName: 'Tier 0', members: [NESTED] },
+        { id: NESTED, displayName: 'Break-glass', members: [id(7), id(40)] },
+      ],
     });
     const directory = bulk();
     const ids = range(45).map(id);
@@ -99,9 +103,16 @@ describe('GraphBulkDirectory', () => {
   it('encodes UPNs as graph-paths does (#EXT#, leading $, quotes)', async () => {
     const keys = ["alice.o'neil@contoso.com", 'bob_fabrikam.com#EXT#@contoso.onmicrosoft.com', '$svc@contoso.com'];
     const users = await bulk().getUsers(keys);
-    expect(keys.map((k) => { const r = users.get(k); return r?.ok && r.value?.id; })).toEqual([IDS.alice, IDS.guest, IDS.dollar]);
+    expect(
+      keys.map((k) => {
+        const r = users.get(k);
+        return r?.ok && r.value?.id;
+      }),
+    ).toEqual([IDS.alice, IDS.guest, IDS.dollar]);
     const paths = batchItems().map((c) => c.path);
-    expect(paths).toEqual(expect.arrayContaining(["/users/alice.o'neil@contoso.com", '/users/bob_fabrikam.com%23EXT%23@contoso.onmicrosoft.com', "/users('$svc@contoso.com')"]));
+    expect(paths).toEqual(
+      expect.arrayContaining(["/users/alice.o'neil@contoso.com", '/users/bob_fabrikam.com%23EXT%23@contoso.onmicrosoft.com', "/users('$svc@contoso.com')"]),
+    );
   });
 
   it('retries only the items answered 429, after their own fractional Retry-After; the others are not repeated', async () => {
@@ -201,7 +212,10 @@ describe('GraphBulkDirectory', () => {
       expect(r.ok).toBe(false);
       if (r.ok) continue;
       expect(r.error).toBeInstanceOf(DirectoryError);
-      expect(r.error).toMatchObject({ code: 'GRAPH.PERMISSION_MISSING', details: { status: 403, graphCode: 'Authorization_RequestDenied', permission: 'User-OnPremisesSyncBehavior.ReadWrite.All' } });
+      expect(r.error).toMatchObject({
+        code: 'GRAPH.PERMISSION_MISSING',
+        details: { status: 403, graphCode: 'Authorization_RequestDenied', permission: 'User-OnPremisesSyncBehavior.ReadWrite.All' },
+      });
       expect(r.error.details.requestId).toBeTruthy();
       expect(r.error.message).toContain('User-OnPremisesSyncBehavior.ReadWrite.All');
     }
@@ -209,7 +223,9 @@ describe('GraphBulkDirectory', () => {
     emu.control.setGrantedRoles(['User-OnPremisesSyncBehavior.ReadWrite.All']);
     const noRead = (await bulk().getUsers([upn(1)])).get(upn(1));
     expect(!noRead?.ok && noRead?.error.details.permission).toBe('User.Read.All');
-    const members = await bulk().groupMembers(BULK_GROUP_ID).catch((e: unknown) => e);
+    const members = await bulk()
+      .groupMembers(BULK_GROUP_ID)
+      .catch((e: unknown) => e);
     expect(members).toMatchObject({ code: 'GRAPH.PERMISSION_MISSING', details: { permission: 'GroupMember.Read.All' } });
   });
 
@@ -226,17 +242,35 @@ describe('GraphBulkDirectory', () => {
     const beta = bulk({ apiVersion: 'beta' });
     await beta.getUsers(range(30).map(upn));
     await beta.setCloudManaged([id(0)], true);
-    expect(new Set(emu.control.calls().filter((c) => c.version !== null).map((c) => c.version))).toEqual(new Set(['beta']));
+    expect(
+      new Set(
+        emu.control
+          .calls()
+          .filter((c) => c.version !== null)
+          .map((c) => c.version),
+      ),
+    ).toEqual(new Set(['beta']));
     emu.control.clearCalls();
     const { executor } = bulk();
-    const outcomes = await executor.execute(range(30).map((i) => ({ method: 'GET' as const, url: `/users/${id(i)}?$select=id`, version: i % 2 === 0 ? ('v1.0' as const) : ('beta' as const) })));
+    const outcomes = await executor.execute(
+      range(30).map((i) => ({ method: 'GET' as const, url: `/users/${id(i)}?$select=id`, version: i % 2 === 0 ? ('v1.0' as const) : ('beta' as const) })),
+    );
     expect(outcomes.every((o) => o.kind === 'response' && o.status === 200)).toBe(true);
-    expect(batchPosts().map((c) => c.version).sort()).toEqual(['beta', 'v1.0']);
+    expect(
+      batchPosts()
+        .map((c) => c.version)
+        .sort(),
+    ).toEqual(['beta', 'v1.0']);
     for (let i = 0; i < 30; i++) expect(batchItems((c) => c.path === `/users/${id(i)}`)[0].version).toBe(i % 2 === 0 ? 'v1.0' : 'beta');
-    expect(() => executor.execute([{ method: 'GET', url: '/users/x', version: 'beta' }, { method: 'GET', url: '/users/y', dependsOn: [0] }])).toThrow(/versions/);
+    expect(() =>
+      executor.execute([
+        { method: 'GET', url: '/users/x', version: 'beta' },
+        { method: 'GET', url: '/users/y', dependsOn: [0] },
+      ]),
+    ).toThrow(/versions/);
   });
 
-  it('reads a group\'s user members across pages and finds groups by exact name', async () => {
+  it("reads a group's user members across pages and finds groups by exact name", async () => {
     emu.control.setBehaviour({ pageSize: 40 });
     const directory = bulk();
     const members = await directory.groupMembers(BULK_GROUP_ID);
@@ -259,7 +293,13 @@ describe('GraphBulkDirectory', () => {
   });
 
   it('returns every group with the name (Graph compares case-insensitively) so callers can refuse ambiguity', async () => {
-    emu.control.seed({ ...SEED, groups: [{ id: 'aaaaaaaa-1111-4000-8000-000000000001', displayName: 'Sales' }, { id: 'aaaaaaaa-1111-4000-8000-000000000002', displayName: 'sales' }] });
+    emu.control.seed({
+      ...SEED,
+      groups: [
+        { id: 'aaaaaaaa-1111-4000-8000-000000000001', displayName: 'Sales' },
+        { id: 'aaaaaaaa-1111-4000-8000-000000000002', displayName: 'sales' },
+      ],
+    });
     expect((await bulk().findGroupsByName('Sales')).map((g) => g.displayName).sort()).toEqual(['Sales', 'sales']);
   });
 
@@ -287,7 +327,7 @@ describe('GraphBulkDirectory', () => {
     expect(batchPosts()).toHaveLength(1);
   });
 
-  it('reads the SOA flag again by object id when Graph refuses it by UPN, and keeps a 403 as that user\'s error', async () => {
+  it("reads the SOA flag again by object id when Graph refuses it by UPN, and keeps a 403 as that user's error", async () => {
     emu.control.injectFault({ method: 'GET', pathPattern: '^/users/[^/]*@[^/]*/onPremisesSyncBehavior$', status: 400, times: -1, inBatch: true });
     emu.control.injectFault({ method: 'GET', pathPattern: `^${SOA_PATH(id(2))}$`, status: 403, times: -1, inBatch: true });
     const read = await bulk().getUsersWithSoa(range(5).map(upn));
@@ -321,8 +361,14 @@ describe('GraphBulkDirectory under the emulated identity service limits', () => 
 
   function limitedBulk(): GraphBulkDirectory {
     return createGraphDirectory({
-      tenantId: limited.tenantId, clientId: limited.clientId, clientSecret: limited.clientSecret, authorityHost: limited.authorityHost,
-      graphBaseUrl: limited.baseUrl, retryOptions: { maxRetries: 0 }, retryDelaySeconds: 0.01, logger: silentLogger(),
+      tenantId: limited.tenantId,
+      clientId: limited.clientId,
+      clientSecret: limited.clientSecret,
+      authorityHost: limited.authorityHost,
+      graphBaseUrl: limited.baseUrl,
+      retryOptions: { maxRetries: 0 },
+      retryDelaySeconds: 0.01,
+      logger: silentLogger(),
       bulk: { maxItemRetries: 20 },
     }).bulkDirectory;
   }

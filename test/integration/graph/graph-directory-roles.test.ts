@@ -25,12 +25,16 @@ const without = (...roles: string[]) => DEFAULT_GRANTED_ROLES.filter((r) => !rol
 describe('directoryRolesOf', () => {
   it('single calls: the active assignment, the eligibility, none; filtered on principalId with the role names expanded', async () => {
     const { directory } = harness(emu);
-    expect(await directory.directoryRolesOf(ivan)).toEqual([{ roleDefinitionId: ROLE_TEMPLATES.userAdministrator, displayName: 'User Administrator', kind: 'active' }]);
+    expect(await directory.directoryRolesOf(ivan)).toEqual([
+      { roleDefinitionId: ROLE_TEMPLATES.userAdministrator, displayName: 'User Administrator', kind: 'active' },
+    ]);
     const [assignments, eligibilities] = graphCalls(emu);
     expect(assignments).toMatchObject({ method: 'GET', path: '/roleManagement/directory/roleAssignments', status: 200 });
     expect(assignments.query).toEqual({ $filter: `principalId eq '${ivan}'`, $expand: 'roleDefinition' });
     expect(eligibilities).toMatchObject({ path: '/roleManagement/directory/roleEligibilityScheduleInstances', status: 200 });
-    expect(await directory.directoryRolesOf(erin)).toEqual([{ roleDefinitionId: ROLE_TEMPLATES.hybridIdentityAdministrator, displayName: 'Hybrid Identity Administrator', kind: 'eligible' }]);
+    expect(await directory.directoryRolesOf(erin)).toEqual([
+      { roleDefinitionId: ROLE_TEMPLATES.hybridIdentityAdministrator, displayName: 'Hybrid Identity Administrator', kind: 'eligible' },
+    ]);
     expect(await directory.directoryRolesOf(judy)).toEqual([]);
   });
 

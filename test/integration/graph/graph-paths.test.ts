@@ -1,6 +1,15 @@
 import { ManagedIdentityCredential } from '@azure/identity';
 import { createCredential, CredentialConfigError } from '../../../src/adapters/graph/credential-factory';
-import { auditFilter, catalogIdFilter, catalogPath, domainPath, groupPath, odataString, originIdFilter, userPath } from '../../../src/adapters/graph/graph-paths';
+import {
+  auditFilter,
+  catalogIdFilter,
+  catalogPath,
+  domainPath,
+  groupPath,
+  odataString,
+  originIdFilter,
+  userPath,
+} from '../../../src/adapters/graph/graph-paths';
 import { retryOptions } from '../../../src/adapters/graph/graph-client-factory';
 import { mapErrorResponse, mapThrownError, pipelineFailure } from '../../../src/adapters/graph/graph-error-mapper';
 import { DirectoryError } from '../../../src/ports/directory';
@@ -35,7 +44,7 @@ describe('Graph path encoding (unit)', () => {
   it('builds domain paths and the audit filter with OData literals', () => {
     expect(domainPath('Contoso.COM')).toBe('/domains/contoso.com');
     expect(odataString("O'Brien")).toBe("O''Brien");
-    expect(auditFilter("id'1", "Change Source of Authority", '2026-03-01T10:00:00+01:00')).toBe(
+    expect(auditFilter("id'1", 'Change Source of Authority', '2026-03-01T10:00:00+01:00')).toBe(
       "startswith(activityDisplayName,'Change Source of Authority') and targetResources/any(t:t/id eq 'id''1') and activityDateTime ge 2026-03-01T09:00:00.000Z",
     );
     expect(() => auditFilter('x', 'y', 'not a date')).toThrow(DirectoryError);

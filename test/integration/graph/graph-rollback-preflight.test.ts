@@ -25,7 +25,7 @@ const FALCON_PACKAGE = {
 const without = (...roles: string[]) => DEFAULT_GRANTED_ROLES.filter((r) => !roles.includes(r));
 
 describe('cloudManagedGroupsOf', () => {
-  it('erin: Project Falcon (memberOf cast with the documented $select and $top=999, then each group\'s SOA)', async () => {
+  it("erin: Project Falcon (memberOf cast with the documented $select and $top=999, then each group's SOA)", async () => {
     const { directory } = harness(emu);
     expect(await directory.cloudManagedGroupsOf(DEMO_IDS.users.erin)).toEqual([{ id: DEMO_IDS.groups.projectFalcon, displayName: 'Project Falcon' }]);
     const [memberOf, soa] = graphCalls(emu);
@@ -61,7 +61,13 @@ describe('cloudManagedGroupsOf', () => {
       ...seed,
       groups: [
         ...(seed.groups ?? []).map((g) => (g.id === DEMO_IDS.groups.projectFalcon ? { ...g, members: [...(g.members ?? []), DEMO_IDS.users.ivan] } : g)),
-        ...extra.map((id, i) => ({ id, displayName: `extra ${i}`, isCloudManaged: i % 2 === 0, onPremisesImmutableId: `x${i}`, members: [DEMO_IDS.users.ivan] })),
+        ...extra.map((id, i) => ({
+          id,
+          displayName: `extra ${i}`,
+          isCloudManaged: i % 2 === 0,
+          onPremisesImmutableId: `x${i}`,
+          members: [DEMO_IDS.users.ivan],
+        })),
         // Cloud-SOA group that contains Project Falcon: ivan is only a transitive member, so it is not reported.
         { id: nestedParent, displayName: 'Nested parent', isCloudManaged: true, onPremisesImmutableId: 'bmVzdA==', members: [DEMO_IDS.groups.projectFalcon] },
       ],
@@ -79,7 +85,10 @@ describe('cloudManagedGroupsOf', () => {
     const seed = demoTenant();
     emu.control.seed({
       ...seed,
-      groups: [...(seed.groups ?? []), ...[1, 2, 3].map((i) => ({ id: `cafe0000-0000-4000-8000-00000000000${i}`, displayName: `g${i}`, members: [DEMO_IDS.users.ivan] }))],
+      groups: [
+        ...(seed.groups ?? []),
+        ...[1, 2, 3].map((i) => ({ id: `cafe0000-0000-4000-8000-00000000000${i}`, displayName: `g${i}`, members: [DEMO_IDS.users.ivan] })),
+      ],
     });
     emu.control.setBehaviour({ pageSize: 1 });
     const { directory } = harness(emu, { maxListPages: 2 });
@@ -90,7 +99,12 @@ describe('cloudManagedGroupsOf', () => {
   });
 
   it('a group gone between the two calls (404 on its SOA) is skipped; an unknown user is NOT_FOUND', async () => {
-    emu.control.injectFault({ method: 'GET', pathPattern: `^/groups/${DEMO_IDS.groups.projectFalcon}/onPremisesSyncBehavior$`, status: 404, graphCode: 'Request_ResourceNotFound' });
+    emu.control.injectFault({
+      method: 'GET',
+      pathPattern: `^/groups/${DEMO_IDS.groups.projectFalcon}/onPremisesSyncBehavior$`,
+      status: 404,
+      graphCode: 'Request_ResourceNotFound',
+    });
     const { directory } = harness(emu);
     expect(await directory.cloudManagedGroupsOf(DEMO_IDS.users.erin)).toEqual([]);
     expect((await rejection(directory.cloudManagedGroupsOf('nobody@contoso.com'))).code).toBe('GRAPH.NOT_FOUND');
@@ -113,15 +127,11 @@ describe('cloudManagedGroupsOf', () => {
 });
 
 describe('accessPackagesUsingGroup', () => {
-  it('Project Falcon: Falcon contractors (resources by originId, then the catalog\'s packages with role scopes)', async () => {
+  it("Project Falcon: Falcon contractors (resources by originId, then the catalog's packages with role scopes)", async () => {
     const { directory } = harness(emu);
     expect(await directory.accessPackagesUsingGroup(DEMO_IDS.groups.projectFalcon)).toEqual([FALCON_PACKAGE]);
     const calls = graphCalls(emu);
-    expect(calls.map((c) => c.path)).toEqual([
-      `${EM}/catalogs`,
-      `${EM}/catalogs/${DEMO_IDS.catalogs.falcon}/resources`,
-      `${EM}/accessPackages`,
-    ]);
+    expect(calls.map((c) => c.path)).toEqual([`${EM}/catalogs`, `${EM}/catalogs/${DEMO_IDS.catalogs.falcon}/resources`, `${EM}/accessPackages`]);
     expect(calls[1].query.$filter).toBe(`originId eq '${DEMO_IDS.groups.projectFalcon}'`);
     expect(calls[2].query).toMatchObject({ $filter: `catalog/id eq '${DEMO_IDS.catalogs.falcon}'`, $expand: 'resourceRoleScopes($expand=scope)' });
   });

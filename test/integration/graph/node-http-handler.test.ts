@@ -58,7 +58,11 @@ async function send(handler: NodeHttpHandler, path: string, options: Context['op
 describe('NodeHttpHandler', () => {
   it('sends method, headers and body, and hands back a standard Response', async () => {
     const handler = new NodeHttpHandler();
-    const response = await send(handler, '/users', { method: 'PATCH', headers: { Authorization: 'Bearer t', 'Content-Type': 'application/json' }, body: '{"isCloudManaged":true}' });
+    const response = await send(handler, '/users', {
+      method: 'PATCH',
+      headers: { Authorization: 'Bearer t', 'Content-Type': 'application/json' },
+      body: '{"isCloudManaged":true}',
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('request-id')).toBe('r-1');
     expect(await response.json()).toEqual({ echo: '{"isCloudManaged":true}' });

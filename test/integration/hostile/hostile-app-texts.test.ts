@@ -27,7 +27,14 @@ describe('app texts quote names and comments as text', () => {
   });
 
   it('refusal reasons quote UPNs as text', async () => {
-    await h.send((await import('../../support/teams-activities')).messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer grace@contoso.com reason: cloud-native', conversation: CHANNEL }));
+    await h.send(
+      (await import('../../support/teams-activities')).messageActivity({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.rita,
+        text: 'transfer grace@contoso.com reason: cloud-native',
+        conversation: CHANNEL,
+      }),
+    );
     const text = await waitForText(h, /grace@contoso\.com/);
     expect(markupProblems(text, { allowListItems: true })).toEqual([]);
   });

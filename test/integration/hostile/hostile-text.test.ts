@@ -46,11 +46,15 @@ describe('hostile display names and justifications are shown as text', () => {
 
     await click(h, PEOPLE.adam, VERBS.approve, posted);
     await waitForStatus(h, posted.requestId, 'completed');
-    const outcome = await h.connector.waitFor(() => h.connector.posts(CHANNEL.id).find((p) => p.activity.attachments?.some((a) => JSON.stringify(a.content).includes('Open the directory audit log'))));
+    const outcome = await h.connector.waitFor(() =>
+      h.connector.posts(CHANNEL.id).find((p) => p.activity.attachments?.some((a) => JSON.stringify(a.content).includes('Open the directory audit log'))),
+    );
     expectTextOnly(cardTexts(outcome.activity.attachments![0].content as Record<string, unknown>));
 
     await h.app.runner.runDue();
-    const note = await h.connector.waitFor(() => h.connector.posts(TEAM_GENERAL.id).find((p) => (p.activity.text ?? '').includes(`${posted.requestId} requested`)));
+    const note = await h.connector.waitFor(() =>
+      h.connector.posts(TEAM_GENERAL.id).find((p) => (p.activity.text ?? '').includes(`${posted.requestId} requested`)),
+    );
     expectTextOnly([note.activity.text!], { allowBold: true });
     expect(note.activity.text).toContain('\\[Click me\\]\\(http://evil.example\\)');
   });

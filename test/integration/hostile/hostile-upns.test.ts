@@ -36,7 +36,9 @@ describe('hostile UPNs end to end', () => {
     expect(request?.targets.map((t) => t.preflight.upn)).toEqual(upns);
     expect(request?.blocked).toEqual([]);
 
-    const gets = h.emulator.control.calls().filter((c) => c.method === 'GET' && c.path.startsWith('/users') && !c.path.includes('/', '/users/'.length) && c.status === 200);
+    const gets = h.emulator.control
+      .calls()
+      .filter((c) => c.method === 'GET' && c.path.startsWith('/users') && !c.path.includes('/', '/users/'.length) && c.status === 200);
     const paths = gets.map((c) => c.path);
     expect(paths).toContain("/users/o'brien@contoso.com");
     expect(paths).toContain('/users/50%25off@contoso.com');
@@ -62,14 +64,18 @@ describe('hostile UPNs end to end', () => {
   });
 
   it("answers `status` for O'Brien and the $-UPN", async () => {
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: "status o'brien@contoso.com $svc.o'neil@contoso.com", conversation: CHANNEL }));
+    await h.send(
+      messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: "status o'brien@contoso.com $svc.o'neil@contoso.com", conversation: CHANNEL }),
+    );
     const text = await waitForText(h, /Liam O'Brien/);
     expect(text).toMatch(/Dollar Service/);
     expect(markupProblems(text, { allowBold: true, allowListItems: true })).toEqual([]);
   });
 
   it('refuses look-alike UPNs (Cyrillic а in contoso) with a plain-ASCII hint and calls Graph for nothing', async () => {
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer alice@cont\u043eso.com reason: homoglyph', conversation: CHANNEL }));
+    await h.send(
+      messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer alice@cont\u043eso.com reason: homoglyph', conversation: CHANNEL }),
+    );
     const text = await waitForText(h, /Look-alike characters/);
     expect(text).toMatch(/type the user principal name in plain ASCII/);
     expect(h.emulator.control.calls().filter((c) => c.version !== null)).toEqual([]);

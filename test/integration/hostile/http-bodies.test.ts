@@ -29,11 +29,14 @@ describe('request bodies are bounded before anything parses them', () => {
   /** One request with exactly these headers and body; resolves with the status and the answer's text. */
   function post(urlPath: string, headers: Record<string, string>, body: Buffer | string, method = 'POST'): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port, path: urlPath, method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -75,7 +78,9 @@ describe('request bodies are bounded before anything parses them', () => {
   });
 
   it('refuses any other Content-Encoding and any type but JSON with 415', async () => {
-    const activity = JSON.stringify(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'help', conversation: { kind: 'personal', id: 'a:bodies-1' } }));
+    const activity = JSON.stringify(
+      messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'help', conversation: { kind: 'personal', id: 'a:bodies-1' } }),
+    );
     expect((await post('/api/messages', { 'content-type': 'application/json', 'content-encoding': 'identity' }, activity)).status).toBe(415);
     expect((await post('/api/messages', { 'content-type': 'application/json', 'content-encoding': 'deflate' }, activity)).status).toBe(415);
     expect((await post('/api/messages', { 'content-type': 'text/plain' }, activity)).status).toBe(415);
@@ -115,7 +120,13 @@ describe('request bodies are bounded before anything parses them', () => {
   it('answers 413 to a streamed (chunked) body as soon as it passes the cap, and stops reading it', async () => {
     const limit = 32 * 1024 * 1024;
     const result = await new Promise<{ status: number; writtenBeforeAnswer: number }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, path: '/api/messages', method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        path: '/api/messages',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      });
       let written = 0;
       let answered: { status: number; writtenBeforeAnswer: number } | null = null;
       let failed = false;
@@ -195,7 +206,11 @@ describe('multipart bodies never reach the disk', () => {
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n${'x'.repeat(50_000)}\r\n`,
       `--${boundary}--\r\n`,
     ].join('');
-    const answer = await fetch(`http://127.0.0.1:${bot.port}/api/messages`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    const answer = await fetch(`http://127.0.0.1:${bot.port}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
     expect(answer.status).toBe(415);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(fs.readdirSync(tmp)).toEqual([]);

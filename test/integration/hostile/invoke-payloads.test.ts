@@ -29,7 +29,19 @@ describe('hostile invoke payloads', () => {
   async function snapshot() {
     const request = await h.app.deps.requests.get(posted.requestId);
     const events = await h.app.deps.requests.events(posted.requestId);
-    const all = await h.app.deps.requests.listByStatus(['pending', 'awaiting-safeguard', 'approved', 'executing', 'awaiting-sync', 'completed', 'completed-with-failures', 'failed', 'rejected', 'expired', 'sync-timed-out']);
+    const all = await h.app.deps.requests.listByStatus([
+      'pending',
+      'awaiting-safeguard',
+      'approved',
+      'executing',
+      'awaiting-sync',
+      'completed',
+      'completed-with-failures',
+      'failed',
+      'rejected',
+      'expired',
+      'sync-timed-out',
+    ]);
     return {
       version: request?.version,
       cardVersion: request?.cardVersion,
@@ -54,7 +66,14 @@ describe('hostile invoke payloads', () => {
 
   const invoke = (value: unknown, overrides: Record<string, unknown> = {}) => {
     const activity: Record<string, unknown> = {
-      ...cardActionInvoke({ serviceUrl: h.connector.url, from: PEOPLE.adam, verb: VERBS.approve, data: {}, replyToId: posted.activityId, conversation: CHANNEL }),
+      ...cardActionInvoke({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.adam,
+        verb: VERBS.approve,
+        data: {},
+        replyToId: posted.activityId,
+        conversation: CHANNEL,
+      }),
       ...overrides,
     };
     if (value === undefined) delete activity.value;
@@ -138,7 +157,15 @@ describe('hostile invoke payloads', () => {
   });
 
   it('another tenant: not allowed -> answered 403 and ignored', async () => {
-    const stranger = cardActionInvoke({ serviceUrl: h.connector.url, from: PEOPLE.adam, verb: VERBS.approve, data: valid(), replyToId: posted.activityId, conversation: CHANNEL, tenantId: '99999999-8888-7777-6666-555555555555' });
+    const stranger = cardActionInvoke({
+      serviceUrl: h.connector.url,
+      from: PEOPLE.adam,
+      verb: VERBS.approve,
+      data: valid(),
+      replyToId: posted.activityId,
+      conversation: CHANNEL,
+      tenantId: '99999999-8888-7777-6666-555555555555',
+    });
     const response = await expectRefusedWithoutChange(() => h.send(stranger), { status: 403 });
     expect(response.body?.type).toBeUndefined();
     // The tenant is read from channelData.tenant.id; a matching conversation.tenantId does not help.
@@ -147,8 +174,14 @@ describe('hostile invoke payloads', () => {
   });
 
   it('another request id: a well-formed id that does not exist -> the neutral answer, nothing changes', async () => {
-    await expectRefusedWithoutChange(() => invoke(action(VERBS.approve, { requestId: 'SOA-ZZZZZZ', version: 1 })), { type: MESSAGE, text: /nothing I can show or do for that request here/ });
-    await expectRefusedWithoutChange(() => invoke(action(VERBS.refresh, { requestId: 'SOA-ZZZZZZ', version: 1 })), { type: MESSAGE, text: /nothing I can show or do for that request here/ });
+    await expectRefusedWithoutChange(() => invoke(action(VERBS.approve, { requestId: 'SOA-ZZZZZZ', version: 1 })), {
+      type: MESSAGE,
+      text: /nothing I can show or do for that request here/,
+    });
+    await expectRefusedWithoutChange(() => invoke(action(VERBS.refresh, { requestId: 'SOA-ZZZZZZ', version: 1 })), {
+      type: MESSAGE,
+      text: /nothing I can show or do for that request here/,
+    });
   });
 
   it('an invoke that is not a card action changes nothing', async () => {
@@ -159,12 +192,23 @@ describe('hostile invoke payloads', () => {
   it('the Action.Submit fallback with malformed data is refused in a message, nothing changes', async () => {
     const before = await snapshot();
     const postsBefore = h.connector.posts(CHANNEL.id).length;
-    for (const value of [{ requestId: posted.requestId, version: 'x', verb: VERBS.approve }, { requestId: posted.requestId, version: posted.version }, { requestId: posted.requestId, version: posted.version, verb: 'soa.delete' }]) {
-      const response = await h.send(submitActivity({ serviceUrl: h.connector.url, from: PEOPLE.adam, value, replyToId: posted.activityId, conversation: CHANNEL }));
+    for (const value of [
+      { requestId: posted.requestId, version: 'x', verb: VERBS.approve },
+      { requestId: posted.requestId, version: posted.version },
+      { requestId: posted.requestId, version: posted.version, verb: 'soa.delete' },
+    ]) {
+      const response = await h.send(
+        submitActivity({ serviceUrl: h.connector.url, from: PEOPLE.adam, value, replyToId: posted.activityId, conversation: CHANNEL }),
+      );
       expect(response.status).toBe(200);
     }
     await h.connector.waitFor(() => h.connector.posts(CHANNEL.id).length >= postsBefore + 3 || null);
-    expect(h.connector.posts(CHANNEL.id).slice(postsBefore).map((p) => p.activity.text)).toEqual(Array(3).fill(expect.stringMatching(/not valid/)));
+    expect(
+      h.connector
+        .posts(CHANNEL.id)
+        .slice(postsBefore)
+        .map((p) => p.activity.text),
+    ).toEqual(Array(3).fill(expect.stringMatching(/not valid/)));
     expect(await snapshot()).toEqual(before);
   });
 
@@ -178,30 +222,67 @@ describe('hostile invoke payloads', () => {
     expect(after.cardVersion).toBe(posted.version + 1);
 
     // The same click again (same payload, even the same activity id) and the old version by another approver.
-    const replay = cardActionInvoke({ serviceUrl: h.connector.url, from: PEOPLE.adam, verb: VERBS.approve, data: valid(), replyToId: posted.activityId, conversation: CHANNEL });
+    const replay = cardActionInvoke({
+      serviceUrl: h.connector.url,
+      from: PEOPLE.adam,
+      verb: VERBS.approve,
+      data: valid(),
+      replyToId: posted.activityId,
+      conversation: CHANNEL,
+    });
     const again = await expectRefusedWithoutChange(() => h.send(replay), { type: CARD, refusedAs: 'APPROVER.ALREADY_DECIDED' });
     expect(cardText(again.body.value).split('\n')[0]).toMatch(/already recorded your decision/);
     const stale = await expectRefusedWithoutChange(() => click(h, PEOPLE.amy, VERBS.approve, posted), { type: CARD, refusedAs: 'REQUEST.STALE_CARD' });
     expect(cardText(stale.body.value).split('\n')[0]).toMatch(/out of date/);
-    const staleReject = await expectRefusedWithoutChange(() => click(h, PEOPLE.amy, VERBS.reject, { ...posted, version: 0 }, CHANNEL, { comment: 'old' }), { type: CARD, refusedAs: 'REQUEST.STALE_CARD' });
+    const staleReject = await expectRefusedWithoutChange(() => click(h, PEOPLE.amy, VERBS.reject, { ...posted, version: 0 }, CHANNEL, { comment: 'old' }), {
+      type: CARD,
+      refusedAs: 'REQUEST.STALE_CARD',
+    });
     expect(cardText(staleReject.body.value).split('\n')[0]).toMatch(/out of date/);
     // A version from the future is no better.
-    const future = await expectRefusedWithoutChange(() => click(h, PEOPLE.amy, VERBS.approve, { ...posted, version: posted.version + 5 }), { type: CARD, refusedAs: 'REQUEST.STALE_CARD' });
+    const future = await expectRefusedWithoutChange(() => click(h, PEOPLE.amy, VERBS.approve, { ...posted, version: posted.version + 5 }), {
+      type: CARD,
+      refusedAs: 'REQUEST.STALE_CARD',
+    });
     expect(cardText(future.body.value).split('\n')[0]).toMatch(/out of date/);
     expect(soaPatches(h)).toHaveLength(0);
   });
 
   it('a click without an Entra identity (e.g. the bot itself as sender) changes nothing and stores nothing', async () => {
     const current = { ...posted, version: (await snapshot()).cardVersion! };
-    const fromBot = { ...cardActionInvoke({ serviceUrl: h.connector.url, from: PEOPLE.adam, verb: VERBS.approve, data: { requestId: current.requestId, version: current.version }, replyToId: posted.activityId, conversation: CHANNEL }), from: { id: BOT.id, name: BOT.name } };
+    const fromBot = {
+      ...cardActionInvoke({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.adam,
+        verb: VERBS.approve,
+        data: { requestId: current.requestId, version: current.version },
+        replyToId: posted.activityId,
+        conversation: CHANNEL,
+      }),
+      from: { id: BOT.id, name: BOT.name },
+    };
     await expectRefusedWithoutChange(() => h.send(fromBot), { type: MESSAGE, text: /nothing I can show or do for that request here/ });
   });
 
-  it('a valid approval that does not come from the request\'s card message or conversation is refused, nothing changes', async () => {
+  it("a valid approval that does not come from the request's card message or conversation is refused, nothing changes", async () => {
     const current = { requestId: posted.requestId, version: (await snapshot()).cardVersion! };
-    const elsewhere = cardActionInvoke({ serviceUrl: h.connector.url, from: PEOPLE.amy, verb: VERBS.approve, data: current, replyToId: posted.activityId, conversation: { kind: 'groupChat', id: '19:elsewhere@thread.v2' } });
+    const elsewhere = cardActionInvoke({
+      serviceUrl: h.connector.url,
+      from: PEOPLE.amy,
+      verb: VERBS.approve,
+      data: current,
+      replyToId: posted.activityId,
+      conversation: { kind: 'groupChat', id: '19:elsewhere@thread.v2' },
+    });
     await expectRefusedWithoutChange(() => h.send(elsewhere), { type: MESSAGE, text: /did not come from the request's own card/ });
-    const otherMessage = cardActionInvoke({ serviceUrl: h.connector.url, from: PEOPLE.amy, verb: VERBS.approve, data: current, replyToId: 'act-424242', conversation: CHANNEL });
+    const otherMessage = cardActionInvoke({
+      serviceUrl: h.connector.url,
+      from: PEOPLE.amy,
+      verb: VERBS.approve,
+      data: current,
+      replyToId: 'act-424242',
+      conversation: CHANNEL,
+    });
     await expectRefusedWithoutChange(() => h.send(otherMessage), { type: MESSAGE, text: /did not come from the request's own card/ });
   });
 });

@@ -32,7 +32,12 @@ function validateAgainstSchema(manifest: unknown): string[] {
     const schema = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
     globalThis.fetch = () => Promise.reject(new Error('no network: the schema is local'));
     AppManifestUtils.validateAgainstSchema(manifest, schema).then((problems) => process.stdout.write(JSON.stringify(problems)), (e) => { console.error(e); process.exit(2); });`;
-  const output = execFileSync(process.execPath, ['-e', script, localSchemaPath((manifest as { $schema: string }).$schema)], { cwd: ROOT, input: JSON.stringify(manifest), encoding: 'utf8', timeout: 30_000 });
+  const output = execFileSync(process.execPath, ['-e', script, localSchemaPath((manifest as { $schema: string }).$schema)], {
+    cwd: ROOT,
+    input: JSON.stringify(manifest),
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return JSON.parse(output) as string[];
 }
 
@@ -92,7 +97,19 @@ describe('Teams app manifest', () => {
 
   it('uses only ${{...}} placeholders of the Agents Toolkit convention, each defined in every Toolkit env file', () => {
     const names = [...template.matchAll(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]);
-    expect(new Set(names)).toEqual(new Set(['TEAMS_APP_ID', 'APP_DEVELOPER_NAME', 'APP_WEBSITE_URL', 'APP_PRIVACY_URL', 'APP_TERMS_URL', 'APP_NAME_SUFFIX', 'BOT_ID', 'BOT_DOMAIN', 'TAB_APP_ID']));
+    expect(new Set(names)).toEqual(
+      new Set([
+        'TEAMS_APP_ID',
+        'APP_DEVELOPER_NAME',
+        'APP_WEBSITE_URL',
+        'APP_PRIVACY_URL',
+        'APP_TERMS_URL',
+        'APP_NAME_SUFFIX',
+        'BOT_ID',
+        'BOT_DOMAIN',
+        'TAB_APP_ID',
+      ]),
+    );
     // No other variant (${NAME}, {{NAME}}, %NAME%) is left once the Toolkit's placeholders are taken out.
     expect(template.replace(/\$\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/g, '')).not.toMatch(/\$\{|\{\{|%[A-Z_]+%/);
     for (const env of ['dev', 'local']) {
@@ -101,7 +118,7 @@ describe('Teams app manifest', () => {
     }
   });
 
-  it.each(['dev', 'local'])('filled for env/.env.%s, validates against Microsoft\'s schema offline', async (env) => {
+  it.each(['dev', 'local'])("filled for env/.env.%s, validates against Microsoft's schema offline", async (env) => {
     const values = { ...readEnvFile(path.join(ROOT, 'env', `.env.${env}`)), ...PROVISIONED };
     const { text, missing } = fillPlaceholders(template, (name) => (values as Record<string, string>)[name]);
     expect(missing).toEqual([]);
@@ -112,7 +129,7 @@ describe('Teams app manifest', () => {
     expect(manifest.validDomains).toEqual([PROVISIONED.BOT_DOMAIN]);
   });
 
-  it('has the personal tab after the bot chat (conversations first), served from the bot\'s domain, with SSO (webApplicationInfo)', () => {
+  it("has the personal tab after the bot chat (conversations first), served from the bot's domain, with SSO (webApplicationInfo)", () => {
     const values = { ...readEnvFile(path.join(ROOT, 'env', '.env.dev')), ...PROVISIONED };
     const manifest = JSON.parse(fillPlaceholders(template, (name) => (values as Record<string, string>)[name]).text);
     const tabs = manifest.staticTabs as { entityId: string; scopes: string[]; contentUrl?: string; websiteUrl?: string; name?: string }[];
@@ -155,7 +172,10 @@ describe('Teams app manifest', () => {
   it('declares the bot in personal, team and group chat scopes, with its commands listed for each scope', () => {
     const bot = manifestTemplate.bots[0];
     expect(bot.scopes.sort()).toEqual(['groupChat', 'personal', 'team']);
-    const commandsFor = (scope: string) => bot.commandLists.filter((l: { scopes: string[] }) => l.scopes.includes(scope)).flatMap((l: { commands: { title: string }[] }) => l.commands.map((c) => c.title));
+    const commandsFor = (scope: string) =>
+      bot.commandLists
+        .filter((l: { scopes: string[] }) => l.scopes.includes(scope))
+        .flatMap((l: { commands: { title: string }[] }) => l.commands.map((c) => c.title));
     for (const scope of ['personal', 'team', 'groupChat']) {
       expect(commandsFor(scope)).toEqual(expect.arrayContaining(['transfer', 'rollback', 'status', 'approve', 'reject', 'help']));
     }
@@ -188,7 +208,13 @@ describe('Teams app icons', () => {
         if (a > 200) opaque++;
       }
     }
-    for (const [x, y] of [[0, 0], [31, 0], [0, 31], [31, 31]]) expect(outline.pixel(x, y)[3]).toBe(0);
+    for (const [x, y] of [
+      [0, 0],
+      [31, 0],
+      [0, 31],
+      [31, 31],
+    ])
+      expect(outline.pixel(x, y)[3]).toBe(0);
     expect(opaque).toBeGreaterThan(100); // a glyph, not an empty square
     expect(opaque).toBeLessThan(700);
   });
@@ -198,7 +224,11 @@ describe('Teams app icons', () => {
     expect(a).toBe(255);
     expect([r, g, b]).not.toEqual([255, 255, 255]);
     // Where the glyph is, the icon is white: server (left), arrow (middle), cloud (right).
-    for (const [u, v] of [[0.2, 0.4], [0.45, 0.52], [0.78, 0.55]]) {
+    for (const [u, v] of [
+      [0.2, 0.4],
+      [0.45, 0.52],
+      [0.78, 0.55],
+    ]) {
       expect(glyph(u, v)).toBe(true);
       expect(color.pixel(Math.round(u * 192), Math.round(v * 192)).slice(0, 3)).toEqual([255, 255, 255]);
     }
@@ -242,14 +272,22 @@ describe('npm run package (scripts/zip-app-package.ts)', () => {
   it('is what `npm run package -- --env <name>` runs (the built script, env from the environment and env/.env.<name>)', () => {
     const script = path.join(ROOT, 'dist', 'scripts', 'zip-app-package.js');
     expect(fs.existsSync(script)).toBe(true); // npm test builds first
-    const output = execFileSync(process.execPath, [script, '--env', 'local'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...PROVISIONED }, encoding: 'utf8' });
+    const output = execFileSync(process.execPath, [script, '--env', 'local'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...PROVISIONED },
+      encoding: 'utf8',
+    });
     expect(output).toMatch(/appPackage\.local\.zip/);
     const zipPath = path.join(APP, 'build', 'appPackage.local.zip');
-    expect(readZip(fs.readFileSync(zipPath)).map((e) => e.name).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    expect(
+      readZip(fs.readFileSync(zipPath))
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['color.png', 'manifest.json', 'outline.png']);
   });
 });
 
-describe('the tab API\'s Entra app registration (aad.manifest.json, aadApp/update in the Toolkit files)', () => {
+describe("the tab API's Entra app registration (aad.manifest.json, aadApp/update in the Toolkit files)", () => {
   const aadTemplate = fs.readFileSync(path.join(ROOT, 'aad.manifest.json'), 'utf8');
   const values = { ...readEnvFile(path.join(ROOT, 'env', '.env.dev')), ...PROVISIONED, TAB_AAD_APP_OBJECT_ID: 'abcdef00-0000-4000-8000-000000000001' };
   const filled = fillPlaceholders(aadTemplate, (name) => (values as Record<string, string>)[name]);
@@ -289,16 +327,19 @@ describe('the tab API\'s Entra app registration (aad.manifest.json, aadApp/updat
     for (const p of pre) expect(p.permissionIds).toEqual([scopeId]);
   });
 
-  it.each(['m365agents.yml', 'm365agents.local.yml'])('%s creates the tab app (TAB_APP_ID, no secret) before the bot hosting and applies aad.manifest.json before the app package', (file) => {
-    const steps = (parseYaml(fs.readFileSync(path.join(ROOT, file), 'utf8')).provision as { uses: string; with?: any; writeToEnvironmentFile?: any }[]);
-    const uses = steps.map((s) => s.uses);
-    const create = steps.find((s) => s.uses === 'aadApp/create')!;
-    expect(create.with.generateClientSecret).toBe(false);
-    expect(create.writeToEnvironmentFile).toEqual({ clientId: 'TAB_APP_ID', objectId: 'TAB_AAD_APP_OBJECT_ID' });
-    const update = steps.find((s) => s.uses === 'aadApp/update')!;
-    expect(update.with.manifestPath).toBe('./aad.manifest.json');
-    expect(uses.indexOf('aadApp/create')).toBeLessThan(uses.indexOf('aadApp/update'));
-    expect(uses.indexOf('aadApp/update')).toBeLessThan(uses.indexOf('teamsApp/zipAppPackage'));
-    if (uses.includes('arm/deploy')) expect(uses.indexOf('aadApp/create')).toBeLessThan(uses.indexOf('arm/deploy'));
-  });
+  it.each(['m365agents.yml', 'm365agents.local.yml'])(
+    '%s creates the tab app (TAB_APP_ID, no secret) before the bot hosting and applies aad.manifest.json before the app package',
+    (file) => {
+      const steps = parseYaml(fs.readFileSync(path.join(ROOT, file), 'utf8')).provision as { uses: string; with?: any; writeToEnvironmentFile?: any }[];
+      const uses = steps.map((s) => s.uses);
+      const create = steps.find((s) => s.uses === 'aadApp/create')!;
+      expect(create.with.generateClientSecret).toBe(false);
+      expect(create.writeToEnvironmentFile).toEqual({ clientId: 'TAB_APP_ID', objectId: 'TAB_AAD_APP_OBJECT_ID' });
+      const update = steps.find((s) => s.uses === 'aadApp/update')!;
+      expect(update.with.manifestPath).toBe('./aad.manifest.json');
+      expect(uses.indexOf('aadApp/create')).toBeLessThan(uses.indexOf('aadApp/update'));
+      expect(uses.indexOf('aadApp/update')).toBeLessThan(uses.indexOf('teamsApp/zipAppPackage'));
+      if (uses.includes('arm/deploy')) expect(uses.indexOf('aadApp/create')).toBeLessThan(uses.indexOf('arm/deploy'));
+    },
+  );
 });

@@ -36,7 +36,7 @@ describe('tab API authorization matrix', () => {
   });
   afterAll(() => h.stop());
 
-  it('me: the roles of the token\'s person, from the bot settings; another tenant is 401', async () => {
+  it("me: the roles of the token's person, from the bot settings; another tenant is 401", async () => {
     const roles: Record<Who, string[] | 401> = {
       requester: ['requester'],
       approver: ['approver'],
@@ -52,7 +52,7 @@ describe('tab API authorization matrix', () => {
     }
   });
 
-  it('waiting: pending transfers for transfer approvers, pending rollbacks for rollback approvers, never one\'s own', async () => {
+  it("waiting: pending transfers for transfer approvers, pending rollbacks for rollback approvers, never one's own", async () => {
     const expected: Record<Who, string[] | number> = {
       requester: [],
       approver: [transfer.requestId],
@@ -67,7 +67,16 @@ describe('tab API authorization matrix', () => {
       else expect([who, response.status, response.json.items.map((i: { id: string }) => i.id)]).toEqual([who, 200, expected[who]]);
     }
     const item = (await call('approver', '/api/tab/waiting')).json.items[0];
-    expect(item).toMatchObject({ id: transfer.requestId, kind: 'transfer', status: 'pending', version: transfer.version, action: 'decide', users: 1, approvals: 0, approvalsRequired: 1 });
+    expect(item).toMatchObject({
+      id: transfer.requestId,
+      kind: 'transfer',
+      status: 'pending',
+      version: transfer.version,
+      action: 'decide',
+      users: 1,
+      approvals: 0,
+      approvalsRequired: 1,
+    });
     expect(item.ageSeconds).toBeGreaterThanOrEqual(0);
     expect(item.expiresInSeconds).toBeGreaterThan(3600);
   });
@@ -149,7 +158,10 @@ describe('tab API authorization matrix', () => {
     expect(approved.status).toBe(200);
     expect(approved.json.text).toMatch(/Approved by The approver/);
     const events = await h.app.deps.requests.events(transfer.requestId);
-    expect(events.find((e) => e.type === 'decision.approve')).toMatchObject({ actorId: IDS.approver, data: { via: 'tab', comment: 'from the tab', cardVersion: transfer.version } });
+    expect(events.find((e) => e.type === 'decision.approve')).toMatchObject({
+      actorId: IDS.approver,
+      data: { via: 'tab', comment: 'from the tab', cardVersion: transfer.version },
+    });
     // The same card message in the channel is updated, as after a card click.
     const before = h.connector.updates(transfer.activityId).length;
     const updated = await h.connector.waitFor(() => {
@@ -191,7 +203,13 @@ describe('tab API authorization matrix', () => {
     expect((await call('requester', '/api/tab/export.json')).status).toBe(403);
     expect((await call('admin', '/api/tab/export.json?kind=nope')).status).toBe(400);
     const approver = await call('approver', '/api/tab/export.csv');
-    expect(approver.text.trim().split('\n').slice(1).map((l) => l.split(',')[0])).toEqual([transfer.requestId]);
+    expect(
+      approver.text
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+    ).toEqual([transfer.requestId]);
     // Cells that a spreadsheet would run as a formula are neutralized (the bot's one CSV writer).
     const hostile = await requestInChannel(h, 'transfer alice@contoso.com reason: =HYPERLINK("http://evil.example","x")');
     const csv = (await call('admin', `/api/tab/export.csv?upn=alice@contoso.com`)).text;
@@ -208,12 +226,22 @@ describe('tab API authorization matrix', () => {
       const checked = await call(who, '/api/tab/preflight', { kind: 'transfer', upns: ['frank@contoso.com'] });
       expect([who, 'preflight', checked.status]).toEqual([who, 'preflight', preflight[who]]);
       if (checked.status === 403) expect(checked.json.error).toBe('REQUESTER.NOT_ALLOWED');
-      const made = await call(who, '/api/tab/requests', { kind: 'rollback', upns: ['judy@contoso.com', 'frank@contoso.com'], justification: 'matrix', idempotencyKey: randomUUID() });
+      const made = await call(who, '/api/tab/requests', {
+        kind: 'rollback',
+        upns: ['judy@contoso.com', 'frank@contoso.com'],
+        justification: 'matrix',
+        idempotencyKey: randomUUID(),
+      });
       // judy is blocked by her cloud group; frank (rolled back, waiting for sync) too: none eligible is the chat refusal.
       const status = create[who] === 201 ? 409 : create[who];
       expect([who, 'new request', made.status]).toEqual([who, 'new request', status]);
     }
-    const made = await call('requester', '/api/tab/requests', { kind: 'transfer', upns: ['carol@contoso.com'], justification: 'matrix', idempotencyKey: randomUUID() });
+    const made = await call('requester', '/api/tab/requests', {
+      kind: 'transfer',
+      upns: ['carol@contoso.com'],
+      justification: 'matrix',
+      idempotencyKey: randomUUID(),
+    });
     expect([made.status, made.json.status]).toEqual([201, 'pending']);
     // The new request is in the lists of those who may see it, and only theirs.
     expect((await call('approver', '/api/tab/waiting')).json.items.map((i: { id: string }) => i.id)).toContain(made.json.id);
@@ -252,6 +280,10 @@ describe('tab API authorization matrix', () => {
     const cancelled = await call('approver', path, { decision: 'cancel', version: halted.cardVersion });
     expect([cancelled.status, cancelled.json.status]).toEqual([200, 'cancelled']);
     const after = (await call('approver', `/api/tab/requests/${halted.id}`)).json;
-    expect([after.progress.skipped, after.targets[0].progressState, after.timeline.at(-1)]).toEqual([1, 'skipped', expect.objectContaining({ type: 'bulk.cancel', via: 'tab', who: { id: IDS.approver, name: null } })]);
+    expect([after.progress.skipped, after.targets[0].progressState, after.timeline.at(-1)]).toEqual([
+      1,
+      'skipped',
+      expect.objectContaining({ type: 'bulk.cancel', via: 'tab', who: { id: IDS.approver, name: null } }),
+    ]);
   });
 });

@@ -18,10 +18,17 @@ describe('tab API: halted waves', () => {
   });
   afterAll(() => h.stop());
 
-  const call = (person: keyof typeof PEOPLE, path: string, body?: unknown) => tabCall(h, path, { token: userToken(h, PEOPLE[person].aadObjectId, { name: PEOPLE[person].name }), body });
+  const call = (person: keyof typeof PEOPLE, path: string, body?: unknown) =>
+    tabCall(h, path, { token: userToken(h, PEOPLE[person].aadObjectId, { name: PEOPLE[person].name }), body });
   const upns = (users: typeof WAVE) => users.map((u) => u.userPrincipalName).join('\n');
   const haltOnFirstUser = (users: typeof WAVE) =>
-    h.emulator.control.injectFault({ method: 'PATCH', pathPattern: `^/users/${users[0].id}/onPremisesSyncBehavior$`, status: 403, graphCode: 'Authorization_RequestDenied', times: -1 });
+    h.emulator.control.injectFault({
+      method: 'PATCH',
+      pathPattern: `^/users/${users[0].id}/onPremisesSyncBehavior$`,
+      status: 403,
+      graphCode: 'Authorization_RequestDenied',
+      times: -1,
+    });
 
   it('approve, then resume from the tab: waiting shows the halted wave to approvers, not to its requester', async () => {
     const posted = await requestInChannel(h, `transfer ${upns(WAVE)} reason: tab wave`);
@@ -32,13 +39,17 @@ describe('tab API: halted waves', () => {
 
     const halted = (await h.app.deps.requests.get(posted.requestId))!;
     const waiting = (await call('adam', '/api/tab/waiting')).json.items;
-    expect(waiting).toEqual([expect.objectContaining({ id: posted.requestId, status: 'halted', action: 'resume-or-cancel', version: halted.cardVersion, users: 25 })]);
+    expect(waiting).toEqual([
+      expect.objectContaining({ id: posted.requestId, status: 'halted', action: 'resume-or-cancel', version: halted.cardVersion, users: 25 }),
+    ]);
     expect(waiting[0].bulk).toMatchObject({ fingerprint: halted.bulk!.fingerprint, haltedReason: expect.stringMatching(/wave 1/) });
     expect((await call('rita', `/api/tab/requests/${posted.requestId}`)).json.may).toEqual({ decide: false, resume: false, cancel: false });
     expect((await call('adam', `/api/tab/requests/${posted.requestId}`)).json.may).toEqual({ decide: false, resume: true, cancel: true });
     // The failed Graph call is in the detail, with Graph's request id.
     const detail = (await call('adam', `/api/tab/requests/${posted.requestId}`)).json;
-    expect(detail.graphCalls).toContainEqual(expect.objectContaining({ method: 'PATCH', path: `/v1.0/users/${WAVE[0].id}/onPremisesSyncBehavior`, ok: false, graphRequestId: expect.any(String) }));
+    expect(detail.graphCalls).toContainEqual(
+      expect.objectContaining({ method: 'PATCH', path: `/v1.0/users/${WAVE[0].id}/onPremisesSyncBehavior`, ok: false, graphRequestId: expect.any(String) }),
+    );
 
     const path = `/api/tab/requests/${posted.requestId}/decision`;
     expect((await call('rita', path, { decision: 'resume', version: halted.cardVersion })).status).toBe(403);

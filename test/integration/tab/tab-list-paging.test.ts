@@ -14,7 +14,10 @@ const APPROVERS = [
   aPerson({ aadObjectId: '5d0a0001-0000-4000-8000-0000000000a1', name: 'Ann Approver' }),
   aPerson({ aadObjectId: '5d0a0001-0000-4000-8000-0000000000a2', name: 'Abe Approver' }),
 ];
-const REQUESTERS = [aPerson({ aadObjectId: '5d0a0001-0000-4000-8000-0000000000c1', name: 'Cy Requester' }), aPerson({ aadObjectId: '5d0a0001-0000-4000-8000-0000000000c2', name: '=cmd|x' })];
+const REQUESTERS = [
+  aPerson({ aadObjectId: '5d0a0001-0000-4000-8000-0000000000c1', name: 'Cy Requester' }),
+  aPerson({ aadObjectId: '5d0a0001-0000-4000-8000-0000000000c2', name: '=cmd|x' }),
+];
 const COUNT = 300;
 
 function stored(i: number): SoaRequest {
@@ -42,7 +45,8 @@ describe('tab API lists: filters, sort, paging and export over a few hundred req
   beforeAll(async () => {
     // A page turner makes many calls a minute: the per-person limit is raised for this test only.
     h = await startBotHarness({ env: tabEnv({ ADMIN_IDS: ADMIN, TAB_RATE_LIMIT_PER_MINUTE: '10000' }) });
-    for (const r of all) await h.app.deps.requests.create(r, { requestId: r.id, at: r.createdAt, type: 'request.created', actorId: r.requester.aadObjectId, data: {} });
+    for (const r of all)
+      await h.app.deps.requests.create(r, { requestId: r.id, at: r.createdAt, type: 'request.created', actorId: r.requester.aadObjectId, data: {} });
   });
   afterAll(() => h.stop());
 
@@ -97,7 +101,9 @@ describe('tab API lists: filters, sort, paging and export over a few hundred req
     }
     // The approver filter on the status order pages too.
     const approverSorted = byNewest.filter((r) => r.decisions.length > 0).sort((a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
-    expect(await everyPage(`approver=${APPROVERS[1].aadObjectId}&sort=status`, 7)).toEqual(ids(approverSorted.filter((r) => r.decisions[0].by === APPROVERS[1])));
+    expect(await everyPage(`approver=${APPROVERS[1].aadObjectId}&sort=status`, 7)).toEqual(
+      ids(approverSorted.filter((r) => r.decisions[0].by === APPROVERS[1])),
+    );
   });
 
   it('the CSV export has the rows of the same filters, cells formula-safe; JSON the same rows', async () => {
@@ -107,7 +113,13 @@ describe('tab API lists: filters, sort, paging and export over a few hundred req
     const rows = parse(csv.text, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.id)).toEqual(ids(expected));
     for (const [row, request] of rows.map((r, i) => [r, expected[i]] as const)) {
-      expect(row).toMatchObject({ kind: 'transfer', status: request.status, created_at: request.createdAt, requester_id: request.requester.aadObjectId, users: '1' });
+      expect(row).toMatchObject({
+        kind: 'transfer',
+        status: request.status,
+        created_at: request.createdAt,
+        requester_id: request.requester.aadObjectId,
+        users: '1',
+      });
       // Nothing a spreadsheet would run: text that starts a formula is quoted with a leading apostrophe.
       for (const cell of Object.values(row)) expect(cell).not.toMatch(/^[=+\-@]/);
       if (request.justification.startsWith('=')) expect(row.justification).toBe(`'${request.justification}`);

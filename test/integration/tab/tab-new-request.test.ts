@@ -65,19 +65,35 @@ describe('tab API: new requests and preflight', () => {
 
     // The card in the channel works as for a chat request.
     const posted = h.connector.posts(APPROVALS).find((p) => JSON.stringify(p.activity.attachments?.[0]?.content ?? '').includes(id))!;
-    const response = await click(h, PEOPLE.adam, VERBS.approve, { requestId: id, version: 1, activityId: posted.activityId }, { kind: 'channel', id: APPROVALS, teamId: CHANNEL.teamId, channelId: APPROVALS });
+    const response = await click(
+      h,
+      PEOPLE.adam,
+      VERBS.approve,
+      { requestId: id, version: 1, activityId: posted.activityId },
+      { kind: 'channel', id: APPROVALS, teamId: CHANNEL.teamId, channelId: APPROVALS },
+    );
     expect(response.status).toBe(200);
     await waitForStatus(h, id, 'completed', 30_000);
   });
 
   it('a CSV takes the bulk path, as a CSV file in chat does; the same key from another person is another request', async () => {
     const key = randomUUID();
-    const created = await call(rita, '/api/tab/requests', { kind: 'transfer', csv: 'userPrincipalName,note\ncarol@contoso.com,x\n', justification: 'csv wave', idempotencyKey: key });
+    const created = await call(rita, '/api/tab/requests', {
+      kind: 'transfer',
+      csv: 'userPrincipalName,note\ncarol@contoso.com,x\n',
+      justification: 'csv wave',
+      idempotencyKey: key,
+    });
     expect(created.status).toBe(201);
     const stored = (await h.app.deps.requests.get(created.json.id))!;
     expect(stored.bulk).toMatchObject({ source: 'CSV in the tab, 1 users', fingerprint: expect.any(String) });
     // Another person's same key is theirs: it does not return Rita's request (Ben is no requester: refused).
-    const ben = await call(PEOPLE.ben.aadObjectId, '/api/tab/requests', { kind: 'transfer', csv: 'carol@contoso.com\n', justification: 'x', idempotencyKey: key });
+    const ben = await call(PEOPLE.ben.aadObjectId, '/api/tab/requests', {
+      kind: 'transfer',
+      csv: 'carol@contoso.com\n',
+      justification: 'x',
+      idempotencyKey: key,
+    });
     expect([ben.status, ben.json.error]).toEqual([403, 'REQUESTER.NOT_ALLOWED']);
   });
 
@@ -106,13 +122,21 @@ describe('tab API: new requests and preflight', () => {
     }
     expect((await call(rita, '/api/tab/requests?mine=1')).json.items.length).toBe(before);
     // An approver who is no requester may not make requests, from the tab as from chat.
-    const adam = await call(PEOPLE.adam.aadObjectId, '/api/tab/requests', { kind: 'transfer', upns: ['dave@contoso.com'], justification: 'x', idempotencyKey: randomUUID() });
+    const adam = await call(PEOPLE.adam.aadObjectId, '/api/tab/requests', {
+      kind: 'transfer',
+      upns: ['dave@contoso.com'],
+      justification: 'x',
+      idempotencyKey: randomUUID(),
+    });
     expect([adam.status, adam.json.error]).toEqual([403, 'REQUESTER.NOT_ALLOWED']);
   });
 
   it('preflight refuses protected and federated accounts with the words chat uses, and creates nothing', async () => {
     const before = await h.app.deps.requests.listPage({ order: 'newest-first', limit: 100 });
-    const preflight = await call(rita, '/api/tab/preflight', { kind: 'transfer', upns: ['alice@contoso.com', 'henry@fabrikam.com', SPARE[0].userPrincipalName, 'grace@contoso.com', 'nobody@contoso.com'] });
+    const preflight = await call(rita, '/api/tab/preflight', {
+      kind: 'transfer',
+      upns: ['alice@contoso.com', 'henry@fabrikam.com', SPARE[0].userPrincipalName, 'grace@contoso.com', 'nobody@contoso.com'],
+    });
     expect(preflight.status).toBe(200);
     const rows = preflight.json.targets as { upn: string; ok: boolean; reason: string | null; state: string }[];
     expect(rows.map((r) => [r.upn, r.ok])).toEqual([
@@ -125,9 +149,17 @@ describe('tab API: new requests and preflight', () => {
     expect((await h.app.deps.requests.listPage({ order: 'newest-first', limit: 100 })).requests.length).toBe(before.requests.length);
 
     // Chat, asked for the blocked ones, names the same reasons (one policy, one wording).
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'transfer alice@contoso.com henry@fabrikam.com grace@contoso.com reason: compare', conversation: PERSONAL(PEOPLE.rita) }));
+    await h.send(
+      messageActivity({
+        serviceUrl: h.connector.url,
+        from: PEOPLE.rita,
+        text: 'transfer alice@contoso.com henry@fabrikam.com grace@contoso.com reason: compare',
+        conversation: PERSONAL(PEOPLE.rita),
+      }),
+    );
     const chat = await waitForText(h, /no request|not eligible|None of/i, PERSONAL(PEOPLE.rita).id);
-    for (const row of rows.filter((r) => !r.ok && r.upn !== 'nobody@contoso.com')) expect([row.upn, chat]).toEqual([row.upn, expect.stringContaining(row.reason!)]);
+    for (const row of rows.filter((r) => !r.ok && r.upn !== 'nobody@contoso.com'))
+      expect([row.upn, chat]).toEqual([row.upn, expect.stringContaining(row.reason!)]);
     // The protected account is refused for being protected, not for anything else.
     expect(rows[0].reason).not.toEqual(rows[1].reason);
 

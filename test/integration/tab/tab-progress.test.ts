@@ -30,7 +30,10 @@ describe('tab API: progress', () => {
       createdAt,
       expiresAt: new Date(at.getTime() + DAY).toISOString(),
       targets: outcomes.map((outcome, i) =>
-        aTarget({ preflight: aPreflightResult({ upn: `p${seq}-${i}@contoso.com`, userId: `${id}-${i}` }), execution: { outcome, finishedAt: at.toISOString() } }),
+        aTarget({
+          preflight: aPreflightResult({ upn: `p${seq}-${i}@contoso.com`, userId: `${id}-${i}` }),
+          execution: { outcome, finishedAt: at.toISOString() },
+        }),
       ),
     });
     await h.app.deps.requests.create(request, { requestId: id, at: createdAt, type: 'request.created', data: {} });
@@ -53,7 +56,13 @@ describe('tab API: progress', () => {
 
     const response = await call(PEOPLE.rita.aadObjectId);
     expect(response.status).toBe(200);
-    const weeks = response.json.weeks as { weekStart: string; usersTransferred: number; usersRolledBack: number; groupsTransferred: number; groupsRolledBack: number }[];
+    const weeks = response.json.weeks as {
+      weekStart: string;
+      usersTransferred: number;
+      usersRolledBack: number;
+      groupsTransferred: number;
+      groupsRolledBack: number;
+    }[];
     expect(weeks).toHaveLength(12);
     for (const w of weeks) expect(new Date(`${w.weekStart}T00:00:00Z`).getUTCDay()).toBe(1);
     const current = weeks[11];
@@ -86,7 +95,10 @@ describe('tab API: progress', () => {
     expect(countCalls()).toBe(afterFirst + 1);
     for (const a of answers) expect(a.json.stillSynced.users).toBe(first.users - 1);
     // The header Graph requires was sent.
-    const sent = h.emulator.control.calls().filter((c) => c.path.startsWith('/users/$count')).at(-1)!;
+    const sent = h.emulator.control
+      .calls()
+      .filter((c) => c.path.startsWith('/users/$count'))
+      .at(-1)!;
     expect(sent.status).toBe(200);
 
     // Graph failing: no number, the reason, and no caching of the failure.

@@ -85,7 +85,17 @@ describe('tab page under /tab/', () => {
   });
 
   it('answers 404 for any file not in its list, traversal and encoded tricks included, without reading them', async () => {
-    for (const p of ['/tab/secret.txt', '/tab/../outside.txt', '/tab/..%2Foutside.txt', '/tab/%2e%2e%2foutside.txt', '/tab/app.js%00.html', '/tab/app.js/x', '/tab/APP.JS', '/tab/.', '/tab/app.js.LEGAL.txt']) {
+    for (const p of [
+      '/tab/secret.txt',
+      '/tab/../outside.txt',
+      '/tab/..%2Foutside.txt',
+      '/tab/%2e%2e%2foutside.txt',
+      '/tab/app.js%00.html',
+      '/tab/app.js/x',
+      '/tab/APP.JS',
+      '/tab/.',
+      '/tab/app.js.LEGAL.txt',
+    ]) {
       const res = await rawGet(port, p);
       expect({ p, status: res.status }).toEqual({ p, status: 404 });
       expect(res.body).not.toContain('not for the browser');

@@ -108,7 +108,9 @@ describe('tab API: SSO token validation', () => {
     const [header, payload] = parts(userToken(h, RITA));
     await expectRefused(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`);
     await expectRefused(`${b64({ alg: 'none', typ: 'JWT', kid: header.kid })}.${b64(payload)}.`);
-    const jwks = (await (await fetch(`${h.emulator.authorityHost}/${h.emulator.tenantId}/discovery/v2.0/keys`)).json()) as { keys: { kid: string; n: string }[] };
+    const jwks = (await (await fetch(`${h.emulator.authorityHost}/${h.emulator.tenantId}/discovery/v2.0/keys`)).json()) as {
+      keys: { kid: string; n: string }[];
+    };
     for (const secret of [jwks.keys[0].n, JSON.stringify(jwks.keys[0])]) {
       const input = `${b64({ alg: 'HS256', typ: 'JWT', kid: header.kid })}.${b64(payload)}`;
       await expectRefused(`${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`);
@@ -119,13 +121,19 @@ describe('tab API: SSO token validation', () => {
     await expectRefused(userToken(h, 'not-a-guid'));
   });
 
-  it('the stand-in mints a token for a demo person over /_control/user-token (for the playground\'s tab host page)', async () => {
-    const minted = await fetch(`${h.emulator.baseUrl}/_control/user-token`, { method: 'POST', body: JSON.stringify({ user: 'rita', audience: TAB_APP_ID, version: 1 }) });
+  it("the stand-in mints a token for a demo person over /_control/user-token (for the playground's tab host page)", async () => {
+    const minted = await fetch(`${h.emulator.baseUrl}/_control/user-token`, {
+      method: 'POST',
+      body: JSON.stringify({ user: 'rita', audience: TAB_APP_ID, version: 1 }),
+    });
     const { token, oid, upn } = (await minted.json()) as { token: string; oid: string; upn: string };
     expect([oid, upn]).toEqual([RITA, 'rita@contoso.com']);
     issued.push(token);
     expect((await me(token)).json).toEqual({ id: RITA, name: 'Rita Requester', roles: ['requester'] });
-    const unknown = await fetch(`${h.emulator.baseUrl}/_control/user-token`, { method: 'POST', body: JSON.stringify({ user: 'mallory', audience: TAB_APP_ID }) });
+    const unknown = await fetch(`${h.emulator.baseUrl}/_control/user-token`, {
+      method: 'POST',
+      body: JSON.stringify({ user: 'mallory', audience: TAB_APP_ID }),
+    });
     expect(unknown.status).toBe(404);
   });
 
@@ -142,16 +150,22 @@ describe('tab API: SSO token validation', () => {
     expect((await post({ 'content-type': 'application/json' }, '{"decision":"approve","version":1}')).status).toBe(404);
     // A GET with a body is refused unread (node's http client can send one; fetch cannot).
     const getWithBody = await new Promise<number>((resolve, reject) => {
-      const req = request(`${base}/api/tab/me`, { method: 'GET', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': '2' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${base}/api/tab/me`,
+        { method: 'GET', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': '2' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end('{}');
     });
     expect(getWithBody).toBe(413);
     // Unauthenticated calls get 401 before any body is read.
-    expect((await fetch(`${base}/api/tab/requests/R-NOPE/decision`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    expect(
+      (await fetch(`${base}/api/tab/requests/R-NOPE/decision`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status,
+    ).toBe(401);
   });
 
   it('never logs a token', () => {
@@ -171,7 +185,14 @@ describe('tab API: signing key rotation (the verifier against the stand-in direc
   afterAll(() => h.stop());
 
   const verifier = (cooldownMs: number) =>
-    new EntraUserTokenVerifier({ tenantId: h.emulator.tenantId, appId: TAB_APP_ID, appIdUri: null, authorityHost: h.emulator.authorityHost, jwksCooldownMs: cooldownMs, logger: silentLogger });
+    new EntraUserTokenVerifier({
+      tenantId: h.emulator.tenantId,
+      appId: TAB_APP_ID,
+      appIdUri: null,
+      authorityHost: h.emulator.authorityHost,
+      jwksCooldownMs: cooldownMs,
+      logger: silentLogger,
+    });
 
   it('fetches the keys again when a token names a kid it has not seen (a new key), at most once per cooldown', async () => {
     const eager = verifier(0);
@@ -188,7 +209,13 @@ describe('tab API: signing key rotation (the verifier against the stand-in direc
   });
 
   it('is refused (not thrown) when the keys cannot be fetched', async () => {
-    const unreachable = new EntraUserTokenVerifier({ tenantId: h.emulator.tenantId, appId: TAB_APP_ID, appIdUri: null, authorityHost: 'https://127.0.0.1:9', logger: silentLogger });
+    const unreachable = new EntraUserTokenVerifier({
+      tenantId: h.emulator.tenantId,
+      appId: TAB_APP_ID,
+      appIdUri: null,
+      authorityHost: 'https://127.0.0.1:9',
+      logger: silentLogger,
+    });
     expect(await unreachable.verify(userToken(h, RITA))).toBeNull();
   });
 });

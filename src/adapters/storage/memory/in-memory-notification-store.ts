@@ -25,7 +25,14 @@ export class InMemoryNotificationStore implements NotificationStore {
       subscribedAt,
       source: s.source,
     });
-    this.changes.push({ id: this.newId(), channelId: s.channelId, change: 'on', by: s.subscribedBy ?? null, via: s.source === 'preset' ? 'settings' : 'command', at: subscribedAt });
+    this.changes.push({
+      id: this.newId(),
+      channelId: s.channelId,
+      change: 'on',
+      by: s.subscribedBy ?? null,
+      via: s.source === 'preset' ? 'settings' : 'command',
+      at: subscribedAt,
+    });
   }
 
   async unsubscribe(channelId: string, change: { by: string | null; via: SubscriptionChange['via']; at: string }): Promise<boolean> {
@@ -36,9 +43,7 @@ export class InMemoryNotificationStore implements NotificationStore {
   }
 
   async subscriptions(): Promise<ChannelSubscription[]> {
-    return [...this.subs.values()]
-      .sort((a, b) => compare(a.subscribedAt, b.subscribedAt) || compare(a.channelId, b.channelId))
-      .map((s) => jsonCopy(s));
+    return [...this.subs.values()].sort((a, b) => compare(a.subscribedAt, b.subscribedAt) || compare(a.channelId, b.channelId)).map((s) => jsonCopy(s));
   }
 
   async subscriptionChanges(limit: number): Promise<SubscriptionChange[]> {

@@ -1,5 +1,14 @@
 import { ExecutionOutcome, RequestTarget, SoaRequest, targetTypeOf } from '../../../domain/soa-request';
-import { ExecutedDay, RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import {
+  ExecutedDay,
+  RequestEvent,
+  RequestPage,
+  RequestQuery,
+  RequestStore,
+  RequestSummary,
+  RequestUpdateOptions,
+  VersionConflictError,
+} from '../../../ports/request-store';
 import { cursorOf, decidersOf, pageSize, toPage } from '../request-query-sql';
 import { toInstant } from '../iso-instants';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
@@ -155,9 +164,7 @@ export class InMemoryRequestStore implements RequestStore {
   }
 
   private ordered(): Row[] {
-    return [...this.rows.entries()]
-      .sort(([idA, a], [idB, b]) => compare(a.createdAt, b.createdAt) || compare(idA, idB))
-      .map(([, row]) => row);
+    return [...this.rows.entries()].sort(([idA, a], [idB, b]) => compare(a.createdAt, b.createdAt) || compare(idA, idB)).map(([, row]) => row);
   }
 }
 

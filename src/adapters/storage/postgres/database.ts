@@ -104,11 +104,7 @@ export async function migrate(pool: Pool, migrations: readonly Migration[], cloc
     for (const m of pending) {
       await tx.query(m.portable);
       if (m.postgres) await tx.query(m.postgres);
-      await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-        m.version,
-        m.name,
-        clock.now().toISOString(),
-      ]);
+      await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, clock.now().toISOString()]);
     }
     return pending.map((m) => m.version);
   });

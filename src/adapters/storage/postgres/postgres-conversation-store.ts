@@ -23,10 +23,9 @@ export class PostgresConversationStore implements ConversationStore {
 
   /** The most recently updated conversation of that channel. */
   async findByChannelId(channelId: string): Promise<StoredConversation | null> {
-    const { rows } = await this.db.query<ConversationRow>(
-      'SELECT * FROM conversations WHERE channel_id = $1 ORDER BY updated_at DESC, key LIMIT 1',
-      [channelId],
-    );
+    const { rows } = await this.db.query<ConversationRow>('SELECT * FROM conversations WHERE channel_id = $1 ORDER BY updated_at DESC, key LIMIT 1', [
+      channelId,
+    ]);
     return rows.length > 0 ? toConversation(rows[0]) : null;
   }
 
@@ -55,7 +54,9 @@ export class PostgresConversationStore implements ConversationStore {
   }
 
   async personalChatOf(aadObjectId: string): Promise<string | null> {
-    const { rows } = await this.db.query<{ conversation_key: string }>('SELECT conversation_key FROM personal_chats WHERE aad_object_id = $1', [aadObjectId.toLowerCase()]);
+    const { rows } = await this.db.query<{ conversation_key: string }>('SELECT conversation_key FROM personal_chats WHERE aad_object_id = $1', [
+      aadObjectId.toLowerCase(),
+    ]);
     return rows[0]?.conversation_key ?? null;
   }
 
@@ -80,4 +81,3 @@ export class PostgresConversationStore implements ConversationStore {
     return result.rowCount ?? 0;
   }
 }
-

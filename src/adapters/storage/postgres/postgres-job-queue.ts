@@ -21,7 +21,10 @@ export class PostgresJobQueue implements JobQueue {
   private readonly clock: Clock;
   private readonly newId: () => string;
 
-  constructor(private readonly db: PostgresDatabase, options: PostgresJobQueueOptions = {}) {
+  constructor(
+    private readonly db: PostgresDatabase,
+    options: PostgresJobQueueOptions = {},
+  ) {
     this.clock = options.clock ?? systemClock;
     this.newId = options.newId ?? randomUUID;
   }
@@ -30,15 +33,7 @@ export class PostgresJobQueue implements JobQueue {
     const result = await this.db.query(
       `INSERT INTO jobs (id, key, kind, request_id, run_at, attempts, state, lease_until, created_at, done_at)
        VALUES ($1, $2, $3, $4, $5, 0, $6, NULL, $7, NULL) ON CONFLICT (key) DO NOTHING`,
-      [
-        this.newId(),
-        job.key,
-        job.kind,
-        job.requestId,
-        toInstant(job.runAt, 'runAt'),
-        JSON.stringify(job.state ?? {}),
-        this.clock.now().toISOString(),
-      ],
+      [this.newId(), job.key, job.kind, job.requestId, toInstant(job.runAt, 'runAt'), JSON.stringify(job.state ?? {}), this.clock.now().toISOString()],
     );
     return result.rowCount === 1;
   }

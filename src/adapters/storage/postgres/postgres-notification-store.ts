@@ -12,7 +12,10 @@ import { SubscriptionRow, OutboxRow, SubscriptionChangeRow, toSubscription, toSu
 export class PostgresNotificationStore implements NotificationStore {
   private readonly newId: () => string;
 
-  constructor(private readonly db: PostgresDatabase, options: { newId?: () => string } = {}) {
+  constructor(
+    private readonly db: PostgresDatabase,
+    options: { newId?: () => string } = {},
+  ) {
     this.newId = options.newId ?? randomUUID;
   }
 
@@ -51,7 +54,14 @@ export class PostgresNotificationStore implements NotificationStore {
     return rows.map(toSubscriptionChange);
   }
 
-  private async recordChange(tx: Queryable, channelId: string, change: SubscriptionChange['change'], by: string | null, via: SubscriptionChange['via'], at: string): Promise<void> {
+  private async recordChange(
+    tx: Queryable,
+    channelId: string,
+    change: SubscriptionChange['change'],
+    by: string | null,
+    via: SubscriptionChange['via'],
+    at: string,
+  ): Promise<void> {
     await tx.query('INSERT INTO notification_subscription_changes (id, channel_id, change, actor_id, via, at) VALUES ($1, $2, $3, $4, $5, $6)', [
       this.newId(),
       channelId,
@@ -111,10 +121,9 @@ export class PostgresNotificationStore implements NotificationStore {
   }
 
   async failing(minAttempts: number): Promise<NotificationRecord[]> {
-    const { rows } = await this.db.query<OutboxRow>(
-      `SELECT * FROM notification_outbox WHERE status = 'pending' AND attempts >= $1 ORDER BY created_at, id`,
-      [minAttempts],
-    );
+    const { rows } = await this.db.query<OutboxRow>(`SELECT * FROM notification_outbox WHERE status = 'pending' AND attempts >= $1 ORDER BY created_at, id`, [
+      minAttempts,
+    ]);
     return rows.map(toRecord);
   }
 

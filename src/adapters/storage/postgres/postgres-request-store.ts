@@ -1,6 +1,15 @@
 import { Clock, systemClock } from '../../../ports/clock';
 import { ExecutionOutcome, RequestKind, RequestTarget, SoaRequest } from '../../../domain/soa-request';
-import { ExecutedDay, RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import {
+  ExecutedDay,
+  RequestEvent,
+  RequestPage,
+  RequestQuery,
+  RequestStore,
+  RequestSummary,
+  RequestUpdateOptions,
+  VersionConflictError,
+} from '../../../ports/request-store';
 import { decidersOf, executedByDaySql, POSTGRES_DIALECT, requestPageSql, toPage } from '../request-query-sql';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows, TargetRow } from '../request-rules';
@@ -23,7 +32,10 @@ const EXPORT_PAGE_SIZE = 100;
 export class PostgresRequestStore implements RequestStore {
   private readonly clock: Clock;
 
-  constructor(private readonly db: PostgresDatabase, options: { clock?: Clock } = {}) {
+  constructor(
+    private readonly db: PostgresDatabase,
+    options: { clock?: Clock } = {},
+  ) {
     this.clock = options.clock ?? systemClock;
   }
 
@@ -92,7 +104,11 @@ export class PostgresRequestStore implements RequestStore {
   }
 
   async targetPage(id: string, offset: number, limit: number): Promise<RequestTarget[]> {
-    const { rows } = await this.db.query<{ body: string }>('SELECT body FROM request_targets WHERE request_id = $1 AND idx >= $2 ORDER BY idx LIMIT $3', [id, offset, limit]);
+    const { rows } = await this.db.query<{ body: string }>('SELECT body FROM request_targets WHERE request_id = $1 AND idx >= $2 ORDER BY idx LIMIT $3', [
+      id,
+      offset,
+      limit,
+    ]);
     return rows.map((r) => JSON.parse(r.body) as RequestTarget);
   }
 
@@ -135,13 +151,22 @@ export class PostgresRequestStore implements RequestStore {
       `SELECT body, (SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id) AS target_count FROM requests ${sql.where} ${sql.orderLimit}`,
       sql.params,
     );
-    const page = toPage(rows.map((r) => summaryOf(r.body, Number(r.target_count))), sql.limit, query.order);
+    const page = toPage(
+      rows.map((r) => summaryOf(r.body, Number(r.target_count))),
+      sql.limit,
+      query.order,
+    );
     return { requests: page.items, next: page.next };
   }
 
   async executedByDay(since: string): Promise<ExecutedDay[]> {
     const from = new Date(since).toISOString();
-    const sql = executedByDaySql(POSTGRES_DIALECT, `((t.body::jsonb -> 'execution') ->> 'finishedAt')`, `((t.body::jsonb -> 'execution') ->> 'outcome')`, `(r.body::jsonb ->> 'targetType')`);
+    const sql = executedByDaySql(
+      POSTGRES_DIALECT,
+      `((t.body::jsonb -> 'execution') ->> 'finishedAt')`,
+      `((t.body::jsonb -> 'execution') ->> 'outcome')`,
+      `(r.body::jsonb ->> 'targetType')`,
+    );
     const { rows } = await this.db.query<{ kind: RequestKind; target_type: string; day: string; users: string | number }>(sql, [from, from]);
     return rows.map((r) => ({ day: r.day, kind: r.kind, targetType: r.target_type === 'group' ? 'group' : 'user', count: Number(r.users) }));
   }
@@ -169,7 +194,10 @@ export class PostgresRequestStore implements RequestStore {
 }
 
 function assemble(row: { body: string; targets: string[] }): SoaRequest {
-  return assembleRequest(row.body, row.targets.map((body) => ({ body })));
+  return assembleRequest(
+    row.body,
+    row.targets.map((body) => ({ body })),
+  );
 }
 
 /** Call inside a transaction. Writes `rows` in one statement, drops positions from `count` on. */

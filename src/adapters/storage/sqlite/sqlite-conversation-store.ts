@@ -23,9 +23,8 @@ export class SqliteConversationStore implements ConversationStore {
 
   /** The most recently updated conversation of that channel. */
   async findByChannelId(channelId: string): Promise<StoredConversation | null> {
-    const row = this.db
-      .prepare('SELECT * FROM conversations WHERE channel_id = ? ORDER BY updated_at DESC, key LIMIT 1')
-      .get(channelId) as ConversationRow | undefined;
+    const row = this.db.prepare('SELECT * FROM conversations WHERE channel_id = ? ORDER BY updated_at DESC, key LIMIT 1').get(channelId) as
+      ConversationRow | undefined;
     return row ? toConversation(row) : null;
   }
 
@@ -40,8 +39,7 @@ export class SqliteConversationStore implements ConversationStore {
 
   async personByAadObjectId(aadObjectId: string): Promise<{ aadObjectId: string; mri: string; name: string } | null> {
     const row = this.db.prepare('SELECT aad_object_id, mri, name FROM people WHERE aad_object_id = ?').get(aadObjectId) as
-      | { aad_object_id: string; mri: string; name: string }
-      | undefined;
+      { aad_object_id: string; mri: string; name: string } | undefined;
     return row ? { aadObjectId: row.aad_object_id, mri: row.mri, name: row.name } : null;
   }
 
@@ -55,7 +53,8 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async personalChatOf(aadObjectId: string): Promise<string | null> {
-    const row = this.db.prepare('SELECT conversation_key FROM personal_chats WHERE aad_object_id = ?').get(aadObjectId.toLowerCase()) as { conversation_key: string } | undefined;
+    const row = this.db.prepare('SELECT conversation_key FROM personal_chats WHERE aad_object_id = ?').get(aadObjectId.toLowerCase()) as
+      { conversation_key: string } | undefined;
     return row?.conversation_key ?? null;
   }
 
@@ -78,4 +77,3 @@ export class SqliteConversationStore implements ConversationStore {
     return this.db.prepare('DELETE FROM once_keys WHERE claimed_at < ?').run(new Date(before).toISOString()).changes;
   }
 }
-

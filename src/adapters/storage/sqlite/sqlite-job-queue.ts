@@ -19,7 +19,10 @@ export class SqliteJobQueue implements JobQueue {
   private readonly clock: Clock;
   private readonly newId: () => string;
 
-  constructor(private readonly db: SqliteDatabase, options: JobQueueOptions = {}) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: JobQueueOptions = {},
+  ) {
     this.clock = options.clock ?? systemClock;
     this.newId = options.newId ?? randomUUID;
   }
@@ -30,15 +33,7 @@ export class SqliteJobQueue implements JobQueue {
         `INSERT INTO jobs (id, key, kind, request_id, run_at, attempts, state, lease_until, created_at, done_at)
          VALUES (?, ?, ?, ?, ?, 0, ?, NULL, ?, NULL) ON CONFLICT (key) DO NOTHING`,
       )
-      .run(
-        this.newId(),
-        job.key,
-        job.kind,
-        job.requestId,
-        toInstant(job.runAt, 'runAt'),
-        JSON.stringify(job.state ?? {}),
-        this.clock.now().toISOString(),
-      );
+      .run(this.newId(), job.key, job.kind, job.requestId, toInstant(job.runAt, 'runAt'), JSON.stringify(job.state ?? {}), this.clock.now().toISOString());
     return result.changes === 1;
   }
 
@@ -74,7 +69,9 @@ export class SqliteJobQueue implements JobQueue {
 
   async leaseHolders(now: string): Promise<LeaseHolder[]> {
     return this.db
-      .prepare('SELECT lease_owner AS owner, COUNT(*) AS jobs FROM jobs WHERE done_at IS NULL AND lease_owner IS NOT NULL AND lease_until > ? GROUP BY lease_owner ORDER BY lease_owner')
+      .prepare(
+        'SELECT lease_owner AS owner, COUNT(*) AS jobs FROM jobs WHERE done_at IS NULL AND lease_owner IS NOT NULL AND lease_until > ? GROUP BY lease_owner ORDER BY lease_owner',
+      )
       .all(toInstant(now, 'now')) as LeaseHolder[];
   }
 
@@ -105,4 +102,3 @@ export class SqliteJobQueue implements JobQueue {
     return row.next;
   }
 }
-

@@ -12,7 +12,10 @@ import { SubscriptionRow, OutboxRow, SubscriptionChangeRow, toSubscription, toSu
 export class SqliteNotificationStore implements NotificationStore {
   private readonly newId: () => string;
 
-  constructor(private readonly db: SqliteDatabase, options: { newId?: () => string } = {}) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: { newId?: () => string } = {},
+  ) {
     this.newId = options.newId ?? randomUUID;
   }
 
@@ -41,9 +44,7 @@ export class SqliteNotificationStore implements NotificationStore {
   }
 
   async subscriptions(): Promise<ChannelSubscription[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM channel_subscriptions ORDER BY subscribed_at, channel_id')
-      .all() as SubscriptionRow[];
+    const rows = this.db.prepare('SELECT * FROM channel_subscriptions ORDER BY subscribed_at, channel_id').all() as SubscriptionRow[];
     return rows.map(toSubscription);
   }
 
@@ -116,9 +117,8 @@ export class SqliteNotificationStore implements NotificationStore {
   }
 
   async threadOf(channelId: string, requestId: string): Promise<string | null> {
-    const row = this.db
-      .prepare('SELECT conversation_key FROM notification_threads WHERE channel_id = ? AND request_id = ?')
-      .get(channelId, requestId) as { conversation_key: string } | undefined;
+    const row = this.db.prepare('SELECT conversation_key FROM notification_threads WHERE channel_id = ? AND request_id = ?').get(channelId, requestId) as
+      { conversation_key: string } | undefined;
     return row ? row.conversation_key : null;
   }
 
@@ -131,4 +131,3 @@ export class SqliteNotificationStore implements NotificationStore {
       .run(channelId, requestId, conversationKey);
   }
 }
-

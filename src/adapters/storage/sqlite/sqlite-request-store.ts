@@ -1,6 +1,15 @@
 import { Clock, systemClock } from '../../../ports/clock';
 import { ExecutionOutcome, RequestKind, RequestTarget, SoaRequest } from '../../../domain/soa-request';
-import { ExecutedDay, RequestEvent, RequestPage, RequestQuery, RequestStore, RequestSummary, RequestUpdateOptions, VersionConflictError } from '../../../ports/request-store';
+import {
+  ExecutedDay,
+  RequestEvent,
+  RequestPage,
+  RequestQuery,
+  RequestStore,
+  RequestSummary,
+  RequestUpdateOptions,
+  VersionConflictError,
+} from '../../../ports/request-store';
 import { decidersOf, executedByDaySql, requestPageSql, SQLITE_DIALECT, toPage } from '../request-query-sql';
 import { RequestAlreadyExistsError, RequestNotFoundError } from '../errors';
 import { assembleRequest, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows, TargetRow } from '../request-rules';
@@ -12,7 +21,10 @@ const EXPORT_PAGE_SIZE = 100;
 export class SqliteRequestStore implements RequestStore {
   private readonly clock: Clock;
 
-  constructor(private readonly db: SqliteDatabase, options: { clock?: Clock } = {}) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: { clock?: Clock } = {},
+  ) {
     this.clock = options.clock ?? systemClock;
   }
 
@@ -88,7 +100,9 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async targetPage(id: string, offset: number, limit: number): Promise<RequestTarget[]> {
-    const rows = this.db.prepare('SELECT body FROM request_targets WHERE request_id = ? AND idx >= ? ORDER BY idx LIMIT ?').all(id, offset, limit) as { body: string }[];
+    const rows = this.db.prepare('SELECT body FROM request_targets WHERE request_id = ? AND idx >= ? ORDER BY idx LIMIT ?').all(id, offset, limit) as {
+      body: string;
+    }[];
     return rows.map((r) => JSON.parse(r.body) as RequestTarget);
   }
 
@@ -128,15 +142,26 @@ export class SqliteRequestStore implements RequestStore {
   async listPage(query: RequestQuery): Promise<RequestPage> {
     const sql = requestPageSql(query, SQLITE_DIALECT);
     const rows = this.db
-      .prepare(`SELECT body, (SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id) AS target_count FROM requests ${sql.where} ${sql.orderLimit}`)
+      .prepare(
+        `SELECT body, (SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id) AS target_count FROM requests ${sql.where} ${sql.orderLimit}`,
+      )
       .all(...sql.params) as { body: string; target_count: number }[];
-    const page = toPage(rows.map((r) => summaryOf(r.body, Number(r.target_count))), sql.limit, query.order);
+    const page = toPage(
+      rows.map((r) => summaryOf(r.body, Number(r.target_count))),
+      sql.limit,
+      query.order,
+    );
     return { requests: page.items, next: page.next };
   }
 
   async executedByDay(since: string): Promise<ExecutedDay[]> {
     const from = new Date(since).toISOString();
-    const sql = executedByDaySql(SQLITE_DIALECT, `json_extract(t.body, '$.execution.finishedAt')`, `json_extract(t.body, '$.execution.outcome')`, `json_extract(r.body, '$.targetType')`);
+    const sql = executedByDaySql(
+      SQLITE_DIALECT,
+      `json_extract(t.body, '$.execution.finishedAt')`,
+      `json_extract(t.body, '$.execution.outcome')`,
+      `json_extract(r.body, '$.targetType')`,
+    );
     const rows = this.db.prepare(sql).all(from, from) as { kind: RequestKind; target_type: string; day: string; users: number }[];
     return rows.map((r) => ({ day: r.day, kind: r.kind, targetType: r.target_type === 'group' ? 'group' : 'user', count: Number(r.users) }));
   }
@@ -200,9 +225,7 @@ export class SqliteRequestStore implements RequestStore {
   private insertEvents(events: RequestEvent[]): void {
     const exists = this.db.prepare('SELECT 1 FROM requests WHERE id = ?');
     const nextSeq = this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM request_events WHERE request_id = ?');
-    const insert = this.db.prepare(
-      'INSERT INTO request_events (request_id, seq, at, type, actor_id, data) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    const insert = this.db.prepare('INSERT INTO request_events (request_id, seq, at, type, actor_id, data) VALUES (?, ?, ?, ?, ?, ?)');
     for (const e of events) {
       if (!exists.get(e.requestId)) throw new RequestNotFoundError(e.requestId);
       const { seq } = nextSeq.get(e.requestId) as { seq: number };
@@ -210,5 +233,3 @@ export class SqliteRequestStore implements RequestStore {
     }
   }
 }
-
-

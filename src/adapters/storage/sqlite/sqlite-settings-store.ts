@@ -6,8 +6,7 @@ export class SqliteSettingsStore implements SettingsStore {
 
   async get(key: string): Promise<StoredSetting | null> {
     const row = this.db.prepare('SELECT value, updated_at, updated_by FROM bot_settings WHERE key = ?').get(key) as
-      | { value: string; updated_at: string; updated_by: string | null }
-      | undefined;
+      { value: string; updated_at: string; updated_by: string | null } | undefined;
     return row ? { value: row.value, updatedAt: row.updated_at, updatedBy: row.updated_by } : null;
   }
 
