@@ -48,6 +48,7 @@ export async function runBulkPath(input: BulkPathInput): Promise<BulkPathResult>
     notifications: storage.notifications,
     settingsStore: storage.settings,
     delegations: storage.delegations,
+    exports: storage.exports,
     roster: { member: async () => null },
     identity: { check: async () => ({ tokenObtained: true, error: null, credentialKind: 'client-secret', roles: [], certificateNotAfter: null }) },
     directory: input.directory,

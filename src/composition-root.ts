@@ -151,6 +151,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     notifications: storage.notifications,
     settingsStore: storage.settings,
     delegations: storage.delegations,
+    exports: storage.exports,
     roster: new TeamsRoster(adapter, config.bot.appId, storage.conversations),
     bulk,
     fileLinks: new FileLinks({

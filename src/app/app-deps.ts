@@ -17,6 +17,7 @@ import type { StartupCheck } from './self-check';
 import { SerialByKey } from './serial-by-key';
 import { RefusalCounter } from './refusal-counter';
 import { DelegationStore } from '../ports/delegation-store';
+import { ExportLog } from '../ports/export-log';
 import { TeamRoster } from '../ports/team-roster';
 import { ApprovalFlowSettings } from '../domain/reminder-schedule';
 
@@ -70,6 +71,8 @@ export interface AppDeps {
   settingsStore: SettingsStore;
   /** Approvers' delegations of their approval right. */
   delegations: DelegationStore;
+  /** Who exported the request history from the tab, and when (durable). */
+  exports: ExportLog;
   /** Teams user ids (MRIs) of people from their Entra object ids, through a conversation's roster. */
   roster: TeamRoster;
   identity: IdentityCheck;

@@ -68,6 +68,7 @@ describe('PostgreSQL migrations', () => {
       'request_targets',
       'requests',
       'schema_migrations',
+      'tab_exports',
     ]);
     expect(await applied(url)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2025-06-01T00:00:00.000Z' })));
   });
@@ -128,6 +129,9 @@ describe('PostgreSQL migrations', () => {
       'requests.requester_id',
       'schema_migrations.applied_at',
       'schema_migrations.name',
+      'tab_exports.actor_id',
+      'tab_exports.filters',
+      'tab_exports.format',
     ]);
   });
 

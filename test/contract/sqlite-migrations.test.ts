@@ -43,6 +43,7 @@ describe('SQLite migrations', () => {
       'request_targets',
       'requests',
       'schema_migrations',
+      'tab_exports',
     ]);
     db.close();
     expect(applied(file)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2025-06-01T00:00:00.000Z' })));

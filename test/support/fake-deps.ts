@@ -119,6 +119,7 @@ function world(shared: Pick<FakeWorld, 'clock' | 'storage' | 'tenant' | 'chat'>,
     notifications: storage.notifications,
     settingsStore: storage.settings,
     delegations: storage.delegations,
+    exports: storage.exports,
     // Nobody is found in a roster: approvers are reached through the people the bot has met.
     roster: { member: async () => null },
     identity: {

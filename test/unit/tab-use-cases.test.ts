@@ -1,3 +1,4 @@
+import { InMemoryExportLog } from '../../src/adapters/storage/memory/in-memory-export-log';
 import { AppDeps } from '../../src/app/app-deps';
 import { Authorization } from '../../src/app/authorization';
 import { buildQuery, decodeCursor, encodeCursor } from '../../src/app/tab/list-requests';
@@ -18,6 +19,8 @@ const OTHER = 'bbbbbbbb-0000-4000-8000-00000000000b';
 const REQUESTER = 'cccccccc-0000-4000-8000-00000000000c';
 
 /** The tab use cases with a real in-memory store and Authorization by configured ids (no Graph). */
+let uuids = 0;
+
 function tabDeps(roles: Partial<Record<'approverIds' | 'rollbackApproverIds' | 'requesterIds' | 'adminIds', string[]>>) {
   const clock = new TestClock();
   const settings = {
@@ -35,6 +38,8 @@ function tabDeps(roles: Partial<Record<'approverIds' | 'rollbackApproverIds' | '
     requests: new InMemoryRequestStore(),
     conversations: new InMemoryConversationStore(),
     delegations: new InMemoryDelegationStore(),
+    exports: new InMemoryExportLog(),
+    ids: { requestId: () => 'SOA-UNIT', uuid: () => `uuid-${++uuids}` },
     settings: {},
     authorization: new Authorization(settings, {} as Directory, clock),
     clock,

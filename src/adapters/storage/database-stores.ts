@@ -1,5 +1,6 @@
 import { ConversationStore } from '../../ports/conversation-store';
 import { DelegationStore } from '../../ports/delegation-store';
+import { ExportLog } from '../../ports/export-log';
 import { JobQueue } from '../../ports/job-queue';
 import { NotificationStore } from '../../ports/notification-store';
 import { RequestStore } from '../../ports/request-store';
@@ -13,6 +14,7 @@ export interface Storage {
   notifications: NotificationStore;
   settings: SettingsStore;
   delegations: DelegationStore;
+  exports: ExportLog;
   /** Idempotent. Async so a PostgreSQL pool can drain. */
   close(): Promise<void>;
 }

@@ -362,6 +362,27 @@ INSERT INTO request_deciders (request_id, actor_id, name_lower, request_created_
   ON CONFLICT DO NOTHING;
 `,
   },
+  {
+    version: 10,
+    name: 'tab exports: a durable record of who exported the history, when, with which filters',
+    portable: `
+CREATE TABLE tab_exports (
+  id TEXT PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  format TEXT NOT NULL,
+  filters TEXT NOT NULL,
+  row_count INTEGER NOT NULL,
+  complete INTEGER NOT NULL
+);
+CREATE INDEX tab_exports_newest ON tab_exports (at, id);
+`,
+    postgres: `
+ALTER TABLE tab_exports
+  ALTER COLUMN id TYPE TEXT COLLATE "C",
+  ALTER COLUMN at TYPE TEXT COLLATE "C";
+`,
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -63,12 +63,17 @@ export function exportRequests(deps: AppDeps, viewer: TabViewer, filters: ListFi
       if (format === 'json') yield '\n]\n';
       complete = true;
     } finally {
-      // Exports are about no one request, so they are not in a request's event log: the log line is their
-      // record (who, what, how many rows; never the rows). One that stopped early (the page went away) says so.
-      log.info(
-        { format, rows: count, complete, filters: Object.keys(filters).filter((k) => k !== 'cursor' && filters[k as keyof ListFilters]) },
-        'tab export served (via tab)',
-      );
+      // Exports are about no one request, so they are not in a request's event log: the export log is
+      // their durable record (who, when, which filters, how many rows; never the rows), the log line says
+      // the same. One that stopped early (the page went away) says so.
+      const given = Object.fromEntries(Object.entries(filters).filter(([k, v]) => k !== 'cursor' && typeof v === 'string' && v !== '')) as Record<
+        string,
+        string
+      >;
+      log.info({ format, rows: count, complete, filters: Object.keys(given) }, 'tab export served (via tab)');
+      await deps.exports
+        .record({ id: deps.ids.uuid(), at: deps.clock.now().toISOString(), actorId: viewer.person.aadObjectId, format, filters: given, rows: count, complete })
+        .catch((error: unknown) => log.error({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'could not record the export'));
     }
   }
   return { ok: true, value: chunks() };

@@ -133,5 +133,11 @@ describe('tab API lists: filters, sort, paging and export over a few hundred req
     expect(line).toBeDefined();
     expect(JSON.parse(line!)).toMatchObject({ actorId: ADMIN, format: 'csv', rows: expected.length, filters: ['kind'] });
     expect(line).not.toContain('HYPERLINK');
+    // ...and durably, newest first: who took the history out, when, with which filters.
+    const recorded = await h.app.deps.exports.recent(2);
+    expect(recorded.map(({ actorId, format, filters, rows, complete }) => ({ actorId, format, filters, rows, complete }))).toEqual([
+      { actorId: ADMIN, format: 'json', filters: { kind: 'transfer', sort: 'status' }, rows: expected.length, complete: true },
+      { actorId: ADMIN, format: 'csv', filters: { kind: 'transfer' }, rows: expected.length, complete: true },
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { InMemoryExportLog } from './in-memory-export-log';
 import { Storage } from '../database-stores';
 import { InMemoryConversationStore } from './in-memory-conversation-store';
 import { InMemoryJobQueue } from './in-memory-job-queue';
@@ -24,6 +25,7 @@ export function createInMemoryStorage(options: { newId?: () => string } = {}): I
     notifications: new InMemoryNotificationStore({ newId: options.newId }),
     settings: new InMemorySettingsStore(),
     delegations: new InMemoryDelegationStore(),
+    exports: new InMemoryExportLog(),
     async close() {},
   };
 }

@@ -1,3 +1,4 @@
+import { PostgresExportLog } from './postgres-export-log';
 import { Clock, systemClock } from '../../../ports/clock';
 import { Storage } from '../database-stores';
 import { PostgresDatabase } from './database';
@@ -59,6 +60,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     notifications: new PostgresNotificationStore(db, { newId: options.newId }),
     settings: new PostgresSettingsStore(db),
     delegations: new PostgresDelegationStore(db),
+    exports: new PostgresExportLog(db),
     close: () => db.close(),
   };
 }

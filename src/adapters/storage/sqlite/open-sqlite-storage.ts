@@ -1,3 +1,4 @@
+import { SqliteExportLog } from './sqlite-export-log';
 import { Clock, systemClock } from '../../../ports/clock';
 import { Storage } from '../database-stores';
 import { SqliteDatabase, openSqliteDatabase } from './database';
@@ -38,6 +39,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     notifications: new SqliteNotificationStore(db, { newId: options.newId }),
     settings: new SqliteSettingsStore(db),
     delegations: new SqliteDelegationStore(db),
+    exports: new SqliteExportLog(db),
     async close() {
       if (db.open) db.close();
     },
