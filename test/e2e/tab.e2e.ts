@@ -477,8 +477,8 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     const { page, tab } = await openTab('adam');
     await tab.getByRole('tab', { name: 'Delegations' }).click();
     const table = tab.getByRole('table', { name: 'Delegations' });
-    await table.getByRole('cell', { name: 'Ben Bystander' }).waitFor();
-    await table.getByRole('cell', { name: 'Adam Approver' }).waitFor();
+    await table.getByRole('cell', { name: 'Ben Bystander', exact: true }).waitFor();
+    await table.getByRole('cell', { name: 'Adam Approver', exact: true }).waitFor();
     await shot(page, 'adam-delegations');
     await axeScan(tab, 'adam-delegations');
     await tab.getByRole('button', { name: 'End the delegation of Adam Approver to Ben Bystander' }).click();
