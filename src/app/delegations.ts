@@ -94,10 +94,7 @@ async function endRunning(deps: AppDeps, running: Delegation[], by: string, via?
   const at = deps.clock.now().toISOString();
   for (const d of running) {
     if (await deps.delegations.end(d.id, at, by)) {
-      deps.logger.info(
-        { delegationId: d.id, delegatorId: d.delegator.aadObjectId.toLowerCase(), endedBy: by, ...(via ? { via } : {}) },
-        'delegation ended',
-      );
+      deps.logger.info({ delegationId: d.id, delegatorId: d.delegator.aadObjectId.toLowerCase(), endedBy: by, ...(via ? { via } : {}) }, 'delegation ended');
       await tellPersonally(deps, d.delegate.aadObjectId, { text: `The delegation of ${md(d.delegator.name, 100)}'s approval right to you has ended.` });
     }
   }

@@ -41,8 +41,7 @@ export async function resolveGroup(deps: AppDeps, nameOrId: string): Promise<Res
 
 /** The groups of a group request: the root as resolved, then each group with its level (0 = the root), children first. */
 export type GroupTargets =
-  | { ok: true; root: { id: string; displayName: string }; groups: { key: string; depth: number }[] }
-  | { ok: false; error: DomainError };
+  { ok: true; root: { id: string; displayName: string }; groups: { key: string; depth: number }[] } | { ok: false; error: DomainError };
 
 /**
  * What `transfer group <name or id> [with nested groups]` / `rollback group <name or id>` asks for:
@@ -50,10 +49,7 @@ export type GroupTargets =
  * (transitively, cycles ignored) ordered children first. Shared by the chat command and the tab
  * (preflight and new request), so both ask for the same groups. Directory failures are refusals.
  */
-export async function groupTargetsOf(
-  deps: AppDeps,
-  input: { kind: RequestKind; actor: Person; group: string; nested: boolean },
-): Promise<GroupTargets> {
+export async function groupTargetsOf(deps: AppDeps, input: { kind: RequestKind; actor: Person; group: string; nested: boolean }): Promise<GroupTargets> {
   try {
     const resolved = await resolveGroup(deps, input.group);
     if (!resolved.ok) return resolved;

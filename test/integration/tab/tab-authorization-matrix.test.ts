@@ -228,7 +228,12 @@ describe('tab API authorization matrix', () => {
       if (checked.status === 403) expect(checked.json.error).toBe('REQUESTER.NOT_ALLOWED');
       const group = await call(who, '/api/tab/preflight', { kind: 'transfer', group: 'Sales (AD)' });
       expect([who, 'group preflight', group.status]).toEqual([who, 'group preflight', preflight[who]]);
-      const groupRequest = await call(who, '/api/tab/requests', { kind: 'rollback', group: 'Sales (AD)', justification: 'matrix', idempotencyKey: randomUUID() });
+      const groupRequest = await call(who, '/api/tab/requests', {
+        kind: 'rollback',
+        group: 'Sales (AD)',
+        justification: 'matrix',
+        idempotencyKey: randomUUID(),
+      });
       // Sales (AD) is still managed in AD DS: a rollback of it is the chat refusal (none eligible).
       expect([who, 'group request', groupRequest.status]).toEqual([who, 'group request', create[who] === 201 ? 409 : create[who]]);
       const made = await call(who, '/api/tab/requests', {

@@ -28,7 +28,8 @@ describe('tab API: group requests', () => {
   let h: BotHarness;
   const rita = PEOPLE.rita.aadObjectId;
   const call = (oid: string, path: string, body?: unknown) => tabCall(h, path, { token: userToken(h, oid, { name: 'Rita Requester' }), body });
-  const cardsFor = (id: string) => h.connector.posts(APPROVALS).filter((p) => JSON.stringify(p.activity.attachments?.[0]?.content ?? '').includes(`"requestId":"${id}"`));
+  const cardsFor = (id: string) =>
+    h.connector.posts(APPROVALS).filter((p) => JSON.stringify(p.activity.attachments?.[0]?.content ?? '').includes(`"requestId":"${id}"`));
 
   beforeAll(async () => {
     h = await startBotHarness({ env: tabEnv({ APPROVAL_CHANNEL_ID: APPROVALS, PROTECTED_GROUP_IDS: G.tier0 }) });
