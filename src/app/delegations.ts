@@ -66,23 +66,53 @@ export async function delegateOff(deps: AppDeps, input: { actor: Person; forUpn:
   }
   const running = (await activeDelegations(deps)).filter((d) => d.delegator.aadObjectId.toLowerCase() === delegatorId);
   if (running.length === 0) return describeError({ code: 'DELEGATION.NONE' });
-  const at = deps.clock.now().toISOString();
-  for (const d of running) {
-    if (await deps.delegations.end(d.id, at, me)) {
-      deps.logger.info({ delegationId: d.id, delegatorId, endedBy: me }, 'delegation ended');
-      await tellPersonally(deps, d.delegate.aadObjectId, { text: `The delegation of ${md(d.delegator.name, 100)}'s approval right to you has ended.` });
-    }
-  }
+  await endRunning(deps, running, me);
   return `Ended: ${running.map((d) => `${md(d.delegator.name, 100)} → ${md(d.delegate.name, 100)}`).join(', ')}. The delegate can no longer decide for them.`;
 }
 
-/** `delegations`: the running delegations you give or hold; admins see all of them. */
-export async function listDelegations(deps: AppDeps, actor: Person): Promise<string> {
+/**
+ * The tab's End button (POST /api/tab/delegations/:id/end): one running delegation, by the same rule
+ * as `delegate off` (its delegator; another person's only as an admin) and ended the same way
+ * (endRunning), logged with `via: "tab"`. A delegation the person may not see is answered as none.
+ */
+export async function endDelegation(
+  deps: AppDeps,
+  input: { actor: Person; delegationId: string; via: 'tab' },
+): Promise<{ ok: true; delegation: Delegation } | { ok: false; error: DomainError }> {
+  const me = input.actor.aadObjectId.toLowerCase();
+  const admin = await hasRoleOrNone(deps, 'admin', me);
+  const found = (await activeDelegations(deps)).find((d) => d.id === input.delegationId);
+  const isDelegator = found?.delegator.aadObjectId.toLowerCase() === me;
+  if (!found || !(admin || isDelegator || found.delegate.aadObjectId.toLowerCase() === me)) return { ok: false, error: { code: 'DELEGATION.NONE' } };
+  if (!isDelegator && !admin) return { ok: false, error: { code: 'ADMIN.ONLY', detail: { action: 'delegation' } } };
+  await endRunning(deps, [found], me, input.via);
+  return { ok: true, delegation: found };
+}
+
+/** Ends these delegations now, each recorded with who ended it, logged, and its delegate told. */
+async function endRunning(deps: AppDeps, running: Delegation[], by: string, via?: 'tab'): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  for (const d of running) {
+    if (await deps.delegations.end(d.id, at, by)) {
+      deps.logger.info({ delegationId: d.id, delegatorId: d.delegator.aadObjectId.toLowerCase(), endedBy: by, ...(via ? { via } : {}) }, 'delegation ended');
+      await tellPersonally(deps, d.delegate.aadObjectId, { text: `The delegation of ${md(d.delegator.name, 100)}'s approval right to you has ended.` });
+    }
+  }
+}
+
+/** The running delegations `actor` gives or holds; an admin's are all of them. */
+export async function delegationsOf(deps: AppDeps, actor: Person): Promise<{ admin: boolean; running: Delegation[] }> {
   const me = actor.aadObjectId.toLowerCase();
   const admin = await hasRoleOrNone(deps, 'admin', me);
   const running = (await activeDelegations(deps)).filter(
     (d) => admin || d.delegator.aadObjectId.toLowerCase() === me || d.delegate.aadObjectId.toLowerCase() === me,
   );
+  return { admin, running };
+}
+
+/** `delegations`: the running delegations you give or hold; admins see all of them. */
+export async function listDelegations(deps: AppDeps, actor: Person): Promise<string> {
+  const { admin, running } = await delegationsOf(deps, actor);
   if (running.length === 0) return admin ? 'No delegation is running.' : 'You give and hold no delegation right now.';
   const lines = running.map((d) => `- ${md(d.delegator.name, 100)} → ${md(d.delegate.name, 100)}, until ${d.endsAt.slice(0, 16).replace('T', ' ')} UTC`);
   return `Delegations running now (${running.length}):\n${lines.join('\n')}${admin ? '\n\nAn admin ends one with `delegate off for <upn of the delegator>`.' : ''}`;

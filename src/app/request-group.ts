@@ -4,7 +4,7 @@ import { Person, RequestKind, SoaRequest } from '../domain/soa-request';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
 import { describeError } from './wording';
-import { Origin, RequestReply, requestGroupChange } from './request-transfer';
+import { Origin, RequestReply, RequestVia, requestGroupChange } from './request-transfer';
 import { maxUsersFor } from './user-limits';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,40 +39,65 @@ export async function resolveGroup(deps: AppDeps, nameOrId: string): Promise<Res
   return { ok: true, group: found[0] };
 }
 
+/** The groups of a group request: the root as resolved, then each group with its level (0 = the root), children first. */
+export type GroupTargets =
+  { ok: true; root: { id: string; displayName: string }; groups: { key: string; depth: number }[] } | { ok: false; error: DomainError };
+
 /**
- * `transfer group <name or id> [with nested groups]` and `rollback group <name or id>`: resolve the
- * group, with `nested` the synced groups nested in it (transitively, cycles ignored) ordered children
- * first, then the one request path (request-transfer.ts) with group targets.
+ * What `transfer group <name or id> [with nested groups]` / `rollback group <name or id>` asks for:
+ * the group resolved (resolveGroup), with `nested` (transfers only) the synced groups nested in it
+ * (transitively, cycles ignored) ordered children first. Shared by the chat command and the tab
+ * (preflight and new request), so both ask for the same groups. Directory failures are refusals.
  */
-export async function requestGroupSoa(
-  deps: AppDeps,
-  input: { kind: RequestKind; actor: Person; group: string; nested: boolean; justification: string; origin: Origin },
-): Promise<RequestReply> {
-  const refuse = (error: DomainError): RequestReply => ({ kind: 'refused', error, text: describeError(error) });
+export async function groupTargetsOf(deps: AppDeps, input: { kind: RequestKind; actor: Person; group: string; nested: boolean }): Promise<GroupTargets> {
   try {
-    if (!(await deps.authorization.isRequester(input.actor.aadObjectId))) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
     const resolved = await resolveGroup(deps, input.group);
-    if (!resolved.ok) return refuse(resolved.error);
+    if (!resolved.ok) return resolved;
     const root = resolved.group;
     let groups = [{ key: root.id, depth: 0 }];
     if (input.nested && input.kind === 'transfer') {
       const tree = await nestedTree(deps, root.id, await maxUsersFor(deps, input.actor.aadObjectId));
-      if (!tree.ok) return refuse(tree.error);
+      if (!tree.ok) return tree;
       groups = tree.order.map((g) => ({ key: g.id, depth: g.depth }));
     }
-    const levels = new Set(groups.map((g) => g.depth)).size;
-    const source =
-      groups.length > 1
-        ? `group "${root.displayName}" (${root.id}) and ${groups.length - 1} synced groups nested in it, ${levels} levels, children first`
-        : `group "${root.displayName}" (${root.id})`;
-    return await requestGroupChange(deps, { kind: input.kind, actor: input.actor, groups, justification: input.justification, origin: input.origin, source });
+    return { ok: true, root, groups };
   } catch (error) {
     if (error instanceof DirectoryError) {
-      if (error.code === 'GRAPH.NOT_FOUND') return refuse({ code: 'GROUP.NOT_FOUND', detail: { group: input.group } });
-      return refuse({ code: error.code, detail: { permission: error.details.permission ?? null } });
+      if (error.code === 'GRAPH.NOT_FOUND') return { ok: false, error: { code: 'GROUP.NOT_FOUND', detail: { group: input.group } } };
+      return { ok: false, error: { code: error.code, detail: { permission: error.details.permission ?? null } } };
     }
     throw error;
   }
+}
+
+/**
+ * `transfer group <name or id> [with nested groups]` and `rollback group <name or id>` (and the tab's
+ * group request, `via: "tab"`): the groups (groupTargetsOf), then the one request path
+ * (request-transfer.ts) with group targets.
+ */
+export async function requestGroupSoa(
+  deps: AppDeps,
+  input: { kind: RequestKind; actor: Person; group: string; nested: boolean; justification: string; origin: Origin; via?: RequestVia },
+): Promise<RequestReply> {
+  const refuse = (error: DomainError): RequestReply => ({ kind: 'refused', error, text: describeError(error) });
+  if (!(await deps.authorization.isRequester(input.actor.aadObjectId))) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
+  const targets = await groupTargetsOf(deps, input);
+  if (!targets.ok) return refuse(targets.error);
+  const { root, groups } = targets;
+  const levels = new Set(groups.map((g) => g.depth)).size;
+  const source =
+    groups.length > 1
+      ? `group "${root.displayName}" (${root.id}) and ${groups.length - 1} synced groups nested in it, ${levels} levels, children first`
+      : `group "${root.displayName}" (${root.id})`;
+  return requestGroupChange(deps, {
+    kind: input.kind,
+    actor: input.actor,
+    groups,
+    justification: input.justification,
+    origin: input.origin,
+    source,
+    ...(input.via ? { via: input.via } : {}),
+  });
 }
 
 /**

@@ -54,7 +54,15 @@ export function requestRollback(
  */
 export function requestGroupChange(
   deps: AppDeps,
-  input: { kind: RequestKind; actor: Person; groups: { key: string; depth: number }[]; justification: string; origin: Origin; source: string },
+  input: {
+    kind: RequestKind;
+    actor: Person;
+    groups: { key: string; depth: number }[];
+    justification: string;
+    origin: Origin;
+    source: string;
+    via?: RequestVia;
+  },
 ): Promise<RequestReply> {
   return requestChange(deps, { ...input, upns: input.groups.map((g) => g.key), targetType: 'group' });
 }

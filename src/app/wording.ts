@@ -141,8 +141,8 @@ export function describeError(error: DomainError): string {
       if (d.expected === 'preflight' || d.expected === 'new-request') {
         const shape =
           d.expected === 'preflight'
-            ? '{"kind": "transfer" | "rollback", "upns": [UPNs] or "csv": text}'
-            : '{"kind": "transfer" | "rollback", "upns": [UPNs] or "csv": text, "justification": text, "idempotencyKey": uuid}';
+            ? '{"kind": "transfer" | "rollback", "upns": [UPNs] or "csv": text or "group": name or id (with "nested": true for its nested groups)}'
+            : '{"kind": "transfer" | "rollback", "upns": [UPNs] or "csv": text or "group": name or id (with "nested": true for its nested groups), "justification": text, "idempotencyKey": uuid}';
         return `Expected ${shape}.${d.reason ? ` ${escapeMarkdown(String(d.reason), 120)}.` : ''}`;
       }
       if (d.expected) return `Expected ${String(d.expected)}.`;

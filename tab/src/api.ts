@@ -1,4 +1,16 @@
-import type { Decision, Detail, Me, MigrationProgress, NewRequestAnswer, Page, PreflightRow, SafeguardAnswer, Summary, WaitingItem } from './types';
+import type {
+  Decision,
+  DelegationRow,
+  Detail,
+  Me,
+  MigrationProgress,
+  NewRequestAnswer,
+  Page,
+  PreflightRow,
+  SafeguardAnswer,
+  Summary,
+  WaitingItem,
+} from './types';
 
 /** A refusal or failure from the API: the server's sentence (wording.ts) when it sent one. */
 export class ApiError extends Error {
@@ -12,6 +24,9 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** Exactly one kind of target: typed UPNs, a CSV file's text, or a group (name or object id). */
+export type Targets = { upns: string[] } | { csv: string } | { group: string; nested?: boolean };
 
 export type TokenSource = () => Promise<string>;
 
@@ -76,9 +91,12 @@ export function createApi(token: TokenSource, base = '/api/tab') {
     decide: (id: string, decision: Decision, version: number, comment: string) =>
       post<unknown>(`/requests/${encodeURIComponent(id)}/decision`, { decision, version, comment: comment || null }),
     progress: () => json<MigrationProgress>('/progress'),
-    /** The users as UPNs or as the CSV file's text (read on the server by the same reader as a CSV sent in chat). */
-    preflight: (body: { kind: string; upns?: string[]; csv?: string }) => post<{ targets: PreflightRow[] }>('/preflight', body),
-    create: (body: { kind: string; upns?: string[]; csv?: string; justification: string; idempotencyKey: string }) => post<NewRequestAnswer>('/requests', body),
+    /** The users as UPNs or as the CSV file's text (read on the server by the same reader as a CSV sent in chat), or a group. */
+    preflight: (body: { kind: string } & Targets) => post<{ targets: PreflightRow[] }>('/preflight', body),
+    create: (body: { kind: string; justification: string; idempotencyKey: string } & Targets) => post<NewRequestAnswer>('/requests', body),
+    delegations: () => json<{ delegations: DelegationRow[] }>('/delegations'),
+    /** No body: the delegation is named in the path. */
+    endDelegation: (id: string) => json<{ id: string; ended: true }>(`/delegations/${encodeURIComponent(id)}/end`, { method: 'POST' }),
     switchSafeguard: (id: string, enabled: boolean) => post<SafeguardAnswer>(`/requests/${encodeURIComponent(id)}/safeguard`, { enabled }),
     /** Export through fetch + Blob: the token stays in a header, the file name comes from the server. */
     async exportFile(format: 'csv' | 'json', filters: ListFilters): Promise<{ blob: Blob; fileName: string }> {

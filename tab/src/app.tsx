@@ -6,6 +6,7 @@ import { ErrorState, Loading } from './components/states';
 import type { HostSession, TeamsTheme } from './teams';
 import type { Me } from './types';
 import { useAsync } from './use-async';
+import { DelegationsView } from './views/delegations-view';
 import { DetailView } from './views/detail-view';
 import { NewRequestView } from './views/new-request-view';
 import { ProgressView } from './views/progress-view';
@@ -14,7 +15,7 @@ import { WaitingView } from './views/waiting-view';
 
 const THEMES: Record<TeamsTheme, Theme> = { default: webLightTheme, dark: webDarkTheme, contrast: teamsHighContrastTheme };
 
-type ViewKey = 'waiting' | 'mine' | 'all' | 'new' | 'progress';
+type ViewKey = 'waiting' | 'mine' | 'all' | 'new' | 'progress' | 'delegations';
 
 /** The tab: Fluent theme following Teams, who I am, then the views my roles allow. */
 export function App({ host }: { host: HostSession }) {
@@ -58,6 +59,7 @@ function Views({ me, api, locale, deepLink }: { me: Me; api: TabContext['api']; 
     can.approveSomething(me) && { key: 'all', label: 'All requests' },
     can.request(me) && { key: 'new', label: 'New request' },
     can.any(me) && { key: 'progress', label: 'Migration progress' },
+    can.approveSomething(me) && { key: 'delegations', label: 'Delegations' },
   ].filter(Boolean) as { key: ViewKey; label: string }[];
   const [view, setView] = useState<ViewKey>(views[0]?.key ?? 'mine');
   const [openId, setOpenId] = useState<string | null>(deepLink?.requestId ?? null);
@@ -106,6 +108,8 @@ function Views({ me, api, locale, deepLink }: { me: Me; api: TabContext['api']; 
           <RequestsView key="all" mine={false} />
         ) : view === 'new' ? (
           <NewRequestView />
+        ) : view === 'delegations' ? (
+          <DelegationsView />
         ) : (
           <ProgressView />
         )}

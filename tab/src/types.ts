@@ -141,6 +141,18 @@ export interface PreflightRow {
   ok: boolean;
   reason: string | null;
   warnings: string[];
+  /** Groups only: the nesting level (0 = the group asked for). */
+  level?: number;
+}
+
+/** delegations-from-tab.ts */
+export interface DelegationRow {
+  id: string;
+  delegator: Person;
+  delegate: Person;
+  from: string;
+  until: string;
+  canEnd: boolean;
 }
 
 export interface NewRequestAnswer {

@@ -53,7 +53,7 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     );
 
   beforeAll(async () => {
-    e2e = await startE2eStack('tab', { people: ['rita'], botEnv: { SAFEGUARD_SWITCH: 'obo', TAB_CLIENT_SECRET: TAB_SECRET, TEAMS_APP_ID } });
+    e2e = await startE2eStack('tab', { people: ['rita', 'adam'], botEnv: { SAFEGUARD_SWITCH: 'obo', TAB_CLIENT_SECRET: TAB_SECRET, TEAMS_APP_ID } });
     // The tab app may act on behalf of a signed-in person; Adam is a Global Administrator, Rita is not.
     e2e.stack.emulator.control.setDelegatedApps([
       { clientId: PLAYGROUND_TAB_APP_ID, clientSecret: TAB_SECRET, consentedScopes: ['OnPremDirectorySynchronization.ReadWrite.All'] },
@@ -441,6 +441,52 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
       await axeScan(asAdam.tab, 'adam-safeguard-on');
     },
   );
+
+  it2('a group request from the tab: Rita asks for "Sales (AD)", the preflight shows the group, its card appears in the approvals channel', async () => {
+    const { page, tab } = await openTab('rita');
+    await tab.getByRole('tab', { name: 'New request' }).click();
+    await tab.getByRole('radio', { name: 'Group' }).check();
+    await tab.getByLabel('Group name or object id').fill('Sales (AD)');
+    expect(await tab.getByRole('checkbox', { name: /With nested groups/ }).count()).toBe(1);
+    await tab.getByLabel('Justification').fill('e2e group from the tab');
+    await tab.getByRole('button', { name: 'Preflight (group)' }).click();
+    const table = tab.getByRole('table', { name: 'Preflight' });
+    await table.getByRole('columnheader', { name: 'Level' }).waitFor();
+    await table.getByText(DEMO_IDS.groups.sales).waitFor();
+    await table.getByText('eligible', { exact: true }).waitFor();
+    await shot(page, 'rita-group-preflight');
+    await axeScan(tab, 'rita-group-preflight');
+    await tab.getByRole('button', { name: 'Submit request' }).click();
+    const created = await tab.getByText(/Request SOA-[A-Z0-9]+ created \(pending\)/).textContent();
+    const id = /SOA-[A-Z0-9]+/.exec(created ?? '')![0];
+    // The card is posted where the tab's user requests post theirs: the approvals channel.
+    const event = await rita.waitForMessage(`the approval card of ${id}`, (e) => {
+      const card = cardOf(e);
+      return e.action === 'createMessage' && !!card && JSON.stringify(card).includes(id) && JSON.stringify(card).includes(DEMO_IDS.groups.sales);
+    });
+    expect(event.actionConversationId.startsWith(CHANNEL)).toBe(true);
+    const detail = await apiAs('rita', `/api/tab/requests/${id}`);
+    expect([detail.json.targetType, detail.json.timeline[0].via]).toEqual(['group', 'tab']);
+  });
+
+  it2('delegations in the tab: Adam sees the delegation he gave and ends it; the empty state follows', async () => {
+    const adam = e2e.client('adam');
+    const until = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await adam.say(adam.personalChat, `delegate to ben@contoso.com until ${until}`);
+    await adam.waitForMessage('the delegation reply', (e) => /delegated to Ben Bystander/.test(JSON.stringify(e)));
+    const { page, tab } = await openTab('adam');
+    await tab.getByRole('tab', { name: 'Delegations' }).click();
+    const table = tab.getByRole('table', { name: 'Delegations' });
+    await table.getByRole('cell', { name: 'Ben Bystander', exact: true }).waitFor();
+    await table.getByRole('cell', { name: 'Adam Approver', exact: true }).waitFor();
+    await shot(page, 'adam-delegations');
+    await axeScan(tab, 'adam-delegations');
+    await tab.getByRole('button', { name: 'End the delegation of Adam Approver to Ben Bystander' }).click();
+    await tab.getByText(/The delegation of Adam Approver's approval right to Ben Bystander has ended/).waitFor();
+    await tab.getByText(/No delegation of an approval right is running for you/).waitFor();
+    await axeScan(tab, 'adam-delegations-empty');
+    expect((await apiAs('adam', '/api/tab/delegations')).json).toEqual({ delegations: [] });
+  });
 
   it2('outside a Teams host the tab says to open it in Teams instead of waiting', async () => {
     const context = await browser.newContext();

@@ -20,7 +20,7 @@ export interface TabApiOptions {
 const LIST_BODY_BYTES = 2 * 1024 * 1024;
 
 /** The tab routes that take a JSON body (POST); the server refuses a body anywhere else unread. */
-export const TAB_BODY_ROUTE = /^\/api\/tab\/(requests|preflight|requests\/[^/]+\/(decision|safeguard))$/;
+export const TAB_BODY_ROUTE = /^\/api\/tab\/(requests|preflight|requests\/[^/]+\/(decision|safeguard)|delegations\/[^/]+\/end)$/;
 
 const FILTER_KEYS = ['mine', 'state', 'kind', 'from', 'to', 'requester', 'approver', 'upn', 'sort', 'cursor', 'limit'] as const;
 
@@ -141,6 +141,25 @@ export function registerTabApi(server: restify.Server, options: TabApiOptions): 
       return answer(res, await service.switchSafeguard(identity, paramId(req), body.value, bearerOf(req.headers.authorization)!));
     }),
   );
+  server.get(
+    '/api/tab/delegations',
+    route('delegations', async (identity, _req, res) => answer(res, await service.delegations(identity))),
+  );
+  server.post(
+    '/api/tab/delegations/:id/end',
+    route('end-delegation', async (identity, req, res) => {
+      // The call needs no body; one that is sent is read (small, JSON) and ignored, like any other route's.
+      if (hasBody(req)) {
+        const body = await readJsonBody(req, Math.min(options.maxBodyBytes, 1024));
+        if (!body.ok) {
+          res.setHeader('connection', 'close');
+          res.send(body.status, { error: body.reason });
+          return body.status;
+        }
+      }
+      return answer(res, await service.endDelegation(identity, paramId(req)));
+    }),
+  );
   for (const format of ['csv', 'json'] as const) {
     server.get(
       `/api/tab/export.${format}`,
@@ -173,6 +192,12 @@ function drainedOrClosed(res: restify.Response): Promise<void> {
     res.on('drain', done);
     res.on('close', done);
   });
+}
+
+/** A body is declared (a length above zero, or chunked); fetch() with no body sends neither. */
+function hasBody(req: restify.Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 async function authenticate(verifier: UserTokenVerifier, header: string | undefined): Promise<TabIdentity | null> {

@@ -1,27 +1,22 @@
 import { z } from 'zod';
 import { ErrorCode } from '../../domain/errors';
+import { requestGroupSoa } from '../request-group';
 import { AppDeps } from '../app-deps';
 import { approvalsChannelOrigin, requestRollback, requestTransfer } from '../request-transfer';
 import { refused, TabAnswer, TabStatus, TabViewer } from './tab-viewer';
-import { targetsOf, UpnList } from './tab-targets';
+import { GroupName, refusalOf, targetsOf, TargetsInput, UpnList } from './tab-targets';
 
 const NewRequestBody = z
   .object({
     kind: z.enum(['transfer', 'rollback']),
     upns: UpnList.optional(),
     csv: z.string().max(5_000_000).optional(),
+    group: GroupName.optional(),
+    nested: z.boolean().optional(),
     justification: z.string().max(1000),
     idempotencyKey: z.string().uuid(),
   })
   .strict();
-
-/** How a refusal of the request use case answers over HTTP. */
-const STATUS_OF: Partial<Record<ErrorCode, TabStatus>> = {
-  'REQUESTER.NOT_ALLOWED': 403,
-  'COMMAND.TOO_MANY_UPNS': 400,
-  'REQUEST.NO_APPROVAL_CHANNEL': 409,
-  'REQUEST.NONE_ELIGIBLE': 409,
-};
 
 export interface NewRequestAnswer {
   id: string;
@@ -42,7 +37,8 @@ type Remembered =
 /**
  * POST /api/tab/requests: the SAME request as the chat command, through the same use case
  * (requestTransfer / requestRollback: requester role, user limit, the one target policy, bulk waves for
- * many users or a CSV, the approval card), made as if in the approvals channel (approvalsChannelOrigin),
+ * many users or a CSV, the approval card; for a group, requestGroupSoa as `transfer group` /
+ * `rollback group`), made as if in the approvals channel (approvalsChannelOrigin),
  * recorded with `via: "tab"`. Idempotent per person: the key is claimed in the duplicate-delivery table
  * before anything is done and the outcome is stored with it, so a double submit returns the first
  * request (or the first refusal) instead of making a second; after a directory outage (503) the same key
@@ -78,24 +74,24 @@ async function create(
   deps: AppDeps,
   viewer: TabViewer,
   input: z.infer<typeof NewRequestBody>,
-  targets: { upns: string[]; fromCsv: boolean },
+  targets: Exclude<TargetsInput, { error: string }>,
 ): Promise<TabAnswer<NewRequestAnswer>> {
   const origin = await approvalsChannelOrigin(deps);
   if (!origin) return refused(409, 'REQUEST.NO_APPROVAL_CHANNEL');
-  const common = { actor: viewer.person, upns: targets.upns, justification: input.justification.trim(), origin, via: 'tab' as const };
+  const common = { actor: viewer.person, justification: input.justification.trim(), origin, via: 'tab' as const };
   const reply =
-    input.kind === 'rollback'
-      ? await requestRollback(deps, common)
-      : await requestTransfer(deps, { ...common, ...(targets.fromCsv ? { source: `CSV in the tab, ${targets.upns.length} users` } : {}) });
+    'group' in targets
+      ? await requestGroupSoa(deps, { ...common, kind: input.kind, group: targets.group, nested: targets.nested })
+      : input.kind === 'rollback'
+        ? await requestRollback(deps, { ...common, upns: targets.upns })
+        : await requestTransfer(deps, {
+            ...common,
+            upns: targets.upns,
+            ...(targets.fromCsv ? { source: `CSV in the tab, ${targets.upns.length} users` } : {}),
+          });
   if (reply.kind === 'refused') {
     const blocked = reply.blocked?.map((b) => ({ upn: b.upn, blocker: b.blocker }));
-    return {
-      ok: false,
-      status: STATUS_OF[reply.error.code] ?? (reply.error.code.startsWith('GRAPH.') ? 503 : 409),
-      code: reply.error.code,
-      message: reply.text,
-      ...(blocked ? { detail: { blocked } } : {}),
-    };
+    return refusalOf(reply.error, reply.text, blocked ? { blocked } : undefined);
   }
   const request = reply.request;
   // The chat path's business-key de-duplication may have found the same request made moments ago.

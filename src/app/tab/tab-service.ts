@@ -1,6 +1,7 @@
 import { TabIdentity } from '../../ports/user-token-verifier';
 import { AppDeps } from '../app-deps';
 import { decideFromTab } from './decide-from-tab';
+import { delegationsForTab, endDelegationFromTab } from './delegations-from-tab';
 import { ExportFormat, exportRequests } from './export-requests';
 import { ListFilters, listRequests } from './list-requests';
 import { requestDetail } from './request-detail';
@@ -35,6 +36,8 @@ export function createTabService(deps: AppDeps) {
     progress: async (identity: TabIdentity) => progress(deps, await viewer(identity), syncedUsers),
     preflight: async (identity: TabIdentity, body: unknown) => preflightFromTab(deps, await viewer(identity), body),
     newRequest: async (identity: TabIdentity, body: unknown) => newRequestFromTab(deps, await viewer(identity), body),
+    delegations: async (identity: TabIdentity) => delegationsForTab(deps, await viewer(identity)),
+    endDelegation: async (identity: TabIdentity, delegationId: string) => endDelegationFromTab(deps, await viewer(identity), delegationId),
   };
 }
 

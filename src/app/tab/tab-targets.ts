@@ -1,23 +1,34 @@
 import { z } from 'zod';
 import { isValidUpn } from '../../domain/command-parser';
+import { DomainError, ErrorCode } from '../../domain/errors';
 import { parseUpnCsv } from '../bulk/request-sources';
+import { describeError } from '../wording';
+import { TabAnswer, TabStatus } from './tab-viewer';
 
 /**
  * The users of a preflight or a new request from the tab: a list of UPNs, or CSV text read by the same
  * reader as a CSV file sent in chat (one UPN per line, or a userPrincipalName/upn column). Every UPN is
- * checked with the chat grammar's rule; the same person under two spellings counts once.
+ * checked with the chat grammar's rule; the same person under two spellings counts once. A group
+ * (`group`: its name or object id, `nested`: with the synced groups nested in it) is the other kind of
+ * target: exactly one of upns, csv and group.
  */
 export const UpnList = z.array(z.string().max(320)).min(1).max(100_000);
 
-export type TargetsInput = { upns: string[]; fromCsv: boolean } | { error: string };
+/** A group as the chat command names it: a display name or an object id. */
+export const GroupName = z.string().trim().min(1).max(256);
 
-export function targetsOf(body: { upns?: string[]; csv?: string }): TargetsInput {
-  if (body.upns && body.csv !== undefined) return { error: 'either upns or csv, not both' };
+export type TargetsInput = { upns: string[]; fromCsv: boolean } | { group: string; nested: boolean } | { error: string };
+
+export function targetsOf(body: { upns?: string[]; csv?: string; group?: string; nested?: boolean }): TargetsInput {
+  const given = [body.upns !== undefined, body.csv !== undefined, body.group !== undefined].filter(Boolean).length;
+  if (given > 1) return { error: 'exactly one of upns, csv and group' };
+  if (body.nested !== undefined && body.group === undefined) return { error: 'nested applies to a group only' };
+  if (body.group !== undefined) return { group: body.group, nested: body.nested ?? false };
   if (body.csv !== undefined) {
     const parsed = parseUpnCsv(body.csv);
     return parsed.ok ? { upns: parsed.upns, fromCsv: true } : { error: parsed.reason };
   }
-  if (!body.upns) return { error: 'upns or csv is required' };
+  if (!body.upns) return { error: 'upns, csv or group is required' };
   const seen = new Set<string>();
   const upns: string[] = [];
   for (const raw of body.upns) {
@@ -28,4 +39,30 @@ export function targetsOf(body: { upns?: string[]; csv?: string }): TargetsInput
     upns.push(upn);
   }
   return { upns, fromCsv: false };
+}
+
+/** How a refusal of the request use cases (users or a group) answers over HTTP; other codes are 409, Graph's 503. */
+const STATUS_OF: Partial<Record<ErrorCode, TabStatus>> = {
+  'REQUESTER.NOT_ALLOWED': 403,
+  'COMMAND.TOO_MANY_UPNS': 400,
+  'REQUEST.NO_APPROVAL_CHANNEL': 409,
+  'REQUEST.NONE_ELIGIBLE': 409,
+  'GROUP.NOT_FOUND': 404,
+  'GROUP.AMBIGUOUS': 409,
+};
+
+/**
+ * A refusal of the request use cases as the tab's answer: the same wording as chat (`text`, or the
+ * code's from wording.ts); an ambiguous group name also carries its candidates, so the page can list them.
+ */
+export function refusalOf(error: DomainError, text?: string, detail?: Record<string, unknown>): TabAnswer<never> {
+  const candidates = error.code === 'GROUP.AMBIGUOUS' ? { candidates: String(error.detail?.candidates ?? '') } : {};
+  const merged = { ...candidates, ...(detail ?? {}) };
+  return {
+    ok: false,
+    status: STATUS_OF[error.code] ?? (error.code.startsWith('GRAPH.') ? 503 : 409),
+    code: error.code,
+    message: text ?? describeError(error),
+    ...(Object.keys(merged).length > 0 ? { detail: merged } : {}),
+  };
 }

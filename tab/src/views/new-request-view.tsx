@@ -1,4 +1,18 @@
-import { Button, Field, Radio, RadioGroup, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Textarea } from '@fluentui/react-components';
+import {
+  Button,
+  Checkbox,
+  Field,
+  Input,
+  Radio,
+  RadioGroup,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Textarea,
+} from '@fluentui/react-components';
 import { ChangeEvent, FormEvent, useRef, useState } from 'react';
 import { ApiError } from '../api';
 import { useTab } from '../app-context';
@@ -8,12 +22,16 @@ import type { NewRequestAnswer, PreflightRow } from '../types';
 import { parseUpns } from '../upns';
 
 /**
- * kind, UPNs (pasted or a CSV file), justification → Preflight (a table of what would happen) → Submit.
+ * kind, users (UPNs pasted or a CSV file) or a group (name or object id, with its nested groups for a
+ * transfer), justification → Preflight (a table of what would happen) → Submit.
  * The idempotency key is made once per form: a double click or a retry creates one request.
  */
 export function NewRequestView() {
   const { api, openRequest } = useTab();
   const [kind, setKind] = useState<'transfer' | 'rollback'>('transfer');
+  const [target, setTarget] = useState<'users' | 'group'>('users');
+  const [group, setGroup] = useState('');
+  const [nested, setNested] = useState(false);
   const [upnText, setUpnText] = useState('');
   const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
   const [justification, setJustification] = useState('');
@@ -32,16 +50,20 @@ export function NewRequestView() {
     setCreated(null);
     key.current = newIdempotencyKey();
   };
-  // The server reads a CSV itself (the same reader as a CSV file sent in chat); typed UPNs go as a list.
-  const users = () => (csv ? { csv: csv.text } : { upns });
+  // The server reads a CSV itself (the same reader as a CSV file sent in chat); typed UPNs go as a list;
+  // a group goes as named, resolved on the server as `transfer group` resolves it.
+  const withNested = kind === 'transfer' && nested;
+  const targets = () => (target === 'group' ? { group: group.trim(), ...(withNested ? { nested: true } : {}) } : csv ? { csv: csv.text } : { upns });
 
   const preflight = async (event: FormEvent) => {
     event.preventDefault();
-    if (!csv && upns.length === 0) return setError(new Error('Enter at least one user principal name (one per line), or choose a CSV file.'));
+    if (target === 'group' && !group.trim()) return setError(new Error('Enter the group name or its object id.'));
+    if (target === 'users' && !csv && upns.length === 0)
+      return setError(new Error('Enter at least one user principal name (one per line), or choose a CSV file.'));
     setBusy('preflight');
     setError(null);
     try {
-      setRows((await api.preflight({ kind, ...users() })).targets);
+      setRows((await api.preflight({ kind, ...targets() })).targets);
     } catch (e) {
       setError(e);
     } finally {
@@ -54,7 +76,7 @@ export function NewRequestView() {
     setBusy('submit');
     setError(null);
     try {
-      setCreated(await api.create({ kind, ...users(), justification: justification.trim(), idempotencyKey: key.current }));
+      setCreated(await api.create({ kind, ...targets(), justification: justification.trim(), idempotencyKey: key.current }));
     } catch (e) {
       setError(e);
     } finally {
@@ -85,22 +107,62 @@ export function NewRequestView() {
             <Radio value="rollback" label="Roll back to AD DS" />
           </RadioGroup>
         </Field>
-        <Field label="Users (one UPN per line)" hint={csv ? `Using ${csv.name}; clear the file to type instead.` : undefined}>
-          <Textarea
-            value={upnText}
-            disabled={csv !== null}
+        <Field label="Target">
+          <RadioGroup
+            layout="horizontal"
+            value={target}
             onChange={(_, d) => {
               changed();
-              setUpnText(d.value);
+              setTarget(d.value as 'users' | 'group');
             }}
-            rows={5}
-            resize="vertical"
-          />
+          >
+            <Radio value="users" label="Users" />
+            <Radio value="group" label="Group" />
+          </RadioGroup>
         </Field>
-        <div className="stack">
-          <label htmlFor="csv-file">Or upload a CSV file (first column: UPN)</label>
-          <input id="csv-file" type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e)} />
-        </div>
+        {target === 'group' ? (
+          <>
+            <Field label="Group name or object id" hint="The name must match exactly one group; otherwise use its object id.">
+              <Input
+                value={group}
+                onChange={(_, d) => {
+                  changed();
+                  setGroup(d.value);
+                }}
+                maxLength={256}
+              />
+            </Field>
+            {kind === 'transfer' && (
+              <Checkbox
+                checked={nested}
+                onChange={(_, d) => {
+                  changed();
+                  setNested(d.checked === true);
+                }}
+                label="With nested groups (the synced groups nested in it, converted children first)"
+              />
+            )}
+          </>
+        ) : (
+          <>
+            <Field label="Users (one UPN per line)" hint={csv ? `Using ${csv.name}; clear the file to type instead.` : undefined}>
+              <Textarea
+                value={upnText}
+                disabled={csv !== null}
+                onChange={(_, d) => {
+                  changed();
+                  setUpnText(d.value);
+                }}
+                rows={5}
+                resize="vertical"
+              />
+            </Field>
+            <div className="stack">
+              <label htmlFor="csv-file">Or upload a CSV file (first column: UPN)</label>
+              <input id="csv-file" type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e)} />
+            </div>
+          </>
+        )}
         <Field label="Justification" required>
           <Textarea
             value={justification}
@@ -113,7 +175,13 @@ export function NewRequestView() {
         </Field>
         <div className="row">
           <Button type="submit" appearance="primary" disabled={busy !== null}>
-            {busy === 'preflight' ? 'Checking…' : csv ? `Preflight (${csv.name})` : `Preflight (${upns.length} user${upns.length === 1 ? '' : 's'})`}
+            {busy === 'preflight'
+              ? 'Checking…'
+              : target === 'group'
+                ? `Preflight (group${withNested ? ' with nested groups' : ''})`
+                : csv
+                  ? `Preflight (${csv.name})`
+                  : `Preflight (${upns.length} user${upns.length === 1 ? '' : 's'})`}
           </Button>
         </div>
       </form>
@@ -134,7 +202,8 @@ export function NewRequestView() {
             <Table size="small" aria-labelledby="preflight-title">
               <TableHeader>
                 <TableRow>
-                  <TableHeaderCell>User</TableHeaderCell>
+                  <TableHeaderCell>{rows[0]?.level !== undefined ? 'Group' : 'User'}</TableHeaderCell>
+                  {rows[0]?.level !== undefined && <TableHeaderCell>Level</TableHeaderCell>}
                   <TableHeaderCell>State</TableHeaderCell>
                   <TableHeaderCell>Result</TableHeaderCell>
                   <TableHeaderCell>Warnings</TableHeaderCell>
@@ -142,11 +211,20 @@ export function NewRequestView() {
               </TableHeader>
               <TableBody>
                 {rows.map((r) => (
-                  <TableRow key={r.upn}>
+                  <TableRow key={r.userId ?? r.upn}>
                     <TableCell>
-                      {r.displayName ? `${r.displayName} ` : ''}
-                      <code>{r.upn}</code>
+                      {r.level !== undefined ? (
+                        <>
+                          {r.upn} <code>{r.userId}</code>
+                        </>
+                      ) : (
+                        <>
+                          {r.displayName ? `${r.displayName} ` : ''}
+                          <code>{r.upn}</code>
+                        </>
+                      )}
                     </TableCell>
+                    {r.level !== undefined && <TableCell>{r.level === 0 ? '0 (the group asked for)' : r.level}</TableCell>}
                     <TableCell>{r.state}</TableCell>
                     <TableCell>{r.ok ? 'eligible' : `blocked: ${r.reason ?? r.state}`}</TableCell>
                     <TableCell>{r.warnings.join(' ') || '—'}</TableCell>

@@ -226,6 +226,16 @@ describe('tab API authorization matrix', () => {
       const checked = await call(who, '/api/tab/preflight', { kind: 'transfer', upns: ['frank@contoso.com'] });
       expect([who, 'preflight', checked.status]).toEqual([who, 'preflight', preflight[who]]);
       if (checked.status === 403) expect(checked.json.error).toBe('REQUESTER.NOT_ALLOWED');
+      const group = await call(who, '/api/tab/preflight', { kind: 'transfer', group: 'Sales (AD)' });
+      expect([who, 'group preflight', group.status]).toEqual([who, 'group preflight', preflight[who]]);
+      const groupRequest = await call(who, '/api/tab/requests', {
+        kind: 'rollback',
+        group: 'Sales (AD)',
+        justification: 'matrix',
+        idempotencyKey: randomUUID(),
+      });
+      // Sales (AD) is still managed in AD DS: a rollback of it is the chat refusal (none eligible).
+      expect([who, 'group request', groupRequest.status]).toEqual([who, 'group request', create[who] === 201 ? 409 : create[who]]);
       const made = await call(who, '/api/tab/requests', {
         kind: 'rollback',
         upns: ['judy@contoso.com', 'frank@contoso.com'],
@@ -284,6 +294,81 @@ describe('tab API authorization matrix', () => {
       1,
       'skipped',
       expect.objectContaining({ type: 'bulk.cancel', via: 'tab', who: { id: IDS.approver, name: null } }),
+    ]);
+  });
+
+  it('delegations: each sees those they give or hold, an admin all; the delegator or an admin ends one, as `delegate off` does', async () => {
+    const now = h.clock.now();
+    const delegation = (id: string, from: Who, to: string, toName: string) => ({
+      id,
+      delegator: { aadObjectId: IDS[from], name: `The ${from}` },
+      delegate: { aadObjectId: to, name: toName },
+      startsAt: now.toISOString(),
+      endsAt: new Date(now.getTime() + 86_400_000).toISOString(),
+      createdBy: IDS[from],
+      createdAt: now.toISOString(),
+      endedAt: null,
+      endedBy: null,
+    });
+    // The approver hands their right to the rollback approver, who hands theirs to the bystander.
+    await h.app.deps.delegations.create(delegation('d-approver', 'approver', IDS.rollbackApprover, 'The rollbackApprover'));
+    await h.app.deps.delegations.create(delegation('d-rollback', 'rollbackApprover', IDS.bystander, 'The bystander'));
+    const seen: Record<Who, [string, boolean][] | number> = {
+      requester: [],
+      approver: [['d-approver', true]],
+      rollbackApprover: [
+        ['d-approver', false],
+        ['d-rollback', true],
+      ],
+      admin: [
+        ['d-approver', true],
+        ['d-rollback', true],
+      ],
+      bystander: 403,
+      otherTenant: 401,
+    };
+    for (const who of EVERYONE) {
+      const response = await call(who, '/api/tab/delegations');
+      if (typeof seen[who] === 'number') expect([who, response.status]).toEqual([who, seen[who]]);
+      else {
+        const rows = response.json.delegations.map((d: { id: string; canEnd: boolean }) => [d.id, d.canEnd]);
+        expect([who, response.status, rows]).toEqual([who, 200, seen[who]]);
+      }
+    }
+    expect((await call('approver', '/api/tab/delegations')).json.delegations[0]).toEqual({
+      id: 'd-approver',
+      delegator: { id: IDS.approver, name: 'The approver' },
+      delegate: { id: IDS.rollbackApprover, name: 'The rollbackApprover' },
+      from: now.toISOString(),
+      until: new Date(now.getTime() + 86_400_000).toISOString(),
+      canEnd: true,
+    });
+
+    // Ending: not seen is not found; the delegate may not end it; the delegator (no body) or an admin may.
+    const end = (who: Who, id: string) => tabCall(h, `/api/tab/delegations/${id}/end`, { token: token(who), method: 'POST' });
+    const refusals: [Who, string, number, string][] = [
+      ['requester', 'd-rollback', 404, 'DELEGATION.NONE'],
+      ['approver', 'd-rollback', 404, 'DELEGATION.NONE'],
+      ['bystander', 'd-rollback', 403, 'TAB.NO_ROLE'],
+      ['otherTenant', 'd-rollback', 401, 'unauthorized'],
+      ['rollbackApprover', 'd-approver', 403, 'ADMIN.ONLY'],
+    ];
+    for (const [who, id, status, code] of refusals) {
+      const response = await end(who, id);
+      expect([who, id, response.status, response.json.error]).toEqual([who, id, status, code]);
+    }
+    expect((await h.app.deps.delegations.active(h.clock.now().toISOString())).map((d) => d.id)).toEqual(['d-approver', 'd-rollback']);
+    const byDelegator = await end('rollbackApprover', 'd-rollback');
+    expect([byDelegator.status, byDelegator.json]).toEqual([200, { id: 'd-rollback', ended: true }]);
+    const byAdmin = await call('admin', '/api/tab/delegations/d-approver/end', {});
+    expect(byAdmin.status).toBe(200);
+    expect((await end('admin', 'd-approver')).status).toBe(404);
+    expect((await call('admin', '/api/tab/delegations')).json.delegations).toEqual([]);
+    // Recorded as `delegate off` records it (who ended it), logged with via "tab".
+    const ended = h.logs.filter((l) => l.includes('"delegation ended"')).map((l) => JSON.parse(l));
+    expect(ended.map((l) => [l.delegationId, l.endedBy, l.via])).toEqual([
+      ['d-rollback', IDS.rollbackApprover, 'tab'],
+      ['d-approver', IDS.admin, 'tab'],
     ]);
   });
 });
