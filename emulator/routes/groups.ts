@@ -42,22 +42,39 @@ function listGroups(req: GraphRequest, _params: Record<string, string>, ctx: Gra
 }
 
 function listUserMembers(req: GraphRequest, { id }: Record<string, string>, ctx: GraphContext): GraphResponse {
+  return listMembersOfType(req, id, ctx, 'users', (m) => {
+    const u = ctx.state.users.get(m.toLowerCase());
+    if (!u) return null;
+    return projectEntity(req, userEntity(u), {
+      typeName: 'microsoft.graph.user',
+      allowed: [...BASE_PROPS, ...Object.keys(u.extra)],
+      defaults: USER_DEFAULT_PROPS,
+    });
+  });
+}
+
+/** A group's direct members of one type, each projected ($select), paged, as Graph lists them. */
+function listMembersOfType(
+  req: GraphRequest,
+  id: string,
+  ctx: GraphContext,
+  entitySet: 'users' | 'groups',
+  project: (memberId: string) => ReturnType<typeof projectEntity> | null,
+): GraphResponse {
   const group = findGroup(ctx.state, id);
   if (!group) return notFound(req, id);
   const value: Record<string, unknown>[] = [];
   let selected: string[] | null = null;
   for (const m of group.members) {
-    const u = ctx.state.users.get(m.toLowerCase());
-    if (!u) continue;
-    const allowed = [...BASE_PROPS, ...Object.keys(u.extra)];
-    const projected = projectEntity(req, userEntity(u), { typeName: 'microsoft.graph.user', allowed, defaults: USER_DEFAULT_PROPS });
+    const projected = project(m);
+    if (!projected) continue;
     if (!projected.ok) return projected.response;
     selected = projected.selected;
     value.push(projected.value);
   }
   const page = pageOf(req, ctx, value);
   if (!page.ok) return page.response;
-  return { status: 200, body: withNextLink({ '@odata.context': odataContext(req, 'users', selected, ''), value: page.value }, page.nextLink) };
+  return { status: 200, body: withNextLink({ '@odata.context': odataContext(req, entitySet, selected, ''), value: page.value }, page.nextLink) };
 }
 
 export const GROUP_PROPS = [
@@ -90,21 +107,10 @@ export function groupEntity(g: GroupRecord): Record<string, unknown> {
 
 /** GET /groups/{id}/members/microsoft.graph.group: the groups nested directly in the group (docs/soa-and-graph.md §6a). */
 function listGroupMembers(req: GraphRequest, { id }: Record<string, string>, ctx: GraphContext): GraphResponse {
-  const group = findGroup(ctx.state, id);
-  if (!group) return notFound(req, id);
-  const value: Record<string, unknown>[] = [];
-  let selected: string[] | null = null;
-  for (const m of group.members) {
+  return listMembersOfType(req, id, ctx, 'groups', (m) => {
     const g = ctx.state.groups.get(m.toLowerCase());
-    if (!g) continue;
-    const projected = projectEntity(req, groupEntity(g), { typeName: 'microsoft.graph.group', allowed: GROUP_PROPS, defaults: GROUP_PROPS });
-    if (!projected.ok) return projected.response;
-    selected = projected.selected;
-    value.push(projected.value);
-  }
-  const page = pageOf(req, ctx, value);
-  if (!page.ok) return page.response;
-  return { status: 200, body: withNextLink({ '@odata.context': odataContext(req, 'groups', selected, ''), value: page.value }, page.nextLink) };
+    return g ? projectEntity(req, groupEntity(g), { typeName: 'microsoft.graph.group', allowed: GROUP_PROPS, defaults: GROUP_PROPS }) : null;
+  });
 }
 
 export const groupRoutes: RouteDefinition[] = [
