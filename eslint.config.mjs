@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.playground/**', 'test/e2e/artifacts/**', 'tab/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.playground/**', 'test/e2e/artifacts/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   {
     files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.recommended],
@@ -16,6 +16,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    // The tab is browser code with its own tsconfig (DOM, JSX): the same rules, typed by that project.
+    files: ['tab/**/*.ts', 'tab/**/*.tsx'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: './tab/tsconfig.json', tsconfigRootDir: import.meta.dirname },
     },
   },
   {

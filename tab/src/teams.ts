@@ -31,7 +31,8 @@ export async function connectToHost(timeoutMs = 8000): Promise<HostSession> {
   const context = await app.getContext();
   const handlers: ((theme: TeamsTheme) => void)[] = [];
   app.registerOnThemeChangeHandler((theme) => handlers.forEach((h) => h(asTheme(theme))));
-  app.notifySuccess();
+  // The host acknowledges or not; the tab works either way.
+  void app.notifySuccess().catch(() => undefined);
   return {
     theme: asTheme(context.app.theme),
     locale: context.app.locale || 'en-US',

@@ -13,7 +13,6 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): [AsyncStat
       (value) => mine === run.current && setState({ status: 'done', value }),
       (error) => mine === run.current && setState({ status: 'error', error }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   useEffect(() => {
     setState({ status: 'loading' });
