@@ -10,7 +10,6 @@ import { theoreticalMax } from './limits';
 import { startChild } from '../scripts/support/child-processes';
 import { runChatLatency, type ChatLatencyResult } from './chat-latency';
 import { runRecovery, type RecoveryResult } from './recovery';
-import { runTabBench, tabRows } from './tab';
 
 /**
  * npm run bench: figures, not a test. One emulator (its own process), large tenant class, 100 ms per
@@ -374,6 +373,9 @@ async function recoveryFigures(distRoot: string, out: (s?: string) => void): Pro
 }
 
 async function tabFigures(out: (s?: string) => void): Promise<Row[]> {
+  // Loaded only for this part: it brings the whole bot (botbuilder, restify), which the bulk path's
+  // memory figure must not carry.
+  const { runTabBench, tabRows } = await import('./tab');
   const result = await runTabBench({ requests: 100_000, bigRequests: 5, samples: 60 }, out);
   out();
   return tabRows(result);
