@@ -3,7 +3,6 @@ import { renderOutcomeCard, outcomeText } from '../cards/outcome-card';
 import { RequestEvent } from '../ports/request-store';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
-import { withRequestContext } from './graph-call-context';
 import { notifyRequestEvent } from './notify';
 import { executeWaves } from './bulk/execute-waves';
 import { directoryFor } from './bulk/directory-as-bulk';
@@ -18,7 +17,7 @@ import { ALWAYS_HELD, WorkGuard } from './work-guard';
 export type ExecuteResult = { status: 'done' } | { status: 'held'; retryAt: string | null };
 
 export async function executeRequest(deps: AppDeps, requestId: string, guard: WorkGuard = ALWAYS_HELD): Promise<ExecuteResult> {
-  return withRequestContext(requestId, () => run(deps, requestId, guard));
+  return run(deps, requestId, guard);
 }
 
 async function run(deps: AppDeps, requestId: string, guard: WorkGuard): Promise<ExecuteResult> {

@@ -2,7 +2,6 @@ import { OPEN_STATUSES, SoaRequest } from '../domain/soa-request';
 import { Job } from '../ports/job-queue';
 import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { errorSummary } from './error-summary';
-import { withRequestContext } from './graph-call-context';
 import { safeguardCall, safeguardOnCard } from '../cards/rollback-section';
 
 /**
@@ -28,26 +27,24 @@ export function safeguardOnMessage(deps: AppDeps, request: SoaRequest): { text: 
  * switched the safeguard back on.
  */
 export async function remindSafeguard(deps: AppDeps, job: Job): Promise<{ done: true } | { done: false; runAt: string }> {
-  return withRequestContext(job.requestId, async () => {
-    const request = await deps.requests.get(job.requestId);
-    if (!request || !safeguardStillOff(deps, request)) return { done: true };
-    const now = deps.clock.now();
-    const next = { done: false as const, runAt: new Date(now.getTime() + (deps.settings.safeguard?.reminderIntervalMs ?? 3_600_000)).toISOString() };
-    // Still needed off while the rollback runs; once it has ended (completed, timed out, rejected, expired...) it must go back on.
-    if (OPEN_STATUSES.includes(request.status)) return next;
-    try {
-      await deps.chat.post(request.origin.conversationKey, safeguardOnMessage(deps, request));
-      await deps.requests.appendEvents([
-        {
-          requestId: request.id,
-          at: now.toISOString(),
-          type: 'safeguard.reminded',
-          data: { offAt: request.safeguardWindow?.offAt ?? request.safeguard?.at ?? null },
-        },
-      ]);
-    } catch (error) {
-      deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not post the safeguard reminder; will try again');
-    }
-    return next;
-  });
+  const request = await deps.requests.get(job.requestId);
+  if (!request || !safeguardStillOff(deps, request)) return { done: true };
+  const now = deps.clock.now();
+  const next = { done: false as const, runAt: new Date(now.getTime() + (deps.settings.safeguard?.reminderIntervalMs ?? 3_600_000)).toISOString() };
+  // Still needed off while the rollback runs; once it has ended (completed, timed out, rejected, expired...) it must go back on.
+  if (OPEN_STATUSES.includes(request.status)) return next;
+  try {
+    await deps.chat.post(request.origin.conversationKey, safeguardOnMessage(deps, request));
+    await deps.requests.appendEvents([
+      {
+        requestId: request.id,
+        at: now.toISOString(),
+        type: 'safeguard.reminded',
+        data: { offAt: request.safeguardWindow?.offAt ?? request.safeguard?.at ?? null },
+      },
+    ]);
+  } catch (error) {
+    deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not post the safeguard reminder; will try again');
+  }
+  return next;
 }
