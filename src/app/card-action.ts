@@ -2,7 +2,7 @@ import { CardActionData, CardVerb, VERBS } from '../cards/action-data';
 import { AdaptiveCard } from '../cards/adaptive-card';
 import { ActionPlace, comesFromRequestCard, conversationHoldsRequest } from '../domain/card-binding';
 import { DomainError } from '../domain/errors';
-import { Person, SoaRequest } from '../domain/soa-request';
+import { Person, SoaRequest, targetCount } from '../domain/soa-request';
 import { AppDeps } from './app-deps';
 import { confirmRollbackSafeguard } from './confirm-safeguard';
 import { DecisionReply, decideRequest } from './decide-request';
@@ -145,7 +145,7 @@ export async function decideByText(
 
 /** The version the decision applied to (the one before it) and what it covers. */
 function whatWasDecided(decided: SoaRequest, decision: 'approve' | 'reject'): string {
-  const users = `${decided.targets.length} user(s)`;
+  const users = targetCount(decided, decided.targets.length);
   const list = decided.bulk ? `, list fingerprint ${decided.bulk.fingerprint}` : '';
   return `You ${decision === 'approve' ? 'approved' : 'rejected'} version ${decided.cardVersion - 1} of request ${decided.id}'s card: ${users}${list}.`;
 }

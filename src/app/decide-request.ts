@@ -3,7 +3,7 @@ import { approverRightsFor } from './approver-rights';
 import { tellPersonally } from './personal-notice';
 import { expireRequest } from './expire-request';
 import { DomainError } from '../domain/errors';
-import { Person, SoaRequest } from '../domain/soa-request';
+import { Person, SoaRequest, targetCount } from '../domain/soa-request';
 import { DirectoryError } from '../ports/directory';
 import { VersionConflictError } from '../ports/request-store';
 import { AppDeps } from './app-deps';
@@ -143,7 +143,7 @@ async function afterDecision(deps: AppDeps, request: SoaRequest, effect: string,
 function decisionText(request: SoaRequest, effect: string, actor: Person): string {
   switch (effect) {
     case 'approved':
-      return `Approved by ${md(actor.name, 100)}. The ${request.kind} of ${request.targets.length} user(s) is starting; I will post the outcome here.`;
+      return `Approved by ${md(actor.name, 100)}. The ${request.kind} of ${targetCount(request, request.targets.length)} is starting; I will post the outcome here.`;
     case 'awaiting-safeguard':
       return `Approved by ${md(actor.name, 100)}. Before the rollback runs, someone must confirm on the card that the tenant safeguard is off.`;
     case 'approval-recorded': {

@@ -1,5 +1,5 @@
 import { entitlement } from '../domain/approval-policy';
-import { Person, RequestKind } from '../domain/soa-request';
+import { Person, RequestKind, targetCount } from '../domain/soa-request';
 import { RequestCursor, RequestSummary } from '../ports/request-store';
 import { AppDeps } from './app-deps';
 import { activeDelegations, approverRightsFor } from './approver-rights';
@@ -60,7 +60,7 @@ export async function pendingText(deps: AppDeps, person: Person): Promise<string
   const now = deps.clock.now().getTime();
   const lines = items.slice(0, 30).map(({ request: r, action }) => {
     const age = ageText(now - Date.parse(r.createdAt));
-    const what = action === 'decide' ? `${r.kind} of ${r.targetCount} user(s)` : `halted ${r.kind}: resume or cancel`;
+    const what = action === 'decide' ? `${r.kind} of ${targetCount(r, r.targetCount)}` : `halted ${r.kind}: resume or cancel`;
     return `- ${r.id} (${age} old): ${what}, requested by ${md(r.requester.name, 100)}${r.justification ? `: ${md(r.justification, 120)}` : ''}`;
   });
   const more = items.length > 30 || truncated ? `\n- … and more (open the tab for the full list)` : '';

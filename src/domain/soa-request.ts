@@ -259,3 +259,8 @@ export type RequestChanges = Omit<Partial<SoaRequest>, 'version' | 'cardVersion'
 export function revise(request: SoaRequest, changes: RequestChanges, options: { card: boolean }): SoaRequest {
   return { ...request, ...changes, version: request.version + 1, cardVersion: options.card ? request.cardVersion + 1 : request.cardVersion };
 }
+
+/** "3 user(s)" or "3 group(s)": a count of a request's targets in the words of its target type. */
+export function targetCount(request: Pick<SoaRequest, 'targetType'>, count: number): string {
+  return `${count} ${targetTypeOf(request) === 'group' ? 'group(s)' : 'user(s)'}`;
+}

@@ -1,4 +1,4 @@
-import { revise } from '../../src/domain/soa-request';
+import { revise, targetCount } from '../../src/domain/soa-request';
 import { aRequest } from '../support/builders';
 
 describe("a request's versions", () => {
@@ -14,5 +14,12 @@ describe("a request's versions", () => {
     const request = aRequest({ version: 1, cardVersion: 1, status: 'pending' });
     revise(request, { status: 'approved' }, { card: true });
     expect(request).toMatchObject({ version: 1, cardVersion: 1, status: 'pending' });
+  });
+});
+
+describe("a count of a request's targets", () => {
+  it('is worded by the target type, so a group request never says "users"', () => {
+    expect(targetCount(aRequest(), 3)).toBe('3 user(s)');
+    expect(targetCount(aRequest({ targetType: 'group' }), 3)).toBe('3 group(s)');
   });
 });

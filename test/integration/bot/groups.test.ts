@@ -179,7 +179,8 @@ describe('group source of authority', () => {
       graphCode: 'Request_BadRequest',
       times: -1,
     });
-    await click(h, PEOPLE.adam, VERBS.approve, posted);
+    const approved = await click(h, PEOPLE.adam, VERBS.approve, posted);
+    expect(cardText(approved.body.value)).toMatch(/The transfer of 3 group\(s\) is starting/);
     await waitForStatus(h, posted.requestId, 'halted', 20_000);
     expect(await waitPlain(/Halted at nesting level 1 .*no parent group was touched/)).toBeTruthy();
     expect(groupState(G.leaf)).toMatchObject({ isCloudManaged: true, onPremisesSyncEnabled: null });
