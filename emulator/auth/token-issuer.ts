@@ -49,26 +49,31 @@ export class TokenIssuer {
   }
 
   issue(input: { tenantId: string; clientId: string; appDisplayName: string; roles: string[] }): { token: string; expiresIn: number } {
-    const now = Math.floor(Date.now() / 1000);
     // A stable fake service-principal object id per app, so oid/sub do not change between tokens.
     const spId = uuidFrom(`sp:${input.tenantId}:${input.clientId}`);
-    const claims: AccessTokenClaims = {
+    return this.graphToken(input, { idtyp: 'app', oid: spId, sub: spId, roles: [...input.roles] });
+  }
+
+  /** A Graph access token for the app in `base`, with what says who it is for (an app, or a person). */
+  private graphToken(
+    base: { tenantId: string; clientId: string; appDisplayName: string },
+    identity: Partial<AccessTokenClaims>,
+  ): { token: string; expiresIn: number } {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
       aud: GRAPH_AUDIENCE,
-      iss: `https://sts.windows.net/${input.tenantId}/`,
+      iss: `https://sts.windows.net/${base.tenantId}/`,
       iat: now,
       nbf: now,
       exp: now + this.lifetimeSeconds,
-      tid: input.tenantId,
-      appid: input.clientId,
-      app_displayname: input.appDisplayName,
+      tid: base.tenantId,
+      appid: base.clientId,
+      app_displayname: base.appDisplayName,
       appidacr: '1',
-      idtyp: 'app',
-      oid: spId,
-      sub: spId,
-      roles: [...input.roles],
+      ...identity,
       uti: randomUUID().replace(/-/g, ''),
       ver: '1.0',
-    };
+    } as AccessTokenClaims;
     return { token: signRs256(claims, this.privateKey, { kid: this.kid, x5t: this.kid }), expiresIn: this.lifetimeSeconds };
   }
 
@@ -117,17 +122,7 @@ export class TokenIssuer {
     scp: string;
     wids: string[];
   }): { token: string; expiresIn: number } {
-    const now = Math.floor(Date.now() / 1000);
-    const claims: AccessTokenClaims = {
-      aud: GRAPH_AUDIENCE,
-      iss: `https://sts.windows.net/${input.tenantId}/`,
-      iat: now,
-      nbf: now,
-      exp: now + this.lifetimeSeconds,
-      tid: input.tenantId,
-      appid: input.clientId,
-      app_displayname: input.appDisplayName,
-      appidacr: '1',
+    return this.graphToken(input, {
       idtyp: 'user',
       oid: input.oid,
       sub: uuidFrom(`sub:${input.tenantId}:${input.oid}:${input.clientId}`),
@@ -137,10 +132,7 @@ export class TokenIssuer {
       scp: input.scp,
       wids: [...input.wids],
       roles: [],
-      uti: randomUUID().replace(/-/g, ''),
-      ver: '1.0',
-    };
-    return { token: signRs256(claims, this.privateKey, { kid: this.kid, x5t: this.kid }), expiresIn: this.lifetimeSeconds };
+    });
   }
 
   /** A user token this stand-in issued (any of its keys), for the tenant, not expired: its claims, or why not. */
