@@ -3,9 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { Storage } from '../../../src/adapters/storage/database-stores';
-import { openSqliteStorage } from '../../../src/adapters/storage/sqlite';
-import { createInMemoryStorage } from '../../../src/adapters/storage/memory';
-import { openPostgresStorage } from '../../../src/adapters/storage/postgres';
+import { openMemoryStorage, openPostgresStorage, openSqliteStorage } from '../../../src/adapters/storage';
 import { testPostgres } from '../../support/postgres-server';
 
 /** Every implementation of the storage ports; each contract suite runs against all of them. */
@@ -33,6 +31,7 @@ function sqliteFile(): StorageImplementation {
       const file = path.join(dir, `db-${++n}.db`);
       const storage = openSqliteStorage({ path: file });
       paths.set(storage, file);
+      await storage.ready;
       return storage;
     },
     async reopen(storage) {
@@ -41,6 +40,7 @@ function sqliteFile(): StorageImplementation {
       await storage.close();
       const again = openSqliteStorage({ path: file });
       paths.set(again, file);
+      await again.ready;
       return again;
     },
     async cleanup() {
@@ -50,8 +50,21 @@ function sqliteFile(): StorageImplementation {
   };
 }
 
+/** SQLite in memory: what unit tests and dev mode use. */
 function inMemory(): StorageImplementation {
-  return { name: 'in-memory', open: async () => createInMemoryStorage(), cleanup: async () => {} };
+  const opened: Storage[] = [];
+  return {
+    name: 'SQLite (in memory)',
+    async open() {
+      const storage = openMemoryStorage();
+      opened.push(storage);
+      await storage.ready;
+      return storage;
+    },
+    async cleanup() {
+      for (const storage of opened.splice(0)) await storage.close();
+    },
+  };
 }
 
 /**

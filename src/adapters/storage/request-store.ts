@@ -1,0 +1,10 @@
+import type { SqlDatabase } from './sql/database';
+import type { StoreOptions } from './open-storage';
+
+/** TODO(kysely): the one RequestStore implementation over SQLite and PostgreSQL. */
+export class SqlRequestStore {
+  constructor(
+    readonly database: SqlDatabase,
+    readonly options: StoreOptions = {},
+  ) {}
+}

@@ -1,0 +1,164 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { CompiledQuery, DatabaseConnection, Driver, Kysely, PostgresDialect, SqliteDialect, SqliteDialectConfig, SqliteDriver } from 'kysely';
+import { Pool } from 'pg';
+import { Clock, systemClock } from '../../../ports/clock';
+import { MIGRATIONS, Migration } from '../migrations';
+import { migrateToLatest } from './migrate';
+import { Tables } from './tables';
+
+export type SqlDialect = 'sqlite' | 'postgres';
+
+/**
+ * One database, SQLite or PostgreSQL, behind one Kysely query builder: every store is written once
+ * against it. The schema is brought up to date once, before any store query runs: `kysely()` waits for
+ * that, so storage can be built synchronously and fails every call the same way if migrating failed.
+ */
+export interface SqlDatabase {
+  readonly dialect: SqlDialect;
+  /** The query builder, once the schema is up to date. Rejects with the migration's error. */
+  kysely(): Promise<Kysely<Tables>>;
+  /** Resolves with the migration versions this start applied. */
+  readonly migrated: Promise<number[]>;
+  /** Idempotent: waits for the migration, then closes the connection(s). */
+  close(): Promise<void>;
+}
+
+export interface SqliteSqlDatabase extends SqlDatabase {
+  readonly dialect: 'sqlite';
+  /** The better-sqlite3 connection, for diagnostics and tests that look at the file directly. */
+  readonly connection: BetterSqlite3.Database;
+}
+
+export interface PostgresSqlDatabase extends SqlDatabase {
+  readonly dialect: 'postgres';
+  /** The node-postgres pool, for diagnostics and tests. */
+  readonly pool: Pool;
+}
+
+export interface OpenSqliteOptions {
+  /** File path (parent folder created when missing), or ':memory:'. */
+  path: string;
+  clock?: Clock;
+  /** How long a writer waits for another connection's lock before failing (ms). */
+  busyTimeoutMs?: number;
+  /** For tests of the migrations; defaults to MIGRATIONS. */
+  migrations?: readonly Migration[];
+}
+
+export interface OpenPostgresOptions {
+  /** postgres://user:password@host:5432/db (or postgresql://...); node-postgres connection-string options apply (sslmode, ...). */
+  url: string;
+  clock?: Clock;
+  /** Most connections this instance opens (default 10). */
+  poolSize?: number;
+  /** How long opening a connection may take before the query fails (default 10 s; 0 = wait for the OS). */
+  connectTimeoutMs?: number;
+  /** For tests of the migrations; defaults to MIGRATIONS. */
+  migrations?: readonly Migration[];
+  /**
+   * An idle pooled connection failed (e.g. the server restarted). The pool drops it and the next query
+   * opens another; without a listener node-postgres would crash the process.
+   */
+  onPoolError?: (error: Error) => void;
+}
+
+/** Opens a connection with WAL, busy_timeout and foreign keys; the schema is migrated in the background. */
+export function openSqliteDatabase(options: OpenSqliteOptions): SqliteSqlDatabase {
+  if (options.path !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+  const connection = new BetterSqlite3(options.path);
+  try {
+    connection.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    connection.pragma('journal_mode = WAL');
+    connection.pragma('synchronous = NORMAL');
+    connection.pragma('foreign_keys = ON');
+    cacheStatements(connection);
+  } catch (e) {
+    connection.close();
+    throw e;
+  }
+  const db = new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: connection }) });
+  // SQLite runs a migration's several statements with exec(); Kysely holds the one connection meanwhile.
+  const exec = async (_trx: Kysely<unknown>, text: string) => void connection.exec(text);
+  return {
+    dialect: 'sqlite',
+    connection,
+    ...lifecycle(db, migrateToLatest(db, 'sqlite', options.migrations ?? MIGRATIONS, options.clock ?? systemClock, exec)),
+  };
+}
+
+/** A node-postgres pool; the schema is migrated in the background, under Kysely's advisory lock. */
+export function openPostgresDatabase(options: OpenPostgresOptions): PostgresSqlDatabase {
+  const pool = new Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+  });
+  pool.on('error', options.onPoolError ?? (() => undefined));
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  // Without parameters node-postgres sends the simple query protocol, which runs several statements.
+  const exec = async (trx: Kysely<unknown>, text: string) => void (await trx.executeQuery(CompiledQuery.raw(text)));
+  return {
+    dialect: 'postgres',
+    pool,
+    ...lifecycle(db, migrateToLatest(db, 'postgres', options.migrations ?? MIGRATIONS, options.clock ?? systemClock, exec)),
+  };
+}
+
+function lifecycle(db: Kysely<Tables>, migrated: Promise<number[]>): Pick<SqlDatabase, 'kysely' | 'migrated' | 'close'> {
+  // Marked as handled here; whoever awaits `migrated` (or runs a query) still sees the failure.
+  migrated.catch(() => undefined);
+  const ready = migrated.then(() => db);
+  ready.catch(() => undefined);
+  let closed: Promise<void> | null = null;
+  return {
+    kysely: () => ready,
+    migrated,
+    close: () => (closed ??= migrated.then(noop, noop).then(() => db.destroy())),
+  };
+}
+
+/**
+ * SQLite's default BEGIN is DEFERRED: a transaction that reads and then writes can find another process
+ * took the write lock in between, and fails at once with SQLITE_BUSY (busy_timeout does not help an
+ * upgrade). BEGIN IMMEDIATE takes the write lock first, waiting up to busy_timeout, so store transactions
+ * (and the migration) queue behind each other instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/**
+ * Kysely prepares each query's SQL where it runs it; compiling the same statement again on each call cost
+ * about as much as running it (measured on the chat path: one INSERT per message). The connection keeps
+ * each distinct SQL text's statement instead (no store uses per-statement modes such as pluck or raw).
+ */
+function cacheStatements(connection: BetterSqlite3.Database): void {
+  const prepare = connection.prepare.bind(connection);
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  connection.prepare = ((text: string) => {
+    let statement = statements.get(text);
+    if (!statement) {
+      statement = prepare(text);
+      if (statements.size < MAX_CACHED_STATEMENTS) statements.set(text, statement);
+    }
+    return statement;
+  }) as BetterSqlite3.Database['prepare'];
+}
+
+const MAX_CACHED_STATEMENTS = 500;
+
+function noop(): void {}
