@@ -1,7 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, DatabaseConnection, Driver, Kysely, PostgresDialect, SqliteDialect, SqliteDialectConfig, SqliteDriver } from 'kysely';
+import {
+  CompiledQuery,
+  DatabaseConnection,
+  DialectAdapter,
+  Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDialectConfig,
+  SqliteDriver,
+} from 'kysely';
 import { Pool } from 'pg';
 import { Clock, systemClock } from '../../../ports/clock';
 import { MIGRATIONS, Migration } from '../migrations';
@@ -132,6 +143,21 @@ class ImmediateSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.settings);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+/**
+ * SQLite runs DDL inside transactions; Kysely's adapter says it does not, and its Migrator would then
+ * commit each migration alone. Saying so keeps a failed run all-or-nothing, and makes the Migrator's
+ * transaction (BEGIN IMMEDIATE) the lock between processes starting on one file.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
   }
 }
 
