@@ -295,8 +295,8 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
 
 /** Start-up self-check: logged, never fatal and never awaited (Graph or Entra may be slow or down at start). */
 /**
- * SQLite opens and migrates synchronously. PostgreSQL connects and migrates asynchronously: its stores
- * wait for that, and start() awaits `ready`, so an unreachable or too-new database fails the start-up.
+ * Both databases migrate in the background: the stores wait for that, and start() awaits `ready`, so an
+ * unreachable or too-new database fails the start-up.
  */
 function openStorage(config: Config, clock: Clock, logger: Logger): { storage: Storage; ready: Promise<void> } {
   const location = parseDatabaseUrl(config.databaseUrl ?? undefined);
@@ -309,7 +309,8 @@ function openStorage(config: Config, clock: Clock, logger: Logger): { storage: S
     });
     return { storage, ready: storage.ready };
   }
-  return { storage: openSqliteStorage({ path: location.path, clock }), ready: Promise.resolve() };
+  const storage = openSqliteStorage({ path: location.path, clock });
+  return { storage, ready: storage.ready };
 }
 
 /** Every Graph call made for a request goes into that request's durable record. */

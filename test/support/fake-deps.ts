@@ -5,7 +5,7 @@ import { RefusalCounter } from '../../src/app/refusal-counter';
 import { SerialByKey } from '../../src/app/serial-by-key';
 import { JobRunner, JobRunnerOptions } from '../../src/app/job-runner';
 import { silentLogger } from '../../src/adapters/logging/pino-logger';
-import { InMemoryStorage, createInMemoryStorage } from '../../src/adapters/storage/memory';
+import { SqliteStorage, openMemoryStorage } from '../../src/adapters/storage';
 import { RequestKind, SoaRequest } from '../../src/domain/soa-request';
 import { Ids } from '../../src/ports/ids';
 import { RequestEvent } from '../../src/ports/request-store';
@@ -54,7 +54,7 @@ export const DEFAULT_SETTINGS: AppSettings = {
 /** One running bot process over durable state shared with its successors (see restart()). */
 export interface FakeWorld {
   deps: AppDeps;
-  storage: InMemoryStorage;
+  storage: SqliteStorage;
   tenant: FakeTenant;
   chat: RecordingChat;
   clock: VirtualClock;
@@ -84,13 +84,13 @@ const ROLES: RoleSettings = {
 
 /**
  * AppDeps as the composition root wires them, with stand-ins that answer in microseconds: the
- * in-memory stores, the fake tenant behind both directory ports, a recording chat, Authorization by
+ * stores on SQLite in memory (the production store code), the fake tenant behind both directory ports, a recording chat, Authorization by
  * configured ids, a silent logger and a virtual clock.
  */
 export function fakeDeps(options: FakeOptions = {}): FakeWorld {
   const clock = new VirtualClock();
   let seq = 0;
-  const storage = createInMemoryStorage({ newId: () => `id-${++seq}` });
+  const storage = openMemoryStorage({ clock, newId: () => `id-${++seq}` });
   return world({ clock, storage, tenant: new FakeTenant(clock), chat: new RecordingChat() }, options);
 }
 

@@ -1,17 +1,21 @@
 import { TestAdapter, TurnContext, type Activity } from 'botbuilder';
 import { ConversationTracker } from '../../src/adapters/teams/conversation-tracker';
-import { InMemoryConversationStore } from '../../src/adapters/storage/memory/in-memory-conversation-store';
+import { openSqliteDatabase } from '../../src/adapters/storage';
+import { SqlConversationStore } from '../../src/adapters/storage/conversation-store';
 import { TestClock } from '../support/bot-harness';
 import { messageActivity, type TestPerson } from '../support/teams-activities';
 
 const RITA: TestPerson = { aadObjectId: 'AAAAAAAA-0000-4000-8000-000000000001', name: 'Rita Requester', mri: '29:rita' };
 const CHANNEL = { kind: 'channel' as const, id: '19:ops@thread.tacv2;messageid=1', teamId: '19:team@thread.tacv2', channelId: '19:ops@thread.tacv2' };
 
-/** The in-memory store, counting the rows it is asked to write. */
-class CountingStore extends InMemoryConversationStore {
+/** The store on SQLite in memory, counting the rows it is asked to write. */
+class CountingStore extends SqlConversationStore {
   writes: string[] = [];
   failNext = false;
-  override async save(c: Parameters<InMemoryConversationStore['save']>[0]): Promise<void> {
+  constructor() {
+    super(openSqliteDatabase({ path: ':memory:' }));
+  }
+  override async save(c: Parameters<SqlConversationStore['save']>[0]): Promise<void> {
     if (this.failNext) {
       this.failNext = false;
       throw new Error('database is locked');
@@ -19,7 +23,7 @@ class CountingStore extends InMemoryConversationStore {
     this.writes.push(`conversation ${c.key}`);
     return super.save(c);
   }
-  override async savePerson(p: Parameters<InMemoryConversationStore['savePerson']>[0]): Promise<void> {
+  override async savePerson(p: Parameters<SqlConversationStore['savePerson']>[0]): Promise<void> {
     this.writes.push(`person ${p.aadObjectId}`);
     return super.savePerson(p);
   }

@@ -1,16 +1,12 @@
 import { AppDeps } from '../../src/app/app-deps';
 import { EXPIRY_RECHECK_DONE, ensureExpiryJobs } from '../../src/app/expire-request';
 import { silentLogger } from '../../src/adapters/logging/pino-logger';
-import { InMemoryJobQueue } from '../../src/adapters/storage/memory/in-memory-job-queue';
-import { InMemoryRequestStore } from '../../src/adapters/storage/memory/in-memory-request-store';
-import { InMemorySettingsStore } from '../../src/adapters/storage/memory/in-memory-settings-store';
+import { openMemoryStorage } from '../../src/adapters/storage';
 import { aRequestEvent, aRequest } from '../support/builders';
 
 function deps() {
   const at = new Date('2026-12-06T08:00:00Z');
-  const requests = new InMemoryRequestStore();
-  const jobs = new InMemoryJobQueue();
-  const settingsStore = new InMemorySettingsStore();
+  const { requests, jobs, settings: settingsStore } = openMemoryStorage({ clock: { now: () => at } });
   const listed = jest.spyOn(requests, 'listByStatus');
   return { deps: { requests, jobs, settingsStore, clock: { now: () => at }, logger: silentLogger } as unknown as AppDeps, jobs, settingsStore, listed };
 }

@@ -2,8 +2,8 @@ import { AppDeps } from '../../src/app/app-deps';
 import { Authorization } from '../../src/app/authorization';
 import { applyNotifySettings, manageNotifications } from '../../src/app/manage-notifications';
 import { silentLogger } from '../../src/adapters/logging/pino-logger';
-import { InMemoryConversationStore } from '../../src/adapters/storage/memory/in-memory-conversation-store';
-import { InMemoryNotificationStore } from '../../src/adapters/storage/memory/in-memory-notification-store';
+import { openMemoryStorage } from '../../src/adapters/storage';
+import type { NotificationStore } from '../../src/ports/notification-store';
 import type { Directory } from '../../src/ports/directory';
 import { TestClock } from '../support/bot-harness';
 
@@ -13,10 +13,10 @@ const SECURITY = '19:security@thread.tacv2';
 const OPS = '19:ops@thread.tacv2';
 
 /**
- * The use case with real in-memory stores: only what manageNotifications and applyNotifySettings read
+ * The use case with the real stores on SQLite in memory: only what manageNotifications and applyNotifySettings read
  * (notification and conversation stores, roles, settings, clock, logger) is provided.
  */
-function notifyDeps(options: { notifyChannelIds: string[]; notifications?: InMemoryNotificationStore; clock?: TestClock }) {
+function notifyDeps(options: { notifyChannelIds: string[]; notifications?: NotificationStore; clock?: TestClock }) {
   const clock = options.clock ?? new TestClock();
   const roles = {
     requesterGroupId: null,
@@ -28,15 +28,16 @@ function notifyDeps(options: { notifyChannelIds: string[]; notifications?: InMem
     adminGroupId: null,
     adminIds: [ADMIN],
   };
+  const storage = openMemoryStorage({ clock });
   const deps = {
-    notifications: options.notifications ?? new InMemoryNotificationStore(),
-    conversations: new InMemoryConversationStore(),
+    notifications: options.notifications ?? storage.notifications,
+    conversations: storage.conversations,
     authorization: new Authorization(roles, {} as Directory, clock),
     settings: { notifyTransfers: false, notifyChannelIds: options.notifyChannelIds },
     clock,
     logger: silentLogger,
   } as unknown as AppDeps;
-  return { deps, clock, notifications: deps.notifications as InMemoryNotificationStore };
+  return { deps, clock, notifications: deps.notifications };
 }
 
 describe('NOTIFY_CHANNEL_IDS and chat commands', () => {

@@ -1,4 +1,3 @@
-import { InMemoryExportLog } from '../../src/adapters/storage/memory/in-memory-export-log';
 import { AppDeps } from '../../src/app/app-deps';
 import { Authorization } from '../../src/app/authorization';
 import { buildQuery, decodeCursor, encodeCursor } from '../../src/app/tab/list-requests';
@@ -6,9 +5,7 @@ import { tabViewer, TabViewer } from '../../src/app/tab/tab-viewer';
 import { waitingForMe } from '../../src/app/tab/waiting-for-me';
 import { exportRequests } from '../../src/app/tab/export-requests';
 import { silentLogger } from '../../src/adapters/logging/pino-logger';
-import { InMemoryConversationStore } from '../../src/adapters/storage/memory/in-memory-conversation-store';
-import { InMemoryRequestStore } from '../../src/adapters/storage/memory/in-memory-request-store';
-import { InMemoryDelegationStore } from '../../src/adapters/storage/memory/in-memory-delegation-store';
+import { openMemoryStorage } from '../../src/adapters/storage';
 import type { Directory } from '../../src/ports/directory';
 import { SoaRequest } from '../../src/domain/soa-request';
 import { TestClock } from '../support/bot-harness';
@@ -18,7 +15,7 @@ const ME = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const OTHER = 'bbbbbbbb-0000-4000-8000-00000000000b';
 const REQUESTER = 'cccccccc-0000-4000-8000-00000000000c';
 
-/** The tab use cases with a real in-memory store and Authorization by configured ids (no Graph). */
+/** The tab use cases with the real stores on SQLite in memory and Authorization by configured ids (no Graph). */
 let uuids = 0;
 
 function tabDeps(roles: Partial<Record<'approverIds' | 'rollbackApproverIds' | 'requesterIds' | 'adminIds', string[]>>) {
@@ -34,11 +31,12 @@ function tabDeps(roles: Partial<Record<'approverIds' | 'rollbackApproverIds' | '
     adminIds: [],
     ...roles,
   };
+  const { requests, conversations, delegations, exports } = openMemoryStorage({ clock });
   const deps = {
-    requests: new InMemoryRequestStore(),
-    conversations: new InMemoryConversationStore(),
-    delegations: new InMemoryDelegationStore(),
-    exports: new InMemoryExportLog(),
+    requests,
+    conversations,
+    delegations,
+    exports,
     ids: { requestId: () => 'SOA-UNIT', uuid: () => `uuid-${++uuids}` },
     settings: {},
     authorization: new Authorization(settings, {} as Directory, clock),
