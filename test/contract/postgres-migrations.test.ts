@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { SchemaTooNewError } from '../../src/adapters/storage/errors';
 import { MIGRATIONS, Migration, latestVersion } from '../../src/adapters/storage/migrations';
-import { PostgresDatabase, createPostgresStorage, openPostgresStorage } from '../../src/adapters/storage/postgres';
+import { createPostgresStorage, openPostgresDatabase, openPostgresStorage } from '../../src/adapters/storage';
 import { Clock } from '../../src/ports/clock';
 import { aRequestEvent, aTarget, aRequest } from '../support/builders';
 import { TestPostgres, testPostgres } from '../support/postgres-server';
@@ -29,11 +29,11 @@ describe('PostgreSQL migrations', () => {
   const applied = (url: string) =>
     sql<{ version: number; name: string; applied_at: string }>(url, 'SELECT version, name, applied_at FROM schema_migrations ORDER BY version');
   const open = async (url: string, options: { migrations?: readonly Migration[]; clock?: Clock } = {}) => {
-    const db = new PostgresDatabase({ url, ...options });
+    const database = openPostgresDatabase({ url, ...options });
     try {
-      return await db.ready;
+      return await database.migrated;
     } finally {
-      await db.close();
+      await database.close();
     }
   };
 
@@ -57,6 +57,8 @@ describe('PostgreSQL migrations', () => {
       'channel_subscriptions',
       'conversations',
       'jobs',
+      'kysely_migration',
+      'kysely_migration_lock',
       'notification_outbox',
       'notification_subscription_changes',
       'notification_threads',
