@@ -1,7 +1,7 @@
 import { Config } from './config-types';
 import { AppDeps } from './app/app-deps';
 import { Authorization } from './app/authorization';
-import { requestRecordCallLog } from './app/graph-call-log';
+import { requestRecordCallLog } from './app/request-call-log';
 import { JobRunner } from './app/job-runner';
 import { applyNotifySettings } from './app/manage-notifications';
 import { ensureExpiryJobs } from './app/expire-request';
