@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BulkDirectory } from '../src/ports/bulk-directory';
 import type { Directory } from '../src/ports/directory';
+import { sameDirectories } from '../src/ports/request-directories';
 import { AppDeps } from '../src/app/app-deps';
 import { Authorization } from '../src/app/authorization';
 import { RefusalCounter } from '../src/app/refusal-counter';
@@ -53,6 +54,7 @@ export async function runBulkPath(input: BulkPathInput): Promise<BulkPathResult>
     identity: { check: async () => ({ tokenObtained: true, error: null, credentialKind: 'client-secret', roles: [], certificateNotAfter: null }) },
     directory: input.directory,
     bulk: input.bulk,
+    directories: sameDirectories({ directory: input.directory, bulk: input.bulk }),
     fileLinks: new FileLinks({ baseUrl: null, secret: null, ttlMs: 60_000, now: () => new Date() }),
     chat: { post: async () => 'x', update: async () => undefined, startThread: async () => ({ activityId: 'x', threadKey: 'x' }) },
     clock: systemClock,

@@ -1,7 +1,7 @@
 import { Config } from './config-types';
 import { AppDeps } from './app/app-deps';
 import { Authorization } from './app/authorization';
-import { currentRequestId } from './app/graph-call-context';
+import { requestRecordCallLog } from './app/request-call-log';
 import { JobRunner } from './app/job-runner';
 import { applyNotifySettings } from './app/manage-notifications';
 import { ensureExpiryJobs } from './app/expire-request';
@@ -22,7 +22,8 @@ import { TeamsChat } from './adapters/teams/teams-chat';
 import { TeamsRoster } from './adapters/teams/teams-roster';
 import { Storage, createPostgresStorage, openSqliteStorage, parseDatabaseUrl, describeDatabaseLocation } from './adapters/storage';
 import { Clock, systemClock } from './ports/clock';
-import { Directory, GraphCallRecord } from './ports/directory';
+import { Directory } from './ports/directory';
+import { RequestDirectories, sameDirectories } from './ports/request-directories';
 import { Ids } from './ports/ids';
 import { IdentityCheck } from './ports/identity-check';
 import { BulkDirectory } from './ports/bulk-directory';
@@ -92,6 +93,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
 
   let directory = overrides.directory;
   let bulk: BulkDirectory | null = overrides.bulk ?? null;
+  let directories: RequestDirectories | null = null;
   let identity: IdentityCheck = overrides.identity ?? {
     check: async () => ({ tokenObtained: true, error: null, credentialKind: config.graph.credentialKind, roles: [], certificateNotAfter: null }),
   };
@@ -110,7 +112,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
       retryDelaySeconds: overrides.graphRetryDelaySeconds,
       timeoutMs: config.graph.timeoutMs,
       logger: logger.child({ component: 'graph' }),
-      onCall: (call) => recordGraphCall(storage, call),
+      callLog: requestRecordCallLog(storage.requests),
       clock,
     });
     if (created.credentialKind === 'client-secret') {
@@ -119,6 +121,8 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     directory = created.directory;
     identity = overrides.identity ?? created.identityCheck;
     bulk = overrides.bulk ?? created.bulkDirectory;
+    // A bulk directory given by a test is not Graph's: then nothing is filed, as for a given directory.
+    directories = overrides.bulk ? null : created.directories;
   }
 
   const adapter = createBotAdapter(
@@ -162,6 +166,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
     }),
     identity,
     directory,
+    directories: directories ?? sameDirectories({ directory, bulk }),
     chat,
     clock,
     ids,
@@ -311,20 +316,4 @@ function openStorage(config: Config, clock: Clock, logger: Logger): { storage: S
   }
   const storage = openSqliteStorage({ path: location.path, clock });
   return { storage, ready: storage.ready };
-}
-
-/** Every Graph call made for a request goes into that request's durable record. */
-function recordGraphCall(storage: Storage, call: GraphCallRecord): void {
-  const requestId = currentRequestId();
-  if (!requestId) return;
-  void storage.requests
-    .appendEvents([
-      {
-        requestId,
-        at: call.at,
-        type: 'graph.call',
-        data: { method: call.method, path: call.path, status: call.status, graphRequestId: call.requestId, durationMs: call.durationMs },
-      },
-    ])
-    .catch(() => undefined);
 }

@@ -10,6 +10,7 @@ import { IdentityCheck } from '../ports/identity-check';
 import { SettingsStore } from '../ports/settings-store';
 import { SafeguardSwitch } from '../ports/safeguard-switch';
 import { BulkDirectory } from '../ports/bulk-directory';
+import { RequestDirectories } from '../ports/request-directories';
 import { FileLinks } from './bulk/file-links';
 import { RequestStore } from '../ports/request-store';
 import { Authorization } from './authorization';
@@ -76,9 +77,12 @@ export interface AppDeps {
   /** Teams user ids (MRIs) of people from their Entra object ids, through a conversation's roster. */
   roster: TeamRoster;
   identity: IdentityCheck;
+  /** Graph outside any request; work done for a request uses `directories.forRequest` (the job runner hands it over). */
   directory: Directory;
   /** Graph batching for large requests; null where not wired (the single-user path is used). */
   bulk: BulkDirectory | null;
+  /** The directory and bulk directory of one request: its Graph calls filed in its record, logged with its id. */
+  directories: RequestDirectories;
   fileLinks: FileLinks;
   chat: Chat;
   clock: Clock;

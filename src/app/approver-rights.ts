@@ -9,14 +9,17 @@ import { errorSummary } from './error-summary';
 const GROUP_MEMBERS_LIMIT = 200;
 /** Group member lists are reused this long: every card edit asks who may decide, Graph is asked once. */
 const MEMBERS_CACHE_MS = 5 * 60_000;
-/** Per app (keyed by its BulkDirectory), so two apps in one process never share answers. */
+/**
+ * Per app (keyed by its RequestDirectories: the same in a job's deps, whose bulk directory is the request's
+ * own), so two apps in one process never share answers.
+ */
 const membersCache = new WeakMap<object, Map<string, { at: number; ids: string[] }>>();
 
 /** Direct members of a group that are users (ids, lower case), cached briefly; [] without a bulk directory. */
 export async function groupMemberIds(deps: AppDeps, groupId: string): Promise<string[]> {
   if (!deps.bulk) return [];
-  let cache = membersCache.get(deps.bulk);
-  if (!cache) membersCache.set(deps.bulk, (cache = new Map()));
+  let cache = membersCache.get(deps.directories);
+  if (!cache) membersCache.set(deps.directories, (cache = new Map()));
   const now = deps.clock.now().getTime();
   const hit = cache.get(groupId);
   if (hit && now - hit.at < MEMBERS_CACHE_MS && now >= hit.at) return hit.ids;

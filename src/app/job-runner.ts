@@ -9,7 +9,6 @@ import { remindSafeguard } from './remind-safeguard';
 import { watchRollback } from './watch-rollback';
 import { runReminderJob } from './remind-approvers';
 import { frozenState } from './freeze';
-import { withRequestContext } from './graph-call-context';
 import { WorkGuard, WorkStopped } from './work-guard';
 
 const LEASE_MS = 30_000;
@@ -254,13 +253,14 @@ export class JobRunner {
     }
   }
 
-  private handle(job: Job): Promise<void> {
-    return withRequestContext(job.requestId, () => this.handleInContext(job));
-  }
-
-  private async handleInContext(job: Job): Promise<void> {
+  /**
+   * A job is work for one request: its handler gets that request's directories (every Graph call filed in
+   * the request's record) and a logger bound to the request id (the id the card shows), so one request's
+   * story can be read from its record and from the logs across instances.
+   */
+  private async handle(job: Job): Promise<void> {
     const log = this.deps.logger.child({ jobId: job.id, kind: job.kind, requestId: job.requestId });
-    const deps = { ...this.deps, kickJobs: () => this.kick() } as AppDeps;
+    const deps = { ...this.deps, ...this.deps.directories.forRequest(job.requestId, log), logger: log, kickJobs: () => this.kick() } as AppDeps;
     const owner = this.owner;
     try {
       switch (job.kind) {

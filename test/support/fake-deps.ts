@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/adapters/logging/pino-logger';
 import { SqliteStorage, openMemoryStorage } from '../../src/adapters/storage';
 import { RequestKind, SoaRequest } from '../../src/domain/soa-request';
 import { Ids } from '../../src/ports/ids';
+import { sameDirectories } from '../../src/ports/request-directories';
 import { RequestEvent } from '../../src/ports/request-store';
 import { aPerson, aPreflightResult, aTarget, aRequest } from './builders';
 import { FakeTenant } from './fake-tenant';
@@ -133,6 +134,7 @@ function world(shared: Pick<FakeWorld, 'clock' | 'storage' | 'tenant' | 'chat'>,
     },
     directory: tenant.directory,
     bulk: options.batching === false ? null : tenant.bulk,
+    directories: sameDirectories({ directory: tenant.directory, bulk: options.batching === false ? null : tenant.bulk }),
     fileLinks: new FileLinks({ baseUrl: null, secret: 'unit-test-secret', ttlMs: 600_000, now: () => clock.now() }),
     chat,
     clock,

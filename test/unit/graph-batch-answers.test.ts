@@ -10,6 +10,7 @@ const item = (id: string): Item => ({
   outcome: null,
   onSettled: [],
   resolve: () => undefined,
+  owner: null,
 });
 
 describe('reading a $batch answer', () => {

@@ -1,4 +1,6 @@
 import { ONCE_KEY_RETENTION_MS } from '../../src/app/job-runner';
+import { Directory } from '../../src/ports/directory';
+import { Logger } from '../../src/ports/logger';
 import { FakeWorld, ORIGIN, PEOPLE, addUsers, eventsOf, fakeDeps, outcomes, patchCounts, restart, settle, storeRequest } from '../support/fake-deps';
 
 /**
@@ -137,6 +139,53 @@ describe('job runner', () => {
       expect((await request()).status).toBe('completed');
       expect(Object.values(patchCounts(w, users))).toEqual([1, 1, 1, 1, 1, 1]);
     });
+  });
+
+  it("gives each job its own request's directory (every Graph call made for that request) and a logger bound to the request id", async () => {
+    await storeRequest(w, users.slice(0, 2), { id: 'R-A' });
+    await storeRequest(w, users.slice(2, 4), { id: 'R-B' });
+    for (const id of ['R-A', 'R-B']) await w.deps.jobs.enqueue({ key: `execute:${id}`, kind: 'execute', requestId: id, runAt: w.clock.iso() });
+    const calls: { requestId: string; method: string; objectId: unknown }[] = [];
+    const lines: Record<string, unknown>[] = [];
+    const recording = (bindings: Record<string, unknown>): Logger => {
+      const write = (fields: Record<string, unknown>) => void lines.push({ ...bindings, ...fields });
+      return { debug: write, info: write, warn: write, error: write, child: (more) => recording({ ...bindings, ...more }) };
+    };
+    w.deps.logger = recording({});
+    const loggers = new Map<string, Logger>();
+    w.deps.directories = {
+      forRequest: (requestId, logger) => {
+        loggers.set(requestId, logger);
+        const directory = new Proxy(w.tenant.directory, {
+          get: (target, method: keyof Directory) => {
+            const fn = target[method] as (...args: unknown[]) => unknown;
+            return (...args: unknown[]) => {
+              calls.push({ requestId, method, objectId: args[0] });
+              return fn.apply(target, args);
+            };
+          },
+        });
+        return { directory, bulk: null };
+      },
+    };
+    await w.runner().runDue();
+    expect(await outcomes(w, 'R-A')).toEqual({ u001: 'done', u002: 'done' });
+    expect(await outcomes(w, 'R-B')).toEqual({ u003: 'done', u004: 'done' });
+    const writes = (requestId: string) =>
+      calls
+        .filter((c) => c.requestId === requestId && c.method === 'setCloudManaged')
+        .map((c) => c.objectId)
+        .sort();
+    expect(writes('R-A')).toEqual(['u001', 'u002']);
+    expect(writes('R-B')).toEqual(['u003', 'u004']);
+    // No Graph call of a job went around its request's directory, nor into another request's.
+    expect(w.tenant.calls.length).toBe(calls.length);
+    expect(calls.filter((c) => c.requestId === 'R-A').every((c) => ['u001', 'u002'].includes(c.objectId as string))).toBe(true);
+    // The logger each job got writes its request's id on every line.
+    loggers.get('R-A')!.info({ probe: 'A' }, 'probe');
+    loggers.get('R-B')!.info({ probe: 'B' }, 'probe');
+    expect(lines).toContainEqual(expect.objectContaining({ probe: 'A', requestId: 'R-A' }));
+    expect(lines).toContainEqual(expect.objectContaining({ probe: 'B', requestId: 'R-B' }));
   });
 
   it('prunes duplicate-delivery keys older than the retention (at most hourly), keeping recent ones', async () => {

@@ -17,6 +17,7 @@ import {
 } from './graph-batch-wire';
 import { readItemAnswers, readWholeAnswer } from './graph-batch-answers';
 import { runHooks, tellNotApplied } from './graph-batch-hooks';
+import type { GraphCallOwner } from './graph-call-owner';
 
 export { parseRetryAfter } from './graph-batch-wire';
 export { MAX_BATCH_ITEMS } from './graph-batch-units';
@@ -30,11 +31,15 @@ export { MAX_BATCH_ITEMS } from './graph-batch-units';
  *   their dependency and are sent again once it succeeded (without the dependency, which is done);
  * - a whole batch answered 429/503/504 is retried by the SDK's retry handler (which tells the controller,
  *   so every sender pauses), then by this executor, items keeping their dependency groups;
- * - retries are bounded (`maxItemRetries`): an item still failing comes back with its last answer.
+ * - retries are bounded (`maxItemRetries`): an item still failing comes back with its last answer;
+ * - a batch carries the items of one request only (ExecuteOptions.owner), so each $batch is filed in the
+ *   record of the request it was made for and logged with that request's logger.
  * Everything else (2xx, other 4xx) is final and returned as it came.
  */
 
 export interface ExecuteOptions {
+  /** The request these calls are made for (GraphCallOwner); none: not filed in any record. */
+  owner?: GraphCallOwner | null;
   /**
    * Awaited before each $batch carrying some of this call's requests leaves (first sends and retries
    * alike), with their indexes in `specs`. If it throws, those requests are not sent: they end with its
@@ -123,6 +128,7 @@ export class GraphBatchExecutor {
     if (specs.length === 0) return Promise.resolve([]);
     const promises: Promise<BatchItemOutcome>[] = [];
     const { beforeSend, notApplied } = options;
+    const owner = options.owner ?? null;
     const items: Item[] = specs.map((spec, index) => {
       let resolve: (outcome: BatchItemOutcome) => void = () => undefined;
       promises.push(new Promise<BatchItemOutcome>((r) => (resolve = r)));
@@ -134,6 +140,7 @@ export class GraphBatchExecutor {
         outcome: null,
         onSettled: [],
         resolve,
+        owner,
         ...(beforeSend ? { hook: { beforeSend, notApplied, index } } : {}),
       };
     });
@@ -163,11 +170,12 @@ export class GraphBatchExecutor {
     });
   }
 
-  private queueFor(unit: { lane: Lane; version: GraphApiVersion }): LaneQueues {
-    const key = `${unit.lane}|${unit.version}`;
+  private queueFor(unit: { lane: Lane; version: GraphApiVersion; items: Item[] }): LaneQueues {
+    const owner = unit.items[0].owner;
+    const key = `${unit.lane}|${unit.version}|${owner?.requestId ?? ''}`;
     let q = this.queues.get(key);
     if (!q) {
-      q = { lane: unit.lane, version: unit.version, retry: new UnitQueue(), fresh: new UnitQueue() };
+      q = { lane: unit.lane, version: unit.version, owner, retry: new UnitQueue(), fresh: new UnitQueue() };
       this.queues.set(key, q);
     }
     return q;
@@ -198,8 +206,13 @@ export class GraphBatchExecutor {
 
   /** Forms and sends batches for one lane while its window has room. */
   private fill(lane: Lane): void {
-    for (const q of this.queues.values()) {
+    for (const [key, q] of this.queues) {
       if (q.lane !== lane) continue;
+      // A request's queues go once they are empty (they come back if its items do).
+      if (q.owner && q.retry.size === 0 && q.fresh.size === 0) {
+        this.queues.delete(key);
+        continue;
+      }
       for (;;) {
         if (this.batchesInFlight >= this.maxBatchesInFlight) return;
         const room = this.controller.room(lane);
@@ -218,12 +231,12 @@ export class GraphBatchExecutor {
           if (size >= MAX_BATCH_ITEMS) break;
         }
         if (units.length === 0) break;
-        void this.send(lane, q.version, units);
+        void this.send(lane, q.version, q.owner, units);
       }
     }
   }
 
-  private async send(lane: Lane, version: GraphApiVersion, allUnits: Unit[]): Promise<void> {
+  private async send(lane: Lane, version: GraphApiVersion, owner: GraphCallOwner | null, allUnits: Unit[]): Promise<void> {
     let units = allUnits;
     let items = units.flatMap((u) => u.items);
     for (const item of items) {
@@ -260,7 +273,7 @@ export class GraphBatchExecutor {
     const started = performance.now();
     let answer: BatchAnswer;
     try {
-      answer = await this.post(lane, version, requests, ticket);
+      answer = await this.post(lane, version, owner, requests, ticket);
     } catch (error) {
       this.batchesInFlight -= 1;
       this.onTransportFailure(lane, version, units, ticket, error);
@@ -274,12 +287,12 @@ export class GraphBatchExecutor {
   }
 
   /** One `POST /{version}/$batch` through the Graph client (auth, the SDK's whole-request retries, timeout). */
-  private async post(lane: Lane, version: GraphApiVersion, requests: WireRequest[], ticket: number): Promise<BatchAnswer> {
+  private async post(lane: Lane, version: GraphApiVersion, owner: GraphCallOwner | null, requests: WireRequest[], ticket: number): Promise<BatchAnswer> {
     const response = (await this.client
       .api('/$batch')
       .version(version)
       .responseType(ResponseType.RAW)
-      .middlewareOptions([this.sdkRetryOptions(lane, requests.length, ticket)])
+      .middlewareOptions([this.sdkRetryOptions(lane, requests.length, ticket), ...(owner ? [owner] : [])])
       .post({ requests })) as Response;
     return {
       status: response.status,
@@ -292,7 +305,7 @@ export class GraphBatchExecutor {
   /** No answer at all (transport, timeout, token): the batch's units are retried, or fail at once on a token failure. */
   private onTransportFailure(lane: Lane, version: GraphApiVersion, units: Unit[], ticket: number, error: unknown): void {
     const items = units.reduce((n, u) => n + u.items.length, 0);
-    this.logger?.debug({ graphBatch: { version, items, error: errorName(error) } }, 'graph batch failed');
+    this.loggerOf(units[0].items).debug({ graphBatch: { version, items, error: errorName(error) } }, 'graph batch failed');
     const fatal = isAuthFailure(error);
     for (const unit of units) {
       const outcome = (item: Item): BatchItemOutcome => ({ kind: 'error', error, attempts: item.attempts });
@@ -314,7 +327,10 @@ export class GraphBatchExecutor {
       if (read.throttled) tellNotApplied(unit.items);
       this.retryUnit(unit, read.waitMs ?? this.backoff(unit), read.outcome);
     }
-    this.logger?.debug({ graphBatch: { version, items, status: answer.status, requestId: answer.requestId, durationMs } }, 'graph batch answered as a whole');
+    this.loggerOf(units[0].items).debug(
+      { graphBatch: { version, items, status: answer.status, requestId: answer.requestId, durationMs } },
+      'graph batch answered as a whole',
+    );
     this.controller.onResult({ lane, ticket, ...read.feedback });
   }
 
@@ -339,7 +355,7 @@ export class GraphBatchExecutor {
     }
     // After the others of the batch are settled or requeued, so a dependency's fate is known.
     for (const v of verdicts) if (v.verdict === 'after-dependency') this.afterFailedDependency(v.item, v.outcome);
-    this.logger?.debug(
+    this.loggerOf(items).debug(
       {
         graphBatch: {
           version,
@@ -354,6 +370,11 @@ export class GraphBatchExecutor {
       'graph batch',
     );
     this.controller.onResult({ lane, ticket, ...feedback });
+  }
+
+  /** A batch is logged with the logger of the request its items were made for (one per batch), else the executor's. */
+  private loggerOf(items: Item[]): Pick<Logger, 'debug'> {
+    return items[0]?.owner?.logger ?? this.logger ?? { debug: () => undefined };
   }
 
   /** The SDK retries a whole $batch on 429/503/504; this hook lets every other sender pause as well. */

@@ -1,6 +1,7 @@
 import type { GraphApiVersion } from './graph-client-factory';
 import type { BatchItemOutcome, BatchRequestSpec } from './graph-batch-types';
 import type { Lane } from './throttle-controller';
+import type { GraphCallOwner } from './graph-call-owner';
 
 /**
  * How requests travel in $batch: items, units (a dependency group travels together; a retried item
@@ -20,6 +21,8 @@ export interface Item {
   outcome: BatchItemOutcome | null;
   onSettled: (() => void)[];
   resolve: (outcome: BatchItemOutcome) => void;
+  /** The request the execute() call was made for (null: none): its items travel in batches of their own. */
+  owner: GraphCallOwner | null;
   /** The execute() call's beforeSend and this item's index in that call. */
   hook?: { beforeSend: (indexes: number[]) => Promise<void>; notApplied?: (indexes: number[]) => void; index: number };
 }
@@ -59,6 +62,8 @@ export class UnitQueue {
 }
 
 export interface LaneQueues {
+  /** Whose items wait here: a $batch carries the items of one request only, so it is filed in that request's record. */
+  owner: GraphCallOwner | null;
   /** Retries go first, so an item is not starved behind a long wave. */
   retry: UnitQueue;
   fresh: UnitQueue;

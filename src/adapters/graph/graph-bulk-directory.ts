@@ -13,6 +13,7 @@ import type { GraphApiVersion } from './graph-client-factory';
 import { CHECK_MEMBER_GROUPS_CHUNK, USER_SELECT } from './graph-directory';
 import { malformedBody, mapErrorResponse, mapThrownError, transportFailure, type GraphOperation } from './graph-error-mapper';
 import { groupPath, odataString, userPath } from './graph-paths';
+import type { GraphCallOwner } from './graph-call-owner';
 import { ThrottleController, type ThrottleControllerOptions, type ThrottleStats } from './throttle-controller';
 
 export interface GraphBulkDirectoryOptions extends Omit<GraphBatchExecutorOptions, 'client' | 'apiVersion' | 'controller'> {
@@ -47,18 +48,31 @@ export class GraphBulkDirectory implements BulkDirectory {
   private readonly logger: Logger | undefined;
   private readonly clock: Clock;
 
-  constructor(options: GraphBulkDirectoryOptions) {
+  /**
+   * With an owner, every call (each $batch, each page outside a batch) is filed in that request's record
+   * and logged with its logger; `executor` is shared with the directory it was made from (forRequest).
+   */
+  constructor(
+    private readonly options: GraphBulkDirectoryOptions,
+    private readonly owner: GraphCallOwner | null = null,
+    executor?: GraphBatchExecutor,
+  ) {
     this.client = options.client;
     this.version = options.apiVersion ?? 'v1.0';
     this.baseOrigin = options.baseUrl ? new URL(options.baseUrl).origin : null;
     this.maxMemberPages = Math.max(1, options.maxMemberPages ?? 200);
-    this.logger = options.logger;
+    this.logger = owner?.logger ?? options.logger;
     this.clock = options.clock ?? systemClock;
     const controller =
       options.controller instanceof ThrottleController
         ? options.controller
         : new ThrottleController({ now: () => this.clock.now().getTime(), ...options.controller });
-    this.executor = new GraphBatchExecutor({ ...options, apiVersion: this.version, controller, clock: this.clock });
+    this.executor = executor ?? new GraphBatchExecutor({ ...options, apiVersion: this.version, controller, clock: this.clock });
+  }
+
+  /** The same client, batch executor and throttle controller, for the calls made for one request. */
+  forRequest(owner: GraphCallOwner): GraphBulkDirectory {
+    return new GraphBulkDirectory(this.options, owner, this.executor);
   }
 
   async getUsers(upnsOrIds: string[]): Promise<Map<string, BulkResult<DirectoryUser | null>>> {
@@ -239,10 +253,10 @@ export class GraphBulkDirectory implements BulkDirectory {
     for (const { key, from, count } of sent) for (let i = from; i < from + count; i++) keyAt[i] = key;
     const keysAt = (indexes: number[]) => [...new Set(indexes.map((i) => keyAt[i]))];
     const { beforeSend, notApplied } = hooks;
-    const outcomes = await this.executor.execute(
-      specs,
-      beforeSend ? { beforeSend: (indexes) => beforeSend(keysAt(indexes)), notApplied: notApplied && ((indexes) => notApplied(keysAt(indexes))) } : {},
-    );
+    const outcomes = await this.executor.execute(specs, {
+      owner: this.owner,
+      ...(beforeSend ? { beforeSend: (indexes) => beforeSend(keysAt(indexes)), notApplied: notApplied && ((indexes) => notApplied(keysAt(indexes))) } : {}),
+    });
     for (const { key, from, count } of sent) results.set(key, settle(outcomes.slice(from, from + count), key));
     return results as Map<string, BulkResult<T>>;
   }
@@ -294,7 +308,9 @@ export class GraphBulkDirectory implements BulkDirectory {
     let response: Response;
     let text: string;
     try {
-      response = (await request.version(this.version).responseType(ResponseType.RAW).get()) as Response;
+      const raw = request.version(this.version).responseType(ResponseType.RAW);
+      if (this.owner) raw.middlewareOptions([this.owner]);
+      response = (await raw.get()) as Response;
       text = await response.text().catch((err: unknown) => {
         throw transportFailure(err, 0);
       });

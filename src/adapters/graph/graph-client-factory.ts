@@ -14,9 +14,11 @@ import {
 import { CachingTokenCredential } from './caching-token-credential';
 import { NodeHttpHandler } from './node-http-handler';
 import type { GraphCallRecord } from '../../ports/directory';
+import type { GraphCallLog } from '../../ports/graph-call-log';
 import type { Logger } from '../../ports/logger';
 import { type Clock, systemClock } from '../../ports/clock';
 import { authFailureCode, pipelineFailure, transportFailure } from './graph-error-mapper';
+import { GraphCallOwner } from './graph-call-owner';
 
 export type GraphApiVersion = 'v1.0' | 'beta';
 
@@ -44,8 +46,9 @@ export interface GraphClientOptions {
   timeoutMs?: number;
   /** Keep-alive sockets per Graph host (NodeHttpHandler). Default 64. */
   maxSockets?: number;
-  /** Called once per HTTP request sent to Graph (each retry attempt is a call). Must not throw. */
-  onCall?: (record: GraphCallRecord) => void | Promise<void>;
+  /** Every HTTP request sent to Graph for a request (each retry attempt is a call) is filed here. */
+  callLog?: GraphCallLog;
+  /** For calls made outside any request (a call for a request logs through its GraphCallOwner's logger). */
   logger?: Logger;
   /** When each call record says it started. Default: system time. */
   clock?: Clock;
@@ -95,13 +98,14 @@ class CredentialAuthProvider implements AuthenticationProvider {
 /**
  * Sits just before the HTTP handler, so it sees every attempt (retries included): arms a
  * per-attempt timeout, records method/path/status/request-id/duration, tags transport failures.
+ * A call that carries a GraphCallOwner is filed in that request's record and logged with its logger.
  */
 export class CallObserverHandler implements Middleware {
   private next: Middleware | undefined;
 
   constructor(
     private readonly timeoutMs: number,
-    private readonly onCall: GraphClientOptions['onCall'],
+    private readonly callLog: GraphCallLog | undefined,
     private readonly logger: Logger | undefined,
     private readonly clock: Clock = systemClock,
   ) {}
@@ -129,20 +133,18 @@ export class CallObserverHandler implements Middleware {
       throw transportFailure(err, this.timeoutMs);
     } finally {
       const record: GraphCallRecord = { method, path, status, requestId, at, durationMs: Math.round(performance.now() - started) };
-      this.logger?.debug({ graph: record }, 'graph call');
-      this.emit(record);
+      const owner = context.middlewareControl?.getMiddlewareOptions(GraphCallOwner) as GraphCallOwner | undefined;
+      const logger = owner?.logger ?? this.logger;
+      logger?.debug({ graph: record }, 'graph call');
+      if (owner) this.file(owner.requestId, record, logger);
     }
   }
 
-  private emit(record: GraphCallRecord): void {
-    if (!this.onCall) return;
+  private file(requestId: string, record: GraphCallRecord, logger: Logger | undefined): void {
     try {
-      const result = this.onCall(record);
-      if (result && typeof (result as Promise<void>).catch === 'function') {
-        (result as Promise<void>).catch(() => this.logger?.warn({ path: record.path }, 'graph call recorder failed'));
-      }
+      this.callLog?.record(requestId, record);
     } catch {
-      this.logger?.warn({ path: record.path }, 'graph call recorder failed');
+      logger?.warn({ path: record.path }, 'graph call recorder failed');
     }
   }
 }
@@ -181,7 +183,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
     new RetryHandler(retryOptions(options.maxRetries ?? 3, options.retryDelaySeconds ?? 3, options.maxRetryDelaySeconds ?? 30)),
     new RedirectHandler(new RedirectHandlerOptions()),
     new TelemetryHandler(),
-    new CallObserverHandler(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.onCall, options.logger, options.clock),
+    new CallObserverHandler(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.callLog, options.logger, options.clock),
     new NodeHttpHandler({ maxSockets: options.maxSockets }),
   ];
   const host = parsed.hostname.toLowerCase();

@@ -9,6 +9,7 @@ import { DirectoryError, type AccessPackageRef, type AuditRecord, type CloudMana
 import type { Logger } from '../../ports/logger';
 import type { GraphApiVersion } from './graph-client-factory';
 import { malformedBody, mapErrorResponse, mapThrownError, transportFailure, type GraphOperation } from './graph-error-mapper';
+import type { GraphCallOwner } from './graph-call-owner';
 import { auditFilter, catalogIdFilter, catalogPath, domainPath, groupPath, originIdFilter, userPath } from './graph-paths';
 
 export const USER_SELECT = [
@@ -83,14 +84,23 @@ export class GraphDirectory implements Directory {
   private readonly groupReadConcurrency: number;
   private readonly logger: Logger | undefined;
 
-  constructor(options: GraphDirectoryOptions) {
+  /** With an owner, every call is filed in that request's record and logged with its logger. */
+  constructor(
+    private readonly options: GraphDirectoryOptions,
+    private readonly owner: GraphCallOwner | null = null,
+  ) {
     this.client = options.client;
     this.version = options.apiVersion ?? 'v1.0';
     this.baseOrigin = options.baseUrl ? new URL(options.baseUrl).origin : null;
     this.maxAuditPages = Math.max(1, options.maxAuditPages ?? 10);
     this.maxListPages = Math.max(1, options.maxListPages ?? 20);
     this.groupReadConcurrency = Math.max(1, Math.floor(options.groupReadConcurrency ?? 4));
-    this.logger = options.logger;
+    this.logger = owner?.logger ?? options.logger;
+  }
+
+  /** The same client and settings, for the calls made for one request. */
+  forRequest(owner: GraphCallOwner): GraphDirectory {
+    return new GraphDirectory(this.options, owner);
   }
 
   async getUser(upnOrId: string): Promise<DirectoryUser | null> {
@@ -383,6 +393,7 @@ export class GraphDirectory implements Directory {
     let response: Response;
     try {
       const raw = request.version(version).responseType(ResponseType.RAW);
+      if (this.owner) raw.middlewareOptions([this.owner]);
       response = (await (method === 'GET' ? raw.get() : method === 'PATCH' ? raw.patch(body) : raw.post(body))) as Response;
     } catch (err) {
       const mapped = mapThrownError(op, err);

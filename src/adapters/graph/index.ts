@@ -1,5 +1,6 @@
-import type { GraphCallRecord } from '../../ports/directory';
+import type { GraphCallLog } from '../../ports/graph-call-log';
 import type { Logger } from '../../ports/logger';
+import type { RequestDirectories } from '../../ports/request-directories';
 import type { Clock } from '../../ports/clock';
 import { createCredential, type CredentialKind, type CredentialOptions } from './credential-factory';
 import { createGraphClient, DEFAULT_GRAPH_BASE_URL, type GraphApiVersion, type GraphClientOptions } from './graph-client-factory';
@@ -7,6 +8,7 @@ import { GraphDirectory } from './graph-directory';
 import { GraphBulkDirectory, type GraphBulkDirectoryOptions } from './graph-bulk-directory';
 import { GraphIdentityCheck } from './graph-identity-check';
 import { defaultGraphScope } from './graph-client-factory';
+import { GraphCallOwner } from './graph-call-owner';
 
 export { createCredential, CredentialConfigError } from './credential-factory';
 export type { BuiltCredential, CredentialKind, CredentialOptions } from './credential-factory';
@@ -39,8 +41,9 @@ export interface CreateGraphDirectoryOptions extends CredentialOptions {
   maxRetryDelaySeconds?: number;
   /** Per-attempt timeout in ms. Default 20000. */
   timeoutMs?: number;
-  /** Called for every HTTP request sent to Graph (each retry attempt too). */
-  onCall?: (record: GraphCallRecord) => void | Promise<void>;
+  /** Where every HTTP request sent to Graph for a request (each retry attempt too) is filed; see `directories`. */
+  callLog?: GraphCallLog;
+  /** The log of calls made outside any request; a request's calls log through the logger given to forRequest. */
   logger?: Logger;
   /** The composition root's clock: call records' times, when a throttled unit is due. Default: system time. */
   clock?: Clock;
@@ -57,9 +60,12 @@ export interface CreateGraphDirectoryOptions extends CredentialOptions {
 }
 
 export interface CreatedGraphDirectory {
+  /** For calls made outside any request (status, preflight before a request exists, self-check): not filed. */
   directory: GraphDirectory;
   /** Many users at once over $batch, same client (auth, retries, timeouts) and API version. */
   bulkDirectory: GraphBulkDirectory;
+  /** Both, for one request: the same client, executor and throttle controller, each call filed in its record. */
+  directories: RequestDirectories;
   /** Which credential was used: start-up should warn on 'client-secret'. */
   credentialKind: CredentialKind;
   /** Token and permission self-check with the same credential. */
@@ -78,7 +84,7 @@ export function createGraphDirectory(options: CreateGraphDirectoryOptions): Crea
     retryDelaySeconds: options.retryDelaySeconds,
     maxRetryDelaySeconds: options.maxRetryDelaySeconds,
     timeoutMs: options.timeoutMs,
-    onCall: options.onCall,
+    callLog: options.callLog,
     logger: options.logger,
     clock: options.clock,
   };
@@ -106,5 +112,11 @@ export function createGraphDirectory(options: CreateGraphDirectoryOptions): Crea
     credentialKind: kind,
     certificatePath: options.certificatePath,
   });
-  return { directory, bulkDirectory, credentialKind: kind, identityCheck };
+  const directories: RequestDirectories = {
+    forRequest(requestId, logger) {
+      const owner = new GraphCallOwner(requestId, logger.child({ component: 'graph' }));
+      return { directory: directory.forRequest(owner), bulk: bulkDirectory.forRequest(owner) };
+    },
+  };
+  return { directory, bulkDirectory, directories, credentialKind: kind, identityCheck };
 }

@@ -1,6 +1,5 @@
 import pino from 'pino';
 import { Logger } from '../../ports/logger';
-import { currentRequestId } from '../../app/graph-call-context';
 
 /**
  * Structured JSON logs. Redaction is a second line of defence: the code never passes secrets,
@@ -26,12 +25,6 @@ export function createPinoLogger(options: { level: string; destination?: pino.De
       base: { app: 'soa-bot', ...(options.base ?? {}) },
       redact: { paths: REDACT, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      // Every line written while a request is worked on (Graph calls included) carries its id, the
-      // same id the card shows, so one request's story can be read from the logs across instances.
-      mixin: () => {
-        const requestId = currentRequestId();
-        return requestId ? { requestId } : {};
-      },
       formatters: { level: (label) => ({ level: label }) },
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),

@@ -76,6 +76,9 @@ describe('bulk transfers in waves', () => {
     expect(request.bulk).toMatchObject({ nextWave: 3, haltedReason: null });
     const events = (await h.app.deps.requests.events(posted.requestId)).map((e) => e.type);
     expect(events.filter((e) => e === 'wave.finished')).toHaveLength(3);
+    // The waves went out in $batch requests, each filed in this request's record.
+    const filed = (await h.app.deps.requests.events(posted.requestId)).filter((e) => e.type === 'graph.call');
+    expect(filed.filter((e) => String(e.data.path).endsWith('/$batch') && e.data.status === 200).length).toBeGreaterThanOrEqual(3);
 
     const latest = h.connector.latestCard(posted.activityId)!;
     await h.connector.waitFor(() => /Completed/.test(cardText(h.connector.latestCard(posted.activityId))));

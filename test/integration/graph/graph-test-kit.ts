@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createGraphDirectory, type CreateGraphDirectoryOptions } from '../../../src/adapters/graph';
+import { GraphCallOwner } from '../../../src/adapters/graph/graph-call-owner';
 import type { GraphCallRecord } from '../../../src/ports/directory';
 import type { Logger } from '../../../src/ports/logger';
 import { startGraphEmulator } from '../../../emulator';
@@ -78,10 +79,17 @@ export function silentLogger(debugLines: Record<string, unknown>[] = []): Logger
   return logger;
 }
 
-/** A fresh directory (fresh credential, so a fresh token) against the emulator, with tiny retry delays. */
+/** The request the harness's directories work for: `records` are the calls filed in its record. */
+export const HARNESS_REQUEST_ID = 'R-HARNESS';
+
+/**
+ * A fresh directory (fresh credential, so a fresh token) against the emulator, with tiny retry delays,
+ * working for HARNESS_REQUEST_ID.
+ */
 export function harness(emu: RunningEmulator, overrides: Partial<CreateGraphDirectoryOptions> = {}): Harness {
   const records: GraphCallRecord[] = [];
   const debugLines: Record<string, unknown>[] = [];
+  const logger = silentLogger(debugLines);
   const built = createGraphDirectory({
     tenantId: emu.tenantId,
     clientId: emu.clientId,
@@ -93,11 +101,18 @@ export function harness(emu: RunningEmulator, overrides: Partial<CreateGraphDire
     retryDelaySeconds: 0.01,
     maxRetryDelaySeconds: 2,
     timeoutMs: 5000,
-    onCall: (r) => void records.push(r),
-    logger: silentLogger(debugLines),
+    callLog: { record: (requestId, call) => void (requestId === HARNESS_REQUEST_ID && records.push(call)) },
+    logger,
     ...overrides,
   });
-  return { directory: built.directory, bulkDirectory: built.bulkDirectory, credentialKind: built.credentialKind, records, debugLines };
+  const owner = new GraphCallOwner(HARNESS_REQUEST_ID, logger);
+  return {
+    directory: built.directory.forRequest(owner),
+    bulkDirectory: built.bulkDirectory.forRequest(owner),
+    credentialKind: built.credentialKind,
+    records,
+    debugLines,
+  };
 }
 
 /** Graph calls seen by the emulator (token calls excluded). */
