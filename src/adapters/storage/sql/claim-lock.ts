@@ -1,0 +1,18 @@
+import type { SelectQueryBuilder } from 'kysely';
+import type { SqlDialect } from './database';
+
+/**
+ * The lock of a claim's SELECT (due jobs, due notifications). On PostgreSQL several instances claim at
+ * once: `FOR UPDATE SKIP LOCKED` locks the rows one claim takes and lets the others pass over them, so a
+ * row is handed to one claimer. SQLite has no row locks and needs none: a write statement (or a BEGIN
+ * IMMEDIATE transaction, sql/database.ts) holds the database's one write lock while it reads.
+ */
+export function claimLock(dialect: SqlDialect) {
+  return <DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> =>
+    dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
+}
+
+/** Code-unit order, as the "C" collation of the timestamp and id columns: RETURNING has no defined order. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
