@@ -63,7 +63,9 @@ export class SqlConversationStore implements ConversationStore {
       .insertInto('people')
       .values({ aad_object_id: p.aadObjectId, mri: p.mri, name: p.name, updated_at: p.updatedAt })
       .onConflict((oc) =>
-        oc.column('aad_object_id').doUpdateSet((eb) => ({ mri: eb.ref('excluded.mri'), name: eb.ref('excluded.name'), updated_at: eb.ref('excluded.updated_at') })),
+        oc
+          .column('aad_object_id')
+          .doUpdateSet((eb) => ({ mri: eb.ref('excluded.mri'), name: eb.ref('excluded.name'), updated_at: eb.ref('excluded.updated_at') })),
       )
       .execute();
   }

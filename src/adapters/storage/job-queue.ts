@@ -74,9 +74,7 @@ export class SqlJobQueue implements JobQueue {
       )
       .returning(JOB_COLUMNS)
       .execute();
-    return rows
-      .sort((a, b) => compareText(a.run_at, b.run_at) || compareText(a.id, b.id))
-      .map((row) => toJob({ ...row, kind: row.kind as JobKind }));
+    return rows.sort((a, b) => compareText(a.run_at, b.run_at) || compareText(a.id, b.id)).map((row) => toJob({ ...row, kind: row.kind as JobKind }));
   }
 
   async renew(jobIds: string[], owner: string, now: string, leaseMs: number): Promise<string[]> {

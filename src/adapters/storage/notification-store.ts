@@ -4,7 +4,7 @@ import { ChannelSubscription, NotificationRecord, NotificationStore, Subscriptio
 import { addMs, toInstant } from './iso-instants';
 import type { StoreOptions } from './open-storage';
 import { OutboxRow, SubscriptionChangeRow, SubscriptionRow, toRecord, toSubscription, toSubscriptionChange } from './row-mapping';
-import { claimLock, compareText } from './sql/claim-lock';
+import { claimLock } from './sql/claim-lock';
 import type { SqlDatabase } from './sql/database';
 import type { Tables } from './sql/tables';
 
@@ -40,7 +40,13 @@ export class SqlNotificationStore implements NotificationStore {
           })),
         )
         .execute();
-      await this.recordChange(trx, { channelId: s.channelId, change: 'on', by: s.subscribedBy ?? null, via: s.source === 'preset' ? 'settings' : 'command', at });
+      await this.recordChange(trx, {
+        channelId: s.channelId,
+        change: 'on',
+        by: s.subscribedBy ?? null,
+        via: s.source === 'preset' ? 'settings' : 'command',
+        at,
+      });
     });
   }
 

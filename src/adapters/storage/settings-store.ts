@@ -24,7 +24,9 @@ export class SqlSettingsStore implements SettingsStore {
       .insertInto('bot_settings')
       .values({ key, value: setting.value, updated_at: setting.updatedAt, updated_by: setting.updatedBy })
       .onConflict((oc) =>
-        oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at'), updated_by: eb.ref('excluded.updated_by') })),
+        oc
+          .column('key')
+          .doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at'), updated_by: eb.ref('excluded.updated_by') })),
       )
       .execute();
   }
