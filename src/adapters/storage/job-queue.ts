@@ -4,7 +4,7 @@ import { Job, JobKind, JobQueue, LeaseHolder } from '../../ports/job-queue';
 import { addMs, toInstant } from './iso-instants';
 import type { StoreOptions } from './open-storage';
 import { toJob } from './row-mapping';
-import { claimLock, compareText } from './sql/claim-lock';
+import { claimLock } from './sql/claim-lock';
 import type { SqlDatabase } from './sql/database';
 
 const JOB_COLUMNS = ['id', 'kind', 'request_id', 'run_at', 'attempts', 'state'] as const;
@@ -74,6 +74,7 @@ export class SqlJobQueue implements JobQueue {
       )
       .returning(JOB_COLUMNS)
       .execute();
+    // RETURNING has no defined order: the claim order is by run_at, then id.
     return rows.sort((a, b) => compareText(a.run_at, b.run_at) || compareText(a.id, b.id)).map((row) => toJob({ ...row, kind: row.kind as JobKind }));
   }
 
@@ -162,4 +163,9 @@ export class SqlJobQueue implements JobQueue {
       .executeTakeFirst();
     return row?.next ?? null;
   }
+}
+
+/** Code-unit order, as the "C" collation of these columns (and SQLite's BINARY). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

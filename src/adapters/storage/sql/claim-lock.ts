@@ -11,8 +11,3 @@ export function claimLock(dialect: SqlDialect) {
   return <DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> =>
     dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
 }
-
-/** Code-unit order, as the "C" collation of the timestamp and id columns: RETURNING has no defined order. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
