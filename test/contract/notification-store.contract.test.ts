@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
 import { MIGRATIONS, latestVersion } from '../../src/adapters/storage/migrations';
-import { migrate, openSqliteStorage } from '../../src/adapters/storage/sqlite';
+import { openSqliteDatabase, openSqliteStorage } from '../../src/adapters/storage';
 import { Storage } from '../../src/adapters/storage/database-stores';
 import { ChannelSubscription, NotificationStore } from '../../src/ports/notification-store';
 import { StorageImplementation, storageImplementations, tempDir } from './support/storage-implementations';
@@ -305,14 +304,15 @@ describe('migration 2 (notifications) on a database created at version 1', () =>
 
   it('applies on open, keeps the existing data, and the notification store works', async () => {
     const file = path.join(dir, 'v1.db');
-    const v1 = new Database(file);
-    expect(migrate(v1, MIGRATIONS.slice(0, 1), { now: () => new Date(T0) })).toEqual([1]);
-    v1.prepare("INSERT INTO once_keys (key, claimed_at) VALUES ('old-key', ?)").run(T0);
-    expect(v1.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'notification%' OR name = 'channel_subscriptions'").all()).toEqual([]);
-    v1.close();
+    const v1 = openSqliteDatabase({ path: file, migrations: MIGRATIONS.slice(0, 1), clock: { now: () => new Date(T0) } });
+    expect(await v1.migrated).toEqual([1]);
+    v1.connection.prepare("INSERT INTO once_keys (key, claimed_at) VALUES ('old-key', ?)").run(T0);
+    expect(v1.connection.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'notification%' OR name = 'channel_subscriptions'").all()).toEqual([]);
+    await v1.close();
 
     const storage = openSqliteStorage({ path: file });
-    const versions = storage.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[];
+    await storage.ready;
+    const versions = storage.database.connection.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[];
     expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(latestVersion()).toBeGreaterThanOrEqual(2);
     expect(await storage.conversations.claimOnce('old-key', at(MIN))).toBe(false);
@@ -325,10 +325,11 @@ describe('migration 2 (notifications) on a database created at version 1', () =>
     await storage.close();
   });
 
-  it('creates the outbox without a foreign key to requests, with the due index', () => {
+  it('creates the outbox without a foreign key to requests, with the due index', async () => {
     const storage = openSqliteStorage({ path: ':memory:' });
-    expect(storage.db.prepare('PRAGMA foreign_key_list(notification_outbox)').all()).toEqual([]);
-    const index = storage.db.prepare('PRAGMA index_info(notification_outbox_due)').all() as { name: string }[];
+    await storage.ready;
+    expect(storage.database.connection.prepare('PRAGMA foreign_key_list(notification_outbox)').all()).toEqual([]);
+    const index = storage.database.connection.prepare('PRAGMA index_info(notification_outbox_due)').all() as { name: string }[];
     expect(index.map((c) => c.name)).toEqual(['status', 'next_attempt_at']);
     void storage.close();
   });
@@ -338,8 +339,8 @@ describe('migration 5 (subscription changes)', () => {
   it('keeps the record of subscription changes append-only in SQLite', async () => {
     const storage = openSqliteStorage({ path: ':memory:' });
     await storage.notifications.subscribe(subscription('A'));
-    expect(() => storage.db.prepare("UPDATE notification_subscription_changes SET change = 'off'").run()).toThrow(/append-only/);
-    expect(() => storage.db.prepare('DELETE FROM notification_subscription_changes').run()).toThrow(/append-only/);
+    expect(() => storage.database.connection.prepare("UPDATE notification_subscription_changes SET change = 'off'").run()).toThrow(/append-only/);
+    expect(() => storage.database.connection.prepare('DELETE FROM notification_subscription_changes').run()).toThrow(/append-only/);
     expect((await storage.notifications.subscriptionChanges(10)).map((c) => c.change)).toEqual(['on']);
     await storage.close();
   });

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { PostgresStorage, openPostgresStorage } from '../../src/adapters/storage/postgres';
+import { PostgresStorage, openPostgresStorage } from '../../src/adapters/storage';
 import { VersionConflictError } from '../../src/ports/request-store';
 import { aRequestEvent, aRequest } from '../support/builders';
 import { TestPostgres, testPostgres } from '../support/postgres-server';

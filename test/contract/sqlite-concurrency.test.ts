@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { openSqliteStorage } from '../../src/adapters/storage/sqlite';
+import { openSqliteStorage } from '../../src/adapters/storage';
 import { VersionConflictError } from '../../src/ports/request-store';
 import { aDecision, aRequestEvent, aRequest } from '../support/builders';
 import { tempDir } from './support/storage-implementations';
@@ -56,7 +56,7 @@ describe('SQLite stores on one file through several connections', () => {
 
     beforeAll(async () => {
       await openSqliteStorage({ path: file }).close();
-      const sqliteModule = path.resolve(__dirname, '../../src/adapters/storage/sqlite/index.ts');
+      const sqliteModule = path.resolve(__dirname, '../../src/adapters/storage/index.ts');
       workers = Array.from(
         { length: WORKERS },
         () => new Worker(path.join(__dirname, 'support/race-worker.js'), { workerData: { dbPath: file, sqliteModule, arrivals, workers: WORKERS } }),

@@ -34,6 +34,23 @@ export function delegationValues(d: Delegation): (string | null)[] {
   ];
 }
 
+/** The row of a delegation, for the one store (../delegation-store.ts). */
+export function delegationRow(d: Delegation): DelegationRow {
+  return {
+    id: d.id,
+    delegator_id: d.delegator.aadObjectId,
+    delegator_name: d.delegator.name,
+    delegate_id: d.delegate.aadObjectId,
+    delegate_name: d.delegate.name,
+    starts_at: d.startsAt,
+    ends_at: d.endsAt,
+    created_by: d.createdBy,
+    created_at: d.createdAt,
+    ended_at: d.endedAt,
+    ended_by: d.endedBy,
+  };
+}
+
 export function toDelegation(row: DelegationRow): Delegation {
   return {
     id: row.id,

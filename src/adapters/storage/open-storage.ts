@@ -1,11 +1,5 @@
 import { Clock } from '../../ports/clock';
-import { ConversationStore } from '../../ports/conversation-store';
-import { DelegationStore } from '../../ports/delegation-store';
-import { ExportLog } from '../../ports/export-log';
-import { JobQueue } from '../../ports/job-queue';
-import { NotificationStore } from '../../ports/notification-store';
 import { RequestStore } from '../../ports/request-store';
-import { SettingsStore } from '../../ports/settings-store';
 import { SqlConversationStore } from './conversation-store';
 import { Storage } from './database-stores';
 import { SqlDelegationStore } from './delegation-store';
@@ -48,12 +42,12 @@ export function storageOn<D extends SqlDatabase>(database: D, options: StoreOpti
     database,
     ready,
     requests: new SqlRequestStore(database, options) as unknown as RequestStore,
-    jobs: new SqlJobQueue(database, options) as unknown as JobQueue,
-    conversations: new SqlConversationStore(database, options) as unknown as ConversationStore,
-    notifications: new SqlNotificationStore(database, options) as unknown as NotificationStore,
-    settings: new SqlSettingsStore(database, options) as unknown as SettingsStore,
-    delegations: new SqlDelegationStore(database, options) as unknown as DelegationStore,
-    exports: new SqlExportLog(database, options) as unknown as ExportLog,
+    jobs: new SqlJobQueue(database, options),
+    conversations: new SqlConversationStore(database, options),
+    notifications: new SqlNotificationStore(database, options),
+    settings: new SqlSettingsStore(database, options),
+    delegations: new SqlDelegationStore(database, options),
+    exports: new SqlExportLog(database, options),
     close: () => database.close(),
   };
 }

@@ -29,6 +29,7 @@ export async function migrateToLatest(
   const applied: number[] = [];
   const migrator = new Migrator({
     db,
+    migrationTableSchema: dialect === 'postgres' ? await currentSchema(db) : undefined,
     provider: {
       getMigrations: async () => Object.fromEntries(migrations.map((m) => [migrationName(m), step(m, dialect, clock, exec, applied)])),
     },
@@ -56,6 +57,16 @@ function step(m: Migration, dialect: SqlDialect, clock: Clock, exec: ExecSql, ap
       applied.push(m.version);
     },
   };
+}
+
+/**
+ * Kysely's own tables go in the schema ours are in. Without a schema the Migrator looks for them in every
+ * schema of the database, finds another deployment's (or another schema's) and never creates its own:
+ * the migration then fails on "kysely_migration_lock does not exist".
+ */
+async function currentSchema(db: Kysely<Tables>): Promise<string | undefined> {
+  const { rows } = await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
 }
 
 /** The versions an existing database records; none for a new one. */
