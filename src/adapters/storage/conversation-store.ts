@@ -1,6 +1,6 @@
 import { ConversationKind } from '../../domain/soa-request';
 import { ConversationStore, StoredConversation } from '../../ports/conversation-store';
-import type { StoreOptions } from './open-storage';
+import type { StoreOptions } from './store-options';
 import { toConversation } from './row-mapping';
 import type { SqlDatabase } from './sql/database';
 

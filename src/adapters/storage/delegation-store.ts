@@ -1,6 +1,6 @@
 import { Delegation, DelegationStore } from '../../ports/delegation-store';
 import { delegationRow, toDelegation } from './delegation-rows';
-import type { StoreOptions } from './open-storage';
+import type { StoreOptions } from './store-options';
 import type { SqlDatabase } from './sql/database';
 
 /** Approval delegations (migration 8): created once, ended at most once, never deleted. */

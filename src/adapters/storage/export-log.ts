@@ -1,7 +1,7 @@
 import { ExportLog, ExportRecord } from '../../ports/export-log';
 import { toExportRecord } from './export-rows';
 import { toInstant } from './iso-instants';
-import type { StoreOptions } from './open-storage';
+import type { StoreOptions } from './store-options';
 import type { SqlDatabase } from './sql/database';
 
 /** Who exported what from the tab, and whether every row was written (append-only). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock, systemClock } from '../../ports/clock';
 import { Job, JobKind, JobQueue, LeaseHolder } from '../../ports/job-queue';
 import { addMs, toInstant } from './iso-instants';
-import type { StoreOptions } from './open-storage';
+import type { StoreOptions } from './store-options';
 import { toJob } from './row-mapping';
 import { claimLock } from './sql/claim-lock';
 import type { SqlDatabase } from './sql/database';

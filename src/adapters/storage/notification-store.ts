@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kysely } from 'kysely';
 import { ChannelSubscription, NotificationRecord, NotificationStore, SubscriptionChange } from '../../ports/notification-store';
 import { addMs, toInstant } from './iso-instants';
-import type { StoreOptions } from './open-storage';
+import type { StoreOptions } from './store-options';
 import { OutboxRow, SubscriptionChangeRow, SubscriptionRow, toRecord, toSubscription, toSubscriptionChange } from './row-mapping';
 import { claimLock } from './sql/claim-lock';
 import type { SqlDatabase } from './sql/database';

@@ -1,4 +1,4 @@
-import { Clock } from '../../ports/clock';
+import { StoreOptions } from './store-options';
 import { RequestStore } from '../../ports/request-store';
 import { SqlConversationStore } from './conversation-store';
 import { Storage } from './database-stores';
@@ -18,12 +18,7 @@ import {
   openSqliteDatabase,
 } from './sql/database';
 
-/** What every store may be given: the clock of its timestamps and leases, the source of new ids. */
-export interface StoreOptions {
-  clock?: Clock;
-  /** Job, notification and subscription-change ids; random UUIDs by default. */
-  newId?: () => string;
-}
+export type { StoreOptions };
 
 /** The stores of one database; `ready` resolves once its schema is up to date (rejects with why not). */
 export interface SqlStorage<D extends SqlDatabase = SqlDatabase> extends Storage {

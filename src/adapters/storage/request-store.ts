@@ -1,5 +1,5 @@
 import type { SqlDatabase } from './sql/database';
-import type { StoreOptions } from './open-storage';
+import type { StoreOptions } from './store-options';
 
 /** TODO(kysely): the one RequestStore implementation over SQLite and PostgreSQL. */
 export class SqlRequestStore {

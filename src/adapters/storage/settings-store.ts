@@ -1,5 +1,5 @@
 import { SettingsStore, StoredSetting } from '../../ports/settings-store';
-import type { StoreOptions } from './open-storage';
+import type { StoreOptions } from './store-options';
 import type { SqlDatabase } from './sql/database';
 
 /**

@@ -1,5 +1,5 @@
 import type { SelectQueryBuilder } from 'kysely';
-import type { SqlDialect } from './database';
+import type { SqlDialect } from './dialect';
 
 /**
  * The lock of a claim's SELECT (due jobs, due notifications). On PostgreSQL several instances claim at

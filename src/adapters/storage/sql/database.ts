@@ -19,7 +19,9 @@ import { MIGRATIONS, Migration } from '../migrations';
 import { migrateToLatest } from './migrate';
 import { Tables } from './tables';
 
-export type SqlDialect = 'sqlite' | 'postgres';
+import { SqlDialect } from './dialect';
+
+export type { SqlDialect };
 
 /**
  * One database, SQLite or PostgreSQL, behind one Kysely query builder: every store is written once

@@ -1,7 +1,7 @@
 import { Kysely, Migration as KyselyMigration, Migrator, sql } from 'kysely';
 import { Clock } from '../../../ports/clock';
 import { Migration, SCHEMA_MIGRATIONS_TABLE, pendingMigrations } from '../migrations';
-import type { SqlDialect } from './database';
+import type { SqlDialect } from './dialect';
 import { Tables } from './tables';
 
 /** Runs a migration's SQL text (several statements) inside the migration's transaction. */
