@@ -1,4 +1,6 @@
 import { conversationHoldsRequest } from '../domain/card-binding';
+import { DomainError } from '../domain/errors';
+import { DirectoryError } from '../ports/directory';
 import { Person, SoaRequest } from '../domain/soa-request';
 import { AdaptiveCard } from '../cards/adaptive-card';
 import { renderRequestCard } from '../cards/request-card';
@@ -20,6 +22,42 @@ export interface RequestRoles {
 
 export function hasAnyRole(roles: RequestRoles): boolean {
   return roles.requester || roles.approver || roles.admin;
+}
+
+/**
+ * A role or approval-right question that decides whether a person may ACT (approve, resume, confirm,
+ * delegate, freeze...): yes or no, or, when the directory cannot answer (Graph down, a permission
+ * missing), the ROLE.CHECK_FAILED refusal, logged once here. A failed check is never answered as "you are
+ * not an approver": the person is told the check failed and nothing was changed. Views use
+ * hasRoleOrNone instead (they show less, never more).
+ */
+export function checkRole(
+  deps: Pick<AppDeps, 'logger'>,
+  ask: () => Promise<boolean>,
+  context: Record<string, unknown>,
+): Promise<{ ok: true; value: boolean } | { ok: false; error: DomainError }> {
+  return checkRights(deps, ask, context);
+}
+
+/** checkRole for any answer of the directory about a person's rights (approverRightsFor's, for one). */
+export async function checkRights<T>(
+  deps: Pick<AppDeps, 'logger'>,
+  ask: () => Promise<T>,
+  context: Record<string, unknown>,
+): Promise<{ ok: true; value: T } | { ok: false; error: DomainError }> {
+  try {
+    return { ok: true, value: await ask() };
+  } catch (error) {
+    deps.logger.warn({ ...context, err: errorSummary(error) }, 'role check failed: refused');
+    return { ok: false, error: roleCheckFailed(error) };
+  }
+}
+
+/** The refusal of a role check the directory could not answer, naming Graph's failure (and the missing permission). */
+export function roleCheckFailed(error: unknown): DomainError {
+  return error instanceof DirectoryError
+    ? { code: 'ROLE.CHECK_FAILED', detail: { graphCode: error.code, permission: error.details.permission ?? null } }
+    : { code: 'ROLE.CHECK_FAILED', detail: { graphCode: 'GRAPH.UNKNOWN' } };
 }
 
 /**
@@ -91,7 +129,10 @@ export async function personalView(
 ): Promise<AdaptiveCard> {
   const refreshUserIds = await approverMris(deps, request);
   const mayDecide = request.status === 'halted' ? roles.approver : await mayDecideNow(deps, request, actor, roles);
-  const mayConfirmSafeguard = request.kind === 'rollback' && !request.safeguard && (await mayConfirm(deps, request, actor));
+  const mayConfirmSafeguard = request.kind === 'rollback' && !request.safeguard && (await mayConfirm(deps, request, actor).catch((error) => {
+      deps.logger.warn({ requestId: request.id, actorId: actor.aadObjectId, err: errorSummary(error) }, 'role check failed: treated as no role');
+      return false;
+    }));
   return renderRequestCard(request, {
     audience: mayDecide ? 'approver' : 'everyone',
     refreshUserIds,

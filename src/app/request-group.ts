@@ -1,9 +1,12 @@
 import { DomainError } from '../domain/errors';
 import { bottomUpOrder } from '../domain/group-tree';
-import { Person, RequestKind, SoaRequest } from '../domain/soa-request';
+import { Person, RequestKind } from '../domain/soa-request';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
-import { describeError } from './wording';
+import { say } from './wording';
+import { done, refusal } from './reply';
+import { checkRole } from './request-access';
+import type { DecisionReply } from './decide-request';
 import { Origin, RequestReply, RequestVia, requestGroupChange } from './request-transfer';
 import { maxUsersFor } from './user-limits';
 
@@ -79,10 +82,14 @@ export async function requestGroupSoa(
   deps: AppDeps,
   input: { kind: RequestKind; actor: Person; group: string; nested: boolean; justification: string; origin: Origin; via?: RequestVia },
 ): Promise<RequestReply> {
-  const refuse = (error: DomainError): RequestReply => ({ kind: 'refused', error, text: describeError(error) });
-  if (!(await deps.authorization.isRequester(input.actor.aadObjectId))) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
+  const requester = await checkRole(deps, () => deps.authorization.isRequester(input.actor.aadObjectId), {
+    useCase: `request-group-${input.kind}`,
+    actorId: input.actor.aadObjectId,
+  });
+  if (!requester.ok) return refusal(requester.error);
+  if (!requester.value) return refusal({ code: 'REQUESTER.NOT_ALLOWED' });
   const targets = await groupTargetsOf(deps, input);
-  if (!targets.ok) return refuse(targets.error);
+  if (!targets.ok) return refusal(targets.error, candidatesOf(targets.error));
   const { root, groups } = targets;
   const levels = new Set(groups.map((g) => g.depth)).size;
   const source =
@@ -135,21 +142,11 @@ async function nestedTree(
  * for the groups the card lists, made as the person who clicked (their requester role is checked like a
  * typed request), through the same use case. Answers with the user request, whose card is unchanged.
  */
-export async function requestGuidedGroups(
-  deps: AppDeps,
-  input: { actor: Person; requestId: string },
-): Promise<{ ok: true; request: SoaRequest; text: string } | { ok: false; error: DomainError; text: string; request: SoaRequest | null }> {
+export async function requestGuidedGroups(deps: AppDeps, input: { actor: Person; requestId: string }): Promise<DecisionReply> {
   const request = await deps.requests.get(input.requestId);
-  if (!request)
-    return {
-      ok: false,
-      error: { code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } },
-      text: describeError({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }),
-      request: null,
-    };
+  if (!request) return refusal({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } });
   const groups = request.groupGuidance?.groups ?? [];
-  if (groups.length === 0)
-    return { ok: false, error: { code: 'REQUEST.NONE_ELIGIBLE' }, text: 'This request lists no groups still managed in AD DS.', request };
+  if (groups.length === 0) return refusal({ code: 'REQUEST.NONE_ELIGIBLE' }, { text: say.noGuidedGroups() });
   const reply = await requestGroupChange(deps, {
     kind: 'transfer',
     actor: input.actor,
@@ -158,10 +155,11 @@ export async function requestGuidedGroups(
     origin: request.origin,
     source: `groups of the users of ${request.id}`,
   });
-  if (reply.kind === 'refused') return { ok: false, error: reply.error, text: reply.text, request };
-  return {
-    ok: true,
-    request,
-    text: `Request ${reply.request.id} for ${reply.request.targets.length} group(s) was created; its card is in the approvals channel.`,
-  };
+  if (!reply.ok) return reply;
+  return done(request, say.guidedGroupsRequested(reply.value.request.id, reply.value.request.targets.length));
+}
+
+/** An ambiguous group name's candidates, for an API client to list (the words name them too). */
+export function candidatesOf(error: DomainError): { data?: Record<string, unknown> } {
+  return error.code === 'GROUP.AMBIGUOUS' ? { data: { candidates: String(error.detail?.candidates ?? '') } } : {};
 }
