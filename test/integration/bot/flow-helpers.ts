@@ -63,8 +63,7 @@ export async function waitForText(h: BotHarness, pattern: RegExp, conversationId
   return h.connector.waitFor(
     () =>
       h.connector
-        .posts(conversationId)
-        .map((p) => p.activity.text ?? '')
+        .texts(conversationId)
         .find((t) => pattern.test(t)),
     timeoutMs,
   );
