@@ -117,7 +117,13 @@ export async function decideByText(
 ): Promise<DecisionReply> {
   const found = await requestHere(deps, input.actor, input.requestId, input.conversationId, input.decision);
   if (!found.ok) return found;
-  const reply = await decideRequest(deps, { actor: input.actor, requestId: found.value.id, decision: input.decision, cardVersion: null, comment: input.comment });
+  const reply = await decideRequest(deps, {
+    actor: input.actor,
+    requestId: found.value.id,
+    decision: input.decision,
+    cardVersion: null,
+    comment: input.comment,
+  });
   if (!reply.ok) return reply;
   return done(reply.value, `${reply.text} ${say.whatWasDecided(reply.value, input.decision)}`);
 }

@@ -1,5 +1,5 @@
 import { confirmSafeguard } from '../domain/approval-policy';
-import { Person, SoaRequest } from '../domain/soa-request';
+import { Person } from '../domain/soa-request';
 import { VersionConflictError } from '../ports/request-store';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
@@ -9,7 +9,8 @@ import { expireRequest } from './expire-request';
 import { say } from './wording';
 import { notifyRequestEvent } from './notify';
 import { done, refusal } from './reply';
-import { checkRole } from './request-access';
+import { checkRole } from './role-check';
+import { mayConfirm } from './request-access';
 
 /** The rollback checklist step: a person attests the tenant safeguard is off; the bot records who and when. */
 export async function confirmRollbackSafeguard(deps: AppDeps, input: { actor: Person; requestId: string; cardVersion: number | null }): Promise<DecisionReply> {
@@ -43,14 +44,4 @@ export async function confirmRollbackSafeguard(deps: AppDeps, input: { actor: Pe
   void refreshCards(deps, outcome.request).catch((error) => deps.logger.warn({ err: errorSummary(error) }, 'card refresh failed'));
   if (outcome.effect === 'approved') void notifyRequestEvent(deps, outcome.request, 'approved', input.actor);
   return done(outcome.request, say.safeguardConfirmed(input.actor, outcome.effect === 'approved'));
-}
-
-/**
- * Who may attest: the requester or a rollback approver (an attestation, not an approval). Throws when the
- * directory cannot answer: the use case refuses with ROLE.CHECK_FAILED, a card view shows no button.
- */
-export async function mayConfirm(deps: AppDeps, request: SoaRequest, actor: Person): Promise<boolean> {
-  if (!actor.aadObjectId) return false;
-  if (actor.aadObjectId === request.requester.aadObjectId.toLowerCase()) return true;
-  return deps.authorization.isApproverFor('rollback', actor.aadObjectId);
 }

@@ -9,7 +9,7 @@ import { refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
 import { say } from './wording';
 import { Reply, done, refusal } from './reply';
-import { roleCheckFailed } from './request-access';
+import { roleCheckFailed } from './role-check';
 import { notifyRequestEvent } from './notify';
 import { frozenState } from './freeze';
 

@@ -7,7 +7,8 @@ import { activeDelegations, approvalFlow } from './approver-rights';
 import { say } from './wording';
 import { Reply, answered, done, refusal } from './reply';
 import { tellPersonally } from './personal-notice';
-import { checkRole, hasRoleOrNone } from './request-access';
+import { hasRoleOrNone } from './request-access';
+import { checkRole } from './role-check';
 
 const MAX_DAYS = 366;
 
@@ -77,15 +78,14 @@ export async function delegateOff(deps: AppDeps, input: { actor: Person; forUpn:
  * as `delegate off` (its delegator; another person's only as an admin) and ended the same way
  * (endRunning), logged with `via: "tab"`. A delegation the person may not see is answered as none.
  */
-export async function endDelegation(
-  deps: AppDeps,
-  input: { actor: Person; delegationId: string; via: 'tab' },
-): Promise<Reply<Delegation>> {
+export async function endDelegation(deps: AppDeps, input: { actor: Person; delegationId: string; via: 'tab' }): Promise<Reply<Delegation>> {
   const me = input.actor.aadObjectId.toLowerCase();
   const found = (await activeDelegations(deps)).find((d) => d.id === input.delegationId);
   const isDelegator = found?.delegator.aadObjectId.toLowerCase() === me;
   // The delegator needs no role to end their own; anyone else is asked about, whether the delegation exists or not.
-  const adminCheck = isDelegator ? { ok: true as const, value: false } : await checkRole(deps, () => deps.authorization.isAdmin(me), { useCase: 'end-delegation', actorId: me });
+  const adminCheck = isDelegator
+    ? { ok: true as const, value: false }
+    : await checkRole(deps, () => deps.authorization.isAdmin(me), { useCase: 'end-delegation', actorId: me });
   if (!adminCheck.ok) return refusal(adminCheck.error);
   const admin = adminCheck.value;
   if (!found || !(admin || isDelegator || found.delegate.aadObjectId.toLowerCase() === me)) return refusal({ code: 'DELEGATION.NONE' });

@@ -9,7 +9,8 @@ import { findPerson } from './delegations';
 import { say } from './wording';
 import { Reply, answered, refusal } from './reply';
 import { tellPersonally } from './personal-notice';
-import { checkRights, hasAnyRole, rolesFor } from './request-access';
+import { hasAnyRole, rolesFor } from './request-access';
+import { checkRights } from './role-check';
 
 /**
  * `reassign <id> to <upn> [note]`: an approver who may decide the open stage passes this request to

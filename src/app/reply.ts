@@ -9,9 +9,7 @@ import { describeError } from './wording';
  * may list beside the words (the blocked targets of a refused request, the candidates of an ambiguous
  * group name): never secrets.
  */
-export type Reply<T = void> =
-  | { ok: true; value: T; text: string | null }
-  | { ok: false; error: DomainError; text: string; data?: Record<string, unknown> };
+export type Reply<T = void> = { ok: true; value: T; text: string | null } | { ok: false; error: DomainError; text: string; data?: Record<string, unknown> };
 
 /** Done, with words and nothing else to hand back (chat commands). */
 export const answered = (text: string): Reply => ({ ok: true, value: undefined, text });

@@ -1,6 +1,4 @@
 import { conversationHoldsRequest } from '../domain/card-binding';
-import { DomainError } from '../domain/errors';
-import { DirectoryError } from '../ports/directory';
 import { Person, SoaRequest } from '../domain/soa-request';
 import { AdaptiveCard } from '../cards/adaptive-card';
 import { renderRequestCard } from '../cards/request-card';
@@ -8,7 +6,6 @@ import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { Role } from './authorization';
 import { approverMris, cardLinks } from './card-publisher';
 import { errorSummary } from './error-summary';
-import { mayConfirm } from './confirm-safeguard';
 import { ApprovalView, entitlement } from '../domain/approval-policy';
 import { approverRightsFor, hasAnyRight } from './approver-rights';
 
@@ -22,42 +19,6 @@ export interface RequestRoles {
 
 export function hasAnyRole(roles: RequestRoles): boolean {
   return roles.requester || roles.approver || roles.admin;
-}
-
-/**
- * A role or approval-right question that decides whether a person may ACT (approve, resume, confirm,
- * delegate, freeze...): yes or no, or, when the directory cannot answer (Graph down, a permission
- * missing), the ROLE.CHECK_FAILED refusal, logged once here. A failed check is never answered as "you are
- * not an approver": the person is told the check failed and nothing was changed. Views use
- * hasRoleOrNone instead (they show less, never more).
- */
-export function checkRole(
-  deps: Pick<AppDeps, 'logger'>,
-  ask: () => Promise<boolean>,
-  context: Record<string, unknown>,
-): Promise<{ ok: true; value: boolean } | { ok: false; error: DomainError }> {
-  return checkRights(deps, ask, context);
-}
-
-/** checkRole for any answer of the directory about a person's rights (approverRightsFor's, for one). */
-export async function checkRights<T>(
-  deps: Pick<AppDeps, 'logger'>,
-  ask: () => Promise<T>,
-  context: Record<string, unknown>,
-): Promise<{ ok: true; value: T } | { ok: false; error: DomainError }> {
-  try {
-    return { ok: true, value: await ask() };
-  } catch (error) {
-    deps.logger.warn({ ...context, err: errorSummary(error) }, 'role check failed: refused');
-    return { ok: false, error: roleCheckFailed(error) };
-  }
-}
-
-/** The refusal of a role check the directory could not answer, naming Graph's failure (and the missing permission). */
-export function roleCheckFailed(error: unknown): DomainError {
-  return error instanceof DirectoryError
-    ? { code: 'ROLE.CHECK_FAILED', detail: { graphCode: error.code, permission: error.details.permission ?? null } }
-    : { code: 'ROLE.CHECK_FAILED', detail: { graphCode: 'GRAPH.UNKNOWN' } };
 }
 
 /**
@@ -129,7 +90,10 @@ export async function personalView(
 ): Promise<AdaptiveCard> {
   const refreshUserIds = await approverMris(deps, request);
   const mayDecide = request.status === 'halted' ? roles.approver : await mayDecideNow(deps, request, actor, roles);
-  const mayConfirmSafeguard = request.kind === 'rollback' && !request.safeguard && (await mayConfirm(deps, request, actor).catch((error) => {
+  const mayConfirmSafeguard =
+    request.kind === 'rollback' &&
+    !request.safeguard &&
+    (await mayConfirm(deps, request, actor).catch((error) => {
       deps.logger.warn({ requestId: request.id, actorId: actor.aadObjectId, err: errorSummary(error) }, 'role check failed: treated as no role');
       return false;
     }));
@@ -144,4 +108,15 @@ export async function personalView(
     safeguardSwitchAppId: safeguardSwitchAppId(deps.settings),
     links: cardLinks(deps, request),
   });
+}
+
+/**
+ * Who may attest a rollback's safeguard step: the requester or a rollback approver (an attestation, not
+ * an approval). Throws when the directory cannot answer: the use case refuses with ROLE.CHECK_FAILED
+ * (role-check.ts), a card view shows no button.
+ */
+export async function mayConfirm(deps: AppDeps, request: SoaRequest, actor: Person): Promise<boolean> {
+  if (!actor.aadObjectId) return false;
+  if (actor.aadObjectId === request.requester.aadObjectId.toLowerCase()) return true;
+  return deps.authorization.isApproverFor('rollback', actor.aadObjectId);
 }

@@ -5,7 +5,7 @@ import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
 import { say } from './wording';
 import { done, refusal } from './reply';
-import { checkRole } from './request-access';
+import { checkRole } from './role-check';
 import type { DecisionReply } from './decide-request';
 import { Origin, RequestReply, RequestVia, requestGroupChange } from './request-transfer';
 import { maxUsersFor } from './user-limits';

@@ -8,7 +8,7 @@ import { approverMris, sharedCardLinks } from './card-publisher';
 import { errorSummary } from './error-summary';
 import { describeError, say } from './wording';
 import { Reply, done, refusal } from './reply';
-import { checkRole } from './request-access';
+import { checkRole } from './role-check';
 import { notifyRequestEvent } from './notify';
 import { parseWaves, planWaves } from '../domain/waves';
 import { checkGroupTargets, checkTargets } from './target-checks';
@@ -102,7 +102,10 @@ async function requestChange(
   const isBulk = isTree || (targetType === 'user' && kind === 'transfer' && (input.upns.length > deps.settings.bulkMinUsers || Boolean(input.source)));
   const log = deps.logger.child({ useCase: `request-${kind}`, actorId: actor.aadObjectId });
   try {
-    const requester = await checkRole(deps, () => deps.authorization.isRequester(actor.aadObjectId), { useCase: `request-${kind}`, actorId: actor.aadObjectId });
+    const requester = await checkRole(deps, () => deps.authorization.isRequester(actor.aadObjectId), {
+      useCase: `request-${kind}`,
+      actorId: actor.aadObjectId,
+    });
     if (!requester.ok) return refusal(requester.error);
     if (!requester.value) return refusal({ code: 'REQUESTER.NOT_ALLOWED' });
 

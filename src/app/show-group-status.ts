@@ -6,7 +6,7 @@ import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
 import { say } from './wording';
 import { Reply, answered, refusal } from './reply';
-import { checkRole } from './request-access';
+import { checkRole } from './role-check';
 import { DomainError } from '../domain/errors';
 import { resolveGroup } from './request-group';
 

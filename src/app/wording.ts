@@ -317,10 +317,7 @@ export const say = {
 
   /** A directory read that failed before a request was made or a status shown: what could not be read, then Graph's words. */
   couldNotRead(what: 'users' | 'user' | 'group', error: DomainError): string {
-    const lead =
-      what === 'users'
-        ? 'I could not check the users, so no request was created.'
-        : `I could not read the ${what} from Microsoft Graph.`;
+    const lead = what === 'users' ? 'I could not check the users, so no request was created.' : `I could not read the ${what} from Microsoft Graph.`;
     return `${lead} ${describeError(error)}`;
   },
 
@@ -342,6 +339,35 @@ export const say = {
     });
     const more = items.length > 30 || truncated ? `\n- … and more (open the tab for the full list)` : '';
     return `Waiting for your decision (${items.length}), oldest first:\n${lines.join('\n')}${more}`;
+  },
+
+  frozen(actorName: string, reason: string): string {
+    return `🧊 Executions frozen by ${md(actorName, 100)}${reason ? ` (${md(reason, 200)})` : ''}. Nothing will be changed in the directory until an admin writes \`unfreeze\`. Requests can still be made and approved; they wait.`;
+  },
+
+  unfrozen(actorName: string): string {
+    return `Executions unfrozen by ${md(actorName, 100)}. Approved requests that were waiting start now.`;
+  },
+
+  /** The `health` report's freeze line: frozen since (ISO instant), or null when not frozen. */
+  freezeState(frozenSince: string | null): string {
+    return frozenSince ? `🧊 Executions are frozen since ${utcMinute(frozenSince)} UTC.` : '✅ Executions are not frozen.';
+  },
+
+  healthReport(lines: string[]): string {
+    return ['**SOA Bot health**', ...lines].join('\n\n');
+  },
+
+  notifySubscribed(withTransfers: boolean): string {
+    return `This channel will now get a thread for every rollback${withTransfers ? ' and transfers' : ''}: requested, approved, rejected, expired, executed, completed, timed out or failed. Only an admin can turn it off (\`notify off\`).`;
+  },
+
+  notifyAlreadyBySettings(): string {
+    return 'This channel is configured by the settings (NOTIFY_CHANNEL_IDS): it already gets notifications. Nothing changed.';
+  },
+
+  notifyUnsubscribed(removed: boolean): string {
+    return removed ? 'This channel will no longer get notifications.' : 'This channel was not subscribed; nothing changed.';
   },
 
   emptyGroup(group: string): string {

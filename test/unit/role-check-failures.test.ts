@@ -46,7 +46,8 @@ describe('a role check the directory cannot answer', () => {
     lines = [];
     w.deps.logger = capturingLogger(lines);
     addUsers(w, 1);
-    for (const person of [PEOPLE.approver, PEOPLE.rollbackApprover, PEOPLE.admin]) w.tenant.addUser(person.aadObjectId, `${person.name.split(' ')[0]}@contoso.com`);
+    for (const person of [PEOPLE.approver, PEOPLE.rollbackApprover, PEOPLE.admin])
+      w.tenant.addUser(person.aadObjectId, `${person.name.split(' ')[0]}@contoso.com`);
     w.tenant.addToGroup(PEOPLE.approver.aadObjectId, APPROVERS);
     w.tenant.addToGroup(PEOPLE.rollbackApprover.aadObjectId, ROLLBACK_APPROVERS);
     w.tenant.addToGroup(PEOPLE.admin.aadObjectId, ADMINS);
@@ -56,7 +57,9 @@ describe('a role check the directory cannot answer', () => {
   const refusedLines = () => lines.filter((l) => l.level === 'warn' && l.msg === 'role check failed: refused');
   const expectCheckFailed = (reply: { ok: boolean; text: string | null; error?: { code: string; detail?: Record<string, unknown> } }) => {
     expect(reply).toMatchObject({ ok: false, error: { code: 'ROLE.CHECK_FAILED', detail: { graphCode: 'GRAPH.UNAVAILABLE' } } });
-    expect(reply.text).toMatch(/^I could not check your rights for this with Microsoft Graph just now, so nothing was changed\. Microsoft Graph did not answer/);
+    expect(reply.text).toMatch(
+      /^I could not check your rights for this with Microsoft Graph just now, so nothing was changed\. Microsoft Graph did not answer/,
+    );
     expect(reply.text).not.toMatch(/Only approvers/);
     expect(refusedLines()).toHaveLength(1);
   };
@@ -94,7 +97,7 @@ describe('a role check the directory cannot answer', () => {
     expect(await w.deps.delegations.active(w.clock.iso())).toEqual([]);
   });
 
-  it("ending another person's delegation is refused as a failed check, not as \"only admins\"", async () => {
+  it('ending another person\'s delegation is refused as a failed check, not as "only admins"', async () => {
     graphDown();
     expectCheckFailed(await delegateOff(w.deps, { actor: PEOPLE.admin, forUpn: 'u001@contoso.com' }));
   });

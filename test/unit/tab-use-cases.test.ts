@@ -92,7 +92,11 @@ describe('tab: waiting for me', () => {
     expect(nobody).toMatchObject({ ok: false, error: { code: 'TAB.NO_ROLE' } });
     expect(!nobody.ok && httpStatusOf(nobody.error.code)).toBe(403);
     for (const oid of [ME, OTHER])
-      expect(await waitingForMe(deps, await tabViewer(deps, { oid, tenantId: 't', name: 'X' }))).toEqual({ ok: true, text: null, value: { items: [], truncated: false } });
+      expect(await waitingForMe(deps, await tabViewer(deps, { oid, tenantId: 't', name: 'X' }))).toEqual({
+        ok: true,
+        text: null,
+        value: { items: [], truncated: false },
+      });
   });
 });
 

@@ -5,7 +5,7 @@ import { refreshCards } from '../card-publisher';
 import { DecisionReply } from '../decide-request';
 import { say } from '../wording';
 import { done, refusal } from '../reply';
-import { checkRole } from '../request-access';
+import { checkRole } from '../role-check';
 
 /**
  * A halted bulk request: an approver resumes it (next wave) or cancels the rest. Resuming is an approval

@@ -1,7 +1,7 @@
 import { AppDeps } from '../app-deps';
 import { delegationsOf, endDelegation } from '../delegations';
 import { hasAnyTabRole, NO_ROLE, TabViewer } from './tab-viewer';
-import { Reply, done, refusal } from '../reply';
+import { Reply, done } from '../reply';
 
 export interface DelegationRow {
   id: string;
@@ -24,13 +24,13 @@ export async function delegationsForTab(deps: AppDeps, viewer: TabViewer): Promi
   const { admin, running } = await delegationsOf(deps, viewer.person);
   return done({
     delegations: running.map((d) => ({
-        id: d.id,
-        delegator: { id: d.delegator.aadObjectId.toLowerCase(), name: d.delegator.name },
-        delegate: { id: d.delegate.aadObjectId.toLowerCase(), name: d.delegate.name },
-        from: d.startsAt,
-        until: d.endsAt,
-        canEnd: admin || d.delegator.aadObjectId.toLowerCase() === me,
-      })),
+      id: d.id,
+      delegator: { id: d.delegator.aadObjectId.toLowerCase(), name: d.delegator.name },
+      delegate: { id: d.delegate.aadObjectId.toLowerCase(), name: d.delegate.name },
+      from: d.startsAt,
+      until: d.endsAt,
+      canEnd: admin || d.delegator.aadObjectId.toLowerCase() === me,
+    })),
   });
 }
 

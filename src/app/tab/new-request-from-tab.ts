@@ -36,8 +36,7 @@ type Remembered = { requestId: string } | { refused: RememberedRefusal } | { ret
 
 /** A refusal as kept; rows written before the one Reply convention hold `code`, `message` and `detail` instead. */
 type RememberedRefusal =
-  | { error: DomainError; text: string; data?: Record<string, unknown> }
-  | { code: DomainError['code']; message: string; detail?: Record<string, unknown> };
+  { error: DomainError; text: string; data?: Record<string, unknown> } | { code: DomainError['code']; message: string; detail?: Record<string, unknown> };
 
 /**
  * POST /api/tab/requests: the SAME request as the chat command, through the same use case
