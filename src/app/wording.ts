@@ -341,6 +341,36 @@ export const say = {
     return `Waiting for your decision (${items.length}), oldest first:\n${lines.join('\n')}${more}`;
   },
 
+  /** In the approvals thread; `mentions` are the <at> tags of the approvers the bot can mention, or null. */
+  approvalReminder(request: SoaRequest, hoursWaited: number, mentions: string | null): string {
+    const stages = stagesOf(request);
+    const stage = stages.length > 1 ? ` (stage "${md(stages[currentStage(request)].name, 60)}")` : '';
+    return (
+      `Reminder: request ${request.id} from ${md(request.requester.name, 100)} has waited ${hoursWaited} h for a decision${stage}` +
+      `${mentions ? ` from ${mentions}` : ''}. It expires at ${utcMinute(request.expiresAt)} UTC. Decide on the card, or type \`approve ${request.id}\` / \`reject ${request.id} <comment>\`.`
+    );
+  },
+
+  approvalReminderPersonal(requestId: string): string {
+    return `Reminder: request ${requestId} is waiting for your decision.`;
+  },
+
+  escalated(requestId: string, hoursWaited: number, mentions: string | null): string {
+    return (
+      `Request ${requestId} has had no decision for ${hoursWaited} h, so it is now offered to the escalation approvers too` +
+      `${mentions ? `: ${mentions}` : ''}. Any of them may approve or reject it (a rejection needs a comment).`
+    );
+  },
+
+  escalatedPersonal(requestId: string): string {
+    return `Request ${requestId} was escalated to you: it has waited without a decision.`;
+  },
+
+  /** To the requester; `mention` is already built (an <at> tag, or their escaped name). */
+  expiryWarning(mention: string, requestId: string, hoursLeft: number): string {
+    return `${mention}: request ${requestId} expires in about ${hoursLeft} h and is still waiting for approval. Nothing will be changed unless it is approved by then.`;
+  },
+
   frozen(actorName: string, reason: string): string {
     return `🧊 Executions frozen by ${md(actorName, 100)}${reason ? ` (${md(reason, 200)})` : ''}. Nothing will be changed in the directory until an admin writes \`unfreeze\`. Requests can still be made and approved; they wait.`;
   },
