@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors';
+import { Result, fail, ok } from '../domain/errors';
 import { Person } from '../domain/soa-request';
 import { Delegation } from '../ports/delegation-store';
 import { DirectoryError } from '../ports/directory';
@@ -31,14 +31,14 @@ export async function delegate(deps: AppDeps, input: { actor: Person; upn: strin
     return refusal({ code: 'DELEGATION.BAD_DATE', detail: { value: input.until } });
   }
   const found = await findPerson(deps, input.upn);
-  if ('error' in found) return refusal(found.error);
-  if (found.person.aadObjectId === me) return refusal({ code: 'DELEGATION.TO_SELF' });
+  if (!found.ok) return refusal(found.error);
+  if (found.value.aadObjectId === me) return refusal({ code: 'DELEGATION.TO_SELF' });
   const running = (await activeDelegations(deps)).filter((d) => d.delegator.aadObjectId.toLowerCase() === me);
   for (const d of running) await deps.delegations.end(d.id, now.toISOString(), me);
   const delegation: Delegation = {
     id: deps.ids.uuid(),
     delegator: { aadObjectId: me, name: input.actor.name },
-    delegate: found.person,
+    delegate: found.value,
     startsAt: now.toISOString(),
     endsAt: endsAt.toISOString(),
     createdBy: me,
@@ -48,11 +48,11 @@ export async function delegate(deps: AppDeps, input: { actor: Person; upn: strin
   };
   await deps.delegations.create(delegation);
   deps.logger.info(
-    { delegationId: delegation.id, delegatorId: me, delegateId: found.person.aadObjectId, endsAt: delegation.endsAt, replaced: running.length },
+    { delegationId: delegation.id, delegatorId: me, delegateId: found.value.aadObjectId, endsAt: delegation.endsAt, replaced: running.length },
     'approval right delegated',
   );
-  await tellPersonally(deps, found.person.aadObjectId, { text: say.delegatedToYou(input.actor.name, delegation.endsAt) });
-  return answered(say.delegated(found.person.name, delegation.endsAt, running.length > 0));
+  await tellPersonally(deps, found.value.aadObjectId, { text: say.delegatedToYou(input.actor.name, delegation.endsAt) });
+  return answered(say.delegated(found.value.name, delegation.endsAt, running.length > 0));
 }
 
 /** `delegate off` (your own) or, for admins, `delegate off for <upn>`: ends the running delegations of that delegator. */
@@ -64,8 +64,8 @@ export async function delegateOff(deps: AppDeps, input: { actor: Person; forUpn:
     if (!admin.ok) return refusal(admin.error);
     if (!admin.value) return refusal({ code: 'ADMIN.ONLY', detail: { action: 'delegation' } });
     const found = await findPerson(deps, input.forUpn);
-    if ('error' in found) return refusal(found.error);
-    delegatorId = found.person.aadObjectId;
+    if (!found.ok) return refusal(found.error);
+    delegatorId = found.value.aadObjectId;
   }
   const running = (await activeDelegations(deps)).filter((d) => d.delegator.aadObjectId.toLowerCase() === delegatorId);
   if (running.length === 0) return refusal({ code: 'DELEGATION.NONE' });
@@ -142,13 +142,13 @@ async function holdsOwnApprovalRight(deps: AppDeps, id: string): Promise<boolean
 }
 
 /** A person of the directory by UPN (the Entra object id is what every later check uses). */
-export async function findPerson(deps: AppDeps, upn: string): Promise<{ person: { aadObjectId: string; name: string } } | { error: DomainError }> {
+export async function findPerson(deps: AppDeps, upn: string): Promise<Result<{ aadObjectId: string; name: string }>> {
   try {
     const user = await deps.directory.getUser(upn);
-    if (!user) return { error: { code: 'DELEGATION.PERSON_NOT_FOUND', detail: { upn } } };
-    return { person: { aadObjectId: user.id.toLowerCase(), name: user.displayName ?? user.userPrincipalName } };
+    if (!user) return fail('DELEGATION.PERSON_NOT_FOUND', { upn });
+    return ok({ aadObjectId: user.id.toLowerCase(), name: user.displayName ?? user.userPrincipalName });
   } catch (error) {
-    if (error instanceof DirectoryError) return { error: { code: error.code, detail: { permission: error.details.permission ?? null } } };
+    if (error instanceof DirectoryError) return fail(error.code, { permission: error.details.permission ?? null });
     throw error;
   }
 }

@@ -32,8 +32,8 @@ export async function reassignRequest(deps: AppDeps, input: { actor: Person; req
   const mine = entitlement(request, input.actor, myRights.value);
   if (!mine.ok) return refusal(mine.error);
   const found = await findPerson(deps, input.upn);
-  if ('error' in found) return refusal(found.error);
-  const to: Person = { ...found.person };
+  if (!found.ok) return refusal(found.error);
+  const to: Person = { ...found.value };
   const theirRights = await rightsOf(deps, request, to.aadObjectId, context);
   if (!theirRights.ok) return refusal(theirRights.error);
   const theirs = entitlement(request, to, theirRights.value);

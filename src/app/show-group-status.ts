@@ -26,7 +26,7 @@ export async function showGroupStatus(deps: AppDeps, input: { actorId: string; g
   try {
     const resolved = await resolveGroup(deps, input.group);
     if (!resolved.ok) return refusal(resolved.error);
-    const group = await deps.directory.getGroup(resolved.group.id);
+    const group = await deps.directory.getGroup(resolved.value.id);
     if (!group) return refusal({ code: 'GROUP.NOT_FOUND', detail: { group: input.group } });
     const isCloudManaged = await deps.directory.getCloudManaged(group.id, 'group');
     const state = classifySoa(groupAsTarget(group), isCloudManaged);

@@ -28,7 +28,7 @@ export async function requestTransferOfGroup(
   try {
     const resolved = await resolveGroup(deps, input.group);
     if (!resolved.ok) return refuse(resolved.error);
-    const group = resolved.group;
+    const group = resolved.value;
     // The sender's own user limit bounds how much of the member list is read: one member more than the
     // limit tells "too many" (a huge group is not read to its end, one Graph page per 999 members).
     const maxUsers = await maxUsersFor(deps, input.actor.aadObjectId);

@@ -52,7 +52,7 @@ export async function preflightFromTab(deps: AppDeps, viewer: TabViewer, body: u
     if ('group' in targets) {
       const groups = await groupTargetsOf(deps, { kind, actor: viewer.person, group: targets.group, nested: targets.nested });
       if (!groups.ok) return refusal(groups.error, candidatesOf(groups.error));
-      const results = await checkGroupTargets(deps, kind, groups.groups);
+      const results = await checkGroupTargets(deps, kind, groups.value.groups);
       return done({ targets: results.map((r) => ({ ...rowOf(r, 'group'), level: r.depth ?? 0 })) });
     }
     const over = await userCountOverLimit(deps, viewer.person.aadObjectId, targets.upns.length);
