@@ -136,7 +136,7 @@ export async function requestGuidedGroups(deps: AppDeps, input: { actor: Person;
   const request = await deps.requests.get(input.requestId);
   if (!request) return refusal({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } });
   const groups = request.groupGuidance?.groups ?? [];
-  if (groups.length === 0) return refusal({ code: 'REQUEST.NONE_ELIGIBLE' }, { text: say.noGuidedGroups() });
+  if (groups.length === 0) return refusal({ code: 'REQUEST.NONE_ELIGIBLE', detail: { reason: 'no-guided-groups' } });
   const reply = await requestGroupChange(deps, {
     kind: 'transfer',
     actor: input.actor,

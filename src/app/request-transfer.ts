@@ -211,8 +211,7 @@ async function requestChange(
   } catch (error) {
     if (error instanceof DirectoryError) {
       log.warn({ code: error.code, graphRequestId: error.details.requestId ?? null }, 'directory error during request');
-      const domainError: DomainError = { code: error.code, detail: { permission: error.details.permission ?? null } };
-      return refusal(domainError, { text: say.couldNotRead('users', domainError) });
+      return refusal({ code: error.code, detail: { permission: error.details.permission ?? null, reading: 'users' } });
     }
     throw error;
   }

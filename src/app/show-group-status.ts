@@ -4,10 +4,8 @@ import { escapeMarkdown as md } from '../cards/markdown-text';
 import { entraGroupUrl } from '../cards/links';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
-import { say } from './wording';
 import { Reply, answered, refusal } from './reply';
 import { checkRole } from './role-check';
-import { DomainError } from '../domain/errors';
 import { resolveGroup } from './request-group';
 
 /**
@@ -48,8 +46,7 @@ export async function showGroupStatus(deps: AppDeps, input: { actorId: string; g
     return answered(lines.join('\n'));
   } catch (error) {
     if (error instanceof DirectoryError) {
-      const graphError: DomainError = { code: error.code, detail: { permission: error.details.permission ?? null } };
-      return refusal(graphError, { text: say.couldNotRead('group', graphError) });
+      return refusal({ code: error.code, detail: { permission: error.details.permission ?? null, reading: 'group' } });
     }
     throw error;
   }

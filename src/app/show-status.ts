@@ -5,7 +5,6 @@ import { AppDeps } from './app-deps';
 import { say } from './wording';
 import { Reply, answered, refusal } from './reply';
 import { checkRole } from './role-check';
-import { DomainError } from '../domain/errors';
 import { bulkDirectoryOf } from './bulk/directory-as-bulk';
 import { userCountOverLimit } from './user-limits';
 import { storeStatusReport } from './status-report-file';
@@ -52,8 +51,7 @@ export async function showStatus(deps: AppDeps, input: { actorId: string; upns: 
     return answered(report.text);
   } catch (error) {
     if (error instanceof DirectoryError) {
-      const graphError: DomainError = { code: error.code, detail: { permission: error.details.permission ?? null } };
-      return refusal(graphError, { text: say.couldNotRead('user', graphError) });
+      return refusal({ code: error.code, detail: { permission: error.details.permission ?? null, reading: 'user' } });
     }
     throw error;
   }

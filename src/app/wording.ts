@@ -8,6 +8,13 @@ import type { RequestSummary } from '../ports/request-store';
 const PERMISSION_FIX =
   'Grant it in the Entra admin center: App registrations → the bot\'s app → API permissions → Add a permission → Microsoft Graph → Application permissions, then "Grant admin consent".';
 
+/** What a directory failure interrupted, by its `reading` detail. */
+const READING: Record<string, string> = {
+  users: 'I could not check the users, so no request was created.',
+  user: 'I could not read the user from Microsoft Graph.',
+  group: 'I could not read the group from Microsoft Graph.',
+};
+
 /** What `ADMIN.ONLY` refused, by the command's `action` detail. */
 const ADMIN_ACTIONS: Record<string, string> = {
   freeze: 'freeze executions',
@@ -16,9 +23,14 @@ const ADMIN_ACTIONS: Record<string, string> = {
   delegation: "end another person's delegation",
 };
 
-/** The one place where error codes become words a user reads. */
+/**
+ * The one place where error codes become words a user reads. A directory failure met while reading
+ * something (`detail.reading`: the users of a request, a user's or a group's status) says so first.
+ */
 export function describeError(error: DomainError): string {
   const d = error.detail ?? {};
+  if (error.code.startsWith('GRAPH.') && d.reading)
+    return `${READING[String(d.reading)] ?? ''} ${describeError({ code: error.code, detail: { ...d, reading: null } })}`.trim();
   switch (error.code) {
     case 'COMMAND.EMPTY':
       return `Tell me what to do. ${USAGE}`;
@@ -69,6 +81,8 @@ export function describeError(error: DomainError): string {
     case 'REQUEST.STALE_CARD':
       return 'This card was out of date: the request changed since it was shown. Here is the current version; check it and decide again.';
     case 'REQUEST.NONE_ELIGIBLE':
+      if (d.reason === 'empty-group') return `The group ${md(String(d.group ?? ''), 120)} has no user members; no request was created.`;
+      if (d.reason === 'no-guided-groups') return 'This request lists no groups still managed in AD DS.';
       return `None of the ${d.targetType === 'group' ? 'groups' : 'users'} can be ${d.kind === 'rollback' ? 'rolled back' : 'transferred'}, so no request was created. The reasons are listed above.`;
     case 'REQUEST.NO_APPROVAL_CHANNEL':
       return 'Approvers cannot see a personal chat, and no approvals channel is known yet. Either make the request in a team channel where the bot is installed (mention the bot), or ask an admin to set APPROVAL_CHANNEL_ID and install the bot in that team.';
@@ -315,12 +329,6 @@ export const say = {
     return `Delegations running now (${running.length}):\n${lines.join('\n')}${admin ? '\n\nAn admin ends one with `delegate off for <upn of the delegator>`.' : ''}`;
   },
 
-  /** A directory read that failed before a request was made or a status shown: what could not be read, then Graph's words. */
-  couldNotRead(what: 'users' | 'user' | 'group', error: DomainError): string {
-    const lead = what === 'users' ? 'I could not check the users, so no request was created.' : `I could not read the ${what} from Microsoft Graph.`;
-    return `${lead} ${describeError(error)}`;
-  },
-
   /** `status` for more users than one message holds: the first ones shown, and how to see the rest. */
   statusCut(cut: { shown: number; total: number; link: string | null; linkMinutes: number; nextUpn: string }): string {
     const { shown, total, link } = cut;
@@ -398,14 +406,6 @@ export const say = {
 
   notifyUnsubscribed(removed: boolean): string {
     return removed ? 'This channel will no longer get notifications.' : 'This channel was not subscribed; nothing changed.';
-  },
-
-  emptyGroup(group: string): string {
-    return `The group ${md(group, 120)} has no user members; no request was created.`;
-  },
-
-  noGuidedGroups(): string {
-    return 'This request lists no groups still managed in AD DS.';
   },
 };
 

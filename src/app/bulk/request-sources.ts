@@ -5,7 +5,6 @@ import { Person } from '../../domain/soa-request';
 import { DirectoryError } from '../../ports/directory';
 import { FileDownloadResult, FileDownloader } from '../../ports/file-download';
 import { AppDeps } from '../app-deps';
-import { say } from '../wording';
 import { refusal } from '../reply';
 import { checkRole } from '../role-check';
 import { Origin, RequestReply, requestTransfer } from '../request-transfer';
@@ -33,7 +32,7 @@ export async function requestTransferOfGroup(
     // limit tells "too many" (a huge group is not read to its end, one Graph page per 999 members).
     const maxUsers = await maxUsersFor(deps, input.actor.aadObjectId);
     const members = await deps.bulk.groupMembers(group.id, { stopAfter: maxUsers + 1 });
-    if (members.length === 0) return refusal({ code: 'REQUEST.NONE_ELIGIBLE' }, { text: say.emptyGroup(group.displayName) });
+    if (members.length === 0) return refusal({ code: 'REQUEST.NONE_ELIGIBLE', detail: { reason: 'empty-group', group: group.displayName } });
     if (members.length > maxUsers) return refuse({ code: 'COMMAND.TOO_MANY_UPNS', detail: { count: `more than ${maxUsers}`, max: maxUsers } });
     return requestTransfer(deps, {
       actor: input.actor,
