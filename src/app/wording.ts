@@ -379,6 +379,35 @@ export const say = {
     return `${mention}: request ${requestId} expires in about ${hoursLeft} h and is still waiting for approval. Nothing will be changed unless it is approved by then.`;
   },
 
+  /** Why a bulk request halted (kept on the request, shown on its card and posted where it was asked). */
+  halted(
+    h:
+      | { tree: true; level: number; position: number; levels: number; failed: number; size: number }
+      | { tree: false; wave: number; waves: number; failed: number; size: number; limit: number },
+  ): string {
+    const percent = (rate: number) => Math.round(rate * 1000) / 10;
+    return h.tree
+      ? `Halted at nesting level ${h.level} (${h.position} of ${h.levels} in bottom-up order): ${h.failed} of ${h.size} groups failed, so no parent group was touched. Check the failures, then Resume (the failed groups are tried again first) or Cancel the rest.`
+      : `Halted after wave ${h.wave} of ${h.waves}: ${h.failed} of ${h.size} users failed (${percent(h.failed / h.size)}%), above the ${percent(h.limit)}% limit. Check the failures, then Resume or Cancel the rest.`;
+  },
+
+  /** The end of a rollback's watch, where it was asked: taken back by the sync client, or not within the time limit. */
+  rollbackWatchEnded(requestId: string, timedOut: boolean, upns: string[]): string {
+    const list = upns.map((u) => md(u, 120)).join(', ');
+    return timedOut
+      ? `Rollback ${requestId}: the sync client did not take ${list} back within the time limit. The users are rolled back in the cloud (isCloudManaged false) but still editable there. Check the sync client (Connect Sync or Cloud Sync): is it running, and are the users in its scope? Then run \`status <upn>\` to see where they are.`
+      : `Rollback ${requestId} completed: the sync client has taken ${list} back; AD DS is their source of authority again.`;
+  },
+
+  /** Who must switch the tenant safeguard back on (already escaped), and how. */
+  safeguardBackOn(who: string, graphCall: string, powerShell: string): string {
+    return `${who}: switch the tenant safeguard back on now. Graph: \`${graphCall}\` · PowerShell: \`${powerShell}\``;
+  },
+
+  safeguardReminder(requestId: string, graphCall: string): string {
+    return `Rollback ${requestId}: switch the tenant safeguard back on. Graph: \`${graphCall}\``;
+  },
+
   frozen(actorName: string, reason: string): string {
     return `🧊 Executions frozen by ${md(actorName, 100)}${reason ? ` (${md(reason, 200)})` : ''}. Nothing will be changed in the directory until an admin writes \`unfreeze\`. Requests can still be made and approved; they wait.`;
   },
