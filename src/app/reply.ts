@@ -24,6 +24,3 @@ export const refusal = <T = never>(error: DomainError, options: { text?: string;
   text: options.text ?? describeError(error),
   ...(options.data ? { data: options.data } : {}),
 });
-
-/** The same refusal as another use case's, answered by this one (a failure carries no value, whatever T). */
-export const passOn = <T>(reply: Extract<Reply<unknown>, { ok: false }>): Reply<T> => reply;
