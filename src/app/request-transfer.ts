@@ -6,7 +6,7 @@ import { DirectoryError } from '../ports/directory';
 import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { approverMris, sharedCardLinks } from './card-publisher';
 import { errorSummary } from './error-summary';
-import { describeError, say } from './wording';
+import { say } from './wording';
 import { Reply, done, refusal } from './reply';
 import { checkRole } from './role-check';
 import { notifyRequestEvent } from './notify';
@@ -129,13 +129,9 @@ async function requestChange(
     const eligible = checked.filter((r) => r.eligible);
     const blocked = checked.filter((r) => !r.eligible);
     if (eligible.length === 0) {
-      const reasons =
-        blocked
-          .slice(0, 20)
-          .map((b) => `- ${md(b.upn, 120)}: ${blockerText(b, targetType)}`)
-          .join('\n') + (blocked.length > 20 ? `\n- … and ${blocked.length - 20} more` : '');
       const error: DomainError = { code: 'REQUEST.NONE_ELIGIBLE', detail: { kind, ...(targetType === 'group' ? { targetType } : {}) } };
-      return refusal(error, { text: `${reasons}\n\n${describeError(error)}`, data: { blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })) } });
+      const reasons = blocked.map((b) => ({ target: b.upn, reason: blockerText(b, targetType) }));
+      return refusal(error, { text: say.noneEligible(error, reasons), data: { blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })) } });
     }
 
     // Order guidance (a warning): the users' groups still managed in AD DS, bounded lookup.

@@ -408,6 +408,13 @@ export const say = {
     return `Rollback ${requestId}: switch the tenant safeguard back on. Graph: \`${graphCall}\``;
   },
 
+  /** REQUEST.NONE_ELIGIBLE with each blocked target's reason listed above it (the first 20). */
+  noneEligible(error: DomainError, blocked: { target: string; reason: string }[]): string {
+    const lines = blocked.slice(0, 20).map((b) => `- ${md(b.target, 120)}: ${b.reason}`);
+    const more = blocked.length > 20 ? `\n- … and ${blocked.length - 20} more` : '';
+    return `${lines.join('\n')}${more}\n\n${describeError(error)}`;
+  },
+
   frozen(actorName: string, reason: string): string {
     return `🧊 Executions frozen by ${md(actorName, 100)}${reason ? ` (${md(reason, 200)})` : ''}. Nothing will be changed in the directory until an admin writes \`unfreeze\`. Requests can still be made and approved; they wait.`;
   },
