@@ -1,31 +1,22 @@
 import { CardActionData, CardVerb, VERBS } from '../cards/action-data';
 import { AdaptiveCard } from '../cards/adaptive-card';
 import { ActionPlace, comesFromRequestCard, conversationHoldsRequest } from '../domain/card-binding';
-import { DomainError } from '../domain/errors';
-import { Person, SoaRequest, targetCount } from '../domain/soa-request';
+import { Person, SoaRequest } from '../domain/soa-request';
 import { AppDeps } from './app-deps';
 import { confirmRollbackSafeguard } from './confirm-safeguard';
 import { DecisionReply, decideRequest } from './decide-request';
 import { resumeOrCancel } from './bulk/resume-cancel';
 import { requestGuidedGroups } from './request-group';
-import { describeError } from './wording';
+import { say } from './wording';
+import { Reply, done, refusal } from './reply';
 import { hasAnyRole, mayView, personalView, rolesFor } from './request-access';
 
-/** The answer to a card action: the text (toast, or the reply of a Submit fallback) and, when the person may see it, their card. */
-export interface CardActionAnswer {
-  ok: boolean;
-  text: string;
-  card: AdaptiveCard | null;
-  /** The refusal, when there was one (stable code). */
-  error?: DomainError;
-}
-
-const notVisible = (): CardActionAnswer => ({
-  ok: false,
-  text: describeError({ code: 'REQUEST.NOT_VISIBLE' }),
-  card: null,
-  error: { code: 'REQUEST.NOT_VISIBLE' },
-});
+/**
+ * The answer to a card action: the use case's Reply (its words are the toast, or the reply of a Submit
+ * fallback) and, beside it, the person's view of the card when they may see it (null: the words are the
+ * whole answer). A refused action shows the card too: the request as it is now.
+ */
+export type CardActionAnswer = Reply<unknown> & { card: AdaptiveCard | null };
 
 /**
  * One card action (Action.Execute click, automatic refresh, or the Action.Submit fallback of older
@@ -48,31 +39,34 @@ export async function answerCardAction(
   const request = await deps.requests.get(data.requestId);
   if (!request) {
     deps.refusals.record(actor.aadObjectId, 'REQUEST.NOT_VISIBLE');
-    return notVisible();
+    return withoutCard(refusal({ code: 'REQUEST.NOT_VISIBLE' }));
   }
   const roles = await rolesFor(deps, request, actor);
   if (!hasAnyRole(roles)) {
     deps.refusals.record(actor.aadObjectId, 'REQUEST.NOT_VISIBLE');
-    return notVisible();
+    return withoutCard(refusal({ code: 'REQUEST.NOT_VISIBLE' }));
   }
   if (verb === VERBS.refresh) {
     if (!conversationHoldsRequest(request, place.conversationId)) {
       deps.refusals.record(actor.aadObjectId, 'REQUEST.NOT_VISIBLE');
-      return notVisible();
+      return withoutCard(refusal({ code: 'REQUEST.NOT_VISIBLE' }));
     }
-    return { ok: true, text: '', card: await personalView(deps, actor, request, roles) };
+    return { ...done(request), card: await personalView(deps, actor, request, roles) };
   }
   if (!comesFromRequestCard(request, place)) {
     deps.logger.warn({ requestId: request.id, actorId: actor.aadObjectId, verb }, "card action not from the request's card: refused");
-    const error: DomainError = { code: 'CARD.NOT_FROM_REQUEST_CARD' };
-    return { ok: false, text: describeError(error), card: null, error };
+    return withoutCard(refusal({ code: 'CARD.NOT_FROM_REQUEST_CARD' }));
   }
   const reply = await act(deps, actor, verb, data);
-  if (!reply.request) return { ok: reply.ok, text: reply.text, card: null, error: reply.ok ? undefined : reply.error };
-  const view = await mayView(deps, reply.request, actor, place.conversationId);
-  const card = view.ok ? await personalView(deps, actor, reply.request, view.roles, { text: reply.text, tone: reply.ok ? 'good' : 'attention' }) : null;
-  return { ok: reply.ok, text: reply.text, card, error: reply.ok ? undefined : reply.error };
+  const text = reply.text ?? '';
+  // A refused action shows the request as it is now (it may have expired or moved on meanwhile).
+  const current = reply.ok ? reply.value : await deps.requests.get(request.id);
+  const view = current ? await mayView(deps, current, actor, place.conversationId) : null;
+  const card = current && view?.ok ? await personalView(deps, actor, current, view.roles, { text, tone: reply.ok ? 'good' : 'attention' }) : null;
+  return { ...reply, card };
 }
+
+const withoutCard = (reply: Reply<unknown>): CardActionAnswer => ({ ...reply, card: null });
 
 /** One verb to its use case; `cardVersion` null for a typed command (no card version to check). */
 function act(deps: AppDeps, actor: Person, verb: CardVerb, data: CardActionData, cardVersion: number | null = data.version): Promise<DecisionReply> {
@@ -105,19 +99,11 @@ function act(deps: AppDeps, actor: Person, verb: CardVerb, data: CardActionData,
 export async function actByText(
   deps: AppDeps,
   input: { actor: Person; requestId: string; verb: 'resume' | 'cancel' | 'confirm'; conversationId: string },
-): Promise<{ ok: boolean; text: string; error?: DomainError }> {
-  const request = await deps.requests.get(input.requestId);
-  if (!request || !hasAnyRole(await rolesFor(deps, request, input.actor))) {
-    deps.refusals.record(input.actor.aadObjectId, 'REQUEST.NOT_VISIBLE');
-    return { ok: false, text: describeError({ code: 'REQUEST.NOT_VISIBLE' }), error: { code: 'REQUEST.NOT_VISIBLE' } };
-  }
-  if (!conversationHoldsRequest(request, input.conversationId)) {
-    const error: DomainError = { code: 'COMMAND.NOT_IN_CARD_CONVERSATION', detail: { verb: input.verb } };
-    return { ok: false, text: describeError(error), error };
-  }
+): Promise<DecisionReply> {
+  const found = await requestHere(deps, input.actor, input.requestId, input.conversationId, input.verb);
+  if (!found.ok) return found;
   const verb = input.verb === 'confirm' ? VERBS.confirmSafeguard : input.verb === 'resume' ? VERBS.resume : VERBS.cancel;
-  const reply = await act(deps, input.actor, verb, { requestId: request.id, version: -1 }, null);
-  return reply.ok ? { ok: true, text: reply.text } : { ok: false, text: reply.text, error: reply.error };
+  return act(deps, input.actor, verb, { requestId: found.value.id, version: -1 }, null);
 }
 
 /**
@@ -128,24 +114,30 @@ export async function actByText(
 export async function decideByText(
   deps: AppDeps,
   input: { actor: Person; requestId: string; decision: 'approve' | 'reject'; comment: string | null; conversationId: string },
-): Promise<{ ok: boolean; text: string; error?: DomainError }> {
-  const request = await deps.requests.get(input.requestId);
-  if (!request || !hasAnyRole(await rolesFor(deps, request, input.actor))) {
-    deps.refusals.record(input.actor.aadObjectId, 'REQUEST.NOT_VISIBLE');
-    return { ok: false, text: describeError({ code: 'REQUEST.NOT_VISIBLE' }), error: { code: 'REQUEST.NOT_VISIBLE' } };
-  }
-  if (!conversationHoldsRequest(request, input.conversationId)) {
-    const error: DomainError = { code: 'COMMAND.NOT_IN_CARD_CONVERSATION', detail: { verb: input.decision } };
-    return { ok: false, text: describeError(error), error };
-  }
-  const reply = await decideRequest(deps, { actor: input.actor, requestId: request.id, decision: input.decision, cardVersion: null, comment: input.comment });
-  if (!reply.ok) return { ok: false, text: reply.text, error: reply.error };
-  return { ok: true, text: `${reply.text} ${whatWasDecided(reply.request, input.decision)}` };
+): Promise<DecisionReply> {
+  const found = await requestHere(deps, input.actor, input.requestId, input.conversationId, input.decision);
+  if (!found.ok) return found;
+  const reply = await decideRequest(deps, {
+    actor: input.actor,
+    requestId: found.value.id,
+    decision: input.decision,
+    cardVersion: null,
+    comment: input.comment,
+  });
+  if (!reply.ok) return reply;
+  return done(reply.value, `${reply.text} ${say.whatWasDecided(reply.value, input.decision)}`);
 }
 
-/** The version the decision applied to (the one before it) and what it covers. */
-function whatWasDecided(decided: SoaRequest, decision: 'approve' | 'reject'): string {
-  const users = targetCount(decided, decided.targets.length);
-  const list = decided.bulk ? `, list fingerprint ${decided.bulk.fingerprint}` : '';
-  return `You ${decision === 'approve' ? 'approved' : 'rejected'} version ${decided.cardVersion - 1} of request ${decided.id}'s card: ${users}${list}.`;
+/**
+ * A typed command on a request: only for its requester, approvers and admins (otherwise the neutral
+ * REQUEST.NOT_VISIBLE, counted), and only in a conversation that holds its card.
+ */
+async function requestHere(deps: AppDeps, actor: Person, requestId: string, conversationId: string, verb: string): Promise<Reply<SoaRequest>> {
+  const request = await deps.requests.get(requestId);
+  if (!request || !hasAnyRole(await rolesFor(deps, request, actor))) {
+    deps.refusals.record(actor.aadObjectId, 'REQUEST.NOT_VISIBLE');
+    return refusal({ code: 'REQUEST.NOT_VISIBLE' });
+  }
+  if (!conversationHoldsRequest(request, conversationId)) return refusal({ code: 'COMMAND.NOT_IN_CARD_CONVERSATION', detail: { verb } });
+  return done(request);
 }

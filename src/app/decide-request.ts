@@ -1,18 +1,17 @@
-import { ApproverRights, currentStage, decide, stageApprovals, stagesOf } from '../domain/approval-policy';
+import { ApproverRights, decide } from '../domain/approval-policy';
 import { approverRightsFor } from './approver-rights';
 import { tellPersonally } from './personal-notice';
 import { expireRequest } from './expire-request';
-import { DomainError } from '../domain/errors';
-import { Person, SoaRequest, targetCount } from '../domain/soa-request';
-import { DirectoryError } from '../ports/directory';
+import { Person, SoaRequest } from '../domain/soa-request';
 import { VersionConflictError } from '../ports/request-store';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
-import { describeError } from './wording';
+import { say } from './wording';
+import { Reply, done, refusal } from './reply';
+import { roleCheckFailed } from './role-check';
 import { notifyRequestEvent } from './notify';
 import { frozenState } from './freeze';
-import { escapeMarkdown as md } from '../cards/markdown-text';
 
 export interface DecisionInput {
   actor: Person;
@@ -25,7 +24,11 @@ export interface DecisionInput {
   via?: 'tab';
 }
 
-export type DecisionReply = { ok: true; request: SoaRequest; text: string } | { ok: false; error: DomainError; text: string; request: SoaRequest | null };
+/**
+ * What a decision on a request answers (approve, reject, resume, cancel, confirm): the request as it is
+ * now. After a refusal the caller re-reads it (it may have expired or moved on meanwhile).
+ */
+export type DecisionReply = Reply<SoaRequest>;
 
 /**
  * Approve or reject. The request is reloaded and every rule is checked against server state; the
@@ -35,15 +38,14 @@ export type DecisionReply = { ok: true; request: SoaRequest; text: string } | { 
 export async function decideRequest(deps: AppDeps, input: DecisionInput): Promise<DecisionReply> {
   const log = deps.logger.child({ useCase: 'decide', requestId: input.requestId, actorId: input.actor.aadObjectId });
   const request = await deps.requests.get(input.requestId);
-  if (!request) return refuse({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }, null);
+  if (!request) return refusal({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } });
 
   let rights: ApproverRights;
   try {
     rights = await approverRightsFor(deps, request, input.actor.aadObjectId);
   } catch (error) {
-    const code = error instanceof DirectoryError ? error.code : 'GRAPH.UNKNOWN';
-    log.warn({ err: errorSummary(error) }, 'approver check failed');
-    return refuse({ code, detail: { permission: error instanceof DirectoryError ? (error.details.permission ?? null) : null } }, request);
+    log.warn({ err: errorSummary(error) }, 'role check failed: refused');
+    return refusal(roleCheckFailed(error));
   }
 
   const now = deps.clock.now();
@@ -65,11 +67,8 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
         },
       ]);
     }
-    if (outcome.expired) {
-      const expired = await expireRequest(deps, request);
-      return refuse(outcome.error, expired ?? request);
-    }
-    return refuse(outcome.error, request);
+    if (outcome.expired) await expireRequest(deps, request);
+    return refusal(outcome.error);
   }
 
   const next = outcome.request;
@@ -95,8 +94,7 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
   } catch (error) {
     if (error instanceof VersionConflictError) {
       // Someone else changed it between our read and write: their decision stands, ours is not applied.
-      const current = await deps.requests.get(request.id);
-      return refuse({ code: 'REQUEST.STALE_CARD' }, current);
+      return refusal({ code: 'REQUEST.STALE_CARD' });
     }
     throw error;
   }
@@ -115,15 +113,12 @@ export async function decideRequest(deps: AppDeps, input: DecisionInput): Promis
     void tellPersonally(
       deps,
       entry.onBehalfOf.aadObjectId,
-      {
-        text: `${md(input.actor.name, 100)} ${input.decision === 'approve' ? 'approved' : 'rejected'} request ${next.id} for you (your delegation)${entry.comment ? `: "${md(entry.comment, 500)}"` : '.'}`,
-      },
+      { text: say.decidedForYou(input.actor, input.decision, next.id, entry.comment ?? null) },
       `delegate-decided:${next.id}:${entry.by.aadObjectId}`,
     );
   }
   const frozen = outcome.effect === 'approved' ? await frozenState(deps) : null;
-  const held = frozen ? ' Executions are frozen right now: it will start when an admin writes `unfreeze`.' : '';
-  return { ok: true, request: next, text: decisionText(next, outcome.effect, input.actor) + held };
+  return done(next, say.decided(next, outcome.effect, input.actor, { frozen: frozen !== null }));
 }
 
 /** Cards and the requester's notice, after the click has been answered. */
@@ -132,41 +127,9 @@ async function afterDecision(deps: AppDeps, request: SoaRequest, effect: string,
     await refreshCards(deps, request);
     if (effect === 'rejected') {
       const comment = request.decisions[request.decisions.length - 1].comment;
-      const text = `${mention(request.requester)}: your request ${request.id} was rejected by ${md(actor.name, 100)}${comment ? `: "${md(comment, 1000)}"` : '.'}`;
-      await deps.chat.post(request.origin.conversationKey, { text });
+      await deps.chat.post(request.origin.conversationKey, { text: say.rejectedToRequester(request, actor, comment ?? null) });
     }
   } catch (error) {
     deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not publish a decision');
   }
-}
-
-function decisionText(request: SoaRequest, effect: string, actor: Person): string {
-  switch (effect) {
-    case 'approved':
-      return `Approved by ${md(actor.name, 100)}. The ${request.kind} of ${targetCount(request, request.targets.length)} is starting; I will post the outcome here.`;
-    case 'awaiting-safeguard':
-      return `Approved by ${md(actor.name, 100)}. Before the rollback runs, someone must confirm on the card that the tenant safeguard is off.`;
-    case 'approval-recorded': {
-      const stages = stagesOf(request);
-      const stage = currentStage(request);
-      const count = stageApprovals(request, stage).length;
-      const of = stages.length > 1 ? ` in the "${md(stages[stage].name, 60)}" stage` : '';
-      return `Your approval is recorded (${count} of ${stages[stage].quorum}${of}). Waiting for another approver.`;
-    }
-    case 'stage-completed': {
-      const stages = stagesOf(request);
-      const stage = currentStage(request);
-      return `Your approval is recorded and the "${md(stages[stage - 1].name, 60)}" stage is complete. The "${md(stages[stage].name, 60)}" stage (stage ${stage + 1} of ${stages.length}) is now open.`;
-    }
-    default:
-      return `Rejected by ${md(actor.name, 100)}. The requester has been told; nothing will be changed.`;
-  }
-}
-
-function mention(person: Person): string {
-  return md(person.name, 100);
-}
-
-function refuse(error: DomainError, request: SoaRequest | null): DecisionReply {
-  return { ok: false, error, text: describeError(error), request };
 }

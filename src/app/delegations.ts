@@ -1,13 +1,14 @@
-import { DomainError } from '../domain/errors';
+import { Result, fail, ok } from '../domain/errors';
 import { Person } from '../domain/soa-request';
 import { Delegation } from '../ports/delegation-store';
 import { DirectoryError } from '../ports/directory';
-import { escapeMarkdown as md } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
 import { activeDelegations, approvalFlow } from './approver-rights';
-import { describeError } from './wording';
+import { say } from './wording';
+import { Reply, answered, done, refusal } from './reply';
 import { tellPersonally } from './personal-notice';
 import { hasRoleOrNone } from './request-access';
+import { checkRole } from './role-check';
 
 const MAX_DAYS = 366;
 
@@ -19,23 +20,25 @@ const MAX_DAYS = 366;
  * delegator's ("Adam (for Amy)"). A new delegation replaces the delegator's running one. Durable and
  * shared by every instance; rows are ended, never deleted.
  */
-export async function delegate(deps: AppDeps, input: { actor: Person; upn: string; until: string }): Promise<string> {
+export async function delegate(deps: AppDeps, input: { actor: Person; upn: string; until: string }): Promise<Reply> {
   const now = deps.clock.now();
   const me = input.actor.aadObjectId.toLowerCase();
-  if (!(await holdsOwnApprovalRight(deps, me))) return describeError({ code: 'DELEGATION.NOT_AN_APPROVER' });
+  const approver = await checkRole(deps, () => holdsOwnApprovalRight(deps, me), { useCase: 'delegate', actorId: me });
+  if (!approver.ok) return refusal(approver.error);
+  if (!approver.value) return refusal({ code: 'DELEGATION.NOT_AN_APPROVER' });
   const endsAt = endOfDay(input.until);
   if (!endsAt || endsAt.getTime() <= now.getTime() || endsAt.getTime() > now.getTime() + MAX_DAYS * 86_400_000) {
-    return describeError({ code: 'DELEGATION.BAD_DATE', detail: { value: input.until } });
+    return refusal({ code: 'DELEGATION.BAD_DATE', detail: { value: input.until } });
   }
   const found = await findPerson(deps, input.upn);
-  if ('error' in found) return describeError(found.error);
-  if (found.person.aadObjectId === me) return describeError({ code: 'DELEGATION.TO_SELF' });
+  if (!found.ok) return refusal(found.error);
+  if (found.value.aadObjectId === me) return refusal({ code: 'DELEGATION.TO_SELF' });
   const running = (await activeDelegations(deps)).filter((d) => d.delegator.aadObjectId.toLowerCase() === me);
   for (const d of running) await deps.delegations.end(d.id, now.toISOString(), me);
   const delegation: Delegation = {
     id: deps.ids.uuid(),
     delegator: { aadObjectId: me, name: input.actor.name },
-    delegate: found.person,
+    delegate: found.value,
     startsAt: now.toISOString(),
     endsAt: endsAt.toISOString(),
     createdBy: me,
@@ -45,29 +48,29 @@ export async function delegate(deps: AppDeps, input: { actor: Person; upn: strin
   };
   await deps.delegations.create(delegation);
   deps.logger.info(
-    { delegationId: delegation.id, delegatorId: me, delegateId: found.person.aadObjectId, endsAt: delegation.endsAt, replaced: running.length },
+    { delegationId: delegation.id, delegatorId: me, delegateId: found.value.aadObjectId, endsAt: delegation.endsAt, replaced: running.length },
     'approval right delegated',
   );
-  await tellPersonally(deps, found.person.aadObjectId, {
-    text: `${md(input.actor.name, 100)} delegated their approval right to you until ${delegation.endsAt.slice(0, 16).replace('T', ' ')} UTC. You may decide their requests for them, never your own; they are told each time.`,
-  });
-  return `Your approval right is delegated to ${md(found.person.name, 100)} until ${delegation.endsAt.slice(0, 16).replace('T', ' ')} UTC${running.length > 0 ? ' (it replaces your earlier delegation)' : ''}. You will be told when they decide for you; \`delegate off\` takes it back.`;
+  await tellPersonally(deps, found.value.aadObjectId, { text: say.delegatedToYou(input.actor.name, delegation.endsAt) });
+  return answered(say.delegated(found.value.name, delegation.endsAt, running.length > 0));
 }
 
 /** `delegate off` (your own) or, for admins, `delegate off for <upn>`: ends the running delegations of that delegator. */
-export async function delegateOff(deps: AppDeps, input: { actor: Person; forUpn: string | null }): Promise<string> {
+export async function delegateOff(deps: AppDeps, input: { actor: Person; forUpn: string | null }): Promise<Reply> {
   const me = input.actor.aadObjectId.toLowerCase();
   let delegatorId = me;
   if (input.forUpn) {
-    if (!(await hasRoleOrNone(deps, 'admin', me))) return describeError({ code: 'ADMIN.ONLY', detail: { action: 'delegation' } });
+    const admin = await checkRole(deps, () => deps.authorization.isAdmin(me), { useCase: 'delegate-off', actorId: me });
+    if (!admin.ok) return refusal(admin.error);
+    if (!admin.value) return refusal({ code: 'ADMIN.ONLY', detail: { action: 'delegation' } });
     const found = await findPerson(deps, input.forUpn);
-    if ('error' in found) return describeError(found.error);
-    delegatorId = found.person.aadObjectId;
+    if (!found.ok) return refusal(found.error);
+    delegatorId = found.value.aadObjectId;
   }
   const running = (await activeDelegations(deps)).filter((d) => d.delegator.aadObjectId.toLowerCase() === delegatorId);
-  if (running.length === 0) return describeError({ code: 'DELEGATION.NONE' });
+  if (running.length === 0) return refusal({ code: 'DELEGATION.NONE' });
   await endRunning(deps, running, me);
-  return `Ended: ${running.map((d) => `${md(d.delegator.name, 100)} → ${md(d.delegate.name, 100)}`).join(', ')}. The delegate can no longer decide for them.`;
+  return answered(say.delegationsEnded(running.map((d) => ({ delegator: d.delegator.name, delegate: d.delegate.name }))));
 }
 
 /**
@@ -75,18 +78,20 @@ export async function delegateOff(deps: AppDeps, input: { actor: Person; forUpn:
  * as `delegate off` (its delegator; another person's only as an admin) and ended the same way
  * (endRunning), logged with `via: "tab"`. A delegation the person may not see is answered as none.
  */
-export async function endDelegation(
-  deps: AppDeps,
-  input: { actor: Person; delegationId: string; via: 'tab' },
-): Promise<{ ok: true; delegation: Delegation } | { ok: false; error: DomainError }> {
+export async function endDelegation(deps: AppDeps, input: { actor: Person; delegationId: string; via: 'tab' }): Promise<Reply<Delegation>> {
   const me = input.actor.aadObjectId.toLowerCase();
-  const admin = await hasRoleOrNone(deps, 'admin', me);
   const found = (await activeDelegations(deps)).find((d) => d.id === input.delegationId);
   const isDelegator = found?.delegator.aadObjectId.toLowerCase() === me;
-  if (!found || !(admin || isDelegator || found.delegate.aadObjectId.toLowerCase() === me)) return { ok: false, error: { code: 'DELEGATION.NONE' } };
-  if (!isDelegator && !admin) return { ok: false, error: { code: 'ADMIN.ONLY', detail: { action: 'delegation' } } };
+  // The delegator needs no role to end their own; anyone else is asked about, whether the delegation exists or not.
+  const adminCheck = isDelegator
+    ? { ok: true as const, value: false }
+    : await checkRole(deps, () => deps.authorization.isAdmin(me), { useCase: 'end-delegation', actorId: me });
+  if (!adminCheck.ok) return refusal(adminCheck.error);
+  const admin = adminCheck.value;
+  if (!found || !(admin || isDelegator || found.delegate.aadObjectId.toLowerCase() === me)) return refusal({ code: 'DELEGATION.NONE' });
+  if (!isDelegator && !admin) return refusal({ code: 'ADMIN.ONLY', detail: { action: 'delegation' } });
   await endRunning(deps, [found], me, input.via);
-  return { ok: true, delegation: found };
+  return done(found);
 }
 
 /** Ends these delegations now, each recorded with who ended it, logged, and its delegate told. */
@@ -95,7 +100,7 @@ async function endRunning(deps: AppDeps, running: Delegation[], by: string, via?
   for (const d of running) {
     if (await deps.delegations.end(d.id, at, by)) {
       deps.logger.info({ delegationId: d.id, delegatorId: d.delegator.aadObjectId.toLowerCase(), endedBy: by, ...(via ? { via } : {}) }, 'delegation ended');
-      await tellPersonally(deps, d.delegate.aadObjectId, { text: `The delegation of ${md(d.delegator.name, 100)}'s approval right to you has ended.` });
+      await tellPersonally(deps, d.delegate.aadObjectId, { text: say.delegationEndedToDelegate(d.delegator.name) });
     }
   }
 }
@@ -111,33 +116,39 @@ export async function delegationsOf(deps: AppDeps, actor: Person): Promise<{ adm
 }
 
 /** `delegations`: the running delegations you give or hold; admins see all of them. */
-export async function listDelegations(deps: AppDeps, actor: Person): Promise<string> {
+export async function listDelegations(deps: AppDeps, actor: Person): Promise<Reply> {
   const { admin, running } = await delegationsOf(deps, actor);
-  if (running.length === 0) return admin ? 'No delegation is running.' : 'You give and hold no delegation right now.';
-  const lines = running.map((d) => `- ${md(d.delegator.name, 100)} → ${md(d.delegate.name, 100)}, until ${d.endsAt.slice(0, 16).replace('T', ' ')} UTC`);
-  return `Delegations running now (${running.length}):\n${lines.join('\n')}${admin ? '\n\nAn admin ends one with `delegate off for <upn of the delegator>`.' : ''}`;
+  return answered(
+    say.delegationList(
+      running.map((d) => ({ delegator: d.delegator.name, delegate: d.delegate.name, endsAt: d.endsAt })),
+      admin,
+    ),
+  );
 }
 
-/** An approver in their own right (a role, an approval stage's group or the escalation group): never through a delegation. */
+/**
+ * An approver in their own right (a role, an approval stage's group or the escalation group): never
+ * through a delegation. Throws when the directory cannot answer (the caller refuses with ROLE.CHECK_FAILED).
+ */
 async function holdsOwnApprovalRight(deps: AppDeps, id: string): Promise<boolean> {
-  if ((await hasRoleOrNone(deps, 'approver', id)) || (await hasRoleOrNone(deps, 'rollback-approver', id))) return true;
+  if ((await deps.authorization.has('approver', id)) || (await deps.authorization.has('rollback-approver', id))) return true;
   const flow = approvalFlow(deps);
   const groups = [...(flow.stages ?? []), ...(flow.rollbackStages ?? [])]
     .map((s) => s.groupId)
     .concat(flow.escalationGroupId)
     .filter((g): g is string => Boolean(g));
-  for (const g of groups) if (await deps.authorization.isInGroup(g, id).catch(() => false)) return true;
+  for (const g of groups) if (await deps.authorization.isInGroup(g, id)) return true;
   return false;
 }
 
 /** A person of the directory by UPN (the Entra object id is what every later check uses). */
-export async function findPerson(deps: AppDeps, upn: string): Promise<{ person: { aadObjectId: string; name: string } } | { error: DomainError }> {
+export async function findPerson(deps: AppDeps, upn: string): Promise<Result<{ aadObjectId: string; name: string }>> {
   try {
     const user = await deps.directory.getUser(upn);
-    if (!user) return { error: { code: 'DELEGATION.PERSON_NOT_FOUND', detail: { upn } } };
-    return { person: { aadObjectId: user.id.toLowerCase(), name: user.displayName ?? user.userPrincipalName } };
+    if (!user) return fail('DELEGATION.PERSON_NOT_FOUND', { upn });
+    return ok({ aadObjectId: user.id.toLowerCase(), name: user.displayName ?? user.userPrincipalName });
   } catch (error) {
-    if (error instanceof DirectoryError) return { error: { code: error.code, detail: { permission: error.details.permission ?? null } } };
+    if (error instanceof DirectoryError) return fail(error.code, { permission: error.details.permission ?? null });
     throw error;
   }
 }

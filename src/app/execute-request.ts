@@ -1,5 +1,5 @@
 import { SoaRequest, summarizeOutcome, targetTypeOf, RequestChanges, revise } from '../domain/soa-request';
-import { renderOutcomeCard, outcomeText } from '../cards/outcome-card';
+import { renderOutcomeCard } from '../cards/outcome-card';
 import { RequestEvent } from '../ports/request-store';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
@@ -86,7 +86,8 @@ export async function announceOutcome(deps: AppDeps, requestId: string): Promise
   const request = await deps.requests.get(requestId);
   if (!request) return;
   await refreshCards(deps, request);
-  await deps.chat.post(request.origin.conversationKey, { text: outcomeText(request), card: renderOutcomeCard(request) });
+  // One post: the outcome card (its heading is the outcome line; a text beside it would say it twice).
+  await deps.chat.post(request.origin.conversationKey, { card: renderOutcomeCard(request) });
   await deps.requests.appendEvents([event(deps, request.id, 'outcome.posted', {})]);
   const status = request.status;
   await notifyRequestEvent(deps, request, status === 'failed' ? 'failed' : request.kind === 'rollback' ? 'executed' : 'completed');

@@ -1,7 +1,7 @@
 import { expireIfDue } from '../domain/approval-policy';
-import { PRE_EXECUTION_STATUSES, Person, SoaRequest, isPreExecution } from '../domain/soa-request';
+import { PRE_EXECUTION_STATUSES, SoaRequest, isPreExecution } from '../domain/soa-request';
 import { VersionConflictError } from '../ports/request-store';
-import { escapeMarkdown as md } from '../cards/markdown-text';
+import { say } from './wording';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
@@ -78,19 +78,10 @@ async function publishExpiry(deps: AppDeps, request: SoaRequest, from: string | 
   await refreshCards(deps, request);
   const at = deps.clock.now().toISOString();
   if (!(await deps.conversations.claimOnce(`request-expired-notice:${request.id}`, at))) return;
-  const waitedFor =
-    (from ?? (waitedForSafeguard(request) ? 'awaiting-safeguard' : 'pending')) === 'awaiting-safeguard'
-      ? 'before the safeguard step was confirmed'
-      : 'without enough approvals';
+  const waitedForSafeguardStep = (from ?? (waitedForSafeguard(request) ? 'awaiting-safeguard' : 'pending')) === 'awaiting-safeguard';
   try {
-    await deps.chat.post(request.origin.conversationKey, {
-      text: `${mention(request.requester)}: request ${request.id} expired ${waitedFor}. Nothing was changed; make a new request if it is still needed.`,
-    });
+    await deps.chat.post(request.origin.conversationKey, { text: say.expiredToRequester(request, waitedForSafeguardStep) });
   } catch (error) {
     deps.logger.warn({ requestId: request.id, err: errorSummary(error) }, 'could not announce expiry');
   }
-}
-
-function mention(person: Person): string {
-  return md(person.name, 100);
 }

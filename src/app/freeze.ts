@@ -1,7 +1,8 @@
 import { StoredSetting } from '../ports/settings-store';
 import { AppDeps } from './app-deps';
 import { Reply, answered, refusal } from './reply';
-import { escapeMarkdown as md } from '../cards/markdown-text';
+import { checkRole } from './role-check';
+import { say } from './wording';
 
 const KEY = 'executions.frozen';
 
@@ -12,7 +13,9 @@ export async function frozenState(deps: Pick<AppDeps, 'settingsStore'>): Promise
 }
 
 export async function setFrozen(deps: AppDeps, input: { actorId: string; actorName: string; frozen: boolean; reason: string }): Promise<Reply> {
-  if (!(await deps.authorization.isAdmin(input.actorId))) return refusal({ code: 'ADMIN.ONLY', detail: { action: input.frozen ? 'freeze' : 'unfreeze' } });
+  const admin = await checkRole(deps, () => deps.authorization.isAdmin(input.actorId), { useCase: 'freeze', actorId: input.actorId });
+  if (!admin.ok) return refusal(admin.error);
+  if (!admin.value) return refusal({ code: 'ADMIN.ONLY', detail: { action: input.frozen ? 'freeze' : 'unfreeze' } });
   const at = deps.clock.now().toISOString();
   await deps.settingsStore.set(KEY, { value: String(input.frozen), updatedAt: at, updatedBy: input.actorId });
   deps.logger.warn(
@@ -21,9 +24,7 @@ export async function setFrozen(deps: AppDeps, input: { actorId: string; actorNa
   );
   if (!input.frozen) {
     deps.kickJobs();
-    return answered(`Executions unfrozen by ${md(input.actorName, 100)}. Approved requests that were waiting start now.`);
+    return answered(say.unfrozen(input.actorName));
   }
-  return answered(
-    `🧊 Executions frozen by ${md(input.actorName, 100)}${input.reason ? ` (${md(input.reason, 200)})` : ''}. Nothing will be changed in the directory until an admin writes \`unfreeze\`. Requests can still be made and approved; they wait.`,
-  );
+  return answered(say.frozen(input.actorName, input.reason));
 }

@@ -1,6 +1,8 @@
 import { AppDeps } from './app-deps';
 import { frozenState } from './freeze';
 import { Reply, answered, refusal } from './reply';
+import { checkRole } from './role-check';
+import { say } from './wording';
 import { describeIdentity } from './self-check';
 
 export interface Readiness {
@@ -11,13 +13,15 @@ export interface Readiness {
 
 /** `health` (admins only): a live check now, the start-up self-check's result, and the freeze. */
 export async function healthReport(deps: AppDeps, actorId: string): Promise<Reply> {
-  if (!(await deps.authorization.isAdmin(actorId))) return refusal({ code: 'ADMIN.ONLY', detail: { action: 'health' } });
+  const admin = await checkRole(deps, () => deps.authorization.isAdmin(actorId), { useCase: 'health', actorId });
+  if (!admin.ok) return refusal(admin.error);
+  if (!admin.value) return refusal({ code: 'ADMIN.ONLY', detail: { action: 'health' } });
   const report = await deps.identity.check();
   const { lines } = describeIdentity(report, deps.clock.now());
   if (deps.startupCheck) lines.push(deps.startupCheck.summary());
   const freeze = await frozenState(deps);
-  lines.push(freeze ? `🧊 Executions are frozen since ${freeze.updatedAt.slice(0, 16).replace('T', ' ')} UTC.` : '✅ Executions are not frozen.');
-  return answered(['**SOA Bot health**', ...lines].join('\n\n'));
+  lines.push(say.freezeState(freeze ? freeze.updatedAt : null));
+  return answered(say.healthReport(lines));
 }
 
 /**

@@ -2,6 +2,8 @@ import { SubscriptionChange } from '../ports/notification-store';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { AppDeps } from './app-deps';
 import { Reply, answered, refusal } from './reply';
+import { checkRole } from './role-check';
+import { say } from './wording';
 import { FAILING_AFTER_ATTEMPTS } from './notification-sender';
 
 export interface NotifyInput {
@@ -26,17 +28,22 @@ export const RECENT_CHANGES_SHOWN = 10;
  */
 export async function manageNotifications(deps: AppDeps, input: NotifyInput): Promise<Reply> {
   if (input.action === 'off') return turnOff(deps, input);
-  const allowed =
-    (await deps.authorization.isAdmin(input.actorId)) ||
-    (await deps.authorization.isApproverFor('transfer', input.actorId)) ||
-    (await deps.authorization.isApproverFor('rollback', input.actorId));
-  if (!allowed) return refusal({ code: 'NOTIFY.NOT_ALLOWED' });
+  const allowed = await checkRole(
+    deps,
+    async () =>
+      (await deps.authorization.isAdmin(input.actorId)) ||
+      (await deps.authorization.isApproverFor('transfer', input.actorId)) ||
+      (await deps.authorization.isApproverFor('rollback', input.actorId)),
+    { useCase: 'notify', actorId: input.actorId },
+  );
+  if (!allowed.ok) return refusal(allowed.error);
+  if (!allowed.value) return refusal({ code: 'NOTIFY.NOT_ALLOWED' });
 
   if (input.action === 'status') return answered(await statusText(deps));
   if (!input.channelId) return refusal({ code: 'NOTIFY.NOT_IN_CHANNEL' });
   if (isConfiguredBySettings(deps, input.channelId)) {
     // The settings own this subscription: a chat command neither re-owns nor changes it.
-    return answered('This channel is configured by the settings (NOTIFY_CHANNEL_IDS): it already gets notifications. Nothing changed.');
+    return answered(say.notifyAlreadyBySettings());
   }
   const at = deps.clock.now().toISOString();
   await deps.notifications.subscribe({
@@ -47,14 +54,13 @@ export async function manageNotifications(deps: AppDeps, input: NotifyInput): Pr
     source: 'command',
   });
   deps.logger.info({ channelId: input.channelId, actorId: input.actorId }, 'channel subscribed to notifications');
-  const transfers = deps.settings.notifyTransfers ? ' and transfers' : '';
-  return answered(
-    `This channel will now get a thread for every rollback${transfers}: requested, approved, rejected, expired, executed, completed, timed out or failed. Only an admin can turn it off (\`notify off\`).`,
-  );
+  return answered(say.notifySubscribed(deps.settings.notifyTransfers));
 }
 
 async function turnOff(deps: AppDeps, input: NotifyInput): Promise<Reply> {
-  if (!(await deps.authorization.isAdmin(input.actorId))) {
+  const admin = await checkRole(deps, () => deps.authorization.isAdmin(input.actorId), { useCase: 'notify-off', actorId: input.actorId });
+  if (!admin.ok) return refusal(admin.error);
+  if (!admin.value) {
     deps.logger.warn({ channelId: input.channelId, actorId: input.actorId }, 'notify off refused: not an admin');
     return refusal({ code: 'NOTIFY.OFF_NOT_ALLOWED' });
   }
@@ -65,7 +71,7 @@ async function turnOff(deps: AppDeps, input: NotifyInput): Promise<Reply> {
   }
   const removed = await deps.notifications.unsubscribe(input.channelId, { by: input.actorId, via: 'command', at: deps.clock.now().toISOString() });
   deps.logger.info({ channelId: input.channelId, actorId: input.actorId, removed }, 'channel unsubscribed from notifications');
-  return answered(removed ? 'This channel will no longer get notifications.' : 'This channel was not subscribed; nothing changed.');
+  return answered(say.notifyUnsubscribed(removed));
 }
 
 /** Teams channel ids are compared without regard to case, so a differently cased setting still protects its channel. */

@@ -1,8 +1,8 @@
-import { currentStage, stagesOf } from '../domain/approval-policy';
 import { ReminderState, dueWork, firstReminderRun } from '../domain/reminder-schedule';
 import { CardLocation, SoaRequest, revise } from '../domain/soa-request';
 import { renderRequestCard } from '../cards/request-card';
 import { escapeMarkdown as md } from '../cards/markdown-text';
+import { say } from './wording';
 import { Job } from '../ports/job-queue';
 import { VersionConflictError } from '../ports/request-store';
 import { AppDeps } from './app-deps';
@@ -81,13 +81,9 @@ async function remind(deps: AppDeps, request: SoaRequest, slot: number): Promise
   const ids = await waitingApprovers(deps, request);
   if (!(await deps.conversations.claimOnce(`reminder:${request.id}:${slot}`, deps.clock.now().toISOString()))) return;
   const who = await mentionsOf(deps, request, ids);
-  const stages = stagesOf(request);
-  const stage = stages.length > 1 ? ` (stage "${md(stages[currentStage(request)].name, 60)}")` : '';
-  const text =
-    `Reminder: request ${request.id} from ${md(request.requester.name, 100)} has waited ${hoursSince(request.createdAt, deps.clock.now())} h for a decision${stage}` +
-    `${who.mentions.length > 0 ? ` from ${who.text}` : ''}. It expires at ${request.expiresAt.slice(0, 16).replace('T', ' ')} UTC. Decide on the card, or type \`approve ${request.id}\` / \`reject ${request.id} <comment>\`.`;
+  const text = say.approvalReminder(request, hoursSince(request.createdAt, deps.clock.now()), who.mentions.length > 0 ? who.text : null);
   await postQuietly(deps, request, threadKey(request), { text, mentions: who.mentions });
-  await bringCardToPersonalChats(deps, request, ids, `Reminder: request ${request.id} is waiting for your decision.`, `reminder:${slot}`);
+  await bringCardToPersonalChats(deps, request, ids, say.approvalReminderPersonal(request.id), `reminder:${slot}`);
   await deps.requests.appendEvents([
     {
       requestId: request.id,
@@ -131,11 +127,9 @@ async function escalate(deps: AppDeps, request: SoaRequest): Promise<SoaRequest>
     }
   }
   const who = await mentionsOf(deps, current, escalationIds);
-  const text =
-    `Request ${current.id} has had no decision for ${hoursSince(current.createdAt, deps.clock.now())} h, so it is now offered to the escalation approvers too` +
-    `${who.mentions.length > 0 ? `: ${who.text}` : ''}. Any of them may approve or reject it (a rejection needs a comment).`;
+  const text = say.escalated(current.id, hoursSince(current.createdAt, deps.clock.now()), who.mentions.length > 0 ? who.text : null);
   await postQuietly(deps, current, threadKey(current), { text, mentions: who.mentions });
-  await bringCardToPersonalChats(deps, current, escalationIds, `Request ${current.id} was escalated to you: it has waited without a decision.`, 'escalation');
+  await bringCardToPersonalChats(deps, current, escalationIds, say.escalatedPersonal(current.id), 'escalation');
   return current;
 }
 
@@ -144,7 +138,7 @@ async function warnRequester(deps: AppDeps, request: SoaRequest): Promise<void> 
   const hours = Math.max(0, Math.round((Date.parse(request.expiresAt) - deps.clock.now().getTime()) / 3_600_000));
   const person = await personInTeams(deps, request, request.requester.aadObjectId);
   const name = (person?.name ?? request.requester.name).replace(/[<>&]/g, '').slice(0, 100) || 'requester';
-  const text = `${person ? `<at>${name}</at>` : md(request.requester.name, 100)}: request ${request.id} expires in about ${hours} h and is still waiting for approval. Nothing will be changed unless it is approved by then.`;
+  const text = say.expiryWarning(person ? `<at>${name}</at>` : md(request.requester.name, 100), request.id, hours);
   await postQuietly(deps, request, request.origin.conversationKey, { text, mentions: person ? [{ mri: person.mri, name }] : [] });
   await deps.requests.appendEvents([{ requestId: request.id, at: deps.clock.now().toISOString(), type: 'request.expiry-warned', data: { hoursLeft: hours } }]);
 }

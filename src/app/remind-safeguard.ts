@@ -2,6 +2,7 @@ import { OPEN_STATUSES, SoaRequest } from '../domain/soa-request';
 import { Job } from '../ports/job-queue';
 import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { errorSummary } from './error-summary';
+import { say } from './wording';
 import { safeguardCall, safeguardOnCard } from '../cards/rollback-section';
 
 /**
@@ -15,7 +16,7 @@ export function safeguardStillOff(deps: AppDeps, request: SoaRequest): boolean {
 /** The reminder message: the one-click card, with the Graph call beside it for whoever switches by hand. */
 export function safeguardOnMessage(deps: AppDeps, request: SoaRequest): { text: string; card: Record<string, unknown> } {
   return {
-    text: `Rollback ${request.id}: switch the tenant safeguard back on. Graph: \`${safeguardCall(deps.settings.tenantId, true)}\``,
+    text: say.safeguardReminder(request.id, safeguardCall(deps.settings.tenantId, true)),
     card: safeguardOnCard(request, safeguardSwitchAppId(deps.settings)!),
   };
 }

@@ -6,7 +6,6 @@ import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { Role } from './authorization';
 import { approverMris, cardLinks } from './card-publisher';
 import { errorSummary } from './error-summary';
-import { mayConfirm } from './confirm-safeguard';
 import { ApprovalView, entitlement } from '../domain/approval-policy';
 import { approverRightsFor, hasAnyRight } from './approver-rights';
 
@@ -91,7 +90,13 @@ export async function personalView(
 ): Promise<AdaptiveCard> {
   const refreshUserIds = await approverMris(deps, request);
   const mayDecide = request.status === 'halted' ? roles.approver : await mayDecideNow(deps, request, actor, roles);
-  const mayConfirmSafeguard = request.kind === 'rollback' && !request.safeguard && (await mayConfirm(deps, request, actor));
+  const mayConfirmSafeguard =
+    request.kind === 'rollback' &&
+    !request.safeguard &&
+    (await mayConfirm(deps, request, actor).catch((error) => {
+      deps.logger.warn({ requestId: request.id, actorId: actor.aadObjectId, err: errorSummary(error) }, 'role check failed: treated as no role');
+      return false;
+    }));
   return renderRequestCard(request, {
     audience: mayDecide ? 'approver' : 'everyone',
     refreshUserIds,
@@ -103,4 +108,15 @@ export async function personalView(
     safeguardSwitchAppId: safeguardSwitchAppId(deps.settings),
     links: cardLinks(deps, request),
   });
+}
+
+/**
+ * Who may attest a rollback's safeguard step: the requester or a rollback approver (an attestation, not
+ * an approval). Throws when the directory cannot answer: the use case refuses with ROLE.CHECK_FAILED
+ * (role-check.ts), a card view shows no button.
+ */
+export async function mayConfirm(deps: AppDeps, request: SoaRequest, actor: Person): Promise<boolean> {
+  if (!actor.aadObjectId) return false;
+  if (actor.aadObjectId === request.requester.aadObjectId.toLowerCase()) return true;
+  return deps.authorization.isApproverFor('rollback', actor.aadObjectId);
 }

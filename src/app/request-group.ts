@@ -1,15 +1,19 @@
-import { DomainError } from '../domain/errors';
+import { DomainError, Result, fail, ok } from '../domain/errors';
 import { bottomUpOrder } from '../domain/group-tree';
-import { Person, RequestKind, SoaRequest } from '../domain/soa-request';
+import { Person, RequestKind } from '../domain/soa-request';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
-import { describeError } from './wording';
+import { say } from './wording';
+import { done, refusal } from './reply';
+import { checkRole } from './role-check';
+import type { DecisionReply } from './decide-request';
 import { Origin, RequestReply, RequestVia, requestGroupChange } from './request-transfer';
 import { maxUsersFor } from './user-limits';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type ResolvedGroup = { ok: true; group: { id: string; displayName: string } } | { ok: false; error: DomainError };
+/** A group as resolved: its object id and display name. */
+export type ResolvedGroup = Result<{ id: string; displayName: string }>;
 
 /**
  * A group named in a command: an object id as given, or a display name that must match exactly one
@@ -17,31 +21,24 @@ export type ResolvedGroup = { ok: true; group: { id: string; displayName: string
  * says to use the id.
  */
 export async function resolveGroup(deps: AppDeps, nameOrId: string): Promise<ResolvedGroup> {
-  if (GUID.test(nameOrId)) return { ok: true, group: { id: nameOrId.toLowerCase(), displayName: nameOrId } };
-  if (!deps.bulk) return { ok: false, error: { code: 'GRAPH.UNKNOWN' } };
+  if (GUID.test(nameOrId)) return ok({ id: nameOrId.toLowerCase(), displayName: nameOrId });
+  if (!deps.bulk) return fail('GRAPH.UNKNOWN');
   const found = await deps.bulk.findGroupsByName(nameOrId);
-  if (found.length === 0) return { ok: false, error: { code: 'GROUP.NOT_FOUND', detail: { group: nameOrId } } };
+  if (found.length === 0) return fail('GROUP.NOT_FOUND', { group: nameOrId });
   if (found.length > 1) {
-    return {
-      ok: false,
-      error: {
-        code: 'GROUP.AMBIGUOUS',
-        detail: {
-          group: nameOrId,
-          candidates: found
-            .slice(0, 10)
-            .map((g) => `${g.displayName} (${g.id})`)
-            .join(', '),
-        },
-      },
-    };
+    return fail('GROUP.AMBIGUOUS', {
+      group: nameOrId,
+      candidates: found
+        .slice(0, 10)
+        .map((g) => `${g.displayName} (${g.id})`)
+        .join(', '),
+    });
   }
-  return { ok: true, group: found[0] };
+  return ok(found[0]);
 }
 
 /** The groups of a group request: the root as resolved, then each group with its level (0 = the root), children first. */
-export type GroupTargets =
-  { ok: true; root: { id: string; displayName: string }; groups: { key: string; depth: number }[] } | { ok: false; error: DomainError };
+export type GroupTargets = Result<{ root: { id: string; displayName: string }; groups: { key: string; depth: number }[] }>;
 
 /**
  * What `transfer group <name or id> [with nested groups]` / `rollback group <name or id>` asks for:
@@ -53,18 +50,18 @@ export async function groupTargetsOf(deps: AppDeps, input: { kind: RequestKind; 
   try {
     const resolved = await resolveGroup(deps, input.group);
     if (!resolved.ok) return resolved;
-    const root = resolved.group;
+    const root = resolved.value;
     let groups = [{ key: root.id, depth: 0 }];
     if (input.nested && input.kind === 'transfer') {
       const tree = await nestedTree(deps, root.id, await maxUsersFor(deps, input.actor.aadObjectId));
       if (!tree.ok) return tree;
-      groups = tree.order.map((g) => ({ key: g.id, depth: g.depth }));
+      groups = tree.value.map((g) => ({ key: g.id, depth: g.depth }));
     }
-    return { ok: true, root, groups };
+    return ok({ root, groups });
   } catch (error) {
     if (error instanceof DirectoryError) {
-      if (error.code === 'GRAPH.NOT_FOUND') return { ok: false, error: { code: 'GROUP.NOT_FOUND', detail: { group: input.group } } };
-      return { ok: false, error: { code: error.code, detail: { permission: error.details.permission ?? null } } };
+      if (error.code === 'GRAPH.NOT_FOUND') return fail('GROUP.NOT_FOUND', { group: input.group });
+      return fail(error.code, { permission: error.details.permission ?? null });
     }
     throw error;
   }
@@ -79,11 +76,15 @@ export async function requestGroupSoa(
   deps: AppDeps,
   input: { kind: RequestKind; actor: Person; group: string; nested: boolean; justification: string; origin: Origin; via?: RequestVia },
 ): Promise<RequestReply> {
-  const refuse = (error: DomainError): RequestReply => ({ kind: 'refused', error, text: describeError(error) });
-  if (!(await deps.authorization.isRequester(input.actor.aadObjectId))) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
+  const requester = await checkRole(deps, () => deps.authorization.isRequester(input.actor.aadObjectId), {
+    useCase: `request-group-${input.kind}`,
+    actorId: input.actor.aadObjectId,
+  });
+  if (!requester.ok) return refusal(requester.error);
+  if (!requester.value) return refusal({ code: 'REQUESTER.NOT_ALLOWED' });
   const targets = await groupTargetsOf(deps, input);
-  if (!targets.ok) return refuse(targets.error);
-  const { root, groups } = targets;
+  if (!targets.ok) return refusal(targets.error, candidatesOf(targets.error));
+  const { root, groups } = targets.value;
   const levels = new Set(groups.map((g) => g.depth)).size;
   const source =
     groups.length > 1
@@ -105,11 +106,7 @@ export async function requestGroupSoa(
  * at most `max` of them. Groups already transferred or cloud-native are not followed: they are not
  * converted by this request, and their own nesting was AD's before.
  */
-async function nestedTree(
-  deps: AppDeps,
-  rootId: string,
-  max: number,
-): Promise<{ ok: true; order: { id: string; depth: number }[] } | { ok: false; error: DomainError }> {
+async function nestedTree(deps: AppDeps, rootId: string, max: number): Promise<Result<{ id: string; depth: number }[]>> {
   const edges = new Map<string, string[]>();
   const seen = new Set([rootId.toLowerCase()]);
   const queue = [rootId];
@@ -123,11 +120,11 @@ async function nestedTree(
     for (const g of synced) {
       if (seen.has(g.id.toLowerCase())) continue;
       seen.add(g.id.toLowerCase());
-      if (seen.size > max) return { ok: false, error: { code: 'COMMAND.TOO_MANY_UPNS', detail: { count: `more than ${max}`, max } } };
+      if (seen.size > max) return fail('COMMAND.TOO_MANY_UPNS', { count: `more than ${max}`, max });
       queue.push(g.id);
     }
   }
-  return { ok: true, order: bottomUpOrder(rootId, edges) };
+  return ok(bottomUpOrder(rootId, edges));
 }
 
 /**
@@ -135,21 +132,11 @@ async function nestedTree(
  * for the groups the card lists, made as the person who clicked (their requester role is checked like a
  * typed request), through the same use case. Answers with the user request, whose card is unchanged.
  */
-export async function requestGuidedGroups(
-  deps: AppDeps,
-  input: { actor: Person; requestId: string },
-): Promise<{ ok: true; request: SoaRequest; text: string } | { ok: false; error: DomainError; text: string; request: SoaRequest | null }> {
+export async function requestGuidedGroups(deps: AppDeps, input: { actor: Person; requestId: string }): Promise<DecisionReply> {
   const request = await deps.requests.get(input.requestId);
-  if (!request)
-    return {
-      ok: false,
-      error: { code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } },
-      text: describeError({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } }),
-      request: null,
-    };
+  if (!request) return refusal({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } });
   const groups = request.groupGuidance?.groups ?? [];
-  if (groups.length === 0)
-    return { ok: false, error: { code: 'REQUEST.NONE_ELIGIBLE' }, text: 'This request lists no groups still managed in AD DS.', request };
+  if (groups.length === 0) return refusal({ code: 'REQUEST.NONE_ELIGIBLE', detail: { reason: 'no-guided-groups' } });
   const reply = await requestGroupChange(deps, {
     kind: 'transfer',
     actor: input.actor,
@@ -158,10 +145,11 @@ export async function requestGuidedGroups(
     origin: request.origin,
     source: `groups of the users of ${request.id}`,
   });
-  if (reply.kind === 'refused') return { ok: false, error: reply.error, text: reply.text, request };
-  return {
-    ok: true,
-    request,
-    text: `Request ${reply.request.id} for ${reply.request.targets.length} group(s) was created; its card is in the approvals channel.`,
-  };
+  if (!reply.ok) return reply;
+  return done(request, say.guidedGroupsRequested(reply.value.request.id, reply.value.request.targets.length));
+}
+
+/** An ambiguous group name's candidates, for an API client to list (the words name them too). */
+export function candidatesOf(error: DomainError): { data?: Record<string, unknown> } {
+  return error.code === 'GROUP.AMBIGUOUS' ? { data: { candidates: String(error.detail?.candidates ?? '') } } : {};
 }

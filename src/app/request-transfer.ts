@@ -6,7 +6,9 @@ import { DirectoryError } from '../ports/directory';
 import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { approverMris, sharedCardLinks } from './card-publisher';
 import { errorSummary } from './error-summary';
-import { describeError } from './wording';
+import { say } from './wording';
+import { Reply, done, refusal } from './reply';
+import { checkRole } from './role-check';
 import { notifyRequestEvent } from './notify';
 import { parseWaves, planWaves } from '../domain/waves';
 import { checkGroupTargets, checkTargets } from './target-checks';
@@ -24,9 +26,12 @@ export interface Origin {
   kind: ConversationKind;
 }
 
-export type RequestReply =
-  | { kind: 'refused'; text: string; error: DomainError; blocked?: PreflightResult[] }
-  | { kind: 'created'; request: SoaRequest; text: string | null; duplicate?: boolean };
+/**
+ * A request made (or found: `duplicate` when the same request was made moments ago), with the words for
+ * the requester (none when its card is the answer); a refusal of REQUEST.NONE_ELIGIBLE carries the
+ * blocked targets (`data.blocked`: upn and blocker) besides their reasons in the text.
+ */
+export type RequestReply = Reply<{ request: SoaRequest; duplicate: boolean }>;
 
 /** Where a request was made: chat (the default, not recorded) or the personal tab. */
 export type RequestVia = 'tab';
@@ -97,25 +102,26 @@ async function requestChange(
   const isBulk = isTree || (targetType === 'user' && kind === 'transfer' && (input.upns.length > deps.settings.bulkMinUsers || Boolean(input.source)));
   const log = deps.logger.child({ useCase: `request-${kind}`, actorId: actor.aadObjectId });
   try {
-    if (!(await deps.authorization.isRequester(actor.aadObjectId))) return refused({ code: 'REQUESTER.NOT_ALLOWED' });
+    const requester = await checkRole(deps, () => deps.authorization.isRequester(actor.aadObjectId), {
+      useCase: `request-${kind}`,
+      actorId: actor.aadObjectId,
+    });
+    if (!requester.ok) return refusal(requester.error);
+    if (!requester.value) return refusal({ code: 'REQUESTER.NOT_ALLOWED' });
 
     const duplicate = await findDuplicate(deps, input);
     if (duplicate) {
       log.info({ requestId: duplicate.id }, 'duplicate request ignored');
-      return {
-        kind: 'created',
-        request: duplicate,
-        duplicate: true,
-        text: `This is the same as request ${duplicate.id}, made ${Math.max(0, Math.round((deps.clock.now().getTime() - Date.parse(duplicate.createdAt)) / 1000))} s ago; nothing new was created.`,
-      };
+      const secondsAgo = Math.max(0, Math.round((deps.clock.now().getTime() - Date.parse(duplicate.createdAt)) / 1000));
+      return done({ request: duplicate, duplicate: true }, say.duplicateRequest(duplicate.id, secondsAgo));
     }
 
     // MAX_USERS_PER_REQUEST for everyone; admins may go up to ADMIN_MAX_USERS_PER_REQUEST (a migration wave).
     const overLimit = await userCountOverLimit(deps, actor.aadObjectId, input.upns.length);
-    if (overLimit) return refused({ code: 'COMMAND.TOO_MANY_UPNS', detail: overLimit });
+    if (overLimit) return refusal({ code: 'COMMAND.TOO_MANY_UPNS', detail: overLimit });
 
     const approvalKey = await approvalConversationKey(deps, origin);
-    if (!approvalKey) return refused({ code: 'REQUEST.NO_APPROVAL_CHANNEL' });
+    if (!approvalKey) return refusal({ code: 'REQUEST.NO_APPROVAL_CHANNEL' });
 
     // The one target policy, whatever the request's size or source (domain/target-policy.ts).
     const checked =
@@ -123,13 +129,9 @@ async function requestChange(
     const eligible = checked.filter((r) => r.eligible);
     const blocked = checked.filter((r) => !r.eligible);
     if (eligible.length === 0) {
-      const reasons =
-        blocked
-          .slice(0, 20)
-          .map((b) => `- ${md(b.upn, 120)}: ${blockerText(b, targetType)}`)
-          .join('\n') + (blocked.length > 20 ? `\n- … and ${blocked.length - 20} more` : '');
       const error: DomainError = { code: 'REQUEST.NONE_ELIGIBLE', detail: { kind, ...(targetType === 'group' ? { targetType } : {}) } };
-      return { kind: 'refused', error, blocked, text: `${reasons}\n\n${describeError(error)}` };
+      const reasons = blocked.map((b) => ({ target: b.upn, reason: blockerText(b, targetType) }));
+      return refusal(error, { text: say.noneEligible(error, reasons), data: { blocked: blocked.map((b) => ({ upn: b.upn, blocker: b.blocker })) } });
     }
 
     // Order guidance (a warning): the users' groups still managed in AD DS, bounded lookup.
@@ -201,13 +203,11 @@ async function requestChange(
 
     const posted = await postCards(deps, request, approvalKey);
     await notifyRequestEvent(deps, posted, 'requested', actor);
-    const text = origin.kind === 'personal' ? `Request ${request.id} was sent to the approvals channel. This card follows it to the end.` : null;
-    return { kind: 'created', request: posted, text };
+    return done({ request: posted, duplicate: false }, origin.kind === 'personal' ? say.requestSent(request.id) : null);
   } catch (error) {
     if (error instanceof DirectoryError) {
       log.warn({ code: error.code, graphRequestId: error.details.requestId ?? null }, 'directory error during request');
-      const domainError: DomainError = { code: error.code, detail: { permission: error.details.permission ?? null } };
-      return { kind: 'refused', error: domainError, text: `I could not check the users, so no request was created. ${describeError(domainError)}` };
+      return refusal({ code: error.code, detail: { permission: error.details.permission ?? null, reading: 'users' } });
     }
     throw error;
   }
@@ -318,8 +318,4 @@ function treePlan(deps: AppDeps, eligible: PreflightResult[], source: string): B
     last = e.depth;
   }
   return { waves, nextWave: 0, haltFailureRate: 0, haltedReason: null, fingerprint: listFingerprint(eligible.map((e) => e.userId!)), source, tree: true };
-}
-
-function refused(error: DomainError): RequestReply {
-  return { kind: 'refused', error, text: describeError(error) };
 }

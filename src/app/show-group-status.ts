@@ -4,7 +4,8 @@ import { escapeMarkdown as md } from '../cards/markdown-text';
 import { entraGroupUrl } from '../cards/links';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
-import { describeError } from './wording';
+import { Reply, answered, refusal } from './reply';
+import { checkRole } from './role-check';
 import { resolveGroup } from './request-group';
 
 /**
@@ -12,14 +13,19 @@ import { resolveGroup } from './request-group';
  * table, the SID as anchor), whether it is mail-enabled, and its nested groups still managed in AD DS
  * (Microsoft converts the lowest groups first, docs/soa-and-graph.md §6a).
  */
-export async function showGroupStatus(deps: AppDeps, input: { actorId: string; group: string }): Promise<string> {
-  const allowed = (await deps.authorization.isRequester(input.actorId)) || (await deps.authorization.isApprover(input.actorId));
-  if (!allowed) return describeError({ code: 'REQUESTER.NOT_ALLOWED' });
+export async function showGroupStatus(deps: AppDeps, input: { actorId: string; group: string }): Promise<Reply> {
+  const allowed = await checkRole(
+    deps,
+    async () => (await deps.authorization.isRequester(input.actorId)) || (await deps.authorization.isApprover(input.actorId)),
+    { useCase: 'show-group-status', actorId: input.actorId },
+  );
+  if (!allowed.ok) return refusal(allowed.error);
+  if (!allowed.value) return refusal({ code: 'REQUESTER.NOT_ALLOWED' });
   try {
     const resolved = await resolveGroup(deps, input.group);
-    if (!resolved.ok) return describeError(resolved.error);
-    const group = await deps.directory.getGroup(resolved.group.id);
-    if (!group) return describeError({ code: 'GROUP.NOT_FOUND', detail: { group: input.group } });
+    if (!resolved.ok) return refusal(resolved.error);
+    const group = await deps.directory.getGroup(resolved.value.id);
+    if (!group) return refusal({ code: 'GROUP.NOT_FOUND', detail: { group: input.group } });
     const isCloudManaged = await deps.directory.getCloudManaged(group.id, 'group');
     const state = classifySoa(groupAsTarget(group), isCloudManaged);
     const nested = await deps.directory.nestedGroups(group.id);
@@ -37,10 +43,10 @@ export async function showGroupStatus(deps: AppDeps, input: { actorId: string; g
           : ''
       }`,
     ];
-    return lines.join('\n');
+    return answered(lines.join('\n'));
   } catch (error) {
     if (error instanceof DirectoryError) {
-      return `I could not read the group from Microsoft Graph. ${describeError({ code: error.code, detail: { permission: error.details.permission ?? null } })}`;
+      return refusal({ code: error.code, detail: { permission: error.details.permission ?? null, reading: 'group' } });
     }
     throw error;
   }

@@ -1,9 +1,10 @@
 import { classifySoa } from '../domain/soa-state';
 import { StatusEntry, renderStatusReport } from '../cards/status-report';
-import { escapeMarkdown as md } from '../cards/markdown-text';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
-import { describeError } from './wording';
+import { say } from './wording';
+import { Reply, answered, refusal } from './reply';
+import { checkRole } from './role-check';
 import { bulkDirectoryOf } from './bulk/directory-as-bulk';
 import { userCountOverLimit } from './user-limits';
 import { storeStatusReport } from './status-report-file';
@@ -20,12 +21,17 @@ export const STATUS_MESSAGE_MAX_BYTES = 22 * 1024;
  * long for one message shows the first users and links the full report as CSV (or, without
  * PUBLIC_BASE_URL, says how many were left out and how to see them).
  */
-export async function showStatus(deps: AppDeps, input: { actorId: string; upns: string[] }): Promise<string> {
-  const allowed = (await deps.authorization.isRequester(input.actorId)) || (await deps.authorization.isApprover(input.actorId));
-  if (!allowed) return describeError({ code: 'REQUESTER.NOT_ALLOWED' });
+export async function showStatus(deps: AppDeps, input: { actorId: string; upns: string[] }): Promise<Reply> {
+  const allowed = await checkRole(
+    deps,
+    async () => (await deps.authorization.isRequester(input.actorId)) || (await deps.authorization.isApprover(input.actorId)),
+    { useCase: 'show-status', actorId: input.actorId },
+  );
+  if (!allowed.ok) return refusal(allowed.error);
+  if (!allowed.value) return refusal({ code: 'REQUESTER.NOT_ALLOWED' });
   try {
     const overLimit = await userCountOverLimit(deps, input.actorId, input.upns.length);
-    if (overLimit) return describeError({ code: 'STATUS.TOO_MANY_UPNS', detail: overLimit });
+    if (overLimit) return refusal({ code: 'STATUS.TOO_MANY_UPNS', detail: overLimit });
     // Every user and SOA flag in one round of Graph batches: one round trip, not two per user.
     const read = await bulkDirectoryOf(deps).getUsersWithSoa(input.upns);
     const entries: StatusEntry[] = input.upns.map((upn) => {
@@ -35,20 +41,17 @@ export async function showStatus(deps: AppDeps, input: { actorId: string; upns: 
       return { upn, user, isCloudManaged, state: classifySoa(user, isCloudManaged) };
     });
     const fits = renderStatusReport(entries, { maxBytes: STATUS_MESSAGE_MAX_BYTES, rest: () => '' });
-    if (fits.shown === entries.length) return fits.text;
+    if (fits.shown === entries.length) return answered(fits.text);
     const link = await storeStatusReport(deps, input.actorId, entries);
     const total = entries.length;
-    return renderStatusReport(entries, {
+    const report = renderStatusReport(entries, {
       maxBytes: STATUS_MESSAGE_MAX_BYTES,
-      rest: (shown) =>
-        link
-          ? `Showing ${shown} of these ${total} users: one Teams message cannot hold more. [Download all ${total} as CSV](${link}) (the link works for ${deps.fileLinks.ttlMinutes} minutes).`
-          : `Showing ${shown} of these ${total} users; ${total - shown} were left out to keep the message within Teams' size limit. ` +
-            `To see them, ask again for at most ${Math.max(1, shown)} users at a time, starting with ${md(entries[shown].upn, 120)}.`,
-    }).text;
+      rest: (shown) => say.statusCut({ shown, total, link, linkMinutes: deps.fileLinks.ttlMinutes, nextUpn: entries[shown].upn }),
+    });
+    return answered(report.text);
   } catch (error) {
     if (error instanceof DirectoryError) {
-      return `I could not read the user from Microsoft Graph. ${describeError({ code: error.code, detail: { permission: error.details.permission ?? null } })}`;
+      return refusal({ code: error.code, detail: { permission: error.details.permission ?? null, reading: 'user' } });
     }
     throw error;
   }

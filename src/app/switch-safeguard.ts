@@ -6,9 +6,9 @@ import { SafeguardSwitchError } from '../ports/safeguard-switch';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
-import { describeError } from './wording';
+import { say } from './wording';
+import { Reply, done, refusal } from './reply';
 import { notifyRequestEvent } from './notify';
-import { escapeMarkdown as md } from '../cards/markdown-text';
 
 export interface SwitchSafeguardInput {
   actor: Person;
@@ -18,7 +18,8 @@ export interface SwitchSafeguardInput {
   enabled: boolean;
 }
 
-export type SwitchSafeguardReply = { ok: true; request: SoaRequest; text: string } | { ok: false; error: DomainError; text: string };
+/** The request with the switch recorded. */
+export type SwitchSafeguardReply = Reply<SoaRequest>;
 
 const SAVE_ATTEMPTS = 3;
 
@@ -30,10 +31,7 @@ const SAVE_ATTEMPTS = 3;
  * off before execution also completes the safeguard step (the bot has read it back: no attestation needed).
  */
 export async function switchSafeguard(deps: AppDeps, input: SwitchSafeguardInput): Promise<SwitchSafeguardReply> {
-  const refuse = (code: ErrorCode, detail?: DomainError['detail']): SwitchSafeguardReply => {
-    const error: DomainError = detail ? { code, detail } : { code };
-    return { ok: false, error, text: describeError(error) };
-  };
+  const refuse = (code: ErrorCode, detail?: DomainError['detail']): SwitchSafeguardReply => refusal(detail ? { code, detail } : { code });
   if (deps.settings.safeguard?.mode !== 'obo' || !deps.safeguardSwitch) return refuse('SAFEGUARD.SWITCH_NOT_ENABLED');
   const found = await deps.requests.get(input.requestId);
   if (!found || found.kind !== 'rollback') return refuse('REQUEST.NOT_FOUND', { requestId: input.requestId });
@@ -112,11 +110,7 @@ export async function switchSafeguard(deps: AppDeps, input: SwitchSafeguardInput
       void notifyRequestEvent(deps, next, 'approved', input.actor);
     }
     void refreshCards(deps, next).catch((error) => deps.logger.warn({ err: errorSummary(error) }, 'card refresh failed'));
-    const who = md(input.actor.name, 100);
-    const text = input.enabled
-      ? `Tenant safeguard switched back on by ${who} (read back: on). The tenant is protected again.`
-      : `Tenant safeguard switched off by ${who} (read back: off).${confirmed === 'approved' ? ' The rollback is approved and starting.' : confirmed ? ' The rollback still needs its approvals.' : ''} Switch it back on once the sync client has taken the users back; I will remind you.`;
-    return { ok: true, request: next, text };
+    return done(next, say.safeguardSwitched(input.actor, input.enabled, confirmed));
   }
 }
 

@@ -1,9 +1,10 @@
 import { entitlement } from '../domain/approval-policy';
-import { Person, RequestKind, targetCount } from '../domain/soa-request';
+import { Person, RequestKind } from '../domain/soa-request';
 import { RequestCursor, RequestSummary } from '../ports/request-store';
 import { AppDeps } from './app-deps';
 import { activeDelegations, approverRightsFor } from './approver-rights';
-import { escapeMarkdown as md } from '../cards/markdown-text';
+import { say } from './wording';
+import { Reply, answered } from './reply';
 
 /** At most this many candidates are looked at (oldest first); more waiting requests than that is an incident, not a list. */
 const SCAN_LIMIT = 2_000;
@@ -54,17 +55,15 @@ export async function waitingFor(deps: AppDeps, person: Person): Promise<{ items
 }
 
 /** `pending` in chat: the same list as the tab's, as text, oldest first with its age. */
-export async function pendingText(deps: AppDeps, person: Person): Promise<string> {
+export async function pendingText(deps: AppDeps, person: Person): Promise<Reply> {
   const { items, truncated } = await waitingFor(deps, person);
-  if (items.length === 0) return 'Nothing is waiting for your decision.';
   const now = deps.clock.now().getTime();
-  const lines = items.slice(0, 30).map(({ request: r, action }) => {
-    const age = ageText(now - Date.parse(r.createdAt));
-    const what = action === 'decide' ? `${r.kind} of ${targetCount(r, r.targetCount)}` : `halted ${r.kind}: resume or cancel`;
-    return `- ${r.id} (${age} old): ${what}, requested by ${md(r.requester.name, 100)}${r.justification ? `: ${md(r.justification, 120)}` : ''}`;
-  });
-  const more = items.length > 30 || truncated ? `\n- … and more (open the tab for the full list)` : '';
-  return `Waiting for your decision (${items.length}), oldest first:\n${lines.join('\n')}${more}`;
+  return answered(
+    say.waitingList(
+      items.map(({ request: r, action }) => ({ request: r, action, age: ageText(now - Date.parse(r.createdAt)) })),
+      truncated,
+    ),
+  );
 }
 
 function ageText(ms: number): string {

@@ -7,6 +7,7 @@ import { notifyRequestEvent } from './notify';
 import { safeguardOnMessage, safeguardStillOff } from './remind-safeguard';
 import { safeguardCall, safeguardPowerShell } from '../cards/rollback-section';
 import { escapeMarkdown as md } from '../cards/markdown-text';
+import { say } from './wording';
 
 export type WatchStep = { done: true } | { done: false; runAt: string };
 
@@ -85,18 +86,9 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
 
 async function announce(deps: AppDeps, request: SoaRequest, timedOut: boolean): Promise<void> {
   const who = request.safeguard ? md(request.safeguard.confirmedBy.name, 100) : 'The Global Administrator';
-  const text = timedOut
-    ? `Rollback ${request.id}: the sync client did not take ${request.targets
-        .filter((t) => t.sync?.status === 'timed-out')
-        .map((t) => md(t.preflight.upn, 120))
-        .join(
-          ', ',
-        )} back within the time limit. The users are rolled back in the cloud (isCloudManaged false) but still editable there. Check the sync client (Connect Sync or Cloud Sync): is it running, and are the users in its scope? Then run \`status <upn>\` to see where they are.`
-    : `Rollback ${request.id} completed: the sync client has taken ${request.targets
-        .filter((t) => t.sync?.status === 'taken-over')
-        .map((t) => md(t.preflight.upn, 120))
-        .join(', ')} back; AD DS is their source of authority again.`;
-  const reminder = `${who}: switch the tenant safeguard back on now. Graph: \`${safeguardCall(deps.settings.tenantId, true)}\` · PowerShell: \`${safeguardPowerShell(true)}\``;
+  const upns = request.targets.filter((t) => t.sync?.status === (timedOut ? 'timed-out' : 'taken-over')).map((t) => t.preflight.upn);
+  const text = say.rollbackWatchEnded(request.id, timedOut, upns);
+  const reminder = say.safeguardBackOn(who, safeguardCall(deps.settings.tenantId, true), safeguardPowerShell(true));
   try {
     // SAFEGUARD_SWITCH=obo: the same words with the one-click "Switch the safeguard back on" card.
     const card = safeguardStillOff(deps, request) ? safeguardOnMessage(deps, request).card : undefined;

@@ -68,10 +68,6 @@ function buildOutcomeCard(request: SoaRequest, limits: TextLimits, maxEntries: n
   return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body };
 }
 
-export function outcomeText(request: SoaRequest): string {
-  return `${title(request)}: ${headline(request)}. ${summaryLine(countOutcomes(request))}`;
-}
-
 /** The message posted when the audit search ends. */
 export function renderAuditText(request: SoaRequest): string {
   const checked = request.targets.filter((t) => t.execution.outcome === 'done' && t.audit.status !== 'not-started');

@@ -77,7 +77,9 @@ export type ErrorCode =
   | 'DELEGATION.BAD_DATE'
   | 'DELEGATION.NONE'
   | 'REASSIGN.NOT_ELIGIBLE'
-  | 'TAB.REQUEST_IN_PROGRESS';
+  | 'TAB.REQUEST_IN_PROGRESS'
+  // A role or approval-right check the directory could not answer (never turned into "not allowed").
+  | 'ROLE.CHECK_FAILED';
 
 export interface DomainError {
   code: ErrorCode;
@@ -92,3 +94,6 @@ export const fail = <T = never>(code: ErrorCode, detail?: DomainError['detail'])
   ok: false,
   error: detail ? { code, detail } : { code },
 });
+
+/** A failure of the directory itself (Graph, or a role check Graph could not answer), not a refusal of what was asked: worth asking again. */
+export const isDirectoryFailure = (code: ErrorCode): boolean => code.startsWith('GRAPH.') || code === 'ROLE.CHECK_FAILED';

@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { cardText } from './card-validation';
 
 export interface CapturedActivity {
   op: 'post' | 'reply' | 'update';
@@ -15,6 +16,11 @@ export interface CapturedActivity {
   at: number;
   /** The request's headers as received (e.g. `authorization` with the bot's outbound token). */
   headers: http.IncomingHttpHeaders;
+}
+
+/** What a person reads in a post: its text, else the texts of the card it carries (the outcome card is posted alone). */
+export function wordsOf(posted: CapturedActivity): string {
+  return posted.activity.text || cardText(posted.activity.attachments?.[0]?.content ?? null);
 }
 
 /**
@@ -67,10 +73,9 @@ export class ConnectorCapture {
     return this.activities.filter((a) => a.op === 'update' && (!activityId || a.activityId === activityId));
   }
 
+  /** The words of each post: its text, or for a card posted alone (the outcome card) the card's text blocks, one a line. */
   texts(conversationId?: string): string[] {
-    return this.posts(conversationId)
-      .map((a) => a.activity.text ?? '')
-      .filter(Boolean);
+    return this.posts(conversationId).map(wordsOf).filter(Boolean);
   }
 
   /** The latest version of a posted card (after any edits). */

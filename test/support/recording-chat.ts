@@ -1,4 +1,5 @@
 import { Chat, ChatMessage, ChatSendError } from '../../src/ports/chat';
+import { cardText } from './card-validation';
 
 export interface PostedMessage extends ChatMessage {
   conversationKey: string;
@@ -17,9 +18,9 @@ export class RecordingChat implements Chat {
     this.failing = n;
   }
 
-  /** Texts posted (to one conversation, or anywhere). */
+  /** What each post says (to one conversation, or anywhere): its text, else the texts of the card posted alone. */
   texts(conversationKey?: string): string[] {
-    return this.posts.filter((p) => !conversationKey || p.conversationKey === conversationKey).map((p) => p.text ?? '');
+    return this.posts.filter((p) => !conversationKey || p.conversationKey === conversationKey).map((p) => p.text || cardText(p.card ?? null));
   }
 
   async post(conversationKey: string, message: ChatMessage): Promise<string> {

@@ -17,7 +17,7 @@ describe('deciding a request', () => {
   it('an approval that completes the quorum approves the request, queues its execution at once and tells the approver', async () => {
     await pending();
     const reply = await decide();
-    expect(reply).toMatchObject({ ok: true, request: { status: 'approved', cardVersion: 2 } });
+    expect(reply).toMatchObject({ ok: true, value: { status: 'approved', cardVersion: 2 } });
     expect(reply.text).toMatch(/^Approved by Avery Approver\. The transfer of 2 user\(s\) is starting/);
     expect((await w.deps.requests.get('R-TEST'))!.status).toBe('approved');
     expect(await eventTypes(w)).toEqual(['request.created', 'decision.approve']);
@@ -34,21 +34,21 @@ describe('deciding a request', () => {
   it('with two approvals required, the first is recorded and nothing is queued; the second approves', async () => {
     await pending({ approvalsRequired: 2 });
     const first = await decide(PEOPLE.approver);
-    expect(first).toMatchObject({ ok: true, request: { status: 'pending' } });
+    expect(first).toMatchObject({ ok: true, value: { status: 'pending' } });
     expect(first.text).toBe('Your approval is recorded (1 of 2). Waiting for another approver.');
     expect(await executeJobs()).toHaveLength(0);
     // The same approver cannot count twice.
     const again = await decide(PEOPLE.approver, 'approve', 2);
     expect(again).toMatchObject({ ok: false, error: { code: 'APPROVER.ALREADY_DECIDED' } });
     const second = await decide(PEOPLE.approver2, 'approve', 2);
-    expect(second).toMatchObject({ ok: true, request: { status: 'approved' } });
+    expect(second).toMatchObject({ ok: true, value: { status: 'approved' } });
     expect(await executeJobs()).toHaveLength(1);
   });
 
   it('a rejection is final, tells the requester where they asked (with the comment) and queues nothing', async () => {
     await pending();
     const reply = await decide(PEOPLE.approver, 'reject', 1, 'Not during the freeze window');
-    expect(reply).toMatchObject({ ok: true, request: { status: 'rejected' } });
+    expect(reply).toMatchObject({ ok: true, value: { status: 'rejected' } });
     expect(reply.text).toMatch(/^Rejected by Avery Approver\./);
     await settle();
     expect(w.chat.texts(ORIGIN.conversationKey)).toEqual([
@@ -79,20 +79,23 @@ describe('deciding a request', () => {
     expect((await w.deps.requests.get('R-TEST'))!.status).toBe('pending');
   });
 
-  it('a click on an out-of-date card is refused and the current request returned', async () => {
+  it('a click on an out-of-date card is refused; the store holds the current request', async () => {
     await pending({ approvalsRequired: 2 });
     await decide(PEOPLE.approver);
     const reply = await decide(PEOPLE.approver2, 'approve', 1);
-    expect(reply).toMatchObject({ ok: false, error: { code: 'REQUEST.STALE_CARD' }, request: { cardVersion: 2, status: 'pending' } });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'REQUEST.STALE_CARD' } });
+    // The refusal carries no request: the card shown with it is the current one, read again (card-action.ts).
+    expect(await w.deps.requests.get('R-TEST')).toMatchObject({ cardVersion: 2, status: 'pending' });
     // The typed fallback (`approve R-TEST`, no card version) is checked against the current state instead.
-    expect(await decide(PEOPLE.approver2, 'approve', null)).toMatchObject({ ok: true, request: { status: 'approved' } });
+    expect(await decide(PEOPLE.approver2, 'approve', null)).toMatchObject({ ok: true, value: { status: 'approved' } });
   });
 
   it('an approval after the deadline is refused and expires the request; the requester is told once', async () => {
     await pending();
     w.clock.advance(24 * 3_600_000);
     const reply = await decide();
-    expect(reply).toMatchObject({ ok: false, error: { code: 'REQUEST.EXPIRED' }, request: { status: 'expired' } });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'REQUEST.EXPIRED' } });
+    expect(await w.deps.requests.get('R-TEST')).toMatchObject({ status: 'expired' });
     await decide(PEOPLE.approver2);
     await settle();
     expect(w.chat.texts(ORIGIN.conversationKey)).toEqual([
@@ -115,7 +118,7 @@ describe('deciding a request', () => {
     await w.deps.settingsStore.set('executions.frozen', { value: 'true', updatedAt: w.clock.iso(), updatedBy: PEOPLE.admin.aadObjectId });
     await pending();
     const reply = await decide();
-    expect(reply).toMatchObject({ ok: true, request: { status: 'approved' } });
+    expect(reply).toMatchObject({ ok: true, value: { status: 'approved' } });
     expect(reply.text).toContain('Executions are frozen right now: it will start when an admin writes `unfreeze`.');
   });
 
@@ -123,7 +126,7 @@ describe('deciding a request', () => {
     await pending({ kind: 'rollback' });
     expect(await decide(PEOPLE.approver)).toMatchObject({ ok: false, error: { code: 'APPROVER.NOT_ALLOWED' } });
     const reply = await decide(PEOPLE.rollbackApprover);
-    expect(reply).toMatchObject({ ok: true, request: { status: 'awaiting-safeguard' } });
+    expect(reply).toMatchObject({ ok: true, value: { status: 'awaiting-safeguard' } });
     expect(reply.text).toContain('someone must confirm on the card that the tenant safeguard is off');
     expect(await executeJobs()).toHaveLength(0);
   });

@@ -39,9 +39,13 @@ describe('job runner', () => {
     await runner.runDue();
     expect((await request()).status).toBe('completed');
     expect(patchCounts(w, users.slice(0, 2))).toEqual({ u001: 1, u002: 1 });
-    // The announce job ran in the same pass: the requester hears the outcome once.
-    expect(w.chat.texts(ORIGIN.conversationKey)).toHaveLength(1);
-    expect(w.chat.texts(ORIGIN.conversationKey)[0]).toContain('R-TEST');
+    // The announce job ran in the same pass: the requester hears the outcome once, as one message: the
+    // outcome card alone, no text line beside it saying the same.
+    const toRequester = w.chat.posts.filter((p) => p.conversationKey === ORIGIN.conversationKey);
+    expect(toRequester).toHaveLength(1);
+    expect(toRequester[0]).toMatchObject({ card: expect.any(Object) });
+    expect(toRequester[0].text).toBeUndefined();
+    expect(w.chat.texts(ORIGIN.conversationKey)[0]).toMatch(/^Transfer R.*TEST: completed/);
   });
 
   it('retries a failing job with growing back-off and never drops it: the outcome is posted once Teams answers again', async () => {

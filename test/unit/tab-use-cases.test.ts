@@ -1,3 +1,4 @@
+import { httpStatusOf } from '../../src/adapters/http/tab-api';
 import { AppDeps } from '../../src/app/app-deps';
 import { Authorization } from '../../src/app/authorization';
 import { buildQuery, decodeCursor, encodeCursor } from '../../src/app/tab/list-requests';
@@ -86,9 +87,14 @@ describe('tab: waiting for me', () => {
     const { deps } = tabDeps({ requesterIds: [ME], adminIds: [OTHER] });
     await deps.requests.create(aRequest(), aRequestEvent());
     const nobody = await waitingForMe(deps, await tabViewer(deps, { oid: REQUESTER, tenantId: 't', name: 'X' }));
-    expect(nobody).toMatchObject({ ok: false, status: 403 });
+    expect(nobody).toMatchObject({ ok: false, error: { code: 'TAB.NO_ROLE' } });
+    expect(!nobody.ok && httpStatusOf(nobody.error.code)).toBe(403);
     for (const oid of [ME, OTHER])
-      expect(await waitingForMe(deps, await tabViewer(deps, { oid, tenantId: 't', name: 'X' }))).toEqual({ ok: true, value: { items: [], truncated: false } });
+      expect(await waitingForMe(deps, await tabViewer(deps, { oid, tenantId: 't', name: 'X' }))).toEqual({
+        ok: true,
+        text: null,
+        value: { items: [], truncated: false },
+      });
   });
 });
 
@@ -101,7 +107,7 @@ describe('tab: list query and scope', () => {
   it('scopes by role and lets filters narrow, never widen', () => {
     const q = (v: TabViewer, filters = {}) => {
       const answer = buildQuery(v, filters, 50);
-      return answer.ok ? { kinds: answer.value.kinds, requesterId: answer.value.requesterId } : answer.status;
+      return answer.ok ? { kinds: answer.value.kinds, requesterId: answer.value.requesterId } : httpStatusOf(answer.error.code);
     };
     expect(q(viewer({}))).toBe(403);
     expect(q(viewer({ admin: true }))).toEqual({ kinds: undefined, requesterId: undefined });
@@ -133,7 +139,9 @@ describe('tab: list query and scope', () => {
       { upn: 'nope' },
       { cursor: 'bm9wZQ' },
     ]) {
-      expect(buildQuery(viewer({ admin: true }), bad, 50)).toMatchObject({ ok: false, status: 400 });
+      const answer = buildQuery(viewer({ admin: true }), bad, 50);
+      expect(answer).toMatchObject({ ok: false, error: { code: 'TAB.BAD_QUERY' } });
+      expect(!answer.ok && httpStatusOf(answer.error.code)).toBe(400);
     }
   });
 

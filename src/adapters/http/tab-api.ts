@@ -1,5 +1,7 @@
 import restify from 'restify';
-import type { ListFilters, TabAnswer, TabService } from '../../app/tab/tab-service';
+import type { ListFilters, TabService } from '../../app/tab/tab-service';
+import type { Reply } from '../../app/reply';
+import { ErrorCode, isDirectoryFailure } from '../../domain/errors';
 import { Logger } from '../../ports/logger';
 import { TabIdentity, UserTokenVerifier } from '../../ports/user-token-verifier';
 import { readJsonBody } from './read-json-body';
@@ -209,13 +211,41 @@ function bearerOf(header: string | undefined): string | null {
   return /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(header ?? '')?.[1] ?? null;
 }
 
-function answer<T>(res: restify.Response, result: TabAnswer<T>, okStatus = 200): number {
+function answer<T>(res: restify.Response, result: Reply<T>, okStatus = 200): number {
   if (result.ok) {
     res.send(okStatus, result.value);
     return okStatus;
   }
-  res.send(result.status, { error: result.code, message: result.message, ...(result.detail ? { detail: result.detail } : {}) });
-  return result.status;
+  const status = httpStatusOf(result.error.code);
+  res.send(status, { error: result.error.code, message: result.text, ...(result.data ? { detail: result.data } : {}) });
+  return status;
+}
+
+/** The HTTP status of each refusal the tab's use cases answer with; any other refusal is a conflict with the request's state (409). */
+const STATUS_OF: Partial<Record<ErrorCode, 400 | 403 | 404>> = {
+  'TAB.BAD_BODY': 400,
+  'TAB.BAD_QUERY': 400,
+  'COMMAND.TOO_MANY_UPNS': 400,
+  // The one rule of every decision path (approval-policy.ts): a rejection says why.
+  'DECISION.COMMENT_REQUIRED': 400,
+  'TAB.NO_ROLE': 403,
+  'REQUESTER.NOT_ALLOWED': 403,
+  'APPROVER.NOT_ALLOWED': 403,
+  'APPROVER.NOT_THIS_STAGE': 403,
+  'APPROVER.SELF_APPROVAL': 403,
+  'ADMIN.ONLY': 403,
+  'SAFEGUARD.NOT_GLOBAL_ADMIN': 403,
+  'SAFEGUARD.SIGN_IN_FAILED': 403,
+  'REQUEST.NOT_VISIBLE': 404,
+  'REQUEST.NOT_FOUND': 404,
+  'GROUP.NOT_FOUND': 404,
+  'DELEGATION.NONE': 404,
+};
+
+/** 503 when the directory failed (ask again later), else the refusal's own status. */
+export function httpStatusOf(code: ErrorCode): number {
+  if (isDirectoryFailure(code)) return 503;
+  return STATUS_OF[code] ?? 409;
 }
 
 /** targetsCursor and targetsLimit of a detail, each at most 20 characters (checked by the use case). */

@@ -3,7 +3,6 @@ import { parseCommand, parseFileCaption } from '../../domain/command-parser';
 import { Person } from '../../domain/soa-request';
 import { ActionPlace } from '../../domain/card-binding';
 import { parseCardAction, VERBS } from '../../cards/action-data';
-import { renderHelpText } from '../../cards/help-text';
 import { AppDeps } from '../../app/app-deps';
 import { actByText, answerCardAction, decideByText } from '../../app/card-action';
 import { pendingText } from '../../app/waiting-requests';
@@ -20,7 +19,9 @@ import { healthReport } from '../../app/health';
 import { setFrozen } from '../../app/freeze';
 import { showStatus } from '../../app/show-status';
 import { errorSummary } from '../../app/error-summary';
-import { describeError } from '../../app/wording';
+import { Reply, refusal } from '../../app/reply';
+import { helpReply } from '../../app/help';
+import { isFirstDelivery } from '../../app/first-delivery';
 import { ConversationTracker, channelInfo, conversationKind } from './conversation-tracker';
 import { cardResponse, messageResponse } from './card-invoke';
 
@@ -58,14 +59,8 @@ export class SoaBot extends TeamsActivityHandler {
 
   protected override async onMessageActivity(context: TurnContext): Promise<void> {
     const activity = context.activity;
-    // The same activity delivered twice (Teams retries slow turns) is handled once.
-    if (
-      activity.id &&
-      !(await this.deps.conversations.claimOnce(`activity:${activity.conversation?.id ?? ''}:${activity.id}`, this.deps.clock.now().toISOString()))
-    ) {
-      this.deps.logger.info({ activityId: activity.id }, 'duplicate delivery ignored');
-      return;
-    }
+    // The same activity delivered twice (Teams retries slow turns) is handled once (app/first-delivery.ts).
+    if (!(await isFirstDelivery(this.deps, { conversationId: activity.conversation?.id ?? '', activityId: activity.id || null }))) return;
     if (activity.value && typeof activity.value === 'object' && !activity.text) {
       await this.onSubmit(context, activity.value);
       return;
@@ -78,46 +73,43 @@ export class SoaBot extends TeamsActivityHandler {
     // The parser takes up to the admins' limit; the use case applies each person's own limit.
     const parsed = parseCommand(activity.text ?? '', { maxUsersPerRequest: this.deps.settings.adminMaxUsersPerRequest });
     if (!parsed.ok) {
-      await context.sendActivity(describeError(parsed.error));
+      await send(context, refusal(parsed.error));
       return;
     }
     const actor = actorOf(context);
     const command = parsed.command;
     switch (command.verb) {
       case 'help':
-        await context.sendActivity(
-          renderHelpText({ approvalsRequired: this.deps.settings.approvalsRequired, ttlHours: Math.round(this.deps.settings.approvalTtlMs / 36e5) }),
-        );
+        await send(context, helpReply(this.deps));
         return;
       case 'status':
         // No typing indicator: a status answer comes within a second, and each send costs a connector call.
-        await context.sendActivity(await showStatus(this.deps, { actorId: actor.aadObjectId, upns: command.upns }));
+        await send(context, await showStatus(this.deps, { actorId: actor.aadObjectId, upns: command.upns }));
         return;
       case 'health':
         await this.typing(context);
-        await context.sendActivity((await healthReport(this.deps, actor.aadObjectId)).text);
+        await send(context, await healthReport(this.deps, actor.aadObjectId));
         return;
       case 'freeze':
       case 'unfreeze':
-        await context.sendActivity(
-          (
-            await setFrozen(this.deps, {
-              actorId: actor.aadObjectId,
-              actorName: actor.name,
-              frozen: command.verb === 'freeze',
-              reason: command.verb === 'freeze' ? command.reason : '',
-            })
-          ).text,
+        await send(
+          context,
+          await setFrozen(this.deps, {
+            actorId: actor.aadObjectId,
+            actorName: actor.name,
+            frozen: command.verb === 'freeze',
+            reason: command.verb === 'freeze' ? command.reason : '',
+          }),
         );
         return;
       case 'notify': {
         const info = channelInfo(activity);
-        const { text } = await manageNotifications(this.deps, {
+        const reply = await manageNotifications(this.deps, {
           actorId: actor.aadObjectId,
           action: command.action,
           channelId: conversationKind(activity) === 'channel' ? (info.channelId ?? activity.conversation.id.split(';')[0]) : null,
         });
-        await context.sendActivity(text);
+        await send(context, reply);
         return;
       }
       case 'transfer-group': {
@@ -128,13 +120,13 @@ export class SoaBot extends TeamsActivityHandler {
           justification: command.justification,
           origin: { conversationKey: activity.conversation.id, kind: conversationKind(activity) },
         });
-        if (reply.text) await context.sendActivity(reply.text);
+        await send(context, reply);
         return;
       }
       case 'group': {
         await this.typing(context);
         if (command.action === 'status') {
-          await context.sendActivity(await showGroupStatus(this.deps, { actorId: actor.aadObjectId, group: command.group }));
+          await send(context, await showGroupStatus(this.deps, { actorId: actor.aadObjectId, group: command.group }));
           return;
         }
         const reply = await requestGroupSoa(this.deps, {
@@ -145,7 +137,7 @@ export class SoaBot extends TeamsActivityHandler {
           justification: command.justification,
           origin: { conversationKey: activity.conversation.id, kind: conversationKind(activity) },
         });
-        if (reply.text) await context.sendActivity(reply.text);
+        await send(context, reply);
         return;
       }
       case 'rollback':
@@ -158,7 +150,7 @@ export class SoaBot extends TeamsActivityHandler {
           justification: command.justification,
           origin: { conversationKey: activity.conversation.id, kind: conversationKind(activity) },
         });
-        if (reply.text) await context.sendActivity(reply.text);
+        await send(context, reply);
         return;
       }
       case 'approve':
@@ -170,30 +162,30 @@ export class SoaBot extends TeamsActivityHandler {
           comment: command.verb === 'reject' ? command.comment : null,
           conversationId: activity.conversation?.id ?? '',
         });
-        await context.sendActivity(reply.text);
+        await send(context, reply);
         return;
       }
       case 'resume':
       case 'cancel':
       case 'confirm': {
         const reply = await actByText(this.deps, { actor, requestId: command.requestId, verb: command.verb, conversationId: activity.conversation?.id ?? '' });
-        await context.sendActivity(reply.text);
+        await send(context, reply);
         return;
       }
       case 'pending':
-        await context.sendActivity(await pendingText(this.deps, actor));
+        await send(context, await pendingText(this.deps, actor));
         return;
       case 'delegations':
-        await context.sendActivity(await listDelegations(this.deps, actor));
+        await send(context, await listDelegations(this.deps, actor));
         return;
       case 'delegate':
-        await context.sendActivity(await delegate(this.deps, { actor, upn: command.upn, until: command.until }));
+        await send(context, await delegate(this.deps, { actor, upn: command.upn, until: command.until }));
         return;
       case 'delegate-off':
-        await context.sendActivity(await delegateOff(this.deps, { actor, forUpn: command.forUpn }));
+        await send(context, await delegateOff(this.deps, { actor, forUpn: command.forUpn }));
         return;
       case 'reassign':
-        await context.sendActivity(await reassignRequest(this.deps, { actor, requestId: command.requestId, upn: command.upn, note: command.note }));
+        await send(context, await reassignRequest(this.deps, { actor, requestId: command.requestId, upn: command.upn, note: command.note }));
         return;
     }
   }
@@ -208,7 +200,7 @@ export class SoaBot extends TeamsActivityHandler {
       origin: { conversationKey: context.activity.conversation.id, kind: conversationKind(context.activity) },
       files: this.options.files,
     });
-    if (reply.text) await context.sendActivity(reply.text);
+    await send(context, reply);
   }
 
   /** Best effort: a typing indicator that cannot be sent must not stop the command. */
@@ -220,11 +212,10 @@ export class SoaBot extends TeamsActivityHandler {
   private async onSubmit(context: TurnContext, value: unknown): Promise<void> {
     const action = parseCardAction(undefined, value);
     if (!action || action.verb === VERBS.refresh) {
-      await context.sendActivity(describeError({ code: 'CARD.INVALID_DATA' }));
+      await send(context, refusal({ code: 'CARD.INVALID_DATA' }));
       return;
     }
-    const answer = await answerCardAction(this.deps, { actor: actorOf(context), place: placeOf(context), verb: action.verb, data: action.data });
-    await context.sendActivity(answer.text);
+    await send(context, await answerCardAction(this.deps, { actor: actorOf(context), place: placeOf(context), verb: action.verb, data: action.data }));
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
@@ -238,11 +229,11 @@ export class SoaBot extends TeamsActivityHandler {
     const action = parseCardAction(verb, data);
     if (!action) {
       this.deps.logger.warn({ verb: typeof verb === 'string' ? verb.slice(0, 40) : typeof verb }, 'card action with invalid data refused');
-      return messageResponse(describeError({ code: 'CARD.INVALID_DATA' }));
+      return messageResponse(refusal({ code: 'CARD.INVALID_DATA' }).text ?? '');
     }
     // Who may see or do what is decided in app/card-action.ts; this only translates the answer.
     const answer = await answerCardAction(this.deps, { actor: actorOf(context), place: placeOf(context), verb: action.verb, data: action.data });
-    return answer.card ? cardResponse(answer.card) : messageResponse(answer.text);
+    return answer.card ? cardResponse(answer.card) : messageResponse(answer.text ?? '');
   }
 
   protected override async onInstallationUpdateAddActivity(context: TurnContext): Promise<void> {
@@ -271,6 +262,11 @@ export class SoaBot extends TeamsActivityHandler {
       this.deps.logger.info({ teamId: info.teamId, err: errorSummary(error) }, "could not list the team's channels");
     }
   }
+}
+
+/** A use case's answer as a reply in the conversation: its words, when it has any (a refusal always has). */
+async function send(context: TurnContext, reply: Reply<unknown>): Promise<void> {
+  if (reply.text) await context.sendActivity(reply.text);
 }
 
 /** The conversation and the message (the card, for a click or a Submit fallback) an activity came from. */

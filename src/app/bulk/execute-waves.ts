@@ -8,6 +8,7 @@ import { notifyRequestEvent } from '../notify';
 import { frozenState } from '../freeze';
 import { runStep } from '../execute-step';
 import { ALWAYS_HELD, WorkGuard } from '../work-guard';
+import { say } from '../wording';
 
 const CHUNK = 500;
 const CHUNKS_IN_FLIGHT = 3;
@@ -91,12 +92,13 @@ async function endWave(deps: AppDeps, request: SoaRequest, waveIndex: number, wa
   const halt = waveIndex + 1 < plan.waves.length && shouldHalt({ attempted: wave.length, failed }, plan.haltFailureRate);
   // A group tree stays on the halted level: a resume retries its failures before any parent is touched.
   const nextWave = halt && plan.tree ? waveIndex : waveIndex + 1;
-  const haltedReason =
-    halt && plan.tree
-      ? `Halted at nesting level ${plan.waves.length - waveIndex - 1} (${waveIndex + 1} of ${plan.waves.length} in bottom-up order): ${failed} of ${wave.length} groups failed, so no parent group was touched. Check the failures, then Resume (the failed groups are tried again first) or Cancel the rest.`
-      : halt
-        ? `Halted after wave ${nextWave} of ${plan.waves.length}: ${failed} of ${wave.length} users failed (${Math.round((failed / wave.length) * 1000) / 10}%), above the ${Math.round(plan.haltFailureRate * 1000) / 10}% limit. Check the failures, then Resume or Cancel the rest.`
-        : null;
+  const haltedReason = halt
+    ? say.halted(
+        plan.tree
+          ? { tree: true, level: plan.waves.length - waveIndex - 1, position: waveIndex + 1, levels: plan.waves.length, failed, size: wave.length }
+          : { tree: false, wave: nextWave, waves: plan.waves.length, failed, size: wave.length, limit: plan.haltFailureRate },
+      )
+    : null;
   const next = revise(request, { status: halt ? 'halted' : request.status, bulk: { ...plan, nextWave, haltedReason } }, { card: true });
   await deps.requests.update(
     next,

@@ -5,34 +5,34 @@ import { Person } from '../../domain/soa-request';
 import { DirectoryError } from '../../ports/directory';
 import { FileDownloadResult, FileDownloader } from '../../ports/file-download';
 import { AppDeps } from '../app-deps';
-import { describeError } from '../wording';
+import { refusal } from '../reply';
+import { checkRole } from '../role-check';
 import { Origin, RequestReply, requestTransfer } from '../request-transfer';
-import { escapeMarkdown as md } from '../../cards/markdown-text';
 import { maxUsersFor } from '../user-limits';
-import { resolveGroup } from '../request-group';
+import { candidatesOf, resolveGroup } from '../request-group';
 
 /** `transfer members of <group name or id>`: the group is resolved exactly; an ambiguous name is refused. */
 export async function requestTransferOfGroup(
   deps: AppDeps,
   input: { actor: Person; group: string; justification: string; origin: Origin },
 ): Promise<RequestReply> {
-  const refuse = (error: DomainError): RequestReply => ({ kind: 'refused', error, text: describeError(error) });
+  const refuse = (error: DomainError): RequestReply => refusal(error, candidatesOf(error));
   if (!deps.bulk) return refuse({ code: 'GRAPH.UNKNOWN' });
-  if (!(await deps.authorization.isRequester(input.actor.aadObjectId))) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
+  const requester = await checkRole(deps, () => deps.authorization.isRequester(input.actor.aadObjectId), {
+    useCase: 'request-group-members',
+    actorId: input.actor.aadObjectId,
+  });
+  if (!requester.ok) return refuse(requester.error);
+  if (!requester.value) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
   try {
     const resolved = await resolveGroup(deps, input.group);
     if (!resolved.ok) return refuse(resolved.error);
-    const group = resolved.group;
+    const group = resolved.value;
     // The sender's own user limit bounds how much of the member list is read: one member more than the
     // limit tells "too many" (a huge group is not read to its end, one Graph page per 999 members).
     const maxUsers = await maxUsersFor(deps, input.actor.aadObjectId);
     const members = await deps.bulk.groupMembers(group.id, { stopAfter: maxUsers + 1 });
-    if (members.length === 0)
-      return {
-        kind: 'refused',
-        error: { code: 'REQUEST.NONE_ELIGIBLE' },
-        text: `The group ${md(group.displayName, 120)} has no user members; no request was created.`,
-      };
+    if (members.length === 0) return refusal({ code: 'REQUEST.NONE_ELIGIBLE', detail: { reason: 'empty-group', group: group.displayName } });
     if (members.length > maxUsers) return refuse({ code: 'COMMAND.TOO_MANY_UPNS', detail: { count: `more than ${maxUsers}`, max: maxUsers } });
     return requestTransfer(deps, {
       actor: input.actor,
@@ -64,11 +64,16 @@ export async function requestTransferFromFile(
   deps: AppDeps,
   input: { actor: Person; file: { name: string; downloadUrl: string }; justification: string; origin: Origin; files: FileDownloader },
 ): Promise<RequestReply> {
-  const refuse = (error: DomainError): RequestReply => ({ kind: 'refused', error, text: describeError(error) });
+  const refuse = (error: DomainError): RequestReply => refusal(error);
   const log = deps.logger.child({ useCase: 'request-from-file', actorId: input.actor.aadObjectId });
   let download: FileDownloadResult;
   try {
-    if (!(await deps.authorization.isRequester(input.actor.aadObjectId))) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
+    const requester = await checkRole(deps, () => deps.authorization.isRequester(input.actor.aadObjectId), {
+      useCase: 'request-from-file',
+      actorId: input.actor.aadObjectId,
+    });
+    if (!requester.ok) return refuse(requester.error);
+    if (!requester.value) return refuse({ code: 'REQUESTER.NOT_ALLOWED' });
     if (input.origin.kind !== 'personal') return refuse({ code: 'FILE.NOT_PERSONAL_CHAT' });
     const maxUsers = await maxUsersFor(deps, input.actor.aadObjectId);
     download = await input.files.download(input.file.downloadUrl, { maxBytes: FILE_MAX_BYTES, maxLines: maxUsers + 1 });

@@ -3,8 +3,9 @@ import { VersionConflictError } from '../../ports/request-store';
 import { AppDeps } from '../app-deps';
 import { refreshCards } from '../card-publisher';
 import { DecisionReply } from '../decide-request';
-import { describeError } from '../wording';
-import { escapeMarkdown as md } from '../../cards/markdown-text';
+import { say } from '../wording';
+import { done, refusal } from '../reply';
+import { checkRole } from '../role-check';
 
 /**
  * A halted bulk request: an approver resumes it (next wave) or cancels the rest. Resuming is an approval
@@ -17,15 +18,19 @@ export async function resumeOrCancel(
   input: { actor: Person; requestId: string; cardVersion: number | null; action: 'resume' | 'cancel'; via?: 'tab' },
 ): Promise<DecisionReply> {
   const request = await deps.requests.get(input.requestId);
-  const refuse = (code: Parameters<typeof describeError>[0]['code'], current: SoaRequest | null, detail?: Record<string, string>) =>
-    ({ ok: false, error: { code, detail }, text: describeError({ code, detail }), request: current }) as DecisionReply;
-  if (!request) return refuse('REQUEST.NOT_FOUND', null, { requestId: input.requestId });
-  if (!(await deps.authorization.isApproverFor(request.kind, input.actor.aadObjectId).catch(() => false))) return refuse('APPROVER.NOT_ALLOWED', request);
+  if (!request) return refusal({ code: 'REQUEST.NOT_FOUND', detail: { requestId: input.requestId } });
+  const approver = await checkRole(deps, () => deps.authorization.isApproverFor(request.kind, input.actor.aadObjectId), {
+    useCase: `bulk-${input.action}`,
+    requestId: request.id,
+    actorId: input.actor.aadObjectId,
+  });
+  if (!approver.ok) return refusal(approver.error);
+  if (!approver.value) return refusal({ code: 'APPROVER.NOT_ALLOWED' });
   if (input.action === 'resume' && input.actor.aadObjectId.toLowerCase() === request.requester.aadObjectId.toLowerCase()) {
-    return refuse('APPROVER.SELF_APPROVAL', request);
+    return refusal({ code: 'APPROVER.SELF_APPROVAL' });
   }
-  if (request.status !== 'halted') return refuse('REQUEST.NOT_PENDING', request, { status: request.status });
-  if (input.cardVersion !== null && input.cardVersion !== request.cardVersion) return refuse('REQUEST.STALE_CARD', request);
+  if (request.status !== 'halted') return refusal({ code: 'REQUEST.NOT_PENDING', detail: { status: request.status } });
+  if (input.cardVersion !== null && input.cardVersion !== request.cardVersion) return refusal({ code: 'REQUEST.STALE_CARD' });
 
   const at = deps.clock.now().toISOString();
   const next: SoaRequest =
@@ -43,7 +48,7 @@ export async function resumeOrCancel(
       },
     ]);
   } catch (error) {
-    if (error instanceof VersionConflictError) return refuse('REQUEST.STALE_CARD', await deps.requests.get(request.id));
+    if (error instanceof VersionConflictError) return refusal({ code: 'REQUEST.STALE_CARD' });
     throw error;
   }
   deps.logger.info({ requestId: request.id, actorId: input.actor.aadObjectId, action: input.action }, `bulk request ${input.action}d`);
@@ -55,12 +60,7 @@ export async function resumeOrCancel(
     deps.kickJobs();
   }
   void refreshCards(deps, next);
-  const who = md(input.actor.name);
-  return {
-    ok: true,
-    request: next,
-    text: input.action === 'resume' ? `Resumed by ${who}: the next wave is starting.` : `Cancelled by ${who}: users not reached yet were not changed.`,
-  };
+  return done(next, say.resumedOrCancelled(input.actor, input.action));
 }
 
 /**

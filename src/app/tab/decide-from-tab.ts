@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ErrorCode } from '../../domain/errors';
 import { AppDeps } from '../app-deps';
 import { decideRequest } from '../decide-request';
 import { resumeOrCancel } from '../bulk/resume-cancel';
 import { hasAnyRole, rolesFor } from '../request-access';
-import { NOT_VISIBLE, TabAnswer, TabViewer, refused } from './tab-viewer';
+import { NOT_VISIBLE, TabViewer } from './tab-viewer';
+import { Reply, done, refusal } from '../reply';
 
 /** The body of POST /api/tab/requests/{id}/decision: nothing else is read. */
 const DecisionBody = z
@@ -14,19 +14,6 @@ const DecisionBody = z
     version: z.number().int().min(0).max(1_000_000),
   })
   .strict();
-
-const STATUS_OF: Partial<Record<ErrorCode, 400 | 403 | 404 | 409>> = {
-  // The one rule of every decision path (approval-policy.ts): a rejection says why.
-  'DECISION.COMMENT_REQUIRED': 400,
-  'APPROVER.NOT_THIS_STAGE': 403,
-  'REQUEST.NOT_FOUND': 404,
-  'APPROVER.NOT_ALLOWED': 403,
-  'APPROVER.SELF_APPROVAL': 403,
-  'APPROVER.ALREADY_DECIDED': 409,
-  'REQUEST.NOT_PENDING': 409,
-  'REQUEST.EXPIRED': 409,
-  'REQUEST.STALE_CARD': 409,
-};
 
 /**
  * A decision from the tab goes through the use case of the same card click: approve/reject through
@@ -40,7 +27,7 @@ export async function decideFromTab(
   viewer: TabViewer,
   requestId: string,
   body: unknown,
-): Promise<TabAnswer<{ status: string; version: number; text: string }>> {
+): Promise<Reply<{ status: string; version: number; text: string }>> {
   if (!/^[A-Za-z0-9-]{1,64}$/.test(requestId)) return NOT_VISIBLE;
   const request = await deps.requests.get(requestId);
   if (!request || !hasAnyRole(await rolesFor(deps, request, viewer.person))) {
@@ -48,12 +35,12 @@ export async function decideFromTab(
     return NOT_VISIBLE;
   }
   const parsed = DecisionBody.safeParse(body);
-  if (!parsed.success) return refused(400, 'TAB.BAD_BODY');
+  if (!parsed.success) return refusal({ code: 'TAB.BAD_BODY' });
   const { decision, comment, version } = parsed.data;
   const reply =
     decision === 'resume' || decision === 'cancel'
       ? await resumeOrCancel(deps, { actor: viewer.person, requestId: request.id, cardVersion: version, action: decision, via: 'tab' })
       : await decideRequest(deps, { actor: viewer.person, requestId: request.id, decision, cardVersion: version, comment: comment ?? null, via: 'tab' });
-  if (!reply.ok) return { ok: false, status: STATUS_OF[reply.error.code] ?? 409, code: reply.error.code, message: reply.text };
-  return { ok: true, value: { status: reply.request.status, version: reply.request.cardVersion, text: reply.text } };
+  if (!reply.ok) return reply;
+  return done({ status: reply.value.status, version: reply.value.cardVersion, text: reply.text ?? '' });
 }

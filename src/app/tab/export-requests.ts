@@ -3,7 +3,8 @@ import { targetTypeOf } from '../../domain/soa-request';
 import { AppDeps } from '../app-deps';
 import { toSafeCsv } from '../safe-csv';
 import { ListFilters, buildQuery } from './list-requests';
-import { TabAnswer, TabViewer, refused } from './tab-viewer';
+import { TabViewer } from './tab-viewer';
+import { Reply, done, refusal } from '../reply';
 
 const EXPORT_PAGE = 1000;
 export type ExportFormat = 'csv' | 'json';
@@ -36,9 +37,9 @@ const HEADER = Object.keys(exportRow({ decisions: [], requester: {}, bulk: null 
  * never in memory. CSV cells go through the bot's one formula-safe writer; JSON is one array written as
  * it goes. The export is logged with who asked, the filters and the row count.
  */
-export function exportRequests(deps: AppDeps, viewer: TabViewer, filters: ListFilters, format: ExportFormat): TabAnswer<AsyncIterable<string>> {
+export function exportRequests(deps: AppDeps, viewer: TabViewer, filters: ListFilters, format: ExportFormat): Reply<AsyncIterable<string>> {
   const r = viewer.roles;
-  if (!r.admin && !r.approver && !r['rollback-approver']) return refused(403, 'TAB.NO_ROLE', { need: 'export' });
+  if (!r.admin && !r.approver && !r['rollback-approver']) return refusal({ code: 'TAB.NO_ROLE', detail: { need: 'export' } });
   const query = buildQuery(viewer, { ...filters, limit: undefined }, EXPORT_PAGE);
   if (!query.ok) return query;
   const base = query.value;
@@ -76,5 +77,5 @@ export function exportRequests(deps: AppDeps, viewer: TabViewer, filters: ListFi
         .catch((error: unknown) => log.error({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'could not record the export'));
     }
   }
-  return { ok: true, value: chunks() };
+  return done(chunks());
 }

@@ -1,7 +1,8 @@
 import { FINAL_STATUSES, OPEN_STATUSES, RequestKind } from '../../domain/soa-request';
 import { RequestCursor, RequestQuery } from '../../ports/request-store';
 import { AppDeps } from '../app-deps';
-import { NO_ROLE, TabAnswer, TabViewer, refused } from './tab-viewer';
+import { NO_ROLE, TabViewer } from './tab-viewer';
+import { Reply, done, refusal } from '../reply';
 import { summaryView } from './request-views';
 
 export const MAX_TAB_PAGE = 100;
@@ -31,19 +32,19 @@ export interface ListFilters {
  * one kind, the requests of that kind; a requester, only their own. `mine=1` narrows anyone to their own.
  * Nobody with no role lists anything. The filters narrow this scope, never widen it.
  */
-export function listScope(viewer: TabViewer, mine: boolean): TabAnswer<Pick<RequestQuery, 'kinds' | 'requesterId'>> {
+export function listScope(viewer: TabViewer, mine: boolean): Reply<Pick<RequestQuery, 'kinds' | 'requesterId'>> {
   const me = viewer.person.aadObjectId;
   const r = viewer.roles;
   if (!r.requester && !r.approver && !r['rollback-approver'] && !r.admin) return NO_ROLE;
-  if (mine) return { ok: true, value: { requesterId: me } };
-  if (r.admin || (r.approver && r['rollback-approver'])) return { ok: true, value: {} };
-  if (r.approver) return { ok: true, value: { kinds: ['transfer'] } };
-  if (r['rollback-approver']) return { ok: true, value: { kinds: ['rollback'] } };
-  return { ok: true, value: { requesterId: me } };
+  if (mine) return done({ requesterId: me });
+  if (r.admin || (r.approver && r['rollback-approver'])) return done({});
+  if (r.approver) return done({ kinds: ['transfer'] });
+  if (r['rollback-approver']) return done({ kinds: ['rollback'] });
+  return done({ requesterId: me });
 }
 
 /** Parses and checks the filters (400 with the first problem) and applies the person's scope. */
-export function buildQuery(viewer: TabViewer, filters: ListFilters, pageLimit: number): TabAnswer<RequestQuery> {
+export function buildQuery(viewer: TabViewer, filters: ListFilters, pageLimit: number): Reply<RequestQuery> {
   const scope = listScope(viewer, filters.mine === '1' || filters.mine === 'true');
   if (!scope.ok) return scope;
   const order = ORDERS[filters.sort ?? '-created'];
@@ -91,7 +92,7 @@ export function buildQuery(viewer: TabViewer, filters: ListFilters, pageLimit: n
     if (!cursor || (order === 'status') !== (cursor.status !== undefined)) return bad('cursor');
     query.after = cursor;
   }
-  return { ok: true, value: query };
+  return done(query);
 }
 
 /** GET /api/tab/requests */
@@ -104,7 +105,7 @@ export async function listRequests(deps: AppDeps, viewer: TabViewer, filters: Li
   const now = deps.clock.now();
   const nextCursor = page.next ? encodeCursor(page.next) : null;
   // `next` is the first name the page used; `nextCursor` is the contract's. Both say the same.
-  return { ok: true as const, value: { items: page.requests.map((r) => summaryView(r, now)), nextCursor, next: nextCursor } };
+  return done({ items: page.requests.map((r) => summaryView(r, now)), nextCursor, next: nextCursor });
 }
 
 const ORDERS: Record<string, RequestQuery['order']> = { created: 'oldest-first', '-created': 'newest-first', status: 'status' };
@@ -139,6 +140,6 @@ function parseDay(value: string, endOfDay: boolean): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
-function bad(filter: string): TabAnswer<never> {
-  return refused(400, 'TAB.BAD_QUERY', { filter });
+function bad(filter: string): Reply<never> {
+  return refusal({ code: 'TAB.BAD_QUERY', detail: { filter } });
 }

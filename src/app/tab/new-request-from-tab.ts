@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { ErrorCode } from '../../domain/errors';
+import { DomainError, isDirectoryFailure } from '../../domain/errors';
 import { requestGroupSoa } from '../request-group';
 import { AppDeps } from '../app-deps';
 import { approvalsChannelOrigin, requestRollback, requestTransfer } from '../request-transfer';
-import { refused, TabAnswer, TabStatus, TabViewer } from './tab-viewer';
-import { GroupName, refusalOf, targetsOf, TargetsInput, UpnList } from './tab-targets';
+import { TabViewer } from './tab-viewer';
+import { Reply, done, refusal } from '../reply';
+import { GroupName, targetsOf, TargetsInput, UpnList } from './tab-targets';
 
 const NewRequestBody = z
   .object({
@@ -31,8 +32,11 @@ export interface NewRequestAnswer {
  * directory outage is not an answer to keep: `retry` lets the same key try again (two such retries at
  * once are then caught by the chat path's own same-request check).
  */
-type Remembered =
-  { requestId: string } | { refused: { status: TabStatus; code: ErrorCode; message: string; detail?: Record<string, unknown> } } | { retry: true };
+type Remembered = { requestId: string } | { refused: RememberedRefusal } | { retry: true };
+
+/** A refusal as kept; rows written before the one Reply convention hold `code`, `message` and `detail` instead. */
+type RememberedRefusal =
+  { error: DomainError; text: string; data?: Record<string, unknown> } | { code: DomainError['code']; message: string; detail?: Record<string, unknown> };
 
 /**
  * POST /api/tab/requests: the SAME request as the chat command, through the same use case
@@ -45,14 +49,14 @@ type Remembered =
  * may try again. A key whose first attempt never finished (the process died) stays refused as in
  * progress: the page sends a new key.
  */
-export async function newRequestFromTab(deps: AppDeps, viewer: TabViewer, body: unknown): Promise<TabAnswer<NewRequestAnswer>> {
+export async function newRequestFromTab(deps: AppDeps, viewer: TabViewer, body: unknown): Promise<Reply<NewRequestAnswer>> {
   const parsed = NewRequestBody.safeParse(body);
-  if (!parsed.success) return refused(400, 'TAB.BAD_BODY', { expected: 'new-request' });
+  if (!parsed.success) return refusal({ code: 'TAB.BAD_BODY', detail: { expected: 'new-request' } });
   const input = parsed.data;
   const me = viewer.person.aadObjectId;
-  if (!viewer.roles.requester) return refused(403, 'REQUESTER.NOT_ALLOWED');
+  if (!viewer.roles.requester) return refusal({ code: 'REQUESTER.NOT_ALLOWED' });
   const targets = targetsOf(input);
-  if ('error' in targets) return refused(400, 'TAB.BAD_BODY', { expected: 'new-request', reason: targets.error });
+  if ('error' in targets) return refusal({ code: 'TAB.BAD_BODY', detail: { expected: 'new-request', reason: targets.error } });
 
   const key = `tab-request:${me}:${input.idempotencyKey.toLowerCase()}`;
   if (!(await deps.conversations.claimOnce(key, deps.clock.now().toISOString()))) {
@@ -63,9 +67,9 @@ export async function newRequestFromTab(deps: AppDeps, viewer: TabViewer, body: 
   const answer = await create(deps, viewer, input, targets);
   const remembered: Remembered = answer.ok
     ? { requestId: answer.value.id }
-    : answer.status === 503
+    : isDirectoryFailure(answer.error.code)
       ? { retry: true }
-      : { refused: { status: answer.status, code: answer.code, message: answer.message, detail: answer.detail } };
+      : { refused: { error: answer.error, text: answer.text, ...(answer.data ? { data: answer.data } : {}) } };
   await deps.conversations.setOnceResult(key, JSON.stringify(remembered));
   return answer;
 }
@@ -75,9 +79,9 @@ async function create(
   viewer: TabViewer,
   input: z.infer<typeof NewRequestBody>,
   targets: Exclude<TargetsInput, { error: string }>,
-): Promise<TabAnswer<NewRequestAnswer>> {
+): Promise<Reply<NewRequestAnswer>> {
   const origin = await approvalsChannelOrigin(deps);
-  if (!origin) return refused(409, 'REQUEST.NO_APPROVAL_CHANNEL');
+  if (!origin) return refusal({ code: 'REQUEST.NO_APPROVAL_CHANNEL' });
   const common = { actor: viewer.person, justification: input.justification.trim(), origin, via: 'tab' as const };
   const reply =
     'group' in targets
@@ -89,22 +93,22 @@ async function create(
             upns: targets.upns,
             ...(targets.fromCsv ? { source: `CSV in the tab, ${targets.upns.length} users` } : {}),
           });
-  if (reply.kind === 'refused') {
-    const blocked = reply.blocked?.map((b) => ({ upn: b.upn, blocker: b.blocker }));
-    return refusalOf(reply.error, reply.text, blocked ? { blocked } : undefined);
-  }
-  const request = reply.request;
+  if (!reply.ok) return reply;
+  const { request, duplicate } = reply.value;
   // The chat path's business-key de-duplication may have found the same request made moments ago.
-  return { ok: true, value: { id: request.id, status: request.status, version: request.cardVersion, created: !reply.duplicate } };
+  return done({ id: request.id, status: request.status, version: request.cardVersion, created: !duplicate });
 }
 
-async function replay(deps: AppDeps, key: string): Promise<TabAnswer<NewRequestAnswer> | 'retry'> {
+async function replay(deps: AppDeps, key: string): Promise<Reply<NewRequestAnswer> | 'retry'> {
   const stored = await deps.conversations.onceResult(key);
-  if (!stored) return refused(409, 'TAB.REQUEST_IN_PROGRESS');
+  if (!stored) return refusal({ code: 'TAB.REQUEST_IN_PROGRESS' });
   const remembered = JSON.parse(stored) as Remembered;
   if ('retry' in remembered) return 'retry';
-  if ('refused' in remembered) return { ok: false, ...remembered.refused };
+  if ('refused' in remembered) {
+    const r = remembered.refused;
+    return 'error' in r ? refusal(r.error, { text: r.text, data: r.data }) : refusal({ code: r.code }, { text: r.message, data: r.detail });
+  }
   const request = await deps.requests.get(remembered.requestId);
-  if (!request) return refused(409, 'TAB.REQUEST_IN_PROGRESS');
-  return { ok: true, value: { id: request.id, status: request.status, version: request.cardVersion, created: false } };
+  if (!request) return refusal({ code: 'TAB.REQUEST_IN_PROGRESS' });
+  return done({ id: request.id, status: request.status, version: request.cardVersion, created: false });
 }

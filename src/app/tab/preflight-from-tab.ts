@@ -3,12 +3,13 @@ import { PreflightResult } from '../../domain/preflight';
 import { DirectoryError } from '../../ports/directory';
 import { AppDeps } from '../app-deps';
 import { directoryFor } from '../bulk/directory-as-bulk';
-import { groupTargetsOf } from '../request-group';
+import { candidatesOf, groupTargetsOf } from '../request-group';
 import { blockerText } from '../request-transfer';
 import { checkGroupTargets, checkTargets } from '../target-checks';
 import { userCountOverLimit } from '../user-limits';
-import { refused, TabAnswer, TabViewer } from './tab-viewer';
-import { GroupName, refusalOf, targetsOf, UpnList } from './tab-targets';
+import { TabViewer } from './tab-viewer';
+import { Reply, done, refusal } from '../reply';
+import { GroupName, targetsOf, UpnList } from './tab-targets';
 
 const PreflightBody = z
   .object({
@@ -40,29 +41,29 @@ export interface PreflightRow {
  * deciding; a group resolved as `transfer group` resolves it), and nothing created. Only requesters,
  * within their user limit (the same as for a request): a preflight costs Graph calls.
  */
-export async function preflightFromTab(deps: AppDeps, viewer: TabViewer, body: unknown): Promise<TabAnswer<{ targets: PreflightRow[] }>> {
-  if (!viewer.roles.requester) return refused(403, 'REQUESTER.NOT_ALLOWED');
+export async function preflightFromTab(deps: AppDeps, viewer: TabViewer, body: unknown): Promise<Reply<{ targets: PreflightRow[] }>> {
+  if (!viewer.roles.requester) return refusal({ code: 'REQUESTER.NOT_ALLOWED' });
   const parsed = PreflightBody.safeParse(body);
-  if (!parsed.success) return refused(400, 'TAB.BAD_BODY', { expected: 'preflight' });
+  if (!parsed.success) return refusal({ code: 'TAB.BAD_BODY', detail: { expected: 'preflight' } });
   const { kind } = parsed.data;
   const targets = targetsOf(parsed.data);
-  if ('error' in targets) return refused(400, 'TAB.BAD_BODY', { expected: 'preflight', reason: targets.error });
+  if ('error' in targets) return refusal({ code: 'TAB.BAD_BODY', detail: { expected: 'preflight', reason: targets.error } });
   try {
     if ('group' in targets) {
       const groups = await groupTargetsOf(deps, { kind, actor: viewer.person, group: targets.group, nested: targets.nested });
-      if (!groups.ok) return refusalOf(groups.error);
-      const results = await checkGroupTargets(deps, kind, groups.groups);
-      return { ok: true, value: { targets: results.map((r) => ({ ...rowOf(r, 'group'), level: r.depth ?? 0 })) } };
+      if (!groups.ok) return refusal(groups.error, candidatesOf(groups.error));
+      const results = await checkGroupTargets(deps, kind, groups.value.groups);
+      return done({ targets: results.map((r) => ({ ...rowOf(r, 'group'), level: r.depth ?? 0 })) });
     }
     const over = await userCountOverLimit(deps, viewer.person.aadObjectId, targets.upns.length);
-    if (over) return refused(400, 'COMMAND.TOO_MANY_UPNS', over);
+    if (over) return refusal({ code: 'COMMAND.TOO_MANY_UPNS', detail: over });
     const batched = targets.upns.length > deps.settings.bulkMinUsers;
     const results = await checkTargets(deps, directoryFor(deps, batched), kind, targets.upns);
-    return { ok: true, value: { targets: results.map((r) => rowOf(r, 'user')) } };
+    return done({ targets: results.map((r) => rowOf(r, 'user')) });
   } catch (error) {
     if (!(error instanceof DirectoryError)) throw error;
     deps.logger.warn({ useCase: 'tab-preflight', code: error.code, graphRequestId: error.details.requestId ?? null }, 'directory error during a tab preflight');
-    return refused(503, error.code, { permission: error.details.permission ?? null });
+    return refusal({ code: error.code, detail: { permission: error.details.permission ?? null } });
   }
 }
 

@@ -1,5 +1,6 @@
 import { AppDeps } from '../app-deps';
-import { hasAnyTabRole, NO_ROLE, TabAnswer, TabViewer } from './tab-viewer';
+import { hasAnyTabRole, NO_ROLE, TabViewer } from './tab-viewer';
+import { Reply, done } from '../reply';
 import { SyncedUsers, SyncedUsersCache } from './synced-users';
 
 /** Weeks the chart shows, the current one included. */
@@ -25,7 +26,7 @@ export async function progress(
   deps: AppDeps,
   viewer: TabViewer,
   synced: SyncedUsersCache,
-): Promise<TabAnswer<{ weeks: ProgressWeek[]; stillSynced: SyncedUsers }>> {
+): Promise<Reply<{ weeks: ProgressWeek[]; stillSynced: SyncedUsers }>> {
   if (!hasAnyTabRole(viewer)) return NO_ROLE;
   const first = mondayOf(deps.clock.now()) - (PROGRESS_WEEKS - 1) * 7 * DAY_MS;
   const weeks: ProgressWeek[] = Array.from({ length: PROGRESS_WEEKS }, (_, i) => ({
@@ -46,7 +47,7 @@ export async function progress(
     } else if (kind === 'transfer') week.usersTransferred += count;
     else week.usersRolledBack += count;
   }
-  return { ok: true, value: { weeks, stillSynced } };
+  return done({ weeks, stillSynced });
 }
 
 /** Midnight UTC of the Monday of `date`'s week, in ms. */

@@ -1,6 +1,7 @@
 import { AppDeps } from '../app-deps';
 import { hasAnyRole, mayDecideNow, rolesFor } from '../request-access';
-import { NOT_VISIBLE, TabAnswer, TabViewer, refused } from './tab-viewer';
+import { NOT_VISIBLE, TabViewer } from './tab-viewer';
+import { Reply, done, refusal } from '../reply';
 import { detailView, peopleNames, PER_CALL_EVENTS, TargetPage } from './request-views';
 import { RequestEvent, RequestSummary } from '../../ports/request-store';
 
@@ -14,7 +15,7 @@ export async function requestDetail(
   viewer: TabViewer,
   requestId: string,
   query: { targetsCursor?: string; targetsLimit?: string } = {},
-): Promise<TabAnswer<ReturnType<typeof detailView>>> {
+): Promise<Reply<ReturnType<typeof detailView>>> {
   if (!/^[A-Za-z0-9-]{1,64}$/.test(requestId)) return NOT_VISIBLE;
   const page = targetPage(query);
   if (!page.ok) return page;
@@ -38,9 +39,8 @@ export async function requestDetail(
   ]);
   const userIds = targets.map((t) => t.preflight.userId).filter((id): id is string => Boolean(id));
   const [graphWrites, knownPeople] = await Promise.all([deps.requests.graphWriteResults(request.id, userIds), otherActors(deps, request, events)]);
-  return {
-    ok: true,
-    value: detailView(
+  return done(
+    detailView(
       {
         request,
         targets,
@@ -54,19 +54,19 @@ export async function requestDetail(
       },
       deps.clock.now(),
     ),
-  };
+  );
 }
 
 export const DEFAULT_TARGETS_PAGE = 200;
 export const MAX_TARGETS_PAGE = 1000;
 
 /** targetsCursor: the position the page starts at (the previous page's targetsNextCursor); targetsLimit 1..1000, 200 by default. */
-function targetPage(query: { targetsCursor?: string; targetsLimit?: string }): TabAnswer<TargetPage> {
+function targetPage(query: { targetsCursor?: string; targetsLimit?: string }): Reply<TargetPage> {
   const limit = query.targetsLimit === undefined ? DEFAULT_TARGETS_PAGE : Number(query.targetsLimit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TARGETS_PAGE) return refused(400, 'TAB.BAD_QUERY', { filter: 'targetsLimit' });
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TARGETS_PAGE) return refusal({ code: 'TAB.BAD_QUERY', detail: { filter: 'targetsLimit' } });
   const offset = query.targetsCursor === undefined ? 0 : /^\d{1,7}$/.test(query.targetsCursor) ? Number(query.targetsCursor) : NaN;
-  if (!Number.isInteger(offset)) return refused(400, 'TAB.BAD_QUERY', { filter: 'targetsCursor' });
-  return { ok: true, value: { offset, limit } };
+  if (!Number.isInteger(offset)) return refusal({ code: 'TAB.BAD_QUERY', detail: { filter: 'targetsCursor' } });
+  return done({ offset, limit });
 }
 
 /** Bounds the people looked up for one detail: events are by the requester, approvers and a few admins. */

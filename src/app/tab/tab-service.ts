@@ -6,14 +6,15 @@ import { ExportFormat, exportRequests } from './export-requests';
 import { ListFilters, listRequests } from './list-requests';
 import { requestDetail } from './request-detail';
 import { safeguardFromTab } from './safeguard-from-tab';
-import { describeViewer, TabAnswer, tabViewer } from './tab-viewer';
+import { describeViewer, tabViewer } from './tab-viewer';
+import { done } from '../reply';
 import { waitingForMe } from './waiting-for-me';
 import { newRequestFromTab } from './new-request-from-tab';
 import { preflightFromTab } from './preflight-from-tab';
 import { progress } from './progress';
 import { createSyncedUsersCache } from './synced-users';
 
-export type { ListFilters, TabAnswer };
+export type { ListFilters };
 
 /**
  * The personal tab's use cases, each taking the identity of a validated SSO token (never anything the
@@ -24,7 +25,7 @@ export function createTabService(deps: AppDeps) {
   // One per service (one per process): the count of synchronized users is shared by everyone's progress view.
   const syncedUsers = createSyncedUsersCache(deps);
   return {
-    me: async (identity: TabIdentity) => ({ ok: true as const, value: describeViewer(await viewer(identity)) }),
+    me: async (identity: TabIdentity) => done(describeViewer(await viewer(identity))),
     waiting: async (identity: TabIdentity) => waitingForMe(deps, await viewer(identity)),
     list: async (identity: TabIdentity, filters: ListFilters) => listRequests(deps, await viewer(identity), filters),
     detail: async (identity: TabIdentity, requestId: string, page: { targetsCursor?: string; targetsLimit?: string } = {}) =>

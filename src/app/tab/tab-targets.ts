@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { isValidUpn } from '../../domain/command-parser';
-import { DomainError, ErrorCode } from '../../domain/errors';
 import { parseUpnCsv } from '../bulk/request-sources';
-import { describeError } from '../wording';
-import { TabAnswer, TabStatus } from './tab-viewer';
 
 /**
  * The users of a preflight or a new request from the tab: a list of UPNs, or CSV text read by the same
@@ -39,30 +36,4 @@ export function targetsOf(body: { upns?: string[]; csv?: string; group?: string;
     upns.push(upn);
   }
   return { upns, fromCsv: false };
-}
-
-/** How a refusal of the request use cases (users or a group) answers over HTTP; other codes are 409, Graph's 503. */
-const STATUS_OF: Partial<Record<ErrorCode, TabStatus>> = {
-  'REQUESTER.NOT_ALLOWED': 403,
-  'COMMAND.TOO_MANY_UPNS': 400,
-  'REQUEST.NO_APPROVAL_CHANNEL': 409,
-  'REQUEST.NONE_ELIGIBLE': 409,
-  'GROUP.NOT_FOUND': 404,
-  'GROUP.AMBIGUOUS': 409,
-};
-
-/**
- * A refusal of the request use cases as the tab's answer: the same wording as chat (`text`, or the
- * code's from wording.ts); an ambiguous group name also carries its candidates, so the page can list them.
- */
-export function refusalOf(error: DomainError, text?: string, detail?: Record<string, unknown>): TabAnswer<never> {
-  const candidates = error.code === 'GROUP.AMBIGUOUS' ? { candidates: String(error.detail?.candidates ?? '') } : {};
-  const merged = { ...candidates, ...(detail ?? {}) };
-  return {
-    ok: false,
-    status: STATUS_OF[error.code] ?? (error.code.startsWith('GRAPH.') ? 503 : 409),
-    code: error.code,
-    message: text ?? describeError(error),
-    ...(Object.keys(merged).length > 0 ? { detail: merged } : {}),
-  };
 }

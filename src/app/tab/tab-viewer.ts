@@ -2,8 +2,7 @@ import { Person } from '../../domain/soa-request';
 import { TabIdentity } from '../../ports/user-token-verifier';
 import { AppDeps } from '../app-deps';
 import { hasRoleOrNone } from '../request-access';
-import { describeError } from '../wording';
-import { DomainError, ErrorCode } from '../../domain/errors';
+import { Reply, refusal } from '../reply';
 import { Role } from '../authorization';
 
 /** The person behind a validated tab token and their roles, from the same Authorization as chat. */
@@ -12,20 +11,9 @@ export interface TabViewer {
   roles: Record<Role, boolean>;
 }
 
-export type TabStatus = 400 | 403 | 404 | 409 | 503;
-export type TabAnswer<T> = { ok: true; value: T } | { ok: false; status: TabStatus; code: ErrorCode; message: string; detail?: Record<string, unknown> };
-
-/** A refusal: the domain's code, its wording from wording.ts, and the HTTP status the API answers with. */
-export const refused = (status: TabStatus, code: ErrorCode, detail?: DomainError['detail']): TabAnswer<never> => ({
-  ok: false,
-  status,
-  code,
-  message: describeError(detail ? { code, detail } : { code }),
-});
-
 /** Neutral answer for a request the person may not see, the same whether it exists or not. */
-export const NOT_VISIBLE = refused(404, 'REQUEST.NOT_VISIBLE', { via: 'tab' });
-export const NO_ROLE = refused(403, 'TAB.NO_ROLE');
+export const NOT_VISIBLE: Reply<never> = refusal({ code: 'REQUEST.NOT_VISIBLE', detail: { via: 'tab' } });
+export const NO_ROLE: Reply<never> = refusal({ code: 'TAB.NO_ROLE' });
 
 /**
  * Roles by the token's oid only. A role check that fails (Graph down) counts as no role, as in chat:

@@ -60,14 +60,7 @@ export function soaPatches(h: BotHarness, userId?: string) {
 }
 
 export async function waitForText(h: BotHarness, pattern: RegExp, conversationId = CHANNEL.id, timeoutMs = 10_000): Promise<string> {
-  return h.connector.waitFor(
-    () =>
-      h.connector
-        .posts(conversationId)
-        .map((p) => p.activity.text ?? '')
-        .find((t) => pattern.test(t)),
-    timeoutMs,
-  );
+  return h.connector.waitFor(() => h.connector.texts(conversationId).find((t) => pattern.test(t)), timeoutMs);
 }
 
 export async function waitForStatus(h: BotHarness, requestId: string, status: string, timeoutMs = 10_000): Promise<void> {

@@ -1,4 +1,5 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
+import { wordsOf } from '../../support/connector-capture';
 import { cardText } from '../../support/card-validation';
 import { DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForText } from './flow-helpers';
 
@@ -58,7 +59,7 @@ describe('Graph failures on the PATCH', () => {
     expect(request.targets[0].execution).toMatchObject({ outcome: 'failed', errorCode: code });
     expect(request.targets[0].execution.errorDetail).toMatch(message);
     expect(h.emulator.control.getUser('alice@contoso.com')?.isCloudManaged).toBe(false);
-    const card = h.connector.posts().find((p) => p.activity.text?.includes(`Transfer ${posted.requestId}`))!.activity.attachments![0].content;
+    const card = h.connector.posts().find((p) => wordsOf(p).startsWith(`Transfer ${posted.requestId}`))!.activity.attachments![0].content;
     expect(cardText(card)).toMatch(message);
     expect(cardText(card)).toMatch(/❌ failed/);
   });

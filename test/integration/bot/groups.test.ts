@@ -280,7 +280,7 @@ describe('group source of authority', () => {
       roles: { admin: true, approver: true, 'rollback-approver': true, requester: false },
     };
     const answer = exportRequests(h.app.deps, viewer, {}, 'json');
-    if (!answer.ok) throw new Error(answer.message);
+    if (!answer.ok) throw new Error(answer.text);
     let json = '';
     for await (const chunk of answer.value) json += chunk;
     const rows = JSON.parse(json) as { id: string; target_type: string }[];
@@ -288,7 +288,7 @@ describe('group source of authority', () => {
     const tree = (await h.app.deps.requests.listByStatus(['completed'])).find((r) => r.targets.some((t) => t.preflight.userId === G.root))!;
     expect(rows.find((r) => r.id === tree.id)?.target_type).toBe('group');
     const shown = await requestDetail(h.app.deps, viewer, tree.id);
-    if (!shown.ok) throw new Error(shown.message);
+    if (!shown.ok) throw new Error(shown.text);
     const detail = shown.value;
     expect(detail).toMatchObject({
       targetType: 'group',

@@ -36,16 +36,16 @@ describe('open requests beyond the first thousand', () => {
     // The bot learns the approvals channel when someone writes there.
     await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.adam, text: 'help', conversation: CHANNEL }));
     const first = await requestTransfer(h.app.deps, { actor, upns: ['carol@contoso.com'], justification: 'first', origin });
-    expect(first.kind).toBe('created');
+    expect(first.ok).toBe(true);
 
     // The same words again a moment later: the same request (duplicate), not a second one.
     const again = await requestTransfer(h.app.deps, { actor, upns: ['carol@contoso.com'], justification: 'first', origin });
-    expect(again).toMatchObject({ kind: 'created', request: { id: first.kind === 'created' ? first.request.id : '' } });
+    expect(again).toMatchObject({ ok: true, value: { duplicate: true, request: { id: first.ok ? first.value.request.id : '' } } });
     expect(again.text).toMatch(/This is the same as request/);
 
     // Other words: a new request, but carol is already part of the open one.
     const second = await requestTransfer(h.app.deps, { actor, upns: ['carol@contoso.com'], justification: 'second', origin });
-    expect(second.kind).toBe('refused');
+    expect(second.ok).toBe(false);
     expect(second.text).toMatch(/carol@contoso.com: Already part of another open request/);
   });
 });

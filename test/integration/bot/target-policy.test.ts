@@ -5,6 +5,7 @@ import { requestTransferOfGroup } from '../../../src/app/bulk/request-sources';
 import { requestGroupSoa } from '../../../src/app/request-group';
 import { toGroupRecord } from '../../../emulator/state/tenant-state';
 import { RequestReply, requestRollback, requestTransfer } from '../../../src/app/request-transfer';
+import { done } from '../../../src/app/reply';
 import { OPEN_STATUSES, RequestKind, SoaRequest } from '../../../src/domain/soa-request';
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardText } from '../../support/card-validation';
@@ -106,7 +107,7 @@ async function ask(h: BotHarness, kind: RequestKind, source: Source, users: numb
       });
       for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
         const request = (await deps.requests.listByStatus(OPEN_STATUSES, 1000)).find((r) => r.justification === justification && r.cards.length > 0);
-        if (request) return { kind: 'created', request, text: null };
+        if (request) return done({ request, duplicate: false });
       }
       throw new Error(`no request from the file: ${h.connector.texts(PERSONAL(PEOPLE.rita).id).slice(-1)[0]}`);
     }
@@ -133,8 +134,8 @@ async function approveAndRun(h: BotHarness, request: SoaRequest): Promise<SoaReq
 }
 
 const created = (reply: RequestReply): SoaRequest => {
-  if (reply.kind !== 'created') throw new Error(`no request was created: ${reply.text}`);
-  return reply.request;
+  if (!reply.ok) throw new Error(`no request was created: ${reply.text}`);
+  return reply.value.request;
 };
 
 describe('one target policy for every request source: PROTECTED_GROUP_IDS read transitively', () => {
@@ -156,7 +157,7 @@ describe('one target policy for every request source: PROTECTED_GROUP_IDS read t
 
     const reply = await ask(h, kind, source, users, index);
     if (source === 'one user') {
-      expect(reply.kind).toBe('refused');
+      expect(reply.ok).toBe(false);
       expect(reply.text).toMatch(/protected account/i);
     } else {
       const request = created(reply);
@@ -215,7 +216,7 @@ describe('one target policy for every request source: ALLOWED_TARGET_GROUP_ID re
 
       const reply = await ask(h, 'transfer', source, source === 'one user' ? [users[20]] : users, index);
       if (source === 'one user') {
-        expect(reply.kind).toBe('refused');
+        expect(reply.ok).toBe(false);
         expect(reply.text).toMatch(/outside the allowed scope/i);
         expect(soaPatches(h, outside)).toHaveLength(0);
         const inScope = created(await ask(h, 'transfer', source, [users[19]], index));
@@ -289,7 +290,7 @@ describe('one target policy for group targets: PROTECTED_GROUP_IDS and ALLOWED_T
       h.emulator.control.setGroupMembers(BREAK_GLASS, [child]);
       const reply = await ask(source, source === 'one group' ? child : parent);
       if (source === 'one group') {
-        expect(reply.kind).toBe('refused');
+        expect(reply.ok).toBe(false);
         expect(reply.text).toMatch(/Protected group/);
       } else {
         const request = created(reply);
@@ -329,7 +330,7 @@ describe('one target policy for group targets: PROTECTED_GROUP_IDS and ALLOWED_T
     const outside = TG(n++);
     addGroup(outside, `Outside ${outside.slice(-4)}`);
     const reply = await ask('one group', outside);
-    expect(reply.kind).toBe('refused');
+    expect(reply.ok).toBe(false);
     expect(reply.text).toMatch(/Outside the allowed scope: neither ALLOWED_TARGET_GROUP_ID itself nor nested in it/);
     expect(patchesOf(outside)).toHaveLength(0);
   });

@@ -1,4 +1,5 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
+import { wordsOf } from '../../support/connector-capture';
 import { cardProblems, cardText } from '../../support/card-validation';
 import { messageActivity } from '../../support/teams-activities';
 import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, soaPatches, waitForText } from './flow-helpers';
@@ -33,7 +34,11 @@ describe('transfer: request → approve → transfer → verify → confirm → 
     expect(h.emulator.control.getUser('alice@contoso.com')).toMatchObject({ isCloudManaged: true, onPremisesSyncEnabled: null });
     expect(soaPatches(h, DEMO_IDS.users.alice)).toHaveLength(1);
 
-    const outcomePost = h.connector.posts(CHANNEL.id).find((p) => /completed/.test(p.activity.text ?? ''))!;
+    // The outcome is posted once: one message, the card alone (no text line above it saying the same).
+    const outcomePosts = h.connector.posts(CHANNEL.id).filter((p) => /^Transfer SOA-[A-Z0-9]+: completed/.test(wordsOf(p)));
+    expect(outcomePosts).toHaveLength(1);
+    const outcomePost = outcomePosts[0];
+    expect(outcomePost.activity.text).toBeUndefined();
     const outcomeCard = outcomePost.activity.attachments![0].content;
     expect(cardProblems(outcomeCard)).toEqual([]);
     expect(cardText(outcomeCard)).toContain(`userId/${DEMO_IDS.users.alice}`);
