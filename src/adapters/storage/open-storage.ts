@@ -4,7 +4,6 @@ import { DelegationStore } from '../../ports/delegation-store';
 import { ExportLog } from '../../ports/export-log';
 import { JobQueue } from '../../ports/job-queue';
 import { NotificationStore } from '../../ports/notification-store';
-import { RequestStore } from '../../ports/request-store';
 import { SettingsStore } from '../../ports/settings-store';
 import { SqlConversationStore } from './conversation-store';
 import { Storage } from './database-stores';
@@ -47,7 +46,7 @@ export function storageOn<D extends SqlDatabase>(database: D, options: StoreOpti
   return {
     database,
     ready,
-    requests: new SqlRequestStore(database, options) as unknown as RequestStore,
+    requests: new SqlRequestStore(database, options),
     jobs: new SqlJobQueue(database, options) as unknown as JobQueue,
     conversations: new SqlConversationStore(database, options) as unknown as ConversationStore,
     notifications: new SqlNotificationStore(database, options) as unknown as NotificationStore,

@@ -29,6 +29,9 @@ export async function migrateToLatest(
   const applied: number[] = [];
   const migrator = new Migrator({
     db,
+    // Kysely looks for its own tables in every schema unless told which: with a second schema in the
+    // database holding them (another instance's, or another test's), it would skip creating them here.
+    migrationTableSchema: dialect === 'postgres' ? await currentSchema(db) : undefined,
     provider: {
       getMigrations: async () => Object.fromEntries(migrations.map((m) => [migrationName(m), step(m, dialect, clock, exec, applied)])),
     },
@@ -56,6 +59,11 @@ function step(m: Migration, dialect: SqlDialect, clock: Clock, exec: ExecSql, ap
       applied.push(m.version);
     },
   };
+}
+
+async function currentSchema(db: Kysely<Tables>): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
+  return rows[0].schema;
 }
 
 /** The versions an existing database records; none for a new one. */
