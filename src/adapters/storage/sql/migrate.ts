@@ -29,8 +29,6 @@ export async function migrateToLatest(
   const applied: number[] = [];
   const migrator = new Migrator({
     db,
-    // Kysely looks for its own tables in every schema unless told which: with a second schema in the
-    // database holding them (another instance's, or another test's), it would skip creating them here.
     migrationTableSchema: dialect === 'postgres' ? await currentSchema(db) : undefined,
     provider: {
       getMigrations: async () => Object.fromEntries(migrations.map((m) => [migrationName(m), step(m, dialect, clock, exec, applied)])),
@@ -61,9 +59,14 @@ function step(m: Migration, dialect: SqlDialect, clock: Clock, exec: ExecSql, ap
   };
 }
 
-async function currentSchema(db: Kysely<Tables>): Promise<string> {
-  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
-  return rows[0].schema;
+/**
+ * Kysely's own tables go in the schema ours are in. Without a schema the Migrator looks for them in every
+ * schema of the database, finds another deployment's (or another schema's) and never creates its own:
+ * the migration then fails on "kysely_migration_lock does not exist".
+ */
+async function currentSchema(db: Kysely<Tables>): Promise<string | undefined> {
+  const { rows } = await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
 }
 
 /** The versions an existing database records; none for a new one. */
