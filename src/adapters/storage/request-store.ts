@@ -69,9 +69,10 @@ export class SqlRequestStore implements RequestStore {
         .onConflict((oc) => oc.column('id').doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) throw new RequestAlreadyExistsError(request.id);
-      await this.writeTargets(tx, request.id, request.targets.length, targets);
+      // A new request has no target rows to drop, and its row, just inserted, is this transaction's.
+      if (targets.length > 0) await this.sql.upsertTargets(request.id, targets).execute(tx);
       await writeDeciders(tx, request);
-      await this.insertEvents(tx, events);
+      await insertEventRows(tx, events);
     });
   }
 
@@ -253,25 +254,30 @@ export class SqlRequestStore implements RequestStore {
         .executeTakeFirst();
       if (!found) throw new RequestNotFoundError(id);
     }
-    for (const e of events) {
-      await tx
-        .insertInto('request_events')
-        .columns(['request_id', 'seq', 'at', 'type', 'actor_id', 'data'])
-        .expression((eb) =>
-          eb
-            .selectFrom('request_events')
-            .select([
-              sql<string>`${e.requestId}`.as('request_id'),
-              sql<number>`COALESCE(MAX(seq), 0) + 1`.as('seq'),
-              sql<string>`${e.at}`.as('at'),
-              sql<string>`${e.type}`.as('type'),
-              sql<string | null>`${e.actorId}`.as('actor_id'),
-              sql<string>`${e.data}`.as('data'),
-            ])
-            .where('request_id', '=', e.requestId),
-        )
-        .execute();
-    }
+    await insertEventRows(tx, events);
+  }
+}
+
+/** Call inside a transaction, the requests checked (and on PostgreSQL locked). Each event numbered on from its request's last. */
+async function insertEventRows(tx: Tx, events: readonly SerializedEvent[]): Promise<void> {
+  for (const e of events) {
+    await tx
+      .insertInto('request_events')
+      .columns(['request_id', 'seq', 'at', 'type', 'actor_id', 'data'])
+      .expression((eb) =>
+        eb
+          .selectFrom('request_events')
+          .select([
+            sql<string>`${e.requestId}`.as('request_id'),
+            sql<number>`COALESCE(MAX(seq), 0) + 1`.as('seq'),
+            sql<string>`${e.at}`.as('at'),
+            sql<string>`${e.type}`.as('type'),
+            sql<string | null>`${e.actorId}`.as('actor_id'),
+            sql<string>`${e.data}`.as('data'),
+          ])
+          .where('request_id', '=', e.requestId),
+      )
+      .execute();
   }
 }
 
