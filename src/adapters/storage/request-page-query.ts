@@ -1,6 +1,7 @@
-import { RawBuilder, sql } from 'kysely';
+import { Expression, ExpressionBuilder, Kysely, RawBuilder, SelectQueryBuilder, SqlBool, sql } from 'kysely';
 import { RequestCursor, RequestQuery } from '../../ports/request-store';
 import { toInstant } from './iso-instants';
+import { Tables } from './sql/tables';
 
 /**
  * Text at a JSON path of a column, written exactly as the expression indexes of the migrations spell it
@@ -26,107 +27,180 @@ export interface PageRow {
   target_count: number | string;
 }
 
+/** A condition on the `requests` row; it applies in every query below, joined or not. */
+type OnRequests = (eb: ExpressionBuilder<Tables, 'requests'>) => Expression<SqlBool>;
+
 /**
- * The RequestStore.listPage query on `requests` (asking for `limit + 1` rows: see toPage). Keyset paging
- * on (created_at, id) in the requested direction (after the status in the 'status' order), served by the
- * (…, created_at, id) indexes.
+ * The RequestStore.listPage query (asking for `limit + 1` rows: see toPage), or null when a filter
+ * matches nothing. Keyset paging on (created_at, id) in the requested direction (after the status in
+ * the 'status' order), served by the (…, created_at, id) indexes.
  *
  * Shaped for large histories (bench/tab.ts, 100,000 requests): the page's ids are chosen first and the
  * bodies read for those rows only (a sort never carries bodies); with a status filter in a time order,
  * each status is its own index range (status, created_at, id), read in order and merged, so a few
  * hundred open requests among 100,000 are found without walking the rest; the target-UPN and decided-by
- * filters start from their own indexes. Written with Kysely's `sql` fragments rather than its builder:
- * the shape (derived tables ordered and cut per status, row values, DISTINCT over a join) is the point,
- * and the fragments keep it readable; values are always bound parameters.
+ * filters start from their own indexes.
  */
-export function requestPageQuery(query: RequestQuery, jsonText: JsonText): { query: RawBuilder<PageRow>; limit: number } {
+export function requestPageQuery(db: Kysely<Tables>, query: RequestQuery, jsonText: JsonText) {
   const limit = pageSize(query.limit);
+  if (query.statuses?.length === 0 || query.kinds?.length === 0) return null;
   const byStatus = query.order === 'status';
-  const desc = query.order !== 'oldest-first';
-  const dir = sql.raw(desc ? 'DESC' : 'ASC');
-  const order = byStatus ? sql`ORDER BY status ASC, created_at ${dir}, id ${dir}` : sql`ORDER BY created_at ${dir}, id ${dir}`;
-  const innerOrder = byStatus
-    ? sql`ORDER BY requests.status ASC, requests.created_at ${dir}, requests.id ${dir}`
-    : sql`ORDER BY requests.created_at ${dir}, requests.id ${dir}`;
-  const select = (rest: RawBuilder<unknown>) =>
-    sql<PageRow>`SELECT body, (SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id) AS target_count FROM requests ${rest}`;
-  if (query.statuses?.length === 0 || query.kinds?.length === 0) return { query: select(sql`WHERE 1 = 0 ${order} LIMIT ${limit + 1}`), limit };
+  const dir = query.order === 'oldest-first' ? 'asc' : 'desc';
+  const after = query.after ? cursorOf(query.after) : null;
+  /** Past the cursor, in the list's direction. */
+  const past = dir === 'desc' ? '<' : '>';
+
+  /** The filters on the request row but the status and the cursor. */
+  const filters: OnRequests[] = [];
+  if (query.kinds) filters.push(inKinds(query.kinds));
+  if (query.requesterId) {
+    const requester = query.requesterId.toLowerCase();
+    filters.push((eb) => eb(eb.fn('lower', ['requests.requester_id']), '=', requester));
+  }
+  if (query.createdFrom) filters.push(createdAt('>=', toInstant(query.createdFrom, 'createdFrom')));
+  if (query.createdBefore) filters.push(createdAt('<', toInstant(query.createdBefore, 'createdBefore')));
+  if (query.targetUpn) {
+    const upn = query.targetUpn.toLowerCase();
+    // The expression of the request_targets_by_upn index (migration 6).
+    const targetUpn = sql<string>`lower(${jsonText('t.body', ['preflight', 'upn'])})`;
+    filters.push((eb) => eb('requests.id', 'in', eb.selectFrom('request_targets as t').select('t.request_id').where(targetUpn, '=', upn)));
+  }
 
   // One person's decisions in a time order: read from request_deciders' (person, request_created_at,
   // request_id) index in the list's order, so a page costs the same whether they decided 10 or 30,000.
-  const decidedFirst =
-    query.decidedBy && !byStatus ? { column: sql.ref(GUID.test(query.decidedBy) ? 'd.actor_id' : 'd.name_lower'), value: query.decidedBy.toLowerCase() } : null;
-  const key = decidedFirst
-    ? { createdAt: sql.ref('d.request_created_at'), id: sql.ref('d.request_id') }
-    : { createdAt: sql.ref('requests.created_at'), id: sql.ref('requests.id') };
-
-  const afterClause = (after: RequestCursor): RawBuilder<unknown> => {
-    const op = sql.raw(desc ? '<' : '>');
-    // A row value, not `a < x OR (a = x AND b < y)`: SQLite (and PostgreSQL) seek an index range with
-    // it, where the OR form walks the index from its start, so page 200 of an export would cost 200 pages.
-    const inStatus = sql`(${key.createdAt}, ${key.id}) ${op} (${after.createdAt}, ${after.id})`;
-    if (!byStatus) return inStatus;
-    if (typeof after.status !== 'string') throw new Error('a status-ordered cursor needs its status');
-    return sql`(requests.status > ${after.status} OR (requests.status = ${after.status} AND ${inStatus}))`;
-  };
-  /** The filters but the status one. */
-  const others: RawBuilder<unknown>[] = [];
-  if (decidedFirst) others.push(sql`${decidedFirst.column} = ${decidedFirst.value}`);
-  if (query.kinds) others.push(sql`requests.kind IN (${sql.join(query.kinds)})`);
-  if (query.requesterId) others.push(sql`lower(requests.requester_id) = ${query.requesterId.toLowerCase()}`);
-  if (query.createdFrom) others.push(sql`requests.created_at >= ${toInstant(query.createdFrom, 'createdFrom')}`);
-  if (query.createdBefore) others.push(sql`requests.created_at < ${toInstant(query.createdBefore, 'createdBefore')}`);
-  if (query.targetUpn) {
-    const upn = sql`lower(${jsonText('t.body', ['preflight', 'upn'])})`;
-    others.push(sql`requests.id IN (SELECT t.request_id FROM request_targets t WHERE ${upn} = ${query.targetUpn.toLowerCase()})`);
+  if (query.decidedBy && !byStatus) {
+    const who = query.decidedBy.toLowerCase();
+    const person = GUID.test(query.decidedBy) ? 'request_deciders.actor_id' : 'request_deciders.name_lower';
+    let decided = filters
+      .reduce((q, filter) => q.where(filter), db.selectFrom('request_deciders').innerJoin('requests', 'requests.id', 'request_deciders.request_id'))
+      .where(person, '=', who);
+    if (after)
+      decided = decided.where((eb) =>
+        eb(eb.refTuple('request_deciders.request_created_at', 'request_deciders.request_id'), past, eb.tuple(after.createdAt, after.id)),
+      );
+    const ids = decided
+      // DISTINCT: a name may match two people who decided the same request.
+      .select(['request_deciders.request_id as id', 'request_deciders.request_created_at'])
+      .distinct()
+      .orderBy('request_deciders.request_created_at', dir)
+      .orderBy('request_deciders.request_id', dir)
+      .limit(limit + 1);
+    return pageOf(db, db.selectFrom(ids.as('s')).select('s.id'), byStatus, dir, limit);
   }
-  if (query.decidedBy && !decidedFirst) {
+  if (query.decidedBy) {
     // request_deciders (migration 8) holds lower-cased ids and names, one row per person per request.
     const who = query.decidedBy.toLowerCase();
-    others.push(sql`requests.id IN (SELECT d.request_id FROM request_deciders d WHERE d.actor_id = ${who} OR d.name_lower = ${who})`);
+    filters.push((eb) =>
+      eb(
+        'requests.id',
+        'in',
+        eb
+          .selectFrom('request_deciders as d')
+          .select('d.request_id')
+          .where((d) => d.or([d('d.actor_id', '=', who), d('d.name_lower', '=', who)])),
+      ),
+    );
   }
-  if (query.after) others.push(afterClause(cursorOf(query.after)));
+  if (after) filters.push(afterCursor(after, byStatus, past));
 
-  const where = (clauses: RawBuilder<unknown>[]) => (clauses.length > 0 ? sql`WHERE ${sql.join(clauses, sql` AND `)}` : sql``);
-  const pageIds = (clauses: RawBuilder<unknown>[]) => {
-    if (!decidedFirst) return sql`SELECT requests.id FROM requests ${where(clauses)} ${innerOrder} LIMIT ${limit + 1}`;
-    // DISTINCT: a name may match two people who decided the same request.
-    return sql`SELECT DISTINCT d.request_id AS id, d.request_created_at FROM request_deciders d JOIN requests ON requests.id = d.request_id ${where(clauses)}
-      ORDER BY d.request_created_at ${dir}, d.request_id ${dir} LIMIT ${limit + 1}`;
-  };
+  /** Requests matching `conditions`, in the list's order, cut at the page size. */
+  const matching = <O>(select: SelectQueryBuilder<Tables, 'requests', O>, conditions: OnRequests[]) =>
+    conditions
+      .reduce((q, condition) => q.where(condition), select)
+      .$if(byStatus, (q) => q.orderBy('requests.status', 'asc'))
+      .orderBy('requests.created_at', dir)
+      .orderBy('requests.id', dir)
+      .limit(limit + 1);
 
-  if (!query.statuses && !query.targetUpn && !decidedFirst && !query.decidedBy && !byStatus) {
+  if (!query.statuses && !query.targetUpn && !query.decidedBy && !byStatus) {
     // Kind, requester and dates: an index already yields the rows in order, so they are read directly
     // (the export's case: no second lookup and no sort of 1,000 bodies per page).
-    return { query: select(sql`${where(others)} ${innerOrder} LIMIT ${limit + 1}`), limit };
+    return matching(db.selectFrom('requests').select(['body', targetCount]), filters);
   }
-  let ids: RawBuilder<unknown>;
+  const ids = db.selectFrom('requests').select('requests.id');
   if (query.statuses && !byStatus) {
     // One ordered index range per status, each cut at the page size, merged by the outer ORDER BY.
-    ids = sql.join(
-      query.statuses.map((status, k) => sql`SELECT id FROM (${pageIds([sql`requests.status = ${status}`, ...others])}) AS ${sql.raw(`s${k}`)}`),
-      sql` UNION ALL `,
+    const ranges = query.statuses.map((status, k) => db.selectFrom(matching(ids, [inStatus(status), ...filters]).as(`s${k}`)).select('id'));
+    return pageOf(
+      db,
+      ranges.reduce((union, range) => union.unionAll(range)),
+      byStatus,
+      dir,
+      limit,
     );
-  } else {
-    const status = query.statuses ? [sql`requests.status IN (${sql.join(query.statuses)})`] : [];
-    ids = decidedFirst ? sql`SELECT id FROM (${pageIds([...status, ...others])}) AS s` : pageIds([...status, ...others]);
   }
-  return { query: select(sql`WHERE id IN (${ids}) ${order} LIMIT ${limit + 1}`), limit };
+  return pageOf(db, matching(ids, query.statuses ? [inStatuses(query.statuses), ...filters] : filters), byStatus, dir, limit);
+}
+
+/** The page's rows, bodies read for the chosen ids only. */
+function pageOf<DB, TB extends keyof DB>(
+  db: Kysely<Tables>,
+  ids: SelectQueryBuilder<DB, TB, { id: string }>,
+  byStatus: boolean,
+  dir: 'asc' | 'desc',
+  limit: number,
+) {
+  return db
+    .selectFrom('requests')
+    .select(['body', targetCount])
+    .where('id', 'in', ids)
+    .$if(byStatus, (q) => q.orderBy('status', 'asc'))
+    .orderBy('created_at', dir)
+    .orderBy('id', dir)
+    .limit(limit + 1);
+}
+
+/** How many target rows the request has. */
+export const targetCount = (eb: ExpressionBuilder<Tables, 'requests'>) =>
+  eb
+    .selectFrom('request_targets as t')
+    .select((t) => t.fn.countAll<number | string>().as('n'))
+    .whereRef('t.request_id', '=', 'requests.id')
+    .as('target_count');
+
+const inKinds =
+  (kinds: readonly string[]): OnRequests =>
+  (eb) =>
+    eb('requests.kind', 'in', kinds);
+const inStatus =
+  (status: string): OnRequests =>
+  (eb) =>
+    eb('requests.status', '=', status);
+const inStatuses =
+  (statuses: readonly string[]): OnRequests =>
+  (eb) =>
+    eb('requests.status', 'in', statuses);
+const createdAt =
+  (op: '>=' | '<', instant: string): OnRequests =>
+  (eb) =>
+    eb('requests.created_at', op, instant);
+
+function afterCursor(after: RequestCursor, byStatus: boolean, past: '<' | '>'): OnRequests {
+  // A row value, not `a < x OR (a = x AND b < y)`: SQLite (and PostgreSQL) seek an index range with
+  // it, where the OR form walks the index from its start, so page 200 of an export would cost 200 pages.
+  const beyond: OnRequests = (eb) => eb(eb.refTuple('requests.created_at', 'requests.id'), past, eb.tuple(after.createdAt, after.id));
+  if (!byStatus) return beyond;
+  const status = after.status;
+  if (typeof status !== 'string') throw new Error('a status-ordered cursor needs its status');
+  return (eb) => eb.or([eb('requests.status', '>', status), eb.and([eb('requests.status', '=', status), beyond(eb)])]);
 }
 
 /**
  * Counts of 'done' targets per UTC day and kind, finished at or after `since`. Only requests written
  * since then (updated_at, indexed in migration 8) can hold such a target, so older history is not read.
  */
-export function executedByDayQuery(since: string, jsonText: JsonText): RawBuilder<{ kind: string; target_type: string; day: string; users: number | string }> {
+export function executedByDayQuery(db: Kysely<Tables>, since: string, jsonText: JsonText) {
   const finishedAt = jsonText('t.body', ['execution', 'finishedAt']);
-  const outcome = jsonText('t.body', ['execution', 'outcome']);
-  const targetType = sql`COALESCE(${jsonText('r.body', ['targetType'])}, 'user')`;
-  const day = sql`substr(${finishedAt}, 1, 10)`;
-  return sql`SELECT r.kind AS kind, ${targetType} AS target_type, ${day} AS day, COUNT(*) AS users
-    FROM requests r JOIN request_targets t ON t.request_id = r.id
-    WHERE r.updated_at >= ${since} AND ${outcome} = 'done' AND ${finishedAt} >= ${since}
-    GROUP BY r.kind, ${targetType}, ${day}`;
+  const targetType = sql<string>`COALESCE(${jsonText('r.body', ['targetType'])}, 'user')`;
+  const day = sql<string>`substr(${finishedAt}, 1, 10)`;
+  return db
+    .selectFrom('requests as r')
+    .innerJoin('request_targets as t', 't.request_id', 'r.id')
+    .select(['r.kind', targetType.as('target_type'), day.as('day'), (eb) => eb.fn.countAll<number | string>().as('users')])
+    .where('r.updated_at', '>=', since)
+    .where(jsonText('t.body', ['execution', 'outcome']), '=', 'done')
+    .where(finishedAt, '>=', since)
+    .groupBy(['r.kind', targetType, day]);
 }
 
 export function pageSize(limit: number): number {

@@ -13,7 +13,7 @@ import {
 } from '../../ports/request-store';
 import { RequestAlreadyExistsError, RequestNotFoundError } from './errors';
 import type { StoreOptions } from './open-storage';
-import { JsonText, decidersOf, executedByDayQuery, postgresJsonText, requestPageQuery, sqliteJsonText, toPage } from './request-page-query';
+import { JsonText, decidersOf, executedByDayQuery, postgresJsonText, requestPageQuery, sqliteJsonText, targetCount, toPage } from './request-page-query';
 import { TargetRow, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows } from './request-rules';
 import type { SqlDatabase, SqlDialect } from './sql/database';
 import { Tables } from './sql/tables';
@@ -186,12 +186,13 @@ export class SqlRequestStore implements RequestStore {
   }
 
   async listPage(query: RequestQuery): Promise<RequestPage> {
-    const { query: select, limit } = requestPageQuery(query, this.sql.jsonText);
     const db = await this.database.kysely();
-    const { rows } = await select.execute(db);
+    const select = requestPageQuery(db, query, this.sql.jsonText);
+    if (!select) return { requests: [], next: null };
+    const rows = await select.execute();
     const page = toPage(
       rows.map((r) => summaryOf(r.body, Number(r.target_count))),
-      limit,
+      query.limit,
       query.order,
     );
     return { requests: page.items, next: page.next };
@@ -199,7 +200,7 @@ export class SqlRequestStore implements RequestStore {
 
   async executedByDay(since: string): Promise<ExecutedDay[]> {
     const db = await this.database.kysely();
-    const { rows } = await executedByDayQuery(new Date(since).toISOString(), this.sql.jsonText).execute(db);
+    const rows = await executedByDayQuery(db, new Date(since).toISOString(), this.sql.jsonText).execute();
     return rows.map((r) => ({ day: r.day, kind: r.kind as RequestKind, targetType: r.target_type === 'group' ? 'group' : 'user', count: Number(r.users) }));
   }
 
@@ -288,8 +289,6 @@ const targetsJson =
   );
 
 type ExportRow = { id: string; created_at: string; body: string; targets: string };
-
-const targetCount = sql<number | string>`(SELECT COUNT(*) FROM request_targets t WHERE t.request_id = requests.id)`.as('target_count');
 
 function assemble(row: { body: string; targets: string }): SoaRequest {
   const request = JSON.parse(row.body) as SoaRequest;
