@@ -6,7 +6,7 @@ import { botEnvFor } from '../emulator/bot-env';
 import { loadConfig } from '../src/config';
 import { compose, type ComposedApp } from '../src/composition-root';
 import { createPinoLogger } from '../src/adapters/logging/pino-logger';
-import { openSqliteStorage, type SqliteStorage } from '../src/adapters/storage/sqlite';
+import { openSqliteStorage, type SqliteStorage } from '../src/adapters/storage';
 import { Directory, DirectoryError } from '../src/ports/directory';
 import { RequestEvent } from '../src/ports/request-store';
 import { RequestStatus, SoaRequest } from '../src/domain/soa-request';
@@ -14,7 +14,7 @@ import { RequestStatus, SoaRequest } from '../src/domain/soa-request';
 /**
  * The tab API over a large history (npm run bench, or standalone: node dist/bench/tab.js [--requests N]):
  * N stored requests (default 100,000) in a SQLite file, inserted through the RequestStore in batches
- * (one transaction per batch): mostly 1-5 users, 1 % bulk lists of 20-200 users and a few 10,000-user
+ * (one transaction per request): mostly 1-5 users, 1 % bulk lists of 20-200 users and a few 10,000-user
  * waves with their Graph results in the event log. Then, through HTTP against the composed bot (the real
  * routes, use cases and store; roles from id lists, a token check that takes the oid as the token, no
  * Graph): p50/p95 of the waiting list, of filtered request-list pages, of a 10,000-user request detail,
@@ -169,37 +169,33 @@ async function insertHistory(storage: SqliteStorage, options: TabBenchOptions): 
   const bigIds: string[] = [];
   for (let from = 0; from < options.requests; from += BATCH) {
     const pending: Promise<void>[] = [];
-    storage.db.transaction(() => {
-      for (let i = from; i < Math.min(from + BATCH, options.requests); i++) {
-        const big = i % bigEvery === bigEvery - 1 && bigIds.length < options.bigRequests;
-        const users = big ? BIG : random() < 0.01 ? 20 + Math.floor(random() * 181) : 1 + Math.floor(random() * 5);
-        const createdAt = new Date(start + Math.floor((i / options.requests) * span)).toISOString();
-        // The newest 2 % are still open: pending (the waiting list) or halted.
-        const open = i >= options.requests * 0.98;
-        const status: RequestStatus = big
-          ? 'completed-with-failures'
-          : open
-            ? random() < 0.9
-              ? 'pending'
-              : 'halted'
-            : FINAL[Math.floor(random() * FINAL.length)];
-        const request = aRequest(i, createdAt, status, users, nextUser, random, i % 2 === 0 ? 'transfer' : i % 7 === 0 ? 'rollback' : 'transfer');
-        nextUser += users;
-        targets += users;
-        if (big) bigIds.push(request.id);
-        // create() does its work synchronously (better-sqlite3): inside this transaction it is a savepoint.
-        pending.push(
-          storage.requests.create(request, {
-            requestId: request.id,
-            at: createdAt,
-            type: 'request.created',
-            actorId: request.requester.aadObjectId,
-            data: { users },
-          }),
-        );
-        if (big) pending.push(storage.requests.appendEvents(patchEvents(request)));
-      }
-    })();
+    for (let i = from; i < Math.min(from + BATCH, options.requests); i++) {
+      const big = i % bigEvery === bigEvery - 1 && bigIds.length < options.bigRequests;
+      const users = big ? BIG : random() < 0.01 ? 20 + Math.floor(random() * 181) : 1 + Math.floor(random() * 5);
+      const createdAt = new Date(start + Math.floor((i / options.requests) * span)).toISOString();
+      // The newest 2 % are still open: pending (the waiting list) or halted.
+      const open = i >= options.requests * 0.98;
+      const status: RequestStatus = big
+        ? 'completed-with-failures'
+        : open
+          ? random() < 0.9
+            ? 'pending'
+            : 'halted'
+          : FINAL[Math.floor(random() * FINAL.length)];
+      const request = aRequest(i, createdAt, status, users, nextUser, random, i % 2 === 0 ? 'transfer' : i % 7 === 0 ? 'rollback' : 'transfer');
+      nextUser += users;
+      targets += users;
+      if (big) bigIds.push(request.id);
+      // One transaction per create; the batch is queued at once (SQLite runs them one after another).
+      const created = storage.requests.create(request, {
+        requestId: request.id,
+        at: createdAt,
+        type: 'request.created',
+        actorId: request.requester.aadObjectId,
+        data: { users },
+      });
+      pending.push(big ? created.then(() => storage.requests.appendEvents(patchEvents(request))) : created);
+    }
     await Promise.all(pending);
   }
   return { seconds: (performance.now() - started) / 1000, targets, bigIds };

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { MIGRATIONS, latestVersion } from '../../src/adapters/storage/migrations';
+import { SqlRequestStore } from '../../src/adapters/storage/request-store';
 import { SqlDatabase, openPostgresDatabase, openSqliteDatabase } from '../../src/adapters/storage/sql/database';
+import { aDecision, aPreflightResult, aRequest, aRequestEvent, aTarget } from '../support/builders';
 import { testPostgres } from '../support/postgres-server';
 import { tempDir } from './support/storage-implementations';
 
@@ -32,6 +34,32 @@ async function expectLegacyContentReadable(database: SqlDatabase): Promise<void>
   expect(versions.map((v) => Number(v.version))).toEqual(MIGRATIONS.map((m) => m.version));
 }
 
+/** The legacy requests through the one RequestStore: whole, listed (with the filters' indexes), and their events. */
+async function expectLegacyRequestsReadable(database: SqlDatabase): Promise<void> {
+  const store = new SqlRequestStore(database);
+  // As make-legacy-databases.js wrote it.
+  expect(await store.get('legacy-1')).toEqual(
+    aRequest({
+      id: 'legacy-1',
+      createdAt: '2026-11-02T09:00:00.000Z',
+      targets: [aTarget(), aTarget({ preflight: aPreflightResult({ userId: '33333333-3333-3333-3333-333333333333', upn: 'bob@contoso.com' }) })],
+      status: 'approved',
+      decisions: [aDecision()],
+    }),
+  );
+  const ids = async (query: Partial<Parameters<SqlRequestStore['listPage']>[0]>) =>
+    (await store.listPage({ order: 'newest-first', limit: 10, ...query })).requests.map((r) => `${r.id}:${r.targetCount}`);
+  expect(await ids({})).toEqual(['legacy-2:1', 'legacy-1:2']);
+  expect(await ids({ targetUpn: 'BOB@contoso.com' })).toEqual(['legacy-1:2']);
+  expect(await ids({ decidedBy: 'bob approver' })).toEqual(['legacy-1:2']);
+  expect(await ids({ statuses: ['pending'], kinds: ['rollback'] })).toEqual(['legacy-2:1']);
+  expect((await store.events('legacy-1')).map((e) => e.type)).toEqual(['request.created', 'graph.call']);
+  expect((await store.events('legacy-1', { excludeTypes: ['graph.call'] })).map((e) => e.type)).toEqual(['request.created']);
+  // Sequence numbers continue after the legacy ones.
+  await store.appendEvents([aRequestEvent({ requestId: 'legacy-1', type: 'card.posted' })]);
+  expect((await store.events('legacy-1')).map((e) => e.type)).toEqual(['request.created', 'graph.call', 'card.posted']);
+}
+
 describe('databases made before the stores moved to Kysely', () => {
   const dir = tempDir('soa-bot-legacy-');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -47,6 +75,7 @@ describe('databases made before the stores moved to Kysely', () => {
     try {
       expect(await database.migrated).toEqual(MIGRATIONS.filter((m) => m.version > LEGACY_VERSION).map((m) => m.version));
       await expectLegacyContentReadable(database);
+      await expectLegacyRequestsReadable(database);
     } finally {
       await database.close();
     }
@@ -69,6 +98,7 @@ describe('databases made before the stores moved to Kysely', () => {
       try {
         expect(await database.migrated).toEqual(MIGRATIONS.filter((m) => m.version > LEGACY_VERSION).map((m) => m.version));
         await expectLegacyContentReadable(database);
+        await expectLegacyRequestsReadable(database);
       } finally {
         await database.close();
       }

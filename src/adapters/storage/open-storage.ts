@@ -1,5 +1,4 @@
 import { StoreOptions } from './store-options';
-import { RequestStore } from '../../ports/request-store';
 import { SqlConversationStore } from './conversation-store';
 import { Storage } from './database-stores';
 import { SqlDelegationStore } from './delegation-store';
@@ -36,7 +35,7 @@ export function storageOn<D extends SqlDatabase>(database: D, options: StoreOpti
   return {
     database,
     ready,
-    requests: new SqlRequestStore(database, options) as unknown as RequestStore,
+    requests: new SqlRequestStore(database, options),
     jobs: new SqlJobQueue(database, options),
     conversations: new SqlConversationStore(database, options),
     notifications: new SqlNotificationStore(database, options),

@@ -1,5 +1,10 @@
 import { RequestCursor, RequestQuery } from '../../ports/request-store';
 import { toInstant } from './iso-instants';
+import { cursorOf, pageSize } from './request-page-query';
+
+// The old hand-written SQLite and PostgreSQL request stores' query text, until they are deleted; the
+// one store builds its queries in request-page-query.ts, which owns the helpers re-exported here.
+export { MAX_PAGE_SIZE, cursorOf, decidersOf, pageSize, toPage } from './request-page-query';
 
 /** The SQL dialect differences a list query needs. */
 export interface QueryDialect {
@@ -18,8 +23,6 @@ export const POSTGRES_DIALECT: QueryDialect = {
   param: (n) => `$${n}`,
   targetUpn: `lower((t.body::jsonb -> 'preflight') ->> 'upn')`,
 };
-
-export const MAX_PAGE_SIZE = 1000;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -106,42 +109,6 @@ export function requestPageSql(query: RequestQuery, dialect: QueryDialect): { wh
     ids = decidedFirst ? `SELECT id FROM (${pageIds([...status, ...others()])}) AS s` : pageIds([...status, ...others()]);
   }
   return { where: `WHERE id IN (${ids})`, orderLimit: `${order} LIMIT ${p(limit + 1)}`, params, limit };
-}
-
-export function pageSize(limit: number): number {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw new Error(`page size must be 1..${MAX_PAGE_SIZE}, got ${limit}`);
-  return limit;
-}
-
-export function cursorOf(after: RequestCursor): RequestCursor {
-  if (typeof after.id !== 'string' || after.id.length === 0) throw new Error('cursor id is empty');
-  return { createdAt: toInstant(after.createdAt, 'cursor.createdAt'), id: after.id, ...(after.status !== undefined ? { status: after.status } : {}) };
-}
-
-/** A page from `limit + 1` fetched rows: the extra row only says there is a next page. */
-export function toPage<T extends { id: string; createdAt: string; status: string }>(
-  rows: T[],
-  limit: number,
-  order?: RequestQuery['order'],
-): { items: T[]; next: RequestCursor | null } {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  if (!(rows.length > limit && last)) return { items, next: null };
-  return { items, next: { createdAt: toInstant(last.createdAt, 'createdAt'), id: last.id, ...(order === 'status' ? { status: last.status } : {}) } };
-}
-
-/**
- * The person ids and names (lower-cased) who decided a request, for request_deciders: what the
- * `decidedBy` filter matches. One row per person.
- */
-export function decidersOf(request: { decisions: readonly { by: { aadObjectId: string; name: string } }[] }): { actorId: string; nameLower: string }[] {
-  // Lower-cased here, not in SQL: SQLite's lower() only folds ASCII.
-  const seen = new Map<string, { actorId: string; nameLower: string }>();
-  for (const d of request.decisions) {
-    const actorId = d.by.aadObjectId.toLowerCase();
-    if (!seen.has(actorId)) seen.set(actorId, { actorId, nameLower: d.by.name.toLowerCase() });
-  }
-  return [...seen.values()];
 }
 
 /**

@@ -1,10 +1,376 @@
-import type { SqlDatabase } from './sql/database';
+import { Kysely, RawBuilder, Transaction, sql } from 'kysely';
+import { ExecutionOutcome, RequestKind, RequestTarget, SoaRequest } from '../../domain/soa-request';
+import { Clock, systemClock } from '../../ports/clock';
+import {
+  ExecutedDay,
+  RequestEvent,
+  RequestPage,
+  RequestQuery,
+  RequestStore,
+  RequestSummary,
+  RequestUpdateOptions,
+  VersionConflictError,
+} from '../../ports/request-store';
+import { RequestAlreadyExistsError, RequestNotFoundError } from './errors';
 import type { StoreOptions } from './store-options';
+import { JsonText, decidersOf, executedByDayQuery, postgresJsonText, requestPageQuery, sqliteJsonText, targetCount, toPage } from './request-page-query';
+import { TargetRow, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows } from './request-rules';
+import type { SqlDatabase, SqlDialect } from './sql/database';
+import { Tables } from './sql/tables';
 
-/** TODO(kysely): the one RequestStore implementation over SQLite and PostgreSQL. */
-export class SqlRequestStore {
+const EXPORT_PAGE_SIZE = 100;
+
+type Db = Kysely<Tables>;
+type Tx = Transaction<Tables>;
+
+/**
+ * The one RequestStore, over SQLite or PostgreSQL. Every write is one transaction. Concurrency: `update`
+ * is one `UPDATE ... WHERE version = expected`; on PostgreSQL a concurrent writer of the same row waits
+ * for the first to commit, then re-checks the version and finds it moved; on SQLite BEGIN IMMEDIATE
+ * (sql/database.ts) queues writers, so exactly one of them wins either way. Event sequence numbers
+ * continue per request without a race: PostgreSQL locks the request row first, SQLite's write lock
+ * already serializes the transaction.
+ *
+ * Reads that need a request with its targets read both in one statement (the targets aggregated in
+ * order), so they come from one commit even while another instance writes, without a read transaction.
+ */
+export class SqlRequestStore implements RequestStore {
+  private readonly clock: Clock;
+  private readonly sql: DialectSql;
+
   constructor(
-    readonly database: SqlDatabase,
-    readonly options: StoreOptions = {},
-  ) {}
+    private readonly database: SqlDatabase,
+    options: StoreOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.sql = DIALECTS[database.dialect];
+  }
+
+  async create(request: SoaRequest, event: RequestEvent): Promise<void> {
+    assertEventsFor(request.id, [event]);
+    const c = requestColumns(request);
+    const targets = targetRows(request);
+    const events = serialized([event]);
+    const db = await this.database.kysely();
+    await db.transaction().execute(async (tx) => {
+      const inserted = await tx
+        .insertInto('requests')
+        .values({
+          id: c.id,
+          kind: c.kind,
+          status: c.status,
+          version: c.version,
+          created_at: c.createdAt,
+          expires_at: c.expiresAt,
+          requester_id: c.requesterId,
+          body: c.body,
+          updated_at: this.now(),
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) throw new RequestAlreadyExistsError(request.id);
+      // A new request has no target rows to drop, and its row, just inserted, is this transaction's.
+      if (targets.length > 0) await this.sql.upsertTargets(request.id, targets).execute(tx);
+      await writeDeciders(tx, request);
+      await insertEventRows(tx, events);
+    });
+  }
+
+  async get(id: string): Promise<SoaRequest | null> {
+    const db = await this.database.kysely();
+    const row = await db.selectFrom('requests').select(['body', targetsJson]).where('id', '=', id).executeTakeFirst();
+    return row ? assemble(row) : null;
+  }
+
+  async update(next: SoaRequest, expectedVersion: number, events: RequestEvent[] = [], options: RequestUpdateOptions = {}): Promise<void> {
+    assertNextVersion(next, expectedVersion);
+    assertEventsFor(next.id, events);
+    const c = requestColumns(next);
+    const targets = targetRows(next, options.changedTargets);
+    // Serialized first: an event that cannot be stored fails the update before anything is written.
+    const rows = serialized(events);
+    const db = await this.database.kysely();
+    await db.transaction().execute(async (tx) => {
+      const updated = await tx
+        .updateTable('requests')
+        .set({ status: c.status, version: c.version, expires_at: c.expiresAt, requester_id: c.requesterId, body: c.body, updated_at: this.now() })
+        .where('id', '=', c.id)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) {
+        const exists = await tx.selectFrom('requests').select('id').where('id', '=', next.id).executeTakeFirst();
+        if (!exists) throw new RequestNotFoundError(next.id);
+        throw new VersionConflictError(next.id, expectedVersion);
+      }
+      await this.writeTargets(tx, next.id, next.targets.length, targets);
+      await writeDeciders(tx, next);
+      await this.insertEvents(tx, rows);
+    });
+  }
+
+  async appendEvents(events: RequestEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const rows = serialized(events);
+    const db = await this.database.kysely();
+    await db.transaction().execute((tx) => this.insertEvents(tx, rows));
+  }
+
+  async events(requestId: string, options: { excludeTypes?: readonly string[] } = {}): Promise<RequestEvent[]> {
+    const skip = options.excludeTypes ?? [];
+    const db = await this.database.kysely();
+    const rows = await db
+      .selectFrom('request_events')
+      .select(['request_id', 'at', 'type', 'actor_id', 'data'])
+      .where('request_id', '=', requestId)
+      .$if(skip.length > 0, (q) => q.where('type', 'not in', skip))
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => ({ requestId: r.request_id, at: r.at, type: r.type, actorId: r.actor_id, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+
+  async getSummary(id: string): Promise<RequestSummary | null> {
+    const db = await this.database.kysely();
+    const row = await db.selectFrom('requests').select(['body', targetCount]).where('id', '=', id).executeTakeFirst();
+    return row ? summaryOf(row.body, Number(row.target_count)) : null;
+  }
+
+  async targetPage(id: string, offset: number, limit: number): Promise<RequestTarget[]> {
+    const db = await this.database.kysely();
+    const rows = await db
+      .selectFrom('request_targets')
+      .select('body')
+      .where('request_id', '=', id)
+      .where('idx', '>=', offset)
+      .orderBy('idx')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => JSON.parse(r.body) as RequestTarget);
+  }
+
+  async targetOutcomes(id: string): Promise<Partial<Record<ExecutionOutcome, number>>> {
+    const db = await this.database.kysely();
+    // Grouped by the very expression of the request_targets_by_outcome index (migration 9).
+    const outcome = this.sql.jsonText('body', ['execution', 'outcome']);
+    const rows = await db
+      .selectFrom('request_targets')
+      .select([outcome.as('outcome'), (eb) => eb.fn.countAll().as('n')])
+      .where('request_id', '=', id)
+      .groupBy(outcome)
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.outcome as ExecutionOutcome, Number(r.n)]));
+  }
+
+  async graphWriteResults(id: string, userIds: readonly string[]): Promise<{ total: number; results: { at: string; result: Record<string, unknown> }[] }> {
+    const db = await this.database.kysely();
+    const { n } = await this.sql
+      .graphResultCount(id)
+      .execute(db)
+      .then((r) => r.rows[0]);
+    if (userIds.length === 0) return { total: Number(n), results: [] };
+    const { rows } = await this.sql.graphResultsFor(id, userIds).execute(db);
+    return { total: Number(n), results: rows.map((r) => ({ at: r.at, result: JSON.parse(r.result) as Record<string, unknown> })) };
+  }
+
+  async listByStatus(statuses: readonly string[], limit?: number): Promise<SoaRequest[]> {
+    if (statuses.length === 0) return [];
+    const db = await this.database.kysely();
+    const rows = await db
+      .selectFrom('requests')
+      .select(['body', targetsJson])
+      .where('status', 'in', statuses)
+      .orderBy('created_at')
+      .orderBy('id')
+      .$if(limit !== undefined, (q) => q.limit(Math.max(0, Math.floor(limit ?? 0))))
+      .execute();
+    return rows.map(assemble);
+  }
+
+  async listPage(query: RequestQuery): Promise<RequestPage> {
+    const db = await this.database.kysely();
+    const select = requestPageQuery(db, query, this.sql.jsonText);
+    if (!select) return { requests: [], next: null };
+    const rows = await select.execute();
+    const page = toPage(
+      rows.map((r) => summaryOf(r.body, Number(r.target_count))),
+      query.limit,
+      query.order,
+    );
+    return { requests: page.items, next: page.next };
+  }
+
+  async executedByDay(since: string): Promise<ExecutedDay[]> {
+    const db = await this.database.kysely();
+    const rows = await executedByDayQuery(db, new Date(since).toISOString(), this.sql.jsonText).execute();
+    return rows.map((r) => ({ day: r.day, kind: r.kind as RequestKind, targetType: r.target_type === 'group' ? 'group' : 'user', count: Number(r.users) }));
+  }
+
+  /**
+   * Pages by (created_at, id), each page one statement (requests with their targets, from one commit),
+   * so no statement, transaction or connection stays open across the caller's awaits.
+   */
+  async *exportAll(): AsyncIterable<{ request: SoaRequest; events: RequestEvent[] }> {
+    let after: { createdAt: string; id: string } | null = null;
+    for (;;) {
+      const db = await this.database.kysely();
+      const from: { createdAt: string; id: string } | null = after;
+      const page: ExportRow[] = await db
+        .selectFrom('requests')
+        .select(['id', 'created_at', 'body', targetsJson])
+        // A row value, so the (created_at, id) index is seeked, not walked from its start.
+        .$if(from !== null, (q) => q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(from!.createdAt, from!.id))))
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(EXPORT_PAGE_SIZE)
+        .execute();
+      for (const row of page) {
+        yield { request: assemble(row), events: await this.events(row.id) };
+      }
+      if (page.length < EXPORT_PAGE_SIZE) return;
+      const last = page[page.length - 1];
+      after = { createdAt: last.created_at, id: last.id };
+    }
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  /** Call inside a transaction. Writes `rows` in one statement, drops positions from `count` on. */
+  private async writeTargets(tx: Tx, requestId: string, count: number, rows: readonly TargetRow[]): Promise<void> {
+    if (rows.length > 0) await this.sql.upsertTargets(requestId, rows).execute(tx);
+    await tx.deleteFrom('request_targets').where('request_id', '=', requestId).where('idx', '>=', count).execute();
+  }
+
+  /** Call inside a transaction. Checks each request exists, then numbers its events on from its last. */
+  private async insertEvents(tx: Tx, events: readonly SerializedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    // In id order, so two batches locking rows on PostgreSQL cannot deadlock.
+    const ids = [...new Set(events.map((e) => e.requestId))].sort(compare);
+    for (const id of ids) {
+      const found = await tx
+        .selectFrom('requests')
+        .select('id')
+        .where('id', '=', id)
+        .$if(this.sql.lockRequestRow, (q) => q.forNoKeyUpdate())
+        .executeTakeFirst();
+      if (!found) throw new RequestNotFoundError(id);
+    }
+    await insertEventRows(tx, events);
+  }
 }
+
+/** Call inside a transaction, the requests checked (and on PostgreSQL locked). Each event numbered on from its request's last. */
+async function insertEventRows(tx: Tx, events: readonly SerializedEvent[]): Promise<void> {
+  for (const e of events) {
+    await tx
+      .insertInto('request_events')
+      .columns(['request_id', 'seq', 'at', 'type', 'actor_id', 'data'])
+      .expression((eb) =>
+        eb
+          .selectFrom('request_events')
+          .select([
+            sql<string>`${e.requestId}`.as('request_id'),
+            sql<number>`COALESCE(MAX(seq), 0) + 1`.as('seq'),
+            sql<string>`${e.at}`.as('at'),
+            sql<string>`${e.type}`.as('type'),
+            sql<string | null>`${e.actorId}`.as('actor_id'),
+            sql<string>`${e.data}`.as('data'),
+          ])
+          .where('request_id', '=', e.requestId),
+      )
+      .execute();
+  }
+}
+
+/** The request's targets as one JSON array text, in order, read in the same statement as the row. */
+const targetsJson =
+  sql<string>`(SELECT '[' || COALESCE(string_agg(t.body, ',' ORDER BY t.idx), '') || ']' FROM request_targets t WHERE t.request_id = requests.id)`.as(
+    'targets',
+  );
+
+type ExportRow = { id: string; created_at: string; body: string; targets: string };
+
+function assemble(row: { body: string; targets: string }): SoaRequest {
+  const request = JSON.parse(row.body) as SoaRequest;
+  request.targets = JSON.parse(row.targets) as RequestTarget[];
+  return request;
+}
+
+interface SerializedEvent {
+  requestId: string;
+  at: string;
+  type: string;
+  actorId: string | null;
+  data: string;
+}
+
+function serialized(events: readonly RequestEvent[]): SerializedEvent[] {
+  return events.map((e) => ({ requestId: e.requestId, at: e.at, type: e.type, actorId: e.actorId ?? null, data: JSON.stringify(e.data ?? {}) }));
+}
+
+/** Call inside a transaction. request_deciders follows the body's decisions (decisions are only ever added). */
+async function writeDeciders(tx: Db, request: SoaRequest): Promise<void> {
+  const deciders = decidersOf(request);
+  if (deciders.length === 0) return;
+  const createdAt = requestColumns(request).createdAt;
+  await tx
+    .insertInto('request_deciders')
+    .values(deciders.map((d) => ({ request_id: request.id, actor_id: d.actorId, name_lower: d.nameLower, request_created_at: createdAt })))
+    .onConflict((oc) => oc.columns(['request_id', 'actor_id']).doNothing())
+    .execute();
+}
+
+/** Code-unit order, as the "C" collation of the id column. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** What this store writes differently on SQLite and PostgreSQL; everything else is one query for both. */
+interface DialectSql {
+  jsonText: JsonText;
+  /** SELECT ... FOR NO KEY UPDATE of the request before numbering its events (see insertEvents). */
+  lockRequestRow: boolean;
+  /** Inserts or replaces the target rows in one statement, whatever their number. */
+  upsertTargets(requestId: string, rows: readonly TargetRow[]): RawBuilder<unknown>;
+  /** How many per-user results the request's graph.patch.result events hold. */
+  graphResultCount(requestId: string): RawBuilder<{ n: number | string }>;
+  /** Those results for `userIds`, in event then array order, with their event's time. */
+  graphResultsFor(requestId: string, userIds: readonly string[]): RawBuilder<{ at: string; result: string }>;
+}
+
+/** An event's `results`, or an empty array when it has none (jsonb_array_length refuses a non-array). */
+const graphResultsArray = sql`CASE WHEN jsonb_typeof(e.data::jsonb -> 'results') = 'array' THEN e.data::jsonb -> 'results' ELSE '[]'::jsonb END`;
+
+const DIALECTS: Record<SqlDialect, DialectSql> = {
+  sqlite: {
+    jsonText: sqliteJsonText,
+    // BEGIN IMMEDIATE already holds the database's write lock for the whole transaction.
+    lockRequestRow: false,
+    // One JSON array parameter read by json_each (SQLite's unnest); WHERE true: an upsert after a SELECT
+    // needs it, or SQLite reads ON CONFLICT as a join constraint.
+    upsertTargets: (requestId, rows) =>
+      sql`INSERT INTO request_targets (request_id, idx, body)
+          SELECT ${requestId}, j.value ->> 0, j.value ->> 1 FROM json_each(${JSON.stringify(rows.map((r) => [r.idx, r.body]))}) AS j WHERE true
+          ON CONFLICT (request_id, idx) DO UPDATE SET body = excluded.body`,
+    graphResultCount: (requestId) =>
+      sql`SELECT COALESCE(SUM(json_array_length(data, '$.results')), 0) AS n FROM request_events WHERE request_id = ${requestId} AND type = 'graph.patch.result'`,
+    graphResultsFor: (requestId, userIds) =>
+      sql`SELECT e.at AS at, r.value AS result FROM request_events e, json_each(e.data, '$.results') r
+          WHERE e.request_id = ${requestId} AND e.type = 'graph.patch.result' AND json_extract(r.value, '$.userId') IN (SELECT value FROM json_each(${JSON.stringify(userIds)}))
+          ORDER BY e.seq, r.key`,
+  },
+  postgres: {
+    jsonText: postgresJsonText,
+    lockRequestRow: true,
+    upsertTargets: (requestId, rows) =>
+      sql`INSERT INTO request_targets (request_id, idx, body)
+          SELECT ${requestId}, t.idx, t.body FROM unnest(${rows.map((r) => r.idx)}::integer[], ${rows.map((r) => r.body)}::text[]) AS t(idx, body)
+          ON CONFLICT (request_id, idx) DO UPDATE SET body = EXCLUDED.body`,
+    graphResultCount: (requestId) =>
+      sql`SELECT COALESCE(SUM(jsonb_array_length(${graphResultsArray})), 0) AS n FROM request_events e WHERE e.request_id = ${requestId} AND e.type = 'graph.patch.result'`,
+    graphResultsFor: (requestId, userIds) =>
+      sql`SELECT e.at AS at, r.value::text AS result FROM request_events e CROSS JOIN LATERAL jsonb_array_elements(${graphResultsArray}) WITH ORDINALITY AS r(value, ord)
+          WHERE e.request_id = ${requestId} AND e.type = 'graph.patch.result' AND r.value ->> 'userId' = ANY(${[...userIds]}::text[])
+          ORDER BY e.seq, r.ord`,
+  },
+};
