@@ -1,40 +1,11 @@
+import type { Selectable } from 'kysely';
 import { Delegation } from '../../ports/delegation-store';
+import type { ApprovalDelegationsTable } from './sql/tables';
 
-/** approval_delegations rows, the same in SQLite and PostgreSQL. */
-export interface DelegationRow {
-  id: string;
-  delegator_id: string;
-  delegator_name: string;
-  delegate_id: string;
-  delegate_name: string;
-  starts_at: string;
-  ends_at: string;
-  created_by: string;
-  created_at: string;
-  ended_at: string | null;
-  ended_by: string | null;
-}
+/** An approval_delegations row (sql/tables.ts). */
+export type DelegationRow = Selectable<ApprovalDelegationsTable>;
 
-export const DELEGATION_COLUMNS =
-  'id, delegator_id, delegator_name, delegate_id, delegate_name, starts_at, ends_at, created_by, created_at, ended_at, ended_by';
-
-export function delegationValues(d: Delegation): (string | null)[] {
-  return [
-    d.id,
-    d.delegator.aadObjectId,
-    d.delegator.name,
-    d.delegate.aadObjectId,
-    d.delegate.name,
-    d.startsAt,
-    d.endsAt,
-    d.createdBy,
-    d.createdAt,
-    d.endedAt,
-    d.endedBy,
-  ];
-}
-
-/** The row of a delegation, for the one store (../delegation-store.ts). */
+/** The row of a delegation, for the store (delegation-store.ts). */
 export function delegationRow(d: Delegation): DelegationRow {
   return {
     id: d.id,

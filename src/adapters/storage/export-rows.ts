@@ -1,17 +1,9 @@
+import type { Selectable } from 'kysely';
 import { ExportRecord } from '../../ports/export-log';
+import type { TabExportsTable } from './sql/tables';
 
-/** A row of tab_exports, the same in SQLite and PostgreSQL. */
-export interface ExportRow {
-  id: string;
-  at: string;
-  actor_id: string;
-  format: string;
-  filters: string;
-  row_count: number | string;
-  complete: number | string;
-}
-
-export const INSERT_EXPORT_COLUMNS = 'id, at, actor_id, format, filters, row_count, complete';
+/** A tab_exports row (sql/tables.ts). */
+export type ExportRow = Selectable<TabExportsTable>;
 
 export function toExportRecord(row: ExportRow): ExportRecord {
   return {

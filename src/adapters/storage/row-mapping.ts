@@ -1,6 +1,6 @@
 /**
- * Row shapes and row -> domain mapping shared by the SQLite and PostgreSQL stores: both use the same
- * columns (one portable schema), so the mapping lives once.
+ * Rows as the stores read them (the columns of sql/tables.ts, with their text narrowed to the domain's
+ * values) and their mapping to the ports' types.
  */
 import { ConversationKind } from '../../domain/soa-request';
 import { StoredConversation } from '../../ports/conversation-store';

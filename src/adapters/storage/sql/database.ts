@@ -91,7 +91,8 @@ export function openSqliteDatabase(options: OpenSqliteOptions): SqliteSqlDatabas
     connection.close();
     throw e;
   }
-  const db = new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: connection }) });
+  const fileLock = options.path === ':memory:' ? null : lockOfFile(path.resolve(options.path));
+  const db = new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: connection }, fileLock) });
   // SQLite runs a migration's several statements with exec(); Kysely holds the one connection meanwhile.
   const exec = async (_trx: Kysely<unknown>, text: string) => void connection.exec(text);
   return {
@@ -139,12 +140,15 @@ function lifecycle(db: Kysely<Tables>, migrated: Promise<number[]>): Pick<SqlDat
  * (and the migration) queue behind each other instead.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly settings: SqliteDialectConfig) {
+  constructor(
+    private readonly settings: SqliteDialectConfig,
+    private readonly fileLock: FileLock | null,
+  ) {
     super(settings);
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.settings);
+    return new ImmediateSqliteDriver(this.settings, this.fileLock);
   }
 
   override createAdapter(): DialectAdapter {
@@ -164,9 +168,64 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 }
 
 class ImmediateSqliteDriver extends SqliteDriver {
+  private releaseFile: (() => void) | null = null;
+
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly fileLock: FileLock | null,
+  ) {
+    super(config);
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const release = this.fileLock ? await this.fileLock.acquire() : null;
+    const connection = await super.acquireConnection();
+    this.releaseFile = release;
+    return connection;
+  }
+
+  override async releaseConnection(): Promise<void> {
+    const release = this.releaseFile;
+    this.releaseFile = null;
+    await super.releaseConnection();
+    release?.();
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+}
+
+/**
+ * better-sqlite3 waits for another connection's write lock by blocking the thread (busy_timeout). Two
+ * connections to one file in ONE process would then deadlock: the second blocks the event loop while
+ * the first holds its transaction across an await, so the first can never commit. Connections to the
+ * same file in this process therefore take turns (another process simply waits, as SQLite intends).
+ * Production opens one connection per process; tests and tools sometimes open a second.
+ */
+interface FileLock {
+  /** Resolves, once the file is free, with the function that frees it again. */
+  acquire(): Promise<() => void>;
+}
+
+const fileLocks = new Map<string, FileLock>();
+
+function lockOfFile(file: string): FileLock {
+  let lock = fileLocks.get(file);
+  if (!lock) {
+    let tail: Promise<void> = Promise.resolve();
+    lock = {
+      acquire() {
+        let free!: () => void;
+        const turn = new Promise<void>((resolve) => (free = resolve));
+        const ready = tail.then(() => free);
+        tail = tail.then(() => turn);
+        return ready;
+      },
+    };
+    fileLocks.set(file, lock);
+  }
+  return lock;
 }
 
 /**
