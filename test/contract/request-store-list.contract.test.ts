@@ -131,6 +131,10 @@ function tabContract(impl: StorageImplementation): void {
       const q = { order: 'oldest-first' as const, limit: 1 };
       expect((await allPages(store, { ...q, decidedBy: ANN.aadObjectId.toUpperCase() })).flat()).toEqual(['R-02', 'R-04']);
       expect((await allPages(store, { ...q, decidedBy: 'abe äpprover' })).flat()).toEqual(['R-04', 'R-06']);
+      // With the other filters (R-02 halted, R-04 completed, R-06 pending; all three transfers).
+      expect((await allPages(store, { ...q, decidedBy: ANN.aadObjectId, statuses: ['completed'] })).flat()).toEqual(['R-04']);
+      expect((await allPages(store, { ...q, decidedBy: 'Abe Äpprover', statuses: ['pending', 'halted'], order: 'newest-first' })).flat()).toEqual(['R-06']);
+      expect((await store.listPage({ ...q, limit: 10, decidedBy: ANN.aadObjectId, kinds: ['rollback'] })).requests).toEqual([]);
       expect((await store.listPage({ ...q, limit: 10, decidedBy: 'nobody' })).requests).toEqual([]);
       expect((await store.listPage({ ...q, limit: 10, decidedBy: "x' OR '1'='1" })).requests).toEqual([]);
     });

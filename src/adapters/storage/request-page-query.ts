@@ -71,8 +71,9 @@ export function requestPageQuery(db: Kysely<Tables>, query: RequestQuery, jsonTe
   if (query.decidedBy && !byStatus) {
     const who = query.decidedBy.toLowerCase();
     const person = GUID.test(query.decidedBy) ? 'request_deciders.actor_id' : 'request_deciders.name_lower';
-    let decided = filters
-      .reduce((q, filter) => q.where(filter), db.selectFrom('request_deciders').innerJoin('requests', 'requests.id', 'request_deciders.request_id'))
+    const conditions = query.statuses ? [inStatuses(query.statuses), ...filters] : filters;
+    let decided = conditions
+      .reduce((q, condition) => q.where(condition), db.selectFrom('request_deciders').innerJoin('requests', 'requests.id', 'request_deciders.request_id'))
       .where(person, '=', who);
     if (after)
       decided = decided.where((eb) =>
