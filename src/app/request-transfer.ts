@@ -1,25 +1,20 @@
 import { DomainError } from '../domain/errors';
-import { PreflightResult, blockerReason } from '../domain/preflight';
-import { BulkPlan, ConversationKind, OPEN_STATUSES, Person, RequestKind, TargetType, SoaRequest, targetTypeOf, revise } from '../domain/soa-request';
-import { renderRequestCard } from '../cards/request-card';
+import { PreflightResult } from '../domain/preflight';
+import { ConversationKind, OPEN_STATUSES, Person, RequestKind, TargetType, SoaRequest, targetTypeOf } from '../domain/soa-request';
 import { DirectoryError } from '../ports/directory';
-import { AppDeps, safeguardSwitchAppId } from './app-deps';
-import { approverMris, sharedCardLinks } from './card-publisher';
-import { errorSummary } from './error-summary';
+import { AppDeps } from './app-deps';
 import { say } from './wording';
 import { Reply, done, refusal } from './reply';
 import { checkRole } from './role-check';
 import { notifyRequestEvent } from './notify';
-import { parseWaves, planWaves } from '../domain/waves';
 import { checkGroupTargets, checkTargets } from './target-checks';
 import { groupGuidanceFor } from './group-guidance';
 import { directoryFor } from './bulk/directory-as-bulk';
-import { listFingerprint } from './bulk/request-table';
 import { userCountOverLimit } from './user-limits';
-import { escapeMarkdown as md } from '../cards/markdown-text';
-import { heldRolesText } from '../cards/rollback-section';
-import { stagesForNewRequest } from './approver-rights';
 import { queueReminders } from './remind-approvers';
+import { approvalConversationKey, postRequestCards } from './post-request-cards';
+import { draftRequest } from './request-draft';
+import { blockerText } from './wording';
 
 export interface Origin {
   conversationKey: string;
@@ -142,47 +137,20 @@ async function requestChange(
             eligible.map((e) => e.userId!),
           )
         : null;
-    const now = deps.clock.now();
-    const stages = stagesForNewRequest(deps, kind);
-    const request: SoaRequest = {
-      id: deps.ids.requestId(),
+    const request = draftRequest(deps, {
       kind,
-      status: 'pending',
-      version: 1,
-      cardVersion: 1,
-      requester: actor,
-      justification: input.justification.slice(0, 1000),
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + deps.settings.approvalTtlMs).toISOString(),
-      // With stages, the total of their quorums (what the card's "x of y" counts).
-      approvalsRequired: stages
-        ? stages.reduce((n, s) => n + s.quorum, 0)
-        : kind === 'rollback'
-          ? deps.settings.rollbackApprovalsRequired
-          : deps.settings.approvalsRequired,
-      ...(stages ? { stages } : {}),
-      decisions: [],
-      targets: eligible.map((preflight) => ({ preflight, execution: { outcome: 'pending' }, audit: { status: 'not-started' } })),
-      blocked,
+      actor,
+      justification: input.justification,
       origin,
-      cards: [],
-      graphApiVersion: deps.settings.graphApiVersion,
-      correlationId: deps.ids.uuid(),
-      ...(targetType === 'group' ? { targetType } : {}),
-      ...(groupGuidance ? { groupGuidance } : {}),
-      bulk: isTree
-        ? treePlan(deps, eligible, input.source ?? '')
-        : isBulk
-          ? {
-              waves: planWaves(parseWaves(deps.settings.waves) ?? [{ kind: 'rest' }], eligible.length),
-              nextWave: 0,
-              haltFailureRate: deps.settings.haltFailureRate,
-              haltedReason: null,
-              fingerprint: listFingerprint(eligible.map((e) => e.userId!)),
-              source: input.source ?? `${input.upns.length} users listed in the message`,
-            }
-          : null,
-    };
+      upns: input.upns,
+      source: input.source,
+      targetType,
+      eligible,
+      blocked,
+      groupGuidance,
+      isTree,
+      isBulk,
+    });
     await deps.requests.create(request, {
       requestId: request.id,
       at: request.createdAt,
@@ -201,7 +169,7 @@ async function requestChange(
     await queueReminders(deps, request);
     log.info({ requestId: request.id, correlationId: request.correlationId, targets: eligible.length, blocked: blocked.length }, `${kind} requested`);
 
-    const posted = await postCards(deps, request, approvalKey);
+    const posted = await postRequestCards(deps, request, approvalKey);
     await notifyRequestEvent(deps, posted, 'requested', actor);
     return done({ request: posted, duplicate: false }, origin.kind === 'personal' ? say.requestSent(request.id) : null);
   } catch (error) {
@@ -237,85 +205,4 @@ async function findDuplicate(
       return [...new Set(asked)].sort().join(',') === wanted;
     }) ?? null
   );
-}
-
-async function approvalConversationKey(deps: AppDeps, origin: Origin): Promise<string | null> {
-  if (origin.kind !== 'personal') return origin.conversationKey;
-  if (!deps.settings.approvalChannelId) return null;
-  const channel = await deps.conversations.findByChannelId(deps.settings.approvalChannelId);
-  return channel?.key ?? null;
-}
-
-async function postCards(deps: AppDeps, request: SoaRequest, approvalKey: string): Promise<SoaRequest> {
-  let current = request;
-  const locations: SoaRequest['cards'] = [];
-  const refreshUserIds = await approverMris(deps, request);
-  try {
-    const id = await deps.chat.post(approvalKey, {
-      card: renderRequestCard(request, {
-        audience: 'everyone',
-        refreshUserIds,
-        tenantId: deps.settings.tenantId,
-        safeguardSwitchAppId: safeguardSwitchAppId(deps.settings),
-        links: sharedCardLinks(deps, request, 'approval'),
-      }),
-    });
-    locations.push({ role: 'approval', conversationKey: approvalKey, activityId: id });
-  } catch (error) {
-    deps.logger.error({ requestId: request.id, err: errorSummary(error) }, 'could not post the approval card');
-  }
-  if (request.origin.kind === 'personal') {
-    try {
-      const id = await deps.chat.post(request.origin.conversationKey, {
-        card: renderRequestCard(request, { audience: 'everyone', tenantId: deps.settings.tenantId, safeguardSwitchAppId: safeguardSwitchAppId(deps.settings) }),
-      });
-      locations.push({ role: 'status', conversationKey: request.origin.conversationKey, activityId: id });
-    } catch (error) {
-      deps.logger.error({ requestId: request.id, err: errorSummary(error) }, 'could not post the status card');
-    }
-  }
-  if (locations.length > 0) {
-    // Card locations are bookkeeping, not a decision: they do not change the version the cards show.
-    const next = revise(current, { cards: locations }, { card: false });
-    await deps.requests.update(next, current.version, [
-      {
-        requestId: request.id,
-        at: deps.clock.now().toISOString(),
-        type: 'card.posted',
-        data: { cards: locations.map((l) => ({ role: l.role, activityId: l.activityId })) },
-      },
-    ]);
-    current = next;
-  }
-  return current;
-}
-
-/** The blocker's one wording (BLOCKER_REASON), with the cloud references that block a rollback named. */
-export function blockerText(result: PreflightResult, targetType: TargetType = 'user'): string {
-  const reason = result.blocker ? blockerReason(result.blocker, targetType) : 'Blocked.';
-  if (result.blocker === 'role-holder') return `${reason} ${heldRolesText(result.roles)}`;
-  if (result.blockerDetail) return `${reason} ${md(result.blockerDetail, 800)}`;
-  if (result.blocker !== 'cloud-references') return reason;
-  const refs = (result.references ?? [])
-    .map(
-      (r) =>
-        `group "${md(r.groupName, 100)}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => md(p.displayName, 100)).join(', ')})` : ''}`,
-    )
-    .join('; ');
-  return `${reason} ${refs}`;
-}
-
-/**
- * A group tree's plan: the eligible groups are already listed deepest level first; one wave per level,
- * and a failure rate of 0 so that any failure halts before the parents (resume retries that level).
- */
-function treePlan(deps: AppDeps, eligible: PreflightResult[], source: string): BulkPlan {
-  const waves: number[] = [];
-  let last: number | undefined;
-  for (const e of eligible) {
-    if (e.depth !== last) waves.push(0);
-    waves[waves.length - 1]++;
-    last = e.depth;
-  }
-  return { waves, nextWave: 0, haltFailureRate: 0, haltedReason: null, fingerprint: listFingerprint(eligible.map((e) => e.userId!)), source, tree: true };
 }

@@ -2,7 +2,9 @@ import { DomainError, ErrorCode } from '../domain/errors';
 import { USAGE } from '../domain/command-grammar';
 import { escapeMarkdown, escapeMarkdown as md } from '../cards/markdown-text';
 import { currentStage, stageApprovals, stagesOf } from '../domain/approval-policy';
-import { Person, SoaRequest, targetCount } from '../domain/soa-request';
+import { Person, SoaRequest, TargetType, targetCount } from '../domain/soa-request';
+import { PreflightResult, blockerReason } from '../domain/preflight';
+import { heldRolesText } from '../cards/rollback-section';
 import type { RequestSummary } from '../ports/request-store';
 
 const PERMISSION_FIX =
@@ -451,4 +453,19 @@ function noteText(note: string | null): string {
 
 function utcMinute(iso: string): string {
   return iso.slice(0, 16).replace('T', ' ');
+}
+
+/** The blocker's one wording (BLOCKER_REASON), with the cloud references that block a rollback named. */
+export function blockerText(result: PreflightResult, targetType: TargetType = 'user'): string {
+  const reason = result.blocker ? blockerReason(result.blocker, targetType) : 'Blocked.';
+  if (result.blocker === 'role-holder') return `${reason} ${heldRolesText(result.roles)}`;
+  if (result.blockerDetail) return `${reason} ${md(result.blockerDetail, 800)}`;
+  if (result.blocker !== 'cloud-references') return reason;
+  const refs = (result.references ?? [])
+    .map(
+      (r) =>
+        `group "${md(r.groupName, 100)}"${r.accessPackages.length ? ` (access packages: ${r.accessPackages.map((p) => md(p.displayName, 100)).join(', ')})` : ''}`,
+    )
+    .join('; ');
+  return `${reason} ${refs}`;
 }

@@ -4,7 +4,7 @@ import { DirectoryError } from '../../ports/directory';
 import { AppDeps } from '../app-deps';
 import { directoryFor } from '../bulk/directory-as-bulk';
 import { candidatesOf, groupTargetsOf } from '../request-group';
-import { blockerText } from '../request-transfer';
+import { blockerText } from '../wording';
 import { checkGroupTargets, checkTargets } from '../target-checks';
 import { userCountOverLimit } from '../user-limits';
 import { TabViewer } from './tab-viewer';
