@@ -2,6 +2,7 @@ import { DEMO_IDS } from '../../../emulator/seeds/demo-tenant';
 import { BotHarness, PEOPLE } from '../../support/bot-harness';
 import { CHANNEL, ConversationSpec, TestPerson, cardActionInvoke, messageActivity } from '../../support/teams-activities';
 import { VERBS } from '../../../src/cards/action-data';
+import { waitUntil } from '../../support/wait-until';
 
 export { DEMO_IDS, PEOPLE, CHANNEL, VERBS };
 
@@ -71,13 +72,7 @@ export async function waitForText(h: BotHarness, pattern: RegExp, conversationId
 }
 
 export async function waitForStatus(h: BotHarness, requestId: string, status: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const request = await h.app.deps.requests.get(requestId);
-    if (request?.status === status) return;
-    if (Date.now() > deadline) throw new Error(`request ${requestId} is ${request?.status}, expected ${status}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitUntil(async () => (await h.app.deps.requests.get(requestId))?.status === status, `request ${requestId} to be ${status}`, timeoutMs);
 }
 
 /**

@@ -3,7 +3,8 @@ import { syncedUsers } from '../../../emulator/seeds/builders';
 import { openSqliteStorage } from '../../../src/adapters/storage';
 import { BotProcess, startBotProcess } from '../../support/bot-process';
 import { botEnvFor } from '../../support/bot-env';
-import { approveVia, lineOf, requestVia, soaPatches, waitUntil, crashStage } from './crash-kit';
+import { approveVia, lineOf, requestVia, soaPatches, crashStage } from './crash-kit';
+import { waitUntil } from '../../support/wait-until';
 
 jest.setTimeout(120_000);
 
