@@ -2,7 +2,7 @@ import { DEMO_IDS } from '../../../emulator/seeds/demo-tenant';
 import { BotHarness, PEOPLE } from '../../support/bot-harness';
 import { CHANNEL, ConversationSpec, TestPerson, cardActionInvoke, messageActivity } from '../../support/teams-activities';
 import { VERBS } from '../../../src/cards/action-data';
-import { waitUntil } from '../../support/wait-until';
+import { waitUntil, waitUntilIdle } from '../../support/wait-until';
 
 export { DEMO_IDS, PEOPLE, CHANNEL, VERBS };
 
@@ -75,18 +75,7 @@ export async function waitForStatus(h: BotHarness, requestId: string, status: st
   await waitUntil(async () => (await h.app.deps.requests.get(requestId))?.status === status, `request ${requestId} to be ${status}`, timeoutMs);
 }
 
-/**
- * Waits until the bot has nothing left to do now: no job due at the test clock's time and none held by
- * a worker. "Nothing happened" is then checked against a quiet bot, not after a guessed delay.
- */
+/** Waits until the bot has no job due at the test clock's time and none held by a worker (waitUntilIdle). */
 export async function waitUntilSettled(h: BotHarness, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let quietRounds = 0; quietRounds < 3;) {
-    const now = h.app.deps.clock.now().toISOString();
-    const next = await h.app.deps.jobs.nextRunAt();
-    const busy = (next !== null && next <= now) || (await h.app.deps.jobs.leaseHolders(now)).length > 0;
-    quietRounds = busy ? 0 : quietRounds + 1;
-    if (Date.now() > deadline) throw new Error('the bot still had work due or running');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitUntilIdle(h.app.deps.jobs, () => h.app.deps.clock.now(), timeoutMs);
 }

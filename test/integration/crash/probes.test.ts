@@ -44,6 +44,7 @@ describe('probes of the built bot', () => {
       expect(await probe(bot, '/healthz')).toMatchObject({ status: 200 });
       // Readiness is "can this instance serve": the token is not part of it, and the body says nothing about it.
       expect(await probe(bot, '/readyz')).toMatchObject({ status: 200, body: { status: 'ready' } });
+      // Real time is what is tested: the probes keep answering while the token request hangs or fails.
       await new Promise((r) => setTimeout(r, 100));
     }
     if (fault.kind === 'status') {
