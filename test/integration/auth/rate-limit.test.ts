@@ -1,10 +1,11 @@
 import { UserRateLimiter } from '../../../src/adapters/teams/user-rate-limiter';
-import { BotHarness, PEOPLE, TestClock, startBotHarness } from '../../support/bot-harness';
+import { BotHarness, PEOPLE, startBotHarness } from '../../support/bot-harness';
+import { VirtualClock } from '../../support/virtual-clock';
 import { ConversationSpec, TestPerson, messageActivity } from '../../support/teams-activities';
 
 describe('UserRateLimiter', () => {
   it('serves `limit` commands per window, warns once, then drops until the window ends', () => {
-    const clock = new TestClock();
+    const clock = new VirtualClock();
     const limiter = new UserRateLimiter({ limit: 2, windowMs: 60_000, clock });
     expect(['a', 'a', 'a', 'a', 'a'].map((k) => limiter.take(k))).toEqual(['allow', 'allow', 'warn', 'drop', 'drop']);
     expect(limiter.take('b')).toBe('allow');
@@ -17,7 +18,7 @@ describe('UserRateLimiter', () => {
   });
 
   it('keeps memory bounded, sweeping ended windows first', () => {
-    const clock = new TestClock();
+    const clock = new VirtualClock();
     const limiter = new UserRateLimiter({ limit: 1, windowMs: 1_000, clock, maxTracked: 100 });
     for (let i = 0; i < 100; i++) limiter.take(`old-${i}`);
     clock.advance(1_000);

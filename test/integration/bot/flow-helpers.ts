@@ -79,3 +79,20 @@ export async function waitForStatus(h: BotHarness, requestId: string, status: st
 export async function waitUntilSettled(h: BotHarness, timeoutMs = 10_000): Promise<void> {
   await waitUntilIdle(h.app.deps.jobs, () => h.app.deps.clock.now(), timeoutMs);
 }
+
+/**
+ * Waits until the emulator shows the audit records of these objects to a search: it keeps each back
+ * `auditDelayMs` after the change on its own real clock, which the test cannot move. A test then moves
+ * the bot's clock to run the audit search once, instead of guessing how long the record takes.
+ */
+export async function waitForAuditVisible(h: BotHarness, objectIds: string[], auditDelayMs: number): Promise<void> {
+  const records = await waitUntil(
+    () => {
+      const found = objectIds.map((id) => h.emulator.control.audits().find((a) => a.targetResources.some((t) => t.id === id)));
+      return found.every(Boolean) && found.map((a) => Date.parse(a!.activityDateTime));
+    },
+    `the audit records of ${objectIds.join(', ')}`,
+  );
+  const visibleAt = Math.max(...records) + auditDelayMs;
+  await waitUntil(() => Date.now() >= visibleAt, 'the audit records to become visible', auditDelayMs + 5_000);
+}

@@ -5,7 +5,7 @@ import { cardProblems, cardText } from '../../support/card-validation';
 import { ConversationSpec, messageActivity } from '../../support/teams-activities';
 import { exportRequests } from '../../../src/app/tab/export-requests';
 import { requestDetail } from '../../../src/app/tab/request-detail';
-import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, waitForStatus, waitForText } from './flow-helpers';
+import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, waitForAuditVisible, waitForStatus, waitForText } from './flow-helpers';
 import { waitUntil } from '../../support/wait-until';
 
 /**
@@ -200,6 +200,10 @@ describe('group source of authority', () => {
     // The audit records of the three switches: type Group, found and stored with the request.
     const records = h.emulator.control.audits().filter((a) => a.targetResources.some((t) => [G.leaf, G.mid, G.root].includes(t.id)));
     expect(records.map((r) => r.targetResources[0].type)).toEqual(['Group', 'Group', 'Group']);
+    // The audit search is a job on the bot's clock: once the emulator shows the records, move the clock
+    // past the search's next try so it runs and finds them.
+    await waitForAuditVisible(h, [G.leaf, G.mid, G.root], 200);
+    h.clock.advance(1_000);
     await waitUntil(
       async () => (await h.app.deps.requests.get(posted.requestId))!.targets.every((t) => t.audit.status === 'found'),
       'the audit records of the three groups',

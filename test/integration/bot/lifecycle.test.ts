@@ -3,7 +3,6 @@ import { cardText } from '../../support/card-validation';
 import { messageActivity } from '../../support/teams-activities';
 import { syncedUsers } from '../../../emulator/seeds/builders';
 import { EXPIRY_RECHECK_DONE } from '../../../src/app/expire-request';
-import { waitUntil } from '../../support/wait-until';
 import {
   CHANNEL,
   DEMO_IDS,
@@ -13,6 +12,7 @@ import {
   findRequestCard,
   requestInChannel,
   soaPatches,
+  waitForAuditVisible,
   waitForStatus,
   waitForText,
   waitUntilSettled,
@@ -201,10 +201,7 @@ describe('audit record search', () => {
     expect((await h.app.deps.requests.get(posted.requestId))!.targets[0].audit.status).toBe('searching');
 
     await h.restart();
-    // The emulator shows a record auditDelay ms of real time after the change (it has no clock the test
-    // can move): wait for that moment, read from the record itself, not for a guessed delay.
-    const visibleAt = Date.parse(h.emulator.control.audits().at(-1)!.activityDateTime) + 1500;
-    await waitUntil(() => Date.now() >= visibleAt, 'the audit record to become visible in the emulator', 5_000);
+    await waitForAuditVisible(h, [(await h.app.deps.requests.get(posted.requestId))!.targets[0].preflight.userId!], 1500);
     h.clock.advance(60_000);
     await h.app.runner.runDue();
     const audit = await waitForText(h, new RegExp(`Audit records for ${posted.requestId}`));

@@ -60,7 +60,9 @@ describe('notification delivery', () => {
       h.send(messageActivity({ serviceUrl: h.connector.url, from, text, conversation }));
     const channels = async () => (await h.app.deps.notifications.subscriptions()).map((s) => s.channelId).sort();
 
-    // An approver may subscribe a channel...
+    // An approver may subscribe a channel... (the bot's clock moves only when the test moves it: each
+    // change below gets its own instant, so "newest first" has an order to show)
+    h.clock.advance(1_000);
     await say(PEOPLE.adam, 'notify here', OPS);
     await waitForText(h, /will now get a thread/, OPS.id);
     expect(await channels()).toEqual([OPS.id, TEAM_GENERAL.id]);
@@ -74,6 +76,7 @@ describe('notification delivery', () => {
     await waitForText(h, /configured by the settings \(NOTIFY_CHANNEL_IDS\)/, TEAM_GENERAL.id);
     expect(await channels()).toEqual([OPS.id, TEAM_GENERAL.id]);
     // An admin may turn off a channel subscribed in chat.
+    h.clock.advance(1_000);
     await say(PEOPLE.ben, 'notify off', OPS);
     await waitForText(h, /will no longer get notifications/, OPS.id);
     expect(await channels()).toEqual([TEAM_GENERAL.id]);
