@@ -5,6 +5,7 @@ import { DEMO_IDS, ROLE_TEMPLATES } from '../../emulator';
 import { DemoPerson, PLAYGROUND_IDS, PLAYGROUND_TAB_APP_ID } from '../../scripts/playground';
 import { VERBS } from '../../src/cards/action-data';
 import { cardText } from '../support/card-validation';
+import { waitUntil } from '../support/wait-until';
 import { E2eStack, startE2eStack, withLogs } from './support/e2e-stack';
 import { chromiumMissing, launchChromium } from './support/browser';
 import { PlaygroundClient, cardOf, executeActions } from './support/playground-client';
@@ -105,13 +106,8 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
     return { page, tab: frame };
   }
 
-  async function waitForTabFrame(page: Page): Promise<Frame> {
-    for (let i = 0; i < 100; i++) {
-      const frame = page.frames().find((f) => new URL(f.url(), 'http://x').pathname === '/tab/');
-      if (frame) return frame;
-      await page.waitForTimeout(100);
-    }
-    throw new Error('the tab frame never loaded');
+  function waitForTabFrame(page: Page): Promise<Frame> {
+    return waitUntil(() => page.frames().find((f) => new URL(f.url(), 'http://x').pathname === '/tab/'), 'the tab frame to load', 10_000);
   }
 
   let shots = 0;

@@ -7,10 +7,10 @@ import { DEMO_IDS, demoTenant } from '../../emulator/seeds/demo-tenant';
 import { loadConfig } from '../../src/config';
 import { ComposedApp, Overrides, compose } from '../../src/composition-root';
 import { createPinoLogger } from '../../src/adapters/logging/pino-logger';
-import { Clock } from '../../src/ports/clock';
 import { clearBotFrameworkCaches } from '../../src/adapters/teams/bot-framework-caches';
 import { BotTokenIssuer } from './bot-token-issuer';
 import { ConnectorCapture } from './connector-capture';
+import { VirtualClock } from './virtual-clock';
 import { botEnvFor } from './bot-env';
 import { TestPerson } from './teams-activities';
 
@@ -23,21 +23,15 @@ export const PEOPLE: Record<'rita' | 'adam' | 'amy' | 'ben', TestPerson> = {
   ben: { aadObjectId: DEMO_IDS.users.ben, name: 'Ben Bystander', mri: '29:ben' },
 };
 
-/** A settable clock for expiry tests; defaults to real time. */
-export class TestClock implements Clock {
-  private offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
-
 export interface BotHarness {
   emulator: Emulator;
   connector: ConnectorCapture;
-  clock: TestClock;
+  /**
+   * The bot's clock: it starts at the real time the harness starts (the stand-ins' records and tokens
+   * carry real timestamps) and then moves only when the test moves it. A job due "in 50 ms" (the audit
+   * search, a retry) runs once the test advances past it; nothing depends on how fast the machine is.
+   */
+  clock: VirtualClock;
   app: ComposedApp;
   logs: string[];
   dbPath: string;
@@ -80,7 +74,7 @@ export async function startBotHarness(
     await botTokens.start();
     clearBotFrameworkCaches();
   }
-  const clock = new TestClock();
+  const clock = new VirtualClock(new Date());
   const dbPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'soa-bot-')), 'bot.db');
   const logs: string[] = [];
   const env: Record<string, string> = botEnvFor(emulator, {

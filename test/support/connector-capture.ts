@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { cardText } from './card-validation';
+import { waitUntil } from './wait-until';
 
 export interface CapturedActivity {
   op: 'post' | 'reply' | 'update';
@@ -89,14 +90,9 @@ export class ConnectorCapture {
     this.activities.length = 0;
   }
 
-  async waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error('timed out waiting for the bot to send the expected message');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  /** The first truthy answer of `probe` (a message the bot sent), polled until `timeoutMs`. */
+  waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
+    return waitUntil(probe, 'the bot to send the expected message', timeoutMs) as Promise<T>;
   }
 
   // restify patches http.ServerResponse (writeHead no longer returns `this`), so no chaining.

@@ -1,9 +1,9 @@
 import { Clock } from '../../src/ports/clock';
 
 /**
- * A Clock whose time only moves when the test moves it (unlike TestClock in bot-harness.ts, which is
- * real time plus an offset). Use cases that compare times (the PATCH settle window, expiry, back-off,
- * the audit search) then behave the same on a loaded CI machine as on a laptop.
+ * A Clock whose time only moves when the test moves it: the use-case tests' clock and the bot
+ * harness's. Use cases that compare times (the PATCH settle window, expiry, back-off, the audit search)
+ * then behave the same on a loaded CI machine as on a laptop.
  */
 export class VirtualClock implements Clock {
   private ms: number;

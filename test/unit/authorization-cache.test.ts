@@ -1,6 +1,6 @@
 import { Authorization } from '../../src/app/authorization';
 import type { Directory } from '../../src/ports/directory';
-import { TestClock } from '../support/bot-harness';
+import { VirtualClock } from '../support/virtual-clock';
 
 const REQUESTERS = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const RITA = 'bbbbbbbb-0000-4000-8000-00000000000b';
@@ -30,7 +30,7 @@ const settings = {
 describe('Authorization group cache', () => {
   it("a burst of one person's messages asks Graph once, also when the cached answer has just expired", async () => {
     const { directory, calls } = countingDirectory();
-    const clock = new TestClock();
+    const clock = new VirtualClock();
     const auth = new Authorization(settings, directory, clock);
     const burst = () => Promise.all(Array.from({ length: 50 }, () => auth.isRequester(RITA)));
     expect(await burst()).toEqual(Array(50).fill(true));
@@ -52,7 +52,7 @@ describe('Authorization group cache', () => {
         return [REQUESTERS];
       },
     } as unknown as Directory;
-    const auth = new Authorization(settings, directory, new TestClock());
+    const auth = new Authorization(settings, directory, new VirtualClock());
     await expect(Promise.all([auth.isRequester(RITA), auth.isRequester(RITA)])).rejects.toThrow('Graph unavailable');
     expect(calls).toBe(1);
     fail = false;

@@ -2,7 +2,7 @@ import { TestAdapter, TurnContext, type Activity } from 'botbuilder';
 import { ConversationTracker } from '../../src/adapters/teams/conversation-tracker';
 import { openSqliteDatabase } from '../../src/adapters/storage';
 import { SqlConversationStore } from '../../src/adapters/storage/conversation-store';
-import { TestClock } from '../support/bot-harness';
+import { VirtualClock } from '../support/virtual-clock';
 import { messageActivity, type TestPerson } from '../support/teams-activities';
 
 const RITA: TestPerson = { aadObjectId: 'AAAAAAAA-0000-4000-8000-000000000001', name: 'Rita Requester', mri: '29:rita' };
@@ -41,7 +41,7 @@ const message = (overrides: { serviceUrl?: string; name?: string } = {}) =>
 describe('ConversationTracker', () => {
   it('writes the conversation, its channel and the person once, not again for every message', async () => {
     const store = new CountingStore();
-    const tracker = new ConversationTracker(store, new TestClock());
+    const tracker = new ConversationTracker(store, new VirtualClock());
     await tracker.track(context(message()));
     expect(store.writes.sort()).toEqual([`conversation ${CHANNEL.channelId}`, `conversation ${CHANNEL.id}`, `person ${RITA.aadObjectId.toLowerCase()}`]);
     for (let i = 0; i < 5; i++) await tracker.track(context(message()));
@@ -51,7 +51,7 @@ describe('ConversationTracker', () => {
 
   it('writes again what changed (a new service URL, a new display name), and after ten minutes anyway', async () => {
     const store = new CountingStore();
-    const clock = new TestClock();
+    const clock = new VirtualClock();
     const tracker = new ConversationTracker(store, clock);
     await tracker.track(context(message()));
     store.writes = [];
@@ -71,7 +71,7 @@ describe('ConversationTracker', () => {
 
   it('a failed write is tried again with the next message', async () => {
     const store = new CountingStore();
-    const tracker = new ConversationTracker(store, new TestClock());
+    const tracker = new ConversationTracker(store, new VirtualClock());
     store.failNext = true;
     await expect(tracker.track(context(message()))).rejects.toThrow('database is locked');
     await tracker.track(context(message()));

@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/adapters/logging/pino-logger';
 import { openMemoryStorage } from '../../src/adapters/storage';
 import type { NotificationStore } from '../../src/ports/notification-store';
 import type { Directory } from '../../src/ports/directory';
-import { TestClock } from '../support/bot-harness';
+import { VirtualClock } from '../support/virtual-clock';
 
 const ADMIN = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const APPROVER = 'bbbbbbbb-0000-4000-8000-00000000000b';
@@ -16,8 +16,8 @@ const OPS = '19:ops@thread.tacv2';
  * The use case with the real stores on SQLite in memory: only what manageNotifications and applyNotifySettings read
  * (notification and conversation stores, roles, settings, clock, logger) is provided.
  */
-function notifyDeps(options: { notifyChannelIds: string[]; notifications?: NotificationStore; clock?: TestClock }) {
-  const clock = options.clock ?? new TestClock();
+function notifyDeps(options: { notifyChannelIds: string[]; notifications?: NotificationStore; clock?: VirtualClock }) {
+  const clock = options.clock ?? new VirtualClock();
   const roles = {
     requesterGroupId: null,
     requesterIds: [],

@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/adapters/logging/pino-logger';
 import { openMemoryStorage } from '../../src/adapters/storage';
 import type { Directory } from '../../src/ports/directory';
 import { SoaRequest } from '../../src/domain/soa-request';
-import { TestClock } from '../support/bot-harness';
+import { VirtualClock } from '../support/virtual-clock';
 import { aDecision, aPerson, aRequestEvent, aRequest } from '../support/builders';
 
 const ME = 'aaaaaaaa-0000-4000-8000-00000000000a';
@@ -20,7 +20,7 @@ const REQUESTER = 'cccccccc-0000-4000-8000-00000000000c';
 let uuids = 0;
 
 function tabDeps(roles: Partial<Record<'approverIds' | 'rollbackApproverIds' | 'requesterIds' | 'adminIds', string[]>>) {
-  const clock = new TestClock();
+  const clock = new VirtualClock();
   const settings = {
     requesterGroupId: null,
     requesterIds: [],
@@ -47,7 +47,7 @@ function tabDeps(roles: Partial<Record<'approverIds' | 'rollbackApproverIds' | '
   return { deps, clock };
 }
 
-const hoursAgo = (clock: TestClock, h: number) => new Date(clock.now().getTime() - h * 3_600_000).toISOString();
+const hoursAgo = (clock: VirtualClock, h: number) => new Date(clock.now().getTime() - h * 3_600_000).toISOString();
 
 describe('tab: waiting for me', () => {
   it('lists, oldest first, what this approver may decide now: not their own, not decided by them, not expired; halted waves to resume', async () => {

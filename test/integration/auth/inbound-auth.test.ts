@@ -54,7 +54,7 @@ describe('inbound channel: Bot Framework token on /api/messages', () => {
     };
     const response = await h.send(activity, { authorization });
     expect(response.status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // A 401 is answered before any handler runs (bot-request-handler.ts): nothing is left running to wait for.
     expect(await h.app.deps.conversations.get(conversation.id)).toBeNull();
     expect(h.connector.requestCount).toBe(connectorBefore);
     expect(h.emulator.control.calls().length).toBe(graphBefore);
@@ -173,7 +173,7 @@ describe('inbound channel: Bot Framework token on /api/messages', () => {
     const connectorBefore = h.connector.requestCount;
     const response = await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: `help ${'x'.repeat(20_000)}`, conversation }));
     expect(response.status).toBe(413);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // A 413 is answered before the bot handler runs (read-json-body.ts): nothing is left running to wait for.
     expect(await h.app.deps.conversations.get(conversation.id)).toBeNull();
     expect(h.connector.requestCount).toBe(connectorBefore);
   });

@@ -33,8 +33,11 @@ describe('outbound token with a bot certificate (local Entra)', () => {
       env: { BOT_PASSWORD: '', BOT_CERTIFICATE_THUMBPRINT: thumbprint, BOT_CERTIFICATE_PRIVATE_KEY_PATH: path.join(CERTS, 'server-key.pem') },
     });
     const conversation = { kind: 'personal' as const, id: 'a:cert-chat-bad' };
+    const connectorBefore = h.connector.requestCount;
+    // The reply (and the apology after it fails) is sent within the turn, which ends before the HTTP
+    // response: once `send` resolves every token request and connector call has been made.
     await h.send(messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.rita, text: 'help', conversation }));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.connector.requestCount).toBe(connectorBefore);
     expect(h.connector.posts(conversation.id)).toEqual([]);
     expect(
       h.emulator.control

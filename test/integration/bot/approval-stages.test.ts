@@ -4,6 +4,7 @@ import { cardText } from '../../support/card-validation';
 import { PERSONAL, messageActivity, submitActivity } from '../../support/teams-activities';
 import { CHANNEL, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForStatus } from './flow-helpers';
 import { CAROL, FLOW_GROUPS, GRACE, postsMatching, sayHello, startFlowHarness, stopBackgroundJobs } from './approval-flow-support';
+import { waitUntil } from '../../support/wait-until';
 
 const noticeOf = (body: any) => cardText(body.value).split('\n')[0];
 
@@ -116,7 +117,7 @@ describe('delegation, reassignment, comments, pending, the mobile path', () => {
   const expireAll = async () => {
     h.clock.advance(25 * 3_600_000);
     await h.app.runner.runDue();
-    for (let i = 0; i < 200 && (await h.app.deps.requests.listByStatus(['pending'])).length > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    await waitUntil(async () => (await h.app.deps.requests.listByStatus(['pending'])).length === 0, 'every open request to expire', 10_000);
   };
   const tomorrow = () => new Date(h.clock.now().getTime() + 86_400_000).toISOString().slice(0, 10);
 

@@ -51,10 +51,11 @@ describe('authorization matrix', () => {
   const cases = Object.keys(COMMANDS).flatMap((command) => Object.keys(ROLES).map((role) => [command, role] as const));
   it.each(cases)('%s by %s', async (command, role) => {
     const conversation = { kind: 'personal' as const, id: `a:matrix-${command.replace(' ', '-')}-${role}` };
-    await h.send(messageActivity({ serviceUrl: h.connector.url, from: ROLES[role], text: COMMANDS[command], conversation }));
-    await h.connector.waitFor(() => h.connector.texts(conversation.id).length > 0 || h.connector.posts(conversation.id).length > 0);
-    await new Promise((r) => setTimeout(r, 50));
+    const response = await h.send(messageActivity({ serviceUrl: h.connector.url, from: ROLES[role], text: COMMANDS[command], conversation }));
+    expect(response.status).toBe(200);
+    // The answer, a refusal or not, is sent within the turn, which ends before the HTTP response: nothing to wait for.
     const said = h.connector.texts(conversation.id).join('\n');
+    expect(said).not.toBe('');
     if (ALLOWED[command].includes(role)) expect(said).not.toMatch(REFUSALS[command]);
     else expect(said).toMatch(REFUSALS[command]);
     if (command === 'freeze' && role === 'admin') {

@@ -2,6 +2,7 @@ import { DEMO_IDS } from '../../../emulator/seeds/demo-tenant';
 import { BotHarness, PEOPLE } from '../../support/bot-harness';
 import { CHANNEL, ConversationSpec, TestPerson, cardActionInvoke, messageActivity } from '../../support/teams-activities';
 import { VERBS } from '../../../src/cards/action-data';
+import { waitUntil, waitUntilIdle } from '../../support/wait-until';
 
 export { DEMO_IDS, PEOPLE, CHANNEL, VERBS };
 
@@ -64,27 +65,27 @@ export async function waitForText(h: BotHarness, pattern: RegExp, conversationId
 }
 
 export async function waitForStatus(h: BotHarness, requestId: string, status: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const request = await h.app.deps.requests.get(requestId);
-    if (request?.status === status) return;
-    if (Date.now() > deadline) throw new Error(`request ${requestId} is ${request?.status}, expected ${status}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitUntil(async () => (await h.app.deps.requests.get(requestId))?.status === status, `request ${requestId} to be ${status}`, timeoutMs);
+}
+
+/** Waits until the bot has no job due at the test clock's time and none held by a worker (waitUntilIdle). */
+export async function waitUntilSettled(h: BotHarness, timeoutMs = 10_000): Promise<void> {
+  await waitUntilIdle(h.app.deps.jobs, () => h.app.deps.clock.now(), timeoutMs);
 }
 
 /**
- * Waits until the bot has nothing left to do now: no job due at the test clock's time and none held by
- * a worker. "Nothing happened" is then checked against a quiet bot, not after a guessed delay.
+ * Waits until the emulator shows the audit records of these objects to a search: it keeps each back
+ * `auditDelayMs` after the change on its own real clock, which the test cannot move. A test then moves
+ * the bot's clock to run the audit search once, instead of guessing how long the record takes.
  */
-export async function waitUntilSettled(h: BotHarness, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let quietRounds = 0; quietRounds < 3;) {
-    const now = h.app.deps.clock.now().toISOString();
-    const next = await h.app.deps.jobs.nextRunAt();
-    const busy = (next !== null && next <= now) || (await h.app.deps.jobs.leaseHolders(now)).length > 0;
-    quietRounds = busy ? 0 : quietRounds + 1;
-    if (Date.now() > deadline) throw new Error('the bot still had work due or running');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export async function waitForAuditVisible(h: BotHarness, objectIds: string[], auditDelayMs: number): Promise<void> {
+  const records = await waitUntil(
+    () => {
+      const found = objectIds.map((id) => h.emulator.control.audits().find((a) => a.targetResources.some((t) => t.id === id)));
+      return found.every(Boolean) && found.map((a) => Date.parse(a!.activityDateTime));
+    },
+    `the audit records of ${objectIds.join(', ')}`,
+  );
+  const visibleAt = Math.max(...records) + auditDelayMs;
+  await waitUntil(() => Date.now() >= visibleAt, 'the audit records to become visible', auditDelayMs + 5_000);
 }

@@ -12,6 +12,7 @@ import {
   findRequestCard,
   requestInChannel,
   soaPatches,
+  waitForAuditVisible,
   waitForStatus,
   waitForText,
   waitUntilSettled,
@@ -200,7 +201,7 @@ describe('audit record search', () => {
     expect((await h.app.deps.requests.get(posted.requestId))!.targets[0].audit.status).toBe('searching');
 
     await h.restart();
-    await new Promise((r) => setTimeout(r, 1600));
+    await waitForAuditVisible(h, [(await h.app.deps.requests.get(posted.requestId))!.targets[0].preflight.userId!], 1500);
     h.clock.advance(60_000);
     await h.app.runner.runDue();
     const audit = await waitForText(h, new RegExp(`Audit records for ${posted.requestId}`));

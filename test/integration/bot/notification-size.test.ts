@@ -3,6 +3,7 @@ import { demoTenant } from '../../../emulator/seeds/demo-tenant';
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { ConversationSpec, installActivity, messageActivity } from '../../support/teams-activities';
 import { CHANNEL, DEMO_IDS, PEOPLE } from './flow-helpers';
+import { waitUntil } from '../../support/wait-until';
 
 const SECURITY: ConversationSpec = {
   kind: 'channel',
@@ -36,11 +37,12 @@ describe('notifications of large requests', () => {
     await h.send(
       messageActivity({ serviceUrl: h.connector.url, from: PEOPLE.ben, text: `transfer ${upns.join(' ')} reason: mass change`, conversation: CHANNEL }),
     );
-    let request;
-    for (const deadline = Date.now() + 20_000; !request && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-      request = (await h.app.deps.requests.listByStatus(['pending'], 10)).find((r) => r.justification === 'mass change' && r.cards.length > 0);
-    }
-    if (!request) throw new Error(`no request: ${h.connector.texts(CHANNEL.id).slice(-1)[0]}`);
+    const request = await waitUntil(
+      async () => (await h.app.deps.requests.listByStatus(['pending'], 10)).find((r) => r.justification === 'mass change' && r.cards.length > 0),
+      'the request of 400 users',
+      20_000,
+      () => h.connector.texts(CHANNEL.id).slice(-1),
+    );
     await h.app.runner.runDue();
     const note = await h.connector.waitFor(() => h.connector.posts(SECURITY.id).find((p) => (p.activity.text ?? '').includes(request.id)), 20_000);
     expect(note.activity.text).toMatch(new RegExp(`Transfer ${request.id} requested`));

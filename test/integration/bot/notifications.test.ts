@@ -1,6 +1,7 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { ConversationSpec, installActivity, messageActivity } from '../../support/teams-activities';
 import { CHANNEL, DEMO_IDS, PEOPLE, requestInChannel, waitForText } from './flow-helpers';
+import { waitUntil } from '../../support/wait-until';
 
 const TEAM_GENERAL: ConversationSpec = { kind: 'channel', id: '19:team@thread.tacv2', teamId: '19:team@thread.tacv2', channelId: '19:team@thread.tacv2' };
 const OPS: ConversationSpec = { kind: 'channel', id: '19:ops@thread.tacv2', teamId: '19:team@thread.tacv2', channelId: '19:ops@thread.tacv2' };
@@ -27,14 +28,16 @@ describe('notification delivery', () => {
     h.connector.failNext(403, 1000, undefined, TEAM_GENERAL.id);
     await requestInChannel(h, 'transfer bob@contoso.com reason: bot removed from team');
     // Each retry waits longer (back-off); move the clock on until it has failed three times.
-    const deadline = Date.now() + 10_000;
-    while ((await h.app.deps.notifications.failing(3)).length === 0 && Date.now() < deadline) {
-      h.clock.advance(60_000);
-      await h.app.runner.runDue();
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const failing = await h.app.deps.notifications.failing(3);
-    expect(failing.length).toBeGreaterThanOrEqual(1);
+    const failing = await waitUntil(
+      async () => {
+        h.clock.advance(60_000);
+        await h.app.runner.runDue();
+        const found = await h.app.deps.notifications.failing(3);
+        return found.length > 0 && found;
+      },
+      'a notification that failed three times',
+      10_000,
+    );
     expect(failing[0]).toMatchObject({ channelId: TEAM_GENERAL.id, event: 'requested' });
     expect(failing[0].lastError).toMatch(/403/);
 
@@ -57,7 +60,9 @@ describe('notification delivery', () => {
       h.send(messageActivity({ serviceUrl: h.connector.url, from, text, conversation }));
     const channels = async () => (await h.app.deps.notifications.subscriptions()).map((s) => s.channelId).sort();
 
-    // An approver may subscribe a channel...
+    // An approver may subscribe a channel... (the bot's clock moves only when the test moves it: each
+    // change below gets its own instant, so "newest first" has an order to show)
+    h.clock.advance(1_000);
     await say(PEOPLE.adam, 'notify here', OPS);
     await waitForText(h, /will now get a thread/, OPS.id);
     expect(await channels()).toEqual([OPS.id, TEAM_GENERAL.id]);
@@ -71,6 +76,7 @@ describe('notification delivery', () => {
     await waitForText(h, /configured by the settings \(NOTIFY_CHANNEL_IDS\)/, TEAM_GENERAL.id);
     expect(await channels()).toEqual([OPS.id, TEAM_GENERAL.id]);
     // An admin may turn off a channel subscribed in chat.
+    h.clock.advance(1_000);
     await say(PEOPLE.ben, 'notify off', OPS);
     await waitForText(h, /will no longer get notifications/, OPS.id);
     expect(await channels()).toEqual([TEAM_GENERAL.id]);

@@ -2,6 +2,7 @@ import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardText } from '../../support/card-validation';
 import { messageActivity } from '../../support/teams-activities';
 import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForStatus, waitForText } from './flow-helpers';
+import { waitUntil } from '../../support/wait-until';
 
 describe('kill switch, scope guard, health and readiness', () => {
   let h: BotHarness;
@@ -78,11 +79,7 @@ describe('kill switch, scope guard, health and readiness', () => {
 });
 
 async function waitForLog(h: BotHarness, pattern: RegExp, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!h.logs.some((l) => pattern.test(l))) {
-    if (Date.now() > deadline) throw new Error(`no log line matching ${pattern}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitUntil(() => h.logs.some((l) => pattern.test(l)), `a log line matching ${pattern}`, timeoutMs);
 }
 
 describe('allowed target scope', () => {

@@ -4,6 +4,7 @@ import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { cardProblems, cardText } from '../../support/card-validation';
 import { messageActivity } from '../../support/teams-activities';
 import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForText } from './flow-helpers';
+import { waitUntil } from '../../support/wait-until';
 
 /**
  * docs/soa-and-graph.md §6b: since 1 June 2026 the sync client does not take back a cloud-managed user
@@ -69,11 +70,14 @@ describe('rollback of role holders', () => {
     await click(h, PEOPLE.adam, VERBS.approve, posted);
     h.emulator.control.setRoleAssignments([{ principalId: MIA.id, roleDefinitionId: ROLE_TEMPLATES.userAdministrator, kind: 'eligible' }]);
     await click(h, PEOPLE.adam, VERBS.confirmSafeguard, { ...posted, version: posted.version + 1 });
-    let failed = (await h.app.deps.requests.get(posted.requestId))!.targets[0].execution;
-    for (const deadline = Date.now() + 10_000; failed.outcome !== 'failed' && Date.now() < deadline;) {
-      await new Promise((r) => setTimeout(r, 50));
-      failed = (await h.app.deps.requests.get(posted.requestId))!.targets[0].execution;
-    }
+    const failed = await waitUntil(
+      async () => {
+        const execution = (await h.app.deps.requests.get(posted.requestId))!.targets[0].execution;
+        return execution.outcome === 'failed' && execution;
+      },
+      'the execution to fail',
+      10_000,
+    );
     expect(failed).toMatchObject({ errorCode: 'ROLLBACK.ROLE_HOLDER', errorDetail: expect.stringContaining('User Administrator (eligible)') });
     expect(soaPatches(h, MIA.id)).toHaveLength(0);
   });

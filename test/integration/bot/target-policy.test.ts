@@ -12,6 +12,7 @@ import { cardText } from '../../support/card-validation';
 import { DownloadServer } from '../../support/download-server';
 import { PERSONAL, messageActivity } from '../../support/teams-activities';
 import { CHANNEL, PEOPLE, VERBS, click, soaPatches } from './flow-helpers';
+import { waitUntil } from '../../support/wait-until';
 
 /**
  * The one target policy, as a table: every request source (one user, a pasted list of 21 that takes
@@ -105,11 +106,13 @@ async function ask(h: BotHarness, kind: RequestKind, source: Source, users: numb
           },
         ],
       });
-      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
-        const request = (await deps.requests.listByStatus(OPEN_STATUSES, 1000)).find((r) => r.justification === justification && r.cards.length > 0);
-        if (request) return done({ request, duplicate: false });
-      }
-      throw new Error(`no request from the file: ${h.connector.texts(PERSONAL(PEOPLE.rita).id).slice(-1)[0]}`);
+      const request = await waitUntil(
+        async () => (await deps.requests.listByStatus(OPEN_STATUSES, 1000)).find((r) => r.justification === justification && r.cards.length > 0),
+        'a request from the file',
+        10_000,
+        () => h.connector.texts(PERSONAL(PEOPLE.rita).id).slice(-1),
+      );
+      return done({ request, duplicate: false });
     }
   }
 }
@@ -124,13 +127,14 @@ async function approveAndRun(h: BotHarness, request: SoaRequest): Promise<SoaReq
     const waiting = (await h.app.deps.requests.get(request.id))!;
     await click(h, PEOPLE.adam, VERBS.confirmSafeguard, { ...posted, version: waiting.cardVersion });
   }
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const current = (await h.app.deps.requests.get(request.id))!;
-    if (!['pending', 'awaiting-safeguard', 'approved', 'executing'].includes(current.status)) return current;
-    if (Date.now() > deadline) throw new Error(`request ${request.id} is still ${current.status}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return waitUntil(
+    async () => {
+      const current = (await h.app.deps.requests.get(request.id))!;
+      return !['pending', 'awaiting-safeguard', 'approved', 'executing'].includes(current.status) && current;
+    },
+    `request ${request.id} to end`,
+    20_000,
+  );
 }
 
 const created = (reply: RequestReply): SoaRequest => {

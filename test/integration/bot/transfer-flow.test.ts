@@ -2,7 +2,7 @@ import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { wordsOf } from '../../support/connector-capture';
 import { cardProblems, cardText } from '../../support/card-validation';
 import { messageActivity } from '../../support/teams-activities';
-import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, soaPatches, waitForText } from './flow-helpers';
+import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, soaPatches, waitForAuditVisible, waitForText } from './flow-helpers';
 
 describe('transfer: request → approve → transfer → verify → confirm → audit', () => {
   let h: BotHarness;
@@ -49,6 +49,10 @@ describe('transfer: request → approve → transfer → verify → confirm → 
     expect(cardText(latest)).toMatch(/Approved by Adam Approver at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     await h.connector.waitFor(() => /Completed/.test(cardText(h.connector.latestCard(posted.activityId))));
 
+    // The audit search is a job on the bot's clock: once the emulator shows the record, move the clock
+    // past AUDIT_LOOKUP_FIRST_DELAY so the search runs and finds it.
+    await waitForAuditVisible(h, [DEMO_IDS.users.alice], 300);
+    h.clock.advance(1_000);
     const audit = await waitForText(h, /Audit records for/);
     const record = h.emulator.control.audits().find((a) => a.targetResources.some((t) => t.id === DEMO_IDS.users.alice))!;
     expect(audit).toContain('Change Source of Authority');

@@ -7,18 +7,11 @@ import { PEOPLE } from '../../support/bot-harness';
 import { BotProcess } from '../../support/bot-process';
 import { ConnectorCapture } from '../../support/connector-capture';
 import { CHANNEL, cardActionInvoke, messageActivity } from '../../support/teams-activities';
+import { waitUntil } from '../../support/wait-until';
 
 /** What the recovery tests share: requests and clicks against a bot process, waiting, Graph call counts. */
 export type Emulator = Awaited<ReturnType<typeof startGraphEmulator>>;
 export type Posted = { requestId: string; version: number; activityId: string };
-
-export async function waitUntil(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000, output?: () => string[]): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${(output?.() ?? []).slice(-20).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 export async function requestVia(bot: BotProcess, connector: ConnectorCapture, text: string): Promise<Posted> {
   const before = connector.activities.length;

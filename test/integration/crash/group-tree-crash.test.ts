@@ -3,7 +3,8 @@ import { toGroupRecord } from '../../../emulator/state/tenant-state';
 import { openSqliteStorage } from '../../../src/adapters/storage';
 import { BotProcess, startBotProcess } from '../../support/bot-process';
 import { botEnvFor } from '../../support/bot-env';
-import { approveVia, crashStage, requestVia, waitUntil } from './crash-kit';
+import { approveVia, crashStage, requestVia } from './crash-kit';
+import { waitUntil } from '../../support/wait-until';
 
 const ROOT = '5d0a0009-0000-4000-8000-000000000001';
 const MID = '5d0a0009-0000-4000-8000-000000000002';

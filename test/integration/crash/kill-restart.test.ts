@@ -5,9 +5,10 @@ import { Storage, openPostgresStorage, openSqliteStorage } from '../../../src/ad
 import { testPostgres } from '../../support/postgres-server';
 import { BotProcess, startBotProcess } from '../../support/bot-process';
 import { botEnvFor } from '../../support/bot-env';
-import { CHANNEL, cardActionInvoke, messageActivity } from '../../support/teams-activities';
+import { CHANNEL, cardActionInvoke } from '../../support/teams-activities';
 import { PEOPLE } from '../../support/bot-harness';
-import { crashStage } from './crash-kit';
+import { waitUntil } from '../../support/wait-until';
+import { crashStage, requestVia } from './crash-kit';
 
 /**
  * SIGKILL the real bot process at each step of a transfer and a rollback, start it again on the same
@@ -37,7 +38,6 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
 
   const patches = (userId: string) =>
     stage.emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(userId) && /onPremisesSyncBehavior$/.test(c.path));
-  const say = (text: string) => bot!.send({ ...messageActivity({ serviceUrl: stage.connector.url, from: PEOPLE.rita, text, conversation: CHANNEL }) });
   const readStore = async <T>(fn: (s: Storage) => Promise<T>): Promise<T> => {
     const storage: Storage =
       databaseKind === 'postgres'
@@ -49,27 +49,9 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
       await storage.close();
     }
   };
-  async function waitUntil(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${bot?.output.slice(-20).join('\n')}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  async function request(text: string): Promise<{ requestId: string; version: number; activityId: string }> {
-    const before = stage.connector.activities.length;
-    await say(text);
-    let found: { requestId: string; version: number; activityId: string } | null = null;
-    await waitUntil(() => {
-      const post = stage.connector.activities
-        .slice(before)
-        .find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
-      const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
-      if (post && m) found = { requestId: m[1], version: Number(m[2]), activityId: post.activityId };
-      return Boolean(found);
-    }, 'the approval card');
-    return found!;
-  }
+  /** The shared deadline helper, with the bot's last log lines when it times out. */
+  const waitForBot = (probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) => waitUntil(probe, what, timeoutMs, () => bot?.output ?? []);
+  const request = (text: string) => requestVia(bot!, stage.connector, text);
   const click = (from: typeof PEOPLE.adam, verb: string, r: { requestId: string; version: number; activityId: string }) =>
     bot!.send(
       cardActionInvoke({
@@ -94,12 +76,12 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
       times: 1,
     });
     await click(PEOPLE.adam, 'soa.approve', r);
-    await waitUntil(() => stage.emulator.control.faultHits(slowRead) === 1, 'the re-read to reach Graph');
+    await waitForBot(() => stage.emulator.control.faultHits(slowRead) === 1, 'the re-read to reach Graph');
     await bot.kill('SIGKILL');
     expect(patches(DEMO_IDS.users.alice)).toHaveLength(0);
 
     bot = await startBotProcess(env);
-    await waitUntil(async () => (await status(r.requestId)) === 'completed', 'completion after restart');
+    await waitForBot(async () => (await status(r.requestId)) === 'completed', 'completion after restart');
     expect(patches(DEMO_IDS.users.alice)).toHaveLength(1);
   });
 
@@ -114,15 +96,15 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
       times: 1,
     });
     await click(PEOPLE.adam, 'soa.approve', r);
-    await waitUntil(() => readStore(async (s) => (await s.requests.events(r.requestId)).some((e) => e.type === 'graph.patch.intent')), 'the PATCH intent');
+    await waitForBot(() => readStore(async (s) => (await s.requests.events(r.requestId)).some((e) => e.type === 'graph.patch.intent')), 'the PATCH intent');
     // The intent is saved just before the PATCH leaves: kill only once Graph has it (a kill in between is
     // the first test's case, where nothing was sent).
-    await waitUntil(() => stage.emulator.control.faultHits(slowPatch) === 1, 'the PATCH to reach Graph');
+    await waitForBot(() => stage.emulator.control.faultHits(slowPatch) === 1, 'the PATCH to reach Graph');
     await bot.kill('SIGKILL');
-    await waitUntil(() => stage.emulator.control.getUser('bob@contoso.com')?.isCloudManaged === true, 'the delayed PATCH to land');
+    await waitForBot(() => stage.emulator.control.getUser('bob@contoso.com')?.isCloudManaged === true, 'the delayed PATCH to land');
 
     bot = await startBotProcess(env);
-    await waitUntil(async () => (await status(r.requestId)) === 'completed', 'completion after restart');
+    await waitForBot(async () => (await status(r.requestId)) === 'completed', 'completion after restart');
     const stored = await readStore((s) => s.requests.get(r.requestId));
     expect(stored!.targets[0].execution.outcome).toBe('done');
     expect(patches(DEMO_IDS.users.bob)).toHaveLength(1);
@@ -133,11 +115,11 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
     stage.emulator.control.setAuditDelay(2500);
     const r = await request('transfer carol@contoso.com reason: crash during audit');
     await click(PEOPLE.adam, 'soa.approve', r);
-    await waitUntil(async () => (await status(r.requestId)) === 'completed', 'the transfer');
+    await waitForBot(async () => (await status(r.requestId)) === 'completed', 'the transfer');
     await bot.kill('SIGKILL');
 
     bot = await startBotProcess(env);
-    await waitUntil(
+    await waitForBot(
       () => stage.connector.texts().some((t) => t.includes(`Audit records for ${r.requestId}`) && t.includes('Change Source of Authority')),
       'the audit record after restart',
     ).catch(async (e) => {
@@ -156,12 +138,12 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
     const r = await request('rollback ivan@contoso.com reason: crash during sync wait');
     await click(PEOPLE.adam, 'soa.approve', r);
     await click(PEOPLE.adam, 'soa.confirmSafeguard', { ...r, version: r.version + 1 });
-    await waitUntil(async () => (await status(r.requestId)) === 'awaiting-sync', 'the rollback to execute');
+    await waitForBot(async () => (await status(r.requestId)) === 'awaiting-sync', 'the rollback to execute');
     await bot.kill('SIGKILL');
     stage.emulator.control.runSyncCycle();
 
     bot = await startBotProcess(env);
-    await waitUntil(async () => (await status(r.requestId)) === 'completed', 'rollback completion after restart');
+    await waitForBot(async () => (await status(r.requestId)) === 'completed', 'rollback completion after restart');
     expect(patches(DEMO_IDS.users.ivan)).toHaveLength(1);
   });
 
@@ -170,20 +152,22 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 and restart (%s)', (data
     for (const u of users) stage.emulator.control.setUser(u);
     bot = await startBotProcess(env);
     const r = await request(`transfer ${users.map((u) => u.userPrincipalName).join(' ')} reason: crash during a wave`);
-    // Slow batches: the process is killed while PATCH batches are in flight, and they land after the
-    // restart has already read the users once (the bot must wait for them, not patch again).
-    stage.emulator.control.injectFault({ method: 'POST', pathPattern: '^/\\$batch$', kind: 'delay', delayMs: 4000, times: -1 });
+    // A slow PATCH: the process is killed while the first wave's PATCH is in flight, and it lands (4 s
+    // after it reached Graph) after the restart has already read the users once (the bot must wait for
+    // it, not patch again). The fault counts the PATCH as it arrives, alone or inside a $batch.
+    const slowPatch = stage.emulator.control.injectFault({ method: 'PATCH', pathPattern: '/onPremisesSyncBehavior$', kind: 'delay', delayMs: 4000, times: -1 });
     await click(PEOPLE.adam, 'soa.approve', r);
-    await waitUntil(
+    await waitForBot(
       () => readStore(async (s) => (await s.requests.events(r.requestId)).filter((e) => e.type === 'graph.patch.intent').length >= 1),
       'the intent record of the first wave',
     );
-    await new Promise((res) => setTimeout(res, 1000)); // the PATCH batch is on its way; it lands 4 s after it was sent
+    await waitForBot(() => stage.emulator.control.faultHits(slowPatch) >= 1, 'the first PATCH to reach Graph');
     await bot.kill('SIGKILL');
+    expect(users.filter((u) => patches(u.id).length > 0)).toEqual([]); // killed with the PATCH still in flight
     stage.emulator.control.clearFaults();
 
     bot = await startBotProcess(env);
-    await waitUntil(async () => (await status(r.requestId)) === 'completed', 'the bulk request to complete after restart', 30_000);
+    await waitForBot(async () => (await status(r.requestId)) === 'completed', 'the bulk request to complete after restart', 30_000);
     for (const u of users) {
       const ok = stage.emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(u.id) && c.status < 300);
       expect({ user: u.userPrincipalName, successfulPatches: ok.length }).toEqual({ user: u.userPrincipalName, successfulPatches: 1 });

@@ -3,7 +3,8 @@ import { syncedUsers } from '../../../emulator/seeds/builders';
 import { openSqliteStorage } from '../../../src/adapters/storage';
 import { BotProcess, startBotProcess } from '../../support/bot-process';
 import { botEnvFor } from '../../support/bot-env';
-import { approveVia, lineOf, requestVia, soaPatches, waitUntil, crashStage } from './crash-kit';
+import { approveVia, lineOf, requestVia, soaPatches, crashStage } from './crash-kit';
+import { waitUntil } from '../../support/wait-until';
 
 jest.setTimeout(120_000);
 
@@ -43,6 +44,7 @@ describe('probes of the built bot', () => {
       expect(await probe(bot, '/healthz')).toMatchObject({ status: 200 });
       // Readiness is "can this instance serve": the token is not part of it, and the body says nothing about it.
       expect(await probe(bot, '/readyz')).toMatchObject({ status: 200, body: { status: 'ready' } });
+      // Real time is what is tested: the probes keep answering while the token request hangs or fails.
       await new Promise((r) => setTimeout(r, 100));
     }
     if (fault.kind === 'status') {

@@ -4,7 +4,8 @@ import { Storage, openPostgresStorage, openSqliteStorage } from '../../../src/ad
 import { testPostgres } from '../../support/postgres-server';
 import { BotProcess, startBotProcess } from '../../support/bot-process';
 import { botEnvFor } from '../../support/bot-env';
-import { approveVia, lineOf, requestVia, soaPatches, waitUntil, crashStage } from './crash-kit';
+import { approveVia, lineOf, requestVia, soaPatches, crashStage } from './crash-kit';
+import { waitUntil } from '../../support/wait-until';
 
 /**
  * Recovery timing after SIGKILL with the default lease (JOB_LEASE 30 s, JOB_POLL_INTERVAL 2 s): the

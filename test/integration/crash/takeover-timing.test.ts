@@ -6,7 +6,8 @@ import { BotProcess, startBotProcess } from '../../support/bot-process';
 import { ConnectorCapture } from '../../support/connector-capture';
 import { botEnvFor } from '../../support/bot-env';
 import { testPostgres } from '../../support/postgres-server';
-import { Emulator, approveVia, lineOf, requestVia, soaPatches, waitUntil } from './crash-kit';
+import { Emulator, approveVia, lineOf, requestVia, soaPatches } from './crash-kit';
+import { waitUntil } from '../../support/wait-until';
 
 jest.setTimeout(240_000);
 

@@ -6,7 +6,9 @@ import { BotProcess, startBotProcess } from '../../support/bot-process';
 import { ConnectorCapture } from '../../support/connector-capture';
 import { botEnvFor } from '../../support/bot-env';
 import { testPostgres } from '../../support/postgres-server';
-import { CHANNEL, cardActionInvoke, messageActivity } from '../../support/teams-activities';
+import { CHANNEL, cardActionInvoke } from '../../support/teams-activities';
+import { waitUntil, waitUntilIdle } from '../../support/wait-until';
+import { requestVia } from './crash-kit';
 
 /** Two bot processes on one PostgreSQL database, as behind Azure Bot Service. */
 describe('two instances on PostgreSQL', () => {
@@ -42,25 +44,7 @@ describe('two instances on PostgreSQL', () => {
 
   const patches = (userId: string) =>
     emulator.control.calls().filter((c) => c.method === 'PATCH' && c.path.includes(userId) && /onPremisesSyncBehavior$/.test(c.path));
-  async function waitUntil(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  async function request(via: BotProcess, text: string) {
-    const before = connector.activities.length;
-    await via.send(messageActivity({ serviceUrl: connector.url, from: PEOPLE.rita, text, conversation: CHANNEL }));
-    let found: { requestId: string; version: number; activityId: string } | null = null;
-    await waitUntil(() => {
-      const post = connector.activities.slice(before).find((x) => x.op !== 'update' && JSON.stringify(x.activity.attachments ?? []).includes('soa.refresh'));
-      const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
-      if (post && m) found = { requestId: m[1], version: Number(m[2]), activityId: post.activityId };
-      return Boolean(found);
-    }, 'the approval card');
-    return found!;
-  }
+  const request = (via: BotProcess, text: string) => requestVia(via, connector, text);
   const approve = (via: BotProcess, from: typeof PEOPLE.adam, r: { requestId: string; version: number; activityId: string }) =>
     via.send(
       cardActionInvoke({
@@ -80,7 +64,9 @@ describe('two instances on PostgreSQL', () => {
     const answers = await Promise.all(attempts);
     expect(answers.every((x) => x.status === 200)).toBe(true);
     await waitUntil(async () => (await store.requests.get(r.requestId))?.status === 'completed', 'the transfer');
-    await new Promise((res) => setTimeout(res, 500));
+    await waitUntil(() => connector.texts().some((t) => t.startsWith(`Transfer ${r.requestId}: completed`)), 'the outcome message');
+    // The fence: neither instance has a job due or running, so a second execution would have run by now.
+    await waitUntilIdle(store.jobs, () => new Date());
     expect(patches(DEMO_IDS.users.alice)).toHaveLength(1);
     const events = await store.requests.events(r.requestId);
     expect(events.filter((e) => e.type === 'decision.approve')).toHaveLength(1);

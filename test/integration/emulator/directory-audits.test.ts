@@ -51,6 +51,7 @@ describe('GET /auditLogs/directoryAudits', () => {
     await graph().api(`/users/${IDS.synced}/onPremisesSyncBehavior`).patch({ isCloudManaged: true });
     expect((await audits(filter('Change', IDS.synced))).value).toHaveLength(0);
     expect(emu().control.audits()).toHaveLength(1);
+    // Real time is what is tested: the emulator's audit delay runs on its own (real) clock.
     await new Promise((r) => setTimeout(r, 450));
     expect((await audits(filter('Change', IDS.synced))).value).toHaveLength(1);
   });

@@ -1,6 +1,7 @@
 import { RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { graphFailure, secretCredential, useEmulator } from './emulator-harness';
 import { IDS, testTenant } from './fixtures';
+import { waitUntil } from '../../support/wait-until';
 
 // Injected failures as the real Graph client and @azure/identity see them.
 describe('fault injection', () => {
@@ -70,8 +71,7 @@ describe('fault injection', () => {
     const id = emu().control.injectFault({ pathPattern: '^/domains/', kind: 'delay', delayMs: 400 });
     expect(emu().control.faultHits(id)).toBe(0);
     const answered = graph().api('/domains/contoso.com').get();
-    const deadline = Date.now() + 300;
-    while (emu().control.faultHits(id) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil(() => emu().control.faultHits(id) > 0, 'the delayed request to be counted', 300);
     expect(emu().control.faultHits(id)).toBe(1);
     expect(
       emu()

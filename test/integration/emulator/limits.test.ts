@@ -145,6 +145,7 @@ describe('resource units and writes (identity service limits)', () => {
     await raw(`/users/${IDS.synced}`).get();
     const err = await graphFailure(graph().api(`/users/${IDS.synced}`).middlewareOptions(noRetry).get());
     const wait = Number(err.headers?.get('Retry-After'));
+    // Real time is what is tested: the token buckets refill on the emulator's (real) clock.
     await new Promise((r) => setTimeout(r, wait * 1000 + 5));
     expect(((await raw(`/users/${IDS.synced}`).get()) as Raw).status).toBe(200);
   });

@@ -1,7 +1,8 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { BOT, TENANT_ID, cardActionInvoke, submitActivity } from '../../support/teams-activities';
 import { cardText } from '../../support/card-validation';
-import { CHANNEL, PEOPLE, PostedCard, VERBS, click, requestInChannel, soaPatches } from '../bot/flow-helpers';
+import { waitUntil } from '../../support/wait-until';
+import { CHANNEL, PEOPLE, PostedCard, VERBS, click, requestInChannel, soaPatches, waitUntilSettled } from '../bot/flow-helpers';
 
 /**
  * Hostile card actions through the real bot (restify, botbuilder, SQLite, Graph emulator): each is
@@ -55,13 +56,8 @@ describe('hostile invoke payloads', () => {
 
   /** The request as stored once the card has been posted and its location saved. */
   async function settled() {
-    let previous = JSON.stringify(await snapshot());
-    for (let i = 0; i < 50; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      const current = JSON.stringify(await snapshot());
-      if (current === previous && current.includes('card.posted')) return;
-      previous = current;
-    }
+    await waitUntil(async () => (await snapshot()).events.includes('card.posted'), 'the card location to be stored', 10_000);
+    await waitUntilSettled(h);
   }
 
   const invoke = (value: unknown, overrides: Record<string, unknown> = {}) => {
@@ -94,7 +90,9 @@ describe('hostile invoke payloads', () => {
       const text = expected.type === MESSAGE ? String(response.body.value) : cardText(response.body.value);
       if (expected.text) expect(text).toMatch(expected.text);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    // The refusal is the invoke's HTTP answer and the turn ends before it; a quiet job queue then shows
+    // that the action queued no work either (a guessed delay would prove neither).
+    await waitUntilSettled(h);
     const after = await snapshot();
     if (expected.refusedAs) {
       const refused = (await h.app.deps.requests.events(posted.requestId)).filter((e) => e.type === 'decision.refused').slice(refusedBefore);
