@@ -60,6 +60,24 @@ async function expectLegacyRequestsReadable(database: SqlDatabase): Promise<void
   expect((await store.events('legacy-1')).map((e) => e.type)).toEqual(['request.created', 'graph.call', 'card.posted']);
 }
 
+/** Opens the legacy database twice: the first start applies only the newer migrations and loses nothing, the second applies none. */
+async function expectMigratesInPlace(open: () => SqlDatabase): Promise<void> {
+  const database = open();
+  try {
+    expect(await database.migrated).toEqual(MIGRATIONS.filter((m) => m.version > LEGACY_VERSION).map((m) => m.version));
+    await expectLegacyContentReadable(database);
+    await expectLegacyRequestsReadable(database);
+  } finally {
+    await database.close();
+  }
+  const again = open();
+  try {
+    expect(await again.migrated).toEqual([]);
+  } finally {
+    await again.close();
+  }
+}
+
 describe('databases made before the stores moved to Kysely', () => {
   const dir = tempDir('soa-bot-legacy-');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -71,20 +89,7 @@ describe('databases made before the stores moved to Kysely', () => {
   it('SQLite: opens a version-10 file in place, re-runs no migration, and keeps every row', async () => {
     const file = path.join(dir, 'legacy.sqlite');
     fs.copyFileSync(path.join(FIXTURES, 'legacy-v10.sqlite'), file);
-    const database = openSqliteDatabase({ path: file });
-    try {
-      expect(await database.migrated).toEqual(MIGRATIONS.filter((m) => m.version > LEGACY_VERSION).map((m) => m.version));
-      await expectLegacyContentReadable(database);
-      await expectLegacyRequestsReadable(database);
-    } finally {
-      await database.close();
-    }
-    const again = openSqliteDatabase({ path: file });
-    try {
-      expect(await again.migrated).toEqual([]);
-    } finally {
-      await again.close();
-    }
+    await expectMigratesInPlace(() => openSqliteDatabase({ path: file }));
   });
 
   it('PostgreSQL: opens a database restored from a version-10 dump in place, and keeps every row', async () => {
@@ -94,20 +99,7 @@ describe('databases made before the stores moved to Kysely', () => {
       const client = new Client({ connectionString: url });
       await client.connect();
       await client.query(fs.readFileSync(path.join(FIXTURES, 'legacy-v10.postgres.sql'), 'utf8')).finally(() => client.end());
-      const database = openPostgresDatabase({ url, poolSize: 2 });
-      try {
-        expect(await database.migrated).toEqual(MIGRATIONS.filter((m) => m.version > LEGACY_VERSION).map((m) => m.version));
-        await expectLegacyContentReadable(database);
-        await expectLegacyRequestsReadable(database);
-      } finally {
-        await database.close();
-      }
-      const again = openPostgresDatabase({ url, poolSize: 2 });
-      try {
-        expect(await again.migrated).toEqual([]);
-      } finally {
-        await again.close();
-      }
+      await expectMigratesInPlace(() => openPostgresDatabase({ url, poolSize: 2 }));
     } finally {
       await server.dropDatabase(url);
     }

@@ -7,6 +7,8 @@ import { StoredConversation } from '../../ports/conversation-store';
 import { Job, JobKind } from '../../ports/job-queue';
 import { ChannelSubscription, NotificationRecord, NotificationStatus, SubscriptionChange } from '../../ports/notification-store';
 import { RequestEvent } from '../../ports/request-store';
+import type { Selectable } from 'kysely';
+import type { RequestEventsTable } from './sql/tables';
 export interface SubscriptionRow {
   channel_id: string;
   conversation_key: string;
@@ -106,14 +108,7 @@ export function toConversation(row: ConversationRow): StoredConversation {
   };
 }
 
-export interface EventRow {
-  request_id: string;
-  seq: number;
-  at: string;
-  type: string;
-  actor_id: string | null;
-  data: string;
-}
+export type EventRow = Selectable<RequestEventsTable>;
 
 export function toEvent(row: EventRow): RequestEvent {
   return { requestId: row.request_id, at: row.at, type: row.type, actorId: row.actor_id, data: JSON.parse(row.data) };
