@@ -15,6 +15,13 @@ const CHUNKS_IN_FLIGHT = 3;
 const CARD_UPDATE_EVERY_MS = 5_000;
 const UNFINISHED = new Set(['pending', 'in-progress', 'unknown']);
 
+/** Reports of the chunks saved together (see apply in executeWaves). */
+interface SaveBatch {
+  patch: Map<number, Partial<TargetExecution>>;
+  events: Omit<RequestEvent, 'requestId' | 'at'>[];
+  saved: Promise<void>;
+}
+
 /** `retryAt`: when held for PATCHes from before a crash, the moment the first of them can no longer land. */
 export type WaveRun = { request: SoaRequest; outcome: 'finished' | 'halted' | 'held'; retryAt?: string };
 
@@ -42,19 +49,30 @@ export async function executeWaves(deps: AppDeps, dir: BulkDirectory, start: Soa
       if (indexes.length > 0) chunks.push(indexes);
     }
     // Several chunks in flight (their Graph calls overlap); their saves go one at a time onto the
-    // latest stored request, each touching only its own users.
+    // latest stored request, each touching only its own users. What the chunks report while a save is
+    // being written waits for it and is then saved together, in the order reported: each report is
+    // answered once it is durable, as before, but a 10,000-user wave no longer writes (and copies its
+    // list of 10,000) for every few users (2,221 saves in the benchmark).
     let saving: Promise<unknown> = Promise.resolve();
+    let queued: SaveBatch | null = null;
     const apply = (patch: Map<number, Partial<TargetExecution>>, events: Omit<RequestEvent, 'requestId' | 'at'>[]) => {
-      const run = saving.then(async () => {
-        request = await save(deps, request, patch, events);
-        const now = deps.clock.now().getTime();
-        if (request.bulk && now - lastCardUpdate > CARD_UPDATE_EVERY_MS) {
-          lastCardUpdate = now;
-          void refreshCards(deps, request);
-        }
-      });
-      saving = run.catch(() => undefined);
-      return run;
+      if (!queued) {
+        const batch: SaveBatch = { patch: new Map(), events: [], saved: Promise.resolve() };
+        batch.saved = saving.then(async () => {
+          queued = null; // reports from now on go into the next save
+          request = await save(deps, request, batch.patch, batch.events);
+          const now = deps.clock.now().getTime();
+          if (request.bulk && now - lastCardUpdate > CARD_UPDATE_EVERY_MS) {
+            lastCardUpdate = now;
+            void refreshCards(deps, request);
+          }
+        });
+        saving = batch.saved.catch(() => undefined);
+        queued = batch;
+      }
+      for (const [k, change] of patch) queued.patch.set(k, { ...queued.patch.get(k), ...change });
+      queued.events.push(...events);
+      return queued.saved;
     };
     let cursor = 0;
     let stop: unknown = null;
