@@ -3,7 +3,7 @@ import type { GraphCallRecord } from '../../../src/ports/directory';
 import type { Logger } from '../../../src/ports/logger';
 import { bulkUserUpn, startGraphEmulator, withSyncedUsers } from '../../../emulator';
 import type { RunningEmulator } from '../../../emulator/emulator-api';
-import { IDS, SEED, graphCalls } from './graph-test-kit';
+import { IDS, SEED, emulatorDirectoryOptions, graphCalls } from './graph-test-kit';
 
 // One Graph client, token cache and throttle controller for every request; each call is filed in the record
 // of the request it was made for (ports/request-directories.ts), and a call made outside any request in none.
@@ -30,13 +30,7 @@ function graph(): { built: CreatedGraphDirectory; filed: { requestId: string; ca
   const lines: Line[] = [];
   const logger = recordingLogger(lines);
   const built = createGraphDirectory({
-    tenantId: emu.tenantId,
-    clientId: emu.clientId,
-    clientSecret: emu.clientSecret,
-    authorityHost: emu.authorityHost,
-    graphBaseUrl: emu.baseUrl,
-    retryOptions: { maxRetries: 0 },
-    retryDelaySeconds: 0.01,
+    ...emulatorDirectoryOptions(emu),
     callLog: { record: (requestId, call) => void filed.push({ requestId, call }) },
     logger,
   });

@@ -79,6 +79,19 @@ export function silentLogger(debugLines: Record<string, unknown>[] = []): Logger
   return logger;
 }
 
+/** A Graph directory against the emulator: its tenant, credential and hosts; no credential retries, tiny Graph retry delays. */
+export function emulatorDirectoryOptions(emu: RunningEmulator): CreateGraphDirectoryOptions {
+  return {
+    tenantId: emu.tenantId,
+    clientId: emu.clientId,
+    clientSecret: emu.clientSecret,
+    authorityHost: emu.authorityHost,
+    graphBaseUrl: emu.baseUrl,
+    retryOptions: { maxRetries: 0 },
+    retryDelaySeconds: 0.01,
+  };
+}
+
 /** The request the harness's directories work for: `records` are the calls filed in its record. */
 export const HARNESS_REQUEST_ID = 'R-HARNESS';
 
@@ -91,14 +104,8 @@ export function harness(emu: RunningEmulator, overrides: Partial<CreateGraphDire
   const debugLines: Record<string, unknown>[] = [];
   const logger = silentLogger(debugLines);
   const built = createGraphDirectory({
-    tenantId: emu.tenantId,
-    clientId: emu.clientId,
-    clientSecret: emu.clientSecret,
-    authorityHost: emu.authorityHost,
-    graphBaseUrl: emu.baseUrl,
-    retryOptions: { maxRetries: 0 },
+    ...emulatorDirectoryOptions(emu),
     maxRetries: 3,
-    retryDelaySeconds: 0.01,
     maxRetryDelaySeconds: 2,
     timeoutMs: 5000,
     callLog: { record: (requestId, call) => void (requestId === HARNESS_REQUEST_ID && records.push(call)) },
