@@ -21,6 +21,21 @@ export function safeguardOnMessage(deps: AppDeps, request: SoaRequest): { text: 
   };
 }
 
+/** SAFEGUARD_REMINDER_INTERVAL, one hour when unset. */
+function reminderIntervalMs(deps: AppDeps): number {
+  return deps.settings.safeguard?.reminderIntervalMs ?? 3_600_000;
+}
+
+/** Queues the request's reminder one interval from `now` (once: the job key de-duplicates). */
+export async function queueSafeguardReminder(deps: AppDeps, request: SoaRequest, now: Date): Promise<void> {
+  await deps.jobs.enqueue({
+    key: `safeguard-reminder:${request.id}`,
+    kind: 'safeguard-reminder',
+    requestId: request.id,
+    runAt: new Date(now.getTime() + reminderIntervalMs(deps)).toISOString(),
+  });
+}
+
 /**
  * The durable reminder (job kind 'safeguard-reminder', on the Clock port), enqueued when the bot switches
  * the safeguard off and when a rollback ends: every SAFEGUARD_REMINDER_INTERVAL, once the rollback is no
@@ -31,7 +46,7 @@ export async function remindSafeguard(deps: AppDeps, job: Job): Promise<{ done: 
   const request = await deps.requests.get(job.requestId);
   if (!request || !safeguardStillOff(deps, request)) return { done: true };
   const now = deps.clock.now();
-  const next = { done: false as const, runAt: new Date(now.getTime() + (deps.settings.safeguard?.reminderIntervalMs ?? 3_600_000)).toISOString() };
+  const next = { done: false as const, runAt: new Date(now.getTime() + reminderIntervalMs(deps)).toISOString() };
   // Still needed off while the rollback runs; once it has ended (completed, timed out, rejected, expired...) it must go back on.
   if (OPEN_STATUSES.includes(request.status)) return next;
   try {

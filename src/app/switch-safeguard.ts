@@ -4,6 +4,7 @@ import { OPEN_STATUSES, Person, SafeguardWindow, SoaRequest, revise } from '../d
 import { RequestEvent, VersionConflictError } from '../ports/request-store';
 import { SafeguardSwitchError } from '../ports/safeguard-switch';
 import { AppDeps } from './app-deps';
+import { queueSafeguardReminder } from './remind-safeguard';
 import { refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
 import { say } from './wording';
@@ -96,13 +97,7 @@ export async function switchSafeguard(deps: AppDeps, input: SwitchSafeguardInput
     log.info({ enabled: input.enabled, effect: confirmed }, 'tenant safeguard switched and recorded');
     if (!input.enabled) {
       // Whatever ends this rollback (completion, time-out, rejection, expiry), the reminder is already due.
-      const interval = deps.settings.safeguard?.reminderIntervalMs ?? 3_600_000;
-      await deps.jobs.enqueue({
-        key: `safeguard-reminder:${request.id}`,
-        kind: 'safeguard-reminder',
-        requestId: request.id,
-        runAt: new Date(now.getTime() + interval).toISOString(),
-      });
+      await queueSafeguardReminder(deps, request, now);
     }
     if (confirmed === 'approved') {
       await deps.jobs.enqueue({ key: `execute:${request.id}`, kind: 'execute', requestId: request.id, runAt: now.toISOString() });

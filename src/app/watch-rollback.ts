@@ -4,7 +4,7 @@ import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
 import { notifyRequestEvent } from './notify';
-import { safeguardOnMessage, safeguardStillOff } from './remind-safeguard';
+import { queueSafeguardReminder, safeguardOnMessage, safeguardStillOff } from './remind-safeguard';
 import { safeguardCall, safeguardPowerShell } from '../cards/rollback-section';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { say } from './wording';
@@ -62,13 +62,7 @@ export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep>
     await announce(deps, request, timedOut);
     if (safeguardStillOff(deps, request)) {
       // Asked once in the announcement; then again on a durable schedule until it is back on.
-      const interval = deps.settings.safeguard?.reminderIntervalMs ?? 3_600_000;
-      await deps.jobs.enqueue({
-        key: `safeguard-reminder:${request.id}`,
-        kind: 'safeguard-reminder',
-        requestId: request.id,
-        runAt: new Date(now.getTime() + interval).toISOString(),
-      });
+      await queueSafeguardReminder(deps, request, now);
     }
     await notifyRequestEvent(deps, request, timedOut ? 'timed-out' : 'completed');
     return { done: true };
