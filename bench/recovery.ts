@@ -11,6 +11,7 @@ import { parseDuration } from '../src/config-fields';
 import { botEnvFor } from '../test/support/bot-env';
 import { ConnectorCapture } from '../test/support/connector-capture';
 import { testPostgres } from '../test/support/postgres-server';
+import { waitUntil } from '../test/support/wait-until';
 import { CHANNEL, cardActionInvoke, messageActivity, type TestPerson } from '../test/support/teams-activities';
 
 /**
@@ -106,14 +107,6 @@ async function startBot(distRoot: string, env: Record<string, string>): Promise<
   };
 }
 
-async function waitUntil(probe: () => boolean | Promise<boolean>, what: string, timeoutMs: number, pollMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`recovery bench: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-}
-
 export async function runRecovery(distRoot: string, out: (s?: string) => void): Promise<RecoveryResult> {
   const emu: RunningEmulator = await startGraphEmulator({ seed: withSyncedUsers(demoTenant(), WAVE_USERS + 2, DOMAIN), latencyMs: 0, auditDelayMs: 0 });
   const connector = new ConnectorCapture();
@@ -130,19 +123,9 @@ export async function runRecovery(distRoot: string, out: (s?: string) => void): 
   async function request(bot: Bot, upns: string[], reason: string): Promise<{ requestId: string; version: number; activityId: string }> {
     const before = connector.activities.length;
     await bot.post(messageActivity({ serviceUrl: connector.url, from: RITA, text: `transfer ${upns.join(' ')} reason: ${reason}`, conversation: CHANNEL }));
-    let found: { requestId: string; version: number; activityId: string } | null = null;
-    await waitUntil(
-      () => {
-        const post = connector.activities.slice(before).find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
-        const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
-        if (post && m) found = { requestId: m[1], version: Number(m[2]), activityId: post.activityId };
-        return Boolean(found);
-      },
-      'an approval card',
-      120_000,
-    );
-    return found!;
+    return connector.approvalCardAfter(before, 120_000);
   }
+
   const approve = (bot: Bot, r: { requestId: string; version: number; activityId: string }) =>
     bot.post(
       cardActionInvoke({
@@ -176,7 +159,7 @@ export async function runRecovery(distRoot: string, out: (s?: string) => void): 
       return ids.filter((id) => done.has(id)).length;
     };
     await approve(bot, r2);
-    await waitUntil(() => count() >= KILL_AT, `${KILL_AT} users patched`, 300_000, 20);
+    await waitUntil(() => count() >= KILL_AT, `${KILL_AT} users patched`, 300_000);
     const killedAt = count();
     await bot.kill('SIGKILL');
     bot = await start(waveEnv);
@@ -207,7 +190,7 @@ export async function runRecovery(distRoot: string, out: (s?: string) => void): 
         sqlite.close();
       }
     };
-    await waitUntil(() => status() === 'completed', 'the wave to complete after the restart', 300_000, 100);
+    await waitUntil(() => status() === 'completed', 'the wave to complete after the restart', 300_000);
     const finishSeconds = (Date.now() - restartedAt) / 1000;
     await bot.kill('SIGTERM');
     emu.control.setThrottle(null);
@@ -243,7 +226,7 @@ export async function runRecovery(distRoot: string, out: (s?: string) => void): 
     await bot.kill('SIGKILL');
     bot = await start(resumeEnv);
     const ready = Date.now();
-    await waitUntil(() => patched(idOf(upn0)), 'the PATCH after the restart', 180_000, 20);
+    await waitUntil(() => patched(idOf(upn0)), 'the PATCH after the restart', 180_000);
     const resumeMs = Date.now() - ready;
     await bot.kill('SIGTERM');
     emu.control.clearFaults();
@@ -290,7 +273,7 @@ export async function runRecovery(distRoot: string, out: (s?: string) => void): 
       const executeDone = async () =>
         (await db.query("SELECT 1 FROM jobs WHERE request_id = $1 AND kind = 'execute' AND done_at IS NOT NULL", [r1.requestId])).rowCount === 1;
       // Held by the survivor, or already finished by it (a claim, a re-read and a save can take a few ms).
-      await waitUntil(async () => (await holderPid()) === survivor.pid || (await executeDone()), 'the survivor to take the job', 180_000, 50);
+      await waitUntil(async () => (await holderPid()) === survivor.pid || (await executeDone()), 'the survivor to take the job', 180_000);
       takeoverMs = Date.now() - killedAt;
       await survivor.kill('SIGTERM');
     } finally {

@@ -90,6 +90,22 @@ export class ConnectorCapture {
     this.activities.length = 0;
   }
 
+  /**
+   * The first request card posted (not edited) after the first `after` captured activities, with the
+   * request id and version its buttons carry: what a test or benchmark clicks next.
+   */
+  approvalCardAfter(after: number, timeoutMs: number): Promise<{ requestId: string; version: number; activityId: string }> {
+    return waitUntil(
+      () => {
+        const post = this.activities.slice(after).find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
+        const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
+        return post && m ? { requestId: m[1], version: Number(m[2]), activityId: post.activityId } : null;
+      },
+      'an approval card',
+      timeoutMs,
+    );
+  }
+
   /** The first truthy answer of `probe` (a message the bot sent), polled until `timeoutMs`. */
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
     return waitUntil(probe, 'the bot to send the expected message', timeoutMs) as Promise<T>;

@@ -7,7 +7,6 @@ import { PEOPLE } from '../../support/bot-harness';
 import { BotProcess } from '../../support/bot-process';
 import { ConnectorCapture } from '../../support/connector-capture';
 import { CHANNEL, cardActionInvoke, messageActivity } from '../../support/teams-activities';
-import { waitUntil } from '../../support/wait-until';
 
 /** What the recovery tests share: requests and clicks against a bot process, waiting, Graph call counts. */
 export type Emulator = Awaited<ReturnType<typeof startGraphEmulator>>;
@@ -16,18 +15,7 @@ export type Posted = { requestId: string; version: number; activityId: string };
 export async function requestVia(bot: BotProcess, connector: ConnectorCapture, text: string): Promise<Posted> {
   const before = connector.activities.length;
   await bot.send(messageActivity({ serviceUrl: connector.url, from: PEOPLE.rita, text, conversation: CHANNEL }));
-  let found: Posted | null = null;
-  await waitUntil(
-    () => {
-      const post = connector.activities.slice(before).find((a) => a.op !== 'update' && JSON.stringify(a.activity.attachments ?? []).includes('soa.refresh'));
-      const m = post && JSON.stringify(post.activity.attachments).match(/"requestId":"([A-Z0-9-]+)","version":(\d+)/);
-      if (post && m) found = { requestId: m[1], version: Number(m[2]), activityId: post.activityId };
-      return Boolean(found);
-    },
-    'the approval card',
-    30_000,
-  );
-  return found!;
+  return connector.approvalCardAfter(before, 30_000);
 }
 
 export function approveVia(bot: BotProcess, connector: ConnectorCapture, r: Posted) {
