@@ -5,15 +5,11 @@ import { AppDeps } from '../app-deps';
 import { approvalsChannelOrigin, requestRollback, requestTransfer } from '../request-transfer';
 import { TabViewer } from './tab-viewer';
 import { Reply, done, refusal } from '../reply';
-import { GroupName, targetsOf, TargetsInput, UpnList } from './tab-targets';
+import { TargetFields, targetsOf, TargetsInput } from './tab-targets';
 
 const NewRequestBody = z
   .object({
-    kind: z.enum(['transfer', 'rollback']),
-    upns: UpnList.optional(),
-    csv: z.string().max(5_000_000).optional(),
-    group: GroupName.optional(),
-    nested: z.boolean().optional(),
+    ...TargetFields,
     justification: z.string().max(1000),
     idempotencyKey: z.string().uuid(),
   })

@@ -9,15 +9,11 @@ import { checkGroupTargets, checkTargets } from '../target-checks';
 import { userCountOverLimit } from '../user-limits';
 import { TabViewer } from './tab-viewer';
 import { Reply, done, refusal } from '../reply';
-import { GroupName, targetsOf, UpnList } from './tab-targets';
+import { TargetFields, targetsOf } from './tab-targets';
 
 const PreflightBody = z
   .object({
-    kind: z.enum(['transfer', 'rollback']),
-    upns: UpnList.optional(),
-    csv: z.string().max(5_000_000).optional(),
-    group: GroupName.optional(),
-    nested: z.boolean().optional(),
+    ...TargetFields,
   })
   .strict();
 

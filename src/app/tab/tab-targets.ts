@@ -14,6 +14,15 @@ export const UpnList = z.array(z.string().max(320)).min(1).max(100_000);
 /** A group as the chat command names it: a display name or an object id. */
 export const GroupName = z.string().trim().min(1).max(256);
 
+/** The fields of a tab body that name a request's kind and targets (the preflight and the new request). */
+export const TargetFields = {
+  kind: z.enum(['transfer', 'rollback']),
+  upns: UpnList.optional(),
+  csv: z.string().max(5_000_000).optional(),
+  group: GroupName.optional(),
+  nested: z.boolean().optional(),
+};
+
 export type TargetsInput = { upns: string[]; fromCsv: boolean } | { group: string; nested: boolean } | { error: string };
 
 export function targetsOf(body: { upns?: string[]; csv?: string; group?: string; nested?: boolean }): TargetsInput {
