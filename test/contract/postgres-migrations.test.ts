@@ -3,6 +3,7 @@ import { SchemaTooNewError } from '../../src/adapters/storage/errors';
 import { MIGRATIONS, Migration, latestVersion } from '../../src/adapters/storage/migrations';
 import { createPostgresStorage, openPostgresDatabase, openPostgresStorage } from '../../src/adapters/storage';
 import { Clock } from '../../src/ports/clock';
+import { ALL_TABLES } from './support/storage-implementations';
 import { aRequestEvent, aTarget, aRequest } from '../support/builders';
 import { TestPostgres, testPostgres } from '../support/postgres-server';
 
@@ -51,27 +52,7 @@ describe('PostgreSQL migrations', () => {
       url,
       'SELECT table_name FROM information_schema.tables WHERE table_schema = \'public\' ORDER BY table_name COLLATE "C"',
     );
-    expect(tables.map((t) => t.table_name)).toEqual([
-      'approval_delegations',
-      'bot_settings',
-      'channel_subscriptions',
-      'conversations',
-      'jobs',
-      'kysely_migration',
-      'kysely_migration_lock',
-      'notification_outbox',
-      'notification_subscription_changes',
-      'notification_threads',
-      'once_keys',
-      'people',
-      'personal_chats',
-      'request_deciders',
-      'request_events',
-      'request_targets',
-      'requests',
-      'schema_migrations',
-      'tab_exports',
-    ]);
+    expect(tables.map((t) => t.table_name)).toEqual(ALL_TABLES);
     expect(await applied(url)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2025-06-01T00:00:00.000Z' })));
   });
 

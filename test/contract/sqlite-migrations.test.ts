@@ -4,7 +4,7 @@ import { SchemaTooNewError } from '../../src/adapters/storage/errors';
 import { MIGRATIONS, Migration, latestVersion, pendingMigrations } from '../../src/adapters/storage/migrations';
 import { openSqliteDatabase, openSqliteStorage, type SqliteSqlDatabase } from '../../src/adapters/storage';
 import { Clock } from '../../src/ports/clock';
-import { tempDir } from './support/storage-implementations';
+import { ALL_TABLES, tempDir } from './support/storage-implementations';
 import { aTarget, aRequest } from '../support/builders';
 
 const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
@@ -39,27 +39,7 @@ describe('SQLite migrations', () => {
     const database = await migrated({ path: file, clock: fixedClock('2025-06-01T00:00:00.000Z') });
     const db = database.connection;
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual([
-      'approval_delegations',
-      'bot_settings',
-      'channel_subscriptions',
-      'conversations',
-      'jobs',
-      'kysely_migration',
-      'kysely_migration_lock',
-      'notification_outbox',
-      'notification_subscription_changes',
-      'notification_threads',
-      'once_keys',
-      'people',
-      'personal_chats',
-      'request_deciders',
-      'request_events',
-      'request_targets',
-      'requests',
-      'schema_migrations',
-      'tab_exports',
-    ]);
+    expect(tables).toEqual(ALL_TABLES);
     await database.close();
     expect(await applied(file)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2025-06-01T00:00:00.000Z' })));
   });

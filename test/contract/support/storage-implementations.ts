@@ -17,6 +17,29 @@ export interface StorageImplementation {
   cleanup(): Promise<void>;
 }
 
+/** Every table a fully migrated database has (ours and Kysely's migration bookkeeping), by name. */
+export const ALL_TABLES = [
+  'approval_delegations',
+  'bot_settings',
+  'channel_subscriptions',
+  'conversations',
+  'jobs',
+  'kysely_migration',
+  'kysely_migration_lock',
+  'notification_outbox',
+  'notification_subscription_changes',
+  'notification_threads',
+  'once_keys',
+  'people',
+  'personal_chats',
+  'request_deciders',
+  'request_events',
+  'request_targets',
+  'requests',
+  'schema_migrations',
+  'tab_exports',
+];
+
 export function tempDir(prefix = 'soa-bot-contract-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
