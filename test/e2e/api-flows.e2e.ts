@@ -1,7 +1,7 @@
 import { DEMO_IDS, syncedUser } from '../../emulator';
 import { PLAYGROUND_IDS } from '../../scripts/playground';
 import { VERBS } from '../../src/cards/action-data';
-import { cardText } from '../support/card-validation';
+import { cardText } from '../support/card-text';
 import { CardLedger, expectApproverView, expectClosedCard, expectNoDecisionButtons, teamsCardProblems } from './support/card-checks';
 import { E2eStack, startE2eStack, withLogs } from './support/e2e-stack';
 import { MRI, PlaygroundClient, StreamEvent, buttonVerbs, cardOf, executeActions, threadOf } from './support/playground-client';

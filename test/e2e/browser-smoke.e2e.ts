@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { VERBS } from '../../src/cards/action-data';
-import { cardText } from '../support/card-validation';
+import { cardText } from '../support/card-text';
 import { CardLedger, expectClosedCard, expectNoDecisionButtons } from './support/card-checks';
 import { E2eStack, startE2eStack, withLogs } from './support/e2e-stack';
 import { PersonPage, chromiumMissing, launchChromium, openConversation, openPlayground as openPage, typeMessage } from './support/browser';

@@ -1,7 +1,7 @@
 import { DEMO_IDS } from '../../emulator';
 import { PLAYGROUND_IDS } from '../../scripts/playground';
 import { VERBS } from '../../src/cards/action-data';
-import { cardText } from '../support/card-validation';
+import { cardText } from '../support/card-text';
 import { CardLedger, expectNoDecisionButtons } from './support/card-checks';
 import { E2eStack, startE2eStack, withLogs } from './support/e2e-stack';
 import { MRI, PlaygroundClient, StreamEvent, cardOf, executeActions, threadOf } from './support/playground-client';

@@ -4,7 +4,7 @@ import { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { DEMO_IDS, ROLE_TEMPLATES } from '../../emulator';
 import { DemoPerson, PLAYGROUND_IDS, PLAYGROUND_TAB_APP_ID } from '../../scripts/playground';
 import { VERBS } from '../../src/cards/action-data';
-import { cardText } from '../support/card-validation';
+import { cardText } from '../support/card-text';
 import { waitUntil } from '../support/wait-until';
 import { E2eStack, startE2eStack, withLogs } from './support/e2e-stack';
 import { chromiumMissing, launchChromium } from './support/browser';

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { cardText } from './card-validation';
+import { cardText } from './card-text';
 import { waitUntil } from './wait-until';
 
 export interface CapturedActivity {

@@ -1,5 +1,5 @@
 import { Chat, ChatMessage, ChatSendError } from '../../src/ports/chat';
-import { cardText } from './card-validation';
+import { cardText } from './card-text';
 
 export interface PostedMessage extends ChatMessage {
   conversationKey: string;

@@ -4,7 +4,8 @@ import { renderOutcomeCard } from '../../src/cards/outcome-card';
 import { parseCardAction, VERBS } from '../../src/cards/action-data';
 import { RequestStatus } from '../../src/domain/soa-request';
 import { aDecision, aTarget, aRequest, aPreflightResult } from '../support/builders';
-import { actionsOf, cardProblems, cardText, walk } from '../support/card-validation';
+import { cardProblems } from '../support/card-validation';
+import { actionsOf, cardText, walk } from '../support/card-text';
 
 const STATUSES: RequestStatus[] = ['pending', 'approved', 'executing', 'completed', 'completed-with-failures', 'failed', 'rejected', 'expired'];
 

@@ -1,7 +1,8 @@
 import { renderRequestCard } from '../../src/cards/request-card';
 import { heldRolesText, safeguardOnCard, safeguardWindowText } from '../../src/cards/rollback-section';
 import { aPerson, aRequest } from '../support/builders';
-import { cardProblems, cardText } from '../support/card-validation';
+import { cardProblems } from '../support/card-validation';
+import { cardText } from '../support/card-text';
 
 const APP = '0c0ffee0-0000-4000-8000-00000000a991';
 const rollback = (overrides: Parameters<typeof aRequest>[0] = {}) => aRequest({ kind: 'rollback', status: 'awaiting-safeguard', ...overrides });

@@ -1,4 +1,5 @@
-import { cardProblems, walk } from '../../support/card-validation';
+import { cardProblems } from '../../support/card-validation';
+import { walk } from '../../support/card-text';
 import { VERBS } from '../../../src/cards/action-data';
 import { PlaygroundClient, buttonVerbs, cardOf } from './playground-client';
 

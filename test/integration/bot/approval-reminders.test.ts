@@ -1,6 +1,6 @@
 import { BotHarness } from '../../support/bot-harness';
 import { PERSONAL } from '../../support/teams-activities';
-import { cardText } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { CHANNEL, PEOPLE, VERBS, click, requestInChannel } from './flow-helpers';
 import { postsMatching, sayHello, setClock, startFlowHarness, stopBackgroundJobs } from './approval-flow-support';
 

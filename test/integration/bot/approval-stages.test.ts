@@ -1,6 +1,6 @@
 import { DEMO_IDS } from '../../../emulator/seeds/demo-tenant';
 import { BotHarness } from '../../support/bot-harness';
-import { cardText } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { PERSONAL, messageActivity, submitActivity } from '../../support/teams-activities';
 import { CHANNEL, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForStatus } from './flow-helpers';
 import { CAROL, FLOW_GROUPS, GRACE, postsMatching, sayHello, startFlowHarness, stopBackgroundJobs } from './approval-flow-support';

@@ -1,5 +1,5 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
-import { cardText } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { TestPerson, messageActivity } from '../../support/teams-activities';
 import { DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, waitForText } from './flow-helpers';
 

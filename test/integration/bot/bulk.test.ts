@@ -1,7 +1,8 @@
 import { demoTenant, DEMO_IDS } from '../../../emulator/seeds/demo-tenant';
 import { syncedUsers } from '../../../emulator/seeds/builders';
 import { BotHarness, PEOPLE, startBotHarness } from '../../support/bot-harness';
-import { cardProblems, cardText } from '../../support/card-validation';
+import { cardProblems } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { messageActivity } from '../../support/teams-activities';
 import { CHANNEL, VERBS, click, requestInChannel, waitForStatus, waitForText, waitUntilSettled } from './flow-helpers';
 

@@ -1,5 +1,5 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
-import { cardText } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { GROUP_CHAT, PERSONAL, TestPerson, cardActionInvoke, messageActivity, submitActivity } from '../../support/teams-activities';
 import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForText } from './flow-helpers';
 

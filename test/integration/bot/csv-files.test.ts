@@ -1,7 +1,7 @@
 import { syncedUsers } from '../../../emulator/seeds/builders';
 import { demoTenant } from '../../../emulator/seeds/demo-tenant';
 import { BotHarness, PEOPLE, startBotHarness } from '../../support/bot-harness';
-import { cardText } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { DownloadServer } from '../../support/download-server';
 import { CHANNEL, GROUP_CHAT, PERSONAL, TestPerson, messageActivity } from '../../support/teams-activities';
 import { waitForText } from './flow-helpers';

@@ -1,6 +1,6 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { wordsOf } from '../../support/connector-capture';
-import { cardText } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForText } from './flow-helpers';
 
 const PATCH_SOA = '^/users/[^/]+/onPremisesSyncBehavior$';

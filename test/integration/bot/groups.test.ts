@@ -1,7 +1,8 @@
 import { demoTenant } from '../../../emulator/seeds/demo-tenant';
 import { GroupSeed } from '../../../emulator/types';
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
-import { cardProblems, cardText } from '../../support/card-validation';
+import { cardProblems } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { ConversationSpec, messageActivity } from '../../support/teams-activities';
 import { exportRequests } from '../../../src/app/tab/export-requests';
 import { requestDetail } from '../../../src/app/tab/request-detail';

@@ -1,5 +1,5 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
-import { cardText } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { messageActivity } from '../../support/teams-activities';
 import { syncedUsers } from '../../../emulator/seeds/builders';
 import { EXPIRY_RECHECK_DONE } from '../../../src/app/expire-request';

@@ -1,7 +1,8 @@
 import { ROLE_TEMPLATES, demoTenant } from '../../../emulator';
 import { transferredUser } from '../../../emulator/seeds/builders';
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
-import { cardProblems, cardText } from '../../support/card-validation';
+import { cardProblems } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { messageActivity } from '../../support/teams-activities';
 import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForText } from './flow-helpers';
 import { waitUntil } from '../../support/wait-until';

@@ -1,5 +1,6 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
-import { cardProblems, cardText } from '../../support/card-validation';
+import { cardProblems } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { ConversationSpec, messageActivity } from '../../support/teams-activities';
 import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForStatus, waitForText, waitUntilSettled } from './flow-helpers';
 

@@ -8,7 +8,7 @@ import { RequestReply, requestRollback, requestTransfer } from '../../../src/app
 import { done } from '../../../src/app/reply';
 import { OPEN_STATUSES, RequestKind, SoaRequest } from '../../../src/domain/soa-request';
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
-import { cardText } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { DownloadServer } from '../../support/download-server';
 import { PERSONAL, messageActivity } from '../../support/teams-activities';
 import { CHANNEL, PEOPLE, VERBS, click, soaPatches } from './flow-helpers';

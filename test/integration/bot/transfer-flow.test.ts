@@ -1,6 +1,7 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { wordsOf } from '../../support/connector-capture';
-import { cardProblems, cardText } from '../../support/card-validation';
+import { cardProblems } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { messageActivity } from '../../support/teams-activities';
 import { CHANNEL, DEMO_IDS, PEOPLE, VERBS, click, findRequestCard, requestInChannel, soaPatches, waitForAuditVisible, waitForText } from './flow-helpers';
 

@@ -1,6 +1,6 @@
 import { syncedUser } from '../../../emulator/seeds/builders';
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
-import { cardText } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { messageActivity } from '../../support/teams-activities';
 import { CHANNEL, PEOPLE, VERBS, click, requestInChannel, soaPatches, waitForStatus, waitForText } from '../bot/flow-helpers';
 import { markupProblems, cardTexts } from '../../property/markup-check';

@@ -1,6 +1,6 @@
 import { BotHarness, startBotHarness } from '../../support/bot-harness';
 import { BOT, TENANT_ID, cardActionInvoke, submitActivity } from '../../support/teams-activities';
-import { cardText } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { waitUntil } from '../../support/wait-until';
 import { CHANNEL, PEOPLE, PostedCard, VERBS, click, requestInChannel, soaPatches, waitUntilSettled } from '../bot/flow-helpers';
 

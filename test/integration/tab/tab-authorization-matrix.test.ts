@@ -1,5 +1,5 @@
 import { BotHarness, PEOPLE, startBotHarness } from '../../support/bot-harness';
-import { cardText } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { DEMO_IDS, PostedCard, requestInChannel } from '../bot/flow-helpers';
 import { OTHER_TENANT, tabCall, tabEnv, userToken } from '../../support/tab-client';
 import { aRequest, aTarget, aPreflightResult } from '../../support/builders';

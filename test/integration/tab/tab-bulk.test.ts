@@ -1,7 +1,7 @@
 import { demoTenant } from '../../../emulator/seeds/demo-tenant';
 import { syncedUsers } from '../../../emulator/seeds/builders';
 import { BotHarness, PEOPLE, startBotHarness } from '../../support/bot-harness';
-import { cardText } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { requestInChannel, waitForStatus } from '../bot/flow-helpers';
 import { tabCall, tabEnv, userToken } from '../../support/tab-client';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { syncedUsers } from '../../../emulator/seeds/builders';
 import { DEMO_IDS, demoTenant } from '../../../emulator/seeds/demo-tenant';
 import { BotHarness, PEOPLE, startBotHarness } from '../../support/bot-harness';
-import { cardText } from '../../support/card-validation';
+import { cardText } from '../../support/card-text';
 import { PERSONAL, messageActivity } from '../../support/teams-activities';
 import { CHANNEL, VERBS, click, waitForStatus, waitForText } from '../bot/flow-helpers';
 import { tabCall, tabEnv, userToken } from '../../support/tab-client';
