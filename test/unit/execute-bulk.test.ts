@@ -1,6 +1,9 @@
 import { executeRequest } from '../../src/app/execute-request';
+import { executeWaves } from '../../src/app/bulk/execute-waves';
+import { RequestStore } from '../../src/ports/request-store';
 import { BulkPlan } from '../../src/domain/soa-request';
 import { FakeWorld, ORIGIN, PEOPLE, addUsers, eventsOf, fakeDeps, outcomes, patchCounts, settle, storeRequest } from '../support/fake-deps';
+import { waitUntil } from '../support/wait-until';
 
 /**
  * A bulk request (a migration wave) through the same execution step, batched through the fake Graph
@@ -128,5 +131,52 @@ describe('executing a bulk request in waves', () => {
     expect(r.targets[20].execution).toMatchObject({ outcome: 'failed', errorCode: 'SCOPE.PROTECTED' });
     expect(patchCounts(w, [users[20]])).toEqual({ [users[20]]: 0 });
     expect(w.tenant.patches()).toHaveLength(44);
+  });
+
+  it('reports made while a save is being written wait for it, are then saved together in the order reported, and no PATCH leaves before its intent is stored', async () => {
+    // 1,200 users: three chunks of the one wave in flight at once (500, 500, 200). The first two are
+    // slowed down at their reads, so the third reports first.
+    users = addUsers(w, 1_200, 'm');
+    await storeRequest(w, users, { bulk: plan([1_200]) });
+    const [chunk1, chunk2, chunk3] = [users.slice(0, 500), users.slice(500, 1_000), users.slice(1_000)];
+    w.tenant.failNext('getUser', chunk1[0], { kind: 'hang' });
+    w.tenant.failNext('getUser', chunk2[0], { kind: 'hang' });
+    const saves: { intents: string[][] }[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const store = w.deps.requests;
+    const requests: RequestStore = Object.create(store);
+    requests.update = async (next, expectedVersion, events = [], options = {}) => {
+      const intents = events.filter((e) => e.type === 'graph.patch.intent').map((e) => (e.data.users as { userId: string }[]).map((u) => u.userId));
+      saves.push({ intents });
+      // The first save is slow (a busy database): what is reported meanwhile must wait for it.
+      if (saves.length === 1) await released;
+      return store.update(next, expectedVersion, events, options);
+    };
+    const running = executeWaves({ ...w.deps, requests }, w.deps.bulk!, await request());
+    const held = [await w.tenant.nextHeld(), await w.tenant.nextHeld()];
+    const readOf = (id: string) => held.find((h) => h.userId === id)!;
+    await waitUntil(() => saves.length === 1, 'the third chunk to store its first intent');
+    expect(saves[0].intents).toEqual([chunk3.slice(0, 20)]);
+    // The second chunk, then the first, finish reading and report their first intents while it is written.
+    readOf(chunk2[0]).land();
+    await settle();
+    readOf(chunk1[0]).land();
+    await settle();
+    expect(saves).toHaveLength(1);
+    expect(w.tenant.patches()).toHaveLength(0);
+    release();
+    expect((await running).outcome).toBe('finished');
+
+    // The next save carries both intents, in the order they were reported.
+    expect(saves[1].intents).toEqual([chunk2.slice(0, 20), chunk1.slice(0, 20)]);
+    const intents = saves.flatMap((s) => s.intents);
+    expect(saves.length).toBeLessThan(intents.length);
+    // Nothing reported was lost or written twice: every user has one intent, one applied PATCH, and is done.
+    expect(intents.flat().sort()).toEqual([...users].sort());
+    expect(Object.values(patchCounts(w, users)).every((n) => n === 1)).toBe(true);
+    expect(Object.values(await outcomes(w)).every((o) => o === 'done')).toBe(true);
+    const stored = (await eventsOf(w, 'graph.patch.intent')).map((e) => (e.data.users as { userId: string }[]).map((u) => u.userId));
+    expect(stored).toEqual(intents);
   });
 });
