@@ -66,8 +66,6 @@ export interface RequestStore {
    * at or after `since` (ISO instant): the tab's progress chart.
    */
   executedByDay(since: string): Promise<ExecutedDay[]>;
-  /** Every request with its events, oldest first, for export. */
-  exportAll(): AsyncIterable<{ request: SoaRequest; events: RequestEvent[] }>;
 }
 
 /** How many targets of one kind and type the bot changed (outcome done) on one UTC day. */

@@ -19,8 +19,6 @@ import type { SqlDatabase } from './sql/database';
 import { DIALECTS, DialectSql } from './request-store-dialects';
 import { Tables } from './sql/tables';
 
-const EXPORT_PAGE_SIZE = 100;
-
 type Db = Kysely<Tables>;
 type Tx = Transaction<Tables>;
 
@@ -216,33 +214,6 @@ export class SqlRequestStore implements RequestStore {
     return rows.map((r) => ({ day: r.day, kind: r.kind as RequestKind, targetType: r.target_type === 'group' ? 'group' : 'user', count: Number(r.users) }));
   }
 
-  /**
-   * Pages by (created_at, id), each page one statement (requests with their targets, from one commit),
-   * so no statement, transaction or connection stays open across the caller's awaits.
-   */
-  async *exportAll(): AsyncIterable<{ request: SoaRequest; events: RequestEvent[] }> {
-    let after: { createdAt: string; id: string } | null = null;
-    for (;;) {
-      const db = await this.database.kysely();
-      const from: { createdAt: string; id: string } | null = after;
-      const page: ExportRow[] = await db
-        .selectFrom('requests')
-        .select(['id', 'created_at', 'body', targetsJson])
-        // A row value, so the (created_at, id) index is seeked, not walked from its start.
-        .$if(from !== null, (q) => q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(from!.createdAt, from!.id))))
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(EXPORT_PAGE_SIZE)
-        .execute();
-      for (const row of page) {
-        yield { request: assemble(row), events: await this.events(row.id) };
-      }
-      if (page.length < EXPORT_PAGE_SIZE) return;
-      const last = page[page.length - 1];
-      after = { createdAt: last.created_at, id: last.id };
-    }
-  }
-
   private now(): string {
     return this.clock.now().toISOString();
   }
@@ -312,8 +283,6 @@ const targetsJson =
   sql<string>`(SELECT '[' || COALESCE(string_agg(t.body, ',' ORDER BY t.idx), '') || ']' FROM request_targets t WHERE t.request_id = requests.id)`.as(
     'targets',
   );
-
-type ExportRow = { id: string; created_at: string; body: string; targets: string };
 
 function assemble(row: { body: string; targets: string }): SoaRequest {
   const request = JSON.parse(row.body) as SoaRequest;
