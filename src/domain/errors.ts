@@ -1,6 +1,6 @@
 /**
  * Expected failures are values with stable codes. User-facing wording lives in one place
- * (src/app/wording.ts); the codes never change meaning once shipped.
+ * (src/app/wording/describe-error.ts); the codes never change meaning once shipped.
  */
 export type ErrorCode =
   | 'COMMAND.EMPTY'
