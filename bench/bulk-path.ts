@@ -18,6 +18,7 @@ import { randomIds } from '../src/adapters/system/random-ids';
 import { SoaRequest } from '../src/domain/soa-request';
 import { parseWaves, planWaves } from '../src/domain/waves';
 import { SerialByKey } from '../src/app/serial-by-key';
+import { roleSettings } from '../test/support/builders';
 
 /**
  * "The bot's bulk path", measured with the bot's own code: the batched preflight (checkTargets) and
@@ -61,20 +62,7 @@ export async function runBulkPath(input: BulkPathInput): Promise<BulkPathResult>
     ids: randomIds,
     logger: silentLogger,
     refusals: new RefusalCounter(systemClock, silentLogger),
-    authorization: new Authorization(
-      {
-        requesterGroupId: null,
-        requesterIds: [],
-        approverGroupId: null,
-        approverIds: [],
-        rollbackApproverGroupId: null,
-        rollbackApproverIds: [],
-        adminGroupId: null,
-        adminIds: [],
-      },
-      input.directory,
-      systemClock,
-    ),
+    authorization: new Authorization(roleSettings(), input.directory, systemClock),
     settings: {
       approvalsRequired: 1,
       approvalTtlMs: 86_400_000,

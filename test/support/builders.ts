@@ -3,6 +3,7 @@ import { DirectoryUser } from '../../src/domain/soa-state';
 import { Decision, Person, RequestTarget, SoaRequest } from '../../src/domain/soa-request';
 import { RequestEvent } from '../../src/ports/request-store';
 import { StoredConversation } from '../../src/ports/conversation-store';
+import type { RoleSettings } from '../../src/app/authorization';
 
 /** Test data builders: realistic defaults, override what the test is about. */
 
@@ -121,6 +122,21 @@ export function aStoredConversation(overrides: Partial<StoredConversation> = {})
       serviceUrl: 'https://smba.trafficmanager.net/emea/',
     },
     updatedAt: '2025-06-01T09:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** Who holds which role: nobody in any role (no group, no ids), unless the overrides say so. */
+export function roleSettings(overrides: Partial<RoleSettings> = {}): RoleSettings {
+  return {
+    requesterGroupId: null,
+    requesterIds: [],
+    approverGroupId: null,
+    approverIds: [],
+    rollbackApproverGroupId: null,
+    rollbackApproverIds: [],
+    adminGroupId: null,
+    adminIds: [],
     ...overrides,
   };
 }

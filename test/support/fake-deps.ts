@@ -10,7 +10,7 @@ import { RequestKind, SoaRequest } from '../../src/domain/soa-request';
 import { Ids } from '../../src/ports/ids';
 import { sameDirectories } from '../../src/ports/request-directories';
 import { RequestEvent } from '../../src/ports/request-store';
-import { aPerson, aPreflightResult, aTarget, aRequest } from './builders';
+import { aPerson, aPreflightResult, aTarget, aRequest, roleSettings } from './builders';
 import { FakeTenant } from './fake-tenant';
 import { RecordingChat } from './recording-chat';
 import { VirtualClock } from './virtual-clock';
@@ -72,16 +72,12 @@ export interface FakeOptions {
   batching?: boolean;
 }
 
-const ROLES: RoleSettings = {
-  requesterGroupId: null,
+const ROLES: RoleSettings = roleSettings({
   requesterIds: [PEOPLE.requester.aadObjectId],
-  approverGroupId: null,
   approverIds: [PEOPLE.approver.aadObjectId, PEOPLE.approver2.aadObjectId],
-  rollbackApproverGroupId: null,
   rollbackApproverIds: [PEOPLE.rollbackApprover.aadObjectId],
-  adminGroupId: null,
   adminIds: [PEOPLE.admin.aadObjectId],
-};
+});
 
 /**
  * AppDeps as the composition root wires them, with stand-ins that answer in microseconds: the

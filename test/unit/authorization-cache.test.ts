@@ -1,6 +1,7 @@
 import { Authorization } from '../../src/app/authorization';
 import type { Directory } from '../../src/ports/directory';
 import { VirtualClock } from '../support/virtual-clock';
+import { roleSettings } from '../support/builders';
 
 const REQUESTERS = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const RITA = 'bbbbbbbb-0000-4000-8000-00000000000b';
@@ -16,16 +17,7 @@ function countingDirectory(): { directory: Directory; calls: () => number } {
   return { directory: { memberGroups } as unknown as Directory, calls: () => calls };
 }
 
-const settings = {
-  requesterGroupId: REQUESTERS,
-  requesterIds: [],
-  approverGroupId: null,
-  approverIds: [],
-  rollbackApproverGroupId: null,
-  rollbackApproverIds: [],
-  adminGroupId: null,
-  adminIds: [],
-};
+const settings = roleSettings({ requesterGroupId: REQUESTERS });
 
 describe('Authorization group cache', () => {
   it("a burst of one person's messages asks Graph once, also when the cached answer has just expired", async () => {

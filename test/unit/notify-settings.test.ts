@@ -6,6 +6,7 @@ import { openMemoryStorage } from '../../src/adapters/storage';
 import type { NotificationStore } from '../../src/ports/notification-store';
 import type { Directory } from '../../src/ports/directory';
 import { VirtualClock } from '../support/virtual-clock';
+import { roleSettings } from '../support/builders';
 
 const ADMIN = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const APPROVER = 'bbbbbbbb-0000-4000-8000-00000000000b';
@@ -18,16 +19,7 @@ const OPS = '19:ops@thread.tacv2';
  */
 function notifyDeps(options: { notifyChannelIds: string[]; notifications?: NotificationStore; clock?: VirtualClock }) {
   const clock = options.clock ?? new VirtualClock();
-  const roles = {
-    requesterGroupId: null,
-    requesterIds: [],
-    approverGroupId: null,
-    approverIds: [APPROVER],
-    rollbackApproverGroupId: null,
-    rollbackApproverIds: [],
-    adminGroupId: null,
-    adminIds: [ADMIN],
-  };
+  const roles = roleSettings({ approverIds: [APPROVER], adminIds: [ADMIN] });
   const storage = openMemoryStorage({ clock });
   const deps = {
     notifications: options.notifications ?? storage.notifications,

@@ -11,6 +11,7 @@ import type { Directory } from '../../src/ports/directory';
 import { SoaRequest } from '../../src/domain/soa-request';
 import { VirtualClock } from '../support/virtual-clock';
 import { aDecision, aPerson, aRequestEvent, aRequest } from '../support/builders';
+import { roleSettings } from '../support/builders';
 
 const ME = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const OTHER = 'bbbbbbbb-0000-4000-8000-00000000000b';
@@ -21,17 +22,7 @@ let uuids = 0;
 
 function tabDeps(roles: Partial<Record<'approverIds' | 'rollbackApproverIds' | 'requesterIds' | 'adminIds', string[]>>) {
   const clock = new VirtualClock();
-  const settings = {
-    requesterGroupId: null,
-    requesterIds: [],
-    approverGroupId: null,
-    approverIds: [],
-    rollbackApproverGroupId: null,
-    rollbackApproverIds: [],
-    adminGroupId: null,
-    adminIds: [],
-    ...roles,
-  };
+  const settings = roleSettings(roles);
   const { requests, conversations, delegations, exports } = openMemoryStorage({ clock });
   const deps = {
     requests,

@@ -17,6 +17,7 @@ import { decidersOf, executedByDayQuery, requestPageQuery, targetCount, toPage }
 import { TargetRow, assembleRequest, assertEventsFor, assertNextVersion, requestColumns, summaryOf, targetRows } from './request-rules';
 import type { SqlDatabase } from './sql/database';
 import { DIALECTS, DialectSql } from './request-store-dialects';
+import { toEvent } from './row-mapping';
 import { Tables } from './sql/tables';
 
 type Db = Kysely<Tables>;
@@ -135,7 +136,7 @@ export class SqlRequestStore implements RequestStore {
       .$if(skip.length > 0, (q) => q.where('type', 'not in', skip))
       .orderBy('seq')
       .execute();
-    return rows.map((r) => ({ requestId: r.request_id, at: r.at, type: r.type, actorId: r.actor_id, data: JSON.parse(r.data) as Record<string, unknown> }));
+    return rows.map(toEvent);
   }
 
   async getSummary(id: string): Promise<RequestSummary | null> {

@@ -1,45 +1,30 @@
-/**
- * Rows as the stores read them (the columns of sql/tables.ts, with their text narrowed to the domain's
- * values) and their mapping to the ports' types.
- */
+/** Rows as the stores read them (sql/tables.ts, narrowed) and their mapping to the ports' types. */
 import { ConversationKind } from '../../domain/soa-request';
 import { StoredConversation } from '../../ports/conversation-store';
 import { Job, JobKind } from '../../ports/job-queue';
 import { ChannelSubscription, NotificationRecord, NotificationStatus, SubscriptionChange } from '../../ports/notification-store';
 import { RequestEvent } from '../../ports/request-store';
 import type { Selectable } from 'kysely';
-import type { RequestEventsTable } from './sql/tables';
-export interface SubscriptionRow {
-  channel_id: string;
-  conversation_key: string;
-  subscribed_by: string | null;
-  subscribed_at: string;
-  source: ChannelSubscription['source'];
-}
+import type {
+  ChannelSubscriptionsTable,
+  ConversationsTable,
+  JobsTable,
+  NotificationOutboxTable,
+  NotificationSubscriptionChangesTable,
+  RequestEventsTable,
+} from './sql/tables';
 
-export interface OutboxRow {
-  id: string;
-  key: string;
-  channel_id: string;
-  request_id: string;
-  event: string;
-  text: string;
-  status: NotificationStatus;
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  created_at: string;
-  sent_at: string | null;
-  activity_id: string | null;
-}
+/** A row of sql/tables.ts as read, with text columns narrowed to the domain's values (the stores wrote them). */
+type Narrowed<Row, Fields extends Partial<Record<keyof Row, unknown>>> = Omit<Row, keyof Fields> & Fields;
 
-export interface SubscriptionChangeRow {
-  channel_id: string;
-  change: SubscriptionChange['change'];
-  actor_id: string | null;
-  via: SubscriptionChange['via'];
-  at: string;
-}
+export type SubscriptionRow = Narrowed<Selectable<ChannelSubscriptionsTable>, { source: ChannelSubscription['source'] }>;
+export type SubscriptionChangeRow = Narrowed<
+  Omit<Selectable<NotificationSubscriptionChangesTable>, 'id'>,
+  { change: SubscriptionChange['change']; via: SubscriptionChange['via'] }
+>;
+export type OutboxRow = Narrowed<Selectable<NotificationOutboxTable>, { status: NotificationStatus }>;
+export type JobRow = Narrowed<Pick<Selectable<JobsTable>, 'id' | 'kind' | 'request_id' | 'run_at' | 'attempts' | 'state'>, { kind: JobKind }>;
+export type ConversationRow = Narrowed<Selectable<ConversationsTable>, { kind: ConversationKind }>;
 
 export function toSubscriptionChange(row: SubscriptionChangeRow): SubscriptionChange {
   return { channelId: row.channel_id, change: row.change, by: row.actor_id, via: row.via, at: row.at };
@@ -73,27 +58,8 @@ export function toRecord(row: OutboxRow): NotificationRecord {
   };
 }
 
-export interface JobRow {
-  id: string;
-  kind: JobKind;
-  request_id: string;
-  run_at: string;
-  attempts: number;
-  state: string;
-}
-
 export function toJob(row: JobRow): Job {
   return { id: row.id, kind: row.kind, requestId: row.request_id, runAt: row.run_at, attempts: row.attempts, state: JSON.parse(row.state) };
-}
-
-export interface ConversationRow {
-  key: string;
-  kind: ConversationKind;
-  tenant_id: string | null;
-  team_id: string | null;
-  channel_id: string | null;
-  reference: string;
-  updated_at: string;
 }
 
 export function toConversation(row: ConversationRow): StoredConversation {
@@ -108,7 +74,7 @@ export function toConversation(row: ConversationRow): StoredConversation {
   };
 }
 
-export type EventRow = Selectable<RequestEventsTable>;
+export type EventRow = Omit<Selectable<RequestEventsTable>, 'seq'>;
 
 export function toEvent(row: EventRow): RequestEvent {
   return { requestId: row.request_id, at: row.at, type: row.type, actorId: row.actor_id, data: JSON.parse(row.data) };
