@@ -10,7 +10,7 @@ import { type Clock, systemClock } from '../../ports/clock';
 import type { BatchItemOutcome, BatchRequestSpec } from './graph-batch-types';
 import { GraphBatchExecutor, type GraphBatchExecutorOptions, parseRetryAfter } from './graph-batch-executor';
 import type { GraphApiVersion } from './graph-client-factory';
-import { CHECK_MEMBER_GROUPS_CHUNK, USER_SELECT } from './graph-directory';
+import { CHECK_MEMBER_GROUPS_CHUNK, USER_SELECT } from './graph-selects';
 import { malformedBody, mapErrorResponse, mapThrownError, transportFailure, type GraphOperation } from './graph-error-mapper';
 import { groupPath, odataString, userPath } from './graph-paths';
 import type { GraphCallOwner } from './graph-call-owner';
