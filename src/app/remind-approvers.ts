@@ -178,8 +178,9 @@ async function bringCardToPersonalChats(deps: AppDeps, request: SoaRequest, ids:
         continue;
       }
       const card = renderRequestCard(request, { audience: 'everyone', refreshUserIds: await approverMris(deps, request), tenantId: deps.settings.tenantId });
-      await deps.chat.post(key, { text: line });
-      const activityId = await deps.chat.post(key, { card });
+      // One post: the line above the card. A card refresh replaces both with the card alone, so the line
+      // ("waiting for your decision") does not outlive the decision.
+      const activityId = await deps.chat.post(key, { text: line, card });
       added.push({ role: 'approval', conversationKey: key, activityId });
     } catch (error) {
       deps.logger.warn({ requestId: request.id, personId: id, err: errorSummary(error) }, 'could not remind in a personal chat');

@@ -39,10 +39,11 @@ describe('reminders with quiet hours, expiry warning, restarts', () => {
     // Adam wrote to the bot: mentioned by his MRI; Amy never did and is not in the roster: named nowhere.
     expect(first.text).toContain('<at>Adam Approver</at>');
     expect(first.entities).toEqual([expect.objectContaining({ type: 'mention', mentioned: { id: PEOPLE.adam.mri, name: 'Adam Approver' } })]);
-    // Adam also gets the card in his personal chat, with its buttons' fallback text.
-    const personal = h.connector.posts(PERSONAL(PEOPLE.adam).id);
-    expect(personal.some((p) => /Reminder: request .* waiting for your decision/.test(p.activity.text ?? ''))).toBe(true);
-    expect(personal.some((p) => JSON.stringify(p.activity.attachments ?? []).includes(posted.requestId))).toBe(true);
+    // Adam also gets the card in his personal chat: one post, the reminder line above the card.
+    const personal = h.connector.posts(PERSONAL(PEOPLE.adam).id).filter((p) => /^Reminder: request/.test(p.activity.text ?? ''));
+    expect(personal).toHaveLength(1);
+    expect(personal[0].activity.text).toBe(`Reminder: request ${posted.requestId} is waiting for your decision.`);
+    expect(JSON.stringify(personal[0].activity.attachments ?? [])).toContain(posted.requestId);
 
     // 23:00 is in the quiet hours: nothing until 08:00 the next morning.
     setClock(h, '2026-12-07T23:30:00.000Z');

@@ -81,7 +81,10 @@ describe('approval stages and escalation', () => {
     );
     expect(told).toHaveLength(1);
     expect(told[0].entities).toEqual([expect.objectContaining({ mentioned: { id: GRACE.mri, name: 'Grace Green' } })]);
-    expect(h.connector.posts(PERSONAL(GRACE).id).some((p) => /escalated to you/.test(p.activity.text ?? ''))).toBe(true);
+    // One post in Grace's personal chat: the line above the card she can decide on.
+    const escalation = h.connector.posts(PERSONAL(GRACE).id).filter((p) => /escalated to you/.test(p.activity.text ?? ''));
+    expect(escalation).toHaveLength(1);
+    expect(JSON.stringify(escalation[0].activity.attachments ?? [])).toContain(posted.requestId);
     const request = await h.app.deps.requests.get(posted.requestId);
     expect(request?.escalatedAt).toBeTruthy();
     expect((await h.app.deps.requests.events(posted.requestId)).filter((e) => e.type === 'request.escalated')).toHaveLength(1);
