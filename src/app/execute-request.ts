@@ -7,6 +7,7 @@ import { notifyRequestEvent } from './notify';
 import { executeWaves } from './bulk/execute-waves';
 import { directoryFor } from './bulk/directory-as-bulk';
 import { ALWAYS_HELD, WorkGuard } from './work-guard';
+import { DONE as DONE_STEP, JobStep, later } from './job-step';
 
 /**
  * Runs an approved request through the one execution step (execute-step.ts): re-read, policy, intent,
@@ -82,16 +83,24 @@ const DONE: ExecuteResult = { status: 'done' };
  * execution. At least once: a crash between posting and completing the job posts it again, which
  * is better than an outcome nobody hears about.
  */
-export async function announceOutcome(deps: AppDeps, requestId: string): Promise<void> {
+export async function announceOutcome(deps: AppDeps, requestId: string): Promise<JobStep> {
   const request = await deps.requests.get(requestId);
-  if (!request) return;
+  if (!request) return DONE_STEP;
+  // Queued before the result is saved (see run), so a worker of another instance, or this one, can get
+  // here first: announcing now would post "executing" as the outcome. Look again once it is saved (a
+  // crash before the save resumes the execution, which saves it then).
+  if (request.status === 'executing') return later(deps, RESULT_PENDING_RETRY_MS);
   await refreshCards(deps, request);
   // One post: the outcome card (its heading is the outcome line; a text beside it would say it twice).
   await deps.chat.post(request.origin.conversationKey, { card: renderOutcomeCard(request) });
   await deps.requests.appendEvents([event(deps, request.id, 'outcome.posted', {})]);
   const status = request.status;
   await notifyRequestEvent(deps, request, status === 'failed' ? 'failed' : request.kind === 'rollback' ? 'executed' : 'completed');
+  return DONE_STEP;
 }
+
+/** How soon an announce that came before the result looks again. */
+const RESULT_PENDING_RETRY_MS = 500;
 
 /** A change the card shows (execution started or finished), stored against the version it was made from. */
 async function save(deps: AppDeps, request: SoaRequest, changes: RequestChanges, events: RequestEvent[]): Promise<SoaRequest> {

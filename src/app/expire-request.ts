@@ -6,6 +6,7 @@ import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
 import { notifyRequestEvent, waitedForSafeguard } from './notify';
+import { JobStep } from './job-step';
 
 /**
  * Expiry of requests that never reached execution. Every state before execution
@@ -41,7 +42,7 @@ export async function expireRequest(deps: AppDeps, request: SoaRequest): Promise
 }
 
 /** What the expire job does when it runs: expire (or re-check later when not yet due). */
-export async function runExpiryJob(deps: AppDeps, requestId: string): Promise<{ done: true } | { done: false; runAt: string }> {
+export async function runExpiryJob(deps: AppDeps, requestId: string): Promise<JobStep> {
   const request = await deps.requests.get(requestId);
   if (!request) return { done: true };
   if (isPreExecution(request) && deps.clock.now().getTime() < Date.parse(request.expiresAt)) {

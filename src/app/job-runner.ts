@@ -10,6 +10,20 @@ import { watchRollback } from './watch-rollback';
 import { runReminderJob } from './remind-approvers';
 import { frozenState } from './freeze';
 import { WorkGuard, WorkStopped } from './work-guard';
+import { StepHandler, SteppedJobKind } from './job-step';
+
+/** Every job but `execute`: a step that finishes the job or says when to look again (job-step.ts). */
+const STEP_HANDLERS: Record<SteppedJobKind, StepHandler> = {
+  // Every state before execution expires (expire-request.ts); not yet due: back at the deadline.
+  expire: (deps, job) => runExpiryJob(deps, job.requestId),
+  // Reminders, escalation, expiry warning of a pending request (remind-approvers.ts).
+  remind: runReminderJob,
+  // The outcome of a finished execution, once its result is saved (execute-request.ts).
+  announce: (deps, job) => announceOutcome(deps, job.requestId),
+  'rollback-watch': watchRollback,
+  'safeguard-reminder': remindSafeguard,
+  'audit-lookup': lookupAudit,
+};
 
 const LEASE_MS = 30_000;
 const HELD_RETRY_MS = 2_000;
@@ -263,74 +277,39 @@ export class JobRunner {
     const deps = { ...this.deps, ...this.deps.directories.forRequest(job.requestId, log), logger: log, kickJobs: () => this.kick() } as AppDeps;
     const owner = this.owner;
     try {
-      switch (job.kind) {
-        case 'execute': {
-          const frozen = await frozenState(deps);
-          if (frozen) {
-            // Kill switch: the approved request waits, durable, until an admin unfreezes.
-            if (!job.state.heldAt) {
-              await this.deps.requests.appendEvents([
-                { requestId: job.requestId, at: this.deps.clock.now().toISOString(), type: 'execution.held', data: { reason: 'frozen' } },
-              ]);
-            }
-            const next = new Date(this.deps.clock.now().getTime() + HELD_RETRY_MS).toISOString();
-            await this.deps.jobs.reschedule(job.id, next, { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() }, owner);
-            return;
+      if (job.kind === 'execute') {
+        const frozen = await frozenState(deps);
+        if (frozen) {
+          // Kill switch: the approved request waits, durable, until an admin unfreezes.
+          if (!job.state.heldAt) {
+            await this.deps.requests.appendEvents([
+              { requestId: job.requestId, at: this.deps.clock.now().toISOString(), type: 'execution.held', data: { reason: 'frozen' } },
+            ]);
           }
-          const result = await executeRequest(deps, job.requestId, this.guardFor(job.id));
-          if (result.status === 'held') {
-            // Frozen between two waves: try again later, from where it stopped. Waiting for a PATCH from
-            // before a crash: again as soon as it can no longer land (not later, not much sooner).
-            const nowMs = this.deps.clock.now().getTime();
-            const retryMs = result.retryAt ? Math.min(HELD_RETRY_MS, Math.max(100, Date.parse(result.retryAt) + 100 - nowMs)) : HELD_RETRY_MS;
-            await this.deps.jobs.reschedule(
-              job.id,
-              new Date(nowMs + retryMs).toISOString(),
-              { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() },
-              owner,
-            );
-            return;
-          }
-          await this.deps.jobs.complete(job.id);
+          const next = new Date(this.deps.clock.now().getTime() + HELD_RETRY_MS).toISOString();
+          await this.deps.jobs.reschedule(job.id, next, { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() }, owner);
           return;
         }
-        case 'expire': {
-          // Every state before execution expires (expire-request.ts); not yet due: back at the deadline.
-          const step = await runExpiryJob(deps, job.requestId);
-          if (step.done) await this.deps.jobs.complete(job.id);
-          else await this.deps.jobs.reschedule(job.id, step.runAt, job.state, owner);
+        const result = await executeRequest(deps, job.requestId, this.guardFor(job.id));
+        if (result.status === 'held') {
+          // Frozen between two waves: try again later, from where it stopped. Waiting for a PATCH from
+          // before a crash: again as soon as it can no longer land (not later, not much sooner).
+          const nowMs = this.deps.clock.now().getTime();
+          const retryMs = result.retryAt ? Math.min(HELD_RETRY_MS, Math.max(100, Date.parse(result.retryAt) + 100 - nowMs)) : HELD_RETRY_MS;
+          await this.deps.jobs.reschedule(
+            job.id,
+            new Date(nowMs + retryMs).toISOString(),
+            { ...job.state, heldAt: job.state.heldAt ?? this.deps.clock.now().toISOString() },
+            owner,
+          );
           return;
         }
-        case 'remind': {
-          // Reminders, escalation, expiry warning of a pending request (remind-approvers.ts).
-          const step = await runReminderJob(deps, job);
-          if (step.done) await this.deps.jobs.complete(job.id);
-          else await this.deps.jobs.reschedule(job.id, step.runAt, step.state, owner);
-          return;
-        }
-        case 'announce':
-          await announceOutcome(deps, job.requestId);
-          await this.deps.jobs.complete(job.id);
-          return;
-        case 'rollback-watch': {
-          const step = await watchRollback(deps, job);
-          if (step.done) await this.deps.jobs.complete(job.id);
-          else await this.deps.jobs.reschedule(job.id, step.runAt, job.state, owner);
-          return;
-        }
-        case 'safeguard-reminder': {
-          const step = await remindSafeguard(deps, job);
-          if (step.done) await this.deps.jobs.complete(job.id);
-          else await this.deps.jobs.reschedule(job.id, step.runAt, job.state, owner);
-          return;
-        }
-        case 'audit-lookup': {
-          const step = await lookupAudit(deps, job);
-          if (step.done) await this.deps.jobs.complete(job.id);
-          else await this.deps.jobs.reschedule(job.id, step.runAt, step.state, owner);
-          return;
-        }
+        await this.deps.jobs.complete(job.id);
+        return;
       }
+      const step = await STEP_HANDLERS[job.kind](deps, job);
+      if (step.done) await this.deps.jobs.complete(job.id);
+      else await this.deps.jobs.reschedule(job.id, step.runAt, step.state ?? job.state, owner);
     } catch (error) {
       if (error instanceof WorkStopped) {
         // Draining: stop() releases the lease. Lost: the job is (or will be) another instance's.

@@ -4,6 +4,7 @@ import { Job } from '../ports/job-queue';
 import { AppDeps } from './app-deps';
 import { refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
+import { JobStep } from './job-step';
 
 export const TRANSFER_AUDIT_PREFIX = 'Change Source of Authority';
 export const ROLLBACK_AUDIT_PREFIX = 'Undo changes to Source of Authority';
@@ -16,14 +17,12 @@ function searchSince(createdAt: string): string {
   return new Date(Date.parse(createdAt) - CLOCK_SKEW_MS).toISOString();
 }
 
-export type AuditStep = { done: true } | { done: false; runAt: string; state: Record<string, unknown> };
-
 /**
  * Looks for the directory audit record of each transferred user. Records appear minutes after the
  * change, so the search polls with back-off until AUDIT_LOOKUP_TIMEOUT, then says what is missing.
  * Its progress lives in the job, so a restart resumes the same search window.
  */
-export async function lookupAudit(deps: AppDeps, job: Job): Promise<AuditStep> {
+export async function lookupAudit(deps: AppDeps, job: Job): Promise<JobStep> {
   let request = await deps.requests.get(job.requestId);
   if (!request) return { done: true };
   const startedAt = String(job.state.startedAt ?? request.finishedAt ?? deps.clock.now().toISOString());

@@ -9,6 +9,7 @@ import { AppDeps } from './app-deps';
 import { approvalFlow, groupMemberIds, waitingApprovers } from './approver-rights';
 import { approverMris, personInTeams, refreshCards } from './card-publisher';
 import { errorSummary } from './error-summary';
+import { JobStep } from './job-step';
 
 /**
  * Requests that do not silently die: the durable `remind` job of a pending request reminds the approvers
@@ -18,7 +19,7 @@ import { errorSummary } from './error-summary';
  * job's durable state, and every message is also guarded by a once key taken just before it is sent,
  * so neither a restart nor a second instance sends anything twice.
  */
-export async function runReminderJob(deps: AppDeps, job: Job): Promise<{ done: true } | { done: false; runAt: string; state: Record<string, unknown> }> {
+export async function runReminderJob(deps: AppDeps, job: Job): Promise<JobStep> {
   let request = await deps.requests.get(job.requestId);
   if (!request || request.status !== 'pending') return { done: true };
   const flow = approvalFlow(deps);

@@ -4,6 +4,7 @@ import { AppDeps, safeguardSwitchAppId } from './app-deps';
 import { errorSummary } from './error-summary';
 import { say } from './wording';
 import { safeguardCall, safeguardOnCard } from '../cards/rollback-section';
+import { JobStep } from './job-step';
 
 /**
  * SAFEGUARD_SWITCH=obo: whether a finished rollback leaves the tenant safeguard to be switched back on
@@ -42,7 +43,7 @@ export async function queueSafeguardReminder(deps: AppDeps, request: SoaRequest,
  * longer open (whatever ended it), it asks again in the request's conversation, until the bot has
  * switched the safeguard back on.
  */
-export async function remindSafeguard(deps: AppDeps, job: Job): Promise<{ done: true } | { done: false; runAt: string }> {
+export async function remindSafeguard(deps: AppDeps, job: Job): Promise<JobStep> {
   const request = await deps.requests.get(job.requestId);
   if (!request || !safeguardStillOff(deps, request)) return { done: true };
   const now = deps.clock.now();

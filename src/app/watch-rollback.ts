@@ -8,15 +8,14 @@ import { queueSafeguardReminder, safeguardOnMessage, safeguardStillOff } from '.
 import { safeguardCall, safeguardPowerShell } from '../cards/rollback-section';
 import { escapeMarkdown as md } from '../cards/markdown-text';
 import { say } from './wording';
-
-export type WatchStep = { done: true } | { done: false; runAt: string };
+import { JobStep } from './job-step';
 
 /**
  * Follows a rollback until the sync client has taken every rolled-back user back
  * (onPremisesSyncEnabled true again), on a schedule that survives restarts (it is a durable job).
  * Then it closes the request and reminds whoever confirmed the safeguard to switch it back on.
  */
-export async function watchRollback(deps: AppDeps, job: Job): Promise<WatchStep> {
+export async function watchRollback(deps: AppDeps, job: Job): Promise<JobStep> {
   let request = await deps.requests.get(job.requestId);
   const now = deps.clock.now();
   if (request && (request.status === 'approved' || request.status === 'executing')) {

@@ -72,6 +72,26 @@ describe('job runner', () => {
     expect(await w.deps.jobs.nextRunAt()).toBeNull();
   });
 
+  it('an announce that runs before the result is saved (another worker took it) waits for it, then posts the final outcome once', async () => {
+    // The execution queues its announce before it saves the result; here the result is not saved yet.
+    await storeRequest(w, users.slice(0, 1), { status: 'executing' });
+    await w.deps.jobs.enqueue({ key: 'announce:R-TEST', kind: 'announce', requestId: 'R-TEST', runAt: w.clock.iso() });
+    const runner = w.runner();
+    await runner.runDue();
+    expect(w.chat.posts.filter((p) => p.conversationKey === ORIGIN.conversationKey)).toHaveLength(0);
+    expect(await eventsOf(w, 'outcome.posted')).toHaveLength(0);
+    expect(await w.deps.jobs.nextRunAt()).toBe(w.clock.iso(500));
+    // The execution saves its result.
+    const executing = await request();
+    await w.deps.requests.update({ ...executing, status: 'completed', finishedAt: w.clock.iso(), version: executing.version + 1 }, executing.version);
+    w.clock.advance(500);
+    await runner.runDue();
+    const toRequester = w.chat.posts.filter((p) => p.conversationKey === ORIGIN.conversationKey);
+    expect(toRequester).toHaveLength(1);
+    expect(w.chat.texts(ORIGIN.conversationKey)[0]).toMatch(/^Transfer R.*TEST: completed/);
+    expect(await w.deps.jobs.nextRunAt()).toBeNull();
+  });
+
   it('an expiry job that comes early is put back to the deadline; at the deadline the request expires and the requester is told', async () => {
     const r = await storeRequest(w, users.slice(0, 1), { status: 'pending' });
     await w.deps.jobs.enqueue({ key: 'expire:R-TEST', kind: 'expire', requestId: 'R-TEST', runAt: w.clock.iso() });
