@@ -11,6 +11,7 @@ import type {
   Summary,
   WaitingItem,
 } from './types';
+import type { ListFilters as QueryFilters } from '../../src/app/tab/list-requests';
 
 /** A refusal or failure from the API: the server's sentence (wording.ts) when it sent one. */
 export class ApiError extends Error {
@@ -30,19 +31,8 @@ export type Targets = { upns: string[] } | { csv: string } | { group: string; ne
 
 export type TokenSource = () => Promise<string>;
 
-export interface ListFilters {
-  mine?: boolean;
-  state?: string;
-  kind?: string;
-  from?: string;
-  to?: string;
-  requester?: string;
-  approver?: string;
-  upn?: string;
-  sort?: string;
-  cursor?: string;
-  limit?: number;
-}
+/** The server's list filters (query-string text there), with the two the tab holds as values typed. */
+export type ListFilters = Omit<QueryFilters, 'mine' | 'limit'> & { mine?: boolean; limit?: number };
 
 export function filterQuery(filters: ListFilters): string {
   const params = new URLSearchParams();
