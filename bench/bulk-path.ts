@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { BulkDirectory } from '../src/ports/bulk-directory';
 import type { Directory } from '../src/ports/directory';
 import { sameDirectories } from '../src/ports/request-directories';
-import { AppDeps } from '../src/app/app-deps';
+import { AppDeps, storeDeps } from '../src/app/app-deps';
 import { Authorization } from '../src/app/authorization';
 import { RefusalCounter } from '../src/app/refusal-counter';
 import { FileLinks } from '../src/app/bulk/file-links';
@@ -44,13 +44,7 @@ export async function runBulkPath(input: BulkPathInput): Promise<BulkPathResult>
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'soa-bench-'));
   const storage = openSqliteStorage({ path: path.join(dir, 'bench.db') });
   const deps: AppDeps = {
-    requests: storage.requests,
-    jobs: storage.jobs,
-    conversations: storage.conversations,
-    notifications: storage.notifications,
-    settingsStore: storage.settings,
-    delegations: storage.delegations,
-    exports: storage.exports,
+    ...storeDeps(storage),
     roster: { member: async () => null },
     identity: { check: async () => ({ tokenObtained: true, error: null, credentialKind: 'client-secret', roles: [], certificateNotAfter: null }) },
     directory: input.directory,

@@ -1,5 +1,5 @@
 import { Config } from './config-types';
-import { AppDeps } from './app/app-deps';
+import { AppDeps, storeDeps } from './app/app-deps';
 import { Authorization } from './app/authorization';
 import { requestRecordCallLog } from './app/request-call-log';
 import { JobRunner } from './app/job-runner';
@@ -149,13 +149,7 @@ export function compose(config: Config, logger: Logger, overrides: Overrides = {
   const startupCheck = new StartupCheck();
   const deps: AppDeps = {
     startupCheck,
-    requests: storage.requests,
-    jobs: storage.jobs,
-    conversations: storage.conversations,
-    notifications: storage.notifications,
-    settingsStore: storage.settings,
-    delegations: storage.delegations,
-    exports: storage.exports,
+    ...storeDeps(storage),
     roster: new TeamsRoster(adapter, config.bot.appId, storage.conversations),
     bulk,
     fileLinks: new FileLinks({

@@ -106,3 +106,12 @@ export interface AppDeps {
 export function safeguardSwitchAppId(settings: AppSettings): string | null {
   return settings.safeguard?.mode === 'obo' ? settings.safeguard.teamsAppId : null;
 }
+
+/** The stores of AppDeps. */
+export type StoreDeps = Pick<AppDeps, 'requests' | 'jobs' | 'conversations' | 'notifications' | 'settingsStore' | 'delegations' | 'exports'>;
+
+/** The stores of an opened storage, as AppDeps names them (its `settings` store is `settingsStore` here). */
+export function storeDeps(storage: Omit<StoreDeps, 'settingsStore'> & { settings: SettingsStore }): StoreDeps {
+  const { requests, jobs, conversations, notifications, settings, delegations, exports } = storage;
+  return { requests, jobs, conversations, notifications, settingsStore: settings, delegations, exports };
+}

@@ -1,4 +1,4 @@
-import { AppDeps, AppSettings } from '../../src/app/app-deps';
+import { AppDeps, AppSettings, storeDeps } from '../../src/app/app-deps';
 import { Authorization, RoleSettings } from '../../src/app/authorization';
 import { FileLinks } from '../../src/app/bulk/file-links';
 import { RefusalCounter } from '../../src/app/refusal-counter';
@@ -110,13 +110,7 @@ function world(shared: Pick<FakeWorld, 'clock' | 'storage' | 'tenant' | 'chat'>,
   const instance = ++instances;
   const ids: Ids = { requestId: () => `R-${instance}-${++seq}`, uuid: () => `uuid-${instance}-${++seq}` };
   const deps: AppDeps = {
-    requests: storage.requests,
-    jobs: storage.jobs,
-    conversations: storage.conversations,
-    notifications: storage.notifications,
-    settingsStore: storage.settings,
-    delegations: storage.delegations,
-    exports: storage.exports,
+    ...storeDeps(storage),
     // Nobody is found in a roster: approvers are reached through the people the bot has met.
     roster: { member: async () => null },
     identity: {
