@@ -3,7 +3,7 @@ import { PLAYGROUND_IDS } from '../../scripts/playground';
 import { VERBS } from '../../src/cards/action-data';
 import { cardText } from '../support/card-text';
 import { CardLedger, expectApproverView, expectClosedCard, expectNoDecisionButtons, teamsCardProblems } from './support/card-checks';
-import { E2eStack, startE2eStack, withLogs } from './support/e2e-stack';
+import { E2eStack, startE2eStack, itWithLogs } from './support/e2e-stack';
 import { MRI, PlaygroundClient, StreamEvent, buttonVerbs, cardOf, executeActions, threadOf } from './support/playground-client';
 
 /**
@@ -42,12 +42,7 @@ describe('SOA Bot end to end in Microsoft 365 Agents Playground (API)', () => {
   let rita: PlaygroundClient;
   let adam: PlaygroundClient;
   let ledger: CardLedger;
-  const it2 = (name: string, fn: () => Promise<void>, timeout?: number) =>
-    it(
-      name,
-      withLogs(() => e2e, fn),
-      timeout,
-    );
+  const it2 = itWithLogs(() => e2e);
 
   beforeAll(async () => {
     e2e = await startE2eStack('api', {

@@ -4,7 +4,7 @@ import { Browser, Page } from 'playwright-core';
 import { VERBS } from '../../src/cards/action-data';
 import { cardText } from '../support/card-text';
 import { CardLedger, expectClosedCard, expectNoDecisionButtons } from './support/card-checks';
-import { E2eStack, startE2eStack, withLogs } from './support/e2e-stack';
+import { E2eStack, startE2eStack, itWithLogs } from './support/e2e-stack';
 import { PersonPage, chromiumMissing, launchChromium, openConversation, openPlayground as openPage, typeMessage } from './support/browser';
 import { PlaygroundClient, cardOf, executeActions } from './support/playground-client';
 
@@ -36,12 +36,7 @@ describeIfChromium('SOA Bot in the Agents Playground web UI (headless chromium, 
   let ledger: CardLedger;
   const counter = { n: 0 };
   let shotsDir: string;
-  const it2 = (name: string, fn: () => Promise<void>, timeout?: number) =>
-    it(
-      name,
-      withLogs(() => e2e, fn),
-      timeout,
-    );
+  const it2 = itWithLogs(() => e2e);
 
   beforeAll(async () => {
     e2e = await startE2eStack('browser', { people: ['rita', 'adam'] });

@@ -6,7 +6,7 @@ import { DemoPerson, PLAYGROUND_IDS, PLAYGROUND_TAB_APP_ID } from '../../scripts
 import { VERBS } from '../../src/cards/action-data';
 import { cardText } from '../support/card-text';
 import { waitUntil } from '../support/wait-until';
-import { E2eStack, startE2eStack, withLogs } from './support/e2e-stack';
+import { E2eStack, startE2eStack, itWithLogs } from './support/e2e-stack';
 import { chromiumMissing, launchChromium } from './support/browser';
 import { PlaygroundClient, cardOf, executeActions } from './support/playground-client';
 
@@ -46,12 +46,7 @@ describeIfChromium('the personal tab in a local Teams host (headless chromium)',
   const contexts: BrowserContext[] = [];
   const blocked: string[] = [];
   const started = Date.now();
-  const it2 = (name: string, fn: () => Promise<void>, timeout?: number) =>
-    it(
-      name,
-      withLogs(() => e2e, fn),
-      timeout,
-    );
+  const it2 = itWithLogs(() => e2e);
 
   beforeAll(async () => {
     e2e = await startE2eStack('tab', { people: ['rita', 'adam'], botEnv: { SAFEGUARD_SWITCH: 'obo', TAB_CLIENT_SECRET: TAB_SECRET, TEAMS_APP_ID } });

@@ -101,7 +101,7 @@ export async function startE2eStack(
  * `it`, but a failure carries the bot's and the playgrounds' log tails (the suite "fails with the
  * Playground and bot logs printed").
  */
-export function withLogs(getStack: () => E2eStack | undefined, fn: () => Promise<void>): () => Promise<void> {
+function withLogs(getStack: () => E2eStack | undefined, fn: () => Promise<void>): () => Promise<void> {
   return async () => {
     try {
       await fn();
@@ -113,4 +113,9 @@ export function withLogs(getStack: () => E2eStack | undefined, fn: () => Promise
       throw error;
     }
   };
+}
+
+/** A test (`it`) whose failure message ends with the stack's diagnostics (bot log, emulator calls). */
+export function itWithLogs(getStack: () => E2eStack | undefined) {
+  return (name: string, fn: () => Promise<void>, timeout?: number) => it(name, withLogs(getStack, fn), timeout);
 }
