@@ -1,8 +1,8 @@
-import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import type { HeldRole } from '../../domain/preflight';
 import type { DirectoryUser } from '../../domain/soa-state';
 import { ROLE_QUESTIONS, roleQueryUrl, toHeldRoles } from './graph-directory-roles';
-import { type Json, asObject, str, toDirectoryUser, toIsCloudManaged } from './graph-body';
+import { asObject, str, toDirectoryUser, toIsCloudManaged } from './graph-body';
 import type { BulkDirectory, BulkResult, UserWithSoa, WriteOptions } from '../../ports/bulk-directory';
 import { DirectoryError, type SoaWriteResult } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
@@ -11,10 +11,11 @@ import type { BatchItemOutcome, BatchRequestSpec } from './graph-batch-types';
 import { GraphBatchExecutor, type GraphBatchExecutorOptions, parseRetryAfter } from './graph-batch-executor';
 import type { GraphApiVersion } from './graph-client-factory';
 import { CHECK_MEMBER_GROUPS_CHUNK, USER_SELECT } from './graph-selects';
-import { malformedBody, mapErrorResponse, mapThrownError, transportFailure, type GraphOperation } from './graph-error-mapper';
+import { malformedBody, mapErrorResponse, mapThrownError, type GraphOperation } from './graph-error-mapper';
 import { groupPath, odataString, userPath } from './graph-paths';
 import type { GraphCallOwner } from './graph-call-owner';
 import { ThrottleController, type ThrottleControllerOptions, type ThrottleStats } from './throttle-controller';
+import { GraphSender, type ListItem, type SendMeter } from './graph-sender';
 
 export interface GraphBulkDirectoryOptions extends Omit<GraphBatchExecutorOptions, 'client' | 'apiVersion' | 'controller'> {
   client: Client;
@@ -43,10 +44,10 @@ export class GraphBulkDirectory implements BulkDirectory {
   readonly executor: GraphBatchExecutor;
   private readonly client: Client;
   private readonly version: GraphApiVersion;
-  private readonly baseOrigin: string | null;
   private readonly maxMemberPages: number;
-  private readonly logger: Logger | undefined;
   private readonly clock: Clock;
+  /** Calls outside a batch (lists of members and groups): paced and counted by the throttle controller. */
+  private readonly graph: GraphSender;
 
   /**
    * With an owner, every call (each $batch, each page outside a batch) is filed in that request's record
@@ -59,15 +60,24 @@ export class GraphBulkDirectory implements BulkDirectory {
   ) {
     this.client = options.client;
     this.version = options.apiVersion ?? 'v1.0';
-    this.baseOrigin = options.baseUrl ? new URL(options.baseUrl).origin : null;
     this.maxMemberPages = Math.max(1, options.maxMemberPages ?? 200);
-    this.logger = owner?.logger ?? options.logger;
     this.clock = options.clock ?? systemClock;
     const controller =
       options.controller instanceof ThrottleController
         ? options.controller
         : new ThrottleController({ now: () => this.clock.now().getTime(), ...options.controller });
     this.executor = executor ?? new GraphBatchExecutor({ ...options, apiVersion: this.version, controller, clock: this.clock });
+    this.graph = new GraphSender(
+      this.client,
+      {
+        version: this.version,
+        baseUrl: options.baseUrl,
+        maxListPages: this.maxMemberPages,
+        logger: options.logger,
+        meter: readMeter(this.executor.controller, this.clock),
+      },
+      owner,
+    );
   }
 
   /** The same client, batch executor and throttle controller, for the calls made for one request. */
@@ -189,18 +199,18 @@ export class GraphBulkDirectory implements BulkDirectory {
       .top(999);
     const members: { id: string; userPrincipalName: string }[] = [];
     const seen = new Set<string>();
-    const take = (page: { item: Json; status: number; requestId: string | null }[]): boolean => {
-      for (const { item, status, requestId } of page) {
+    const take = (page: ListItem[]): boolean => {
+      for (const { item, res } of page) {
         const id = str(item.id);
         const upn = str(item.userPrincipalName);
-        if (!id || !upn) throw malformedBody(op, status, requestId);
+        if (!id || !upn) throw malformedBody(op, res.status, res.requestId);
         if (seen.has(id.toLowerCase())) continue;
         seen.add(id.toLowerCase());
         members.push({ id, userPrincipalName: upn });
       }
       return members.length >= stopAfter;
     };
-    await this.listAll(op, first, this.maxMemberPages, take);
+    await this.graph.listAll(op, first, { enough: take });
     return members.slice(0, stopAfter);
   }
 
@@ -211,9 +221,9 @@ export class GraphBulkDirectory implements BulkDirectory {
     const filter = `displayName eq '${odataString(displayName)}'`;
     const first = this.client.api('/groups').filter(encodeURIComponent(filter)).select(['id', 'displayName']);
     const groups: { id: string; displayName: string }[] = [];
-    for (const { item, status, requestId } of await this.listAll(op, first, 20)) {
+    for (const { item, res } of await this.graph.listAll(op, first, { maxPages: 20 })) {
       const id = str(item.id);
-      if (!id) throw malformedBody(op, status, requestId);
+      if (!id) throw malformedBody(op, res.status, res.requestId);
       groups.push({ id, displayName: str(item.displayName) ?? displayName });
     }
     return groups;
@@ -260,91 +270,38 @@ export class GraphBulkDirectory implements BulkDirectory {
     for (const { key, from, count } of sent) results.set(key, settle(outcomes.slice(from, from + count), key));
     return results as Map<string, BulkResult<T>>;
   }
+}
 
-  /**
-   * Every item of a collection, following `@odata.nextLink` on the Graph origin, at most maxPages pages.
-   * `enough` sees each page's items as they come; when it says true, no further page is read.
-   */
-  private async listAll(
-    op: GraphOperation,
-    first: GraphRequest,
-    maxPages: number,
-    enough: (page: { item: Json; status: number; requestId: string | null }[]) => boolean = () => false,
-  ): Promise<{ item: Json; status: number; requestId: string | null }[]> {
-    const items: { item: Json; status: number; requestId: string | null }[] = [];
-    let req = first;
-    for (let page = 0; ; page++) {
-      const res = await this.single(op, req);
-      const body = parseObject(res.text);
-      if (!body || !Array.isArray(body.value)) throw malformedBody(op, res.status, res.requestId);
-      const read: { item: Json; status: number; requestId: string | null }[] = [];
-      for (const item of body.value as unknown[]) {
-        if (!item || typeof item !== 'object' || Array.isArray(item)) throw malformedBody(op, res.status, res.requestId);
-        read.push({ item: item as Json, status: res.status, requestId: res.requestId });
+/**
+ * Calls outside a batch go through the same throttle controller as the batches: they wait while it
+ * pauses sends, and count as one read each (429s, Retry-After, resource units, limit percentage).
+ */
+function readMeter(controller: ThrottleController, clock: Clock): SendMeter {
+  return {
+    async begin() {
+      for (let wait = controller.pausedUntil - clock.now().getTime(); wait > 0; wait = controller.pausedUntil - clock.now().getTime()) {
+        await new Promise((resolve) => setTimeout(resolve, wait));
       }
-      items.push(...read);
-      const next = str(body['@odata.nextLink']);
-      const stop = enough(read);
-      if (!next || stop) return items;
-      if (!this.sameOrigin(next)) throw malformedBody(op, res.status, res.requestId);
-      if (page + 1 >= maxPages) {
-        throw new DirectoryError('GRAPH.UNKNOWN', `Graph ${op}: more than ${maxPages} pages; the list was not read to the end`, {
-          status: res.status,
-          graphCode: null,
-          requestId: res.requestId,
-        });
+      return controller.onSend('read', 1);
+    },
+    end(ticket, response) {
+      if (!response) {
+        controller.onResult({ lane: 'read', ticket, items: 1, throttled: 0, retryAfterMs: null, limitPercentage: null, resourceUnits: 0, serverErrors: 1 });
+        return;
       }
-      req = this.client.api(next);
-    }
-  }
-
-  /** One GET outside a batch, counted by (and paused with) the throttle controller. */
-  private async single(op: GraphOperation, request: GraphRequest): Promise<{ status: number; requestId: string | null; text: string }> {
-    const controller = this.executor.controller;
-    for (let wait = controller.pausedUntil - this.clock.now().getTime(); wait > 0; wait = controller.pausedUntil - this.clock.now().getTime()) {
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-    const ticket = controller.onSend('read', 1);
-    let response: Response;
-    let text: string;
-    try {
-      const raw = request.version(this.version).responseType(ResponseType.RAW);
-      if (this.owner) raw.middlewareOptions([this.owner]);
-      response = (await raw.get()) as Response;
-      text = await response.text().catch((err: unknown) => {
-        throw transportFailure(err, 0);
+      const pct = response.headers.get('x-ms-throttle-limit-percentage');
+      controller.onResult({
+        lane: 'read',
+        ticket,
+        items: 1,
+        throttled: response.status === 429 ? 1 : 0,
+        retryAfterMs: response.status === 429 ? parseRetryAfter(response.headers.get('retry-after'), clock.now().getTime()) : null,
+        limitPercentage: pct !== null && Number.isFinite(Number(pct)) ? Number(pct) : null,
+        resourceUnits: Number(response.headers.get('x-ms-resource-unit')) || 0,
+        serverErrors: response.status >= 500 ? 1 : 0,
       });
-    } catch (err) {
-      controller.onResult({ lane: 'read', ticket, items: 1, throttled: 0, retryAfterMs: null, limitPercentage: null, resourceUnits: 0, serverErrors: 1 });
-      const mapped = mapThrownError(op, err);
-      this.logger?.debug({ op, code: mapped.code }, 'graph operation failed');
-      throw mapped;
-    }
-    const requestId = response.headers.get('request-id');
-    const pct = response.headers.get('x-ms-throttle-limit-percentage');
-    controller.onResult({
-      lane: 'read',
-      ticket,
-      items: 1,
-      throttled: response.status === 429 ? 1 : 0,
-      retryAfterMs: response.status === 429 ? parseRetryAfter(response.headers.get('retry-after'), this.clock.now().getTime()) : null,
-      limitPercentage: pct !== null && Number.isFinite(Number(pct)) ? Number(pct) : null,
-      resourceUnits: Number(response.headers.get('x-ms-resource-unit')) || 0,
-      serverErrors: response.status >= 500 ? 1 : 0,
-    });
-    this.logger?.debug({ op, status: response.status, requestId }, 'graph operation');
-    if (response.ok) return { status: response.status, requestId, text };
-    throw mapErrorResponse(op, response.status, text, requestId);
-  }
-
-  private sameOrigin(link: string): boolean {
-    try {
-      const origin = new URL(link).origin;
-      return this.baseOrigin === null ? origin.startsWith('https://') : origin === this.baseOrigin;
-    } catch {
-      return false;
-    }
-  }
+    },
+  };
 }
 
 const userSpec = (key: string): BatchRequestSpec => ({ method: 'GET', url: `${userPath(key)}?${USER_QUERY}` });
@@ -371,13 +328,5 @@ function toResult<T>(
     return { ok: true, value: onSuccess(outcome) };
   } catch (err) {
     return { ok: false, error: err instanceof DirectoryError ? err : malformedBody(op, outcome.status, outcome.requestId) };
-  }
-}
-
-function parseObject(text: string): Json | null {
-  try {
-    return asObject(JSON.parse(text));
-  } catch {
-    return null;
   }
 }

@@ -19,7 +19,18 @@ export interface GraphSenderSettings {
   /** Pages a list follows at most before it fails (see listAll). */
   maxListPages: number;
   logger?: Logger;
+  /** Paces and counts each call (the bulk directory's throttle controller); none: sent as they come. */
+  meter?: SendMeter;
 }
+
+/** Paces calls (`begin` waits while sends are paused) and hears how each ended (`response` null: no answer). */
+export interface SendMeter {
+  begin(): Promise<number>;
+  end(ticket: number, response: Response | null): void;
+}
+
+/** One item of a list, with the answer of the page it came in. */
+export type ListItem = { item: Json; res: RawResult };
 
 /**
  * How the directory's single calls go out: one request at a time in RAW mode, filed in the record of the
@@ -31,6 +42,7 @@ export class GraphSender {
   readonly logger: Logger | undefined;
   private readonly baseOrigin: string | null;
   private readonly maxListPages: number;
+  private readonly meter: SendMeter | undefined;
 
   constructor(
     readonly client: Client,
@@ -40,6 +52,7 @@ export class GraphSender {
     this.version = settings.version;
     this.baseOrigin = settings.baseUrl ? new URL(settings.baseUrl).origin : null;
     this.maxListPages = settings.maxListPages;
+    this.meter = settings.meter;
     this.logger = owner?.logger ?? settings.logger;
   }
 
@@ -52,6 +65,7 @@ export class GraphSender {
     allow: number[] = [],
     version: GraphApiVersion = this.version,
   ): Promise<RawResult> {
+    const ticket = (await this.meter?.begin()) ?? 0;
     const started = performance.now();
     let response: Response;
     try {
@@ -59,6 +73,7 @@ export class GraphSender {
       if (this.owner) raw.middlewareOptions([this.owner]);
       response = (await (method === 'GET' ? raw.get() : method === 'PATCH' ? raw.patch(body) : raw.post(body))) as Response;
     } catch (err) {
+      this.meter?.end(ticket, null);
       const mapped = mapThrownError(op, err);
       this.logger?.debug({ op, code: mapped.code, graphCode: mapped.details.graphCode ?? null }, 'graph operation failed');
       throw mapped;
@@ -68,8 +83,10 @@ export class GraphSender {
     try {
       text = await response.text();
     } catch (err) {
+      this.meter?.end(ticket, null);
       throw mapThrownError(op, transportFailure(err, 0), requestId);
     }
+    this.meter?.end(ticket, response);
     const durationMs = Math.round(performance.now() - started);
     this.logger?.debug({ op, status: response.status, requestId, durationMs }, 'graph operation');
     if (response.ok || allow.includes(response.status)) return { status: response.status, requestId, text };
@@ -92,25 +109,30 @@ export class GraphSender {
   }
 
   /**
-   * Every item of a collection, following `@odata.nextLink` on the Graph origin for at most
-   * maxListPages pages; a further page fails closed (GRAPH.UNKNOWN) instead of truncating.
+   * Every item of a collection, following `@odata.nextLink` on the Graph origin for at most `maxPages`
+   * pages (default maxListPages); a further page fails closed (GRAPH.UNKNOWN) instead of truncating.
+   * `enough` sees each page's items as they come; when it says true, no further page is read.
    */
-  async listAll(op: GraphOperation, first: GraphRequest): Promise<{ item: Json; res: RawResult }[]> {
-    const items: { item: Json; res: RawResult }[] = [];
+  async listAll(op: GraphOperation, first: GraphRequest, options: { maxPages?: number; enough?: (page: ListItem[]) => boolean } = {}): Promise<ListItem[]> {
+    const maxPages = options.maxPages ?? this.maxListPages;
+    const items: ListItem[] = [];
     let req = first;
     for (let page = 0; ; page++) {
       const res = await this.send(op, req, 'GET');
       const body = this.json(op, res);
       if (!Array.isArray(body.value)) throw malformedBody(op, res.status, res.requestId);
+      const read: ListItem[] = [];
       for (const item of body.value as unknown[]) {
         if (!item || typeof item !== 'object' || Array.isArray(item)) throw malformedBody(op, res.status, res.requestId);
-        items.push({ item: item as Json, res });
+        read.push({ item: item as Json, res });
       }
+      items.push(...read);
       const next = str(body['@odata.nextLink']);
-      if (!next) return items;
+      const enough = options.enough?.(read) ?? false; // sees every page, the last one too
+      if (!next || enough) return items;
       if (!this.sameOrigin(next)) throw malformedBody(op, res.status, res.requestId);
-      if (page + 1 >= this.maxListPages) {
-        throw new DirectoryError('GRAPH.UNKNOWN', `Graph ${op}: more than ${this.maxListPages} pages; the list was not read to the end`, {
+      if (page + 1 >= maxPages) {
+        throw new DirectoryError('GRAPH.UNKNOWN', `Graph ${op}: more than ${maxPages} pages; the list was not read to the end`, {
           status: res.status,
           graphCode: null,
           requestId: res.requestId,

@@ -273,11 +273,15 @@ describe('GraphBulkDirectory', () => {
   it("reads a group's user members across pages and finds groups by exact name", async () => {
     emu.control.setBehaviour({ pageSize: 40 });
     const directory = bulk();
+    const before = directory.stats();
     const members = await directory.groupMembers(BULK_GROUP_ID);
     expect(members).toHaveLength(USERS);
     expect(members[0]).toEqual({ id: id(0), userPrincipalName: upn(0) });
     const pages = emu.control.calls().filter((c) => c.path === `/groups/${BULK_GROUP_ID}/members/microsoft.graph.user`);
     expect(pages).toHaveLength(Math.ceil(USERS / 40));
+    // Pages outside a batch go through the same throttle controller: each counted as one request, none left in flight.
+    expect(directory.stats().requests - before.requests).toBe(pages.length);
+    expect(directory.stats().inFlightItems).toBe(0);
     expect(pages[0].query).toMatchObject({ $select: 'id,userPrincipalName', $top: '999' });
 
     // stopAfter: no page is read once enough members are known, and no more than that many come back.
