@@ -7,7 +7,7 @@ import { notifyRequestEvent } from './notify';
 import { executeWaves } from './bulk/execute-waves';
 import { directoryFor } from './bulk/directory-as-bulk';
 import { ALWAYS_HELD, WorkGuard } from './work-guard';
-import { DONE as DONE_STEP, JobStep, later } from './job-step';
+import { JobStep } from './job-step';
 
 /**
  * Runs an approved request through the one execution step (execute-step.ts): re-read, policy, intent,
@@ -85,18 +85,18 @@ const DONE: ExecuteResult = { status: 'done' };
  */
 export async function announceOutcome(deps: AppDeps, requestId: string): Promise<JobStep> {
   const request = await deps.requests.get(requestId);
-  if (!request) return DONE_STEP;
+  if (!request) return { done: true };
   // Queued before the result is saved (see run), so a worker of another instance, or this one, can get
   // here first: announcing now would post "executing" as the outcome. Look again once it is saved (a
   // crash before the save resumes the execution, which saves it then).
-  if (request.status === 'executing') return later(deps, RESULT_PENDING_RETRY_MS);
+  if (request.status === 'executing') return { done: false, runAt: new Date(deps.clock.now().getTime() + RESULT_PENDING_RETRY_MS).toISOString() };
   await refreshCards(deps, request);
   // One post: the outcome card (its heading is the outcome line; a text beside it would say it twice).
   await deps.chat.post(request.origin.conversationKey, { card: renderOutcomeCard(request) });
   await deps.requests.appendEvents([event(deps, request.id, 'outcome.posted', {})]);
   const status = request.status;
   await notifyRequestEvent(deps, request, status === 'failed' ? 'failed' : request.kind === 'rollback' ? 'executed' : 'completed');
-  return DONE_STEP;
+  return { done: true };
 }
 
 /** How soon an announce that came before the result looks again. */

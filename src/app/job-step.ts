@@ -10,10 +10,3 @@ export type JobStep = { done: true } | { done: false; runAt: string; state?: Rec
 /** Every job kind but `execute` (which holds a lease guard and its own retry rules) is one such handler. */
 export type StepHandler = (deps: AppDeps, job: Job) => Promise<JobStep>;
 export type SteppedJobKind = Exclude<JobKind, 'execute'>;
-
-export const DONE: JobStep = { done: true };
-
-/** Look again `ms` from now. */
-export function later(deps: Pick<AppDeps, 'clock'>, ms: number, state?: Record<string, unknown>): JobStep {
-  return { done: false, runAt: new Date(deps.clock.now().getTime() + ms).toISOString(), ...(state ? { state } : {}) };
-}
