@@ -3,7 +3,7 @@ import { PreflightResult } from '../domain/preflight';
 import { ConversationKind, OPEN_STATUSES, Person, RequestKind, TargetType, SoaRequest, targetTypeOf } from '../domain/soa-request';
 import { DirectoryError } from '../ports/directory';
 import { AppDeps } from './app-deps';
-import { say } from './wording';
+import { blockerText, say } from './wording';
 import { Reply, done, refusal } from './reply';
 import { checkRole } from './role-check';
 import { notifyRequestEvent } from './notify';
@@ -14,7 +14,6 @@ import { userCountOverLimit } from './user-limits';
 import { queueReminders } from './remind-approvers';
 import { approvalConversationKey, postRequestCards } from './post-request-cards';
 import { draftRequest } from './request-draft';
-import { blockerText } from './wording';
 
 export interface Origin {
   conversationKey: string;
