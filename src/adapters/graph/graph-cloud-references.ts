@@ -8,24 +8,31 @@ import type { GraphSender } from './graph-sender';
 
 const ENTITLEMENT = '/identityGovernance/entitlementManagement';
 
-/** The groups the user is a direct member of whose SOA is in the cloud; `concurrency` group reads at once. */
-export async function cloudManagedGroupsOf(graph: GraphSender, userId: string, concurrency: number): Promise<CloudManagedGroup[]> {
-  // Direct memberships only (memberOf, not transitiveMemberOf): Microsoft's rollback guidance checks
-  // the groups the user itself is a member of. $top=999 is Graph's largest page for memberOf.
-  const listOp: GraphOperation = 'listGroupMemberships';
+/**
+ * The groups the user is a direct member of (memberOf, not transitiveMemberOf: Microsoft's rollback
+ * guidance checks the groups the user itself is in), each once. $top=999 is Graph's largest page here.
+ */
+export async function directGroupsOf(graph: GraphSender, userId: string): Promise<{ id: string; displayName: string; onPremisesSyncEnabled: boolean }[]> {
+  const op: GraphOperation = 'listGroupMemberships';
   const first = graph.client
     .api(`${userPath(userId)}/memberOf/microsoft.graph.group`)
     .select([...MEMBER_OF_SELECT])
     .top(999);
-  const groups: CloudManagedGroup[] = [];
+  const groups: { id: string; displayName: string; onPremisesSyncEnabled: boolean }[] = [];
   const seen = new Set<string>();
-  for (const { item, res } of await graph.listAll(listOp, first)) {
+  for (const { item, res } of await graph.listAll(op, first)) {
     const id = str(item.id);
-    if (!id) throw malformedBody(listOp, res.status, res.requestId);
+    if (!id) throw malformedBody(op, res.status, res.requestId);
     if (seen.has(id.toLowerCase())) continue;
     seen.add(id.toLowerCase());
-    groups.push({ id, displayName: str(item.displayName) ?? id });
+    groups.push({ id, displayName: str(item.displayName) ?? id, onPremisesSyncEnabled: item.onPremisesSyncEnabled === true });
   }
+  return groups;
+}
+
+/** The groups the user is a direct member of whose SOA is in the cloud; `concurrency` group reads at once. */
+export async function cloudManagedGroupsOf(graph: GraphSender, userId: string, concurrency: number): Promise<CloudManagedGroup[]> {
+  const groups: CloudManagedGroup[] = (await directGroupsOf(graph, userId)).map(({ id, displayName }) => ({ id, displayName }));
   // Every group's SOA is read (also synced ones): the flag, not onPremisesSyncEnabled, is authoritative.
   const managed = await mapLimit(groups, concurrency, async (group) => {
     const op: GraphOperation = 'getGroupCloudManaged';

@@ -11,10 +11,10 @@ import type { GraphApiVersion } from './graph-client-factory';
 import { malformedBody, mapErrorResponse, type GraphOperation } from './graph-error-mapper';
 import type { GraphCallOwner } from './graph-call-owner';
 import { domainPath, groupPath, userPath } from './graph-paths';
-import { CHECK_MEMBER_GROUPS_CHUNK, GROUP_SELECT, MEMBER_OF_SELECT, USER_SELECT } from './graph-selects';
+import { CHECK_MEMBER_GROUPS_CHUNK, GROUP_SELECT, USER_SELECT } from './graph-selects';
 import { GraphSender, type RawResult } from './graph-sender';
 import { findAuditRecords } from './graph-audit';
-import { accessPackagesUsingGroup, cloudManagedGroupsOf } from './graph-cloud-references';
+import { accessPackagesUsingGroup, cloudManagedGroupsOf, directGroupsOf } from './graph-cloud-references';
 
 /** Graph's answer when a version does not have a segment yet (group SOA is beta-only in the reference pages). */
 const MISSING_SEGMENT = /Resource not found for the segment/i;
@@ -131,18 +131,7 @@ export class GraphDirectory implements Directory {
 
   async syncedGroupsOf(userId: string): Promise<{ id: string; displayName: string }[]> {
     // A synced group reads onPremisesSyncEnabled true; a transferred one reads null (docs/soa-and-graph.md §1).
-    const op: GraphOperation = 'listGroupMemberships';
-    const first = this.client
-      .api(`${userPath(userId)}/memberOf/microsoft.graph.group`)
-      .select([...MEMBER_OF_SELECT])
-      .top(999);
-    const groups: { id: string; displayName: string }[] = [];
-    for (const { item, res } of await this.graph.listAll(op, first)) {
-      const id = str(item.id);
-      if (!id) throw malformedBody(op, res.status, res.requestId);
-      if (item.onPremisesSyncEnabled === true) groups.push({ id, displayName: str(item.displayName) ?? id });
-    }
-    return groups;
+    return (await directGroupsOf(this.graph, userId)).filter((g) => g.onPremisesSyncEnabled).map(({ id, displayName }) => ({ id, displayName }));
   }
 
   /**
